@@ -1,0 +1,232 @@
+//! The criteria set: what is scored, how much each row is worth, and the rule that scores it.
+//!
+//! [`load`] reads the TOML described in `docs/criteria-format.md`; [`validate`] checks the
+//! whole set and reports every problem at once.
+
+mod load;
+mod validate;
+
+use std::path::PathBuf;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+pub use load::{load_criteria, CRITERIA_FILE};
+pub(crate) use load::{float_to_decimal, line_col};
+pub use validate::FACTS;
+
+/// A whole criteria set (*Bộ chỉ số*) for one year and one group of units.
+#[derive(Debug, Clone)]
+pub struct CriteriaSet {
+    /// The main criteria file.
+    pub path: PathBuf,
+    pub id: String,
+    pub title: String,
+    pub province: String,
+    pub year: i32,
+    /// The peer group the set is written for (`so`, `xa`, …).
+    pub unit_group: String,
+    pub legal_basis: Vec<String>,
+    /// The not-arising policy of leaves that do not state one.
+    pub default_not_arising: NotArising,
+    /// The outgoing-document register read by `issued_by`.
+    pub register: Option<Register>,
+    /// Rating bands, highest first.
+    pub ratings: Vec<RatingBand>,
+    /// The evidence tables the set reads, by name.
+    pub tables: Vec<TableSpec>,
+    /// Every node of the tree, in tree order (a parent before its children, siblings in file
+    /// order).
+    pub criteria: Vec<Criterion>,
+}
+
+impl CriteriaSet {
+    /// The node with this dotted id.
+    pub fn criterion(&self, id: &str) -> Option<&Criterion> {
+        self.criteria.iter().find(|c| c.id == id)
+    }
+
+    /// The table declared under this name.
+    pub fn table(&self, name: &str) -> Option<&TableSpec> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    /// The leaves, in tree order.
+    pub fn leaves(&self) -> impl Iterator<Item = (&Criterion, &Leaf)> {
+        self.criteria
+            .iter()
+            .filter_map(|c| c.leaf.as_ref().map(|l| (c, l)))
+    }
+}
+
+/// The document register `issued_by` looks in: a table and its tags column.
+#[derive(Debug, Clone)]
+pub struct Register {
+    pub table: String,
+    pub tags: String,
+}
+
+/// `index ≥ min` earns `label`.
+#[derive(Debug, Clone)]
+pub struct RatingBand {
+    pub label: String,
+    pub min: Decimal,
+}
+
+/// A node of the tree: a field (*lĩnh vực*), criterion (*tiêu chí*) or sub-criterion (*tiêu chí
+/// thành phần*).
+#[derive(Debug, Clone)]
+pub struct Criterion {
+    /// Dotted id: `3`, `3.2`, `3.2.1`.
+    pub id: String,
+    /// Vietnamese title.
+    pub title: String,
+    /// Maximum points (*điểm tối đa*), exact.
+    pub max: Decimal,
+    /// 1 for a field, 2 for a criterion, 3 for a sub-criterion.
+    pub depth: usize,
+    /// Index of the parent in [`CriteriaSet::criteria`].
+    pub parent: Option<usize>,
+    /// Indices of the children in [`CriteriaSet::criteria`].
+    pub children: Vec<usize>,
+    /// Present on leaves only: how the row is scored.
+    pub leaf: Option<Leaf>,
+    /// Where the node is written, for messages.
+    pub line: usize,
+}
+
+/// How a leaf row is scored.
+#[derive(Debug, Clone)]
+pub struct Leaf {
+    pub method: Method,
+    pub not_arising: NotArising,
+    /// Lowest points of a penalty row (e.g. `-2`).
+    pub floor: Option<Decimal>,
+    /// The evidence the rule reads: table names, and `facts`.
+    pub reads: Vec<String>,
+    /// The rule; absent on survey rows.
+    pub rule: Option<RuleSource>,
+}
+
+/// A rule's text and where it was written.
+#[derive(Debug, Clone)]
+pub struct RuleSource {
+    pub text: String,
+    /// The file the text is in (the criteria file for inline rules).
+    pub path: PathBuf,
+    /// The file line that holds the rule's first line.
+    pub first_line: usize,
+}
+
+/// Who gives a leaf its points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// *Tự đánh giá*: the rule, from evidence.
+    #[serde(rename = "self")]
+    SelfAssessed,
+    /// *Điều tra xã hội học*: Sở Nội vụ, from survey results.
+    Survey,
+    /// *Điểm trừ*: the rule; max 0, points between the floor and 0.
+    Penalty,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::SelfAssessed => "self",
+            Method::Survey => "survey",
+            Method::Penalty => "penalty",
+        }
+    }
+}
+
+/// What a row is worth when its subject did not arise (*không phát sinh*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotArising {
+    /// The row's max leaves the applicable max.
+    Exclude,
+    /// The row earns its max.
+    Full,
+}
+
+/// An evidence table the set reads: one CSV per unit.
+#[derive(Debug, Clone)]
+pub struct TableSpec {
+    pub name: String,
+    pub title: String,
+    /// File name inside the evidence folder (default `<name>.csv`).
+    pub file: String,
+    /// The column that names a record in reports (a dossier's number, a document's số ký hiệu).
+    pub key: Option<String>,
+    /// The column holding a record's subject, shown beside its key.
+    pub subject: Option<String>,
+    /// The date column that says when a record came to exist: records after the as-of date
+    /// are ignored.
+    pub dated_by: Option<String>,
+    /// Whether records dated before the evaluation year are ignored too.
+    pub window: Window,
+    pub columns: Vec<ColumnSpec>,
+}
+
+impl TableSpec {
+    pub fn column(&self, id: &str) -> Option<&ColumnSpec> {
+        self.columns.iter().find(|c| c.id == id)
+    }
+
+    pub fn column_index(&self, id: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.id == id)
+    }
+}
+
+/// Which records of a dated table exist for a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Window {
+    /// Every record dated on or before the as-of date.
+    UntilAsOf,
+    /// Records dated from 1 January of the set's year to the as-of date.
+    Year,
+}
+
+/// A declared column.
+#[derive(Debug, Clone)]
+pub struct ColumnSpec {
+    /// ASCII snake_case id, also accepted as the header.
+    pub id: String,
+    pub kind: ColumnType,
+    /// The header must be present.
+    pub required: bool,
+    /// Vietnamese headers the column may appear under.
+    pub labels: Vec<String>,
+    /// For text columns: the only values allowed (empty allowed unless listed otherwise).
+    pub values: Vec<String>,
+}
+
+/// The type a column's cells are parsed as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnType {
+    Text,
+    Date,
+    Bool,
+    Integer,
+    Decimal,
+    /// `;`-separated tags.
+    Tags,
+}
+
+impl ColumnType {
+    /// What a cell of this type looks like, for messages.
+    pub fn expected(self) -> &'static str {
+        match self {
+            ColumnType::Text => "text",
+            ColumnType::Date => "a date dd/mm/yyyy or yyyy-mm-dd",
+            ColumnType::Bool => "a boolean: co/khong, x/empty, true/false, 1/0",
+            ColumnType::Integer => "an integer",
+            ColumnType::Decimal => "a decimal number (`.` or `,` as the decimal separator)",
+            ColumnType::Tags => "tags separated by `;`",
+        }
+    }
+}

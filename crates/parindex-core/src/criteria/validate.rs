@@ -1,0 +1,208 @@
+//! Checks a loaded criteria set as a whole, before anything is compiled or scored.
+
+use rust_decimal::Decimal;
+
+use super::{ColumnType, CriteriaSet, Method};
+use crate::error::Diagnostic;
+use crate::num::vi_decimal;
+
+/// The name under which rules read `facts.toml`.
+pub const FACTS: &str = "facts";
+
+/// Every problem in the set, in file order of the nodes.
+pub(super) fn validate(set: &CriteriaSet) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let at = |line: usize, message: String| Diagnostic::new(&set.path, message).line(line);
+
+    if set.ratings.is_empty() {
+        problems.push(
+            Diagnostic::new(&set.path, "the set has no rating bands")
+                .hint("add [[rating]] entries with label and min, highest first"),
+        );
+    }
+    for pair in set.ratings.windows(2) {
+        if pair[1].min >= pair[0].min {
+            problems.push(
+                Diagnostic::new(
+                    &set.path,
+                    format!(
+                        "rating `{}` (min {}) must come after a band with a higher min than `{}` (min {})",
+                        pair[1].label, pair[1].min, pair[0].label, pair[0].min
+                    ),
+                )
+                .hint("list [[rating]] bands from the highest min to the lowest"),
+            );
+        }
+    }
+
+    for table in &set.tables {
+        let mut ids = std::collections::BTreeSet::new();
+        for c in &table.columns {
+            if !ids.insert(c.id.as_str()) {
+                problems.push(Diagnostic::new(
+                    &set.path,
+                    format!("table `{}` declares column `{}` twice", table.name, c.id),
+                ));
+            }
+        }
+        for (key, column) in [
+            ("key", &table.key),
+            ("subject", &table.subject),
+            ("dated_by", &table.dated_by),
+        ] {
+            if let Some(column) = column {
+                if table.column(column).is_none() {
+                    problems.push(Diagnostic::new(
+                        &set.path,
+                        format!("table `{}`: {key} `{column}` is not a declared column", table.name),
+                    ));
+                }
+            }
+        }
+        if let Some(dated_by) = &table.dated_by {
+            if let Some(c) = table.column(dated_by) {
+                if c.kind != ColumnType::Date || !c.required {
+                    problems.push(Diagnostic::new(
+                        &set.path,
+                        format!(
+                            "table `{}`: dated_by column `{dated_by}` must be a required date column",
+                            table.name
+                        ),
+                    ));
+                }
+            }
+        }
+        if table.name == FACTS {
+            problems.push(Diagnostic::new(
+                &set.path,
+                "`facts` is reserved for facts.toml and cannot name a table",
+            ));
+        }
+    }
+    if let Some(register) = &set.register {
+        match set.table(&register.table) {
+            None => problems.push(Diagnostic::new(
+                &set.path,
+                format!("register table `{}` is not declared under [tables]", register.table),
+            )),
+            Some(t) => {
+                match t.column(&register.tags) {
+                    Some(c) if c.kind == ColumnType::Tags => {}
+                    _ => problems.push(Diagnostic::new(
+                        &set.path,
+                        format!(
+                            "register tags column `{}` must be a tags column of table `{}`",
+                            register.tags, register.table
+                        ),
+                    )),
+                }
+                if t.dated_by.is_none() {
+                    problems.push(Diagnostic::new(
+                        &set.path,
+                        format!("register table `{}` needs `dated_by`", register.table),
+                    ));
+                }
+            }
+        }
+    }
+
+    if set.criteria.is_empty() {
+        problems.push(
+            Diagnostic::new(&set.path, "the set has no criteria")
+                .hint("add [[criterion]] entries"),
+        );
+    }
+    for c in &set.criteria {
+        if c.depth > 3 {
+            problems.push(at(
+                c.line,
+                format!("criterion `{}` is deeper than field / criterion / sub-criterion", c.id),
+            ));
+        }
+        if c.max.is_sign_negative() {
+            problems.push(at(c.line, format!("criterion `{}` has a negative max", c.id)));
+        }
+        match (&c.leaf, c.children.is_empty()) {
+            (Some(_), false) => problems.push(
+                at(c.line, format!("criterion `{}` has children, so it cannot have a method", c.id))
+                    .hint("move method, rule and reads to its children"),
+            ),
+            (None, true) => problems.push(
+                at(c.line, format!("leaf `{}` has no method", c.id))
+                    .expected("method = \"self\", \"survey\" or \"penalty\""),
+            ),
+            (None, false) => {
+                let sum: Decimal = c.children.iter().map(|&i| set.criteria[i].max).sum();
+                if sum != c.max {
+                    let parts: Vec<String> = c
+                        .children
+                        .iter()
+                        .map(|&i| {
+                            let k = &set.criteria[i];
+                            format!("{} = {}", k.id, vi_decimal(k.max))
+                        })
+                        .collect();
+                    problems.push(
+                        at(
+                            c.line,
+                            format!(
+                                "max of `{}` is {}, but its children add up to {} ({})",
+                                c.id,
+                                vi_decimal(c.max),
+                                vi_decimal(sum),
+                                parts.join(", ")
+                            ),
+                        )
+                        .hint("a parent's max must equal the sum of its children's max"),
+                    );
+                }
+            }
+            (Some(leaf), true) => {
+                match leaf.method {
+                    Method::Penalty => {
+                        if !c.max.is_zero() {
+                            problems.push(at(c.line, format!("penalty row `{}` must have max = 0", c.id)));
+                        }
+                        match leaf.floor {
+                            Some(f) if f.is_sign_negative() && !f.is_zero() => {}
+                            _ => problems.push(
+                                at(c.line, format!("penalty row `{}` needs a negative `floor`", c.id))
+                                    .hint("e.g. floor = -2 for \"tối đa trừ 2 điểm\""),
+                            ),
+                        }
+                    }
+                    Method::SelfAssessed | Method::Survey => {
+                        if leaf.floor.is_some() {
+                            problems.push(at(c.line, format!("only penalty rows take `floor` (row `{}`)", c.id)));
+                        }
+                    }
+                }
+                match (leaf.method, &leaf.rule) {
+                    (Method::Survey, Some(_)) => problems.push(
+                        at(c.line, format!("survey row `{}` cannot have a rule", c.id))
+                            .hint("survey rows are filled by Sở Nội vụ from survey.csv"),
+                    ),
+                    (Method::SelfAssessed | Method::Penalty, None) => problems.push(
+                        at(c.line, format!("row `{}` needs a `rule` or a `rule_file`", c.id)),
+                    ),
+                    _ => {}
+                }
+                if leaf.method != Method::Survey && leaf.reads.is_empty() {
+                    problems.push(
+                        at(c.line, format!("row `{}` must say which evidence it `reads`", c.id))
+                            .hint("e.g. reads = [\"documents\"] or reads = [\"facts\"]"),
+                    );
+                }
+                for name in &leaf.reads {
+                    if name != FACTS && set.table(name).is_none() {
+                        problems.push(
+                            at(c.line, format!("row `{}` reads `{name}`, which is not a declared table", c.id))
+                                .hint("declare it under [tables] or read `facts`"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    problems
+}

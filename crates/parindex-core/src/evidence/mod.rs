@@ -1,0 +1,183 @@
+//! A unit's evidence for one year: its tables, facts, identity and (after appraisal) survey
+//! results. Read by [`read_evidence`]; shared cheaply between threads.
+
+mod read;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+pub use read::{fold_header, read_evidence};
+
+use crate::criteria::TableSpec;
+use crate::date::Date;
+
+/// Everything known about one unit. Cloning is cheap.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    inner: Arc<EvidenceData>,
+}
+
+#[derive(Debug)]
+struct EvidenceData {
+    dir: PathBuf,
+    unit: Unit,
+    tables: BTreeMap<String, Arc<Table>>,
+    facts: Option<BTreeMap<String, Fact>>,
+    survey: Option<BTreeMap<String, Decimal>>,
+}
+
+impl Evidence {
+    /// Builds evidence from parts, for tools that gather it themselves.
+    pub fn new(
+        dir: impl Into<PathBuf>,
+        unit: Unit,
+        tables: Vec<Table>,
+        facts: Option<BTreeMap<String, Fact>>,
+        survey: Option<BTreeMap<String, Decimal>>,
+    ) -> Self {
+        Self {
+            inner: Arc::new(EvidenceData {
+                dir: dir.into(),
+                unit,
+                tables: tables
+                    .into_iter()
+                    .map(|t| (t.spec.name.clone(), Arc::new(t)))
+                    .collect(),
+                facts,
+                survey,
+            }),
+        }
+    }
+
+    /// The folder the evidence was read from.
+    pub fn dir(&self) -> &std::path::Path {
+        &self.inner.dir
+    }
+
+    pub fn unit(&self) -> &Unit {
+        &self.inner.unit
+    }
+
+    /// A table, or `None` when its file is missing (no evidence, unlike an empty table).
+    pub fn table(&self, name: &str) -> Option<&Arc<Table>> {
+        self.inner.tables.get(name)
+    }
+
+    /// The facts, or `None` when `facts.toml` is missing.
+    pub fn facts(&self) -> Option<&BTreeMap<String, Fact>> {
+        self.inner.facts.as_ref()
+    }
+
+    /// Survey results by row id (percentages), or `None` before the survey.
+    pub fn survey(&self) -> Option<&BTreeMap<String, Decimal>> {
+        self.inner.survey.as_ref()
+    }
+}
+
+/// The unit being scored (`unit.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    pub code: String,
+    pub name: String,
+    /// Peer group for ranking (`so`, …).
+    pub group: String,
+}
+
+/// One evidence table as read: typed cells in the declared column order.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub spec: TableSpec,
+    pub rows: Vec<Record>,
+}
+
+/// One row of a table.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// The line of the file it was read from.
+    pub line: u64,
+    /// One value per declared column; `Empty` for absent optional columns and empty cells.
+    pub values: Vec<Value>,
+}
+
+/// A typed cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Empty,
+    Text(String),
+    Date(Date),
+    Bool(bool),
+    Integer(i64),
+    Decimal(Decimal),
+    Tags(Vec<String>),
+}
+
+impl Value {
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Value::Empty)
+    }
+
+    pub fn as_date(&self) -> Option<Date> {
+        match self {
+            Value::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// Booleans; an empty cell is false (`x` / empty is a boolean spelling).
+    pub fn is_true(&self) -> bool {
+        matches!(self, Value::Bool(true))
+    }
+
+    pub fn as_decimal(&self) -> Option<Decimal> {
+        match self {
+            Value::Integer(i) => Some(Decimal::from(*i)),
+            Value::Decimal(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// The cell as text, for keys and messages.
+    pub fn display(&self) -> String {
+        match self {
+            Value::Empty => String::new(),
+            Value::Text(t) => t.clone(),
+            Value::Date(d) => crate::date::vi_date(*d),
+            Value::Bool(b) => if *b { "x" } else { "" }.to_owned(),
+            Value::Integer(i) => i.to_string(),
+            Value::Decimal(d) => crate::num::vi_decimal(*d),
+            Value::Tags(t) => t.join(";"),
+        }
+    }
+}
+
+/// A one-off fact (`facts.toml`) and the document that supports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    pub value: FactValue,
+    /// The supporting document, e.g. `15/KH-SKHCN ngày 20/01/2026`.
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FactValue {
+    Integer(i64),
+    Decimal(Decimal),
+    Bool(bool),
+    Text(String),
+}
+
+impl FactValue {
+    pub fn display(&self) -> String {
+        match self {
+            FactValue::Integer(i) => i.to_string(),
+            FactValue::Decimal(d) => crate::num::vi_decimal(*d),
+            FactValue::Bool(true) => "có".to_owned(),
+            FactValue::Bool(false) => "không".to_owned(),
+            FactValue::Text(t) => t.clone(),
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! The environment a run reads from. Injected, so that tests run on files held in memory and a
+//! run never touches anything it was not given.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Where criteria and evidence files come from.
+pub trait Files {
+    /// The whole content of a file; `io::ErrorKind::NotFound` when it does not exist.
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// Whether `path` is a directory.
+    fn is_dir(&self, path: &Path) -> bool;
+}
+
+/// The real file system.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FsFiles;
+
+impl Files for FsFiles {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        std::fs::read(path)
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+}
+
+/// Files held in memory, keyed by path: for tests and for tools that embed the library.
+#[derive(Debug, Default, Clone)]
+pub struct MemoryFiles {
+    files: BTreeMap<PathBuf, Vec<u8>>,
+}
+
+impl MemoryFiles {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds (or replaces) a file.
+    pub fn insert(&mut self, path: impl Into<PathBuf>, content: impl Into<Vec<u8>>) -> &mut Self {
+        self.files.insert(path.into(), content.into());
+        self
+    }
+
+    /// Removes a file, if present.
+    pub fn remove(&mut self, path: impl AsRef<Path>) -> Option<Vec<u8>> {
+        self.files.remove(path.as_ref())
+    }
+}
+
+impl Files for MemoryFiles {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        self.files
+            .get(path)
+            .cloned()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such file"))
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        self.files.keys().any(|p| p != path && p.starts_with(path))
+    }
+}

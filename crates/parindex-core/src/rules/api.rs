@@ -1,0 +1,824 @@
+//! The functions rule authors call (documented in `docs/criteria-format.md`).
+//!
+//! Aggregations run here, natively, over whole tables: a rule never loops over records.
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position, INT};
+use rust_decimal::Decimal;
+
+use super::context::{current, DocumentRef, FactRef, RecordList, RowContext, Rows};
+use crate::criteria::{ColumnType, FACTS};
+use crate::date::{parse_date, vi_date, Date};
+use crate::evidence::{FactValue, Value};
+use crate::num::{round_half_up, vi_decimal, vi_percent, Fraction};
+
+type Res<T> = Result<T, Box<EvalAltResult>>;
+
+/// How many record keys a row lists as the records that decided it.
+const RECORDS_SHOWN: usize = 20;
+
+/// A rule's result when it is not a plain number.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Points, with how they were reached.
+    Points {
+        points: Decimal,
+        explanation: String,
+    },
+    /// The subject did not arise: the row's not-arising policy applies.
+    NotArising(String),
+    /// The evidence the row needs is missing.
+    NoEvidence(String),
+}
+
+/// Raised from deep inside a rule to end it with a status rather than an error.
+#[derive(Debug, Clone)]
+pub(crate) enum Signal {
+    NoEvidence(String),
+    NotArising(String),
+}
+
+fn signal(s: Signal) -> Box<EvalAltResult> {
+    Box::new(EvalAltResult::ErrorRuntime(Dynamic::from(s), Position::NONE))
+}
+
+fn fail(message: impl Into<String>) -> Box<EvalAltResult> {
+    Box::new(EvalAltResult::ErrorRuntime(
+        Dynamic::from(message.into()),
+        Position::NONE,
+    ))
+}
+
+fn ctx() -> Res<Rc<RowContext>> {
+    current().ok_or_else(|| fail("no rule is being evaluated"))
+}
+
+fn note(text: String) {
+    if let Some(c) = current() {
+        c.trace.borrow_mut().notes.push(text);
+    }
+}
+
+/// An exact ratio as rules see it, with the records behind it when it counts records.
+#[derive(Debug, Clone)]
+pub struct Ratio {
+    pub(crate) fraction: Fraction,
+    numerator: Option<Rows>,
+    denominator: Option<Rows>,
+}
+
+impl Ratio {
+    fn describe(&self) -> String {
+        format!("tỷ lệ {}", self.fraction)
+    }
+
+    /// Records the ratio as the row's measure, and the records missing from its numerator.
+    fn record(&self) {
+        let Some(c) = current() else { return };
+        let mut trace = c.trace.borrow_mut();
+        trace.measure = Some(self.fraction);
+        if let (Some(num), Some(den)) = (&self.numerator, &self.denominator) {
+            let missing = den.minus(num);
+            if !missing.is_empty() {
+                let list = RecordList {
+                    table: den.table.spec.name.clone(),
+                    what: "không đạt".to_owned(),
+                    total: missing.len(),
+                    keys: missing.keys(RECORDS_SHOWN),
+                };
+                if !trace.records.contains(&list) {
+                    trace.records.push(list);
+                }
+            }
+        }
+    }
+
+    fn compare(&self, edge: Decimal) -> Res<Ordering> {
+        self.record();
+        self.fraction
+            .cmp_edge(edge)
+            .ok_or_else(|| signal(Signal::NotArising(format!("không phát sinh ({})", self.describe()))))
+    }
+}
+
+/// The items of a table judged against their deadlines at the as-of date.
+#[derive(Debug, Clone)]
+pub struct Deadlines {
+    on_time: Rows,
+    late: Rows,
+    due: Rows,
+    pending: Rows,
+}
+
+/// Periodic reports: which periods were sent, and on time.
+#[derive(Debug, Clone)]
+pub struct Periods {
+    sent: INT,
+    on_time: INT,
+    total: INT,
+}
+
+fn to_decimal(d: &Dynamic) -> Option<Decimal> {
+    if let Some(i) = d.clone().try_cast::<INT>() {
+        return Some(Decimal::from(i));
+    }
+    d.clone().try_cast::<Decimal>()
+}
+
+fn number(d: &Dynamic, what: &str) -> Res<Decimal> {
+    to_decimal(d).ok_or_else(|| fail(format!("{what} phải là một số, nhận được {}", d.type_name())))
+}
+
+fn date_arg(d: &Dynamic) -> Res<Date> {
+    if let Some(date) = d.clone().try_cast::<Date>() {
+        return Ok(date);
+    }
+    if let Some(s) = d.clone().try_cast::<ImmutableString>() {
+        return parse_date(&s).ok_or_else(|| fail(format!("`{s}` không phải ngày dd/mm/yyyy")));
+    }
+    Err(fail(format!("cần một ngày, nhận được {}", d.type_name())))
+}
+
+/// Registers every helper on `engine`.
+pub(crate) fn register(engine: &mut Engine) {
+    engine
+        .register_type_with_name::<Rows>("Rows")
+        .register_type_with_name::<Ratio>("Ratio")
+        .register_type_with_name::<Deadlines>("Deadlines")
+        .register_type_with_name::<Periods>("Periods")
+        .register_type_with_name::<Outcome>("Outcome")
+        .register_type_with_name::<Date>("Date");
+    register_dates(engine);
+    register_tables(engine);
+    register_facts(engine);
+    register_ratios(engine);
+    register_points(engine);
+}
+
+fn register_dates(engine: &mut Engine) {
+    engine
+        .register_fn("date", |y: INT, m: INT, d: INT| -> Res<Date> {
+            let (y, m, d) = (i32::try_from(y), u32::try_from(m), u32::try_from(d));
+            match (y, m, d) {
+                (Ok(y), Ok(m), Ok(d)) => Date::from_ymd_opt(y, m, d),
+                _ => None,
+            }
+            .ok_or_else(|| fail("ngày không hợp lệ"))
+        })
+        .register_fn("date", |s: ImmutableString| date_arg(&Dynamic::from(s)))
+        .register_fn("as_of", || -> Res<Date> { Ok(ctx()?.unit.as_of) })
+        .register_fn("year", || -> Res<INT> { Ok(INT::from(ctx()?.unit.set.year)) })
+        .register_fn("add_days", |d: Date, n: INT| -> Res<Date> {
+            d.checked_add_signed(chrono::Duration::days(n))
+                .ok_or_else(|| fail("ngày vượt giới hạn"))
+        })
+        .register_fn("to_string", |d: &mut Date| vi_date(*d))
+        .register_fn("==", |a: Date, b: Date| a == b)
+        .register_fn("!=", |a: Date, b: Date| a != b)
+        .register_fn("<", |a: Date, b: Date| a < b)
+        .register_fn("<=", |a: Date, b: Date| a <= b)
+        .register_fn(">", |a: Date, b: Date| a > b)
+        .register_fn(">=", |a: Date, b: Date| a >= b);
+}
+
+/// The visible records of a declared table the row reads.
+fn table(name: &str) -> Res<Rows> {
+    let c = ctx()?;
+    if !c.reads.iter().any(|r| r == name) {
+        return Err(fail(format!(
+            "dòng {} đọc bảng `{name}` nhưng không khai báo trong `reads`",
+            c.row
+        )));
+    }
+    if c.unit.set.table(name).is_none() {
+        return Err(fail(format!("bảng `{name}` không được khai báo trong bộ tiêu chí")));
+    }
+    c.unit
+        .visible
+        .get(name)
+        .cloned()
+        .ok_or_else(|| signal(Signal::NoEvidence(format!("thiếu bảng {name}"))))
+}
+
+/// A rows argument: a `Rows` value or a table name.
+fn rows_arg(d: Dynamic) -> Res<Rows> {
+    if let Some(s) = d.clone().try_cast::<ImmutableString>() {
+        return table(&s);
+    }
+    d.try_cast::<Rows>()
+        .ok_or_else(|| fail("cần một bảng (tên bảng hoặc kết quả của table(...))"))
+}
+
+fn column(rows: &Rows, name: &str, kinds: &[ColumnType]) -> Res<usize> {
+    let spec = &rows.table.spec;
+    let i = spec.column_index(name).ok_or_else(|| {
+        fail(format!("bảng `{}` không có cột `{name}`", spec.name))
+    })?;
+    let kind = spec.columns[i].kind;
+    if !kinds.is_empty() && !kinds.contains(&kind) {
+        return Err(fail(format!(
+            "cột `{name}` của bảng `{}` có kiểu {kind:?}, không dùng được ở đây",
+            spec.name
+        )));
+    }
+    Ok(i)
+}
+
+fn filter(rows: &Rows, col: usize, keep: impl Fn(&Value) -> bool) -> Rows {
+    let idx = rows
+        .idx
+        .iter()
+        .copied()
+        .filter(|&i| rows.table.rows.get(i as usize).is_some_and(|r| keep(&r.values[col])))
+        .collect();
+    rows.with(idx)
+}
+
+fn value_matches(v: &Value, wanted: &Dynamic) -> bool {
+    match v {
+        Value::Text(t) => wanted.clone().try_cast::<ImmutableString>().is_some_and(|w| w.as_str() == t),
+        Value::Integer(_) | Value::Decimal(_) => {
+            to_decimal(wanted).is_some_and(|w| v.as_decimal() == Some(w))
+        }
+        Value::Bool(b) => wanted.clone().try_cast::<bool>() == Some(*b),
+        Value::Date(d) => date_arg(wanted).ok() == Some(*d),
+        Value::Tags(t) => wanted
+            .clone()
+            .try_cast::<ImmutableString>()
+            .is_some_and(|w| t.iter().any(|x| x == w.as_str())),
+        Value::Empty => wanted.is_unit(),
+    }
+}
+
+fn register_tables(engine: &mut Engine) {
+    use ColumnType as T;
+    engine
+        .register_fn("table", |name: ImmutableString| table(&name))
+        .register_fn("count", |r: &mut Rows| r.len() as INT)
+        .register_get("count", |r: &mut Rows| r.len() as INT)
+        .register_fn("where_true", |r: &mut Rows, c: ImmutableString| -> Res<Rows> {
+            let i = column(r, &c, &[T::Bool])?;
+            Ok(filter(r, i, Value::is_true))
+        })
+        .register_fn("where_false", |r: &mut Rows, c: ImmutableString| -> Res<Rows> {
+            let i = column(r, &c, &[T::Bool])?;
+            Ok(filter(r, i, |v| !v.is_true()))
+        })
+        .register_fn("where_eq", |r: &mut Rows, c: ImmutableString, v: Dynamic| -> Res<Rows> {
+            let i = column(r, &c, &[])?;
+            Ok(filter(r, i, |x| value_matches(x, &v)))
+        })
+        .register_fn("where_ne", |r: &mut Rows, c: ImmutableString, v: Dynamic| -> Res<Rows> {
+            let i = column(r, &c, &[])?;
+            Ok(filter(r, i, |x| !value_matches(x, &v)))
+        })
+        .register_fn("where_in", |r: &mut Rows, c: ImmutableString, vs: Array| -> Res<Rows> {
+            let i = column(r, &c, &[])?;
+            Ok(filter(r, i, |x| vs.iter().any(|v| value_matches(x, v))))
+        })
+        .register_fn("where_tag", |r: &mut Rows, c: ImmutableString, tag: ImmutableString| -> Res<Rows> {
+            let i = column(r, &c, &[T::Tags])?;
+            Ok(filter(r, i, |x| matches!(x, Value::Tags(t) if t.iter().any(|t| t == tag.as_str()))))
+        })
+        .register_fn("where_empty", |r: &mut Rows, c: ImmutableString| -> Res<Rows> {
+            let i = column(r, &c, &[])?;
+            Ok(filter(r, i, |x| x.is_empty() || *x == Value::Bool(false)))
+        })
+        .register_fn("where_filled", |r: &mut Rows, c: ImmutableString| -> Res<Rows> {
+            let i = column(r, &c, &[])?;
+            Ok(filter(r, i, |x| !x.is_empty() && *x != Value::Bool(false)))
+        })
+        .register_fn("where_by", |r: &mut Rows, c: ImmutableString, d: Dynamic| -> Res<Rows> {
+            let i = column(r, &c, &[T::Date])?;
+            let d = date_arg(&d)?;
+            Ok(filter(r, i, |x| x.as_date().is_some_and(|x| x <= d)))
+        })
+        .register_fn("where_after", |r: &mut Rows, c: ImmutableString, d: Dynamic| -> Res<Rows> {
+            let i = column(r, &c, &[T::Date])?;
+            let d = date_arg(&d)?;
+            Ok(filter(r, i, |x| x.as_date().is_some_and(|x| x > d)))
+        })
+        .register_fn("sum", |r: &mut Rows, c: ImmutableString| -> Res<Decimal> {
+            let i = column(r, &c, &[T::Integer, T::Decimal])?;
+            r.idx
+                .iter()
+                .filter_map(|&k| r.table.rows.get(k as usize))
+                .filter_map(|row| row.values[i].as_decimal())
+                .try_fold(Decimal::ZERO, |acc, v| acc.checked_add(v))
+                .ok_or_else(|| fail("tổng vượt giới hạn"))
+        })
+        .register_fn("distinct", |r: &mut Rows, c: ImmutableString| -> Res<INT> {
+            let i = column(r, &c, &[])?;
+            let set: BTreeSet<String> = r
+                .idx
+                .iter()
+                .filter_map(|&k| r.table.rows.get(k as usize))
+                .filter(|row| !row.values[i].is_empty())
+                .map(|row| crate::evidence::fold_header(&row.values[i].display()))
+                .collect();
+            Ok(set.len() as INT)
+        })
+        .register_fn("on_time", |r: Dynamic, due: ImmutableString, done: ImmutableString| {
+            deadlines(rows_arg(r)?, &due, &done, 0)
+        })
+        .register_fn("on_time", |r: Dynamic, due: ImmutableString, done: ImmutableString, days: INT| {
+            deadlines(rows_arg(r)?, &due, &done, days)
+        })
+        .register_get("on_time", |d: &mut Deadlines| d.on_time.clone())
+        .register_get("late", |d: &mut Deadlines| d.late.clone())
+        .register_get("due", |d: &mut Deadlines| d.due.clone())
+        .register_get("pending", |d: &mut Deadlines| d.pending.clone())
+        .register_get("ratio", |d: &mut Deadlines| Ratio {
+            fraction: Fraction::new(Decimal::from(d.on_time.len()), Decimal::from(d.due.len())),
+            numerator: Some(d.on_time.clone()),
+            denominator: Some(d.due.clone()),
+        })
+        .register_fn("periods", |r: Dynamic, kind: ImmutableString, kinds: Array, due: ImmutableString, sent: ImmutableString| {
+            periods(rows_arg(r)?, &kind, &kinds, &due, &sent)
+        })
+        .register_get("sent", |p: &mut Periods| p.sent)
+        .register_get("on_time", |p: &mut Periods| p.on_time)
+        .register_get("total", |p: &mut Periods| p.total);
+}
+
+/// Judges each item at the as-of date A: on time (completed by its deadline), late (completed
+/// after it, or not completed and the deadline before A), or not yet due. A completion after A
+/// counts as no completion yet. `days` is added to every deadline.
+fn deadlines(rows: Rows, due: &str, done: &str, days: INT) -> Res<Deadlines> {
+    let c = ctx()?;
+    let as_of = c.unit.as_of;
+    let due_col = column(&rows, due, &[ColumnType::Date])?;
+    let done_col = column(&rows, done, &[ColumnType::Date])?;
+    let (mut on_time, mut late, mut pending) = (Vec::new(), Vec::new(), Vec::new());
+    for &i in rows.idx.iter() {
+        let Some(r) = rows.table.rows.get(i as usize) else { continue };
+        let Some(deadline) = r.values[due_col].as_date() else {
+            return Err(fail(format!(
+                "bảng `{}` dòng {}: thiếu `{due}`",
+                rows.table.spec.name, r.line
+            )));
+        };
+        let deadline = deadline
+            .checked_add_signed(chrono::Duration::days(days))
+            .ok_or_else(|| fail("ngày vượt giới hạn"))?;
+        match r.values[done_col].as_date().filter(|d| *d <= as_of) {
+            Some(d) if d <= deadline => on_time.push(i),
+            Some(_) => late.push(i),
+            None if deadline < as_of => late.push(i),
+            None => pending.push(i),
+        }
+    }
+    let mut due_set: Vec<u32> = on_time.iter().chain(late.iter()).copied().collect();
+    due_set.sort_unstable();
+    let result = Deadlines {
+        on_time: rows.with(on_time),
+        late: rows.with(late),
+        due: rows.with(due_set),
+        pending: rows.with(pending),
+    };
+    note(format!(
+        "{}: đúng hạn {}/{}, trễ hạn {}, chưa đến hạn {}",
+        rows.table.spec.title,
+        result.on_time.len(),
+        result.due.len(),
+        result.late.len(),
+        result.pending.len()
+    ));
+    if !result.late.is_empty() {
+        let list = RecordList {
+            table: rows.table.spec.name.clone(),
+            what: "trễ hạn".to_owned(),
+            total: result.late.len(),
+            keys: result.late.keys(RECORDS_SHOWN),
+        };
+        c.trace.borrow_mut().records.push(list);
+    }
+    Ok(result)
+}
+
+/// For each period kind, the earliest row sent by the as-of date decides: sent, and on time
+/// when sent by its deadline.
+fn periods(rows: Rows, kind: &str, kinds: &Array, due: &str, sent: &str) -> Res<Periods> {
+    let c = ctx()?;
+    let kind_col = column(&rows, kind, &[ColumnType::Text])?;
+    let due_col = column(&rows, due, &[ColumnType::Date])?;
+    let sent_col = column(&rows, sent, &[ColumnType::Date])?;
+    let (mut n_sent, mut n_on_time) = (0, 0);
+    let mut parts = Vec::new();
+    for k in kinds {
+        let k = k.clone().into_immutable_string().map_err(|_| fail("kỳ báo cáo phải là chuỗi"))?;
+        let earliest = rows
+            .idx
+            .iter()
+            .filter_map(|&i| rows.table.rows.get(i as usize))
+            .filter(|r| matches!(&r.values[kind_col], Value::Text(t) if t == k.as_str()))
+            .filter_map(|r| {
+                let s = r.values[sent_col].as_date().filter(|d| *d <= c.unit.as_of)?;
+                Some((s, r.values[due_col].as_date()))
+            })
+            .min_by_key(|(s, _)| *s);
+        match earliest {
+            None => parts.push(format!("{k}: chưa gửi")),
+            Some((s, due)) => {
+                n_sent += 1;
+                if due.is_some_and(|d| s <= d) {
+                    n_on_time += 1;
+                    parts.push(format!("{k}: gửi {} đúng hạn", vi_date(s)));
+                } else {
+                    let due = due.map_or_else(|| "không rõ hạn".to_owned(), |d| format!("hạn {}", vi_date(d)));
+                    parts.push(format!("{k}: gửi {} trễ ({due})", vi_date(s)));
+                }
+            }
+        }
+    }
+    note(format!("Báo cáo định kỳ — {}", parts.join("; ")));
+    Ok(Periods {
+        sent: n_sent,
+        on_time: n_on_time,
+        total: kinds.len() as INT,
+    })
+}
+
+fn fact(name: &str) -> Res<Dynamic> {
+    let c = ctx()?;
+    if !c.reads.iter().any(|r| r == FACTS) {
+        return Err(fail(format!("dòng {} đọc facts nhưng không khai báo `facts` trong `reads`", c.row)));
+    }
+    let facts = c
+        .unit
+        .evidence
+        .facts()
+        .ok_or_else(|| signal(Signal::NoEvidence("thiếu tệp facts.toml".to_owned())))?;
+    let f = facts
+        .get(name)
+        .ok_or_else(|| signal(Signal::NoEvidence(format!("thiếu số liệu `{name}`"))))?;
+    let reference = FactRef {
+        name: name.to_owned(),
+        value: f.value.display(),
+        source: f.source.clone(),
+    };
+    let mut trace = c.trace.borrow_mut();
+    if !trace.facts.contains(&reference) {
+        trace.facts.push(reference);
+    }
+    Ok(match &f.value {
+        FactValue::Integer(i) => Dynamic::from(*i),
+        FactValue::Decimal(d) => Dynamic::from(*d),
+        FactValue::Bool(b) => Dynamic::from(*b),
+        FactValue::Text(t) => Dynamic::from(t.clone()),
+    })
+}
+
+fn register_facts(engine: &mut Engine) {
+    engine
+        .register_fn("fact", |name: ImmutableString| fact(&name))
+        .register_fn("has_fact", |name: ImmutableString| -> Res<bool> {
+            match fact(&name) {
+                Ok(_) => Ok(true),
+                Err(e) => match e.as_ref() {
+                    EvalAltResult::ErrorRuntime(d, _) if d.is::<Signal>() => {
+                        let c = ctx()?;
+                        if c.unit.evidence.facts().is_none() {
+                            Err(e)
+                        } else {
+                            Ok(false)
+                        }
+                    }
+                    _ => Err(e),
+                },
+            }
+        })
+        .register_fn("fact_ratio", |a: ImmutableString, b: ImmutableString| -> Res<Ratio> {
+            let n = number(&fact(&a)?, &a)?;
+            let d = number(&fact(&b)?, &b)?;
+            note(format!("{a}/{b} = {}", Fraction::new(n, d)));
+            Ok(Ratio {
+                fraction: Fraction::new(n, d),
+                numerator: None,
+                denominator: None,
+            })
+        });
+}
+
+fn ratio_part(d: Dynamic) -> Res<(Decimal, Option<Rows>)> {
+    if let Some(r) = d.clone().try_cast::<Rows>() {
+        return Ok((Decimal::from(r.len()), Some(r)));
+    }
+    Ok((number(&d, "tử số và mẫu số")?, None))
+}
+
+fn register_ratios(engine: &mut Engine) {
+    engine
+        .register_fn("ratio", |a: Dynamic, b: Dynamic| -> Res<Ratio> {
+            let (n, num_rows) = ratio_part(a)?;
+            let (d, den_rows) = ratio_part(b)?;
+            if let (Some(a), Some(b)) = (&num_rows, &den_rows) {
+                if !std::sync::Arc::ptr_eq(&a.table, &b.table) {
+                    return Err(fail("tử số và mẫu số phải cùng một bảng"));
+                }
+            }
+            Ok(Ratio {
+                fraction: Fraction::new(n, d),
+                numerator: num_rows,
+                denominator: den_rows,
+            })
+        })
+        .register_get("numerator", |r: &mut Ratio| r.fraction.numerator)
+        .register_get("denominator", |r: &mut Ratio| r.fraction.denominator)
+        .register_fn("is_empty", |r: &mut Ratio| r.fraction.is_empty())
+        .register_fn("to_string", |r: &mut Ratio| r.fraction.to_string());
+    macro_rules! compare {
+        ($op:literal, $test:expr) => {
+            engine
+                .register_fn($op, |r: Ratio, e: INT| -> Res<bool> {
+                    Ok($test(r.compare(Decimal::from(e))?))
+                })
+                .register_fn($op, |r: Ratio, e: Decimal| -> Res<bool> { Ok($test(r.compare(e)?)) })
+                .register_fn($op, |e: INT, r: Ratio| -> Res<bool> {
+                    Ok($test(r.compare(Decimal::from(e))?.reverse()))
+                })
+                .register_fn($op, |e: Decimal, r: Ratio| -> Res<bool> {
+                    Ok($test(r.compare(e)?.reverse()))
+                });
+        };
+    }
+    compare!(">=", |o: Ordering| o.is_ge());
+    compare!(">", |o: Ordering| o.is_gt());
+    compare!("<=", |o: Ordering| o.is_le());
+    compare!("<", |o: Ordering| o.is_lt());
+    compare!("==", |o: Ordering| o.is_eq());
+    compare!("!=", |o: Ordering| o.is_ne());
+}
+
+/// A measure as `bands` and `prop` read it.
+enum Measure {
+    Ratio(Ratio),
+    Number(Decimal),
+}
+
+fn measure(d: Dynamic) -> Res<Measure> {
+    if let Some(r) = d.clone().try_cast::<Ratio>() {
+        return Ok(Measure::Ratio(r));
+    }
+    if let Some(b) = d.clone().try_cast::<bool>() {
+        return Ok(Measure::Number(if b { Decimal::ONE } else { Decimal::ZERO }));
+    }
+    Ok(Measure::Number(number(&d, "đại lượng")?))
+}
+
+fn outcome_points(d: &Dynamic) -> Res<(Decimal, Option<String>)> {
+    if let Some(o) = d.clone().try_cast::<Outcome>() {
+        return match o {
+            Outcome::Points {
+                points,
+                explanation,
+            } => Ok((points, Some(explanation))),
+            _ => Err(fail("một mức điểm không thể là không phát sinh hay thiếu minh chứng")),
+        };
+    }
+    Ok((number(d, "điểm")?, None))
+}
+
+fn edge_text(edge: Decimal, is_ratio: bool) -> String {
+    if is_ratio {
+        format!("{}%", vi_decimal(edge * Decimal::ONE_HUNDRED))
+    } else {
+        vi_decimal(edge)
+    }
+}
+
+/// The first band whose lower edge the measure reaches; bands run from the highest edge down,
+/// so `[[1, 2], [0.8, 1]]` reads "100%: 2; [80%, 100%): 1; below 80%: otherwise".
+fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
+    let m = measure(m)?;
+    let mut previous: Option<Decimal> = None;
+    let (what, is_ratio) = match &m {
+        Measure::Ratio(r) => {
+            if r.fraction.is_empty() {
+                r.record();
+                return Ok(Outcome::NotArising(format!("không phát sinh ({})", r.describe())));
+            }
+            (format!("Tỷ lệ {}", r.fraction), true)
+        }
+        Measure::Number(n) => (format!("Số lượng {}", vi_decimal(*n)), false),
+    };
+    for band in &list {
+        let pair = band
+            .clone()
+            .try_cast::<Array>()
+            .filter(|p| p.len() == 2)
+            .ok_or_else(|| fail("mỗi mức phải có dạng [ngưỡng, điểm]"))?;
+        let edge = number(&pair[0], "ngưỡng")?;
+        if previous.is_some_and(|p| edge >= p) {
+            return Err(fail("các mức phải xếp theo ngưỡng giảm dần"));
+        }
+        previous = Some(edge);
+        let reached = match &m {
+            Measure::Ratio(r) => r.compare(edge)?.is_ge(),
+            Measure::Number(n) => *n >= edge,
+        };
+        if reached {
+            let (points, inner) = outcome_points(&pair[1])?;
+            let explanation = inner.unwrap_or_else(|| {
+                format!("{what} ≥ {}: {} điểm", edge_text(edge, is_ratio), vi_decimal(points))
+            });
+            return Ok(Outcome::Points {
+                points,
+                explanation,
+            });
+        }
+    }
+    if let Measure::Ratio(r) = &m {
+        r.record();
+    }
+    let (points, inner) = outcome_points(&otherwise)?;
+    let explanation = inner.unwrap_or_else(|| match previous {
+        Some(edge) => format!("{what} < {}: {} điểm", edge_text(edge, is_ratio), vi_decimal(points)),
+        None => format!("{what}: {} điểm", vi_decimal(points)),
+    });
+    Ok(Outcome::Points {
+        points,
+        explanation,
+    })
+}
+
+/// `round_half_up(r × max, 2)` when `r ≥ floor`, else 0.
+fn prop(r: Dynamic, max: Dynamic, floor: Dynamic) -> Res<Outcome> {
+    let Some(r) = r.try_cast::<Ratio>() else {
+        return Err(fail("prop cần một tỷ lệ (ratio, fact_ratio hoặc .ratio)"));
+    };
+    let max = number(&max, "điểm tối đa")?;
+    let floor = number(&floor, "ngưỡng")?;
+    if r.fraction.is_empty() {
+        r.record();
+        return Ok(Outcome::NotArising(format!("không phát sinh ({})", r.describe())));
+    }
+    if r.compare(floor)?.is_lt() {
+        return Ok(Outcome::Points {
+            points: Decimal::ZERO,
+            explanation: format!("Tỷ lệ {} < {}%: 0 điểm", r.fraction, vi_decimal(floor * Decimal::ONE_HUNDRED)),
+        });
+    }
+    let points = r
+        .fraction
+        .times_rounded(max)
+        .ok_or_else(|| fail("phép tính vượt giới hạn"))?;
+    Ok(Outcome::Points {
+        points,
+        explanation: format!(
+            "Tỷ lệ {} ≥ {}%: {} × {} = {} điểm",
+            r.fraction,
+            vi_decimal(floor * Decimal::ONE_HUNDRED),
+            vi_percent(r.fraction.percent().unwrap_or_default()) + "%",
+            vi_decimal(max),
+            vi_decimal(points)
+        ),
+    })
+}
+
+/// The earliest register document carrying `tag`, dated from the window's start to A.
+fn issued(tag: &str) -> Res<Option<(Date, DocumentRef)>> {
+    let c = ctx()?;
+    let set = &c.unit.set;
+    let register = set
+        .register
+        .as_ref()
+        .ok_or_else(|| fail("bộ tiêu chí chưa khai báo [set.register] cho issued_by"))?;
+    let rows = table(&register.table)?;
+    let spec = &rows.table.spec;
+    let tags = column(&rows, &register.tags, &[ColumnType::Tags])?;
+    let date_col = spec
+        .dated_by
+        .as_deref()
+        .and_then(|d| spec.column_index(d))
+        .ok_or_else(|| fail("bảng sổ văn bản cần `dated_by`"))?;
+    let key = spec.key.as_deref().and_then(|k| spec.column_index(k));
+    let subject = spec.subject.as_deref().and_then(|k| spec.column_index(k));
+    let found = rows
+        .idx
+        .iter()
+        .filter_map(|&i| rows.table.rows.get(i as usize))
+        .filter(|r| matches!(&r.values[tags], Value::Tags(t) if t.iter().any(|t| t == tag)))
+        .filter_map(|r| r.values[date_col].as_date().map(|d| (d, r)))
+        .min_by_key(|(d, _)| *d);
+    Ok(found.map(|(d, r)| {
+        let number = key.map_or_else(|| format!("dòng {}", r.line), |k| r.values[k].display());
+        let subject = subject.map(|s| r.values[s].display()).filter(|s| !s.is_empty());
+        (
+            d,
+            DocumentRef {
+                number,
+                date: Some(d),
+                subject,
+            },
+        )
+    }))
+}
+
+/// Points by the date a tagged document was issued: the first step whose deadline it meets,
+/// else `later` (when issued after every deadline); 0 when none was issued.
+fn issued_by(tag: &str, steps: Vec<(Date, Decimal)>, later: Decimal) -> Res<Outcome> {
+    let found = issued(tag)?;
+    let Some((date, doc)) = found else {
+        note(format!("Không có văn bản nhóm `{tag}`"));
+        return Ok(Outcome::Points {
+            points: Decimal::ZERO,
+            explanation: format!("Không có văn bản ban hành (nhóm `{tag}`): 0 điểm"),
+        });
+    };
+    let c = ctx()?;
+    c.trace.borrow_mut().documents.push(doc.clone());
+    let what = format!("Ban hành {} ngày {}", doc.number, vi_date(date));
+    for (deadline, points) in &steps {
+        if date <= *deadline {
+            return Ok(Outcome::Points {
+                points: *points,
+                explanation: format!("{what}, trong hạn {}: {} điểm", vi_date(*deadline), vi_decimal(*points)),
+            });
+        }
+    }
+    let last = steps.last().map(|(d, _)| vi_date(*d)).unwrap_or_default();
+    Ok(Outcome::Points {
+        points: later,
+        explanation: format!("{what}, sau hạn {last}: {} điểm", vi_decimal(later)),
+    })
+}
+
+fn register_points(engine: &mut Engine) {
+    engine
+        .register_fn("bands", |m: Dynamic, list: Array| bands(m, list, Dynamic::from(0 as INT)))
+        .register_fn("bands", bands)
+        .register_fn("prop", prop)
+        .register_fn("issued_by", |tag: ImmutableString, deadline: Dynamic, points: Dynamic, later: Dynamic| {
+            let step = (date_arg(&deadline)?, number(&points, "điểm")?);
+            issued_by(&tag, vec![step], number(&later, "điểm")?)
+        })
+        .register_fn("issued_by", |tag: ImmutableString, steps: Array, later: Dynamic| {
+            let mut parsed = Vec::with_capacity(steps.len());
+            for s in steps {
+                let pair = s
+                    .try_cast::<Array>()
+                    .filter(|p| p.len() == 2)
+                    .ok_or_else(|| fail("mỗi mốc phải có dạng [ngày, điểm]"))?;
+                parsed.push((date_arg(&pair[0])?, number(&pair[1], "điểm")?));
+            }
+            issued_by(&tag, parsed, number(&later, "điểm")?)
+        })
+        .register_fn("issued_on", |tag: ImmutableString| -> Res<Dynamic> {
+            Ok(issued(&tag)?.map_or(Dynamic::UNIT, |(d, doc)| {
+                if let Some(c) = current() {
+                    c.trace.borrow_mut().documents.push(doc);
+                }
+                Dynamic::from(d)
+            }))
+        })
+        .register_fn("deduct", |start: Dynamic, per: Dynamic, n: Dynamic, floor: Dynamic| -> Res<Outcome> {
+            let (start, per, n, floor) = (
+                number(&start, "điểm gốc")?,
+                number(&per, "mức trừ")?,
+                number(&n, "số trường hợp")?,
+                number(&floor, "mức sàn")?,
+            );
+            let deducted = per.checked_mul(n).ok_or_else(|| fail("phép tính vượt giới hạn"))?;
+            let points = (start - deducted).max(floor);
+            Ok(Outcome::Points {
+                points,
+                explanation: format!(
+                    "{} trường hợp × {} = trừ {}; {} − {} = {} điểm (không thấp hơn {})",
+                    vi_decimal(n),
+                    vi_decimal(per),
+                    vi_decimal(deducted),
+                    vi_decimal(start),
+                    vi_decimal(deducted),
+                    vi_decimal(points),
+                    vi_decimal(floor)
+                ),
+            })
+        })
+        .register_fn("capped", |x: Dynamic, cap: Dynamic| -> Res<Decimal> {
+            Ok(number(&x, "giá trị")?.min(number(&cap, "mức trần")?))
+        })
+        .register_fn("count_true", |items: Array| -> INT {
+            items.iter().filter(|d| d.as_bool() == Ok(true)).count() as INT
+        })
+        .register_fn("level", |value: Dynamic, levels: Map| -> Res<Dynamic> {
+            let key = value.to_string();
+            levels
+                .get(key.as_str())
+                .cloned()
+                .ok_or_else(|| fail(format!("mức `{key}` không có trong bảng mức")))
+        })
+        .register_fn("round2", |x: Decimal| round_half_up(x, 2))
+        .register_fn("not_arising", || Outcome::NotArising("không phát sinh".to_owned()))
+        .register_fn("not_arising", |why: ImmutableString| Outcome::NotArising(why.to_string()))
+        .register_fn("no_evidence", |why: ImmutableString| Outcome::NoEvidence(why.to_string()))
+        .register_fn("points", |p: Dynamic, why: ImmutableString| -> Res<Outcome> {
+            Ok(Outcome::Points {
+                points: number(&p, "điểm")?,
+                explanation: why.to_string(),
+            })
+        });
+}

@@ -1,0 +1,224 @@
+//! Rules: compiled once per criteria set into a sandboxed rhai engine, run once per row.
+
+mod api;
+mod context;
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use rhai::packages::{
+    ArithmeticPackage, BasicArrayPackage, BasicMapPackage, LogicPackage, Package,
+};
+use rhai::{Dynamic, Engine, EvalAltResult, Position, AST, INT};
+use rust_decimal::Decimal;
+
+pub use api::Outcome;
+pub(crate) use api::Signal;
+pub(crate) use context::{with_row, RowContext, Trace, UnitContext};
+pub use context::{DocumentRef, FactRef, RecordList};
+pub use context::Rows;
+
+use crate::criteria::{CriteriaSet, RuleSource};
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::num::vi_decimal;
+
+/// Limits every rule runs under. A rule that reaches one ends in error on its own row.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_operations: u64,
+    pub max_call_levels: usize,
+    pub max_expr_depth: usize,
+    pub max_function_expr_depth: usize,
+    pub max_string_size: usize,
+    pub max_array_size: usize,
+    pub max_map_size: usize,
+    pub max_variables: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_operations: 100_000,
+            max_call_levels: 16,
+            max_expr_depth: 64,
+            max_function_expr_depth: 32,
+            max_string_size: 10_000,
+            max_array_size: 1_000,
+            max_map_size: 100,
+            max_variables: 100,
+        }
+    }
+}
+
+/// A raw engine with only arithmetic, logic, arrays, maps and the scoring helpers: no module
+/// import, no `print`/`debug`, no clock, no `eval`; strict variables; bounded everything.
+pub(crate) fn sandboxed_engine(limits: Limits) -> Engine {
+    let mut engine = Engine::new_raw();
+    engine.register_global_module(ArithmeticPackage::new().as_shared_module());
+    engine.register_global_module(LogicPackage::new().as_shared_module());
+    engine.register_global_module(BasicArrayPackage::new().as_shared_module());
+    engine.register_global_module(BasicMapPackage::new().as_shared_module());
+    engine
+        .set_strict_variables(true)
+        .set_max_operations(limits.max_operations)
+        .set_max_call_levels(limits.max_call_levels)
+        .set_max_expr_depths(limits.max_expr_depth, limits.max_function_expr_depth)
+        .set_max_string_size(limits.max_string_size)
+        .set_max_array_size(limits.max_array_size)
+        .set_max_map_size(limits.max_map_size)
+        .set_max_variables(limits.max_variables)
+        .set_max_functions(32);
+    engine.disable_symbol("eval");
+    api::register(&mut engine);
+    engine
+}
+
+/// The compiled rules of a set: one AST per leaf that has a rule.
+pub(crate) struct CompiledRules {
+    pub engine: Engine,
+    /// Indexed like [`CriteriaSet::criteria`].
+    pub asts: Vec<Option<AST>>,
+}
+
+impl std::fmt::Debug for CompiledRules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompiledRules")
+            .field("rules", &self.asts.iter().filter(|a| a.is_some()).count())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Compiles every rule of the set; every syntax error is reported, each at its file line.
+pub(crate) fn compile_rules(set: &CriteriaSet, limits: Limits) -> Result<CompiledRules> {
+    let engine = sandboxed_engine(limits);
+    let mut problems = Vec::new();
+    let mut asts = Vec::with_capacity(set.criteria.len());
+    for c in &set.criteria {
+        let rule = c.leaf.as_ref().and_then(|l| l.rule.as_ref());
+        let Some(rule) = rule else {
+            asts.push(None);
+            continue;
+        };
+        match engine.compile(&rule.text) {
+            Ok(ast) => asts.push(Some(ast)),
+            Err(e) => {
+                let position = e.position();
+                let mut d = Diagnostic::new(
+                    &rule.path,
+                    format!("rule of row `{}` does not compile: {}", c.id, e.err_type()),
+                );
+                d.line = Some(file_line(rule, position));
+                d.column = position.position();
+                d.hint = Some(format!(
+                    "line {} of the rule; see docs/criteria-format.md for the helpers",
+                    position.line().unwrap_or(1)
+                ));
+                problems.push(d);
+                asts.push(None);
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(CompiledRules { engine, asts })
+    } else {
+        Err(Error::Criteria(Diagnostics(problems)))
+    }
+}
+
+/// The file line of a position inside a rule.
+fn file_line(rule: &RuleSource, position: Position) -> usize {
+    rule.first_line + position.line().unwrap_or(1).saturating_sub(1)
+}
+
+/// What one rule run produced.
+#[derive(Debug, Clone)]
+pub(crate) enum RuleResult {
+    Points { points: Decimal, explanation: Option<String> },
+    NotArising(String),
+    NoEvidence(String),
+    Error(String),
+}
+
+/// Runs one row's rule against the unit's evidence.
+pub(crate) fn run_rule(
+    rules: &CompiledRules,
+    set: &Arc<CriteriaSet>,
+    unit: &Rc<UnitContext>,
+    index: usize,
+) -> (RuleResult, Trace) {
+    let criterion = &set.criteria[index];
+    let (Some(ast), Some(leaf)) = (&rules.asts[index], &criterion.leaf) else {
+        return (RuleResult::Error("dòng không có quy tắc".to_owned()), Trace::default());
+    };
+    let row = Rc::new(RowContext {
+        unit: Rc::clone(unit),
+        row: criterion.id.clone(),
+        reads: leaf.reads.clone(),
+        trace: Default::default(),
+    });
+    let result = with_row(Rc::clone(&row), || rules.engine.eval_ast::<Dynamic>(ast));
+    let trace = row.trace.borrow().clone();
+    let rule = leaf.rule.as_ref();
+    let outcome = match result {
+        Ok(value) => from_value(value),
+        Err(err) => from_error(&err, rule),
+    };
+    (outcome, trace)
+}
+
+fn from_value(value: Dynamic) -> RuleResult {
+    if let Some(i) = value.clone().try_cast::<INT>() {
+        return RuleResult::Points {
+            points: Decimal::from(i),
+            explanation: None,
+        };
+    }
+    if let Some(d) = value.clone().try_cast::<Decimal>() {
+        return RuleResult::Points {
+            points: d,
+            explanation: None,
+        };
+    }
+    match value.clone().try_cast::<Outcome>() {
+        Some(Outcome::Points { points, explanation }) => RuleResult::Points {
+            points,
+            explanation: Some(explanation),
+        },
+        Some(Outcome::NotArising(why)) => RuleResult::NotArising(why),
+        Some(Outcome::NoEvidence(why)) => RuleResult::NoEvidence(why),
+        None => RuleResult::Error(format!(
+            "quy tắc trả về {} thay vì số điểm",
+            value.type_name()
+        )),
+    }
+}
+
+fn from_error(err: &EvalAltResult, rule: Option<&RuleSource>) -> RuleResult {
+    if let EvalAltResult::ErrorRuntime(d, _) = err.unwrap_inner() {
+        if let Some(s) = d.clone().try_cast::<Signal>() {
+            return match s {
+                Signal::NoEvidence(why) => RuleResult::NoEvidence(why),
+                Signal::NotArising(why) => RuleResult::NotArising(why),
+            };
+        }
+    }
+    let position = err.position();
+    let message = match err.unwrap_inner() {
+        EvalAltResult::ErrorRuntime(d, _) => d.to_string(),
+        inner => inner.to_string(),
+    };
+    let place = match rule {
+        Some(rule) if !position.is_none() => format!(
+            " ({}:{})",
+            rule.path.file_name().map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
+            file_line(rule, position)
+        ),
+        _ => String::new(),
+    };
+    RuleResult::Error(format!("lỗi quy tắc{place}: {message}"))
+}
+
+/// `2,5` for messages.
+pub(crate) fn points_text(p: Decimal) -> String {
+    vi_decimal(p)
+}
