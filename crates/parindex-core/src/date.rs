@@ -11,7 +11,11 @@ pub fn parse_date(text: &str) -> Option<Date> {
     let t = text.trim();
     let t = t.split_whitespace().next()?;
     let parts: Vec<&str> = t.split(['/', '-', '.']).collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let (y, m, d) = if parts[0].len() == 4 {

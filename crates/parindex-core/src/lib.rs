@@ -1,7 +1,88 @@
-pub mod criteria;
-pub mod date;
-pub mod error;
-pub mod evidence;
-pub mod files;
-pub mod num;
-pub mod rules;
+//! # parindex-core
+//!
+//! Computes a department's yearly PAR INDEX self-assessment (*Chỉ số cải cách hành chính*)
+//! from its evidence, exactly and explainably, so that an auditor replaying the same files gets
+//! the same number, row by row.
+//!
+//! The pipeline, one module per step:
+//!
+//! 1. **load** — [`load_criteria`] reads a criteria set (TOML, see `docs/criteria-format.md`)
+//!    and **validates** it as a whole: ids, parent sums, tables, keys; every problem at once.
+//! 2. **compile** — [`CompiledCriteria::compile`] compiles each row's rhai rule once, into a
+//!    sandboxed engine with limits.
+//! 3. **read** — [`read_evidence`] reads a unit's folder: one CSV per declared table,
+//!    `facts.toml`, `unit.toml`, and `survey.csv` after the survey.
+//! 4. **evaluate** — [`CompiledCriteria::score`] runs every rule at an as-of date and adds up
+//!    the tree into a [`Report`]; a failing rule marks its row, never the run.
+//! 5. **report** — [`Report::to_json`] (`parindex.report/1`, see `docs/report-json.md`) and
+//!    [`Report::to_markdown`].
+//!
+//! Files come through the [`Files`] trait and the as-of date is an argument: nothing reads the
+//! clock or the environment, so the same inputs give byte-identical reports. The library never
+//! prints and never panics on input.
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use parindex_core::{load_criteria, read_evidence, CompiledCriteria, FsFiles};
+//!
+//! # fn main() -> Result<(), parindex_core::Error> {
+//! let set = load_criteria(&FsFiles, Path::new("criteria/nghe-an-2026-so"))?;
+//! let criteria = CompiledCriteria::compile(set)?;
+//! let evidence = read_evidence(&FsFiles, criteria.criteria(), Path::new("fixtures/skhcn-2026"))?;
+//! let as_of = criteria.default_as_of().expect("a valid year");
+//! let report = criteria.score(&evidence, as_of);
+//! println!("{}", report.to_markdown());
+//! # Ok(())
+//! # }
+//! ```
+
+mod criteria;
+mod date;
+mod error;
+mod evaluate;
+mod evidence;
+mod files;
+mod num;
+mod report;
+mod rules;
+
+pub use criteria::{
+    load_criteria, ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method, NotArising,
+    RatingBand, Register, RuleSource, TableSpec, Window, CRITERIA_FILE, FACTS,
+};
+pub use date::{parse_date, vi_date, Date};
+pub use error::{Diagnostic, Diagnostics, Error, Result};
+pub use evaluate::CompiledCriteria;
+pub use evidence::{
+    fold_header, read_evidence, Evidence, Fact, FactValue, Record, Table, Unit, Value,
+};
+pub use files::{Files, FsFiles, MemoryFiles};
+pub use num::{parse_decimal, round_half_up, vi_decimal, vi_percent, Fraction};
+pub use report::{
+    CriteriaInfo, EvidenceRef, Measure, NodeKind, NodeScore, Part, Report, Status, Total,
+    REPORT_SCHEMA,
+};
+pub use rules::{DocumentRef, FactRef, Limits, RecordList};
+
+/// Loads, compiles and scores in one call: the whole pipeline for one unit.
+///
+/// `as_of` defaults to 31 December of the set's year.
+pub fn score(
+    files: &dyn Files,
+    criteria: &std::path::Path,
+    evidence: &std::path::Path,
+    as_of: Option<Date>,
+) -> Result<Report> {
+    let compiled = CompiledCriteria::compile(load_criteria(files, criteria)?)?;
+    let evidence = read_evidence(files, compiled.criteria(), evidence)?;
+    let as_of = match as_of.or_else(|| compiled.default_as_of()) {
+        Some(d) => d,
+        None => {
+            return Err(Error::Criteria(Diagnostics(vec![Diagnostic::new(
+                &compiled.criteria().path,
+                format!("year {} has no 31 December", compiled.criteria().year),
+            )])))
+        }
+    };
+    Ok(compiled.score(&evidence, as_of))
+}

@@ -21,7 +21,11 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
     }
     let t: String = t.chars().filter(|c| *c != ' ' && *c != '\u{a0}').collect();
     let body = t.strip_prefix(['-', '+']).unwrap_or(&t);
-    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+    if body.is_empty()
+        || !body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
         return None;
     }
     let dots = body.matches('.').count();
@@ -193,6 +197,9 @@ mod tests {
     fn formats_the_vietnamese_way() {
         assert_eq!(vi_decimal(d("2.50")), "2,5");
         assert_eq!(canonical_decimal(d("-0.00")), "0");
-        assert_eq!(Fraction::new(d("995"), d("1000")).to_string(), "995/1000 (99,50%)");
+        assert_eq!(
+            Fraction::new(d("995"), d("1000")).to_string(),
+            "995/1000 (99,50%)"
+        );
     }
 }

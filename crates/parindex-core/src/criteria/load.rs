@@ -13,8 +13,8 @@ use toml::Spanned;
 
 use super::validate::validate;
 use super::{
-    ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method, NotArising, RatingBand,
-    Register, RuleSource, TableSpec, Window,
+    ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method, NotArising, RatingBand, Register,
+    RuleSource, TableSpec, Window,
 };
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::files::Files;
@@ -158,7 +158,15 @@ fn build(
                     .hint("a leaf needs `method = \"self\"`, `\"survey\"` or `\"penalty\"`; a parent takes only id, title and max"),
             );
         }
-        let rule = rule_source(files, source, base_dir, &id, rc.rule, rc.rule_file, problems);
+        let rule = rule_source(
+            files,
+            source,
+            base_dir,
+            &id,
+            rc.rule,
+            rc.rule_file,
+            problems,
+        );
         let leaf = rc.method.map(|method| Leaf {
             method,
             not_arising: rc.not_arising.unwrap_or(default_not_arising),
@@ -219,7 +227,10 @@ fn rule_source(
         (Some(inline), Some(file)) => {
             problems.push(
                 source
-                    .diagnostic(file.span(), format!("criterion `{id}` has both `rule` and `rule_file`"))
+                    .diagnostic(
+                        file.span(),
+                        format!("criterion `{id}` has both `rule` and `rule_file`"),
+                    )
                     .hint("keep one of them"),
             );
             drop(inline);
@@ -270,7 +281,10 @@ fn rule_source(
                 Err(e) => {
                     problems.push(source.diagnostic(
                         span,
-                        format!("criterion `{id}`: cannot read rule file `{}`: {e}", path.display()),
+                        format!(
+                            "criterion `{id}`: cannot read rule file `{}`: {e}",
+                            path.display()
+                        ),
                     ));
                     None
                 }
@@ -340,11 +354,10 @@ fn arrange(
         };
         c.depth = depth[old];
         c.children = children[old].iter().map(|&k| new_index[k]).collect();
-        c.parent = c
-            .id
-            .rsplit_once('.')
-            .and_then(|(p, _)| index.get(p))
-            .map(|&p| new_index[p]);
+        c.parent =
+            c.id.rsplit_once('.')
+                .and_then(|(p, _)| index.get(p))
+                .map(|&p| new_index[p]);
         out.push(c);
     }
     out
@@ -353,9 +366,7 @@ fn arrange(
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.split('.').all(|part| {
-            !part.is_empty()
-                && part.bytes().all(|b| b.is_ascii_digit())
-                && !part.starts_with('0')
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) && !part.starts_with('0')
         })
 }
 
@@ -461,9 +472,11 @@ impl<'de> Deserialize<'de> for ExactDecimal {
                 Ok(ExactDecimal(Decimal::from(v)))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Self::Value, E> {
-                float_to_decimal(v)
-                    .map(ExactDecimal)
-                    .ok_or_else(|| E::custom(format!("`{v}` is not an exact decimal; write it as a string")))
+                float_to_decimal(v).map(ExactDecimal).ok_or_else(|| {
+                    E::custom(format!(
+                        "`{v}` is not an exact decimal; write it as a string"
+                    ))
+                })
             }
             fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
                 parse_decimal(v)

@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-pub use load::{load_criteria, CRITERIA_FILE};
 pub(crate) use load::{float_to_decimal, line_col};
+pub use load::{load_criteria, CRITERIA_FILE};
 pub use validate::FACTS;
 
 /// A whole criteria set (*Bộ chỉ số*) for one year and one group of units.

@@ -54,7 +54,10 @@ pub(super) fn validate(set: &CriteriaSet) -> Vec<Diagnostic> {
                 if table.column(column).is_none() {
                     problems.push(Diagnostic::new(
                         &set.path,
-                        format!("table `{}`: {key} `{column}` is not a declared column", table.name),
+                        format!(
+                            "table `{}`: {key} `{column}` is not a declared column",
+                            table.name
+                        ),
                     ));
                 }
             }
@@ -83,7 +86,10 @@ pub(super) fn validate(set: &CriteriaSet) -> Vec<Diagnostic> {
         match set.table(&register.table) {
             None => problems.push(Diagnostic::new(
                 &set.path,
-                format!("register table `{}` is not declared under [tables]", register.table),
+                format!(
+                    "register table `{}` is not declared under [tables]",
+                    register.table
+                ),
             )),
             Some(t) => {
                 match t.column(&register.tags) {
@@ -108,24 +114,35 @@ pub(super) fn validate(set: &CriteriaSet) -> Vec<Diagnostic> {
 
     if set.criteria.is_empty() {
         problems.push(
-            Diagnostic::new(&set.path, "the set has no criteria")
-                .hint("add [[criterion]] entries"),
+            Diagnostic::new(&set.path, "the set has no criteria").hint("add [[criterion]] entries"),
         );
     }
     for c in &set.criteria {
         if c.depth > 3 {
             problems.push(at(
                 c.line,
-                format!("criterion `{}` is deeper than field / criterion / sub-criterion", c.id),
+                format!(
+                    "criterion `{}` is deeper than field / criterion / sub-criterion",
+                    c.id
+                ),
             ));
         }
         if c.max.is_sign_negative() {
-            problems.push(at(c.line, format!("criterion `{}` has a negative max", c.id)));
+            problems.push(at(
+                c.line,
+                format!("criterion `{}` has a negative max", c.id),
+            ));
         }
         match (&c.leaf, c.children.is_empty()) {
             (Some(_), false) => problems.push(
-                at(c.line, format!("criterion `{}` has children, so it cannot have a method", c.id))
-                    .hint("move method, rule and reads to its children"),
+                at(
+                    c.line,
+                    format!(
+                        "criterion `{}` has children, so it cannot have a method",
+                        c.id
+                    ),
+                )
+                .hint("move method, rule and reads to its children"),
             ),
             (None, true) => problems.push(
                 at(c.line, format!("leaf `{}` has no method", c.id))
@@ -161,19 +178,28 @@ pub(super) fn validate(set: &CriteriaSet) -> Vec<Diagnostic> {
                 match leaf.method {
                     Method::Penalty => {
                         if !c.max.is_zero() {
-                            problems.push(at(c.line, format!("penalty row `{}` must have max = 0", c.id)));
+                            problems.push(at(
+                                c.line,
+                                format!("penalty row `{}` must have max = 0", c.id),
+                            ));
                         }
                         match leaf.floor {
                             Some(f) if f.is_sign_negative() && !f.is_zero() => {}
                             _ => problems.push(
-                                at(c.line, format!("penalty row `{}` needs a negative `floor`", c.id))
-                                    .hint("e.g. floor = -2 for \"tối đa trừ 2 điểm\""),
+                                at(
+                                    c.line,
+                                    format!("penalty row `{}` needs a negative `floor`", c.id),
+                                )
+                                .hint("e.g. floor = -2 for \"tối đa trừ 2 điểm\""),
                             ),
                         }
                     }
                     Method::SelfAssessed | Method::Survey => {
                         if leaf.floor.is_some() {
-                            problems.push(at(c.line, format!("only penalty rows take `floor` (row `{}`)", c.id)));
+                            problems.push(at(
+                                c.line,
+                                format!("only penalty rows take `floor` (row `{}`)", c.id),
+                            ));
                         }
                     }
                 }
@@ -182,22 +208,32 @@ pub(super) fn validate(set: &CriteriaSet) -> Vec<Diagnostic> {
                         at(c.line, format!("survey row `{}` cannot have a rule", c.id))
                             .hint("survey rows are filled by Sở Nội vụ from survey.csv"),
                     ),
-                    (Method::SelfAssessed | Method::Penalty, None) => problems.push(
-                        at(c.line, format!("row `{}` needs a `rule` or a `rule_file`", c.id)),
-                    ),
+                    (Method::SelfAssessed | Method::Penalty, None) => problems.push(at(
+                        c.line,
+                        format!("row `{}` needs a `rule` or a `rule_file`", c.id),
+                    )),
                     _ => {}
                 }
                 if leaf.method != Method::Survey && leaf.reads.is_empty() {
                     problems.push(
-                        at(c.line, format!("row `{}` must say which evidence it `reads`", c.id))
-                            .hint("e.g. reads = [\"documents\"] or reads = [\"facts\"]"),
+                        at(
+                            c.line,
+                            format!("row `{}` must say which evidence it `reads`", c.id),
+                        )
+                        .hint("e.g. reads = [\"documents\"] or reads = [\"facts\"]"),
                     );
                 }
                 for name in &leaf.reads {
                     if name != FACTS && set.table(name).is_none() {
                         problems.push(
-                            at(c.line, format!("row `{}` reads `{name}`, which is not a declared table", c.id))
-                                .hint("declare it under [tables] or read `facts`"),
+                            at(
+                                c.line,
+                                format!(
+                                    "row `{}` reads `{name}`, which is not a declared table",
+                                    c.id
+                                ),
+                            )
+                            .hint("declare it under [tables] or read `facts`"),
                         );
                     }
                 }

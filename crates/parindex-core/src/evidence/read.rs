@@ -306,7 +306,9 @@ fn default_value(kind: ColumnType) -> Value {
 }
 
 fn csv_diagnostic(path: &Path, e: &csv::Error) -> Diagnostic {
-    let line = e.position().map(|p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+    let line = e
+        .position()
+        .map(|p| usize::try_from(p.line()).unwrap_or(usize::MAX));
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
@@ -346,7 +348,9 @@ fn parse_cell(cell: &str, column: &ColumnSpec) -> std::result::Result<Value, Str
             no_groups
                 .parse::<i64>()
                 .ok()
-                .filter(|_| !t.contains('.') || parse_decimal(t).is_some_and(|d| d.fract().is_zero()))
+                .filter(|_| {
+                    !t.contains('.') || parse_decimal(t).is_some_and(|d| d.fract().is_zero())
+                })
                 .map(Value::Integer)
                 .ok_or_else(expected)
         }
@@ -404,7 +408,9 @@ fn read_facts(path: &Path, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> BTre
                         problems.push(
                             at(format!("the source of fact `{name}` is not text"))
                                 .value(other.to_string())
-                                .expected("a document reference such as \"15/KH-SKHCN ngày 20/01/2026\""),
+                                .expected(
+                                    "a document reference such as \"15/KH-SKHCN ngày 20/01/2026\"",
+                                ),
                         );
                         continue;
                     }
@@ -506,7 +512,8 @@ fn read_survey(
             }
         }
         let Some(rate) = record.values[1].as_decimal() else {
-            problems.push(at(format!("row `{id}` has no rate")).expected("a percentage from 0 to 100"));
+            problems
+                .push(at(format!("row `{id}` has no rate")).expected("a percentage from 0 to 100"));
             continue;
         };
         if rate < Decimal::ZERO || rate > Decimal::ONE_HUNDRED {

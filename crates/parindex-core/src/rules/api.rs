@@ -22,7 +22,7 @@ const RECORDS_SHOWN: usize = 20;
 
 /// A rule's result when it is not a plain number.
 #[derive(Debug, Clone)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Points, with how they were reached.
     Points {
         points: Decimal,
@@ -42,7 +42,10 @@ pub(crate) enum Signal {
 }
 
 fn signal(s: Signal) -> Box<EvalAltResult> {
-    Box::new(EvalAltResult::ErrorRuntime(Dynamic::from(s), Position::NONE))
+    Box::new(EvalAltResult::ErrorRuntime(
+        Dynamic::from(s),
+        Position::NONE,
+    ))
 }
 
 fn fail(message: impl Into<String>) -> Box<EvalAltResult> {
@@ -64,10 +67,12 @@ fn note(text: String) {
 
 /// An exact ratio as rules see it, with the records behind it when it counts records.
 #[derive(Debug, Clone)]
-pub struct Ratio {
+pub(crate) struct Ratio {
     pub(crate) fraction: Fraction,
     numerator: Option<Rows>,
     denominator: Option<Rows>,
+    /// What a record of the denominator missing from the numerator is ("trễ hạn").
+    missing: &'static str,
 }
 
 impl Ratio {
@@ -85,7 +90,8 @@ impl Ratio {
             if !missing.is_empty() {
                 let list = RecordList {
                     table: den.table.spec.name.clone(),
-                    what: "không đạt".to_owned(),
+                    title: den.table.spec.title.clone(),
+                    what: self.missing.to_owned(),
                     total: missing.len(),
                     keys: missing.keys(RECORDS_SHOWN),
                 };
@@ -100,13 +106,13 @@ impl Ratio {
         self.record();
         self.fraction
             .cmp_edge(edge)
-            .ok_or_else(|| signal(Signal::NotArising(format!("không phát sinh ({})", self.describe()))))
+            .ok_or_else(|| signal(Signal::NotArising(self.describe())))
     }
 }
 
 /// The items of a table judged against their deadlines at the as-of date.
 #[derive(Debug, Clone)]
-pub struct Deadlines {
+pub(crate) struct Deadlines {
     on_time: Rows,
     late: Rows,
     due: Rows,
@@ -115,7 +121,7 @@ pub struct Deadlines {
 
 /// Periodic reports: which periods were sent, and on time.
 #[derive(Debug, Clone)]
-pub struct Periods {
+pub(crate) struct Periods {
     sent: INT,
     on_time: INT,
     total: INT,
@@ -129,7 +135,12 @@ fn to_decimal(d: &Dynamic) -> Option<Decimal> {
 }
 
 fn number(d: &Dynamic, what: &str) -> Res<Decimal> {
-    to_decimal(d).ok_or_else(|| fail(format!("{what} phải là một số, nhận được {}", d.type_name())))
+    to_decimal(d).ok_or_else(|| {
+        fail(format!(
+            "{what} phải là một số, nhận được {}",
+            d.type_name()
+        ))
+    })
 }
 
 fn date_arg(d: &Dynamic) -> Res<Date> {
@@ -170,7 +181,9 @@ fn register_dates(engine: &mut Engine) {
         })
         .register_fn("date", |s: ImmutableString| date_arg(&Dynamic::from(s)))
         .register_fn("as_of", || -> Res<Date> { Ok(ctx()?.unit.as_of) })
-        .register_fn("year", || -> Res<INT> { Ok(INT::from(ctx()?.unit.set.year)) })
+        .register_fn("year", || -> Res<INT> {
+            Ok(INT::from(ctx()?.unit.set.year))
+        })
         .register_fn("add_days", |d: Date, n: INT| -> Res<Date> {
             d.checked_add_signed(chrono::Duration::days(n))
                 .ok_or_else(|| fail("ngày vượt giới hạn"))
@@ -194,7 +207,9 @@ fn table(name: &str) -> Res<Rows> {
         )));
     }
     if c.unit.set.table(name).is_none() {
-        return Err(fail(format!("bảng `{name}` không được khai báo trong bộ tiêu chí")));
+        return Err(fail(format!(
+            "bảng `{name}` không được khai báo trong bộ tiêu chí"
+        )));
     }
     c.unit
         .visible
@@ -214,9 +229,9 @@ fn rows_arg(d: Dynamic) -> Res<Rows> {
 
 fn column(rows: &Rows, name: &str, kinds: &[ColumnType]) -> Res<usize> {
     let spec = &rows.table.spec;
-    let i = spec.column_index(name).ok_or_else(|| {
-        fail(format!("bảng `{}` không có cột `{name}`", spec.name))
-    })?;
+    let i = spec
+        .column_index(name)
+        .ok_or_else(|| fail(format!("bảng `{}` không có cột `{name}`", spec.name)))?;
     let kind = spec.columns[i].kind;
     if !kinds.is_empty() && !kinds.contains(&kind) {
         return Err(fail(format!(
@@ -232,14 +247,22 @@ fn filter(rows: &Rows, col: usize, keep: impl Fn(&Value) -> bool) -> Rows {
         .idx
         .iter()
         .copied()
-        .filter(|&i| rows.table.rows.get(i as usize).is_some_and(|r| keep(&r.values[col])))
+        .filter(|&i| {
+            rows.table
+                .rows
+                .get(i as usize)
+                .is_some_and(|r| keep(&r.values[col]))
+        })
         .collect();
     rows.with(idx)
 }
 
 fn value_matches(v: &Value, wanted: &Dynamic) -> bool {
     match v {
-        Value::Text(t) => wanted.clone().try_cast::<ImmutableString>().is_some_and(|w| w.as_str() == t),
+        Value::Text(t) => wanted
+            .clone()
+            .try_cast::<ImmutableString>()
+            .is_some_and(|w| w.as_str() == t),
         Value::Integer(_) | Value::Decimal(_) => {
             to_decimal(wanted).is_some_and(|w| v.as_decimal() == Some(w))
         }
@@ -259,48 +282,82 @@ fn register_tables(engine: &mut Engine) {
         .register_fn("table", |name: ImmutableString| table(&name))
         .register_fn("count", |r: &mut Rows| r.len() as INT)
         .register_get("count", |r: &mut Rows| r.len() as INT)
-        .register_fn("where_true", |r: &mut Rows, c: ImmutableString| -> Res<Rows> {
-            let i = column(r, &c, &[T::Bool])?;
-            Ok(filter(r, i, Value::is_true))
-        })
-        .register_fn("where_false", |r: &mut Rows, c: ImmutableString| -> Res<Rows> {
-            let i = column(r, &c, &[T::Bool])?;
-            Ok(filter(r, i, |v| !v.is_true()))
-        })
-        .register_fn("where_eq", |r: &mut Rows, c: ImmutableString, v: Dynamic| -> Res<Rows> {
-            let i = column(r, &c, &[])?;
-            Ok(filter(r, i, |x| value_matches(x, &v)))
-        })
-        .register_fn("where_ne", |r: &mut Rows, c: ImmutableString, v: Dynamic| -> Res<Rows> {
-            let i = column(r, &c, &[])?;
-            Ok(filter(r, i, |x| !value_matches(x, &v)))
-        })
-        .register_fn("where_in", |r: &mut Rows, c: ImmutableString, vs: Array| -> Res<Rows> {
-            let i = column(r, &c, &[])?;
-            Ok(filter(r, i, |x| vs.iter().any(|v| value_matches(x, v))))
-        })
-        .register_fn("where_tag", |r: &mut Rows, c: ImmutableString, tag: ImmutableString| -> Res<Rows> {
-            let i = column(r, &c, &[T::Tags])?;
-            Ok(filter(r, i, |x| matches!(x, Value::Tags(t) if t.iter().any(|t| t == tag.as_str()))))
-        })
-        .register_fn("where_empty", |r: &mut Rows, c: ImmutableString| -> Res<Rows> {
-            let i = column(r, &c, &[])?;
-            Ok(filter(r, i, |x| x.is_empty() || *x == Value::Bool(false)))
-        })
-        .register_fn("where_filled", |r: &mut Rows, c: ImmutableString| -> Res<Rows> {
-            let i = column(r, &c, &[])?;
-            Ok(filter(r, i, |x| !x.is_empty() && *x != Value::Bool(false)))
-        })
-        .register_fn("where_by", |r: &mut Rows, c: ImmutableString, d: Dynamic| -> Res<Rows> {
-            let i = column(r, &c, &[T::Date])?;
-            let d = date_arg(&d)?;
-            Ok(filter(r, i, |x| x.as_date().is_some_and(|x| x <= d)))
-        })
-        .register_fn("where_after", |r: &mut Rows, c: ImmutableString, d: Dynamic| -> Res<Rows> {
-            let i = column(r, &c, &[T::Date])?;
-            let d = date_arg(&d)?;
-            Ok(filter(r, i, |x| x.as_date().is_some_and(|x| x > d)))
-        })
+        .register_fn(
+            "where_true",
+            |r: &mut Rows, c: ImmutableString| -> Res<Rows> {
+                let i = column(r, &c, &[T::Bool])?;
+                Ok(filter(r, i, Value::is_true))
+            },
+        )
+        .register_fn(
+            "where_false",
+            |r: &mut Rows, c: ImmutableString| -> Res<Rows> {
+                let i = column(r, &c, &[T::Bool])?;
+                Ok(filter(r, i, |v| !v.is_true()))
+            },
+        )
+        .register_fn(
+            "where_eq",
+            |r: &mut Rows, c: ImmutableString, v: Dynamic| -> Res<Rows> {
+                let i = column(r, &c, &[])?;
+                Ok(filter(r, i, |x| value_matches(x, &v)))
+            },
+        )
+        .register_fn(
+            "where_ne",
+            |r: &mut Rows, c: ImmutableString, v: Dynamic| -> Res<Rows> {
+                let i = column(r, &c, &[])?;
+                Ok(filter(r, i, |x| !value_matches(x, &v)))
+            },
+        )
+        .register_fn(
+            "where_in",
+            |r: &mut Rows, c: ImmutableString, vs: Array| -> Res<Rows> {
+                let i = column(r, &c, &[])?;
+                Ok(filter(r, i, |x| vs.iter().any(|v| value_matches(x, v))))
+            },
+        )
+        .register_fn(
+            "where_tag",
+            |r: &mut Rows, c: ImmutableString, tag: ImmutableString| -> Res<Rows> {
+                let i = column(r, &c, &[T::Tags])?;
+                Ok(filter(
+                    r,
+                    i,
+                    |x| matches!(x, Value::Tags(t) if t.iter().any(|t| t == tag.as_str())),
+                ))
+            },
+        )
+        .register_fn(
+            "where_empty",
+            |r: &mut Rows, c: ImmutableString| -> Res<Rows> {
+                let i = column(r, &c, &[])?;
+                Ok(filter(r, i, |x| x.is_empty() || *x == Value::Bool(false)))
+            },
+        )
+        .register_fn(
+            "where_filled",
+            |r: &mut Rows, c: ImmutableString| -> Res<Rows> {
+                let i = column(r, &c, &[])?;
+                Ok(filter(r, i, |x| !x.is_empty() && *x != Value::Bool(false)))
+            },
+        )
+        .register_fn(
+            "where_by",
+            |r: &mut Rows, c: ImmutableString, d: Dynamic| -> Res<Rows> {
+                let i = column(r, &c, &[T::Date])?;
+                let d = date_arg(&d)?;
+                Ok(filter(r, i, |x| x.as_date().is_some_and(|x| x <= d)))
+            },
+        )
+        .register_fn(
+            "where_after",
+            |r: &mut Rows, c: ImmutableString, d: Dynamic| -> Res<Rows> {
+                let i = column(r, &c, &[T::Date])?;
+                let d = date_arg(&d)?;
+                Ok(filter(r, i, |x| x.as_date().is_some_and(|x| x > d)))
+            },
+        )
         .register_fn("sum", |r: &mut Rows, c: ImmutableString| -> Res<Decimal> {
             let i = column(r, &c, &[T::Integer, T::Decimal])?;
             r.idx
@@ -321,12 +378,18 @@ fn register_tables(engine: &mut Engine) {
                 .collect();
             Ok(set.len() as INT)
         })
-        .register_fn("on_time", |r: Dynamic, due: ImmutableString, done: ImmutableString| {
-            deadlines(rows_arg(r)?, &due, &done, 0)
-        })
-        .register_fn("on_time", |r: Dynamic, due: ImmutableString, done: ImmutableString, days: INT| {
-            deadlines(rows_arg(r)?, &due, &done, days)
-        })
+        .register_fn(
+            "on_time",
+            |r: Dynamic, due: ImmutableString, done: ImmutableString| {
+                deadlines(rows_arg(r)?, &due, &done, 0)
+            },
+        )
+        .register_fn(
+            "on_time",
+            |r: Dynamic, due: ImmutableString, done: ImmutableString, days: INT| {
+                deadlines(rows_arg(r)?, &due, &done, days)
+            },
+        )
         .register_get("on_time", |d: &mut Deadlines| d.on_time.clone())
         .register_get("late", |d: &mut Deadlines| d.late.clone())
         .register_get("due", |d: &mut Deadlines| d.due.clone())
@@ -335,10 +398,18 @@ fn register_tables(engine: &mut Engine) {
             fraction: Fraction::new(Decimal::from(d.on_time.len()), Decimal::from(d.due.len())),
             numerator: Some(d.on_time.clone()),
             denominator: Some(d.due.clone()),
+            missing: "trễ hạn",
         })
-        .register_fn("periods", |r: Dynamic, kind: ImmutableString, kinds: Array, due: ImmutableString, sent: ImmutableString| {
-            periods(rows_arg(r)?, &kind, &kinds, &due, &sent)
-        })
+        .register_fn(
+            "periods",
+            |r: Dynamic,
+             kind: ImmutableString,
+             kinds: Array,
+             due: ImmutableString,
+             sent: ImmutableString| {
+                periods(rows_arg(r)?, &kind, &kinds, &due, &sent)
+            },
+        )
         .register_get("sent", |p: &mut Periods| p.sent)
         .register_get("on_time", |p: &mut Periods| p.on_time)
         .register_get("total", |p: &mut Periods| p.total);
@@ -354,7 +425,9 @@ fn deadlines(rows: Rows, due: &str, done: &str, days: INT) -> Res<Deadlines> {
     let done_col = column(&rows, done, &[ColumnType::Date])?;
     let (mut on_time, mut late, mut pending) = (Vec::new(), Vec::new(), Vec::new());
     for &i in rows.idx.iter() {
-        let Some(r) = rows.table.rows.get(i as usize) else { continue };
+        let Some(r) = rows.table.rows.get(i as usize) else {
+            continue;
+        };
         let Some(deadline) = r.values[due_col].as_date() else {
             return Err(fail(format!(
                 "bảng `{}` dòng {}: thiếu `{due}`",
@@ -387,15 +460,6 @@ fn deadlines(rows: Rows, due: &str, done: &str, days: INT) -> Res<Deadlines> {
         result.late.len(),
         result.pending.len()
     ));
-    if !result.late.is_empty() {
-        let list = RecordList {
-            table: rows.table.spec.name.clone(),
-            what: "trễ hạn".to_owned(),
-            total: result.late.len(),
-            keys: result.late.keys(RECORDS_SHOWN),
-        };
-        c.trace.borrow_mut().records.push(list);
-    }
     Ok(result)
 }
 
@@ -409,14 +473,19 @@ fn periods(rows: Rows, kind: &str, kinds: &Array, due: &str, sent: &str) -> Res<
     let (mut n_sent, mut n_on_time) = (0, 0);
     let mut parts = Vec::new();
     for k in kinds {
-        let k = k.clone().into_immutable_string().map_err(|_| fail("kỳ báo cáo phải là chuỗi"))?;
+        let k = k
+            .clone()
+            .into_immutable_string()
+            .map_err(|_| fail("kỳ báo cáo phải là chuỗi"))?;
         let earliest = rows
             .idx
             .iter()
             .filter_map(|&i| rows.table.rows.get(i as usize))
             .filter(|r| matches!(&r.values[kind_col], Value::Text(t) if t == k.as_str()))
             .filter_map(|r| {
-                let s = r.values[sent_col].as_date().filter(|d| *d <= c.unit.as_of)?;
+                let s = r.values[sent_col]
+                    .as_date()
+                    .filter(|d| *d <= c.unit.as_of)?;
                 Some((s, r.values[due_col].as_date()))
             })
             .min_by_key(|(s, _)| *s);
@@ -428,7 +497,10 @@ fn periods(rows: Rows, kind: &str, kinds: &Array, due: &str, sent: &str) -> Res<
                     n_on_time += 1;
                     parts.push(format!("{k}: gửi {} đúng hạn", vi_date(s)));
                 } else {
-                    let due = due.map_or_else(|| "không rõ hạn".to_owned(), |d| format!("hạn {}", vi_date(d)));
+                    let due = due.map_or_else(
+                        || "không rõ hạn".to_owned(),
+                        |d| format!("hạn {}", vi_date(d)),
+                    );
                     parts.push(format!("{k}: gửi {} trễ ({due})", vi_date(s)));
                 }
             }
@@ -445,7 +517,10 @@ fn periods(rows: Rows, kind: &str, kinds: &Array, due: &str, sent: &str) -> Res<
 fn fact(name: &str) -> Res<Dynamic> {
     let c = ctx()?;
     if !c.reads.iter().any(|r| r == FACTS) {
-        return Err(fail(format!("dòng {} đọc facts nhưng không khai báo `facts` trong `reads`", c.row)));
+        return Err(fail(format!(
+            "dòng {} đọc facts nhưng không khai báo `facts` trong `reads`",
+            c.row
+        )));
     }
     let facts = c
         .unit
@@ -462,6 +537,7 @@ fn fact(name: &str) -> Res<Dynamic> {
     };
     let mut trace = c.trace.borrow_mut();
     if !trace.facts.contains(&reference) {
+        trace.notes.push(format!("{name} = {}", reference.value));
         trace.facts.push(reference);
     }
     Ok(match &f.value {
@@ -491,16 +567,20 @@ fn register_facts(engine: &mut Engine) {
                 },
             }
         })
-        .register_fn("fact_ratio", |a: ImmutableString, b: ImmutableString| -> Res<Ratio> {
-            let n = number(&fact(&a)?, &a)?;
-            let d = number(&fact(&b)?, &b)?;
-            note(format!("{a}/{b} = {}", Fraction::new(n, d)));
-            Ok(Ratio {
-                fraction: Fraction::new(n, d),
-                numerator: None,
-                denominator: None,
-            })
-        });
+        .register_fn(
+            "fact_ratio",
+            |a: ImmutableString, b: ImmutableString| -> Res<Ratio> {
+                let n = number(&fact(&a)?, &a)?;
+                let d = number(&fact(&b)?, &b)?;
+                note(format!("{a}/{b} = {}", Fraction::new(n, d)));
+                Ok(Ratio {
+                    fraction: Fraction::new(n, d),
+                    numerator: None,
+                    denominator: None,
+                    missing: "",
+                })
+            },
+        );
 }
 
 fn ratio_part(d: Dynamic) -> Res<(Decimal, Option<Rows>)> {
@@ -524,6 +604,7 @@ fn register_ratios(engine: &mut Engine) {
                 fraction: Fraction::new(n, d),
                 numerator: num_rows,
                 denominator: den_rows,
+                missing: "không đạt",
             })
         })
         .register_get("numerator", |r: &mut Ratio| r.fraction.numerator)
@@ -536,7 +617,9 @@ fn register_ratios(engine: &mut Engine) {
                 .register_fn($op, |r: Ratio, e: INT| -> Res<bool> {
                     Ok($test(r.compare(Decimal::from(e))?))
                 })
-                .register_fn($op, |r: Ratio, e: Decimal| -> Res<bool> { Ok($test(r.compare(e)?)) })
+                .register_fn($op, |r: Ratio, e: Decimal| -> Res<bool> {
+                    Ok($test(r.compare(e)?))
+                })
                 .register_fn($op, |e: INT, r: Ratio| -> Res<bool> {
                     Ok($test(r.compare(Decimal::from(e))?.reverse()))
                 })
@@ -564,7 +647,11 @@ fn measure(d: Dynamic) -> Res<Measure> {
         return Ok(Measure::Ratio(r));
     }
     if let Some(b) = d.clone().try_cast::<bool>() {
-        return Ok(Measure::Number(if b { Decimal::ONE } else { Decimal::ZERO }));
+        return Ok(Measure::Number(if b {
+            Decimal::ONE
+        } else {
+            Decimal::ZERO
+        }));
     }
     Ok(Measure::Number(number(&d, "đại lượng")?))
 }
@@ -576,7 +663,9 @@ fn outcome_points(d: &Dynamic) -> Res<(Decimal, Option<String>)> {
                 points,
                 explanation,
             } => Ok((points, Some(explanation))),
-            _ => Err(fail("một mức điểm không thể là không phát sinh hay thiếu minh chứng")),
+            _ => Err(fail(
+                "một mức điểm không thể là không phát sinh hay thiếu minh chứng",
+            )),
         };
     }
     Ok((number(d, "điểm")?, None))
@@ -599,7 +688,7 @@ fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
         Measure::Ratio(r) => {
             if r.fraction.is_empty() {
                 r.record();
-                return Ok(Outcome::NotArising(format!("không phát sinh ({})", r.describe())));
+                return Ok(Outcome::NotArising(r.describe()));
             }
             (format!("Tỷ lệ {}", r.fraction), true)
         }
@@ -623,7 +712,11 @@ fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
         if reached {
             let (points, inner) = outcome_points(&pair[1])?;
             let explanation = inner.unwrap_or_else(|| {
-                format!("{what} ≥ {}: {} điểm", edge_text(edge, is_ratio), vi_decimal(points))
+                format!(
+                    "{what} ≥ {}: {} điểm",
+                    edge_text(edge, is_ratio),
+                    vi_decimal(points)
+                )
             });
             return Ok(Outcome::Points {
                 points,
@@ -636,7 +729,11 @@ fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
     }
     let (points, inner) = outcome_points(&otherwise)?;
     let explanation = inner.unwrap_or_else(|| match previous {
-        Some(edge) => format!("{what} < {}: {} điểm", edge_text(edge, is_ratio), vi_decimal(points)),
+        Some(edge) => format!(
+            "{what} < {}: {} điểm",
+            edge_text(edge, is_ratio),
+            vi_decimal(points)
+        ),
         None => format!("{what}: {} điểm", vi_decimal(points)),
     });
     Ok(Outcome::Points {
@@ -654,12 +751,16 @@ fn prop(r: Dynamic, max: Dynamic, floor: Dynamic) -> Res<Outcome> {
     let floor = number(&floor, "ngưỡng")?;
     if r.fraction.is_empty() {
         r.record();
-        return Ok(Outcome::NotArising(format!("không phát sinh ({})", r.describe())));
+        return Ok(Outcome::NotArising(r.describe()));
     }
     if r.compare(floor)?.is_lt() {
         return Ok(Outcome::Points {
             points: Decimal::ZERO,
-            explanation: format!("Tỷ lệ {} < {}%: 0 điểm", r.fraction, vi_decimal(floor * Decimal::ONE_HUNDRED)),
+            explanation: format!(
+                "Tỷ lệ {} < {}%: 0 điểm",
+                r.fraction,
+                vi_decimal(floor * Decimal::ONE_HUNDRED)
+            ),
         });
     }
     let points = r
@@ -706,7 +807,9 @@ fn issued(tag: &str) -> Res<Option<(Date, DocumentRef)>> {
         .min_by_key(|(d, _)| *d);
     Ok(found.map(|(d, r)| {
         let number = key.map_or_else(|| format!("dòng {}", r.line), |k| r.values[k].display());
-        let subject = subject.map(|s| r.values[s].display()).filter(|s| !s.is_empty());
+        let subject = subject
+            .map(|s| r.values[s].display())
+            .filter(|s| !s.is_empty());
         (
             d,
             DocumentRef {
@@ -731,12 +834,19 @@ fn issued_by(tag: &str, steps: Vec<(Date, Decimal)>, later: Decimal) -> Res<Outc
     };
     let c = ctx()?;
     c.trace.borrow_mut().documents.push(doc.clone());
-    let what = format!("Ban hành {} ngày {}", doc.number, vi_date(date));
+    let what = match &doc.subject {
+        Some(subject) => format!("Ban hành {} ngày {} ({subject})", doc.number, vi_date(date)),
+        None => format!("Ban hành {} ngày {}", doc.number, vi_date(date)),
+    };
     for (deadline, points) in &steps {
         if date <= *deadline {
             return Ok(Outcome::Points {
                 points: *points,
-                explanation: format!("{what}, trong hạn {}: {} điểm", vi_date(*deadline), vi_decimal(*points)),
+                explanation: format!(
+                    "{what}, trong hạn {}: {} điểm",
+                    vi_date(*deadline),
+                    vi_decimal(*points)
+                ),
             });
         }
     }
@@ -749,24 +859,32 @@ fn issued_by(tag: &str, steps: Vec<(Date, Decimal)>, later: Decimal) -> Res<Outc
 
 fn register_points(engine: &mut Engine) {
     engine
-        .register_fn("bands", |m: Dynamic, list: Array| bands(m, list, Dynamic::from(0 as INT)))
+        .register_fn("bands", |m: Dynamic, list: Array| {
+            bands(m, list, Dynamic::from(0 as INT))
+        })
         .register_fn("bands", bands)
         .register_fn("prop", prop)
-        .register_fn("issued_by", |tag: ImmutableString, deadline: Dynamic, points: Dynamic, later: Dynamic| {
-            let step = (date_arg(&deadline)?, number(&points, "điểm")?);
-            issued_by(&tag, vec![step], number(&later, "điểm")?)
-        })
-        .register_fn("issued_by", |tag: ImmutableString, steps: Array, later: Dynamic| {
-            let mut parsed = Vec::with_capacity(steps.len());
-            for s in steps {
-                let pair = s
-                    .try_cast::<Array>()
-                    .filter(|p| p.len() == 2)
-                    .ok_or_else(|| fail("mỗi mốc phải có dạng [ngày, điểm]"))?;
-                parsed.push((date_arg(&pair[0])?, number(&pair[1], "điểm")?));
-            }
-            issued_by(&tag, parsed, number(&later, "điểm")?)
-        })
+        .register_fn(
+            "issued_by",
+            |tag: ImmutableString, deadline: Dynamic, points: Dynamic, later: Dynamic| {
+                let step = (date_arg(&deadline)?, number(&points, "điểm")?);
+                issued_by(&tag, vec![step], number(&later, "điểm")?)
+            },
+        )
+        .register_fn(
+            "issued_by",
+            |tag: ImmutableString, steps: Array, later: Dynamic| {
+                let mut parsed = Vec::with_capacity(steps.len());
+                for s in steps {
+                    let pair = s
+                        .try_cast::<Array>()
+                        .filter(|p| p.len() == 2)
+                        .ok_or_else(|| fail("mỗi mốc phải có dạng [ngày, điểm]"))?;
+                    parsed.push((date_arg(&pair[0])?, number(&pair[1], "điểm")?));
+                }
+                issued_by(&tag, parsed, number(&later, "điểm")?)
+            },
+        )
         .register_fn("issued_on", |tag: ImmutableString| -> Res<Dynamic> {
             Ok(issued(&tag)?.map_or(Dynamic::UNIT, |(d, doc)| {
                 if let Some(c) = current() {
@@ -775,50 +893,72 @@ fn register_points(engine: &mut Engine) {
                 Dynamic::from(d)
             }))
         })
-        .register_fn("deduct", |start: Dynamic, per: Dynamic, n: Dynamic, floor: Dynamic| -> Res<Outcome> {
-            let (start, per, n, floor) = (
-                number(&start, "điểm gốc")?,
-                number(&per, "mức trừ")?,
-                number(&n, "số trường hợp")?,
-                number(&floor, "mức sàn")?,
-            );
-            let deducted = per.checked_mul(n).ok_or_else(|| fail("phép tính vượt giới hạn"))?;
-            let points = (start - deducted).max(floor);
-            Ok(Outcome::Points {
-                points,
-                explanation: format!(
-                    "{} trường hợp × {} = trừ {}; {} − {} = {} điểm (không thấp hơn {})",
-                    vi_decimal(n),
-                    vi_decimal(per),
-                    vi_decimal(deducted),
-                    vi_decimal(start),
-                    vi_decimal(deducted),
-                    vi_decimal(points),
-                    vi_decimal(floor)
-                ),
-            })
-        })
+        .register_fn(
+            "deduct",
+            |start: Dynamic, per: Dynamic, n: Dynamic, floor: Dynamic| -> Res<Outcome> {
+                let (start, per, n, floor) = (
+                    number(&start, "điểm gốc")?,
+                    number(&per, "mức trừ")?,
+                    number(&n, "số trường hợp")?,
+                    number(&floor, "mức sàn")?,
+                );
+                let deducted = per
+                    .checked_mul(n)
+                    .ok_or_else(|| fail("phép tính vượt giới hạn"))?;
+                let points = (start - deducted).max(floor);
+                Ok(Outcome::Points {
+                    points,
+                    explanation: format!(
+                        "{} trường hợp × {} = trừ {} từ {}, không thấp hơn {}: {} điểm",
+                        vi_decimal(n),
+                        vi_decimal(per),
+                        vi_decimal(deducted),
+                        vi_decimal(start),
+                        vi_decimal(floor),
+                        vi_decimal(points)
+                    ),
+                })
+            },
+        )
         .register_fn("capped", |x: Dynamic, cap: Dynamic| -> Res<Decimal> {
-            Ok(number(&x, "giá trị")?.min(number(&cap, "mức trần")?))
+            let (x, cap) = (number(&x, "giá trị")?, number(&cap, "mức trần")?);
+            if x > cap {
+                note(format!(
+                    "{} vượt mức trần {}, tính {}",
+                    vi_decimal(x),
+                    vi_decimal(cap),
+                    vi_decimal(cap)
+                ));
+            }
+            Ok(x.min(cap))
         })
         .register_fn("count_true", |items: Array| -> INT {
             items.iter().filter(|d| d.as_bool() == Ok(true)).count() as INT
         })
         .register_fn("level", |value: Dynamic, levels: Map| -> Res<Dynamic> {
             let key = value.to_string();
-            levels
+            let points = levels
                 .get(key.as_str())
                 .cloned()
-                .ok_or_else(|| fail(format!("mức `{key}` không có trong bảng mức")))
+                .ok_or_else(|| fail(format!("mức `{key}` không có trong bảng mức")))?;
+            note(format!("mức `{key}`"));
+            Ok(points)
         })
         .register_fn("round2", |x: Decimal| round_half_up(x, 2))
-        .register_fn("not_arising", || Outcome::NotArising("không phát sinh".to_owned()))
-        .register_fn("not_arising", |why: ImmutableString| Outcome::NotArising(why.to_string()))
-        .register_fn("no_evidence", |why: ImmutableString| Outcome::NoEvidence(why.to_string()))
-        .register_fn("points", |p: Dynamic, why: ImmutableString| -> Res<Outcome> {
-            Ok(Outcome::Points {
-                points: number(&p, "điểm")?,
-                explanation: why.to_string(),
-            })
-        });
+        .register_fn("not_arising", || Outcome::NotArising(String::new()))
+        .register_fn("not_arising", |why: ImmutableString| {
+            Outcome::NotArising(why.to_string())
+        })
+        .register_fn("no_evidence", |why: ImmutableString| {
+            Outcome::NoEvidence(why.to_string())
+        })
+        .register_fn(
+            "points",
+            |p: Dynamic, why: ImmutableString| -> Res<Outcome> {
+                Ok(Outcome::Points {
+                    points: number(&p, "điểm")?,
+                    explanation: why.to_string(),
+                })
+            },
+        );
 }

@@ -37,13 +37,16 @@ impl UnitContext {
                 .rows
                 .iter()
                 .enumerate()
-                .filter(|(_, r)| match date_col.and_then(|c| r.values[c].as_date()) {
-                    None => true,
-                    Some(d) => {
-                        d <= as_of
-                            && (spec.window != Window::Year || year_start.is_none_or(|s| d >= s))
-                    }
-                })
+                .filter(
+                    |(_, r)| match date_col.and_then(|c| r.values[c].as_date()) {
+                        None => true,
+                        Some(d) => {
+                            d <= as_of
+                                && (spec.window != Window::Year
+                                    || year_start.is_none_or(|s| d >= s))
+                        }
+                    },
+                )
                 .filter_map(|(i, _)| u32::try_from(i).ok())
                 .collect();
             visible.insert(
@@ -106,6 +109,8 @@ pub struct FactRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordList {
     pub table: String,
+    /// The table's title, in Vietnamese.
+    pub title: String,
     /// What the records are, in Vietnamese ("hồ sơ trễ hạn").
     pub what: String,
     pub total: usize,
@@ -115,7 +120,7 @@ pub struct RecordList {
 
 /// Records of one table, in file order: a table cut at the as-of date, or a filter of it.
 #[derive(Debug, Clone)]
-pub struct Rows {
+pub(crate) struct Rows {
     pub(crate) table: Arc<Table>,
     pub(crate) idx: Arc<[u32]>,
 }
@@ -138,7 +143,12 @@ impl Rows {
 
     /// The key of each record (its key column, or `dòng N` when the table has none).
     pub(crate) fn keys(&self, limit: usize) -> Vec<String> {
-        let key = self.table.spec.key.as_deref().and_then(|k| self.table.spec.column_index(k));
+        let key = self
+            .table
+            .spec
+            .key
+            .as_deref()
+            .and_then(|k| self.table.spec.column_index(k));
         self.idx
             .iter()
             .take(limit)

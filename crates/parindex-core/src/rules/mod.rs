@@ -12,15 +12,12 @@ use rhai::packages::{
 use rhai::{Dynamic, Engine, EvalAltResult, Position, AST, INT};
 use rust_decimal::Decimal;
 
-pub use api::Outcome;
-pub(crate) use api::Signal;
+pub(crate) use api::{Outcome, Signal};
 pub(crate) use context::{with_row, RowContext, Trace, UnitContext};
 pub use context::{DocumentRef, FactRef, RecordList};
-pub use context::Rows;
 
 use crate::criteria::{CriteriaSet, RuleSource};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::num::vi_decimal;
 
 /// Limits every rule runs under. A rule that reaches one ends in error on its own row.
 #[derive(Debug, Clone, Copy)]
@@ -133,7 +130,10 @@ fn file_line(rule: &RuleSource, position: Position) -> usize {
 /// What one rule run produced.
 #[derive(Debug, Clone)]
 pub(crate) enum RuleResult {
-    Points { points: Decimal, explanation: Option<String> },
+    Points {
+        points: Decimal,
+        explanation: Option<String>,
+    },
     NotArising(String),
     NoEvidence(String),
     Error(String),
@@ -148,7 +148,10 @@ pub(crate) fn run_rule(
 ) -> (RuleResult, Trace) {
     let criterion = &set.criteria[index];
     let (Some(ast), Some(leaf)) = (&rules.asts[index], &criterion.leaf) else {
-        return (RuleResult::Error("dòng không có quy tắc".to_owned()), Trace::default());
+        return (
+            RuleResult::Error("dòng không có quy tắc".to_owned()),
+            Trace::default(),
+        );
     };
     let row = Rc::new(RowContext {
         unit: Rc::clone(unit),
@@ -180,7 +183,10 @@ fn from_value(value: Dynamic) -> RuleResult {
         };
     }
     match value.clone().try_cast::<Outcome>() {
-        Some(Outcome::Points { points, explanation }) => RuleResult::Points {
+        Some(Outcome::Points {
+            points,
+            explanation,
+        }) => RuleResult::Points {
             points,
             explanation: Some(explanation),
         },
@@ -210,15 +216,12 @@ fn from_error(err: &EvalAltResult, rule: Option<&RuleSource>) -> RuleResult {
     let place = match rule {
         Some(rule) if !position.is_none() => format!(
             " ({}:{})",
-            rule.path.file_name().map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
+            rule.path
+                .file_name()
+                .map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
             file_line(rule, position)
         ),
         _ => String::new(),
     };
     RuleResult::Error(format!("lỗi quy tắc{place}: {message}"))
-}
-
-/// `2,5` for messages.
-pub(crate) fn points_text(p: Decimal) -> String {
-    vi_decimal(p)
 }

@@ -1,0 +1,332 @@
+//! Scoring: run every row's rule on a unit's evidence, check its points against the row's
+//! bounds, apply not-arising policies and survey results, and add up the tree.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use crate::criteria::{CriteriaSet, Method, NotArising};
+use crate::date::Date;
+use crate::error::Result;
+use crate::evidence::Evidence;
+use crate::num::{round_half_up, vi_decimal, vi_percent};
+use crate::report::{
+    CriteriaInfo, EvidenceRef, Measure, NodeKind, NodeScore, Part, Report, Status, Total,
+    REPORT_SCHEMA,
+};
+use crate::rules::{
+    compile_rules, run_rule, CompiledRules, Limits, RuleResult, Trace, UnitContext,
+};
+
+/// A criteria set whose rules are compiled: build once, score many units.
+#[derive(Debug)]
+pub struct CompiledCriteria {
+    set: Arc<CriteriaSet>,
+    rules: CompiledRules,
+}
+
+impl CompiledCriteria {
+    /// Compiles every rule of a validated set under the default [`Limits`].
+    pub fn compile(set: CriteriaSet) -> Result<Self> {
+        Self::compile_with_limits(set, Limits::default())
+    }
+
+    /// Compiles every rule of a validated set under `limits`.
+    pub fn compile_with_limits(set: CriteriaSet, limits: Limits) -> Result<Self> {
+        let rules = compile_rules(&set, limits)?;
+        Ok(Self {
+            set: Arc::new(set),
+            rules,
+        })
+    }
+
+    pub fn criteria(&self) -> &CriteriaSet {
+        &self.set
+    }
+
+    /// 31 December of the set's year: the as-of date when none is given.
+    pub fn default_as_of(&self) -> Option<Date> {
+        Date::from_ymd_opt(self.set.year, 12, 31)
+    }
+
+    /// Scores one unit at the as-of date. Never fails: a rule that errors marks its row.
+    pub fn score(&self, evidence: &Evidence, as_of: Date) -> Report {
+        let unit = Rc::new(UnitContext::new(
+            Arc::clone(&self.set),
+            evidence.clone(),
+            as_of,
+        ));
+        let set = &self.set;
+        let mut nodes: Vec<NodeScore> = set
+            .criteria
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let kind = match c.depth {
+                    1 => NodeKind::Field,
+                    2 => NodeKind::Criterion,
+                    _ => NodeKind::SubCriterion,
+                };
+                let mut node = NodeScore {
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    kind,
+                    parent: c.parent.map(|p| set.criteria[p].id.clone()),
+                    method: c.leaf.as_ref().map(|l| l.method),
+                    not_arising_policy: c.leaf.as_ref().map(|l| l.not_arising),
+                    max: c.max,
+                    applicable_max: Decimal::ZERO,
+                    points: Decimal::ZERO,
+                    index: None,
+                    status: Status::Scored,
+                    not_arising: false,
+                    measure: None,
+                    evidence: Vec::new(),
+                    records: Vec::new(),
+                    explanation: String::new(),
+                    error: None,
+                };
+                if let Some(leaf) = &c.leaf {
+                    match leaf.method {
+                        Method::Survey => self.score_survey(&mut node, evidence),
+                        Method::SelfAssessed | Method::Penalty => {
+                            let (result, trace) = run_rule(&self.rules, set, &unit, i);
+                            apply(
+                                &mut node,
+                                leaf.method,
+                                leaf.not_arising,
+                                leaf.floor,
+                                result,
+                                trace,
+                            );
+                        }
+                    }
+                }
+                node
+            })
+            .collect();
+        add_up(set, &mut nodes);
+        let total = totals(set, &nodes);
+        Report {
+            schema: REPORT_SCHEMA,
+            criteria: CriteriaInfo {
+                id: set.id.clone(),
+                title: set.title.clone(),
+                province: set.province.clone(),
+                year: set.year,
+            },
+            unit: evidence.unit().clone(),
+            as_of,
+            total,
+            nodes,
+        }
+    }
+
+    fn score_survey(&self, node: &mut NodeScore, evidence: &Evidence) {
+        match evidence.survey() {
+            None => {
+                node.status = Status::PendingSurvey;
+                node.explanation = "Chờ kết quả điều tra xã hội học của Sở Nội vụ".to_owned();
+            }
+            Some(survey) => match survey.get(&node.id) {
+                None => {
+                    node.status = Status::NoEvidence;
+                    node.applicable_max = node.max;
+                    node.explanation = "survey.csv không có kết quả cho tiêu chí này".to_owned();
+                }
+                Some(rate) => {
+                    node.points = round_half_up(*rate / Decimal::ONE_HUNDRED * node.max, 2);
+                    node.applicable_max = node.max;
+                    node.explanation = format!(
+                        "Tỷ lệ hài lòng {}% × {} = {} điểm",
+                        vi_decimal(*rate),
+                        vi_decimal(node.max),
+                        vi_decimal(node.points)
+                    );
+                }
+            },
+        }
+    }
+}
+
+/// Turns a rule's result into the row's status and points, refusing points out of bounds.
+fn apply(
+    node: &mut NodeScore,
+    method: Method,
+    policy: NotArising,
+    floor: Option<Decimal>,
+    result: RuleResult,
+    trace: Trace,
+) {
+    node.applicable_max = node.max;
+    node.measure = trace.measure.map(Measure::from);
+    node.evidence = trace
+        .documents
+        .into_iter()
+        .map(EvidenceRef::from)
+        .chain(trace.facts.into_iter().map(EvidenceRef::from))
+        .collect();
+    node.records = trace.records;
+    let notes = trace.notes.join("; ");
+    match result {
+        RuleResult::Points {
+            points,
+            explanation,
+        } => {
+            let (low, high) = match method {
+                Method::Penalty => (floor.unwrap_or(Decimal::ZERO), Decimal::ZERO),
+                _ => (Decimal::ZERO, node.max),
+            };
+            if points < low || points > high {
+                let message = format!(
+                    "quy tắc cho {} điểm, ngoài khoảng cho phép [{}; {}]",
+                    vi_decimal(points),
+                    vi_decimal(low),
+                    vi_decimal(high)
+                );
+                node.status = Status::Error;
+                node.explanation = format!("Lỗi: {message}");
+                node.error = Some(message);
+                return;
+            }
+            node.points = points;
+            node.explanation = match explanation {
+                Some(e) => e,
+                None if notes.is_empty() => format!("Kết quả: {} điểm", vi_decimal(points)),
+                None => format!("{notes}. Kết quả: {} điểm", vi_decimal(points)),
+            };
+        }
+        RuleResult::NotArising(why) => {
+            node.not_arising = true;
+            match policy {
+                NotArising::Exclude => {
+                    node.status = Status::NotApplicable;
+                    node.applicable_max = Decimal::ZERO;
+                    node.explanation = format!(
+                        "Không phát sinh{}: không tính vào điểm tối đa áp dụng",
+                        paren(&why)
+                    );
+                }
+                NotArising::Full => {
+                    node.points = node.max;
+                    node.explanation = format!(
+                        "Không phát sinh{}: được điểm tối đa {}",
+                        paren(&why),
+                        vi_decimal(node.max)
+                    );
+                }
+            }
+        }
+        RuleResult::NoEvidence(why) => {
+            node.status = Status::NoEvidence;
+            node.explanation = format!("Chưa có minh chứng: {why}");
+        }
+        RuleResult::Error(message) => {
+            node.status = Status::Error;
+            node.explanation = format!("Lỗi: {message}");
+            node.error = Some(message);
+        }
+    }
+}
+
+/// ` (why)`, or nothing when there is no reason to give.
+fn paren(why: &str) -> String {
+    if why.is_empty() {
+        String::new()
+    } else {
+        format!(" ({why})")
+    }
+}
+
+/// Fills parents: applicable max and points are sums over the leaves beneath.
+fn add_up(set: &CriteriaSet, nodes: &mut [NodeScore]) {
+    // Children come after their parent, so a reverse pass sees every child first.
+    for i in (0..nodes.len()).rev() {
+        let children = &set.criteria[i].children;
+        if children.is_empty() {
+            continue;
+        }
+        let (mut applicable, mut points) = (Decimal::ZERO, Decimal::ZERO);
+        let (mut all_pending, mut any_applicable) = (true, false);
+        for &k in children {
+            applicable += nodes[k].applicable_max;
+            points += nodes[k].points;
+            all_pending &= nodes[k].status == Status::PendingSurvey;
+            any_applicable |= nodes[k].status != Status::NotApplicable
+                && nodes[k].status != Status::PendingSurvey;
+        }
+        let node = &mut nodes[i];
+        node.applicable_max = applicable;
+        node.points = points;
+        node.index = index(points, applicable);
+        node.status = if any_applicable {
+            Status::Scored
+        } else if all_pending {
+            Status::PendingSurvey
+        } else {
+            Status::NotApplicable
+        };
+        node.explanation = match node.index {
+            Some(ix) => format!(
+                "{}/{} điểm áp dụng ({}%)",
+                vi_decimal(points),
+                vi_decimal(applicable),
+                vi_percent(ix)
+            ),
+            None => "Không có tiêu chí áp dụng".to_owned(),
+        };
+    }
+}
+
+/// `points × 100 / applicable`, rounded half up to 2 decimals; `None` when nothing applies.
+fn index(points: Decimal, applicable: Decimal) -> Option<Decimal> {
+    if applicable.is_zero() {
+        return None;
+    }
+    let x = points
+        .checked_mul(Decimal::ONE_HUNDRED)?
+        .checked_div(applicable)?;
+    Some(round_half_up(x, 2))
+}
+
+fn totals(set: &CriteriaSet, nodes: &[NodeScore]) -> Total {
+    let (mut self_max, mut self_applicable, mut self_points) =
+        (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    let (mut all_max, mut all_applicable, mut survey_points) =
+        (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    for node in nodes.iter().filter(|n| n.method.is_some()) {
+        all_max += node.max;
+        all_applicable += node.applicable_max;
+        match node.method {
+            Some(Method::Survey) => survey_points += node.points,
+            _ => {
+                self_max += node.max;
+                self_applicable += node.applicable_max;
+                self_points += node.points;
+            }
+        }
+    }
+    // Penalties reduce the total, which never goes below 0.
+    let self_points = self_points.max(Decimal::ZERO);
+    let points = self_points + survey_points;
+    let total_index = index(points, all_applicable);
+    Total {
+        max: all_max,
+        applicable_max: all_applicable,
+        points,
+        index: total_index,
+        rating: total_index.and_then(|ix| {
+            set.ratings
+                .iter()
+                .find(|r| ix >= r.min)
+                .map(|r| r.label.clone())
+        }),
+        self_assessed: Part {
+            max: self_max,
+            applicable_max: self_applicable,
+            points: self_points,
+            index: index(self_points, self_applicable),
+        },
+    }
+}

@@ -1,0 +1,436 @@
+//! The report: a purpose-built model of a unit's score, its stable JSON form
+//! (`parindex.report/1`, see `docs/report-json.md`) and a Markdown table for a terminal.
+
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+
+use crate::criteria::{Method, NotArising};
+use crate::date::{vi_date, Date};
+use crate::evidence::Unit;
+use crate::num::{canonical_decimal, vi_decimal, vi_percent, Fraction};
+use crate::rules::{DocumentRef, FactRef, RecordList};
+
+/// The schema tag of the JSON report.
+pub const REPORT_SCHEMA: &str = "parindex.report/1";
+
+/// A unit's scored self-assessment.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    pub criteria: CriteriaInfo,
+    pub unit: Unit,
+    #[serde(serialize_with = "iso_date")]
+    pub as_of: Date,
+    pub total: Total,
+    /// Every node of the tree, in tree order.
+    pub nodes: Vec<NodeScore>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CriteriaInfo {
+    pub id: String,
+    pub title: String,
+    pub province: String,
+    pub year: i32,
+}
+
+/// All leaves (`total`), and the self-assessed and penalty leaves alone (`self`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Total {
+    #[serde(serialize_with = "dec")]
+    pub max: Decimal,
+    #[serde(serialize_with = "dec")]
+    pub applicable_max: Decimal,
+    #[serde(serialize_with = "dec")]
+    pub points: Decimal,
+    #[serde(serialize_with = "opt_dec")]
+    pub index: Option<Decimal>,
+    pub rating: Option<String>,
+    #[serde(rename = "self")]
+    pub self_assessed: Part,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Part {
+    #[serde(serialize_with = "dec")]
+    pub max: Decimal,
+    #[serde(serialize_with = "dec")]
+    pub applicable_max: Decimal,
+    #[serde(serialize_with = "dec")]
+    pub points: Decimal,
+    #[serde(serialize_with = "opt_dec")]
+    pub index: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    Field,
+    Criterion,
+    SubCriterion,
+}
+
+/// A row's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Points were computed (including a not-arising row awarded its max).
+    Scored,
+    /// Not arising under the `exclude` policy: out of the applicable max.
+    NotApplicable,
+    /// The evidence it reads is missing: 0 points, needs a giải trình.
+    NoEvidence,
+    /// A survey row before the survey results: counts nowhere yet.
+    PendingSurvey,
+    /// The rule failed or gave points out of bounds: 0 points.
+    Error,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Scored => "scored",
+            Status::NotApplicable => "not_applicable",
+            Status::NoEvidence => "no_evidence",
+            Status::PendingSurvey => "pending_survey",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// One node of the tree with its points and how they were reached.
+#[derive(Debug, Clone, Serialize)]
+pub struct NodeScore {
+    pub id: String,
+    pub title: String,
+    pub kind: NodeKind,
+    pub parent: Option<String>,
+    /// Leaves only.
+    pub method: Option<Method>,
+    /// Leaves only.
+    pub not_arising_policy: Option<NotArising>,
+    #[serde(serialize_with = "dec")]
+    pub max: Decimal,
+    #[serde(serialize_with = "dec")]
+    pub applicable_max: Decimal,
+    #[serde(serialize_with = "dec")]
+    pub points: Decimal,
+    /// Parents only: points × 100 / applicable max.
+    #[serde(serialize_with = "opt_dec")]
+    pub index: Option<Decimal>,
+    pub status: Status,
+    /// The row's subject did not arise (its policy decided the points).
+    pub not_arising: bool,
+    pub measure: Option<Measure>,
+    /// Documents and facts the points rest on.
+    pub evidence: Vec<EvidenceRef>,
+    /// Records that decided the points (late dossiers, …).
+    pub records: Vec<RecordList>,
+    /// One line, in Vietnamese.
+    pub explanation: String,
+    pub error: Option<String>,
+}
+
+impl NodeScore {
+    pub fn is_leaf(&self) -> bool {
+        self.method.is_some()
+    }
+}
+
+/// The ratio behind a row's points.
+#[derive(Debug, Clone, Serialize)]
+pub struct Measure {
+    #[serde(serialize_with = "dec")]
+    pub numerator: Decimal,
+    #[serde(serialize_with = "dec")]
+    pub denominator: Decimal,
+    /// Rounded for display only; bands compare the exact fraction.
+    #[serde(serialize_with = "opt_dec")]
+    pub percent: Option<Decimal>,
+}
+
+impl From<Fraction> for Measure {
+    fn from(f: Fraction) -> Self {
+        Self {
+            numerator: f.numerator,
+            denominator: f.denominator,
+            percent: f.percent(),
+        }
+    }
+}
+
+impl Measure {
+    /// `45/50 (90,00%)`.
+    pub fn vi(&self) -> String {
+        Fraction::new(self.numerator, self.denominator).to_string()
+    }
+}
+
+/// A piece of evidence (*tài liệu kiểm chứng*).
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EvidenceRef {
+    Document {
+        /// `15/KH-SKHCN ngày 20/01/2026`.
+        reference: String,
+        number: String,
+        #[serde(serialize_with = "opt_iso_date")]
+        date: Option<Date>,
+        subject: Option<String>,
+    },
+    Fact {
+        name: String,
+        value: String,
+        source: Option<String>,
+    },
+}
+
+impl EvidenceRef {
+    /// The line shown in a report's TLKC column.
+    pub fn vi(&self) -> String {
+        match self {
+            EvidenceRef::Document {
+                reference, subject, ..
+            } => match subject {
+                Some(s) => format!("{reference} ({s})"),
+                None => reference.clone(),
+            },
+            EvidenceRef::Fact {
+                name,
+                value,
+                source,
+            } => match source {
+                Some(s) => format!("{name} = {value} ({s})"),
+                None => format!("{name} = {value}"),
+            },
+        }
+    }
+}
+
+impl From<DocumentRef> for EvidenceRef {
+    fn from(d: DocumentRef) -> Self {
+        let reference = match d.date {
+            Some(date) => format!("{} ngày {}", d.number, vi_date(date)),
+            None => d.number.clone(),
+        };
+        EvidenceRef::Document {
+            reference,
+            number: d.number,
+            date: d.date,
+            subject: d.subject,
+        }
+    }
+}
+
+impl From<FactRef> for EvidenceRef {
+    fn from(f: FactRef) -> Self {
+        EvidenceRef::Fact {
+            name: f.name,
+            value: f.value,
+            source: f.source,
+        }
+    }
+}
+
+impl Serialize for RecordList {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("RecordList", 5)?;
+        st.serialize_field("table", &self.table)?;
+        st.serialize_field("title", &self.title)?;
+        st.serialize_field("what", &self.what)?;
+        st.serialize_field("total", &self.total)?;
+        st.serialize_field("keys", &self.keys)?;
+        st.end()
+    }
+}
+
+fn dec<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&canonical_decimal(*d))
+}
+
+fn opt_dec<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&canonical_decimal(*d)),
+        None => s.serialize_none(),
+    }
+}
+
+fn iso_date<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&d.format("%Y-%m-%d").to_string())
+}
+
+fn opt_iso_date<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => iso_date(d, s),
+        None => s.serialize_none(),
+    }
+}
+
+impl Report {
+    /// The node with this id.
+    pub fn node(&self, id: &str) -> Option<&NodeScore> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// The JSON report, pretty-printed, ending with a newline. Byte-identical for the same
+    /// inputs.
+    pub fn to_json(&self) -> String {
+        let mut out = serde_json::to_string_pretty(self).unwrap_or_else(|e| {
+            // Serialising plain strings and maps cannot fail; keep the library panic-free anyway.
+            format!("{{\"error\": \"{e}\"}}")
+        });
+        out.push('\n');
+        out
+    }
+
+    /// The scoring table as Markdown, for a person at a terminal.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        let t = &self.total;
+        let _ = writeln!(
+            out,
+            "# Kết quả tự đánh giá, chấm điểm Chỉ số CCHC năm {}\n",
+            self.criteria.year
+        );
+        let _ = writeln!(out, "- Đơn vị: {} ({})", self.unit.name, self.unit.code);
+        let _ = writeln!(
+            out,
+            "- Bộ chỉ số: {} ({})",
+            self.criteria.title, self.criteria.id
+        );
+        let _ = writeln!(out, "- Số liệu tính đến ngày: {}\n", vi_date(self.as_of));
+        out.push_str(
+            "| STT | Lĩnh vực / Tiêu chí / Tiêu chí thành phần | Điểm tối đa | Số liệu kê khai | Điểm tự đánh giá | Giải trình / Ghi chú |\n",
+        );
+        out.push_str("|---|---|---:|---|---:|---|\n");
+        for n in &self.nodes {
+            let measure = n.measure.as_ref().map(Measure::vi).unwrap_or_default();
+            let note = cell(&node_note(n));
+            if n.is_leaf() {
+                let points = match n.status {
+                    Status::PendingSurvey | Status::NotApplicable => "—".to_owned(),
+                    _ => vi_decimal(n.points),
+                };
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    n.id,
+                    cell(&n.title),
+                    vi_decimal(n.max),
+                    measure,
+                    points,
+                    note
+                );
+            } else {
+                let index = n
+                    .index
+                    .map(|i| format!(" ({}%)", vi_percent(i)))
+                    .unwrap_or_default();
+                let (open, close) = if n.kind == NodeKind::Field {
+                    ("**", "**")
+                } else {
+                    ("", "")
+                };
+                let _ = writeln!(
+                    out,
+                    "| {open}{}{close} | {open}{}{close} | {open}{}{close} | | {open}{}{close}{index} | |",
+                    n.id,
+                    cell(&n.title),
+                    vi_decimal(n.max),
+                    vi_decimal(n.points),
+                );
+            }
+        }
+        let index = t
+            .index
+            .map(|i| format!("{}%", vi_percent(i)))
+            .unwrap_or_else(|| "—".to_owned());
+        let rating = t.rating.clone().unwrap_or_else(|| "—".to_owned());
+        let _ = writeln!(
+            out,
+            "| | **Tổng cộng** | **{}** | | **{}** | Chỉ số {index}, xếp loại {rating} |",
+            vi_decimal(t.max),
+            vi_decimal(t.points)
+        );
+        let s = &t.self_assessed;
+        let _ = writeln!(
+            out,
+            "\n- Điểm tự đánh giá: {} / {} điểm áp dụng (tối đa {}), chỉ số {}",
+            vi_decimal(s.points),
+            vi_decimal(s.applicable_max),
+            vi_decimal(s.max),
+            s.index
+                .map(|i| format!("{}%", vi_percent(i)))
+                .unwrap_or_else(|| "—".to_owned())
+        );
+        let _ = writeln!(
+            out,
+            "- Tổng điểm: {} / {} điểm áp dụng (tối đa {}), chỉ số {index}, xếp loại {rating}",
+            vi_decimal(t.points),
+            vi_decimal(t.applicable_max),
+            vi_decimal(t.max)
+        );
+        let pending: Decimal = self
+            .nodes
+            .iter()
+            .filter(|n| n.is_leaf() && n.status == Status::PendingSurvey)
+            .map(|n| n.max)
+            .sum();
+        if !pending.is_zero() {
+            let _ = writeln!(
+                out,
+                "- Chờ kết quả điều tra xã hội học: {} điểm",
+                vi_decimal(pending)
+            );
+        }
+        let attention: Vec<&NodeScore> = self
+            .nodes
+            .iter()
+            .filter(|n| n.is_leaf() && matches!(n.status, Status::NoEvidence | Status::Error))
+            .collect();
+        if !attention.is_empty() {
+            let _ = writeln!(
+                out,
+                "- Cần giải trình: {} dòng ({})",
+                attention.len(),
+                attention
+                    .iter()
+                    .map(|n| n.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        out
+    }
+}
+
+/// The note column of a leaf: its explanation, with the status spelled out when unusual.
+fn node_note(n: &NodeScore) -> String {
+    if !n.is_leaf() {
+        return String::new();
+    }
+    let mut note = n.explanation.clone();
+    for r in &n.records {
+        let more = if r.total > r.keys.len() {
+            format!(" và {} bản ghi khác", r.total - r.keys.len())
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            note,
+            " — {} {}: {}{more}",
+            r.title,
+            r.what,
+            r.keys.join(", ")
+        );
+    }
+    note
+}
+
+/// A Markdown table cell: no pipes, no line breaks.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
