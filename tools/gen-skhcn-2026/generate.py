@@ -5,10 +5,12 @@ What it writes (all into fixtures/skhcn-2026/, UTF-8 without BOM, NFC, "\\n" lin
   plan_tasks.csv    the task table of the appendix (sections I–VII) of the Sở's 2026 CCHC plan
                     (seed: shared/seeds/ke-hoach-cchc-2026-so-khcn-nghe-an.txt), with deadlines read
                     from "Thời gian hoàn thành" and a plausible year of completions   -- literal data
-  documents.csv     the outgoing-document register (VNPT-iOffice export): ~40 hand-specified
-                    documents (tagged plans, reports, submissions, inspection notices ...) plus
-                    generated ordinary documents; 2 rows dated 12/2025 and 4 rows dated 01/2027
-                    (the export was taken in late January 2027)                         -- mixed
+  documents.csv     the outgoing-document register (VNPT-iOffice export): 56 hand-specified 2026
+                    documents (tagged plans, reports, submissions, inspection notices ...), 11 monthly
+                    reports, 5 classified documents and generated ordinary documents; plus 2 rows
+                    dated 12/2025 and 4 rows dated 01/2027 (the export was taken in late January 2027;
+                    document numbers restart every year, so so_ky_hieu is unique only within a year)
+                                                                                        -- mixed
   legal_drafts.csv  the four legal documents named in section I.1 of the appendix      -- literal
   dossiers.csv      one-stop dossiers received in 2026 (+ a few received in 01/2027)    -- generated
   reports.csv       periodic (Q1, 6T, 9T, NAM) and ad-hoc (DOT_XUAT) CCHC reports        -- literal
@@ -22,7 +24,8 @@ It does NOT write expected.csv, expected-totals.csv or EXPECTED.md: those were d
 the evidence files and are maintained by hand.
 
 Determinism: Python 3 standard library only, one random.Random(2026) drawn in a fixed order, no
-wall-clock use, no iteration over sets. Re-running reproduces the committed files byte for byte:
+wall-clock use, no iteration over sets (checked with Python 3.11). Re-running reproduces the
+committed files byte for byte:
 
     python3 tools/gen-skhcn-2026/generate.py
 

@@ -470,6 +470,12 @@ fn periods(rows: Rows, kind: &str, kinds: &Array, due: &str, sent: &str) -> Res<
     let kind_col = column(&rows, kind, &[ColumnType::Text])?;
     let due_col = column(&rows, due, &[ColumnType::Date])?;
     let sent_col = column(&rows, sent, &[ColumnType::Date])?;
+    let key_col = rows
+        .table
+        .spec
+        .key
+        .as_deref()
+        .and_then(|k| rows.table.spec.column_index(k));
     let (mut n_sent, mut n_on_time) = (0, 0);
     let mut parts = Vec::new();
     for k in kinds {
@@ -486,13 +492,21 @@ fn periods(rows: Rows, kind: &str, kinds: &Array, due: &str, sent: &str) -> Res<
                 let s = r.values[sent_col]
                     .as_date()
                     .filter(|d| *d <= c.unit.as_of)?;
-                Some((s, r.values[due_col].as_date()))
+                Some((s, r.values[due_col].as_date(), r))
             })
-            .min_by_key(|(s, _)| *s);
+            .min_by_key(|(s, _, _)| *s);
         match earliest {
             None => parts.push(format!("{k}: chưa gửi")),
-            Some((s, due)) => {
+            Some((s, due, record)) => {
                 n_sent += 1;
+                let number = key_col.map(|i| record.values[i].display());
+                if let Some(number) = number.filter(|n| !n.is_empty()) {
+                    c.trace.borrow_mut().documents.push(DocumentRef {
+                        number,
+                        date: Some(s),
+                        subject: Some(format!("Báo cáo kỳ {k}")),
+                    });
+                }
                 if due.is_some_and(|d| s <= d) {
                     n_on_time += 1;
                     parts.push(format!("{k}: gửi {} đúng hạn", vi_date(s)));

@@ -1,0 +1,196 @@
+//! The `parindex` command as a user meets it: exit code, standard output and standard error,
+//! snapshotted, run from the workspace root with the paths a user would type.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs `parindex` with `args` and renders what a user sees.
+fn run(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_parindex"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("parindex runs");
+    format!(
+        "exit: {}\n--- stdout ---\n{}--- stderr ---\n{}",
+        output
+            .status
+            .code()
+            .map_or_else(|| "signal".to_owned(), |c| c.to_string()),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn case(name: &str) -> String {
+    format!("tests/cases/{name}")
+}
+
+#[test]
+fn scores_the_mini_fixture_as_markdown() {
+    insta::assert_snapshot!(run(&[
+        "score",
+        "--criteria",
+        "fixtures/mini",
+        "--evidence",
+        "fixtures/mini/evidence"
+    ]));
+}
+
+#[test]
+fn writes_json_to_a_file_chosen_by_extension() {
+    let dir = std::env::temp_dir().join(format!("parindex-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = dir.join("report.json");
+    let out_arg = out.to_string_lossy().into_owned();
+    let shown = run(&[
+        "score",
+        "--criteria",
+        "fixtures/mini",
+        "--evidence",
+        "fixtures/mini/evidence",
+        "--as-of",
+        "31/12/2026",
+        "--out",
+        &out_arg,
+    ]);
+    assert!(
+        shown.starts_with("exit: 0\n--- stdout ---\n--- stderr ---\n"),
+        "{shown}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("report written"))
+            .expect("JSON");
+    assert_eq!(json["schema"], "parindex.report/1");
+    assert_eq!(json["as_of"], "2026-12-31");
+    assert_eq!(json["total"]["points"], "8.19");
+    assert_eq!(json["total"]["index"], "34.13");
+    assert_eq!(json["total"]["self"]["applicable_max"], "24");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_as_of_date_changes_the_score() {
+    let shown = run(&[
+        "score",
+        "--criteria",
+        "fixtures/mini",
+        "--evidence",
+        "fixtures/mini/evidence",
+        "--as-of",
+        "2027-01-31",
+        "--format",
+        "json",
+    ]);
+    assert!(shown.contains("\"as_of\": \"2027-01-31\""), "{shown}");
+}
+
+#[test]
+fn unknown_key_in_criteria() {
+    insta::assert_snapshot!(run(&[
+        "score",
+        "--criteria",
+        &case("criteria-unknown-key"),
+        "--evidence",
+        &case("evidence-bad-date/evidence")
+    ]));
+}
+
+#[test]
+fn parent_max_is_not_the_sum_of_its_children() {
+    insta::assert_snapshot!(run(&[
+        "score",
+        "--criteria",
+        &case("criteria-parent-sum"),
+        "--evidence",
+        &case("evidence-bad-date/evidence")
+    ]));
+}
+
+#[test]
+fn rhai_syntax_error_points_at_its_line() {
+    insta::assert_snapshot!(run(&[
+        "score",
+        "--criteria",
+        &case("criteria-rhai-syntax"),
+        "--evidence",
+        &case("evidence-bad-date/evidence")
+    ]));
+}
+
+#[test]
+fn bad_date_in_evidence_names_file_line_column_and_value() {
+    insta::assert_snapshot!(run(&[
+        "score",
+        "--criteria",
+        &case("evidence-bad-date"),
+        "--evidence",
+        &case("evidence-bad-date/evidence")
+    ]));
+}
+
+#[test]
+fn missing_required_column_lists_the_headers_found() {
+    insta::assert_snapshot!(run(&[
+        "score",
+        "--criteria",
+        &case("evidence-missing-column"),
+        "--evidence",
+        &case("evidence-missing-column/evidence")
+    ]));
+}
+
+#[test]
+fn bad_as_of_date() {
+    insta::assert_snapshot!(run(&[
+        "score",
+        "--criteria",
+        "fixtures/mini",
+        "--evidence",
+        "fixtures/mini/evidence",
+        "--as-of",
+        "31/13/2026"
+    ]));
+}
+
+#[test]
+fn missing_evidence_folder() {
+    insta::assert_snapshot!(run(&[
+        "score",
+        "--criteria",
+        "fixtures/mini",
+        "--evidence",
+        "fixtures/no-such-unit"
+    ]));
+}
+
+#[test]
+fn bad_input_writes_nothing() {
+    let dir = std::env::temp_dir().join(format!("parindex-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = dir.join("report.json");
+    let out_arg = out.to_string_lossy().into_owned();
+    let shown = run(&[
+        "score",
+        "--criteria",
+        &case("evidence-bad-date"),
+        "--evidence",
+        &case("evidence-bad-date/evidence"),
+        "--out",
+        &out_arg,
+    ]);
+    assert!(shown.starts_with("exit: 1\n"), "{shown}");
+    assert!(!out.exists(), "no report may be written on bad input");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn usage_errors_exit_1() {
+    let shown = run(&["score", "--criteria", "fixtures/mini"]);
+    assert!(shown.starts_with("exit: 1\n"), "{shown}");
+    assert!(shown.contains("--evidence"), "{shown}");
+}
