@@ -46,15 +46,12 @@ pub fn read_evidence(files: &dyn Files, set: &CriteriaSet, dir: &Path) -> Result
             }
         }
     }
-    let facts = match read_optional(files, &dir.join(FACTS_FILE))? {
-        Some(bytes) => Some(read_facts(&dir.join(FACTS_FILE), &bytes, &mut problems)),
-        None => None,
-    };
+    let facts_path = dir.join(FACTS_FILE);
+    let facts =
+        read_optional(files, &facts_path)?.map(|b| read_facts(&facts_path, &b, &mut problems));
     let survey_path = dir.join(SURVEY_FILE);
-    let survey = match read_optional(files, &survey_path)? {
-        Some(bytes) => Some(read_survey(&survey_path, &bytes, set, &mut problems)),
-        None => None,
-    };
+    let survey = read_optional(files, &survey_path)?
+        .map(|b| read_survey(&survey_path, &b, set, &mut problems));
     if problems.is_empty() {
         Ok(Evidence::new(dir, unit, tables, facts, survey))
     } else {
