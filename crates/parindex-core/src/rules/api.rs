@@ -59,6 +59,19 @@ fn ctx() -> Res<Rc<RowContext>> {
     current().ok_or_else(|| fail("no rule is being evaluated"))
 }
 
+/// `explanation`, after what the rule read so far ("so_vi_pham = 1; …"), for helpers whose
+/// own words do not name their inputs.
+fn with_notes(explanation: String) -> String {
+    let notes = current()
+        .map(|c| c.trace.borrow().notes.join("; "))
+        .unwrap_or_default();
+    if notes.is_empty() {
+        explanation
+    } else {
+        format!("{notes}. {explanation}")
+    }
+}
+
 fn note(text: String) {
     if let Some(c) = current() {
         c.trace.borrow_mut().notes.push(text);
@@ -734,7 +747,11 @@ fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
             });
             return Ok(Outcome::Points {
                 points,
-                explanation,
+                explanation: if is_ratio {
+                    explanation
+                } else {
+                    with_notes(explanation)
+                },
             });
         }
     }
@@ -752,7 +769,11 @@ fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
     });
     Ok(Outcome::Points {
         points,
-        explanation,
+        explanation: if is_ratio {
+            explanation
+        } else {
+            with_notes(explanation)
+        },
     })
 }
 
@@ -922,7 +943,7 @@ fn register_points(engine: &mut Engine) {
                 let points = (start - deducted).max(floor);
                 Ok(Outcome::Points {
                     points,
-                    explanation: format!(
+                    explanation: with_notes(format!(
                         "{} trường hợp × {} = trừ {} từ {}, không thấp hơn {}: {} điểm",
                         vi_decimal(n),
                         vi_decimal(per),
@@ -930,10 +951,27 @@ fn register_points(engine: &mut Engine) {
                         vi_decimal(start),
                         vi_decimal(floor),
                         vi_decimal(points)
-                    ),
+                    )),
                 })
             },
         )
+        .register_fn("binary", |met: Dynamic, points: Dynamic| -> Res<Outcome> {
+            let met = met
+                .as_bool()
+                .map_err(|t| fail(format!("binary cần giá trị đúng/sai, nhận được {t}")))?;
+            let points = number(&points, "điểm")?;
+            Ok(if met {
+                Outcome::Points {
+                    points,
+                    explanation: with_notes(format!("Đạt: {} điểm", vi_decimal(points))),
+                }
+            } else {
+                Outcome::Points {
+                    points: Decimal::ZERO,
+                    explanation: with_notes("Không đạt: 0 điểm".to_owned()),
+                }
+            })
+        })
         .register_fn("capped", |x: Dynamic, cap: Dynamic| -> Res<Decimal> {
             let (x, cap) = (number(&x, "giá trị")?, number(&cap, "mức trần")?);
             if x > cap {
