@@ -21,8 +21,11 @@ fn main() -> ExitCode {
         // compile once; `criteria` can now score any number of units
         let criteria = CompiledCriteria::compile(set)?;
         // read the unit's evidence by the set's table declarations
-        let evidence =
-            read_evidence(&FsFiles, criteria.criteria(), &root.join("fixtures/skhcn-2026"))?;
+        let evidence = read_evidence(
+            &FsFiles,
+            criteria.criteria(),
+            &root.join("fixtures/skhcn-2026"),
+        )?;
         // evaluate at the as-of date (an input, never the clock)
         let as_of = criteria.default_as_of().unwrap_or_default();
         let report = criteria.score(&evidence, as_of);

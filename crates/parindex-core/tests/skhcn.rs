@@ -14,8 +14,12 @@ fn root() -> PathBuf {
 fn score() -> Report {
     let set = load_criteria(&FsFiles, &root().join("criteria/nghe-an-2026-so")).expect("loads");
     let criteria = CompiledCriteria::compile(set).expect("compiles");
-    let evidence = read_evidence(&FsFiles, criteria.criteria(), &root().join("fixtures/skhcn-2026"))
-        .expect("evidence reads");
+    let evidence = read_evidence(
+        &FsFiles,
+        criteria.criteria(),
+        &root().join("fixtures/skhcn-2026"),
+    )
+    .expect("evidence reads");
     let as_of = criteria.default_as_of().expect("31/12/2026");
     criteria.score(&evidence, as_of)
 }
@@ -34,7 +38,12 @@ fn every_row_matches_the_hand_computed_score() {
     let report = score();
     let expected = read_csv("fixtures/skhcn-2026/expected.csv");
     assert_eq!(expected.len(), 64, "the reference set has 64 rows");
-    let leaves: Vec<&str> = report.nodes.iter().filter(|n| n.is_leaf()).map(|n| n.id.as_str()).collect();
+    let leaves: Vec<&str> = report
+        .nodes
+        .iter()
+        .filter(|n| n.is_leaf())
+        .map(|n| n.id.as_str())
+        .collect();
     let ids: Vec<&str> = expected.iter().map(|r| r["id"].as_str()).collect();
     assert_eq!(leaves, ids, "rows in the same order");
     let mut wrong = Vec::new();
@@ -97,9 +106,17 @@ fn the_reference_set_is_70_self_and_30_survey() {
         .filter(|n| n.parent.is_none())
         .map(|n| (n.id.as_str(), n.max))
         .collect();
-    let want: Vec<(&str, Decimal)> = [("1", "13"), ("2", "10"), ("3", "24"), ("4", "9"), ("5", "15"), ("6", "12"), ("7", "17")]
-        .iter()
-        .map(|(id, m)| (*id, dec(m)))
-        .collect();
+    let want: Vec<(&str, Decimal)> = [
+        ("1", "13"),
+        ("2", "10"),
+        ("3", "24"),
+        ("4", "9"),
+        ("5", "15"),
+        ("6", "12"),
+        ("7", "17"),
+    ]
+    .iter()
+    .map(|(id, m)| (*id, dec(m)))
+    .collect();
     assert_eq!(fields, want);
 }
