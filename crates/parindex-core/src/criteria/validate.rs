@@ -6,6 +6,9 @@ use super::{ColumnType, CriteriaSet, Method};
 use crate::error::Diagnostic;
 use crate::num::vi_decimal;
 
+/// No node may be worth more than this: it keeps every sum of points exact and bounded.
+const MAX_POINTS: Decimal = Decimal::from_parts(10_000, 0, 0, false, 0);
+
 /// The name under which rules read `facts.toml`.
 pub const FACTS: &str = "facts";
 
@@ -133,6 +136,24 @@ pub(super) fn validate(set: &CriteriaSet) -> Vec<Diagnostic> {
                 format!("criterion `{}` has a negative max", c.id),
             ));
         }
+        if c.max > MAX_POINTS {
+            problems.push(
+                at(
+                    c.line,
+                    format!("criterion `{}` has a max above {MAX_POINTS}", c.id),
+                )
+                .value(vi_decimal(c.max))
+                .hint("a PAR INDEX set totals 100 points"),
+            );
+        }
+        if let Some(floor) = c.leaf.as_ref().and_then(|l| l.floor) {
+            if floor < -MAX_POINTS {
+                problems.push(at(
+                    c.line,
+                    format!("penalty floor of `{}` is below -{MAX_POINTS}", c.id),
+                ));
+            }
+        }
         match (&c.leaf, c.children.is_empty()) {
             (Some(_), false) => problems.push(
                 at(
@@ -149,7 +170,12 @@ pub(super) fn validate(set: &CriteriaSet) -> Vec<Diagnostic> {
                     .expected("method = \"self\", \"survey\" or \"penalty\""),
             ),
             (None, false) => {
-                let sum: Decimal = c.children.iter().map(|&i| set.criteria[i].max).sum();
+                let sum = c.children.iter().try_fold(Decimal::ZERO, |acc, &i| {
+                    acc.checked_add(set.criteria[i].max)
+                });
+                let Some(sum) = sum else {
+                    continue; // Too large: each child is reported above.
+                };
                 if sum != c.max {
                     let parts: Vec<String> = c
                         .children

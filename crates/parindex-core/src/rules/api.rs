@@ -698,9 +698,17 @@ fn outcome_points(d: &Dynamic) -> Res<(Decimal, Option<String>)> {
     Ok((number(d, "điểm")?, None))
 }
 
+/// `0.95` as `95%`; a value too large to scale is shown as it is.
+fn percent_text(x: Decimal) -> String {
+    match x.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%", vi_decimal(p)),
+        None => vi_decimal(x),
+    }
+}
+
 fn edge_text(edge: Decimal, is_ratio: bool) -> String {
     if is_ratio {
-        format!("{}%", vi_decimal(edge * Decimal::ONE_HUNDRED))
+        percent_text(edge)
     } else {
         vi_decimal(edge)
     }
@@ -791,11 +799,7 @@ fn prop(r: Dynamic, max: Dynamic, floor: Dynamic) -> Res<Outcome> {
     if r.compare(floor)?.is_lt() {
         return Ok(Outcome::Points {
             points: Decimal::ZERO,
-            explanation: format!(
-                "Tỷ lệ {} < {}%: 0 điểm",
-                r.fraction,
-                vi_decimal(floor * Decimal::ONE_HUNDRED)
-            ),
+            explanation: format!("Tỷ lệ {} < {}%: 0 điểm", r.fraction, percent_text(floor)),
         });
     }
     let points = r
@@ -807,7 +811,7 @@ fn prop(r: Dynamic, max: Dynamic, floor: Dynamic) -> Res<Outcome> {
         explanation: format!(
             "Tỷ lệ {} ≥ {}%: {} × {} = {} điểm",
             r.fraction,
-            vi_decimal(floor * Decimal::ONE_HUNDRED),
+            percent_text(floor),
             vi_percent(r.fraction.percent().unwrap_or_default()) + "%",
             vi_decimal(max),
             vi_decimal(points)
@@ -940,7 +944,10 @@ fn register_points(engine: &mut Engine) {
                 let deducted = per
                     .checked_mul(n)
                     .ok_or_else(|| fail("phép tính vượt giới hạn"))?;
-                let points = (start - deducted).max(floor);
+                let points = start
+                    .checked_sub(deducted)
+                    .ok_or_else(|| fail("phép tính vượt giới hạn"))?
+                    .max(floor);
                 Ok(Outcome::Points {
                     points,
                     explanation: with_notes(format!(
