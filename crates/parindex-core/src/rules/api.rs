@@ -799,7 +799,7 @@ fn prop(r: Dynamic, max: Dynamic, floor: Dynamic) -> Res<Outcome> {
     if r.compare(floor)?.is_lt() {
         return Ok(Outcome::Points {
             points: Decimal::ZERO,
-            explanation: format!("Tỷ lệ {} < {}%: 0 điểm", r.fraction, percent_text(floor)),
+            explanation: format!("Tỷ lệ {} < {}: 0 điểm", r.fraction, percent_text(floor)),
         });
     }
     let points = r
@@ -809,7 +809,7 @@ fn prop(r: Dynamic, max: Dynamic, floor: Dynamic) -> Res<Outcome> {
     Ok(Outcome::Points {
         points,
         explanation: format!(
-            "Tỷ lệ {} ≥ {}%: {} × {} = {} điểm",
+            "Tỷ lệ {} ≥ {}: {} × {} = {} điểm",
             r.fraction,
             percent_text(floor),
             vi_percent(r.fraction.percent().unwrap_or_default()) + "%",
