@@ -1,0 +1,150 @@
+//! Rules are untrusted: whatever a rule does, it ends on its own row, within limits, and the
+//! other rows are scored.
+
+use std::path::Path;
+use std::time::Instant;
+
+use parindex_core::{load_criteria, read_evidence, CompiledCriteria, Error, MemoryFiles, Status};
+
+const HEAD: &str = r#"
+[set]
+id = "sandbox"
+title = "Sandbox"
+province = "Nghệ An"
+year = 2026
+unit_group = "so"
+not_arising = "exclude"
+
+[[rating]]
+label = "Đạt"
+min = 0
+
+[tables.items]
+title = "Items"
+columns = [{ id = "n", type = "integer", required = true }]
+
+[[criterion]]
+id = "1"
+title = "Field"
+max = 2
+
+[[criterion]]
+id = "1.1"
+title = "A good row"
+max = 1
+method = "self"
+reads = ["items"]
+rule = 'bands(table("items").count(), [[1, 1]])'
+
+[[criterion]]
+id = "1.2"
+title = "The rule under test"
+max = 1
+method = "self"
+reads = ["items"]
+"#;
+
+fn files(rule: &str) -> MemoryFiles {
+    let mut files = MemoryFiles::new();
+    files.insert(
+        "set/criteria.toml",
+        format!("{HEAD}rule = '''\n{rule}\n'''\n"),
+    );
+    files.insert(
+        "unit/unit.toml",
+        "code = \"U\"\nname = \"Unit\"\ngroup = \"so\"\n",
+    );
+    files.insert("unit/items.csv", "n\n1\n2\n");
+    files
+}
+
+/// Scores the rule; returns (status of 1.1, status of 1.2, explanation of 1.2).
+fn run(rule: &str) -> (Status, Status, String) {
+    let files = files(rule);
+    let set = load_criteria(&files, Path::new("set")).expect("loads");
+    let criteria = CompiledCriteria::compile(set).expect("compiles");
+    let evidence = read_evidence(&files, criteria.criteria(), Path::new("unit")).expect("reads");
+    let report = criteria.score(&evidence, criteria.default_as_of().expect("date"));
+    let a = report.node("1.1").expect("1.1");
+    let b = report.node("1.2").expect("1.2");
+    (a.status, b.status, b.explanation.clone())
+}
+
+fn assert_row_error(rule: &str, needle: &str) {
+    let started = Instant::now();
+    let (good, bad, why) = run(rule);
+    // Generous bound for a debug build on a loaded machine; the limits are what end the rule.
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "{rule} took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(good, Status::Scored, "the other row is scored");
+    assert_eq!(bad, Status::Error, "{rule}: {why}");
+    assert!(
+        why.contains(needle),
+        "{rule}: `{why}` should mention `{needle}`"
+    );
+}
+
+#[test]
+fn an_endless_loop_hits_the_operations_limit() {
+    assert_row_error("loop { }", "operations");
+}
+
+#[test]
+fn deep_recursion_hits_the_call_limit() {
+    assert_row_error("fn f(x) { f(x + 1) }\nf(0)", "");
+}
+
+#[test]
+fn huge_strings_and_arrays_hit_the_size_limits() {
+    assert_row_error("let s = \"x\"; loop { s += s; }", "");
+    assert_row_error("let a = [1]; loop { a += a; }", "");
+}
+
+#[test]
+fn print_and_debug_do_not_exist() {
+    assert_row_error("print(\"hello\"); 1", "print");
+    assert_row_error("debug(\"hello\"); 1", "debug");
+}
+
+#[test]
+fn unknown_functions_are_row_errors() {
+    assert_row_error("timestamp(); 1", "timestamp");
+    assert_row_error("sleep(10); 1", "sleep");
+}
+
+#[test]
+fn reading_an_undeclared_table_is_a_row_error() {
+    assert_row_error("table(\"secrets\").count()", "reads");
+}
+
+#[test]
+fn points_out_of_bounds_are_a_row_error_not_a_clamp() {
+    assert_row_error("2", "[0; 1]");
+    assert_row_error("-0.25", "[0; 1]");
+}
+
+#[test]
+fn a_rule_returning_something_else_is_a_row_error() {
+    assert_row_error("\"một điểm\"", "");
+}
+
+#[test]
+fn import_and_undefined_variables_are_load_errors() {
+    for rule in ["import \"os\" as os;\n1", "x + 1"] {
+        let files = files(rule);
+        let set = load_criteria(&files, Path::new("set")).expect("loads");
+        match CompiledCriteria::compile(set) {
+            Err(Error::Criteria(d)) => {
+                let text = d.to_string();
+                assert!(text.contains("row `1.2`"), "{text}");
+                // The rule's first line is the line after `rule = '''`.
+                let line = HEAD.matches('\n').count() + 2;
+                assert!(text.contains(&format!("criteria.toml:{line}:")), "{text}");
+            }
+            other => panic!("{rule}: expected a load error, got {other:?}"),
+        }
+    }
+}
