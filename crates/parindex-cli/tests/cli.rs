@@ -67,9 +67,9 @@ fn writes_json_to_a_file_chosen_by_extension() {
             .expect("JSON");
     assert_eq!(json["schema"], "parindex.report/1");
     assert_eq!(json["as_of"], "2026-12-31");
-    assert_eq!(json["total"]["points"], "8.19");
-    assert_eq!(json["total"]["index"], "34.13");
-    assert_eq!(json["total"]["self"]["applicable_max"], "24");
+    assert_eq!(json["total"]["points"], "11.19");
+    assert_eq!(json["total"]["index"], "38.59");
+    assert_eq!(json["total"]["self"]["applicable_max"], "29");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

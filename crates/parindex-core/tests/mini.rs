@@ -103,6 +103,15 @@ const EXPECTED: &[(&str, Status, &str)] = &[
     // Non-classified documents of 2026: 10, signed 9 → exactly 90%, on the band edge.
     ("3.11", Status::Scored, "0.5"),
     ("4.1", Status::PendingSurvey, "0"),
+    // 15/01/2026 is within 30 days of 01/01/2026.
+    ("5.1", Status::Scored, "1"),
+    ("5.2", Status::Scored, "1"),
+    // The ad-hoc report was sent on 02/05/2026.
+    ("5.3", Status::Scored, "0"),
+    // All four periodic reports carry a number.
+    ("5.4", Status::Scored, "1"),
+    // D16–D19, D21 and D22 have no rating: more than 3.
+    ("5.5", Status::NoEvidence, "0"),
 ];
 
 #[test]
@@ -138,18 +147,22 @@ fn totals_follow_the_reference_rules() {
     assert_eq!(field("3").points, dec("3.5"));
     assert_eq!(field("3").applicable_max, dec("11"));
 
+    // Field 5: 1 + 1 + 0 + 1 + 0 = 3 of 5.
+    assert_eq!(field("5").points, dec("3"));
+    assert_eq!(field("5").index, Some(dec("60")));
+
     let t = &report.total;
-    assert_eq!(t.max, dec("29"));
+    assert_eq!(t.max, dec("34"));
     // The survey row is pending: out of the applicable max and the points.
-    assert_eq!(t.applicable_max, dec("24"));
-    assert_eq!(t.points, dec("8.19"));
-    // 8.19 × 100 / 24 = 34.125, rounded half up.
-    assert_eq!(t.index, Some(dec("34.13")));
+    assert_eq!(t.applicable_max, dec("29"));
+    assert_eq!(t.points, dec("11.19"));
+    // 11.19 × 100 / 29 = 38.586…, rounded half up.
+    assert_eq!(t.index, Some(dec("38.59")));
     assert_eq!(t.rating.as_deref(), Some("Yếu"));
-    assert_eq!(t.self_assessed.max, dec("26"));
-    assert_eq!(t.self_assessed.applicable_max, dec("24"));
-    assert_eq!(t.self_assessed.points, dec("8.19"));
-    assert_eq!(t.self_assessed.index, Some(dec("34.13")));
+    assert_eq!(t.self_assessed.max, dec("31"));
+    assert_eq!(t.self_assessed.applicable_max, dec("29"));
+    assert_eq!(t.self_assessed.points, dec("11.19"));
+    assert_eq!(t.self_assessed.index, Some(dec("38.59")));
 }
 
 #[test]
@@ -163,12 +176,12 @@ fn survey_results_fill_survey_rows() {
     let row = report.node("4.1").expect("survey row");
     // 87.5% × 3 = 2.625 → 2.63.
     assert_eq!((row.status, row.points), (Status::Scored, dec("2.63")));
-    assert_eq!(report.total.applicable_max, dec("27"));
-    assert_eq!(report.total.points, dec("10.82"));
-    // 1082 / 27 = 40.074…
-    assert_eq!(report.total.index, Some(dec("40.07")));
+    assert_eq!(report.total.applicable_max, dec("32"));
+    assert_eq!(report.total.points, dec("13.82"));
+    // 1382 / 32 = 43.1875
+    assert_eq!(report.total.index, Some(dec("43.19")));
     // The self-assessed part does not move.
-    assert_eq!(report.total.self_assessed.index, Some(dec("34.13")));
+    assert_eq!(report.total.self_assessed.index, Some(dec("38.59")));
 }
 
 #[test]
@@ -219,7 +232,7 @@ fn the_same_inputs_give_byte_identical_json() {
     )
     .expect("reads");
     let c = criteria.score(&evidence, date(2026, 12, 31));
-    assert_eq!(c.total.points, dec("8.19"));
+    assert_eq!(c.total.points, dec("11.19"));
 }
 
 #[test]

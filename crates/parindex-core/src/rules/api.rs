@@ -925,12 +925,19 @@ fn register_points(engine: &mut Engine) {
             },
         )
         .register_fn("issued_on", |tag: ImmutableString| -> Res<Dynamic> {
-            Ok(issued(&tag)?.map_or(Dynamic::UNIT, |(d, doc)| {
-                if let Some(c) = current() {
-                    c.trace.borrow_mut().documents.push(doc);
+            Ok(match issued(&tag)? {
+                None => {
+                    note(format!("Không có văn bản nhóm `{tag}`"));
+                    Dynamic::UNIT
                 }
-                Dynamic::from(d)
-            }))
+                Some((d, doc)) => {
+                    note(format!("Văn bản nhóm `{tag}`: {} ngày {}", doc.number, vi_date(d)));
+                    if let Some(c) = current() {
+                        c.trace.borrow_mut().documents.push(doc);
+                    }
+                    Dynamic::from(d)
+                }
+            })
         })
         .register_fn(
             "deduct",
