@@ -63,9 +63,29 @@ fn grouped(digits: &str, sep: char) -> bool {
     rest > 0 && (1..=3).contains(&first.len())
 }
 
-/// Writes a decimal the Vietnamese way: decimal comma, no trailing zeros (`2,5`, `0,75`, `1`).
+/// Writes a decimal the Vietnamese way: decimal comma, dots between thousands, no trailing
+/// zeros (`2,5`, `0,75`, `1`, `31.426.800.000`).
 pub fn vi_decimal(value: Decimal) -> String {
-    value.normalize().to_string().replace('.', ",")
+    let text = value.normalize().to_string();
+    let (sign, body) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped},{f}"),
+        None => format!("{sign}{grouped}"),
+    }
 }
 
 /// Writes a decimal in the JSON contract's form: `.` separator, no trailing zeros, never `-0`.
@@ -196,10 +216,13 @@ mod tests {
     #[test]
     fn formats_the_vietnamese_way() {
         assert_eq!(vi_decimal(d("2.50")), "2,5");
+        assert_eq!(vi_decimal(d("999")), "999");
+        assert_eq!(vi_decimal(d("1026")), "1.026");
+        assert_eq!(vi_decimal(d("-31426800000.5")), "-31.426.800.000,5");
         assert_eq!(canonical_decimal(d("-0.00")), "0");
         assert_eq!(
             Fraction::new(d("995"), d("1000")).to_string(),
-            "995/1000 (99,50%)"
+            "995/1.000 (99,50%)"
         );
     }
 }

@@ -407,6 +407,9 @@ impl Report {
     }
 }
 
+/// Records named per row in the Markdown table (the JSON report carries more).
+const MD_RECORDS_SHOWN: usize = 5;
+
 /// The note column of a leaf: its explanation, with the status spelled out when unusual.
 fn node_note(n: &NodeScore) -> String {
     if !n.is_leaf() {
@@ -414,8 +417,9 @@ fn node_note(n: &NodeScore) -> String {
     }
     let mut note = n.explanation.clone();
     for r in &n.records {
-        let more = if r.total > r.keys.len() {
-            format!(" và {} bản ghi khác", r.total - r.keys.len())
+        let shown = &r.keys[..r.keys.len().min(MD_RECORDS_SHOWN)];
+        let more = if r.total > shown.len() {
+            format!(" và {} bản ghi khác", r.total - shown.len())
         } else {
             String::new()
         };
@@ -424,7 +428,7 @@ fn node_note(n: &NodeScore) -> String {
             " — {} {}: {}{more}",
             r.title,
             r.what,
-            r.keys.join(", ")
+            shown.join(", ")
         );
     }
     note
