@@ -11,7 +11,8 @@
 //! The evidence is a `;`-separated list of:
 //! - `rows TABLE N [col=value …]`: N records of TABLE; columns not given take the defaults in
 //!   [`defaults`] (an on-time, complete, unremarkable record); `{i}` in a value is the record's
-//!   number within the item; `col=` leaves the cell empty;
+//!   number within the item; `col=` leaves the cell empty; `+` in a value stands for the `;`
+//!   between tags (`nhom=ke-hoach-cchc+ke-hoach-pctn`);
 //! - `empty TABLE`: the table's file with its header and no records;
 //! - `fact NAME=VALUE`: a fact (integer, decimal with `.`, `true`/`false`, or text);
 //! - `facts`: a `facts.toml` with no facts.
@@ -163,10 +164,8 @@ fn evidence(case: &Case, set: &parindex_core::CriteriaSet) -> Result<MemoryFiles
                         .collect();
                     for a in assignments {
                         let (k, v) = a.split_once('=').ok_or_else(|| format!("bad `{a}`"))?;
-                        record.insert(
-                            k.to_owned(),
-                            v.replace("{i}", &i.to_string()).replace("{n}", &number),
-                        );
+                        let v = v.replace("{i}", &i.to_string()).replace("{n}", &number);
+                        record.insert(k.to_owned(), v.replace('+', ";"));
                     }
                     records.push(record);
                 }
