@@ -1,0 +1,39 @@
+//! # parindex-render
+//!
+//! Renders a [`parindex_core::Report`] into the formats the field uses (par-index.md §5): the
+//! Excel annex ([`render_xlsx`]), the three-part Word report ([`render_docx`]), a
+//! self-contained printable HTML page ([`render_html`]) and a CSV of the table
+//! ([`render_csv`]). Every renderer reads the same table model ([`table`]) and returns bytes;
+//! nothing reads the clock, so the same report gives the same file.
+
+mod csv;
+mod docx;
+mod html;
+pub mod table;
+mod xlsx;
+
+pub use crate::csv::render_csv;
+pub use crate::docx::render_docx;
+pub use crate::html::render_html;
+pub use crate::xlsx::render_xlsx;
+
+/// What the officer adds to the rendered report beyond the score.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Part 3 of the report: *khó khăn, vướng mắc và kiến nghị*, as the officer wrote it
+    /// (paragraphs separated by blank lines).
+    pub proposals: Option<String>,
+}
+
+/// Why a file could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("cannot write the file: {0}")]
+    Write(String),
+}
+
+impl From<::csv::Error> for RenderError {
+    fn from(e: ::csv::Error) -> Self {
+        RenderError::Write(e.to_string())
+    }
+}

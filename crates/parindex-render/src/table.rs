@@ -1,0 +1,139 @@
+//! The scoring table as every format shows it: one row per node, in the columns of the field
+//! (par-index.md §5), with Vietnamese text already composed.
+
+use parindex_core::{
+    vi_decimal, vi_percent, EvidenceRef, NodeKind, NodeScore, Report, Status,
+};
+use rust_decimal::Decimal;
+
+/// The columns of the scoring table, in order.
+pub const COLUMNS: [&str; 9] = [
+    "STT",
+    "Lĩnh vực / Tiêu chí / Tiêu chí thành phần",
+    "Điểm tối đa",
+    "Số liệu kê khai",
+    "Điểm tự đánh giá",
+    "Tài liệu kiểm chứng",
+    "Giải trình / Ghi chú",
+    "Điểm thẩm định",
+    "Ghi chú thẩm định",
+];
+
+/// One line of the scoring table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRow {
+    /// The node's dotted id (`1`, `1.1`, `1.1.1`).
+    pub stt: String,
+    pub title: String,
+    pub kind: NodeKind,
+    pub is_leaf: bool,
+    pub max: Decimal,
+    /// `38/42 (90,48%)`, empty when the row has no ratio.
+    pub measure: String,
+    /// The points shown; `None` where nothing is scored yet (pending survey) or the row is not
+    /// applicable.
+    pub points: Option<Decimal>,
+    /// Parents: points × 100 / applicable max.
+    pub index: Option<Decimal>,
+    /// Documents and facts (TLKC), one per line.
+    pub evidence: Vec<String>,
+    /// The explanation, with the status spelled out where it is not a plain score.
+    pub note: String,
+    pub status: Status,
+    /// Filled after appraisal (thẩm định); empty in a self-assessment.
+    pub appraised: Option<Decimal>,
+    pub appraisal_note: String,
+}
+
+/// The status of a leaf, in the report's words.
+pub fn status_vi(status: Status) -> &'static str {
+    match status {
+        Status::Scored => "Đã chấm",
+        Status::NotApplicable => "Không phát sinh",
+        Status::NoEvidence => "Chưa có tài liệu kiểm chứng",
+        Status::PendingSurvey => "Chờ kết quả điều tra xã hội học",
+        Status::Error => "Lỗi khi chấm",
+    }
+}
+
+/// The evidence of a node as lines of its TLKC column.
+pub fn evidence_lines(node: &NodeScore) -> Vec<String> {
+    node.evidence.iter().map(EvidenceRef::vi).collect()
+}
+
+/// Every node of the report as a table row, in tree order.
+pub fn rows(report: &Report) -> Vec<TableRow> {
+    report
+        .nodes
+        .iter()
+        .map(|n| {
+            let is_leaf = n.is_leaf();
+            let points = match n.status {
+                Status::PendingSurvey | Status::NotApplicable if is_leaf => None,
+                _ => Some(n.points),
+            };
+            let note = if is_leaf {
+                match n.status {
+                    Status::Scored => n.explanation.clone(),
+                    other => format!("{}. {}", status_vi(other), n.explanation),
+                }
+            } else {
+                String::new()
+            };
+            TableRow {
+                stt: n.id.clone(),
+                title: n.title.clone(),
+                kind: n.kind,
+                is_leaf,
+                max: n.max,
+                measure: n.measure.as_ref().map(|m| m.vi()).unwrap_or_default(),
+                points,
+                index: n.index,
+                evidence: evidence_lines(n),
+                note,
+                status: n.status,
+                appraised: None,
+                appraisal_note: String::new(),
+            }
+        })
+        .collect()
+}
+
+/// The rows that need a written explanation (*giải trình*): no evidence, or an error.
+pub fn needing_explanation(report: &Report) -> Vec<&NodeScore> {
+    report
+        .nodes
+        .iter()
+        .filter(|n| n.is_leaf() && matches!(n.status, Status::NoEvidence | Status::Error))
+        .collect()
+}
+
+/// `80,74%`, or `—` when nothing applies.
+pub fn index_text(index: Option<Decimal>) -> String {
+    index.map_or_else(|| "—".to_owned(), |i| format!("{}%", vi_percent(i)))
+}
+
+/// The total line's words: `Tổng điểm 55,71/69 điểm áp dụng — Chỉ số 80,74% — Xếp loại Khá`.
+pub fn total_text(report: &Report) -> String {
+    let t = &report.total;
+    format!(
+        "Tổng điểm {}/{} điểm áp dụng (tối đa {}) — Chỉ số {} — Xếp loại {}",
+        vi_decimal(t.points),
+        vi_decimal(t.applicable_max),
+        vi_decimal(t.max),
+        index_text(t.index),
+        t.rating.as_deref().unwrap_or("—")
+    )
+}
+
+/// The self-assessed part's words.
+pub fn self_text(report: &Report) -> String {
+    let s = &report.total.self_assessed;
+    format!(
+        "Điểm tự đánh giá {}/{} điểm áp dụng (tối đa {}) — Chỉ số {}",
+        vi_decimal(s.points),
+        vi_decimal(s.applicable_max),
+        vi_decimal(s.max),
+        index_text(s.index)
+    )
+}
