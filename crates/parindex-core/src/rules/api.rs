@@ -931,7 +931,11 @@ fn register_points(engine: &mut Engine) {
                     Dynamic::UNIT
                 }
                 Some((d, doc)) => {
-                    note(format!("Văn bản nhóm `{tag}`: {} ngày {}", doc.number, vi_date(d)));
+                    note(format!(
+                        "Văn bản nhóm `{tag}`: {} ngày {}",
+                        doc.number,
+                        vi_date(d)
+                    ));
                     if let Some(c) = current() {
                         c.trace.borrow_mut().documents.push(doc);
                     }
