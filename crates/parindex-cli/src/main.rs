@@ -13,6 +13,9 @@ use parindex_core::{
     load_criteria, parse_date, read_evidence, CompiledCriteria, Date, Error, FsFiles, Report,
     Status,
 };
+use parindex_render::{
+    render_csv, render_docx, render_html, render_xlsx, RenderError, RenderOptions,
+};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -43,18 +46,39 @@ struct ScoreArgs {
     /// set's year. The clock is never read.
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
-    /// Output format; by default the extension of --out, else md.
+    /// Output format; by default the extension of --out, else md. xlsx and docx need --out.
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Write the report to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Part 3 of the report (khó khăn, vướng mắc và kiến nghị): a UTF-8 text file the officer
+    /// writes, paragraphs separated by blank lines. Used by docx and html.
+    #[arg(long, value_name = "FILE")]
+    proposals: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
+    /// The stable report, `parindex.report/1`.
     Json,
+    /// The scoring table for a terminal.
     Md,
+    /// The Excel annex.
+    Xlsx,
+    /// The three-part Word report.
+    Docx,
+    /// One self-contained printable page.
+    Html,
+    /// The scoring table for any other tool.
+    Csv,
+}
+
+impl Format {
+    /// Binary formats are never written to a terminal.
+    fn needs_file(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Docx)
+    }
 }
 
 /// Why the command stopped: bad input (exit 1) or an internal failure (exit 2).
@@ -104,7 +128,20 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
         (None, Some(out)) => format_of(out)?,
         (None, None) => Format::Md,
     };
+    if format.needs_file() && args.out.is_none() {
+        return Err(Failure::Input(format!(
+            "--format {}: a binary file needs --out FILE",
+            format_name(format)
+        )));
+    }
     let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
+    let proposals = match &args.proposals {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| Failure::Input(format!("--proposals {}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
     let set = load_criteria(&FsFiles, &args.criteria)?;
     let criteria = CompiledCriteria::compile(set)?;
     let as_of = match as_of.or_else(|| criteria.default_as_of()) {
@@ -117,22 +154,47 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
     };
     let evidence = read_evidence(&FsFiles, criteria.criteria(), &args.evidence)?;
     let report = criteria.score(&evidence, as_of);
-    let text = match format {
-        Format::Json => report.to_json(),
-        Format::Md => report.to_markdown(),
-    };
+    let options = RenderOptions { proposals };
+    let bytes = render(&report, format, &options)
+        .map_err(|e| Failure::Internal(format!("cannot render {}: {e}", format_name(format))))?;
     match &args.out {
-        Some(out) => write_atomically(out, text.as_bytes())?,
+        Some(out) => write_atomically(out, &bytes)?,
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout
-                .write_all(text.as_bytes())
+                .write_all(&bytes)
                 .and_then(|()| stdout.flush())
                 .map_err(|e| Failure::Internal(format!("cannot write to standard output: {e}")))?;
         }
     }
     summarize(&report);
     Ok(())
+}
+
+fn render(
+    report: &Report,
+    format: Format,
+    options: &RenderOptions,
+) -> Result<Vec<u8>, RenderError> {
+    Ok(match format {
+        Format::Json => report.to_json().into_bytes(),
+        Format::Md => report.to_markdown().into_bytes(),
+        Format::Csv => render_csv(report)?,
+        Format::Html => render_html(report, options)?.into_bytes(),
+        Format::Xlsx => render_xlsx(report, options)?,
+        Format::Docx => render_docx(report, options)?,
+    })
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Json => "json",
+        Format::Md => "md",
+        Format::Xlsx => "xlsx",
+        Format::Docx => "docx",
+        Format::Html => "html",
+        Format::Csv => "csv",
+    }
 }
 
 fn parse_as_of(text: &str) -> Result<Date, Failure> {
@@ -152,8 +214,12 @@ fn format_of(out: &Path) -> Result<Format, Failure> {
     {
         Some("json") => Ok(Format::Json),
         Some("md") => Ok(Format::Md),
+        Some("xlsx") => Ok(Format::Xlsx),
+        Some("docx") => Ok(Format::Docx),
+        Some("html" | "htm") => Ok(Format::Html),
+        Some("csv") => Ok(Format::Csv),
         _ => Err(Failure::Input(format!(
-            "--out {}: cannot tell the format from the extension; add --format json|md",
+            "--out {}: cannot tell the format from the extension; add --format xlsx|docx|html|csv|json|md",
             out.display()
         ))),
     }

@@ -194,3 +194,88 @@ fn usage_errors_exit_1() {
     assert!(shown.starts_with("exit: 1\n"), "{shown}");
     assert!(shown.contains("--evidence"), "{shown}");
 }
+
+#[test]
+fn csv_table_to_standard_output() {
+    let output = Command::new(env!("CARGO_BIN_EXE_parindex"))
+        .args([
+            "score",
+            "--criteria",
+            "fixtures/mini",
+            "--evidence",
+            "fixtures/mini/evidence",
+            "--format",
+            "csv",
+        ])
+        .current_dir(root())
+        .output()
+        .expect("parindex runs");
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    let text = text.strip_prefix('\u{feff}').expect("a BOM for Excel");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(header[0], "STT");
+    assert_eq!(header[4], "Điểm tự đánh giá");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let row = rows.iter().find(|r| &r[0] == "1.5").expect("row 1.5");
+    assert_eq!(&row[4], "0.94");
+    assert_eq!(&row[3], "17/18 (94,44%)");
+    let total = rows.last().expect("total row");
+    assert_eq!(&total[1], "Tổng cộng");
+    assert_eq!(&total[4], "11.19");
+}
+
+#[test]
+fn binary_formats_need_a_file() {
+    let shown = run(&[
+        "score",
+        "--criteria",
+        "fixtures/mini",
+        "--evidence",
+        "fixtures/mini/evidence",
+        "--format",
+        "docx",
+    ]);
+    assert!(shown.starts_with("exit: 1\n"), "{shown}");
+    assert!(shown.contains("needs --out"), "{shown}");
+}
+
+#[test]
+fn the_extension_chooses_the_format() {
+    let dir = std::env::temp_dir().join(format!("parindex-cli-ext-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (name, magic) in [
+        ("r.xlsx", &b"PK"[..]),
+        ("r.docx", &b"PK"[..]),
+        ("r.html", &b"<!DOCTYPE html>"[..]),
+        ("r.csv", &b"\xEF\xBB\xBFSTT"[..]),
+        ("r.json", &b"{"[..]),
+        ("r.md", &b"# "[..]),
+    ] {
+        let out = dir.join(name);
+        let out_arg = out.to_string_lossy().into_owned();
+        let shown = run(&[
+            "score",
+            "--criteria",
+            "fixtures/mini",
+            "--evidence",
+            "fixtures/mini/evidence",
+            "--out",
+            &out_arg,
+        ]);
+        assert!(shown.starts_with("exit: 0\n"), "{name}: {shown}");
+        let bytes = std::fs::read(&out).expect("written");
+        assert!(
+            bytes.starts_with(magic),
+            "{name} starts with {:?}",
+            String::from_utf8_lossy(&bytes[..bytes.len().min(20)])
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
