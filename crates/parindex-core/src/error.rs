@@ -8,6 +8,8 @@ use std::path::PathBuf;
 pub struct Diagnostic {
     /// The file the problem is in.
     pub path: PathBuf,
+    /// The sheet, for workbooks.
+    pub sheet: Option<String>,
     /// 1-based line, when known.
     pub line: Option<usize>,
     /// 1-based column (or the column's header, in `column_name`), when known.
@@ -28,6 +30,7 @@ impl Diagnostic {
     pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Self {
             path: path.into(),
+            sheet: None,
             line: None,
             column: None,
             column_name: None,
@@ -36,6 +39,11 @@ impl Diagnostic {
             expected: None,
             hint: None,
         }
+    }
+
+    pub fn sheet(mut self, sheet: Option<&str>) -> Self {
+        self.sheet = sheet.map(str::to_owned);
+        self
     }
 
     pub fn at(mut self, line: usize, column: usize) -> Self {
@@ -74,6 +82,9 @@ impl fmt::Display for Diagnostic {
     /// `path:line:column: message (column "x", value "v", expected e)` then the hint.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.path.display())?;
+        if let Some(sheet) = &self.sheet {
+            write!(f, "[{sheet}]")?;
+        }
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(column) = self.column {

@@ -11,6 +11,8 @@ pub trait Files {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
     /// Whether `path` is a directory.
     fn is_dir(&self, path: &Path) -> bool;
+    /// The files directly inside `dir`, sorted by path.
+    fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>>;
 }
 
 /// The real file system.
@@ -24,6 +26,18 @@ impl Files for FsFiles {
 
     fn is_dir(&self, path: &Path) -> bool {
         path.is_dir()
+    }
+
+    fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            if entry.file_type()?.is_file() {
+                out.push(entry.path());
+            }
+        }
+        out.sort();
+        Ok(out)
     }
 }
 
@@ -60,5 +74,14 @@ impl Files for MemoryFiles {
 
     fn is_dir(&self, path: &Path) -> bool {
         self.files.keys().any(|p| p != path && p.starts_with(path))
+    }
+
+    fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        Ok(self
+            .files
+            .keys()
+            .filter(|p| p.parent() == Some(dir))
+            .cloned()
+            .collect())
     }
 }

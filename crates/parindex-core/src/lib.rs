@@ -54,7 +54,8 @@ pub use date::{parse_date, vi_date, Date};
 pub use error::{Diagnostic, Diagnostics, Error, Result};
 pub use evaluate::CompiledCriteria;
 pub use evidence::{
-    fold_header, read_evidence, Evidence, Fact, FactValue, Record, Table, Unit, Value,
+    fold_header, read_evidence, read_evidence_with, Evidence, Fact, FactValue, ReadOptions,
+    ReadProgress, Record, Source, Table, TextEncoding, Unit, Value,
 };
 pub use files::{Files, FsFiles, MemoryFiles};
 pub use num::{parse_decimal, round_half_up, vi_decimal, vi_percent, Fraction};

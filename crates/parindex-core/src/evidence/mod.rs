@@ -1,7 +1,10 @@
 //! A unit's evidence for one year: its tables, facts, identity and (after appraisal) survey
 //! results. Read by [`read_evidence`]; shared cheaply between threads.
 
+mod cells;
 mod read;
+mod text;
+mod workbook;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -10,7 +13,8 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-pub use read::{fold_header, read_evidence};
+pub use read::{fold_header, read_evidence, read_evidence_with, ReadOptions, ReadProgress};
+pub use text::TextEncoding;
 
 use crate::criteria::TableSpec;
 use crate::date::Date;
@@ -21,13 +25,29 @@ pub struct Evidence {
     inner: Arc<EvidenceData>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct EvidenceData {
     dir: PathBuf,
     unit: Unit,
     tables: BTreeMap<String, Arc<Table>>,
     facts: Option<BTreeMap<String, Fact>>,
     survey: Option<BTreeMap<String, Decimal>>,
+    sources: Vec<Source>,
+}
+
+/// Where a table was read from, for `--verbose` and for replay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    pub table: String,
+    pub path: PathBuf,
+    /// The sheet, for workbooks.
+    pub sheet: Option<String>,
+    /// The text encoding, for text files.
+    pub encoding: Option<String>,
+    /// Records read.
+    pub records: usize,
+    /// Headers that matched no declared column.
+    pub ignored_columns: Vec<String>,
 }
 
 impl Evidence {
@@ -49,8 +69,23 @@ impl Evidence {
                     .collect(),
                 facts,
                 survey,
+                sources: Vec::new(),
             }),
         }
+    }
+
+    /// The same evidence, recording where each table came from.
+    pub fn with_sources(self, sources: Vec<Source>) -> Self {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        inner.sources = sources;
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// Where each table was read from, in the set's table order.
+    pub fn sources(&self) -> &[Source] {
+        &self.inner.sources
     }
 
     /// The folder the evidence was read from.

@@ -1,18 +1,20 @@
-//! Reading a unit's evidence folder: CSV tables by their declared columns, `facts.toml`,
-//! `unit.toml` and `survey.csv`.
+//! Reading a unit's evidence folder: each declared table from a CSV/text export or a
+//! spreadsheet, `facts.toml`, `unit.toml` and `survey.csv`.
 
 use std::collections::BTreeMap;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use toml::Spanned;
 use unicode_normalization::UnicodeNormalization;
 
-use super::{Evidence, Fact, FactValue, Record, Table, Unit, Value};
+use super::cells::{default_value, parse_cell, Cell};
+use super::text::{decode_text, sniff_delimiter, TextEncoding};
+use super::workbook::{Workbook, WORKBOOK_EXTENSIONS};
+use super::{Evidence, Fact, FactValue, Record, Source, Table, Unit, Value};
 use crate::criteria::{ColumnSpec, ColumnType, CriteriaSet, Method, TableSpec, Window};
-use crate::date::parse_date;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::files::Files;
 use crate::num::parse_decimal;
@@ -21,14 +23,75 @@ pub const FACTS_FILE: &str = "facts.toml";
 pub const UNIT_FILE: &str = "unit.toml";
 pub const SURVEY_FILE: &str = "survey.csv";
 
+/// File extensions read as delimited text.
+const TEXT_EXTENSIONS: [&str; 3] = ["csv", "txt", "tsv"];
+
 /// At most this many bad cells are reported per file.
 const MAX_PROBLEMS_PER_FILE: usize = 50;
 
-/// Reads the evidence folder `dir` for the tables `set` declares.
+/// How evidence files are read.
+#[derive(Default)]
+pub struct ReadOptions<'a> {
+    /// The encoding of text exports; detected by default.
+    pub encoding: TextEncoding,
+    /// Told how far reading has got, for a progress bar.
+    pub progress: Option<&'a dyn ReadProgress>,
+}
+
+impl std::fmt::Debug for ReadOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadOptions")
+            .field("encoding", &self.encoding)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// Receives the progress of reading each evidence file (the library itself never prints).
+pub trait ReadProgress {
+    /// A file (or sheet) starts; `total` is its size in bytes or rows.
+    fn start(&self, path: &Path, sheet: Option<&str>, total: u64);
+    /// `done` of `total` have been read.
+    fn advance(&self, done: u64);
+    /// The file is read.
+    fn finish(&self);
+}
+
+/// Where a table is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Origin {
+    /// A delimited text file.
+    Text(PathBuf),
+    /// A workbook named after the table: the sheet named after it, else the first.
+    Workbook(PathBuf),
+    /// A sheet named after the table in a workbook holding several tables.
+    Sheet(PathBuf, String),
+}
+
+impl Origin {
+    fn describe(&self) -> String {
+        match self {
+            Origin::Text(p) | Origin::Workbook(p) => p.display().to_string(),
+            Origin::Sheet(p, s) => format!("{}[{s}]", p.display()),
+        }
+    }
+}
+
+/// Reads the evidence folder `dir` for the tables `set` declares, detecting encodings.
 ///
 /// A missing table or `facts.toml` is not an error (the rows that read it have no evidence);
 /// a bad value is, and every bad value of every file is reported at once.
 pub fn read_evidence(files: &dyn Files, set: &CriteriaSet, dir: &Path) -> Result<Evidence> {
+    read_evidence_with(files, set, dir, &ReadOptions::default())
+}
+
+/// [`read_evidence`] with options: a forced text encoding, a progress receiver.
+pub fn read_evidence_with(
+    files: &dyn Files,
+    set: &CriteriaSet,
+    dir: &Path,
+    options: &ReadOptions<'_>,
+) -> Result<Evidence> {
     if !files.is_dir(dir) {
         return Err(Error::Io {
             path: dir.to_path_buf(),
@@ -37,23 +100,33 @@ pub fn read_evidence(files: &dyn Files, set: &CriteriaSet, dir: &Path) -> Result
     }
     let mut problems = Vec::new();
     let unit = read_unit(files, &dir.join(UNIT_FILE), &mut problems)?;
+    let survey = survey_spec();
+    let specs: Vec<&TableSpec> = set.tables.iter().chain(std::iter::once(&survey)).collect();
+    let mut workbooks = BTreeMap::new();
+    let origins = locate(files, dir, &specs, &mut workbooks, &mut problems)?;
     let mut tables = Vec::new();
-    for spec in &set.tables {
-        let path = dir.join(&spec.file);
-        if let Some(bytes) = read_optional(files, &path)? {
-            if let Some(table) = read_table(&path, &bytes, spec, &mut problems) {
+    let mut sources = Vec::new();
+    let mut survey_table = None;
+    for spec in &specs {
+        let Some(origin) = origins.get(&spec.name) else {
+            continue;
+        };
+        let read = read_table(files, origin, spec, &mut workbooks, options, &mut problems)?;
+        if let Some((table, source)) = read {
+            if spec.name == survey.name {
+                survey_table = Some((table, source.path.clone()));
+            } else {
                 tables.push(table);
             }
+            sources.push(source);
         }
     }
     let facts_path = dir.join(FACTS_FILE);
     let facts =
         read_optional(files, &facts_path)?.map(|b| read_facts(&facts_path, &b, &mut problems));
-    let survey_path = dir.join(SURVEY_FILE);
-    let survey = read_optional(files, &survey_path)?
-        .map(|b| read_survey(&survey_path, &b, set, &mut problems));
+    let survey = survey_table.map(|(t, path)| survey_results(t, &path, set, &mut problems));
     if problems.is_empty() {
-        Ok(Evidence::new(dir, unit, tables, facts, survey))
+        Ok(Evidence::new(dir, unit, tables, facts, survey).with_sources(sources))
     } else {
         Err(Error::Evidence(Diagnostics(problems)))
     }
@@ -70,21 +143,241 @@ fn read_optional(files: &dyn Files, path: &Path) -> Result<Option<Vec<u8>>> {
     }
 }
 
-/// UTF-8 text without its byte-order mark, normalised to NFC so that composed and decomposed
-/// Vietnamese compare equal.
-fn decode(path: &Path, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> Option<String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Some(text.nfc().collect()),
-        Err(e) => {
-            let valid = &bytes[..e.valid_up_to()];
-            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+fn read_required(files: &dyn Files, path: &Path) -> Result<Vec<u8>> {
+    files.read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn stem(path: &Path) -> String {
+    fold_header(
+        &path
+            .file_stem()
+            .map(|s| s.to_string_lossy())
+            .unwrap_or_default(),
+    )
+}
+
+/// Finds where each table comes from: a file named after it (`documents.csv`,
+/// `documents.xlsx`, …), or a sheet named after it (or after its title) in any other workbook
+/// of the folder. Two sources for one table is an error.
+fn locate(
+    files: &dyn Files,
+    dir: &Path,
+    specs: &[&TableSpec],
+    workbooks: &mut BTreeMap<PathBuf, Workbook>,
+    problems: &mut Vec<Diagnostic>,
+) -> Result<BTreeMap<String, Origin>> {
+    let listing = files.list(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut found: BTreeMap<String, Vec<Origin>> = BTreeMap::new();
+    let table_of_stem = |s: &str| {
+        specs
+            .iter()
+            .find(|t| stem(Path::new(&t.file)) == s)
+            .map(|t| t.name.clone())
+    };
+    for path in &listing {
+        let ext = extension(path);
+        let is_text = TEXT_EXTENSIONS.contains(&ext.as_str());
+        let is_book = WORKBOOK_EXTENSIONS.contains(&ext.as_str());
+        if !is_text && !is_book {
+            continue;
+        }
+        if let Some(table) = table_of_stem(&stem(path)) {
+            let origin = if is_text {
+                Origin::Text(path.clone())
+            } else {
+                Origin::Workbook(path.clone())
+            };
+            found.entry(table).or_default().push(origin);
+            continue;
+        }
+        if !is_book {
+            continue;
+        }
+        // A workbook not named after a table: its sheets may be.
+        let book = match Workbook::open(path, read_required(files, path)?) {
+            Ok(book) => book,
+            Err(d) => {
+                problems.push(*d);
+                continue;
+            }
+        };
+        for sheet in book.sheet_names() {
+            let folded = fold_header(&sheet);
+            let table = specs
+                .iter()
+                .find(|t| fold_header(&t.name) == folded || fold_header(&t.title) == folded);
+            if let Some(t) = table {
+                found
+                    .entry(t.name.clone())
+                    .or_default()
+                    .push(Origin::Sheet(path.clone(), sheet.clone()));
+            }
+        }
+        workbooks.insert(path.clone(), book);
+    }
+    let mut origins = BTreeMap::new();
+    for (table, list) in found {
+        if list.len() > 1 {
+            let places: Vec<String> = list.iter().map(Origin::describe).collect();
             problems.push(
-                Diagnostic::new(path, "the file is not valid UTF-8 text")
-                    .line(line)
-                    .hint("save the export as CSV UTF-8"),
+                Diagnostic::new(
+                    dir,
+                    format!(
+                        "table `{table}` has {} sources: {}",
+                        list.len(),
+                        places.join(", ")
+                    ),
+                )
+                .hint("keep one file or sheet per table"),
             );
-            None
+            continue;
+        }
+        if let Some(origin) = list.into_iter().next() {
+            origins.insert(table, origin);
+        }
+    }
+    Ok(origins)
+}
+
+/// Reads one table from its origin, by its declared columns.
+fn read_table(
+    files: &dyn Files,
+    origin: &Origin,
+    spec: &TableSpec,
+    workbooks: &mut BTreeMap<PathBuf, Workbook>,
+    options: &ReadOptions<'_>,
+    problems: &mut Vec<Diagnostic>,
+) -> Result<Option<(Table, Source)>> {
+    match origin {
+        Origin::Text(path) => {
+            let bytes = read_required(files, path)?;
+            let (text, encoding) = match decode_text(&bytes, options.encoding) {
+                Ok(decoded) => decoded,
+                Err(line) => {
+                    problems.push(
+                        Diagnostic::new(
+                            path,
+                            format!("the file is not valid {} text", options.encoding),
+                        )
+                        .line(line)
+                        .hint("save the export as CSV UTF-8, or name its encoding with --encoding"),
+                    );
+                    return Ok(None);
+                }
+            };
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(true)
+                .flexible(false)
+                .delimiter(sniff_delimiter(&text))
+                .from_reader(text.as_bytes());
+            let headers: Vec<String> = match reader.headers() {
+                Ok(h) => h.iter().map(str::to_owned).collect(),
+                Err(e) => {
+                    problems.push(csv_diagnostic(path, &e));
+                    return Ok(None);
+                }
+            };
+            let total = text.len() as u64;
+            if let Some(p) = options.progress {
+                p.start(path, None, total);
+            }
+            let rows = reader.into_records().map(|r| match r {
+                Ok(record) => {
+                    let line = record.position().map_or(0, csv::Position::line);
+                    if let Some(p) = options.progress {
+                        if line % 4096 == 0 {
+                            p.advance(record.position().map_or(0, csv::Position::byte));
+                        }
+                    }
+                    Ok((
+                        line,
+                        record.iter().map(|c| Cell::Text(c.to_owned())).collect(),
+                    ))
+                }
+                Err(e) => Err(Box::new(csv_diagnostic(path, &e))),
+            });
+            let built = build_table(path, None, &headers, rows, spec, problems);
+            if let Some(p) = options.progress {
+                p.finish();
+            }
+            Ok(built.map(|(table, ignored)| {
+                let source = Source {
+                    table: spec.name.clone(),
+                    path: path.clone(),
+                    sheet: None,
+                    encoding: Some(encoding.name().to_owned()),
+                    records: table.rows.len(),
+                    ignored_columns: ignored,
+                };
+                (table, source)
+            }))
+        }
+        Origin::Workbook(path) | Origin::Sheet(path, _) => {
+            if !workbooks.contains_key(path) {
+                match Workbook::open(path, read_required(files, path)?) {
+                    Ok(book) => {
+                        workbooks.insert(path.clone(), book);
+                    }
+                    Err(d) => {
+                        problems.push(*d);
+                        return Ok(None);
+                    }
+                }
+            }
+            let Some(book) = workbooks.get_mut(path) else {
+                return Ok(None);
+            };
+            let names = book.sheet_names();
+            let sheet = match origin {
+                Origin::Sheet(_, s) => Some(s.clone()),
+                _ => names
+                    .iter()
+                    .find(|s| fold_header(s) == fold_header(&spec.name))
+                    .or_else(|| names.first())
+                    .cloned(),
+            };
+            let Some(sheet) = sheet else {
+                problems.push(Diagnostic::new(path, "the workbook has no sheet"));
+                return Ok(None);
+            };
+            let grid = match book.grid(path, &sheet) {
+                Ok(g) => g,
+                Err(d) => {
+                    problems.push(*d);
+                    return Ok(None);
+                }
+            };
+            if let Some(p) = options.progress {
+                p.start(path, Some(&sheet), grid.rows.len() as u64);
+            }
+            let rows = grid.rows.into_iter().map(Ok);
+            let built = build_table(path, Some(&sheet), &grid.headers, rows, spec, problems);
+            if let Some(p) = options.progress {
+                p.finish();
+            }
+            Ok(built.map(|(table, ignored)| {
+                let source = Source {
+                    table: spec.name.clone(),
+                    path: path.clone(),
+                    sheet: Some(sheet.clone()),
+                    encoding: None,
+                    records: table.rows.len(),
+                    ignored_columns: ignored,
+                };
+                (table, source)
+            }))
         }
     }
 }
@@ -154,27 +447,20 @@ pub fn fold_header(text: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn read_table(
+/// Builds a table from a header row and data rows: headers matched to the declared columns,
+/// every cell read by its column's type. Returns the table and the headers it ignored.
+fn build_table(
     path: &Path,
-    bytes: &[u8],
+    sheet: Option<&str>,
+    headers: &[String],
+    rows: impl Iterator<Item = std::result::Result<(u64, Vec<Cell>), Box<Diagnostic>>>,
     spec: &TableSpec,
     problems: &mut Vec<Diagnostic>,
-) -> Option<Table> {
-    let text = decode(path, bytes, problems)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            problems.push(csv_diagnostic(path, &e));
-            return None;
-        }
-    };
+) -> Option<(Table, Vec<String>)> {
+    let at = |message: String| Diagnostic::new(path, message).sheet(sheet);
     if headers.iter().all(|h| h.trim().is_empty()) {
         problems.push(
-            Diagnostic::new(path, "the file has no header row")
+            at("the file has no header row".to_owned())
                 .line(1)
                 .expected(format!("the columns of table `{}`", spec.name)),
         );
@@ -182,24 +468,25 @@ fn read_table(
     }
     // Declared column index → file column index.
     let mut positions: Vec<Option<usize>> = vec![None; spec.columns.len()];
+    let mut ignored = Vec::new();
     let mut ok = true;
     for (file_col, header) in headers.iter().enumerate() {
         let folded = fold_header(header);
         let Some(col) = spec.columns.iter().position(|c| matches_column(c, &folded)) else {
-            continue; // Extra columns are ignored.
+            if !header.trim().is_empty() {
+                ignored.push(header.clone());
+            }
+            continue;
         };
         if let Some(first) = positions[col] {
             problems.push(
-                Diagnostic::new(
-                    path,
-                    format!(
-                        "columns {} (`{}`) and {} (`{header}`) both name column `{}`",
-                        first + 1,
-                        &headers[first],
-                        file_col + 1,
-                        spec.columns[col].id
-                    ),
-                )
+                at(format!(
+                    "columns {} (`{}`) and {} (`{header}`) both name column `{}`",
+                    first + 1,
+                    &headers[first],
+                    file_col + 1,
+                    spec.columns[col].id
+                ))
                 .at(1, file_col + 1),
             );
             ok = false;
@@ -209,17 +496,13 @@ fn read_table(
     }
     for (col, spec_col) in spec.columns.iter().enumerate() {
         if spec_col.required && positions[col].is_none() {
-            let found: Vec<&str> = headers.iter().collect();
             let mut names = vec![format!("`{}`", spec_col.id)];
             names.extend(spec_col.labels.iter().map(|l| format!("`{l}`")));
             problems.push(
-                Diagnostic::new(
-                    path,
-                    format!("required column `{}` is missing", spec_col.id),
-                )
-                .line(1)
-                .expected(format!("a header {}", names.join(" or ")))
-                .hint(format!("headers found: {}", found.join(", "))),
+                at(format!("required column `{}` is missing", spec_col.id))
+                    .line(1)
+                    .expected(format!("a header {}", names.join(" or ")))
+                    .hint(format!("headers found: {}", headers.join(", "))),
             );
             ok = false;
         }
@@ -227,49 +510,44 @@ fn read_table(
     if !ok {
         return None;
     }
-
-    let mut rows = Vec::new();
+    let date_col = spec.dated_by.as_deref().and_then(|c| spec.column_index(c));
+    let mut records = Vec::new();
     let mut bad = 0usize;
-    for result in reader.records() {
-        let record = match result {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(csv_diagnostic(path, &e));
+    for row in rows {
+        let (line, cells) = match row {
+            Ok(row) => row,
+            Err(d) => {
+                problems.push((*d).sheet(sheet));
                 return None;
             }
         };
-        let line = record.position().map_or(0, csv::Position::line);
         let mut values = Vec::with_capacity(spec.columns.len());
         for (col, spec_col) in spec.columns.iter().enumerate() {
             let Some(file_col) = positions[col] else {
                 values.push(default_value(spec_col.kind));
                 continue;
             };
-            let cell = record.get(file_col).unwrap_or("");
-            match parse_cell(cell, spec_col) {
-                Ok(v) => {
-                    if v.is_empty() && spec.dated_by.as_deref() == Some(spec_col.id.as_str()) {
-                        bad += 1;
-                        if bad <= MAX_PROBLEMS_PER_FILE {
-                            problems.push(
-                                Diagnostic::new(path, "a record without its date")
-                                    .at(usize::try_from(line).unwrap_or(usize::MAX), file_col + 1)
-                                    .column_name(&headers[file_col])
-                                    .value(cell)
-                                    .expected(ColumnType::Date.expected()),
-                            );
-                        }
-                    }
-                    values.push(v);
+            let cell = cells.get(file_col).unwrap_or(&Cell::Empty);
+            let parsed = parse_cell(cell, spec_col).and_then(|v| {
+                if v.is_empty() && date_col == Some(col) {
+                    Err(format!(
+                        "{} (the record's date)",
+                        ColumnType::Date.expected()
+                    ))
+                } else {
+                    Ok(v)
                 }
+            });
+            match parsed {
+                Ok(v) => values.push(v),
                 Err(expected) => {
                     bad += 1;
                     if bad <= MAX_PROBLEMS_PER_FILE {
                         problems.push(
-                            Diagnostic::new(path, "a value that cannot be read")
+                            at("a value that cannot be read".to_owned())
                                 .at(usize::try_from(line).unwrap_or(usize::MAX), file_col + 1)
                                 .column_name(&headers[file_col])
-                                .value(cell)
+                                .value(cell.text())
                                 .expected(expected),
                         );
                     }
@@ -277,29 +555,25 @@ fn read_table(
                 }
             }
         }
-        rows.push(Record { line, values });
+        records.push(Record { line, values });
     }
     if bad > MAX_PROBLEMS_PER_FILE {
-        problems.push(Diagnostic::new(
-            path,
-            format!("{} more bad values not shown", bad - MAX_PROBLEMS_PER_FILE),
-        ));
+        problems.push(at(format!(
+            "{} more bad values not shown",
+            bad - MAX_PROBLEMS_PER_FILE
+        )));
     }
-    (bad == 0).then(|| Table {
-        spec: spec.clone(),
-        rows,
+    (bad == 0).then(|| {
+        let table = Table {
+            spec: spec.clone(),
+            rows: records,
+        };
+        (table, ignored)
     })
 }
 
 fn matches_column(column: &ColumnSpec, folded: &str) -> bool {
     fold_header(&column.id) == folded || column.labels.iter().any(|l| fold_header(l) == folded)
-}
-
-fn default_value(kind: ColumnType) -> Value {
-    match kind {
-        ColumnType::Bool => Value::Bool(false),
-        _ => Value::Empty,
-    }
 }
 
 fn csv_diagnostic(path: &Path, e: &csv::Error) -> Diagnostic {
@@ -317,58 +591,18 @@ fn csv_diagnostic(path: &Path, e: &csv::Error) -> Diagnostic {
     d
 }
 
-/// Parses one cell by its declared type; `Err` holds what was expected.
-fn parse_cell(cell: &str, column: &ColumnSpec) -> std::result::Result<Value, String> {
-    let t = cell.trim();
-    if t.is_empty() {
-        return Ok(default_value(column.kind));
-    }
-    let expected = || column.kind.expected().to_owned();
-    match column.kind {
-        ColumnType::Text => {
-            if column.values.is_empty() {
-                Ok(Value::Text(t.to_owned()))
-            } else {
-                let folded = fold_header(t);
-                column
-                    .values
-                    .iter()
-                    .find(|v| fold_header(v) == folded)
-                    .map(|v| Value::Text(v.clone()))
-                    .ok_or_else(|| format!("one of {}", column.values.join(", ")))
-            }
+/// A TOML file's text: UTF-8 (a byte-order mark is dropped), normalised to NFC.
+fn decode(path: &Path, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> Option<String> {
+    match decode_text(bytes, TextEncoding::Utf8) {
+        Ok((text, _)) => Some(text),
+        Err(line) => {
+            problems.push(
+                Diagnostic::new(path, "the file is not valid UTF-8 text")
+                    .line(line)
+                    .hint("save it as UTF-8"),
+            );
+            None
         }
-        ColumnType::Date => parse_date(t).map(Value::Date).ok_or_else(expected),
-        ColumnType::Bool => parse_bool(t).map(Value::Bool).ok_or_else(expected),
-        ColumnType::Integer => {
-            let no_groups: String = t.chars().filter(|c| *c != '.' && *c != ' ').collect();
-            no_groups
-                .parse::<i64>()
-                .ok()
-                .filter(|_| {
-                    !t.contains('.') || parse_decimal(t).is_some_and(|d| d.fract().is_zero())
-                })
-                .map(Value::Integer)
-                .ok_or_else(expected)
-        }
-        ColumnType::Decimal => parse_decimal(t).map(Value::Decimal).ok_or_else(expected),
-        ColumnType::Tags => Ok(Value::Tags(
-            t.split(';')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect(),
-        )),
-    }
-}
-
-/// The boolean spellings of the reference set: `co`/`khong`, `x`/empty, `true`/`false`,
-/// `1`/`0` (accents and case ignored).
-fn parse_bool(text: &str) -> Option<bool> {
-    match fold_header(text).as_str() {
-        "co" | "x" | "true" | "1" | "dung" | "yes" => Some(true),
-        "khong" | "false" | "0" | "sai" | "no" => Some(false),
-        _ => None,
     }
 }
 
@@ -479,16 +713,14 @@ fn survey_spec() -> TableSpec {
     }
 }
 
-fn read_survey(
+/// Survey rates by row id; every row must be a survey row of the set, once, within 0–100.
+fn survey_results(
+    table: Table,
     path: &Path,
-    bytes: &[u8],
     set: &CriteriaSet,
     problems: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Decimal> {
     let mut out = BTreeMap::new();
-    let Some(table) = read_table(path, bytes, &survey_spec(), problems) else {
-        return out;
-    };
     for record in table.rows {
         let line = usize::try_from(record.line).unwrap_or(usize::MAX);
         let id = record.values[0].display();
@@ -540,16 +772,5 @@ mod tests {
         assert_eq!(fold_header("Đơn vị"), "don vi");
         // Decomposed input folds the same as composed.
         assert_eq!(fold_header("Nga\u{300}y"), "ngay");
-    }
-
-    #[test]
-    fn reads_boolean_spellings() {
-        for t in ["co", "Có", "x", "X", "true", "1"] {
-            assert_eq!(parse_bool(t), Some(true), "{t}");
-        }
-        for t in ["khong", "Không", "false", "0"] {
-            assert_eq!(parse_bool(t), Some(false), "{t}");
-        }
-        assert_eq!(parse_bool("maybe"), None);
     }
 }

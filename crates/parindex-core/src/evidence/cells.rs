@@ -1,0 +1,194 @@
+//! One cell, read by its column's declared type: the same rules for CSV text and for
+//! spreadsheet cells.
+
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+use super::{fold_header, Value};
+use crate::criteria::{ColumnSpec, ColumnType};
+use crate::date::{parse_date, vi_date};
+use crate::num::parse_decimal;
+
+/// A raw cell before typing.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell {
+    Empty,
+    Text(String),
+    /// A spreadsheet number, by its shortest decimal form.
+    Number(String),
+    Date(crate::date::Date),
+    Bool(bool),
+}
+
+impl Cell {
+    /// The cell as text, for headers and messages.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(t) | Cell::Number(t) => t.clone(),
+            Cell::Date(d) => vi_date(*d),
+            Cell::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// The value of an empty cell: false for booleans (`x` / empty), else empty.
+pub(crate) fn default_value(kind: ColumnType) -> Value {
+    match kind {
+        ColumnType::Bool => Value::Bool(false),
+        _ => Value::Empty,
+    }
+}
+
+/// Reads one cell by its column's type; `Err` holds what was expected.
+pub(crate) fn parse_cell(cell: &Cell, column: &ColumnSpec) -> Result<Value, String> {
+    let expected = || column.kind.expected().to_owned();
+    match cell {
+        Cell::Empty => Ok(default_value(column.kind)),
+        Cell::Text(t) => parse_text(t, column),
+        Cell::Number(n) => match column.kind {
+            ColumnType::Date => n
+                .parse::<f64>()
+                .ok()
+                .and_then(super::workbook::excel_serial_date)
+                .map(Value::Date)
+                .ok_or_else(expected),
+            ColumnType::Integer => Decimal::from_str(n)
+                .ok()
+                .filter(|d| d.fract().is_zero())
+                .and_then(|d| i64::try_from(d).ok())
+                .map(Value::Integer)
+                .ok_or_else(expected),
+            ColumnType::Decimal => {
+                let digits = n.bytes().filter(u8::is_ascii_digit).count();
+                Decimal::from_str(n)
+                    .ok()
+                    .filter(|_| digits <= 15)
+                    .map(Value::Decimal)
+                    .ok_or_else(|| {
+                        "a decimal with at most 15 digits (or the number as text)".to_owned()
+                    })
+            }
+            ColumnType::Bool => match n.as_str() {
+                "1" => Ok(Value::Bool(true)),
+                "0" => Ok(Value::Bool(false)),
+                _ => Err(expected()),
+            },
+            ColumnType::Text | ColumnType::Tags => parse_text(n, column),
+        },
+        Cell::Date(d) => match column.kind {
+            ColumnType::Date => Ok(Value::Date(*d)),
+            ColumnType::Text | ColumnType::Tags => parse_text(&vi_date(*d), column),
+            _ => Err(expected()),
+        },
+        Cell::Bool(b) => match column.kind {
+            ColumnType::Bool => Ok(Value::Bool(*b)),
+            ColumnType::Text | ColumnType::Tags => parse_text(&b.to_string(), column),
+            _ => Err(expected()),
+        },
+    }
+}
+
+/// Reads text by the column's type: dates `d/m/yyyy`, ISO or portal timestamps; decimals with
+/// `.` or `,` and thousands separators; the boolean spellings; surrounding spaces ignored.
+fn parse_text(cell: &str, column: &ColumnSpec) -> Result<Value, String> {
+    let t = cell.trim();
+    if t.is_empty() {
+        return Ok(default_value(column.kind));
+    }
+    let expected = || column.kind.expected().to_owned();
+    match column.kind {
+        ColumnType::Text => {
+            if column.values.is_empty() {
+                Ok(Value::Text(t.to_owned()))
+            } else {
+                let folded = fold_header(t);
+                column
+                    .values
+                    .iter()
+                    .find(|v| fold_header(v) == folded)
+                    .map(|v| Value::Text(v.clone()))
+                    .ok_or_else(|| format!("one of {}", column.values.join(", ")))
+            }
+        }
+        ColumnType::Date => parse_date(t).map(Value::Date).ok_or_else(expected),
+        ColumnType::Bool => parse_bool(t).map(Value::Bool).ok_or_else(expected),
+        ColumnType::Integer => parse_decimal(t)
+            .filter(|d| d.fract().is_zero())
+            .and_then(|d| i64::try_from(d).ok())
+            .map(Value::Integer)
+            .ok_or_else(expected),
+        ColumnType::Decimal => parse_decimal(t).map(Value::Decimal).ok_or_else(expected),
+        ColumnType::Tags => Ok(Value::Tags(
+            t.split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        )),
+    }
+}
+
+/// The boolean spellings of the reference set: `co`/`khong`, `x`/empty, `true`/`false`,
+/// `1`/`0` (accents and case ignored).
+pub(crate) fn parse_bool(text: &str) -> Option<bool> {
+    match fold_header(text).as_str() {
+        "co" | "x" | "true" | "1" | "dung" | "yes" => Some(true),
+        "khong" | "false" | "0" | "sai" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(kind: ColumnType) -> ColumnSpec {
+        ColumnSpec {
+            id: "c".to_owned(),
+            kind,
+            required: false,
+            labels: Vec::new(),
+            values: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn reads_boolean_spellings() {
+        for t in ["co", "Có", "x", "X", "true", "1"] {
+            assert_eq!(parse_bool(t), Some(true), "{t}");
+        }
+        for t in ["khong", "Không", "false", "0"] {
+            assert_eq!(parse_bool(t), Some(false), "{t}");
+        }
+        assert_eq!(parse_bool("maybe"), None);
+    }
+
+    #[test]
+    fn reads_spreadsheet_cells() {
+        let date = column(ColumnType::Date);
+        // 46023 is 01/01/2026 in Excel's 1900 date system.
+        assert_eq!(
+            parse_cell(&Cell::Number("46023".into()), &date),
+            Ok(Value::Date(
+                chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default()
+            ))
+        );
+        let integer = column(ColumnType::Integer);
+        assert_eq!(
+            parse_cell(&Cell::Number("4".into()), &integer),
+            Ok(Value::Integer(4))
+        );
+        assert!(parse_cell(&Cell::Number("4.5".into()), &integer).is_err());
+        let money = column(ColumnType::Decimal);
+        assert_eq!(
+            parse_cell(&Cell::Text(" 1.250.000 ".into()), &money),
+            Ok(Value::Decimal(Decimal::from(1_250_000)))
+        );
+        let text = column(ColumnType::Text);
+        assert_eq!(
+            parse_cell(&Cell::Number("15".into()), &text),
+            Ok(Value::Text("15".into()))
+        );
+    }
+}

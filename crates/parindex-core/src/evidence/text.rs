@@ -1,0 +1,153 @@
+//! Delimited text as exports arrive: UTF-8 with or without a byte-order mark, UTF-16 with one
+//! (Excel's "Unicode text"), or the legacy Windows-1258; comma, semicolon or tab separated.
+
+use std::fmt;
+use std::str::FromStr;
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1258};
+use unicode_normalization::UnicodeNormalization;
+
+/// How the bytes of a text file are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextEncoding {
+    /// A byte-order mark decides; without one, UTF-8 when the bytes are valid UTF-8, else
+    /// Windows-1258.
+    #[default]
+    Auto,
+    Utf8,
+    Utf16Le,
+    Utf16Be,
+    Windows1258,
+}
+
+impl TextEncoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Auto => "auto",
+            TextEncoding::Utf8 => "utf-8",
+            TextEncoding::Utf16Le => "utf-16le",
+            TextEncoding::Utf16Be => "utf-16be",
+            TextEncoding::Windows1258 => "windows-1258",
+        }
+    }
+
+    fn encoding(self) -> Option<&'static Encoding> {
+        match self {
+            TextEncoding::Auto => None,
+            TextEncoding::Utf8 => Some(UTF_8),
+            TextEncoding::Utf16Le => Some(UTF_16LE),
+            TextEncoding::Utf16Be => Some(UTF_16BE),
+            TextEncoding::Windows1258 => Some(WINDOWS_1258),
+        }
+    }
+}
+
+impl fmt::Display for TextEncoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for TextEncoding {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().replace('_', "-").as_str() {
+            "auto" => Ok(TextEncoding::Auto),
+            "utf-8" | "utf8" => Ok(TextEncoding::Utf8),
+            "utf-16le" | "utf16le" | "utf-16" | "utf16" => Ok(TextEncoding::Utf16Le),
+            "utf-16be" | "utf16be" => Ok(TextEncoding::Utf16Be),
+            "windows-1258" | "cp1258" | "1258" => Ok(TextEncoding::Windows1258),
+            other => Err(format!(
+                "unknown encoding `{other}` (expected auto, utf-8, utf-16le, utf-16be or windows-1258)"
+            )),
+        }
+    }
+}
+
+/// Decodes `bytes` to NFC text and says which encoding was used. `Err` holds the 1-based line
+/// of the first byte that is not valid in a forced encoding.
+pub(crate) fn decode_text(
+    bytes: &[u8],
+    wanted: TextEncoding,
+) -> Result<(String, TextEncoding), usize> {
+    let (encoding, body) = match wanted.encoding() {
+        Some(e) => {
+            // A byte-order mark of the forced encoding is not text.
+            let body = match Encoding::for_bom(bytes) {
+                Some((bom, len)) if bom == e => &bytes[len..],
+                _ => bytes,
+            };
+            (wanted, body)
+        }
+        None => match Encoding::for_bom(bytes) {
+            Some((e, len)) if e == UTF_8 => (TextEncoding::Utf8, &bytes[len..]),
+            Some((e, len)) if e == UTF_16LE => (TextEncoding::Utf16Le, &bytes[len..]),
+            Some((_, len)) => (TextEncoding::Utf16Be, &bytes[len..]),
+            None if std::str::from_utf8(bytes).is_ok() => (TextEncoding::Utf8, bytes),
+            None => (TextEncoding::Windows1258, bytes),
+        },
+    };
+    let Some(codec) = encoding.encoding() else {
+        return Err(1);
+    };
+    let (text, had_errors) = codec.decode_without_bom_handling(body);
+    if had_errors {
+        let line = text
+            .find('\u{FFFD}')
+            .map_or(1, |at| text[..at].matches('\n').count() + 1);
+        return Err(line);
+    }
+    Ok((text.nfc().collect(), encoding))
+}
+
+/// The field separator of a delimited file, read from its first line: the most frequent of tab,
+/// semicolon and comma outside quotes (comma when none appears).
+pub(crate) fn sniff_delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    let (mut quoted, mut counts) = (false, [0usize; 3]);
+    for c in first.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '\t' if !quoted => counts[0] += 1,
+            ';' if !quoted => counts[1] += 1,
+            ',' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], i)).unwrap_or(2);
+    if counts[best] == 0 {
+        return b',';
+    }
+    [b'\t', b';', b','][best]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_the_encoding() {
+        let (t, e) = decode_text("\u{feff}Ngày".as_bytes(), TextEncoding::Auto).unwrap_or_default();
+        assert_eq!((t.as_str(), e), ("Ngày", TextEncoding::Utf8));
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("Ngày".encode_utf16().flat_map(u16::to_le_bytes));
+        let (t, e) = decode_text(&utf16, TextEncoding::Auto).unwrap_or_default();
+        assert_eq!((t.as_str(), e), ("Ngày", TextEncoding::Utf16Le));
+        // "Ngày" in Windows-1258: a, then the combining grave accent 0xCC, recomposed to NFC.
+        let (t, e) = decode_text(b"Nga\xCCy", TextEncoding::Auto).unwrap_or_default();
+        assert_eq!((t.as_str(), e), ("Ngày", TextEncoding::Windows1258));
+        assert_eq!(
+            decode_text(b"\xff\xff", TextEncoding::Utf8).map(|_| ()),
+            Err(1)
+        );
+    }
+
+    #[test]
+    fn sniffs_the_delimiter() {
+        assert_eq!(sniff_delimiter("a,b,c\n1,2,3"), b',');
+        assert_eq!(sniff_delimiter("a;b;c"), b';');
+        assert_eq!(sniff_delimiter("a\tb\t\"x,y\""), b'\t');
+        assert_eq!(sniff_delimiter("single"), b',');
+    }
+}
