@@ -10,8 +10,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use parindex_core::{
-    load_criteria, parse_date, read_evidence, CompiledCriteria, Date, Error, FsFiles, Report,
-    Status,
+    load_criteria, parse_date, read_evidence_with, CompiledCriteria, Date, Error, Evidence,
+    FsFiles, ReadOptions, ReadProgress, Report, Status, TextEncoding,
 };
 use parindex_render::{
     render_csv, render_docx, render_html, render_xlsx, RenderError, RenderOptions,
@@ -52,6 +52,12 @@ struct ScoreArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// The encoding of text exports: auto (default), utf-8, utf-16le, utf-16be, windows-1258.
+    #[arg(long, value_name = "ENCODING", default_value = "auto")]
+    encoding: TextEncoding,
+    /// Also list where each table was read from and the columns that were ignored.
+    #[arg(long, short)]
+    verbose: bool,
     /// Part 3 of the report (khó khăn, vướng mắc và kiến nghị): a UTF-8 text file the officer
     /// writes, paragraphs separated by blank lines. Used by docx and html.
     #[arg(long, value_name = "FILE")]
@@ -152,7 +158,16 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
             ))
         }
     };
-    let evidence = read_evidence(&FsFiles, criteria.criteria(), &args.evidence)?;
+    let progress = Progress::new();
+    let options = ReadOptions {
+        encoding: args.encoding,
+        progress: Some(&progress),
+    };
+    let evidence = read_evidence_with(&FsFiles, criteria.criteria(), &args.evidence, &options)?;
+    drop(progress);
+    if args.verbose {
+        describe_sources(&evidence);
+    }
     let report = criteria.score(&evidence, as_of);
     let options = RenderOptions { proposals };
     let bytes = render(&report, format, &options)
@@ -241,6 +256,76 @@ fn write_atomically(out: &Path, bytes: &[u8]) -> Result<(), Failure> {
         let _ = std::fs::remove_file(&tmp);
         Failure::Input(format!("cannot write {}: {e}", out.display()))
     })
+}
+
+/// A progress bar on standard error while large files are read; indicatif draws nothing when
+/// standard error is not a terminal.
+struct Progress {
+    bar: indicatif::ProgressBar,
+}
+
+impl Progress {
+    /// Files smaller than this are read too fast to be worth a bar.
+    const WORTH_SHOWING: u64 = 4 << 20;
+
+    fn new() -> Self {
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} {wide_bar} {percent}%")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Self { bar }
+    }
+}
+
+impl ReadProgress for Progress {
+    fn start(&self, path: &Path, sheet: Option<&str>, total: u64) {
+        self.bar.reset();
+        self.bar.set_length(total);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.bar.set_message(match sheet {
+            Some(s) => format!("{name} [{s}]"),
+            None => name,
+        });
+        if total < Self::WORTH_SHOWING {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        } else {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn advance(&self, done: u64) {
+        self.bar.set_position(done);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// `--verbose`: where each table came from, and what was ignored.
+fn describe_sources(evidence: &Evidence) {
+    for s in evidence.sources() {
+        let place = match &s.sheet {
+            Some(sheet) => format!("{} [{sheet}]", s.path.display()),
+            None => s.path.display().to_string(),
+        };
+        let encoding = s
+            .encoding
+            .as_deref()
+            .map(|e| format!(", {e}"))
+            .unwrap_or_default();
+        eprintln!("{}: {place}{encoding}, {} records", s.table, s.records);
+        if !s.ignored_columns.is_empty() {
+            eprintln!("  ignored columns: {}", s.ignored_columns.join(", "));
+        }
+    }
 }
 
 /// Tells the person at the terminal which rows need attention.

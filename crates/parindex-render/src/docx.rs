@@ -1,9 +1,646 @@
-//! Placeholder being written in this session.
+//! The Word report sent to Sở Nội vụ (par-index.md §5), laid out as a Vietnamese administrative
+//! document: the heading (issuing body, national motto, number and date left blank for the
+//! officer), the title, then the three parts — I. the scoring table, II. the explanations,
+//! III. difficulties and proposals — and the signature block.
+//!
+//! Times New Roman throughout, A4; the table sits in its own landscape section. The same report
+//! gives the same bytes: paragraph ids are numbered here, the document's dates are the as-of
+//! date, and the archive's entries carry the zip format's fixed default time (docx-rs writes
+//! them with `zip` built without a clock).
 
-use parindex_core::Report;
+use std::io::Cursor;
 
+use docx_rs::{
+    AlignmentType, BorderType, Docx, LineSpacing, LineSpacingType, PageMargin, PageOrientationType,
+    PageSize, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts,
+    Section, Shading, SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, VAlignType,
+    WidthType,
+};
+use parindex_core::{vi_date, vi_decimal, vi_percent, NodeKind, NodeScore, Report, Status};
+
+use crate::table::{self, COLUMNS};
 use crate::{RenderError, RenderOptions};
 
-pub fn render_docx(_report: &Report, _options: &RenderOptions) -> Result<Vec<u8>, RenderError> {
-    Err(RenderError::Write("docx output is not written yet".to_owned()))
+const FONT: &str = "Times New Roman";
+
+/// Font sizes, in half-points.
+const BODY: usize = 28;
+const HEADING: usize = 26;
+const MOTTO: usize = 24;
+const CELL: usize = 20;
+const SMALL: usize = 22;
+
+/// A4, in twentieths of a point.
+const A4_SHORT: u32 = 11906;
+const A4_LONG: u32 = 16838;
+
+/// Portrait margins as the administrative format asks (top/bottom 20 mm, left 30 mm, right
+/// 15 mm) and the width left for text.
+const PORTRAIT_TEXT: usize = 11906 - 1701 - 851;
+/// Landscape margins of 15 mm all round and the width left for the table.
+const LANDSCAPE_TEXT: usize = 16838 - 851 - 851;
+
+/// Widths of the scoring table's columns, in the order of [`COLUMNS`]; they add up to
+/// [`LANDSCAPE_TEXT`].
+const COLUMN_WIDTHS: [usize; 9] = [760, 3300, 760, 1500, 1300, 2800, 2896, 900, 920];
+
+/// Where the officer writes by hand.
+const BLANK: &str = "……";
+
+/// The Word report: heading, title, the three parts of §5 and the signature block.
+pub fn render_docx(report: &Report, options: &RenderOptions) -> Result<Vec<u8>, RenderError> {
+    let mut b = Builder::default();
+    let fonts = RunFonts::new()
+        .ascii(FONT)
+        .hi_ansi(FONT)
+        .east_asia(FONT)
+        .cs(FONT);
+    // Core properties carry the as-of date: never the clock.
+    let stamp = format!("{}T00:00:00Z", report.as_of.format("%Y-%m-%d"));
+
+    let mut front = Section::new()
+        .page_size(PageSize::new().size(A4_SHORT, A4_LONG))
+        .page_margin(portrait_margin())
+        .add_table(b.heading_table(report));
+    for p in b.title_and_intro(report) {
+        front = front.add_paragraph(p);
+    }
+
+    let part_one = Section::new()
+        .page_size(PageSize::new().size(A4_LONG, A4_SHORT))
+        .page_orient(PageOrientationType::Landscape)
+        .page_margin(landscape_margin())
+        .add_paragraph(b.part_heading("I. BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ, CHẤM ĐIỂM"))
+        .add_table(b.scoring_table(report))
+        .add_paragraph(b.para(
+            "Ghi chú: điểm của lĩnh vực, tiêu chí có tiêu chí con ghi kèm chỉ số (%) trên điểm \
+             tối đa áp dụng; “—”: chưa chấm (chờ kết quả điều tra xã hội học) hoặc không phát sinh.",
+            Look::body().size(CELL).italic(),
+        ));
+
+    let mut docx = Docx::new()
+        .default_fonts(fonts)
+        .default_size(BODY)
+        .default_line_spacing(
+            LineSpacing::new()
+                .before(0)
+                .after(0)
+                .line(240)
+                .line_rule(LineSpacingType::Auto),
+        )
+        .page_size(A4_SHORT, A4_LONG)
+        .page_margin(portrait_margin())
+        .created_at(&stamp)
+        .updated_at(&stamp)
+        .add_section(front)
+        .add_section(part_one);
+    for p in b.explanations(report) {
+        docx = docx.add_paragraph(p);
+    }
+    for p in b.proposals(options) {
+        docx = docx.add_paragraph(p);
+    }
+    docx = docx.add_paragraph(b.empty()).add_table(b.signature_table());
+
+    let mut out = Cursor::new(Vec::new());
+    docx.build()
+        .pack(&mut out)
+        .map_err(|e| RenderError::Write(e.to_string()))?;
+    Ok(out.into_inner())
+}
+
+fn portrait_margin() -> PageMargin {
+    PageMargin::new()
+        .top(1134)
+        .bottom(1134)
+        .left(1701)
+        .right(851)
+        .header(720)
+        .footer(720)
+        .gutter(0)
+}
+
+fn landscape_margin() -> PageMargin {
+    PageMargin::new()
+        .top(851)
+        .bottom(851)
+        .left(851)
+        .right(851)
+        .header(567)
+        .footer(567)
+        .gutter(0)
+}
+
+/// How a paragraph looks.
+#[derive(Clone, Copy)]
+struct Look {
+    size: usize,
+    bold: bool,
+    italic: bool,
+    align: AlignmentType,
+    before: u32,
+    after: u32,
+    first_line: i32,
+}
+
+impl Look {
+    /// Body text: justified, first line indented, 6 pt after.
+    fn body() -> Self {
+        Look {
+            size: BODY,
+            bold: false,
+            italic: false,
+            align: AlignmentType::Both,
+            before: 0,
+            after: 120,
+            first_line: 0,
+        }
+    }
+
+    fn centered(size: usize) -> Self {
+        Look {
+            size,
+            align: AlignmentType::Center,
+            after: 0,
+            ..Look::body()
+        }
+    }
+
+    fn cell(align: AlignmentType) -> Self {
+        Look {
+            size: CELL,
+            align,
+            before: 30,
+            after: 30,
+            ..Look::body()
+        }
+    }
+
+    fn size(self, size: usize) -> Self {
+        Look { size, ..self }
+    }
+
+    fn bold(self) -> Self {
+        Look { bold: true, ..self }
+    }
+
+    fn bold_if(self, yes: bool) -> Self {
+        Look { bold: yes, ..self }
+    }
+
+    fn italic(self) -> Self {
+        Look {
+            italic: true,
+            ..self
+        }
+    }
+
+    fn indent(self) -> Self {
+        Look {
+            first_line: 567,
+            ..self
+        }
+    }
+
+    fn space(self, before: u32, after: u32) -> Self {
+        Look {
+            before,
+            after,
+            ..self
+        }
+    }
+}
+
+/// Builds paragraphs with ids numbered from a fixed start, so that the document does not depend
+/// on docx-rs's per-thread id counter.
+#[derive(Default)]
+struct Builder {
+    next_id: u32,
+}
+
+impl Builder {
+    fn paragraph(&mut self) -> Paragraph {
+        self.next_id += 1;
+        // Kept clear of the low ids docx-rs gives section-break paragraphs while building.
+        Paragraph::new().id(format!("{:08X}", 0x1000_0000 + self.next_id))
+    }
+
+    fn styled(&mut self, look: Look) -> Paragraph {
+        let mut p = self
+            .paragraph()
+            .align(look.align)
+            .size(look.size)
+            .line_spacing(
+                LineSpacing::new()
+                    .before(look.before)
+                    .after(look.after)
+                    .line(240)
+                    .line_rule(LineSpacingType::Auto),
+            );
+        if look.first_line != 0 {
+            p = p.indent(
+                None,
+                Some(SpecialIndentType::FirstLine(look.first_line)),
+                None,
+                None,
+            );
+        }
+        p
+    }
+
+    /// One paragraph of text in one look.
+    fn para(&mut self, text: &str, look: Look) -> Paragraph {
+        self.styled(look).add_run(run(text, look))
+    }
+
+    fn empty(&mut self) -> Paragraph {
+        self.styled(Look::body().space(0, 0))
+    }
+
+    /// A short rule under a heading line, `width` twips long, centred in `span` twips.
+    fn rule(&mut self, span: usize, width: usize) -> Paragraph {
+        let side = i32::try_from(span.saturating_sub(width) / 2).unwrap_or(0);
+        let mut p = self
+            .paragraph()
+            .size(4)
+            .line_spacing(
+                LineSpacing::new()
+                    .before(0)
+                    .after(0)
+                    .line(60)
+                    .line_rule(LineSpacingType::Exact),
+            )
+            .indent(Some(side), None, Some(side), None);
+        p.property = p.property.set_borders(
+            ParagraphBorders::with_empty().set(
+                ParagraphBorder::new(ParagraphBorderPosition::Bottom)
+                    .val(BorderType::Single)
+                    .size(6)
+                    .space(1)
+                    .color("000000"),
+            ),
+        );
+        p
+    }
+
+    fn part_heading(&mut self, text: &str) -> Paragraph {
+        self.para(text, Look::body().bold().space(120, 120))
+            .keep_next(true)
+    }
+
+    /// The issuing body on the left, the national motto on the right; the number and the date
+    /// are left for the officer.
+    fn heading_table(&mut self, report: &Report) -> Table {
+        // A little wider than the text, 5 mm into each margin, so that the motto keeps to a line.
+        const LEFT: usize = 4100;
+        const RIGHT: usize = PORTRAIT_TEXT + 2 * 284 - LEFT;
+        let c = Look::centered(HEADING);
+        let authority = format!("UBND TỈNH {}", report.criteria.province.to_uppercase());
+        let body = report.unit.name.to_uppercase();
+        let number = format!("Số: {BLANK}/BC-{}", report.unit.code);
+        let place = format!(
+            "{}, ngày {BLANK} tháng {BLANK} năm {}",
+            report.criteria.province,
+            report.as_of.format("%Y")
+        );
+        let top = TableRow::new(vec![
+            borderless_cell(LEFT)
+                .add_paragraph(self.para(&authority, c.size(MOTTO)))
+                .add_paragraph(self.para(&body, c.size(MOTTO).bold()))
+                .add_paragraph(self.rule(LEFT, 1300)),
+            borderless_cell(RIGHT)
+                .add_paragraph(
+                    self.para("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", c.size(MOTTO).bold()),
+                )
+                .add_paragraph(self.para("Độc lập - Tự do - Hạnh phúc", c.bold()))
+                .add_paragraph(self.rule(RIGHT, 3200)),
+        ]);
+        let bottom = TableRow::new(vec![
+            borderless_cell(LEFT).add_paragraph(self.para(&number, c.space(120, 0))),
+            borderless_cell(RIGHT).add_paragraph(self.para(&place, c.italic().space(120, 0))),
+        ]);
+        borderless_table(vec![top, bottom], &[LEFT, RIGHT]).indent(-284)
+    }
+
+    /// The title, the addressee and the summary of the result.
+    fn title_and_intro(&mut self, report: &Report) -> Vec<Paragraph> {
+        let mut out = vec![
+            self.para("BÁO CÁO", Look::centered(BODY).bold().space(360, 0)),
+            self.para(
+                &format!(
+                    "Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {}",
+                    report.criteria.year
+                ),
+                Look::centered(BODY).bold(),
+            ),
+            self.rule(PORTRAIT_TEXT, 1800),
+            self.para(
+                &format!("Kính gửi: Sở Nội vụ tỉnh {}", report.criteria.province),
+                Look::centered(BODY).space(240, 240),
+            ),
+            self.para(
+                &format!(
+                    "Căn cứ {}, {} đã tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {} \
+                     của đơn vị với số liệu tính đến ngày {}. Kết quả như sau:",
+                    report.criteria.title,
+                    report.unit.name,
+                    report.criteria.year,
+                    vi_date(report.as_of)
+                ),
+                Look::body().indent(),
+            ),
+            self.para(
+                &format!("- {}.", table::self_text(report)),
+                Look::body().indent(),
+            ),
+            self.para(
+                &format!("- {}.", table::total_text(report)),
+                Look::body().indent(),
+            ),
+        ];
+        let pending: rust_decimal::Decimal = report
+            .nodes
+            .iter()
+            .filter(|n| n.is_leaf() && n.status == Status::PendingSurvey)
+            .map(|n| n.max)
+            .sum();
+        if !pending.is_zero() {
+            out.push(self.para(
+                &format!(
+                    "- Các tiêu chí đánh giá qua điều tra xã hội học ({} điểm) chờ kết quả của \
+                     Sở Nội vụ.",
+                    vi_decimal(pending)
+                ),
+                Look::body().indent(),
+            ));
+        }
+        let explain = table::needing_explanation(report).len();
+        if explain > 0 {
+            out.push(self.para(
+                &format!("- Số tiêu chí cần giải trình: {explain} (chi tiết tại mục II)."),
+                Look::body().indent(),
+            ));
+        }
+        out.push(self.para(
+            "Chi tiết kết quả tự đánh giá, chấm điểm tại mục I; giải trình tại mục II; khó khăn, \
+             vướng mắc và kiến nghị tại mục III của Báo cáo này.",
+            Look::body().indent(),
+        ));
+        out
+    }
+
+    /// Part I: the columns of the field, one row per node, then the total.
+    fn scoring_table(&mut self, report: &Report) -> Table {
+        let header = TableRow::new(
+            COLUMNS
+                .iter()
+                .zip(COLUMN_WIDTHS)
+                .map(|(title, width)| {
+                    grid_cell(width)
+                        .shading(Shading::new().fill("D9D9D9"))
+                        .vertical_align(VAlignType::Center)
+                        .add_paragraph(self.para(title, Look::cell(AlignmentType::Center).bold()))
+                })
+                .collect(),
+        )
+        .cant_split();
+        let mut rows = vec![header];
+        for row in table::rows(report) {
+            let bold = row.kind == NodeKind::Field;
+            let points = if row.is_leaf {
+                row.points.map_or_else(|| "—".to_owned(), vi_decimal)
+            } else {
+                let points = row.points.map_or_else(|| "—".to_owned(), vi_decimal);
+                match row.index {
+                    Some(i) => format!("{points} ({}%)", vi_percent(i)),
+                    None => points,
+                }
+            };
+            let cells = vec![
+                self.text_cell(0, &row.stt, AlignmentType::Center, bold),
+                self.text_cell(1, &row.title, AlignmentType::Left, bold),
+                self.text_cell(2, &vi_decimal(row.max), AlignmentType::Center, bold),
+                self.text_cell(3, &row.measure, AlignmentType::Center, false),
+                self.text_cell(4, &points, AlignmentType::Center, bold),
+                self.lines_cell(5, &row.evidence),
+                self.text_cell(6, &row.note, AlignmentType::Left, false),
+                self.text_cell(
+                    7,
+                    &row.appraised.map(vi_decimal).unwrap_or_default(),
+                    AlignmentType::Center,
+                    false,
+                ),
+                self.text_cell(8, &row.appraisal_note, AlignmentType::Left, false),
+            ];
+            rows.push(TableRow::new(cells));
+        }
+        let t = &report.total;
+        let total_points = match t.index {
+            Some(i) => format!("{} ({}%)", vi_decimal(t.points), vi_percent(i)),
+            None => vi_decimal(t.points),
+        };
+        rows.push(
+            TableRow::new(vec![
+                self.text_cell(0, "", AlignmentType::Center, true),
+                self.text_cell(1, "Tổng cộng", AlignmentType::Left, true),
+                self.text_cell(2, &vi_decimal(t.max), AlignmentType::Center, true),
+                self.text_cell(3, "", AlignmentType::Center, false),
+                self.text_cell(4, &total_points, AlignmentType::Center, true),
+                self.text_cell(5, "", AlignmentType::Left, false),
+                self.text_cell(6, &table::total_text(report), AlignmentType::Left, true),
+                self.text_cell(7, "", AlignmentType::Center, false),
+                self.text_cell(8, "", AlignmentType::Left, false),
+            ])
+            .cant_split(),
+        );
+        Table::new(rows)
+            .set_grid(COLUMN_WIDTHS.to_vec())
+            .layout(TableLayoutType::Fixed)
+            .width(LANDSCAPE_TEXT, WidthType::Dxa)
+    }
+
+    fn text_cell(
+        &mut self,
+        column: usize,
+        text: &str,
+        align: AlignmentType,
+        bold: bool,
+    ) -> TableCell {
+        let width = COLUMN_WIDTHS.get(column).copied().unwrap_or(1000);
+        grid_cell(width).add_paragraph(self.para(text, Look::cell(align).bold_if(bold)))
+    }
+
+    fn lines_cell(&mut self, column: usize, lines: &[String]) -> TableCell {
+        let width = COLUMN_WIDTHS.get(column).copied().unwrap_or(1000);
+        let mut cell = grid_cell(width);
+        if lines.is_empty() {
+            return cell.add_paragraph(self.para("", Look::cell(AlignmentType::Left)));
+        }
+        for line in lines {
+            cell = cell.add_paragraph(self.para(line, Look::cell(AlignmentType::Left)));
+        }
+        cell
+    }
+
+    /// Part II: every row without evidence or in error, with a place for the unit's words.
+    fn explanations(&mut self, report: &Report) -> Vec<Paragraph> {
+        let mut out = vec![self.part_heading("II. GIẢI TRÌNH")];
+        let nodes = table::needing_explanation(report);
+        if nodes.is_empty() {
+            out.push(self.para(
+                "Tất cả các tiêu chí, tiêu chí thành phần tự đánh giá đều có tài liệu kiểm chứng; \
+                 đơn vị không có nội dung cần giải trình.",
+                Look::body().indent(),
+            ));
+            return out;
+        }
+        out.push(self.para(
+            "Các tiêu chí, tiêu chí thành phần chưa có tài liệu kiểm chứng hoặc chưa chấm được \
+             điểm, đơn vị giải trình như sau:",
+            Look::body().indent(),
+        ));
+        for (i, node) in nodes.iter().enumerate() {
+            out.push(
+                self.para(
+                    &format!("{}. {} {}: {}", i + 1, kind_vi(node), node.id, node.title),
+                    Look::body().indent().bold().space(60, 60),
+                )
+                .keep_next(true),
+            );
+            out.push(self.para(
+                &format!(
+                    "- Tình trạng: {} (điểm tối đa {}, điểm tự đánh giá {}).",
+                    table::status_vi(node.status),
+                    vi_decimal(node.max),
+                    vi_decimal(node.points)
+                ),
+                Look::body().indent(),
+            ));
+            out.push(self.para(&format!("- Lý do: {}", reason(node)), Look::body().indent()));
+            out.push(self.para(
+                &format!("- Giải trình của đơn vị: {BLANK}"),
+                Look::body().indent(),
+            ));
+        }
+        out
+    }
+
+    /// Part III: the officer's text, a paragraph per block separated by blank lines.
+    fn proposals(&mut self, options: &RenderOptions) -> Vec<Paragraph> {
+        let mut out = vec![self.part_heading("III. KHÓ KHĂN, VƯỚNG MẮC VÀ KIẾN NGHỊ")];
+        let blocks = options
+            .proposals
+            .as_deref()
+            .map(paragraphs)
+            .unwrap_or_default();
+        if blocks.is_empty() {
+            out.push(self.para(BLANK, Look::body().indent()));
+            return out;
+        }
+        for lines in blocks {
+            let look = Look::body().indent();
+            let mut p = self.styled(look);
+            for (i, line) in lines.iter().enumerate() {
+                let mut r = run(line, look);
+                if i > 0 {
+                    r = Run::new()
+                        .size(look.size)
+                        .add_break(docx_rs::BreakType::TextWrapping)
+                        .add_text(*line);
+                }
+                p = p.add_run(r);
+            }
+            out.push(p);
+        }
+        out
+    }
+
+    /// Who receives a copy on the left, the head of the unit on the right.
+    fn signature_table(&mut self) -> Table {
+        const LEFT: usize = 4300;
+        const RIGHT: usize = PORTRAIT_TEXT - LEFT;
+        let left = Look {
+            align: AlignmentType::Left,
+            after: 0,
+            ..Look::body()
+        };
+        let mut right = borderless_cell(RIGHT)
+            .add_paragraph(self.para("GIÁM ĐỐC", Look::centered(BODY).bold()));
+        for _ in 0..5 {
+            right = right.add_paragraph(self.para("", Look::centered(BODY)));
+        }
+        let row = TableRow::new(vec![
+            borderless_cell(LEFT)
+                .add_paragraph(self.para("Nơi nhận:", left.size(MOTTO).bold().italic()))
+                .add_paragraph(self.para("- Như trên;", left.size(SMALL)))
+                .add_paragraph(self.para("- Lưu: VT.", left.size(SMALL))),
+            right,
+        ])
+        .cant_split();
+        borderless_table(vec![row], &[LEFT, RIGHT])
+    }
+}
+
+fn run(text: &str, look: Look) -> Run {
+    let mut r = Run::new().add_text(text).size(look.size);
+    if look.bold {
+        r = r.bold();
+    }
+    if look.italic {
+        r = r.italic();
+    }
+    r
+}
+
+fn grid_cell(width: usize) -> TableCell {
+    TableCell::new().width(width, WidthType::Dxa)
+}
+
+fn borderless_cell(width: usize) -> TableCell {
+    grid_cell(width).clear_all_border()
+}
+
+fn borderless_table(rows: Vec<TableRow>, widths: &[usize]) -> Table {
+    Table::without_borders(rows)
+        .set_grid(widths.to_vec())
+        .layout(TableLayoutType::Fixed)
+        .width(widths.iter().sum(), WidthType::Dxa)
+}
+
+/// `Tiêu chí` or `Tiêu chí thành phần`, as the row is named in the report.
+fn kind_vi(node: &NodeScore) -> &'static str {
+    match node.kind {
+        NodeKind::Field => "Lĩnh vực",
+        NodeKind::Criterion => "Tiêu chí",
+        NodeKind::SubCriterion => "Tiêu chí thành phần",
+    }
+}
+
+/// The engine's reason for a row needing an explanation.
+fn reason(node: &NodeScore) -> String {
+    if !node.explanation.trim().is_empty() {
+        node.explanation.clone()
+    } else {
+        node.error.clone().unwrap_or_else(|| BLANK.to_owned())
+    }
+}
+
+/// The officer's text as paragraphs (separated by blank lines), each a list of its lines.
+fn paragraphs(text: &str) -> Vec<Vec<&str>> {
+    let mut out: Vec<Vec<&str>> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
 }

@@ -1,9 +1,7 @@
 //! The scoring table as every format shows it: one row per node, in the columns of the field
 //! (par-index.md §5), with Vietnamese text already composed.
 
-use parindex_core::{
-    vi_decimal, vi_percent, EvidenceRef, NodeKind, NodeScore, Report, Status,
-};
+use parindex_core::{vi_decimal, vi_percent, EvidenceRef, NodeKind, NodeScore, Report, Status};
 use rust_decimal::Decimal;
 
 /// The columns of the scoring table, in order.
@@ -72,11 +70,9 @@ pub fn rows(report: &Report) -> Vec<TableRow> {
                 Status::PendingSurvey | Status::NotApplicable if is_leaf => None,
                 _ => Some(n.points),
             };
+            // A leaf's explanation already says when it is not a plain score.
             let note = if is_leaf {
-                match n.status {
-                    Status::Scored => n.explanation.clone(),
-                    other => format!("{}. {}", status_vi(other), n.explanation),
-                }
+                n.explanation.clone()
             } else {
                 String::new()
             };
