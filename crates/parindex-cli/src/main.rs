@@ -16,6 +16,7 @@ use parindex_core::{
 use parindex_render::{
     render_csv, render_docx, render_html, render_xlsx, RenderError, RenderOptions,
 };
+use unicode_normalization::UnicodeNormalization;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -142,9 +143,12 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
     }
     let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
     let proposals = match &args.proposals {
+        // NFC, like every text the engine reads, so that Vietnamese compares and renders alike.
         Some(path) => Some(
             std::fs::read_to_string(path)
-                .map_err(|e| Failure::Input(format!("--proposals {}: {e}", path.display())))?,
+                .map_err(|e| Failure::Input(format!("--proposals {}: {e}", path.display())))?
+                .nfc()
+                .collect(),
         ),
         None => None,
     };
