@@ -10,8 +10,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use parindex_core::{
-    load_criteria, parse_date, read_evidence_with, CompiledCriteria, Date, Error, Evidence,
-    FsFiles, ReadOptions, ReadProgress, Report, Status, TextEncoding,
+    load_criteria, parse_date, read_evidence_with, Comparison, CompiledCriteria, Date, Error,
+    Evidence, FsFiles, ReadOptions, ReadProgress, Report, Status, TextEncoding,
 };
 use parindex_render::{
     render_csv, render_docx, render_html, render_xlsx, RenderError, RenderOptions,
@@ -33,6 +33,42 @@ struct Cli {
 enum Command {
     /// Score one unit's evidence against a criteria set.
     Score(ScoreArgs),
+    /// Replay a JSON report from the same files: exit 0 when identical, else say what differs.
+    Verify(VerifyArgs),
+    /// Row-by-row differences between two JSON reports (self vs appraised, year vs year).
+    Diff(DiffArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct VerifyArgs {
+    /// The JSON report to replay.
+    report: PathBuf,
+    /// The criteria set it was computed with.
+    #[arg(long, value_name = "DIR-OR-FILE")]
+    criteria: PathBuf,
+    /// The unit's evidence folder.
+    #[arg(long, value_name = "DIR")]
+    evidence: PathBuf,
+    /// The encoding of text exports, as when the report was made.
+    #[arg(long, value_name = "ENCODING", default_value = "auto")]
+    encoding: TextEncoding,
+}
+
+#[derive(clap::Args, Debug)]
+struct DiffArgs {
+    /// The first report (e.g. the self-assessment, or last year's).
+    a: PathBuf,
+    /// The second report.
+    b: PathBuf,
+    /// md (default) or json.
+    #[arg(long, value_enum, default_value = "md")]
+    format: DiffFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum DiffFormat {
+    Md,
+    Json,
 }
 
 #[derive(clap::Args, Debug)]
@@ -88,9 +124,11 @@ impl Format {
     }
 }
 
-/// Why the command stopped: bad input (exit 1) or an internal failure (exit 2).
+/// Why the command stopped: bad input or a replay that differs (exit 1), or an internal
+/// failure (exit 2).
 enum Failure {
     Input(String),
+    Differs(String),
     Internal(String),
 }
 
@@ -115,11 +153,17 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Score(args) => score(&args),
+        Command::Verify(args) => verify(&args),
+        Command::Diff(args) => diff(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(message)) => {
             eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Differs(message)) => {
+            eprintln!("{message}");
             ExitCode::from(1)
         }
         Err(Failure::Internal(message)) => {
@@ -152,27 +196,13 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
         ),
         None => None,
     };
-    let set = load_criteria(&FsFiles, &args.criteria)?;
-    let criteria = CompiledCriteria::compile(set)?;
-    let as_of = match as_of.or_else(|| criteria.default_as_of()) {
-        Some(d) => d,
-        None => {
-            return Err(Failure::Input(
-                "the criteria set's year has no 31 December".into(),
-            ))
-        }
-    };
-    let progress = Progress::new();
-    let options = ReadOptions {
-        encoding: args.encoding,
-        progress: Some(&progress),
-    };
-    let evidence = read_evidence_with(&FsFiles, criteria.criteria(), &args.evidence, &options)?;
-    drop(progress);
-    if args.verbose {
-        describe_sources(&evidence);
-    }
-    let report = criteria.score(&evidence, as_of);
+    let report = compute(
+        &args.criteria,
+        &args.evidence,
+        as_of,
+        args.encoding,
+        args.verbose,
+    )?;
     let options = RenderOptions { proposals };
     let bytes = render(&report, format, &options)
         .map_err(|e| Failure::Internal(format!("cannot render {}: {e}", format_name(format))))?;
@@ -187,6 +217,93 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
         }
     }
     summarize(&report);
+    Ok(())
+}
+
+/// Loads, compiles, reads and scores: the pipeline every command shares.
+fn compute(
+    criteria: &Path,
+    evidence: &Path,
+    as_of: Option<Date>,
+    encoding: TextEncoding,
+    verbose: bool,
+) -> Result<Report, Failure> {
+    let set = load_criteria(&FsFiles, criteria)?;
+    let criteria = CompiledCriteria::compile(set)?;
+    let Some(as_of) = as_of.or_else(|| criteria.default_as_of()) else {
+        return Err(Failure::Input(
+            "the criteria set's year has no 31 December".into(),
+        ));
+    };
+    let progress = Progress::new();
+    let options = ReadOptions {
+        encoding,
+        progress: Some(&progress),
+    };
+    let evidence = read_evidence_with(&FsFiles, criteria.criteria(), evidence, &options)?;
+    drop(progress);
+    if verbose {
+        describe_sources(&evidence);
+    }
+    Ok(criteria.score(&evidence, as_of))
+}
+
+fn read_report(path: &Path) -> Result<(String, Report), Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Input(format!("cannot read {}: {e}", path.display())))?;
+    let report = Report::from_json(&text)
+        .map_err(|e| Failure::Input(format!("{}: not a parindex report: {e}", path.display())))?;
+    Ok((text, report))
+}
+
+/// Re-scores at the report's as-of date and compares byte for byte.
+fn verify(args: &VerifyArgs) -> Result<(), Failure> {
+    let (text, old) = read_report(&args.report)?;
+    let new = compute(
+        &args.criteria,
+        &args.evidence,
+        Some(old.as_of),
+        args.encoding,
+        false,
+    )?;
+    if new.to_json() == text {
+        println!(
+            "identical: {} replays to the same report ({} điểm, chỉ số {})",
+            args.report.display(),
+            parindex_core::vi_decimal(new.total.points),
+            new.total.index.map_or_else(
+                || "—".to_owned(),
+                |i| format!("{}%", parindex_core::vi_percent(i))
+            )
+        );
+        return Ok(());
+    }
+    let comparison = Comparison::of(&old, &new);
+    print!("{}", comparison.to_markdown("báo cáo", "chấm lại"));
+    if comparison.is_empty() {
+        println!("The points, statuses and inputs agree, but the report's text differs.");
+    }
+    Err(Failure::Differs(format!(
+        "{} does not replay: {} input(s), {} row(s) and {} total(s) differ",
+        args.report.display(),
+        comparison.inputs.len(),
+        comparison.rows.len(),
+        comparison.totals.len()
+    )))
+}
+
+fn diff(args: &DiffArgs) -> Result<(), Failure> {
+    let (_, a) = read_report(&args.a)?;
+    let (_, b) = read_report(&args.b)?;
+    let comparison = Comparison::of(&a, &b);
+    let name = |p: &Path| {
+        p.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    };
+    match args.format {
+        DiffFormat::Md => print!("{}", comparison.to_markdown(&name(&args.a), &name(&args.b))),
+        DiffFormat::Json => print!("{}", comparison.to_json()),
+    }
     Ok(())
 }
 

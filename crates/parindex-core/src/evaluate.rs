@@ -10,6 +10,7 @@ use crate::criteria::{CriteriaSet, Method, NotArising};
 use crate::date::Date;
 use crate::error::Result;
 use crate::evidence::Evidence;
+use crate::fingerprint::{digest_of, engine_version, Fingerprint, SetDigest};
 use crate::num::{round_half_up, vi_decimal, vi_percent};
 use crate::report::{
     CriteriaInfo, EvidenceRef, Measure, NodeKind, NodeScore, Part, Report, Status, Total,
@@ -108,8 +109,17 @@ impl CompiledCriteria {
             .collect();
         add_up(set, &mut nodes);
         let total = totals(set, &nodes);
+        let fingerprint = Fingerprint {
+            engine: engine_version(),
+            as_of: as_of.format("%Y-%m-%d").to_string(),
+            criteria: SetDigest {
+                sha256: digest_of(&set.files),
+                files: set.files.clone(),
+            },
+            evidence: evidence.files().to_vec(),
+        };
         Report {
-            schema: REPORT_SCHEMA,
+            schema: REPORT_SCHEMA.to_owned(),
             criteria: CriteriaInfo {
                 id: set.id.clone(),
                 title: set.title.clone(),
@@ -120,6 +130,7 @@ impl CompiledCriteria {
             as_of,
             total,
             nodes,
+            fingerprint,
         }
     }
 

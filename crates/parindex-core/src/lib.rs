@@ -36,16 +36,19 @@
 //! # }
 //! ```
 
+mod compare;
 mod criteria;
 mod date;
 mod error;
 mod evaluate;
 mod evidence;
 mod files;
+mod fingerprint;
 mod num;
 mod report;
 mod rules;
 
+pub use compare::{Comparison, FigureChange, InputChange, RowChange};
 pub use criteria::{
     load_criteria, ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method, NotArising,
     RatingBand, Register, RuleSource, TableSpec, Window, CRITERIA_FILE, FACTS,
@@ -58,6 +61,7 @@ pub use evidence::{
     ReadProgress, Record, Source, Table, TextEncoding, Unit, Value,
 };
 pub use files::{Files, FsFiles, MemoryFiles};
+pub use fingerprint::{digest_of, engine_version, sha256_hex, FileDigest, Fingerprint, SetDigest};
 pub use num::{parse_decimal, round_half_up, vi_decimal, vi_percent, Fraction};
 pub use report::{
     CriteriaInfo, EvidenceRef, Measure, NodeKind, NodeScore, Part, Report, Status, Total,

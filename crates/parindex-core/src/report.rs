@@ -4,11 +4,12 @@
 use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::criteria::{Method, NotArising};
 use crate::date::{vi_date, Date};
 use crate::evidence::Unit;
+use crate::fingerprint::Fingerprint;
 use crate::num::{canonical_decimal, vi_decimal, vi_percent, Fraction};
 use crate::rules::{DocumentRef, FactRef, RecordList};
 
@@ -16,19 +17,21 @@ use crate::rules::{DocumentRef, FactRef, RecordList};
 pub const REPORT_SCHEMA: &str = "parindex.report/1";
 
 /// A unit's scored self-assessment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
-    pub schema: &'static str,
+    pub schema: String,
     pub criteria: CriteriaInfo,
     pub unit: Unit,
-    #[serde(serialize_with = "iso_date")]
+    #[serde(serialize_with = "iso_date", deserialize_with = "de_date")]
     pub as_of: Date,
     pub total: Total,
     /// Every node of the tree, in tree order.
     pub nodes: Vec<NodeScore>,
+    /// What the report was computed from, for replay.
+    pub fingerprint: Fingerprint,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CriteriaInfo {
     pub id: String,
     pub title: String,
@@ -37,34 +40,34 @@ pub struct CriteriaInfo {
 }
 
 /// All leaves (`total`), and the self-assessed and penalty leaves alone (`self`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Total {
-    #[serde(serialize_with = "dec")]
+    #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
     pub max: Decimal,
-    #[serde(serialize_with = "dec")]
+    #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
     pub applicable_max: Decimal,
-    #[serde(serialize_with = "dec")]
+    #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
     pub points: Decimal,
-    #[serde(serialize_with = "opt_dec")]
+    #[serde(serialize_with = "opt_dec", deserialize_with = "de_opt_dec")]
     pub index: Option<Decimal>,
     pub rating: Option<String>,
     #[serde(rename = "self")]
     pub self_assessed: Part,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Part {
-    #[serde(serialize_with = "dec")]
+    #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
     pub max: Decimal,
-    #[serde(serialize_with = "dec")]
+    #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
     pub applicable_max: Decimal,
-    #[serde(serialize_with = "dec")]
+    #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
     pub points: Decimal,
-    #[serde(serialize_with = "opt_dec")]
+    #[serde(serialize_with = "opt_dec", deserialize_with = "de_opt_dec")]
     pub index: Option<Decimal>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
     Field,
@@ -73,7 +76,7 @@ pub enum NodeKind {
 }
 
 /// A row's outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Points were computed (including a not-arising row awarded its max).
@@ -101,7 +104,7 @@ impl Status {
 }
 
 /// One node of the tree with its points and how they were reached.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NodeScore {
     pub id: String,
     pub title: String,
@@ -111,14 +114,14 @@ pub struct NodeScore {
     pub method: Option<Method>,
     /// Leaves only.
     pub not_arising_policy: Option<NotArising>,
-    #[serde(serialize_with = "dec")]
+    #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
     pub max: Decimal,
-    #[serde(serialize_with = "dec")]
+    #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
     pub applicable_max: Decimal,
-    #[serde(serialize_with = "dec")]
+    #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
     pub points: Decimal,
     /// Parents only: points × 100 / applicable max.
-    #[serde(serialize_with = "opt_dec")]
+    #[serde(serialize_with = "opt_dec", deserialize_with = "de_opt_dec")]
     pub index: Option<Decimal>,
     pub status: Status,
     /// The row's subject did not arise (its policy decided the points).
@@ -140,14 +143,14 @@ impl NodeScore {
 }
 
 /// The ratio behind a row's points.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Measure {
-    #[serde(serialize_with = "dec")]
+    #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
     pub numerator: Decimal,
-    #[serde(serialize_with = "dec")]
+    #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
     pub denominator: Decimal,
     /// Rounded for display only; bands compare the exact fraction.
-    #[serde(serialize_with = "opt_dec")]
+    #[serde(serialize_with = "opt_dec", deserialize_with = "de_opt_dec")]
     pub percent: Option<Decimal>,
 }
 
@@ -169,14 +172,14 @@ impl Measure {
 }
 
 /// A piece of evidence (*tài liệu kiểm chứng*).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EvidenceRef {
     Document {
         /// `15/KH-SKHCN ngày 20/01/2026`.
         reference: String,
         number: String,
-        #[serde(serialize_with = "opt_iso_date")]
+        #[serde(serialize_with = "opt_iso_date", deserialize_with = "de_opt_date")]
         date: Option<Date>,
         subject: Option<String>,
     },
@@ -234,19 +237,6 @@ impl From<FactRef> for EvidenceRef {
     }
 }
 
-impl Serialize for RecordList {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("RecordList", 5)?;
-        st.serialize_field("table", &self.table)?;
-        st.serialize_field("title", &self.title)?;
-        st.serialize_field("what", &self.what)?;
-        st.serialize_field("total", &self.total)?;
-        st.serialize_field("keys", &self.keys)?;
-        st.end()
-    }
-}
-
 fn dec<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&canonical_decimal(*d))
 }
@@ -255,6 +245,37 @@ fn opt_dec<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> 
     match d {
         Some(d) => s.serialize_str(&canonical_decimal(*d)),
         None => s.serialize_none(),
+    }
+}
+
+fn de_dec<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    let text = String::deserialize(d)?;
+    text.parse::<Decimal>()
+        .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a decimal")))
+}
+
+fn de_opt_dec<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(text) => text
+            .parse::<Decimal>()
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a decimal"))),
+    }
+}
+
+fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+    let text = String::deserialize(d)?;
+    crate::date::parse_date(&text)
+        .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a date")))
+}
+
+fn de_opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(text) => crate::date::parse_date(&text)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a date"))),
     }
 }
 
@@ -270,6 +291,15 @@ fn opt_iso_date<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error
 }
 
 impl Report {
+    /// Reads a JSON report back (`parindex.report/1`), for replay and comparison.
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let report: Report = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        if report.schema != REPORT_SCHEMA {
+            return Err(format!("schema `{}` is not {REPORT_SCHEMA}", report.schema));
+        }
+        Ok(report)
+    }
+
     /// The node with this id.
     pub fn node(&self, id: &str) -> Option<&NodeScore> {
         self.nodes.iter().find(|n| n.id == id)

@@ -18,6 +18,7 @@ use super::{
 };
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::files::Files;
+use crate::fingerprint::{relative_name, FileDigest};
 use crate::num::parse_decimal;
 
 /// The file a criteria folder is read from.
@@ -61,13 +62,30 @@ pub fn load_criteria(files: &dyn Files, path: &Path) -> Result<CriteriaSet> {
         Error::Criteria(Diagnostics(vec![d]))
     })?;
     let mut problems = Vec::new();
-    let set = build(files, &source, raw, &mut problems);
+    let mut set = build(files, &source, raw, &mut problems);
+    set.files = digests(&set, &path, &text);
     problems.extend(validate(&set));
     if problems.is_empty() {
         Ok(set)
     } else {
         Err(Error::Criteria(Diagnostics(problems)))
     }
+}
+
+/// The criteria file and each rule file once, by name relative to the criteria folder.
+fn digests(set: &CriteriaSet, path: &Path, text: &str) -> Vec<FileDigest> {
+    let base = path.parent().unwrap_or(Path::new(""));
+    let mut out = vec![FileDigest::of(relative_name(base, path), text.as_bytes())];
+    for (_, leaf) in set.leaves() {
+        if let Some(rule) = leaf.rule.as_ref().filter(|r| r.path != path) {
+            let digest = FileDigest::of(relative_name(base, &rule.path), rule.text.as_bytes());
+            if !out.contains(&digest) {
+                out.push(digest);
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 struct Source<'a> {
@@ -210,6 +228,7 @@ fn build(
             .collect(),
         tables,
         criteria,
+        files: Vec::new(),
     }
 }
 

@@ -38,6 +38,8 @@ pub struct CriteriaSet {
     /// Every node of the tree, in tree order (a parent before its children, siblings in file
     /// order).
     pub criteria: Vec<Criterion>,
+    /// The files the set was read from (criteria.toml and rule files), with their SHA-256.
+    pub files: Vec<crate::fingerprint::FileDigest>,
 }
 
 impl CriteriaSet {

@@ -18,6 +18,7 @@ pub use text::TextEncoding;
 
 use crate::criteria::TableSpec;
 use crate::date::Date;
+use crate::fingerprint::FileDigest;
 
 /// Everything known about one unit. Cloning is cheap.
 #[derive(Debug, Clone)]
@@ -33,6 +34,7 @@ struct EvidenceData {
     facts: Option<BTreeMap<String, Fact>>,
     survey: Option<BTreeMap<String, Decimal>>,
     sources: Vec<Source>,
+    digests: Vec<FileDigest>,
 }
 
 /// Where a table was read from, for `--verbose` and for replay.
@@ -70,17 +72,24 @@ impl Evidence {
                 facts,
                 survey,
                 sources: Vec::new(),
+                digests: Vec::new(),
             }),
         }
     }
 
-    /// The same evidence, recording where each table came from.
-    pub fn with_sources(self, sources: Vec<Source>) -> Self {
+    /// The same evidence, recording where each table came from and every file read.
+    pub fn with_sources(self, sources: Vec<Source>, digests: Vec<FileDigest>) -> Self {
         let mut inner = Arc::unwrap_or_clone(self.inner);
         inner.sources = sources;
+        inner.digests = digests;
         Self {
             inner: Arc::new(inner),
         }
+    }
+
+    /// Every file read, by name in the unit's folder, sorted, with its SHA-256.
+    pub fn files(&self) -> &[FileDigest] {
+        &self.inner.digests
     }
 
     /// Where each table was read from, in the set's table order.
@@ -114,7 +123,7 @@ impl Evidence {
 }
 
 /// The unit being scored (`unit.toml`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Unit {
     pub code: String,
     pub name: String,

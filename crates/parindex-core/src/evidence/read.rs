@@ -1,6 +1,7 @@
 //! Reading a unit's evidence folder: each declared table from a CSV/text export or a
 //! spreadsheet, `facts.toml`, `unit.toml` and `survey.csv`.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use super::{Evidence, Fact, FactValue, Record, Source, Table, Unit, Value};
 use crate::criteria::{ColumnSpec, ColumnType, CriteriaSet, Method, TableSpec, Window};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::files::Files;
+use crate::fingerprint::{relative_name, FileDigest};
 use crate::num::parse_decimal;
 
 pub const FACTS_FILE: &str = "facts.toml";
@@ -98,6 +100,12 @@ pub fn read_evidence_with(
             source: io::Error::new(io::ErrorKind::NotFound, "evidence folder not found"),
         });
     }
+    let recording = Recording {
+        inner: files,
+        dir,
+        seen: RefCell::new(BTreeMap::new()),
+    };
+    let files: &dyn Files = &recording;
     let mut problems = Vec::new();
     let unit = read_unit(files, &dir.join(UNIT_FILE), &mut problems)?;
     let survey = survey_spec();
@@ -126,9 +134,36 @@ pub fn read_evidence_with(
         read_optional(files, &facts_path)?.map(|b| read_facts(&facts_path, &b, &mut problems));
     let survey = survey_table.map(|(t, path)| survey_results(t, &path, set, &mut problems));
     if problems.is_empty() {
-        Ok(Evidence::new(dir, unit, tables, facts, survey).with_sources(sources))
+        let digests = recording.seen.into_inner().into_values().collect();
+        Ok(Evidence::new(dir, unit, tables, facts, survey).with_sources(sources, digests))
     } else {
         Err(Error::Evidence(Diagnostics(problems)))
+    }
+}
+
+/// The files of a run, with a digest of every file read, for the report's fingerprint.
+struct Recording<'a> {
+    inner: &'a dyn Files,
+    dir: &'a Path,
+    seen: RefCell<BTreeMap<String, FileDigest>>,
+}
+
+impl Files for Recording<'_> {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        let bytes = self.inner.read(path)?;
+        let name = relative_name(self.dir, path);
+        self.seen
+            .borrow_mut()
+            .insert(name.clone(), FileDigest::of(name, &bytes));
+        Ok(bytes)
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        self.inner.is_dir(path)
+    }
+
+    fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        self.inner.list(dir)
     }
 }
 

@@ -106,7 +106,7 @@ pub struct FactRef {
     pub source: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RecordList {
     pub table: String,
     /// The table's title, in Vietnamese.

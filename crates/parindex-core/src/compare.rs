@@ -1,0 +1,296 @@
+//! Comparing two reports row by row: what `verify` says after a replay, and what `diff` shows
+//! between a self-assessment and its appraisal, or between two years.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::fingerprint::FileDigest;
+use crate::num::{canonical_decimal, vi_decimal};
+use crate::report::{NodeScore, Report, Status};
+
+/// Everything that differs between two reports.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Comparison {
+    /// Inputs that differ, by the reports' fingerprints.
+    pub inputs: Vec<InputChange>,
+    /// Rows whose points or status differ, in the tree order of the second report.
+    pub rows: Vec<RowChange>,
+    /// Totals that differ.
+    pub totals: Vec<FigureChange>,
+}
+
+/// One input that differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputChange {
+    /// `engine`, `as_of`, `criteria/<file>` or `evidence/<file>`.
+    pub name: String,
+    /// `changed`, `added` or `removed`.
+    pub change: &'static str,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// One row that differs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowChange {
+    pub id: String,
+    pub title: String,
+    #[serde(serialize_with = "opt_dec")]
+    pub old_points: Option<Decimal>,
+    #[serde(serialize_with = "opt_dec")]
+    pub new_points: Option<Decimal>,
+    pub old_status: Option<Status>,
+    pub new_status: Option<Status>,
+}
+
+/// One total that differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FigureChange {
+    pub figure: &'static str,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+fn opt_dec<S: serde::Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&canonical_decimal(*d)),
+        None => s.serialize_none(),
+    }
+}
+
+impl Comparison {
+    /// Compares `old` with `new`: inputs, rows (points and status) and totals.
+    pub fn of(old: &Report, new: &Report) -> Self {
+        let (a, b) = (&old.fingerprint, &new.fingerprint);
+        let mut inputs = Vec::new();
+        let mut scalar = |name: &str, x: &str, y: &str| {
+            if x != y {
+                inputs.push(InputChange {
+                    name: name.to_owned(),
+                    change: "changed",
+                    old: Some(x.to_owned()),
+                    new: Some(y.to_owned()),
+                });
+            }
+        };
+        scalar("engine", &a.engine, &b.engine);
+        scalar("as_of", &a.as_of, &b.as_of);
+        files(
+            &mut inputs,
+            "criteria",
+            &a.criteria.files,
+            &b.criteria.files,
+        );
+        files(&mut inputs, "evidence", &a.evidence, &b.evidence);
+
+        let old_rows: BTreeMap<&str, &NodeScore> =
+            old.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+        let new_ids: Vec<&str> = new.nodes.iter().map(|n| n.id.as_str()).collect();
+        let mut rows = Vec::new();
+        for n in &new.nodes {
+            let o = old_rows.get(n.id.as_str());
+            let changed = o.is_none_or(|o| o.points != n.points || o.status != n.status);
+            if changed {
+                rows.push(RowChange {
+                    id: n.id.clone(),
+                    title: n.title.clone(),
+                    old_points: o.map(|o| o.points),
+                    new_points: Some(n.points),
+                    old_status: o.map(|o| o.status),
+                    new_status: Some(n.status),
+                });
+            }
+        }
+        for o in old
+            .nodes
+            .iter()
+            .filter(|o| !new_ids.contains(&o.id.as_str()))
+        {
+            rows.push(RowChange {
+                id: o.id.clone(),
+                title: o.title.clone(),
+                old_points: Some(o.points),
+                new_points: None,
+                old_status: Some(o.status),
+                new_status: None,
+            });
+        }
+
+        let mut totals = Vec::new();
+        let (t, u) = (&old.total, &new.total);
+        let d = |x: Decimal| Some(canonical_decimal(x));
+        let od = |x: Option<Decimal>| x.map(canonical_decimal);
+        for (figure, x, y) in [
+            ("total.max", d(t.max), d(u.max)),
+            (
+                "total.applicable_max",
+                d(t.applicable_max),
+                d(u.applicable_max),
+            ),
+            ("total.points", d(t.points), d(u.points)),
+            ("total.index", od(t.index), od(u.index)),
+            ("total.rating", t.rating.clone(), u.rating.clone()),
+            (
+                "self.applicable_max",
+                d(t.self_assessed.applicable_max),
+                d(u.self_assessed.applicable_max),
+            ),
+            (
+                "self.points",
+                d(t.self_assessed.points),
+                d(u.self_assessed.points),
+            ),
+            (
+                "self.index",
+                od(t.self_assessed.index),
+                od(u.self_assessed.index),
+            ),
+        ] {
+            if x != y {
+                totals.push(FigureChange {
+                    figure,
+                    old: x,
+                    new: y,
+                });
+            }
+        }
+        Comparison {
+            inputs,
+            rows,
+            totals,
+        }
+    }
+
+    /// No input, row or total differs.
+    pub fn is_empty(&self) -> bool {
+        self.inputs.is_empty() && self.rows.is_empty() && self.totals.is_empty()
+    }
+
+    /// The comparison as JSON (decimals as strings), ending with a newline.
+    pub fn to_json(&self) -> String {
+        let mut out = serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        out.push('\n');
+        out
+    }
+
+    /// The comparison as Markdown, with `a` and `b` naming the two reports.
+    pub fn to_markdown(&self, a: &str, b: &str) -> String {
+        let mut out = String::new();
+        if self.is_empty() {
+            let _ = writeln!(out, "Không có khác biệt giữa {a} và {b}.");
+            return out;
+        }
+        if !self.inputs.is_empty() {
+            let _ = writeln!(out, "## Dữ liệu đầu vào khác nhau\n");
+            out.push_str("| Tệp | Thay đổi | Cũ | Mới |\n|---|---|---|---|\n");
+            for i in &self.inputs {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    i.name,
+                    i.change,
+                    short(i.old.as_deref()),
+                    short(i.new.as_deref())
+                );
+            }
+            out.push('\n');
+        }
+        if !self.rows.is_empty() {
+            let _ = writeln!(out, "## Các dòng có điểm khác nhau\n");
+            let _ = writeln!(out, "| STT | Tiêu chí | {a} | {b} | Chênh lệch |");
+            out.push_str("|---|---|---:|---:|---:|\n");
+            for r in &self.rows {
+                let show = |p: Option<Decimal>, s: Option<Status>| match (p, s) {
+                    (Some(p), Some(Status::Scored)) => vi_decimal(p),
+                    (Some(p), Some(s)) => format!("{} ({})", vi_decimal(p), s.as_str()),
+                    _ => "—".to_owned(),
+                };
+                let delta = match (r.old_points, r.new_points) {
+                    (Some(x), Some(y)) if x != y => {
+                        let d = y - x;
+                        if d.is_sign_positive() {
+                            format!("+{}", vi_decimal(d))
+                        } else {
+                            vi_decimal(d)
+                        }
+                    }
+                    _ => String::new(),
+                };
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {delta} |",
+                    r.id,
+                    r.title.replace('|', "\\|"),
+                    show(r.old_points, r.old_status),
+                    show(r.new_points, r.new_status)
+                );
+            }
+            out.push('\n');
+        }
+        if !self.totals.is_empty() {
+            let _ = writeln!(out, "## Tổng hợp\n");
+            let _ = writeln!(out, "| Chỉ tiêu | {a} | {b} |\n|---|---:|---:|");
+            for t in &self.totals {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} |",
+                    t.figure,
+                    t.old.as_deref().unwrap_or("—"),
+                    t.new.as_deref().unwrap_or("—")
+                );
+            }
+        }
+        out
+    }
+}
+
+/// A digest shortened for a table cell.
+fn short(text: Option<&str>) -> String {
+    match text {
+        Some(t) if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) => t[..12].to_owned(),
+        Some(t) => t.to_owned(),
+        None => "—".to_owned(),
+    }
+}
+
+fn files(out: &mut Vec<InputChange>, prefix: &str, old: &[FileDigest], new: &[FileDigest]) {
+    let a: BTreeMap<&str, &str> = old
+        .iter()
+        .map(|f| (f.name.as_str(), f.sha256.as_str()))
+        .collect();
+    let b: BTreeMap<&str, &str> = new
+        .iter()
+        .map(|f| (f.name.as_str(), f.sha256.as_str()))
+        .collect();
+    for (name, x) in &a {
+        match b.get(name) {
+            Some(y) if y == x => {}
+            Some(y) => out.push(InputChange {
+                name: format!("{prefix}/{name}"),
+                change: "changed",
+                old: Some((*x).to_owned()),
+                new: Some((*y).to_owned()),
+            }),
+            None => out.push(InputChange {
+                name: format!("{prefix}/{name}"),
+                change: "removed",
+                old: Some((*x).to_owned()),
+                new: None,
+            }),
+        }
+    }
+    for (name, y) in &b {
+        if !a.contains_key(name) {
+            out.push(InputChange {
+                name: format!("{prefix}/{name}"),
+                change: "added",
+                old: None,
+                new: Some((*y).to_owned()),
+            });
+        }
+    }
+}
