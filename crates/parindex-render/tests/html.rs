@@ -1,0 +1,251 @@
+//! The HTML report's content: self-contained, the table's columns and rows, the details tree,
+//! the giải trình, escaping and determinism.
+
+use std::path::{Path, PathBuf};
+
+use parindex_core::{FsFiles, Report};
+use parindex_render::{render_html, table::COLUMNS, RenderOptions};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn score(criteria: &str, evidence: &str) -> Report {
+    let root = root();
+    parindex_core::score(&FsFiles, &root.join(criteria), &root.join(evidence), None)
+        .expect("the fixture scores")
+}
+
+fn example() -> Report {
+    score("criteria/nghe-an-2026-so", "fixtures/skhcn-2026")
+}
+
+fn html(report: &Report) -> String {
+    render_html(report, &RenderOptions::default()).expect("the report renders")
+}
+
+/// The text from `start` (which must occur) to the first `end` after it, inclusive.
+fn slice<'a>(page: &'a str, start: &str, end: &str) -> &'a str {
+    let from = page
+        .find(start)
+        .unwrap_or_else(|| panic!("{start:?} not found"));
+    let rest = &page[from..];
+    let to = rest
+        .find(end)
+        .unwrap_or_else(|| panic!("{end:?} not found after {start:?}"));
+    &rest[..to + end.len()]
+}
+
+/// The text between tags, with tags removed (enough for these assertions).
+fn text(fragment: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in fragment.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn is_one_self_contained_vietnamese_document() {
+    let page = html(&example());
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("<html lang=\"vi\">"));
+    assert!(page.contains("<meta charset=\"utf-8\">"));
+    for banned in ["http://", "https://", "src=", "<link", "@import", "url("] {
+        assert!(!page.contains(banned), "the page references {banned:?}");
+    }
+    assert!(!page.contains("<script"), "no script is needed");
+    assert!(page.contains("Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm 2026"));
+    assert!(page.contains("Sở Khoa học và Công nghệ"));
+    assert!(page.contains("Bộ chỉ số đánh giá kết quả cải cách hành chính của các sở, ban, ngành tỉnh Nghệ An năm 2026"));
+    assert!(page.contains("31/12/2026"), "the as-of date in dd/mm/yyyy");
+    assert!(page.contains("Công tác chỉ đạo, điều hành cải cách hành chính"));
+    assert!(page.contains("Điểm tự đánh giá 55,71/69 điểm áp dụng (tối đa 70) — Chỉ số 80,74%"));
+    assert!(page
+        .contains("Tổng điểm 55,71/69 điểm áp dụng (tối đa 100) — Chỉ số 80,74% — Xếp loại Khá"));
+    assert!(page.contains("@page"), "print rules");
+    assert!(page.contains("size: A4 landscape"));
+    assert!(page.contains("display: table-header-group"));
+    assert!(page.contains("break-inside: avoid"));
+}
+
+#[test]
+fn the_table_has_the_nine_columns_and_a_row_per_node() {
+    let report = example();
+    let page = html(&report);
+    let thead = slice(&page, "<thead>", "</thead>");
+    let cells: Vec<&str> = thead.split("</th>").collect();
+    let headers: Vec<String> = cells[..cells.len() - 1]
+        .iter()
+        .map(|th| text(th).trim().to_owned())
+        .collect();
+    assert_eq!(headers, COLUMNS.map(str::to_owned).to_vec());
+
+    for n in &report.nodes {
+        let row = format!("<tr data-id=\"{}\"", n.id);
+        assert_eq!(page.matches(&row).count(), 1, "one table row for {}", n.id);
+    }
+
+    let row = slice(&page, "<tr data-id=\"1.1.2\"", "</tr>");
+    assert!(row.contains("Mức độ thực hiện kế hoạch CCHC"));
+    assert!(row.contains(">1,81<"), "{row}");
+    assert!(row.contains("38/42 (90,48%)"), "{row}");
+
+    let field = slice(&page, "<tr data-id=\"1\"", "</tr>");
+    assert!(field.contains("r-field"));
+    assert!(field.contains("8,71"));
+    assert!(
+        field.contains("87,10%"),
+        "field rows carry their index: {field}"
+    );
+
+    let total = slice(&page, "<tr class=\"r-total\"", "</tr>");
+    assert!(total.contains("Tổng cộng"));
+    assert!(total.contains("55,71"));
+    assert!(total.contains("80,74%"));
+    assert!(total.contains("Khá"));
+
+    // Pending survey rows show no points, with the status spelled out.
+    let survey = slice(&page, "<tr data-id=\"1.6\"", "</tr>");
+    assert!(
+        survey.contains("Chờ kết quả điều tra xã hội học"),
+        "{survey}"
+    );
+}
+
+#[test]
+fn the_details_tree_opens_down_to_the_records() {
+    let page = html(&example());
+    let tree = slice(&page, "<section class=\"tree", "</section>");
+    // Fields, criteria and leaves are nested <details>.
+    let field = slice(
+        tree,
+        "<details class=\"node parent field lvl1",
+        "</summary>",
+    );
+    assert!(field.contains(">1<"), "{field}");
+    assert!(field.contains("Công tác chỉ đạo, điều hành cải cách hành chính"));
+    assert!(field.contains(">13<") && field.contains(">8,71<") && field.contains("87,10%"));
+
+    // 3.2.1 sits in 3.2 in field 3; its body names the late dossiers.
+    let f3 = tree.find("id=\"n-3\"").expect("field 3");
+    let c32 = tree.find("id=\"n-3.2\"").expect("criterion 3.2");
+    let leaf = tree.find("id=\"n-3.2.1\"").expect("row 3.2.1");
+    assert!(f3 < c32 && c32 < leaf);
+    let body = slice(&tree[leaf..], "id=\"n-3.2.1\"", "</details>");
+    assert!(body.contains("Hồ sơ một cửa"), "{body}");
+    assert!(body.contains("trễ hạn: 30 bản ghi"), "{body}");
+    assert!(body.contains("000.00.29.H40-260102-0001"));
+    assert!(body.contains("000.00.29.H40-261028-0001"));
+    assert!(body.contains("và 10 bản ghi khác"));
+    assert!(body.contains("Số liệu kê khai"));
+    assert!(body.contains("Tài liệu kiểm chứng"));
+    assert!(body.contains("Đã chấm"));
+
+    // 1.1.2: the measure spelt out, and its document.
+    let body = slice(tree, "id=\"n-1.1.2\"", "</details>");
+    assert!(body.contains("tử số 38; mẫu số 42; tỷ lệ 90,48%"), "{body}");
+    assert!(body.contains("I.1.1"), "late plan tasks listed: {body}");
+
+    // A depth-2 leaf (1.5) sits directly in field 1, not inside a criterion.
+    let at = tree.find("id=\"n-1.5\"").expect("row 1.5");
+    let f1 = tree.find("id=\"n-1\"").expect("field 1");
+    let f2 = tree.find("id=\"n-2\"").expect("field 2");
+    assert!(f1 < at && at < f2, "1.5 is in field 1");
+    let before = &tree[..at];
+    assert_eq!(
+        before.matches("<details").count() - before.matches("</details>").count(),
+        2,
+        "only field 1 and 1.5's own tag are open: 1.5 is a direct child of field 1"
+    );
+    let tag = &before[before.rfind("<details").expect("its tag")..];
+    assert!(tag.contains("node leaf criterion lvl2"), "{tag}");
+}
+
+#[test]
+fn text_is_escaped() {
+    let mut report = example();
+    report.unit.name = "Sở <b>&\"Thử' nghiệm".to_owned();
+    report.nodes[2].title = "Tiêu chí <script>alert(1)</script>".to_owned();
+    let page = html(&report);
+    assert!(!page.contains("<b>&\""));
+    assert!(!page.contains("<script>"));
+    assert!(page.contains("Sở &lt;b&gt;&amp;&quot;Thử&#39; nghiệm"));
+    assert!(page.contains("Tiêu chí &lt;script&gt;alert(1)&lt;/script&gt;"));
+}
+
+#[test]
+fn the_same_report_gives_the_same_bytes() {
+    let report = example();
+    let options = RenderOptions {
+        proposals: Some("Một.\n\nHai.".to_owned()),
+    };
+    let a = render_html(&report, &options).expect("renders");
+    let b = render_html(&example(), &options).expect("renders");
+    assert_eq!(a, b);
+}
+
+#[test]
+fn the_mini_fixture_lists_the_rows_needing_explanation() {
+    let report = score("fixtures/mini", "fixtures/mini/evidence");
+    let page = html(&report);
+    let section = slice(&page, "<section class=\"part explain\"", "</section>");
+    let listed: Vec<&str> = section
+        .split("<tr data-explain=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(listed, ["2.5", "3.5", "3.6", "3.10", "5.5"]);
+    assert!(section.contains("Giải trình"));
+    assert!(section.contains("Chưa có tài liệu kiểm chứng"));
+    assert!(section.contains("Lỗi khi chấm"));
+    assert!(section.contains("Division by zero"));
+    // A rule error is also shown in the row's details.
+    let body = slice(&page, "id=\"n-3.5\"", "</details>");
+    assert!(body.contains("class=\"error\""), "{body}");
+}
+
+#[test]
+fn the_example_needs_no_explanation() {
+    let page = html(&example());
+    let section = slice(&page, "<section class=\"part explain\"", "</section>");
+    assert!(!section.contains("data-explain"));
+    assert!(section.contains("không có nội dung cần giải trình"));
+}
+
+#[test]
+fn proposals_are_paragraphs_and_only_when_given() {
+    let report = example();
+    let page = html(&report);
+    assert!(!page.contains("Khó khăn, vướng mắc và kiến nghị"));
+
+    let options = RenderOptions {
+        proposals: Some(
+            "Đề nghị Sở Nội vụ hướng dẫn <tiêu chí 3.2>.\r\nDòng hai.\r\n\r\n  \n\nKiến nghị & đề xuất."
+                .to_owned(),
+        ),
+    };
+    let page = render_html(&report, &options).expect("renders");
+    let section = slice(&page, "<section class=\"part proposals\"", "</section>");
+    assert!(section.contains("III. Khó khăn, vướng mắc và kiến nghị"));
+    assert_eq!(section.matches("<p>").count(), 2, "{section}");
+    assert!(
+        section.contains("<p>Đề nghị Sở Nội vụ hướng dẫn &lt;tiêu chí 3.2&gt;.<br>\nDòng hai.</p>")
+    );
+    assert!(section.contains("<p>Kiến nghị &amp; đề xuất.</p>"));
+
+    let blank = RenderOptions {
+        proposals: Some(" \n\n ".to_owned()),
+    };
+    let page = render_html(&report, &blank).expect("renders");
+    assert!(!page.contains("Khó khăn, vướng mắc và kiến nghị"));
+}
