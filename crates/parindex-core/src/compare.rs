@@ -16,7 +16,7 @@ use crate::report::{NodeScore, Report, Status};
 pub struct Comparison {
     /// Inputs that differ, by the reports' fingerprints.
     pub inputs: Vec<InputChange>,
-    /// Rows whose points or status differ, in the tree order of the second report.
+    /// Rows whose (final) points or status differ, in the tree order of the second report.
     pub rows: Vec<RowChange>,
     /// Totals that differ.
     pub totals: Vec<FigureChange>,
@@ -92,13 +92,14 @@ impl Comparison {
         let mut rows = Vec::new();
         for n in &new.nodes {
             let o = old_rows.get(n.id.as_str());
-            let changed = o.is_none_or(|o| o.points != n.points || o.status != n.status);
+            let changed =
+                o.is_none_or(|o| o.final_points != n.final_points || o.status != n.status);
             if changed {
                 rows.push(RowChange {
                     id: n.id.clone(),
                     title: n.title.clone(),
-                    old_points: o.map(|o| o.points),
-                    new_points: Some(n.points),
+                    old_points: o.map(|o| o.final_points),
+                    new_points: Some(n.final_points),
                     old_status: o.map(|o| o.status),
                     new_status: Some(n.status),
                 });
@@ -112,7 +113,7 @@ impl Comparison {
             rows.push(RowChange {
                 id: o.id.clone(),
                 title: o.title.clone(),
-                old_points: Some(o.points),
+                old_points: Some(o.final_points),
                 new_points: None,
                 old_status: Some(o.status),
                 new_status: None,

@@ -9,12 +9,12 @@ use rust_decimal::Decimal;
 use crate::criteria::{CriteriaSet, Method, NotArising};
 use crate::date::Date;
 use crate::error::Result;
-use crate::evidence::Evidence;
+use crate::evidence::{Appraisal, Evidence};
 use crate::fingerprint::{digest_of, engine_version, Fingerprint, SetDigest};
 use crate::num::{round_half_up, vi_decimal, vi_percent};
 use crate::report::{
-    CriteriaInfo, EvidenceRef, Measure, NodeKind, NodeScore, Part, Report, Status, Total,
-    REPORT_SCHEMA,
+    AppraisalRound, CriteriaInfo, EvidenceRef, Measure, NodeKind, NodeScore, Part, Report, Status,
+    SurveyPart, Total, REPORT_SCHEMA,
 };
 use crate::rules::{
     compile_rules, run_rule, CompiledRules, Limits, RuleResult, Trace, UnitContext,
@@ -79,6 +79,8 @@ impl CompiledCriteria {
                     max: c.max,
                     applicable_max: Decimal::ZERO,
                     points: Decimal::ZERO,
+                    final_points: Decimal::ZERO,
+                    appraisals: Vec::new(),
                     index: None,
                     status: Status::Scored,
                     not_arising: false,
@@ -107,8 +109,9 @@ impl CompiledCriteria {
                 node
             })
             .collect();
+        overlay_appraisal(&mut nodes, evidence.appraisal());
         add_up(set, &mut nodes);
-        let total = totals(set, &nodes);
+        let total = totals(set, &nodes, evidence.appraisal().is_some());
         let fingerprint = Fingerprint {
             engine: engine_version(),
             as_of: as_of.format("%Y-%m-%d").to_string(),
@@ -250,6 +253,32 @@ fn paren(why: &str) -> String {
     }
 }
 
+/// Sets each leaf's final points: the last appraisal round's, else its own. An appraised row that
+/// the self-assessment left out as not arising is counted in the applicable max again.
+fn overlay_appraisal(nodes: &mut [NodeScore], appraisal: Option<&[Appraisal]>) {
+    for node in nodes.iter_mut().filter(|n| n.is_leaf()) {
+        node.final_points = node.points;
+        let rounds: Vec<AppraisalRound> = appraisal
+            .unwrap_or_default()
+            .iter()
+            .filter(|a| a.row == node.id)
+            .map(|a| AppraisalRound {
+                round: a.round,
+                points: a.points,
+                note: a.note.clone(),
+                agency: a.agency.clone(),
+            })
+            .collect();
+        if let Some(last) = rounds.iter().max_by_key(|r| r.round) {
+            node.final_points = last.points;
+            if node.status == Status::NotApplicable {
+                node.applicable_max = node.max;
+            }
+        }
+        node.appraisals = rounds;
+    }
+}
+
 /// Fills parents: applicable max and points are sums over the leaves beneath.
 fn add_up(set: &CriteriaSet, nodes: &mut [NodeScore]) {
     // Children come after their parent, so a reverse pass sees every child first.
@@ -258,11 +287,13 @@ fn add_up(set: &CriteriaSet, nodes: &mut [NodeScore]) {
         if children.is_empty() {
             continue;
         }
-        let (mut applicable, mut points) = (Decimal::ZERO, Decimal::ZERO);
+        let (mut applicable, mut points, mut finals) =
+            (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
         let (mut all_pending, mut any_applicable) = (true, false);
         for &k in children {
             applicable += nodes[k].applicable_max;
             points += nodes[k].points;
+            finals += nodes[k].final_points;
             all_pending &= nodes[k].status == Status::PendingSurvey;
             any_applicable |= nodes[k].status != Status::NotApplicable
                 && nodes[k].status != Status::PendingSurvey;
@@ -270,7 +301,8 @@ fn add_up(set: &CriteriaSet, nodes: &mut [NodeScore]) {
         let node = &mut nodes[i];
         node.applicable_max = applicable;
         node.points = points;
-        node.index = index(points, applicable);
+        node.final_points = finals;
+        node.index = index(finals, applicable);
         node.status = if any_applicable {
             Status::Scored
         } else if all_pending {
@@ -281,7 +313,7 @@ fn add_up(set: &CriteriaSet, nodes: &mut [NodeScore]) {
         node.explanation = match node.index {
             Some(ix) => format!(
                 "{}/{} điểm áp dụng ({}%)",
-                vi_decimal(points),
+                vi_decimal(finals),
                 vi_decimal(applicable),
                 vi_percent(ix)
             ),
@@ -301,25 +333,30 @@ fn index(points: Decimal, applicable: Decimal) -> Option<Decimal> {
     Some(round_half_up(x, 2))
 }
 
-fn totals(set: &CriteriaSet, nodes: &[NodeScore]) -> Total {
-    let (mut self_max, mut self_applicable, mut self_points) =
-        (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
-    let (mut all_max, mut all_applicable, mut survey_points) =
-        (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+fn totals(set: &CriteriaSet, nodes: &[NodeScore], appraised: bool) -> Total {
+    let (mut self_max, mut self_applicable, mut self_points, mut self_assessed) =
+        (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    let (mut all_max, mut all_applicable, mut survey_points, mut survey_max) =
+        (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     for node in nodes.iter().filter(|n| n.method.is_some()) {
         all_max += node.max;
         all_applicable += node.applicable_max;
         match node.method {
-            Some(Method::Survey) => survey_points += node.points,
+            Some(Method::Survey) => {
+                survey_max += node.max;
+                survey_points += node.final_points;
+            }
             _ => {
                 self_max += node.max;
                 self_applicable += node.applicable_max;
-                self_points += node.points;
+                self_points += node.final_points;
+                self_assessed += node.points;
             }
         }
     }
     // Penalties reduce the total, which never goes below 0.
     let self_points = self_points.max(Decimal::ZERO);
+    let self_assessed = self_assessed.max(Decimal::ZERO);
     let points = self_points + survey_points;
     let total_index = index(points, all_applicable);
     Total {
@@ -333,11 +370,17 @@ fn totals(set: &CriteriaSet, nodes: &[NodeScore]) -> Total {
                 .find(|r| ix >= r.min)
                 .map(|r| r.label.clone())
         }),
+        appraised,
+        survey: SurveyPart {
+            max: survey_max,
+            points: survey_points,
+        },
         self_assessed: Part {
             max: self_max,
             applicable_max: self_applicable,
             points: self_points,
             index: index(self_points, self_applicable),
+            assessed_points: self_assessed,
         },
     }
 }

@@ -57,15 +57,15 @@ pub use date::{parse_date, vi_date, Date};
 pub use error::{Diagnostic, Diagnostics, Error, Result};
 pub use evaluate::CompiledCriteria;
 pub use evidence::{
-    fold_header, read_evidence, read_evidence_with, Evidence, Fact, FactValue, ReadOptions,
-    ReadProgress, Record, Source, Table, TextEncoding, Unit, Value,
+    fold_header, read_evidence, read_evidence_with, Appraisal, Evidence, Fact, FactValue,
+    ReadOptions, ReadProgress, Record, Source, Table, TextEncoding, Unit, Value,
 };
 pub use files::{Files, FsFiles, MemoryFiles};
 pub use fingerprint::{digest_of, engine_version, sha256_hex, FileDigest, Fingerprint, SetDigest};
 pub use num::{parse_decimal, round_half_up, vi_decimal, vi_percent, Fraction};
 pub use report::{
-    CriteriaInfo, EvidenceRef, Measure, NodeKind, NodeScore, Part, Report, Status, Total,
-    REPORT_SCHEMA,
+    AppraisalRound, CriteriaInfo, EvidenceRef, Measure, NodeKind, NodeScore, Part, Report, Status,
+    SurveyPart, Total, REPORT_SCHEMA,
 };
 pub use rules::{DocumentRef, FactRef, Limits, RecordList};
 

@@ -172,6 +172,22 @@ pub fn vi_percent(value: Decimal) -> String {
     v.to_string().replace('.', ",")
 }
 
+/// Serde as a canonical decimal string (`"0.75"`), for the JSON contract.
+pub(crate) mod decimal_string {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::canonical_decimal(*d))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse::<Decimal>()
+            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a decimal")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,8 +51,32 @@ pub struct Total {
     #[serde(serialize_with = "opt_dec", deserialize_with = "de_opt_dec")]
     pub index: Option<Decimal>,
     pub rating: Option<String>,
+    /// Whether appraisal results were overlaid: then every figure is on the final points.
+    pub appraised: bool,
+    /// The self-assessed and penalty leaves.
     #[serde(rename = "self")]
     pub self_assessed: Part,
+    /// The survey leaves.
+    pub survey: SurveyPart,
+}
+
+/// The survey leaves: their max (pending or not) and the points they earned.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SurveyPart {
+    #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
+    pub max: Decimal,
+    #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
+    pub points: Decimal,
+}
+
+/// One appraisal round of a row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppraisalRound {
+    pub round: u8,
+    #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
+    pub points: Decimal,
+    pub note: String,
+    pub agency: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -65,6 +89,9 @@ pub struct Part {
     pub points: Decimal,
     #[serde(serialize_with = "opt_dec", deserialize_with = "de_opt_dec")]
     pub index: Option<Decimal>,
+    /// The points the unit gave itself, before appraisal (equal to `points` without one).
+    #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
+    pub assessed_points: Decimal,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,9 +145,15 @@ pub struct NodeScore {
     pub max: Decimal,
     #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
     pub applicable_max: Decimal,
+    /// The self-assessed points (a survey row's points from the survey).
     #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
     pub points: Decimal,
-    /// Parents only: points × 100 / applicable max.
+    /// After appraisal: the last round's points, else `points`. Totals use these.
+    #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
+    pub final_points: Decimal,
+    /// Appraisal rounds of this row, in order (leaves only).
+    pub appraisals: Vec<AppraisalRound>,
+    /// Parents only: final points × 100 / applicable max.
     #[serde(serialize_with = "opt_dec", deserialize_with = "de_opt_dec")]
     pub index: Option<Decimal>,
     pub status: Status,

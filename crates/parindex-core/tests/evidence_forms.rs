@@ -365,3 +365,37 @@ fn composed_and_decomposed_headers_match() {
     files.insert("u/documents.csv", decomposed);
     assert_eq!(documents(&read(&files).expect("reads"))[0][0], "1/KH");
 }
+
+/// The Sở KH&CN example as a CSV folder, as one Excel workbook with Vietnamese headers, and as
+/// Windows-1258 CSVs gives the same report; only the input files' digests differ.
+#[test]
+fn the_example_in_three_forms_scores_identically() {
+    use parindex_core::{CompiledCriteria, FsFiles};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let set = load_criteria(&FsFiles, &root.join("criteria/nghe-an-2026-so")).expect("loads");
+    let criteria = CompiledCriteria::compile(set).expect("compiles");
+    let as_of = criteria.default_as_of().expect("date");
+    let score = |dir: &str| {
+        let evidence =
+            read_evidence(&FsFiles, criteria.criteria(), &root.join(dir)).expect("evidence reads");
+        let mut report = criteria.score(&evidence, as_of);
+        let files: Vec<String> = report
+            .fingerprint
+            .evidence
+            .iter()
+            .map(|f| f.name.clone())
+            .collect();
+        report.fingerprint.evidence.clear();
+        (report.to_json(), files)
+    };
+    let (csv, csv_files) = score("fixtures/skhcn-2026");
+    let (excel, excel_files) = score("fixtures/skhcn-2026-excel");
+    let (legacy, _) = score("fixtures/skhcn-2026-cp1258");
+    assert_eq!(csv, excel, "the Excel workbook scores as the CSV folder");
+    assert_eq!(csv, legacy, "the Windows-1258 CSVs score as the UTF-8 ones");
+    assert!(csv_files.contains(&"dossiers.csv".to_owned()));
+    assert!(
+        excel_files.contains(&"so-lieu-cchc-2026.xlsx".to_owned()),
+        "{excel_files:?}"
+    );
+}

@@ -4,8 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use parindex_core::{
-    load_criteria, read_evidence, CompiledCriteria, Comparison, Files, FsFiles, MemoryFiles,
-    Report,
+    load_criteria, read_evidence, Comparison, CompiledCriteria, Files, FsFiles, MemoryFiles, Report,
 };
 
 fn root() -> PathBuf {
@@ -42,9 +41,15 @@ fn scoring_twice_gives_byte_identical_json_that_reads_back() {
     // From disk, the same bytes as from memory: names in the fingerprint are relative.
     let set = load_criteria(&FsFiles, &root().join("criteria/nghe-an-2026-so")).expect("loads");
     let criteria = CompiledCriteria::compile(set).expect("compiles");
-    let evidence = read_evidence(&FsFiles, criteria.criteria(), &root().join("fixtures/skhcn-2026"))
-        .expect("reads");
-    let c = criteria.score(&evidence, criteria.default_as_of().expect("date")).to_json();
+    let evidence = read_evidence(
+        &FsFiles,
+        criteria.criteria(),
+        &root().join("fixtures/skhcn-2026"),
+    )
+    .expect("reads");
+    let c = criteria
+        .score(&evidence, criteria.default_as_of().expect("date"))
+        .to_json();
     assert_eq!(a, c);
 }
 
@@ -69,26 +74,42 @@ fn a_changed_evidence_file_is_named_with_the_rows_it_moved() {
     let path = Path::new("fixtures/skhcn-2026/documents.csv");
     let text = String::from_utf8(files.read(path).expect("documents")).expect("UTF-8");
     // The CCHC plan issued on 02/02 instead of 16/01: later than 31/01.
-    files.insert(path, text.replace("2/KH-SKHCN,16/01/2026", "2/KH-SKHCN,02/02/2026"));
+    files.insert(
+        path,
+        text.replace("2/KH-SKHCN,16/01/2026", "2/KH-SKHCN,02/02/2026"),
+    );
     let after = score(&files);
     let c = Comparison::of(&before, &after);
     assert_eq!(c.inputs.len(), 1, "{:?}", c.inputs);
     assert_eq!(c.inputs[0].name, "evidence/documents.csv");
     assert_eq!(c.inputs[0].change, "changed");
-    let row = c.rows.iter().find(|r| r.id == "1.1.1").expect("row 1.1.1 moved");
+    let row = c
+        .rows
+        .iter()
+        .find(|r| r.id == "1.1.1")
+        .expect("row 1.1.1 moved");
     assert_eq!(row.old_points.map(|p| p.to_string()), Some("1".to_owned()));
-    assert_eq!(row.new_points.map(|p| p.to_string()), Some("0.5".to_owned()));
+    assert_eq!(
+        row.new_points.map(|p| p.to_string()),
+        Some("0.5".to_owned())
+    );
     let ids: Vec<&str> = c.rows.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, ["1", "1.1", "1.1.1"]);
     let md = c.to_markdown("a", "b");
-    assert!(md.contains("| 1.1.1 | Ban hành kế hoạch CCHC năm kịp thời | 1 | 0,5 | -0,5 |"), "{md}");
+    assert!(
+        md.contains("| 1.1.1 | Ban hành kế hoạch CCHC năm kịp thời | 1 | 0,5 | -0,5 |"),
+        "{md}"
+    );
 }
 
 #[test]
 fn shuffled_rows_give_the_same_points() {
     let before = score(&example());
     let mut files = example();
-    for path in FsFiles.list(&root().join("fixtures/skhcn-2026")).expect("listing") {
+    for path in FsFiles
+        .list(&root().join("fixtures/skhcn-2026"))
+        .expect("listing")
+    {
         if path.extension().is_none_or(|e| e != "csv") {
             continue;
         }
@@ -110,7 +131,11 @@ fn shuffled_rows_give_the_same_points() {
     }
     let after = score(&files);
     let c = Comparison::of(&before, &after);
-    assert!(c.rows.is_empty() && c.totals.is_empty(), "{}", c.to_markdown("before", "after"));
+    assert!(
+        c.rows.is_empty() && c.totals.is_empty(),
+        "{}",
+        c.to_markdown("before", "after")
+    );
     // The inputs did change, and the fingerprint says so.
     assert!(!c.inputs.is_empty());
 }

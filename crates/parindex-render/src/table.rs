@@ -88,11 +88,36 @@ pub fn rows(report: &Report) -> Vec<TableRow> {
                 evidence: evidence_lines(n),
                 note,
                 status: n.status,
-                appraised: None,
-                appraisal_note: String::new(),
+                appraised: report.total.appraised.then_some(n.final_points),
+                appraisal_note: appraisal_note(n),
             }
         })
         .collect()
+}
+
+/// Each appraisal round of a row: `Vòng 1 (Sở Nội vụ): 0,5 điểm — note`.
+pub fn appraisal_note(node: &NodeScore) -> String {
+    node.appraisals
+        .iter()
+        .map(|a| {
+            let agency = if a.agency.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", a.agency)
+            };
+            let note = if a.note.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", a.note)
+            };
+            format!(
+                "Vòng {}{agency}: {} điểm{note}",
+                a.round,
+                vi_decimal(a.points)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The rows that need a written explanation (*giải trình*): no evidence, or an error.

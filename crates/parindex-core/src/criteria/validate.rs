@@ -78,10 +78,13 @@ pub(super) fn validate(set: &CriteriaSet) -> Vec<Diagnostic> {
                 }
             }
         }
-        if table.name == FACTS {
+        if [FACTS, "survey", "appraisal"].contains(&table.name.as_str()) {
             problems.push(Diagnostic::new(
                 &set.path,
-                "`facts` is reserved for facts.toml and cannot name a table",
+                format!(
+                    "`{}` is reserved (facts.toml, survey.csv, appraisal.csv) and cannot name a table",
+                    table.name
+                ),
             ));
         }
     }

@@ -35,6 +35,21 @@ struct EvidenceData {
     survey: Option<BTreeMap<String, Decimal>>,
     sources: Vec<Source>,
     digests: Vec<FileDigest>,
+    appraisal: Option<Vec<Appraisal>>,
+}
+
+/// One appraised row in one round (*thẩm định*, `appraisal.csv`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Appraisal {
+    /// 1 or 2.
+    pub round: u8,
+    /// The row id.
+    pub row: String,
+    #[serde(with = "crate::num::decimal_string")]
+    pub points: Decimal,
+    pub note: String,
+    /// The appraising agency (Sở Tư pháp, Sở Tài chính, …).
+    pub agency: String,
 }
 
 /// Where a table was read from, for `--verbose` and for replay.
@@ -73,6 +88,7 @@ impl Evidence {
                 survey,
                 sources: Vec::new(),
                 digests: Vec::new(),
+                appraisal: None,
             }),
         }
     }
@@ -85,6 +101,20 @@ impl Evidence {
         Self {
             inner: Arc::new(inner),
         }
+    }
+
+    /// The same evidence with appraisal results (`None`: not appraised).
+    pub fn with_appraisal(self, appraisal: Option<Vec<Appraisal>>) -> Self {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        inner.appraisal = appraisal;
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The appraisal, by round then row, or `None` before appraisal.
+    pub fn appraisal(&self) -> Option<&[Appraisal]> {
+        self.inner.appraisal.as_deref()
     }
 
     /// Every file read, by name in the unit's folder, sorted, with its SHA-256.

@@ -14,7 +14,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::cells::{default_value, parse_cell, Cell};
 use super::text::{decode_text, sniff_delimiter, TextEncoding};
 use super::workbook::{Workbook, WORKBOOK_EXTENSIONS};
-use super::{Evidence, Fact, FactValue, Record, Source, Table, Unit, Value};
+use super::{Appraisal, Evidence, Fact, FactValue, Record, Source, Table, Unit, Value};
 use crate::criteria::{ColumnSpec, ColumnType, CriteriaSet, Method, TableSpec, Window};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::files::Files;
@@ -24,6 +24,7 @@ use crate::num::parse_decimal;
 pub const FACTS_FILE: &str = "facts.toml";
 pub const UNIT_FILE: &str = "unit.toml";
 pub const SURVEY_FILE: &str = "survey.csv";
+pub const APPRAISAL_FILE: &str = "appraisal.csv";
 
 /// File extensions read as delimited text.
 const TEXT_EXTENSIONS: [&str; 3] = ["csv", "txt", "tsv"];
@@ -109,12 +110,14 @@ pub fn read_evidence_with(
     let mut problems = Vec::new();
     let unit = read_unit(files, &dir.join(UNIT_FILE), &mut problems)?;
     let survey = survey_spec();
-    let specs: Vec<&TableSpec> = set.tables.iter().chain(std::iter::once(&survey)).collect();
+    let appraisal = appraisal_spec();
+    let specs: Vec<&TableSpec> = set.tables.iter().chain([&survey, &appraisal]).collect();
     let mut workbooks = BTreeMap::new();
     let origins = locate(files, dir, &specs, &mut workbooks, &mut problems)?;
     let mut tables = Vec::new();
     let mut sources = Vec::new();
     let mut survey_table = None;
+    let mut appraisal_table = None;
     for spec in &specs {
         let Some(origin) = origins.get(&spec.name) else {
             continue;
@@ -123,6 +126,8 @@ pub fn read_evidence_with(
         if let Some((table, source)) = read {
             if spec.name == survey.name {
                 survey_table = Some((table, source.path.clone()));
+            } else if spec.name == appraisal.name {
+                appraisal_table = Some((table, source.path.clone()));
             } else {
                 tables.push(table);
             }
@@ -133,9 +138,13 @@ pub fn read_evidence_with(
     let facts =
         read_optional(files, &facts_path)?.map(|b| read_facts(&facts_path, &b, &mut problems));
     let survey = survey_table.map(|(t, path)| survey_results(t, &path, set, &mut problems));
+    let appraisal =
+        appraisal_table.map(|(t, path)| appraisal_entries(t, &path, set, &mut problems));
     if problems.is_empty() {
         let digests = recording.seen.into_inner().into_values().collect();
-        Ok(Evidence::new(dir, unit, tables, facts, survey).with_sources(sources, digests))
+        Ok(Evidence::new(dir, unit, tables, facts, survey)
+            .with_sources(sources, digests)
+            .with_appraisal(appraisal))
     } else {
         Err(Error::Evidence(Diagnostics(problems)))
     }
@@ -746,6 +755,137 @@ fn survey_spec() -> TableSpec {
             column("ty_le", ColumnType::Decimal, &["Tỷ lệ hài lòng", "Tỷ lệ"]),
         ],
     }
+}
+
+/// The appraisal file, filled by the appraising agencies: round, row, points, note, agency.
+fn appraisal_spec() -> TableSpec {
+    let column = |id: &str, kind, required, labels: &[&str]| ColumnSpec {
+        id: id.to_owned(),
+        kind,
+        required,
+        labels: labels.iter().map(|s| (*s).to_owned()).collect(),
+        values: Vec::new(),
+    };
+    TableSpec {
+        name: "appraisal".to_owned(),
+        title: "Kết quả thẩm định".to_owned(),
+        file: APPRAISAL_FILE.to_owned(),
+        key: Some("ma_tieu_chi".to_owned()),
+        subject: None,
+        dated_by: None,
+        window: Window::UntilAsOf,
+        columns: vec![
+            column(
+                "vong",
+                ColumnType::Integer,
+                true,
+                &["Vòng", "Vòng thẩm định"],
+            ),
+            column("ma_tieu_chi", ColumnType::Text, true, &["Mã tiêu chí"]),
+            column(
+                "diem",
+                ColumnType::Decimal,
+                true,
+                &["Điểm", "Điểm thẩm định"],
+            ),
+            column(
+                "ghi_chu",
+                ColumnType::Text,
+                false,
+                &["Ghi chú", "Ghi chú thẩm định"],
+            ),
+            column(
+                "co_quan",
+                ColumnType::Text,
+                false,
+                &["Cơ quan thẩm định", "Cơ quan"],
+            ),
+        ],
+    }
+}
+
+/// Appraisal entries, checked against the set: a self-assessed or penalty row, round 1 or 2,
+/// points within the row's bounds, each (round, row) once.
+fn appraisal_entries(
+    table: Table,
+    path: &Path,
+    set: &CriteriaSet,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Appraisal> {
+    let mut out: Vec<Appraisal> = Vec::new();
+    for record in table.rows {
+        let line = usize::try_from(record.line).unwrap_or(usize::MAX);
+        let at = |message: String| Diagnostic::new(path, message).line(line);
+        let v = &record.values;
+        let id = v[1].display();
+        let round = match v[0] {
+            Value::Integer(r @ 1..=2) => r as u8,
+            _ => {
+                problems.push(
+                    at(format!("row `{id}`: the round must be 1 or 2")).value(v[0].display()),
+                );
+                continue;
+            }
+        };
+        let Some(points) = v[2].as_decimal() else {
+            problems.push(at(format!("row `{id}` has no appraised points")).expected("a number"));
+            continue;
+        };
+        let Some(criterion) = set.criterion(&id) else {
+            problems.push(
+                at(format!("unknown row `{id}`"))
+                    .value(&id)
+                    .expected("the id of a row of the criteria set"),
+            );
+            continue;
+        };
+        let Some(leaf) = criterion.leaf.as_ref() else {
+            problems.push(at(format!("`{id}` is not a row but a group of rows")).value(&id));
+            continue;
+        };
+        let (low, high) = match leaf.method {
+            Method::Survey => {
+                problems.push(
+                    at(format!(
+                        "row `{id}` is a survey row, which is not appraised"
+                    ))
+                    .hint("survey rows come from survey.csv"),
+                );
+                continue;
+            }
+            Method::Penalty => (leaf.floor.unwrap_or(Decimal::ZERO), Decimal::ZERO),
+            Method::SelfAssessed => (Decimal::ZERO, criterion.max),
+        };
+        if points < low || points > high {
+            problems.push(
+                at(format!(
+                    "row `{id}`: appraised points out of the row's bounds"
+                ))
+                .value(crate::num::vi_decimal(points))
+                .expected(format!(
+                    "from {} to {}",
+                    crate::num::vi_decimal(low),
+                    crate::num::vi_decimal(high)
+                )),
+            );
+            continue;
+        }
+        if out.iter().any(|a| a.round == round && a.row == id) {
+            problems.push(at(format!(
+                "row `{id}` is appraised twice in round {round}"
+            )));
+            continue;
+        }
+        out.push(Appraisal {
+            round,
+            row: id,
+            points,
+            note: v[3].display(),
+            agency: v[4].display(),
+        });
+    }
+    out.sort_by(|a, b| (a.round, &a.row).cmp(&(b.round, &b.row)));
+    out
 }
 
 /// Survey rates by row id; every row must be a survey row of the set, once, within 0–100.
