@@ -365,10 +365,26 @@ impl Report {
             self.criteria.title, self.criteria.id
         );
         let _ = writeln!(out, "- Số liệu tính đến ngày: {}\n", vi_date(self.as_of));
+        // After appraisal, a column of final points follows the self-assessed ones.
+        let appraised = t.appraised;
         out.push_str(
-            "| STT | Lĩnh vực / Tiêu chí / Tiêu chí thành phần | Điểm tối đa | Số liệu kê khai | Điểm tự đánh giá | Giải trình / Ghi chú |\n",
+            "| STT | Lĩnh vực / Tiêu chí / Tiêu chí thành phần | Điểm tối đa | Số liệu kê khai | Điểm tự đánh giá |",
         );
-        out.push_str("|---|---|---:|---|---:|---|\n");
+        out.push_str(if appraised {
+            " Điểm thẩm định |"
+        } else {
+            ""
+        });
+        out.push_str(" Giải trình / Ghi chú |\n|---|---|---:|---|---:|");
+        out.push_str(if appraised { "---:|" } else { "" });
+        out.push_str("---|\n");
+        let final_cell = |n: &NodeScore| {
+            if appraised {
+                format!(" {} |", vi_decimal(n.final_points))
+            } else {
+                String::new()
+            }
+        };
         for n in &self.nodes {
             let measure = n.measure.as_ref().map(Measure::vi).unwrap_or_default();
             let note = cell(&node_note(n));
@@ -379,12 +395,13 @@ impl Report {
                 };
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} |{} {} |",
                     n.id,
                     cell(&n.title),
                     vi_decimal(n.max),
                     measure,
                     points,
+                    final_cell(n),
                     note
                 );
             } else {
@@ -397,9 +414,18 @@ impl Report {
                 } else {
                     ("", "")
                 };
+                // The index is on the final points: it follows them.
+                let (own, last) = if appraised {
+                    (
+                        String::new(),
+                        format!("{}{index} |", final_cell(n).trim_end_matches(" |")),
+                    )
+                } else {
+                    (index, String::new())
+                };
                 let _ = writeln!(
                     out,
-                    "| {open}{}{close} | {open}{}{close} | {open}{}{close} | | {open}{}{close}{index} | |",
+                    "| {open}{}{close} | {open}{}{close} | {open}{}{close} | | {open}{}{close}{own} |{last} |",
                     n.id,
                     cell(&n.title),
                     vi_decimal(n.max),
@@ -414,9 +440,18 @@ impl Report {
         let rating = t.rating.clone().unwrap_or_else(|| "—".to_owned());
         let _ = writeln!(
             out,
-            "| | **Tổng cộng** | **{}** | | **{}** | Chỉ số {index}, xếp loại {rating} |",
+            "| | **Tổng cộng** | **{}** | | **{}** |{} Chỉ số {index}, xếp loại {rating} |",
             vi_decimal(t.max),
-            vi_decimal(t.points)
+            vi_decimal(if appraised {
+                t.self_assessed.assessed_points + t.survey.points
+            } else {
+                t.points
+            }),
+            if appraised {
+                format!(" **{}** |", vi_decimal(t.points))
+            } else {
+                String::new()
+            }
         );
         let s = &t.self_assessed;
         let _ = writeln!(
