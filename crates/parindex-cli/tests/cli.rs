@@ -279,3 +279,90 @@ fn the_extension_chooses_the_format() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A scratch copy of the mini evidence, with extra files.
+fn scratch(name: &str, extra: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("parindex-cli-{name}-{}", std::process::id()));
+    let evidence = dir.join("evidence");
+    std::fs::create_dir_all(&evidence).expect("scratch dir");
+    let source = root().join("fixtures/mini/evidence");
+    for entry in std::fs::read_dir(&source).expect("mini evidence").flatten() {
+        std::fs::copy(entry.path(), evidence.join(entry.file_name())).expect("copy");
+    }
+    for (file, text) in extra {
+        std::fs::write(evidence.join(file), text).expect("extra file");
+    }
+    dir
+}
+
+fn score_json(evidence: &Path, out: &Path) {
+    let shown = run(&[
+        "score",
+        "--criteria",
+        "fixtures/mini",
+        "--evidence",
+        &evidence.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert!(shown.starts_with("exit: 0\n"), "{shown}");
+}
+
+#[test]
+fn verify_replays_and_names_a_changed_file() {
+    let dir = scratch("verify", &[]);
+    let report = dir.join("report.json");
+    score_json(&dir.join("evidence"), &report);
+    let args = |evidence: &str| {
+        run(&[
+            "verify",
+            &report.to_string_lossy(),
+            "--criteria",
+            "fixtures/mini",
+            "--evidence",
+            evidence,
+        ])
+    };
+    let same = args(&dir.join("evidence").to_string_lossy());
+    assert!(
+        same.starts_with("exit: 0\n--- stdout ---\nidentical: "),
+        "{same}"
+    );
+    // One more late dossier in the evidence.
+    let dossiers = dir.join("evidence/dossiers.csv");
+    let text = std::fs::read_to_string(&dossiers).expect("dossiers");
+    std::fs::write(
+        &dossiers,
+        text.replace(
+            "D19,03/07/2026,13/07/2026,10/07/2026",
+            "D19,03/07/2026,13/07/2026,20/07/2026",
+        ),
+    )
+    .expect("write");
+    let changed = args(&dir.join("evidence").to_string_lossy());
+    let _ = std::fs::remove_dir_all(&dir);
+    insta::assert_snapshot!(changed.replace(&dir.to_string_lossy().into_owned(), "<tmp>"));
+}
+
+#[test]
+fn diff_of_self_assessment_and_appraisal() {
+    let dir = scratch(
+        "diff",
+        &[(
+            "appraisal.csv",
+            "Vòng,Mã tiêu chí,Điểm thẩm định,Ghi chú thẩm định,Cơ quan thẩm định\n\
+             1,1.1,0.5,Kế hoạch chưa đúng mẫu,Sở Nội vụ\n\
+             2,1.1,1,Đã giải trình,Sở Nội vụ\n\
+             1,2.4,0,Chưa có chứng từ thanh toán trực tuyến,Sở Tài chính\n",
+        )],
+    );
+    let before = dir.join("self.json");
+    let after = dir.join("appraised.json");
+    let plain = scratch("diff-plain", &[]);
+    score_json(&plain.join("evidence"), &before);
+    score_json(&dir.join("evidence"), &after);
+    let shown = run(&["diff", &before.to_string_lossy(), &after.to_string_lossy()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&plain);
+    insta::assert_snapshot!(shown);
+}
