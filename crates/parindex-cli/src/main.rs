@@ -10,11 +10,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use parindex_core::{
-    load_criteria, parse_date, read_evidence_with, Comparison, CompiledCriteria, Date, Error,
-    Evidence, FsFiles, ReadOptions, ReadProgress, Report, Status, TextEncoding,
+    is_province, load_criteria, parse_date, province_json, province_markdown, read_evidence_with,
+    read_province, Comparison, CompiledCriteria, Date, Error, Evidence, FsFiles, Ranking,
+    ReadOptions, ReadProgress, Report, Status, TextEncoding,
 };
 use parindex_render::{
-    render_csv, render_docx, render_html, render_xlsx, RenderError, RenderOptions,
+    render_csv, render_docx, render_html, render_ranking_xlsx, render_xlsx, RenderError,
+    RenderOptions,
 };
 use unicode_normalization::UnicodeNormalization;
 
@@ -37,6 +39,37 @@ enum Command {
     Verify(VerifyArgs),
     /// Row-by-row differences between two JSON reports (self vs appraised, year vs year).
     Diff(DiffArgs),
+    /// Score every unit of a province and rank them within their peer groups.
+    Rank(RankArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct RankArgs {
+    /// The criteria set.
+    #[arg(long, value_name = "DIR-OR-FILE")]
+    criteria: PathBuf,
+    /// The province folder: one folder per unit, or units.csv with province-wide exports.
+    #[arg(long, value_name = "DIR")]
+    evidence: PathBuf,
+    /// The as-of date (default 31/12 of the set's year).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// md (default), json or xlsx; by default the extension of --out.
+    #[arg(long, value_enum)]
+    format: Option<RankFormat>,
+    /// Write to this file instead of standard output (required for xlsx).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// The encoding of text exports.
+    #[arg(long, value_name = "ENCODING", default_value = "auto")]
+    encoding: TextEncoding,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum RankFormat {
+    Md,
+    Json,
+    Xlsx,
 }
 
 #[derive(clap::Args, Debug)]
@@ -155,6 +188,7 @@ fn main() -> ExitCode {
         Command::Score(args) => score(&args),
         Command::Verify(args) => verify(&args),
         Command::Diff(args) => diff(&args),
+        Command::Rank(args) => rank(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -196,6 +230,25 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
         ),
         None => None,
     };
+    if is_province(&FsFiles, &args.evidence) {
+        let reports = compute_province(&args.criteria, &args.evidence, as_of, args.encoding)?;
+        let text = match format {
+            Format::Json => province_json(&reports),
+            Format::Md => province_markdown(&reports),
+            other => {
+                return Err(Failure::Input(format!(
+                    "{} is a province: its reports are written as json or md, not {}; score a unit's folder for {0}",
+                    args.evidence.display(),
+                    format_name(other)
+                )))
+            }
+        };
+        emit(args.out.as_deref(), text.as_bytes())?;
+        for r in &reports {
+            summarize(r);
+        }
+        return Ok(());
+    }
     let report = compute(
         &args.criteria,
         &args.evidence,
@@ -254,6 +307,83 @@ fn read_report(path: &Path) -> Result<(String, Report), Failure> {
     let report = Report::from_json(&text)
         .map_err(|e| Failure::Input(format!("{}: not a parindex report: {e}", path.display())))?;
     Ok((text, report))
+}
+
+/// Scores every unit of a province folder.
+fn compute_province(
+    criteria: &Path,
+    evidence: &Path,
+    as_of: Option<Date>,
+    encoding: TextEncoding,
+) -> Result<Vec<Report>, Failure> {
+    let set = load_criteria(&FsFiles, criteria)?;
+    let criteria = CompiledCriteria::compile(set)?;
+    let Some(as_of) = as_of.or_else(|| criteria.default_as_of()) else {
+        return Err(Failure::Input(
+            "the criteria set's year has no 31 December".into(),
+        ));
+    };
+    let progress = Progress::new();
+    let options = ReadOptions {
+        encoding,
+        progress: Some(&progress),
+    };
+    let units = read_province(&FsFiles, criteria.criteria(), evidence, &options)?;
+    drop(progress);
+    Ok(criteria.score_all(&units, as_of))
+}
+
+fn rank(args: &RankArgs) -> Result<(), Failure> {
+    let format = match (args.format, &args.out) {
+        (Some(f), _) => f,
+        (None, Some(out)) => match format_of(out)? {
+            Format::Json => RankFormat::Json,
+            Format::Xlsx => RankFormat::Xlsx,
+            Format::Md => RankFormat::Md,
+            _ => {
+                return Err(Failure::Input(format!(
+                    "--out {}: a ranking is written as md, json or xlsx",
+                    out.display()
+                )))
+            }
+        },
+        (None, None) => RankFormat::Md,
+    };
+    if format == RankFormat::Xlsx && args.out.is_none() {
+        return Err(Failure::Input(
+            "--format xlsx: a binary file needs --out FILE".into(),
+        ));
+    }
+    if !is_province(&FsFiles, &args.evidence) {
+        return Err(Failure::Input(format!(
+            "{} is not a province folder (one folder per unit, or units.csv with province-wide exports)",
+            args.evidence.display()
+        )));
+    }
+    let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
+    let reports = compute_province(&args.criteria, &args.evidence, as_of, args.encoding)?;
+    let ranking = Ranking::of(&reports);
+    let bytes = match format {
+        RankFormat::Md => ranking.to_markdown().into_bytes(),
+        RankFormat::Json => ranking.to_json().into_bytes(),
+        RankFormat::Xlsx => render_ranking_xlsx(&ranking)
+            .map_err(|e| Failure::Internal(format!("cannot render the ranking: {e}")))?,
+    };
+    emit(args.out.as_deref(), &bytes)
+}
+
+/// Writes to `--out` (atomically) or to standard output.
+fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
+    match out {
+        Some(out) => write_atomically(out, bytes),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(bytes)
+                .and_then(|()| stdout.flush())
+                .map_err(|e| Failure::Internal(format!("cannot write to standard output: {e}")))
+        }
+    }
 }
 
 /// Re-scores at the report's as-of date and compares byte for byte.

@@ -137,6 +137,33 @@ impl CompiledCriteria {
         }
     }
 
+    /// Scores many units at the same as-of date, on every core, in the order given.
+    pub fn score_all(&self, units: &[Evidence], as_of: Date) -> Vec<Report> {
+        let workers = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .min(units.len().max(1));
+        if workers <= 1 {
+            return units.iter().map(|u| self.score(u, as_of)).collect();
+        }
+        let chunk = units.len().div_ceil(workers);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = units
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|u| self.score(u, as_of))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    }
+
     fn score_survey(&self, node: &mut NodeScore, evidence: &Evidence) {
         match evidence.survey() {
             None => {

@@ -13,6 +13,8 @@ pub trait Files {
     fn is_dir(&self, path: &Path) -> bool;
     /// The files directly inside `dir`, sorted by path.
     fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>>;
+    /// The folders directly inside `dir`, sorted by path.
+    fn dirs(&self, dir: &Path) -> io::Result<Vec<PathBuf>>;
 }
 
 /// The real file system.
@@ -33,6 +35,18 @@ impl Files for FsFiles {
         for entry in std::fs::read_dir(dir)? {
             let entry = entry?;
             if entry.file_type()?.is_file() {
+                out.push(entry.path());
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    fn dirs(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            if entry.file_type()?.is_dir() {
                 out.push(entry.path());
             }
         }
@@ -83,5 +97,22 @@ impl Files for MemoryFiles {
             .filter(|p| p.parent() == Some(dir))
             .cloned()
             .collect())
+    }
+
+    fn dirs(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        let mut out: Vec<PathBuf> = self
+            .files
+            .keys()
+            .filter_map(|p| {
+                let rest = p.strip_prefix(dir).ok()?;
+                let mut parts = rest.components();
+                let first = parts.next()?;
+                // Only a path with more below it names a folder.
+                parts.next()?;
+                Some(dir.join(first))
+            })
+            .collect();
+        out.dedup();
+        Ok(out)
     }
 }

@@ -45,6 +45,7 @@ mod evidence;
 mod files;
 mod fingerprint;
 mod num;
+mod rank;
 mod report;
 mod rules;
 
@@ -57,15 +58,17 @@ pub use date::{parse_date, vi_date, Date};
 pub use error::{Diagnostic, Diagnostics, Error, Result};
 pub use evaluate::CompiledCriteria;
 pub use evidence::{
-    fold_header, read_evidence, read_evidence_with, Appraisal, Evidence, Fact, FactValue,
-    ReadOptions, ReadProgress, Record, Source, Table, TextEncoding, Unit, Value,
+    fold_header, is_province, read_evidence, read_evidence_with, read_province, Appraisal,
+    Evidence, Fact, FactValue, ReadOptions, ReadProgress, Record, Source, Table, TextEncoding,
+    Unit, Value, UNITS_FILE, UNIT_COLUMN,
 };
 pub use files::{Files, FsFiles, MemoryFiles};
 pub use fingerprint::{digest_of, engine_version, sha256_hex, FileDigest, Fingerprint, SetDigest};
 pub use num::{parse_decimal, round_half_up, vi_decimal, vi_percent, Fraction};
+pub use rank::{GroupRanking, RankEntry, Ranking, RANKING_SCHEMA};
 pub use report::{
-    AppraisalRound, CriteriaInfo, EvidenceRef, Measure, NodeKind, NodeScore, Part, Report, Status,
-    SurveyPart, Total, REPORT_SCHEMA,
+    province_json, province_markdown, AppraisalRound, CriteriaInfo, EvidenceRef, Measure, NodeKind,
+    NodeScore, Part, Report, Status, SurveyPart, Total, PROVINCE_SCHEMA, REPORT_SCHEMA,
 };
 pub use rules::{DocumentRef, FactRef, Limits, RecordList};
 

@@ -505,6 +505,57 @@ impl Report {
     }
 }
 
+/// The schema tag of a province's JSON (one report per unit).
+pub const PROVINCE_SCHEMA: &str = "parindex.province/1";
+
+#[derive(Serialize)]
+struct ProvinceJson<'a> {
+    schema: &'static str,
+    units: &'a [Report],
+}
+
+/// A province's reports as one JSON document, `{"schema": "parindex.province/1", "units": […]}`.
+pub fn province_json(reports: &[Report]) -> String {
+    let doc = ProvinceJson {
+        schema: PROVINCE_SCHEMA,
+        units: reports,
+    };
+    let mut out =
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    out.push('\n');
+    out
+}
+
+/// A province's reports as a Markdown summary, one line per unit.
+pub fn province_markdown(reports: &[Report]) -> String {
+    let mut out = String::from("# Kết quả tự đánh giá, chấm điểm Chỉ số CCHC của các đơn vị\n\n");
+    out.push_str("| Mã | Đơn vị | Nhóm | Tự đánh giá | Điều tra XHH | Tổng điểm | Điểm áp dụng | Chỉ số | Xếp loại | Cần giải trình |\n");
+    out.push_str("|---|---|---|---:|---:|---:|---:|---:|---|---:|\n");
+    for r in reports {
+        let t = &r.total;
+        let attention = r
+            .nodes
+            .iter()
+            .filter(|n| n.is_leaf() && matches!(n.status, Status::NoEvidence | Status::Error))
+            .count();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {attention} |",
+            r.unit.code,
+            cell(&r.unit.name),
+            r.unit.group,
+            vi_decimal(t.self_assessed.points),
+            vi_decimal(t.survey.points),
+            vi_decimal(t.points),
+            vi_decimal(t.applicable_max),
+            t.index
+                .map_or_else(|| "—".to_owned(), |i| format!("{}%", vi_percent(i))),
+            t.rating.as_deref().unwrap_or("—"),
+        );
+    }
+    out
+}
+
 /// Records named per row in the Markdown table (the JSON report carries more).
 const MD_RECORDS_SHOWN: usize = 5;
 

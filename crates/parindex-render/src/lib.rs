@@ -9,12 +9,14 @@
 mod csv;
 mod docx;
 mod html;
+mod ranking;
 pub mod table;
 mod xlsx;
 
 pub use crate::csv::render_csv;
 pub use crate::docx::render_docx;
 pub use crate::html::render_html;
+pub use crate::ranking::render_ranking_xlsx;
 pub use crate::xlsx::render_xlsx;
 
 /// What the officer adds to the rendered report beyond the score.

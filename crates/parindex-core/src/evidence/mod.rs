@@ -2,6 +2,7 @@
 //! results. Read by [`read_evidence`]; shared cheaply between threads.
 
 mod cells;
+mod province;
 mod read;
 mod text;
 mod workbook;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+pub use province::{is_province, read_province, UNITS_FILE, UNIT_COLUMN};
 pub use read::{fold_header, read_evidence, read_evidence_with, ReadOptions, ReadProgress};
 pub use text::TextEncoding;
 
@@ -107,6 +109,24 @@ impl Evidence {
     pub fn with_appraisal(self, appraisal: Option<Vec<Appraisal>>) -> Self {
         let mut inner = Arc::unwrap_or_clone(self.inner);
         inner.appraisal = appraisal;
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The same evidence with these survey results (`None`: before the survey).
+    pub fn with_survey(self, survey: Option<BTreeMap<String, Decimal>>) -> Self {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        inner.survey = survey;
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The same evidence with this list of files read.
+    pub fn with_digests(self, digests: Vec<FileDigest>) -> Self {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        inner.digests = digests;
         Self {
             inner: Arc::new(inner),
         }

@@ -62,7 +62,7 @@ pub trait ReadProgress {
 
 /// Where a table is read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Origin {
+pub(super) enum Origin {
     /// A delimited text file.
     Text(PathBuf),
     /// A workbook named after the table: the sheet named after it, else the first.
@@ -151,10 +151,10 @@ pub fn read_evidence_with(
 }
 
 /// The files of a run, with a digest of every file read, for the report's fingerprint.
-struct Recording<'a> {
-    inner: &'a dyn Files,
-    dir: &'a Path,
-    seen: RefCell<BTreeMap<String, FileDigest>>,
+pub(super) struct Recording<'a> {
+    pub inner: &'a dyn Files,
+    pub dir: &'a Path,
+    pub seen: RefCell<BTreeMap<String, FileDigest>>,
 }
 
 impl Files for Recording<'_> {
@@ -174,9 +174,13 @@ impl Files for Recording<'_> {
     fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
         self.inner.list(dir)
     }
+
+    fn dirs(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        self.inner.dirs(dir)
+    }
 }
 
-fn read_optional(files: &dyn Files, path: &Path) -> Result<Option<Vec<u8>>> {
+pub(super) fn read_optional(files: &dyn Files, path: &Path) -> Result<Option<Vec<u8>>> {
     match files.read(path) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
@@ -187,7 +191,7 @@ fn read_optional(files: &dyn Files, path: &Path) -> Result<Option<Vec<u8>>> {
     }
 }
 
-fn read_required(files: &dyn Files, path: &Path) -> Result<Vec<u8>> {
+pub(super) fn read_required(files: &dyn Files, path: &Path) -> Result<Vec<u8>> {
     files.read(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -212,7 +216,7 @@ fn stem(path: &Path) -> String {
 /// Finds where each table comes from: a file named after it (`documents.csv`,
 /// `documents.xlsx`, …), or a sheet named after it (or after its title) in any other workbook
 /// of the folder. Two sources for one table is an error.
-fn locate(
+pub(super) fn locate(
     files: &dyn Files,
     dir: &Path,
     specs: &[&TableSpec],
@@ -296,7 +300,7 @@ fn locate(
 }
 
 /// Reads one table from its origin, by its declared columns.
-fn read_table(
+pub(super) fn read_table(
     files: &dyn Files,
     origin: &Origin,
     spec: &TableSpec,
@@ -434,7 +438,11 @@ struct RawUnit {
     group: String,
 }
 
-fn read_unit(files: &dyn Files, path: &Path, problems: &mut Vec<Diagnostic>) -> Result<Unit> {
+pub(super) fn read_unit(
+    files: &dyn Files,
+    path: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Result<Unit> {
     let placeholder = Unit {
         code: String::new(),
         name: String::new(),
@@ -636,7 +644,7 @@ fn csv_diagnostic(path: &Path, e: &csv::Error) -> Diagnostic {
 }
 
 /// A TOML file's text: UTF-8 (a byte-order mark is dropped), normalised to NFC.
-fn decode(path: &Path, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> Option<String> {
+pub(super) fn decode(path: &Path, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> Option<String> {
     match decode_text(bytes, TextEncoding::Utf8) {
         Ok((text, _)) => Some(text),
         Err(line) => {
@@ -734,7 +742,7 @@ fn read_facts(path: &Path, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> BTre
 }
 
 /// The survey table is fixed by Sở Nội vụ: row id and satisfaction rate in percent.
-fn survey_spec() -> TableSpec {
+pub(super) fn survey_spec() -> TableSpec {
     let column = |id: &str, kind, labels: &[&str]| ColumnSpec {
         id: id.to_owned(),
         kind,
@@ -758,7 +766,7 @@ fn survey_spec() -> TableSpec {
 }
 
 /// The appraisal file, filled by the appraising agencies: round, row, points, note, agency.
-fn appraisal_spec() -> TableSpec {
+pub(super) fn appraisal_spec() -> TableSpec {
     let column = |id: &str, kind, required, labels: &[&str]| ColumnSpec {
         id: id.to_owned(),
         kind,
@@ -806,7 +814,7 @@ fn appraisal_spec() -> TableSpec {
 
 /// Appraisal entries, checked against the set: a self-assessed or penalty row, round 1 or 2,
 /// points within the row's bounds, each (round, row) once.
-fn appraisal_entries(
+pub(super) fn appraisal_entries(
     table: Table,
     path: &Path,
     set: &CriteriaSet,
@@ -889,7 +897,7 @@ fn appraisal_entries(
 }
 
 /// Survey rates by row id; every row must be a survey row of the set, once, within 0–100.
-fn survey_results(
+pub(super) fn survey_results(
     table: Table,
     path: &Path,
     set: &CriteriaSet,
