@@ -219,6 +219,11 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
             format_name(format)
         )));
     }
+    if let Some(out) = &args.out {
+        let mut inputs = vec![args.criteria.as_path(), args.evidence.as_path()];
+        inputs.extend(args.proposals.as_deref());
+        refuse_input(out, &inputs)?;
+    }
     let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
     let proposals = match &args.proposals {
         // NFC, like every text the engine reads, so that Vietnamese compares and renders alike.
@@ -360,6 +365,9 @@ fn rank(args: &RankArgs) -> Result<(), Failure> {
             args.evidence.display()
         )));
     }
+    if let Some(out) = &args.out {
+        refuse_input(out, &[args.criteria.as_path(), args.evidence.as_path()])?;
+    }
     let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
     let reports = compute_province(&args.criteria, &args.evidence, as_of, args.encoding)?;
     let ranking = Ranking::of(&reports);
@@ -489,6 +497,45 @@ fn format_of(out: &Path) -> Result<Format, Failure> {
             out.display()
         ))),
     }
+}
+
+/// Refuses an output that is an input, or lies in an input folder: it would change what a
+/// replay reads.
+fn refuse_input(out: &Path, inputs: &[&Path]) -> Result<(), Failure> {
+    let resolve = |p: &Path| -> Option<PathBuf> {
+        match std::fs::canonicalize(p) {
+            Ok(c) => Some(c),
+            // A file not yet written: its folder, then its name.
+            Err(_) => {
+                let parent = p
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                Some(std::fs::canonicalize(parent).ok()?.join(p.file_name()?))
+            }
+        }
+    };
+    let Some(target) = resolve(out) else {
+        return Ok(());
+    };
+    for input in inputs {
+        let Some(input) = resolve(input) else {
+            continue;
+        };
+        let folder = if input.is_dir() {
+            Some(input.as_path())
+        } else {
+            None
+        };
+        if target == input || folder.is_some_and(|f| target.starts_with(f)) {
+            return Err(Failure::Input(format!(
+                "--out {}: refusing to write over or inside an input ({}); write the report elsewhere",
+                out.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Writes beside the target and renames into place, so a failure never leaves half a file.

@@ -366,3 +366,36 @@ fn diff_of_self_assessment_and_appraisal() {
     let _ = std::fs::remove_dir_all(&plain);
     insta::assert_snapshot!(shown);
 }
+
+#[test]
+fn out_refuses_to_write_into_an_input() {
+    let dir = scratch("refuse", &[]);
+    let evidence = dir.join("evidence");
+    let facts = evidence.join("facts.toml");
+    let before = std::fs::read(&facts).expect("facts");
+    for out in [evidence.join("report.json"), facts.clone()] {
+        let shown = run(&[
+            "score",
+            "--criteria",
+            "fixtures/mini",
+            "--evidence",
+            &evidence.to_string_lossy(),
+            "--format",
+            "json",
+            "--out",
+            &out.to_string_lossy(),
+        ]);
+        assert!(shown.starts_with("exit: 1\n"), "{shown}");
+        assert!(
+            shown.contains("refusing to write over or inside an input"),
+            "{shown}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(&facts).expect("facts"),
+        before,
+        "the input is untouched"
+    );
+    assert!(!evidence.join("report.json").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
