@@ -10,9 +10,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use parindex_core::{
-    is_province, load_criteria, parse_date, province_json, province_markdown, read_evidence_with,
-    read_province, Comparison, CompiledCriteria, Date, Error, Evidence, FsFiles, Ranking,
-    ReadOptions, ReadProgress, Report, Status, TextEncoding,
+    is_province, load_criteria, parse_date, province_json, province_markdown, read_cases,
+    read_evidence_with, read_province, run_cases, Comparison, CompiledCriteria, Date, Error,
+    Evidence, FsFiles, Ranking, ReadOptions, ReadProgress, Report, Status, TextEncoding, CASES_DIR,
 };
 use parindex_render::{
     render_csv, render_docx, render_html, render_ranking_xlsx, render_xlsx, RenderError,
@@ -41,6 +41,14 @@ enum Command {
     Diff(DiffArgs),
     /// Score every unit of a province and rank them within their peer groups.
     Rank(RankArgs),
+    /// Run the cases stored beside a criteria set (cases/*.cases): expected vs got per case.
+    Test(TestArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct TestArgs {
+    /// The criteria folder (holding criteria.toml and cases/).
+    criteria: PathBuf,
 }
 
 #[derive(clap::Args, Debug)]
@@ -189,6 +197,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify(&args),
         Command::Diff(args) => diff(&args),
         Command::Rank(args) => rank(&args),
+        Command::Test(args) => test(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -378,6 +387,48 @@ fn rank(args: &RankArgs) -> Result<(), Failure> {
             .map_err(|e| Failure::Internal(format!("cannot render the ranking: {e}")))?,
     };
     emit(args.out.as_deref(), &bytes)
+}
+
+/// Runs the set's cases; every failing case is shown with what was expected and what came.
+fn test(args: &TestArgs) -> Result<(), Failure> {
+    let set = load_criteria(&FsFiles, &args.criteria)?;
+    let dir = set.path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let criteria = CompiledCriteria::compile(set)?;
+    let file = read_cases(&FsFiles, &dir)?;
+    if file.cases.is_empty() {
+        return Err(Failure::Input(format!(
+            "{}: no cases (write them in {}/*.cases)",
+            args.criteria.display(),
+            dir.join(CASES_DIR).display()
+        )));
+    }
+    let results = run_cases(&criteria, &file);
+    let failed: Vec<_> = results.iter().filter(|r| !r.passed()).collect();
+    for r in &failed {
+        println!(
+            "FAIL {}:{}: row {} | {} | {}\n  expected: {}\n  got:      {} — {}",
+            r.case.file.display(),
+            r.case.line,
+            r.case.row,
+            r.case
+                .as_of
+                .map_or_else(|| "-".to_owned(), parindex_core::vi_date),
+            r.case.evidence,
+            r.case.expected,
+            r.got,
+            r.explanation
+        );
+    }
+    println!(
+        "{} passed, {} failed",
+        results.len() - failed.len(),
+        failed.len()
+    );
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Differs(format!("{} case(s) fail", failed.len())))
+    }
 }
 
 /// Writes to `--out` (atomically) or to standard output.

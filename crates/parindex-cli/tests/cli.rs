@@ -399,3 +399,29 @@ fn out_refuses_to_write_into_an_input() {
     assert!(!evidence.join("report.json").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_reference_set_passes_its_own_cases() {
+    let shown = run(&["test", "criteria/nghe-an-2026-so"]);
+    assert!(shown.starts_with("exit: 0\n"), "{shown}");
+    assert!(shown.contains(" passed, 0 failed"), "{shown}");
+}
+
+#[test]
+fn a_wrong_expected_value_fails_the_cases() {
+    let dir = std::env::temp_dir().join(format!("parindex-cli-cases-{}", std::process::id()));
+    let cases = dir.join("cases");
+    std::fs::create_dir_all(&cases).expect("dir");
+    let source = root().join("criteria/nghe-an-2026-so");
+    std::fs::copy(source.join("criteria.toml"), dir.join("criteria.toml")).expect("criteria");
+    std::fs::copy(source.join("cases/_defaults.cases"), cases.join("_defaults.cases")).expect("defaults");
+    std::fs::write(
+        cases.join("wrong.cases"),
+        "3.2.1 | - | rows dossiers 20 | scored 2.5\n\
+         3.2.1 | - | rows dossiers 19; rows dossiers 1 ngay_tra_ket_qua=11/06/2026 | scored 2.5   # deliberately wrong: 95% is 1,5\n",
+    )
+    .expect("cases");
+    let shown = run(&["test", &dir.to_string_lossy()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    insta::assert_snapshot!(shown.replace(&dir.to_string_lossy().into_owned(), "<tmp>"));
+}

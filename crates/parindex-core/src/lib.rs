@@ -36,6 +36,7 @@
 //! # }
 //! ```
 
+mod cases;
 mod compare;
 mod criteria;
 mod date;
@@ -49,6 +50,7 @@ mod rank;
 mod report;
 mod rules;
 
+pub use cases::{read_cases, run_cases, Case, CaseFile, CaseResult, CASES_DIR};
 pub use compare::{Comparison, FigureChange, InputChange, RowChange};
 pub use criteria::{
     load_criteria, ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method, NotArising,

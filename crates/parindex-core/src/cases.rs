@@ -1,0 +1,292 @@
+//! Tests that live beside a criteria set (`cases/*.cases`): small evidence described in one
+//! line, the as-of date, and the expected outcome of one row. `parindex test` runs them.
+//!
+//! ```text
+//! # row | as-of (dd/mm/yyyy, or - for 31/12) | evidence | expected
+//! 3.2.1 | - | rows dossiers 19; rows dossiers 1 ngay_tra_ket_qua=11/06/2026 | scored 1.5
+//! defaults | dossiers | ma_ho_so=HS-{n}; ngay_tiep_nhan=01/06/2026; han_xu_ly=10/06/2026; …
+//! ```
+//!
+//! Evidence items, separated by `;`: `rows TABLE N [col=value …]` (N records; columns not given
+//! take the table's `defaults`; `{i}` is the record's number in the item, `{n}` in the table;
+//! `col=` leaves the cell empty; `+` in a value stands for the `;` between tags),
+//! `empty TABLE` (a header and no records), `fact NAME=VALUE`, and `facts` (an empty
+//! `facts.toml`). Tables not mentioned have no file and without `fact`/`facts` there is no
+//! `facts.toml`: that is how a case says "no evidence". The expected outcome is
+//! `scored POINTS`, `not_applicable`, `no_evidence` or `error`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+
+use crate::criteria::CriteriaSet;
+use crate::date::{parse_date, Date};
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::evaluate::CompiledCriteria;
+use crate::evidence::read_evidence;
+use crate::files::{Files, MemoryFiles};
+use crate::report::Status;
+
+/// The folder of cases inside a criteria folder.
+pub const CASES_DIR: &str = "cases";
+
+/// One case: a row, its evidence, and what it must score.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    /// The cases file and line, for messages.
+    pub file: PathBuf,
+    pub line: usize,
+    pub row: String,
+    pub as_of: Option<Date>,
+    pub evidence: String,
+    /// `scored 1.5`, `not_applicable`, `no_evidence` or `error`.
+    pub expected: String,
+}
+
+/// What a case gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseResult {
+    pub case: Case,
+    /// In the form of `Case::expected`.
+    pub got: String,
+    /// The row's explanation, to see why.
+    pub explanation: String,
+}
+
+impl CaseResult {
+    pub fn passed(&self) -> bool {
+        normalise(&self.case.expected) == self.got
+    }
+}
+
+/// `scored 1.50` and `scored 1.5` are the same expectation.
+fn normalise(expected: &str) -> String {
+    match expected.split_once(' ') {
+        Some(("scored", p)) => match p.trim().parse::<Decimal>() {
+            Ok(d) => format!("scored {}", d.normalize()),
+            Err(_) => expected.to_owned(),
+        },
+        _ => expected.trim().to_owned(),
+    }
+}
+
+/// All cases of a criteria folder, with the tables' default records.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFile {
+    pub cases: Vec<Case>,
+    /// Per table: column → default value.
+    pub defaults: BTreeMap<String, Vec<(String, String)>>,
+}
+
+/// Reads every `cases/*.cases` file of the criteria folder `dir`, in file-name order.
+pub fn read_cases(files: &dyn Files, dir: &Path) -> Result<CaseFile> {
+    let cases_dir = dir.join(CASES_DIR);
+    let mut paths: Vec<PathBuf> = files
+        .list(&cases_dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "cases"))
+        .collect();
+    paths.sort();
+    let mut out = CaseFile::default();
+    let mut problems = Vec::new();
+    for path in paths {
+        let bytes = files.read(&path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let text = String::from_utf8_lossy(&bytes);
+        for (i, raw) in text.lines().enumerate() {
+            let line = raw.split(" #").next().unwrap_or("").trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let parts: Vec<&str> = line.split('|').map(str::trim).collect();
+            let at = |m: String| Diagnostic::new(&path, m).line(i + 1).value(raw.trim());
+            match parts.as_slice() {
+                ["defaults", table, assignments] => {
+                    let mut cols = Vec::new();
+                    for a in assignments
+                        .split(';')
+                        .map(str::trim)
+                        .filter(|a| !a.is_empty())
+                    {
+                        match a.split_once('=') {
+                            Some((k, v)) => cols.push((k.trim().to_owned(), v.trim().to_owned())),
+                            None => problems.push(at(format!("`{a}` is not column=value"))),
+                        }
+                    }
+                    out.defaults.insert((*table).to_owned(), cols);
+                }
+                [row, as_of, evidence, expected] => {
+                    let as_of = match *as_of {
+                        "-" => None,
+                        d => match parse_date(d) {
+                            Some(d) => Some(d),
+                            None => {
+                                problems.push(
+                                    at(format!("`{d}` is not a date")).expected("dd/mm/yyyy or -"),
+                                );
+                                continue;
+                            }
+                        },
+                    };
+                    out.cases.push(Case {
+                        file: path.clone(),
+                        line: i + 1,
+                        row: (*row).to_owned(),
+                        as_of,
+                        evidence: (*evidence).to_owned(),
+                        expected: (*expected).to_owned(),
+                    });
+                }
+                _ => problems.push(
+                    at("a case has four fields separated by `|`".to_owned())
+                        .expected("row | as-of | evidence | expected"),
+                ),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Criteria(Diagnostics(problems)))
+    }
+}
+
+/// Runs every case against the compiled set.
+pub fn run_cases(criteria: &CompiledCriteria, file: &CaseFile) -> Vec<CaseResult> {
+    file.cases
+        .iter()
+        .map(|case| {
+            let (got, explanation) = match run_case(criteria, file, case) {
+                Ok(x) => x,
+                Err(e) => ("invalid case".to_owned(), e),
+            };
+            CaseResult {
+                case: case.clone(),
+                got,
+                explanation,
+            }
+        })
+        .collect()
+}
+
+fn run_case(
+    criteria: &CompiledCriteria,
+    file: &CaseFile,
+    case: &Case,
+) -> std::result::Result<(String, String), String> {
+    let set = criteria.criteria();
+    if set
+        .criterion(&case.row)
+        .and_then(|c| c.leaf.as_ref())
+        .is_none()
+    {
+        return Err(format!("`{}` is not a row of the set", case.row));
+    }
+    let files = evidence_files(set, file, &case.evidence)?;
+    let evidence = read_evidence(&files, set, Path::new("unit")).map_err(|e| e.to_string())?;
+    let as_of = match case.as_of.or_else(|| criteria.default_as_of()) {
+        Some(d) => d,
+        None => return Err("no as-of date".to_owned()),
+    };
+    let report = criteria.score(&evidence, as_of);
+    let node = report
+        .node(&case.row)
+        .ok_or_else(|| format!("no row {}", case.row))?;
+    let got = match node.status {
+        Status::Scored => format!("scored {}", node.points.normalize()),
+        other => other.as_str().to_owned(),
+    };
+    Ok((got, node.explanation.clone()))
+}
+
+/// Builds the case's evidence folder (`unit/`) in memory.
+fn evidence_files(
+    set: &CriteriaSet,
+    file: &CaseFile,
+    evidence: &str,
+) -> std::result::Result<MemoryFiles, String> {
+    let dir = Path::new("unit");
+    let mut files = MemoryFiles::new();
+    files.insert(
+        dir.join("unit.toml"),
+        "code = \"T\"\nname = \"Đơn vị\"\ngroup = \"so\"\n",
+    );
+    let mut tables: BTreeMap<String, Vec<BTreeMap<String, String>>> = BTreeMap::new();
+    let mut facts: Option<String> = None;
+    for item in evidence.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        let words: Vec<&str> = item.split_whitespace().collect();
+        match words.as_slice() {
+            ["rows", table, n, assignments @ ..] => {
+                let n: usize = n.parse().map_err(|_| format!("bad count in `{item}`"))?;
+                let records = tables.entry((*table).to_owned()).or_default();
+                for i in 1..=n {
+                    let number = (records.len() + 1).to_string();
+                    let mut record: BTreeMap<String, String> = file
+                        .defaults
+                        .get(*table)
+                        .map(|d| {
+                            d.iter()
+                                .map(|(k, v)| (k.clone(), v.replace("{n}", &number)))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    for a in assignments {
+                        let (k, v) = a
+                            .split_once('=')
+                            .ok_or_else(|| format!("`{a}` is not column=value"))?;
+                        let v = v.replace("{i}", &i.to_string()).replace("{n}", &number);
+                        record.insert(k.to_owned(), v.replace('+', ";"));
+                    }
+                    records.push(record);
+                }
+            }
+            ["empty", table] => {
+                tables.entry((*table).to_owned()).or_default();
+            }
+            ["facts"] => {
+                facts.get_or_insert_with(String::new);
+            }
+            ["fact", assignment] => {
+                let (k, v) = assignment
+                    .split_once('=')
+                    .ok_or_else(|| format!("`{item}` is not fact NAME=VALUE"))?;
+                let value = if v == "true" || v == "false" || v.parse::<i64>().is_ok() {
+                    v.to_owned()
+                } else {
+                    format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+                };
+                let _ = writeln!(facts.get_or_insert_with(String::new), "{k} = {value}");
+            }
+            _ => return Err(format!("cannot read evidence item `{item}`")),
+        }
+    }
+    for (name, records) in tables {
+        let spec = set
+            .table(&name)
+            .ok_or_else(|| format!("unknown table `{name}`"))?;
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let header: Vec<&str> = spec.columns.iter().map(|c| c.id.as_str()).collect();
+        out.write_record(&header).map_err(|e| e.to_string())?;
+        for r in &records {
+            if let Some(k) = r.keys().find(|k| spec.column(k).is_none()) {
+                return Err(format!("table `{name}` has no column `{k}`"));
+            }
+            let cells: Vec<&str> = header
+                .iter()
+                .map(|h| r.get(*h).map_or("", String::as_str))
+                .collect();
+            out.write_record(&cells).map_err(|e| e.to_string())?;
+        }
+        let bytes = out.into_inner().map_err(|e| e.to_string())?;
+        files.insert(dir.join(&spec.file), bytes);
+    }
+    if let Some(facts) = facts {
+        files.insert(dir.join("facts.toml"), facts);
+    }
+    Ok(files)
+}
