@@ -414,7 +414,11 @@ fn a_wrong_expected_value_fails_the_cases() {
     std::fs::create_dir_all(&cases).expect("dir");
     let source = root().join("criteria/nghe-an-2026-so");
     std::fs::copy(source.join("criteria.toml"), dir.join("criteria.toml")).expect("criteria");
-    std::fs::copy(source.join("cases/_defaults.cases"), cases.join("_defaults.cases")).expect("defaults");
+    std::fs::copy(
+        source.join("cases/_defaults.cases"),
+        cases.join("_defaults.cases"),
+    )
+    .expect("defaults");
     std::fs::write(
         cases.join("wrong.cases"),
         "3.2.1 | - | rows dossiers 20 | scored 2.5\n\
@@ -424,4 +428,15 @@ fn a_wrong_expected_value_fails_the_cases() {
     let shown = run(&["test", &dir.to_string_lossy()]);
     let _ = std::fs::remove_dir_all(&dir);
     insta::assert_snapshot!(shown.replace(&dir.to_string_lossy().into_owned(), "<tmp>"));
+}
+
+#[test]
+fn rank_a_province() {
+    insta::assert_snapshot!(run(&[
+        "rank",
+        "--criteria",
+        "fixtures/province-2026/criteria",
+        "--evidence",
+        "fixtures/province-2026/exports"
+    ]));
 }

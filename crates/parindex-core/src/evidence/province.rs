@@ -352,10 +352,12 @@ fn read_exports(
                 .survey
                 .as_ref()
                 .map(|s| s.get(&code).cloned().unwrap_or_default());
+            // A unit without rows in the appraisal file was not appraised, as in a unit folder
+            // without appraisal.csv.
             let appraisal = shared
                 .appraisal
                 .as_ref()
-                .map(|a| a.get(&code).cloned().unwrap_or_default());
+                .and_then(|a| a.get(&code).cloned());
             Evidence::new(dir, unit, unit_tables, unit_facts, survey)
                 .with_digests(digests.clone())
                 .with_appraisal(appraisal)
