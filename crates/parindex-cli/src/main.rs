@@ -43,6 +43,40 @@ enum Command {
     Rank(RankArgs),
     /// Run the cases stored beside a criteria set (cases/*.cases): expected vs got per case.
     Test(TestArgs),
+    /// The rows that lost points, the most first, with what would restore them.
+    Gaps(UnitArgs),
+    /// One row: its rule, a reading of its bands, and (with --evidence) how it scored.
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct UnitArgs {
+    /// The criteria set.
+    #[arg(long, value_name = "DIR-OR-FILE")]
+    criteria: PathBuf,
+    /// The unit's evidence folder.
+    #[arg(long, value_name = "DIR")]
+    evidence: PathBuf,
+    /// The as-of date (default 31/12 of the set's year).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// The encoding of text exports.
+    #[arg(long, value_name = "ENCODING", default_value = "auto")]
+    encoding: TextEncoding,
+}
+
+#[derive(clap::Args, Debug)]
+struct ExplainArgs {
+    /// The criteria set.
+    criteria: PathBuf,
+    /// The row id, e.g. 3.2.1.
+    row: String,
+    /// A unit's evidence folder: also show how the row scored there.
+    #[arg(long, value_name = "DIR")]
+    evidence: Option<PathBuf>,
+    /// The as-of date (default 31/12 of the set's year).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -198,6 +232,8 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff(&args),
         Command::Rank(args) => rank(&args),
         Command::Test(args) => test(&args),
+        Command::Gaps(args) => gaps(&args),
+        Command::Explain(args) => explain(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -429,6 +465,33 @@ fn test(args: &TestArgs) -> Result<(), Failure> {
     } else {
         Err(Failure::Differs(format!("{} case(s) fail", failed.len())))
     }
+}
+
+fn gaps(args: &UnitArgs) -> Result<(), Failure> {
+    let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
+    let report = compute(&args.criteria, &args.evidence, as_of, args.encoding, false)?;
+    print!("{}", report.gaps_markdown());
+    Ok(())
+}
+
+fn explain(args: &ExplainArgs) -> Result<(), Failure> {
+    let set = load_criteria(&FsFiles, &args.criteria)?;
+    let Some(text) = parindex_core::explain_row(&set, &args.row) else {
+        return Err(Failure::Input(format!(
+            "no row `{}` in {}",
+            args.row,
+            args.criteria.display()
+        )));
+    };
+    print!("{text}");
+    if let Some(evidence) = &args.evidence {
+        let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
+        let report = compute(&args.criteria, evidence, as_of, TextEncoding::Auto, false)?;
+        if let Some(node) = report.node(&args.row) {
+            print!("{}", parindex_core::explain_score(node, &report));
+        }
+    }
+    Ok(())
 }
 
 /// Writes to `--out` (atomically) or to standard output.

@@ -11,6 +11,7 @@ use crate::date::Date;
 use crate::error::Result;
 use crate::evidence::{Appraisal, Evidence};
 use crate::fingerprint::{digest_of, engine_version, Fingerprint, SetDigest};
+use crate::gaps;
 use crate::num::{round_half_up, vi_decimal, vi_percent};
 use crate::report::{
     AppraisalRound, CriteriaInfo, EvidenceRef, Measure, NodeKind, NodeScore, Part, Report, Status,
@@ -89,12 +90,19 @@ impl CompiledCriteria {
                     records: Vec::new(),
                     explanation: String::new(),
                     error: None,
+                    lost: Decimal::ZERO,
+                    restore: None,
                 };
                 if let Some(leaf) = &c.leaf {
                     match leaf.method {
                         Method::Survey => self.score_survey(&mut node, evidence),
                         Method::SelfAssessed | Method::Penalty => {
                             let (result, trace) = run_rule(&self.rules, set, &unit, i);
+                            let lever = trace.lever.clone();
+                            let why = match &result {
+                                RuleResult::NoEvidence(why) => Some(why.clone()),
+                                _ => None,
+                            };
                             apply(
                                 &mut node,
                                 leaf.method,
@@ -103,6 +111,8 @@ impl CompiledCriteria {
                                 result,
                                 trace,
                             );
+                            node.lost = gaps::lost(&node);
+                            node.restore = gaps::restore(&node, why.as_deref(), lever.as_ref());
                         }
                     }
                 }

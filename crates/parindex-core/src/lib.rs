@@ -43,8 +43,10 @@ mod date;
 mod error;
 mod evaluate;
 mod evidence;
+mod explain;
 mod files;
 mod fingerprint;
+mod gaps;
 mod num;
 mod rank;
 mod report;
@@ -64,6 +66,7 @@ pub use evidence::{
     Evidence, Fact, FactValue, ReadOptions, ReadProgress, Record, Source, Table, TextEncoding,
     Unit, Value, UNITS_FILE, UNIT_COLUMN,
 };
+pub use explain::{explain_row, explain_score};
 pub use files::{Files, FsFiles, MemoryFiles};
 pub use fingerprint::{digest_of, engine_version, sha256_hex, FileDigest, Fingerprint, SetDigest};
 pub use num::{parse_decimal, round_half_up, vi_decimal, vi_percent, Fraction};

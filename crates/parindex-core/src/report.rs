@@ -167,6 +167,11 @@ pub struct NodeScore {
     /// One line, in Vietnamese.
     pub explanation: String,
     pub error: Option<String>,
+    /// Leaves: the points below the max (or taken by a penalty) in the self-assessment.
+    #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
+    pub lost: Decimal,
+    /// Leaves that lost points: what would restore them, computed from the rule.
+    pub restore: Option<String>,
 }
 
 impl NodeScore {
@@ -331,6 +336,44 @@ impl Report {
             return Err(format!("schema `{}` is not {REPORT_SCHEMA}", report.schema));
         }
         Ok(report)
+    }
+
+    /// The leaves that lost points, the most first (then in tree order): where the officer's
+    /// effort pays most.
+    pub fn gaps(&self) -> Vec<&NodeScore> {
+        let mut rows: Vec<&NodeScore> = self
+            .nodes
+            .iter()
+            .filter(|n| n.is_leaf() && !n.lost.is_zero())
+            .collect();
+        rows.sort_by(|a, b| b.lost.cmp(&a.lost));
+        rows
+    }
+
+    /// The points lost, row by row, as Markdown.
+    pub fn gaps_markdown(&self) -> String {
+        let gaps = self.gaps();
+        let mut out = String::from("## Điểm bị mất và cách khôi phục\n\n");
+        if gaps.is_empty() {
+            out.push_str("Không dòng nào bị mất điểm.\n");
+            return out;
+        }
+        out.push_str("| STT | Tiêu chí | Điểm tối đa | Điểm | Mất | Cách khôi phục |\n|---|---|---:|---:|---:|---|\n");
+        for n in gaps {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |",
+                n.id,
+                cell(&n.title),
+                vi_decimal(n.max),
+                vi_decimal(n.points),
+                vi_decimal(n.lost),
+                cell(n.restore.as_deref().unwrap_or("Xem giải thích của dòng"))
+            );
+        }
+        let total: Decimal = self.gaps().iter().map(|n| n.lost).sum();
+        let _ = writeln!(out, "\nTổng số điểm bị mất: {}", vi_decimal(total));
+        out
     }
 
     /// The node with this id.
@@ -501,6 +544,8 @@ impl Report {
                     .join(", ")
             );
         }
+        out.push('\n');
+        out.push_str(&self.gaps_markdown());
         out
     }
 }

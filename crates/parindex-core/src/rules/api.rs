@@ -9,7 +9,9 @@ use std::rc::Rc;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position, INT};
 use rust_decimal::Decimal;
 
-use super::context::{current, DocumentRef, FactRef, RecordList, RowContext, Rows};
+use super::context::{
+    current, DocumentRef, FactRef, Lever, LeverMeasure, RecordList, RowContext, Rows,
+};
 use crate::criteria::{ColumnType, FACTS};
 use crate::date::{parse_date, vi_date, Date};
 use crate::evidence::{FactValue, Value};
@@ -72,6 +74,13 @@ fn with_notes(explanation: String) -> String {
     }
 }
 
+/// Records how the deciding helper's points could move.
+fn lever(l: Lever) {
+    if let Some(c) = current() {
+        c.trace.borrow_mut().lever = Some(l);
+    }
+}
+
 fn note(text: String) {
     if let Some(c) = current() {
         c.trace.borrow_mut().notes.push(text);
@@ -86,9 +95,22 @@ pub(crate) struct Ratio {
     denominator: Option<Rows>,
     /// What a record of the denominator missing from the numerator is ("trễ hạn").
     missing: &'static str,
+    /// What is counted: a table's title, or the facts' names.
+    label: String,
 }
 
 impl Ratio {
+    /// The ratio as a lever measure.
+    fn lever(&self) -> LeverMeasure {
+        LeverMeasure::Ratio {
+            numerator: self.fraction.numerator,
+            denominator: self.fraction.denominator,
+            records: self.numerator.is_some() && self.denominator.is_some(),
+            label: self.label.clone(),
+            missing: self.missing.to_owned(),
+        }
+    }
+
     fn describe(&self) -> String {
         format!("tỷ lệ {}", self.fraction)
     }
@@ -412,6 +434,7 @@ fn register_tables(engine: &mut Engine) {
             numerator: Some(d.on_time.clone()),
             denominator: Some(d.due.clone()),
             missing: "trễ hạn",
+            label: d.due.table.spec.title.clone(),
         })
         .register_fn(
             "periods",
@@ -605,6 +628,7 @@ fn register_facts(engine: &mut Engine) {
                     numerator: None,
                     denominator: None,
                     missing: "",
+                    label: a.to_string(),
                 })
             },
         );
@@ -629,6 +653,10 @@ fn register_ratios(engine: &mut Engine) {
             }
             Ok(Ratio {
                 fraction: Fraction::new(n, d),
+                label: den_rows
+                    .as_ref()
+                    .map(|r| r.table.spec.title.clone())
+                    .unwrap_or_default(),
                 numerator: num_rows,
                 denominator: den_rows,
                 missing: "không đạt",
@@ -729,6 +757,23 @@ fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
         }
         Measure::Number(n) => (format!("Số lượng {}", vi_decimal(*n)), false),
     };
+    let mut table = Vec::with_capacity(list.len());
+    for band in &list {
+        let pair = band
+            .clone()
+            .try_cast::<Array>()
+            .filter(|p| p.len() == 2)
+            .ok_or_else(|| fail("mỗi mức phải có dạng [ngưỡng, điểm]"))?;
+        table.push((number(&pair[0], "ngưỡng")?, outcome_points(&pair[1])?.0));
+    }
+    lever(Lever::Bands {
+        measure: match &m {
+            Measure::Ratio(r) => r.lever(),
+            Measure::Number(n) => LeverMeasure::Number(*n),
+        },
+        bands: table,
+        otherwise: outcome_points(&otherwise)?.0,
+    });
     for band in &list {
         let pair = band
             .clone()
@@ -792,6 +837,11 @@ fn prop(r: Dynamic, max: Dynamic, floor: Dynamic) -> Res<Outcome> {
     };
     let max = number(&max, "điểm tối đa")?;
     let floor = number(&floor, "ngưỡng")?;
+    lever(Lever::Prop {
+        measure: r.lever(),
+        max,
+        floor,
+    });
     if r.fraction.is_empty() {
         r.record();
         return Ok(Outcome::NotArising(r.describe()));
@@ -864,6 +914,12 @@ fn issued(tag: &str) -> Res<Option<(Date, DocumentRef)>> {
 /// else `later` (when issued after every deadline); 0 when none was issued.
 fn issued_by(tag: &str, steps: Vec<(Date, Decimal)>, later: Decimal) -> Res<Outcome> {
     let found = issued(tag)?;
+    lever(Lever::Issued {
+        tag: tag.to_owned(),
+        date: found.as_ref().map(|(d, _)| *d),
+        steps: steps.clone(),
+        later,
+    });
     let Some((date, doc)) = found else {
         note(format!("Không có văn bản nhóm `{tag}`"));
         return Ok(Outcome::Points {
@@ -955,6 +1011,12 @@ fn register_points(engine: &mut Engine) {
                 let deducted = per
                     .checked_mul(n)
                     .ok_or_else(|| fail("phép tính vượt giới hạn"))?;
+                lever(Lever::Deduct {
+                    start,
+                    per,
+                    cases: n,
+                    floor,
+                });
                 let points = start
                     .checked_sub(deducted)
                     .ok_or_else(|| fail("phép tính vượt giới hạn"))?
@@ -978,6 +1040,7 @@ fn register_points(engine: &mut Engine) {
                 .as_bool()
                 .map_err(|t| fail(format!("binary cần giá trị đúng/sai, nhận được {t}")))?;
             let points = number(&points, "điểm")?;
+            lever(Lever::Binary { points });
             Ok(if met {
                 Outcome::Points {
                     points,

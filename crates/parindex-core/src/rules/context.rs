@@ -12,6 +12,8 @@ use std::sync::Arc;
 use crate::criteria::{CriteriaSet, Window};
 use crate::date::Date;
 use crate::evidence::{Evidence, Table};
+use rust_decimal::Decimal;
+
 use crate::num::Fraction;
 
 /// The state shared by every row of one unit's evaluation.
@@ -90,6 +92,58 @@ pub(crate) struct Trace {
     pub facts: Vec<FactRef>,
     /// Records that decided the points (e.g. the late dossiers).
     pub records: Vec<RecordList>,
+    /// How the points could have been higher, as the deciding helper saw it.
+    pub lever: Option<Lever>,
+}
+
+/// What moves a row's points, recorded by the helper that decided them, so that the report can
+/// say what would restore the points lost.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Lever {
+    /// Bands on a ratio or a count: `(edge, points)` highest first, then the points below.
+    Bands {
+        measure: LeverMeasure,
+        bands: Vec<(Decimal, Decimal)>,
+        otherwise: Decimal,
+    },
+    /// Proportional points above a floor.
+    Prop {
+        measure: LeverMeasure,
+        max: Decimal,
+        floor: Decimal,
+    },
+    /// A document due by a deadline.
+    Issued {
+        tag: String,
+        date: Option<Date>,
+        steps: Vec<(Date, Decimal)>,
+        later: Decimal,
+    },
+    /// Met or not.
+    Binary { points: Decimal },
+    /// A deduction per case.
+    Deduct {
+        start: Decimal,
+        per: Decimal,
+        cases: Decimal,
+        floor: Decimal,
+    },
+}
+
+/// The measure a lever moves.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum LeverMeasure {
+    /// `numerator / denominator`; `records` when both count records of `label`'s table (one
+    /// record more is one unit more), `missing` says what the others are ("trễ hạn").
+    Ratio {
+        numerator: Decimal,
+        denominator: Decimal,
+        records: bool,
+        label: String,
+        missing: String,
+    },
+    /// A count or amount.
+    Number(Decimal),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use rhai::{Dynamic, Engine, EvalAltResult, Position, AST, INT};
 use rust_decimal::Decimal;
 
 pub(crate) use api::{Outcome, Signal};
-pub(crate) use context::{with_row, RowContext, Trace, UnitContext};
+pub(crate) use context::{with_row, Lever, LeverMeasure, RowContext, Trace, UnitContext};
 pub use context::{DocumentRef, FactRef, RecordList};
 
 use crate::criteria::{CriteriaSet, RuleSource};

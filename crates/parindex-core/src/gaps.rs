@@ -1,0 +1,141 @@
+//! Points lost, and what would restore them, computed from the rule that decided the row: the
+//! band edges, the deadline, the cases deducted.
+
+use rust_decimal::Decimal;
+
+use crate::date::vi_date;
+use crate::num::vi_decimal;
+use crate::report::{NodeScore, Status};
+use crate::rules::{Lever, LeverMeasure};
+
+/// The points a row lost: below its max, or taken by a penalty; 0 when it does not count.
+pub(crate) fn lost(node: &NodeScore) -> Decimal {
+    match node.status {
+        Status::NotApplicable | Status::PendingSurvey => Decimal::ZERO,
+        _ if node.max.is_zero() => (-node.points).max(Decimal::ZERO),
+        _ => (node.max - node.points).max(Decimal::ZERO),
+    }
+}
+
+/// What would restore a row's lost points, in the report's words.
+pub(crate) fn restore(
+    node: &NodeScore,
+    why: Option<&str>,
+    lever: Option<&Lever>,
+) -> Option<String> {
+    let lost = lost(node);
+    if lost.is_zero() {
+        return None;
+    }
+    let gain = |p: Decimal| format!("+{} điểm", vi_decimal(p));
+    match node.status {
+        Status::NoEvidence => {
+            return Some(format!(
+                "Chưa có minh chứng{}: bổ sung tài liệu kiểm chứng hoặc giải trình ({})",
+                why.map(|w| format!(" ({w})")).unwrap_or_default(),
+                gain(lost)
+            ))
+        }
+        Status::Error => {
+            return Some(format!(
+                "Quy tắc không chấm được dòng này: kiểm tra số liệu và quy tắc ({})",
+                gain(lost)
+            ))
+        }
+        _ => {}
+    }
+    let current = node.points;
+    Some(match lever? {
+        Lever::Bands { measure, bands, .. } => {
+            // The nearest band that earns more.
+            let (edge, points) = bands.iter().rev().find(|(_, p)| *p > current)?;
+            format!("{} → {}", reach(measure, *edge)?, gain(*points - current))
+        }
+        Lever::Prop { measure, max, .. } => {
+            format!(
+                "{} → {}",
+                reach(measure, Decimal::ONE)?,
+                gain(*max - current)
+            )
+        }
+        Lever::Issued {
+            tag, date, steps, ..
+        } => {
+            let (deadline, points) = steps.first()?;
+            match date {
+                None => format!(
+                    "Chưa có văn bản nhóm `{tag}`: ban hành (hoặc đính kèm) trước {} → {}",
+                    vi_date(*deadline),
+                    gain(*points - current)
+                ),
+                Some(d) => format!(
+                    "Ban hành ngày {}, hạn {}: nếu ban hành đúng hạn → {}",
+                    vi_date(*d),
+                    vi_date(*deadline),
+                    gain(*points - current)
+                ),
+            }
+        }
+        Lever::Binary { points } => format!("Đáp ứng yêu cầu → {}", gain(*points - current)),
+        Lever::Deduct { per, cases, .. } => format!(
+            "{} trường hợp bị trừ: mỗi trường hợp ít hơn → +{} điểm (tối đa {})",
+            vi_decimal(*cases),
+            vi_decimal(*per),
+            gain(lost)
+        ),
+    })
+}
+
+/// What it takes for the measure to reach `edge`.
+fn reach(measure: &LeverMeasure, edge: Decimal) -> Option<String> {
+    match measure {
+        LeverMeasure::Ratio {
+            numerator,
+            denominator,
+            records,
+            label,
+            missing,
+        } => {
+            let needed = edge.checked_mul(*denominator)?.checked_sub(*numerator)?;
+            let target = format!("{}%", vi_decimal((edge * Decimal::ONE_HUNDRED).normalize()));
+            if *records {
+                let k = needed.ceil().max(Decimal::ONE);
+                if k > *denominator - *numerator {
+                    return None;
+                }
+                Some(format!(
+                    "thêm {} bản ghi ({}) đạt thay vì {missing} → tỷ lệ ≥ {target}",
+                    vi_decimal(k),
+                    first_lower(label)
+                ))
+            } else {
+                let name = match label.split('/').next() {
+                    Some(n) if !n.is_empty() => n,
+                    _ => "tử số",
+                };
+                Some(format!(
+                    "tăng {name} thêm {} (lên {}) → tỷ lệ ≥ {target}",
+                    vi_decimal(needed.max(Decimal::ZERO)),
+                    vi_decimal(*numerator + needed.max(Decimal::ZERO))
+                ))
+            }
+        }
+        LeverMeasure::Number(x) => {
+            let needed = (edge - *x).max(Decimal::ZERO);
+            Some(format!(
+                "thêm {} (từ {} lên {})",
+                vi_decimal(needed),
+                vi_decimal(*x),
+                vi_decimal(edge)
+            ))
+        }
+    }
+}
+
+fn first_lower(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
