@@ -440,3 +440,25 @@ fn rank_a_province() {
         "fixtures/province-2026/exports"
     ]));
 }
+
+#[test]
+fn explain_a_row_with_its_evidence() {
+    insta::assert_snapshot!(run(&[
+        "explain",
+        "criteria/nghe-an-2026-so",
+        "3.2.4",
+        "--evidence",
+        "fixtures/skhcn-2026"
+    ]));
+}
+
+#[test]
+fn gaps_of_the_example() {
+    insta::assert_snapshot!(run(&[
+        "gaps",
+        "--criteria",
+        "criteria/nghe-an-2026-so",
+        "--evidence",
+        "fixtures/skhcn-2026"
+    ]));
+}
