@@ -4,6 +4,8 @@
 // Printing is this binary's job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod check;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -47,6 +49,15 @@ enum Command {
     Gaps(UnitArgs),
     /// One row: its rule, a reading of its bands, and (with --evidence) how it scored.
     Explain(ExplainArgs),
+    /// Check a criteria set: every problem at once, each on its source line.
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    /// The criteria set: a folder holding criteria.toml, or the file itself.
+    #[arg(value_name = "DIR-OR-FILE")]
+    criteria: PathBuf,
 }
 
 #[derive(clap::Args, Debug)]
@@ -226,6 +237,16 @@ fn main() -> ExitCode {
             };
         }
     };
+    if let Command::Check(args) = &cli.command {
+        return match check::run(&args.criteria) {
+            Ok(0) => ExitCode::SUCCESS,
+            Ok(_) => ExitCode::from(1),
+            Err(e) => {
+                eprintln!("internal error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let result = match cli.command {
         Command::Score(args) => score(&args),
         Command::Verify(args) => verify(&args),
@@ -234,6 +255,7 @@ fn main() -> ExitCode {
         Command::Test(args) => test(&args),
         Command::Gaps(args) => gaps(&args),
         Command::Explain(args) => explain(&args),
+        Command::Check(_) => Ok(()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

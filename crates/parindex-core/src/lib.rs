@@ -55,8 +55,8 @@ mod rules;
 pub use cases::{read_cases, run_cases, Case, CaseFile, CaseResult, CASES_DIR};
 pub use compare::{Comparison, FigureChange, InputChange, RowChange};
 pub use criteria::{
-    load_criteria, ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method, NotArising,
-    RatingBand, Register, RuleSource, TableSpec, Window, CRITERIA_FILE, FACTS,
+    check_criteria, load_criteria, ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method,
+    NotArising, RatingBand, Register, RuleSource, TableSpec, Window, CRITERIA_FILE, FACTS,
 };
 pub use date::{parse_date, vi_date, Date};
 pub use error::{Diagnostic, Diagnostics, Error, Result};

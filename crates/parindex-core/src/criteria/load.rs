@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
@@ -11,7 +11,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::validate::validate;
+use super::validate::{validate, Locations, TablePlaces};
 use super::{
     ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method, NotArising, RatingBand, Register,
     RuleSource, TableSpec, Window,
@@ -28,6 +28,33 @@ pub const CRITERIA_FILE: &str = "criteria.toml";
 ///
 /// Every problem is reported at once, each with its file and line.
 pub fn load_criteria(files: &dyn Files, path: &Path) -> Result<CriteriaSet> {
+    let loaded = load_all(files, path)?;
+    match loaded.set {
+        Some(set) if loaded.problems.is_empty() => Ok(set),
+        _ => Err(Error::Criteria(Diagnostics(loaded.problems))),
+    }
+}
+
+/// What [`load_all`] read: the set when the TOML could be read into one (even with problems),
+/// and every problem found.
+#[derive(Debug)]
+pub(crate) struct Loaded {
+    /// The criteria file actually read (`DIR/criteria.toml` for a folder).
+    pub path: PathBuf,
+    /// `None` when the TOML itself could not be read (syntax, types, missing keys).
+    pub set: Option<CriteriaSet>,
+    /// Every problem: unknown keys, the first type error, then the whole-set checks.
+    pub problems: Vec<Diagnostic>,
+    /// For each inline rule, by row id: the file column (1-based, in characters) of the rule's
+    /// first character on [`RuleSource::first_line`]. Rule files start at column 1.
+    pub rule_columns: HashMap<String, usize>,
+}
+
+/// Reads a criteria set and collects every problem instead of stopping at the first: all the
+/// unknown keys, then (when the TOML reads into a set) everything [`validate`] finds.
+///
+/// Fails only when the criteria file cannot be read at all.
+pub(crate) fn load_all(files: &dyn Files, path: &Path) -> Result<Loaded> {
     let path = if files.is_dir(path) {
         path.join(CRITERIA_FILE)
     } else {
@@ -37,39 +64,70 @@ pub fn load_criteria(files: &dyn Files, path: &Path) -> Result<CriteriaSet> {
         path: path.clone(),
         source,
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let (line, column) = line_col(&String::from_utf8_lossy(e.as_bytes()), offset);
-        Error::Criteria(Diagnostics(vec![Diagnostic::new(
-            &path,
-            "the criteria file is not valid UTF-8",
-        )
-        .at(line, column)]))
-    })?;
+    let mut loaded = Loaded {
+        path: path.clone(),
+        set: None,
+        problems: Vec::new(),
+        rule_columns: HashMap::new(),
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let (line, column) = line_col(&String::from_utf8_lossy(e.as_bytes()), offset);
+            loaded.problems.push(
+                Diagnostic::new(&path, "the criteria file is not valid UTF-8").at(line, column),
+            );
+            return Ok(loaded);
+        }
+    };
     let source = Source {
         path: &path,
         text: &text,
     };
-    let raw: RawFile = toml::from_str(&text).map_err(|e| {
-        let mut d = Diagnostic::new(&path, e.message().trim_end().to_owned());
-        if let Some(span) = e.span() {
-            let (line, column) = line_col(&text, span.start);
-            d = d.at(line, column);
+    // The document as a tree of spanned keys first: a syntax error is the only problem that
+    // can be reported then, and every unknown key is found here, not only the first.
+    let tree: Node = match toml::from_str::<Plain>(&text) {
+        Ok(tree) => tree.0.value,
+        Err(e) => {
+            loaded.problems.push(toml_error(&source, &e).hint(
+                "the file is not valid TOML, so nothing else in it can be checked until this is fixed",
+            ));
+            return Ok(loaded);
         }
-        if e.message().starts_with("unknown field") {
-            d = d.hint("the criteria format does not know this key; see docs/criteria-format.md");
+    };
+    let mut problems = unknown_keys(&source, &tree);
+    let locations = locations(&source, &tree);
+    let raw: RawFile = match toml::from_str(&text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            problems.push(toml_error(&source, &e));
+            sort_by_position(&mut problems);
+            loaded.problems = problems;
+            return Ok(loaded);
         }
-        Error::Criteria(Diagnostics(vec![d]))
-    })?;
-    let mut problems = Vec::new();
-    let mut set = build(files, &source, raw, &mut problems);
+    };
+    sort_by_position(&mut problems);
+    let mut set = build(files, &source, raw, &mut problems, &mut loaded.rule_columns);
     set.files = digests(&set, &path, &text);
-    problems.extend(validate(&set));
-    if problems.is_empty() {
-        Ok(set)
-    } else {
-        Err(Error::Criteria(Diagnostics(problems)))
+    problems.extend(validate(&set, &locations));
+    loaded.set = Some(set);
+    loaded.problems = problems;
+    Ok(loaded)
+}
+
+/// A TOML error (syntax, type, missing key) at its place.
+fn toml_error(source: &Source<'_>, e: &toml::de::Error) -> Diagnostic {
+    let mut d = Diagnostic::new(source.path, e.message().trim_end().to_owned());
+    if let Some(span) = e.span() {
+        let (line, column) = line_col(source.text, span.start);
+        d = d.at(line, column);
     }
+    d
+}
+
+fn sort_by_position(problems: &mut [Diagnostic]) {
+    problems.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0)));
 }
 
 /// The criteria file and each rule file once, by name relative to the criteria folder.
@@ -94,10 +152,6 @@ struct Source<'a> {
 }
 
 impl Source<'_> {
-    fn line(&self, span: Range<usize>) -> usize {
-        line_col(self.text, span.start).0
-    }
-
     fn diagnostic(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
         let (line, column) = line_col(self.text, span.start);
         Diagnostic::new(self.path, message).at(line, column)
@@ -119,6 +173,7 @@ fn build(
     source: &Source<'_>,
     raw: RawFile,
     problems: &mut Vec<Diagnostic>,
+    rule_columns: &mut HashMap<String, usize>,
 ) -> CriteriaSet {
     let tables = raw
         .tables
@@ -149,6 +204,8 @@ fn build(
 
     // Nodes as written, then arranged into tree order.
     let mut written = Vec::with_capacity(raw.criterion.len());
+    // The column of each written id's value, for the messages about ids.
+    let mut id_columns = Vec::with_capacity(raw.criterion.len());
     let mut seen: HashMap<String, usize> = HashMap::new();
     for rc in raw.criterion {
         let id_span = rc.id.span();
@@ -161,7 +218,7 @@ fn build(
             );
             continue;
         }
-        let line = source.line(id_span.clone());
+        let (line, id_column) = line_col(source.text, id_span.start);
         seen.insert(id.clone(), line);
         if rc.method.is_none()
             && (rc.rule.is_some()
@@ -175,6 +232,9 @@ fn build(
                     .diagnostic(id_span.clone(), format!("criterion `{id}` has scoring keys but no `method`"))
                     .hint("a leaf needs `method = \"self\"`, `\"survey\"` or `\"penalty\"`; a parent takes only id, title and max"),
             );
+        }
+        if let Some(inline) = &rc.rule {
+            rule_columns.insert(id.clone(), inline_start(source, inline.span()).1);
         }
         let rule = rule_source(
             files,
@@ -192,6 +252,7 @@ fn build(
             reads: rc.reads.map(Spanned::into_inner).unwrap_or_default(),
             rule,
         });
+        id_columns.push(id_column);
         written.push(Criterion {
             id,
             title: rc.title,
@@ -203,7 +264,7 @@ fn build(
             line,
         });
     }
-    let criteria = arrange(source, written, problems);
+    let criteria = arrange(source, written, &id_columns, problems);
 
     CriteriaSet {
         path: source.path.to_path_buf(),
@@ -232,6 +293,20 @@ fn build(
     }
 }
 
+/// The file line and column of an inline rule's first character, from the span of its TOML
+/// string.
+fn inline_start(source: &Source<'_>, span: Range<usize>) -> (usize, usize) {
+    let (line, _) = line_col(source.text, span.start);
+    let raw = source.text.get(span.clone()).unwrap_or("");
+    // A multi-line string's first newline is not part of its value.
+    let multi_line = raw.starts_with("'''") || raw.starts_with("\"\"\"");
+    if multi_line && raw[3..].starts_with(['\n', '\r']) {
+        return (line + 1, 1);
+    }
+    let quotes = if multi_line { 3 } else { 1 };
+    (line, line_col(source.text, span.start + quotes).1)
+}
+
 /// Reads the rule of a row: inline, or from a `.rhai` file beside the criteria file.
 fn rule_source(
     files: &dyn Files,
@@ -256,17 +331,7 @@ fn rule_source(
             None
         }
         (Some(inline), None) => {
-            let span = inline.span();
-            let (line, _) = line_col(source.text, span.start);
-            let raw = source.text.get(span.clone()).unwrap_or("");
-            // A multi-line string's first newline is not part of its value.
-            let first_line = if (raw.starts_with("'''") || raw.starts_with("\"\"\""))
-                && raw[3..].starts_with(['\n', '\r'])
-            {
-                line + 1
-            } else {
-                line
-            };
+            let (first_line, _) = inline_start(source, inline.span());
             Some(RuleSource {
                 text: inline.into_inner(),
                 path: source.path.to_path_buf(),
@@ -317,6 +382,7 @@ fn rule_source(
 fn arrange(
     source: &Source<'_>,
     written: Vec<Criterion>,
+    id_columns: &[usize],
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Criterion> {
     let index: HashMap<String, usize> = written
@@ -327,10 +393,11 @@ fn arrange(
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); written.len()];
     let mut roots = Vec::new();
     for (i, c) in written.iter().enumerate() {
+        let id_column = id_columns.get(i).copied().unwrap_or(1);
         if !valid_id(&c.id) {
             problems.push(
                 Diagnostic::new(source.path, format!("malformed criterion id `{}`", c.id))
-                    .line(c.line)
+                    .at(c.line, id_column)
                     .expected("dotted positive numbers such as `3`, `3.2` or `3.2.1`"),
             );
             continue;
@@ -344,7 +411,7 @@ fn arrange(
                         source.path,
                         format!("criterion `{}` has no parent `{parent}`", c.id),
                     )
-                    .line(c.line)
+                    .at(c.line, id_column)
                     .hint(format!("add a [[criterion]] with id = \"{parent}\"")),
                 ),
             },
@@ -392,7 +459,6 @@ fn valid_id(id: &str) -> bool {
 // --- The TOML as written -------------------------------------------------------------------
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawFile {
     set: RawSet,
     #[serde(default)]
@@ -404,7 +470,6 @@ struct RawFile {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawSet {
     id: String,
     title: String,
@@ -418,21 +483,18 @@ struct RawSet {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawRegister {
     table: String,
     tags: String,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawRating {
     label: String,
     min: ExactDecimal,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawTable {
     title: String,
     file: Option<String>,
@@ -444,7 +506,6 @@ struct RawTable {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawColumn {
     id: String,
     #[serde(rename = "type")]
@@ -458,7 +519,6 @@ struct RawColumn {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawCriterion {
     id: Spanned<String>,
     title: String,
@@ -519,4 +579,391 @@ pub(crate) fn float_to_decimal(v: f64) -> Option<Decimal> {
         return None;
     }
     Decimal::from_str(&text).ok()
+}
+
+// --- The document as a tree, for unknown keys and places -------------------------------------
+
+/// The key under which the TOML deserializer hands out a datetime as a one-entry map.
+const DATETIME_KEY: &str = "$__toml_private_datetime";
+
+/// A key or value of the document and where it is written, when the deserializer knows (an
+/// implicit table such as `tables` in `[tables.documents]` has no place of its own).
+struct Placed<T> {
+    span: Option<Range<usize>>,
+    value: T,
+}
+
+/// The document as written: tables with their keys, arrays, and scalars. Only the shape and
+/// the places are kept; [`RawFile`] reads the values.
+enum Node {
+    Table(Vec<(Placed<String>, Placed<Node>)>),
+    Array(Vec<Placed<Node>>),
+    Scalar,
+}
+
+impl Node {
+    fn entries(&self) -> &[(Placed<String>, Placed<Node>)] {
+        match self {
+            Node::Table(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    fn items(&self) -> &[Placed<Node>] {
+        match self {
+            Node::Array(items) => items,
+            _ => &[],
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&Placed<Node>> {
+        self.entries()
+            .iter()
+            .find(|(k, _)| k.value == key)
+            .map(|(_, v)| v)
+    }
+}
+
+/// The struct name and fields by which the TOML deserializer hands out a value with its span
+/// (the protocol of `toml::Spanned`), learnt from `toml::Spanned` itself.
+fn spanned_protocol() -> (&'static str, &'static [&'static str]) {
+    let (name, fields) = struct_of::<toml::Spanned<u8>>();
+    (name, fields)
+}
+
+/// A value that asks the deserializer for its span: a spanned map when it has one, the plain
+/// value otherwise.
+fn deserialize_placed<'de, D, T, V>(
+    deserializer: D,
+    visitor: V,
+) -> std::result::Result<Placed<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Visitor<'de, Value = Placed<T>>,
+{
+    let (name, fields) = spanned_protocol();
+    deserializer.deserialize_struct(name, fields, visitor)
+}
+
+/// Reads the rest of a spanned map whose first key (the start field) was just read.
+fn finish_spanned<'de, A, T>(mut map: A) -> std::result::Result<Placed<T>, A::Error>
+where
+    A: de::MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    let (_, fields) = spanned_protocol();
+    let start: usize = map.next_value()?;
+    let mut end = start;
+    let mut value = None;
+    while let Some(key) = map.next_key::<String>()? {
+        if fields.get(1) == Some(&key.as_str()) {
+            end = map.next_value()?;
+        } else {
+            value = Some(map.next_value::<T>()?);
+        }
+    }
+    let value = value.ok_or_else(|| de::Error::custom("a spanned value without its value"))?;
+    Ok(Placed {
+        span: Some(start..end),
+        value,
+    })
+}
+
+impl<'de> Deserialize<'de> for Placed<String> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Placed<String>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+                Ok(Placed {
+                    span: None,
+                    value: v.to_owned(),
+                })
+            }
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                match map.next_key::<String>()? {
+                    Some(_) => finish_spanned(map),
+                    None => Err(de::Error::custom("an empty spanned key")),
+                }
+            }
+        }
+        deserialize_placed(deserializer, V)
+    }
+}
+
+/// Reads a [`Node`], spanned or not.
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Placed<Node>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a TOML value")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Self::Value, E> {
+        Ok(scalar())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Self::Value, E> {
+        Ok(scalar())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Self::Value, E> {
+        Ok(scalar())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Self::Value, E> {
+        Ok(scalar())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Self::Value, E> {
+        Ok(scalar())
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok(scalar())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Placed<Node>>()? {
+            items.push(item);
+        }
+        Ok(Placed {
+            span: None,
+            value: Node::Array(items),
+        })
+    }
+    fn visit_map<A: de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let (_, fields) = spanned_protocol();
+        let mut entries = Vec::new();
+        let mut datetime = false;
+        let mut first = true;
+        while let Some(key) = map.next_key::<Placed<String>>()? {
+            if first && key.span.is_none() && fields.first() == Some(&key.value.as_str()) {
+                // The value with its span: the node itself comes unspanned inside.
+                let placed: Placed<Plain> = finish_spanned(map)?;
+                return Ok(Placed {
+                    span: placed.span,
+                    value: placed.value.0.value,
+                });
+            }
+            first = false;
+            if key.value == DATETIME_KEY {
+                map.next_value::<de::IgnoredAny>()?;
+                datetime = true;
+                continue;
+            }
+            let value = map.next_value::<Placed<Node>>()?;
+            entries.push((key, value));
+        }
+        Ok(Placed {
+            span: None,
+            value: if datetime {
+                Node::Scalar
+            } else {
+                Node::Table(entries)
+            },
+        })
+    }
+}
+
+fn scalar() -> Placed<Node> {
+    Placed {
+        span: None,
+        value: Node::Scalar,
+    }
+}
+
+impl<'de> Deserialize<'de> for Placed<Node> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        deserialize_placed(deserializer, NodeVisitor)
+    }
+}
+
+/// A node read without asking for its span (the document, and the inside of a spanned value).
+struct Plain(Placed<Node>);
+
+impl<'de> Deserialize<'de> for Plain {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        deserializer.deserialize_any(NodeVisitor).map(Plain)
+    }
+}
+
+/// The struct name and keys a type asks serde for (its `deserialize_struct` call).
+fn struct_of<T: de::DeserializeOwned>() -> (&'static str, &'static [&'static str]) {
+    struct Capture(Option<(&'static str, &'static [&'static str])>);
+    impl<'de> Deserializer<'de> for &mut Capture {
+        type Error = de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(
+            self,
+            _: V,
+        ) -> std::result::Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> std::result::Result<V::Value, Self::Error> {
+            self.0 = Some((name, fields));
+            Err(de::Error::custom("captured"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut capture = Capture(None);
+    let _ = T::deserialize(&mut capture);
+    capture.0.unwrap_or(("", &[]))
+}
+
+/// The keys a `Raw*` struct accepts, as serde names them: the one list the loader and the
+/// unknown-key check share.
+fn fields_of<T: de::DeserializeOwned>() -> &'static [&'static str] {
+    struct_of::<T>().1
+}
+
+/// Every key the format does not know, wherever it is written.
+fn unknown_keys(source: &Source<'_>, tree: &Node) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut check = |node: &Node, known: &[&str]| {
+        for (key, _) in node.entries() {
+            if !known.contains(&key.value.as_str()) {
+                out.push(unknown_key(source, key, known));
+            }
+        }
+    };
+    check(tree, fields_of::<RawFile>());
+    if let Some(set) = tree.get("set") {
+        check(&set.value, fields_of::<RawSet>());
+        if let Some(register) = set.value.get("register") {
+            check(&register.value, fields_of::<RawRegister>());
+        }
+    }
+    for rating in tree.get("rating").map_or(&[][..], |r| r.value.items()) {
+        check(&rating.value, fields_of::<RawRating>());
+    }
+    for (_, table) in tree.get("tables").map_or(&[][..], |t| t.value.entries()) {
+        check(&table.value, fields_of::<RawTable>());
+        for column in table
+            .value
+            .get("columns")
+            .map_or(&[][..], |c| c.value.items())
+        {
+            check(&column.value, fields_of::<RawColumn>());
+        }
+    }
+    for criterion in tree.get("criterion").map_or(&[][..], |c| c.value.items()) {
+        check(&criterion.value, fields_of::<RawCriterion>());
+    }
+    out
+}
+
+/// `unknown field `x`, expected one of …`, worded as serde words it, with a guess.
+fn unknown_key(source: &Source<'_>, key: &Placed<String>, known: &[&str]) -> Diagnostic {
+    let name = &key.value;
+    let listed: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+    let expected = match listed.as_slice() {
+        [] => "there are no fields".to_owned(),
+        [one] => format!("expected {one}"),
+        [a, b] => format!("expected {a} or {b}"),
+        all => format!("expected one of {}", all.join(", ")),
+    };
+    let hint = match did_you_mean(name, known) {
+        Some(k) => {
+            format!("did you mean `{k}`? see docs/criteria-format.md for the keys allowed here")
+        }
+        None => {
+            "the criteria format does not know this key; see docs/criteria-format.md".to_owned()
+        }
+    };
+    let message = format!("unknown field `{name}`, {expected}");
+    match &key.span {
+        Some(span) => source.diagnostic(span.clone(), message),
+        None => Diagnostic::new(source.path, message),
+    }
+    .hint(hint)
+}
+
+/// The closest of `known` to `word`: at most one edit per three characters (at least one),
+/// counting a swap of two neighbours as one edit.
+pub(crate) fn did_you_mean<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    let allowed = (word.chars().count() / 3).max(1);
+    known
+        .iter()
+        .map(|k| (edit_distance(word, k), *k))
+        .filter(|&(d, _)| d <= allowed)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, k)| k)
+}
+
+/// Optimal-string-alignment distance (insertions, deletions, substitutions and swaps of two
+/// neighbours), by characters, ignoring case.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    d[0] = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// The items of an array node, none when absent or not an array.
+fn items(node: Option<&Placed<Node>>) -> &[Placed<Node>] {
+    node.map_or(&[][..], |n| n.value.items())
+}
+
+/// Where the tables, the register and the ratings are written, for the whole-set checks.
+fn locations(source: &Source<'_>, tree: &Node) -> Locations {
+    let place = |span: &Option<Range<usize>>| span.as_ref().map(|s| line_col(source.text, s.start));
+    let at = |node: &Node, key: &str| node.get(key).and_then(|v| place(&v.span));
+    let mut out = Locations::default();
+    for (name, table) in tree.get("tables").map_or(&[][..], |t| t.value.entries()) {
+        let t = &table.value;
+        out.tables.insert(
+            name.value.clone(),
+            TablePlaces {
+                name: place(&name.span),
+                key: at(t, "key"),
+                subject: at(t, "subject"),
+                dated_by: at(t, "dated_by"),
+                columns: items(t.get("columns"))
+                    .iter()
+                    .map(|c| at(&c.value, "id").or_else(|| place(&c.span)))
+                    .collect(),
+            },
+        );
+    }
+    if let Some(register) = tree.get("set").and_then(|s| s.value.get("register")) {
+        out.register_table = at(&register.value, "table");
+        out.register_tags = at(&register.value, "tags");
+    }
+    out.ratings = items(tree.get("rating"))
+        .iter()
+        .map(|r| at(&r.value, "min").or_else(|| place(&r.span)))
+        .collect();
+    out
 }

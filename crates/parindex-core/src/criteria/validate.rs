@@ -1,5 +1,7 @@
 //! Checks a loaded criteria set as a whole, before anything is compiled or scored.
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 
 use super::{ColumnType, CriteriaSet, Method};
@@ -12,8 +14,40 @@ const MAX_POINTS: Decimal = Decimal::from_parts(10_000, 0, 0, false, 0);
 /// The name under which rules read `facts.toml`.
 pub const FACTS: &str = "facts";
 
+/// A 1-based line and column.
+pub(super) type Place = (usize, usize);
+
+/// Where the parts of a set that carry no line of their own are written, so that their problems
+/// point at a line too. A part missing here is reported without a line.
+#[derive(Debug, Default)]
+pub(super) struct Locations {
+    pub tables: HashMap<String, TablePlaces>,
+    pub register_table: Option<Place>,
+    pub register_tags: Option<Place>,
+    /// The `min` of each `[[rating]]`, in order.
+    pub ratings: Vec<Option<Place>>,
+}
+
+/// Where a table's name, keys and columns (their `id`) are written.
+#[derive(Debug, Default)]
+pub(super) struct TablePlaces {
+    pub name: Option<Place>,
+    pub key: Option<Place>,
+    pub subject: Option<Place>,
+    pub dated_by: Option<Place>,
+    pub columns: Vec<Option<Place>>,
+}
+
+/// `d` at `place`, when known.
+fn placed(d: Diagnostic, place: Option<Place>) -> Diagnostic {
+    match place {
+        Some((line, column)) => d.at(line, column),
+        None => d,
+    }
+}
+
 /// Every problem in the set, in file order of the nodes.
-pub(super) fn validate(set: &CriteriaSet) -> Vec<Diagnostic> {
+pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let at = |line: usize, message: String| Diagnostic::new(&set.path, message).line(line);
 
@@ -23,9 +57,10 @@ pub(super) fn validate(set: &CriteriaSet) -> Vec<Diagnostic> {
                 .hint("add [[rating]] entries with label and min, highest first"),
         );
     }
-    for pair in set.ratings.windows(2) {
+    for (i, pair) in set.ratings.windows(2).enumerate() {
         if pair[1].min >= pair[0].min {
-            problems.push(
+            let place = places.ratings.get(i + 1).copied().flatten();
+            problems.push(placed(
                 Diagnostic::new(
                     &set.path,
                     format!(
@@ -34,33 +69,42 @@ pub(super) fn validate(set: &CriteriaSet) -> Vec<Diagnostic> {
                     ),
                 )
                 .hint("list [[rating]] bands from the highest min to the lowest"),
-            );
+                place,
+            ));
         }
     }
 
+    let no_places = TablePlaces::default();
     for table in &set.tables {
+        let tp = places.tables.get(&table.name).unwrap_or(&no_places);
         let mut ids = std::collections::BTreeSet::new();
-        for c in &table.columns {
+        for (i, c) in table.columns.iter().enumerate() {
             if !ids.insert(c.id.as_str()) {
-                problems.push(Diagnostic::new(
-                    &set.path,
-                    format!("table `{}` declares column `{}` twice", table.name, c.id),
+                problems.push(placed(
+                    Diagnostic::new(
+                        &set.path,
+                        format!("table `{}` declares column `{}` twice", table.name, c.id),
+                    ),
+                    tp.columns.get(i).copied().flatten(),
                 ));
             }
         }
-        for (key, column) in [
-            ("key", &table.key),
-            ("subject", &table.subject),
-            ("dated_by", &table.dated_by),
+        for (key, column, place) in [
+            ("key", &table.key, tp.key),
+            ("subject", &table.subject, tp.subject),
+            ("dated_by", &table.dated_by, tp.dated_by),
         ] {
             if let Some(column) = column {
                 if table.column(column).is_none() {
-                    problems.push(Diagnostic::new(
-                        &set.path,
-                        format!(
-                            "table `{}`: {key} `{column}` is not a declared column",
-                            table.name
+                    problems.push(placed(
+                        Diagnostic::new(
+                            &set.path,
+                            format!(
+                                "table `{}`: {key} `{column}` is not a declared column",
+                                table.name
+                            ),
                         ),
+                        place,
                     ));
                 }
             }
@@ -68,50 +112,65 @@ pub(super) fn validate(set: &CriteriaSet) -> Vec<Diagnostic> {
         if let Some(dated_by) = &table.dated_by {
             if let Some(c) = table.column(dated_by) {
                 if c.kind != ColumnType::Date || !c.required {
-                    problems.push(Diagnostic::new(
-                        &set.path,
-                        format!(
-                            "table `{}`: dated_by column `{dated_by}` must be a required date column",
-                            table.name
+                    problems.push(placed(
+                        Diagnostic::new(
+                            &set.path,
+                            format!(
+                                "table `{}`: dated_by column `{dated_by}` must be a required date column",
+                                table.name
+                            ),
                         ),
+                        tp.dated_by,
                     ));
                 }
             }
         }
         if [FACTS, "survey", "appraisal"].contains(&table.name.as_str()) {
-            problems.push(Diagnostic::new(
-                &set.path,
-                format!(
-                    "`{}` is reserved (facts.toml, survey.csv, appraisal.csv) and cannot name a table",
-                    table.name
+            problems.push(placed(
+                Diagnostic::new(
+                    &set.path,
+                    format!(
+                        "`{}` is reserved (facts.toml, survey.csv, appraisal.csv) and cannot name a table",
+                        table.name
+                    ),
                 ),
+                tp.name,
             ));
         }
     }
     if let Some(register) = &set.register {
         match set.table(&register.table) {
-            None => problems.push(Diagnostic::new(
-                &set.path,
-                format!(
-                    "register table `{}` is not declared under [tables]",
-                    register.table
+            None => problems.push(placed(
+                Diagnostic::new(
+                    &set.path,
+                    format!(
+                        "register table `{}` is not declared under [tables]",
+                        register.table
+                    ),
                 ),
+                places.register_table,
             )),
             Some(t) => {
                 match t.column(&register.tags) {
                     Some(c) if c.kind == ColumnType::Tags => {}
-                    _ => problems.push(Diagnostic::new(
-                        &set.path,
-                        format!(
-                            "register tags column `{}` must be a tags column of table `{}`",
-                            register.tags, register.table
+                    _ => problems.push(placed(
+                        Diagnostic::new(
+                            &set.path,
+                            format!(
+                                "register tags column `{}` must be a tags column of table `{}`",
+                                register.tags, register.table
+                            ),
                         ),
+                        places.register_tags,
                     )),
                 }
                 if t.dated_by.is_none() {
-                    problems.push(Diagnostic::new(
-                        &set.path,
-                        format!("register table `{}` needs `dated_by`", register.table),
+                    problems.push(placed(
+                        Diagnostic::new(
+                            &set.path,
+                            format!("register table `{}` needs `dated_by`", register.table),
+                        ),
+                        places.register_table,
                     ));
                 }
             }

@@ -1,0 +1,932 @@
+//! `parindex check`: every problem of a criteria set that can be seen without evidence.
+//!
+//! [`check_criteria`] runs the loader (every unknown key, the whole-set checks), compiles every
+//! rule (syntax errors), then reads each rule's text for what it plainly does wrong: a table or
+//! column that the row cannot read, band lists out of order, literal points outside the row's
+//! range. The rule checks work on tokens (strings, numbers, names, brackets), so comments and
+//! the inside of strings never fool them; what is not written as a literal is not judged.
+//!
+//! Bands cannot have *gaps*: a measure below an edge falls to the next band, and below the
+//! last edge to the `otherwise` value (0 by default), so every value has points. What can be
+//! wrong is the order: an edge not lower than the one before it (an overlap, which fails the
+//! row when the scan reaches it) or a lower band that earns more than a higher one.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use super::load::{did_you_mean, load_all};
+use super::{CriteriaSet, Criterion, Leaf, Method, RuleSource, TableSpec, CRITERIA_FILE, FACTS};
+use crate::error::{Diagnostic, Error};
+use crate::evaluate::CompiledCriteria;
+use crate::files::Files;
+use crate::rules::{sandboxed_engine, Limits};
+
+/// Every problem of the criteria set at `path` (a folder holding `criteria.toml`, or the file),
+/// each with its file, line and column where known: unknown keys (all of them), the first TOML
+/// type error, the whole-set checks of the loader, rhai syntax errors (at their line inside
+/// the TOML or `.rhai` file) and the static rule checks. Sorted by file, then line.
+///
+/// Empty when the set is fine. A TOML syntax error is the only problem reported then, since
+/// nothing else can be read.
+pub fn check_criteria(files: &dyn Files, path: &Path) -> Vec<Diagnostic> {
+    let loaded = match load_all(files, path) {
+        Ok(loaded) => loaded,
+        Err(Error::Io { path, source }) => {
+            let message = if source.kind() == std::io::ErrorKind::NotFound {
+                "there is no criteria file here".to_owned()
+            } else {
+                format!("cannot read the criteria file: {source}")
+            };
+            return vec![Diagnostic::new(&path, message).hint(format!(
+                "give a folder that holds {CRITERIA_FILE}, or the criteria file itself"
+            ))];
+        }
+        Err(e) => return e.diagnostics().to_vec(),
+    };
+    let mut problems = loaded.problems;
+    if let Some(set) = &loaded.set {
+        if let Err(e) = CompiledCriteria::compile(set.clone()) {
+            problems.extend(
+                e.diagnostics()
+                    .iter()
+                    .map(|d| in_file_columns(d.clone(), set, &loaded.rule_columns)),
+            );
+        }
+        problems.extend(lint(set, &loaded.rule_columns));
+    }
+    let main = loaded.path;
+    problems.sort_by_key(|d| sort_key(d, &main));
+    problems
+}
+
+fn sort_key(d: &Diagnostic, main: &Path) -> (bool, PathBuf, usize, usize) {
+    (
+        d.path != main,
+        d.path.clone(),
+        d.line.unwrap_or(0),
+        d.column.unwrap_or(0),
+    )
+}
+
+/// A compile error's column counted in the file: on the first line of a rule written after
+/// `rule = '`, the rule's own column is shifted by where the rule starts.
+fn in_file_columns(
+    mut d: Diagnostic,
+    set: &CriteriaSet,
+    rule_columns: &HashMap<String, usize>,
+) -> Diagnostic {
+    let (Some(line), Some(column)) = (d.line, d.column) else {
+        return d;
+    };
+    for (c, leaf) in set.leaves() {
+        let Some(rule) = &leaf.rule else {
+            continue;
+        };
+        if rule.path != d.path || rule.first_line != line {
+            continue;
+        }
+        if let Some(start) = rule_columns.get(&c.id) {
+            d.column = Some((start + column).saturating_sub(1));
+        }
+        break;
+    }
+    d
+}
+
+/// The static checks of every rule that compiles (a rule that does not is reported by the
+/// compile step).
+pub(crate) fn lint(set: &CriteriaSet, rule_columns: &HashMap<String, usize>) -> Vec<Diagnostic> {
+    let engine = sandboxed_engine(Limits::default());
+    let mut out = Vec::new();
+    for (c, leaf) in set.leaves() {
+        let Some(rule) = &leaf.rule else {
+            continue;
+        };
+        if engine.compile(&rule.text).is_err() {
+            continue;
+        }
+        let column = if rule.path == set.path {
+            rule_columns.get(&c.id).copied().unwrap_or(1)
+        } else {
+            1
+        };
+        let tokens = tokenize(&rule.text);
+        let mut row = RowLint {
+            set,
+            c,
+            leaf,
+            rule,
+            column,
+            out: &mut out,
+            reported: HashSet::new(),
+            named: Vec::new(),
+        };
+        row.run(&tokens);
+    }
+    out
+}
+
+// --- Tokens --------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A name: `bands`, `let`, `r`.
+    Ident,
+    /// A `"…"` string; `text` is its value.
+    Str,
+    /// A number as written (`0.95`, `1_000`).
+    Num,
+    /// `#{`, the start of a map.
+    MapOpen,
+    /// Any other single character: brackets, `,`, `.`, `-`, …
+    Punct(char),
+    /// A backtick string or a character literal: never a name or a number.
+    Other,
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    kind: Kind,
+    text: String,
+    /// 1-based line and column (in characters) inside the rule.
+    line: usize,
+    col: usize,
+}
+
+impl Token {
+    fn is(&self, kind: Kind) -> bool {
+        self.kind == kind
+    }
+
+    fn is_ident(&self, name: &str) -> bool {
+        self.kind == Kind::Ident && self.text == name
+    }
+}
+
+struct Cursor {
+    chars: Vec<char>,
+    i: usize,
+    line: usize,
+    col: usize,
+}
+
+impl Cursor {
+    fn peek(&self, ahead: usize) -> Option<char> {
+        self.chars.get(self.i + ahead).copied()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek(0)?;
+        self.i += 1;
+        if c == '\n' {
+            self.line += 1;
+            self.col = 1;
+        } else {
+            self.col += 1;
+        }
+        Some(c)
+    }
+
+    fn bump_while(&mut self, keep: impl Fn(char) -> bool) -> String {
+        let mut out = String::new();
+        while let Some(c) = self.peek(0).filter(|&c| keep(c)) {
+            out.push(c);
+            self.bump();
+        }
+        out
+    }
+}
+
+/// The rule as tokens; comments and whitespace dropped.
+fn tokenize(text: &str) -> Vec<Token> {
+    let mut cur = Cursor {
+        chars: text.chars().collect(),
+        i: 0,
+        line: 1,
+        col: 1,
+    };
+    let mut out = Vec::new();
+    while let Some(c) = cur.peek(0) {
+        let (line, col) = (cur.line, cur.col);
+        let mut push = |kind: Kind, text: String| {
+            out.push(Token {
+                kind,
+                text,
+                line,
+                col,
+            })
+        };
+        if c.is_whitespace() {
+            cur.bump();
+        } else if c == '/' && cur.peek(1) == Some('/') {
+            cur.bump_while(|c| c != '\n');
+        } else if c == '/' && cur.peek(1) == Some('*') {
+            // Block comments nest in rhai.
+            let mut depth = 0usize;
+            while let Some(c) = cur.peek(0) {
+                if c == '/' && cur.peek(1) == Some('*') {
+                    depth += 1;
+                    cur.bump();
+                } else if c == '*' && cur.peek(1) == Some('/') {
+                    depth -= 1;
+                    cur.bump();
+                    cur.bump();
+                    if depth == 0 {
+                        break;
+                    }
+                    continue;
+                }
+                cur.bump();
+            }
+        } else if c == '"' {
+            cur.bump();
+            let mut value = String::new();
+            while let Some(c) = cur.bump() {
+                match c {
+                    '"' => break,
+                    '\\' => match cur.bump() {
+                        Some('n') => value.push('\n'),
+                        Some('t') => value.push('\t'),
+                        Some('\n') => {}
+                        Some(other) => value.push(other),
+                        None => {}
+                    },
+                    other => value.push(other),
+                }
+            }
+            push(Kind::Str, value);
+        } else if c == '`' || c == '\'' {
+            cur.bump();
+            while let Some(d) = cur.bump() {
+                if d == '\\' {
+                    cur.bump();
+                } else if d == c {
+                    break;
+                }
+            }
+            push(Kind::Other, String::new());
+        } else if c.is_ascii_digit() {
+            let mut number = cur.bump_while(|c| c.is_ascii_digit() || c == '_');
+            if cur.peek(0) == Some('.') && cur.peek(1).is_some_and(|c| c.is_ascii_digit()) {
+                cur.bump();
+                number.push('.');
+                number.push_str(&cur.bump_while(|c| c.is_ascii_digit() || c == '_'));
+            }
+            // Exponents, hex digits: kept so that the number does not parse as a literal.
+            number.push_str(&cur.bump_while(|c| c.is_alphanumeric() || c == '_'));
+            push(Kind::Num, number);
+        } else if c.is_alphabetic() || c == '_' {
+            let name = cur.bump_while(|c| c.is_alphanumeric() || c == '_');
+            push(Kind::Ident, name);
+        } else if c == '#' && cur.peek(1) == Some('{') {
+            cur.bump();
+            cur.bump();
+            push(Kind::MapOpen, "#{".to_owned());
+        } else {
+            cur.bump();
+            push(Kind::Punct(c), c.to_string());
+        }
+    }
+    out
+}
+
+fn opens(t: &Token) -> bool {
+    matches!(t.kind, Kind::Punct('(' | '[' | '{') | Kind::MapOpen)
+}
+
+fn closes(t: &Token) -> bool {
+    matches!(t.kind, Kind::Punct(')' | ']' | '}'))
+}
+
+/// The index of the bracket that closes the one at `open`.
+fn matching(tokens: &[Token], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, t) in tokens.iter().enumerate().skip(open) {
+        if opens(t) {
+            depth += 1;
+        } else if closes(t) {
+            depth = depth.checked_sub(1)?;
+            if depth == 0 {
+                return Some(i);
+            }
+        }
+    }
+    None
+}
+
+/// The items of a bracketed list's inside, split at its own commas.
+fn split_commas(tokens: &[Token]) -> Vec<&[Token]> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        if opens(t) {
+            depth += 1;
+        } else if closes(t) {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 && t.is(Kind::Punct(',')) {
+            out.push(&tokens[start..i]);
+            start = i + 1;
+        }
+    }
+    if start < tokens.len() {
+        out.push(&tokens[start..]);
+    }
+    out
+}
+
+/// A call `name(args…)`; for a method call `x.name(args…)` the receiver is the first argument
+/// (an empty slice: never a literal).
+struct Call<'t> {
+    name: &'t Token,
+    args: Vec<&'t [Token]>,
+}
+
+fn calls(tokens: &[Token]) -> Vec<Call<'_>> {
+    // A rule's own `fn bands(…)` is not the helper.
+    let own: HashSet<&str> = tokens
+        .windows(2)
+        .filter(|w| w[0].is_ident("fn") && w[1].is(Kind::Ident))
+        .map(|w| w[1].text.as_str())
+        .collect();
+    let mut out = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if !t.is(Kind::Ident)
+            || own.contains(t.text.as_str())
+            || !tokens.get(i + 1).is_some_and(|n| n.is(Kind::Punct('(')))
+        {
+            continue;
+        }
+        let before = i.checked_sub(1).and_then(|b| tokens.get(b));
+        if before.is_some_and(|b| b.is_ident("fn")) {
+            continue;
+        }
+        let Some(close) = matching(tokens, i + 1) else {
+            continue;
+        };
+        let mut args = split_commas(&tokens[i + 2..close]);
+        if before.is_some_and(|b| b.is(Kind::Punct('.'))) {
+            args.insert(0, &[]);
+        }
+        out.push(Call { name: t, args });
+    }
+    out
+}
+
+/// A string literal argument.
+fn lit_str(arg: &[Token]) -> Option<&Token> {
+    match arg {
+        [t] if t.is(Kind::Str) => Some(t),
+        _ => None,
+    }
+}
+
+/// A number literal argument (`2`, `0.5`, `-2`) and the token to point at.
+fn lit_num(arg: &[Token]) -> Option<(Decimal, &Token)> {
+    let parse = |t: &Token| Decimal::from_str(&t.text.replace('_', "")).ok();
+    match arg {
+        [t] if t.is(Kind::Num) => parse(t).map(|d| (d, t)),
+        [sign, t] if sign.is(Kind::Punct('-')) && t.is(Kind::Num) => parse(t).map(|d| (-d, sign)),
+        [sign, t] if sign.is(Kind::Punct('+')) && t.is(Kind::Num) => parse(t).map(|d| (d, sign)),
+        _ => None,
+    }
+}
+
+/// The items of an array literal `[…]`.
+fn lit_list(arg: &[Token]) -> Option<Vec<&[Token]>> {
+    let last = arg.len().checked_sub(1)?;
+    if !arg.first()?.is(Kind::Punct('[')) || matching(arg, 0) != Some(last) {
+        return None;
+    }
+    Some(split_commas(&arg[1..last]))
+}
+
+/// The entries of a map literal `#{ key: value, … }`, as (key token, value tokens).
+fn lit_map(arg: &[Token]) -> Option<Vec<(&Token, &[Token])>> {
+    let last = arg.len().checked_sub(1)?;
+    if !arg.first()?.is(Kind::MapOpen) || matching(arg, 0) != Some(last) {
+        return None;
+    }
+    Some(
+        split_commas(&arg[1..last])
+            .into_iter()
+            .filter_map(|entry| match entry {
+                [key, colon, value @ ..] if colon.is(Kind::Punct(':')) => Some((key, value)),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+// --- The checks of one row -------------------------------------------------------------------
+
+struct RowLint<'a> {
+    set: &'a CriteriaSet,
+    c: &'a Criterion,
+    leaf: &'a Leaf,
+    rule: &'a RuleSource,
+    /// The file column of the rule's first character on its first line.
+    column: usize,
+    out: &'a mut Vec<Diagnostic>,
+    /// Problems reported once per row (a missing `facts`, a missing register).
+    reported: HashSet<&'static str>,
+    /// The tables the rule names (`table("x")`, `on_time("x", …)`): a column of one of them
+    /// is not reported again when the table is the problem.
+    named: Vec<String>,
+}
+
+impl RowLint<'_> {
+    fn run(&mut self, tokens: &[Token]) {
+        if let Some((value, t)) = lit_num(strip_semicolons(tokens)) {
+            self.points(t, value, "the rule gives");
+        }
+        let calls = calls(tokens);
+        self.named = calls
+            .iter()
+            .filter(|c| ["table", "on_time", "periods"].contains(&c.name.text.as_str()))
+            .filter_map(|c| c.args.first().and_then(|a| lit_str(a)))
+            .map(|t| t.text.clone())
+            .collect();
+        for call in &calls {
+            self.call(call);
+        }
+    }
+
+    fn call(&mut self, call: &Call<'_>) {
+        let arg = |i: usize| call.args.get(i).copied().unwrap_or(&[]);
+        let name = call.name;
+        match name.text.as_str() {
+            "table" => {
+                if let Some(t) = lit_str(arg(0)) {
+                    self.table(t);
+                }
+            }
+            "on_time" | "periods" => {
+                let table = lit_str(arg(0));
+                if let Some(t) = table {
+                    self.table(t);
+                }
+                let in_table = table.map(|t| t.text.as_str());
+                let columns: &[usize] = if name.text == "on_time" {
+                    &[1, 2]
+                } else {
+                    &[1, 3, 4]
+                };
+                for &i in columns {
+                    if let Some(c) = lit_str(arg(i)) {
+                        self.column(c, in_table);
+                    }
+                }
+            }
+            "where_true" | "where_false" | "where_eq" | "where_ne" | "where_in" | "where_tag"
+            | "where_empty" | "where_filled" | "where_by" | "where_after" | "sum" | "distinct" => {
+                if let Some(c) = lit_str(arg(1)) {
+                    self.column(c, None);
+                }
+            }
+            "fact" | "fact_ratio" | "has_fact" => self.facts(name),
+            "issued_by" | "issued_on" => {
+                self.register(name);
+                if name.text == "issued_by" {
+                    if call.args.len() == 4 {
+                        self.points_arg(arg(2), "issued_by gives");
+                        self.points_arg(arg(3), "issued_by gives");
+                    } else if let Some(steps) = lit_list(arg(1)) {
+                        for step in steps {
+                            if let Some(pair) = lit_list(step).filter(|p| p.len() == 2) {
+                                self.points_arg(pair[1], "issued_by gives");
+                            }
+                        }
+                        self.points_arg(arg(2), "issued_by gives");
+                    }
+                }
+            }
+            "bands" => self.bands(arg(1), call.args.get(2).copied()),
+            "binary" => self.points_arg(arg(1), "binary gives"),
+            "points" => self.points_arg(arg(0), "points(…) gives"),
+            "prop" => self.points_arg(arg(1), "prop gives up to"),
+            "deduct" => {
+                self.points_arg(arg(0), "deduct starts from");
+                self.points_arg(arg(3), "deduct goes down to");
+            }
+            "level" => {
+                for (key, value) in lit_map(arg(1)).unwrap_or_default() {
+                    if let Some((p, t)) = lit_num(value) {
+                        self.points(t, p, &format!("level `{}` gives", key.text));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A diagnostic at a token of the rule, placed in its file.
+    fn at(&self, t: &Token, message: String) -> Diagnostic {
+        let line = self.rule.first_line + t.line - 1;
+        let column = if t.line == 1 {
+            self.column + t.col - 1
+        } else {
+            t.col
+        };
+        Diagnostic::new(&self.rule.path, message).at(line, column)
+    }
+
+    fn id(&self) -> &str {
+        &self.c.id
+    }
+
+    fn reads(&self, name: &str) -> bool {
+        self.leaf.reads.iter().any(|r| r == name)
+    }
+
+    /// `table("x")`, `on_time("x", …)`, `periods("x", …)`: `x` must be declared and read.
+    fn table(&mut self, t: &Token) {
+        let name = t.text.as_str();
+        if self.reads(name) {
+            return; // An undeclared table in `reads` is reported on the row itself.
+        }
+        let declared = name != FACTS && self.set.table(name).is_some();
+        let d = if declared {
+            self.at(
+                t,
+                format!(
+                    "rule of row `{}` reads table `{name}`, which is not in its `reads`",
+                    self.id()
+                ),
+            )
+            .hint(format!(
+                "add \"{name}\" to the row's reads = [{}]; the row fails when the rule runs otherwise",
+                quoted(&self.leaf.reads)
+            ))
+        } else {
+            let tables: Vec<&str> = self.set.tables.iter().map(|t| t.name.as_str()).collect();
+            let listed = format!("the declared tables are: {}", tables.join(", "));
+            self.at(
+                t,
+                format!(
+                    "rule of row `{}` reads table `{name}`, which is not declared under [tables]",
+                    self.id()
+                ),
+            )
+            .hint(match did_you_mean(name, &tables) {
+                Some(guess) => format!("did you mean `{guess}`? {listed}"),
+                None => listed,
+            })
+        };
+        self.out.push(d);
+    }
+
+    /// A column named in a filter or helper must exist in a table the row reads (in `table`
+    /// when the helper names it).
+    fn column(&mut self, t: &Token, table: Option<&str>) {
+        if self
+            .leaf
+            .reads
+            .iter()
+            .any(|r| r != FACTS && self.set.table(r).is_none())
+        {
+            return; // The row's reads are wrong already; that is reported on the row.
+        }
+        let named = table.and_then(|name| self.set.table(name));
+        let tables: Vec<&TableSpec> = match named {
+            Some(t) => vec![t],
+            None => {
+                let mut tables: Vec<&TableSpec> = Vec::new();
+                for name in self.leaf.reads.iter().chain(&self.named) {
+                    if let Some(t) = self.set.table(name) {
+                        if !tables.iter().any(|seen| seen.name == t.name) {
+                            tables.push(t);
+                        }
+                    }
+                }
+                tables
+            }
+        };
+        let name = t.text.as_str();
+        if tables.iter().any(|spec| spec.column(name).is_some()) {
+            return;
+        }
+        let names: Vec<&str> = tables.iter().map(|spec| spec.name.as_str()).collect();
+        let message = match names.as_slice() {
+            [] => format!(
+                "rule of row `{}` uses column `{name}`, but the row reads no table",
+                self.id()
+            ),
+            [one] => format!(
+                "rule of row `{}` uses column `{name}`, which table `{one}` does not declare",
+                self.id()
+            ),
+            many => format!(
+                "rule of row `{}` uses column `{name}`, which none of the tables it reads declares ({})",
+                self.id(),
+                many.join(", ")
+            ),
+        };
+        let columns: Vec<&str> = tables
+            .iter()
+            .flat_map(|spec| spec.columns.iter().map(|c| c.id.as_str()))
+            .collect();
+        let hint = match (did_you_mean(name, &columns), names.as_slice()) {
+            (Some(guess), _) => format!("did you mean `{guess}`?"),
+            (None, []) => "add the table that holds it to the row's `reads`".to_owned(),
+            (None, _) => format!(
+                "declare the column under [tables.{}] or fix its name; the row fails when the rule runs otherwise",
+                names.join("] / [tables.")
+            ),
+        };
+        let d = self.at(t, message).hint(hint);
+        self.out.push(d);
+    }
+
+    /// `fact(…)` and its kin need `facts` in `reads`.
+    fn facts(&mut self, t: &Token) {
+        if self.reads(FACTS) || !self.reported.insert("facts") {
+            return;
+        }
+        let d = self
+            .at(
+                t,
+                format!(
+                    "rule of row `{}` calls {}(…), but the row does not read `facts`",
+                    self.id(),
+                    t.text
+                ),
+            )
+            .hint(format!(
+                "add \"facts\" to the row's reads = [{}]",
+                quoted(&self.leaf.reads)
+            ));
+        self.out.push(d);
+    }
+
+    /// `issued_by` / `issued_on` read the register table: the set needs one and the row must
+    /// read it.
+    fn register(&mut self, t: &Token) {
+        let d = match &self.set.register {
+            None => self
+                .at(
+                    t,
+                    format!(
+                        "rule of row `{}` calls {}(…), but the set has no register",
+                        self.id(),
+                        t.text
+                    ),
+                )
+                .hint("add register = { table = \"…\", tags = \"…\" } to [set]"),
+            Some(register) if !self.reads(&register.table) => self
+                .at(
+                    t,
+                    format!(
+                        "rule of row `{}` calls {}(…), which reads the register table `{}`, but the row does not read it",
+                        self.id(),
+                        t.text,
+                        register.table
+                    ),
+                )
+                .hint(format!(
+                    "add \"{}\" to the row's reads = [{}]",
+                    register.table,
+                    quoted(&self.leaf.reads)
+                )),
+            Some(_) => return,
+        };
+        if self.reported.insert("register") {
+            self.out.push(d);
+        }
+    }
+
+    /// `bands(m, [[edge, points], …], otherwise)` written as literals.
+    fn bands(&mut self, list: &[Token], otherwise: Option<&[Token]>) {
+        let Some(bands) = lit_list(list) else {
+            return;
+        };
+        let penalty = self.is_penalty();
+        let mut previous: Option<(Decimal, Option<Decimal>)> = None;
+        for band in bands {
+            let Some(pair) = lit_list(band).filter(|p| p.len() == 2) else {
+                previous = None;
+                continue;
+            };
+            let edge = lit_num(pair[0]);
+            let points = lit_num(pair[1]);
+            let mut ordered = true;
+            if let (Some((e, et)), Some((before, _))) = (edge, previous) {
+                if e >= before {
+                    ordered = false;
+                    let message = if e == before {
+                        format!("bands overlap: edge {e} is written twice")
+                    } else {
+                        format!("bands overlap: edge {e} is not lower than the edge before it ({before})")
+                    };
+                    let d = self.at(et, message).hint(format!(
+                        "list the bands from the highest edge to the lowest; a measure below \
+                         {before} reaches this band and the row fails with \"các mức phải xếp \
+                         theo ngưỡng giảm dần\""
+                    ));
+                    self.out.push(d);
+                }
+            }
+            if let (Some((e, _)), Some((p, pt)), Some((before, Some(earned)))) =
+                (edge, points, previous)
+            {
+                if ordered && !penalty && p > earned {
+                    let d = self
+                        .at(
+                            pt,
+                            format!(
+                                "a lower band earns more: band ≥ {e} gives {}, band ≥ {before} gives {earned}",
+                                points_text(p)
+                            ),
+                        )
+                        .hint(
+                            "the first band a measure reaches decides, so higher edges should earn \
+                             at least as much; if a higher measure is worse here, count the good \
+                             cases instead or use deduct(…)",
+                        );
+                    self.out.push(d);
+                }
+            }
+            if let (Some((e, _)), Some((p, pt))) = (edge, points) {
+                self.points(pt, p, &format!("band ≥ {e} gives"));
+            }
+            previous = edge.map(|(e, _)| (e, points.map(|(p, _)| p)));
+        }
+        if let Some((p, pt)) = otherwise.and_then(lit_num) {
+            if let Some((before, Some(earned))) = previous {
+                if !penalty && p > earned {
+                    let d = self
+                        .at(
+                            pt,
+                            format!(
+                                "a lower band earns more: below {before} the rule gives {}, band ≥ {before} gives {earned}",
+                                points_text(p)
+                            ),
+                        )
+                        .hint("the value after the band list is what a measure below every edge earns");
+                    self.out.push(d);
+                }
+            }
+            self.points(pt, p, "bands give, below the last edge,");
+        }
+    }
+
+    fn is_penalty(&self) -> bool {
+        self.leaf.method == Method::Penalty
+    }
+
+    fn points_arg(&mut self, arg: &[Token], what: &str) {
+        if let Some((value, t)) = lit_num(arg) {
+            self.points(t, value, what);
+        }
+    }
+
+    /// Literal points must lie in the row's range: `[0; max]`, or `[floor; 0]` for a penalty
+    /// row.
+    fn points(&mut self, t: &Token, value: Decimal, what: &str) {
+        let id = self.id().to_owned();
+        let (range, message) = if self.is_penalty() {
+            let range = match self.leaf.floor {
+                Some(floor) => format!("[{floor}; 0]"),
+                None => "[floor; 0]".to_owned(),
+            };
+            let message = if value > Decimal::ZERO {
+                Some(format!(
+                    "{what} {}, but penalty row `{id}` scores at most 0",
+                    points_text(value)
+                ))
+            } else {
+                match self.leaf.floor {
+                    Some(floor) if value < floor => Some(format!(
+                        "{what} {}, below the floor {floor} of penalty row `{id}`",
+                        points_text(value)
+                    )),
+                    _ => None,
+                }
+            };
+            (range, message)
+        } else {
+            let max = self.c.max;
+            let message = if value > max {
+                Some(format!(
+                    "{what} {}, more than the max {max} of row `{id}`",
+                    points_text(value)
+                ))
+            } else if value < Decimal::ZERO {
+                Some(format!(
+                    "{what} {}, below 0 (row `{id}` is not a penalty row)",
+                    points_text(value)
+                ))
+            } else {
+                None
+            };
+            (format!("[0; {max}]"), message)
+        };
+        if let Some(message) = message {
+            let d = self.at(t, message).hint(format!(
+                "a rule whose points fall outside {range} marks the row `error` when it runs"
+            ));
+            self.out.push(d);
+        }
+    }
+}
+
+/// `1 point`, `0.5 points`.
+fn points_text(value: Decimal) -> String {
+    if value.abs() == Decimal::ONE {
+        format!("{value} point")
+    } else {
+        format!("{value} points")
+    }
+}
+
+/// The tokens without trailing `;`.
+fn strip_semicolons(tokens: &[Token]) -> &[Token] {
+    let mut end = tokens.len();
+    while end > 0 && tokens[end - 1].is(Kind::Punct(';')) {
+        end -= 1;
+    }
+    &tokens[..end]
+}
+
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::files::FsFiles;
+
+    fn kinds(text: &str) -> Vec<(Kind, String)> {
+        tokenize(text)
+            .into_iter()
+            .map(|t| (t.kind, t.text))
+            .collect()
+    }
+
+    #[test]
+    fn comments_and_strings_are_not_code() {
+        let t = kinds("// table(\"x\")\n/* bands( /* nested */ */ fact(\"a // b\") `table(\"y\")`");
+        assert_eq!(
+            t,
+            vec![
+                (Kind::Ident, "fact".to_owned()),
+                (Kind::Punct('('), "(".to_owned()),
+                (Kind::Str, "a // b".to_owned()),
+                (Kind::Punct(')'), ")".to_owned()),
+                (Kind::Other, String::new()),
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_and_positions() {
+        let tokens = tokenize("bands(r,\n  [[0.95, 1_000], [-2, #{a: 1}]])");
+        let nums: Vec<(&str, usize, usize)> = tokens
+            .iter()
+            .filter(|t| t.is(Kind::Num))
+            .map(|t| (t.text.as_str(), t.line, t.col))
+            .collect();
+        assert_eq!(
+            nums,
+            vec![("0.95", 2, 5), ("1_000", 2, 11), ("2", 2, 21), ("1", 2, 29)]
+        );
+    }
+
+    #[test]
+    fn calls_see_method_receivers_and_skip_own_functions() {
+        let tokens =
+            tokenize("fn sum(a) { a } t.where_true(\"x\"); sum(1); on_time(\"d\", \"a\", \"b\")");
+        let calls = calls(&tokens);
+        let names: Vec<(&str, usize)> = calls
+            .iter()
+            .map(|c| (c.name.text.as_str(), c.args.len()))
+            .collect();
+        assert_eq!(names, vec![("where_true", 2), ("on_time", 3)]);
+        assert!(lit_str(calls[0].args[0]).is_none());
+        assert_eq!(
+            lit_str(calls[0].args[1]).map(|t| t.text.as_str()),
+            Some("x")
+        );
+    }
+
+    fn root() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    #[test]
+    fn the_reference_set_and_the_mini_fixture_have_no_problems() {
+        for set in ["criteria/nghe-an-2026-so", "fixtures/mini"] {
+            let problems = check_criteria(&FsFiles, &root().join(set));
+            let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            assert!(problems.is_empty(), "{set}:\n{}", text.join("\n"));
+        }
+    }
+}
