@@ -328,7 +328,10 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
         args.encoding,
         args.verbose,
     )?;
-    let options = RenderOptions { proposals };
+    // Part 3: the officer's file, else what notes.toml says.
+    let options = RenderOptions {
+        proposals: proposals.or_else(|| report.proposals.clone()),
+    };
     let bytes = render(&report, format, &options)
         .map_err(|e| Failure::Internal(format!("cannot render {}: {e}", format_name(format))))?;
     match &args.out {
@@ -786,6 +789,19 @@ fn summarize(report: &Report) {
             "warning: {} row(s) without evidence: {}",
             missing.len(),
             missing.join(", ")
+        );
+    }
+    let unexplained: Vec<&str> = report
+        .nodes
+        .iter()
+        .filter(|n| n.needs_explanation)
+        .map(|n| n.id.as_str())
+        .collect();
+    if !unexplained.is_empty() {
+        eprintln!(
+            "note: {} row(s) still need a giải trình (cần giải trình): {}",
+            unexplained.len(),
+            unexplained.join(", ")
         );
     }
 }

@@ -92,6 +92,9 @@ impl CompiledCriteria {
                     error: None,
                     lost: Decimal::ZERO,
                     restore: None,
+                    declared: None,
+                    giai_trinh: None,
+                    needs_explanation: false,
                 };
                 if let Some(leaf) = &c.leaf {
                     match leaf.method {
@@ -119,6 +122,7 @@ impl CompiledCriteria {
                 node
             })
             .collect();
+        overlay_notes(&mut nodes, evidence);
         overlay_appraisal(&mut nodes, evidence.appraisal());
         add_up(set, &mut nodes);
         let total = totals(set, &nodes, evidence.appraisal().is_some());
@@ -143,6 +147,7 @@ impl CompiledCriteria {
             as_of,
             total,
             nodes,
+            proposals: evidence.notes().and_then(|n| n.proposals.clone()),
             fingerprint,
         }
     }
@@ -290,11 +295,39 @@ fn paren(why: &str) -> String {
     }
 }
 
-/// Sets each leaf's final points: the last appraisal round's, else its own. An appraised row that
-/// the self-assessment left out as not arising is counted in the applicable max again.
+/// The officer's notes on each leaf: explanation, added documents, declared points. A row
+/// without evidence, in error or with declared points needs an explanation until it has one.
+fn overlay_notes(nodes: &mut [NodeScore], evidence: &Evidence) {
+    let rows = evidence.notes().map(|n| &n.rows);
+    for node in nodes.iter_mut().filter(|n| n.is_leaf()) {
+        if let Some(note) = rows.and_then(|r| r.get(&node.id)) {
+            node.giai_trinh = note.explanation.clone();
+            node.evidence
+                .extend(note.documents.iter().map(EvidenceRef::from));
+            node.declared = note.declared.clone();
+            if node.declared.is_some() && node.status == Status::NotApplicable {
+                // The unit says the row applies after all.
+                node.applicable_max = node.max;
+            }
+        }
+        let unusual =
+            matches!(node.status, Status::NoEvidence | Status::Error) || node.declared.is_some();
+        node.needs_explanation =
+            node.method != Some(Method::Survey) && unusual && node.giai_trinh.is_none();
+    }
+}
+
+/// The points the unit gives a leaf: declared, else computed.
+fn assessed(node: &NodeScore) -> Decimal {
+    node.declared.as_ref().map_or(node.points, |d| d.points)
+}
+
+/// Sets each leaf's final points: the last appraisal round's, else the unit's (declared or
+/// computed). An appraised row that the self-assessment left out as not arising is counted in
+/// the applicable max again.
 fn overlay_appraisal(nodes: &mut [NodeScore], appraisal: Option<&[Appraisal]>) {
     for node in nodes.iter_mut().filter(|n| n.is_leaf()) {
-        node.final_points = node.points;
+        node.final_points = assessed(node);
         let rounds: Vec<AppraisalRound> = appraisal
             .unwrap_or_default()
             .iter()
@@ -387,7 +420,7 @@ fn totals(set: &CriteriaSet, nodes: &[NodeScore], appraised: bool) -> Total {
                 self_max += node.max;
                 self_applicable += node.applicable_max;
                 self_points += node.final_points;
-                self_assessed += node.points;
+                self_assessed += assessed(node);
             }
         }
     }

@@ -63,8 +63,8 @@ pub use error::{Diagnostic, Diagnostics, Error, Result};
 pub use evaluate::CompiledCriteria;
 pub use evidence::{
     fold_header, is_province, read_evidence, read_evidence_with, read_province, Appraisal,
-    Evidence, Fact, FactValue, ReadOptions, ReadProgress, Record, Source, Table, TextEncoding,
-    Unit, Value, UNITS_FILE, UNIT_COLUMN,
+    DeclaredDocument, DeclaredPoints, Evidence, Fact, FactValue, Notes, ReadOptions, ReadProgress,
+    Record, RowNote, Source, Table, TextEncoding, Unit, Value, NOTES_FILE, UNITS_FILE, UNIT_COLUMN,
 };
 pub use explain::{explain_row, explain_score};
 pub use files::{Files, FsFiles, MemoryFiles};

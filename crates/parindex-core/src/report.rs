@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::criteria::{Method, NotArising};
 use crate::date::{vi_date, Date};
-use crate::evidence::Unit;
+use crate::evidence::{DeclaredDocument, DeclaredPoints, Unit};
 use crate::fingerprint::Fingerprint;
 use crate::num::{canonical_decimal, vi_decimal, vi_percent, Fraction};
 use crate::rules::{DocumentRef, FactRef, RecordList};
@@ -27,6 +27,8 @@ pub struct Report {
     pub total: Total,
     /// Every node of the tree, in tree order.
     pub nodes: Vec<NodeScore>,
+    /// Part 3 of the report (*khó khăn, vướng mắc và kiến nghị*), from notes.toml.
+    pub proposals: Option<String>,
     /// What the report was computed from, for replay.
     pub fingerprint: Fingerprint,
 }
@@ -172,6 +174,13 @@ pub struct NodeScore {
     pub lost: Decimal,
     /// Leaves that lost points: what would restore them, computed from the rule.
     pub restore: Option<String>,
+    /// Points the unit declares instead of the computed `points`, with the reason
+    /// (`notes.toml`); totals use them.
+    pub declared: Option<DeclaredPoints>,
+    /// The unit's written explanation (*giải trình*).
+    pub giai_trinh: Option<String>,
+    /// Leaves without evidence, in error or with declared points, and no explanation yet.
+    pub needs_explanation: bool,
 }
 
 impl NodeScore {
@@ -226,6 +235,14 @@ pub enum EvidenceRef {
         value: String,
         source: Option<String>,
     },
+    /// A document the unit added in notes.toml, not found in the evidence files.
+    Declared {
+        reference: String,
+        number: String,
+        #[serde(serialize_with = "opt_iso_date", deserialize_with = "de_opt_date")]
+        date: Option<Date>,
+        subject: Option<String>,
+    },
 }
 
 impl EvidenceRef {
@@ -237,6 +254,12 @@ impl EvidenceRef {
             } => match subject {
                 Some(s) => format!("{reference} ({s})"),
                 None => reference.clone(),
+            },
+            EvidenceRef::Declared {
+                reference, subject, ..
+            } => match subject {
+                Some(s) => format!("{reference} ({s}) — đơn vị bổ sung"),
+                None => format!("{reference} — đơn vị bổ sung"),
             },
             EvidenceRef::Fact {
                 name,
@@ -261,6 +284,21 @@ impl From<DocumentRef> for EvidenceRef {
             number: d.number,
             date: d.date,
             subject: d.subject,
+        }
+    }
+}
+
+impl From<&DeclaredDocument> for EvidenceRef {
+    fn from(d: &DeclaredDocument) -> Self {
+        let reference = match d.date {
+            Some(date) => format!("{} ngày {}", d.number, vi_date(date)),
+            None => d.number.clone(),
+        };
+        EvidenceRef::Declared {
+            reference,
+            number: d.number.clone(),
+            date: d.date,
+            subject: d.subject.clone(),
         }
     }
 }
@@ -432,9 +470,10 @@ impl Report {
             let measure = n.measure.as_ref().map(Measure::vi).unwrap_or_default();
             let note = cell(&node_note(n));
             if n.is_leaf() {
-                let points = match n.status {
-                    Status::PendingSurvey | Status::NotApplicable => "—".to_owned(),
-                    _ => vi_decimal(n.points),
+                let points = match (&n.declared, n.status) {
+                    (Some(d), _) => format!("{} (đề nghị)", vi_decimal(d.points)),
+                    (None, Status::PendingSurvey | Status::NotApplicable) => "—".to_owned(),
+                    (None, _) => vi_decimal(n.points),
                 };
                 let _ = writeln!(
                     out,
@@ -527,11 +566,8 @@ impl Report {
                 vi_decimal(pending)
             );
         }
-        let attention: Vec<&NodeScore> = self
-            .nodes
-            .iter()
-            .filter(|n| n.is_leaf() && matches!(n.status, Status::NoEvidence | Status::Error))
-            .collect();
+        let attention: Vec<&NodeScore> =
+            self.nodes.iter().filter(|n| n.needs_explanation).collect();
         if !attention.is_empty() {
             let _ = writeln!(
                 out,
@@ -610,6 +646,25 @@ fn node_note(n: &NodeScore) -> String {
         return String::new();
     }
     let mut note = n.explanation.clone();
+    if let Some(d) = &n.declared {
+        let _ = write!(
+            note,
+            " — Đơn vị đề nghị {} điểm (điểm tính từ minh chứng: {}): {}",
+            vi_decimal(d.points),
+            vi_decimal(n.points),
+            d.reason
+        );
+    }
+    if let Some(g) = &n.giai_trinh {
+        let _ = write!(note, " — Giải trình: {g}");
+    }
+    for e in n
+        .evidence
+        .iter()
+        .filter(|e| matches!(e, EvidenceRef::Declared { .. }))
+    {
+        let _ = write!(note, " — TLKC bổ sung: {}", e.vi());
+    }
     for r in &n.records {
         let shown = &r.keys[..r.keys.len().min(MD_RECORDS_SHOWN)];
         let more = if r.total > shown.len() {

@@ -517,8 +517,22 @@ impl Builder {
                 Look::body().indent(),
             ));
             out.push(self.para(&format!("- Lý do: {}", reason(node)), Look::body().indent()));
+            if let Some(d) = &node.declared {
+                out.push(self.para(
+                    &format!(
+                        "- Điểm đơn vị đề nghị: {} (điểm tính từ minh chứng {}). Lý do: {}",
+                        vi_decimal(d.points),
+                        vi_decimal(node.points),
+                        d.reason
+                    ),
+                    Look::body().indent(),
+                ));
+            }
             out.push(self.para(
-                &format!("- Giải trình của đơn vị: {BLANK}"),
+                &format!(
+                    "- Giải trình của đơn vị: {}",
+                    table::giai_trinh(node).unwrap_or(BLANK)
+                ),
                 Look::body().indent(),
             ));
         }

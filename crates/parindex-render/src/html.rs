@@ -318,6 +318,7 @@ fn leaf_body(out: &mut String, n: &NodeScore, row: &TableRow) {
         for e in &n.evidence {
             let tag = match e {
                 EvidenceRef::Document { .. } => "Văn bản",
+                EvidenceRef::Declared { .. } => "Văn bản bổ sung",
                 EvidenceRef::Fact { .. } => "Số liệu",
             };
             let _ = write!(
@@ -493,6 +494,25 @@ fn explanations(out: &mut String, report: &Report) {
             if !n.explanation.contains(error.as_str()) {
                 let _ = write!(out, "<span class=\"line error\">{}</span>", esc(error));
             }
+        }
+        if let Some(d) = &n.declared {
+            let _ = write!(
+                out,
+                "<span class=\"line\">Đơn vị đề nghị {} điểm (điểm tính từ minh chứng {}). Lý do: {}</span>",
+                vi_decimal(d.points),
+                vi_decimal(n.points),
+                esc(&d.reason)
+            );
+        }
+        match table::giai_trinh(n) {
+            Some(g) => {
+                let _ = write!(
+                    out,
+                    "<span class=\"line\">Giải trình của đơn vị: {}</span>",
+                    esc(g)
+                );
+            }
+            None => out.push_str("<span class=\"line\">Giải trình của đơn vị: ……</span>"),
         }
         out.push_str("</td></tr>\n");
     }

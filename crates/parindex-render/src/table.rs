@@ -66,16 +66,14 @@ pub fn rows(report: &Report) -> Vec<TableRow> {
         .iter()
         .map(|n| {
             let is_leaf = n.is_leaf();
-            let points = match n.status {
-                Status::PendingSurvey | Status::NotApplicable if is_leaf => None,
-                _ => Some(n.points),
+            // The unit's points: declared in notes.toml, else computed.
+            let points = match (&n.declared, n.status) {
+                (Some(d), _) => Some(d.points),
+                (None, Status::PendingSurvey | Status::NotApplicable) if is_leaf => None,
+                (None, _) => Some(n.points),
             };
             // A leaf's explanation already says when it is not a plain score.
-            let note = if is_leaf {
-                n.explanation.clone()
-            } else {
-                String::new()
-            };
+            let note = if is_leaf { leaf_note(n) } else { String::new() };
             TableRow {
                 stt: n.id.clone(),
                 title: n.title.clone(),
@@ -120,13 +118,42 @@ pub fn appraisal_note(node: &NodeScore) -> String {
         .join("; ")
 }
 
-/// The rows that need a written explanation (*giải trình*): no evidence, or an error.
+/// The note of a leaf: how the points were reached, then the unit's declared points and its
+/// explanation when it gave them.
+pub fn leaf_note(n: &NodeScore) -> String {
+    let mut note = n.explanation.clone();
+    if let Some(d) = &n.declared {
+        note.push_str(&format!(
+            "\nĐơn vị đề nghị {} điểm (điểm tính từ minh chứng: {}). Lý do: {}",
+            vi_decimal(d.points),
+            vi_decimal(n.points),
+            d.reason
+        ));
+    }
+    if let Some(g) = &n.giai_trinh {
+        note.push_str(&format!("\nGiải trình: {g}"));
+    }
+    note
+}
+
+/// The rows of the giải trình part: without evidence, in error, or with declared points, and
+/// any row the unit explained.
 pub fn needing_explanation(report: &Report) -> Vec<&NodeScore> {
     report
         .nodes
         .iter()
-        .filter(|n| n.is_leaf() && matches!(n.status, Status::NoEvidence | Status::Error))
+        .filter(|n| {
+            n.is_leaf()
+                && (matches!(n.status, Status::NoEvidence | Status::Error)
+                    || n.declared.is_some()
+                    || n.giai_trinh.is_some())
+        })
         .collect()
+}
+
+/// The unit's explanation of a row, or `None` when it has yet to write one.
+pub fn giai_trinh(node: &NodeScore) -> Option<&str> {
+    node.giai_trinh.as_deref()
 }
 
 /// `80,74%`, or `—` when nothing applies.

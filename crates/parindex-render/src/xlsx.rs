@@ -306,8 +306,8 @@ fn write_explanations(ws: &mut Worksheet, report: &Report) -> Result<(), RenderE
         g.decimal(row, 2, n.max, number())?;
         g.text(row, 3, status_vi(n.status), wrapped())?;
         g.text(row, 4, &reason(n), wrapped())?;
-        // Left for the officer.
-        g.text(row, 5, "", wrapped())?;
+        // The officer's words, or room for them.
+        g.text(row, 5, crate::table::giai_trinh(n).unwrap_or(""), wrapped())?;
         g.at_least(row, EXPLAIN_MIN_LINES);
     }
     g.finish()

@@ -172,7 +172,7 @@ fn chromium_loads_the_page_with_its_table() {
     assert!(dom.contains("38/42 (90,48%)"));
     assert!(dom.contains("Công tác chỉ đạo, điều hành cải cách hành chính"));
     assert!(dom.contains("class=\"r-total\""));
-    assert!(dom.contains("80,74%"));
+    assert!(dom.contains("82,19%"));
 }
 
 #[test]

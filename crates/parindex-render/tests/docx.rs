@@ -253,9 +253,9 @@ fn the_example_report_reads_as_the_administrative_document() {
     let total = &body[report.nodes.len()];
     assert_eq!(total[1], "Tổng cộng");
     assert_eq!(total[2], "100");
-    assert_eq!(total[4], "55,71 (80,74%)");
+    assert_eq!(total[4], "56,71 (82,19%)");
     assert!(
-        total[6].contains("80,74%") && total[6].contains("Khá"),
+        total[6].contains("82,19%") && total[6].contains("Khá"),
         "{}",
         total[6]
     );
@@ -281,12 +281,27 @@ fn the_example_report_reads_as_the_administrative_document() {
             node.id
         );
     }
+    // The unit's explanation where notes.toml gives one, else room for it.
     assert_eq!(
         part_two
             .iter()
             .filter(|p| p.as_str() == "- Giải trình của đơn vị: ……")
             .count(),
-        needing.len()
+        needing.iter().filter(|n| n.giai_trinh.is_none()).count()
+    );
+    for node in needing.iter().filter(|n| n.giai_trinh.is_some()) {
+        let text = format!(
+            "- Giải trình của đơn vị: {}",
+            node.giai_trinh.as_deref().unwrap_or_default()
+        );
+        assert!(part_two.iter().any(|p| *p == text), "{} explained", node.id);
+    }
+    // Declared points are shown with the computed ones and the reason.
+    assert!(
+        part_two
+            .iter()
+            .any(|p| p.starts_with("- Điểm đơn vị đề nghị: 1 (điểm tính từ minh chứng 0). Lý do:")),
+        "{part_two:?}"
     );
 
     // Part III: the officer's text, a paragraph per block, lines kept.

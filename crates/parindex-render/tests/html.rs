@@ -69,9 +69,9 @@ fn is_one_self_contained_vietnamese_document() {
     assert!(page.contains("Bộ chỉ số đánh giá kết quả cải cách hành chính của các sở, ban, ngành tỉnh Nghệ An năm 2026"));
     assert!(page.contains("31/12/2026"), "the as-of date in dd/mm/yyyy");
     assert!(page.contains("Công tác chỉ đạo, điều hành cải cách hành chính"));
-    assert!(page.contains("Điểm tự đánh giá 55,71/69 điểm áp dụng (tối đa 70) — Chỉ số 80,74%"));
+    assert!(page.contains("Điểm tự đánh giá 56,71/69 điểm áp dụng (tối đa 70) — Chỉ số 82,19%"));
     assert!(page
-        .contains("Tổng điểm 55,71/69 điểm áp dụng (tối đa 100) — Chỉ số 80,74% — Xếp loại Khá"));
+        .contains("Tổng điểm 56,71/69 điểm áp dụng (tối đa 100) — Chỉ số 82,19% — Xếp loại Khá"));
     assert!(page.contains("@page"), "print rules");
     assert!(page.contains("size: A4 landscape"));
     assert!(page.contains("display: table-header-group"));
@@ -110,8 +110,8 @@ fn the_table_has_the_nine_columns_and_a_row_per_node() {
 
     let total = slice(&page, "<tr class=\"r-total\"", "</tr>");
     assert!(total.contains("Tổng cộng"));
-    assert!(total.contains("55,71"));
-    assert!(total.contains("80,74%"));
+    assert!(total.contains("56,71"));
+    assert!(total.contains("82,19%"));
     assert!(total.contains("Khá"));
 
     // Pending survey rows show no points, with the status spelled out.
@@ -215,11 +215,20 @@ fn the_mini_fixture_lists_the_rows_needing_explanation() {
 }
 
 #[test]
-fn the_example_needs_no_explanation() {
+fn the_example_shows_the_units_explanations_and_declared_points() {
+    // notes.toml explains 2.1.1 and declares 1 point for 5.3.
     let page = html(&example());
     let section = slice(&page, "<section class=\"part explain\"", "</section>");
-    assert!(!section.contains("data-explain"));
-    assert!(section.contains("không có nội dung cần giải trình"));
+    assert!(section.contains("data-explain=\"2.1.1\""));
+    assert!(section.contains("data-explain=\"5.3\""));
+    assert!(section.contains(
+        "Giải trình của đơn vị: Hai dự thảo Nghị quyết được UBND tỉnh cho lùi thời hạn trình"
+    ));
+    assert!(section.contains("Đơn vị đề nghị 1 điểm (điểm tính từ minh chứng 0)"));
+    assert!(
+        page.contains("4521/UBND-TH ngày 10/06/2026"),
+        "the added document is shown"
+    );
 }
 
 #[test]

@@ -231,11 +231,11 @@ fn total_row_has_points_index_and_rating() {
     let range = sheet(&bytes, "Bảng tổng hợp");
     let r = row_titled(&range, "Tổng cộng");
     assert_number(&r[2], 100.0, "total max");
-    assert_number(&r[4], 55.71, "total points");
+    assert_number(&r[4], 56.71, "total points");
     let note = text(&r[6]);
-    assert!(note.contains("80,74%"), "{note}");
+    assert!(note.contains("82,19%"), "{note}");
     assert!(note.contains("Khá"), "{note}");
-    assert!(note.contains("55,71/69"), "{note}");
+    assert!(note.contains("56,71/69"), "{note}");
     assert!(
         note.contains("Chờ kết quả điều tra xã hội học: 30 điểm"),
         "{note}"
@@ -243,8 +243,8 @@ fn total_row_has_points_index_and_rating() {
 
     let r = row_titled(&range, "Trong đó: phần tự đánh giá");
     assert_number(&r[2], 70.0, "self max");
-    assert_number(&r[4], 55.71, "self points");
-    assert!(text(&r[6]).contains("Điểm tự đánh giá 55,71/69"));
+    assert_number(&r[4], 56.71, "self points");
+    assert!(text(&r[6]).contains("Điểm tự đánh giá 56,71/69"));
 }
 
 #[test]

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 pub use lint::check_criteria;
-pub(crate) use load::{float_to_decimal, line_col};
+pub(crate) use load::{float_to_decimal, line_col, ExactDecimal};
 pub use load::{load_criteria, CRITERIA_FILE};
 pub use validate::FACTS;
 

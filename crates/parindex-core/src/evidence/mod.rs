@@ -2,6 +2,7 @@
 //! results. Read by [`read_evidence`]; shared cheaply between threads.
 
 mod cells;
+mod notes;
 mod province;
 mod read;
 mod text;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+pub use notes::{DeclaredDocument, DeclaredPoints, Notes, RowNote, NOTES_FILE};
 pub use province::{is_province, read_province, UNITS_FILE, UNIT_COLUMN};
 pub use read::{fold_header, read_evidence, read_evidence_with, ReadOptions, ReadProgress};
 pub use text::TextEncoding;
@@ -38,6 +40,7 @@ struct EvidenceData {
     sources: Vec<Source>,
     digests: Vec<FileDigest>,
     appraisal: Option<Vec<Appraisal>>,
+    notes: Option<Notes>,
 }
 
 /// One appraised row in one round (*thẩm định*, `appraisal.csv`).
@@ -91,6 +94,7 @@ impl Evidence {
                 sources: Vec::new(),
                 digests: Vec::new(),
                 appraisal: None,
+                notes: None,
             }),
         }
     }
@@ -130,6 +134,20 @@ impl Evidence {
         Self {
             inner: Arc::new(inner),
         }
+    }
+
+    /// The same evidence with the officer's notes (`None`: no notes.toml).
+    pub fn with_notes(self, notes: Option<Notes>) -> Self {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        inner.notes = notes;
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The officer's notes, when the folder has a notes.toml.
+    pub fn notes(&self) -> Option<&Notes> {
+        self.inner.notes.as_ref()
     }
 
     /// The appraisal, by round then row, or `None` before appraisal.

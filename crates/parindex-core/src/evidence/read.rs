@@ -32,6 +32,18 @@ const TEXT_EXTENSIONS: [&str; 3] = ["csv", "txt", "tsv"];
 /// At most this many bad cells are reported per file.
 const MAX_PROBLEMS_PER_FILE: usize = 50;
 
+/// At most this many characters of a value are repeated in a message.
+const MAX_SHOWN_CHARS: usize = 200;
+
+/// `text` for a message: cut after [`MAX_SHOWN_CHARS`] characters, so that a bad multi-megabyte
+/// cell or header line does not come back whole in the error.
+fn shown(text: &str) -> String {
+    match text.char_indices().nth(MAX_SHOWN_CHARS) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}… ({} characters)", &text[..end], text.chars().count()),
+    }
+}
+
 /// How evidence files are read.
 #[derive(Default)]
 pub struct ReadOptions<'a> {
@@ -137,6 +149,12 @@ pub fn read_evidence_with(
     let facts_path = dir.join(FACTS_FILE);
     let facts =
         read_optional(files, &facts_path)?.map(|b| read_facts(&facts_path, &b, &mut problems));
+    let notes_path = dir.join(super::notes::NOTES_FILE);
+    let notes = match read_optional(files, &notes_path)? {
+        Some(bytes) => decode(&notes_path, &bytes, &mut problems)
+            .map(|text| super::notes::read_notes(&notes_path, &text, set, &mut problems)),
+        None => None,
+    };
     let survey = survey_table.map(|(t, path)| survey_results(t, &path, set, &mut problems));
     let appraisal =
         appraisal_table.map(|(t, path)| appraisal_entries(t, &path, set, &mut problems));
@@ -144,7 +162,8 @@ pub fn read_evidence_with(
         let digests = recording.seen.into_inner().into_values().collect();
         Ok(Evidence::new(dir, unit, tables, facts, survey)
             .with_sources(sources, digests)
-            .with_appraisal(appraisal))
+            .with_appraisal(appraisal)
+            .with_notes(notes))
     } else {
         Err(Error::Evidence(Diagnostics(problems)))
     }
@@ -533,10 +552,11 @@ fn build_table(
         if let Some(first) = positions[col] {
             problems.push(
                 at(format!(
-                    "columns {} (`{}`) and {} (`{header}`) both name column `{}`",
+                    "columns {} (`{}`) and {} (`{}`) both name column `{}`",
                     first + 1,
-                    &headers[first],
+                    shown(&headers[first]),
                     file_col + 1,
+                    shown(header),
                     spec.columns[col].id
                 ))
                 .at(1, file_col + 1),
@@ -554,7 +574,7 @@ fn build_table(
                 at(format!("required column `{}` is missing", spec_col.id))
                     .line(1)
                     .expected(format!("a header {}", names.join(" or ")))
-                    .hint(format!("headers found: {}", headers.join(", "))),
+                    .hint(format!("headers found: {}", shown(&headers.join(", ")))),
             );
             ok = false;
         }
@@ -599,7 +619,7 @@ fn build_table(
                             at("a value that cannot be read".to_owned())
                                 .at(usize::try_from(line).unwrap_or(usize::MAX), file_col + 1)
                                 .column_name(&headers[file_col])
-                                .value(cell.text())
+                                .value(shown(&cell.text()))
                                 .expected(expected),
                         );
                     }

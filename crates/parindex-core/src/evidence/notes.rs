@@ -1,0 +1,206 @@
+//! The officer's own words (`notes.toml`): a written explanation (*giải trình*) per row, extra
+//! evidence documents, declared points that replace the computed ones with a reason, and part 3
+//! of the report (*khó khăn, vướng mắc và kiến nghị*).
+//!
+//! ```toml
+//! kho_khan_kien_nghi = """…"""
+//!
+//! [tieu_chi."5.3"]
+//! giai_trinh = "…"
+//! tai_lieu = [{ so_ky_hieu = "2/QĐ-SKHCN", ngay = "12/01/2027", trich_yeu = "…" }]
+//! diem_de_nghi = 1
+//! ly_do = "…"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::criteria::{line_col, CriteriaSet, ExactDecimal, Method};
+use crate::date::{parse_date, Date};
+use crate::error::Diagnostic;
+use crate::num::vi_decimal;
+
+/// The file the notes are read from, in the unit's folder.
+pub const NOTES_FILE: &str = "notes.toml";
+
+/// Everything the officer wrote beside the evidence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Notes {
+    /// Part 3 of the report.
+    pub proposals: Option<String>,
+    /// By row id.
+    pub rows: BTreeMap<String, RowNote>,
+}
+
+/// The officer's words on one row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowNote {
+    /// The written explanation (*giải trình*).
+    pub explanation: Option<String>,
+    /// Documents the evidence files do not hold (a plan signed on paper, …).
+    pub documents: Vec<DeclaredDocument>,
+    /// Points the unit declares instead of the computed ones.
+    pub declared: Option<DeclaredPoints>,
+}
+
+/// A document the officer adds to a row's evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclaredDocument {
+    pub number: String,
+    pub date: Option<Date>,
+    pub subject: Option<String>,
+}
+
+/// Points declared by the unit, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclaredPoints {
+    #[serde(with = "crate::num::decimal_string")]
+    pub points: Decimal,
+    pub reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNotes {
+    kho_khan_kien_nghi: Option<String>,
+    #[serde(default)]
+    tieu_chi: BTreeMap<String, Spanned<RawRow>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRow {
+    giai_trinh: Option<String>,
+    #[serde(default)]
+    tai_lieu: Vec<RawDocument>,
+    diem_de_nghi: Option<ExactDecimal>,
+    ly_do: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDocument {
+    so_ky_hieu: String,
+    ngay: Option<String>,
+    trich_yeu: Option<String>,
+}
+
+/// Reads and checks the notes against the set: every row named must be a row of it; declared
+/// points need a reason, may not be on a survey row, and must lie within the row's bounds.
+pub(crate) fn read_notes(
+    path: &Path,
+    text: &str,
+    set: &CriteriaSet,
+    problems: &mut Vec<Diagnostic>,
+) -> Notes {
+    let raw: RawNotes = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            problems.push(super::read::toml_diagnostic(path, text, &e).hint(
+                "notes.toml holds kho_khan_kien_nghi and [tieu_chi.\"<row>\"] tables with giai_trinh, tai_lieu, diem_de_nghi and ly_do",
+            ));
+            return Notes::default();
+        }
+    };
+    let blank = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let mut notes = Notes {
+        proposals: blank(raw.kho_khan_kien_nghi),
+        rows: BTreeMap::new(),
+    };
+    for (id, spanned) in raw.tieu_chi {
+        let (line, column) = line_col(text, spanned.span().start);
+        let at = |message: String| Diagnostic::new(path, message).at(line, column);
+        let row = spanned.into_inner();
+        let Some(criterion) = set.criterion(&id) else {
+            problems.push(
+                at(format!("unknown row `{id}`"))
+                    .value(&id)
+                    .expected("a row id of the criteria set"),
+            );
+            continue;
+        };
+        let Some(leaf) = &criterion.leaf else {
+            problems
+                .push(at(format!("`{id}` is a group of rows; notes go on its rows")).value(&id));
+            continue;
+        };
+        let mut documents = Vec::new();
+        for d in row.tai_lieu {
+            let date = match d.ngay.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                None => None,
+                Some(text) => match parse_date(text) {
+                    Some(date) => Some(date),
+                    None => {
+                        problems.push(
+                            at(format!(
+                                "row `{id}`: the date of document `{}` cannot be read",
+                                d.so_ky_hieu
+                            ))
+                            .value(text)
+                            .expected("a date dd/mm/yyyy"),
+                        );
+                        continue;
+                    }
+                },
+            };
+            documents.push(DeclaredDocument {
+                number: d.so_ky_hieu,
+                date,
+                subject: blank(d.trich_yeu),
+            });
+        }
+        let reason = blank(row.ly_do);
+        let declared = match row.diem_de_nghi {
+            None => None,
+            Some(ExactDecimal(points)) => {
+                let (low, high) = match leaf.method {
+                    Method::Survey => {
+                        problems.push(
+                            at(format!("row `{id}` is a survey row: its points come from the survey, not from the unit"))
+                                .value(vi_decimal(points)),
+                        );
+                        continue;
+                    }
+                    Method::Penalty => (leaf.floor.unwrap_or(Decimal::ZERO), Decimal::ZERO),
+                    Method::SelfAssessed => (Decimal::ZERO, criterion.max),
+                };
+                if points < low || points > high {
+                    problems.push(
+                        at(format!(
+                            "row `{id}`: declared points out of the row's bounds"
+                        ))
+                        .value(vi_decimal(points))
+                        .expected(format!(
+                            "from {} to {}",
+                            vi_decimal(low),
+                            vi_decimal(high)
+                        )),
+                    );
+                    continue;
+                }
+                let Some(reason) = reason.clone() else {
+                    problems.push(
+                        at(format!("row `{id}`: declared points without a reason"))
+                            .value(vi_decimal(points))
+                            .hint("write ly_do: why the declared points differ from the computed ones"),
+                    );
+                    continue;
+                };
+                Some(DeclaredPoints { points, reason })
+            }
+        };
+        notes.rows.insert(
+            id,
+            RowNote {
+                explanation: blank(row.giai_trinh),
+                documents,
+                declared,
+            },
+        );
+    }
+    notes
+}

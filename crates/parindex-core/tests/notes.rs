@@ -1,0 +1,123 @@
+//! The officer's own words (notes.toml): explanations, added documents and declared points,
+//! visible in the report, used by the totals, and refused when invalid.
+
+use std::path::{Path, PathBuf};
+
+use parindex_core::{
+    load_criteria, read_evidence, CompiledCriteria, Error, Files, FsFiles, MemoryFiles, Report,
+    Status,
+};
+use rust_decimal::Decimal;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn example() -> MemoryFiles {
+    let mut files = MemoryFiles::new();
+    for dir in ["criteria/nghe-an-2026-so", "fixtures/skhcn-2026"] {
+        for path in FsFiles.list(&root().join(dir)).expect("listing") {
+            let name = Path::new(dir).join(path.file_name().expect("name"));
+            files.insert(name, std::fs::read(&path).expect("file"));
+        }
+    }
+    files
+}
+
+fn score(files: &dyn Files) -> Result<Report, Error> {
+    let set = load_criteria(files, Path::new("criteria/nghe-an-2026-so"))?;
+    let criteria = CompiledCriteria::compile(set)?;
+    let evidence = read_evidence(files, criteria.criteria(), Path::new("fixtures/skhcn-2026"))?;
+    Ok(criteria.score(&evidence, criteria.default_as_of().expect("date")))
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().expect("decimal")
+}
+
+#[test]
+fn declared_points_explanations_and_documents_show_and_count() {
+    let report = score(&example()).expect("scores");
+    let row = report.node("5.3").expect("5.3");
+    assert_eq!(row.points, dec("0"), "the computed points stay");
+    let declared = row.declared.as_ref().expect("declared points");
+    assert_eq!(declared.points, dec("1"));
+    assert!(declared.reason.contains("31/01/2027"));
+    assert_eq!(row.final_points, dec("1"), "totals use the declared points");
+    assert!(row
+        .giai_trinh
+        .as_deref()
+        .is_some_and(|g| g.contains("12/01/2027")));
+    assert!(!row.needs_explanation, "explained");
+    assert_eq!(report.total.self_assessed.points, dec("56.71"));
+    assert_eq!(report.total.self_assessed.assessed_points, dec("56.71"));
+    assert_eq!(report.total.index, Some(dec("82.19")));
+
+    let row = report.node("2.1.1").expect("2.1.1");
+    assert_eq!(row.status, Status::Scored);
+    assert!(row.giai_trinh.is_some());
+    let json = report.to_json();
+    assert!(
+        json.contains("\"kind\": \"declared\""),
+        "the added document is in the JSON"
+    );
+    assert!(json.contains("\"reference\": \"4521/UBND-TH ngày 10/06/2026\""));
+    assert!(
+        json.contains("\"declared\": {\n        \"points\": \"1\","),
+        "declared points in the JSON"
+    );
+    assert!(report
+        .proposals
+        .as_deref()
+        .is_some_and(|p| p.contains("an toàn bức xạ")));
+
+    let md = report.to_markdown();
+    assert!(
+        md.contains("| 5.3 | Đánh giá, xếp loại CB, CC, VC đúng thời hạn | 2 |  | 1 (đề nghị) |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn rows_without_evidence_need_an_explanation_until_given() {
+    let mut files = example();
+    files.remove("fixtures/skhcn-2026/feedback.csv");
+    let report = score(&files).expect("scores");
+    let row = report.node("3.4.1").expect("3.4.1");
+    assert_eq!(row.status, Status::NoEvidence);
+    assert!(row.needs_explanation);
+    let notes = String::from_utf8(files.read(Path::new("fixtures/skhcn-2026/notes.toml")).expect("notes"))
+        .expect("UTF-8")
+        + "\n[tieu_chi.\"3.4.1\"]\ngiai_trinh = \"Sổ theo dõi PAKN bản giấy, đính kèm bản chụp.\"\n";
+    files.insert("fixtures/skhcn-2026/notes.toml", notes);
+    let report = score(&files).expect("scores");
+    assert!(!report.node("3.4.1").expect("3.4.1").needs_explanation);
+}
+
+fn refused(notes: &str) -> String {
+    let mut files = example();
+    files.insert("fixtures/skhcn-2026/notes.toml", notes);
+    match score(&files) {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("expected {notes} to be refused"),
+    }
+}
+
+#[test]
+fn invalid_declared_points_are_refused_naming_the_row() {
+    let text = refused("[tieu_chi.\"5.3\"]\ndiem_de_nghi = 3\nly_do = \"x\"\n");
+    assert!(text.contains("notes.toml:1:1: row `5.3`: declared points out of the row's bounds (value `3`, expected from 0 to 2)"), "{text}");
+    let text = refused("[tieu_chi.\"1.6\"]\ndiem_de_nghi = 3\nly_do = \"x\"\n");
+    assert!(text.contains("row `1.6` is a survey row"), "{text}");
+    let text = refused("[tieu_chi.\"5.3\"]\ndiem_de_nghi = 1\n");
+    assert!(
+        text.contains("row `5.3`: declared points without a reason"),
+        "{text}"
+    );
+    let text = refused("[tieu_chi.\"5.6\"]\ndiem_de_nghi = -3\nly_do = \"x\"\n");
+    assert!(text.contains("expected from -2 to 0"), "{text}");
+    let text = refused("[tieu_chi.\"9.9\"]\ngiai_trinh = \"x\"\n");
+    assert!(text.contains("unknown row `9.9`"), "{text}");
+    let text = refused("[tieu_chi.\"5.3\"]\ndiem = 1\n");
+    assert!(text.contains("unknown field `diem`"), "{text}");
+}
