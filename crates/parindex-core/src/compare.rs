@@ -44,6 +44,8 @@ pub struct RowChange {
     pub new_points: Option<Decimal>,
     pub old_status: Option<Status>,
     pub new_status: Option<Status>,
+    /// The points the unit declared (notes.toml) differ: (old, new), `None` for none.
+    pub declared: Option<(Option<String>, Option<String>)>,
 }
 
 /// One total that differs.
@@ -92,8 +94,16 @@ impl Comparison {
         let mut rows = Vec::new();
         for n in &new.nodes {
             let o = old_rows.get(n.id.as_str());
-            let changed =
-                o.is_none_or(|o| o.final_points != n.final_points || o.status != n.status);
+            let declared = |x: &NodeScore| x.declared.as_ref().map(|d| canonical_decimal(d.points));
+            let declared_change = o
+                .filter(|o| {
+                    declared(o) != declared(n)
+                        || o.declared.as_ref().map(|d| &d.reason)
+                            != n.declared.as_ref().map(|d| &d.reason)
+                })
+                .map(|o| (declared(o), declared(n)));
+            let changed = declared_change.is_some()
+                || o.is_none_or(|o| o.final_points != n.final_points || o.status != n.status);
             if changed {
                 rows.push(RowChange {
                     id: n.id.clone(),
@@ -102,6 +112,7 @@ impl Comparison {
                     new_points: Some(n.final_points),
                     old_status: o.map(|o| o.status),
                     new_status: Some(n.status),
+                    declared: declared_change,
                 });
             }
         }
@@ -117,6 +128,7 @@ impl Comparison {
                 new_points: None,
                 old_status: Some(o.status),
                 new_status: None,
+                declared: None,
             });
         }
 
@@ -220,6 +232,14 @@ impl Comparison {
                         }
                     }
                     _ => String::new(),
+                };
+                let delta = match &r.declared {
+                    Some((old, new)) => format!(
+                        "{delta} (điểm đơn vị đề nghị: {} → {})",
+                        old.as_deref().unwrap_or("—"),
+                        new.as_deref().unwrap_or("—")
+                    ),
+                    None => delta,
                 };
                 let _ = writeln!(
                     out,
