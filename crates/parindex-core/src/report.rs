@@ -384,7 +384,7 @@ impl Report {
             .iter()
             .filter(|n| n.is_leaf() && !n.lost.is_zero())
             .collect();
-        rows.sort_by(|a, b| b.lost.cmp(&a.lost));
+        rows.sort_by_key(|n| std::cmp::Reverse(n.lost));
         rows
     }
 

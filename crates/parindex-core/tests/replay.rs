@@ -149,9 +149,19 @@ fn a_changed_override_is_named() {
     files.insert(path, text.replace("diem_de_nghi = 1", "diem_de_nghi = 2"));
     let after = score(&files);
     let c = Comparison::of(&before, &after);
-    assert!(c.inputs.iter().any(|i| i.name == "evidence/notes.toml" && i.change == "changed"));
-    let row = c.rows.iter().find(|r| r.id == "5.3").expect("row 5.3 named");
-    assert_eq!(row.declared, Some((Some("1".to_owned()), Some("2".to_owned()))));
+    assert!(c
+        .inputs
+        .iter()
+        .any(|i| i.name == "evidence/notes.toml" && i.change == "changed"));
+    let row = c
+        .rows
+        .iter()
+        .find(|r| r.id == "5.3")
+        .expect("row 5.3 named");
+    assert_eq!(
+        row.declared,
+        Some((Some("1".to_owned()), Some("2".to_owned())))
+    );
     let md = c.to_markdown("a", "b");
     assert!(md.contains("(điểm đơn vị đề nghị: 1 → 2)"), "{md}");
 }

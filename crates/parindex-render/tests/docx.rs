@@ -294,7 +294,7 @@ fn the_example_report_reads_as_the_administrative_document() {
             "- Giải trình của đơn vị: {}",
             node.giai_trinh.as_deref().unwrap_or_default()
         );
-        assert!(part_two.iter().any(|p| *p == text), "{} explained", node.id);
+        assert!(part_two.contains(&text), "{} explained", node.id);
     }
     // Declared points are shown with the computed ones and the reason.
     assert!(
