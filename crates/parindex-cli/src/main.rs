@@ -215,6 +215,8 @@ impl Format {
 enum Failure {
     Input(String),
     Differs(String),
+    /// The report was written, but some rows are in error (exit 3).
+    RowErrors(String),
     Internal(String),
 }
 
@@ -266,6 +268,10 @@ fn main() -> ExitCode {
         Err(Failure::Differs(message)) => {
             eprintln!("{message}");
             ExitCode::from(1)
+        }
+        Err(Failure::RowErrors(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(3)
         }
         Err(Failure::Internal(message)) => {
             eprintln!("internal error: {message}");
@@ -319,7 +325,7 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
         for r in &reports {
             summarize(r);
         }
-        return Ok(());
+        return row_errors(&reports);
     }
     let report = compute(
         &args.criteria,
@@ -345,7 +351,7 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
         }
     }
     summarize(&report);
-    Ok(())
+    row_errors(std::slice::from_ref(&report))
 }
 
 /// Loads, compiles, reads and scores: the pipeline every command shares.
@@ -762,6 +768,22 @@ fn describe_sources(evidence: &Evidence) {
         if !s.ignored_columns.is_empty() {
             eprintln!("  ignored columns: {}", s.ignored_columns.join(", "));
         }
+    }
+}
+
+/// Exit 3 when a written report holds rows in error: a rule failed, its row scored 0.
+fn row_errors(reports: &[Report]) -> Result<(), Failure> {
+    let errors = reports
+        .iter()
+        .flat_map(|r| &r.nodes)
+        .filter(|n| n.is_leaf() && n.status == Status::Error)
+        .count();
+    if errors == 0 {
+        Ok(())
+    } else {
+        Err(Failure::RowErrors(format!(
+            "the report was written, but {errors} row(s) are in error (exit status 3)"
+        )))
     }
 }
 
