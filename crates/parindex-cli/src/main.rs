@@ -354,7 +354,20 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
     row_errors(std::slice::from_ref(&report))
 }
 
-/// Loads, compiles, reads and scores: the pipeline every command shares.
+/// Loads and compiles the criteria set, and settles the as-of date (31/12 of its year by
+/// default).
+fn prepare(criteria: &Path, as_of: Option<Date>) -> Result<(CompiledCriteria, Date), Failure> {
+    let set = load_criteria(&FsFiles, criteria)?;
+    let criteria = CompiledCriteria::compile(set)?;
+    match as_of.or_else(|| criteria.default_as_of()) {
+        Some(as_of) => Ok((criteria, as_of)),
+        None => Err(Failure::Input(
+            "the criteria set's year has no 31 December".into(),
+        )),
+    }
+}
+
+/// Loads, compiles, reads and scores one unit: the pipeline most commands share.
 fn compute(
     criteria: &Path,
     evidence: &Path,
@@ -362,13 +375,7 @@ fn compute(
     encoding: TextEncoding,
     verbose: bool,
 ) -> Result<Report, Failure> {
-    let set = load_criteria(&FsFiles, criteria)?;
-    let criteria = CompiledCriteria::compile(set)?;
-    let Some(as_of) = as_of.or_else(|| criteria.default_as_of()) else {
-        return Err(Failure::Input(
-            "the criteria set's year has no 31 December".into(),
-        ));
-    };
+    let (criteria, as_of) = prepare(criteria, as_of)?;
     let progress = Progress::new();
     let options = ReadOptions {
         encoding,
@@ -397,13 +404,7 @@ fn compute_province(
     as_of: Option<Date>,
     encoding: TextEncoding,
 ) -> Result<Vec<Report>, Failure> {
-    let set = load_criteria(&FsFiles, criteria)?;
-    let criteria = CompiledCriteria::compile(set)?;
-    let Some(as_of) = as_of.or_else(|| criteria.default_as_of()) else {
-        return Err(Failure::Input(
-            "the criteria set's year has no 31 December".into(),
-        ));
-    };
+    let (criteria, as_of) = prepare(criteria, as_of)?;
     let progress = Progress::new();
     let options = ReadOptions {
         encoding,

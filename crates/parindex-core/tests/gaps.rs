@@ -1,40 +1,14 @@
 //! Points lost and what restores them, on the Sở KH&CN example: the restoring change is
 //! computed from the rule, and making that change really earns the points.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use parindex_core::{
-    explain_row, load_criteria, read_evidence, CompiledCriteria, Files, FsFiles, MemoryFiles,
-    Report,
-};
+use parindex_core::{explain_row, load_criteria, Files, FsFiles};
 use rust_decimal::Decimal;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
 
-fn example() -> MemoryFiles {
-    let mut files = MemoryFiles::new();
-    for dir in ["criteria/nghe-an-2026-so", "fixtures/skhcn-2026"] {
-        for path in FsFiles.list(&root().join(dir)).expect("listing") {
-            let name = Path::new(dir).join(path.file_name().expect("name"));
-            files.insert(name, std::fs::read(&path).expect("file"));
-        }
-    }
-    files
-}
-
-fn score(files: &dyn Files) -> Report {
-    let set = load_criteria(files, Path::new("criteria/nghe-an-2026-so")).expect("loads");
-    let criteria = CompiledCriteria::compile(set).expect("compiles");
-    let evidence =
-        read_evidence(files, criteria.criteria(), Path::new("fixtures/skhcn-2026")).expect("reads");
-    criteria.score(&evidence, criteria.default_as_of().expect("date"))
-}
-
-fn dec(s: &str) -> Decimal {
-    s.parse().expect("decimal")
-}
+use common::{dec, example, root, score};
 
 #[test]
 fn gaps_are_sorted_by_points_lost_and_add_up() {

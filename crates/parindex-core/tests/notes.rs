@@ -1,39 +1,13 @@
 //! The officer's own words (notes.toml): explanations, added documents and declared points,
 //! visible in the report, used by the totals, and refused when invalid.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use parindex_core::{
-    load_criteria, read_evidence, CompiledCriteria, Error, Files, FsFiles, MemoryFiles, Report,
-    Status,
-};
-use rust_decimal::Decimal;
+use parindex_core::{Files, Status};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
 
-fn example() -> MemoryFiles {
-    let mut files = MemoryFiles::new();
-    for dir in ["criteria/nghe-an-2026-so", "fixtures/skhcn-2026"] {
-        for path in FsFiles.list(&root().join(dir)).expect("listing") {
-            let name = Path::new(dir).join(path.file_name().expect("name"));
-            files.insert(name, std::fs::read(&path).expect("file"));
-        }
-    }
-    files
-}
-
-fn score(files: &dyn Files) -> Result<Report, Error> {
-    let set = load_criteria(files, Path::new("criteria/nghe-an-2026-so"))?;
-    let criteria = CompiledCriteria::compile(set)?;
-    let evidence = read_evidence(files, criteria.criteria(), Path::new("fixtures/skhcn-2026"))?;
-    Ok(criteria.score(&evidence, criteria.default_as_of().expect("date")))
-}
-
-fn dec(s: &str) -> Decimal {
-    s.parse().expect("decimal")
-}
+use common::{dec, example, try_score as score};
 
 #[test]
 fn declared_points_explanations_and_documents_show_and_count() {

@@ -1,35 +1,15 @@
 //! Auditors replay a score: the same inputs give byte-identical JSON, a changed file is named,
 //! row order in evidence files does not matter, and two reports compare row by row.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use parindex_core::{
-    load_criteria, read_evidence, Comparison, CompiledCriteria, Files, FsFiles, MemoryFiles, Report,
+    load_criteria, read_evidence, Comparison, CompiledCriteria, Files, FsFiles, Report,
 };
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
 
-/// The shipped example, loaded into memory so that tests can change it.
-fn example() -> MemoryFiles {
-    let mut files = MemoryFiles::new();
-    for dir in ["criteria/nghe-an-2026-so", "fixtures/skhcn-2026"] {
-        for path in FsFiles.list(&root().join(dir)).expect("listing") {
-            let name = Path::new(dir).join(path.file_name().expect("name"));
-            files.insert(name, std::fs::read(&path).expect("file"));
-        }
-    }
-    files
-}
-
-fn score(files: &dyn Files) -> Report {
-    let set = load_criteria(files, Path::new("criteria/nghe-an-2026-so")).expect("loads");
-    let criteria = CompiledCriteria::compile(set).expect("compiles");
-    let evidence =
-        read_evidence(files, criteria.criteria(), Path::new("fixtures/skhcn-2026")).expect("reads");
-    criteria.score(&evidence, criteria.default_as_of().expect("date"))
-}
+use common::{example, root, score};
 
 #[test]
 fn scoring_twice_gives_byte_identical_json_that_reads_back() {

@@ -99,6 +99,20 @@ pub struct Criterion {
     pub line: usize,
 }
 
+impl Criterion {
+    /// The points a rule, the unit or an appraiser may give this row: `[0, max]`, or
+    /// `[floor, 0]` for a penalty row. `None` for survey rows (their points come from the
+    /// survey) and for groups of rows.
+    pub fn bounds(&self) -> Option<(Decimal, Decimal)> {
+        let leaf = self.leaf.as_ref()?;
+        match leaf.method {
+            Method::Survey => None,
+            Method::Penalty => Some((leaf.floor.unwrap_or(Decimal::ZERO), Decimal::ZERO)),
+            Method::SelfAssessed => Some((Decimal::ZERO, self.max)),
+        }
+    }
+}
+
 /// How a leaf row is scored.
 #[derive(Debug, Clone)]
 pub struct Leaf {

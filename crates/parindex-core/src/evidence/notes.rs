@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::criteria::{line_col, CriteriaSet, ExactDecimal, Method};
+use crate::criteria::{line_col, CriteriaSet, ExactDecimal};
 use crate::date::{parse_date, Date};
 use crate::error::Diagnostic;
 use crate::num::vi_decimal;
@@ -123,11 +123,11 @@ pub(crate) fn read_notes(
             );
             continue;
         };
-        let Some(leaf) = &criterion.leaf else {
+        if criterion.leaf.is_none() {
             problems
                 .push(at(format!("`{id}` is a group of rows; notes go on its rows")).value(&id));
             continue;
-        };
+        }
         let mut documents = Vec::new();
         for d in row.tai_lieu {
             let date = match d.ngay.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -157,16 +157,12 @@ pub(crate) fn read_notes(
         let declared = match row.diem_de_nghi {
             None => None,
             Some(ExactDecimal(points)) => {
-                let (low, high) = match leaf.method {
-                    Method::Survey => {
-                        problems.push(
-                            at(format!("row `{id}` is a survey row: its points come from the survey, not from the unit"))
-                                .value(vi_decimal(points)),
-                        );
-                        continue;
-                    }
-                    Method::Penalty => (leaf.floor.unwrap_or(Decimal::ZERO), Decimal::ZERO),
-                    Method::SelfAssessed => (Decimal::ZERO, criterion.max),
+                let Some((low, high)) = criterion.bounds() else {
+                    problems.push(
+                        at(format!("row `{id}` is a survey row: its points come from the survey, not from the unit"))
+                            .value(vi_decimal(points)),
+                    );
+                    continue;
                 };
                 if points < low || points > high {
                     problems.push(

@@ -867,22 +867,18 @@ pub(super) fn appraisal_entries(
             );
             continue;
         };
-        let Some(leaf) = criterion.leaf.as_ref() else {
+        if criterion.leaf.is_none() {
             problems.push(at(format!("`{id}` is not a row but a group of rows")).value(&id));
             continue;
-        };
-        let (low, high) = match leaf.method {
-            Method::Survey => {
-                problems.push(
-                    at(format!(
-                        "row `{id}` is a survey row, which is not appraised"
-                    ))
-                    .hint("survey rows come from survey.csv"),
-                );
-                continue;
-            }
-            Method::Penalty => (leaf.floor.unwrap_or(Decimal::ZERO), Decimal::ZERO),
-            Method::SelfAssessed => (Decimal::ZERO, criterion.max),
+        }
+        let Some((low, high)) = criterion.bounds() else {
+            problems.push(
+                at(format!(
+                    "row `{id}` is a survey row, which is not appraised"
+                ))
+                .hint("survey rows come from survey.csv"),
+            );
+            continue;
         };
         if points < low || points > high {
             problems.push(

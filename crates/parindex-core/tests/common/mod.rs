@@ -1,0 +1,43 @@
+//! What several test files share: the shipped example loaded into memory, and scored.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use parindex_core::{
+    load_criteria, read_evidence, CompiledCriteria, Error, Files, FsFiles, MemoryFiles, Report,
+};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The reference criteria and the Sở KH&CN evidence, in memory so that a test can change them.
+pub fn example() -> MemoryFiles {
+    let mut files = MemoryFiles::new();
+    for dir in ["criteria/nghe-an-2026-so", "fixtures/skhcn-2026"] {
+        for path in FsFiles.list(&root().join(dir)).expect("listing") {
+            let name = Path::new(dir).join(path.file_name().expect("name"));
+            files.insert(name, std::fs::read(&path).expect("file"));
+        }
+    }
+    files
+}
+
+/// Scores the example as held in `files`, at 31/12/2026.
+pub fn try_score(files: &dyn Files) -> Result<Report, Error> {
+    let set = load_criteria(files, Path::new("criteria/nghe-an-2026-so"))?;
+    let criteria = CompiledCriteria::compile(set)?;
+    let evidence = read_evidence(files, criteria.criteria(), Path::new("fixtures/skhcn-2026"))?;
+    Ok(criteria.score(&evidence, criteria.default_as_of().expect("a year end")))
+}
+
+/// [`try_score`] for inputs that must score.
+pub fn score(files: &dyn Files) -> Report {
+    try_score(files).expect("the example scores")
+}
+
+pub fn dec(s: &str) -> rust_decimal::Decimal {
+    s.parse().expect("decimal")
+}
