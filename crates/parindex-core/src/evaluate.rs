@@ -365,8 +365,10 @@ fn add_up(set: &CriteriaSet, nodes: &mut [NodeScore]) {
             points += nodes[k].points;
             finals += nodes[k].final_points;
             all_pending &= nodes[k].status == Status::PendingSurvey;
-            any_applicable |= nodes[k].status != Status::NotApplicable
-                && nodes[k].status != Status::PendingSurvey;
+            // A row the unit or an appraiser brought back counts though its status stays.
+            any_applicable |= !nodes[k].applicable_max.is_zero()
+                || (nodes[k].status != Status::NotApplicable
+                    && nodes[k].status != Status::PendingSurvey);
         }
         let node = &mut nodes[i];
         node.applicable_max = applicable;

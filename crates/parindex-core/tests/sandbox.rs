@@ -148,3 +148,15 @@ fn import_and_undefined_variables_are_load_errors() {
         }
     }
 }
+
+#[test]
+fn a_rule_cannot_catch_the_engines_signals() {
+    // try/catch would swallow "no evidence" and "not arising": it is not part of the language
+    // of rules.
+    let files = files("try { fact(\"x\") } catch { 1 }");
+    let set = load_criteria(&files, Path::new("set")).expect("loads");
+    assert!(matches!(
+        CompiledCriteria::compile(set),
+        Err(Error::Criteria(_))
+    ));
+}

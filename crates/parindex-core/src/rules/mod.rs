@@ -66,6 +66,10 @@ pub(crate) fn sandboxed_engine(limits: Limits) -> Engine {
         .set_max_variables(limits.max_variables)
         .set_max_functions(32);
     engine.disable_symbol("eval");
+    // A rule may not catch what ends it: missing evidence and not-arising are signals to the
+    // engine, not errors for the rule to handle.
+    engine.disable_symbol("try");
+    engine.disable_symbol("catch");
     api::register(&mut engine);
     engine
 }
