@@ -51,7 +51,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// One digest over a set of files: SHA-256 of their sorted `name  sha256` lines.
+/// One digest over a set of files: SHA-256 of their `sha256  name` lines, sorted by name.
 pub fn digest_of(files: &[FileDigest]) -> String {
     let mut sorted: Vec<&FileDigest> = files.iter().collect();
     sorted.sort();

@@ -1,7 +1,9 @@
 //! The Word report sent to Sở Nội vụ (par-index.md §5), laid out as a Vietnamese administrative
 //! document: the heading (issuing body, national motto, number and date left blank for the
 //! officer), the title, then the three parts — I. the scoring table, II. the explanations,
-//! III. difficulties and proposals — and the signature block.
+//! III. difficulties and proposals — and the signature block. After the signature, on a page of
+//! its own, the appendix of the points lost and how to restore them ([`table::gap_rows`]), and
+//! last, in 9 pt, the replay fingerprint ([`table::fingerprint`]) that `parindex verify` checks.
 //!
 //! Times New Roman throughout, A4; the table sits in its own landscape section. The same report
 //! gives the same bytes: paragraph ids are numbered here, the document's dates are the as-of
@@ -18,7 +20,7 @@ use docx_rs::{
 };
 use parindex_core::{vi_date, vi_decimal, vi_percent, NodeKind, NodeScore, Report, Status};
 
-use crate::table::{self, COLUMNS};
+use crate::table::{self, COLUMNS, FINGERPRINT_TITLE, GAP_COLUMNS, NO_GAPS};
 use crate::{RenderError, RenderOptions};
 
 const FONT: &str = "Times New Roman";
@@ -29,6 +31,11 @@ const HEADING: usize = 26;
 const MOTTO: usize = 24;
 const CELL: usize = 20;
 const SMALL: usize = 22;
+/// The fingerprint's 9 pt.
+const TINY: usize = 18;
+
+/// The hashes of the fingerprint, in a typewriter face so that digits line up.
+const MONO: &str = "Courier New";
 
 /// A4, in twentieths of a point.
 const A4_SHORT: u32 = 11906;
@@ -43,6 +50,13 @@ const LANDSCAPE_TEXT: usize = 16838 - 851 - 851;
 /// Widths of the scoring table's columns, in the order of [`COLUMNS`]; they add up to
 /// [`LANDSCAPE_TEXT`].
 const COLUMN_WIDTHS: [usize; 9] = [760, 3300, 760, 1500, 1300, 2800, 2896, 900, 920];
+
+/// Widths of the appendix's columns, in the order of [`GAP_COLUMNS`]; they add up to
+/// [`PORTRAIT_TEXT`].
+const GAP_WIDTHS: [usize; 6] = [760, 2900, 860, 1000, 860, 2974];
+
+/// The appendix's heading.
+const GAPS_HEADING: &str = "PHỤ LỤC: ĐIỂM BỊ MẤT VÀ CÁCH KHÔI PHỤC";
 
 /// Where the officer writes by hand.
 const BLANK: &str = "……";
@@ -101,6 +115,17 @@ pub fn render_docx(report: &Report, options: &RenderOptions) -> Result<Vec<u8>, 
         docx = docx.add_paragraph(p);
     }
     docx = docx.add_paragraph(b.empty()).add_table(b.signature_table());
+    let (heading, gaps) = b.gaps(report);
+    docx = docx.add_paragraph(heading);
+    if let Some(t) = gaps {
+        docx = docx.add_table(t);
+    }
+    for p in b.gaps_total(report) {
+        docx = docx.add_paragraph(p);
+    }
+    for p in b.fingerprint(report) {
+        docx = docx.add_paragraph(p);
+    }
 
     let mut out = Cursor::new(Vec::new());
     docx.build()
@@ -569,6 +594,94 @@ impl Builder {
         out
     }
 
+    /// The appendix after the signature, on a new page: its heading, and the table of the rows
+    /// that lost points (none when no row did).
+    fn gaps(&mut self, report: &Report) -> (Paragraph, Option<Table>) {
+        let heading = self
+            .para(GAPS_HEADING, Look::centered(BODY).bold().space(0, 240))
+            .page_break_before(true)
+            .keep_next(true);
+        let rows = table::gap_rows(report);
+        if rows.is_empty() {
+            return (heading, None);
+        }
+        let header = TableRow::new(
+            GAP_COLUMNS
+                .iter()
+                .zip(GAP_WIDTHS)
+                .map(|(title, width)| {
+                    grid_cell(width)
+                        .shading(Shading::new().fill("D9D9D9"))
+                        .vertical_align(VAlignType::Center)
+                        .add_paragraph(self.para(title, Look::cell(AlignmentType::Center).bold()))
+                })
+                .collect(),
+        )
+        .cant_split();
+        let mut out = vec![header];
+        for r in rows {
+            let cells = [
+                (r.stt, AlignmentType::Center),
+                (r.title, AlignmentType::Left),
+                (vi_decimal(r.max), AlignmentType::Center),
+                (vi_decimal(r.points), AlignmentType::Center),
+                (vi_decimal(r.lost), AlignmentType::Center),
+                (r.restore, AlignmentType::Left),
+            ]
+            .into_iter()
+            .zip(GAP_WIDTHS)
+            .map(|((text, align), width)| {
+                grid_cell(width).add_paragraph(self.para(&text, Look::cell(align)))
+            })
+            .collect();
+            out.push(TableRow::new(cells).cant_split());
+        }
+        let table = Table::new(out)
+            .set_grid(GAP_WIDTHS.to_vec())
+            .layout(TableLayoutType::Fixed)
+            .width(GAP_WIDTHS.iter().sum(), WidthType::Dxa);
+        (heading, Some(table))
+    }
+
+    /// The appendix's last line: the points lost in all, or that none were.
+    fn gaps_total(&mut self, report: &Report) -> Vec<Paragraph> {
+        if table::gap_rows(report).is_empty() {
+            return vec![self.para(NO_GAPS, Look::body().indent())];
+        }
+        vec![self.para(
+            &table::gaps_total_text(report),
+            Look::body().bold().space(120, 120),
+        )]
+    }
+
+    /// The replay fingerprint in 9 pt, the hashes in a typewriter face, kept on one page.
+    fn fingerprint(&mut self, report: &Report) -> Vec<Paragraph> {
+        let look = Look {
+            size: TINY,
+            align: AlignmentType::Left,
+            after: 0,
+            ..Look::body()
+        };
+        let lines = table::fingerprint(report);
+        let mut out = vec![self
+            .para(FINGERPRINT_TITLE, look.bold().italic().space(360, 60))
+            .keep_next(true)];
+        let count = lines.len();
+        for (i, line) in lines.into_iter().enumerate() {
+            let mut p = self.styled(look).keep_next(i + 1 < count);
+            match line.sha256 {
+                Some(h) => {
+                    p = p
+                        .add_run(run(&format!("{}: ", line.label), look))
+                        .add_run(run(&h, look).fonts(mono()));
+                }
+                None => p = p.add_run(run(&line.label, look)),
+            }
+            out.push(p);
+        }
+        out
+    }
+
     /// Who receives a copy on the left, the head of the unit on the right.
     fn signature_table(&mut self) -> Table {
         const LEFT: usize = 4300;
@@ -604,6 +717,14 @@ fn run(text: &str, look: Look) -> Run {
         r = r.italic();
     }
     r
+}
+
+fn mono() -> RunFonts {
+    RunFonts::new()
+        .ascii(MONO)
+        .hi_ansi(MONO)
+        .east_asia(MONO)
+        .cs(MONO)
 }
 
 fn grid_cell(width: usize) -> TableCell {

@@ -4,8 +4,10 @@
 //! On screen a reader opens a field, then a criterion, then a row (nested `<details>`) to see
 //! the measure, the documents and facts, the records that decided the points and the
 //! explanation. The three parts sent to Sở Nội vụ follow: the scoring table, the *giải trình*
-//! and the *khó khăn, vướng mắc và kiến nghị*. In print (A4 landscape) the interactive tree is
-//! hidden and the table repeats its header on every page.
+//! and the *khó khăn, vướng mắc và kiến nghị*, with the points lost and how to restore them
+//! after the *giải trình*. In print (A4 landscape) the interactive tree is hidden and the table
+//! repeats its header on every page. The page ends, on screen and in print, with the replay
+//! fingerprint (`<footer class="fingerprint">`) that `parindex verify` checks.
 //!
 //! Every text is HTML-escaped; nothing reads the clock, so the same report gives the same page.
 
@@ -17,7 +19,7 @@ use parindex_core::{
 };
 use rust_decimal::Decimal;
 
-use crate::table::{self, TableRow, COLUMNS};
+use crate::table::{self, TableRow, COLUMNS, FINGERPRINT_TITLE, GAPS_TITLE, GAP_COLUMNS, NO_GAPS};
 use crate::{RenderError, RenderOptions};
 
 /// The page title and heading, before the year.
@@ -34,8 +36,10 @@ pub fn render_html(report: &Report, options: &RenderOptions) -> Result<String, R
     tree(&mut out, report, &rows);
     scoring_table(&mut out, report, &rows);
     explanations(&mut out, report);
+    gaps(&mut out, report);
     proposals(&mut out, options);
     signature(&mut out, report);
+    fingerprint(&mut out, report);
     out.push_str("</main>\n</body>\n</html>\n");
     Ok(out)
 }
@@ -519,6 +523,48 @@ fn explanations(out: &mut String, report: &Report) {
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
+/// The points lost, row by row with what would restore them, the most first; then the total.
+fn gaps(out: &mut String, report: &Report) {
+    let _ = writeln!(
+        out,
+        "<section class=\"part gaps\" aria-labelledby=\"gaps-h\">\n<h2 id=\"gaps-h\">{}</h2>",
+        esc(GAPS_TITLE)
+    );
+    let rows = table::gap_rows(report);
+    if rows.is_empty() {
+        let _ = writeln!(out, "<p>{}</p>\n</section>", esc(NO_GAPS));
+        return;
+    }
+    out.push_str(
+        "<table class=\"gaps-table\">\n<colgroup><col class=\"g-stt\"><col class=\"g-title\">\
+         <col class=\"g-num\"><col class=\"g-num\"><col class=\"g-num\"><col class=\"g-text\">\
+         </colgroup>\n<thead><tr>",
+    );
+    for c in GAP_COLUMNS {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", esc(c));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for r in &rows {
+        let _ = writeln!(
+            out,
+            "<tr data-gap=\"{stt}\"><td class=\"c-stt\">{stt}</td><td>{}</td>\
+             <td class=\"c-num\">{}</td><td class=\"c-num\">{}</td>\
+             <td class=\"c-num lost\">{}</td><td>{}</td></tr>",
+            esc(&r.title),
+            vi_decimal(r.max),
+            vi_decimal(r.points),
+            vi_decimal(r.lost),
+            esc(&r.restore),
+            stt = esc(&r.stt),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "</tbody>\n</table>\n<p class=\"gaps-total\">{}</p>\n</section>",
+        esc(&table::gaps_total_text(report))
+    );
+}
+
 /// Part III, when the officer wrote it: paragraphs split on blank lines.
 fn proposals(out: &mut String, options: &RenderOptions) {
     let Some(text) = options.proposals.as_deref() else {
@@ -570,6 +616,32 @@ fn signature(out: &mut String, report: &Report) {
         set = esc(&report.criteria.id),
         as_of = vi_date(report.as_of),
     );
+}
+
+/// What the report was computed from, for `parindex verify`: the last thing on the page.
+fn fingerprint(out: &mut String, report: &Report) {
+    let _ = write!(
+        out,
+        "<footer class=\"fingerprint\" aria-labelledby=\"fp-h\">\n\
+         <p class=\"fp-title\" id=\"fp-h\">{}</p>\n<ul>\n",
+        esc(FINGERPRINT_TITLE)
+    );
+    for line in table::fingerprint(report) {
+        match &line.sha256 {
+            Some(h) => {
+                let _ = writeln!(
+                    out,
+                    "<li><span class=\"fp-name\">{}:</span> <code>{}</code></li>",
+                    esc(&line.label),
+                    esc(h)
+                );
+            }
+            None => {
+                let _ = writeln!(out, "<li>{}</li>", esc(&line.label));
+            }
+        }
+    }
+    out.push_str("</ul>\n</footer>\n");
 }
 
 const CSS: &str = r#":root {
@@ -825,6 +897,13 @@ td .rec { color: var(--muted); font-style: italic; }
 .e-status { width: 16%; }
 .e-text { width: 40%; }
 .proposals p { text-align: justify; text-indent: 2em; }
+.gaps-table { table-layout: fixed; }
+.g-stt { width: 6%; }
+.g-title { width: 30%; }
+.g-num { width: 8%; }
+.g-text { width: 40%; }
+.gaps-table .lost { font-weight: bold; color: #8a1c1c; }
+.gaps-total { margin-top: 8px; font-weight: bold; }
 
 /* Signature. */
 .signature {
@@ -846,6 +925,26 @@ td .rec { color: var(--muted); font-style: italic; }
   font-size: .8em;
   color: var(--muted);
   text-align: center;
+}
+
+/* The replay fingerprint. */
+.fingerprint {
+  margin: 14px 0 0;
+  padding-top: 6px;
+  border-top: 1px dotted var(--rule);
+  font-size: .75em;
+  line-height: 1.35;
+  color: var(--muted);
+  break-inside: avoid;
+  page-break-inside: avoid;
+}
+.fingerprint .fp-title { margin: 0 0 2px; font-weight: bold; font-style: italic; }
+.fingerprint ul { list-style: none; margin: 0; padding: 0; }
+.fingerprint li { margin: 0; }
+.fingerprint code {
+  font-family: "Courier New", "Liberation Mono", "DejaVu Sans Mono", monospace;
+  font-size: .95em;
+  overflow-wrap: anywhere;
 }
 
 @media screen and (max-width: 760px) {
@@ -882,5 +981,6 @@ td .rec { color: var(--muted); font-style: italic; }
     print-color-adjust: exact;
   }
   .colophon { margin-top: 40px; }
+  .fingerprint { font-size: 7.5pt; color: var(--ink); }
 }
 "#;

@@ -1,7 +1,9 @@
 //! The scoring table as every format shows it: one row per node, in the columns of the field
 //! (par-index.md §5), with Vietnamese text already composed.
 
-use parindex_core::{vi_decimal, vi_percent, EvidenceRef, NodeKind, NodeScore, Report, Status};
+use parindex_core::{
+    parse_date, vi_date, vi_decimal, vi_percent, EvidenceRef, NodeKind, NodeScore, Report, Status,
+};
 use rust_decimal::Decimal;
 
 /// The columns of the scoring table, in order.
@@ -184,4 +186,122 @@ pub fn self_text(report: &Report) -> String {
         vi_decimal(s.max),
         index_text(s.index)
     )
+}
+
+/// The heading of the points-lost part of every report.
+pub const GAPS_TITLE: &str = "Điểm bị mất và cách khôi phục";
+
+/// The columns of the points-lost table, in order.
+pub const GAP_COLUMNS: [&str; 6] = [
+    "STT",
+    "Tiêu chí / Tiêu chí thành phần",
+    "Điểm tối đa",
+    "Điểm tự đánh giá",
+    "Điểm bị mất",
+    "Cách khôi phục",
+];
+
+/// What the points-lost part says when no row lost points.
+pub const NO_GAPS: &str = "Không dòng nào bị mất điểm.";
+
+/// The restore hint of a row whose rule gives none.
+pub const RESTORE_UNKNOWN: &str = "Xem giải thích của dòng";
+
+/// One row of the points-lost table ([`Report::gaps`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GapRow {
+    pub stt: String,
+    pub title: String,
+    pub max: Decimal,
+    /// The self-assessed points, as in [`Report::gaps_markdown`].
+    pub points: Decimal,
+    pub lost: Decimal,
+    /// What would restore the points, or [`RESTORE_UNKNOWN`].
+    pub restore: String,
+}
+
+/// The leaves that lost points, the most first (then in tree order).
+pub fn gap_rows(report: &Report) -> Vec<GapRow> {
+    report
+        .gaps()
+        .into_iter()
+        .map(|n| GapRow {
+            stt: n.id.clone(),
+            title: n.title.clone(),
+            max: n.max,
+            points: n.points,
+            lost: n.lost,
+            restore: n
+                .restore
+                .clone()
+                .unwrap_or_else(|| RESTORE_UNKNOWN.to_owned()),
+        })
+        .collect()
+}
+
+/// The points lost over all rows.
+pub fn gaps_total(report: &Report) -> Decimal {
+    report.gaps().iter().map(|n| n.lost).sum()
+}
+
+/// `Tổng số điểm bị mất: 13,29`.
+pub fn gaps_total_text(report: &Report) -> String {
+    format!("Tổng số điểm bị mất: {}", vi_decimal(gaps_total(report)))
+}
+
+/// The heading of the replay fingerprint, at the foot of every report.
+pub const FINGERPRINT_TITLE: &str = "Dấu vân tay để đối chiếu (parindex verify)";
+
+/// One line of the replay fingerprint: words, and the full SHA-256 they name, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FingerprintLine {
+    pub label: String,
+    /// 64 lower-case hexadecimal digits.
+    pub sha256: Option<String>,
+}
+
+impl FingerprintLine {
+    /// `label` or `label: sha256`.
+    pub fn text(&self) -> String {
+        match &self.sha256 {
+            Some(h) => format!("{}: {h}", self.label),
+            None => self.label.clone(),
+        }
+    }
+}
+
+/// What the report was computed from, line by line: the engine, the as-of date, the criteria
+/// set's SHA-256 and one line per evidence file with its SHA-256 (in full: auditors compare
+/// them with `parindex verify`).
+pub fn fingerprint(report: &Report) -> Vec<FingerprintLine> {
+    let f = &report.fingerprint;
+    // The fingerprint's own date (ISO), in dd/mm/yyyy; as written should it not parse.
+    let as_of = parse_date(&f.as_of).map_or_else(|| f.as_of.clone(), vi_date);
+    let mut out = vec![
+        FingerprintLine {
+            label: f.engine.clone(),
+            sha256: None,
+        },
+        FingerprintLine {
+            label: format!("Số liệu tính đến ngày {as_of}"),
+            sha256: None,
+        },
+        FingerprintLine {
+            label: "Bộ chỉ số".to_owned(),
+            sha256: Some(f.criteria.sha256.clone()),
+        },
+    ];
+    out.extend(f.evidence.iter().map(|e| FingerprintLine {
+        label: e.name.clone(),
+        sha256: Some(e.sha256.clone()),
+    }));
+    out
+}
+
+/// The replay fingerprint as lines of text (see [`fingerprint`]).
+pub fn fingerprint_lines(report: &Report) -> Vec<String> {
+    fingerprint(report)
+        .iter()
+        .map(FingerprintLine::text)
+        .collect()
 }

@@ -1,16 +1,20 @@
 //! The Excel annex (par-index.md §5): the workbook sent to Sở Nội vụ with the Word report.
 //!
-//! Three sheets, all in Times New Roman, A4 landscape, one page wide, the header row frozen on
+//! Four sheets, all in Times New Roman, A4 landscape, one page wide, the header row frozen on
 //! screen and repeated on every printed page:
 //!
 //! 1. **Bảng tổng hợp** — the scoring table ([`table::rows`], the nine [`COLUMNS`]): field rows
 //!    bold and shaded with their subtotal and field index, criterion rows with their number,
 //!    title and points in bold, sub-criteria plain; then the total line (points, index, rating)
-//!    and the self-assessed line.
+//!    and the self-assessed line; below them, small and italic, the replay fingerprint
+//!    ([`table::fingerprint`]: engine, as-of date, SHA-256 of the criteria set and of each
+//!    evidence file), which `parindex verify` checks.
 //! 2. **Giải trình** — every row that needs a written explanation
 //!    ([`table::needing_explanation`]), with an empty column for the officer's words.
 //! 3. **Số liệu** — every leaf with a ratio: numerator, denominator and ratio as numbers, the
 //!    records behind them and the documents.
+//! 4. **Điểm bị mất** — the leaves that lost points, the most first ([`table::gap_rows`]), with
+//!    what would restore them, and the total lost.
 //!
 //! Numbers are real numbers (so that an appraiser can add them up). The exact [`Decimal`] is
 //! converted through its decimal string, which gives the nearest `f64`; points carry at most two
@@ -38,6 +42,7 @@ use rust_xlsxwriter::{
 
 use crate::table::{
     self, index_text, needing_explanation, self_text, status_vi, total_text, TableRow, COLUMNS,
+    FINGERPRINT_TITLE, GAP_COLUMNS, NO_GAPS,
 };
 use crate::{RenderError, RenderOptions};
 
@@ -45,6 +50,7 @@ use crate::{RenderError, RenderOptions};
 const SHEET_TABLE: &str = "Bảng tổng hợp";
 const SHEET_EXPLAIN: &str = "Giải trình";
 const SHEET_DATA: &str = "Số liệu";
+const SHEET_GAPS: &str = "Điểm bị mất";
 
 const FONT: &str = "Times New Roman";
 const FONT_SIZE: f64 = 12.0;
@@ -70,6 +76,10 @@ const FILL_HEADER: u32 = 0xD9D9D9;
 const FILL_FIELD: u32 = 0xDDEBF7;
 const FILL_TOTAL: u32 = 0xFFF2CC;
 
+/// The fingerprint's type size, and its lines' height (points).
+const FINGERPRINT_FONT_SIZE: f64 = 9.0;
+const FINGERPRINT_LINE_PT: f64 = 12.75;
+
 impl From<XlsxError> for RenderError {
     fn from(e: XlsxError) -> Self {
         RenderError::Write(e.to_string())
@@ -86,6 +96,7 @@ pub fn render_xlsx(report: &Report, _options: &RenderOptions) -> Result<Vec<u8>,
     write_table(workbook.add_worksheet(), report)?;
     write_explanations(workbook.add_worksheet(), report)?;
     write_data(workbook.add_worksheet(), report)?;
+    write_gaps(workbook.add_worksheet(), report)?;
 
     Ok(workbook.save_to_buffer()?)
 }
@@ -137,7 +148,30 @@ fn write_table(ws: &mut Worksheet, report: &Report) -> Result<(), RenderError> {
     }
     let after = FIRST_DATA_ROW.saturating_add(u32::try_from(rows.len()).unwrap_or(u32::MAX));
     write_total_rows(&mut g, after, report)?;
+    // The two total lines, a blank line, then the fingerprint.
+    write_fingerprint(&mut g, after.saturating_add(3), report)?;
     g.finish()
+}
+
+/// The replay fingerprint, small and italic, one line per row from column B across the sheet
+/// (column A, the STT, lists only the tree). The lines are part of the used range, so they print
+/// with the table on its last page.
+fn write_fingerprint(g: &mut Grid<'_>, row: u32, report: &Report) -> Result<(), RenderError> {
+    let last = g.last_col();
+    let line = base()
+        .set_font_size(FINGERPRINT_FONT_SIZE)
+        .set_italic()
+        .set_align(FormatAlign::Left)
+        .set_align(FormatAlign::VerticalCenter);
+    let title = line.clone().set_bold();
+    let lines = table::fingerprint_lines(report);
+    let texts = std::iter::once((FINGERPRINT_TITLE.to_owned(), &title))
+        .chain(lines.into_iter().map(|text| (text, &line)));
+    for (r, (text, format)) in (row..).zip(texts) {
+        g.ws.merge_range(r, 1, r, last, &cell_text(&text), format)?;
+        g.ws.set_row_height(r, FINGERPRINT_LINE_PT)?;
+    }
+    Ok(())
 }
 
 /// How much a row stands out.
@@ -382,6 +416,52 @@ fn write_data(ws: &mut Worksheet, report: &Report) -> Result<(), RenderError> {
         g.text(row, 5, &records.join("\n"), wrapped())?;
         g.text(row, 6, &table::evidence_lines(n).join("\n"), wrapped())?;
     }
+    g.finish()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sheet 4: the points lost.
+// ---------------------------------------------------------------------------------------------
+
+const GAP_WIDTHS: [f64; 6] = [8.0, 48.0, 9.0, 11.0, 9.0, 70.0];
+
+fn write_gaps(ws: &mut Worksheet, report: &Report) -> Result<(), RenderError> {
+    ws.set_name(SHEET_GAPS)?;
+    let mut g = Grid::new(ws, &GAP_WIDTHS)?;
+    let title = format!(
+        "ĐIỂM BỊ MẤT VÀ CÁCH KHÔI PHỤC — NĂM {}",
+        report.criteria.year
+    );
+    g.title_block(report, &title)?;
+    g.header_row(&GAP_COLUMNS)?;
+
+    let rows = table::gap_rows(report);
+    if rows.is_empty() {
+        g.message(FIRST_DATA_ROW, NO_GAPS)?;
+        return g.finish();
+    }
+    for (row, r) in (FIRST_DATA_ROW..).zip(&rows) {
+        g.text(row, 0, &r.stt, centered())?;
+        g.text(row, 1, &r.title, wrapped())?;
+        g.decimal(row, 2, r.max, number())?;
+        g.decimal(row, 3, r.points, number())?;
+        g.decimal(row, 4, r.lost, number())?;
+        g.text(row, 5, &r.restore, wrapped())?;
+    }
+    // The total: its words in the title column, the number under the lost points.
+    let row = FIRST_DATA_ROW.saturating_add(u32::try_from(rows.len()).unwrap_or(u32::MAX));
+    let level = Level::Total;
+    g.text(row, 0, "", level.key(centered()))?;
+    g.text(
+        row,
+        1,
+        &table::gaps_total_text(report),
+        level.key(wrapped()),
+    )?;
+    g.text(row, 2, "", level.key(number()))?;
+    g.text(row, 3, "", level.key(number()))?;
+    g.decimal(row, 4, table::gaps_total(report), level.key(number()))?;
+    g.text(row, 5, "", level.detail(wrapped()))?;
     g.finish()
 }
 

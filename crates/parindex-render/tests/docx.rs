@@ -480,3 +480,144 @@ fn paragraph_ids_are_unique() {
         );
     }
 }
+
+const APPENDIX: &str = "PHỤ LỤC: ĐIỂM BỊ MẤT VÀ CÁCH KHÔI PHỤC";
+
+/// The raw XML of the paragraph whose text is `text`.
+fn paragraph_xml<'a>(xml: &'a str, text: &str) -> &'a str {
+    elements(xml, "w:p")
+        .into_iter()
+        .find(|p| paragraph_text(p) == text)
+        .unwrap_or_else(|| panic!("no paragraph {text:?}"))
+}
+
+#[test]
+fn the_appendix_lists_the_points_lost_after_the_signature() {
+    for report in [example(), mini()] {
+        let bytes = render_docx(&report, &with_proposals()).expect("renders");
+        let xml = entry(&bytes, "word/document.xml");
+        let paras = paragraphs(&xml);
+
+        // After the signature block, before the fingerprint, on a page of its own.
+        let signature = position(&paras, "GIÁM ĐỐC");
+        let appendix = position(&paras, APPENDIX);
+        let fingerprint = position(&paras, table::FINGERPRINT_TITLE);
+        assert!(position(&paras, PART_III) < signature);
+        assert!(signature < appendix && appendix < fingerprint);
+        assert!(paragraph_xml(&xml, APPENDIX).contains("<w:pageBreakBefore"));
+
+        // The table: its columns, then the rows of Report::gaps() in order.
+        let rows = rows(&xml);
+        let header = rows
+            .iter()
+            .position(|r| r.len() == 6 && r[0] == "STT")
+            .expect("the appendix's header row");
+        assert_eq!(rows[header], table::GAP_COLUMNS.map(str::to_owned).to_vec());
+        let gaps = report.gaps();
+        let body = &rows[header + 1..header + 1 + gaps.len()];
+        for (r, n) in body.iter().zip(&gaps) {
+            assert_eq!(
+                r,
+                &vec![
+                    n.id.clone(),
+                    n.title.clone(),
+                    parindex_core::vi_decimal(n.max),
+                    parindex_core::vi_decimal(n.points),
+                    parindex_core::vi_decimal(n.lost),
+                    n.restore
+                        .clone()
+                        .unwrap_or_else(|| "Xem giải thích của dòng".to_owned()),
+                ],
+                "row {}",
+                n.id
+            );
+        }
+        // The appendix's table ends there.
+        assert!(rows
+            .get(header + 1 + gaps.len())
+            .is_none_or(|r| r.len() != 6));
+        let total = position(&paras, &table::gaps_total_text(&report));
+        assert!(appendix < total && total < fingerprint);
+    }
+}
+
+#[test]
+fn the_example_appendix_starts_with_2_1_1() {
+    let report = example();
+    let bytes = render_docx(&report, &RenderOptions::default()).expect("renders");
+    let xml = entry(&bytes, "word/document.xml");
+    let rows = rows(&xml);
+    let header = rows
+        .iter()
+        .position(|r| r.len() == 6 && r[0] == "STT")
+        .expect("the appendix's header row");
+    let first = &rows[header + 1];
+    assert_eq!(first[0], "2.1.1");
+    assert_eq!(first[1], "Tham mưu ban hành VBQPPL đúng kế hoạch");
+    assert_eq!(&first[2..5], ["2", "0", "2"]);
+    assert!(first[5].ends_with("→ +1 điểm"), "{}", first[5]);
+    let paras = paragraphs(&xml);
+    let one_two_one = rows
+        .iter()
+        .find(|r| r.len() == 6 && r[0] == "1.2.1")
+        .expect("1.2.1 lost points");
+    assert_eq!(one_two_one[5], "Xem giải thích của dòng");
+    position(&paras, "Tổng số điểm bị mất: 13,29");
+    // The document's text holds the heading and the row.
+    let text = paras.join("\n");
+    assert!(text.contains(APPENDIX) && text.contains("2.1.1"));
+}
+
+#[test]
+fn the_appendix_says_when_nothing_was_lost() {
+    let mut report = example();
+    for n in &mut report.nodes {
+        n.lost = rust_decimal::Decimal::ZERO;
+    }
+    let bytes = render_docx(&report, &RenderOptions::default()).expect("renders");
+    let xml = entry(&bytes, "word/document.xml");
+    let paras = paragraphs(&xml);
+    let appendix = position(&paras, APPENDIX);
+    assert_eq!(paras[appendix + 1], table::NO_GAPS);
+    assert!(!rows(&xml).iter().any(|r| r.len() == 6 && r[0] == "STT"));
+    assert!(!paras.iter().any(|p| p.starts_with("Tổng số điểm bị mất")));
+}
+
+#[test]
+fn the_fingerprint_closes_the_document_in_9_pt() {
+    for report in [example(), mini()] {
+        let bytes = render_docx(&report, &with_proposals()).expect("renders");
+        let xml = entry(&bytes, "word/document.xml");
+        let paras = paragraphs(&xml);
+        let title = position(&paras, table::FINGERPRINT_TITLE);
+        assert!(position(&paras, "GIÁM ĐỐC") < title);
+        // The lines, in order, are the last paragraphs of the document.
+        let lines = table::fingerprint_lines(&report);
+        assert_eq!(&paras[title + 1..], &lines[..]);
+
+        let f = &report.fingerprint;
+        assert_eq!(paras[title + 1], f.engine);
+        assert_eq!(paras[title + 2], "Số liệu tính đến ngày 31/12/2026");
+        assert_eq!(
+            paras[title + 3],
+            format!("Bộ chỉ số: {}", f.criteria.sha256)
+        );
+        let text = paras.join("\n");
+        for e in &f.evidence {
+            assert_eq!(e.sha256.len(), 64);
+            assert!(
+                text.contains(&format!("{}: {}", e.name, e.sha256)),
+                "{} with its sha256",
+                e.name
+            );
+        }
+        // 9 pt: 18 half-points, the hashes in a typewriter face.
+        for line in lines.iter().chain([&table::FINGERPRINT_TITLE.to_owned()]) {
+            let p = paragraph_xml(&xml, line);
+            assert!(p.contains(r#"<w:sz w:val="18" />"#), "{line}: {p}");
+            assert!(!p.contains(r#"<w:sz w:val="28" />"#), "{line}: {p}");
+        }
+        let p = paragraph_xml(&xml, &format!("Bộ chỉ số: {}", f.criteria.sha256));
+        assert!(p.contains("Courier New"), "{p}");
+    }
+}

@@ -1,10 +1,11 @@
 //! The HTML report's content: self-contained, the table's columns and rows, the details tree,
-//! the giải trình, escaping and determinism.
+//! the giải trình, the points lost, the replay fingerprint, escaping and determinism.
 
 use std::path::{Path, PathBuf};
 
+use parindex_core::vi_decimal;
 use parindex_core::{FsFiles, Report};
-use parindex_render::{render_html, table::COLUMNS, RenderOptions};
+use parindex_render::{render_html, table, table::COLUMNS, RenderOptions};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -52,6 +53,15 @@ fn text(fragment: &str) -> String {
         }
     }
     out
+}
+
+/// Text as written before [`render_html`] escaped it.
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 #[test]
@@ -257,4 +267,141 @@ fn proposals_are_paragraphs_and_only_when_given() {
     };
     let page = render_html(&report, &blank).expect("renders");
     assert!(!page.contains("Khó khăn, vướng mắc và kiến nghị"));
+}
+
+#[test]
+fn the_points_lost_follow_part_two() {
+    for report in [example(), score("fixtures/mini", "fixtures/mini/evidence")] {
+        let page = html(&report);
+        let section = slice(&page, "<section class=\"part gaps\"", "</section>");
+        assert!(section.contains("<h2 id=\"gaps-h\">Điểm bị mất và cách khôi phục</h2>"));
+        // Shown on screen and printed: after Part II, before the signature.
+        assert!(!section.contains("screen-only"));
+        let at = page
+            .find("<section class=\"part gaps\"")
+            .expect("the section");
+        let two = page
+            .find("<section class=\"part explain\"")
+            .expect("part II");
+        let signature = page
+            .find("<footer class=\"signature\"")
+            .expect("the signature");
+        assert!(two < at && at < signature);
+
+        let headers: Vec<String> = slice(section, "<thead>", "</thead>")
+            .split("</th>")
+            .filter(|th| th.contains("<th"))
+            .map(|th| text(th).trim().to_owned())
+            .collect();
+        assert_eq!(headers, table::GAP_COLUMNS.map(str::to_owned).to_vec());
+
+        let listed: Vec<&str> = section
+            .split("<tr data-gap=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        let gaps = report.gaps();
+        let expected: Vec<&str> = gaps.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(listed, expected);
+        for n in &gaps {
+            let row = slice(section, &format!("<tr data-gap=\"{}\"", n.id), "</tr>");
+            let cells: Vec<String> = row
+                .split("</td>")
+                .filter(|td| td.contains("<td"))
+                .map(|td| unescape(text(td).trim()))
+                .collect();
+            let restore = n.restore.as_deref().unwrap_or("Xem giải thích của dòng");
+            assert_eq!(
+                cells,
+                [
+                    n.id.clone(),
+                    n.title.clone(),
+                    vi_decimal(n.max),
+                    vi_decimal(n.points),
+                    vi_decimal(n.lost),
+                    restore.to_owned()
+                ],
+                "row {}",
+                n.id
+            );
+        }
+        assert!(section.contains(&table::gaps_total_text(&report)));
+    }
+}
+
+#[test]
+fn the_example_loses_most_on_2_1_1() {
+    let page = html(&example());
+    let section = slice(&page, "<section class=\"part gaps\"", "</section>");
+    let first = slice(section, "<tr data-gap=", "</tr>");
+    assert!(first.starts_with("<tr data-gap=\"2.1.1\""), "{first}");
+    assert!(first.contains("Tham mưu ban hành VBQPPL đúng kế hoạch"));
+    assert!(first.contains("<td class=\"c-num lost\">2</td>"), "{first}");
+    let row = slice(section, "<tr data-gap=\"1.2.1\"", "</tr>");
+    assert!(row.contains("Xem giải thích của dòng"), "{row}");
+    assert!(section.contains("Tổng số điểm bị mất: 13,29"));
+}
+
+#[test]
+fn the_points_lost_say_when_nothing_was_lost() {
+    let mut report = example();
+    for n in &mut report.nodes {
+        n.lost = rust_decimal::Decimal::ZERO;
+    }
+    let page = html(&report);
+    let section = slice(&page, "<section class=\"part gaps\"", "</section>");
+    assert!(section.contains(table::NO_GAPS));
+    assert!(!section.contains("<table"));
+}
+
+#[test]
+fn the_footer_carries_the_replay_fingerprint() {
+    for report in [example(), score("fixtures/mini", "fixtures/mini/evidence")] {
+        let page = html(&report);
+        let footer = slice(&page, "<footer class=\"fingerprint\"", "</footer>");
+        // The last thing on the page, after the signature.
+        assert!(page.ends_with(&format!("{footer}\n</main>\n</body>\n</html>\n")));
+        assert!(page.find("<footer class=\"signature\"") < page.find(footer));
+        assert!(footer.contains(table::FINGERPRINT_TITLE));
+
+        let f = &report.fingerprint;
+        assert!(f.engine.starts_with("parindex "));
+        assert!(
+            footer.contains(&format!("<li>{}</li>", f.engine)),
+            "{footer}"
+        );
+        assert!(footer.contains("<li>Số liệu tính đến ngày 31/12/2026</li>"));
+        assert!(footer.contains(&format!(
+            "Bộ chỉ số:</span> <code>{}</code>",
+            f.criteria.sha256
+        )));
+        assert!(!f.evidence.is_empty());
+        for e in &f.evidence {
+            assert_eq!(e.sha256.len(), 64, "the full digest");
+            assert!(
+                footer.contains(&format!("{}:</span> <code>{}</code>", e.name, e.sha256)),
+                "{} in {footer}",
+                e.name
+            );
+        }
+        // One item per line of the shared fingerprint, in order.
+        let items: Vec<String> = footer
+            .split("<li>")
+            .skip(1)
+            .map(|li| {
+                text(li.split("</li>").next().unwrap_or_default())
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        assert_eq!(items, table::fingerprint_lines(&report));
+    }
+    // Small, monospace hashes; not hidden in print.
+    let page = html(&example());
+    assert!(page.contains(".fingerprint code {\n  font-family: \"Courier New\""));
+    assert!(page.contains("monospace"));
+    let print = slice(&page, "@media print", "\n}\n");
+    assert!(print.contains(".fingerprint {"), "{print}");
+    assert!(!print.contains(".fingerprint { display: none"));
 }

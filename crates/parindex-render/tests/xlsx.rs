@@ -1,12 +1,16 @@
-//! The Excel annex, read back: sheets, columns, cells, explanations, figures, print setup and
-//! byte-identical output.
+//! The Excel annex, read back: sheets, columns, cells, explanations, figures, points lost, the
+//! replay fingerprint, print setup and byte-identical output.
 
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Range, Reader, Xlsx};
+use parindex_core::vi_decimal;
 use parindex_core::{FsFiles, Report};
-use parindex_render::table::{needing_explanation, COLUMNS};
+use parindex_render::table::{
+    fingerprint_lines, gaps_total_text, needing_explanation, COLUMNS, FINGERPRINT_TITLE,
+    GAP_COLUMNS, NO_GAPS,
+};
 use parindex_render::{render_xlsx, RenderOptions};
 
 fn root() -> PathBuf {
@@ -118,12 +122,14 @@ fn zip_entry(bytes: &[u8], name: &str) -> String {
     out
 }
 
+const SHEETS: [&str; 4] = ["Bảng tổng hợp", "Giải trình", "Số liệu", "Điểm bị mất"];
+
 #[test]
-fn three_sheets_in_order() {
+fn four_sheets_in_order() {
     let bytes = render(&shipped());
     assert_eq!(
         open(&bytes).sheet_names(),
-        vec!["Bảng tổng hợp", "Giải trình", "Số liệu"]
+        SHEETS.map(str::to_owned).to_vec()
     );
 }
 
@@ -403,7 +409,7 @@ fn print_setup_and_frozen_header() {
     // Excel numbers rows from 1: the header row's number.
     let header_row =
         range.start().expect("a used range").0 as usize + header_index(&range, "STT") + 1;
-    for n in 1..=3 {
+    for n in 1..=SHEETS.len() {
         let xml = zip_entry(&bytes, &format!("xl/worksheets/sheet{n}.xml"));
         assert!(
             xml.contains(&format!(
@@ -431,10 +437,7 @@ fn print_setup_and_frozen_header() {
         );
     }
     let workbook = zip_entry(&bytes, "xl/workbook.xml");
-    for (i, name) in ["Bảng tổng hợp", "Giải trình", "Số liệu"]
-        .iter()
-        .enumerate()
-    {
+    for (i, name) in SHEETS.iter().enumerate() {
         let title = format!(
             r#"<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'{name}'!${header_row}:${header_row}</definedName>"#
         );
@@ -467,4 +470,134 @@ fn same_report_same_bytes() {
     );
     let mini_report = mini();
     assert!(render(&mini_report) == render(&mini_report));
+}
+
+fn decimal_f64(d: rust_decimal::Decimal) -> f64 {
+    d.to_string().parse().expect("a number")
+}
+
+#[test]
+fn points_lost_sheet_lists_the_gaps_most_first() {
+    for report in [shipped(), mini()] {
+        let bytes = render(&report);
+        let range = sheet(&bytes, "Điểm bị mất");
+        let all = rows(&range);
+        assert_eq!(
+            text(&all[0][0]),
+            "ĐIỂM BỊ MẤT VÀ CÁCH KHÔI PHỤC — NĂM 2026",
+            "title block"
+        );
+        assert_eq!(text(&all[1][0]), format!("Đơn vị: {}", report.unit.name));
+        let header = header_index(&range, "STT");
+        let names: Vec<String> = all[header].iter().map(text).collect();
+        assert_eq!(names, GAP_COLUMNS.map(str::to_owned).to_vec());
+
+        // Exactly the rows of Report::gaps(), in its order (the most lost first).
+        let gaps = report.gaps();
+        assert!(!gaps.is_empty(), "unit {} lost points", report.unit.code);
+        let expected: Vec<String> = gaps.iter().map(|n| n.id.clone()).collect();
+        assert_eq!(listed_ids(&range), expected, "unit {}", report.unit.code);
+        for (r, n) in all[header + 1..].iter().zip(&gaps) {
+            assert_eq!(text(&r[0]), n.id);
+            assert_eq!(text(&r[1]), n.title, "title of {}", n.id);
+            assert_number(&r[2], decimal_f64(n.max), "max");
+            assert_number(&r[3], decimal_f64(n.points), "points");
+            assert_number(&r[4], decimal_f64(n.lost), "lost");
+            let restore = n.restore.as_deref().unwrap_or("Xem giải thích của dòng");
+            assert_eq!(text(&r[5]), restore, "restore of {}", n.id);
+        }
+        // Then the total: its words and the number under the lost points.
+        let total = &all[header + 1 + gaps.len()];
+        assert_eq!(total[0], Data::Empty);
+        let lost: rust_decimal::Decimal = gaps.iter().map(|n| n.lost).sum();
+        assert_eq!(
+            text(&total[1]),
+            format!("Tổng số điểm bị mất: {}", vi_decimal(lost))
+        );
+        assert_eq!(text(&total[1]), gaps_total_text(&report));
+        assert_number(&total[4], decimal_f64(lost), "total lost");
+    }
+}
+
+#[test]
+fn points_lost_of_the_shipped_example() {
+    let bytes = render(&shipped());
+    let range = sheet(&bytes, "Điểm bị mất");
+    let all = rows(&range);
+    let first = &all[header_index(&range, "STT") + 1];
+    assert_eq!(text(&first[0]), "2.1.1");
+    assert_eq!(text(&first[1]), "Tham mưu ban hành VBQPPL đúng kế hoạch");
+    assert_number(&first[2], 2.0, "max of 2.1.1");
+    assert_number(&first[3], 0.0, "points of 2.1.1");
+    assert_number(&first[4], 2.0, "lost by 2.1.1");
+    assert!(
+        text(&first[5]).ends_with("→ +1 điểm"),
+        "{}",
+        text(&first[5])
+    );
+    // A row whose rule gives no hint points to its explanation.
+    let r = row_of(&range, "1.2.1");
+    assert_eq!(text(&r[5]), "Xem giải thích của dòng");
+    assert_number(&r[4], 0.5, "lost by 1.2.1");
+    let r = row_titled(&range, "Tổng số điểm bị mất: 13,29");
+    assert_number(&r[4], 13.29, "total lost");
+}
+
+#[test]
+fn points_lost_sheet_says_when_nothing_was_lost() {
+    let mut report = shipped();
+    for n in &mut report.nodes {
+        n.lost = rust_decimal::Decimal::ZERO;
+    }
+    let bytes = render(&report);
+    let range = sheet(&bytes, "Điểm bị mất");
+    let header = header_index(&range, "STT");
+    let all = rows(&range);
+    assert_eq!(text(&all[header + 1][0]), NO_GAPS);
+    assert_eq!(all.len(), header + 2, "nothing below the message");
+}
+
+#[test]
+fn fingerprint_lines_sit_below_the_totals() {
+    for report in [shipped(), mini()] {
+        let bytes = render(&report);
+        let range = sheet(&bytes, "Bảng tổng hợp");
+        let all = rows(&range);
+        let total = all
+            .iter()
+            .position(|r| r.get(1).map(text).as_deref() == Some("Trong đó: phần tự đánh giá"))
+            .expect("the self-assessed line");
+        let title = all
+            .iter()
+            .position(|r| r.get(1).map(text).as_deref() == Some(FINGERPRINT_TITLE))
+            .expect("the fingerprint's title");
+        assert!(title > total, "the fingerprint follows the totals");
+        // Column B, line after line, to the end of the sheet.
+        let shown: Vec<String> = all[title + 1..].iter().map(|r| text(&r[1])).collect();
+        assert_eq!(shown, fingerprint_lines(&report));
+        assert!(
+            all[title..].iter().all(|r| r[0] == Data::Empty),
+            "STT stays empty"
+        );
+
+        let f = &report.fingerprint;
+        assert_eq!(shown[0], f.engine);
+        assert!(shown[0].starts_with("parindex "), "{}", shown[0]);
+        assert_eq!(shown[1], "Số liệu tính đến ngày 31/12/2026");
+        assert_eq!(shown[2], format!("Bộ chỉ số: {}", f.criteria.sha256));
+        assert_eq!(f.criteria.sha256.len(), 64, "the full digest");
+        assert!(!f.evidence.is_empty());
+        for e in &f.evidence {
+            assert_eq!(e.sha256.len(), 64);
+            assert!(
+                shown.contains(&format!("{}: {}", e.name, e.sha256)),
+                "{} in {shown:?}",
+                e.name
+            );
+        }
+        assert_eq!(shown.len(), 3 + f.evidence.len());
+    }
+    // Small and italic.
+    let styles = zip_entry(&render(&shipped()), "xl/styles.xml");
+    assert!(styles.contains(r#"<sz val="9"/>"#), "a 9 pt font");
 }

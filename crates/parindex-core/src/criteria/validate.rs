@@ -125,12 +125,12 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
                 }
             }
         }
-        if [FACTS, "survey", "appraisal"].contains(&table.name.as_str()) {
+        if [FACTS, "survey", "appraisal", "units"].contains(&table.name.as_str()) {
             problems.push(placed(
                 Diagnostic::new(
                     &set.path,
                     format!(
-                        "`{}` is reserved (facts.toml, survey.csv, appraisal.csv) and cannot name a table",
+                        "`{}` is reserved (facts.toml, survey.csv, appraisal.csv, units.csv) and cannot name a table",
                         table.name
                     ),
                 ),

@@ -91,7 +91,7 @@ pub(crate) fn parse_cell(cell: &Cell, column: &ColumnSpec) -> Result<Value, Stri
 
 /// Reads text by the column's type: dates `d/m/yyyy`, ISO or portal timestamps; decimals with
 /// `.` or `,` and thousands separators; the boolean spellings; surrounding spaces ignored.
-fn parse_text(cell: &str, column: &ColumnSpec) -> Result<Value, String> {
+pub(crate) fn parse_text(cell: &str, column: &ColumnSpec) -> Result<Value, String> {
     let t = cell.trim();
     if t.is_empty() {
         return Ok(default_value(column.kind));
@@ -101,6 +101,9 @@ fn parse_text(cell: &str, column: &ColumnSpec) -> Result<Value, String> {
         ColumnType::Text => {
             if column.values.is_empty() {
                 Ok(Value::Text(t.to_owned()))
+            } else if let Some(v) = column.values.iter().find(|v| v.as_str() == t) {
+                // Spelled exactly as declared: no folding needed.
+                Ok(Value::Text(v.clone()))
             } else {
                 let folded = fold_header(t);
                 column
@@ -111,7 +114,10 @@ fn parse_text(cell: &str, column: &ColumnSpec) -> Result<Value, String> {
                     .ok_or_else(|| format!("one of {}", column.values.join(", ")))
             }
         }
-        ColumnType::Date => parse_date(t).map(Value::Date).ok_or_else(expected),
+        ColumnType::Date => parse_dmy(t)
+            .or_else(|| parse_date(t))
+            .map(Value::Date)
+            .ok_or_else(expected),
         ColumnType::Bool => parse_bool(t).map(Value::Bool).ok_or_else(expected),
         ColumnType::Integer => parse_decimal(t)
             .filter(|d| d.fract().is_zero())
@@ -129,9 +135,31 @@ fn parse_text(cell: &str, column: &ColumnSpec) -> Result<Value, String> {
     }
 }
 
+/// `dd/mm/yyyy` exactly (ten ASCII characters), the usual spelling of every export, read
+/// without allocating; anything else is left to [`parse_date`], which reads it the same way.
+fn parse_dmy(t: &str) -> Option<crate::date::Date> {
+    let b = t.as_bytes();
+    if b.len() != 10 || b[2] != b'/' || b[5] != b'/' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = i32::try_from(num(6..10)?).ok()?;
+    crate::date::Date::from_ymd_opt(year, num(3..5)?, num(0..2)?)
+}
+
 /// The boolean spellings of the reference set: `co`/`khong`, `x`/empty, `true`/`false`,
 /// `1`/`0` (accents and case ignored).
 pub(crate) fn parse_bool(text: &str) -> Option<bool> {
+    // The usual spellings, without folding (which allocates).
+    match text {
+        "x" | "X" | "1" | "true" | "co" | "yes" => return Some(true),
+        "0" | "false" | "khong" | "no" => return Some(false),
+        _ => {}
+    }
     match fold_header(text).as_str() {
         "co" | "x" | "true" | "1" | "dung" | "yes" => Some(true),
         "khong" | "false" | "0" | "sai" | "no" => Some(false),

@@ -2,7 +2,7 @@
 //! carry the unit code `ma_don_vi`; survey results for the province in one `survey.csv`.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
@@ -107,20 +107,34 @@ fn read_folders(
         .into_iter()
         .map(|e| {
             let code = e.unit().code.clone();
-            let Some(survey) = shared.survey.as_ref() else {
-                return e;
-            };
-            if e.survey().is_some() && survey.contains_key(&code) {
-                problems.push(Diagnostic::new(
-                    dir,
-                    format!("unit `{code}` has survey results both in its folder and in the province's survey.csv"),
-                ));
+            let mut e = e;
+            if let Some(survey) = shared.survey.as_ref() {
+                if e.survey().is_some() && survey.contains_key(&code) {
+                    problems.push(Diagnostic::new(
+                        dir,
+                        format!("unit `{code}` has survey results both in its folder and in the province's survey.csv"),
+                    ));
+                } else if e.survey().is_none() {
+                    e = e.with_survey(Some(survey.get(&code).cloned().unwrap_or_default()));
+                }
+            }
+            if let Some(appraisal) = shared.appraisal.as_ref().and_then(|a| a.get(&code)) {
+                if e.appraisal().is_some() {
+                    problems.push(Diagnostic::new(
+                        dir,
+                        format!("unit `{code}` has appraisal results both in its folder and in the province's appraisal.csv"),
+                    ));
+                } else {
+                    e = e.with_appraisal(Some(appraisal.clone()));
+                }
+            }
+            if shared.digests.is_empty() {
                 return e;
             }
             let mut digests = e.files().to_vec();
             digests.extend(shared.digests.iter().cloned());
-            e.with_survey(Some(survey.get(&code).cloned().unwrap_or_default()))
-                .with_digests(digests)
+            digests.sort();
+            e.with_digests(digests)
         })
         .collect();
     if problems.is_empty() {
@@ -156,15 +170,21 @@ fn with_unit_column(spec: &TableSpec) -> TableSpec {
     spec
 }
 
-/// Splits a province-wide table by unit code, keeping file order within each unit.
-fn split(table: Table) -> (BTreeMap<String, Table>, Vec<(String, u64)>) {
+/// Splits a province-wide table by unit code, keeping file order within each unit. The
+/// records are moved, not copied.
+fn split(table: Table) -> BTreeMap<String, Table> {
     let col = table.spec.column_index(UNIT_COLUMN).unwrap_or(0);
     let mut out: BTreeMap<String, Table> = BTreeMap::new();
-    let mut seen = Vec::new();
     for record in table.rows {
-        let code = record.values[col].display();
-        seen.push((code.clone(), record.line));
-        out.entry(code)
+        let part = match &record.values[col] {
+            Value::Text(code) => out.get_mut(code.as_str()),
+            _ => None,
+        };
+        if let Some(part) = part {
+            part.rows.push(record);
+            continue;
+        }
+        out.entry(record.values[col].display())
             .or_insert_with(|| Table {
                 spec: table.spec.clone(),
                 rows: Vec::new(),
@@ -172,7 +192,29 @@ fn split(table: Table) -> (BTreeMap<String, Table>, Vec<(String, u64)>) {
             .rows
             .push(record);
     }
-    (out, seen)
+    out
+}
+
+/// Every (unit code, line) of a split table, in file order (lines increase down a file).
+fn seen_in(parts: &BTreeMap<String, Table>) -> Vec<(String, u64)> {
+    let mut seen: Vec<(String, u64)> = parts
+        .iter()
+        .flat_map(|(code, t)| t.rows.iter().map(move |r| (code.clone(), r.line)))
+        .collect();
+    seen.sort_by_key(|(_, line)| *line);
+    seen
+}
+
+/// The (unit code, line) of the rows of a split table whose code is not a unit of `codes`, in
+/// file order: what [`check_codes`] reports, without listing every row of every unit.
+fn unknown_in(parts: &BTreeMap<String, Table>, codes: &BTreeSet<&str>) -> Vec<(String, u64)> {
+    let mut seen: Vec<(String, u64)> = parts
+        .iter()
+        .filter(|(code, _)| !codes.contains(code.as_str()))
+        .flat_map(|(code, t)| t.rows.iter().map(move |r| (code.clone(), r.line)))
+        .collect();
+    seen.sort_by_key(|(_, line)| *line);
+    seen
 }
 
 fn read_shared(
@@ -207,7 +249,8 @@ fn read_shared(
         else {
             continue;
         };
-        let (parts, seen) = split(table);
+        let parts = split(table);
+        let seen = seen_in(&parts);
         shared
             .seen
             .extend(seen.into_iter().map(|(c, l)| (c, source.path.clone(), l)));
@@ -281,7 +324,8 @@ fn read_exports(
     let mut units: Vec<Unit> = Vec::new();
     let mut tables: Vec<(String, BTreeMap<String, Table>, Table)> = Vec::new();
     let mut facts: Option<BTreeMap<String, BTreeMap<String, Fact>>> = None;
-    let mut seen: Vec<(String, PathBuf, u64)> = Vec::new();
+    // Each split export (by its path), in reading order, for the unit-code check.
+    let mut split_sources: Vec<(PathBuf, BTreeMap<String, Table>)> = Vec::new();
     for spec in &specs {
         let Some(origin) = origins.get(&spec.name) else {
             continue;
@@ -313,21 +357,39 @@ fn read_exports(
             spec: table.spec.clone(),
             rows: Vec::new(),
         };
-        let (parts, codes) = split(table);
-        seen.extend(codes.into_iter().map(|(c, l)| (c, source.path.clone(), l)));
+        let parts = split(table);
         if spec.name == facts_spec.name {
             facts = Some(
                 parts
-                    .into_iter()
-                    .map(|(code, t)| (code, facts_of(&t, &source.path, &mut problems)))
+                    .iter()
+                    .map(|(code, t)| (code.clone(), facts_of(t, &source.path, &mut problems)))
                     .collect(),
             );
+            split_sources.push((source.path.clone(), parts));
         } else {
+            // The table's parts stay in `tables`; an empty map stands for them here.
+            split_sources.push((source.path.clone(), BTreeMap::new()));
             tables.push((spec.name.clone(), parts, empty));
         }
     }
     let shared = read_shared(files, set, dir, options, &mut problems)?;
     let codes: Vec<String> = units.iter().map(|u| u.code.clone()).collect();
+    let known: BTreeSet<&str> = codes.iter().map(String::as_str).collect();
+    let mut seen: Vec<(String, PathBuf, u64)> = Vec::new();
+    let mut table_parts = tables.iter().map(|(_, parts, _)| parts);
+    for (path, parts) in &split_sources {
+        // Tables were pushed in the same order as their sources; facts keep their own parts.
+        let parts = if parts.is_empty() {
+            table_parts.next().unwrap_or(parts)
+        } else {
+            parts
+        };
+        seen.extend(
+            unknown_in(parts, &known)
+                .into_iter()
+                .map(|(c, l)| (c, path.clone(), l)),
+        );
+    }
     seen.extend(shared.seen.iter().cloned());
     check_codes(&seen, &codes, &mut problems);
     let mut digests: Vec<FileDigest> = recording.seen.into_inner().into_values().collect();
@@ -341,9 +403,11 @@ fn read_exports(
         .into_iter()
         .map(|unit| {
             let code = unit.code.clone();
+            // Moved out, not cloned: each unit's records are taken once (a code listed twice
+            // in units.csv is an error reported by `read_province`).
             let unit_tables: Vec<Table> = tables
-                .iter()
-                .map(|(_, parts, empty)| parts.get(&code).cloned().unwrap_or_else(|| empty.clone()))
+                .iter_mut()
+                .map(|(_, parts, empty)| parts.remove(&code).unwrap_or_else(|| empty.clone()))
                 .collect();
             let unit_facts = facts
                 .as_ref()

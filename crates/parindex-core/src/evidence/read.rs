@@ -11,7 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use unicode_normalization::UnicodeNormalization;
 
-use super::cells::{default_value, parse_cell, Cell};
+use super::cells::{default_value, parse_cell, parse_text, Cell};
 use super::text::{decode_text, sniff_delimiter, TextEncoding};
 use super::workbook::{Workbook, WORKBOOK_EXTENSIONS};
 use super::{Appraisal, Evidence, Fact, FactValue, Record, Source, Table, Unit, Value};
@@ -368,10 +368,7 @@ pub(super) fn read_table(
                             p.advance(record.position().map_or(0, csv::Position::byte));
                         }
                     }
-                    Ok((
-                        line,
-                        record.iter().map(|c| Cell::Text(c.to_owned())).collect(),
-                    ))
+                    Ok((line, TextRow(record)))
                 }
                 Err(e) => Err(Box::new(csv_diagnostic(path, &e))),
             });
@@ -520,11 +517,46 @@ pub fn fold_header(text: &str) -> String {
 
 /// Builds a table from a header row and data rows: headers matched to the declared columns,
 /// every cell read by its column's type. Returns the table and the headers it ignored.
-fn build_table(
+/// The cells of one data row, as [`build_table`] reads them.
+trait RowCells {
+    /// The cell of file column `i` read by `column`'s type (`Err`: what was expected).
+    fn parse(&self, i: usize, column: &ColumnSpec) -> std::result::Result<Value, String>;
+    /// The cell of file column `i` as text, for messages.
+    fn text(&self, i: usize) -> String;
+}
+
+/// A spreadsheet row.
+impl RowCells for Vec<Cell> {
+    fn parse(&self, i: usize, column: &ColumnSpec) -> std::result::Result<Value, String> {
+        parse_cell(self.get(i).unwrap_or(&Cell::Empty), column)
+    }
+
+    fn text(&self, i: usize) -> String {
+        self.get(i).map(Cell::text).unwrap_or_default()
+    }
+}
+
+/// A row of delimited text, read in place: no string per cell.
+struct TextRow(csv::StringRecord);
+
+impl RowCells for TextRow {
+    fn parse(&self, i: usize, column: &ColumnSpec) -> std::result::Result<Value, String> {
+        match self.0.get(i) {
+            Some(text) => parse_text(text, column),
+            None => Ok(default_value(column.kind)),
+        }
+    }
+
+    fn text(&self, i: usize) -> String {
+        self.0.get(i).unwrap_or_default().to_owned()
+    }
+}
+
+fn build_table<R: RowCells>(
     path: &Path,
     sheet: Option<&str>,
     headers: &[String],
-    rows: impl Iterator<Item = std::result::Result<(u64, Vec<Cell>), Box<Diagnostic>>>,
+    rows: impl Iterator<Item = std::result::Result<(u64, R), Box<Diagnostic>>>,
     spec: &TableSpec,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<(Table, Vec<String>)> {
@@ -599,8 +631,7 @@ fn build_table(
                 values.push(default_value(spec_col.kind));
                 continue;
             };
-            let cell = cells.get(file_col).unwrap_or(&Cell::Empty);
-            let parsed = parse_cell(cell, spec_col).and_then(|v| {
+            let parsed = cells.parse(file_col, spec_col).and_then(|v| {
                 if v.is_empty() && date_col == Some(col) {
                     Err(format!(
                         "{} (the record's date)",
@@ -619,7 +650,7 @@ fn build_table(
                             at("a value that cannot be read".to_owned())
                                 .at(usize::try_from(line).unwrap_or(usize::MAX), file_col + 1)
                                 .column_name(&headers[file_col])
-                                .value(shown(&cell.text()))
+                                .value(shown(&cells.text(file_col)))
                                 .expected(expected),
                         );
                     }

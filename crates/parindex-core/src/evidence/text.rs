@@ -98,6 +98,14 @@ pub(crate) fn decode_text(
             .map_or(1, |at| text[..at].matches('\n').count() + 1);
         return Err(line);
     }
+    // Most exports are already NFC (dossier tables are often pure ASCII): normalising them would
+    // rebuild the whole text character by character for nothing.
+    let normalized = text.is_ascii()
+        || unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes;
+    if normalized {
+        return Ok((text.into_owned(), encoding));
+    }
     Ok((text.nfc().collect(), encoding))
 }
 
