@@ -64,7 +64,7 @@ pub(crate) fn restore(
             let (deadline, points) = steps.first()?;
             match date {
                 None => format!(
-                    "Chưa có văn bản nhóm `{tag}`: ban hành (hoặc đính kèm) trước {} → {}",
+                    "Chưa có văn bản nhóm `{tag}`: ban hành (hoặc đính kèm) đến hết ngày {} → {}",
                     vi_date(*deadline),
                     gain(*points - current)
                 ),
