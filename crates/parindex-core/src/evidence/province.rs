@@ -325,7 +325,8 @@ fn read_exports(
     let mut tables: Vec<(String, BTreeMap<String, Table>, Table)> = Vec::new();
     let mut facts: Option<BTreeMap<String, BTreeMap<String, Fact>>> = None;
     // Each split export (by its path), in reading order, for the unit-code check.
-    let mut split_sources: Vec<(PathBuf, BTreeMap<String, Table>)> = Vec::new();
+    // `None`: a table, whose parts are the next of `tables`; `Some`: the facts' parts.
+    let mut split_sources: Vec<(PathBuf, Option<BTreeMap<String, Table>>)> = Vec::new();
     for spec in &specs {
         let Some(origin) = origins.get(&spec.name) else {
             continue;
@@ -365,10 +366,9 @@ fn read_exports(
                     .map(|(code, t)| (code.clone(), facts_of(t, &source.path, &mut problems)))
                     .collect(),
             );
-            split_sources.push((source.path.clone(), parts));
+            split_sources.push((source.path.clone(), Some(parts)));
         } else {
-            // The table's parts stay in `tables`; an empty map stands for them here.
-            split_sources.push((source.path.clone(), BTreeMap::new()));
+            split_sources.push((source.path.clone(), None));
             tables.push((spec.name.clone(), parts, empty));
         }
     }
@@ -379,10 +379,8 @@ fn read_exports(
     let mut table_parts = tables.iter().map(|(_, parts, _)| parts);
     for (path, parts) in &split_sources {
         // Tables were pushed in the same order as their sources; facts keep their own parts.
-        let parts = if parts.is_empty() {
-            table_parts.next().unwrap_or(parts)
-        } else {
-            parts
+        let Some(parts) = parts.as_ref().or_else(|| table_parts.next()) else {
+            continue;
         };
         seen.extend(
             unknown_in(parts, &known)
