@@ -195,6 +195,7 @@ fn build(
                     required: c.required,
                     labels: c.labels,
                     values: c.values,
+                    min: c.min.map(|m| m.0),
                 })
                 .collect(),
         })
@@ -516,6 +517,7 @@ struct RawColumn {
     labels: Vec<String>,
     #[serde(default)]
     values: Vec<String>,
+    min: Option<ExactDecimal>,
 }
 
 #[derive(Deserialize)]

@@ -220,6 +220,8 @@ pub struct ColumnSpec {
     pub labels: Vec<String>,
     /// For text columns: the only values allowed (empty allowed unless listed otherwise).
     pub values: Vec<String>,
+    /// For integer and decimal columns: the smallest value allowed (0 for counts).
+    pub min: Option<Decimal>,
 }
 
 /// The type a column's cells are parsed as.

@@ -40,12 +40,36 @@ pub(crate) fn default_value(kind: ColumnType) -> Value {
     }
 }
 
-/// Reads one cell by its column's type; `Err` holds what was expected.
+/// Reads one cell by its column's type and, for numbers, its minimum; `Err` holds what was
+/// expected.
 pub(crate) fn parse_cell(cell: &Cell, column: &ColumnSpec) -> Result<Value, String> {
+    at_least_min(parse_typed(cell, column)?, column)
+}
+
+/// Refuses a number below its column's declared minimum (a negative count).
+fn at_least_min(value: Value, column: &ColumnSpec) -> Result<Value, String> {
+    if let (Some(min), Some(v)) = (column.min, value.as_decimal()) {
+        if v < min {
+            return Err(format!(
+                "{} of at least {}",
+                column.kind.expected(),
+                crate::num::vi_decimal(min)
+            ));
+        }
+    }
+    Ok(value)
+}
+
+/// Reads text by the column's type and minimum (see [`parse_text_typed`]).
+pub(crate) fn parse_text(cell: &str, column: &ColumnSpec) -> Result<Value, String> {
+    at_least_min(parse_text_typed(cell, column)?, column)
+}
+
+fn parse_typed(cell: &Cell, column: &ColumnSpec) -> Result<Value, String> {
     let expected = || column.kind.expected().to_owned();
     match cell {
         Cell::Empty => Ok(default_value(column.kind)),
-        Cell::Text(t) => parse_text(t, column),
+        Cell::Text(t) => parse_text_typed(t, column),
         Cell::Number(n) => match column.kind {
             ColumnType::Date => n
                 .parse::<f64>()
@@ -74,16 +98,16 @@ pub(crate) fn parse_cell(cell: &Cell, column: &ColumnSpec) -> Result<Value, Stri
                 "0" => Ok(Value::Bool(false)),
                 _ => Err(expected()),
             },
-            ColumnType::Text | ColumnType::Tags => parse_text(n, column),
+            ColumnType::Text | ColumnType::Tags => parse_text_typed(n, column),
         },
         Cell::Date(d) => match column.kind {
             ColumnType::Date => Ok(Value::Date(*d)),
-            ColumnType::Text | ColumnType::Tags => parse_text(&vi_date(*d), column),
+            ColumnType::Text | ColumnType::Tags => parse_text_typed(&vi_date(*d), column),
             _ => Err(expected()),
         },
         Cell::Bool(b) => match column.kind {
             ColumnType::Bool => Ok(Value::Bool(*b)),
-            ColumnType::Text | ColumnType::Tags => parse_text(&b.to_string(), column),
+            ColumnType::Text | ColumnType::Tags => parse_text_typed(&b.to_string(), column),
             _ => Err(expected()),
         },
     }
@@ -91,7 +115,7 @@ pub(crate) fn parse_cell(cell: &Cell, column: &ColumnSpec) -> Result<Value, Stri
 
 /// Reads text by the column's type: dates `d/m/yyyy`, ISO or portal timestamps; decimals with
 /// `.` or `,` and thousands separators; the boolean spellings; surrounding spaces ignored.
-pub(crate) fn parse_text(cell: &str, column: &ColumnSpec) -> Result<Value, String> {
+fn parse_text_typed(cell: &str, column: &ColumnSpec) -> Result<Value, String> {
     let t = cell.trim();
     if t.is_empty() {
         return Ok(default_value(column.kind));
@@ -178,6 +202,7 @@ mod tests {
             required: false,
             labels: Vec::new(),
             values: Vec::new(),
+            min: None,
         }
     }
 

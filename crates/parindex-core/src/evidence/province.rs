@@ -165,6 +165,7 @@ fn with_unit_column(spec: &TableSpec) -> TableSpec {
             required: true,
             labels: vec!["Mã đơn vị".to_owned()],
             values: Vec::new(),
+            min: None,
         }),
     }
     spec
@@ -454,6 +455,7 @@ fn builtin(
                 required: *required,
                 labels: labels.iter().map(|l| (*l).to_owned()).collect(),
                 values: Vec::new(),
+                min: None,
             })
             .collect(),
     }

@@ -800,6 +800,7 @@ pub(super) fn survey_spec() -> TableSpec {
         required: true,
         labels: labels.iter().map(|s| (*s).to_owned()).collect(),
         values: Vec::new(),
+        min: None,
     };
     TableSpec {
         name: "survey".to_owned(),
@@ -824,6 +825,7 @@ pub(super) fn appraisal_spec() -> TableSpec {
         required,
         labels: labels.iter().map(|s| (*s).to_owned()).collect(),
         values: Vec::new(),
+        min: None,
     };
     TableSpec {
         name: "appraisal".to_owned(),
