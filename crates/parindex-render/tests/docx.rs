@@ -2,36 +2,12 @@
 //! unzipped and its paragraphs and table rows are rebuilt from the `<w:t>` elements.
 
 use std::io::{Cursor, Read};
-use std::path::{Path, PathBuf};
 
-use parindex_core::{FsFiles, Report};
 use parindex_render::{render_docx, table, RenderOptions};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
 
-fn example() -> Report {
-    let root = root();
-    parindex_core::score(
-        &FsFiles,
-        &root.join("criteria/nghe-an-2026-so"),
-        &root.join("fixtures/skhcn-2026"),
-        None,
-    )
-    .expect("the shipped example scores")
-}
-
-fn mini() -> Report {
-    let root = root();
-    parindex_core::score(
-        &FsFiles,
-        &root.join("fixtures/mini"),
-        &root.join("fixtures/mini/evidence"),
-        None,
-    )
-    .expect("the mini fixture scores")
-}
+use common::{example, mini};
 
 const PROPOSALS: &str =
     "Hệ thống một cửa điện tử của tỉnh chưa kết nối đầy đủ với Cổng Dịch vụ công quốc gia.\n\

@@ -2,42 +2,19 @@
 //! replay fingerprint, print setup and byte-identical output.
 
 use std::io::{Cursor, Read};
-use std::path::{Path, PathBuf};
 
 use calamine::{Data, Range, Reader, Xlsx};
 use parindex_core::vi_decimal;
-use parindex_core::{FsFiles, Report};
+use parindex_core::Report;
 use parindex_render::table::{
     fingerprint_lines, gaps_total_text, needing_explanation, COLUMNS, FINGERPRINT_TITLE,
     GAP_COLUMNS, NO_GAPS,
 };
 use parindex_render::{render_xlsx, RenderOptions};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
 
-fn shipped() -> Report {
-    let root = root();
-    parindex_core::score(
-        &FsFiles,
-        &root.join("criteria/nghe-an-2026-so"),
-        &root.join("fixtures/skhcn-2026"),
-        None,
-    )
-    .expect("the shipped example scores")
-}
-
-fn mini() -> Report {
-    let root = root();
-    parindex_core::score(
-        &FsFiles,
-        &root.join("fixtures/mini"),
-        &root.join("fixtures/mini/evidence"),
-        None,
-    )
-    .expect("the mini fixture scores")
-}
+use common::{example as shipped, mini};
 
 fn render(report: &Report) -> Vec<u8> {
     render_xlsx(report, &RenderOptions::default()).expect("the workbook renders")
