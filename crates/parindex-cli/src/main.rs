@@ -46,7 +46,7 @@ enum Command {
     /// Run the cases stored beside a criteria set (cases/*.cases): expected vs got per case.
     Test(TestArgs),
     /// The rows that lost points, the most first, with what would restore them.
-    Gaps(UnitArgs),
+    Gaps(Inputs),
     /// One row: its rule, a reading of its bands, and (with --evidence) how it scored.
     Explain(ExplainArgs),
     /// Check a criteria set: every problem at once, each on its source line.
@@ -61,19 +61,33 @@ struct CheckArgs {
 }
 
 #[derive(clap::Args, Debug)]
-struct UnitArgs {
-    /// The criteria set.
+struct Inputs {
+    /// The criteria set: a folder holding criteria.toml, or the file itself.
     #[arg(long, value_name = "DIR-OR-FILE")]
     criteria: PathBuf,
-    /// The unit's evidence folder.
+    /// The evidence: a unit's folder (CSV or spreadsheet tables, facts.toml, unit.toml, …), or
+    /// a province folder (one folder per unit, or units.csv with province-wide exports).
     #[arg(long, value_name = "DIR")]
     evidence: PathBuf,
-    /// The as-of date (default 31/12 of the set's year).
+    /// The date the evidence is judged at (dd/mm/yyyy or yyyy-mm-dd); default 31/12 of the
+    /// set's year. The clock is never read.
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
-    /// The encoding of text exports.
+    /// The encoding of text exports: auto (default), utf-8, utf-16le, utf-16be, windows-1258.
     #[arg(long, value_name = "ENCODING", default_value = "auto")]
     encoding: TextEncoding,
+}
+
+impl Inputs {
+    /// The as-of date given, if any.
+    fn as_of(&self) -> Result<Option<Date>, Failure> {
+        self.as_of.as_deref().map(parse_as_of).transpose()
+    }
+
+    /// The criteria and evidence paths, which an output may not overwrite.
+    fn paths(&self) -> [&Path; 2] {
+        [self.criteria.as_path(), self.evidence.as_path()]
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -98,24 +112,14 @@ struct TestArgs {
 
 #[derive(clap::Args, Debug)]
 struct RankArgs {
-    /// The criteria set.
-    #[arg(long, value_name = "DIR-OR-FILE")]
-    criteria: PathBuf,
-    /// The province folder: one folder per unit, or units.csv with province-wide exports.
-    #[arg(long, value_name = "DIR")]
-    evidence: PathBuf,
-    /// The as-of date (default 31/12 of the set's year).
-    #[arg(long, value_name = "DATE")]
-    as_of: Option<String>,
+    #[command(flatten)]
+    inputs: Inputs,
     /// md (default), json or xlsx; by default the extension of --out.
     #[arg(long, value_enum)]
     format: Option<RankFormat>,
     /// Write to this file instead of standard output (required for xlsx).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// The encoding of text exports.
-    #[arg(long, value_name = "ENCODING", default_value = "auto")]
-    encoding: TextEncoding,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,25 +163,14 @@ enum DiffFormat {
 
 #[derive(clap::Args, Debug)]
 struct ScoreArgs {
-    /// The criteria set: a folder holding criteria.toml, or the file itself.
-    #[arg(long, value_name = "DIR-OR-FILE")]
-    criteria: PathBuf,
-    /// The unit's evidence folder (CSV tables, facts.toml, unit.toml, survey.csv).
-    #[arg(long, value_name = "DIR")]
-    evidence: PathBuf,
-    /// The date the evidence is judged at (dd/mm/yyyy or yyyy-mm-dd); default 31/12 of the
-    /// set's year. The clock is never read.
-    #[arg(long, value_name = "DATE")]
-    as_of: Option<String>,
+    #[command(flatten)]
+    inputs: Inputs,
     /// Output format; by default the extension of --out, else md. xlsx and docx need --out.
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Write the report to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// The encoding of text exports: auto (default), utf-8, utf-16le, utf-16be, windows-1258.
-    #[arg(long, value_name = "ENCODING", default_value = "auto")]
-    encoding: TextEncoding,
     /// Also list where each table was read from and the columns that were ignored.
     #[arg(long, short)]
     verbose: bool,
@@ -293,11 +286,11 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
         )));
     }
     if let Some(out) = &args.out {
-        let mut inputs = vec![args.criteria.as_path(), args.evidence.as_path()];
+        let mut inputs = args.inputs.paths().to_vec();
         inputs.extend(args.proposals.as_deref());
         refuse_input(out, &inputs)?;
     }
-    let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
+    let as_of = args.inputs.as_of()?;
     let proposals = match &args.proposals {
         // NFC, like every text the engine reads, so that Vietnamese compares and renders alike.
         Some(path) => Some(
@@ -308,15 +301,20 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
         ),
         None => None,
     };
-    if is_province(&FsFiles, &args.evidence) {
-        let reports = compute_province(&args.criteria, &args.evidence, as_of, args.encoding)?;
+    if is_province(&FsFiles, &args.inputs.evidence) {
+        let reports = compute_province(
+            &args.inputs.criteria,
+            &args.inputs.evidence,
+            as_of,
+            args.inputs.encoding,
+        )?;
         let text = match format {
             Format::Json => province_json(&reports),
             Format::Md => province_markdown(&reports),
             other => {
                 return Err(Failure::Input(format!(
                     "{} is a province: its reports are written as json or md, not {}; score a unit's folder for {0}",
-                    args.evidence.display(),
+                    args.inputs.evidence.display(),
                     format_name(other)
                 )))
             }
@@ -328,10 +326,10 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
         return row_errors(&reports);
     }
     let report = compute(
-        &args.criteria,
-        &args.evidence,
+        &args.inputs.criteria,
+        &args.inputs.evidence,
         as_of,
-        args.encoding,
+        args.inputs.encoding,
         args.verbose,
     )?;
     // Part 3: the officer's file, else what notes.toml says.
@@ -436,17 +434,22 @@ fn rank(args: &RankArgs) -> Result<(), Failure> {
             "--format xlsx: a binary file needs --out FILE".into(),
         ));
     }
-    if !is_province(&FsFiles, &args.evidence) {
+    if !is_province(&FsFiles, &args.inputs.evidence) {
         return Err(Failure::Input(format!(
             "{} is not a province folder (one folder per unit, or units.csv with province-wide exports)",
-            args.evidence.display()
+            args.inputs.evidence.display()
         )));
     }
     if let Some(out) = &args.out {
-        refuse_input(out, &[args.criteria.as_path(), args.evidence.as_path()])?;
+        refuse_input(out, &args.inputs.paths())?;
     }
-    let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
-    let reports = compute_province(&args.criteria, &args.evidence, as_of, args.encoding)?;
+    let as_of = args.inputs.as_of()?;
+    let reports = compute_province(
+        &args.inputs.criteria,
+        &args.inputs.evidence,
+        as_of,
+        args.inputs.encoding,
+    )?;
     let ranking = Ranking::of(&reports);
     let bytes = match format {
         RankFormat::Md => ranking.to_markdown().into_bytes(),
@@ -499,8 +502,8 @@ fn test(args: &TestArgs) -> Result<(), Failure> {
     }
 }
 
-fn gaps(args: &UnitArgs) -> Result<(), Failure> {
-    let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
+fn gaps(args: &Inputs) -> Result<(), Failure> {
+    let as_of = args.as_of()?;
     let report = compute(&args.criteria, &args.evidence, as_of, args.encoding, false)?;
     print!("{}", report.gaps_markdown());
     Ok(())
