@@ -106,14 +106,9 @@ impl CompiledCriteria {
                                 RuleResult::NoEvidence(why) => Some(why.clone()),
                                 _ => None,
                             };
-                            apply(
-                                &mut node,
-                                leaf.method,
-                                leaf.not_arising,
-                                leaf.floor,
-                                result,
-                                trace,
-                            );
+                            // Rule rows always have bounds; a survey row never reaches here.
+                            let bounds = c.bounds().unwrap_or((Decimal::ZERO, c.max));
+                            apply(&mut node, bounds, leaf.not_arising, result, trace);
                             node.lost = gaps::lost(&node);
                             node.restore = gaps::restore(&node, why.as_deref(), lever.as_ref());
                         }
@@ -209,9 +204,8 @@ impl CompiledCriteria {
 /// Turns a rule's result into the row's status and points, refusing points out of bounds.
 fn apply(
     node: &mut NodeScore,
-    method: Method,
+    (low, high): (Decimal, Decimal),
     policy: NotArising,
-    floor: Option<Decimal>,
     result: RuleResult,
     trace: Trace,
 ) {
@@ -230,10 +224,6 @@ fn apply(
             points,
             explanation,
         } => {
-            let (low, high) = match method {
-                Method::Penalty => (floor.unwrap_or(Decimal::ZERO), Decimal::ZERO),
-                _ => (Decimal::ZERO, node.max),
-            };
             if points < low || points > high {
                 let message = format!(
                     "quy tắc cho {} điểm, ngoài khoảng cho phép [{}; {}]",
