@@ -21,6 +21,7 @@ pub use read::{fold_header, read_evidence, read_evidence_with, ReadOptions, Read
 pub use text::TextEncoding;
 
 use crate::criteria::TableSpec;
+use crate::rules::Aggregates;
 use crate::date::Date;
 use crate::fingerprint::FileDigest;
 
@@ -41,6 +42,8 @@ struct EvidenceData {
     digests: Vec<FileDigest>,
     appraisal: Option<Vec<Appraisal>>,
     notes: Option<Notes>,
+    /// Streamed evidence: aggregates instead of tables.
+    aggregates: Option<Arc<Aggregates>>,
 }
 
 /// One appraised row in one round (*thẩm định*, `appraisal.csv`).
@@ -95,6 +98,7 @@ impl Evidence {
                 digests: Vec::new(),
                 appraisal: None,
                 notes: None,
+                aggregates: None,
             }),
         }
     }
@@ -145,6 +149,29 @@ impl Evidence {
         }
     }
 
+    /// The same evidence with its tables replaced by what a streaming pass aggregated.
+    pub(crate) fn with_aggregates(self, aggregates: Arc<Aggregates>) -> Self {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        inner.tables.clear();
+        inner.aggregates = Some(aggregates);
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The aggregates of streamed evidence, or `None` when its tables are held in memory.
+    pub(crate) fn aggregates(&self) -> Option<&Aggregates> {
+        self.inner.aggregates.as_deref()
+    }
+
+    /// Whether the unit has evidence for table `name` (its file exists, perhaps empty).
+    pub fn has_table(&self, name: &str) -> bool {
+        match &self.inner.aggregates {
+            Some(a) => a.present.contains(name),
+            None => self.inner.tables.contains_key(name),
+        }
+    }
+
     /// The officer's notes, when the folder has a notes.toml.
     pub fn notes(&self) -> Option<&Notes> {
         self.inner.notes.as_ref()
@@ -174,7 +201,8 @@ impl Evidence {
         &self.inner.unit
     }
 
-    /// A table, or `None` when its file is missing (no evidence, unlike an empty table).
+    /// A table, or `None` when its file is missing (no evidence, unlike an empty table) or when
+    /// the evidence was streamed (see [`Evidence::has_table`]).
     pub fn table(&self, name: &str) -> Option<&Arc<Table>> {
         self.inner.tables.get(name)
     }

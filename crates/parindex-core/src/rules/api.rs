@@ -3,8 +3,8 @@
 //! Aggregations run here, natively, over whole tables: a rule never loops over records.
 
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position, INT};
 use rust_decimal::Decimal;
@@ -12,15 +12,13 @@ use rust_decimal::Decimal;
 use super::context::{
     current, DocumentRef, FactRef, Lever, LeverMeasure, RecordList, RowContext, Rows,
 };
+use super::query::{record_key, Answer, Atom, Class, Lit, Need};
 use crate::criteria::{ColumnType, FACTS};
 use crate::date::{parse_date, vi_date, Date};
 use crate::evidence::{FactValue, Value};
 use crate::num::{round_half_up, vi_decimal, vi_percent, Fraction};
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
-
-/// How many record keys a row lists as the records that decided it.
-const RECORDS_SHOWN: usize = 20;
 
 /// A rule's result when it is not a plain number.
 #[derive(Debug, Clone)]
@@ -116,33 +114,55 @@ impl Ratio {
     }
 
     /// Records the ratio as the row's measure, and the records missing from its numerator.
-    fn record(&self) {
-        let Some(c) = current() else { return };
-        let mut trace = c.trace.borrow_mut();
-        trace.measure = Some(self.fraction);
+    fn record(&self) -> Res<()> {
+        let Some(c) = current() else { return Ok(()) };
+        c.trace.borrow_mut().measure = Some(self.fraction);
         if let (Some(num), Some(den)) = (&self.numerator, &self.denominator) {
-            let missing = den.minus(num);
-            if !missing.is_empty() {
+            let (total, first) = sample(&den.minus(num))?;
+            if total > 0 {
                 let list = RecordList {
-                    table: den.table.spec.name.clone(),
-                    title: den.table.spec.title.clone(),
+                    table: den.table.name.clone(),
+                    title: den.table.title.clone(),
                     what: self.missing.to_owned(),
-                    total: missing.len(),
-                    keys: missing.keys(RECORDS_SHOWN),
+                    total: usize::try_from(total).unwrap_or(usize::MAX),
+                    keys: first.into_iter().map(|(_, key)| key).collect(),
                 };
+                let mut trace = c.trace.borrow_mut();
                 if !trace.records.contains(&list) {
                     trace.records.push(list);
                 }
             }
         }
+        Ok(())
     }
 
     fn compare(&self, edge: Decimal) -> Res<Ordering> {
-        self.record();
+        self.record()?;
         self.fraction
             .cmp_edge(edge)
             .ok_or_else(|| signal(Signal::NotArising(self.describe())))
     }
+}
+
+/// How many records `rows` holds, and the first ones (line, key) in file order.
+fn sample(rows: &Rows) -> Res<(u64, Vec<(u64, String)>)> {
+    match ask(&rows.sample())? {
+        Answer::Sample { count, first } => Ok((count, first)),
+        _ => Err(fail("câu trả lời không khớp câu hỏi")),
+    }
+}
+
+fn count(rows: &Rows) -> Res<u64> {
+    Ok(sample(rows)?.0)
+}
+
+fn count_int(rows: &Rows) -> Res<INT> {
+    INT::try_from(count(rows)?).map_err(|_| fail("số bản ghi vượt giới hạn"))
+}
+
+/// The unit's answer to `need`.
+fn ask(need: &Need) -> Res<Answer> {
+    ctx()?.unit.answer(need).map_err(fail)
 }
 
 /// The items of a table judged against their deadlines at the as-of date.
@@ -152,6 +172,8 @@ pub(crate) struct Deadlines {
     late: Rows,
     due: Rows,
     pending: Rows,
+    /// On time and due, counted.
+    counts: (u64, u64),
 }
 
 /// Periodic reports: which periods were sent, and on time.
@@ -247,9 +269,7 @@ fn table(name: &str) -> Res<Rows> {
         )));
     }
     c.unit
-        .visible
-        .get(name)
-        .cloned()
+        .visible(name)
         .ok_or_else(|| signal(Signal::NoEvidence(format!("thiếu bảng {name}"))))
 }
 
@@ -263,7 +283,7 @@ fn rows_arg(d: Dynamic) -> Res<Rows> {
 }
 
 fn column(rows: &Rows, name: &str, kinds: &[ColumnType]) -> Res<usize> {
-    let spec = &rows.table.spec;
+    let spec = &rows.table;
     let i = spec
         .column_index(name)
         .ok_or_else(|| fail(format!("bảng `{}` không có cột `{name}`", spec.name)))?;
@@ -277,141 +297,127 @@ fn column(rows: &Rows, name: &str, kinds: &[ColumnType]) -> Res<usize> {
     Ok(i)
 }
 
-fn filter(rows: &Rows, col: usize, keep: impl Fn(&Value) -> bool) -> Rows {
-    let idx = rows
-        .idx
-        .iter()
-        .copied()
-        .filter(|&i| {
-            rows.table
-                .rows
-                .get(i as usize)
-                .is_some_and(|r| keep(&r.values[col]))
-        })
-        .collect();
-    rows.with(idx)
-}
-
-fn value_matches(v: &Value, wanted: &Dynamic) -> bool {
-    match v {
-        Value::Text(t) => wanted
-            .clone()
-            .try_cast::<ImmutableString>()
-            .is_some_and(|w| w.as_str() == t),
-        Value::Integer(_) | Value::Decimal(_) => {
-            to_decimal(wanted).is_some_and(|w| v.as_decimal() == Some(w))
-        }
-        Value::Bool(b) => wanted.clone().try_cast::<bool>() == Some(*b),
-        Value::Date(d) => date_arg(wanted).ok() == Some(*d),
-        Value::Tags(t) => wanted
-            .clone()
-            .try_cast::<ImmutableString>()
-            .is_some_and(|w| t.iter().any(|x| x == w.as_str())),
-        Value::Empty => wanted.is_unit(),
+/// A value a rule compares cells with, as a [`Lit`].
+fn lit(d: &Dynamic) -> Lit {
+    if let Some(s) = d.clone().try_cast::<ImmutableString>() {
+        return Lit::text(&s);
     }
+    if let Some(n) = to_decimal(d) {
+        return Lit::Num(n);
+    }
+    if let Some(b) = d.clone().try_cast::<bool>() {
+        return Lit::Bool(b);
+    }
+    if let Some(date) = d.clone().try_cast::<Date>() {
+        return Lit::Date(date);
+    }
+    if d.is_unit() {
+        return Lit::Unit;
+    }
+    Lit::Other
 }
 
 fn register_tables(engine: &mut Engine) {
     use ColumnType as T;
     engine
         .register_fn("table", |name: ImmutableString| table(&name))
-        .register_fn("count", |r: &mut Rows| r.len() as INT)
-        .register_get("count", |r: &mut Rows| r.len() as INT)
+        .register_fn("count", |r: &mut Rows| count_int(r))
+        .register_get("count", |r: &mut Rows| count_int(r))
         .register_fn(
             "where_true",
             |r: &mut Rows, c: ImmutableString| -> Res<Rows> {
                 let i = column(r, &c, &[T::Bool])?;
-                Ok(filter(r, i, Value::is_true))
+                Ok(r.and(Atom::True(i)))
             },
         )
         .register_fn(
             "where_false",
             |r: &mut Rows, c: ImmutableString| -> Res<Rows> {
                 let i = column(r, &c, &[T::Bool])?;
-                Ok(filter(r, i, |v| !v.is_true()))
+                Ok(r.and_not(Atom::True(i)))
             },
         )
         .register_fn(
             "where_eq",
             |r: &mut Rows, c: ImmutableString, v: Dynamic| -> Res<Rows> {
                 let i = column(r, &c, &[])?;
-                Ok(filter(r, i, |x| value_matches(x, &v)))
+                Ok(r.and(Atom::Eq(i, lit(&v))))
             },
         )
         .register_fn(
             "where_ne",
             |r: &mut Rows, c: ImmutableString, v: Dynamic| -> Res<Rows> {
                 let i = column(r, &c, &[])?;
-                Ok(filter(r, i, |x| !value_matches(x, &v)))
+                Ok(r.and_not(Atom::Eq(i, lit(&v))))
             },
         )
         .register_fn(
             "where_in",
             |r: &mut Rows, c: ImmutableString, vs: Array| -> Res<Rows> {
                 let i = column(r, &c, &[])?;
-                Ok(filter(r, i, |x| vs.iter().any(|v| value_matches(x, v))))
+                Ok(r.and(Atom::In(i, vs.iter().map(lit).collect())))
             },
         )
         .register_fn(
             "where_tag",
             |r: &mut Rows, c: ImmutableString, tag: ImmutableString| -> Res<Rows> {
                 let i = column(r, &c, &[T::Tags])?;
-                Ok(filter(
-                    r,
-                    i,
-                    |x| matches!(x, Value::Tags(t) if t.iter().any(|t| t == tag.as_str())),
-                ))
+                Ok(r.and(Atom::Tag(i, tag.to_string())))
             },
         )
         .register_fn(
             "where_empty",
             |r: &mut Rows, c: ImmutableString| -> Res<Rows> {
                 let i = column(r, &c, &[])?;
-                Ok(filter(r, i, |x| x.is_empty() || *x == Value::Bool(false)))
+                Ok(r.and(Atom::Empty(i)))
             },
         )
         .register_fn(
             "where_filled",
             |r: &mut Rows, c: ImmutableString| -> Res<Rows> {
                 let i = column(r, &c, &[])?;
-                Ok(filter(r, i, |x| !x.is_empty() && *x != Value::Bool(false)))
+                Ok(r.and_not(Atom::Empty(i)))
             },
         )
         .register_fn(
             "where_by",
             |r: &mut Rows, c: ImmutableString, d: Dynamic| -> Res<Rows> {
                 let i = column(r, &c, &[T::Date])?;
-                let d = date_arg(&d)?;
-                Ok(filter(r, i, |x| x.as_date().is_some_and(|x| x <= d)))
+                Ok(r.and(Atom::By(i, date_arg(&d)?)))
             },
         )
         .register_fn(
             "where_after",
             |r: &mut Rows, c: ImmutableString, d: Dynamic| -> Res<Rows> {
                 let i = column(r, &c, &[T::Date])?;
-                let d = date_arg(&d)?;
-                Ok(filter(r, i, |x| x.as_date().is_some_and(|x| x > d)))
+                Ok(r.and(Atom::After(i, date_arg(&d)?)))
             },
         )
         .register_fn("sum", |r: &mut Rows, c: ImmutableString| -> Res<Decimal> {
-            let i = column(r, &c, &[T::Integer, T::Decimal])?;
-            r.idx
-                .iter()
-                .filter_map(|&k| r.table.rows.get(k as usize))
-                .filter_map(|row| row.values[i].as_decimal())
-                .try_fold(Decimal::ZERO, |acc, v| acc.checked_add(v))
-                .ok_or_else(|| fail("tổng vượt giới hạn"))
+            let col = column(r, &c, &[T::Integer, T::Decimal])?;
+            let need = Need::Sum {
+                table: r.table.name.clone(),
+                pred: r.pred.clone(),
+                col,
+            };
+            match ask(&need)? {
+                Answer::Sum(Some(total)) => Ok(total),
+                _ => Err(fail("tổng vượt giới hạn")),
+            }
         })
         .register_fn("distinct", |r: &mut Rows, c: ImmutableString| -> Res<INT> {
-            let i = column(r, &c, &[])?;
-            let set: BTreeSet<String> = r
-                .idx
-                .iter()
-                .filter_map(|&k| r.table.rows.get(k as usize))
-                .filter(|row| !row.values[i].is_empty())
-                .map(|row| crate::evidence::fold_header(&row.values[i].display()))
-                .collect();
-            Ok(set.len() as INT)
+            let col = column(r, &c, &[])?;
+            let need = Need::Distinct {
+                table: r.table.name.clone(),
+                pred: r.pred.clone(),
+                col,
+            };
+            match ask(&need)? {
+                Answer::Distinct(n) => {
+                    INT::try_from(n).map_err(|_| fail("số giá trị vượt giới hạn"))
+                }
+                _ => Err(fail("câu trả lời không khớp câu hỏi")),
+            }
         })
         .register_fn(
             "on_time",
@@ -430,11 +436,11 @@ fn register_tables(engine: &mut Engine) {
         .register_get("due", |d: &mut Deadlines| d.due.clone())
         .register_get("pending", |d: &mut Deadlines| d.pending.clone())
         .register_get("ratio", |d: &mut Deadlines| Ratio {
-            fraction: Fraction::new(Decimal::from(d.on_time.len()), Decimal::from(d.due.len())),
+            fraction: Fraction::new(Decimal::from(d.counts.0), Decimal::from(d.counts.1)),
             numerator: Some(d.on_time.clone()),
             denominator: Some(d.due.clone()),
             missing: "trễ hạn",
-            label: d.due.table.spec.title.clone(),
+            label: d.due.table.title.clone(),
         })
         .register_fn(
             "periods",
@@ -459,44 +465,42 @@ fn deadlines(rows: Rows, due: &str, done: &str, days: INT) -> Res<Deadlines> {
     let as_of = c.unit.as_of;
     let due_col = column(&rows, due, &[ColumnType::Date])?;
     let done_col = column(&rows, done, &[ColumnType::Date])?;
-    let (mut on_time, mut late, mut pending) = (Vec::new(), Vec::new(), Vec::new());
-    for &i in rows.idx.iter() {
-        let Some(r) = rows.table.rows.get(i as usize) else {
-            continue;
-        };
-        let Some(deadline) = r.values[due_col].as_date() else {
-            return Err(fail(format!(
-                "bảng `{}` dòng {}: thiếu `{due}`",
-                rows.table.spec.name, r.line
-            )));
-        };
-        let deadline = deadline
-            .checked_add_signed(chrono::Duration::days(days))
-            .ok_or_else(|| fail("ngày vượt giới hạn"))?;
-        match r.values[done_col].as_date().filter(|d| *d <= as_of) {
-            Some(d) if d <= deadline => on_time.push(i),
-            Some(_) => late.push(i),
-            None if deadline < as_of => late.push(i),
-            None => pending.push(i),
-        }
+    // Every item needs a deadline within the calendar.
+    if let Some((line, _)) = sample(&rows.and(Atom::NoDate(due_col)))?.1.first() {
+        return Err(fail(format!(
+            "bảng `{}` dòng {line}: thiếu `{due}`",
+            rows.table.name
+        )));
     }
-    let mut due_set: Vec<u32> = on_time.iter().chain(late.iter()).copied().collect();
-    due_set.sort_unstable();
-    let result = Deadlines {
-        on_time: rows.with(on_time),
-        late: rows.with(late),
-        due: rows.with(due_set),
-        pending: rows.with(pending),
+    if days != 0 && count(&rows.and(Atom::DateOverflow(due_col, days)))? > 0 {
+        return Err(fail("ngày vượt giới hạn"));
+    }
+    let class = |class| {
+        rows.and(Atom::Deadline {
+            due: due_col,
+            done: done_col,
+            days,
+            as_of,
+            class,
+        })
     };
+    let result = Deadlines {
+        on_time: class(Class::OnTime),
+        late: class(Class::Late),
+        due: class(Class::Due),
+        pending: class(Class::Pending),
+        counts: (0, 0),
+    };
+    let (on_time, due_n) = (count(&result.on_time)?, count(&result.due)?);
+    let (late, pending) = (count(&result.late)?, count(&result.pending)?);
     note(format!(
-        "{}: đúng hạn {}/{}, trễ hạn {}, chưa đến hạn {}",
-        rows.table.spec.title,
-        result.on_time.len(),
-        result.due.len(),
-        result.late.len(),
-        result.pending.len()
+        "{}: đúng hạn {on_time}/{due_n}, trễ hạn {late}, chưa đến hạn {pending}",
+        rows.table.title,
     ));
-    Ok(result)
+    Ok(Deadlines {
+        counts: (on_time, due_n),
+        ..result
+    })
 }
 
 /// For each period kind, the earliest row sent by the as-of date decides: sent, and on time
@@ -508,10 +512,9 @@ fn periods(rows: Rows, kind: &str, kinds: &Array, due: &str, sent: &str) -> Res<
     let sent_col = column(&rows, sent, &[ColumnType::Date])?;
     let key_col = rows
         .table
-        .spec
         .key
         .as_deref()
-        .and_then(|k| rows.table.spec.column_index(k));
+        .and_then(|k| rows.table.column_index(k));
     let (mut n_sent, mut n_on_time) = (0, 0);
     let mut parts = Vec::new();
     for k in kinds {
@@ -519,23 +522,23 @@ fn periods(rows: Rows, kind: &str, kinds: &Array, due: &str, sent: &str) -> Res<
             .clone()
             .into_immutable_string()
             .map_err(|_| fail("kỳ báo cáo phải là chuỗi"))?;
-        let earliest = rows
-            .idx
-            .iter()
-            .filter_map(|&i| rows.table.rows.get(i as usize))
-            .filter(|r| matches!(&r.values[kind_col], Value::Text(t) if t == k.as_str()))
-            .filter_map(|r| {
-                let s = r.values[sent_col]
-                    .as_date()
-                    .filter(|d| *d <= c.unit.as_of)?;
-                Some((s, r.values[due_col].as_date(), r))
-            })
-            .min_by_key(|(s, _, _)| *s);
+        let need = Need::Earliest {
+            table: rows.table.name.clone(),
+            pred: rows
+                .pred
+                .and(Atom::Eq(kind_col, Lit::text(&k)))
+                .and(Atom::By(sent_col, c.unit.as_of)),
+            col: sent_col,
+        };
+        let earliest = match ask(&need)? {
+            Answer::Earliest(e) => e,
+            _ => return Err(fail("câu trả lời không khớp câu hỏi")),
+        };
         match earliest {
             None => parts.push(format!("{k}: chưa gửi")),
-            Some((s, due, record)) => {
+            Some((s, _, values)) => {
                 n_sent += 1;
-                let number = key_col.map(|i| record.values[i].display());
+                let number = key_col.and_then(|i| values.get(i)).map(Value::display);
                 if let Some(number) = number.filter(|n| !n.is_empty()) {
                     c.trace.borrow_mut().documents.push(DocumentRef {
                         number,
@@ -543,6 +546,7 @@ fn periods(rows: Rows, kind: &str, kinds: &Array, due: &str, sent: &str) -> Res<
                         subject: Some(format!("Báo cáo kỳ {k}")),
                     });
                 }
+                let due = values.get(due_col).and_then(Value::as_date);
                 if due.is_some_and(|d| s <= d) {
                     n_on_time += 1;
                     parts.push(format!("{k}: gửi {} đúng hạn", vi_date(s)));
@@ -636,7 +640,7 @@ fn register_facts(engine: &mut Engine) {
 
 fn ratio_part(d: Dynamic) -> Res<(Decimal, Option<Rows>)> {
     if let Some(r) = d.clone().try_cast::<Rows>() {
-        return Ok((Decimal::from(r.len()), Some(r)));
+        return Ok((Decimal::from(count(&r)?), Some(r)));
     }
     Ok((number(&d, "tử số và mẫu số")?, None))
 }
@@ -647,7 +651,7 @@ fn register_ratios(engine: &mut Engine) {
             let (n, num_rows) = ratio_part(a)?;
             let (d, den_rows) = ratio_part(b)?;
             if let (Some(a), Some(b)) = (&num_rows, &den_rows) {
-                if !std::sync::Arc::ptr_eq(&a.table, &b.table) {
+                if a.table.name != b.table.name {
                     return Err(fail("tử số và mẫu số phải cùng một bảng"));
                 }
             }
@@ -655,7 +659,7 @@ fn register_ratios(engine: &mut Engine) {
                 fraction: Fraction::new(n, d),
                 label: den_rows
                     .as_ref()
-                    .map(|r| r.table.spec.title.clone())
+                    .map(|r| r.table.title.clone())
                     .unwrap_or_default(),
                 numerator: num_rows,
                 denominator: den_rows,
@@ -750,7 +754,7 @@ fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
     let (what, is_ratio) = match &m {
         Measure::Ratio(r) => {
             if r.fraction.is_empty() {
-                r.record();
+                r.record()?;
                 return Ok(Outcome::NotArising(r.describe()));
             }
             (format!("Tỷ lệ {}", r.fraction), true)
@@ -809,7 +813,7 @@ fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
         }
     }
     if let Measure::Ratio(r) = &m {
-        r.record();
+        r.record()?;
     }
     let (points, inner) = outcome_points(&otherwise)?;
     let explanation = inner.unwrap_or_else(|| match previous {
@@ -843,7 +847,7 @@ fn prop(r: Dynamic, max: Dynamic, floor: Dynamic) -> Res<Outcome> {
         floor,
     });
     if r.fraction.is_empty() {
-        r.record();
+        r.record()?;
         return Ok(Outcome::NotArising(r.describe()));
     }
     if r.compare(floor)?.is_lt() {
@@ -878,7 +882,7 @@ fn issued(tag: &str) -> Res<Option<(Date, DocumentRef)>> {
         .as_ref()
         .ok_or_else(|| fail("bộ tiêu chí chưa khai báo [set.register] cho issued_by"))?;
     let rows = table(&register.table)?;
-    let spec = &rows.table.spec;
+    let spec = Arc::clone(&rows.table);
     let tags = column(&rows, &register.tags, &[ColumnType::Tags])?;
     let date_col = spec
         .dated_by
@@ -887,17 +891,23 @@ fn issued(tag: &str) -> Res<Option<(Date, DocumentRef)>> {
         .ok_or_else(|| fail("bảng sổ văn bản cần `dated_by`"))?;
     let key = spec.key.as_deref().and_then(|k| spec.column_index(k));
     let subject = spec.subject.as_deref().and_then(|k| spec.column_index(k));
-    let found = rows
-        .idx
-        .iter()
-        .filter_map(|&i| rows.table.rows.get(i as usize))
-        .filter(|r| matches!(&r.values[tags], Value::Tags(t) if t.iter().any(|t| t == tag)))
-        .filter_map(|r| r.values[date_col].as_date().map(|d| (d, r)))
-        .min_by_key(|(d, _)| *d);
-    Ok(found.map(|(d, r)| {
-        let number = key.map_or_else(|| format!("dòng {}", r.line), |k| r.values[k].display());
+    let need = Need::Earliest {
+        table: spec.name.clone(),
+        pred: rows.pred.and(Atom::Tag(tags, tag.to_owned())),
+        col: date_col,
+    };
+    let found = match ask(&need)? {
+        Answer::Earliest(e) => e,
+        _ => return Err(fail("câu trả lời không khớp câu hỏi")),
+    };
+    Ok(found.map(|(d, line, values)| {
+        let number = match key {
+            Some(k) => values.get(k).map(Value::display).unwrap_or_default(),
+            None => record_key(None, &values, line),
+        };
         let subject = subject
-            .map(|s| r.values[s].display())
+            .and_then(|s| values.get(s))
+            .map(Value::display)
             .filter(|s| !s.is_empty());
         (
             d,

@@ -5,15 +5,16 @@
 //! thread-local for the duration of one rule run (see [`with_row`]).
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use crate::criteria::{CriteriaSet, Window};
+use crate::criteria::{CriteriaSet, TableSpec, Window};
 use crate::date::Date;
-use crate::evidence::{Evidence, Table};
+use crate::evidence::Evidence;
 use rust_decimal::Decimal;
 
+use super::query::{answer_in_memory, Answer, Atom, Need, Pred};
 use crate::num::Fraction;
 
 /// The state shared by every row of one unit's evaluation.
@@ -22,49 +23,91 @@ pub(crate) struct UnitContext {
     pub evidence: Evidence,
     pub set: Arc<CriteriaSet>,
     pub as_of: Date,
-    /// The records of each present table that exist at the as-of date.
-    pub visible: BTreeMap<String, Rows>,
+    /// The spec of each table the unit has evidence for.
+    specs: BTreeMap<String, Arc<TableSpec>>,
+    /// Answers computed from tables held in memory, by need.
+    cache: RefCell<HashMap<Need, Answer>>,
+    /// Needs the unit's aggregates could not answer (streamed evidence): another pass over the
+    /// tables is due.
+    pub missing: RefCell<BTreeSet<Need>>,
+    /// Whether a missing answer is an error (the last pass) rather than a placeholder.
+    strict: bool,
 }
 
 impl UnitContext {
     pub fn new(set: Arc<CriteriaSet>, evidence: Evidence, as_of: Date) -> Self {
-        let year_start = Date::from_ymd_opt(set.year, 1, 1);
-        let mut visible = BTreeMap::new();
-        for spec in &set.tables {
-            let Some(table) = evidence.table(&spec.name) else {
-                continue;
-            };
-            let date_col = spec.dated_by.as_deref().and_then(|c| spec.column_index(c));
-            let idx: Vec<u32> = table
-                .rows
-                .iter()
-                .enumerate()
-                .filter(
-                    |(_, r)| match date_col.and_then(|c| r.values[c].as_date()) {
-                        None => true,
-                        Some(d) => {
-                            d <= as_of
-                                && (spec.window != Window::Year
-                                    || year_start.is_none_or(|s| d >= s))
-                        }
-                    },
-                )
-                .filter_map(|(i, _)| u32::try_from(i).ok())
-                .collect();
-            visible.insert(
-                spec.name.clone(),
-                Rows {
-                    table: Arc::clone(table),
-                    idx: idx.into(),
-                },
-            );
-        }
+        Self::with_mode(set, evidence, as_of, true)
+    }
+
+    /// `strict: false`: a need the unit's aggregates lack is answered by a placeholder and
+    /// listed in [`UnitContext::missing`] (a pass finding what rules need).
+    pub fn with_mode(set: Arc<CriteriaSet>, evidence: Evidence, as_of: Date, strict: bool) -> Self {
+        let specs = set
+            .tables
+            .iter()
+            .filter(|spec| evidence.has_table(&spec.name))
+            .map(|spec| (spec.name.clone(), Arc::new(spec.clone())))
+            .collect();
         Self {
             evidence,
             set,
             as_of,
-            visible,
+            specs,
+            cache: RefCell::new(HashMap::new()),
+            missing: RefCell::new(BTreeSet::new()),
+            strict,
         }
+    }
+
+    /// The records of a present table that exist at the as-of date.
+    pub fn visible(&self, name: &str) -> Option<Rows> {
+        let spec = self.specs.get(name)?;
+        let pred = match spec.dated_by.as_deref().and_then(|c| spec.column_index(c)) {
+            None => Pred::All,
+            Some(col) => Pred::Atom(Atom::Visible {
+                col,
+                from: if spec.window == Window::Year {
+                    Date::from_ymd_opt(self.set.year, 1, 1)
+                } else {
+                    None
+                },
+                to: self.as_of,
+            }),
+        };
+        Some(Rows {
+            table: Arc::clone(spec),
+            pred,
+        })
+    }
+
+    /// The answer to `need`, from the unit's aggregates or by scanning its table.
+    pub fn answer(&self, need: &Need) -> Result<Answer, String> {
+        if let Some(aggregates) = self.evidence.aggregates() {
+            if let Some(a) = aggregates.get(need) {
+                return Ok(a.clone());
+            }
+            self.missing.borrow_mut().insert(need.clone());
+            return if self.strict {
+                Err(format!(
+                    "quy tắc hỏi bảng `{}` điều chưa được tổng hợp sau nhiều lượt đọc",
+                    need.table()
+                ))
+            } else {
+                Ok(need.placeholder())
+            };
+        }
+        if let Some(a) = self.cache.borrow().get(need) {
+            return Ok(a.clone());
+        }
+        let table = self
+            .evidence
+            .table(need.table())
+            .ok_or_else(|| format!("thiếu bảng {}", need.table()))?;
+        let answer = answer_in_memory(table, need);
+        self.cache
+            .borrow_mut()
+            .insert(need.clone(), answer.clone());
+        Ok(answer)
     }
 }
 
@@ -172,61 +215,42 @@ pub struct RecordList {
     pub keys: Vec<String>,
 }
 
-/// Records of one table, in file order: a table cut at the as-of date, or a filter of it.
+/// Records of one table: a table cut at the as-of date, or a filter of it. Holds no records,
+/// only the predicate that selects them (see [`super::query`]).
 #[derive(Debug, Clone)]
 pub(crate) struct Rows {
-    pub(crate) table: Arc<Table>,
-    pub(crate) idx: Arc<[u32]>,
+    pub(crate) table: Arc<TableSpec>,
+    pub(crate) pred: Pred,
 }
 
 impl Rows {
-    pub(crate) fn with(&self, idx: Vec<u32>) -> Self {
+    pub(crate) fn and(&self, atom: Atom) -> Self {
         Self {
             table: Arc::clone(&self.table),
-            idx: idx.into(),
+            pred: self.pred.and(atom),
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.idx.len()
+    pub(crate) fn and_not(&self, atom: Atom) -> Self {
+        Self {
+            table: Arc::clone(&self.table),
+            pred: Pred::And(vec![self.pred.clone(), Pred::Not(Box::new(Pred::Atom(atom)))]),
+        }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.idx.is_empty()
-    }
-
-    /// The key of each record (its key column, or `dòng N` when the table has none).
-    pub(crate) fn keys(&self, limit: usize) -> Vec<String> {
-        let key = self
-            .table
-            .spec
-            .key
-            .as_deref()
-            .and_then(|k| self.table.spec.column_index(k));
-        self.idx
-            .iter()
-            .take(limit)
-            .filter_map(|&i| self.table.rows.get(i as usize))
-            .map(|r| match key {
-                Some(k) if !r.values[k].is_empty() => r.values[k].display(),
-                _ => format!("dòng {}", r.line),
-            })
-            .collect()
-    }
-
-    /// The records of `self` that are not in `other` (both sorted, same table).
+    /// The records of `self` that are not in `other` (same table).
     pub(crate) fn minus(&self, other: &Rows) -> Rows {
-        let mut out = Vec::new();
-        let mut j = 0;
-        for &i in self.idx.iter() {
-            while j < other.idx.len() && other.idx[j] < i {
-                j += 1;
-            }
-            if j >= other.idx.len() || other.idx[j] != i {
-                out.push(i);
-            }
+        Self {
+            table: Arc::clone(&self.table),
+            pred: self.pred.minus(&other.pred),
         }
-        self.with(out)
+    }
+
+    pub(crate) fn sample(&self) -> Need {
+        Need::Sample {
+            table: self.table.name.clone(),
+            pred: self.pred.clone(),
+        }
     }
 }
 

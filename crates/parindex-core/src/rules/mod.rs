@@ -2,6 +2,7 @@
 
 mod api;
 mod context;
+mod query;
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use rhai::{Dynamic, Engine, EvalAltResult, Position, AST, INT};
 use rust_decimal::Decimal;
 
 pub(crate) use api::{Outcome, Signal};
+pub(crate) use query::{Accumulator, Aggregates, Answer, Need};
 pub(crate) use context::{with_row, Lever, LeverMeasure, RowContext, Trace, UnitContext};
 pub use context::{DocumentRef, FactRef, RecordList};
 

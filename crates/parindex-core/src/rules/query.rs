@@ -1,0 +1,423 @@
+//! What a rule asks of a table, as data: a record predicate ([`Pred`]) and the aggregate wanted
+//! of the records it keeps ([`Need`]). Helpers never hold records; they ask a unit's
+//! [`UnitContext`](super::UnitContext) for the [`Answer`] to a need.
+//!
+//! Answers come from one of two places that share this module's code, so they cannot disagree:
+//! a scan of a table held in memory (one unit), or a streaming pass over a province-wide export
+//! that feeds every record once to an [`Accumulator`] per unit and keeps only the aggregates.
+
+use std::collections::BTreeSet;
+
+use rust_decimal::Decimal;
+
+use crate::date::{parse_date, Date};
+use crate::evidence::{fold_header, Value};
+
+/// How many record keys a row lists as the records that decided it.
+pub(crate) const RECORDS_SHOWN: usize = 20;
+
+/// A value a rule compares cells with (`where_eq`, `where_in`), taken from rhai once.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Lit {
+    /// A string, and the date it spells when it spells one (a date cell matches it).
+    Str(String, Option<Date>),
+    Num(Decimal),
+    Bool(bool),
+    Date(Date),
+    /// `()`: matches an empty cell.
+    Unit,
+    /// Anything else: matches no cell.
+    Other,
+}
+
+impl Lit {
+    pub(crate) fn text(s: &str) -> Self {
+        Lit::Str(s.to_owned(), parse_date(s))
+    }
+
+    /// Whether cell `v` equals this literal, by the cell's type.
+    fn matches(&self, v: &Value) -> bool {
+        match (v, self) {
+            (Value::Text(t), Lit::Str(w, _)) => w == t,
+            (Value::Integer(_) | Value::Decimal(_), Lit::Num(w)) => v.as_decimal() == Some(*w),
+            (Value::Bool(b), Lit::Bool(w)) => b == w,
+            (Value::Date(d), Lit::Date(w)) => d == w,
+            (Value::Date(d), Lit::Str(_, w)) => Some(*d) == *w,
+            (Value::Tags(t), Lit::Str(w, _)) => t.iter().any(|x| x == w),
+            (Value::Empty, Lit::Unit) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Where an item stands against its deadline at the as-of date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Class {
+    /// Completed by its deadline.
+    OnTime,
+    /// Completed after it, or not completed and the deadline passed before the as-of date.
+    Late,
+    /// On time or late.
+    Due,
+    /// Not completed, deadline not yet passed.
+    Pending,
+}
+
+/// One test of one record. Columns are indices into the table's declared columns.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Atom {
+    /// The record exists at the as-of date: its dating column within `[from, to]`.
+    Visible {
+        col: usize,
+        from: Option<Date>,
+        to: Date,
+    },
+    True(usize),
+    Eq(usize, Lit),
+    In(usize, Vec<Lit>),
+    Tag(usize, String),
+    /// Empty, or a false boolean.
+    Empty(usize),
+    /// A date on or before the given one.
+    By(usize, Date),
+    /// A date after the given one.
+    After(usize, Date),
+    /// Judged against `due + days` at `as_of` (see [`Class`]); false when the deadline is
+    /// missing or out of range.
+    Deadline {
+        due: usize,
+        done: usize,
+        days: i64,
+        as_of: Date,
+        class: Class,
+    },
+    /// The deadline column is empty.
+    NoDate(usize),
+    /// `due + days` is out of the calendar.
+    DateOverflow(usize, i64),
+}
+
+impl Atom {
+    pub(crate) fn test(&self, values: &[Value]) -> bool {
+        let cell = |c: usize| values.get(c).unwrap_or(&Value::Empty);
+        match self {
+            Atom::Visible { col, from, to } => match cell(*col).as_date() {
+                None => true,
+                Some(d) => d <= *to && from.is_none_or(|f| d >= f),
+            },
+            Atom::True(c) => cell(*c).is_true(),
+            Atom::Eq(c, lit) => lit.matches(cell(*c)),
+            Atom::In(c, lits) => lits.iter().any(|l| l.matches(cell(*c))),
+            Atom::Tag(c, tag) => matches!(cell(*c), Value::Tags(t) if t.iter().any(|x| x == tag)),
+            Atom::Empty(c) => matches!(cell(*c), Value::Empty | Value::Bool(false)),
+            Atom::By(c, d) => cell(*c).as_date().is_some_and(|x| x <= *d),
+            Atom::After(c, d) => cell(*c).as_date().is_some_and(|x| x > *d),
+            Atom::Deadline {
+                due,
+                done,
+                days,
+                as_of,
+                class,
+            } => {
+                let Some(deadline) = cell(*due).as_date().and_then(|d| add_days(d, *days)) else {
+                    return false;
+                };
+                let judged = match cell(*done).as_date().filter(|d| d <= as_of) {
+                    Some(d) if d <= deadline => Class::OnTime,
+                    Some(_) => Class::Late,
+                    None if deadline < *as_of => Class::Late,
+                    None => Class::Pending,
+                };
+                judged == *class
+                    || (*class == Class::Due && matches!(judged, Class::OnTime | Class::Late))
+            }
+            Atom::NoDate(c) => cell(*c).as_date().is_none(),
+            Atom::DateOverflow(c, days) => cell(*c)
+                .as_date()
+                .is_some_and(|d| add_days(d, *days).is_none()),
+        }
+    }
+}
+
+pub(crate) fn add_days(d: Date, days: i64) -> Option<Date> {
+    d.checked_add_signed(chrono::TimeDelta::try_days(days)?)
+}
+
+/// A record predicate: the records of a table a rule has narrowed down to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Pred {
+    All,
+    Atom(Atom),
+    Not(Box<Pred>),
+    And(Vec<Pred>),
+}
+
+impl Pred {
+    /// These records, narrowed by `atom`.
+    pub(crate) fn and(&self, atom: Atom) -> Pred {
+        match self {
+            Pred::All => Pred::Atom(atom),
+            Pred::And(parts) => {
+                let mut parts = parts.clone();
+                parts.push(Pred::Atom(atom));
+                Pred::And(parts)
+            }
+            other => Pred::And(vec![other.clone(), Pred::Atom(atom)]),
+        }
+    }
+
+    /// These records, less those of `other`.
+    pub(crate) fn minus(&self, other: &Pred) -> Pred {
+        Pred::And(vec![self.clone(), Pred::Not(Box::new(other.clone()))])
+    }
+
+    pub(crate) fn test(&self, values: &[Value]) -> bool {
+        match self {
+            Pred::All => true,
+            Pred::Atom(a) => a.test(values),
+            Pred::Not(p) => !p.test(values),
+            Pred::And(parts) => parts.iter().all(|p| p.test(values)),
+        }
+    }
+
+    /// Every atom, once each, in first-seen order.
+    pub(crate) fn atoms<'a>(&'a self, out: &mut Vec<&'a Atom>) {
+        match self {
+            Pred::All => {}
+            Pred::Atom(a) => {
+                if !out.contains(&a) {
+                    out.push(a);
+                }
+            }
+            Pred::Not(p) => p.atoms(out),
+            Pred::And(parts) => parts.iter().for_each(|p| p.atoms(out)),
+        }
+    }
+
+    /// The predicate over precomputed atom results: `bit(i)` is atom `index(atom)`.
+    pub(crate) fn test_bits(&self, index: &impl Fn(&Atom) -> usize, bits: u64) -> bool {
+        match self {
+            Pred::All => true,
+            Pred::Atom(a) => bits >> index(a) & 1 == 1,
+            Pred::Not(p) => !p.test_bits(index, bits),
+            Pred::And(parts) => parts.iter().all(|p| p.test_bits(index, bits)),
+        }
+    }
+}
+
+/// What a rule wants to know of a table's records that pass `pred`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Need {
+    /// How many, and the first [`RECORDS_SHOWN`] (line, key) in file order.
+    Sample { table: String, pred: Pred },
+    /// The sum of a numeric column (`None`: out of range).
+    Sum {
+        table: String,
+        pred: Pred,
+        col: usize,
+    },
+    /// How many distinct non-empty values a column holds (compared folded).
+    Distinct {
+        table: String,
+        pred: Pred,
+        col: usize,
+    },
+    /// The record with the earliest date in `col` (the first in file order on a tie).
+    Earliest {
+        table: String,
+        pred: Pred,
+        col: usize,
+    },
+}
+
+impl Need {
+    pub(crate) fn table(&self) -> &str {
+        match self {
+            Need::Sample { table, .. }
+            | Need::Sum { table, .. }
+            | Need::Distinct { table, .. }
+            | Need::Earliest { table, .. } => table,
+        }
+    }
+
+    pub(crate) fn pred(&self) -> &Pred {
+        match self {
+            Need::Sample { pred, .. }
+            | Need::Sum { pred, .. }
+            | Need::Distinct { pred, .. }
+            | Need::Earliest { pred, .. } => pred,
+        }
+    }
+
+    /// The answer given before the records have been read (while finding what rules need).
+    pub(crate) fn placeholder(&self) -> Answer {
+        match self {
+            Need::Sample { .. } => Answer::Sample {
+                count: 0,
+                first: Vec::new(),
+            },
+            Need::Sum { .. } => Answer::Sum(Some(Decimal::ZERO)),
+            Need::Distinct { .. } => Answer::Distinct(0),
+            Need::Earliest { .. } => Answer::Earliest(None),
+        }
+    }
+}
+
+/// The answer to a [`Need`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Answer {
+    Sample {
+        count: u64,
+        /// (file line, key or `dòng N`), in file order.
+        first: Vec<(u64, String)>,
+    },
+    Sum(Option<Decimal>),
+    Distinct(u64),
+    /// The date, file line and cells of the record.
+    Earliest(Option<(Date, u64, Vec<Value>)>),
+}
+
+/// A need being answered, record by record, in file order (or in file-ordered chunks merged
+/// with [`Accumulator::merge`]).
+#[derive(Debug, Clone)]
+pub(crate) enum Accumulator {
+    Sample {
+        count: u64,
+        first: Vec<(u64, String)>,
+    },
+    Sum(Option<Decimal>),
+    Distinct(BTreeSet<String>),
+    Earliest(Option<(Date, u64, Vec<Value>)>),
+}
+
+/// The key a record is listed by: its key column, or `dòng N`.
+pub(crate) fn record_key(key_col: Option<usize>, values: &[Value], line: u64) -> String {
+    match key_col.and_then(|k| values.get(k)) {
+        Some(v) if !v.is_empty() => v.display(),
+        _ => format!("dòng {line}"),
+    }
+}
+
+impl Accumulator {
+    pub(crate) fn new(need: &Need) -> Self {
+        match need {
+            Need::Sample { .. } => Accumulator::Sample {
+                count: 0,
+                first: Vec::new(),
+            },
+            Need::Sum { .. } => Accumulator::Sum(Some(Decimal::ZERO)),
+            Need::Distinct { .. } => Accumulator::Distinct(BTreeSet::new()),
+            Need::Earliest { .. } => Accumulator::Earliest(None),
+        }
+    }
+
+    /// Adds one record that passed the need's predicate.
+    pub(crate) fn add(
+        &mut self,
+        need: &Need,
+        key_col: Option<usize>,
+        values: &[Value],
+        line: u64,
+    ) {
+        match (self, need) {
+            (Accumulator::Sample { count, first }, _) => {
+                *count += 1;
+                if first.len() < RECORDS_SHOWN {
+                    first.push((line, record_key(key_col, values, line)));
+                }
+            }
+            (Accumulator::Sum(sum), Need::Sum { col, .. }) => {
+                if let (Some(s), Some(v)) = (*sum, values.get(*col).and_then(Value::as_decimal)) {
+                    *sum = s.checked_add(v);
+                }
+            }
+            (Accumulator::Distinct(set), Need::Distinct { col, .. }) => {
+                if let Some(v) = values.get(*col).filter(|v| !v.is_empty()) {
+                    let folded = fold_header(&v.display());
+                    if !set.contains(&folded) {
+                        set.insert(folded);
+                    }
+                }
+            }
+            (Accumulator::Earliest(best), Need::Earliest { col, .. }) => {
+                if let Some(d) = values.get(*col).and_then(Value::as_date) {
+                    if best.as_ref().is_none_or(|(b, l, _)| (d, line) < (*b, *l)) {
+                        *best = Some((d, line, values.to_vec()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Folds in the accumulator of another part of the same table (any order: the result
+    /// depends only on file lines, not on which part came first).
+    pub(crate) fn merge(&mut self, other: Accumulator) {
+        match (self, other) {
+            (
+                Accumulator::Sample { count, first },
+                Accumulator::Sample {
+                    count: c2,
+                    first: f2,
+                },
+            ) => {
+                *count += c2;
+                first.extend(f2);
+                first.sort_by_key(|(line, _)| *line);
+                first.truncate(RECORDS_SHOWN);
+            }
+            (Accumulator::Sum(a), Accumulator::Sum(b)) => {
+                *a = match (*a, b) {
+                    (Some(x), Some(y)) => x.checked_add(y),
+                    _ => None,
+                };
+            }
+            (Accumulator::Distinct(a), Accumulator::Distinct(b)) => a.extend(b),
+            (Accumulator::Earliest(a), Accumulator::Earliest(b)) => {
+                if let Some(b) = b {
+                    if a.as_ref().is_none_or(|(d, l, _)| (b.0, b.1) < (*d, *l)) {
+                        *a = Some(b);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(crate) fn finish(self) -> Answer {
+        match self {
+            Accumulator::Sample { count, first } => Answer::Sample { count, first },
+            Accumulator::Sum(s) => Answer::Sum(s),
+            Accumulator::Distinct(set) => Answer::Distinct(set.len() as u64),
+            Accumulator::Earliest(e) => Answer::Earliest(e),
+        }
+    }
+}
+
+/// Answers `need` by scanning a table held in memory.
+pub(crate) fn answer_in_memory(table: &crate::evidence::Table, need: &Need) -> Answer {
+    let spec = &table.spec;
+    let key_col = spec.key.as_deref().and_then(|k| spec.column_index(k));
+    let pred = need.pred();
+    let mut acc = Accumulator::new(need);
+    for record in &table.rows {
+        if pred.test(&record.values) {
+            acc.add(need, key_col, &record.values, record.line);
+        }
+    }
+    acc.finish()
+}
+
+/// A unit's evidence as a streaming pass left it: which tables it has, and the answers to what
+/// its rules need of them. No records.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Aggregates {
+    pub present: BTreeSet<String>,
+    pub answers: std::collections::HashMap<Need, Answer>,
+}
+
+impl Aggregates {
+    pub(crate) fn get(&self, need: &Need) -> Option<&Answer> {
+        self.answers.get(need)
+    }
+}
