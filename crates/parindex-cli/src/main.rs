@@ -13,8 +13,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use parindex_core::{
     is_province, load_criteria, parse_date, province_json, province_markdown, read_cases,
-    read_evidence_with, read_province, run_cases, Comparison, CompiledCriteria, Date, Error,
-    Evidence, FsFiles, Ranking, ReadOptions, ReadProgress, Report, Status, TextEncoding, CASES_DIR,
+    read_evidence_with, run_cases, Comparison, CompiledCriteria, Date, Error, Evidence, FsFiles,
+    Ranking, ReadOptions, ReadProgress, Report, Status, TextEncoding, CASES_DIR,
 };
 use parindex_render::{
     render_csv, render_docx, render_html, render_ranking_xlsx, render_xlsx, RenderError,
@@ -408,9 +408,9 @@ fn compute_province(
         encoding,
         progress: Some(&progress),
     };
-    let units = read_province(&FsFiles, criteria.criteria(), evidence, &options)?;
+    let reports = criteria.score_province(&FsFiles, evidence, as_of, &options)?;
     drop(progress);
-    Ok(criteria.score_all(&units, as_of))
+    Ok(reports)
 }
 
 fn rank(args: &RankArgs) -> Result<(), Failure> {

@@ -1,6 +1,8 @@
 //! Scoring: run every row's rule on a unit's evidence, check its points against the row's
 //! bounds, apply not-arising policies and survey results, and add up the tree.
 
+use std::collections::BTreeSet;
+use std::path::Path;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -9,7 +11,8 @@ use rust_decimal::Decimal;
 use crate::criteria::{CriteriaSet, Method, NotArising};
 use crate::date::Date;
 use crate::error::Result;
-use crate::evidence::{Appraisal, Evidence};
+use crate::evidence::{read_province, Appraisal, Evidence, ReadOptions, StreamedProvince};
+use crate::files::Files;
 use crate::fingerprint::{digest_of, engine_version, Fingerprint, SetDigest};
 use crate::gaps;
 use crate::num::{round_half_up, vi_decimal, vi_percent};
@@ -18,8 +21,12 @@ use crate::report::{
     SurveyPart, Total, REPORT_SCHEMA,
 };
 use crate::rules::{
-    compile_rules, run_rule, CompiledRules, Limits, RuleResult, Trace, UnitContext,
+    compile_rules, run_rule, CompiledRules, Limits, Need, RuleResult, Trace, UnitContext,
 };
+
+/// How many times at most a province's tables are read: once for what the rules ask on no
+/// data, again for what they ask on the answers (a rule whose questions depend on the data).
+const STREAM_ROUNDS: usize = 4;
 
 /// A criteria set whose rules are compiled: build once, score many units.
 #[derive(Debug)]
@@ -54,10 +61,58 @@ impl CompiledCriteria {
 
     /// Scores one unit at the as-of date. Never fails: a rule that errors marks its row.
     pub fn score(&self, evidence: &Evidence, as_of: Date) -> Report {
-        let unit = Rc::new(UnitContext::new(
+        self.score_with(evidence, as_of, true).0
+    }
+
+    /// Scores a whole province folder: province-wide exports (`units.csv`) are streamed, each
+    /// table read once in parallel blocks and aggregated per unit as it is read, so memory does
+    /// not grow with the number of records; a folder per unit is read with
+    /// [`read_province`](crate::read_province). Reports are in unit-code order.
+    pub fn score_province(
+        &self,
+        files: &dyn Files,
+        dir: &Path,
+        as_of: Date,
+        options: &ReadOptions<'_>,
+    ) -> Result<Vec<Report>> {
+        let Some(mut province) = StreamedProvince::open(files, &self.set, dir, options)? else {
+            let units = read_province(files, &self.set, dir, options)?;
+            return Ok(self.score_all(&units, as_of));
+        };
+        // Rules say what they need of the tables by running: first on no data (every answer a
+        // placeholder), then on the aggregates read for them. A rule whose questions depend on
+        // the answers may ask more; the tables are read again for those, a few times at most.
+        let mut needs = BTreeSet::new();
+        for round in 0..STREAM_ROUNDS {
+            let strict = round + 1 == STREAM_ROUNDS;
+            let results = self.score_all_with(&province.units(), as_of, round > 0 && strict);
+            let missing: BTreeSet<Need> = results
+                .iter()
+                .flat_map(|(_, missing)| missing.iter().cloned())
+                .filter(|n| !needs.contains(n))
+                .collect();
+            if round > 0 && (missing.is_empty() || strict) {
+                return Ok(results.into_iter().map(|(report, _)| report).collect());
+            }
+            province.aggregate(&missing)?;
+            needs.extend(missing);
+        }
+        Ok(Vec::new())
+    }
+
+    /// Scores one unit; with `strict: false`, what its rules need that the evidence's
+    /// aggregates lack is answered by placeholders and returned.
+    fn score_with(
+        &self,
+        evidence: &Evidence,
+        as_of: Date,
+        strict: bool,
+    ) -> (Report, BTreeSet<Need>) {
+        let unit = Rc::new(UnitContext::with_mode(
             Arc::clone(&self.set),
             evidence.clone(),
             as_of,
+            strict,
         ));
         let set = &self.set;
         let mut nodes: Vec<NodeScore> = set
@@ -130,7 +185,8 @@ impl CompiledCriteria {
             },
             evidence: evidence.files().to_vec(),
         };
-        Report {
+        let missing = unit.missing.take();
+        let report = Report {
             schema: REPORT_SCHEMA.to_owned(),
             criteria: CriteriaInfo {
                 id: set.id.clone(),
@@ -144,16 +200,32 @@ impl CompiledCriteria {
             nodes,
             proposals: evidence.notes().and_then(|n| n.proposals.clone()),
             fingerprint,
-        }
+        };
+        (report, missing)
     }
 
     /// Scores many units at the same as-of date, on every core, in the order given.
     pub fn score_all(&self, units: &[Evidence], as_of: Date) -> Vec<Report> {
+        self.score_all_with(units, as_of, true)
+            .into_iter()
+            .map(|(report, _)| report)
+            .collect()
+    }
+
+    fn score_all_with(
+        &self,
+        units: &[Evidence],
+        as_of: Date,
+        strict: bool,
+    ) -> Vec<(Report, BTreeSet<Need>)> {
         let workers = std::thread::available_parallelism()
             .map_or(1, std::num::NonZeroUsize::get)
             .min(units.len().max(1));
         if workers <= 1 {
-            return units.iter().map(|u| self.score(u, as_of)).collect();
+            return units
+                .iter()
+                .map(|u| self.score_with(u, as_of, strict))
+                .collect();
         }
         let chunk = units.len().div_ceil(workers);
         std::thread::scope(|scope| {
@@ -162,7 +234,7 @@ impl CompiledCriteria {
                 .map(|part| {
                     scope.spawn(move || {
                         part.iter()
-                            .map(|u| self.score(u, as_of))
+                            .map(|u| self.score_with(u, as_of, strict))
                             .collect::<Vec<_>>()
                     })
                 })

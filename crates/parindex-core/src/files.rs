@@ -15,6 +15,13 @@ pub trait Files {
     fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>>;
     /// The folders directly inside `dir`, sorted by path.
     fn dirs(&self, dir: &Path) -> io::Result<Vec<PathBuf>>;
+    /// A file to read as a stream, and its size: how a large export is read without holding
+    /// it whole. By default, the content read at once.
+    fn open(&self, path: &Path) -> io::Result<(Box<dyn io::Read + '_>, u64)> {
+        let bytes = self.read(path)?;
+        let len = bytes.len() as u64;
+        Ok((Box::new(io::Cursor::new(bytes)), len))
+    }
 }
 
 /// The real file system.
@@ -24,6 +31,12 @@ pub struct FsFiles;
 impl Files for FsFiles {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
         std::fs::read(path)
+    }
+
+    fn open(&self, path: &Path) -> io::Result<(Box<dyn io::Read + '_>, u64)> {
+        let file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        Ok((Box::new(file), len))
     }
 
     fn is_dir(&self, path: &Path) -> bool {

@@ -5,6 +5,7 @@ mod cells;
 mod notes;
 mod province;
 mod read;
+mod stream;
 mod text;
 mod workbook;
 
@@ -16,14 +17,15 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 pub use notes::{DeclaredDocument, DeclaredPoints, Notes, RowNote, NOTES_FILE};
+pub(crate) use province::StreamedProvince;
 pub use province::{is_province, read_province, UNITS_FILE, UNIT_COLUMN};
 pub use read::{fold_header, read_evidence, read_evidence_with, ReadOptions, ReadProgress};
 pub use text::TextEncoding;
 
 use crate::criteria::TableSpec;
-use crate::rules::Aggregates;
 use crate::date::Date;
 use crate::fingerprint::FileDigest;
+use crate::rules::Aggregates;
 
 /// Everything known about one unit. Cloning is cheap.
 #[derive(Debug, Clone)]

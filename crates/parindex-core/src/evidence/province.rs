@@ -2,21 +2,26 @@
 //! carry the unit code `ma_don_vi`; survey results for the province in one `survey.csv`.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
 use super::read::{
     appraisal_entries, appraisal_spec, locate, read_evidence_with, read_table, survey_results,
-    survey_spec, ReadOptions, Recording, UNIT_FILE,
+    survey_spec, Origin, ReadOptions, Recording, UNIT_FILE,
 };
+use super::stream::{stream_csv, tally_table, Plan, Streamed, Tally};
+use super::text::TextEncoding;
+use super::workbook::Workbook;
 use super::{fold_header, Evidence, Fact, FactValue, Table, Unit, Value};
 use crate::criteria::{ColumnSpec, ColumnType, CriteriaSet, TableSpec, Window};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::files::Files;
-use crate::fingerprint::FileDigest;
+use crate::fingerprint::{relative_name, FileDigest};
 use crate::num::parse_decimal;
+use crate::rules::{Aggregates, Need};
 
 /// The column that says which unit a row of a province-wide export belongs to.
 pub const UNIT_COLUMN: &str = "ma_don_vi";
@@ -298,7 +303,158 @@ fn check_codes(seen: &[(String, PathBuf, u64)], codes: &[String], problems: &mut
     }
 }
 
-/// Province-wide exports: `units.csv`, tables and `facts.csv` carrying `ma_don_vi`.
+/// What a folder of province-wide exports holds besides the criteria's tables, and where those
+/// tables are: read first, whether the tables are then read whole or streamed.
+struct Exports {
+    units: Vec<Unit>,
+    facts: Option<BTreeMap<String, BTreeMap<String, Fact>>>,
+    shared: Shared,
+    /// Each criteria table that has an export: its spec with the unit column, and its origin.
+    tables: Vec<(TableSpec, Origin)>,
+    workbooks: BTreeMap<PathBuf, Workbook>,
+    /// Every file read so far, by name.
+    digests: BTreeMap<String, FileDigest>,
+    /// (code, file, line) of rows whose unit code is not a unit of `units.csv`.
+    unknown: Vec<(String, PathBuf, u64)>,
+}
+
+impl Exports {
+    fn read(
+        files: &dyn Files,
+        set: &CriteriaSet,
+        dir: &Path,
+        options: &ReadOptions<'_>,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Result<Self> {
+        let recording = Recording {
+            inner: files,
+            dir,
+            seen: RefCell::new(BTreeMap::new()),
+        };
+        let units_spec = units_spec();
+        let facts_spec = facts_spec();
+        let tables: Vec<TableSpec> = set.tables.iter().map(with_unit_column).collect();
+        let specs: Vec<&TableSpec> = tables.iter().chain([&units_spec, &facts_spec]).collect();
+        let mut workbooks = BTreeMap::new();
+        let mut origins = locate(&recording, dir, &specs, &mut workbooks, problems)?;
+        let mut units: Vec<Unit> = Vec::new();
+        if let Some(origin) = origins.get(&units_spec.name) {
+            let read = read_table(
+                &recording,
+                origin,
+                &units_spec,
+                &mut workbooks,
+                options,
+                problems,
+            )?;
+            if let Some((table, _)) = read {
+                units = table
+                    .rows
+                    .iter()
+                    .map(|r| Unit {
+                        code: r.values[0].display(),
+                        name: r.values[1].display(),
+                        group: r.values[2].display(),
+                    })
+                    .collect();
+            }
+        }
+        let known: BTreeSet<&str> = units.iter().map(|u| u.code.as_str()).collect();
+        let mut unknown = Vec::new();
+        let mut facts = None;
+        if let Some(origin) = origins.get(&facts_spec.name) {
+            let read = read_table(
+                &recording,
+                origin,
+                &facts_spec,
+                &mut workbooks,
+                options,
+                problems,
+            )?;
+            if let Some((table, source)) = read {
+                let parts = split(table);
+                unknown.extend(
+                    unknown_in(&parts, &known)
+                        .into_iter()
+                        .map(|(c, l)| (c, source.path.clone(), l)),
+                );
+                facts = Some(
+                    parts
+                        .iter()
+                        .map(|(code, t)| (code.clone(), facts_of(t, &source.path, problems)))
+                        .collect(),
+                );
+            }
+        }
+        let shared = read_shared(files, set, dir, options, problems)?;
+        let tables = tables
+            .into_iter()
+            .filter_map(|spec| origins.remove(&spec.name).map(|o| (spec, o)))
+            .collect();
+        Ok(Self {
+            units,
+            facts,
+            shared,
+            tables,
+            workbooks,
+            digests: recording.seen.into_inner(),
+            unknown,
+        })
+    }
+
+    /// Every file read, sorted: this folder's and the province-level ones.
+    fn digests(&self) -> Vec<FileDigest> {
+        let mut digests: Vec<FileDigest> = self.digests.values().cloned().collect();
+        digests.extend(self.shared.digests.iter().map(|d| FileDigest {
+            name: d.name.trim_start_matches("../").to_owned(),
+            sha256: d.sha256.clone(),
+        }));
+        digests.sort();
+        digests.dedup();
+        digests
+    }
+
+    /// The problems of unit codes: codes seen that are not units (rows of exports, facts,
+    /// survey, appraisal).
+    fn check_codes(&self, problems: &mut Vec<Diagnostic>) {
+        let codes: Vec<String> = self.units.iter().map(|u| u.code.clone()).collect();
+        let mut seen = self.unknown.clone();
+        seen.extend(self.shared.seen.iter().cloned());
+        check_codes(&seen, &codes, problems);
+    }
+
+    /// One unit's evidence with these tables.
+    fn evidence(
+        &self,
+        dir: &Path,
+        unit: &Unit,
+        tables: Vec<Table>,
+        digests: &[FileDigest],
+    ) -> Evidence {
+        let code = &unit.code;
+        let facts = self
+            .facts
+            .as_ref()
+            .map(|f| f.get(code).cloned().unwrap_or_default());
+        let survey = self
+            .shared
+            .survey
+            .as_ref()
+            .map(|s| s.get(code).cloned().unwrap_or_default());
+        // A unit without rows in the appraisal file was not appraised, as in a unit folder
+        // without appraisal.csv.
+        let appraisal = self
+            .shared
+            .appraisal
+            .as_ref()
+            .and_then(|a| a.get(code).cloned());
+        Evidence::new(dir, unit.clone(), tables, facts, survey)
+            .with_digests(digests.to_vec())
+            .with_appraisal(appraisal)
+    }
+}
+
+/// Province-wide exports: `units.csv`, tables and `facts.csv` carrying `ma_don_vi`, read whole.
 fn read_exports(
     files: &dyn Files,
     set: &CriteriaSet,
@@ -306,130 +462,254 @@ fn read_exports(
     options: &ReadOptions<'_>,
 ) -> Result<Vec<Evidence>> {
     let mut problems = Vec::new();
+    let mut exports = Exports::read(files, set, dir, options, &mut problems)?;
     let recording = Recording {
         inner: files,
         dir,
         seen: RefCell::new(BTreeMap::new()),
     };
-    let units_spec = units_spec();
-    let facts_spec = facts_spec();
-    let specs: Vec<TableSpec> = set
-        .tables
-        .iter()
-        .map(with_unit_column)
-        .chain([units_spec.clone(), facts_spec.clone()])
-        .collect();
-    let spec_refs: Vec<&TableSpec> = specs.iter().collect();
-    let mut workbooks = BTreeMap::new();
-    let origins = locate(&recording, dir, &spec_refs, &mut workbooks, &mut problems)?;
-    let mut units: Vec<Unit> = Vec::new();
-    let mut tables: Vec<(String, BTreeMap<String, Table>, Table)> = Vec::new();
-    let mut facts: Option<BTreeMap<String, BTreeMap<String, Fact>>> = None;
-    // Each split export (by its path), in reading order, for the unit-code check.
-    // `None`: a table, whose parts are the next of `tables`; `Some`: the facts' parts.
-    let mut split_sources: Vec<(PathBuf, Option<BTreeMap<String, Table>>)> = Vec::new();
-    for spec in &specs {
-        let Some(origin) = origins.get(&spec.name) else {
-            continue;
-        };
-        let Some((table, source)) = read_table(
+    let known: BTreeSet<String> = exports.units.iter().map(|u| u.code.clone()).collect();
+    let known: BTreeSet<&str> = known.iter().map(String::as_str).collect();
+    let mut tables: Vec<(BTreeMap<String, Table>, Table)> = Vec::new();
+    for (spec, origin) in &exports.tables {
+        let read = read_table(
             &recording,
             origin,
             spec,
-            &mut workbooks,
+            &mut exports.workbooks,
             options,
             &mut problems,
-        )?
-        else {
+        )?;
+        let Some((table, source)) = read else {
             continue;
         };
-        if spec.name == units_spec.name {
-            units = table
-                .rows
-                .iter()
-                .map(|r| Unit {
-                    code: r.values[0].display(),
-                    name: r.values[1].display(),
-                    group: r.values[2].display(),
-                })
-                .collect();
-            continue;
-        }
         let empty = Table {
             spec: table.spec.clone(),
             rows: Vec::new(),
         };
         let parts = split(table);
-        if spec.name == facts_spec.name {
-            facts = Some(
-                parts
-                    .iter()
-                    .map(|(code, t)| (code.clone(), facts_of(t, &source.path, &mut problems)))
-                    .collect(),
-            );
-            split_sources.push((source.path.clone(), Some(parts)));
-        } else {
-            split_sources.push((source.path.clone(), None));
-            tables.push((spec.name.clone(), parts, empty));
-        }
-    }
-    let shared = read_shared(files, set, dir, options, &mut problems)?;
-    let codes: Vec<String> = units.iter().map(|u| u.code.clone()).collect();
-    let known: BTreeSet<&str> = codes.iter().map(String::as_str).collect();
-    let mut seen: Vec<(String, PathBuf, u64)> = Vec::new();
-    let mut table_parts = tables.iter().map(|(_, parts, _)| parts);
-    for (path, parts) in &split_sources {
-        // Tables were pushed in the same order as their sources; facts keep their own parts.
-        let Some(parts) = parts.as_ref().or_else(|| table_parts.next()) else {
-            continue;
-        };
-        seen.extend(
-            unknown_in(parts, &known)
+        exports.unknown.extend(
+            unknown_in(&parts, &known)
                 .into_iter()
-                .map(|(c, l)| (c, path.clone(), l)),
+                .map(|(c, l)| (c, source.path.clone(), l)),
         );
+        tables.push((parts, empty));
     }
-    seen.extend(shared.seen.iter().cloned());
-    check_codes(&seen, &codes, &mut problems);
-    let mut digests: Vec<FileDigest> = recording.seen.into_inner().into_values().collect();
-    digests.extend(shared.digests.iter().map(|d| FileDigest {
-        name: d.name.trim_start_matches("../").to_owned(),
-        sha256: d.sha256.clone(),
-    }));
-    digests.sort();
-    digests.dedup();
-    let evidence = units
-        .into_iter()
+    exports.digests.extend(recording.seen.into_inner());
+    exports.check_codes(&mut problems);
+    if !problems.is_empty() {
+        return Err(Error::Evidence(Diagnostics(problems)));
+    }
+    let digests = exports.digests();
+    Ok(exports
+        .units
+        .iter()
         .map(|unit| {
-            let code = unit.code.clone();
             // Moved out, not cloned: each unit's records are taken once (a code listed twice
             // in units.csv is an error reported by `read_province`).
             let unit_tables: Vec<Table> = tables
                 .iter_mut()
-                .map(|(_, parts, empty)| parts.remove(&code).unwrap_or_else(|| empty.clone()))
+                .map(|(parts, empty)| parts.remove(&unit.code).unwrap_or_else(|| empty.clone()))
                 .collect();
-            let unit_facts = facts
-                .as_ref()
-                .map(|f| f.get(&code).cloned().unwrap_or_default());
-            let survey = shared
-                .survey
-                .as_ref()
-                .map(|s| s.get(&code).cloned().unwrap_or_default());
-            // A unit without rows in the appraisal file was not appraised, as in a unit folder
-            // without appraisal.csv.
-            let appraisal = shared
-                .appraisal
-                .as_ref()
-                .and_then(|a| a.get(&code).cloned());
-            Evidence::new(dir, unit, unit_tables, unit_facts, survey)
-                .with_digests(digests.clone())
-                .with_appraisal(appraisal)
+            exports.evidence(dir, unit, unit_tables, &digests)
         })
-        .collect();
-    if problems.is_empty() {
-        Ok(evidence)
-    } else {
-        Err(Error::Evidence(Diagnostics(problems)))
+        .collect())
+}
+
+/// A folder of province-wide exports read as a stream: each unit's evidence holds, instead of
+/// records, the aggregates its rules need. Which aggregates those are is learnt by running the
+/// rules ([`Need`]s the evidence lacks are listed by the evaluation), so the tables are read
+/// again only when a rule asks something new of them (rarely: a rule whose questions depend on
+/// the data).
+pub(crate) struct StreamedProvince<'a> {
+    files: &'a dyn Files,
+    dir: PathBuf,
+    options: &'a ReadOptions<'a>,
+    exports: Exports,
+    /// Unit code → index in `exports.units`.
+    index: HashMap<String, usize>,
+    aggregates: Vec<Aggregates>,
+    /// Whether every table has been read once (checked, hashed).
+    read_once: bool,
+}
+
+impl std::fmt::Debug for StreamedProvince<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamedProvince")
+            .field("dir", &self.dir)
+            .field("units", &self.exports.units.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> StreamedProvince<'a> {
+    /// Reads what the folder holds besides the criteria's tables; `None` when it is not a
+    /// folder of exports (no `units.csv`).
+    pub(crate) fn open(
+        files: &'a dyn Files,
+        set: &CriteriaSet,
+        dir: &Path,
+        options: &'a ReadOptions<'a>,
+    ) -> Result<Option<Self>> {
+        if files.read(&dir.join(UNITS_FILE)).is_err() {
+            return Ok(None);
+        }
+        let mut problems = Vec::new();
+        let mut exports = Exports::read(files, set, dir, options, &mut problems)?;
+        if !problems.is_empty() {
+            return Err(Error::Evidence(Diagnostics(problems)));
+        }
+        exports.units.sort_by(|a, b| a.code.cmp(&b.code));
+        let mut index = HashMap::new();
+        for (i, unit) in exports.units.iter().enumerate() {
+            if index.insert(unit.code.clone(), i).is_some() {
+                problems.push(Diagnostic::new(
+                    dir,
+                    format!("unit code `{}` appears twice", unit.code),
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Evidence(Diagnostics(problems)));
+        }
+        let present = exports
+            .tables
+            .iter()
+            .map(|(spec, _)| spec.name.clone())
+            .collect();
+        let aggregates = vec![
+            Aggregates {
+                present,
+                answers: HashMap::new(),
+            };
+            exports.units.len()
+        ];
+        Ok(Some(Self {
+            files,
+            dir: dir.to_path_buf(),
+            options,
+            exports,
+            index,
+            aggregates,
+            read_once: false,
+        }))
+    }
+
+    /// Each unit's evidence as aggregated so far, in unit-code order.
+    pub(crate) fn units(&self) -> Vec<Evidence> {
+        let digests = self.exports.digests();
+        self.exports
+            .units
+            .iter()
+            .zip(&self.aggregates)
+            .map(|(unit, agg)| {
+                self.exports
+                    .evidence(&self.dir, unit, Vec::new(), &digests)
+                    .with_aggregates(Arc::new(agg.clone()))
+            })
+            .collect()
+    }
+
+    /// Reads the tables that `needs` ask of (every table, the first time, so that each file is
+    /// checked and hashed) and answers them for every unit.
+    pub(crate) fn aggregate(&mut self, needs: &BTreeSet<Need>) -> Result<()> {
+        let mut problems = Vec::new();
+        let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let tables = std::mem::take(&mut self.exports.tables);
+        let index = std::mem::take(&mut self.index);
+        for (spec, origin) in &tables {
+            let wanted: Vec<Need> = needs
+                .iter()
+                .filter(|n| n.table() == spec.name)
+                .cloned()
+                .collect();
+            if wanted.is_empty() && self.read_once {
+                continue;
+            }
+            let plan = Plan {
+                spec,
+                needs: &wanted,
+                units: &index,
+                unit_col: spec.column_index(UNIT_COLUMN).unwrap_or(0),
+            };
+            let tally = self.tally(origin, &plan, workers, &mut problems)?;
+            let Some(tally) = tally else { continue };
+            if !self.read_once {
+                self.exports.unknown.extend(
+                    tally
+                        .unknown
+                        .iter()
+                        .map(|(c, l)| (c.clone(), origin.path().to_path_buf(), *l)),
+                );
+            }
+            for (agg, accs) in self.aggregates.iter_mut().zip(tally.acc) {
+                for (need, acc) in wanted.iter().zip(accs) {
+                    agg.answers.insert(need.clone(), acc.finish());
+                }
+            }
+        }
+        self.exports.tables = tables;
+        self.index = index;
+        if !self.read_once {
+            self.read_once = true;
+            self.exports.check_codes(&mut problems);
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Evidence(Diagnostics(problems)))
+        }
+    }
+
+    /// One pass over one table: streamed when it is UTF-8 text, else read whole.
+    fn tally(
+        &mut self,
+        origin: &Origin,
+        plan: &Plan<'_>,
+        workers: usize,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Result<Option<Tally>> {
+        let io_error = |path: &Path, source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        if let (Origin::Text(path), TextEncoding::Auto | TextEncoding::Utf8) =
+            (origin, self.options.encoding)
+        {
+            let (mut reader, size) = self.files.open(path).map_err(|e| io_error(path, e))?;
+            let streamed = stream_csv(
+                &mut reader,
+                size,
+                path,
+                plan,
+                workers,
+                self.options.progress,
+                problems,
+            )
+            .map_err(|e| io_error(path, e))?;
+            if let Streamed::Read { tally, sha256 } = streamed {
+                let name = relative_name(&self.dir, path);
+                self.exports
+                    .digests
+                    .insert(name.clone(), FileDigest { name, sha256 });
+                return Ok(tally);
+            }
+        }
+        let recording = Recording {
+            inner: self.files,
+            dir: &self.dir,
+            seen: RefCell::new(BTreeMap::new()),
+        };
+        let read = read_table(
+            &recording,
+            origin,
+            plan.spec,
+            &mut self.exports.workbooks,
+            self.options,
+            problems,
+        )?;
+        self.exports.digests.extend(recording.seen.into_inner());
+        Ok(read.map(|(table, _)| tally_table(plan, &table)))
     }
 }
 

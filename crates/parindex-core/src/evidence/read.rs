@@ -30,7 +30,7 @@ pub const APPRAISAL_FILE: &str = "appraisal.csv";
 const TEXT_EXTENSIONS: [&str; 3] = ["csv", "txt", "tsv"];
 
 /// At most this many bad cells are reported per file.
-const MAX_PROBLEMS_PER_FILE: usize = 50;
+pub(super) const MAX_PROBLEMS_PER_FILE: usize = 50;
 
 /// At most this many characters of a value are repeated in a message.
 const MAX_SHOWN_CHARS: usize = 200;
@@ -84,6 +84,13 @@ pub(super) enum Origin {
 }
 
 impl Origin {
+    /// The file.
+    pub(super) fn path(&self) -> &Path {
+        match self {
+            Origin::Text(p) | Origin::Workbook(p) | Origin::Sheet(p, _) => p,
+        }
+    }
+
     fn describe(&self) -> String {
         match self {
             Origin::Text(p) | Origin::Workbook(p) => p.display().to_string(),
@@ -368,7 +375,7 @@ pub(super) fn read_table(
                             p.advance(record.position().map_or(0, csv::Position::byte));
                         }
                     }
-                    Ok((line, TextRow(record)))
+                    Ok((line, record))
                 }
                 Err(e) => Err(Box::new(csv_diagnostic(path, &e))),
             });
@@ -515,10 +522,8 @@ pub fn fold_header(text: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Builds a table from a header row and data rows: headers matched to the declared columns,
-/// every cell read by its column's type. Returns the table and the headers it ignored.
-/// The cells of one data row, as [`build_table`] reads them.
-trait RowCells {
+/// The cells of one data row, as a [`Layout`] reads them.
+pub(super) trait RowCells {
     /// The cell of file column `i` read by `column`'s type (`Err`: what was expected).
     fn parse(&self, i: usize, column: &ColumnSpec) -> std::result::Result<Value, String>;
     /// The cell of file column `i` as text, for messages.
@@ -537,102 +542,116 @@ impl RowCells for Vec<Cell> {
 }
 
 /// A row of delimited text, read in place: no string per cell.
-struct TextRow(csv::StringRecord);
-
-impl RowCells for TextRow {
+impl RowCells for csv::StringRecord {
     fn parse(&self, i: usize, column: &ColumnSpec) -> std::result::Result<Value, String> {
-        match self.0.get(i) {
+        match self.get(i) {
             Some(text) => parse_text(text, column),
             None => Ok(default_value(column.kind)),
         }
     }
 
     fn text(&self, i: usize) -> String {
-        self.0.get(i).unwrap_or_default().to_owned()
+        self.get(i).unwrap_or_default().to_owned()
     }
 }
 
-fn build_table<R: RowCells>(
-    path: &Path,
-    sheet: Option<&str>,
-    headers: &[String],
-    rows: impl Iterator<Item = std::result::Result<(u64, R), Box<Diagnostic>>>,
-    spec: &TableSpec,
-    problems: &mut Vec<Diagnostic>,
-) -> Option<(Table, Vec<String>)> {
-    let at = |message: String| Diagnostic::new(path, message).sheet(sheet);
-    if headers.iter().all(|h| h.trim().is_empty()) {
-        problems.push(
-            at("the file has no header row".to_owned())
-                .line(1)
-                .expected(format!("the columns of table `{}`", spec.name)),
-        );
-        return None;
-    }
-    // Declared column index → file column index.
-    let mut positions: Vec<Option<usize>> = vec![None; spec.columns.len()];
-    let mut ignored = Vec::new();
-    let mut ok = true;
-    for (file_col, header) in headers.iter().enumerate() {
-        let folded = fold_header(header);
-        let Some(col) = spec.columns.iter().position(|c| matches_column(c, &folded)) else {
-            if !header.trim().is_empty() {
-                ignored.push(header.clone());
-            }
-            continue;
-        };
-        if let Some(first) = positions[col] {
+/// Where a table's declared columns stand in a file, from its header row.
+#[derive(Debug, Clone)]
+pub(super) struct Layout {
+    /// Declared column index → file column index.
+    positions: Vec<Option<usize>>,
+    /// Headers that matched no declared column.
+    pub ignored: Vec<String>,
+    pub headers: Vec<String>,
+    /// The declared column that dates a record (never empty).
+    date_col: Option<usize>,
+}
+
+impl Layout {
+    /// Matches `headers` to `spec`'s columns; `None` (with problems pushed) when a required
+    /// column is missing, two headers name one column, or there is no header row.
+    pub(super) fn of(
+        path: &Path,
+        sheet: Option<&str>,
+        headers: &[String],
+        spec: &TableSpec,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Option<Self> {
+        let at = |message: String| Diagnostic::new(path, message).sheet(sheet);
+        if headers.iter().all(|h| h.trim().is_empty()) {
             problems.push(
-                at(format!(
-                    "columns {} (`{}`) and {} (`{}`) both name column `{}`",
-                    first + 1,
-                    shown(&headers[first]),
-                    file_col + 1,
-                    shown(header),
-                    spec.columns[col].id
-                ))
-                .at(1, file_col + 1),
-            );
-            ok = false;
-        } else {
-            positions[col] = Some(file_col);
-        }
-    }
-    for (col, spec_col) in spec.columns.iter().enumerate() {
-        if spec_col.required && positions[col].is_none() {
-            let mut names = vec![format!("`{}`", spec_col.id)];
-            names.extend(spec_col.labels.iter().map(|l| format!("`{l}`")));
-            problems.push(
-                at(format!("required column `{}` is missing", spec_col.id))
+                at("the file has no header row".to_owned())
                     .line(1)
-                    .expected(format!("a header {}", names.join(" or ")))
-                    .hint(format!("headers found: {}", shown(&headers.join(", ")))),
+                    .expected(format!("the columns of table `{}`", spec.name)),
             );
-            ok = false;
+            return None;
         }
-    }
-    if !ok {
-        return None;
-    }
-    let date_col = spec.dated_by.as_deref().and_then(|c| spec.column_index(c));
-    let mut records = Vec::new();
-    let mut bad = 0usize;
-    for row in rows {
-        let (line, cells) = match row {
-            Ok(row) => row,
-            Err(d) => {
-                problems.push((*d).sheet(sheet));
-                return None;
+        let mut positions: Vec<Option<usize>> = vec![None; spec.columns.len()];
+        let mut ignored = Vec::new();
+        let mut ok = true;
+        for (file_col, header) in headers.iter().enumerate() {
+            let folded = fold_header(header);
+            let Some(col) = spec.columns.iter().position(|c| matches_column(c, &folded)) else {
+                if !header.trim().is_empty() {
+                    ignored.push(header.clone());
+                }
+                continue;
+            };
+            if let Some(first) = positions[col] {
+                problems.push(
+                    at(format!(
+                        "columns {} (`{}`) and {} (`{}`) both name column `{}`",
+                        first + 1,
+                        shown(&headers[first]),
+                        file_col + 1,
+                        shown(header),
+                        spec.columns[col].id
+                    ))
+                    .at(1, file_col + 1),
+                );
+                ok = false;
+            } else {
+                positions[col] = Some(file_col);
             }
-        };
-        let mut values = Vec::with_capacity(spec.columns.len());
+        }
         for (col, spec_col) in spec.columns.iter().enumerate() {
-            let Some(file_col) = positions[col] else {
+            if spec_col.required && positions[col].is_none() {
+                let mut names = vec![format!("`{}`", spec_col.id)];
+                names.extend(spec_col.labels.iter().map(|l| format!("`{l}`")));
+                problems.push(
+                    at(format!("required column `{}` is missing", spec_col.id))
+                        .line(1)
+                        .expected(format!("a header {}", names.join(" or ")))
+                        .hint(format!("headers found: {}", shown(&headers.join(", ")))),
+                );
+                ok = false;
+            }
+        }
+        ok.then(|| Self {
+            positions,
+            ignored,
+            headers: headers.to_vec(),
+            date_col: spec.dated_by.as_deref().and_then(|c| spec.column_index(c)),
+        })
+    }
+
+    /// Reads one row into `values` (cleared first), one value per declared column; calls
+    /// `bad(file column, expected)` for each cell that cannot be read (its value is `Empty`).
+    pub(super) fn read_row<R: RowCells>(
+        &self,
+        spec: &TableSpec,
+        cells: &R,
+        values: &mut Vec<Value>,
+        mut bad: impl FnMut(usize, String),
+    ) {
+        values.clear();
+        for (col, spec_col) in spec.columns.iter().enumerate() {
+            let Some(file_col) = self.positions[col] else {
                 values.push(default_value(spec_col.kind));
                 continue;
             };
             let parsed = cells.parse(file_col, spec_col).and_then(|v| {
-                if v.is_empty() && date_col == Some(col) {
+                if v.is_empty() && self.date_col == Some(col) {
                     Err(format!(
                         "{} (the record's date)",
                         ColumnType::Date.expected()
@@ -644,34 +663,80 @@ fn build_table<R: RowCells>(
             match parsed {
                 Ok(v) => values.push(v),
                 Err(expected) => {
-                    bad += 1;
-                    if bad <= MAX_PROBLEMS_PER_FILE {
-                        problems.push(
-                            at("a value that cannot be read".to_owned())
-                                .at(usize::try_from(line).unwrap_or(usize::MAX), file_col + 1)
-                                .column_name(&headers[file_col])
-                                .value(shown(&cells.text(file_col)))
-                                .expected(expected),
-                        );
-                    }
+                    bad(file_col, expected);
                     values.push(Value::Empty);
                 }
             }
         }
+    }
+
+    /// The message for a cell that cannot be read.
+    pub(super) fn bad_cell<R: RowCells>(
+        &self,
+        path: &Path,
+        sheet: Option<&str>,
+        line: u64,
+        cells: &R,
+        file_col: usize,
+        expected: String,
+    ) -> Diagnostic {
+        Diagnostic::new(path, "a value that cannot be read")
+            .sheet(sheet)
+            .at(usize::try_from(line).unwrap_or(usize::MAX), file_col + 1)
+            .column_name(&self.headers[file_col])
+            .value(shown(&cells.text(file_col)))
+            .expected(expected)
+    }
+}
+
+/// The closing message when more cells were bad than are listed.
+pub(super) fn more_bad_values(path: &Path, sheet: Option<&str>, bad: usize) -> Option<Diagnostic> {
+    (bad > MAX_PROBLEMS_PER_FILE).then(|| {
+        Diagnostic::new(
+            path,
+            format!("{} more bad values not shown", bad - MAX_PROBLEMS_PER_FILE),
+        )
+        .sheet(sheet)
+    })
+}
+
+/// Builds a table from a header row and data rows: headers matched to the declared columns,
+/// every cell read by its column's type. Returns the table and the headers it ignored.
+fn build_table<R: RowCells>(
+    path: &Path,
+    sheet: Option<&str>,
+    headers: &[String],
+    rows: impl Iterator<Item = std::result::Result<(u64, R), Box<Diagnostic>>>,
+    spec: &TableSpec,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<(Table, Vec<String>)> {
+    let layout = Layout::of(path, sheet, headers, spec, problems)?;
+    let mut records = Vec::new();
+    let mut bad = 0usize;
+    for row in rows {
+        let (line, cells) = match row {
+            Ok(row) => row,
+            Err(d) => {
+                problems.push((*d).sheet(sheet));
+                return None;
+            }
+        };
+        let mut values = Vec::with_capacity(spec.columns.len());
+        layout.read_row(spec, &cells, &mut values, |file_col, expected| {
+            bad += 1;
+            if bad <= MAX_PROBLEMS_PER_FILE {
+                problems.push(layout.bad_cell(path, sheet, line, &cells, file_col, expected));
+            }
+        });
         records.push(Record { line, values });
     }
-    if bad > MAX_PROBLEMS_PER_FILE {
-        problems.push(at(format!(
-            "{} more bad values not shown",
-            bad - MAX_PROBLEMS_PER_FILE
-        )));
-    }
+    problems.extend(more_bad_values(path, sheet, bad));
     (bad == 0).then(|| {
         let table = Table {
             spec: spec.clone(),
             rows: records,
         };
-        (table, ignored)
+        (table, layout.ignored)
     })
 }
 
@@ -679,7 +744,7 @@ fn matches_column(column: &ColumnSpec, folded: &str) -> bool {
     fold_header(&column.id) == folded || column.labels.iter().any(|l| fold_header(l) == folded)
 }
 
-fn csv_diagnostic(path: &Path, e: &csv::Error) -> Diagnostic {
+pub(super) fn csv_diagnostic(path: &Path, e: &csv::Error) -> Diagnostic {
     let line = e
         .position()
         .map(|p| usize::try_from(p.line()).unwrap_or(usize::MAX));

@@ -35,10 +35,6 @@ pub(crate) struct UnitContext {
 }
 
 impl UnitContext {
-    pub fn new(set: Arc<CriteriaSet>, evidence: Evidence, as_of: Date) -> Self {
-        Self::with_mode(set, evidence, as_of, true)
-    }
-
     /// `strict: false`: a need the unit's aggregates lack is answered by a placeholder and
     /// listed in [`UnitContext::missing`] (a pass finding what rules need).
     pub fn with_mode(set: Arc<CriteriaSet>, evidence: Evidence, as_of: Date, strict: bool) -> Self {
@@ -104,9 +100,7 @@ impl UnitContext {
             .table(need.table())
             .ok_or_else(|| format!("thiếu bảng {}", need.table()))?;
         let answer = answer_in_memory(table, need);
-        self.cache
-            .borrow_mut()
-            .insert(need.clone(), answer.clone());
+        self.cache.borrow_mut().insert(need.clone(), answer.clone());
         Ok(answer)
     }
 }
@@ -234,7 +228,10 @@ impl Rows {
     pub(crate) fn and_not(&self, atom: Atom) -> Self {
         Self {
             table: Arc::clone(&self.table),
-            pred: Pred::And(vec![self.pred.clone(), Pred::Not(Box::new(Pred::Atom(atom)))]),
+            pred: Pred::And(vec![
+                self.pred.clone(),
+                Pred::Not(Box::new(Pred::Atom(atom))),
+            ]),
         }
     }
 

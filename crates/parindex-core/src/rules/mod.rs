@@ -14,9 +14,9 @@ use rhai::{Dynamic, Engine, EvalAltResult, Position, AST, INT};
 use rust_decimal::Decimal;
 
 pub(crate) use api::{Outcome, Signal};
-pub(crate) use query::{Accumulator, Aggregates, Answer, Need};
 pub(crate) use context::{with_row, Lever, LeverMeasure, RowContext, Trace, UnitContext};
 pub use context::{DocumentRef, FactRef, RecordList};
+pub(crate) use query::{Accumulator, Aggregates, Atom, Need};
 
 use crate::criteria::{CriteriaSet, RuleSource};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};

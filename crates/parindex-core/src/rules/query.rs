@@ -312,13 +312,7 @@ impl Accumulator {
     }
 
     /// Adds one record that passed the need's predicate.
-    pub(crate) fn add(
-        &mut self,
-        need: &Need,
-        key_col: Option<usize>,
-        values: &[Value],
-        line: u64,
-    ) {
+    pub(crate) fn add(&mut self, need: &Need, key_col: Option<usize>, values: &[Value], line: u64) {
         match (self, need) {
             (Accumulator::Sample { count, first }, _) => {
                 *count += 1;

@@ -1,0 +1,556 @@
+//! A province-wide export read once, in parallel blocks, and aggregated per unit as it is read:
+//! every record is typed, checked, matched against what the rules need ([`Need`]) and then
+//! dropped. Memory holds the aggregates and a few blocks in flight, however long the file.
+//!
+//! The reader (the calling thread) reads blocks of whole records, hashes every byte for the
+//! fingerprint and hands the blocks to one worker per core; a worker types each record by the
+//! table's [`Layout`] and adds it to its own per-unit [`Accumulator`]s. Accumulators depend
+//! only on file lines, never on which worker saw a block, so the result is the same on any
+//! number of cores.
+
+use std::collections::HashMap;
+use std::io::{self, Read};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex};
+
+use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
+
+use super::read::{csv_diagnostic, more_bad_values, Layout, ReadProgress, MAX_PROBLEMS_PER_FILE};
+use super::text::sniff_delimiter;
+use super::{Table, Value};
+use crate::criteria::TableSpec;
+use crate::error::Diagnostic;
+use crate::rules::{Accumulator, Atom, Need};
+
+/// Bytes read at a time; a block holds the whole records among them.
+const BLOCK: usize = 4 << 20;
+
+/// What to compute over one table: for each unit, the answer to each need.
+#[derive(Debug)]
+pub(crate) struct Plan<'a> {
+    /// The table as read (with the unit column).
+    pub spec: &'a TableSpec,
+    pub needs: &'a [Need],
+    /// Unit code → unit index.
+    pub units: &'a HashMap<String, usize>,
+    /// The column holding the unit code.
+    pub unit_col: usize,
+}
+
+/// The aggregates of one pass over a table.
+#[derive(Debug)]
+pub(crate) struct Tally {
+    /// `[unit][need]`.
+    pub acc: Vec<Vec<Accumulator>>,
+    /// Rows whose unit code is not a unit of the province: (code, line), in file order.
+    pub unknown: Vec<(String, u64)>,
+}
+
+/// Which needs a record meets, computed once per distinct combination of atom results.
+#[derive(Debug)]
+struct Matcher<'a> {
+    needs: &'a [Need],
+    atoms: Vec<Atom>,
+    /// Atom results (one bit each) → the needs met.
+    cache: HashMap<u64, Vec<u32>>,
+    scratch: Vec<u32>,
+}
+
+impl<'a> Matcher<'a> {
+    fn new(needs: &'a [Need]) -> Self {
+        let mut atoms: Vec<&Atom> = Vec::new();
+        for need in needs {
+            need.pred().atoms(&mut atoms);
+        }
+        Self {
+            needs,
+            atoms: atoms.into_iter().cloned().collect(),
+            cache: HashMap::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The indices of the needs whose predicate `values` meets.
+    fn matching(&mut self, values: &[Value]) -> &[u32] {
+        if self.atoms.len() > 64 {
+            // Too many atoms for a bit set: test each predicate.
+            self.scratch.clear();
+            for (i, need) in self.needs.iter().enumerate() {
+                if need.pred().test(values) {
+                    self.scratch.push(i as u32);
+                }
+            }
+            return &self.scratch;
+        }
+        let mut bits = 0u64;
+        for (i, atom) in self.atoms.iter().enumerate() {
+            if atom.test(values) {
+                bits |= 1 << i;
+            }
+        }
+        let (needs, atoms) = (self.needs, &self.atoms);
+        self.cache.entry(bits).or_insert_with(|| {
+            let index = |a: &Atom| atoms.iter().position(|x| x == a).unwrap_or(0);
+            needs
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.pred().test_bits(&index, bits))
+                .map(|(i, _)| i as u32)
+                .collect()
+        })
+    }
+}
+
+/// One worker's share of a pass: its aggregates and the problems it met.
+#[derive(Debug)]
+struct Part<'a> {
+    plan: &'a Plan<'a>,
+    key_col: Option<usize>,
+    matcher: Matcher<'a>,
+    tally: Tally,
+    /// Bad cells, the first [`MAX_PROBLEMS_PER_FILE`] by line, and how many in all.
+    bad: Vec<(u64, Diagnostic)>,
+    bad_count: usize,
+    /// The first row that is not a record of the table (wrong number of fields, bad text).
+    broken: Option<(u64, Diagnostic)>,
+}
+
+impl<'a> Part<'a> {
+    fn new(plan: &'a Plan<'a>) -> Self {
+        let spec = plan.spec;
+        Self {
+            plan,
+            key_col: spec.key.as_deref().and_then(|k| spec.column_index(k)),
+            matcher: Matcher::new(plan.needs),
+            tally: Tally {
+                acc: (0..plan.units.len())
+                    .map(|_| plan.needs.iter().map(Accumulator::new).collect())
+                    .collect(),
+                unknown: Vec::new(),
+            },
+            bad: Vec::new(),
+            bad_count: 0,
+            broken: None,
+        }
+    }
+
+    /// Adds one well-typed record.
+    fn feed(&mut self, values: &[Value], line: u64) {
+        let unit = match values.get(self.plan.unit_col) {
+            Some(Value::Text(code)) => self.plan.units.get(code.as_str()).copied(),
+            _ => None,
+        };
+        let Some(unit) = unit else {
+            let code = values
+                .get(self.plan.unit_col)
+                .map(Value::display)
+                .unwrap_or_default();
+            self.tally.unknown.push((code, line));
+            return;
+        };
+        let acc = &mut self.tally.acc[unit];
+        for &i in self.matcher.matching(values) {
+            let i = i as usize;
+            acc[i].add(&self.plan.needs[i], self.key_col, values, line);
+        }
+    }
+
+    fn bad_cell(&mut self, line: u64, d: Diagnostic) {
+        self.bad_count += 1;
+        if self.bad.len() < MAX_PROBLEMS_PER_FILE {
+            self.bad.push((line, d));
+        }
+    }
+
+    fn broken(&mut self, line: u64, d: Diagnostic) {
+        if self.broken.as_ref().is_none_or(|(l, _)| line < *l) {
+            self.broken = Some((line, d));
+        }
+    }
+
+    fn merge(&mut self, other: Part<'a>) {
+        for (mine, theirs) in self.tally.acc.iter_mut().zip(other.tally.acc) {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                a.merge(b);
+            }
+        }
+        self.tally.unknown.extend(other.tally.unknown);
+        self.tally.unknown.sort_by_key(|(_, line)| *line);
+        self.bad.extend(other.bad);
+        self.bad.sort_by_key(|(line, _)| *line);
+        self.bad.truncate(MAX_PROBLEMS_PER_FILE);
+        self.bad_count += other.bad_count;
+        if let Some((line, d)) = other.broken {
+            self.broken(line, d);
+        }
+    }
+
+    /// The tally, or `None` with the problems pushed when the table cannot be used.
+    fn finish(self, path: &Path, problems: &mut Vec<Diagnostic>) -> Option<Tally> {
+        if let Some((line, d)) = self.broken {
+            problems.extend(
+                self.bad
+                    .into_iter()
+                    .filter(|(l, _)| *l < line)
+                    .map(|(_, d)| d),
+            );
+            problems.push(d);
+            return None;
+        }
+        let ok = self.bad_count == 0;
+        problems.extend(self.bad.into_iter().map(|(_, d)| d));
+        problems.extend(more_bad_values(path, None, self.bad_count));
+        ok.then_some(self.tally)
+    }
+}
+
+/// Aggregates a table already held in memory (a workbook sheet, a legacy encoding): the same
+/// per-record work as a streamed export, on one thread.
+pub(crate) fn tally_table(plan: &Plan<'_>, table: &Table) -> Tally {
+    let mut part = Part::new(plan);
+    for record in &table.rows {
+        part.feed(&record.values, record.line);
+    }
+    part.tally
+}
+
+/// What [`stream_csv`] found.
+#[derive(Debug)]
+pub(crate) enum Streamed {
+    /// The aggregates (`None`: the table had problems, pushed), and the file's SHA-256.
+    Read {
+        tally: Option<Tally>,
+        sha256: String,
+    },
+    /// Not UTF-8 text: read it whole, by its encoding, instead.
+    NotUtf8,
+}
+
+/// Reads `reader` until `buf` holds at least `want` bytes or the input ends, hashing what it
+/// reads; returns whether the input ended.
+fn fill(
+    reader: &mut dyn Read,
+    buf: &mut Vec<u8>,
+    want: usize,
+    hasher: &mut Sha256,
+) -> io::Result<bool> {
+    while buf.len() < want {
+        let start = buf.len();
+        buf.resize(want.max(start + 64 * 1024), 0);
+        let n = loop {
+            match reader.read(&mut buf[start..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    buf.truncate(start);
+                    return Err(e);
+                }
+            }
+        };
+        buf.truncate(start + n);
+        hasher.update(&buf[start..]);
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The end of the last whole record in `bytes` (just after a line break outside quotes),
+/// or `None` when no record ends there. `bytes` starts at a record's start.
+fn last_record_end(bytes: &[u8]) -> Option<usize> {
+    if memchr::memchr(b'"', bytes).is_none() {
+        return memchr::memrchr(b'\n', bytes).map(|i| i + 1);
+    }
+    let mut quoted = false;
+    let mut end = None;
+    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
+        if bytes[i] == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            end = Some(i + 1);
+        }
+    }
+    end
+}
+
+/// The end of the first record in `bytes` (just after its line break), or `None`.
+fn first_record_end(bytes: &[u8]) -> Option<usize> {
+    let mut quoted = false;
+    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
+        if bytes[i] == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// Whole records of the file, and the line the first one starts on.
+#[derive(Debug)]
+struct Block {
+    line: u64,
+    bytes: Vec<u8>,
+}
+
+/// Streams a UTF-8 delimited export through `plan` on `workers` threads.
+pub(crate) fn stream_csv(
+    reader: &mut dyn Read,
+    size: u64,
+    path: &Path,
+    plan: &Plan<'_>,
+    workers: usize,
+    progress: Option<&dyn ReadProgress>,
+    problems: &mut Vec<Diagnostic>,
+) -> io::Result<Streamed> {
+    let mut hasher = Sha256::new();
+    let mut buf = Vec::with_capacity(BLOCK + 64 * 1024);
+    let mut ended = fill(reader, &mut buf, BLOCK, &mut hasher)?;
+    if buf.starts_with(&[0xFF, 0xFE]) || buf.starts_with(&[0xFE, 0xFF]) {
+        return Ok(Streamed::NotUtf8);
+    }
+    let bom = if buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    // The header row: the first record, read whole.
+    let header_end = loop {
+        if let Some(end) = first_record_end(&buf[bom..]) {
+            break bom + end;
+        }
+        if ended {
+            break buf.len();
+        }
+        let want = buf.len() * 2;
+        ended = fill(reader, &mut buf, want, &mut hasher)?;
+    };
+    let Ok(header_text) = std::str::from_utf8(&buf[bom..header_end]) else {
+        return Ok(Streamed::NotUtf8);
+    };
+    let header_text: String = header_text.nfc().collect();
+    let delimiter = sniff_delimiter(&header_text);
+    let headers: Vec<String> = {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(header_text.as_bytes());
+        let mut record = csv::StringRecord::new();
+        match rdr.read_record(&mut record) {
+            Ok(true) => record.iter().map(str::to_owned).collect(),
+            Ok(false) => Vec::new(),
+            Err(e) => {
+                problems.push(csv_diagnostic(path, &e));
+                return finish_unread(reader, buf, hasher);
+            }
+        }
+    };
+    let Some(layout) = Layout::of(path, None, &headers, plan.spec, problems) else {
+        return finish_unread(reader, buf, hasher);
+    };
+    if let Some(p) = progress {
+        p.start(path, None, size);
+    }
+    let first_line = 1 + memchr::memchr_iter(b'\n', &buf[..header_end]).count() as u64;
+    let mut rest = buf.split_off(header_end);
+    drop(buf);
+
+    let not_utf8 = AtomicBool::new(false);
+    let (blocks_tx, blocks_rx) = mpsc::sync_channel::<Block>(workers * 2);
+    let blocks_rx = Mutex::new(blocks_rx);
+    let (spare_tx, spare_rx) = mpsc::channel::<Vec<u8>>();
+    let result = std::thread::scope(|scope| -> io::Result<Vec<Part<'_>>> {
+        let handles: Vec<_> = (0..workers.max(1))
+            .map(|_| {
+                let (rx, spare_tx, not_utf8) = (&blocks_rx, spare_tx.clone(), &not_utf8);
+                let layout = &layout;
+                scope.spawn(move || {
+                    let mut part = Part::new(plan);
+                    loop {
+                        let block = match rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok(block) = block else { break };
+                        if !not_utf8.load(Ordering::Relaxed) {
+                            read_block(&mut part, layout, path, delimiter, &block, not_utf8);
+                        }
+                        // The buffer goes back to the reader; it may have stopped listening.
+                        let _ = spare_tx.send(block.bytes);
+                    }
+                    part
+                })
+            })
+            .collect();
+        drop(spare_tx);
+        let mut line = first_line;
+        let mut read = header_end as u64;
+        let sent = |bytes: Vec<u8>, line: u64| blocks_tx.send(Block { line, bytes }).is_ok();
+        let outcome = (|| -> io::Result<()> {
+            loop {
+                if !ended && rest.len() < BLOCK {
+                    let before = rest.len();
+                    ended = fill(reader, &mut rest, BLOCK, &mut hasher)?;
+                    read += (rest.len() - before) as u64;
+                    if let Some(p) = progress {
+                        p.advance(read);
+                    }
+                }
+                if not_utf8.load(Ordering::Relaxed) {
+                    return Ok(());
+                }
+                if ended {
+                    if !rest.is_empty() {
+                        sent(std::mem::take(&mut rest), line);
+                    }
+                    return Ok(());
+                }
+                match last_record_end(&rest) {
+                    Some(end) => {
+                        let mut next = spare_rx.try_recv().unwrap_or_default();
+                        next.clear();
+                        next.extend_from_slice(&rest[end..]);
+                        rest.truncate(end);
+                        let lines = memchr::memchr_iter(b'\n', &rest).count() as u64;
+                        let block = std::mem::replace(&mut rest, next);
+                        if !sent(block, line) {
+                            return Ok(());
+                        }
+                        line += lines;
+                    }
+                    // A record longer than a block: read on.
+                    None => {
+                        let want = rest.len() * 2;
+                        ended = fill(reader, &mut rest, want, &mut hasher)?;
+                    }
+                }
+            }
+        })();
+        drop(blocks_tx);
+        let parts = handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect();
+        outcome.map(|()| parts)
+    });
+    if let Some(p) = progress {
+        p.finish();
+    }
+    let parts = result?;
+    if not_utf8.load(Ordering::Relaxed) {
+        return Ok(Streamed::NotUtf8);
+    }
+    let mut parts = parts.into_iter();
+    let Some(mut whole) = parts.next() else {
+        return Ok(Streamed::Read {
+            tally: None,
+            sha256: hex(hasher),
+        });
+    };
+    for part in parts {
+        whole.merge(part);
+    }
+    Ok(Streamed::Read {
+        tally: whole.finish(path, problems),
+        sha256: hex(hasher),
+    })
+}
+
+/// The rest of a file whose header was refused: hashed (the fingerprint names every file),
+/// not read.
+fn finish_unread(
+    reader: &mut dyn Read,
+    mut buf: Vec<u8>,
+    mut hasher: Sha256,
+) -> io::Result<Streamed> {
+    loop {
+        buf.clear();
+        if fill(reader, &mut buf, BLOCK, &mut hasher)? {
+            return Ok(Streamed::Read {
+                tally: None,
+                sha256: hex(hasher),
+            });
+        }
+    }
+}
+
+fn hex(hasher: Sha256) -> String {
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Types and aggregates the records of one block.
+fn read_block(
+    part: &mut Part<'_>,
+    layout: &Layout,
+    path: &Path,
+    delimiter: u8,
+    block: &Block,
+    not_utf8: &AtomicBool,
+) {
+    let spec = part.plan.spec;
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(&block.bytes[..]);
+    let mut record = csv::StringRecord::new();
+    let mut values: Vec<Value> = Vec::with_capacity(spec.columns.len());
+    let fields = layout.headers.len();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(e) => {
+                if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                    not_utf8.store(true, Ordering::Relaxed);
+                    return;
+                }
+                let rel = e.position().map_or(1, csv::Position::line);
+                let line = block.line + rel - 1;
+                let mut d = csv_diagnostic(path, &e);
+                d.line = usize::try_from(line).ok();
+                part.broken(line, d);
+                return;
+            }
+        }
+        let line = block.line + record.position().map_or(1, csv::Position::line) - 1;
+        if record.len() != fields {
+            let mut d = Diagnostic::new(
+                path,
+                format!(
+                    "a row with {} fields where the header has {fields}",
+                    record.len()
+                ),
+            );
+            d.line = usize::try_from(line).ok();
+            part.broken(line, d);
+            return;
+        }
+        if !record.as_slice().is_ascii()
+            && unicode_normalization::is_nfc_quick(record.as_slice().chars())
+                != unicode_normalization::IsNormalized::Yes
+        {
+            record = record.iter().map(|f| f.nfc().collect::<String>()).collect();
+        }
+        let mut bad = Vec::new();
+        layout.read_row(spec, &record, &mut values, |col, expected| {
+            bad.push((col, expected));
+        });
+        if bad.is_empty() {
+            part.feed(&values, line);
+        } else {
+            for (col, expected) in bad {
+                let d = layout.bad_cell(path, None, line, &record, col, expected);
+                part.bad_cell(line, d);
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! A province's exports streamed (`CompiledCriteria::score_province`) score exactly as when
+//! they are read whole (`read_province` + `score_all`): the same reports byte for byte, the
+//! same errors, whatever the file's size, quoting, encoding or the rules' questions.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use parindex_core::{
+    load_criteria, read_province, CompiledCriteria, Files, MemoryFiles, ReadOptions,
+};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/province-2026")
+}
+
+/// The province fixture in memory: criteria under `c/`, exports under `p/`.
+fn province() -> MemoryFiles {
+    let mut files = MemoryFiles::new();
+    for (from, to) in [("criteria", "c"), ("exports", "p")] {
+        for entry in std::fs::read_dir(fixture().join(from)).expect("fixture folder") {
+            let path = entry.expect("entry").path();
+            let name = path.file_name().expect("name").to_owned();
+            files.insert(
+                Path::new(to).join(name),
+                std::fs::read(&path).expect("read"),
+            );
+        }
+    }
+    files
+}
+
+/// Every report as JSON, or the error as the CLI would print it.
+fn outcome(
+    result: parindex_core::Result<Vec<parindex_core::Report>>,
+) -> Result<Vec<String>, String> {
+    result
+        .map(|reports| reports.iter().map(parindex_core::Report::to_json).collect())
+        .map_err(|e| e.to_string())
+}
+
+/// The province scored both ways.
+fn both(files: &MemoryFiles) -> (Result<Vec<String>, String>, Result<Vec<String>, String>) {
+    let set = load_criteria(files, Path::new("c")).expect("criteria load");
+    let criteria = CompiledCriteria::compile(set).expect("criteria compile");
+    let as_of = criteria.default_as_of().expect("as-of");
+    let options = ReadOptions::default();
+    let dir = Path::new("p");
+    let whole = read_province(files, criteria.criteria(), dir, &options)
+        .map(|units| criteria.score_all(&units, as_of));
+    let streamed = criteria.score_province(files, dir, as_of, &options);
+    (outcome(whole), outcome(streamed))
+}
+
+fn assert_same(files: &MemoryFiles) -> Vec<String> {
+    let (whole, streamed) = both(files);
+    let whole = whole.expect("the province reads whole");
+    let streamed = streamed.expect("the province streams");
+    assert_eq!(whole.len(), streamed.len());
+    for (i, (a, b)) in whole.iter().zip(&streamed).enumerate() {
+        // Not assert_eq: a whole report in a failure message drowns the difference.
+        assert!(
+            a == b,
+            "unit {i} scores differently when streamed:\n{}",
+            first_difference(a, b)
+        );
+    }
+    streamed
+}
+
+fn first_difference(a: &str, b: &str) -> String {
+    let at = a
+        .bytes()
+        .zip(b.bytes())
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
+    let around = |s: &str| -> String {
+        let (from, to) = (at.saturating_sub(200), (at + 200).min(s.len()));
+        String::from_utf8_lossy(&s.as_bytes()[from..to]).into_owned()
+    };
+    format!("read whole: …{}…\nstreamed:   …{}…", around(a), around(b))
+}
+
+/// A dossiers export of `n` rows over the fixture's units, several blocks long, with what real
+/// exports have: a byte-order mark, CRLF, quoted keys holding commas, quotes and line breaks,
+/// decomposed Vietnamese, dossiers late, pending and not yet received.
+fn large_dossiers(n: usize) -> Vec<u8> {
+    const UNITS: [&str; 4] = ["SCT", "SDL", "SXD", "CT"];
+    let mut out =
+        String::from("\u{feff}ma_don_vi,ma_ho_so,ngay_tiep_nhan,han_xu_ly,ngay_tra_ket_qua\r\n");
+    let mut x: u64 = 12345;
+    for i in 0..n {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let r = (x >> 33) as usize;
+        let unit = UNITS[r % UNITS.len()];
+        let month = 1 + (r / 7) % 12;
+        let day = 1 + (r / 11) % 28;
+        let key = match i % 1000 {
+            0 => format!("\"H40.{unit}, \"\"quoted\"\"\r\nsecond line {i}\""),
+            1 => format!("HS-Hoa\u{300}-{i}"),
+            _ => format!("H40.{unit}-{i:07}"),
+        };
+        let due_day = (day + 5).min(28);
+        // The quoted and decomposed keys are late: listed among their unit's late dossiers.
+        let done = match r % 10 {
+            _ if i % 1000 < 2 => String::new(),
+            0 => String::new(),
+            1 => format!("{:02}/{month:02}/2026", (due_day + 1).min(28)),
+            _ => format!("{:02}/{month:02}/2026", day.max(due_day - 2)),
+        };
+        // A few received after the as-of date: not visible.
+        let year = if r % 97 == 0 { 2027 } else { 2026 };
+        let _ = write!(
+            out,
+            "{unit},{key},{day:02}/{month:02}/{year},{due_day:02}/{month:02}/{year},{done}\r\n"
+        );
+    }
+    out.into_bytes()
+}
+
+#[test]
+fn the_fixture_streams_as_it_reads_whole() {
+    let reports = assert_same(&province());
+    assert_eq!(reports.len(), 22);
+}
+
+#[test]
+fn a_large_export_of_many_blocks_streams_as_it_reads_whole() {
+    let mut files = province();
+    let dossiers = large_dossiers(160_000);
+    assert!(dossiers.len() > 8 << 20, "spans several 4 MiB blocks");
+    files.insert("p/dossiers.csv", dossiers);
+    let reports = assert_same(&files);
+    // The quoted, multi-line keys are listed as late dossiers of their unit.
+    assert!(reports.iter().any(|r| r.contains("second line")));
+    assert!(
+        reports.iter().any(|r| r.contains("HS-Hoà-")),
+        "keys are NFC"
+    );
+}
+
+#[test]
+fn a_rule_asking_more_once_it_sees_the_data_is_answered() {
+    let mut files = province();
+    let criteria = String::from_utf8(files.read(Path::new("c/criteria.toml")).expect("criteria"))
+        .expect("utf-8");
+    let old = r#"rule = 'bands(on_time("dossiers", "han_xu_ly", "ngay_tra_ket_qua").ratio, [[1, 3], [0.95, 2], [0.9, 1]])'"#;
+    assert!(criteria.contains(old));
+    // Which question is asked depends on an answer: found on a second pass.
+    let new = r#"rule = '''
+let t = table("dossiers");
+if t.count > 10 {
+  let d = on_time(t.where_after("ngay_tiep_nhan", date(2026, 3, 31)), "han_xu_ly", "ngay_tra_ket_qua");
+  bands(d.ratio, [[1, 3], [0.95, 2], [0.9, 1]])
+} else {
+  points(3, "ít hồ sơ")
+}
+'''"#;
+    files.insert("c/criteria.toml", criteria.replace(old, new));
+    files.insert("p/dossiers.csv", large_dossiers(2_000));
+    let reports = assert_same(&files);
+    assert!(reports.iter().all(|r| !r.contains("\"status\": \"error\"")));
+}
+
+#[test]
+fn bad_values_and_unknown_units_are_the_same_errors() {
+    let mut files = province();
+    let mut dossiers = String::from_utf8(large_dossiers(60_000)).expect("utf-8");
+    // A bad date deep in the file, and a unit that does not exist.
+    dossiers = dossiers.replacen("SDL,H40.SDL-0050", "SDL,H40.SDL-0050X", 1);
+    let line = dossiers
+        .lines()
+        .position(|l| l.contains("0050X"))
+        .expect("row");
+    let row = dossiers.lines().nth(line).expect("row").to_owned();
+    let broken = row.replacen("/2026", "/20x6", 1);
+    dossiers = dossiers.replacen(&row, &broken, 1);
+    dossiers.push_str("SXX,H40.SXX-1,02/01/2026,10/01/2026,05/01/2026\r\n");
+    files.insert("p/dossiers.csv", dossiers);
+    let (whole, streamed) = both(&files);
+    let (whole, streamed) = (whole.expect_err("refused"), streamed.expect_err("refused"));
+    assert!(streamed.contains("20x6"), "{streamed}");
+    assert!(
+        streamed.contains("unknown unit `SXX`") || !whole.contains("SXX"),
+        "{streamed}"
+    );
+    assert_eq!(whole, streamed);
+}
+
+#[test]
+fn a_row_with_too_many_fields_is_the_same_error() {
+    let mut files = province();
+    let mut dossiers = String::from_utf8(large_dossiers(50_000)).expect("utf-8");
+    dossiers = dossiers.replacen("\r\nSCT,H40.SCT-0040", "\r\nSCT,extra,H40.SCT-0040", 1);
+    files.insert("p/dossiers.csv", dossiers);
+    let (whole, streamed) = both(&files);
+    let (whole, streamed) = (whole.expect_err("refused"), streamed.expect_err("refused"));
+    assert!(
+        streamed.contains("6 fields where the header has 5"),
+        "{streamed}"
+    );
+    assert_eq!(whole, streamed);
+}
+
+#[test]
+fn a_legacy_encoding_is_read_whole_with_the_same_result() {
+    let mut files = province();
+    let text = String::from_utf8(files.read(Path::new("p/documents.csv")).expect("documents"))
+        .expect("utf-8");
+    // Windows-1258 spells most tones as combining marks: keep the letters it has whole.
+    let encodable = |c: &char| c.is_ascii() || !encoding_rs::WINDOWS_1258.encode(&c.to_string()).2;
+    let text: String = text.chars().filter(encodable).collect();
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1258.encode(&text);
+    assert!(!unmappable);
+    assert!(std::str::from_utf8(&bytes).is_err(), "not UTF-8");
+    files.insert("p/documents.csv", bytes.into_owned());
+    assert_same(&files);
+}
