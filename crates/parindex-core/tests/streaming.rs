@@ -84,6 +84,11 @@ fn first_difference(a: &str, b: &str) -> String {
 /// exports have: a byte-order mark, CRLF, quoted keys holding commas, quotes and line breaks,
 /// decomposed Vietnamese, dossiers late, pending and not yet received.
 fn large_dossiers(n: usize) -> Vec<u8> {
+    dossiers(n, true)
+}
+
+/// [`large_dossiers`]; without quotes when `quoted` is false (split without the `csv` crate).
+fn dossiers(n: usize, quoted: bool) -> Vec<u8> {
     const UNITS: [&str; 4] = ["SCT", "SDL", "SXD", "CT"];
     let mut out =
         String::from("\u{feff}ma_don_vi,ma_ho_so,ngay_tiep_nhan,han_xu_ly,ngay_tra_ket_qua\r\n");
@@ -97,7 +102,7 @@ fn large_dossiers(n: usize) -> Vec<u8> {
         let month = 1 + (r / 7) % 12;
         let day = 1 + (r / 11) % 28;
         let key = match i % 1000 {
-            0 => format!("\"H40.{unit}, \"\"quoted\"\"\r\nsecond line {i}\""),
+            0 if quoted => format!("\"H40.{unit}, \"\"quoted\"\"\r\nsecond line {i}\""),
             1 => format!("HS-Hoa\u{300}-{i}"),
             _ => format!("H40.{unit}-{i:07}"),
         };
@@ -115,6 +120,10 @@ fn large_dossiers(n: usize) -> Vec<u8> {
             out,
             "{unit},{key},{day:02}/{month:02}/{year},{due_day:02}/{month:02}/{year},{done}\r\n"
         );
+        // Now and then a blank line, as spreadsheets leave them.
+        if i % 5000 == 4999 {
+            out.push_str("\r\n");
+        }
     }
     out.into_bytes()
 }
@@ -134,6 +143,20 @@ fn a_large_export_of_many_blocks_streams_as_it_reads_whole() {
     let reports = assert_same(&files);
     // The quoted, multi-line keys are listed as late dossiers of their unit.
     assert!(reports.iter().any(|r| r.contains("second line")));
+    assert!(
+        reports.iter().any(|r| r.contains("HS-Hoà-")),
+        "keys are NFC"
+    );
+}
+
+#[test]
+fn a_large_export_without_quotes_streams_as_it_reads_whole() {
+    let mut files = province();
+    let dossiers = dossiers(160_000, false);
+    assert!(!dossiers.contains(&b'"'));
+    assert!(dossiers.len() > 8 << 20, "spans several 4 MiB blocks");
+    files.insert("p/dossiers.csv", dossiers);
+    let reports = assert_same(&files);
     assert!(
         reports.iter().any(|r| r.contains("HS-Hoà-")),
         "keys are NFC"
@@ -165,8 +188,14 @@ if t.count > 10 {
 
 #[test]
 fn bad_values_and_unknown_units_are_the_same_errors() {
+    for quoted in [true, false] {
+        bad_values_and_unknown_units(quoted);
+    }
+}
+
+fn bad_values_and_unknown_units(quoted: bool) {
     let mut files = province();
-    let mut dossiers = String::from_utf8(large_dossiers(60_000)).expect("utf-8");
+    let mut dossiers = String::from_utf8(dossiers(60_000, quoted)).expect("utf-8");
     // A bad date deep in the file, and a unit that does not exist.
     dossiers = dossiers.replacen("SDL,H40.SDL-0050", "SDL,H40.SDL-0050X", 1);
     let line = dossiers
@@ -190,8 +219,14 @@ fn bad_values_and_unknown_units_are_the_same_errors() {
 
 #[test]
 fn a_row_with_too_many_fields_is_the_same_error() {
+    for quoted in [true, false] {
+        too_many_fields(quoted);
+    }
+}
+
+fn too_many_fields(quoted: bool) {
     let mut files = province();
-    let mut dossiers = String::from_utf8(large_dossiers(50_000)).expect("utf-8");
+    let mut dossiers = String::from_utf8(dossiers(50_000, quoted)).expect("utf-8");
     dossiers = dossiers.replacen("\r\nSCT,H40.SCT-0040", "\r\nSCT,extra,H40.SCT-0040", 1);
     files.insert("p/dossiers.csv", dossiers);
     let (whole, streamed) = both(&files);
@@ -216,4 +251,31 @@ fn a_legacy_encoding_is_read_whole_with_the_same_result() {
     assert!(std::str::from_utf8(&bytes).is_err(), "not UTF-8");
     files.insert("p/documents.csv", bytes.into_owned());
     assert_same(&files);
+}
+
+#[test]
+fn errors_name_the_line_an_editor_shows() {
+    // CRLF, a blank line and a quoted line break before the bad date on line 6.
+    let dossiers = "ma_don_vi,ma_ho_so,ngay_tiep_nhan,han_xu_ly,ngay_tra_ket_qua\r\n\
+                    SCT,A1,02/01/2026,10/01/2026,05/01/2026\r\n\
+                    \r\n\
+                    SCT,\"A2\r\nb\",02/01/2026,10/01/2026,05/01/2026\r\n\
+                    SCT,A3,31/02/2026,10/01/2026,05/01/2026\r\n";
+    for quoted in [true, false] {
+        let mut files = province();
+        let text = if quoted {
+            dossiers.to_owned()
+        } else {
+            dossiers.replace("\"A2\r\nb\"", "A2")
+        };
+        files.insert("p/dossiers.csv", text);
+        let (whole, streamed) = both(&files);
+        let (whole, streamed) = (whole.expect_err("refused"), streamed.expect_err("refused"));
+        let line = if quoted { 6 } else { 5 };
+        assert!(
+            streamed.contains(&format!("p/dossiers.csv:{line}:3:")),
+            "{streamed}"
+        );
+        assert_eq!(whole, streamed);
+    }
 }

@@ -65,6 +65,68 @@ pub(crate) fn parse_text(cell: &str, column: &ColumnSpec) -> Result<Value, Strin
     at_least_min(parse_text_typed(cell, column)?, column)
 }
 
+/// [`parse_text`] into `slot`, without allocating for the usual spellings: a text cell is
+/// copied into the string the slot already holds (a streamed export reuses one row of values),
+/// `dd/mm/yyyy` dates and `x`/empty booleans are read directly. Anything else goes through
+/// [`parse_text`], so the result is always the same.
+pub(crate) fn parse_text_into(
+    cell: &str,
+    column: &ColumnSpec,
+    slot: &mut Value,
+) -> Result<(), String> {
+    let b = cell.as_bytes();
+    let plain = |c: &u8| c.is_ascii() && !c.is_ascii_whitespace();
+    let t = if b.first().is_none_or(plain) && b.last().is_none_or(plain) {
+        cell
+    } else {
+        cell.trim()
+    };
+    match column.kind {
+        ColumnType::Text => {
+            let value = if t.is_empty() || column.values.is_empty() {
+                t
+            } else if let Some(v) = column.values.iter().find(|v| v.as_str() == t) {
+                v.as_str()
+            } else {
+                *slot = parse_text(cell, column)?;
+                return Ok(());
+            };
+            if value.is_empty() {
+                *slot = Value::Empty;
+            } else if let Value::Text(s) = slot {
+                s.clear();
+                s.push_str(value);
+            } else {
+                *slot = Value::Text(value.to_owned());
+            }
+            Ok(())
+        }
+        ColumnType::Date if t.is_empty() => {
+            *slot = Value::Empty;
+            Ok(())
+        }
+        ColumnType::Date => match parse_dmy(t) {
+            Some(d) => {
+                *slot = Value::Date(d);
+                Ok(())
+            }
+            None => parse_text(cell, column).map(|v| *slot = v),
+        },
+        ColumnType::Bool => match t {
+            "" => {
+                *slot = Value::Bool(false);
+                Ok(())
+            }
+            "x" | "X" => {
+                *slot = Value::Bool(true);
+                Ok(())
+            }
+            _ => parse_text(cell, column).map(|v| *slot = v),
+        },
+        _ => parse_text(cell, column).map(|v| *slot = v),
+    }
+}
+
 fn parse_typed(cell: &Cell, column: &ColumnSpec) -> Result<Value, String> {
     let expected = || column.kind.expected().to_owned();
     match cell {

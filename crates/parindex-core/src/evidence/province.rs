@@ -12,7 +12,7 @@ use super::read::{
     appraisal_entries, appraisal_spec, locate, read_evidence_with, read_table, survey_results,
     survey_spec, Origin, ReadOptions, Recording, UNIT_FILE,
 };
-use super::stream::{stream_csv, tally_table, Plan, Streamed, Tally};
+use super::stream::{stream_csv, tally_table, Plan, Streamed, Tally, UnitIndex};
 use super::text::TextEncoding;
 use super::workbook::Workbook;
 use super::{fold_header, Evidence, Fact, FactValue, Table, Unit, Value};
@@ -527,7 +527,7 @@ pub(crate) struct StreamedProvince<'a> {
     options: &'a ReadOptions<'a>,
     exports: Exports,
     /// Unit code → index in `exports.units`.
-    index: HashMap<String, usize>,
+    index: UnitIndex,
     aggregates: Vec<Aggregates>,
     /// Whether every table has been read once (checked, hashed).
     read_once: bool,
@@ -560,7 +560,7 @@ impl<'a> StreamedProvince<'a> {
             return Err(Error::Evidence(Diagnostics(problems)));
         }
         exports.units.sort_by(|a, b| a.code.cmp(&b.code));
-        let mut index = HashMap::new();
+        let mut index = UnitIndex::default();
         for (i, unit) in exports.units.iter().enumerate() {
             if index.insert(unit.code.clone(), i).is_some() {
                 problems.push(Diagnostic::new(

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use unicode_normalization::UnicodeNormalization;
 
-use super::cells::{default_value, parse_cell, parse_text, Cell};
+use super::cells::{default_value, parse_cell, parse_text, parse_text_into, Cell};
 use super::text::{decode_text, sniff_delimiter, TextEncoding};
 use super::workbook::{Workbook, WORKBOOK_EXTENSIONS};
 use super::{Appraisal, Evidence, Fact, FactValue, Record, Source, Table, Unit, Value};
@@ -356,10 +356,12 @@ pub(super) fn read_table(
                 .flexible(false)
                 .delimiter(sniff_delimiter(&text))
                 .from_reader(text.as_bytes());
+            let mut lines = Lines::new(text.as_bytes(), 1);
             let headers: Vec<String> = match reader.headers() {
                 Ok(h) => h.iter().map(str::to_owned).collect(),
                 Err(e) => {
-                    problems.push(csv_diagnostic(path, &e));
+                    let line = lines.of(e.position());
+                    problems.push(csv_diagnostic(path, &e, line));
                     return Ok(None);
                 }
             };
@@ -369,7 +371,7 @@ pub(super) fn read_table(
             }
             let rows = reader.into_records().map(|r| match r {
                 Ok(record) => {
-                    let line = record.position().map_or(0, csv::Position::line);
+                    let line = lines.of(record.position());
                     if let Some(p) = options.progress {
                         if line % 4096 == 0 {
                             p.advance(record.position().map_or(0, csv::Position::byte));
@@ -377,7 +379,10 @@ pub(super) fn read_table(
                     }
                     Ok((line, record))
                 }
-                Err(e) => Err(Box::new(csv_diagnostic(path, &e))),
+                Err(e) => {
+                    let line = lines.of(e.position());
+                    Err(Box::new(csv_diagnostic(path, &e, line)))
+                }
             });
             let built = build_table(path, None, &headers, rows, spec, problems);
             if let Some(p) = options.progress {
@@ -528,6 +533,16 @@ pub(super) trait RowCells {
     fn parse(&self, i: usize, column: &ColumnSpec) -> std::result::Result<Value, String>;
     /// The cell of file column `i` as text, for messages.
     fn text(&self, i: usize) -> String;
+    /// [`RowCells::parse`] into `slot`, reusing what it holds where it can.
+    fn parse_into(
+        &self,
+        i: usize,
+        column: &ColumnSpec,
+        slot: &mut Value,
+    ) -> std::result::Result<(), String> {
+        *slot = self.parse(i, column)?;
+        Ok(())
+    }
 }
 
 /// A spreadsheet row.
@@ -552,6 +567,52 @@ impl RowCells for csv::StringRecord {
 
     fn text(&self, i: usize) -> String {
         self.get(i).unwrap_or_default().to_owned()
+    }
+
+    fn parse_into(
+        &self,
+        i: usize,
+        column: &ColumnSpec,
+        slot: &mut Value,
+    ) -> std::result::Result<(), String> {
+        match self.get(i) {
+            Some(text) => parse_text_into(text, column, slot),
+            None => {
+                *slot = default_value(column.kind);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A row of delimited text split in place (an export without quotes).
+pub(super) struct Fields<'a, 'b>(pub &'b [&'a str]);
+
+impl RowCells for Fields<'_, '_> {
+    fn parse(&self, i: usize, column: &ColumnSpec) -> std::result::Result<Value, String> {
+        match self.0.get(i) {
+            Some(text) => parse_text(text, column),
+            None => Ok(default_value(column.kind)),
+        }
+    }
+
+    fn text(&self, i: usize) -> String {
+        self.0.get(i).copied().unwrap_or_default().to_owned()
+    }
+
+    fn parse_into(
+        &self,
+        i: usize,
+        column: &ColumnSpec,
+        slot: &mut Value,
+    ) -> std::result::Result<(), String> {
+        match self.0.get(i) {
+            Some(text) => parse_text_into(text, column, slot),
+            None => {
+                *slot = default_value(column.kind);
+                Ok(())
+            }
+        }
     }
 }
 
@@ -635,8 +696,9 @@ impl Layout {
         })
     }
 
-    /// Reads one row into `values` (cleared first), one value per declared column; calls
-    /// `bad(file column, expected)` for each cell that cannot be read (its value is `Empty`).
+    /// Reads one row into `values`, one value per declared column (the previous row's values
+    /// are overwritten in place); calls `bad(file column, expected)` for each cell that cannot
+    /// be read (its value is `Empty`).
     pub(super) fn read_row<R: RowCells>(
         &self,
         spec: &TableSpec,
@@ -644,28 +706,25 @@ impl Layout {
         values: &mut Vec<Value>,
         mut bad: impl FnMut(usize, String),
     ) {
-        values.clear();
-        for (col, spec_col) in spec.columns.iter().enumerate() {
+        values.resize(spec.columns.len(), Value::Empty);
+        for ((col, spec_col), slot) in spec.columns.iter().enumerate().zip(values.iter_mut()) {
             let Some(file_col) = self.positions[col] else {
-                values.push(default_value(spec_col.kind));
+                *slot = default_value(spec_col.kind);
                 continue;
             };
-            let parsed = cells.parse(file_col, spec_col).and_then(|v| {
-                if v.is_empty() && self.date_col == Some(col) {
+            let parsed = cells.parse_into(file_col, spec_col, slot).and_then(|()| {
+                if slot.is_empty() && self.date_col == Some(col) {
                     Err(format!(
                         "{} (the record's date)",
                         ColumnType::Date.expected()
                     ))
                 } else {
-                    Ok(v)
+                    Ok(())
                 }
             });
-            match parsed {
-                Ok(v) => values.push(v),
-                Err(expected) => {
-                    bad(file_col, expected);
-                    values.push(Value::Empty);
-                }
+            if let Err(expected) = parsed {
+                bad(file_col, expected);
+                *slot = Value::Empty;
             }
         }
     }
@@ -744,10 +803,47 @@ fn matches_column(column: &ColumnSpec, folded: &str) -> bool {
     fold_header(&column.id) == folded || column.labels.iter().any(|l| fold_header(l) == folded)
 }
 
-pub(super) fn csv_diagnostic(path: &Path, e: &csv::Error) -> Diagnostic {
-    let line = e
-        .position()
-        .map(|p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+/// The line of the file each record starts on, as an editor numbers lines.
+///
+/// The `csv` crate's own line count is not that: it does not count blank lines, and in a file
+/// with CRLF line ends (every export from Windows) it is one short. Its byte position is exact
+/// but may stand before the line breaks that precede the record; those are skipped.
+#[derive(Debug)]
+pub(super) struct Lines<'a> {
+    text: &'a [u8],
+    /// A byte offset, and the line it is on.
+    at: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    /// Lines of `text`, whose first byte is on line `first`.
+    pub(super) fn new(text: &'a [u8], first: u64) -> Self {
+        Self {
+            text,
+            at: 0,
+            line: first,
+        }
+    }
+
+    /// The line of the record the `csv` crate places at `position` (positions only grow).
+    pub(super) fn of(&mut self, position: Option<&csv::Position>) -> u64 {
+        let Some(byte) = position.and_then(|p| usize::try_from(p.byte()).ok()) else {
+            return self.line;
+        };
+        let mut start = byte.clamp(self.at, self.text.len());
+        while matches!(self.text.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let skipped = &self.text[self.at..start.min(self.text.len())];
+        self.line += memchr::memchr_iter(b'\n', skipped).count() as u64;
+        self.at = start;
+        self.line
+    }
+}
+
+pub(super) fn csv_diagnostic(path: &Path, e: &csv::Error, line: u64) -> Diagnostic {
+    let line = Some(usize::try_from(line).unwrap_or(usize::MAX));
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..

@@ -17,7 +17,10 @@ use std::sync::{mpsc, Mutex};
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
-use super::read::{csv_diagnostic, more_bad_values, Layout, ReadProgress, MAX_PROBLEMS_PER_FILE};
+use super::read::{
+    csv_diagnostic, more_bad_values, Fields, Layout, Lines, ReadProgress, RowCells,
+    MAX_PROBLEMS_PER_FILE,
+};
 use super::text::sniff_delimiter;
 use super::{Table, Value};
 use crate::criteria::TableSpec;
@@ -27,6 +30,9 @@ use crate::rules::{Accumulator, Atom, Need};
 /// Bytes read at a time; a block holds the whole records among them.
 const BLOCK: usize = 4 << 20;
 
+/// Unit code → unit index.
+pub(crate) type UnitIndex = HashMap<String, usize, std::hash::BuildHasherDefault<MixHasher>>;
+
 /// What to compute over one table: for each unit, the answer to each need.
 #[derive(Debug)]
 pub(crate) struct Plan<'a> {
@@ -34,7 +40,7 @@ pub(crate) struct Plan<'a> {
     pub spec: &'a TableSpec,
     pub needs: &'a [Need],
     /// Unit code → unit index.
-    pub units: &'a HashMap<String, usize>,
+    pub units: &'a UnitIndex,
     /// The column holding the unit code.
     pub unit_col: usize,
 }
@@ -48,13 +54,34 @@ pub(crate) struct Tally {
     pub unknown: Vec<(String, u64)>,
 }
 
+/// A fast hash for keys looked up once per record (atom results, unit codes): not resistant
+/// to chosen keys, which costs at most speed, never correctness.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct MixHasher(u64);
+
+impl std::hash::Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
 /// Which needs a record meets, computed once per distinct combination of atom results.
 #[derive(Debug)]
 struct Matcher<'a> {
     needs: &'a [Need],
     atoms: Vec<Atom>,
     /// Atom results (one bit each) → the needs met.
-    cache: HashMap<u64, Vec<u32>>,
+    cache: HashMap<u64, Vec<u32>, std::hash::BuildHasherDefault<MixHasher>>,
     scratch: Vec<u32>,
 }
 
@@ -67,7 +94,7 @@ impl<'a> Matcher<'a> {
         Self {
             needs,
             atoms: atoms.into_iter().cloned().collect(),
-            cache: HashMap::new(),
+            cache: HashMap::default(),
             scratch: Vec::new(),
         }
     }
@@ -344,7 +371,7 @@ pub(crate) fn stream_csv(
             Ok(true) => record.iter().map(str::to_owned).collect(),
             Ok(false) => Vec::new(),
             Err(e) => {
-                problems.push(csv_diagnostic(path, &e));
+                problems.push(csv_diagnostic(path, &e, 1));
                 return finish_unread(reader, buf, hasher);
             }
         }
@@ -495,6 +522,110 @@ fn read_block(
     block: &Block,
     not_utf8: &AtomicBool,
 ) {
+    if memchr::memchr(b'"', &block.bytes).is_some() || !delimiter.is_ascii() {
+        return read_quoted_block(part, layout, path, delimiter, block, not_utf8);
+    }
+    let Ok(text) = std::str::from_utf8(&block.bytes) else {
+        not_utf8.store(true, Ordering::Relaxed);
+        return;
+    };
+    // No quotes: a record is a line, a field what lies between delimiters.
+    let spec = part.plan.spec;
+    let ascii = text.is_ascii();
+    let mut values: Vec<Value> = Vec::with_capacity(spec.columns.len());
+    let mut fields: Vec<&str> = Vec::with_capacity(layout.headers.len());
+    let mut bad = Vec::new();
+    let mut line = block.line;
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]) {
+        let raw = &text[start..end];
+        let row = raw.strip_suffix('\r').unwrap_or(raw);
+        let at = line;
+        (start, line) = (end + 1, line + 1);
+        if row.is_empty() {
+            continue;
+        }
+        // Fields are short: a plain scan beats a vectorised search.
+        fields.clear();
+        let mut from = 0;
+        for (i, &b) in row.as_bytes().iter().enumerate() {
+            if b == delimiter {
+                fields.push(&row[from..i]);
+                from = i + 1;
+            }
+        }
+        fields.push(&row[from..]);
+        if fields.len() != layout.headers.len() {
+            part.broken(at, wrong_length(path, at, fields.len(), layout));
+            return;
+        }
+        if !ascii
+            && !row.is_ascii()
+            && unicode_normalization::is_nfc_quick(row.chars())
+                != unicode_normalization::IsNormalized::Yes
+        {
+            let record: csv::StringRecord =
+                fields.iter().map(|f| f.nfc().collect::<String>()).collect();
+            read_record(part, layout, path, &record, at, &mut values, &mut bad);
+        } else {
+            read_record(
+                part,
+                layout,
+                path,
+                &Fields(&fields),
+                at,
+                &mut values,
+                &mut bad,
+            );
+        }
+    }
+}
+
+/// Types one record and aggregates it, or reports its bad cells.
+fn read_record<R: RowCells>(
+    part: &mut Part<'_>,
+    layout: &Layout,
+    path: &Path,
+    cells: &R,
+    line: u64,
+    values: &mut Vec<Value>,
+    bad: &mut Vec<(usize, String)>,
+) {
+    bad.clear();
+    layout.read_row(part.plan.spec, cells, values, |col, expected| {
+        bad.push((col, expected));
+    });
+    if bad.is_empty() {
+        part.feed(values, line);
+    } else {
+        for (col, expected) in bad.drain(..) {
+            let d = layout.bad_cell(path, None, line, cells, col, expected);
+            part.bad_cell(line, d);
+        }
+    }
+}
+
+fn wrong_length(path: &Path, line: u64, len: usize, layout: &Layout) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        path,
+        format!(
+            "a row with {len} fields where the header has {}",
+            layout.headers.len()
+        ),
+    );
+    d.line = usize::try_from(line).ok();
+    d
+}
+
+/// [`read_block`] for a block with quoted fields: the `csv` crate splits it.
+fn read_quoted_block(
+    part: &mut Part<'_>,
+    layout: &Layout,
+    path: &Path,
+    delimiter: u8,
+    block: &Block,
+    not_utf8: &AtomicBool,
+) {
     let spec = part.plan.spec;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -503,6 +634,8 @@ fn read_block(
         .from_reader(&block.bytes[..]);
     let mut record = csv::StringRecord::new();
     let mut values: Vec<Value> = Vec::with_capacity(spec.columns.len());
+    let mut bad = Vec::new();
+    let mut lines = Lines::new(&block.bytes, block.line);
     let fields = layout.headers.len();
     loop {
         match rdr.read_record(&mut record) {
@@ -513,25 +646,14 @@ fn read_block(
                     not_utf8.store(true, Ordering::Relaxed);
                     return;
                 }
-                let rel = e.position().map_or(1, csv::Position::line);
-                let line = block.line + rel - 1;
-                let mut d = csv_diagnostic(path, &e);
-                d.line = usize::try_from(line).ok();
-                part.broken(line, d);
+                let line = lines.of(e.position());
+                part.broken(line, csv_diagnostic(path, &e, line));
                 return;
             }
         }
-        let line = block.line + record.position().map_or(1, csv::Position::line) - 1;
+        let line = lines.of(record.position());
         if record.len() != fields {
-            let mut d = Diagnostic::new(
-                path,
-                format!(
-                    "a row with {} fields where the header has {fields}",
-                    record.len()
-                ),
-            );
-            d.line = usize::try_from(line).ok();
-            part.broken(line, d);
+            part.broken(line, wrong_length(path, line, record.len(), layout));
             return;
         }
         if !record.as_slice().is_ascii()
@@ -540,17 +662,6 @@ fn read_block(
         {
             record = record.iter().map(|f| f.nfc().collect::<String>()).collect();
         }
-        let mut bad = Vec::new();
-        layout.read_row(spec, &record, &mut values, |col, expected| {
-            bad.push((col, expected));
-        });
-        if bad.is_empty() {
-            part.feed(&values, line);
-        } else {
-            for (col, expected) in bad {
-                let d = layout.bad_cell(path, None, line, &record, col, expected);
-                part.bad_cell(line, d);
-            }
-        }
+        read_record(part, layout, path, &record, line, &mut values, &mut bad);
     }
 }

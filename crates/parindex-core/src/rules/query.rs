@@ -140,6 +140,9 @@ impl Atom {
 }
 
 pub(crate) fn add_days(d: Date, days: i64) -> Option<Date> {
+    if days == 0 {
+        return Some(d);
+    }
     d.checked_add_signed(chrono::TimeDelta::try_days(days)?)
 }
 
@@ -367,12 +370,10 @@ impl Accumulator {
                 };
             }
             (Accumulator::Distinct(a), Accumulator::Distinct(b)) => a.extend(b),
-            (Accumulator::Earliest(a), Accumulator::Earliest(b)) => {
-                if let Some(b) = b {
-                    if a.as_ref().is_none_or(|(d, l, _)| (b.0, b.1) < (*d, *l)) {
-                        *a = Some(b);
-                    }
-                }
+            (Accumulator::Earliest(a), Accumulator::Earliest(Some(b)))
+                if a.as_ref().is_none_or(|(d, l, _)| (b.0, b.1) < (*d, *l)) =>
+            {
+                *a = Some(b);
             }
             _ => {}
         }
