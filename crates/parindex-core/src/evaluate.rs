@@ -24,6 +24,17 @@ use crate::rules::{
     compile_rules, run_rule, CompiledRules, Limits, Need, RuleResult, Trace, UnitContext,
 };
 
+/// What an evaluation is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// The report: a question the evidence cannot answer is an error on its row.
+    Final,
+    /// A report, unless rules asked what the evidence cannot answer yet (placeholders).
+    Provisional,
+    /// Only what rules ask of tables, on no data: the report is thrown away.
+    Discover,
+}
+
 /// How many times at most a province's tables are read: once for what the rules ask on no
 /// data, again for what they ask on the answers (a rule whose questions depend on the data).
 const STREAM_ROUNDS: usize = 4;
@@ -61,7 +72,7 @@ impl CompiledCriteria {
 
     /// Scores one unit at the as-of date. Never fails: a rule that errors marks its row.
     pub fn score(&self, evidence: &Evidence, as_of: Date) -> Report {
-        self.score_with(evidence, as_of, true).0
+        self.score_with(evidence, as_of, Pass::Final).0
     }
 
     /// Scores a whole province folder: province-wide exports (`units.csv`) are streamed, each
@@ -85,7 +96,12 @@ impl CompiledCriteria {
         let mut needs = BTreeSet::new();
         for round in 0..STREAM_ROUNDS {
             let strict = round + 1 == STREAM_ROUNDS;
-            let results = self.score_all_with(&province.units(), as_of, round > 0 && strict);
+            let pass = match round {
+                0 => Pass::Discover,
+                _ if strict => Pass::Final,
+                _ => Pass::Provisional,
+            };
+            let results = self.score_all_with(&province.units(), as_of, pass);
             let missing: BTreeSet<Need> = results
                 .iter()
                 .flat_map(|(_, missing)| missing.iter().cloned())
@@ -100,19 +116,14 @@ impl CompiledCriteria {
         Ok(Vec::new())
     }
 
-    /// Scores one unit; with `strict: false`, what its rules need that the evidence's
+    /// Scores one unit; unless `pass` is final, what its rules need that the evidence's
     /// aggregates lack is answered by placeholders and returned.
-    fn score_with(
-        &self,
-        evidence: &Evidence,
-        as_of: Date,
-        strict: bool,
-    ) -> (Report, BTreeSet<Need>) {
+    fn score_with(&self, evidence: &Evidence, as_of: Date, pass: Pass) -> (Report, BTreeSet<Need>) {
         let unit = Rc::new(UnitContext::with_mode(
             Arc::clone(&self.set),
             evidence.clone(),
             as_of,
-            strict,
+            pass == Pass::Final,
         ));
         let set = &self.set;
         let mut nodes: Vec<NodeScore> = set
@@ -154,6 +165,10 @@ impl CompiledCriteria {
                 if let Some(leaf) = &c.leaf {
                     match leaf.method {
                         Method::Survey => self.score_survey(&mut node, evidence),
+                        // Finding what rules ask of tables: a rule reading none asks nothing.
+                        Method::SelfAssessed | Method::Penalty
+                            if pass == Pass::Discover
+                                && leaf.reads.iter().all(|r| set.table(r).is_none()) => {}
                         Method::SelfAssessed | Method::Penalty => {
                             let (result, trace) = run_rule(&self.rules, set, &unit, i);
                             let lever = trace.lever.clone();
@@ -206,7 +221,7 @@ impl CompiledCriteria {
 
     /// Scores many units at the same as-of date, on every core, in the order given.
     pub fn score_all(&self, units: &[Evidence], as_of: Date) -> Vec<Report> {
-        self.score_all_with(units, as_of, true)
+        self.score_all_with(units, as_of, Pass::Final)
             .into_iter()
             .map(|(report, _)| report)
             .collect()
@@ -216,7 +231,7 @@ impl CompiledCriteria {
         &self,
         units: &[Evidence],
         as_of: Date,
-        strict: bool,
+        pass: Pass,
     ) -> Vec<(Report, BTreeSet<Need>)> {
         let workers = std::thread::available_parallelism()
             .map_or(1, std::num::NonZeroUsize::get)
@@ -224,7 +239,7 @@ impl CompiledCriteria {
         if workers <= 1 {
             return units
                 .iter()
-                .map(|u| self.score_with(u, as_of, strict))
+                .map(|u| self.score_with(u, as_of, pass))
                 .collect();
         }
         let chunk = units.len().div_ceil(workers);
@@ -234,7 +249,7 @@ impl CompiledCriteria {
                 .map(|part| {
                     scope.spawn(move || {
                         part.iter()
-                            .map(|u| self.score_with(u, as_of, strict))
+                            .map(|u| self.score_with(u, as_of, pass))
                             .collect::<Vec<_>>()
                     })
                 })

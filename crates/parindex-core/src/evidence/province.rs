@@ -644,7 +644,7 @@ impl<'a> StreamedProvince<'a> {
             }
             for (agg, accs) in self.aggregates.iter_mut().zip(tally.acc) {
                 for (need, acc) in wanted.iter().zip(accs) {
-                    agg.answers.insert(need.clone(), acc.finish());
+                    agg.answers.insert(need.clone(), Arc::new(acc.finish()));
                 }
             }
         }

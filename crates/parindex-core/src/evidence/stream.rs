@@ -25,7 +25,7 @@ use super::text::sniff_delimiter;
 use super::{Table, Value};
 use crate::criteria::TableSpec;
 use crate::error::Diagnostic;
-use crate::rules::{Accumulator, Atom, Need};
+use crate::rules::{judge, record_key, Accumulator, Atom, Class, Need, RECORDS_SHOWN};
 
 /// Bytes read at a time; a block holds the whole records among them.
 const BLOCK: usize = 4 << 20;
@@ -75,58 +75,162 @@ impl std::hash::Hasher for MixHasher {
     }
 }
 
+/// One test of a record, setting bits of its combination of atom results. The four deadline
+/// classes of one (deadline, completion) pair are judged at once.
+#[derive(Debug)]
+enum Test {
+    Atom(Atom, u32),
+    Deadline {
+        due: usize,
+        done: usize,
+        days: i64,
+        as_of: crate::date::Date,
+        /// Bits set for on time, late, due and pending.
+        bits: [u64; 4],
+    },
+}
+
+/// The needs met by one combination of atom results.
+#[derive(Debug)]
+struct Combo {
+    bits: u64,
+    /// Needs counting records (see [`Group`]).
+    samples: Vec<u32>,
+    /// The other needs (sums, distinct values, earliest record).
+    others: Vec<u32>,
+}
+
+/// Records of one unit with one combination of atom results: how many, and the first ones.
+/// A need counting records adds up the groups whose combination meets it, so a record costs
+/// one count, not one per need.
+#[derive(Debug, Default, Clone)]
+struct Group {
+    count: u64,
+    first: Vec<(u64, String)>,
+}
+
 /// Which needs a record meets, computed once per distinct combination of atom results.
 #[derive(Debug)]
 struct Matcher<'a> {
     needs: &'a [Need],
     atoms: Vec<Atom>,
-    /// Atom results (one bit each) → the needs met.
-    cache: HashMap<u64, Vec<u32>, std::hash::BuildHasherDefault<MixHasher>>,
-    scratch: Vec<u32>,
+    tests: Vec<Test>,
+    /// Atom results (one bit each) → combination.
+    index: HashMap<u64, u32, std::hash::BuildHasherDefault<MixHasher>>,
+    combos: Vec<Combo>,
 }
 
 impl<'a> Matcher<'a> {
-    fn new(needs: &'a [Need]) -> Self {
+    /// `None` when the needs hold more atoms than a bit set does: their predicates are then
+    /// tested one by one.
+    fn new(needs: &'a [Need]) -> Option<Self> {
         let mut atoms: Vec<&Atom> = Vec::new();
         for need in needs {
             need.pred().atoms(&mut atoms);
         }
-        Self {
-            needs,
-            atoms: atoms.into_iter().cloned().collect(),
-            cache: HashMap::default(),
-            scratch: Vec::new(),
+        if atoms.len() > 64 {
+            return None;
         }
-    }
-
-    /// The indices of the needs whose predicate `values` meets.
-    fn matching(&mut self, values: &[Value]) -> &[u32] {
-        if self.atoms.len() > 64 {
-            // Too many atoms for a bit set: test each predicate.
-            self.scratch.clear();
-            for (i, need) in self.needs.iter().enumerate() {
-                if need.pred().test(values) {
-                    self.scratch.push(i as u32);
+        let atoms: Vec<Atom> = atoms.into_iter().cloned().collect();
+        let mut tests: Vec<Test> = Vec::new();
+        for (i, atom) in atoms.iter().enumerate() {
+            let bit = 1u64 << i;
+            let Atom::Deadline {
+                due,
+                done,
+                days,
+                as_of,
+                class,
+            } = *atom
+            else {
+                tests.push(Test::Atom(atom.clone(), i as u32));
+                continue;
+            };
+            let slot = class as usize;
+            let same = tests.iter_mut().find_map(|t| match t {
+                Test::Deadline {
+                    due: d,
+                    done: n,
+                    days: k,
+                    as_of: a,
+                    bits,
+                } if (*d, *n, *k, *a) == (due, done, days, as_of) => Some(bits),
+                _ => None,
+            });
+            match same {
+                Some(bits) => bits[slot] |= bit,
+                None => {
+                    let mut bits = [0; 4];
+                    bits[slot] = bit;
+                    tests.push(Test::Deadline {
+                        due,
+                        done,
+                        days,
+                        as_of,
+                        bits,
+                    });
                 }
             }
-            return &self.scratch;
         }
+        Some(Self {
+            needs,
+            atoms,
+            tests,
+            index: HashMap::default(),
+            combos: Vec::new(),
+        })
+    }
+
+    fn bits(&self, values: &[Value]) -> u64 {
         let mut bits = 0u64;
-        for (i, atom) in self.atoms.iter().enumerate() {
-            if atom.test(values) {
-                bits |= 1 << i;
+        for test in &self.tests {
+            match test {
+                Test::Atom(atom, i) => {
+                    if atom.test(values) {
+                        bits |= 1 << i;
+                    }
+                }
+                Test::Deadline {
+                    due,
+                    done,
+                    days,
+                    as_of,
+                    bits: b,
+                } => match judge(values, *due, *done, *days, *as_of) {
+                    Some(Class::OnTime) => bits |= b[0] | b[2],
+                    Some(Class::Late) => bits |= b[1] | b[2],
+                    Some(Class::Pending) => bits |= b[3],
+                    Some(Class::Due) | None => {}
+                },
             }
         }
-        let (needs, atoms) = (self.needs, &self.atoms);
-        self.cache.entry(bits).or_insert_with(|| {
-            let index = |a: &Atom| atoms.iter().position(|x| x == a).unwrap_or(0);
-            needs
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| n.pred().test_bits(&index, bits))
-                .map(|(i, _)| i as u32)
-                .collect()
-        })
+        bits
+    }
+
+    /// The combination of `bits`, added when first seen.
+    fn combo_of(&mut self, bits: u64) -> u32 {
+        if let Some(&id) = self.index.get(&bits) {
+            return id;
+        }
+        let atoms = &self.atoms;
+        let index = |a: &Atom| atoms.iter().position(|x| x == a).unwrap_or(0);
+        let (mut samples, mut others) = (Vec::new(), Vec::new());
+        for (i, need) in self.needs.iter().enumerate() {
+            if need.pred().test_bits(&index, bits) {
+                match need {
+                    Need::Sample { .. } => samples.push(i as u32),
+                    _ => others.push(i as u32),
+                }
+            }
+        }
+        let id = self.combos.len() as u32;
+        self.combos.push(Combo {
+            bits,
+            samples,
+            others,
+        });
+        self.index.insert(bits, id);
+        id
     }
 }
 
@@ -135,8 +239,12 @@ impl<'a> Matcher<'a> {
 struct Part<'a> {
     plan: &'a Plan<'a>,
     key_col: Option<usize>,
-    matcher: Matcher<'a>,
-    tally: Tally,
+    matcher: Option<Matcher<'a>>,
+    /// `[unit][combination]`.
+    groups: Vec<Vec<Group>>,
+    /// `[unit][need]`: the needs that are not counts (all needs, without a matcher).
+    acc: Vec<Vec<Accumulator>>,
+    unknown: Vec<(String, u64)>,
     /// Bad cells, the first [`MAX_PROBLEMS_PER_FILE`] by line, and how many in all.
     bad: Vec<(u64, Diagnostic)>,
     bad_count: usize,
@@ -151,12 +259,11 @@ impl<'a> Part<'a> {
             plan,
             key_col: spec.key.as_deref().and_then(|k| spec.column_index(k)),
             matcher: Matcher::new(plan.needs),
-            tally: Tally {
-                acc: (0..plan.units.len())
-                    .map(|_| plan.needs.iter().map(Accumulator::new).collect())
-                    .collect(),
-                unknown: Vec::new(),
-            },
+            groups: vec![Vec::new(); plan.units.len()],
+            acc: (0..plan.units.len())
+                .map(|_| plan.needs.iter().map(Accumulator::new).collect())
+                .collect(),
+            unknown: Vec::new(),
             bad: Vec::new(),
             bad_count: 0,
             broken: None,
@@ -174,13 +281,34 @@ impl<'a> Part<'a> {
                 .get(self.plan.unit_col)
                 .map(Value::display)
                 .unwrap_or_default();
-            self.tally.unknown.push((code, line));
+            self.unknown.push((code, line));
             return;
         };
-        let acc = &mut self.tally.acc[unit];
-        for &i in self.matcher.matching(values) {
+        let needs = self.plan.needs;
+        let acc = &mut self.acc[unit];
+        let Some(matcher) = self.matcher.as_mut() else {
+            for (need, a) in needs.iter().zip(acc.iter_mut()) {
+                if need.pred().test(values) {
+                    a.add(need, self.key_col, values, line);
+                }
+            }
+            return;
+        };
+        let id = matcher.combo_of(matcher.bits(values)) as usize;
+        let groups = &mut self.groups[unit];
+        if groups.len() <= id {
+            groups.resize(id + 1, Group::default());
+        }
+        let group = &mut groups[id];
+        group.count += 1;
+        if group.first.len() < RECORDS_SHOWN {
+            group
+                .first
+                .push((line, record_key(self.key_col, values, line)));
+        }
+        for &i in &matcher.combos[id].others {
             let i = i as usize;
-            acc[i].add(&self.plan.needs[i], self.key_col, values, line);
+            acc[i].add(&needs[i], self.key_col, values, line);
         }
     }
 
@@ -198,19 +326,74 @@ impl<'a> Part<'a> {
     }
 
     fn merge(&mut self, other: Part<'a>) {
-        for (mine, theirs) in self.tally.acc.iter_mut().zip(other.tally.acc) {
+        for (mine, theirs) in self.acc.iter_mut().zip(other.acc) {
             for (a, b) in mine.iter_mut().zip(theirs) {
                 a.merge(b);
             }
         }
-        self.tally.unknown.extend(other.tally.unknown);
-        self.tally.unknown.sort_by_key(|(_, line)| *line);
+        if let (Some(matcher), Some(theirs)) = (self.matcher.as_mut(), other.matcher.as_ref()) {
+            for (mine, groups) in self.groups.iter_mut().zip(other.groups) {
+                for (id, group) in groups.into_iter().enumerate() {
+                    if group.count == 0 {
+                        continue;
+                    }
+                    let to = matcher.combo_of(theirs.combos[id].bits) as usize;
+                    if mine.len() <= to {
+                        mine.resize(to + 1, Group::default());
+                    }
+                    let g = &mut mine[to];
+                    g.count += group.count;
+                    g.first.extend(group.first);
+                    g.first.sort_by_key(|(line, _)| *line);
+                    g.first.truncate(RECORDS_SHOWN);
+                }
+            }
+        }
+        self.unknown.extend(other.unknown);
+        self.unknown.sort_by_key(|(_, line)| *line);
         self.bad.extend(other.bad);
         self.bad.sort_by_key(|(line, _)| *line);
         self.bad.truncate(MAX_PROBLEMS_PER_FILE);
         self.bad_count += other.bad_count;
         if let Some((line, d)) = other.broken {
             self.broken(line, d);
+        }
+    }
+
+    /// The aggregates: each count is the sum of the groups that meet it, its first records
+    /// the first of theirs.
+    fn tally(self) -> Tally {
+        let mut acc = self.acc;
+        if let Some(matcher) = &self.matcher {
+            // Need → the combinations that meet it.
+            let mut meeting: Vec<Vec<usize>> = vec![Vec::new(); self.plan.needs.len()];
+            for (id, combo) in matcher.combos.iter().enumerate() {
+                for &i in &combo.samples {
+                    meeting[i as usize].push(id);
+                }
+            }
+            for (unit, groups) in acc.iter_mut().zip(&self.groups) {
+                for (i, ids) in meeting.iter().enumerate() {
+                    let mut count = 0;
+                    let mut first: Vec<&(u64, String)> = Vec::new();
+                    for g in ids.iter().filter_map(|&id| groups.get(id)) {
+                        count += g.count;
+                        first.extend(&g.first);
+                    }
+                    if count == 0 {
+                        continue;
+                    }
+                    first.sort_unstable_by_key(|(line, _)| *line);
+                    unit[i] = Accumulator::Sample {
+                        count,
+                        first: first.into_iter().take(RECORDS_SHOWN).cloned().collect(),
+                    };
+                }
+            }
+        }
+        Tally {
+            acc,
+            unknown: self.unknown,
         }
     }
 
@@ -227,9 +410,16 @@ impl<'a> Part<'a> {
             return None;
         }
         let ok = self.bad_count == 0;
-        problems.extend(self.bad.into_iter().map(|(_, d)| d));
-        problems.extend(more_bad_values(path, None, self.bad_count));
-        ok.then_some(self.tally)
+        let bad_count = self.bad_count;
+        problems.extend(self.bad.iter().map(|(_, d)| d.clone()));
+        problems.extend(more_bad_values(path, None, bad_count));
+        ok.then(|| {
+            Part {
+                bad: Vec::new(),
+                ..self
+            }
+            .tally()
+        })
     }
 }
 
@@ -240,7 +430,7 @@ pub(crate) fn tally_table(plan: &Plan<'_>, table: &Table) -> Tally {
     for record in &table.rows {
         part.feed(&record.values, record.line);
     }
-    part.tally
+    part.tally()
 }
 
 /// What [`stream_csv`] found.

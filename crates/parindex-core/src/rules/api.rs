@@ -146,14 +146,17 @@ impl Ratio {
 
 /// How many records `rows` holds, and the first ones (line, key) in file order.
 fn sample(rows: &Rows) -> Res<(u64, Vec<(u64, String)>)> {
-    match ask(&rows.sample())? {
-        Answer::Sample { count, first } => Ok((count, first)),
+    match &*ask(&rows.sample())? {
+        Answer::Sample { count, first } => Ok((*count, first.clone())),
         _ => Err(fail("câu trả lời không khớp câu hỏi")),
     }
 }
 
 fn count(rows: &Rows) -> Res<u64> {
-    Ok(sample(rows)?.0)
+    match &*ask(&rows.sample())? {
+        Answer::Sample { count, .. } => Ok(*count),
+        _ => Err(fail("câu trả lời không khớp câu hỏi")),
+    }
 }
 
 fn count_int(rows: &Rows) -> Res<INT> {
@@ -161,7 +164,7 @@ fn count_int(rows: &Rows) -> Res<INT> {
 }
 
 /// The unit's answer to `need`.
-fn ask(need: &Need) -> Res<Answer> {
+fn ask(need: &Need) -> Res<Arc<Answer>> {
     ctx()?.unit.answer(need).map_err(fail)
 }
 
@@ -400,7 +403,7 @@ fn register_tables(engine: &mut Engine) {
                 pred: r.pred.clone(),
                 col,
             };
-            match ask(&need)? {
+            match *ask(&need)? {
                 Answer::Sum(Some(total)) => Ok(total),
                 _ => Err(fail("tổng vượt giới hạn")),
             }
@@ -412,7 +415,7 @@ fn register_tables(engine: &mut Engine) {
                 pred: r.pred.clone(),
                 col,
             };
-            match ask(&need)? {
+            match *ask(&need)? {
                 Answer::Distinct(n) => {
                     INT::try_from(n).map_err(|_| fail("số giá trị vượt giới hạn"))
                 }
@@ -524,14 +527,15 @@ fn periods(rows: Rows, kind: &str, kinds: &Array, due: &str, sent: &str) -> Res<
             .map_err(|_| fail("kỳ báo cáo phải là chuỗi"))?;
         let need = Need::Earliest {
             table: rows.table.name.clone(),
-            pred: rows
-                .pred
-                .and(Atom::Eq(kind_col, Lit::text(&k)))
-                .and(Atom::By(sent_col, c.unit.as_of)),
+            pred: Arc::new(
+                rows.pred
+                    .and(Atom::Eq(kind_col, Lit::text(&k)))
+                    .and(Atom::By(sent_col, c.unit.as_of)),
+            ),
             col: sent_col,
         };
-        let earliest = match ask(&need)? {
-            Answer::Earliest(e) => e,
+        let earliest = match &*ask(&need)? {
+            Answer::Earliest(e) => e.clone(),
             _ => return Err(fail("câu trả lời không khớp câu hỏi")),
         };
         match earliest {
@@ -893,11 +897,11 @@ fn issued(tag: &str) -> Res<Option<(Date, DocumentRef)>> {
     let subject = spec.subject.as_deref().and_then(|k| spec.column_index(k));
     let need = Need::Earliest {
         table: spec.name.clone(),
-        pred: rows.pred.and(Atom::Tag(tags, tag.to_owned())),
+        pred: Arc::new(rows.pred.and(Atom::Tag(tags, tag.to_owned()))),
         col: date_col,
     };
-    let found = match ask(&need)? {
-        Answer::Earliest(e) => e,
+    let found = match &*ask(&need)? {
+        Answer::Earliest(e) => e.clone(),
         _ => return Err(fail("câu trả lời không khớp câu hỏi")),
     };
     Ok(found.map(|(d, line, values)| {

@@ -26,7 +26,7 @@ pub(crate) struct UnitContext {
     /// The spec of each table the unit has evidence for.
     specs: BTreeMap<String, Arc<TableSpec>>,
     /// Answers computed from tables held in memory, by need.
-    cache: RefCell<HashMap<Need, Answer>>,
+    cache: RefCell<HashMap<Need, Arc<Answer>>>,
     /// Needs the unit's aggregates could not answer (streamed evidence): another pass over the
     /// tables is due.
     pub missing: RefCell<BTreeSet<Need>>,
@@ -72,15 +72,15 @@ impl UnitContext {
         };
         Some(Rows {
             table: Arc::clone(spec),
-            pred,
+            pred: Arc::new(pred),
         })
     }
 
     /// The answer to `need`, from the unit's aggregates or by scanning its table.
-    pub fn answer(&self, need: &Need) -> Result<Answer, String> {
+    pub fn answer(&self, need: &Need) -> Result<Arc<Answer>, String> {
         if let Some(aggregates) = self.evidence.aggregates() {
             if let Some(a) = aggregates.get(need) {
-                return Ok(a.clone());
+                return Ok(Arc::clone(a));
             }
             self.missing.borrow_mut().insert(need.clone());
             return if self.strict {
@@ -89,18 +89,20 @@ impl UnitContext {
                     need.table()
                 ))
             } else {
-                Ok(need.placeholder())
+                Ok(Arc::new(need.placeholder()))
             };
         }
         if let Some(a) = self.cache.borrow().get(need) {
-            return Ok(a.clone());
+            return Ok(Arc::clone(a));
         }
         let table = self
             .evidence
             .table(need.table())
             .ok_or_else(|| format!("thiếu bảng {}", need.table()))?;
-        let answer = answer_in_memory(table, need);
-        self.cache.borrow_mut().insert(need.clone(), answer.clone());
+        let answer = Arc::new(answer_in_memory(table, need));
+        self.cache
+            .borrow_mut()
+            .insert(need.clone(), Arc::clone(&answer));
         Ok(answer)
     }
 }
@@ -214,24 +216,24 @@ pub struct RecordList {
 #[derive(Debug, Clone)]
 pub(crate) struct Rows {
     pub(crate) table: Arc<TableSpec>,
-    pub(crate) pred: Pred,
+    pub(crate) pred: Arc<Pred>,
 }
 
 impl Rows {
     pub(crate) fn and(&self, atom: Atom) -> Self {
         Self {
             table: Arc::clone(&self.table),
-            pred: self.pred.and(atom),
+            pred: Arc::new(self.pred.and(atom)),
         }
     }
 
     pub(crate) fn and_not(&self, atom: Atom) -> Self {
         Self {
             table: Arc::clone(&self.table),
-            pred: Pred::And(vec![
-                self.pred.clone(),
+            pred: Arc::new(Pred::And(vec![
+                (*self.pred).clone(),
                 Pred::Not(Box::new(Pred::Atom(atom))),
-            ]),
+            ])),
         }
     }
 
@@ -239,7 +241,7 @@ impl Rows {
     pub(crate) fn minus(&self, other: &Rows) -> Rows {
         Self {
             table: Arc::clone(&self.table),
-            pred: self.pred.minus(&other.pred),
+            pred: Arc::new(self.pred.minus(&other.pred)),
         }
     }
 

@@ -7,6 +7,7 @@
 //! that feeds every record once to an [`Accumulator`] per unit and keeps only the aggregates.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -118,25 +119,40 @@ impl Atom {
                 days,
                 as_of,
                 class,
-            } => {
-                let Some(deadline) = cell(*due).as_date().and_then(|d| add_days(d, *days)) else {
-                    return false;
-                };
-                let judged = match cell(*done).as_date().filter(|d| d <= as_of) {
-                    Some(d) if d <= deadline => Class::OnTime,
-                    Some(_) => Class::Late,
-                    None if deadline < *as_of => Class::Late,
-                    None => Class::Pending,
-                };
+            } => judge(values, *due, *done, *days, *as_of).is_some_and(|judged| {
                 judged == *class
                     || (*class == Class::Due && matches!(judged, Class::OnTime | Class::Late))
-            }
+            }),
             Atom::NoDate(c) => cell(*c).as_date().is_none(),
             Atom::DateOverflow(c, days) => cell(*c)
                 .as_date()
                 .is_some_and(|d| add_days(d, *days).is_none()),
         }
     }
+}
+
+/// Where a record stands against its deadline (`due + days`) at `as_of`: on time, late or
+/// pending; `None` when the deadline is missing or out of the calendar.
+pub(crate) fn judge(
+    values: &[Value],
+    due: usize,
+    done: usize,
+    days: i64,
+    as_of: Date,
+) -> Option<Class> {
+    let deadline = values.get(due)?.as_date().and_then(|d| add_days(d, days))?;
+    Some(
+        match values
+            .get(done)
+            .and_then(Value::as_date)
+            .filter(|d| *d <= as_of)
+        {
+            Some(d) if d <= deadline => Class::OnTime,
+            Some(_) => Class::Late,
+            None if deadline < as_of => Class::Late,
+            None => Class::Pending,
+        },
+    )
 }
 
 pub(crate) fn add_days(d: Date, days: i64) -> Option<Date> {
@@ -212,23 +228,23 @@ impl Pred {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Need {
     /// How many, and the first [`RECORDS_SHOWN`] (line, key) in file order.
-    Sample { table: String, pred: Pred },
+    Sample { table: String, pred: Arc<Pred> },
     /// The sum of a numeric column (`None`: out of range).
     Sum {
         table: String,
-        pred: Pred,
+        pred: Arc<Pred>,
         col: usize,
     },
     /// How many distinct non-empty values a column holds (compared folded).
     Distinct {
         table: String,
-        pred: Pred,
+        pred: Arc<Pred>,
         col: usize,
     },
     /// The record with the earliest date in `col` (the first in file order on a tie).
     Earliest {
         table: String,
-        pred: Pred,
+        pred: Arc<Pred>,
         col: usize,
     },
 }
@@ -408,11 +424,11 @@ pub(crate) fn answer_in_memory(table: &crate::evidence::Table, need: &Need) -> A
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Aggregates {
     pub present: BTreeSet<String>,
-    pub answers: std::collections::HashMap<Need, Answer>,
+    pub answers: std::collections::HashMap<Need, Arc<Answer>>,
 }
 
 impl Aggregates {
-    pub(crate) fn get(&self, need: &Need) -> Option<&Answer> {
+    pub(crate) fn get(&self, need: &Need) -> Option<&Arc<Answer>> {
         self.answers.get(need)
     }
 }
