@@ -25,7 +25,7 @@ use super::text::sniff_delimiter;
 use super::{Table, Value};
 use crate::criteria::TableSpec;
 use crate::error::Diagnostic;
-use crate::rules::{judge, record_key, Accumulator, Atom, Class, Need, RECORDS_SHOWN};
+use crate::rules::{judge, Accumulator, Atom, Class, Need};
 
 /// Bytes read at a time; a block holds the whole records among them.
 const BLOCK: usize = 4 << 20;
@@ -95,18 +95,17 @@ enum Test {
 struct Combo {
     bits: u64,
     /// Needs counting records (see [`Group`]).
-    samples: Vec<u32>,
-    /// The other needs (sums, distinct values, earliest record).
+    counts: Vec<u32>,
+    /// The other needs (records listed, sums, distinct values, earliest record).
     others: Vec<u32>,
 }
 
-/// Records of one unit with one combination of atom results: how many, and the first ones.
-/// A need counting records adds up the groups whose combination meets it, so a record costs
-/// one count, not one per need.
-#[derive(Debug, Default, Clone)]
+/// Records of one unit with one combination of atom results: how many. A need counting
+/// records adds up the groups whose combination meets it, so a record costs one count, not one
+/// per need.
+#[derive(Debug, Default, Clone, Copy)]
 struct Group {
     count: u64,
-    first: Vec<(u64, String)>,
 }
 
 /// Which needs a record meets, computed once per distinct combination of atom results.
@@ -214,11 +213,11 @@ impl<'a> Matcher<'a> {
         }
         let atoms = &self.atoms;
         let index = |a: &Atom| atoms.iter().position(|x| x == a).unwrap_or(0);
-        let (mut samples, mut others) = (Vec::new(), Vec::new());
+        let (mut counts, mut others) = (Vec::new(), Vec::new());
         for (i, need) in self.needs.iter().enumerate() {
             if need.pred().test_bits(&index, bits) {
                 match need {
-                    Need::Sample { .. } => samples.push(i as u32),
+                    Need::Count { .. } => counts.push(i as u32),
                     _ => others.push(i as u32),
                 }
             }
@@ -226,7 +225,7 @@ impl<'a> Matcher<'a> {
         let id = self.combos.len() as u32;
         self.combos.push(Combo {
             bits,
-            samples,
+            counts,
             others,
         });
         self.index.insert(bits, id);
@@ -299,13 +298,7 @@ impl<'a> Part<'a> {
         if groups.len() <= id {
             groups.resize(id + 1, Group::default());
         }
-        let group = &mut groups[id];
-        group.count += 1;
-        if group.first.len() < RECORDS_SHOWN {
-            group
-                .first
-                .push((line, record_key(self.key_col, values, line)));
-        }
+        groups[id].count += 1;
         for &i in &matcher.combos[id].others {
             let i = i as usize;
             acc[i].add(&needs[i], self.key_col, values, line);
@@ -341,11 +334,7 @@ impl<'a> Part<'a> {
                     if mine.len() <= to {
                         mine.resize(to + 1, Group::default());
                     }
-                    let g = &mut mine[to];
-                    g.count += group.count;
-                    g.first.extend(group.first);
-                    g.first.sort_by_key(|(line, _)| *line);
-                    g.first.truncate(RECORDS_SHOWN);
+                    mine[to].count += group.count;
                 }
             }
         }
@@ -360,34 +349,15 @@ impl<'a> Part<'a> {
         }
     }
 
-    /// The aggregates: each count is the sum of the groups that meet it, its first records
-    /// the first of theirs.
+    /// The aggregates: each count is the sum of the groups that meet it.
     fn tally(self) -> Tally {
         let mut acc = self.acc;
         if let Some(matcher) = &self.matcher {
-            // Need → the combinations that meet it.
-            let mut meeting: Vec<Vec<usize>> = vec![Vec::new(); self.plan.needs.len()];
-            for (id, combo) in matcher.combos.iter().enumerate() {
-                for &i in &combo.samples {
-                    meeting[i as usize].push(id);
-                }
-            }
             for (unit, groups) in acc.iter_mut().zip(&self.groups) {
-                for (i, ids) in meeting.iter().enumerate() {
-                    let mut count = 0;
-                    let mut first: Vec<&(u64, String)> = Vec::new();
-                    for g in ids.iter().filter_map(|&id| groups.get(id)) {
-                        count += g.count;
-                        first.extend(&g.first);
+                for (combo, group) in matcher.combos.iter().zip(groups) {
+                    for &i in &combo.counts {
+                        unit[i as usize].merge(Accumulator::Count(group.count));
                     }
-                    if count == 0 {
-                        continue;
-                    }
-                    first.sort_unstable_by_key(|(line, _)| *line);
-                    unit[i] = Accumulator::Sample {
-                        count,
-                        first: first.into_iter().take(RECORDS_SHOWN).cloned().collect(),
-                    };
                 }
             }
         }
@@ -606,6 +576,9 @@ pub(crate) fn stream_csv(
         drop(spare_tx);
         let mut line = first_line;
         let mut read = header_end as u64;
+        // Blocks queued, blocks being read, the one being filled, the next.
+        let max_buffers = workers * 3 + 2;
+        let mut buffers = 1;
         let sent = |bytes: Vec<u8>, line: u64| blocks_tx.send(Block { line, bytes }).is_ok();
         let outcome = (|| -> io::Result<()> {
             loop {
@@ -628,7 +601,19 @@ pub(crate) fn stream_csv(
                 }
                 match last_record_end(&rest) {
                     Some(end) => {
-                        let mut next = spare_rx.try_recv().unwrap_or_default();
+                        // A spare buffer, else a new one while there are few; else wait for
+                        // a worker to give one back: memory stays bounded whatever the size.
+                        let mut next = match spare_rx.try_recv() {
+                            Ok(spare) => spare,
+                            Err(_) if buffers < max_buffers => {
+                                buffers += 1;
+                                Vec::new()
+                            }
+                            Err(_) => match spare_rx.recv() {
+                                Ok(spare) => spare,
+                                Err(_) => return Ok(()),
+                            },
+                        };
                         next.clear();
                         next.extend_from_slice(&rest[end..]);
                         rest.truncate(end);
@@ -715,7 +700,7 @@ fn read_block(
     if memchr::memchr(b'"', &block.bytes).is_some() || !delimiter.is_ascii() {
         return read_quoted_block(part, layout, path, delimiter, block, not_utf8);
     }
-    let Ok(text) = std::str::from_utf8(&block.bytes) else {
+    let Ok(text) = simdutf8::basic::from_utf8(&block.bytes) else {
         not_utf8.store(true, Ordering::Relaxed);
         return;
     };

@@ -153,8 +153,8 @@ fn sample(rows: &Rows) -> Res<(u64, Vec<(u64, String)>)> {
 }
 
 fn count(rows: &Rows) -> Res<u64> {
-    match &*ask(&rows.sample())? {
-        Answer::Sample { count, .. } => Ok(*count),
+    match &*ask(&rows.count())? {
+        Answer::Count(count) => Ok(*count),
         _ => Err(fail("câu trả lời không khớp câu hỏi")),
     }
 }

@@ -245,10 +245,17 @@ impl Rows {
         }
     }
 
+    pub(crate) fn count(&self) -> Need {
+        Need::Count {
+            table: self.table.name.clone(),
+            pred: Arc::clone(&self.pred),
+        }
+    }
+
     pub(crate) fn sample(&self) -> Need {
         Need::Sample {
             table: self.table.name.clone(),
-            pred: self.pred.clone(),
+            pred: Arc::clone(&self.pred),
         }
     }
 }

@@ -99,6 +99,7 @@ pub(crate) enum Atom {
 }
 
 impl Atom {
+    #[inline]
     pub(crate) fn test(&self, values: &[Value]) -> bool {
         let cell = |c: usize| values.get(c).unwrap_or(&Value::Empty);
         match self {
@@ -227,6 +228,8 @@ impl Pred {
 /// What a rule wants to know of a table's records that pass `pred`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Need {
+    /// How many.
+    Count { table: String, pred: Arc<Pred> },
     /// How many, and the first [`RECORDS_SHOWN`] (line, key) in file order.
     Sample { table: String, pred: Arc<Pred> },
     /// The sum of a numeric column (`None`: out of range).
@@ -252,7 +255,8 @@ pub(crate) enum Need {
 impl Need {
     pub(crate) fn table(&self) -> &str {
         match self {
-            Need::Sample { table, .. }
+            Need::Count { table, .. }
+            | Need::Sample { table, .. }
             | Need::Sum { table, .. }
             | Need::Distinct { table, .. }
             | Need::Earliest { table, .. } => table,
@@ -261,7 +265,8 @@ impl Need {
 
     pub(crate) fn pred(&self) -> &Pred {
         match self {
-            Need::Sample { pred, .. }
+            Need::Count { pred, .. }
+            | Need::Sample { pred, .. }
             | Need::Sum { pred, .. }
             | Need::Distinct { pred, .. }
             | Need::Earliest { pred, .. } => pred,
@@ -271,6 +276,7 @@ impl Need {
     /// The answer given before the records have been read (while finding what rules need).
     pub(crate) fn placeholder(&self) -> Answer {
         match self {
+            Need::Count { .. } => Answer::Count(0),
             Need::Sample { .. } => Answer::Sample {
                 count: 0,
                 first: Vec::new(),
@@ -285,6 +291,7 @@ impl Need {
 /// The answer to a [`Need`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Answer {
+    Count(u64),
     Sample {
         count: u64,
         /// (file line, key or `dòng N`), in file order.
@@ -300,6 +307,7 @@ pub(crate) enum Answer {
 /// with [`Accumulator::merge`]).
 #[derive(Debug, Clone)]
 pub(crate) enum Accumulator {
+    Count(u64),
     Sample {
         count: u64,
         first: Vec<(u64, String)>,
@@ -320,6 +328,7 @@ pub(crate) fn record_key(key_col: Option<usize>, values: &[Value], line: u64) ->
 impl Accumulator {
     pub(crate) fn new(need: &Need) -> Self {
         match need {
+            Need::Count { .. } => Accumulator::Count(0),
             Need::Sample { .. } => Accumulator::Sample {
                 count: 0,
                 first: Vec::new(),
@@ -333,6 +342,7 @@ impl Accumulator {
     /// Adds one record that passed the need's predicate.
     pub(crate) fn add(&mut self, need: &Need, key_col: Option<usize>, values: &[Value], line: u64) {
         match (self, need) {
+            (Accumulator::Count(count), _) => *count += 1,
             (Accumulator::Sample { count, first }, _) => {
                 *count += 1;
                 if first.len() < RECORDS_SHOWN {
@@ -367,6 +377,7 @@ impl Accumulator {
     /// depends only on file lines, not on which part came first).
     pub(crate) fn merge(&mut self, other: Accumulator) {
         match (self, other) {
+            (Accumulator::Count(a), Accumulator::Count(b)) => *a += b,
             (
                 Accumulator::Sample { count, first },
                 Accumulator::Sample {
@@ -397,6 +408,7 @@ impl Accumulator {
 
     pub(crate) fn finish(self) -> Answer {
         match self {
+            Accumulator::Count(count) => Answer::Count(count),
             Accumulator::Sample { count, first } => Answer::Sample { count, first },
             Accumulator::Sum(s) => Answer::Sum(s),
             Accumulator::Distinct(set) => Answer::Distinct(set.len() as u64),
