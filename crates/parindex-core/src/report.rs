@@ -589,21 +589,57 @@ impl Report {
 /// The schema tag of a province's JSON (one report per unit).
 pub const PROVINCE_SCHEMA: &str = "parindex.province/1";
 
-#[derive(Serialize)]
-struct ProvinceJson<'a> {
-    schema: &'static str,
-    units: &'a [Report],
-}
-
 /// A province's reports as one JSON document, `{"schema": "parindex.province/1", "units": […]}`.
+///
+/// Byte for byte what serialising the whole document gives; the units are serialised on every
+/// core and indented into it (pretty JSON escapes line breaks inside strings, so every line
+/// break is between tokens).
 pub fn province_json(reports: &[Report]) -> String {
-    let doc = ProvinceJson {
-        schema: PROVINCE_SCHEMA,
-        units: reports,
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, reports.len().max(1));
+    let chunk = reports.len().div_ceil(workers).max(1);
+    let serialise = |part: &[Report]| -> Vec<String> {
+        part.iter()
+            .map(|r| {
+                serde_json::to_string_pretty(r)
+                    .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+            })
+            .collect()
     };
-    let mut out =
-        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
+    let units: Vec<String> = if workers <= 1 {
+        serialise(reports)
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = reports
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || serialise(part)))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    let size: usize = units.iter().map(|u| u.len() + u.len() / 16).sum();
+    let mut out = String::with_capacity(size + 64);
+    out.push_str("{\n  \"schema\": ");
+    out.push_str(&serde_json::to_string(PROVINCE_SCHEMA).unwrap_or_default());
+    out.push_str(",\n  \"units\": [");
+    for (i, unit) in units.iter().enumerate() {
+        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
+        for (j, line) in unit.split('\n').enumerate() {
+            if j > 0 {
+                out.push_str("\n    ");
+            }
+            out.push_str(line);
+        }
+    }
+    out.push_str(if units.is_empty() {
+        "]\n}\n"
+    } else {
+        "\n  ]\n}\n"
+    });
     out
 }
 

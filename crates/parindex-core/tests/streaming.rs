@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use parindex_core::{
-    load_criteria, read_province, CompiledCriteria, Files, MemoryFiles, ReadOptions,
+    load_criteria, province_json, read_province, CompiledCriteria, Files, MemoryFiles, ReadOptions,
+    PROVINCE_SCHEMA,
 };
 
 fn fixture() -> PathBuf {
@@ -277,5 +278,22 @@ fn errors_name_the_line_an_editor_shows() {
             "{streamed}"
         );
         assert_eq!(whole, streamed);
+    }
+}
+
+#[test]
+fn the_province_document_is_the_whole_document_serialised() {
+    let files = province();
+    let set = load_criteria(&files, Path::new("c")).expect("criteria load");
+    let criteria = CompiledCriteria::compile(set).expect("criteria compile");
+    let as_of = criteria.default_as_of().expect("as-of");
+    let reports = criteria
+        .score_province(&files, Path::new("p"), as_of, &ReadOptions::default())
+        .expect("scores");
+    for n in [0, 1, 2, reports.len()] {
+        let units = &reports[..n];
+        let whole = serde_json::json!({ "schema": PROVINCE_SCHEMA, "units": units });
+        let expected = serde_json::to_string_pretty(&whole).expect("json") + "\n";
+        assert!(province_json(units) == expected, "{n} units");
     }
 }

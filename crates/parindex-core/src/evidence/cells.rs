@@ -123,6 +123,31 @@ pub(crate) fn parse_text_into(
             }
             _ => parse_text(cell, column).map(|v| *slot = v),
         },
+        ColumnType::Tags if t.is_empty() => {
+            *slot = Value::Empty;
+            Ok(())
+        }
+        ColumnType::Tags => {
+            // The slot's strings are reused, tag by tag.
+            if !matches!(slot, Value::Tags(_)) {
+                *slot = Value::Tags(Vec::new());
+            }
+            if let Value::Tags(tags) = slot {
+                let mut n = 0;
+                for tag in t.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+                    match tags.get_mut(n) {
+                        Some(s) => {
+                            s.clear();
+                            s.push_str(tag);
+                        }
+                        None => tags.push(tag.to_owned()),
+                    }
+                    n += 1;
+                }
+                tags.truncate(n);
+            }
+            Ok(())
+        }
         _ => parse_text(cell, column).map(|v| *slot = v),
     }
 }

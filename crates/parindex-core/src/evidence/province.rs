@@ -2,7 +2,7 @@
 //! carry the unit code `ma_don_vi`; survey results for the province in one `survey.csv`.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -21,7 +21,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::files::Files;
 use crate::fingerprint::{relative_name, FileDigest};
 use crate::num::parse_decimal;
-use crate::rules::{Aggregates, Need};
+use crate::rules::{Aggregates, FastMap, Need};
 
 /// The column that says which unit a row of a province-wide export belongs to.
 pub const UNIT_COLUMN: &str = "ma_don_vi";
@@ -580,7 +580,7 @@ impl<'a> StreamedProvince<'a> {
         let aggregates = vec![
             Aggregates {
                 present,
-                answers: HashMap::new(),
+                answers: FastMap::default(),
             };
             exports.units.len()
         ];

@@ -8,7 +8,6 @@
 //! only on file lines, never on which worker saw a block, so the result is the same on any
 //! number of cores.
 
-use std::collections::HashMap;
 use std::io::{self, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,17 +20,17 @@ use super::read::{
     csv_diagnostic, more_bad_values, Fields, Layout, Lines, ReadProgress, RowCells,
     MAX_PROBLEMS_PER_FILE,
 };
-use super::text::sniff_delimiter;
+use super::text::{is_nfc, sniff_delimiter};
 use super::{Table, Value};
 use crate::criteria::TableSpec;
 use crate::error::Diagnostic;
-use crate::rules::{judge, Accumulator, Atom, Class, Need};
+use crate::rules::{judge, Accumulator, Atom, Class, FastMap, Need};
 
 /// Bytes read at a time; a block holds the whole records among them.
 const BLOCK: usize = 4 << 20;
 
 /// Unit code → unit index.
-pub(crate) type UnitIndex = HashMap<String, usize, std::hash::BuildHasherDefault<MixHasher>>;
+pub(crate) type UnitIndex = FastMap<String, usize>;
 
 /// What to compute over one table: for each unit, the answer to each need.
 #[derive(Debug)]
@@ -52,27 +51,6 @@ pub(crate) struct Tally {
     pub acc: Vec<Vec<Accumulator>>,
     /// Rows whose unit code is not a unit of the province: (code, line), in file order.
     pub unknown: Vec<(String, u64)>,
-}
-
-/// A fast hash for keys looked up once per record (atom results, unit codes): not resistant
-/// to chosen keys, which costs at most speed, never correctness.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct MixHasher(u64);
-
-impl std::hash::Hasher for MixHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (n ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
 }
 
 /// One test of a record, setting bits of its combination of atom results. The four deadline
@@ -115,7 +93,7 @@ struct Matcher<'a> {
     atoms: Vec<Atom>,
     tests: Vec<Test>,
     /// Atom results (one bit each) → combination.
-    index: HashMap<u64, u32, std::hash::BuildHasherDefault<MixHasher>>,
+    index: FastMap<u64, u32>,
     combos: Vec<Combo>,
 }
 
@@ -175,7 +153,7 @@ impl<'a> Matcher<'a> {
             needs,
             atoms,
             tests,
-            index: HashMap::default(),
+            index: FastMap::default(),
             combos: Vec::new(),
         })
     }
@@ -734,11 +712,7 @@ fn read_block(
             part.broken(at, wrong_length(path, at, fields.len(), layout));
             return;
         }
-        if !ascii
-            && !row.is_ascii()
-            && unicode_normalization::is_nfc_quick(row.chars())
-                != unicode_normalization::IsNormalized::Yes
-        {
+        if !ascii && !is_nfc(row) {
             let record: csv::StringRecord =
                 fields.iter().map(|f| f.nfc().collect::<String>()).collect();
             read_record(part, layout, path, &record, at, &mut values, &mut bad);
@@ -831,10 +805,7 @@ fn read_quoted_block(
             part.broken(line, wrong_length(path, line, record.len(), layout));
             return;
         }
-        if !record.as_slice().is_ascii()
-            && unicode_normalization::is_nfc_quick(record.as_slice().chars())
-                != unicode_normalization::IsNormalized::Yes
-        {
+        if !is_nfc(record.as_slice()) {
             record = record.iter().map(|f| f.nfc().collect::<String>()).collect();
         }
         read_record(part, layout, path, &record, line, &mut values, &mut bad);

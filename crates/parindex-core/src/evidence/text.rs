@@ -100,13 +100,30 @@ pub(crate) fn decode_text(
     }
     // Most exports are already NFC (dossier tables are often pure ASCII): normalising them would
     // rebuild the whole text character by character for nothing.
-    let normalized = text.is_ascii()
-        || unicode_normalization::is_nfc_quick(text.chars())
-            == unicode_normalization::IsNormalized::Yes;
+    let normalized = is_nfc(&text);
     if normalized {
         return Ok((text.into_owned(), encoding));
     }
     Ok((text.nfc().collect(), encoding))
+}
+
+/// Whether `text` is surely in NFC, cheaply: a byte scan passes ASCII, the letters below
+/// U+0300 and Vietnamese precomposed letters (U+1E00–U+1EFF), none of which NFC changes; any
+/// other character is left to the full quick check.
+pub(crate) fn is_nfc(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            0..=0xCB => i += 1,
+            0xE1 if matches!(b.get(i + 1), Some(0xB8..=0xBB)) => i += 3,
+            _ => {
+                return unicode_normalization::is_nfc_quick(text[i..].chars())
+                    == unicode_normalization::IsNormalized::Yes
+            }
+        }
+    }
+    true
 }
 
 /// The field separator of a delimited file, read from its first line: the most frequent of tab,

@@ -5,7 +5,7 @@
 //! thread-local for the duration of one rule run (see [`with_row`]).
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -14,7 +14,7 @@ use crate::date::Date;
 use crate::evidence::Evidence;
 use rust_decimal::Decimal;
 
-use super::query::{answer_in_memory, Answer, Atom, Need, Pred};
+use super::query::{answer_in_memory, Answer, Atom, FastMap, Need, Pred};
 use crate::num::Fraction;
 
 /// The state shared by every row of one unit's evaluation.
@@ -26,7 +26,7 @@ pub(crate) struct UnitContext {
     /// The spec of each table the unit has evidence for.
     specs: BTreeMap<String, Arc<TableSpec>>,
     /// Answers computed from tables held in memory, by need.
-    cache: RefCell<HashMap<Need, Arc<Answer>>>,
+    cache: RefCell<FastMap<Need, Arc<Answer>>>,
     /// Needs the unit's aggregates could not answer (streamed evidence): another pass over the
     /// tables is due.
     pub missing: RefCell<BTreeSet<Need>>,
@@ -49,7 +49,7 @@ impl UnitContext {
             set,
             as_of,
             specs,
-            cache: RefCell::new(HashMap::new()),
+            cache: RefCell::new(FastMap::default()),
             missing: RefCell::new(BTreeSet::new()),
             strict,
         }

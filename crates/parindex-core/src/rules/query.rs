@@ -431,12 +431,58 @@ pub(crate) fn answer_in_memory(table: &crate::evidence::Table, need: &Need) -> A
     acc.finish()
 }
 
+/// A fast hash for keys looked up once per record (atom results, unit codes): not resistant
+/// to chosen keys, which costs at most speed, never correctness.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct MixHasher(u64);
+
+impl std::hash::Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ self.0.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_i32(&mut self, n: i32) {
+        self.write_u64(u64::from(n as u32));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_isize(&mut self, n: isize) {
+        self.write_u64(n as u64);
+    }
+}
+
+/// A hash map on [`MixHasher`]: looked up, never iterated (iteration order would not be
+/// deterministic).
+pub(crate) type FastMap<K, V> =
+    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<MixHasher>>;
+
 /// A unit's evidence as a streaming pass left it: which tables it has, and the answers to what
 /// its rules need of them. No records.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Aggregates {
     pub present: BTreeSet<String>,
-    pub answers: std::collections::HashMap<Need, Arc<Answer>>,
+    pub answers: FastMap<Need, Arc<Answer>>,
 }
 
 impl Aggregates {
