@@ -675,14 +675,16 @@ fn read_block(
     block: &Block,
     not_utf8: &AtomicBool,
 ) {
-    if memchr::memchr(b'"', &block.bytes).is_some() || !delimiter.is_ascii() {
+    let quotes = memchr::memchr(b'"', &block.bytes).is_some();
+    if !delimiter.is_ascii() || (quotes && quoted_line_break(&block.bytes)) {
         return read_quoted_block(part, layout, path, delimiter, block, not_utf8);
     }
     let Ok(text) = simdutf8::basic::from_utf8(&block.bytes) else {
         not_utf8.store(true, Ordering::Relaxed);
         return;
     };
-    // No quotes: a record is a line, a field what lies between delimiters.
+    // No line break inside quotes: a record is a line, a field what lies between delimiters
+    // (or between quotes).
     let spec = part.plan.spec;
     let ascii = text.is_ascii();
     let mut values: Vec<Value> = Vec::with_capacity(spec.columns.len());
@@ -698,16 +700,41 @@ fn read_block(
         if row.is_empty() {
             continue;
         }
-        // Fields are short: a plain scan beats a vectorised search.
-        fields.clear();
-        let mut from = 0;
-        for (i, &b) in row.as_bytes().iter().enumerate() {
-            if b == delimiter {
-                fields.push(&row[from..i]);
-                from = i + 1;
+        if quotes && !split_quoted(row, delimiter, &mut fields) {
+            // Escaped quotes, text after a closing quote: the `csv` crate's reading.
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(delimiter)
+                .from_reader(row.as_bytes());
+            let mut record = csv::StringRecord::new();
+            match rdr.read_record(&mut record) {
+                Ok(_) if record.len() == layout.headers.len() => {
+                    if !is_nfc(record.as_slice()) {
+                        record = record.iter().map(|f| f.nfc().collect::<String>()).collect();
+                    }
+                    read_record(part, layout, path, &record, at, &mut values, &mut bad);
+                    continue;
+                }
+                Ok(_) => {
+                    part.broken(at, wrong_length(path, at, record.len(), layout));
+                }
+                Err(e) => part.broken(at, csv_diagnostic(path, &e, at)),
             }
+            return;
         }
-        fields.push(&row[from..]);
+        if !quotes {
+            // Fields are short: a plain scan beats a vectorised search.
+            fields.clear();
+            let mut from = 0;
+            for (i, &b) in row.as_bytes().iter().enumerate() {
+                if b == delimiter {
+                    fields.push(&row[from..i]);
+                    from = i + 1;
+                }
+            }
+            fields.push(&row[from..]);
+        }
         if fields.len() != layout.headers.len() {
             part.broken(at, wrong_length(path, at, fields.len(), layout));
             return;
@@ -726,6 +753,53 @@ fn read_block(
                 &mut values,
                 &mut bad,
             );
+        }
+    }
+}
+
+/// Whether a line break lies inside quotes in `bytes` (which starts at a record's start).
+fn quoted_line_break(bytes: &[u8]) -> bool {
+    let mut quoted = false;
+    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
+        if bytes[i] == b'"' {
+            quoted = !quoted;
+        } else if quoted {
+            return true;
+        }
+    }
+    false
+}
+
+/// Splits a row into `fields`: plain fields, and quoted fields holding no quote (`"a, b"` is
+/// `a, b`). `false` for anything else (an escaped quote, text after a closing quote, a quote
+/// inside a plain field), which the `csv` crate reads instead.
+fn split_quoted<'a>(row: &'a str, delimiter: u8, fields: &mut Vec<&'a str>) -> bool {
+    fields.clear();
+    let b = row.as_bytes();
+    let mut i = 0;
+    loop {
+        let end = if b.get(i) == Some(&b'"') {
+            let Some(close) = memchr::memchr(b'"', &b[i + 1..]) else {
+                return false;
+            };
+            let close = i + 1 + close;
+            fields.push(&row[i + 1..close]);
+            close + 1
+        } else {
+            let stop = b[i..]
+                .iter()
+                .position(|&c| c == delimiter)
+                .map_or(b.len(), |p| i + p);
+            if b[i..stop].contains(&b'"') {
+                return false;
+            }
+            fields.push(&row[i..stop]);
+            stop
+        };
+        match b.get(end) {
+            None => return true,
+            Some(&d) if d == delimiter => i = end + 1,
+            Some(_) => return false,
         }
     }
 }
