@@ -13,7 +13,17 @@
 //! 3. **read** — [`read_evidence`] reads a unit's folder: one CSV per declared table,
 //!    `facts.toml`, `unit.toml`, and `survey.csv` after the survey.
 //! 4. **evaluate** — [`CompiledCriteria::score`] runs every rule at an as-of date and adds up
-//!    the tree into a [`Report`]; a failing rule marks its row, never the run.
+//!    the tree into a [`Report`]; a failing rule marks its row, never the run. Rules never hold
+//!    records: each table helper (`table`, `where_*`, `on_time`, `ratio`, …) builds a record
+//!    predicate, and the rule asks the unit for an aggregate of it (a count, the first keys, a
+//!    sum, the earliest record), answered by a scan of a table in memory or by a streaming
+//!    pass.
+//!
+//! A province's exports are scored by [`CompiledCriteria::score_province`]: the rules are run
+//! once on no data to learn what they ask of each table, every export is then read once, in
+//! parallel blocks, and aggregated per unit as it is read (records are typed, checked and
+//! dropped), and the rules run again on the aggregates. Memory does not grow with the number
+//! of records; the reports are the same, byte for byte, as reading the exports whole.
 //! 5. **report** — [`Report::to_json`] (`parindex.report/1`, see `docs/report-json.md`) and
 //!    [`Report::to_markdown`].
 //!

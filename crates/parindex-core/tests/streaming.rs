@@ -329,3 +329,29 @@ fn the_province_document_is_the_whole_document_serialised() {
         assert!(province_json(units) == expected, "{n} units");
     }
 }
+
+#[test]
+fn empty_and_odd_exports_stream_as_they_read_whole() {
+    let header = "ma_don_vi,ma_ho_so,ngay_tiep_nhan,han_xu_ly,ngay_tra_ket_qua";
+    let row = "SCT,A1,02/01/2026,10/01/2026,05/01/2026";
+    let cases = [
+        String::new(),
+        "\u{feff}".to_owned(),
+        header.to_owned(),
+        format!("{header}\n"),
+        format!("{header}\r\n{row}"),
+        format!("\u{feff}{header}\n{row}\n\n\n"),
+        format!("{header}\n{row},extra"),
+        format!("{header}\n\"{row}"),
+        "\n\n".to_owned(),
+    ];
+    for (i, text) in cases.iter().enumerate() {
+        let mut files = province();
+        files.insert("p/dossiers.csv", text.clone());
+        let (whole, streamed) = both(&files);
+        assert!(
+            whole == streamed,
+            "case {i} {text:?}:\n{whole:?}\n{streamed:?}"
+        );
+    }
+}

@@ -401,26 +401,15 @@ fn fill(
     want: usize,
     hasher: &mut Sha256,
 ) -> io::Result<bool> {
-    while buf.len() < want {
-        let start = buf.len();
-        buf.resize(want.max(start + 64 * 1024), 0);
-        let n = loop {
-            match reader.read(&mut buf[start..]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    buf.truncate(start);
-                    return Err(e);
-                }
-            }
-        };
-        buf.truncate(start + n);
-        hasher.update(&buf[start..]);
-        if n == 0 {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    let start = buf.len();
+    let Some(missing) = want.checked_sub(start).filter(|m| *m > 0) else {
+        return Ok(false);
+    };
+    buf.reserve(missing);
+    // `read_to_end` fills the spare capacity without zeroing it first.
+    let read = reader.take(missing as u64).read_to_end(buf);
+    hasher.update(&buf[start..]);
+    Ok(read? < missing)
 }
 
 /// The end of the last whole record in `bytes` (just after a line break outside quotes),
