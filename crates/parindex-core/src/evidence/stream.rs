@@ -394,22 +394,34 @@ pub(crate) enum Streamed {
 }
 
 /// Reads `reader` until `buf` holds at least `want` bytes or the input ends, hashing what it
-/// reads; returns whether the input ended.
+/// reads; returns whether the input ended. One large read at a time: `read_to_end` would
+/// spare the zeroing but starts with small reads, which cost more.
 fn fill(
     reader: &mut dyn Read,
     buf: &mut Vec<u8>,
     want: usize,
     hasher: &mut Sha256,
 ) -> io::Result<bool> {
-    let start = buf.len();
-    let Some(missing) = want.checked_sub(start).filter(|m| *m > 0) else {
-        return Ok(false);
-    };
-    buf.reserve(missing);
-    // `read_to_end` fills the spare capacity without zeroing it first.
-    let read = reader.take(missing as u64).read_to_end(buf);
-    hasher.update(&buf[start..]);
-    Ok(read? < missing)
+    while buf.len() < want {
+        let start = buf.len();
+        buf.resize(want.max(start + 64 * 1024), 0);
+        let n = loop {
+            match reader.read(&mut buf[start..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    buf.truncate(start);
+                    return Err(e);
+                }
+            }
+        };
+        buf.truncate(start + n);
+        hasher.update(&buf[start..]);
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The end of the last whole record in `bytes` (just after a line break outside quotes),
