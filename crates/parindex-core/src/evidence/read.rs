@@ -559,10 +559,7 @@ impl RowCells for Vec<Cell> {
 /// A row of delimited text, read in place: no string per cell.
 impl RowCells for csv::StringRecord {
     fn parse(&self, i: usize, column: &ColumnSpec) -> std::result::Result<Value, String> {
-        match self.get(i) {
-            Some(text) => parse_text(text, column),
-            None => Ok(default_value(column.kind)),
-        }
+        parse_field(self.get(i), column)
     }
 
     fn text(&self, i: usize) -> String {
@@ -575,13 +572,7 @@ impl RowCells for csv::StringRecord {
         column: &ColumnSpec,
         slot: &mut Value,
     ) -> std::result::Result<(), String> {
-        match self.get(i) {
-            Some(text) => parse_text_into(text, column, slot),
-            None => {
-                *slot = default_value(column.kind);
-                Ok(())
-            }
-        }
+        parse_field_into(self.get(i), column, slot)
     }
 }
 
@@ -590,10 +581,7 @@ pub(super) struct Fields<'a, 'b>(pub &'b [&'a str]);
 
 impl RowCells for Fields<'_, '_> {
     fn parse(&self, i: usize, column: &ColumnSpec) -> std::result::Result<Value, String> {
-        match self.0.get(i) {
-            Some(text) => parse_text(text, column),
-            None => Ok(default_value(column.kind)),
-        }
+        parse_field(self.0.get(i).copied(), column)
     }
 
     fn text(&self, i: usize) -> String {
@@ -606,12 +594,29 @@ impl RowCells for Fields<'_, '_> {
         column: &ColumnSpec,
         slot: &mut Value,
     ) -> std::result::Result<(), String> {
-        match self.0.get(i) {
-            Some(text) => parse_text_into(text, column, slot),
-            None => {
-                *slot = default_value(column.kind);
-                Ok(())
-            }
+        parse_field_into(self.0.get(i).copied(), column, slot)
+    }
+}
+
+/// A text field (`None`: the row is short of it) read by its column's type.
+fn parse_field(text: Option<&str>, column: &ColumnSpec) -> std::result::Result<Value, String> {
+    match text {
+        Some(text) => parse_text(text, column),
+        None => Ok(default_value(column.kind)),
+    }
+}
+
+/// [`parse_field`] into `slot`.
+fn parse_field_into(
+    text: Option<&str>,
+    column: &ColumnSpec,
+    slot: &mut Value,
+) -> std::result::Result<(), String> {
+    match text {
+        Some(text) => parse_text_into(text, column, slot),
+        None => {
+            *slot = default_value(column.kind);
+            Ok(())
         }
     }
 }

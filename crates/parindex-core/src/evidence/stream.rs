@@ -500,11 +500,7 @@ pub(crate) fn stream_csv(
     let header_text: String = header_text.nfc().collect();
     let delimiter = sniff_delimiter(&header_text);
     let headers: Vec<String> = {
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(header_text.as_bytes());
+        let mut rdr = records(header_text.as_bytes(), delimiter);
         let mut record = csv::StringRecord::new();
         match rdr.read_record(&mut record) {
             Ok(true) => record.iter().map(str::to_owned).collect(),
@@ -660,11 +656,7 @@ fn finish_unread(
 }
 
 fn hex(hasher: Sha256) -> String {
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::fingerprint::hex(&hasher.finalize())
 }
 
 /// Types and aggregates the records of one block.
@@ -703,16 +695,12 @@ fn read_block(
         }
         if quotes && !split_quoted(row, delimiter, &mut fields) {
             // Escaped quotes, text after a closing quote: the `csv` crate's reading.
-            let mut rdr = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .delimiter(delimiter)
-                .from_reader(row.as_bytes());
+            let mut rdr = records(row.as_bytes(), delimiter);
             let mut record = csv::StringRecord::new();
             match rdr.read_record(&mut record) {
                 Ok(_) if record.len() == layout.headers.len() => {
                     if !is_nfc(record.as_slice()) {
-                        record = record.iter().map(|f| f.nfc().collect::<String>()).collect();
+                        record = nfc_record(record.iter());
                     }
                     read_record(part, layout, path, &record, at, &mut values, &mut bad);
                     continue;
@@ -741,8 +729,7 @@ fn read_block(
             return;
         }
         if !ascii && !is_nfc(row) {
-            let record: csv::StringRecord =
-                fields.iter().map(|f| f.nfc().collect::<String>()).collect();
+            let record = nfc_record(fields.iter().copied());
             read_record(part, layout, path, &record, at, &mut values, &mut bad);
         } else {
             read_record(
@@ -756,6 +743,21 @@ fn read_block(
             );
         }
     }
+}
+
+/// The records of delimited text with no header row; rows may differ in length (checked by
+/// the caller, which knows the header).
+fn records(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(bytes)
+}
+
+/// A record of these fields, each normalised to NFC.
+fn nfc_record<'a>(fields: impl Iterator<Item = &'a str>) -> csv::StringRecord {
+    fields.map(|f| f.nfc().collect::<String>()).collect()
 }
 
 /// Whether a line break lies inside quotes in `bytes` (which starts at a record's start).
@@ -851,11 +853,7 @@ fn read_quoted_block(
     not_utf8: &AtomicBool,
 ) {
     let spec = part.plan.spec;
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(&block.bytes[..]);
+    let mut rdr = records(&block.bytes[..], delimiter);
     let mut record = csv::StringRecord::new();
     let mut values: Vec<Value> = Vec::with_capacity(spec.columns.len());
     let mut bad = Vec::new();
@@ -881,7 +879,7 @@ fn read_quoted_block(
             return;
         }
         if !is_nfc(record.as_slice()) {
-            record = record.iter().map(|f| f.nfc().collect::<String>()).collect();
+            record = nfc_record(record.iter());
         }
         read_record(part, layout, path, &record, line, &mut values, &mut bad);
     }
