@@ -14,8 +14,8 @@
 use std::path::Path;
 
 use parindex_core::{
-    load_criteria, read_evidence, CompiledCriteria, CriteriaSet, Date, Evidence, MemoryFiles,
-    Method, Report, Status,
+    load_criteria, read_evidence, read_province, CompiledCriteria, CriteriaSet, Date, Evidence,
+    MemoryFiles, Method, ReadOptions, Report, Status,
 };
 use rust_decimal::Decimal;
 
@@ -30,10 +30,11 @@ pub fn quiet_panics() {
 }
 
 /// The targets, by the name of their folder under `fuzz/regressions/`.
-pub const TARGETS: [&str; 5] = [
+pub const TARGETS: [&str; 6] = [
     "criteria_loader",
     "evidence_csv",
     "evidence_facts",
+    "evidence_stream",
     "evidence_xlsx",
     "rule_eval",
 ];
@@ -44,6 +45,7 @@ pub fn run(target: &str, data: &[u8]) -> bool {
         "criteria_loader" => criteria_loader(data),
         "evidence_csv" => evidence_csv(data),
         "evidence_facts" => evidence_facts(data),
+        "evidence_stream" => evidence_stream(data),
         "evidence_xlsx" => evidence_xlsx(data),
         "rule_eval" => rule_eval(data),
         _ => return false,
@@ -350,6 +352,31 @@ pub fn evidence_facts(data: &[u8]) {
     let mut files = fixed_unit();
     files.insert("u/facts.toml", data);
     read_and_score(criteria, &files);
+}
+
+/// The units of the province of [`evidence_stream`].
+pub const UNITS_CSV: &str = "ma_don_vi,ten_don_vi,nhom\nU1,Đơn vị 1,so\nU2,Đơn vị 2,so\n";
+
+/// Arbitrary bytes as the province-wide `documents.csv` of units U1 and U2: scoring the province
+/// streamed must give the very reports, or the very error, that reading the export whole gives.
+pub fn evidence_stream(data: &[u8]) {
+    let criteria = fixed();
+    let mut files = MemoryFiles::new();
+    files.insert("p/units.csv", UNITS_CSV);
+    files.insert("p/documents.csv", data);
+    let (dir, options) = (Path::new("p"), ReadOptions::default());
+    let text = |r: parindex_core::Result<Vec<Report>>| {
+        r.map(|reports| reports.iter().map(Report::to_json).collect::<Vec<_>>())
+            .map_err(|e| e.to_string())
+    };
+    let whole = text(
+        read_province(&files, criteria.criteria(), dir, &options)
+            .map(|units| criteria.score_all(&units, as_of())),
+    );
+    let streamed = text(criteria.score_province(&files, dir, as_of(), &options));
+    if whole != streamed {
+        panic!("streamed differs from read whole:\n{whole:?}\n{streamed:?}");
+    }
 }
 
 /// Arbitrary bytes as `documents.xlsx` (calamine detects xlsx, xls, xlsb and ods by content).

@@ -3,10 +3,11 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 #
-# SECONDS defaults to 600 per target; TARGET defaults to all five:
+# SECONDS defaults to 600 per target; TARGET defaults to all six:
 #   criteria_loader  arbitrary bytes as criteria.toml (loaded, compiled, scored on an empty unit)
 #   evidence_csv     arbitrary bytes as documents.csv of a fixed small set, then scored
 #   evidence_facts   arbitrary bytes as facts.toml, then scored
+#   evidence_stream  arbitrary bytes as a province-wide documents.csv: streamed = read whole
 #   evidence_xlsx    arbitrary bytes as documents.xlsx (calamine sniffs xlsx/xls/xlsb/ods)
 #   rule_eval        arbitrary UTF-8 as one row's rule, compiled and scored on fixed evidence
 # The entry points are in fuzz/harness.rs; after every successful score they also check the
@@ -30,7 +31,7 @@ cd "$(dirname "$0")/.."
 
 SECONDS_EACH="${1:-600}"
 shift || true
-ALL=(criteria_loader evidence_csv evidence_facts evidence_xlsx rule_eval)
+ALL=(criteria_loader evidence_csv evidence_facts evidence_stream evidence_xlsx rule_eval)
 if [ "$#" -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL[@]}"); fi
 JOBS="${JOBS:-2}"
 SANITIZER="${FUZZ_SANITIZER:-none}"
