@@ -43,9 +43,9 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 
 declare -A MAX_LEN=([criteria_loader]=32768 [evidence_csv]=16384 [evidence_facts]=16384
-    [evidence_xlsx]=131072 [rule_eval]=4096)
+    [evidence_stream]=16384 [evidence_xlsx]=131072 [rule_eval]=4096)
 declare -A DICT=([criteria_loader]=toml [evidence_csv]=csv [evidence_facts]=toml
-    [evidence_xlsx]=csv [rule_eval]=rhai)
+    [evidence_stream]=csv [evidence_xlsx]=csv [rule_eval]=rhai)
 
 # Build once, then run the binaries directly: a source change during the runs cannot rebuild
 # (or break) a target halfway.

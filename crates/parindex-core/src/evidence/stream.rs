@@ -538,7 +538,12 @@ pub(crate) fn stream_csv(
                             Err(_) => break,
                         };
                         let Ok(block) = block else { break };
-                        if !not_utf8.load(Ordering::Relaxed) {
+                        // Every block is checked, even after a broken row: a file that is not
+                        // UTF-8 throughout is read whole, by its detected encoding, like any other.
+                        if not_utf8.load(Ordering::Relaxed) {
+                        } else if simdutf8::basic::from_utf8(&block.bytes).is_err() {
+                            not_utf8.store(true, Ordering::Relaxed);
+                        } else if part.broken.is_none() {
                             read_block(&mut part, layout, path, delimiter, &block, not_utf8);
                         }
                         // The buffer goes back to the reader; it may have stopped listening.
