@@ -506,13 +506,14 @@ pub(crate) fn stream_csv(
             Ok(true) => record.iter().map(str::to_owned).collect(),
             Ok(false) => Vec::new(),
             Err(e) => {
-                problems.push(csv_diagnostic(path, &e, 1));
-                return finish_unread(reader, buf, hasher);
+                let refused = vec![csv_diagnostic(path, &e, 1)];
+                return finish_unread(reader, buf, bom, hasher, refused, problems);
             }
         }
     };
-    let Some(layout) = Layout::of(path, None, &headers, plan.spec, problems) else {
-        return finish_unread(reader, buf, hasher);
+    let mut refused = Vec::new();
+    let Some(layout) = Layout::of(path, None, &headers, plan.spec, &mut refused) else {
+        return finish_unread(reader, buf, bom, hasher, refused, problems);
     };
     if let Some(p) = progress {
         p.start(path, None, size);
@@ -642,16 +643,42 @@ pub(crate) fn stream_csv(
     })
 }
 
-/// The rest of a file whose header was refused: hashed (the fingerprint names every file),
-/// not read.
+/// The rest of a file whose header was refused: hashed (the fingerprint names every file) and
+/// checked to be UTF-8 — else the file is read whole by its detected encoding, whose headers
+/// may read differently — but not typed. `refused` says why, once the file is known UTF-8.
 fn finish_unread(
     reader: &mut dyn Read,
     mut buf: Vec<u8>,
+    bom: usize,
     mut hasher: Sha256,
+    refused: Vec<Diagnostic>,
+    problems: &mut Vec<Diagnostic>,
 ) -> io::Result<Streamed> {
+    // Bytes of a character cut by the end of the previous read.
+    let mut from = bom;
     loop {
-        buf.clear();
-        if fill(reader, &mut buf, BLOCK, &mut hasher)? {
+        let ended = match std::str::from_utf8(&buf[from..]) {
+            Ok(_) => {
+                buf.clear();
+                fill(reader, &mut buf, BLOCK, &mut hasher)?
+            }
+            Err(e) if e.error_len().is_none() => {
+                let cut = buf.split_off(from + e.valid_up_to());
+                buf = cut;
+                let ended = fill(reader, &mut buf, BLOCK, &mut hasher)?;
+                if ended && std::str::from_utf8(&buf).is_err() {
+                    return Ok(Streamed::NotUtf8);
+                }
+                ended
+            }
+            Err(_) => return Ok(Streamed::NotUtf8),
+        };
+        from = 0;
+        if ended {
+            if std::str::from_utf8(&buf).is_err() {
+                return Ok(Streamed::NotUtf8);
+            }
+            problems.extend(refused);
             return Ok(Streamed::Read {
                 tally: None,
                 sha256: hex(hasher),
