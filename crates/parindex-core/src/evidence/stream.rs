@@ -700,18 +700,27 @@ fn read_block(
     block: &Block,
     not_utf8: &AtomicBool,
 ) {
-    let quotes = memchr::memchr(b'"', &block.bytes).is_some();
-    if !delimiter.is_ascii() || (quotes && quoted_line_break(&block.bytes)) {
-        return read_quoted_block(part, layout, path, delimiter, block, not_utf8);
-    }
     let Ok(text) = simdutf8::basic::from_utf8(&block.bytes) else {
         not_utf8.store(true, Ordering::Relaxed);
         return;
     };
+    // In NFC as a whole, before splitting, as a file read whole is: normalising can make a
+    // delimiter (U+037E is `;`).
+    let normalized: String;
+    let text = if is_nfc(text) {
+        text
+    } else {
+        normalized = text.nfc().collect();
+        &normalized
+    };
+    let bytes = text.as_bytes();
+    let quotes = memchr::memchr(b'"', bytes).is_some();
+    if !delimiter.is_ascii() || (quotes && quoted_line_break(bytes)) {
+        return read_quoted_block(part, layout, path, delimiter, bytes, block.line);
+    }
     // No line break inside quotes: a record is a line, a field what lies between delimiters
     // (or between quotes).
     let spec = part.plan.spec;
-    let ascii = text.is_ascii();
     let mut values: Vec<Value> = Vec::with_capacity(spec.columns.len());
     let mut fields: Vec<&str> = Vec::with_capacity(layout.headers.len());
     let mut bad = Vec::new();
@@ -731,9 +740,6 @@ fn read_block(
             let mut record = csv::StringRecord::new();
             match rdr.read_record(&mut record) {
                 Ok(_) if record.len() == layout.headers.len() => {
-                    if !is_nfc(record.as_slice()) {
-                        record = nfc_record(record.iter());
-                    }
                     read_record(part, layout, path, &record, at, &mut values, &mut bad);
                     continue;
                 }
@@ -760,20 +766,15 @@ fn read_block(
             part.broken(at, wrong_length(path, at, fields.len(), layout));
             return;
         }
-        if !ascii && !is_nfc(row) {
-            let record = nfc_record(fields.iter().copied());
-            read_record(part, layout, path, &record, at, &mut values, &mut bad);
-        } else {
-            read_record(
-                part,
-                layout,
-                path,
-                &Fields(&fields),
-                at,
-                &mut values,
-                &mut bad,
-            );
-        }
+        read_record(
+            part,
+            layout,
+            path,
+            &Fields(&fields),
+            at,
+            &mut values,
+            &mut bad,
+        );
     }
 }
 
@@ -785,11 +786,6 @@ fn records(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(bytes)
-}
-
-/// A record of these fields, each normalised to NFC.
-fn nfc_record<'a>(fields: impl Iterator<Item = &'a str>) -> csv::StringRecord {
-    fields.map(|f| f.nfc().collect::<String>()).collect()
 }
 
 /// Whether a line break lies inside quotes in `bytes` (which starts at a record's start).
@@ -875,31 +871,28 @@ fn wrong_length(path: &Path, line: u64, len: usize, layout: &Layout) -> Diagnost
     d
 }
 
-/// [`read_block`] for a block with quoted fields: the `csv` crate splits it.
+/// [`read_block`] for a block with a quoted line break: the `csv` crate splits it. `bytes` is
+/// UTF-8 in NFC; its first record starts on line `line`.
 fn read_quoted_block(
     part: &mut Part<'_>,
     layout: &Layout,
     path: &Path,
     delimiter: u8,
-    block: &Block,
-    not_utf8: &AtomicBool,
+    bytes: &[u8],
+    line: u64,
 ) {
     let spec = part.plan.spec;
-    let mut rdr = records(&block.bytes[..], delimiter);
+    let mut rdr = records(bytes, delimiter);
     let mut record = csv::StringRecord::new();
     let mut values: Vec<Value> = Vec::with_capacity(spec.columns.len());
     let mut bad = Vec::new();
-    let mut lines = Lines::new(&block.bytes, block.line);
+    let mut lines = Lines::new(bytes, line);
     let fields = layout.headers.len();
     loop {
         match rdr.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => return,
             Err(e) => {
-                if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
-                    not_utf8.store(true, Ordering::Relaxed);
-                    return;
-                }
                 let line = lines.of(e.position());
                 part.broken(line, csv_diagnostic(path, &e, line));
                 return;
@@ -909,9 +902,6 @@ fn read_quoted_block(
         if record.len() != fields {
             part.broken(line, wrong_length(path, line, record.len(), layout));
             return;
-        }
-        if !is_nfc(record.as_slice()) {
-            record = nfc_record(record.iter());
         }
         read_record(part, layout, path, &record, line, &mut values, &mut bad);
     }
