@@ -111,6 +111,9 @@ pub(crate) fn decode_text(
 /// U+0300 and Vietnamese precomposed letters (U+1E00–U+1EFF), none of which NFC changes; any
 /// other character is left to the full quick check.
 pub(crate) fn is_nfc(text: &str) -> bool {
+    if text.is_ascii() {
+        return true;
+    }
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
