@@ -373,3 +373,25 @@ fn text_is_normalised_before_it_is_split_as_when_read_whole() {
         assert!(whole == streamed, "{row:?}:\n{whole:?}\n{streamed:?}");
     }
 }
+
+#[test]
+fn quotes_and_line_breaks_are_read_as_the_csv_crate_reads_them() {
+    let header = "ma_don_vi,ma_ho_so,ngay_tiep_nhan,han_xu_ly,ngay_tra_ket_qua";
+    let row = "SCT,A1,02/01/2026,10/01/2026,05/01/2026";
+    for text in [
+        // A quote inside a plain field is text, in the header or in a row.
+        format!("ma_don_vi,ma_ho\"so,ngay_tiep_nhan,han_xu_ly,ngay_tra_ket_qua\n{row}\nSCT,A2\n"),
+        format!("{header}\nSCT,A\"1,02/01/2026,10/01/2026,05/01/2026\nSCT,A2\n"),
+        // Text after a closing quote is appended; an escaped quote is a quote.
+        format!("{header}\nSCT,\"A\"1,02/01/2026,10/01/2026,05/01/2026\n"),
+        format!("{header}\nSCT,\"A\"\"1\",02/01/2026,10/01/2026,05/01/2026\n"),
+        // A lone CR ends a record.
+        format!("{header}\n{row}\r{row}\n"),
+        format!("{header}\r{row}\r{row}"),
+    ] {
+        let mut files = province();
+        files.insert("p/dossiers.csv", text.clone());
+        let (whole, streamed) = both(&files);
+        assert!(whole == streamed, "{text:?}:\n{whole:?}\n{streamed:?}");
+    }
+}

@@ -424,35 +424,61 @@ fn fill(
     Ok(false)
 }
 
+/// Where records end in some text, as the `csv` crate reads it: a quote opens a quoted field
+/// only at the start of a field (elsewhere it is text), `""` inside quotes is a quote, and `\r`
+/// as well as `\n` ends a record outside quotes.
+#[derive(Debug, Default, Clone, Copy)]
+struct RecordEnds {
+    /// Just after the first record's line break(s).
+    first: Option<usize>,
+    /// Just after the last `\n` outside quotes: a record boundary.
+    last: Option<usize>,
+    /// A line break inside a quoted field.
+    quoted_break: bool,
+    /// A `\r` not followed by `\n` outside quotes (a record end splitting at `\n` would miss).
+    lone_cr: bool,
+}
+
+impl RecordEnds {
+    /// Scans `bytes`, which starts at a record's start.
+    fn of(bytes: &[u8], delimiter: u8) -> Self {
+        let mut ends = Self::default();
+        let (mut quoted, mut escaped) = (false, None);
+        for i in memchr::memchr3_iter(b'"', b'\n', b'\r', bytes) {
+            if escaped == Some(i) {
+                continue;
+            }
+            match (quoted, bytes[i]) {
+                (true, b'"') if bytes.get(i + 1) == Some(&b'"') => escaped = Some(i + 1),
+                (true, b'"') => quoted = false,
+                (true, _) => ends.quoted_break = true,
+                (false, b'"') => {
+                    let before = i.checked_sub(1).map(|j| bytes[j]);
+                    quoted = before.is_none_or(|b| b == delimiter || b == b'\n' || b == b'\r');
+                }
+                (false, b'\n') => {
+                    ends.first.get_or_insert(i + 1);
+                    ends.last = Some(i + 1);
+                }
+                (false, _) => {
+                    if bytes.get(i + 1) != Some(&b'\n') {
+                        ends.lone_cr = true;
+                        ends.first.get_or_insert(i + 1);
+                    }
+                }
+            }
+        }
+        ends
+    }
+}
+
 /// The end of the last whole record in `bytes` (just after a line break outside quotes),
 /// or `None` when no record ends there. `bytes` starts at a record's start.
-fn last_record_end(bytes: &[u8]) -> Option<usize> {
+fn last_record_end(bytes: &[u8], delimiter: u8) -> Option<usize> {
     if memchr::memchr(b'"', bytes).is_none() {
         return memchr::memrchr(b'\n', bytes).map(|i| i + 1);
     }
-    let mut quoted = false;
-    let mut end = None;
-    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
-        if bytes[i] == b'"' {
-            quoted = !quoted;
-        } else if !quoted {
-            end = Some(i + 1);
-        }
-    }
-    end
-}
-
-/// The end of the first record in `bytes` (just after its line break), or `None`.
-fn first_record_end(bytes: &[u8]) -> Option<usize> {
-    let mut quoted = false;
-    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
-        if bytes[i] == b'"' {
-            quoted = !quoted;
-        } else if !quoted {
-            return Some(i + 1);
-        }
-    }
-    None
+    RecordEnds::of(bytes, delimiter).last
 }
 
 /// Whole records of the file, and the line the first one starts on.
@@ -483,9 +509,24 @@ pub(crate) fn stream_csv(
     } else {
         0
     };
-    // The header row: the first record, read whole.
+    // The delimiter, from the first line (as reading whole sniffs it); then the header row,
+    // the first record, read whole.
+    let first_line_end = loop {
+        if let Some(end) = memchr::memchr(b'\n', &buf[bom..]) {
+            break bom + end;
+        }
+        if ended {
+            break buf.len();
+        }
+        let want = buf.len() * 2;
+        ended = fill(reader, &mut buf, want, &mut hasher)?;
+    };
+    let Ok(first_line) = std::str::from_utf8(&buf[bom..first_line_end]) else {
+        return Ok(Streamed::NotUtf8);
+    };
+    let delimiter = sniff_delimiter(&first_line.nfc().collect::<String>());
     let header_end = loop {
-        if let Some(end) = first_record_end(&buf[bom..]) {
+        if let Some(end) = RecordEnds::of(&buf[bom..], delimiter).first {
             break bom + end;
         }
         if ended {
@@ -498,7 +539,6 @@ pub(crate) fn stream_csv(
         return Ok(Streamed::NotUtf8);
     };
     let header_text: String = header_text.nfc().collect();
-    let delimiter = sniff_delimiter(&header_text);
     let headers: Vec<String> = {
         let mut rdr = records(header_text.as_bytes(), delimiter);
         let mut record = csv::StringRecord::new();
@@ -580,7 +620,7 @@ pub(crate) fn stream_csv(
                     }
                     return Ok(());
                 }
-                match last_record_end(&rest) {
+                match last_record_end(&rest, delimiter) {
                     Some(end) => {
                         // A spare buffer, else a new one while there are few; else wait for
                         // a worker to give one back: memory stays bounded whatever the size.
@@ -715,7 +755,9 @@ fn read_block(
     };
     let bytes = text.as_bytes();
     let quotes = memchr::memchr(b'"', bytes).is_some();
-    if !delimiter.is_ascii() || (quotes && quoted_line_break(bytes)) {
+    let odd = (quotes || memchr::memchr(b'\r', bytes).is_some())
+        .then(|| RecordEnds::of(bytes, delimiter));
+    if !delimiter.is_ascii() || odd.is_some_and(|e| e.quoted_break || e.lone_cr) {
         return read_quoted_block(part, layout, path, delimiter, bytes, block.line);
     }
     // No line break inside quotes: a record is a line, a field what lies between delimiters
@@ -788,19 +830,6 @@ fn records(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
         .from_reader(bytes)
 }
 
-/// Whether a line break lies inside quotes in `bytes` (which starts at a record's start).
-fn quoted_line_break(bytes: &[u8]) -> bool {
-    let mut quoted = false;
-    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
-        if bytes[i] == b'"' {
-            quoted = !quoted;
-        } else if quoted {
-            return true;
-        }
-    }
-    false
-}
-
 /// Splits a row into `fields`: plain fields, and quoted fields holding no quote (`"a, b"` is
 /// `a, b`). `false` for anything else (an escaped quote, text after a closing quote, a quote
 /// inside a plain field), which the `csv` crate reads instead.
@@ -871,7 +900,7 @@ fn wrong_length(path: &Path, line: u64, len: usize, layout: &Layout) -> Diagnost
     d
 }
 
-/// [`read_block`] for a block with a quoted line break: the `csv` crate splits it. `bytes` is
+/// [`read_block`] for a block with a quoted line break or a lone `\r`: the `csv` crate splits it. `bytes` is
 /// UTF-8 in NFC; its first record starts on line `line`.
 fn read_quoted_block(
     part: &mut Part<'_>,
