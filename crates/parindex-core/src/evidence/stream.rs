@@ -3,10 +3,13 @@
 //! dropped. Memory holds the aggregates and a few blocks in flight, however long the file.
 //!
 //! The reader (the calling thread) reads blocks of whole records, hashes every byte for the
-//! fingerprint and hands the blocks to one worker per core; a worker types each record by the
-//! table's [`Layout`] and adds it to its own per-unit [`Accumulator`]s. Accumulators depend
-//! only on file lines, never on which worker saw a block, so the result is the same on any
-//! number of cores.
+//! fingerprint and hands the blocks to one worker per core; a worker splits each record (as
+//! the `csv` crate would: it reads the odd block itself), types and checks it by the table's
+//! [`Layout`], counts it in its unit's group for its combination of atom results, and adds it
+//! to the [`Accumulator`]s of the needs that are not counts. What a worker keeps depends only
+//! on file lines, never on which worker saw a block, so the result is the same on any number
+//! of cores, and the same as reading the file whole (`tests/streaming.rs`, fuzz target
+//! `evidence_stream`).
 
 use std::io::{self, Read};
 use std::path::Path;
