@@ -225,12 +225,16 @@ struct Part<'a> {
     /// `[unit][need]`: the needs that are not counts (all needs, without a matcher).
     acc: Vec<Vec<Accumulator>>,
     unknown: Vec<(String, u64)>,
-    /// Bad cells, the first [`MAX_PROBLEMS_PER_FILE`] by line, and how many in all.
-    bad: Vec<(u64, Diagnostic)>,
+    /// Bad cells, the first [`MAX_PROBLEMS_PER_FILE`] in file order, and how many in all.
+    bad: Vec<(At, Diagnostic)>,
     bad_count: usize,
     /// The first row that is not a record of the table (wrong number of fields, bad text).
-    broken: Option<(u64, Diagnostic)>,
+    broken: Option<(At, Diagnostic)>,
 }
+
+/// Where a record starts: its block, and its byte in the block. Orders records where lines do
+/// not (a lone `\r` ends a record within a line).
+type At = (u64, u64);
 
 impl<'a> Part<'a> {
     fn new(plan: &'a Plan<'a>) -> Self {
@@ -286,16 +290,16 @@ impl<'a> Part<'a> {
         }
     }
 
-    fn bad_cell(&mut self, line: u64, d: Diagnostic) {
+    fn bad_cell(&mut self, at: At, d: Diagnostic) {
         self.bad_count += 1;
         if self.bad.len() < MAX_PROBLEMS_PER_FILE {
-            self.bad.push((line, d));
+            self.bad.push((at, d));
         }
     }
 
-    fn broken(&mut self, line: u64, d: Diagnostic) {
-        if self.broken.as_ref().is_none_or(|(l, _)| line < *l) {
-            self.broken = Some((line, d));
+    fn broken(&mut self, at: At, d: Diagnostic) {
+        if self.broken.as_ref().is_none_or(|(first, _)| at < *first) {
+            self.broken = Some((at, d));
         }
     }
 
@@ -322,11 +326,11 @@ impl<'a> Part<'a> {
         self.unknown.extend(other.unknown);
         self.unknown.sort_by_key(|(_, line)| *line);
         self.bad.extend(other.bad);
-        self.bad.sort_by_key(|(line, _)| *line);
+        self.bad.sort_by_key(|(at, _)| *at);
         self.bad.truncate(MAX_PROBLEMS_PER_FILE);
         self.bad_count += other.bad_count;
-        if let Some((line, d)) = other.broken {
-            self.broken(line, d);
+        if let Some((at, d)) = other.broken {
+            self.broken(at, d);
         }
     }
 
@@ -350,11 +354,11 @@ impl<'a> Part<'a> {
 
     /// The tally, or `None` with the problems pushed when the table cannot be used.
     fn finish(self, path: &Path, problems: &mut Vec<Diagnostic>) -> Option<Tally> {
-        if let Some((line, d)) = self.broken {
+        if let Some((first, d)) = self.broken {
             problems.extend(
                 self.bad
                     .into_iter()
-                    .filter(|(l, _)| *l < line)
+                    .filter(|(at, _)| *at < first)
                     .map(|(_, d)| d),
             );
             problems.push(d);
@@ -484,10 +488,11 @@ fn last_record_end(bytes: &[u8], delimiter: u8) -> Option<usize> {
     RecordEnds::of(bytes, delimiter).last
 }
 
-/// Whole records of the file, and the line the first one starts on.
+/// Whole records of the file, the line the first one starts on, and the block's number.
 #[derive(Debug)]
 struct Block {
     line: u64,
+    seq: u64,
     bytes: Vec<u8>,
 }
 
@@ -603,7 +608,11 @@ pub(crate) fn stream_csv(
         // Blocks queued, blocks being read, the one being filled, the next.
         let max_buffers = workers * 3 + 2;
         let mut buffers = 1;
-        let sent = |bytes: Vec<u8>, line: u64| blocks_tx.send(Block { line, bytes }).is_ok();
+        let mut seq = 0;
+        let mut sent = |bytes: Vec<u8>, line: u64| {
+            seq += 1;
+            blocks_tx.send(Block { line, seq, bytes }).is_ok()
+        };
         let outcome = (|| -> io::Result<()> {
             loop {
                 if !ended && rest.len() < BLOCK {
@@ -761,7 +770,7 @@ fn read_block(
     let odd = (quotes || memchr::memchr(b'\r', bytes).is_some())
         .then(|| RecordEnds::of(bytes, delimiter));
     if !delimiter.is_ascii() || odd.is_some_and(|e| e.quoted_break || e.lone_cr) {
-        return read_quoted_block(part, layout, path, delimiter, bytes, block.line);
+        return read_quoted_block(part, layout, path, delimiter, bytes, block);
     }
     // No line break inside quotes: a record is a line, a field what lies between delimiters
     // (or between quotes).
@@ -774,7 +783,7 @@ fn read_block(
     for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]) {
         let raw = &text[start..end];
         let row = raw.strip_suffix('\r').unwrap_or(raw);
-        let at = line;
+        let (at, here) = (line, (block.seq, start as u64));
         (start, line) = (end + 1, line + 1);
         if row.is_empty() {
             continue;
@@ -785,13 +794,14 @@ fn read_block(
             let mut record = csv::StringRecord::new();
             match rdr.read_record(&mut record) {
                 Ok(_) if record.len() == layout.headers.len() => {
-                    read_record(part, layout, path, &record, at, &mut values, &mut bad);
+                    let row = Row::new(&record, at, here);
+                    read_record(part, layout, path, row, &mut values, &mut bad);
                     continue;
                 }
                 Ok(_) => {
-                    part.broken(at, wrong_length(path, at, record.len(), layout));
+                    part.broken(here, wrong_length(path, at, record.len(), layout));
                 }
-                Err(e) => part.broken(at, csv_diagnostic(path, &e, at)),
+                Err(e) => part.broken(here, csv_diagnostic(path, &e, at)),
             }
             return;
         }
@@ -808,15 +818,15 @@ fn read_block(
             fields.push(&row[from..]);
         }
         if fields.len() != layout.headers.len() {
-            part.broken(at, wrong_length(path, at, fields.len(), layout));
+            part.broken(here, wrong_length(path, at, fields.len(), layout));
             return;
         }
+        let cells = Fields(&fields);
         read_record(
             part,
             layout,
             path,
-            &Fields(&fields),
-            at,
+            Row::new(&cells, at, here),
             &mut values,
             &mut bad,
         );
@@ -867,26 +877,39 @@ fn split_quoted<'a>(row: &'a str, delimiter: u8, fields: &mut Vec<&'a str>) -> b
     }
 }
 
+/// One record's cells and where it starts.
+#[derive(Debug, Clone, Copy)]
+struct Row<'r, R> {
+    cells: &'r R,
+    line: u64,
+    at: At,
+}
+
+impl<'r, R: RowCells> Row<'r, R> {
+    fn new(cells: &'r R, line: u64, at: At) -> Self {
+        Self { cells, line, at }
+    }
+}
+
 /// Types one record and aggregates it, or reports its bad cells.
 fn read_record<R: RowCells>(
     part: &mut Part<'_>,
     layout: &Layout,
     path: &Path,
-    cells: &R,
-    line: u64,
+    row: Row<'_, R>,
     values: &mut Vec<Value>,
     bad: &mut Vec<(usize, String)>,
 ) {
     bad.clear();
-    layout.read_row(part.plan.spec, cells, values, |col, expected| {
+    layout.read_row(part.plan.spec, row.cells, values, |col, expected| {
         bad.push((col, expected));
     });
     if bad.is_empty() {
-        part.feed(values, line);
+        part.feed(values, row.line);
     } else {
         for (col, expected) in bad.drain(..) {
-            let d = layout.bad_cell(path, None, line, cells, col, expected);
-            part.bad_cell(line, d);
+            let d = layout.bad_cell(path, None, row.line, row.cells, col, expected);
+            part.bad_cell(row.at, d);
         }
     }
 }
@@ -911,14 +934,15 @@ fn read_quoted_block(
     path: &Path,
     delimiter: u8,
     bytes: &[u8],
-    line: u64,
+    block: &Block,
 ) {
     let spec = part.plan.spec;
     let mut rdr = records(bytes, delimiter);
     let mut record = csv::StringRecord::new();
     let mut values: Vec<Value> = Vec::with_capacity(spec.columns.len());
     let mut bad = Vec::new();
-    let mut lines = Lines::new(bytes, line);
+    let mut lines = Lines::new(bytes, block.line);
+    let here = |p: Option<&csv::Position>| (block.seq, p.map_or(0, csv::Position::byte));
     let fields = layout.headers.len();
     loop {
         match rdr.read_record(&mut record) {
@@ -926,15 +950,19 @@ fn read_quoted_block(
             Ok(false) => return,
             Err(e) => {
                 let line = lines.of(e.position());
-                part.broken(line, csv_diagnostic(path, &e, line));
+                part.broken(here(e.position()), csv_diagnostic(path, &e, line));
                 return;
             }
         }
         let line = lines.of(record.position());
         if record.len() != fields {
-            part.broken(line, wrong_length(path, line, record.len(), layout));
+            part.broken(
+                here(record.position()),
+                wrong_length(path, line, record.len(), layout),
+            );
             return;
         }
-        read_record(part, layout, path, &record, line, &mut values, &mut bad);
+        let row = Row::new(&record, line, here(record.position()));
+        read_record(part, layout, path, row, &mut values, &mut bad);
     }
 }
