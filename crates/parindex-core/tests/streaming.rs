@@ -344,6 +344,8 @@ fn empty_and_odd_exports_stream_as_they_read_whole() {
         format!("{header}\n{row},extra"),
         format!("{header}\n\"{row}"),
         "\n\n".to_owned(),
+        format!("\n\r\n{header}\n{row}\n"),
+        format!("\u{feff}\n{header}\n{row},extra\n"),
     ];
     for (i, text) in cases.iter().enumerate() {
         let mut files = province();

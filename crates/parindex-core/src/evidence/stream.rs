@@ -533,9 +533,21 @@ pub(crate) fn stream_csv(
         return Ok(Streamed::NotUtf8);
     };
     let delimiter = sniff_delimiter(&first_line.nfc().collect::<String>());
+    // Blank lines before the header are skipped, as the `csv` crate skips them.
+    let head = loop {
+        let blank = buf[bom..]
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        if bom + blank < buf.len() || ended {
+            break bom + blank;
+        }
+        let want = buf.len() * 2;
+        ended = fill(reader, &mut buf, want, &mut hasher)?;
+    };
     let header_end = loop {
-        if let Some(end) = RecordEnds::of(&buf[bom..], delimiter).first {
-            break bom + end;
+        if let Some(end) = RecordEnds::of(&buf[head..], delimiter).first {
+            break head + end;
         }
         if ended {
             break buf.len();
@@ -543,7 +555,7 @@ pub(crate) fn stream_csv(
         let want = buf.len() * 2;
         ended = fill(reader, &mut buf, want, &mut hasher)?;
     };
-    let Ok(header_text) = std::str::from_utf8(&buf[bom..header_end]) else {
+    let Ok(header_text) = std::str::from_utf8(&buf[head..header_end]) else {
         return Ok(Streamed::NotUtf8);
     };
     let header_text: String = header_text.nfc().collect();
