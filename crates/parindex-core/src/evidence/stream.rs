@@ -324,7 +324,6 @@ impl<'a> Part<'a> {
             }
         }
         self.unknown.extend(other.unknown);
-        self.unknown.sort_by_key(|(_, line)| *line);
         self.bad.extend(other.bad);
         self.bad.sort_by_key(|(at, _)| *at);
         self.bad.truncate(MAX_PROBLEMS_PER_FILE);
@@ -346,10 +345,10 @@ impl<'a> Part<'a> {
                 }
             }
         }
-        Tally {
-            acc,
-            unknown: self.unknown,
-        }
+        // By line, then code: the order reading whole reports them in.
+        let mut unknown = self.unknown;
+        unknown.sort_by(|(a, la), (b, lb)| (la, a).cmp(&(lb, b)));
+        Tally { acc, unknown }
     }
 
     /// The tally, or `None` with the problems pushed when the table cannot be used.
