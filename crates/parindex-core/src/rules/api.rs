@@ -159,6 +159,14 @@ fn count(rows: &Rows) -> Res<u64> {
     }
 }
 
+/// The record of `rows` with the earliest date in `col`: (date, line, cells).
+fn earliest(rows: &Rows, col: usize) -> Res<Option<(Date, u64, Vec<Value>)>> {
+    match &*ask(&rows.earliest(col))? {
+        Answer::Earliest(e) => Ok(e.clone()),
+        _ => Err(fail("câu trả lời không khớp câu hỏi")),
+    }
+}
+
 fn count_int(rows: &Rows) -> Res<INT> {
     INT::try_from(count(rows)?).map_err(|_| fail("số bản ghi vượt giới hạn"))
 }
@@ -175,8 +183,6 @@ pub(crate) struct Deadlines {
     late: Rows,
     due: Rows,
     pending: Rows,
-    /// On time and due, counted.
-    counts: (u64, u64),
 }
 
 /// Periodic reports: which periods were sent, and on time.
@@ -398,24 +404,14 @@ fn register_tables(engine: &mut Engine) {
         )
         .register_fn("sum", |r: &mut Rows, c: ImmutableString| -> Res<Decimal> {
             let col = column(r, &c, &[T::Integer, T::Decimal])?;
-            let need = Need::Sum {
-                table: r.table.name.clone(),
-                pred: r.pred.clone(),
-                col,
-            };
-            match *ask(&need)? {
+            match *ask(&r.sum(col))? {
                 Answer::Sum(Some(total)) => Ok(total),
                 _ => Err(fail("tổng vượt giới hạn")),
             }
         })
         .register_fn("distinct", |r: &mut Rows, c: ImmutableString| -> Res<INT> {
             let col = column(r, &c, &[])?;
-            let need = Need::Distinct {
-                table: r.table.name.clone(),
-                pred: r.pred.clone(),
-                col,
-            };
-            match *ask(&need)? {
+            match *ask(&r.distinct(col))? {
                 Answer::Distinct(n) => {
                     INT::try_from(n).map_err(|_| fail("số giá trị vượt giới hạn"))
                 }
@@ -438,12 +434,17 @@ fn register_tables(engine: &mut Engine) {
         .register_get("late", |d: &mut Deadlines| d.late.clone())
         .register_get("due", |d: &mut Deadlines| d.due.clone())
         .register_get("pending", |d: &mut Deadlines| d.pending.clone())
-        .register_get("ratio", |d: &mut Deadlines| Ratio {
-            fraction: Fraction::new(Decimal::from(d.counts.0), Decimal::from(d.counts.1)),
-            numerator: Some(d.on_time.clone()),
-            denominator: Some(d.due.clone()),
-            missing: "trễ hạn",
-            label: d.due.table.title.clone(),
+        .register_get("ratio", |d: &mut Deadlines| -> Res<Ratio> {
+            Ok(Ratio {
+                fraction: Fraction::new(
+                    Decimal::from(count(&d.on_time)?),
+                    Decimal::from(count(&d.due)?),
+                ),
+                numerator: Some(d.on_time.clone()),
+                denominator: Some(d.due.clone()),
+                missing: "trễ hạn",
+                label: d.due.table.title.clone(),
+            })
         })
         .register_fn(
             "periods",
@@ -492,7 +493,6 @@ fn deadlines(rows: Rows, due: &str, done: &str, days: INT) -> Res<Deadlines> {
         late: class(Class::Late),
         due: class(Class::Due),
         pending: class(Class::Pending),
-        counts: (0, 0),
     };
     let (on_time, due_n) = (count(&result.on_time)?, count(&result.due)?);
     let (late, pending) = (count(&result.late)?, count(&result.pending)?);
@@ -500,10 +500,7 @@ fn deadlines(rows: Rows, due: &str, done: &str, days: INT) -> Res<Deadlines> {
         "{}: đúng hạn {on_time}/{due_n}, trễ hạn {late}, chưa đến hạn {pending}",
         rows.table.title,
     ));
-    Ok(Deadlines {
-        counts: (on_time, due_n),
-        ..result
-    })
+    Ok(result)
 }
 
 /// For each period kind, the earliest row sent by the as-of date decides: sent, and on time
@@ -525,20 +522,10 @@ fn periods(rows: Rows, kind: &str, kinds: &Array, due: &str, sent: &str) -> Res<
             .clone()
             .into_immutable_string()
             .map_err(|_| fail("kỳ báo cáo phải là chuỗi"))?;
-        let need = Need::Earliest {
-            table: rows.table.name.clone(),
-            pred: Arc::new(
-                rows.pred
-                    .and(Atom::Eq(kind_col, Lit::text(&k)))
-                    .and(Atom::By(sent_col, c.unit.as_of)),
-            ),
-            col: sent_col,
-        };
-        let earliest = match &*ask(&need)? {
-            Answer::Earliest(e) => e.clone(),
-            _ => return Err(fail("câu trả lời không khớp câu hỏi")),
-        };
-        match earliest {
+        let of_kind = rows
+            .and(Atom::Eq(kind_col, Lit::text(&k)))
+            .and(Atom::By(sent_col, c.unit.as_of));
+        match earliest(&of_kind, sent_col)? {
             None => parts.push(format!("{k}: chưa gửi")),
             Some((s, _, values)) => {
                 n_sent += 1;
@@ -895,15 +882,7 @@ fn issued(tag: &str) -> Res<Option<(Date, DocumentRef)>> {
         .ok_or_else(|| fail("bảng sổ văn bản cần `dated_by`"))?;
     let key = spec.key.as_deref().and_then(|k| spec.column_index(k));
     let subject = spec.subject.as_deref().and_then(|k| spec.column_index(k));
-    let need = Need::Earliest {
-        table: spec.name.clone(),
-        pred: Arc::new(rows.pred.and(Atom::Tag(tags, tag.to_owned()))),
-        col: date_col,
-    };
-    let found = match &*ask(&need)? {
-        Answer::Earliest(e) => e.clone(),
-        _ => return Err(fail("câu trả lời không khớp câu hỏi")),
-    };
+    let found = earliest(&rows.and(Atom::Tag(tags, tag.to_owned())), date_col)?;
     Ok(found.map(|(d, line, values)| {
         let number = match key {
             Some(k) => values.get(k).map(Value::display).unwrap_or_default(),

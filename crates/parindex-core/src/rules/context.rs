@@ -220,29 +220,25 @@ pub(crate) struct Rows {
 }
 
 impl Rows {
-    pub(crate) fn and(&self, atom: Atom) -> Self {
+    /// Records of the same table.
+    fn with(&self, pred: Pred) -> Self {
         Self {
             table: Arc::clone(&self.table),
-            pred: Arc::new(self.pred.and(atom)),
+            pred: Arc::new(pred),
         }
     }
 
+    pub(crate) fn and(&self, atom: Atom) -> Self {
+        self.with(self.pred.and(atom))
+    }
+
     pub(crate) fn and_not(&self, atom: Atom) -> Self {
-        Self {
-            table: Arc::clone(&self.table),
-            pred: Arc::new(Pred::And(vec![
-                (*self.pred).clone(),
-                Pred::Not(Box::new(Pred::Atom(atom))),
-            ])),
-        }
+        self.with(self.pred.minus(&Pred::Atom(atom)))
     }
 
     /// The records of `self` that are not in `other` (same table).
     pub(crate) fn minus(&self, other: &Rows) -> Rows {
-        Self {
-            table: Arc::clone(&self.table),
-            pred: Arc::new(self.pred.minus(&other.pred)),
-        }
+        self.with(self.pred.minus(&other.pred))
     }
 
     pub(crate) fn count(&self) -> Need {
@@ -256,6 +252,31 @@ impl Rows {
         Need::Sample {
             table: self.table.name.clone(),
             pred: Arc::clone(&self.pred),
+        }
+    }
+
+    pub(crate) fn sum(&self, col: usize) -> Need {
+        Need::Sum {
+            table: self.table.name.clone(),
+            pred: Arc::clone(&self.pred),
+            col,
+        }
+    }
+
+    pub(crate) fn distinct(&self, col: usize) -> Need {
+        Need::Distinct {
+            table: self.table.name.clone(),
+            pred: Arc::clone(&self.pred),
+            col,
+        }
+    }
+
+    /// The record of these with the earliest date in `col`.
+    pub(crate) fn earliest(&self, col: usize) -> Need {
+        Need::Earliest {
+            table: self.table.name.clone(),
+            pred: Arc::clone(&self.pred),
+            col,
         }
     }
 }

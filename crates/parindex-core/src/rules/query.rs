@@ -273,18 +273,10 @@ impl Need {
         }
     }
 
-    /// The answer given before the records have been read (while finding what rules need).
+    /// The answer given before the records have been read (while finding what rules need):
+    /// that of no records.
     pub(crate) fn placeholder(&self) -> Answer {
-        match self {
-            Need::Count { .. } => Answer::Count(0),
-            Need::Sample { .. } => Answer::Sample {
-                count: 0,
-                first: Vec::new(),
-            },
-            Need::Sum { .. } => Answer::Sum(Some(Decimal::ZERO)),
-            Need::Distinct { .. } => Answer::Distinct(0),
-            Need::Earliest { .. } => Answer::Earliest(None),
-        }
+        Accumulator::new(self).finish()
     }
 }
 
@@ -356,10 +348,7 @@ impl Accumulator {
             }
             (Accumulator::Distinct(set), Need::Distinct { col, .. }) => {
                 if let Some(v) = values.get(*col).filter(|v| !v.is_empty()) {
-                    let folded = fold_header(&v.display());
-                    if !set.contains(&folded) {
-                        set.insert(folded);
-                    }
+                    set.insert(fold_header(&v.display()));
                 }
             }
             (Accumulator::Earliest(best), Need::Earliest { col, .. }) => {
