@@ -59,20 +59,22 @@ pub fn read_province(
         read_folders(files, set, dir, options)?
     };
     units.sort_by(|a, b| a.unit().code.cmp(&b.unit().code));
-    let mut problems = Vec::new();
-    for pair in units.windows(2) {
-        if pair[0].unit().code == pair[1].unit().code {
-            problems.push(Diagnostic::new(
-                dir,
-                format!("unit code `{}` appears twice", pair[0].unit().code),
-            ));
-        }
-    }
+    let codes: Vec<&str> = units.iter().map(|u| u.unit().code.as_str()).collect();
+    let problems = repeated_codes(dir, &codes);
     if problems.is_empty() {
         Ok(units)
     } else {
         Err(Error::Evidence(Diagnostics(problems)))
     }
+}
+
+/// A problem for each unit code listed twice in `codes` (sorted).
+fn repeated_codes(dir: &Path, codes: &[&str]) -> Vec<Diagnostic> {
+    codes
+        .windows(2)
+        .filter(|pair| pair[0] == pair[1])
+        .map(|pair| Diagnostic::new(dir, format!("unit code `{}` appears twice", pair[0])))
+        .collect()
 }
 
 /// One folder per unit, and perhaps a province-wide `survey.csv`.
@@ -337,54 +339,41 @@ impl Exports {
         let specs: Vec<&TableSpec> = tables.iter().chain([&units_spec, &facts_spec]).collect();
         let mut workbooks = BTreeMap::new();
         let mut origins = locate(&recording, dir, &specs, &mut workbooks, problems)?;
+        // A table of the folder, when it has one and it reads.
+        let mut read = |spec: &TableSpec, problems: &mut Vec<Diagnostic>| match origins
+            .get(&spec.name)
+        {
+            Some(origin) => read_table(&recording, origin, spec, &mut workbooks, options, problems),
+            None => Ok(None),
+        };
         let mut units: Vec<Unit> = Vec::new();
-        if let Some(origin) = origins.get(&units_spec.name) {
-            let read = read_table(
-                &recording,
-                origin,
-                &units_spec,
-                &mut workbooks,
-                options,
-                problems,
-            )?;
-            if let Some((table, _)) = read {
-                units = table
-                    .rows
-                    .iter()
-                    .map(|r| Unit {
-                        code: r.values[0].display(),
-                        name: r.values[1].display(),
-                        group: r.values[2].display(),
-                    })
-                    .collect();
-            }
+        if let Some((table, _)) = read(&units_spec, problems)? {
+            units = table
+                .rows
+                .iter()
+                .map(|r| Unit {
+                    code: r.values[0].display(),
+                    name: r.values[1].display(),
+                    group: r.values[2].display(),
+                })
+                .collect();
         }
         let known: BTreeSet<&str> = units.iter().map(|u| u.code.as_str()).collect();
         let mut unknown = Vec::new();
         let mut facts = None;
-        if let Some(origin) = origins.get(&facts_spec.name) {
-            let read = read_table(
-                &recording,
-                origin,
-                &facts_spec,
-                &mut workbooks,
-                options,
-                problems,
-            )?;
-            if let Some((table, source)) = read {
-                let parts = split(table);
-                unknown.extend(
-                    unknown_in(&parts, &known)
-                        .into_iter()
-                        .map(|(c, l)| (c, source.path.clone(), l)),
-                );
-                facts = Some(
-                    parts
-                        .iter()
-                        .map(|(code, t)| (code.clone(), facts_of(t, &source.path, problems)))
-                        .collect(),
-                );
-            }
+        if let Some((table, source)) = read(&facts_spec, problems)? {
+            let parts = split(table);
+            unknown.extend(
+                unknown_in(&parts, &known)
+                    .into_iter()
+                    .map(|(c, l)| (c, source.path.clone(), l)),
+            );
+            facts = Some(
+                parts
+                    .iter()
+                    .map(|(code, t)| (code.clone(), facts_of(t, &source.path, problems)))
+                    .collect(),
+            );
         }
         let shared = read_shared(files, set, dir, options, problems)?;
         let tables = tables
@@ -528,7 +517,8 @@ pub(crate) struct StreamedProvince<'a> {
     exports: Exports,
     /// Unit code → index in `exports.units`.
     index: UnitIndex,
-    aggregates: Vec<Aggregates>,
+    /// Shared with the evidence of the last evaluation; copied only if that is still alive.
+    aggregates: Vec<Arc<Aggregates>>,
     /// Whether every table has been read once (checked, hashed).
     read_once: bool,
 }
@@ -560,30 +550,32 @@ impl<'a> StreamedProvince<'a> {
             return Err(Error::Evidence(Diagnostics(problems)));
         }
         exports.units.sort_by(|a, b| a.code.cmp(&b.code));
-        let mut index = UnitIndex::default();
-        for (i, unit) in exports.units.iter().enumerate() {
-            if index.insert(unit.code.clone(), i).is_some() {
-                problems.push(Diagnostic::new(
-                    dir,
-                    format!("unit code `{}` appears twice", unit.code),
-                ));
-            }
-        }
+        let codes: Vec<&str> = exports.units.iter().map(|u| u.code.as_str()).collect();
+        let problems = repeated_codes(dir, &codes);
         if !problems.is_empty() {
             return Err(Error::Evidence(Diagnostics(problems)));
         }
-        let present = exports
+        let index: UnitIndex = exports
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, unit)| (unit.code.clone(), i))
+            .collect();
+        let present: BTreeSet<String> = exports
             .tables
             .iter()
             .map(|(spec, _)| spec.name.clone())
             .collect();
-        let aggregates = vec![
-            Aggregates {
-                present,
-                answers: FastMap::default(),
-            };
-            exports.units.len()
-        ];
+        let aggregates = exports
+            .units
+            .iter()
+            .map(|_| {
+                Arc::new(Aggregates {
+                    present: present.clone(),
+                    answers: FastMap::default(),
+                })
+            })
+            .collect();
         Ok(Some(Self {
             files,
             dir: dir.to_path_buf(),
@@ -605,7 +597,7 @@ impl<'a> StreamedProvince<'a> {
             .map(|(unit, agg)| {
                 self.exports
                     .evidence(&self.dir, unit, Vec::new(), &digests)
-                    .with_aggregates(Arc::new(agg.clone()))
+                    .with_aggregates(Arc::clone(agg))
             })
             .collect()
     }
@@ -643,8 +635,9 @@ impl<'a> StreamedProvince<'a> {
                 );
             }
             for (agg, accs) in self.aggregates.iter_mut().zip(tally.acc) {
+                let answers = &mut Arc::make_mut(agg).answers;
                 for (need, acc) in wanted.iter().zip(accs) {
-                    agg.answers.insert(need.clone(), Arc::new(acc.finish()));
+                    answers.insert(need.clone(), Arc::new(acc.finish()));
                 }
             }
         }

@@ -556,36 +556,33 @@ impl RowCells for Vec<Cell> {
     }
 }
 
-/// A row of delimited text, read in place: no string per cell.
-impl RowCells for csv::StringRecord {
-    fn parse(&self, i: usize, column: &ColumnSpec) -> std::result::Result<Value, String> {
-        parse_field(self.get(i), column)
-    }
+/// A row of delimited text: its fields, read in place (no string per cell).
+pub(super) trait TextFields {
+    fn field(&self, i: usize) -> Option<&str>;
+}
 
-    fn text(&self, i: usize) -> String {
-        self.get(i).unwrap_or_default().to_owned()
-    }
-
-    fn parse_into(
-        &self,
-        i: usize,
-        column: &ColumnSpec,
-        slot: &mut Value,
-    ) -> std::result::Result<(), String> {
-        parse_field_into(self.get(i), column, slot)
+impl TextFields for csv::StringRecord {
+    fn field(&self, i: usize) -> Option<&str> {
+        self.get(i)
     }
 }
 
 /// A row of delimited text split in place (an export without quotes).
 pub(super) struct Fields<'a, 'b>(pub &'b [&'a str]);
 
-impl RowCells for Fields<'_, '_> {
+impl TextFields for Fields<'_, '_> {
+    fn field(&self, i: usize) -> Option<&str> {
+        self.0.get(i).copied()
+    }
+}
+
+impl<T: TextFields> RowCells for T {
     fn parse(&self, i: usize, column: &ColumnSpec) -> std::result::Result<Value, String> {
-        parse_field(self.0.get(i).copied(), column)
+        parse_field(self.field(i), column)
     }
 
     fn text(&self, i: usize) -> String {
-        self.0.get(i).copied().unwrap_or_default().to_owned()
+        self.field(i).unwrap_or_default().to_owned()
     }
 
     fn parse_into(
@@ -594,7 +591,7 @@ impl RowCells for Fields<'_, '_> {
         column: &ColumnSpec,
         slot: &mut Value,
     ) -> std::result::Result<(), String> {
-        parse_field_into(self.0.get(i).copied(), column, slot)
+        parse_field_into(self.field(i), column, slot)
     }
 }
 

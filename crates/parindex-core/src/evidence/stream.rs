@@ -478,6 +478,27 @@ impl RecordEnds {
     }
 }
 
+/// Reads on, doubling what `buf` holds, until `find` finds its place in it; at the end of the
+/// input, `buf.len()`.
+fn read_until(
+    reader: &mut dyn Read,
+    buf: &mut Vec<u8>,
+    ended: &mut bool,
+    hasher: &mut Sha256,
+    find: &dyn Fn(&[u8]) -> Option<usize>,
+) -> io::Result<usize> {
+    loop {
+        if let Some(at) = find(buf) {
+            return Ok(at);
+        }
+        if *ended {
+            return Ok(buf.len());
+        }
+        let want = buf.len() * 2;
+        *ended = fill(reader, buf, want, hasher)?;
+    }
+}
+
 /// The end of the last whole record in `bytes` (just after a line break outside quotes),
 /// or `None` when no record ends there. `bytes` starts at a record's start.
 fn last_record_end(bytes: &[u8], delimiter: u8) -> Option<usize> {
@@ -518,42 +539,29 @@ pub(crate) fn stream_csv(
     };
     // The delimiter, from the first line (as reading whole sniffs it); then the header row,
     // the first record, read whole.
-    let first_line_end = loop {
-        if let Some(end) = memchr::memchr(b'\n', &buf[bom..]) {
-            break bom + end;
-        }
-        if ended {
-            break buf.len();
-        }
-        let want = buf.len() * 2;
-        ended = fill(reader, &mut buf, want, &mut hasher)?;
+    let mut until = |buf: &mut Vec<u8>, find: &dyn Fn(&[u8]) -> Option<usize>| {
+        read_until(reader, buf, &mut ended, &mut hasher, find)
     };
+    let first_line_end = until(&mut buf, &|b| {
+        memchr::memchr(b'\n', &b[bom..]).map(|e| bom + e)
+    })?;
     let Ok(first_line) = std::str::from_utf8(&buf[bom..first_line_end]) else {
         return Ok(Streamed::NotUtf8);
     };
     let delimiter = sniff_delimiter(&first_line.nfc().collect::<String>());
     // Blank lines before the header are skipped, as the `csv` crate skips them.
-    let head = loop {
-        let blank = buf[bom..]
+    let head = until(&mut buf, &|b| {
+        let blank = b[bom..]
             .iter()
-            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .take_while(|c| matches!(c, b'\r' | b'\n'))
             .count();
-        if bom + blank < buf.len() || ended {
-            break bom + blank;
-        }
-        let want = buf.len() * 2;
-        ended = fill(reader, &mut buf, want, &mut hasher)?;
-    };
-    let header_end = loop {
-        if let Some(end) = RecordEnds::of(&buf[head..], delimiter).first {
-            break head + end;
-        }
-        if ended {
-            break buf.len();
-        }
-        let want = buf.len() * 2;
-        ended = fill(reader, &mut buf, want, &mut hasher)?;
-    };
+        (bom + blank < b.len()).then_some(bom + blank)
+    })?;
+    let header_end = until(&mut buf, &|b| {
+        RecordEnds::of(&b[head..], delimiter)
+            .first
+            .map(|e| head + e)
+    })?;
     let Ok(header_text) = std::str::from_utf8(&buf[head..header_end]) else {
         return Ok(Streamed::NotUtf8);
     };
