@@ -608,11 +608,14 @@ pub(crate) fn stream_csv(
                         let Ok(block) = block else { break };
                         // Every block is checked, even after a broken row: a file that is not
                         // UTF-8 throughout is read whole, by its detected encoding, like any other.
-                        if not_utf8.load(Ordering::Relaxed) {
-                        } else if simdutf8::basic::from_utf8(&block.bytes).is_err() {
-                            not_utf8.store(true, Ordering::Relaxed);
-                        } else if part.broken.is_none() {
-                            read_block(&mut part, layout, path, delimiter, &block, not_utf8);
+                        if !not_utf8.load(Ordering::Relaxed) {
+                            match simdutf8::basic::from_utf8(&block.bytes) {
+                                Err(_) => not_utf8.store(true, Ordering::Relaxed),
+                                Ok(text) if part.broken.is_none() => {
+                                    read_block(&mut part, layout, path, delimiter, &block, text);
+                                }
+                                Ok(_) => {}
+                            }
                         }
                         // The buffer goes back to the reader; it may have stopped listening.
                         let _ = spare_tx.send(block.bytes);
@@ -762,19 +765,15 @@ fn hex(hasher: Sha256) -> String {
     crate::fingerprint::hex(&hasher.finalize())
 }
 
-/// Types and aggregates the records of one block.
+/// Types and aggregates the records of one block, `text` (its bytes, checked UTF-8).
 fn read_block(
     part: &mut Part<'_>,
     layout: &Layout,
     path: &Path,
     delimiter: u8,
     block: &Block,
-    not_utf8: &AtomicBool,
+    text: &str,
 ) {
-    let Ok(text) = simdutf8::basic::from_utf8(&block.bytes) else {
-        not_utf8.store(true, Ordering::Relaxed);
-        return;
-    };
     // In NFC as a whole, before splitting, as a file read whole is: normalising can make a
     // delimiter (U+037E is `;`).
     let normalized: String;
