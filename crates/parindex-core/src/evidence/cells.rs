@@ -253,13 +253,36 @@ fn parse_dmy(t: &str) -> Option<crate::date::Date> {
     if b.len() != 10 || b[2] != b'/' || b[5] != b'/' {
         return None;
     }
+    // The ten bytes as one word, the last two folded onto the slashes (a constant): a key for
+    // the memo, never 0. Read as words: bytes stored one by one then read as a word stall.
+    let head = b
+        .first_chunk::<8>()
+        .map_or(0, |w| u64::from_le_bytes(*w));
+    let key = head ^ (u64::from(b[8]) << 16) ^ (u64::from(b[9]) << 40);
+    let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize;
+    if let Some(d) = DMY_MEMO.with(|memo| {
+        let (k, d) = memo[slot].get();
+        (k == key).then_some(d)
+    }) {
+        return Some(d);
+    }
     let num = |r: std::ops::Range<usize>| {
         b[r].iter().try_fold(0u32, |acc, &c| {
             c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
         })
     };
     let year = i32::try_from(num(6..10)?).ok()?;
-    crate::date::Date::from_ymd_opt(year, num(3..5)?, num(0..2)?)
+    let date = crate::date::Date::from_ymd_opt(year, num(3..5)?, num(0..2)?)?;
+    DMY_MEMO.with(|memo| memo[slot].set((key, date)));
+    Some(date)
+}
+
+thread_local! {
+    /// The last dates [`parse_dmy`] read, by their digits: an export's dates repeat (a few
+    /// hundred days over millions of records), and the calendar arithmetic of a new one costs
+    /// more than finding an old one. A memo of a pure function: results cannot differ.
+    static DMY_MEMO: [std::cell::Cell<(u64, crate::date::Date)>; 64] =
+        const { [const { std::cell::Cell::new((0, crate::date::Date::MIN)) }; 64] };
 }
 
 /// The boolean spellings of the reference set: `co`/`khong`, `x`/empty, `true`/`false`,

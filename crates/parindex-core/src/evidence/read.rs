@@ -628,6 +628,8 @@ pub(super) struct Layout {
     pub headers: Vec<String>,
     /// The declared column that dates a record (never empty).
     date_col: Option<usize>,
+    /// Declared columns left unread (see [`Layout::read_only`]).
+    unread: Vec<bool>,
 }
 
 impl Layout {
@@ -695,7 +697,25 @@ impl Layout {
             ignored,
             headers: headers.to_vec(),
             date_col: spec.dated_by.as_deref().and_then(|c| spec.column_index(c)),
+            unread: Vec::new(),
         })
+    }
+
+    /// Leaves unread the declared columns that `read` marks false and that hold free text (no
+    /// list of values): such a cell cannot be wrong, so a streamed pass that needs none of
+    /// them checks the same cells as reading the file whole, without copying them.
+    pub(super) fn read_only(mut self, spec: &TableSpec, read: &[bool]) -> Self {
+        self.unread = spec
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(col, c)| {
+                !read.get(col).copied().unwrap_or(true)
+                    && c.kind == ColumnType::Text
+                    && c.values.is_empty()
+            })
+            .collect();
+        self
     }
 
     /// Reads one row into `values`, one value per declared column (the previous row's values
@@ -710,6 +730,9 @@ impl Layout {
     ) {
         values.resize(spec.columns.len(), Value::Empty);
         for ((col, spec_col), slot) in spec.columns.iter().enumerate().zip(values.iter_mut()) {
+            if self.unread.get(col) == Some(&true) {
+                continue;
+            }
             let Some(file_col) = self.positions[col] else {
                 *slot = default_value(spec_col.kind);
                 continue;

@@ -47,6 +47,24 @@ pub(crate) struct Plan<'a> {
     pub unit_col: usize,
 }
 
+impl Plan<'_> {
+    fn key_col(&self) -> Option<usize> {
+        self.spec.key.as_deref().and_then(|k| self.spec.column_index(k))
+    }
+
+    /// Which declared columns the pass reads: the unit's, and those the needs read.
+    fn columns_read(&self) -> Vec<bool> {
+        let mut read = vec![false; self.spec.columns.len()];
+        if let Some(r) = read.get_mut(self.unit_col) {
+            *r = true;
+        }
+        for need in self.needs {
+            need.mark_columns(self.key_col(), &mut read);
+        }
+        read
+    }
+}
+
 /// The aggregates of one pass over a table.
 #[derive(Debug)]
 pub(crate) struct Tally {
@@ -238,10 +256,9 @@ type At = (u64, u64);
 
 impl<'a> Part<'a> {
     fn new(plan: &'a Plan<'a>) -> Self {
-        let spec = plan.spec;
         Self {
             plan,
-            key_col: spec.key.as_deref().and_then(|k| spec.column_index(k)),
+            key_col: plan.key_col(),
             matcher: Matcher::new(plan.needs),
             groups: vec![Vec::new(); plan.units.len()],
             acc: (0..plan.units.len())
@@ -582,6 +599,7 @@ pub(crate) fn stream_csv(
     let Some(layout) = Layout::of(path, None, &headers, plan.spec, &mut refused) else {
         return finish_unread(reader, buf, bom, hasher, refused, problems);
     };
+    let layout = layout.read_only(plan.spec, &plan.columns_read());
     if let Some(p) = progress {
         p.start(path, None, size);
     }
@@ -792,11 +810,23 @@ fn read_block(
     }
     // No line break inside quotes: a record is a line, a field what lies between delimiters
     // (or between quotes).
-    let spec = part.plan.spec;
-    let mut values: Vec<Value> = Vec::with_capacity(spec.columns.len());
+    let mut scratch = Scratch::new(part.plan.spec);
     let mut fields: Vec<&str> = Vec::with_capacity(layout.headers.len());
-    let mut bad = Vec::new();
     let mut line = block.line;
+    if !quotes {
+        let mut rows = PlainRecords::new(text, delimiter);
+        while let Some(start) = rows.next_record(&mut fields) {
+            let (at, here) = (line, (block.seq, start as u64));
+            line += 1;
+            let blank = matches!(fields[..], [""]);
+            let cells = Fields(&fields);
+            let row = Row::new(&cells, at, here);
+            if !blank && !read_fields(part, layout, path, row, fields.len(), &mut scratch) {
+                return;
+            }
+        }
+        return;
+    }
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]) {
         let raw = &text[start..end];
@@ -806,48 +836,155 @@ fn read_block(
         if row.is_empty() {
             continue;
         }
-        if quotes && !split_quoted(row, delimiter, &mut fields) {
+        let read = if split_quoted(row, delimiter, &mut fields) {
+            let cells = Fields(&fields);
+            let row = Row::new(&cells, at, here);
+            read_fields(part, layout, path, row, fields.len(), &mut scratch)
+        } else {
             // Escaped quotes, text after a closing quote: the `csv` crate's reading.
             let mut rdr = records(row.as_bytes(), delimiter);
             let mut record = csv::StringRecord::new();
             match rdr.read_record(&mut record) {
-                Ok(_) if record.len() == layout.headers.len() => {
-                    let row = Row::new(&record, at, here);
-                    read_record(part, layout, path, row, &mut values, &mut bad);
-                    continue;
-                }
                 Ok(_) => {
-                    part.broken(here, wrong_length(path, at, record.len(), layout));
+                    let row = Row::new(&record, at, here);
+                    read_fields(part, layout, path, row, record.len(), &mut scratch)
                 }
-                Err(e) => part.broken(here, csv_diagnostic(path, &e, at)),
-            }
-            return;
-        }
-        if !quotes {
-            // Fields are short: a plain scan beats a vectorised search.
-            fields.clear();
-            let mut from = 0;
-            for (i, &b) in row.as_bytes().iter().enumerate() {
-                if b == delimiter {
-                    fields.push(&row[from..i]);
-                    from = i + 1;
+                Err(e) => {
+                    part.broken(here, csv_diagnostic(path, &e, at));
+                    false
                 }
             }
-            fields.push(&row[from..]);
-        }
-        if fields.len() != layout.headers.len() {
-            part.broken(here, wrong_length(path, at, fields.len(), layout));
+        };
+        if !read {
             return;
         }
-        let cells = Fields(&fields);
-        read_record(
-            part,
-            layout,
-            path,
-            Row::new(&cells, at, here),
-            &mut values,
-            &mut bad,
-        );
+    }
+}
+
+/// A worker's row of values, overwritten record after record, and the bad cells of one.
+struct Scratch {
+    values: Vec<Value>,
+    bad: Vec<(usize, String)>,
+}
+
+impl Scratch {
+    fn new(spec: &TableSpec) -> Self {
+        Self {
+            values: Vec::with_capacity(spec.columns.len()),
+            bad: Vec::new(),
+        }
+    }
+}
+
+/// [`read_record`] for a record of `len` fields; `false` (the record is broken) when the header
+/// has another number.
+fn read_fields<R: RowCells>(
+    part: &mut Part<'_>,
+    layout: &Layout,
+    path: &Path,
+    row: Row<'_, R>,
+    len: usize,
+    scratch: &mut Scratch,
+) -> bool {
+    if len != layout.headers.len() {
+        part.broken(row.at, wrong_length(path, row.line, len, layout));
+        return false;
+    }
+    read_record(part, layout, path, row, scratch);
+    true
+}
+
+/// The records of a block without quotes, a line each, split eight bytes at a time: each word
+/// is searched for delimiters and line feeds at once (fields average a few bytes, too short
+/// for a vectorised search per field).
+struct PlainRecords<'t> {
+    text: &'t str,
+    /// The delimiter in every byte.
+    delimiter: u64,
+    /// Where the next word starts.
+    next: usize,
+    /// Where the current word starts, and its stops not yet taken (the top bit of each byte).
+    word: usize,
+    stops: u64,
+    /// Where the next record starts; past the end when there is none.
+    start: usize,
+}
+
+/// One in every byte.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The top bit of every zero byte of `x`, and no other bit (no false hits, unlike the
+/// shorter borrow trick).
+fn zero_bytes(x: u64) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+impl<'t> PlainRecords<'t> {
+    fn new(text: &'t str, delimiter: u8) -> Self {
+        Self {
+            text,
+            delimiter: ONES * u64::from(delimiter),
+            next: 0,
+            word: 0,
+            stops: 0,
+            start: 0,
+        }
+    }
+
+    /// The next delimiter or line feed, `None` at the end of the text.
+    #[inline]
+    fn next_stop(&mut self) -> Option<usize> {
+        loop {
+            if self.stops != 0 {
+                let at = self.word + (self.stops.trailing_zeros() / 8) as usize;
+                self.stops &= self.stops - 1;
+                return Some(at);
+            }
+            let rest = self.text.as_bytes().get(self.next..).filter(|r| !r.is_empty())?;
+            let (word, len) = match rest.get(..8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+                Some(w) => (u64::from_le_bytes(w), 8),
+                None => {
+                    let mut w = [0u8; 8];
+                    w[..rest.len()].copy_from_slice(rest);
+                    (u64::from_le_bytes(w), rest.len())
+                }
+            };
+            let mut stops = zero_bytes(word ^ self.delimiter) | zero_bytes(word ^ (ONES * 10));
+            if len < 8 {
+                stops &= (1u64 << (8 * len)) - 1;
+            }
+            self.stops = stops;
+            self.word = self.next;
+            self.next += len;
+        }
+    }
+
+    /// Splits the next record into `fields` (without the `\r` of a CRLF line end) and returns
+    /// where it starts; `None` after the last. A blank line is one empty field.
+    fn next_record(&mut self, fields: &mut Vec<&'t str>) -> Option<usize> {
+        let start = self.start;
+        if start > self.text.len() {
+            return None;
+        }
+        fields.clear();
+        let mut from = start;
+        loop {
+            let Some(at) = self.next_stop() else {
+                let last = &self.text[from..];
+                fields.push(last.strip_suffix('\r').unwrap_or(last));
+                self.start = self.text.len() + 1;
+                return Some(start);
+            };
+            let field = &self.text[from..at];
+            if self.text.as_bytes()[at] == b'\n' {
+                fields.push(field.strip_suffix('\r').unwrap_or(field));
+                self.start = at + 1;
+                return Some(start);
+            }
+            fields.push(field);
+            from = at + 1;
+        }
     }
 }
 
@@ -915,9 +1052,9 @@ fn read_record<R: RowCells>(
     layout: &Layout,
     path: &Path,
     row: Row<'_, R>,
-    values: &mut Vec<Value>,
-    bad: &mut Vec<(usize, String)>,
+    scratch: &mut Scratch,
 ) {
+    let Scratch { values, bad } = scratch;
     bad.clear();
     layout.read_row(part.plan.spec, row.cells, values, |col, expected| {
         bad.push((col, expected));
@@ -954,14 +1091,11 @@ fn read_quoted_block(
     bytes: &[u8],
     block: &Block,
 ) {
-    let spec = part.plan.spec;
     let mut rdr = records(bytes, delimiter);
     let mut record = csv::StringRecord::new();
-    let mut values: Vec<Value> = Vec::with_capacity(spec.columns.len());
-    let mut bad = Vec::new();
+    let mut scratch = Scratch::new(part.plan.spec);
     let mut lines = Lines::new(bytes, block.line);
     let here = |p: Option<&csv::Position>| (block.seq, p.map_or(0, csv::Position::byte));
-    let fields = layout.headers.len();
     loop {
         match rdr.read_record(&mut record) {
             Ok(true) => {}
@@ -973,14 +1107,9 @@ fn read_quoted_block(
             }
         }
         let line = lines.of(record.position());
-        if record.len() != fields {
-            part.broken(
-                here(record.position()),
-                wrong_length(path, line, record.len(), layout),
-            );
+        let row = Row::new(&record, line, here(record.position()));
+        if !read_fields(part, layout, path, row, record.len(), &mut scratch) {
             return;
         }
-        let row = Row::new(&record, line, here(record.position()));
-        read_record(part, layout, path, row, &mut values, &mut bad);
     }
 }

@@ -99,6 +99,23 @@ pub(crate) enum Atom {
 }
 
 impl Atom {
+    /// The columns the test reads.
+    fn columns(&self) -> [Option<usize>; 2] {
+        match *self {
+            Atom::Visible { col, .. } => [Some(col), None],
+            Atom::True(c)
+            | Atom::Eq(c, _)
+            | Atom::In(c, _)
+            | Atom::Tag(c, _)
+            | Atom::Empty(c)
+            | Atom::By(c, _)
+            | Atom::After(c, _)
+            | Atom::NoDate(c)
+            | Atom::DateOverflow(c, _) => [Some(c), None],
+            Atom::Deadline { due, done, .. } => [Some(due), Some(done)],
+        }
+    }
+
     #[inline]
     pub(crate) fn test(&self, values: &[Value]) -> bool {
         let cell = |c: usize| values.get(c).unwrap_or(&Value::Empty);
@@ -270,6 +287,27 @@ impl Need {
             | Need::Sum { pred, .. }
             | Need::Distinct { pred, .. }
             | Need::Earliest { pred, .. } => pred,
+        }
+    }
+
+    /// Marks in `read` the columns answering this need reads; `key_col` names a record
+    /// listed. The earliest record is kept whole: it reads every column.
+    pub(crate) fn mark_columns(&self, key_col: Option<usize>, read: &mut [bool]) {
+        let mut mark = |c: usize| {
+            if let Some(r) = read.get_mut(c) {
+                *r = true;
+            }
+        };
+        let mut atoms = Vec::new();
+        self.pred().atoms(&mut atoms);
+        for c in atoms.iter().flat_map(|a| a.columns()).flatten() {
+            mark(c);
+        }
+        match self {
+            Need::Count { .. } => {}
+            Need::Sample { .. } => key_col.into_iter().for_each(mark),
+            Need::Sum { col, .. } | Need::Distinct { col, .. } => mark(*col),
+            Need::Earliest { .. } => read.fill(true),
         }
     }
 
