@@ -31,8 +31,6 @@ enum Pass {
     Final,
     /// A report, unless rules asked what the evidence cannot answer yet (placeholders).
     Provisional,
-    /// Only what rules ask of tables, on no data: the report is thrown away.
-    Discover,
 }
 
 /// How many times at most a province's tables are read: once for what the rules ask on no
@@ -93,13 +91,13 @@ impl CompiledCriteria {
         // Rules say what they need of the tables by running: first on no data (every answer a
         // placeholder), then on the aggregates read for them. A rule whose questions depend on
         // the answers may ask more; the tables are read again for those, a few times at most.
-        let mut needs = BTreeSet::new();
-        for round in 0..STREAM_ROUNDS {
-            let strict = round + 1 == STREAM_ROUNDS;
-            let pass = match round {
-                0 => Pass::Discover,
-                _ if strict => Pass::Final,
-                _ => Pass::Provisional,
+        let mut needs = self.discover(&province.units(), as_of);
+        province.aggregate(&needs)?;
+        for round in 1..STREAM_ROUNDS {
+            let pass = if round + 1 == STREAM_ROUNDS {
+                Pass::Final
+            } else {
+                Pass::Provisional
             };
             let results = self.score_all_with(&province.units(), as_of, pass);
             let missing: BTreeSet<Need> = results
@@ -107,13 +105,76 @@ impl CompiledCriteria {
                 .flat_map(|(_, missing)| missing.iter().cloned())
                 .filter(|n| !needs.contains(n))
                 .collect();
-            if round > 0 && (missing.is_empty() || strict) {
+            if missing.is_empty() || pass == Pass::Final {
                 return Ok(results.into_iter().map(|(report, _)| report).collect());
             }
             province.aggregate(&missing)?;
             needs.extend(missing);
         }
         Ok(Vec::new())
+    }
+
+    /// What the rules ask of the tables, learnt by running those that read a table on no data
+    /// (every answer a placeholder). A rule that read nothing of its unit's own (no fact) on
+    /// the first unit asks the same of every unit with the same tables: it runs once.
+    fn discover(&self, units: &[Evidence], as_of: Date) -> BTreeSet<Need> {
+        let set = &self.set;
+        let asking: Vec<usize> = (0..set.criteria.len())
+            .filter(|&i| {
+                set.criteria[i].leaf.as_ref().is_some_and(|leaf| {
+                    matches!(leaf.method, Method::SelfAssessed | Method::Penalty)
+                        && leaf.reads.iter().any(|r| set.table(r).is_some())
+                })
+            })
+            .collect();
+        // One unit's questions; `first` (tables, rules that read the unit's own) spares the
+        // rules that did not, when the unit's tables are the same.
+        let ask = |evidence: &Evidence, first: Option<&(Vec<String>, Vec<usize>)>| {
+            let unit = Rc::new(UnitContext::with_mode(
+                Arc::clone(set),
+                evidence.clone(),
+                as_of,
+                false,
+            ));
+            let tables: Vec<String> = unit.tables().map(str::to_owned).collect();
+            let only = first.filter(|(t, _)| *t == tables).map(|(_, own)| own);
+            let mut own = Vec::new();
+            for &i in only.unwrap_or(&asking) {
+                let _ = run_rule(&self.rules, set, &unit, i);
+                if unit.take_read_own() {
+                    own.push(i);
+                }
+            }
+            (unit.missing.take(), (tables, own))
+        };
+        let Some((head, rest)) = units.split_first() else {
+            return BTreeSet::new();
+        };
+        let (mut needs, first) = ask(head, None);
+        let workers = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .clamp(1, rest.len().max(1));
+        let chunk = rest.len().div_ceil(workers).max(1);
+        let first = &first;
+        let ask = &ask;
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = rest
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        let mut needs = BTreeSet::new();
+                        for evidence in part {
+                            needs.append(&mut ask(evidence, Some(first)).0);
+                        }
+                        needs
+                    })
+                })
+                .collect();
+            for h in handles {
+                needs.append(&mut h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            }
+        });
+        needs
     }
 
     /// Scores one unit; unless `pass` is final, what its rules need that the evidence's
@@ -165,10 +226,6 @@ impl CompiledCriteria {
                 if let Some(leaf) = &c.leaf {
                     match leaf.method {
                         Method::Survey => self.score_survey(&mut node, evidence),
-                        // Finding what rules ask of tables: a rule reading none asks nothing.
-                        Method::SelfAssessed | Method::Penalty
-                            if pass == Pass::Discover
-                                && leaf.reads.iter().all(|r| set.table(r).is_none()) => {}
                         Method::SelfAssessed | Method::Penalty => {
                             let (result, trace) = run_rule(&self.rules, set, &unit, i);
                             let lever = trace.lever.clone();

@@ -599,11 +599,20 @@ pub fn province_json(reports: &[Report]) -> String {
         .map_or(1, std::num::NonZeroUsize::get)
         .clamp(1, reports.len().max(1));
     let chunk = reports.len().div_ceil(workers).max(1);
+    // Each unit serialised and indented to its place, on its core.
     let serialise = |part: &[Report]| -> Vec<String> {
         part.iter()
             .map(|r| {
-                serde_json::to_string_pretty(r)
-                    .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+                let unit = serde_json::to_string_pretty(r)
+                    .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+                let mut indented = String::with_capacity(unit.len() + unit.len() / 8);
+                for (j, line) in unit.split('\n').enumerate() {
+                    if j > 0 {
+                        indented.push_str("\n    ");
+                    }
+                    indented.push_str(line);
+                }
+                indented
             })
             .collect()
     };
@@ -621,19 +630,14 @@ pub fn province_json(reports: &[Report]) -> String {
                 .collect()
         })
     };
-    let size: usize = units.iter().map(|u| u.len() + u.len() / 16).sum();
+    let size: usize = units.iter().map(|u| u.len() + 6).sum();
     let mut out = String::with_capacity(size + 64);
     out.push_str("{\n  \"schema\": ");
     out.push_str(&serde_json::to_string(PROVINCE_SCHEMA).unwrap_or_default());
     out.push_str(",\n  \"units\": [");
     for (i, unit) in units.iter().enumerate() {
         out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        for (j, line) in unit.split('\n').enumerate() {
-            if j > 0 {
-                out.push_str("\n    ");
-            }
-            out.push_str(line);
-        }
+        out.push_str(unit);
     }
     out.push_str(if units.is_empty() {
         "]\n}\n"

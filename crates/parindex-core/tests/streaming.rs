@@ -219,6 +219,59 @@ if t.count > 10 {
     assert!(reports.iter().all(|r| !r.contains("\"status\": \"error\"")));
 }
 
+/// Counts the readings of each file.
+#[derive(Default)]
+struct Readings(std::cell::RefCell<Vec<PathBuf>>);
+
+impl parindex_core::ReadProgress for Readings {
+    fn start(&self, path: &Path, _sheet: Option<&str>, _total: u64) {
+        self.0.borrow_mut().push(path.to_path_buf());
+    }
+    fn advance(&self, _done: u64) {}
+    fn finish(&self) {}
+}
+
+#[test]
+fn a_rule_asking_by_a_units_fact_is_discovered_for_every_unit() {
+    let mut files = province();
+    let criteria = String::from_utf8(files.read(Path::new("c/criteria.toml")).expect("criteria"))
+        .expect("utf-8");
+    let old = r#"reads = ["dossiers"]
+rule = 'bands(on_time("dossiers", "han_xu_ly", "ngay_tra_ket_qua").ratio, [[1, 3], [0.95, 2], [0.9, 1]])'"#;
+    assert!(criteria.contains(old));
+    // The first unit (BHXH) has the fact true, SGTVT, HQ and others false: the question differs
+    // by unit, so the rule runs on every unit while finding the questions (a rule reading
+    // nothing of its unit's own runs on the first only).
+    let new = r#"reads = ["dossiers", "facts"]
+rule = '''
+let t = table("dossiers");
+let from = if fact("cong_khai_ngan_sach") { date(2026, 3, 31) } else { date(2026, 6, 30) };
+let t = t.where_after("ngay_tiep_nhan", from);
+bands(on_time(t, "han_xu_ly", "ngay_tra_ket_qua").ratio, [[1, 3], [0.95, 2], [0.9, 1]])
+'''"#;
+    files.insert("c/criteria.toml", criteria.replace(old, new));
+    let reports = assert_same(&files);
+    assert!(reports.iter().all(|r| !r.contains("\"status\": \"error\"")));
+    let set = load_criteria(&files, Path::new("c")).expect("criteria load");
+    let criteria = CompiledCriteria::compile(set).expect("criteria compile");
+    let readings = Readings::default();
+    let options = ReadOptions {
+        progress: Some(&readings),
+        ..ReadOptions::default()
+    };
+    let as_of = criteria.default_as_of().expect("as-of");
+    criteria
+        .score_province(&files, Path::new("p"), as_of, &options)
+        .expect("the province streams");
+    let dossiers = readings
+        .0
+        .borrow()
+        .iter()
+        .filter(|p| p.ends_with("dossiers.csv"))
+        .count();
+    assert_eq!(dossiers, 1, "dossiers.csv is read once");
+}
+
 #[test]
 fn bad_values_and_unknown_units_are_the_same_errors() {
     for quoting in QUOTINGS {

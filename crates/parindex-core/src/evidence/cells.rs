@@ -255,9 +255,7 @@ fn parse_dmy(t: &str) -> Option<crate::date::Date> {
     }
     // The ten bytes as one word, the last two folded onto the slashes (a constant): a key for
     // the memo, never 0. Read as words: bytes stored one by one then read as a word stall.
-    let head = b
-        .first_chunk::<8>()
-        .map_or(0, |w| u64::from_le_bytes(*w));
+    let head = b.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
     let key = head ^ (u64::from(b[8]) << 16) ^ (u64::from(b[9]) << 40);
     let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize;
     if let Some(d) = DMY_MEMO.with(|memo| {

@@ -49,7 +49,10 @@ pub(crate) struct Plan<'a> {
 
 impl Plan<'_> {
     fn key_col(&self) -> Option<usize> {
-        self.spec.key.as_deref().and_then(|k| self.spec.column_index(k))
+        self.spec
+            .key
+            .as_deref()
+            .and_then(|k| self.spec.column_index(k))
     }
 
     /// Which declared columns the pass reads: the unit's, and those the needs read.
@@ -99,12 +102,37 @@ struct Combo {
     others: Vec<u32>,
 }
 
-/// Records of one unit with one combination of atom results: how many. A need counting
-/// records adds up the groups whose combination meets it, so a record costs one count, not one
-/// per need.
-#[derive(Debug, Default, Clone, Copy)]
-struct Group {
-    count: u64,
+/// How many records of each unit have each combination of atom results, in one array
+/// (`[combination][unit]`: a record costs one increment at a place computed from two numbers).
+/// A need counting records adds up the groups whose combination meets it, so a record costs
+/// one count, not one per need.
+#[derive(Debug)]
+struct Groups {
+    units: usize,
+    counts: Vec<u64>,
+}
+
+impl Groups {
+    fn new(units: usize) -> Self {
+        Self {
+            units,
+            counts: Vec::new(),
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, combo: usize, unit: usize, n: u64) {
+        let at = combo * self.units + unit;
+        if at >= self.counts.len() {
+            self.counts.resize((combo + 1) * self.units, 0);
+        }
+        self.counts[at] += n;
+    }
+
+    /// The units' counts of each combination seen, by combination.
+    fn by_combo(&self) -> impl Iterator<Item = &[u64]> {
+        self.counts.chunks(self.units.max(1))
+    }
 }
 
 /// Which needs a record meets, computed once per distinct combination of atom results.
@@ -238,8 +266,7 @@ struct Part<'a> {
     plan: &'a Plan<'a>,
     key_col: Option<usize>,
     matcher: Option<Matcher<'a>>,
-    /// `[unit][combination]`.
-    groups: Vec<Vec<Group>>,
+    groups: Groups,
     /// `[unit][need]`: the needs that are not counts (all needs, without a matcher).
     acc: Vec<Vec<Accumulator>>,
     unknown: Vec<(String, u64)>,
@@ -260,7 +287,7 @@ impl<'a> Part<'a> {
             plan,
             key_col: plan.key_col(),
             matcher: Matcher::new(plan.needs),
-            groups: vec![Vec::new(); plan.units.len()],
+            groups: Groups::new(plan.units.len()),
             acc: (0..plan.units.len())
                 .map(|_| plan.needs.iter().map(Accumulator::new).collect())
                 .collect(),
@@ -296,11 +323,7 @@ impl<'a> Part<'a> {
             return;
         };
         let id = matcher.combo_of(matcher.bits(values)) as usize;
-        let groups = &mut self.groups[unit];
-        if groups.len() <= id {
-            groups.resize(id + 1, Group::default());
-        }
-        groups[id].count += 1;
+        self.groups.add(id, unit, 1);
         for &i in &matcher.combos[id].others {
             let i = i as usize;
             acc[i].add(&needs[i], self.key_col, values, line);
@@ -327,16 +350,10 @@ impl<'a> Part<'a> {
             }
         }
         if let (Some(matcher), Some(theirs)) = (self.matcher.as_mut(), other.matcher.as_ref()) {
-            for (mine, groups) in self.groups.iter_mut().zip(other.groups) {
-                for (id, group) in groups.into_iter().enumerate() {
-                    if group.count == 0 {
-                        continue;
-                    }
-                    let to = matcher.combo_of(theirs.combos[id].bits) as usize;
-                    if mine.len() <= to {
-                        mine.resize(to + 1, Group::default());
-                    }
-                    mine[to].count += group.count;
+            for (id, counts) in other.groups.by_combo().enumerate() {
+                let to = matcher.combo_of(theirs.combos[id].bits) as usize;
+                for (unit, &n) in counts.iter().enumerate().filter(|(_, &n)| n > 0) {
+                    self.groups.add(to, unit, n);
                 }
             }
         }
@@ -354,10 +371,10 @@ impl<'a> Part<'a> {
     fn tally(self) -> Tally {
         let mut acc = self.acc;
         if let Some(matcher) = &self.matcher {
-            for (unit, groups) in acc.iter_mut().zip(&self.groups) {
-                for (combo, group) in matcher.combos.iter().zip(groups) {
+            for (combo, counts) in matcher.combos.iter().zip(self.groups.by_combo()) {
+                for (unit, &count) in acc.iter_mut().zip(counts) {
                     for &i in &combo.counts {
-                        unit[i as usize].merge(Accumulator::Count(group.count));
+                        unit[i as usize].merge(Accumulator::Count(count));
                     }
                 }
             }
@@ -941,7 +958,11 @@ impl<'t> PlainRecords<'t> {
                 self.stops &= self.stops - 1;
                 return Some(at);
             }
-            let rest = self.text.as_bytes().get(self.next..).filter(|r| !r.is_empty())?;
+            let rest = self
+                .text
+                .as_bytes()
+                .get(self.next..)
+                .filter(|r| !r.is_empty())?;
             let (word, len) = match rest.get(..8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
                 Some(w) => (u64::from_le_bytes(w), 8),
                 None => {

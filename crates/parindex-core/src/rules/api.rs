@@ -569,7 +569,6 @@ fn fact(name: &str) -> Res<Dynamic> {
     }
     let facts = c
         .unit
-        .evidence
         .facts()
         .ok_or_else(|| signal(Signal::NoEvidence("thiếu tệp facts.toml".to_owned())))?;
     let f = facts
@@ -602,7 +601,7 @@ fn register_facts(engine: &mut Engine) {
                 Err(e) => match e.as_ref() {
                     EvalAltResult::ErrorRuntime(d, _) if d.is::<Signal>() => {
                         let c = ctx()?;
-                        if c.unit.evidence.facts().is_none() {
+                        if c.unit.facts().is_none() {
                             Err(e)
                         } else {
                             Ok(false)

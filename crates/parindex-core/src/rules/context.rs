@@ -4,14 +4,14 @@
 //! Rhai functions are registered once per engine, so the evaluation state they read is set in a
 //! thread-local for the duration of one rule run (see [`with_row`]).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::criteria::{CriteriaSet, TableSpec, Window};
 use crate::date::Date;
-use crate::evidence::Evidence;
+use crate::evidence::{Evidence, Fact};
 use rust_decimal::Decimal;
 
 use super::query::{answer_in_memory, Answer, Atom, FastMap, Need, Pred};
@@ -20,7 +20,7 @@ use crate::num::Fraction;
 /// The state shared by every row of one unit's evaluation.
 #[derive(Debug)]
 pub(crate) struct UnitContext {
-    pub evidence: Evidence,
+    evidence: Evidence,
     pub set: Arc<CriteriaSet>,
     pub as_of: Date,
     /// The spec of each table the unit has evidence for.
@@ -32,6 +32,8 @@ pub(crate) struct UnitContext {
     pub missing: RefCell<BTreeSet<Need>>,
     /// Whether a missing answer is an error (the last pass) rather than a placeholder.
     strict: bool,
+    /// Whether a rule read something of this unit's own (its facts) since the last reset.
+    read_own: Cell<bool>,
 }
 
 impl UnitContext {
@@ -52,7 +54,25 @@ impl UnitContext {
             cache: RefCell::new(FastMap::default()),
             missing: RefCell::new(BTreeSet::new()),
             strict,
+            read_own: Cell::new(false),
         }
+    }
+
+    /// The unit's facts (`None`: no facts file).
+    pub fn facts(&self) -> Option<&BTreeMap<String, Fact>> {
+        self.read_own.set(true);
+        self.evidence.facts()
+    }
+
+    /// Whether a rule read anything of the unit's own since the last call: a rule that did
+    /// not sees what it would see for any unit with the same tables and aggregates.
+    pub fn take_read_own(&self) -> bool {
+        self.read_own.replace(false)
+    }
+
+    /// The tables the unit has evidence for.
+    pub fn tables(&self) -> impl Iterator<Item = &str> {
+        self.specs.keys().map(String::as_str)
     }
 
     /// The records of a present table that exist at the as-of date.
