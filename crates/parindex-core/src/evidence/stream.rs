@@ -143,6 +143,7 @@ struct Matcher<'a> {
     tests: Vec<Test>,
     /// Atom results (one bit each) → combination.
     index: FastMap<u64, u32>,
+    recent: Recent<u64, u32>,
     combos: Vec<Combo>,
 }
 
@@ -203,6 +204,7 @@ impl<'a> Matcher<'a> {
             atoms,
             tests,
             index: FastMap::default(),
+            recent: Recent::new(),
             combos: Vec::new(),
         })
     }
@@ -234,7 +236,17 @@ impl<'a> Matcher<'a> {
     }
 
     /// The combination of `bits`, added when first seen.
+    #[inline]
     fn combo_of(&mut self, bits: u64) -> u32 {
+        if let Some(id) = self.recent.get(bits, bits) {
+            return id;
+        }
+        let id = self.combo_of_new(bits);
+        self.recent.put(bits, bits, id);
+        id
+    }
+
+    fn combo_of_new(&mut self, bits: u64) -> u32 {
         if let Some(&id) = self.index.get(&bits) {
             return id;
         }
@@ -249,15 +261,75 @@ impl<'a> Matcher<'a> {
                 }
             }
         }
-        let id = self.combos.len() as u32;
-        self.combos.push(Combo {
-            bits,
-            counts,
-            others,
-        });
+        // Results that meet the same needs are one group: fewer groups, fewer counters to
+        // keep in cache.
+        let same = self
+            .combos
+            .iter()
+            .position(|c| c.counts == counts && c.others == others);
+        let id = match same {
+            Some(id) => id as u32,
+            None => {
+                self.combos.push(Combo {
+                    bits,
+                    counts,
+                    others,
+                });
+                (self.combos.len() - 1) as u32
+            }
+        };
         self.index.insert(bits, id);
         id
     }
+}
+
+/// The last lookups of a small map, one per slot of a hash: records repeat a few keys, and a
+/// slot costs a multiply and a compare where the map costs a probe and a string compare.
+#[derive(Debug)]
+struct Recent<K, V> {
+    slots: Vec<Option<(K, V)>>,
+}
+
+impl<K: Copy + Eq, V: Copy> Recent<K, V> {
+    const SLOTS: usize = 256;
+
+    fn new() -> Self {
+        Self {
+            slots: vec![None; Self::SLOTS],
+        }
+    }
+
+    fn slot(hash: u64) -> usize {
+        (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
+    }
+
+    #[inline]
+    fn get(&self, hash: u64, key: K) -> Option<V> {
+        match self.slots.get(Self::slot(hash)) {
+            Some(Some((k, v))) if *k == key => Some(*v),
+            _ => None,
+        }
+    }
+
+    fn put(&mut self, hash: u64, key: K, value: V) {
+        if let Some(slot) = self.slots.get_mut(Self::slot(hash)) {
+            *slot = Some((key, value));
+        }
+    }
+}
+
+/// A short code (at most eight bytes) as one word, with its length.
+fn short_key(code: &str) -> Option<(u64, usize)> {
+    let b = code.as_bytes();
+    let word = match b.first_chunk::<8>() {
+        Some(w) if b.len() == 8 => u64::from_le_bytes(*w),
+        Some(_) => return None,
+        None => b
+            .iter()
+            .rev()
+            .fold(0u64, |acc, &c| (acc << 8) | u64::from(c)),
+    };
+    Some((word, b.len()))
 }
 
 /// One worker's share of a pass: its aggregates and the problems it met.
@@ -266,6 +338,8 @@ struct Part<'a> {
     plan: &'a Plan<'a>,
     key_col: Option<usize>,
     matcher: Option<Matcher<'a>>,
+    /// Recent unit codes (as [`short_key`]s) → units.
+    recent_units: Recent<(u64, usize), usize>,
     groups: Groups,
     /// `[unit][need]`: the needs that are not counts (all needs, without a matcher).
     acc: Vec<Vec<Accumulator>>,
@@ -286,6 +360,7 @@ impl<'a> Part<'a> {
         Self {
             plan,
             key_col: plan.key_col(),
+            recent_units: Recent::new(),
             matcher: Matcher::new(plan.needs),
             groups: Groups::new(plan.units.len()),
             acc: (0..plan.units.len())
@@ -301,7 +376,14 @@ impl<'a> Part<'a> {
     /// Adds one well-typed record.
     fn feed(&mut self, values: &[Value], line: u64) {
         let unit = match values.get(self.plan.unit_col) {
-            Some(Value::Text(code)) => self.plan.units.get(code.as_str()).copied(),
+            Some(Value::Text(code)) => match short_key(code) {
+                Some(key) => self.recent_units.get(key.0, key).or_else(|| {
+                    let unit = self.plan.units.get(code.as_str()).copied()?;
+                    self.recent_units.put(key.0, key, unit);
+                    Some(unit)
+                }),
+                None => self.plan.units.get(code.as_str()).copied(),
+            },
             _ => None,
         };
         let Some(unit) = unit else {
