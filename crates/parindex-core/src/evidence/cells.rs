@@ -248,7 +248,7 @@ fn parse_text_typed(cell: &str, column: &ColumnSpec) -> Result<Value, String> {
 
 /// `dd/mm/yyyy` exactly (ten ASCII characters), the usual spelling of every export, read
 /// without allocating; anything else is left to [`parse_date`], which reads it the same way.
-fn parse_dmy(t: &str) -> Option<crate::date::Date> {
+pub(crate) fn parse_dmy(t: &str) -> Option<crate::date::Date> {
     let b = t.as_bytes();
     if b.len() != 10 || b[2] != b'/' || b[5] != b'/' {
         return None;

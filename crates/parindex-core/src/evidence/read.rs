@@ -718,6 +718,21 @@ impl Layout {
         self
     }
 
+    /// The file column of declared column `col`.
+    pub(super) fn file_column(&self, col: usize) -> Option<usize> {
+        self.positions.get(col).copied().flatten()
+    }
+
+    /// Whether declared column `col` dates a record (it cannot be empty).
+    pub(super) fn dates_records(&self, col: usize) -> bool {
+        self.date_col == Some(col)
+    }
+
+    /// Whether declared column `col` is left unread (see [`Layout::read_only`]).
+    pub(super) fn is_unread(&self, col: usize) -> bool {
+        self.unread.get(col) == Some(&true)
+    }
+
     /// Reads one row into `values`, one value per declared column (the previous row's values
     /// are overwritten in place); calls `bad(file column, expected)` for each cell that cannot
     /// be read (its value is `Empty`).
@@ -730,7 +745,7 @@ impl Layout {
     ) {
         values.resize(spec.columns.len(), Value::Empty);
         for ((col, spec_col), slot) in spec.columns.iter().enumerate().zip(values.iter_mut()) {
-            if self.unread.get(col) == Some(&true) {
+            if self.is_unread(col) {
                 continue;
             }
             let Some(file_col) = self.positions[col] else {

@@ -19,18 +19,20 @@ use std::sync::{mpsc, Mutex};
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
+use super::cells::parse_dmy;
 use super::read::{
     csv_diagnostic, more_bad_values, Fields, Layout, Lines, ReadProgress, RowCells,
     MAX_PROBLEMS_PER_FILE,
 };
 use super::text::{is_nfc, sniff_delimiter};
 use super::{Table, Value};
+use crate::criteria::ColumnType;
 use crate::criteria::TableSpec;
 use crate::error::Diagnostic;
-use crate::rules::{judge, Accumulator, Atom, Class, FastMap, Need};
+use crate::rules::{judge, Accumulator, Atom, CellRef, Cells, Class, FastMap, Need};
 
 /// Bytes read at a time; a block holds the whole records among them.
-const BLOCK: usize = 4 << 20;
+const BLOCK: usize = 1 << 20;
 
 /// Unit code → unit index.
 pub(crate) type UnitIndex = FastMap<String, usize>;
@@ -209,7 +211,7 @@ impl<'a> Matcher<'a> {
         })
     }
 
-    fn bits(&self, values: &[Value]) -> u64 {
+    fn bits<C: Cells + ?Sized>(&self, values: &C) -> u64 {
         let mut bits = 0u64;
         for test in &self.tests {
             match test {
@@ -332,6 +334,14 @@ fn short_key(code: &str) -> Option<(u64, usize)> {
     Some((word, b.len()))
 }
 
+/// A record counted, waiting for its values: its unit and combination (`None`: no matcher,
+/// every need is tested).
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    unit: usize,
+    combo: Option<usize>,
+}
+
 /// One worker's share of a pass: its aggregates and the problems it met.
 #[derive(Debug)]
 struct Part<'a> {
@@ -375,40 +385,73 @@ impl<'a> Part<'a> {
 
     /// Adds one well-typed record.
     fn feed(&mut self, values: &[Value], line: u64) {
-        let unit = match values.get(self.plan.unit_col) {
-            Some(Value::Text(code)) => match short_key(code) {
-                Some(key) => self.recent_units.get(key.0, key).or_else(|| {
-                    let unit = self.plan.units.get(code.as_str()).copied()?;
-                    self.recent_units.put(key.0, key, unit);
-                    Some(unit)
-                }),
-                None => self.plan.units.get(code.as_str()).copied(),
-            },
+        if let Some(pending) = self.count(values, line) {
+            self.add_record(pending, values, line);
+        }
+    }
+
+    /// The unit of a unit code.
+    #[inline]
+    fn unit_of(&mut self, code: &str) -> Option<usize> {
+        match short_key(code) {
+            Some(key) => self.recent_units.get(key.0, key).or_else(|| {
+                let unit = self.plan.units.get(code).copied()?;
+                self.recent_units.put(key.0, key, unit);
+                Some(unit)
+            }),
+            None => self.plan.units.get(code).copied(),
+        }
+    }
+
+    /// Counts a well-typed record in its unit's group; `Some` when needs other than counts
+    /// want the record itself: then [`Part::add_record`] with its values.
+    fn count<C: Cells + ?Sized>(&mut self, cells: &C, line: u64) -> Option<Pending> {
+        let code = cells.cell(self.plan.unit_col);
+        let unit = match code {
+            CellRef::Text(code) => self.unit_of(code),
             _ => None,
         };
         let Some(unit) = unit else {
-            let code = values
-                .get(self.plan.unit_col)
-                .map(Value::display)
-                .unwrap_or_default();
-            self.unknown.push((code, line));
-            return;
+            self.unknown.push((code.display(), line));
+            return None;
         };
-        let needs = self.plan.needs;
-        let acc = &mut self.acc[unit];
         let Some(matcher) = self.matcher.as_mut() else {
-            for (need, a) in needs.iter().zip(acc.iter_mut()) {
-                if need.pred().test(values) {
-                    a.add(need, self.key_col, values, line);
+            return Some(Pending { unit, combo: None });
+        };
+        let id = matcher.combo_of(matcher.bits(cells)) as usize;
+        self.groups.add(id, unit, 1);
+        let others = &matcher.combos[id].others;
+        let acc = &mut self.acc[unit];
+        if others.iter().any(|&i| acc[i as usize].needs_record()) {
+            return Some(Pending {
+                unit,
+                combo: Some(id),
+            });
+        }
+        for &i in others {
+            acc[i as usize].add_counted();
+        }
+        None
+    }
+
+    /// Adds a record counted by [`Part::count`] to the needs that want it.
+    fn add_record(&mut self, pending: Pending, values: &[Value], line: u64) {
+        let needs = self.plan.needs;
+        let acc = &mut self.acc[pending.unit];
+        match (pending.combo, &self.matcher) {
+            (Some(id), Some(matcher)) => {
+                for &i in &matcher.combos[id].others {
+                    let i = i as usize;
+                    acc[i].add(&needs[i], self.key_col, values, line);
                 }
             }
-            return;
-        };
-        let id = matcher.combo_of(matcher.bits(values)) as usize;
-        self.groups.add(id, unit, 1);
-        for &i in &matcher.combos[id].others {
-            let i = i as usize;
-            acc[i].add(&needs[i], self.key_col, values, line);
+            _ => {
+                for (need, a) in needs.iter().zip(acc.iter_mut()) {
+                    if need.pred().test(values) {
+                        a.add(need, self.key_col, values, line);
+                    }
+                }
+            }
         }
     }
 
@@ -699,6 +742,7 @@ pub(crate) fn stream_csv(
         return finish_unread(reader, buf, bom, hasher, refused, problems);
     };
     let layout = layout.read_only(plan.spec, &plan.columns_read());
+    let kernel = Kernel::new(plan.spec, &layout);
     if let Some(p) = progress {
         p.start(path, None, size);
     }
@@ -714,7 +758,7 @@ pub(crate) fn stream_csv(
         let handles: Vec<_> = (0..workers.max(1))
             .map(|_| {
                 let (rx, spare_tx, not_utf8) = (&blocks_rx, spare_tx.clone(), &not_utf8);
-                let layout = &layout;
+                let (layout, kernel) = (&layout, kernel.as_ref());
                 scope.spawn(move || {
                     let mut part = Part::new(plan);
                     loop {
@@ -729,7 +773,13 @@ pub(crate) fn stream_csv(
                             match simdutf8::basic::from_utf8(&block.bytes) {
                                 Err(_) => not_utf8.store(true, Ordering::Relaxed),
                                 Ok(text) if part.broken.is_none() => {
-                                    read_block(&mut part, layout, path, delimiter, &block, text);
+                                    let reading = Reading {
+                                        layout,
+                                        kernel,
+                                        path,
+                                        delimiter,
+                                    };
+                                    read_block(&mut part, &reading, &block, text);
                                 }
                                 Ok(_) => {}
                             }
@@ -883,14 +933,13 @@ fn hex(hasher: Sha256) -> String {
 }
 
 /// Types and aggregates the records of one block, `text` (its bytes, checked UTF-8).
-fn read_block(
-    part: &mut Part<'_>,
-    layout: &Layout,
-    path: &Path,
-    delimiter: u8,
-    block: &Block,
-    text: &str,
-) {
+fn read_block(part: &mut Part<'_>, reading: &Reading<'_>, block: &Block, text: &str) {
+    let Reading {
+        layout,
+        kernel,
+        path,
+        delimiter,
+    } = *reading;
     // In NFC as a whole, before splitting, as a file read whole is: normalising can make a
     // delimiter (U+037E is `;`).
     let normalized: String;
@@ -911,16 +960,26 @@ fn read_block(
     // (or between quotes).
     let mut scratch = Scratch::new(part.plan.spec);
     let mut fields: Vec<&str> = Vec::with_capacity(layout.headers.len());
+    let mut cells: Vec<CellRef<'_>> = Vec::with_capacity(part.plan.spec.columns.len());
     let mut line = block.line;
+    let kernel = kernel.filter(|_| part.matcher.is_some());
     if !quotes {
         let mut rows = PlainRecords::new(text, delimiter);
         while let Some(start) = rows.next_record(&mut fields) {
             let (at, here) = (line, (block.seq, start as u64));
             line += 1;
             let blank = matches!(fields[..], [""]);
-            let cells = Fields(&fields);
-            let row = Row::new(&cells, at, here);
-            if !blank && !read_fields(part, layout, path, row, fields.len(), &mut scratch) {
+            if !blank
+                && !read_split(
+                    part,
+                    reading,
+                    kernel,
+                    &fields,
+                    (at, here),
+                    &mut scratch,
+                    &mut cells,
+                )
+            {
                 return;
             }
         }
@@ -936,9 +995,15 @@ fn read_block(
             continue;
         }
         let read = if split_quoted(row, delimiter, &mut fields) {
-            let cells = Fields(&fields);
-            let row = Row::new(&cells, at, here);
-            read_fields(part, layout, path, row, fields.len(), &mut scratch)
+            read_split(
+                part,
+                reading,
+                kernel,
+                &fields,
+                (at, here),
+                &mut scratch,
+                &mut cells,
+            )
         } else {
             // Escaped quotes, text after a closing quote: the `csv` crate's reading.
             let mut rdr = records(row.as_bytes(), delimiter);
@@ -957,6 +1022,146 @@ fn read_block(
         if !read {
             return;
         }
+    }
+}
+
+/// What a worker reads a file's blocks with.
+#[derive(Debug, Clone, Copy)]
+struct Reading<'a> {
+    layout: &'a Layout,
+    kernel: Option<&'a Kernel<'a>>,
+    path: &'a Path,
+    delimiter: u8,
+}
+
+/// [`read_fields`] for a record split in place: read by the kernel when its cells have their
+/// usual spellings, else by the layout. `(line, at)` is where the record starts.
+fn read_split<'t>(
+    part: &mut Part<'_>,
+    reading: &Reading<'_>,
+    kernel: Option<&Kernel<'_>>,
+    fields: &[&'t str],
+    (line, at): (u64, At),
+    scratch: &mut Scratch,
+    cells: &mut Vec<CellRef<'t>>,
+) -> bool {
+    let layout = reading.layout;
+    if let Some(kernel) = kernel.filter(|_| fields.len() == layout.headers.len()) {
+        if kernel.read(fields, cells) {
+            if let Some(pending) = part.count(cells.as_slice(), line) {
+                // The cells the kernel read: the layout reads them alike, without error.
+                let values = &mut scratch.values;
+                layout.read_row(part.plan.spec, &Fields(fields), values, |_, _| {});
+                part.add_record(pending, values, line);
+            }
+            return true;
+        }
+    }
+    let cells = Fields(fields);
+    let row = Row::new(&cells, line, at);
+    read_fields(part, layout, reading.path, row, fields.len(), scratch)
+}
+
+/// How the records of a file are read when every cell has its usual spelling: straight from
+/// the text into [`CellRef`]s, no value built. A cell spelled otherwise (spaces around it, a
+/// date not `dd/mm/yyyy`, a value matched only once folded, anything wrong) sends its record
+/// through [`Layout::read_row`], which reads anything and says what is wrong: on the cells
+/// the kernel accepts, both read the same (`tests/streaming.rs`, fuzz target
+/// `evidence_stream`).
+#[derive(Debug)]
+struct Kernel<'a> {
+    /// By declared column.
+    columns: Vec<ColumnRead<'a>>,
+}
+
+#[derive(Debug)]
+enum ColumnRead<'a> {
+    /// Not in the file (its default), or left unread.
+    Fixed(CellRef<'static>),
+    /// Free text in field `.0`.
+    Text(usize),
+    /// One of `values`.
+    Choice(usize, &'a [String]),
+    /// A date; `dated`: the record's date, never empty.
+    Date {
+        field: usize,
+        dated: bool,
+    },
+    Bool(usize),
+}
+
+impl<'a> Kernel<'a> {
+    /// `None` when a column holds numbers or tags: such files are read by the layout.
+    fn new(spec: &'a TableSpec, layout: &Layout) -> Option<Self> {
+        let columns = spec
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(col, c)| {
+                if layout.is_unread(col) {
+                    return Some(ColumnRead::Fixed(CellRef::Empty));
+                }
+                let Some(field) = layout.file_column(col) else {
+                    return Some(ColumnRead::Fixed(match c.kind {
+                        ColumnType::Bool => CellRef::Bool(false),
+                        _ => CellRef::Empty,
+                    }));
+                };
+                match c.kind {
+                    ColumnType::Text if c.values.is_empty() => Some(ColumnRead::Text(field)),
+                    ColumnType::Text => Some(ColumnRead::Choice(field, &c.values)),
+                    ColumnType::Date => Some(ColumnRead::Date {
+                        field,
+                        dated: layout.dates_records(col),
+                    }),
+                    ColumnType::Bool => Some(ColumnRead::Bool(field)),
+                    _ => None,
+                }
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Self { columns })
+    }
+
+    /// Reads a record's cells into `cells`; `false` when one is spelled otherwise.
+    #[inline]
+    fn read<'t>(&self, fields: &[&'t str], cells: &mut Vec<CellRef<'t>>) -> bool {
+        // No space around it (as `parse_text_into` reads a cell without trimming).
+        let plain = |t: &str| {
+            let ok = |c: &u8| c.is_ascii() && !c.is_ascii_whitespace();
+            let b = t.as_bytes();
+            b.first().is_none_or(ok) && b.last().is_none_or(ok)
+        };
+        cells.clear();
+        for column in &self.columns {
+            let cell = match *column {
+                ColumnRead::Fixed(cell) => cell,
+                ColumnRead::Text(f) => match fields.get(f) {
+                    Some(&"") => CellRef::Empty,
+                    Some(&t) if plain(t) => CellRef::Text(t),
+                    _ => return false,
+                },
+                ColumnRead::Choice(f, values) => match fields.get(f) {
+                    Some(&"") => CellRef::Empty,
+                    Some(&t) if plain(t) && values.iter().any(|v| v == t) => CellRef::Text(t),
+                    _ => return false,
+                },
+                ColumnRead::Date { field, dated } => match fields.get(field) {
+                    Some(&"") if !dated => CellRef::Empty,
+                    Some(&t) => match parse_dmy(t) {
+                        Some(d) => CellRef::Date(d),
+                        None => return false,
+                    },
+                    None => return false,
+                },
+                ColumnRead::Bool(f) => match fields.get(f) {
+                    Some(&"") => CellRef::Bool(false),
+                    Some(&("x" | "X")) => CellRef::Bool(true),
+                    _ => return false,
+                },
+            };
+            cells.push(cell);
+        }
+        true
     }
 }
 

@@ -16,7 +16,9 @@ use rust_decimal::Decimal;
 pub(crate) use api::{Outcome, Signal};
 pub(crate) use context::{with_row, Lever, LeverMeasure, RowContext, Trace, UnitContext};
 pub use context::{DocumentRef, FactRef, RecordList};
-pub(crate) use query::{judge, Accumulator, Aggregates, Atom, Class, FastMap, Need};
+pub(crate) use query::{
+    judge, Accumulator, Aggregates, Atom, CellRef, Cells, Class, FastMap, Need,
+};
 
 use crate::criteria::{CriteriaSet, RuleSource};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};

@@ -37,17 +37,80 @@ impl Lit {
     }
 
     /// Whether cell `v` equals this literal, by the cell's type.
-    fn matches(&self, v: &Value) -> bool {
+    fn matches(&self, v: CellRef<'_>) -> bool {
         match (v, self) {
-            (Value::Text(t), Lit::Str(w, _)) => w == t,
-            (Value::Integer(_) | Value::Decimal(_), Lit::Num(w)) => v.as_decimal() == Some(*w),
-            (Value::Bool(b), Lit::Bool(w)) => b == w,
-            (Value::Date(d), Lit::Date(w)) => d == w,
-            (Value::Date(d), Lit::Str(_, w)) => Some(*d) == *w,
-            (Value::Tags(t), Lit::Str(w, _)) => t.iter().any(|x| x == w),
-            (Value::Empty, Lit::Unit) => true,
+            (CellRef::Text(t), Lit::Str(w, _)) => w == t,
+            (CellRef::Value(v @ (Value::Integer(_) | Value::Decimal(_))), Lit::Num(w)) => {
+                v.as_decimal() == Some(*w)
+            }
+            (CellRef::Bool(b), Lit::Bool(w)) => b == *w,
+            (CellRef::Date(d), Lit::Date(w)) => d == *w,
+            (CellRef::Date(d), Lit::Str(_, w)) => Some(d) == *w,
+            (CellRef::Value(Value::Tags(t)), Lit::Str(w, _)) => t.iter().any(|x| x == w),
+            (CellRef::Empty, Lit::Unit) => true,
             _ => false,
         }
+    }
+}
+
+/// A cell as a record test reads it, borrowed from typed values or from a streamed record's
+/// text: both are tested by the same code ([`Atom::test`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum CellRef<'a> {
+    Empty,
+    Text(&'a str),
+    Date(Date),
+    Bool(bool),
+    /// Any other value (numbers, tags).
+    Value(&'a Value),
+}
+
+impl<'a> CellRef<'a> {
+    pub(crate) fn of(value: &'a Value) -> Self {
+        match value {
+            Value::Empty => CellRef::Empty,
+            Value::Text(t) => CellRef::Text(t),
+            Value::Date(d) => CellRef::Date(*d),
+            Value::Bool(b) => CellRef::Bool(*b),
+            other => CellRef::Value(other),
+        }
+    }
+
+    fn as_date(self) -> Option<Date> {
+        match self {
+            CellRef::Date(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The cell as text, as [`Value::display`] shows it.
+    pub(crate) fn display(self) -> String {
+        match self {
+            CellRef::Empty => Value::Empty.display(),
+            CellRef::Text(t) => t.to_owned(),
+            CellRef::Date(d) => Value::Date(d).display(),
+            CellRef::Bool(b) => Value::Bool(b).display(),
+            CellRef::Value(v) => v.display(),
+        }
+    }
+}
+
+/// A record's cells by declared column.
+pub(crate) trait Cells {
+    fn cell(&self, col: usize) -> CellRef<'_>;
+}
+
+impl Cells for [Value] {
+    #[inline]
+    fn cell(&self, col: usize) -> CellRef<'_> {
+        self.get(col).map_or(CellRef::Empty, CellRef::of)
+    }
+}
+
+impl Cells for [CellRef<'_>] {
+    #[inline]
+    fn cell(&self, col: usize) -> CellRef<'_> {
+        self.get(col).copied().unwrap_or(CellRef::Empty)
     }
 }
 
@@ -117,32 +180,35 @@ impl Atom {
     }
 
     #[inline]
-    pub(crate) fn test(&self, values: &[Value]) -> bool {
-        let cell = |c: usize| values.get(c).unwrap_or(&Value::Empty);
+    pub(crate) fn test<C: Cells + ?Sized>(&self, cells: &C) -> bool {
         match self {
-            Atom::Visible { col, from, to } => match cell(*col).as_date() {
+            Atom::Visible { col, from, to } => match cells.cell(*col).as_date() {
                 None => true,
                 Some(d) => d <= *to && from.is_none_or(|f| d >= f),
             },
-            Atom::True(c) => cell(*c).is_true(),
-            Atom::Eq(c, lit) => lit.matches(cell(*c)),
-            Atom::In(c, lits) => lits.iter().any(|l| l.matches(cell(*c))),
-            Atom::Tag(c, tag) => matches!(cell(*c), Value::Tags(t) if t.iter().any(|x| x == tag)),
-            Atom::Empty(c) => matches!(cell(*c), Value::Empty | Value::Bool(false)),
-            Atom::By(c, d) => cell(*c).as_date().is_some_and(|x| x <= *d),
-            Atom::After(c, d) => cell(*c).as_date().is_some_and(|x| x > *d),
+            Atom::True(c) => matches!(cells.cell(*c), CellRef::Bool(true)),
+            Atom::Eq(c, lit) => lit.matches(cells.cell(*c)),
+            Atom::In(c, lits) => lits.iter().any(|l| l.matches(cells.cell(*c))),
+            Atom::Tag(c, tag) => matches!(
+                cells.cell(*c),
+                CellRef::Value(Value::Tags(t)) if t.iter().any(|x| x == tag)
+            ),
+            Atom::Empty(c) => matches!(cells.cell(*c), CellRef::Empty | CellRef::Bool(false)),
+            Atom::By(c, d) => cells.cell(*c).as_date().is_some_and(|x| x <= *d),
+            Atom::After(c, d) => cells.cell(*c).as_date().is_some_and(|x| x > *d),
             Atom::Deadline {
                 due,
                 done,
                 days,
                 as_of,
                 class,
-            } => judge(values, *due, *done, *days, *as_of).is_some_and(|judged| {
+            } => judge(cells, *due, *done, *days, *as_of).is_some_and(|judged| {
                 judged == *class
                     || (*class == Class::Due && matches!(judged, Class::OnTime | Class::Late))
             }),
-            Atom::NoDate(c) => cell(*c).as_date().is_none(),
-            Atom::DateOverflow(c, days) => cell(*c)
+            Atom::NoDate(c) => cells.cell(*c).as_date().is_none(),
+            Atom::DateOverflow(c, days) => cells
+                .cell(*c)
                 .as_date()
                 .is_some_and(|d| add_days(d, *days).is_none()),
         }
@@ -151,26 +217,20 @@ impl Atom {
 
 /// Where a record stands against its deadline (`due + days`) at `as_of`: on time, late or
 /// pending; `None` when the deadline is missing or out of the calendar.
-pub(crate) fn judge(
-    values: &[Value],
+pub(crate) fn judge<C: Cells + ?Sized>(
+    cells: &C,
     due: usize,
     done: usize,
     days: i64,
     as_of: Date,
 ) -> Option<Class> {
-    let deadline = values.get(due)?.as_date().and_then(|d| add_days(d, days))?;
-    Some(
-        match values
-            .get(done)
-            .and_then(Value::as_date)
-            .filter(|d| *d <= as_of)
-        {
-            Some(d) if d <= deadline => Class::OnTime,
-            Some(_) => Class::Late,
-            None if deadline < as_of => Class::Late,
-            None => Class::Pending,
-        },
-    )
+    let deadline = cells.cell(due).as_date().and_then(|d| add_days(d, days))?;
+    Some(match cells.cell(done).as_date().filter(|d| *d <= as_of) {
+        Some(d) if d <= deadline => Class::OnTime,
+        Some(_) => Class::Late,
+        None if deadline < as_of => Class::Late,
+        None => Class::Pending,
+    })
 }
 
 pub(crate) fn add_days(d: Date, days: i64) -> Option<Date> {
@@ -208,7 +268,7 @@ impl Pred {
         Pred::And(vec![self.clone(), Pred::Not(Box::new(other.clone()))])
     }
 
-    pub(crate) fn test(&self, values: &[Value]) -> bool {
+    pub(crate) fn test<C: Cells + ?Sized>(&self, values: &C) -> bool {
         match self {
             Pred::All => true,
             Pred::Atom(a) => a.test(values),
@@ -356,6 +416,23 @@ pub(crate) fn record_key(key_col: Option<usize>, values: &[Value], line: u64) ->
 }
 
 impl Accumulator {
+    /// Whether adding a record needs its cells: not for a count, nor for a sample whose first
+    /// records are all listed (see [`Accumulator::add_counted`]).
+    pub(crate) fn needs_record(&self) -> bool {
+        match self {
+            Accumulator::Count(_) => false,
+            Accumulator::Sample { first, .. } => first.len() < RECORDS_SHOWN,
+            _ => true,
+        }
+    }
+
+    /// Adds a record [`Accumulator::needs_record`] says is only counted.
+    pub(crate) fn add_counted(&mut self) {
+        if let Accumulator::Count(count) | Accumulator::Sample { count, .. } = self {
+            *count += 1;
+        }
+    }
+
     pub(crate) fn new(need: &Need) -> Self {
         match need {
             Need::Count { .. } => Accumulator::Count(0),
@@ -451,7 +528,7 @@ pub(crate) fn answer_in_memory(table: &crate::evidence::Table, need: &Need) -> A
     let pred = need.pred();
     let mut acc = Accumulator::new(need);
     for record in &table.rows {
-        if pred.test(&record.values) {
+        if pred.test(record.values.as_slice()) {
             acc.add(need, key_col, &record.values, record.line);
         }
     }
