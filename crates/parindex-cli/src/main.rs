@@ -22,6 +22,11 @@ use parindex_render::{
 };
 use unicode_normalization::UnicodeNormalization;
 
+/// A province run makes and frees millions of small strings (reports, rule traces) on every
+/// core; mimalloc does that in a fraction of the time of the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "parindex",

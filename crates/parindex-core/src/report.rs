@@ -603,16 +603,11 @@ pub fn province_json(reports: &[Report]) -> String {
     let serialise = |part: &[Report]| -> Vec<String> {
         part.iter()
             .map(|r| {
-                let unit = serde_json::to_string_pretty(r)
-                    .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-                let mut indented = String::with_capacity(unit.len() + unit.len() / 8);
-                for (j, line) in unit.split('\n').enumerate() {
-                    if j > 0 {
-                        indented.push_str("\n    ");
-                    }
-                    indented.push_str(line);
+                let mut out = Indented(Vec::with_capacity(128 << 10));
+                match serde_json::to_writer_pretty(&mut out, r) {
+                    Ok(()) => String::from_utf8(out.0).unwrap_or_default(),
+                    Err(e) => format!("{{\"error\": \"{e}\"}}"),
                 }
-                indented
             })
             .collect()
     };
@@ -645,6 +640,24 @@ pub fn province_json(reports: &[Report]) -> String {
         "\n  ]\n}\n"
     });
     out
+}
+
+/// Pretty JSON two levels deeper: four spaces after every line break. The formatter writes
+/// line breaks only at the end of its own small writes (strings escape theirs).
+struct Indented(Vec<u8>);
+
+impl std::io::Write for Indented {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(buf);
+        if buf.last() == Some(&b'\n') {
+            self.0.extend_from_slice(b"    ");
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A province's reports as a Markdown summary, one line per unit.

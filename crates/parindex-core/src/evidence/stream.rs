@@ -19,7 +19,7 @@ use std::sync::{mpsc, Mutex};
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
-use super::cells::parse_dmy;
+use super::cells::{parse_dmy, parse_text_into};
 use super::read::{
     csv_diagnostic, more_bad_values, Fields, Layout, Lines, ReadProgress, RowCells,
     MAX_PROBLEMS_PER_FILE,
@@ -758,7 +758,7 @@ pub(crate) fn stream_csv(
         let handles: Vec<_> = (0..workers.max(1))
             .map(|_| {
                 let (rx, spare_tx, not_utf8) = (&blocks_rx, spare_tx.clone(), &not_utf8);
-                let (layout, kernel) = (&layout, kernel.as_ref());
+                let (layout, kernel) = (&layout, &kernel);
                 scope.spawn(move || {
                     let mut part = Part::new(plan);
                     loop {
@@ -950,9 +950,8 @@ fn read_block(part: &mut Part<'_>, reading: &Reading<'_>, block: &Block, text: &
         &normalized
     };
     let bytes = text.as_bytes();
-    let quotes = memchr::memchr(b'"', bytes).is_some();
-    let odd = (quotes || memchr::memchr(b'\r', bytes).is_some())
-        .then(|| RecordEnds::of(bytes, delimiter));
+    let odd = memchr::memchr2(b'"', b'\r', bytes).map(|_| RecordEnds::of(bytes, delimiter));
+    let quotes = odd.is_some() && memchr::memchr(b'"', bytes).is_some();
     if !delimiter.is_ascii() || odd.is_some_and(|e| e.quoted_break || e.lone_cr) {
         return read_quoted_block(part, layout, path, delimiter, bytes, block);
     }
@@ -960,9 +959,10 @@ fn read_block(part: &mut Part<'_>, reading: &Reading<'_>, block: &Block, text: &
     // (or between quotes).
     let mut scratch = Scratch::new(part.plan.spec);
     let mut fields: Vec<&str> = Vec::with_capacity(layout.headers.len());
-    let mut cells: Vec<CellRef<'_>> = Vec::with_capacity(part.plan.spec.columns.len());
+    let mut cells: Vec<Option<CellRef<'_>>> = Vec::with_capacity(part.plan.spec.columns.len());
     let mut line = block.line;
-    let kernel = kernel.filter(|_| part.matcher.is_some());
+    // Without a matcher every need tests typed values.
+    let kernel = Some(kernel).filter(|_| part.matcher.is_some());
     if !quotes {
         let mut rows = PlainRecords::new(text, delimiter);
         while let Some(start) = rows.next_record(&mut fields) {
@@ -1029,7 +1029,7 @@ fn read_block(part: &mut Part<'_>, reading: &Reading<'_>, block: &Block, text: &
 #[derive(Debug, Clone, Copy)]
 struct Reading<'a> {
     layout: &'a Layout,
-    kernel: Option<&'a Kernel<'a>>,
+    kernel: &'a Kernel<'a>,
     path: &'a Path,
     delimiter: u8,
 }
@@ -1043,12 +1043,16 @@ fn read_split<'t>(
     fields: &[&'t str],
     (line, at): (u64, At),
     scratch: &mut Scratch,
-    cells: &mut Vec<CellRef<'t>>,
+    cells: &mut Vec<Option<CellRef<'t>>>,
 ) -> bool {
     let layout = reading.layout;
     if let Some(kernel) = kernel.filter(|_| fields.len() == layout.headers.len()) {
-        if kernel.read(fields, cells) {
-            if let Some(pending) = part.count(cells.as_slice(), line) {
+        if kernel.read(fields, cells, &mut scratch.values) {
+            let record = KernelRecord {
+                cells,
+                values: &scratch.values,
+            };
+            if let Some(pending) = part.count(&record, line) {
                 // The cells the kernel read: the layout reads them alike, without error.
                 let values = &mut scratch.values;
                 layout.read_row(part.plan.spec, &Fields(fields), values, |_, _| {});
@@ -1070,6 +1074,7 @@ fn read_split<'t>(
 /// `evidence_stream`).
 #[derive(Debug)]
 struct Kernel<'a> {
+    spec: &'a TableSpec,
     /// By declared column.
     columns: Vec<ColumnRead<'a>>,
 }
@@ -1088,43 +1093,50 @@ enum ColumnRead<'a> {
         dated: bool,
     },
     Bool(usize),
+    /// Numbers, tags: typed into the row's values, as the layout types them.
+    Typed(usize),
 }
 
 impl<'a> Kernel<'a> {
-    /// `None` when a column holds numbers or tags: such files are read by the layout.
-    fn new(spec: &'a TableSpec, layout: &Layout) -> Option<Self> {
+    fn new(spec: &'a TableSpec, layout: &Layout) -> Self {
         let columns = spec
             .columns
             .iter()
             .enumerate()
             .map(|(col, c)| {
                 if layout.is_unread(col) {
-                    return Some(ColumnRead::Fixed(CellRef::Empty));
+                    return ColumnRead::Fixed(CellRef::Empty);
                 }
                 let Some(field) = layout.file_column(col) else {
-                    return Some(ColumnRead::Fixed(match c.kind {
+                    return ColumnRead::Fixed(match c.kind {
                         ColumnType::Bool => CellRef::Bool(false),
                         _ => CellRef::Empty,
-                    }));
+                    });
                 };
                 match c.kind {
-                    ColumnType::Text if c.values.is_empty() => Some(ColumnRead::Text(field)),
-                    ColumnType::Text => Some(ColumnRead::Choice(field, &c.values)),
-                    ColumnType::Date => Some(ColumnRead::Date {
+                    ColumnType::Text if c.values.is_empty() => ColumnRead::Text(field),
+                    ColumnType::Text => ColumnRead::Choice(field, &c.values),
+                    ColumnType::Date => ColumnRead::Date {
                         field,
                         dated: layout.dates_records(col),
-                    }),
-                    ColumnType::Bool => Some(ColumnRead::Bool(field)),
-                    _ => None,
+                    },
+                    ColumnType::Bool => ColumnRead::Bool(field),
+                    _ => ColumnRead::Typed(field),
                 }
             })
-            .collect::<Option<Vec<_>>>()?;
-        Some(Self { columns })
+            .collect();
+        Self { spec, columns }
     }
 
-    /// Reads a record's cells into `cells`; `false` when one is spelled otherwise.
+    /// Reads a record's cells into `cells` (`None`: typed into `values`, by declared column);
+    /// `false` when one is spelled otherwise.
     #[inline]
-    fn read<'t>(&self, fields: &[&'t str], cells: &mut Vec<CellRef<'t>>) -> bool {
+    fn read<'t>(
+        &self,
+        fields: &[&'t str],
+        cells: &mut Vec<Option<CellRef<'t>>>,
+        values: &mut Vec<Value>,
+    ) -> bool {
         // No space around it (as `parse_text_into` reads a cell without trimming).
         let plain = |t: &str| {
             let ok = |c: &u8| c.is_ascii() && !c.is_ascii_whitespace();
@@ -1132,7 +1144,7 @@ impl<'a> Kernel<'a> {
             b.first().is_none_or(ok) && b.last().is_none_or(ok)
         };
         cells.clear();
-        for column in &self.columns {
+        for (col, column) in self.columns.iter().enumerate() {
             let cell = match *column {
                 ColumnRead::Fixed(cell) => cell,
                 ColumnRead::Text(f) => match fields.get(f) {
@@ -1140,9 +1152,9 @@ impl<'a> Kernel<'a> {
                     Some(&t) if plain(t) => CellRef::Text(t),
                     _ => return false,
                 },
-                ColumnRead::Choice(f, values) => match fields.get(f) {
+                ColumnRead::Choice(f, choices) => match fields.get(f) {
                     Some(&"") => CellRef::Empty,
-                    Some(&t) if plain(t) && values.iter().any(|v| v == t) => CellRef::Text(t),
+                    Some(&t) if plain(t) && choices.iter().any(|v| v == t) => CellRef::Text(t),
                     _ => return false,
                 },
                 ColumnRead::Date { field, dated } => match fields.get(field) {
@@ -1158,10 +1170,42 @@ impl<'a> Kernel<'a> {
                     Some(&("x" | "X")) => CellRef::Bool(true),
                     _ => return false,
                 },
+                ColumnRead::Typed(f) => {
+                    values.resize(self.spec.columns.len(), Value::Empty);
+                    let (Some(&t), Some(spec), Some(slot)) = (
+                        fields.get(f),
+                        self.spec.columns.get(col),
+                        values.get_mut(col),
+                    ) else {
+                        return false;
+                    };
+                    if parse_text_into(t, spec, slot).is_err() {
+                        return false;
+                    }
+                    cells.push(None);
+                    continue;
+                }
             };
-            cells.push(cell);
+            cells.push(Some(cell));
         }
         true
+    }
+}
+
+/// A record the kernel read: its cells, some typed into values.
+struct KernelRecord<'r, 't> {
+    cells: &'r [Option<CellRef<'t>>],
+    values: &'r [Value],
+}
+
+impl Cells for KernelRecord<'_, '_> {
+    #[inline]
+    fn cell(&self, col: usize) -> CellRef<'_> {
+        match self.cells.get(col) {
+            Some(Some(cell)) => *cell,
+            Some(None) => self.values.cell(col),
+            None => CellRef::Empty,
+        }
     }
 }
 

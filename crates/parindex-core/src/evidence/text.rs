@@ -111,7 +111,7 @@ pub(crate) fn decode_text(
 /// U+0300 and Vietnamese precomposed letters (U+1E00–U+1EFF), none of which NFC changes; any
 /// other character is left to the full quick check.
 pub(crate) fn is_nfc(text: &str) -> bool {
-    if text.is_ascii() {
+    if all_ascii(text.as_bytes()) {
         return true;
     }
     let b = text.as_bytes();
@@ -127,6 +127,25 @@ pub(crate) fn is_nfc(text: &str) -> bool {
         }
     }
     true
+}
+
+/// Whether every byte is ASCII: 32 bytes at a time, OR-ed as words (a block of an export is
+/// checked before anything else reads it; `<[u8]>::is_ascii` takes a word at a time).
+fn all_ascii(bytes: &[u8]) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let word = |w: &[u8]| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        u64::from_le_bytes(b)
+    };
+    let mut chunks = bytes.chunks_exact(32);
+    for c in &mut chunks {
+        let any = word(&c[..8]) | word(&c[8..16]) | word(&c[16..24]) | word(&c[24..]);
+        if any & HIGH != 0 {
+            return false;
+        }
+    }
+    chunks.remainder().is_ascii()
 }
 
 /// The field separator of a delimited file, read from its first line: the most frequent of tab,
