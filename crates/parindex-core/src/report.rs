@@ -603,9 +603,12 @@ pub fn province_json(reports: &[Report]) -> String {
     let serialise = |part: &[Report]| -> Vec<String> {
         part.iter()
             .map(|r| {
-                let mut out = Indented(Vec::with_capacity(128 << 10));
-                match serde_json::to_writer_pretty(&mut out, r) {
-                    Ok(()) => String::from_utf8(out.0).unwrap_or_default(),
+                let mut out = serde_json::Serializer::with_formatter(
+                    Vec::with_capacity(64 << 10),
+                    Indented::at(2),
+                );
+                match r.serialize(&mut out) {
+                    Ok(()) => String::from_utf8(out.into_inner()).unwrap_or_default(),
                     Err(e) => format!("{{\"error\": \"{e}\"}}"),
                 }
             })
@@ -642,20 +645,97 @@ pub fn province_json(reports: &[Report]) -> String {
     out
 }
 
-/// Pretty JSON two levels deeper: four spaces after every line break. The formatter writes
-/// line breaks only at the end of its own small writes (strings escape theirs).
-struct Indented(Vec<u8>);
+/// `serde_json`'s pretty layout (two spaces a level) starting `base` levels deep, each line
+/// break and its indentation written at once: the province document holds millions of lines.
+#[derive(Debug)]
+struct Indented {
+    level: usize,
+    has_value: bool,
+}
 
-impl std::io::Write for Indented {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.extend_from_slice(buf);
-        if buf.last() == Some(&b'\n') {
-            self.0.extend_from_slice(b"    ");
+impl Indented {
+    fn at(base: usize) -> Self {
+        Self {
+            level: base,
+            has_value: false,
         }
-        Ok(buf.len())
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
+    /// A line break (after a comma when `comma`) and the indentation of the current level.
+    fn line<W: ?Sized + std::io::Write>(&self, w: &mut W, comma: bool) -> std::io::Result<()> {
+        const SPACES: &[u8; 130] = &[b' '; 130];
+        if comma {
+            w.write_all(b",")?;
+        }
+        w.write_all(b"\n")?;
+        let mut n = self.level * 2;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            w.write_all(&SPACES[..k])?;
+            n -= k;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, b: &[u8]) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, b: &[u8]) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.line(w, false)?;
+        }
+        w.write_all(b)
+    }
+}
+
+impl serde_json::ser::Formatter for Indented {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line(w, !first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line(w, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
         Ok(())
     }
 }
