@@ -599,45 +599,51 @@ pub fn province_json(reports: &[Report]) -> String {
         .map_or(1, std::num::NonZeroUsize::get)
         .clamp(1, reports.len().max(1));
     let chunk = reports.len().div_ceil(workers).max(1);
-    // Each unit serialised and indented to its place, on its core.
-    let serialise = |part: &[Report]| -> Vec<String> {
-        part.iter()
-            .map(|r| {
-                let mut out = serde_json::Serializer::with_formatter(
-                    Vec::with_capacity(64 << 10),
-                    Indented::at(2),
-                );
-                match r.serialize(&mut out) {
-                    Ok(()) => String::from_utf8(out.into_inner()).unwrap_or_default(),
-                    Err(e) => format!("{{\"error\": \"{e}\"}}"),
-                }
-            })
-            .collect()
+    // Each core serialises a run of units, indented to their place, into one buffer; the
+    // first unit of the document has no comma before it.
+    let serialise = |part: &[Report], first: bool| -> Vec<u8> {
+        let mut out = Vec::with_capacity(part.len() * (96 << 10));
+        for (i, r) in part.iter().enumerate() {
+            out.extend_from_slice(if first && i == 0 {
+                b"\n    "
+            } else {
+                b",\n    "
+            });
+            let mut ser = serde_json::Serializer::with_formatter(&mut out, Indented::at(2));
+            if let Err(e) = r.serialize(&mut ser) {
+                out.extend_from_slice(format!("{{\"error\": \"{e}\"}}").as_bytes());
+            }
+        }
+        out
     };
-    let units: Vec<String> = if workers <= 1 {
-        serialise(reports)
+    let runs: Vec<Vec<u8>> = if workers <= 1 {
+        vec![serialise(reports, true)]
     } else {
         std::thread::scope(|scope| {
             let handles: Vec<_> = reports
                 .chunks(chunk)
-                .map(|part| scope.spawn(move || serialise(part)))
+                .enumerate()
+                .map(|(i, part)| scope.spawn(move || serialise(part, i == 0)))
                 .collect();
             handles
                 .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         })
     };
-    let size: usize = units.iter().map(|u| u.len() + 6).sum();
+    let size: usize = runs.iter().map(Vec::len).sum();
     let mut out = String::with_capacity(size + 64);
     out.push_str("{\n  \"schema\": ");
     out.push_str(&serde_json::to_string(PROVINCE_SCHEMA).unwrap_or_default());
     out.push_str(",\n  \"units\": [");
-    for (i, unit) in units.iter().enumerate() {
-        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        out.push_str(unit);
+    for run in &runs {
+        // serde_json writes UTF-8; checked with SIMD, not again by `String::from_utf8`.
+        match simdutf8::basic::from_utf8(run) {
+            Ok(text) => out.push_str(text),
+            Err(_) => out.push_str(&String::from_utf8_lossy(run)),
+        }
     }
-    out.push_str(if units.is_empty() {
+    out.push_str(if reports.is_empty() {
         "]\n}\n"
     } else {
         "\n  ]\n}\n"
