@@ -20,10 +20,12 @@
 //!    pass.
 //!
 //! A province's exports are scored by [`CompiledCriteria::score_province`]: the rules are run
-//! once on no data to learn what they ask of each table, every export is then read once, in
-//! parallel blocks, and aggregated per unit as it is read (records are typed, checked and
-//! dropped), and the rules run again on the aggregates. Memory does not grow with the number
-//! of records; the reports are the same, byte for byte, as reading the exports whole.
+//! once on no data to learn what they ask of each table (a rule that reads nothing of its
+//! unit's own, no fact, runs on the first unit only: it asks every unit the same), every export
+//! is then read once, in parallel blocks, and aggregated per unit as it is read (records are
+//! checked and dropped), and the rules run again on the aggregates. Memory does not grow with
+//! the number of records; the reports are the same, byte for byte, as reading the exports
+//! whole.
 //! 5. **report** — [`Report::to_json`] (`parindex.report/1`, see `docs/report-json.md`) and
 //!    [`Report::to_markdown`].
 //!

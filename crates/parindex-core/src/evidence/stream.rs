@@ -4,12 +4,14 @@
 //!
 //! The reader (the calling thread) reads blocks of whole records, hashes every byte for the
 //! fingerprint and hands the blocks to one worker per core; a worker splits each record (as
-//! the `csv` crate would: it reads the odd block itself), types and checks it by the table's
-//! [`Layout`], counts it in its unit's group for its combination of atom results, and adds it
-//! to the [`Accumulator`]s of the needs that are not counts. What a worker keeps depends only
-//! on file lines, never on which worker saw a block, so the result is the same on any number
-//! of cores, and the same as reading the file whole (`tests/streaming.rs`, fuzz target
-//! `evidence_stream`).
+//! the `csv` crate would: it reads the odd block itself), reads its cells — straight from the
+//! text into borrowed [`CellRef`]s by the [`Kernel`] when every cell has its usual spelling,
+//! else typed and checked by the table's [`Layout`], which says what is wrong — counts it in
+//! its unit's group for the set of needs its atom results meet, and adds it to the
+//! [`Accumulator`]s of the needs that want the record itself (listed keys, sums, the earliest
+//! record), typing its values only then. What a worker keeps depends only on file lines, never
+//! on which worker saw a block, so the result is the same on any number of cores, and the same
+//! as reading the file whole (`tests/streaming.rs`, fuzz target `evidence_stream`).
 
 use std::io::{self, Read};
 use std::path::Path;
@@ -721,7 +723,9 @@ pub(crate) fn stream_csv(
             .first
             .map(|e| head + e)
     })?;
-    let Ok(header_text) = std::str::from_utf8(&buf[head..header_end]) else {
+    // From the file's start (after its byte-order mark), blank lines included: the `csv`
+    // crate would take a byte-order mark opening the header itself for a second one.
+    let Ok(header_text) = std::str::from_utf8(&buf[bom..header_end]) else {
         return Ok(Streamed::NotUtf8);
     };
     let header_text: String = header_text.nfc().collect();
