@@ -1010,7 +1010,8 @@ fn read_block(part: &mut Part<'_>, reading: &Reading<'_>, block: &Block, text: &
             )
         } else {
             // Escaped quotes, text after a closing quote: the `csv` crate's reading.
-            let mut rdr = records(row.as_bytes(), delimiter);
+            let (row, _) = mid_file(row.as_bytes());
+            let mut rdr = records(&row, delimiter);
             let mut record = csv::StringRecord::new();
             match rdr.read_record(&mut record) {
                 Ok(_) => {
@@ -1344,6 +1345,19 @@ impl<'t> PlainRecords<'t> {
     }
 }
 
+/// `bytes`, from the middle of a file, as the `csv` crate must read them: a byte-order mark
+/// opening them is text there, but the crate drops one that opens its input; so a blank line,
+/// which it skips, goes first. Also how many bytes (and lines) were put before.
+fn mid_file(bytes: &[u8]) -> (std::borrow::Cow<'_, [u8]>, u64) {
+    if !bytes.starts_with(b"\xEF\xBB\xBF") {
+        return (std::borrow::Cow::Borrowed(bytes), 0);
+    }
+    let mut owned = Vec::with_capacity(bytes.len() + 1);
+    owned.push(b'\n');
+    owned.extend_from_slice(bytes);
+    (std::borrow::Cow::Owned(owned), 1)
+}
+
 /// The records of delimited text with no header row; rows may differ in length (checked by
 /// the caller, which knows the header).
 fn records(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
@@ -1447,11 +1461,15 @@ fn read_quoted_block(
     bytes: &[u8],
     block: &Block,
 ) {
-    let mut rdr = records(bytes, delimiter);
+    let (bytes, shift) = mid_file(bytes);
+    let mut rdr = records(&bytes, delimiter);
     let mut record = csv::StringRecord::new();
     let mut scratch = Scratch::new(part.plan.spec);
-    let mut lines = Lines::new(bytes, block.line);
-    let here = |p: Option<&csv::Position>| (block.seq, p.map_or(0, csv::Position::byte));
+    let mut lines = Lines::new(&bytes, block.line.saturating_sub(shift));
+    let here = |p: Option<&csv::Position>| {
+        let byte = p.map_or(0, csv::Position::byte);
+        (block.seq, byte.saturating_sub(shift))
+    };
     loop {
         match rdr.read_record(&mut record) {
             Ok(true) => {}
