@@ -940,9 +940,9 @@ fn hex(hasher: Sha256) -> String {
 fn read_block(part: &mut Part<'_>, reading: &Reading<'_>, block: &Block, text: &str) {
     let Reading {
         layout,
-        kernel,
         path,
         delimiter,
+        ..
     } = *reading;
     // In NFC as a whole, before splitting, as a file read whole is: normalising can make a
     // delimiter (U+037E is `;`).
@@ -963,27 +963,14 @@ fn read_block(part: &mut Part<'_>, reading: &Reading<'_>, block: &Block, text: &
     // (or between quotes).
     let mut scratch = Scratch::new(part.plan.spec);
     let mut fields: Vec<&str> = Vec::with_capacity(layout.headers.len());
-    let mut cells: Vec<Option<CellRef<'_>>> = Vec::with_capacity(part.plan.spec.columns.len());
     let mut line = block.line;
-    // Without a matcher every need tests typed values.
-    let kernel = Some(kernel).filter(|_| part.matcher.is_some());
     if !quotes {
         let mut rows = PlainRecords::new(text, delimiter);
         while let Some(start) = rows.next_record(&mut fields) {
             let (at, here) = (line, (block.seq, start as u64));
             line += 1;
             let blank = matches!(fields[..], [""]);
-            if !blank
-                && !read_split(
-                    part,
-                    reading,
-                    kernel,
-                    &fields,
-                    (at, here),
-                    &mut scratch,
-                    &mut cells,
-                )
-            {
+            if !blank && !read_split(part, reading, &fields, (at, here), &mut scratch) {
                 return;
             }
         }
@@ -999,15 +986,7 @@ fn read_block(part: &mut Part<'_>, reading: &Reading<'_>, block: &Block, text: &
             continue;
         }
         let read = if split_quoted(row, delimiter, &mut fields) {
-            read_split(
-                part,
-                reading,
-                kernel,
-                &fields,
-                (at, here),
-                &mut scratch,
-                &mut cells,
-            )
+            read_split(part, reading, &fields, (at, here), &mut scratch)
         } else {
             // Escaped quotes, text after a closing quote: the `csv` crate's reading.
             let (row, _) = mid_file(row.as_bytes());
@@ -1044,27 +1023,29 @@ struct Reading<'a> {
 fn read_split<'t>(
     part: &mut Part<'_>,
     reading: &Reading<'_>,
-    kernel: Option<&Kernel<'_>>,
     fields: &[&'t str],
     (line, at): (u64, At),
-    scratch: &mut Scratch,
-    cells: &mut Vec<Option<CellRef<'t>>>,
+    scratch: &mut Scratch<'t>,
 ) -> bool {
     let layout = reading.layout;
-    if let Some(kernel) = kernel.filter(|_| fields.len() == layout.headers.len()) {
-        if kernel.read(fields, cells, &mut scratch.values) {
-            let record = KernelRecord {
-                cells,
-                values: &scratch.values,
-            };
-            if let Some(pending) = part.count(&record, line) {
-                // The cells the kernel read: the layout reads them alike, without error.
-                let values = &mut scratch.values;
-                layout.read_row(part.plan.spec, &Fields(fields), values, |_, _| {});
-                part.add_record(pending, values, line);
-            }
-            return true;
+    // Without a matcher every need tests typed values.
+    let fits = fields.len() == layout.headers.len() && part.matcher.is_some();
+    if fits
+        && reading
+            .kernel
+            .read(fields, &mut scratch.cells, &mut scratch.values)
+    {
+        let record = KernelRecord {
+            cells: &scratch.cells,
+            values: &scratch.values,
+        };
+        if let Some(pending) = part.count(&record, line) {
+            // The cells the kernel read: the layout reads them alike, without error.
+            let values = &mut scratch.values;
+            layout.read_row(part.plan.spec, &Fields(fields), values, |_, _| {});
+            part.add_record(pending, values, line);
         }
+        return true;
     }
     let cells = Fields(fields);
     let row = Row::new(&cells, line, at);
@@ -1214,16 +1195,19 @@ impl Cells for KernelRecord<'_, '_> {
     }
 }
 
-/// A worker's row of values, overwritten record after record, and the bad cells of one.
-struct Scratch {
+/// A worker's row of values and cells, overwritten record after record (the cells borrow
+/// the block's text), and the bad cells of one.
+struct Scratch<'t> {
     values: Vec<Value>,
+    cells: Vec<Option<CellRef<'t>>>,
     bad: Vec<(usize, String)>,
 }
 
-impl Scratch {
+impl Scratch<'_> {
     fn new(spec: &TableSpec) -> Self {
         Self {
             values: Vec::with_capacity(spec.columns.len()),
+            cells: Vec::with_capacity(spec.columns.len()),
             bad: Vec::new(),
         }
     }
@@ -1424,7 +1408,7 @@ fn read_record<R: RowCells>(
     row: Row<'_, R>,
     scratch: &mut Scratch,
 ) {
-    let Scratch { values, bad } = scratch;
+    let Scratch { values, bad, .. } = scratch;
     bad.clear();
     layout.read_row(part.plan.spec, row.cells, values, |col, expected| {
         bad.push((col, expected));
