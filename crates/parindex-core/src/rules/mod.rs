@@ -168,7 +168,7 @@ pub(crate) fn run_rule(
         trace: Default::default(),
     });
     let result = with_row(Rc::clone(&row), || rules.engine.eval_ast::<Dynamic>(ast));
-    let trace = row.trace.borrow().clone();
+    let trace = row.trace.take();
     let rule = leaf.rule.as_ref();
     let outcome = match result {
         Ok(value) => from_value(value),
