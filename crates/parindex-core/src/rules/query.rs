@@ -107,13 +107,6 @@ impl Cells for [Value] {
     }
 }
 
-impl Cells for [CellRef<'_>] {
-    #[inline]
-    fn cell(&self, col: usize) -> CellRef<'_> {
-        self.get(col).copied().unwrap_or(CellRef::Empty)
-    }
-}
-
 /// Where an item stands against its deadline at the as-of date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Class {
