@@ -74,13 +74,7 @@ pub(crate) fn parse_text_into(
     column: &ColumnSpec,
     slot: &mut Value,
 ) -> Result<(), String> {
-    let b = cell.as_bytes();
-    let plain = |c: &u8| c.is_ascii() && !c.is_ascii_whitespace();
-    let t = if b.first().is_none_or(plain) && b.last().is_none_or(plain) {
-        cell
-    } else {
-        cell.trim()
-    };
+    let t = if unpadded(cell) { cell } else { cell.trim() };
     match column.kind {
         ColumnType::Text => {
             let value = if t.is_empty() || column.values.is_empty() {
@@ -150,6 +144,15 @@ pub(crate) fn parse_text_into(
         }
         _ => parse_text(cell, column).map(|v| *slot = v),
     }
+}
+
+/// Whether a cell has no space around it (its first and last bytes are ASCII, not
+/// whitespace): then trimming cannot change it, and it reads as written.
+#[inline]
+pub(crate) fn unpadded(cell: &str) -> bool {
+    let plain = |c: &u8| c.is_ascii() && !c.is_ascii_whitespace();
+    let b = cell.as_bytes();
+    b.first().is_none_or(plain) && b.last().is_none_or(plain)
 }
 
 fn parse_typed(cell: &Cell, column: &ColumnSpec) -> Result<Value, String> {

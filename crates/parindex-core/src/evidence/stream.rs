@@ -21,7 +21,7 @@ use std::sync::{mpsc, Mutex};
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
-use super::cells::{parse_dmy, parse_text_into};
+use super::cells::{default_value, parse_dmy, parse_text_into, unpadded};
 use super::read::{
     csv_diagnostic, more_bad_values, Fields, Layout, Lines, ReadProgress, RowCells,
     MAX_PROBLEMS_PER_FILE,
@@ -31,7 +31,7 @@ use super::{Table, Value};
 use crate::criteria::ColumnType;
 use crate::criteria::TableSpec;
 use crate::error::Diagnostic;
-use crate::rules::{judge, Accumulator, Atom, CellRef, Cells, Class, FastMap, Need};
+use crate::rules::{judge, le_word, Accumulator, Atom, CellRef, Cells, Class, FastMap, Need};
 
 /// Bytes read at a time; a block holds the whole records among them.
 const BLOCK: usize = 1 << 20;
@@ -65,8 +65,9 @@ impl Plan<'_> {
         if let Some(r) = read.get_mut(self.unit_col) {
             *r = true;
         }
+        let key_col = self.key_col();
         for need in self.needs {
-            need.mark_columns(self.key_col(), &mut read);
+            need.mark_columns(key_col, &mut read);
         }
         read
     }
@@ -325,15 +326,7 @@ impl<K: Copy + Eq, V: Copy> Recent<K, V> {
 /// A short code (at most eight bytes) as one word, with its length.
 fn short_key(code: &str) -> Option<(u64, usize)> {
     let b = code.as_bytes();
-    let word = match b.first_chunk::<8>() {
-        Some(w) if b.len() == 8 => u64::from_le_bytes(*w),
-        Some(_) => return None,
-        None => b
-            .iter()
-            .rev()
-            .fold(0u64, |acc, &c| (acc << 8) | u64::from(c)),
-    };
-    Some((word, b.len()))
+    (b.len() <= 8).then(|| (le_word(b), b.len()))
 }
 
 /// A record counted, waiting for its values: its unit and combination (`None`: no matcher,
@@ -1094,8 +1087,8 @@ impl<'a> Kernel<'a> {
                     return ColumnRead::Fixed(CellRef::Empty);
                 }
                 let Some(field) = layout.file_column(col) else {
-                    return ColumnRead::Fixed(match c.kind {
-                        ColumnType::Bool => CellRef::Bool(false),
+                    return ColumnRead::Fixed(match default_value(c.kind) {
+                        Value::Bool(b) => CellRef::Bool(b),
                         _ => CellRef::Empty,
                     });
                 };
@@ -1123,24 +1116,19 @@ impl<'a> Kernel<'a> {
         cells: &mut Vec<Option<CellRef<'t>>>,
         values: &mut Vec<Value>,
     ) -> bool {
-        // No space around it (as `parse_text_into` reads a cell without trimming).
-        let plain = |t: &str| {
-            let ok = |c: &u8| c.is_ascii() && !c.is_ascii_whitespace();
-            let b = t.as_bytes();
-            b.first().is_none_or(ok) && b.last().is_none_or(ok)
-        };
         cells.clear();
+        values.resize(self.spec.columns.len(), Value::Empty);
         for (col, column) in self.columns.iter().enumerate() {
             let cell = match *column {
                 ColumnRead::Fixed(cell) => cell,
                 ColumnRead::Text(f) => match fields.get(f) {
                     Some(&"") => CellRef::Empty,
-                    Some(&t) if plain(t) => CellRef::Text(t),
+                    Some(&t) if unpadded(t) => CellRef::Text(t),
                     _ => return false,
                 },
                 ColumnRead::Choice(f, choices) => match fields.get(f) {
                     Some(&"") => CellRef::Empty,
-                    Some(&t) if plain(t) && choices.iter().any(|v| v == t) => CellRef::Text(t),
+                    Some(&t) if unpadded(t) && choices.iter().any(|v| v == t) => CellRef::Text(t),
                     _ => return false,
                 },
                 ColumnRead::Date { field, dated } => match fields.get(field) {
@@ -1157,7 +1145,6 @@ impl<'a> Kernel<'a> {
                     _ => return false,
                 },
                 ColumnRead::Typed(f) => {
-                    values.resize(self.spec.columns.len(), Value::Empty);
                     let (Some(&t), Some(spec), Some(slot)) = (
                         fields.get(f),
                         self.spec.columns.get(col),

@@ -528,6 +528,19 @@ pub(crate) fn answer_in_memory(table: &crate::evidence::Table, need: &Need) -> A
     acc.finish()
 }
 
+/// Up to eight bytes as one little-endian word (missing high bytes zero): eight are loaded at
+/// once; fewer are shifted in one by one (never stored bytewise then loaded as a word).
+#[inline]
+pub(crate) fn le_word(bytes: &[u8]) -> u64 {
+    match bytes.first_chunk::<8>() {
+        Some(w) => u64::from_le_bytes(*w),
+        None => bytes
+            .iter()
+            .rev()
+            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)),
+    }
+}
+
 /// A fast hash for keys looked up once per record (atom results, unit codes): not resistant
 /// to chosen keys, which costs at most speed, never correctness.
 #[derive(Debug, Default, Clone, Copy)]
@@ -542,17 +555,11 @@ impl std::hash::Hasher for MixHasher {
         // A word at a time: keys are short codes, hashed once per record.
         let mut words = bytes.chunks_exact(8);
         for w in &mut words {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(w);
-            self.write_u64(u64::from_le_bytes(word));
+            self.write_u64(le_word(w));
         }
         let rest = words.remainder();
         if !rest.is_empty() {
-            let tail = rest
-                .iter()
-                .rev()
-                .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
-            self.write_u64(tail ^ ((rest.len() as u64) << 56));
+            self.write_u64(le_word(rest) ^ ((rest.len() as u64) << 56));
         }
     }
 
