@@ -462,3 +462,47 @@ fn gaps_of_the_example() {
         "fixtures/skhcn-2026"
     ]));
 }
+
+#[test]
+fn a_province_written_to_a_file_is_what_standard_output_shows() {
+    fn args(out: Option<&str>) -> Vec<&str> {
+        let mut args = vec![
+            "score",
+            "--criteria",
+            "fixtures/province-2026/criteria",
+            "--evidence",
+            "fixtures/province-2026/exports",
+            "--as-of",
+            "31/12/2026",
+            "--format",
+            "json",
+        ];
+        args.extend(out.map(|o| ["--out", o]).into_iter().flatten());
+        args
+    }
+    let shown = Command::new(env!("CARGO_BIN_EXE_parindex"))
+        .args(args(None))
+        .current_dir(root())
+        .output()
+        .expect("parindex runs");
+    let dir = std::env::temp_dir().join(format!("parindex-province-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = dir.join("province.json");
+    let written = Command::new(env!("CARGO_BIN_EXE_parindex"))
+        .args(args(Some(&out.to_string_lossy())))
+        .current_dir(root())
+        .output()
+        .expect("parindex runs");
+    let file = std::fs::read(&out).expect("written");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(shown.status.code(), written.status.code());
+    assert!(
+        file == shown.stdout,
+        "the file differs from standard output"
+    );
+    let document: serde_json::Value = serde_json::from_slice(&file).expect("one JSON document");
+    assert_eq!(document["schema"], "parindex.province/1");
+    let units = document["units"].as_array().expect("units");
+    assert_eq!(units.len(), 22, "a report per unit of units.csv");
+    assert!(units.iter().all(|u| u["schema"] == "parindex.report/1"));
+}

@@ -593,31 +593,61 @@ pub const PROVINCE_SCHEMA: &str = "parindex.province/1";
 ///
 /// Byte for byte what serialising the whole document gives; the units are serialised on every
 /// core and indented into it (pretty JSON escapes line breaks inside strings, so every line
-/// break is between tokens).
+/// break is between tokens). [`write_province_json`] writes the same without holding it whole.
 pub fn province_json(reports: &[Report]) -> String {
+    let segments = province_segments(reports);
+    let mut whole = Vec::with_capacity(segments.iter().map(Vec::len).sum());
+    for segment in &segments {
+        whole.extend_from_slice(segment);
+    }
+    // serde_json writes UTF-8.
+    String::from_utf8(whole).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Writes [`province_json`] to `out`, from the pieces the cores serialised it in.
+///
+/// # Errors
+/// Those of `out`.
+pub fn write_province_json(
+    reports: &[Report],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    for segment in province_segments(reports) {
+        out.write_all(&segment)?;
+    }
+    Ok(())
+}
+
+/// [`province_json`] in segments of about [`Segments::SIZE`], in order.
+fn province_segments(reports: &[Report]) -> Vec<Vec<u8>> {
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .clamp(1, reports.len().max(1));
     let chunk = reports.len().div_ceil(workers).max(1);
-    // Each core serialises a run of units, indented to their place, into one buffer; the
-    // first unit of the document has no comma before it.
-    let serialise = |part: &[Report], first: bool| -> Vec<u8> {
-        let mut out = Vec::with_capacity(part.len() * (96 << 10));
+    // Each core serialises a run of units, indented to their place; the first unit of the
+    // document has no comma before it.
+    let serialise = |part: &[Report], first: bool| -> Vec<Vec<u8>> {
+        let mut out = Segments::default();
         for (i, r) in part.iter().enumerate() {
-            out.extend_from_slice(if first && i == 0 {
+            out.push(if first && i == 0 {
                 b"\n    "
             } else {
                 b",\n    "
             });
             let mut ser = serde_json::Serializer::with_formatter(&mut out, Indented::at(2));
             if let Err(e) = r.serialize(&mut ser) {
-                out.extend_from_slice(format!("{{\"error\": \"{e}\"}}").as_bytes());
+                out.push(format!("{{\"error\": \"{e}\"}}").as_bytes());
             }
         }
-        out
+        out.into_vec()
     };
-    let runs: Vec<Vec<u8>> = if workers <= 1 {
-        vec![serialise(reports, true)]
+    let mut segments = vec![format!(
+        "{{\n  \"schema\": {},\n  \"units\": [",
+        serde_json::to_string(PROVINCE_SCHEMA).unwrap_or_default()
+    )
+    .into_bytes()];
+    if workers <= 1 {
+        segments.extend(serialise(reports, true));
     } else {
         std::thread::scope(|scope| {
             let handles: Vec<_> = reports
@@ -625,30 +655,66 @@ pub fn province_json(reports: &[Report]) -> String {
                 .enumerate()
                 .map(|(i, part)| scope.spawn(move || serialise(part, i == 0)))
                 .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
-    };
-    let size: usize = runs.iter().map(Vec::len).sum();
-    let mut out = String::with_capacity(size + 64);
-    out.push_str("{\n  \"schema\": ");
-    out.push_str(&serde_json::to_string(PROVINCE_SCHEMA).unwrap_or_default());
-    out.push_str(",\n  \"units\": [");
-    for run in &runs {
-        // serde_json writes UTF-8; checked with SIMD, not again by `String::from_utf8`.
-        match simdutf8::basic::from_utf8(run) {
-            Ok(text) => out.push_str(text),
-            Err(_) => out.push_str(&String::from_utf8_lossy(run)),
-        }
+            for h in handles {
+                segments.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            }
+        });
     }
-    out.push_str(if reports.is_empty() {
-        "]\n}\n"
-    } else {
-        "\n  ]\n}\n"
-    });
-    out
+    segments.push(
+        if reports.is_empty() {
+            "]\n}\n"
+        } else {
+            "\n  ]\n}\n"
+        }
+        .into(),
+    );
+    segments
+}
+
+/// Bytes written in segments of about a MiB: one growing buffer would copy what it holds each
+/// time it grows, into fresh pages (the province document is tens of MiB).
+#[derive(Debug, Default)]
+struct Segments {
+    full: Vec<Vec<u8>>,
+    current: Vec<u8>,
+}
+
+impl Segments {
+    const SIZE: usize = 1 << 20;
+
+    fn push(&mut self, bytes: &[u8]) {
+        if self.current.len() + bytes.len() > self.current.capacity() {
+            let next = Vec::with_capacity(Self::SIZE.max(bytes.len()));
+            let full = std::mem::replace(&mut self.current, next);
+            if !full.is_empty() {
+                self.full.push(full);
+            }
+        }
+        self.current.extend_from_slice(bytes);
+    }
+
+    fn into_vec(mut self) -> Vec<Vec<u8>> {
+        if !self.current.is_empty() {
+            self.full.push(self.current);
+        }
+        self.full
+    }
+}
+
+impl std::io::Write for Segments {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.push(buf);
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.push(buf);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// `serde_json`'s pretty layout (two spaces a level) starting `base` levels deep, each line
