@@ -84,14 +84,18 @@ pub(crate) fn decode_text(
             Some((e, len)) if e == UTF_8 => (TextEncoding::Utf8, &bytes[len..]),
             Some((e, len)) if e == UTF_16LE => (TextEncoding::Utf16Le, &bytes[len..]),
             Some((_, len)) => (TextEncoding::Utf16Be, &bytes[len..]),
-            None if std::str::from_utf8(bytes).is_ok() => (TextEncoding::Utf8, bytes),
+            None if simdutf8::basic::from_utf8(bytes).is_ok() => (TextEncoding::Utf8, bytes),
             None => (TextEncoding::Windows1258, bytes),
         },
     };
     let Some(codec) = encoding.encoding() else {
         return Err(1);
     };
-    let (text, had_errors) = codec.decode_without_bom_handling(body);
+    // UTF-8 checked with SIMD is taken as it is; the codec would check it again.
+    let (text, had_errors) = match simdutf8::basic::from_utf8(body) {
+        Ok(text) if encoding == TextEncoding::Utf8 => (std::borrow::Cow::Borrowed(text), false),
+        _ => codec.decode_without_bom_handling(body),
+    };
     if had_errors {
         let line = text
             .find('\u{FFFD}')
@@ -121,8 +125,21 @@ pub(crate) fn is_nfc(text: &str) -> bool {
             0..=0xCB => i += 1,
             0xE1 if matches!(b.get(i + 1), Some(0xB8..=0xBB)) => i += 3,
             _ => {
-                return unicode_normalization::is_nfc_quick(text[i..].chars())
-                    == unicode_normalization::IsNormalized::Yes
+                let rest = text.get(i..).unwrap_or_default();
+                let Some(c) = rest.chars().next() else {
+                    return false;
+                };
+                // A starter NFC keeps (a dash, a quotation mark) changes nothing around it:
+                // the scan goes on. Anything else is checked with what follows.
+                if unicode_normalization::char::canonical_combining_class(c) == 0
+                    && unicode_normalization::is_nfc_quick(std::iter::once(c))
+                        == unicode_normalization::IsNormalized::Yes
+                {
+                    i += c.len_utf8();
+                    continue;
+                }
+                return unicode_normalization::is_nfc_quick(rest.chars())
+                    == unicode_normalization::IsNormalized::Yes;
             }
         }
     }
@@ -188,6 +205,31 @@ mod tests {
             decode_text(b"\xff\xff", TextEncoding::Utf8).map(|_| ()),
             Err(1)
         );
+    }
+
+    #[test]
+    fn is_nfc_answers_as_the_full_check_does() {
+        use unicode_normalization::UnicodeNormalization;
+        // Starters NFC keeps (a dash, quotation marks, CJK), letters it composes with a
+        // following mark, marks out of order, Hangul jamo that compose, a lone mark.
+        let texts = [
+            "Kế hoạch – năm 2026 “CCHC” 漢字",
+            "Kế hoạch – a\u{301} sau",
+            "– e\u{302}\u{301}",
+            "x\u{323}\u{302} – ",
+            "x\u{302}\u{323}",
+            "\u{1100}\u{1161} – ",
+            "\u{301}",
+            "Å Ω K – \u{212B} \u{2126}",
+            "",
+        ];
+        for text in texts {
+            let nfc = text.nfc().collect::<String>() == text;
+            assert!(!is_nfc(text) || nfc, "{text:?} said NFC");
+            let quick = unicode_normalization::is_nfc_quick(text.chars())
+                == unicode_normalization::IsNormalized::Yes;
+            assert_eq!(is_nfc(text), quick, "{text:?}");
+        }
     }
 
     #[test]
