@@ -682,15 +682,22 @@ struct Segments {
 impl Segments {
     const SIZE: usize = 1 << 20;
 
+    /// Called for every token: the room left is checked, nothing else.
+    #[inline]
     fn push(&mut self, bytes: &[u8]) {
-        if self.current.len() + bytes.len() > self.current.capacity() {
-            let next = Vec::with_capacity(Self::SIZE.max(bytes.len()));
-            let full = std::mem::replace(&mut self.current, next);
-            if !full.is_empty() {
-                self.full.push(full);
-            }
+        if self.current.capacity() - self.current.len() < bytes.len() {
+            self.next(bytes.len());
         }
         self.current.extend_from_slice(bytes);
+    }
+
+    #[cold]
+    fn next(&mut self, at_least: usize) {
+        let next = Vec::with_capacity(Self::SIZE.max(at_least));
+        let full = std::mem::replace(&mut self.current, next);
+        if !full.is_empty() {
+            self.full.push(full);
+        }
     }
 
     fn into_vec(mut self) -> Vec<Vec<u8>> {
@@ -702,11 +709,13 @@ impl Segments {
 }
 
 impl std::io::Write for Segments {
+    #[inline]
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.push(buf);
         Ok(buf.len())
     }
 
+    #[inline]
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
         self.push(buf);
         Ok(())

@@ -1116,10 +1116,20 @@ impl<'a> Kernel<'a> {
         cells: &mut Vec<Option<CellRef<'t>>>,
         values: &mut Vec<Value>,
     ) -> bool {
-        cells.clear();
-        values.resize(self.spec.columns.len(), Value::Empty);
-        for (col, column) in self.columns.iter().enumerate() {
-            let cell = match *column {
+        let n = self.columns.len();
+        if cells.len() != n {
+            cells.resize(n, None);
+        }
+        if values.len() != n {
+            values.resize(n, Value::Empty);
+        }
+        for ((column, slot), (spec, value)) in self
+            .columns
+            .iter()
+            .zip(cells.iter_mut())
+            .zip(self.spec.columns.iter().zip(values.iter_mut()))
+        {
+            *slot = Some(match *column {
                 ColumnRead::Fixed(cell) => cell,
                 ColumnRead::Text(f) => match fields.get(f) {
                     Some(&"") => CellRef::Empty,
@@ -1128,7 +1138,9 @@ impl<'a> Kernel<'a> {
                 },
                 ColumnRead::Choice(f, choices) => match fields.get(f) {
                     Some(&"") => CellRef::Empty,
-                    Some(&t) if unpadded(t) && choices.iter().any(|v| v == t) => CellRef::Text(t),
+                    Some(&t) if unpadded(t) && choices.iter().any(|v| same_text(v, t)) => {
+                        CellRef::Text(t)
+                    }
                     _ => return false,
                 },
                 ColumnRead::Date { field, dated } => match fields.get(field) {
@@ -1145,24 +1157,30 @@ impl<'a> Kernel<'a> {
                     _ => return false,
                 },
                 ColumnRead::Typed(f) => {
-                    let (Some(&t), Some(spec), Some(slot)) = (
-                        fields.get(f),
-                        self.spec.columns.get(col),
-                        values.get_mut(col),
-                    ) else {
+                    let Some(&t) = fields.get(f) else {
                         return false;
                     };
-                    if parse_text_into(t, spec, slot).is_err() {
+                    if parse_text_into(t, spec, value).is_err() {
                         return false;
                     }
-                    cells.push(None);
+                    *slot = None;
                     continue;
                 }
-            };
-            cells.push(Some(cell));
+            });
         }
         true
     }
+}
+
+/// `a == b`, the short ones (choices are a few bytes) compared as one word each.
+#[inline]
+fn same_text(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && if a.len() <= 8 {
+            le_word(a.as_bytes()) == le_word(b.as_bytes())
+        } else {
+            a == b
+        }
 }
 
 /// A record the kernel read: its cells, some typed into values.
