@@ -92,10 +92,30 @@ pub fn vi_decimal(value: Decimal) -> String {
 pub fn canonical_decimal(value: Decimal) -> String {
     let v = value.normalize();
     if v.is_zero() {
-        "0".to_owned()
-    } else {
-        v.to_string()
+        return "0".to_owned();
     }
+    // The digits of the mantissa with the point put in: what `Display` writes for a
+    // normalised value, without its formatting machinery (a province writes ~10⁶ of them).
+    let digits = v.mantissa().unsigned_abs().to_string();
+    let scale = v.scale() as usize;
+    let mut out = String::with_capacity(digits.len() + scale + 3);
+    if v.is_sign_negative() {
+        out.push('-');
+    }
+    match digits.len().checked_sub(scale) {
+        Some(0) | None => {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', scale - digits.len()));
+            out.push_str(&digits);
+        }
+        Some(int) if scale == 0 => out.push_str(&digits[..int]),
+        Some(int) => {
+            out.push_str(&digits[..int]);
+            out.push('.');
+            out.push_str(&digits[int..]);
+        }
+    }
+    out
 }
 
 /// An exact ratio `numerator / denominator`, compared to band edges as a fraction and rounded
@@ -194,6 +214,29 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn canonical_decimal_is_the_normalised_display() {
+        let mut values: Vec<Decimal> = [
+            "0", "-0", "0.000", "1", "-1", "10", "100.00", "0.5", "-0.05", "0.001", "1.25",
+            "12.5000", "-123.456", "99.99", "2.10", "0.0000000001", "-0.0000000000000000000000000001",
+            "79228162514264337593543950335", "-79228162514264337593543950335",
+            "7.9228162514264337593543950335", "1000000", "0.1000",
+        ]
+        .iter()
+        .map(|s| d(s))
+        .collect();
+        values.extend((0..400).map(|i| Decimal::new(i * 37 - 7000, (i % 9) as u32)));
+        for v in values {
+            let normal = v.normalize();
+            let expected = if normal.is_zero() {
+                "0".to_owned()
+            } else {
+                normal.to_string()
+            };
+            assert_eq!(canonical_decimal(v), expected, "{v:?}");
+        }
     }
 
     #[test]
