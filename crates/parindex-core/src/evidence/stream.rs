@@ -1054,14 +1054,15 @@ fn read_split<'t>(
 #[derive(Debug)]
 struct Kernel<'a> {
     spec: &'a TableSpec,
-    /// By declared column.
-    columns: Vec<ColumnRead<'a>>,
+    /// By declared column, what no record changes: a fixed cell, or `None` for a column typed
+    /// into values.
+    initial: Vec<Option<CellRef<'static>>>,
+    /// The columns read from each record: declared column, and how.
+    reads: Vec<(usize, ColumnRead<'a>)>,
 }
 
 #[derive(Debug)]
 enum ColumnRead<'a> {
-    /// Not in the file (its default), or left unread.
-    Fixed(CellRef<'static>),
     /// Free text in field `.0`.
     Text(usize),
     /// One of `values`.
@@ -1078,37 +1079,45 @@ enum ColumnRead<'a> {
 
 impl<'a> Kernel<'a> {
     fn new(spec: &'a TableSpec, layout: &Layout) -> Self {
-        let columns = spec
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(col, c)| {
-                if layout.is_unread(col) {
-                    return ColumnRead::Fixed(CellRef::Empty);
-                }
-                let Some(field) = layout.file_column(col) else {
-                    return ColumnRead::Fixed(match default_value(c.kind) {
-                        Value::Bool(b) => CellRef::Bool(b),
-                        _ => CellRef::Empty,
-                    });
-                };
-                match c.kind {
-                    ColumnType::Text if c.values.is_empty() => ColumnRead::Text(field),
-                    ColumnType::Text => ColumnRead::Choice(field, &c.values),
-                    ColumnType::Date => ColumnRead::Date {
-                        field,
-                        dated: layout.dates_records(col),
-                    },
-                    ColumnType::Bool => ColumnRead::Bool(field),
-                    _ => ColumnRead::Typed(field),
-                }
-            })
-            .collect();
-        Self { spec, columns }
+        let mut initial = Vec::with_capacity(spec.columns.len());
+        let mut reads = Vec::new();
+        for (col, c) in spec.columns.iter().enumerate() {
+            let field = layout.file_column(col).filter(|_| !layout.is_unread(col));
+            let Some(field) = field else {
+                // Not in the file (its default), or left unread.
+                let absent = layout.file_column(col).is_none();
+                initial.push(Some(match default_value(c.kind) {
+                    Value::Bool(b) if absent => CellRef::Bool(b),
+                    _ => CellRef::Empty,
+                }));
+                continue;
+            };
+            let read = match c.kind {
+                ColumnType::Text if c.values.is_empty() => ColumnRead::Text(field),
+                ColumnType::Text => ColumnRead::Choice(field, &c.values),
+                ColumnType::Date => ColumnRead::Date {
+                    field,
+                    dated: layout.dates_records(col),
+                },
+                ColumnType::Bool => ColumnRead::Bool(field),
+                _ => ColumnRead::Typed(field),
+            };
+            initial.push(match read {
+                ColumnRead::Typed(_) => None,
+                _ => Some(CellRef::Empty),
+            });
+            reads.push((col, read));
+        }
+        Self {
+            spec,
+            initial,
+            reads,
+        }
     }
 
     /// Reads a record's cells into `cells` (`None`: typed into `values`, by declared column);
-    /// `false` when one is spelled otherwise.
+    /// `false` when one is spelled otherwise. Only the columns a record brings are written:
+    /// `cells` keeps the others from the first record on.
     #[inline]
     fn read<'t>(
         &self,
@@ -1116,21 +1125,16 @@ impl<'a> Kernel<'a> {
         cells: &mut Vec<Option<CellRef<'t>>>,
         values: &mut Vec<Value>,
     ) -> bool {
-        let n = self.columns.len();
+        let n = self.initial.len();
         if cells.len() != n {
-            cells.resize(n, None);
+            cells.clear();
+            cells.extend(self.initial.iter().copied());
         }
         if values.len() != n {
             values.resize(n, Value::Empty);
         }
-        for ((column, slot), (spec, value)) in self
-            .columns
-            .iter()
-            .zip(cells.iter_mut())
-            .zip(self.spec.columns.iter().zip(values.iter_mut()))
-        {
-            *slot = Some(match *column {
-                ColumnRead::Fixed(cell) => cell,
+        for &(col, ref read) in &self.reads {
+            let cell = match *read {
                 ColumnRead::Text(f) => match fields.get(f) {
                     Some(&"") => CellRef::Empty,
                     Some(&t) if unpadded(t) => CellRef::Text(t),
@@ -1157,16 +1161,22 @@ impl<'a> Kernel<'a> {
                     _ => return false,
                 },
                 ColumnRead::Typed(f) => {
-                    let Some(&t) = fields.get(f) else {
+                    let (Some(&t), Some(spec), Some(value)) = (
+                        fields.get(f),
+                        self.spec.columns.get(col),
+                        values.get_mut(col),
+                    ) else {
                         return false;
                     };
                     if parse_text_into(t, spec, value).is_err() {
                         return false;
                     }
-                    *slot = None;
                     continue;
                 }
-            });
+            };
+            if let Some(slot) = cells.get_mut(col) {
+                *slot = Some(cell);
+            }
         }
         true
     }
