@@ -146,13 +146,19 @@ pub(crate) fn parse_text_into(
     }
 }
 
-/// Whether a cell has no space around it (its first and last bytes are ASCII, not
-/// whitespace): then trimming cannot change it, and it reads as written.
+/// Whether a cell has no space around it (its first and last characters are not whitespace as
+/// [`str::trim`] sees it, vertical tab and no-break space included): then trimming cannot
+/// change it, and it reads as written.
 #[inline]
 pub(crate) fn unpadded(cell: &str) -> bool {
-    let plain = |c: &u8| c.is_ascii() && !c.is_ascii_whitespace();
+    let plain = |c: &u8| c.is_ascii() && !char::from(*c).is_whitespace();
     let b = cell.as_bytes();
-    b.first().is_none_or(plain) && b.last().is_none_or(plain)
+    if b.first().is_none_or(plain) && b.last().is_none_or(plain) {
+        return true;
+    }
+    // A letter with a diacritic at either end ("QĐ", "định kỳ"): the character itself.
+    let edge = |c: Option<char>| c.is_none_or(|c| !c.is_whitespace());
+    edge(cell.chars().next()) && edge(cell.chars().next_back())
 }
 
 fn parse_typed(cell: &Cell, column: &ColumnSpec) -> Result<Value, String> {
@@ -305,6 +311,35 @@ pub(crate) fn parse_bool(text: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unpadded_cell_is_what_trimming_leaves() {
+        let cells = [
+            "",
+            "a",
+            " a",
+            "a ",
+            "\ta",
+            "a\r",
+            "\u{b}a",
+            "a\u{b}",
+            "\u{c}a",
+            "\u{1f}a",
+            "QĐ",
+            "Đ",
+            "định kỳ",
+            "\u{a0}QĐ",
+            "QĐ\u{a0}",
+            "\u{3000}x",
+            "x\u{2028}",
+            "\u{85}",
+            "ế\u{200b}",
+            "\u{feff}x",
+        ];
+        for cell in cells {
+            assert_eq!(unpadded(cell), cell.trim() == cell, "{cell:?}");
+        }
+    }
 
     fn column(kind: ColumnType) -> ColumnSpec {
         ColumnSpec {
