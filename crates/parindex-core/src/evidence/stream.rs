@@ -681,8 +681,11 @@ pub(crate) fn stream_csv(
     problems: &mut Vec<Diagnostic>,
 ) -> io::Result<Streamed> {
     let mut hasher = Sha256::new();
-    let mut buf = Vec::with_capacity(BLOCK + 64 * 1024);
-    let mut ended = fill(reader, &mut buf, BLOCK, &mut hasher)?;
+    // A small file (most tables but dossiers) in one read of its size, not a whole block:
+    // fresh memory costs its pages' zeroing. The size is a hint; reading goes on past it.
+    let first = usize::try_from(size).map_or(BLOCK, |s| s.saturating_add(1).min(BLOCK));
+    let mut buf = Vec::with_capacity(first + 64 * 1024);
+    let mut ended = fill(reader, &mut buf, first, &mut hasher)?;
     if buf.starts_with(&[0xFF, 0xFE]) || buf.starts_with(&[0xFE, 0xFF]) {
         return Ok(Streamed::NotUtf8);
     }
@@ -1386,13 +1389,12 @@ fn split_quoted<'a>(row: &'a str, delimiter: u8, fields: &mut Vec<&'a str>) -> b
             fields.push(&row[i + 1..close]);
             close + 1
         } else {
-            let stop = b[i..]
-                .iter()
-                .position(|&c| c == delimiter)
-                .map_or(b.len(), |p| i + p);
-            if b[i..stop].contains(&b'"') {
-                return false;
-            }
+            // Up to the next delimiter; a quote before it is text the `csv` crate reads.
+            let stop = match memchr::memchr2(delimiter, b'"', &b[i..]) {
+                Some(p) if b[i + p] == b'"' => return false,
+                Some(p) => i + p,
+                None => b.len(),
+            };
             fields.push(&row[i..stop]);
             stop
         };
