@@ -153,10 +153,13 @@ pub(crate) fn parse_text_into(
 pub(crate) fn unpadded(cell: &str) -> bool {
     let plain = |c: &u8| c.is_ascii() && !char::from(*c).is_whitespace();
     let b = cell.as_bytes();
-    if b.first().is_none_or(plain) && b.last().is_none_or(plain) {
-        return true;
-    }
-    // A letter with a diacritic at either end ("QĐ", "định kỳ"): the character itself.
+    (b.first().is_none_or(plain) && b.last().is_none_or(plain)) || unpadded_chars(cell)
+}
+
+/// [`unpadded`] of a cell with a letter with a diacritic at either end ("QĐ", "định kỳ"):
+/// the characters themselves.
+#[cold]
+fn unpadded_chars(cell: &str) -> bool {
     let edge = |c: Option<char>| c.is_none_or(|c| !c.is_whitespace());
     edge(cell.chars().next()) && edge(cell.chars().next_back())
 }

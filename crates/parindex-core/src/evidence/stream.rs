@@ -31,7 +31,9 @@ use super::{Table, Value};
 use crate::criteria::ColumnType;
 use crate::criteria::TableSpec;
 use crate::error::Diagnostic;
-use crate::rules::{judge, le_word, Accumulator, Atom, CellRef, Cells, Class, FastMap, Need};
+use crate::rules::{
+    judge, le_word, same_text, Accumulator, Atom, CellRef, Cells, Class, FastMap, Need,
+};
 
 /// Bytes read at a time; a block holds the whole records among them.
 const BLOCK: usize = 1 << 20;
@@ -1145,7 +1147,12 @@ impl<'a> Kernel<'a> {
                 },
                 ColumnRead::Choice(f, choices) => match fields.get(f) {
                     Some(&"") => CellRef::Empty,
-                    Some(&t) if unpadded(t) && choices.iter().any(|v| same_text(v, t)) => {
+                    Some(&t)
+                        if unpadded(t)
+                            && choices
+                                .iter()
+                                .any(|v| same_text(v.as_bytes(), t.as_bytes())) =>
+                    {
                         CellRef::Text(t)
                     }
                     _ => return false,
@@ -1183,17 +1190,6 @@ impl<'a> Kernel<'a> {
         }
         true
     }
-}
-
-/// `a == b`, the short ones (choices are a few bytes) compared as one word each.
-#[inline]
-fn same_text(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && if a.len() <= 8 {
-            le_word(a.as_bytes()) == le_word(b.as_bytes())
-        } else {
-            a == b
-        }
 }
 
 /// A record the kernel read: its cells, some typed into values.

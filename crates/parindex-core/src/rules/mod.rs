@@ -17,7 +17,7 @@ pub(crate) use api::{Outcome, Signal};
 pub(crate) use context::{with_row, Lever, LeverMeasure, RowContext, Trace, UnitContext};
 pub use context::{DocumentRef, FactRef, RecordList};
 pub(crate) use query::{
-    judge, le_word, Accumulator, Aggregates, Atom, CellRef, Cells, Class, FastMap, Need,
+    judge, le_word, same_text, Accumulator, Aggregates, Atom, CellRef, Cells, Class, FastMap, Need,
 };
 
 use crate::criteria::{CriteriaSet, RuleSource};

@@ -39,7 +39,7 @@ impl Lit {
     /// Whether cell `v` equals this literal, by the cell's type.
     fn matches(&self, v: CellRef<'_>) -> bool {
         match (v, self) {
-            (CellRef::Text(t), Lit::Str(w, _)) => w == t,
+            (CellRef::Text(t), Lit::Str(w, _)) => same_text(w.as_bytes(), t.as_bytes()),
             (CellRef::Value(v @ (Value::Integer(_) | Value::Decimal(_))), Lit::Num(w)) => {
                 v.as_decimal() == Some(*w)
             }
@@ -541,6 +541,25 @@ pub(crate) fn le_word(bytes: &[u8]) -> u64 {
     }
 }
 
+/// `a == b` for the short texts of records (codes, choices): up to 16 bytes compared as two
+/// words, not through `memcmp`.
+#[inline]
+pub(crate) fn same_text(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n <= 8 {
+        return le_word(a) == le_word(b);
+    }
+    if n <= 16 {
+        // The first eight bytes and the last eight, overlapping below sixteen.
+        return le_word(&a[..8]) == le_word(&b[..8])
+            && le_word(&a[n - 8..]) == le_word(&b[n - 8..]);
+    }
+    a == b
+}
+
 /// A fast hash for keys looked up once per record (atom results, unit codes): not resistant
 /// to chosen keys, which costs at most speed, never correctness.
 #[derive(Debug, Default, Clone, Copy)]
@@ -604,5 +623,24 @@ pub(crate) struct Aggregates {
 impl Aggregates {
     pub(crate) fn get(&self, need: &Need) -> Option<&Arc<Answer>> {
         self.answers.get(need)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_text;
+
+    #[test]
+    fn same_text_is_equality() {
+        for n in 0..40usize {
+            let a: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+            assert!(same_text(&a, &a.clone()), "{n}");
+            assert!(!same_text(&a, &a[..n.saturating_sub(1)]) || n == 0);
+            for at in 0..n {
+                let mut b = a.clone();
+                b[at] ^= 0x20;
+                assert!(!same_text(&a, &b), "{n} bytes, differing at {at}");
+            }
+        }
     }
 }
