@@ -66,7 +66,7 @@ fn grouped(digits: &str, sep: char) -> bool {
 /// Writes a decimal the Vietnamese way: decimal comma, dots between thousands, no trailing
 /// zeros (`2,5`, `0,75`, `1`, `31.426.800.000`).
 pub fn vi_decimal(value: Decimal) -> String {
-    let text = value.normalize().to_string();
+    let text = canonical_decimal(value);
     let (sign, body) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", text.as_str()),
@@ -75,17 +75,19 @@ pub fn vi_decimal(value: Decimal) -> String {
         Some((i, f)) => (i, Some(f)),
         None => (body, None),
     };
-    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    let mut out = String::with_capacity(text.len() + int.len() / 3 + 1);
+    out.push_str(sign);
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push('.');
+            out.push('.');
         }
-        grouped.push(c);
+        out.push(c);
     }
-    match frac {
-        Some(f) => format!("{sign}{grouped},{f}"),
-        None => format!("{sign}{grouped}"),
+    if let Some(f) = frac {
+        out.push(',');
+        out.push_str(f);
     }
+    out
 }
 
 /// Writes a decimal in the JSON contract's form: `.` separator, no trailing zeros, never `-0`.
@@ -214,6 +216,51 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn vi_decimal_groups_the_normalised_display() {
+        // What vi_decimal wrote through `Display` before it took canonical_decimal's digits.
+        fn reference(value: Decimal) -> String {
+            let text = value.normalize().to_string();
+            let (sign, body) = text
+                .strip_prefix('-')
+                .map_or(("", text.as_str()), |r| ("-", r));
+            let (int, frac) = body
+                .split_once('.')
+                .map_or((body, None), |(i, f)| (i, Some(f)));
+            let mut grouped = String::new();
+            for (i, c) in int.chars().enumerate() {
+                if i > 0 && (int.len() - i) % 3 == 0 {
+                    grouped.push('.');
+                }
+                grouped.push(c);
+            }
+            frac.map_or_else(
+                || format!("{sign}{grouped}"),
+                |f| format!("{sign}{grouped},{f}"),
+            )
+        }
+        let values = [
+            "0",
+            "-0",
+            "1",
+            "-1",
+            "2.50",
+            "0.75",
+            "31426800000",
+            "-1234567.891",
+            "0.001",
+        ];
+        for v in values
+            .iter()
+            .map(|s| d(s))
+            .chain((0..300).map(|i| Decimal::new(i * 7919 - 99_000, (i % 7) as u32)))
+        {
+            assert_eq!(vi_decimal(v), reference(v), "{v:?}");
+        }
+        assert_eq!(vi_decimal(d("31426800000")), "31.426.800.000");
+        assert_eq!(vi_decimal(d("-2.50")), "-2,5");
     }
 
     #[test]
