@@ -2,6 +2,7 @@
 //! (`parindex.report/1`, see `docs/report-json.md`) and a Markdown table for a terminal.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -595,16 +596,15 @@ pub const PROVINCE_SCHEMA: &str = "parindex.province/1";
 /// core and indented into it (pretty JSON escapes line breaks inside strings, so every line
 /// break is between tokens). [`write_province_json`] writes the same without holding it whole.
 pub fn province_json(reports: &[Report]) -> String {
-    let segments = province_segments(reports);
-    let mut whole = Vec::with_capacity(segments.iter().map(Vec::len).sum());
-    for segment in &segments {
-        whole.extend_from_slice(segment);
-    }
+    let mut whole = Vec::new();
+    // Writing to a vector cannot fail.
+    let _ = write_province_json(reports, &mut whole);
     // serde_json writes UTF-8.
     String::from_utf8(whole).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// Writes [`province_json`] to `out`, from the pieces the cores serialised it in.
+/// Writes [`province_json`] to `out`: the first run of units as this thread serialises it,
+/// the others from the segments the other cores serialised them into meanwhile.
 ///
 /// # Errors
 /// Those of `out`.
@@ -612,63 +612,68 @@ pub fn write_province_json(
     reports: &[Report],
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    for segment in province_segments(reports) {
-        out.write_all(&segment)?;
-    }
-    Ok(())
-}
-
-/// [`province_json`] in segments of about [`Segments::SIZE`], in order.
-fn province_segments(reports: &[Report]) -> Vec<Vec<u8>> {
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .clamp(1, reports.len().max(1));
     let chunk = reports.len().div_ceil(workers).max(1);
-    // Each core serialises a run of units, indented to their place; the first unit of the
-    // document has no comma before it.
-    let serialise = |part: &[Report], first: bool| -> Vec<Vec<u8>> {
-        let mut out = Segments::default();
-        for (i, r) in part.iter().enumerate() {
-            out.push(if first && i == 0 {
-                b"\n    "
-            } else {
-                b",\n    "
-            });
-            let mut ser = serde_json::Serializer::with_formatter(&mut out, Indented::at(2));
-            if let Err(e) = r.serialize(&mut ser) {
-                out.push(format!("{{\"error\": \"{e}\"}}").as_bytes());
-            }
-        }
-        out.into_vec()
-    };
-    let mut segments = vec![format!(
+    let mut runs = reports.chunks(chunk);
+    let first = runs.next().unwrap_or_default();
+    write!(
+        out,
         "{{\n  \"schema\": {},\n  \"units\": [",
         serde_json::to_string(PROVINCE_SCHEMA).unwrap_or_default()
-    )
-    .into_bytes()];
-    if workers <= 1 {
-        segments.extend(serialise(reports, true));
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = reports
-                .chunks(chunk)
-                .enumerate()
-                .map(|(i, part)| scope.spawn(move || serialise(part, i == 0)))
-                .collect();
-            for h in handles {
-                segments.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+    )?;
+    std::thread::scope(|scope| {
+        let others: Vec<_> = runs
+            .map(|run| {
+                scope.spawn(move || {
+                    let mut segments = Segments::default();
+                    // Writing to segments cannot fail.
+                    let _ = serialise_units(&mut segments, run, false);
+                    segments.into_vec()
+                })
+            })
+            .collect();
+        let mut direct = std::io::BufWriter::with_capacity(Segments::SIZE, &mut *out);
+        serialise_units(&mut direct, first, true)?;
+        direct.flush()?;
+        drop(direct);
+        for run in others {
+            for segment in run.join().unwrap_or_else(|e| std::panic::resume_unwind(e)) {
+                out.write_all(&segment)?;
             }
-        });
-    }
-    segments.push(
-        if reports.is_empty() {
-            "]\n}\n"
-        } else {
-            "\n  ]\n}\n"
         }
-        .into(),
-    );
-    segments
+        Ok::<_, std::io::Error>(())
+    })?;
+    out.write_all(if reports.is_empty() {
+        b"]\n}\n"
+    } else {
+        b"\n  ]\n}\n"
+    })
+}
+
+/// A run of units of the province document, indented to their place; the first unit of the
+/// document (`first`) has no comma before it.
+fn serialise_units<W: std::io::Write>(
+    out: &mut W,
+    run: &[Report],
+    first: bool,
+) -> std::io::Result<()> {
+    for (i, r) in run.iter().enumerate() {
+        out.write_all(if first && i == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        })?;
+        let mut ser = serde_json::Serializer::with_formatter(&mut *out, Indented::at(2));
+        if let Err(e) = r.serialize(&mut ser) {
+            if let Some(kind) = e.io_error_kind() {
+                return Err(std::io::Error::new(kind, e));
+            }
+            write!(out, "{{\"error\": \"{e}\"}}")?;
+        }
+    }
+    Ok(())
 }
 
 /// Bytes written in segments of about a MiB: one growing buffer would copy what it holds each
