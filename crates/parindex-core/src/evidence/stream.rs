@@ -86,7 +86,7 @@ pub(crate) struct Tally {
 
 /// One test of a record, setting bits of its combination of atom results. The four deadline
 /// classes of one (deadline, completion) pair are judged at once.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Test {
     Atom(Atom, u32),
     Deadline {
@@ -148,6 +148,9 @@ struct Matcher<'a> {
     needs: &'a [Need],
     atoms: Vec<Atom>,
     tests: Vec<Test>,
+    /// [`Matcher::tests`] but the atoms "column is true" (`Atom::True`), which the kernel
+    /// answers as it reads a record's flags: [`Matcher::true_bits`].
+    rest: Vec<Test>,
     /// Atom results (one bit each) → combination.
     index: FastMap<u64, u32>,
     recent: Recent<u64, u32>,
@@ -206,19 +209,43 @@ impl<'a> Matcher<'a> {
                 }
             }
         }
+        let rest = tests
+            .iter()
+            .filter(|t| !matches!(t, Test::Atom(Atom::True(_), _)))
+            .cloned()
+            .collect();
         Some(Self {
             needs,
             atoms,
             tests,
+            rest,
             index: FastMap::default(),
             recent: Recent::new(),
             combos: Vec::new(),
         })
     }
 
-    fn bits<C: Cells + ?Sized>(&self, values: &C) -> u64 {
-        let mut bits = 0u64;
+    /// The bits of the atoms "column `col` is true", by declared column (`columns` of them).
+    fn true_bits(&self, columns: usize) -> Vec<u64> {
+        let mut bits = vec![0; columns];
         for test in &self.tests {
+            if let Test::Atom(Atom::True(col), i) = *test {
+                if let Some(b) = bits.get_mut(col) {
+                    *b |= 1 << i;
+                }
+            }
+        }
+        bits
+    }
+
+    /// The atom results of a record: every test, or with `trues` (the bits of its true
+    /// flags, [`Matcher::true_bits`]) those but the flags.
+    fn bits<C: Cells + ?Sized>(&self, values: &C, trues: Option<u64>) -> u64 {
+        let (mut bits, tests) = match trues {
+            Some(trues) => (trues, &self.rest),
+            None => (0u64, &self.tests),
+        };
+        for test in tests {
             match test {
                 Test::Atom(atom, i) => {
                     if atom.test(values) {
@@ -382,7 +409,7 @@ impl<'a> Part<'a> {
 
     /// Adds one well-typed record.
     fn feed(&mut self, values: &[Value], line: u64) {
-        if let Some(pending) = self.count(values, line) {
+        if let Some(pending) = self.count(values, None, line) {
             self.add_record(pending, values, line);
         }
     }
@@ -402,7 +429,13 @@ impl<'a> Part<'a> {
 
     /// Counts a well-typed record in its unit's group; `Some` when needs other than counts
     /// want the record itself: then [`Part::add_record`] with its values.
-    fn count<C: Cells + ?Sized>(&mut self, cells: &C, line: u64) -> Option<Pending> {
+    /// `trues`: the bits of the record's true flags, when the kernel read it.
+    fn count<C: Cells + ?Sized>(
+        &mut self,
+        cells: &C,
+        trues: Option<u64>,
+        line: u64,
+    ) -> Option<Pending> {
         let code = cells.cell(self.plan.unit_col);
         let unit = match code {
             CellRef::Text(code) => self.unit_of(code),
@@ -415,7 +448,7 @@ impl<'a> Part<'a> {
         let Some(matcher) = self.matcher.as_mut() else {
             return Some(Pending { unit, combo: None });
         };
-        let id = matcher.combo_of(matcher.bits(cells)) as usize;
+        let id = matcher.combo_of(matcher.bits(cells, trues)) as usize;
         self.groups.add(id, unit, 1);
         let others = &matcher.combos[id].others;
         let acc = &mut self.acc[unit];
@@ -744,7 +777,10 @@ pub(crate) fn stream_csv(
         return finish_unread(reader, buf, bom, hasher, refused, problems);
     };
     let layout = layout.read_only(plan.spec, &plan.columns_read());
-    let kernel = Kernel::new(plan.spec, &layout);
+    let true_bits = Matcher::new(plan.needs)
+        .map(|m| m.true_bits(plan.spec.columns.len()))
+        .unwrap_or_default();
+    let kernel = Kernel::new(plan.spec, &layout, true_bits);
     if let Some(p) = progress {
         p.start(path, None, size);
     }
@@ -1028,16 +1064,19 @@ fn read_split<'t>(
     let layout = reading.layout;
     // Without a matcher every need tests typed values.
     let fits = fields.len() == layout.headers.len() && part.matcher.is_some();
-    if fits
-        && reading
+    let trues = if fits {
+        reading
             .kernel
             .read(fields, &mut scratch.cells, &mut scratch.values)
-    {
+    } else {
+        None
+    };
+    if let Some(trues) = trues {
         let record = KernelRecord {
             cells: &scratch.cells,
             values: &scratch.values,
         };
-        if let Some(pending) = part.count(&record, line) {
+        if let Some(pending) = part.count(&record, Some(trues), line) {
             // The cells the kernel read: the layout reads them alike, without error.
             let values = &mut scratch.values;
             layout.read_row(part.plan.spec, &Fields(fields), values, |_, _| {});
@@ -1064,6 +1103,10 @@ struct Kernel<'a> {
     initial: Vec<Option<CellRef<'static>>>,
     /// The columns read from each record: declared column, and how.
     reads: Vec<(usize, ColumnRead<'a>)>,
+    /// By declared column, the atom bits a true flag sets ([`Matcher::true_bits`]), and those
+    /// of the flags no record changes.
+    true_bits: Vec<u64>,
+    fixed_trues: u64,
 }
 
 #[derive(Debug)]
@@ -1083,18 +1126,23 @@ enum ColumnRead<'a> {
 }
 
 impl<'a> Kernel<'a> {
-    fn new(spec: &'a TableSpec, layout: &Layout) -> Self {
+    fn new(spec: &'a TableSpec, layout: &Layout, true_bits: Vec<u64>) -> Self {
         let mut initial = Vec::with_capacity(spec.columns.len());
         let mut reads = Vec::new();
+        let mut fixed_trues = 0;
         for (col, c) in spec.columns.iter().enumerate() {
             let field = layout.file_column(col).filter(|_| !layout.is_unread(col));
             let Some(field) = field else {
                 // Not in the file (its default), or left unread.
                 let absent = layout.file_column(col).is_none();
-                initial.push(Some(match default_value(c.kind) {
+                let cell = match default_value(c.kind) {
                     Value::Bool(b) if absent => CellRef::Bool(b),
                     _ => CellRef::Empty,
-                }));
+                };
+                if matches!(cell, CellRef::Bool(true)) {
+                    fixed_trues |= true_bits.get(col).copied().unwrap_or(0);
+                }
+                initial.push(Some(cell));
                 continue;
             };
             let read = match c.kind {
@@ -1117,19 +1165,23 @@ impl<'a> Kernel<'a> {
             spec,
             initial,
             reads,
+            true_bits,
+            fixed_trues,
         }
     }
 
-    /// Reads a record's cells into `cells` (`None`: typed into `values`, by declared column);
-    /// `false` when one is spelled otherwise. Only the columns a record brings are written:
-    /// `cells` keeps the others from the first record on.
+    /// Reads a record's cells into `cells` (`None`: typed into `values`, by declared column)
+    /// and returns the atom bits of its true flags; `None` when a cell is spelled otherwise.
+    /// Only the columns a record brings are written: `cells` keeps the others from the first
+    /// record on.
     #[inline]
     fn read<'t>(
         &self,
         fields: &[&'t str],
         cells: &mut Vec<Option<CellRef<'t>>>,
         values: &mut Vec<Value>,
-    ) -> bool {
+    ) -> Option<u64> {
+        let mut trues = self.fixed_trues;
         let n = self.initial.len();
         if cells.len() != n {
             cells.clear();
@@ -1143,7 +1195,7 @@ impl<'a> Kernel<'a> {
                 ColumnRead::Text(f) => match fields.get(f) {
                     Some(&"") => CellRef::Empty,
                     Some(&t) if unpadded(t) => CellRef::Text(t),
-                    _ => return false,
+                    _ => return None,
                 },
                 ColumnRead::Choice(f, choices) => match fields.get(f) {
                     Some(&"") => CellRef::Empty,
@@ -1155,20 +1207,23 @@ impl<'a> Kernel<'a> {
                     {
                         CellRef::Text(t)
                     }
-                    _ => return false,
+                    _ => return None,
                 },
                 ColumnRead::Date { field, dated } => match fields.get(field) {
                     Some(&"") if !dated => CellRef::Empty,
                     Some(&t) => match parse_dmy(t) {
                         Some(d) => CellRef::Date(d),
-                        None => return false,
+                        None => return None,
                     },
-                    None => return false,
+                    None => return None,
                 },
                 ColumnRead::Bool(f) => match fields.get(f) {
                     Some(&"") => CellRef::Bool(false),
-                    Some(&("x" | "X")) => CellRef::Bool(true),
-                    _ => return false,
+                    Some(&("x" | "X")) => {
+                        trues |= self.true_bits.get(col).copied().unwrap_or(0);
+                        CellRef::Bool(true)
+                    }
+                    _ => return None,
                 },
                 ColumnRead::Typed(f) => {
                     let (Some(&t), Some(spec), Some(value)) = (
@@ -1176,10 +1231,10 @@ impl<'a> Kernel<'a> {
                         self.spec.columns.get(col),
                         values.get_mut(col),
                     ) else {
-                        return false;
+                        return None;
                     };
                     if parse_text_into(t, spec, value).is_err() {
-                        return false;
+                        return None;
                     }
                     continue;
                 }
@@ -1188,7 +1243,7 @@ impl<'a> Kernel<'a> {
                 *slot = Some(cell);
             }
         }
-        true
+        Some(trues)
     }
 }
 
