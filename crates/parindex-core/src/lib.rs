@@ -25,7 +25,8 @@
 //! is then read once, in parallel blocks, and aggregated per unit as it is read (records are
 //! checked and dropped), and the rules run again on the aggregates. Memory does not grow with
 //! the number of records; the reports are the same, byte for byte, as reading the exports
-//! whole.
+//! whole. Their document (`parindex.province/1`) is [`province_json`], or
+//! [`write_province_json`] to write it without holding it whole.
 //! 5. **report** — [`Report::to_json`] (`parindex.report/1`, see `docs/report-json.md`) and
 //!    [`Report::to_markdown`].
 //!
