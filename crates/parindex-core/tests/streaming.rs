@@ -102,6 +102,15 @@ enum Quoting {
 
 const QUOTINGS: [Quoting; 3] = [Quoting::None, Quoting::OneLine, Quoting::LineBreaks];
 
+/// The next of a fixed sequence of pseudo-random numbers (a linear congruential generator):
+/// the generated exports are the same on every run.
+fn next_random(x: &mut u64) -> u64 {
+    *x = x
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    *x
+}
+
 /// [`large_dossiers`], quoted as said.
 fn dossiers(n: usize, quoting: Quoting) -> Vec<u8> {
     const UNITS: [&str; 4] = ["SCT", "SDL", "SXD", "CT"];
@@ -109,10 +118,7 @@ fn dossiers(n: usize, quoting: Quoting) -> Vec<u8> {
         String::from("\u{feff}ma_don_vi,ma_ho_so,ngay_tiep_nhan,han_xu_ly,ngay_tra_ket_qua\r\n");
     let mut x: u64 = 12345;
     for i in 0..n {
-        x = x
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let r = (x >> 33) as usize;
+        let r = (next_random(&mut x) >> 33) as usize;
         let unit = UNITS[r % UNITS.len()];
         let month = 1 + (r / 7) % 12;
         let day = 1 + (r / 11) % 28;
@@ -463,10 +469,7 @@ fn reference_dossiers(n: usize) -> Vec<u8> {
     );
     let mut x: u64 = 777;
     for i in 0..n {
-        x = x
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let r = (x >> 29) as usize;
+        let r = (next_random(&mut x) >> 29) as usize;
         let flag = |k: usize| {
             // Mostly the kernel's spellings; now and then one it leaves to the layout.
             let f = FLAGS[(r >> (3 * k)) % FLAGS.len()];
