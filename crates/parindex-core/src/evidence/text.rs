@@ -71,30 +71,38 @@ pub(crate) fn decode_text(
     bytes: &[u8],
     wanted: TextEncoding,
 ) -> Result<(String, TextEncoding), usize> {
-    let (encoding, body) = match wanted.encoding() {
+    // `checked`: the body as text, when sniffing found it UTF-8.
+    let (encoding, body, checked) = match wanted.encoding() {
         Some(e) => {
             // A byte-order mark of the forced encoding is not text.
             let body = match Encoding::for_bom(bytes) {
                 Some((bom, len)) if bom == e => &bytes[len..],
                 _ => bytes,
             };
-            (wanted, body)
+            (wanted, body, None)
         }
         None => match Encoding::for_bom(bytes) {
-            Some((e, len)) if e == UTF_8 => (TextEncoding::Utf8, &bytes[len..]),
-            Some((e, len)) if e == UTF_16LE => (TextEncoding::Utf16Le, &bytes[len..]),
-            Some((_, len)) => (TextEncoding::Utf16Be, &bytes[len..]),
-            None if simdutf8::basic::from_utf8(bytes).is_ok() => (TextEncoding::Utf8, bytes),
-            None => (TextEncoding::Windows1258, bytes),
+            Some((e, len)) if e == UTF_8 => (TextEncoding::Utf8, &bytes[len..], None),
+            Some((e, len)) if e == UTF_16LE => (TextEncoding::Utf16Le, &bytes[len..], None),
+            Some((_, len)) => (TextEncoding::Utf16Be, &bytes[len..], None),
+            None => match simdutf8::basic::from_utf8(bytes) {
+                Ok(text) => (TextEncoding::Utf8, bytes, Some(text)),
+                Err(_) => (TextEncoding::Windows1258, bytes, None),
+            },
         },
     };
     let Some(codec) = encoding.encoding() else {
         return Err(1);
     };
-    // UTF-8 checked with SIMD is taken as it is; the codec would check it again.
-    let (text, had_errors) = match simdutf8::basic::from_utf8(body) {
-        Ok(text) if encoding == TextEncoding::Utf8 => (std::borrow::Cow::Borrowed(text), false),
-        _ => codec.decode_without_bom_handling(body),
+    // UTF-8 checked with SIMD (once) is taken as it is; the codec would check it again.
+    let checked = checked.or_else(|| {
+        (encoding == TextEncoding::Utf8)
+            .then(|| simdutf8::basic::from_utf8(body).ok())
+            .flatten()
+    });
+    let (text, had_errors) = match checked {
+        Some(text) => (std::borrow::Cow::Borrowed(text), false),
+        None => codec.decode_without_bom_handling(body),
     };
     if had_errors {
         let line = text
