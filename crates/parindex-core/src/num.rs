@@ -110,11 +110,13 @@ pub fn canonical_decimal(value: Decimal) -> String {
             out.extend(std::iter::repeat_n('0', scale - digits.len()));
             out.push_str(&digits);
         }
-        Some(int) if scale == 0 => out.push_str(&digits[..int]),
         Some(int) => {
-            out.push_str(&digits[..int]);
-            out.push('.');
-            out.push_str(&digits[int..]);
+            let (whole, fraction) = digits.split_at(int);
+            out.push_str(whole);
+            if !fraction.is_empty() {
+                out.push('.');
+                out.push_str(fraction);
+            }
         }
     }
     out
