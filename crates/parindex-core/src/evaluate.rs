@@ -151,29 +151,9 @@ impl CompiledCriteria {
             return BTreeSet::new();
         };
         let (mut needs, first) = ask(head, None);
-        let workers = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZeroUsize::get)
-            .clamp(1, rest.len().max(1));
-        let chunk = rest.len().div_ceil(workers).max(1);
-        let first = &first;
-        let ask = &ask;
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = rest
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        let mut needs = BTreeSet::new();
-                        for evidence in part {
-                            needs.append(&mut ask(evidence, Some(first)).0);
-                        }
-                        needs
-                    })
-                })
-                .collect();
-            for h in handles {
-                needs.append(&mut h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-            }
-        });
+        for mut asked in map_on_cores(rest, |evidence| ask(evidence, Some(&first)).0) {
+            needs.append(&mut asked);
+        }
         needs
     }
 
@@ -290,32 +270,7 @@ impl CompiledCriteria {
         as_of: Date,
         pass: Pass,
     ) -> Vec<(Report, BTreeSet<Need>)> {
-        let workers = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZeroUsize::get)
-            .min(units.len().max(1));
-        if workers <= 1 {
-            return units
-                .iter()
-                .map(|u| self.score_with(u, as_of, pass))
-                .collect();
-        }
-        let chunk = units.len().div_ceil(workers);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = units
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|u| self.score_with(u, as_of, pass))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
+        map_on_cores(units, |u| self.score_with(u, as_of, pass))
     }
 
     fn score_survey(&self, node: &mut NodeScore, evidence: &Evidence) {
@@ -589,4 +544,26 @@ fn totals(set: &CriteriaSet, nodes: &[NodeScore], appraised: bool) -> Total {
             assessed_points: self_assessed,
         },
     }
+}
+
+/// `f` of every item, in order; the items are shared out in runs, one run per core.
+fn map_on_cores<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(items.len().max(1));
+    if workers <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(workers);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|run| scope.spawn(move || run.iter().map(f).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
