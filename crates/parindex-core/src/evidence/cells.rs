@@ -99,7 +99,7 @@ pub(crate) fn parse_text_into(
             *slot = Value::Empty;
             Ok(())
         }
-        ColumnType::Date => match parse_dmy(t) {
+        ColumnType::Date => match parse_dmy(t.as_bytes()) {
             Some(d) => {
                 *slot = Value::Date(d);
                 Ok(())
@@ -237,7 +237,7 @@ fn parse_text_typed(cell: &str, column: &ColumnSpec) -> Result<Value, String> {
                     .ok_or_else(|| format!("one of {}", column.values.join(", ")))
             }
         }
-        ColumnType::Date => parse_dmy(t)
+        ColumnType::Date => parse_dmy(t.as_bytes())
             .or_else(|| parse_date(t))
             .map(Value::Date)
             .ok_or_else(expected),
@@ -260,8 +260,7 @@ fn parse_text_typed(cell: &str, column: &ColumnSpec) -> Result<Value, String> {
 
 /// `dd/mm/yyyy` exactly (ten ASCII characters), the usual spelling of every export, read
 /// without allocating; anything else is left to [`parse_date`], which reads it the same way.
-pub(crate) fn parse_dmy(t: &str) -> Option<crate::date::Date> {
-    let b = t.as_bytes();
+pub(crate) fn parse_dmy(b: &[u8]) -> Option<crate::date::Date> {
     if b.len() != 10 || b[2] != b'/' || b[5] != b'/' {
         return None;
     }

@@ -2,20 +2,22 @@
 //! every record is typed, checked, matched against what the rules need ([`Need`]) and then
 //! dropped. Memory holds the aggregates and a few blocks in flight, however long the file.
 //!
-//! The reader (the calling thread) reads blocks of whole records, hashes every byte for the
-//! fingerprint and hands the blocks to one worker per core; a worker splits each record (as
-//! the `csv` crate would: it reads the odd block itself), reads its cells — straight from the
-//! text into borrowed [`CellRef`]s by the [`Kernel`] when every cell has its usual spelling,
-//! else typed and checked by the table's [`Layout`], which says what is wrong — counts it in
-//! its unit's group for the set of needs its atom results meet, and adds it to the
-//! [`Accumulator`]s of the needs that want the record itself (listed keys, sums, the earliest
-//! record), typing its values only then. What a worker keeps depends only on file lines, never
-//! on which worker saw a block, so the result is the same on any number of cores, and the same
-//! as reading the file whole (`tests/streaming.rs`, fuzz target `evidence_stream`).
+//! The calling thread reads blocks of whole records, hashes every byte for the fingerprint and
+//! queues the blocks for the workers, one thread per core with itself (it reads blocks too
+//! while the others have theirs); a worker splits each record (as the `csv` crate would: it
+//! reads the odd block itself), reads its cells — straight from the text into borrowed
+//! [`CellRef`]s by the [`Kernel`] when every cell has its usual spelling, answering the record
+//! tests on one cell as it goes, else typed and checked by the table's [`Layout`], which says
+//! what is wrong — counts it in its unit's group for the set of needs its atom results meet,
+//! and adds it to the [`Accumulator`]s of the needs that want the record itself (listed keys,
+//! sums, the earliest record), typing its values only then. What a worker keeps depends only
+//! on file lines, never on which worker saw a block, so the result is the same on any number
+//! of cores, and the same as reading the file whole (`tests/streaming.rs`, fuzz target
+//! `evidence_stream`).
 
 use std::io::{self, Read};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
 
 use sha2::{Digest, Sha256};
@@ -148,8 +150,8 @@ struct Matcher<'a> {
     needs: &'a [Need],
     atoms: Vec<Atom>,
     tests: Vec<Test>,
-    /// [`Matcher::tests`] but the atoms "column is true" (`Atom::True`), which the kernel
-    /// answers as it reads a record's flags: [`Matcher::true_bits`].
+    /// [`Matcher::tests`] but the atoms the [`Kernel`] answers as it reads a record's cells
+    /// ([`Matcher::leave_to_kernel`]); all of them until then.
     rest: Vec<Test>,
     /// Atom results (one bit each) → combination.
     index: FastMap<u64, u32>,
@@ -209,40 +211,33 @@ impl<'a> Matcher<'a> {
                 }
             }
         }
-        let rest = tests
-            .iter()
-            .filter(|t| !matches!(t, Test::Atom(Atom::True(_), _)))
-            .cloned()
-            .collect();
         Some(Self {
             needs,
             atoms,
+            rest: tests.clone(),
             tests,
-            rest,
             index: FastMap::default(),
             recent: Recent::new(),
             combos: Vec::new(),
         })
     }
 
-    /// The bits of the atoms "column `col` is true", by declared column (`columns` of them).
-    fn true_bits(&self, columns: usize) -> Vec<u64> {
-        let mut bits = vec![0; columns];
-        for test in &self.tests {
-            if let Test::Atom(Atom::True(col), i) = *test {
-                if let Some(b) = bits.get_mut(col) {
-                    *b |= 1 << i;
-                }
-            }
-        }
-        bits
+    /// Leaves the atoms of `answered` (a bit each) to the kernel: the tests of a record it
+    /// read are the others.
+    fn leave_to_kernel(&mut self, answered: u64) {
+        self.rest = self
+            .tests
+            .iter()
+            .filter(|t| !matches!(t, Test::Atom(_, i) if answered & (1 << i) != 0))
+            .cloned()
+            .collect();
     }
 
-    /// The atom results of a record: every test, or with `trues` (the bits of its true
-    /// flags, [`Matcher::true_bits`]) those but the flags.
-    fn bits<C: Cells + ?Sized>(&self, values: &C, trues: Option<u64>) -> u64 {
-        let (mut bits, tests) = match trues {
-            Some(trues) => (trues, &self.rest),
+    /// The atom results of a record: every test, or with `answered` (the results of the atoms
+    /// the kernel answered as it read the record) the others.
+    fn bits<C: Cells + ?Sized>(&self, values: &C, answered: Option<u64>) -> u64 {
+        let (mut bits, tests) = match answered {
+            Some(answered) => (answered, &self.rest),
             None => (0u64, &self.tests),
         };
         for test in tests {
@@ -429,11 +424,11 @@ impl<'a> Part<'a> {
 
     /// Counts a well-typed record in its unit's group; `Some` when needs other than counts
     /// want the record itself: then [`Part::add_record`] with its values.
-    /// `trues`: the bits of the record's true flags, when the kernel read it.
+    /// `answered`: the atom results the kernel answered, when it read the record.
     fn count<C: Cells + ?Sized>(
         &mut self,
         cells: &C,
-        trues: Option<u64>,
+        answered: Option<u64>,
         line: u64,
     ) -> Option<Pending> {
         let code = cells.cell(self.plan.unit_col);
@@ -448,7 +443,7 @@ impl<'a> Part<'a> {
         let Some(matcher) = self.matcher.as_mut() else {
             return Some(Pending { unit, combo: None });
         };
-        let id = matcher.combo_of(matcher.bits(cells, trues)) as usize;
+        let id = matcher.combo_of(matcher.bits(cells, answered)) as usize;
         self.groups.add(id, unit, 1);
         let others = &matcher.combos[id].others;
         let acc = &mut self.acc[unit];
@@ -462,6 +457,31 @@ impl<'a> Part<'a> {
             acc[i as usize].add_counted();
         }
         None
+    }
+
+    /// [`Part::count`] of the record the kernel read into `scratch`, `answered` its atom
+    /// results.
+    #[inline]
+    fn count_read(&mut self, scratch: &Scratch<'_>, answered: u64, line: u64) -> Option<Pending> {
+        let record = KernelRecord {
+            cells: &scratch.cells,
+            values: &scratch.values,
+        };
+        self.count(&record, Some(answered), line)
+    }
+
+    /// [`Part::add_record`] of a record the kernel read, its values typed from its `fields`
+    /// by the layout, which reads the cells the kernel read alike, without error.
+    fn add_read(
+        &mut self,
+        layout: &Layout,
+        fields: &[&str],
+        values: &mut Vec<Value>,
+        pending: Pending,
+        line: u64,
+    ) {
+        layout.read_row(self.plan.spec, &Fields(fields), values, |_, _| {});
+        self.add_record(pending, values, line);
     }
 
     /// Adds a record counted by [`Part::count`] to the needs that want it.
@@ -777,10 +797,10 @@ pub(crate) fn stream_csv(
         return finish_unread(reader, buf, bom, hasher, refused, problems);
     };
     let layout = layout.read_only(plan.spec, &plan.columns_read());
-    let true_bits = Matcher::new(plan.needs)
-        .map(|m| m.true_bits(plan.spec.columns.len()))
+    let atoms = Matcher::new(plan.needs)
+        .map(|m| m.atoms)
         .unwrap_or_default();
-    let kernel = Kernel::new(plan.spec, &layout, true_bits);
+    let kernel = Kernel::new(plan.spec, &layout, &atoms);
     if let Some(p) = progress {
         p.start(path, None, size);
     }
@@ -789,56 +809,75 @@ pub(crate) fn stream_csv(
     drop(buf);
 
     let not_utf8 = AtomicBool::new(false);
-    let (blocks_tx, blocks_rx) = mpsc::sync_channel::<Block>(workers * 2);
+    let reading = Reading {
+        layout: &layout,
+        kernel: &kernel,
+        path,
+        delimiter,
+    };
+    // The calling thread reads (the reader need not be `Send`) and works too, one thread per
+    // core in all: a third thread would take a share of the cores from the reader, which
+    // then starves the workers.
+    let helpers = workers.max(1) - 1;
+    let (blocks_tx, blocks_rx) = mpsc::sync_channel::<Block>(helpers * 2 + 2);
     let blocks_rx = Mutex::new(blocks_rx);
+    let queued = AtomicUsize::new(0);
     let (spare_tx, spare_rx) = mpsc::channel::<Vec<u8>>();
+    let new_part = || {
+        let mut part = Part::new(plan);
+        if let Some(matcher) = part.matcher.as_mut() {
+            matcher.leave_to_kernel(kernel.answered);
+        }
+        part
+    };
+    // Reads one block; its buffer goes back to the reader, which may have stopped listening.
+    let work = |part: &mut Part<'_>, block: Block| {
+        queued.fetch_sub(1, Ordering::Relaxed);
+        take_block(part, &reading, &not_utf8, &block);
+        let _ = spare_tx.send(block.bytes);
+    };
     let result = std::thread::scope(|scope| -> io::Result<Vec<Part<'_>>> {
-        let handles: Vec<_> = (0..workers.max(1))
+        let handles: Vec<_> = (0..helpers)
             .map(|_| {
-                let (rx, spare_tx, not_utf8) = (&blocks_rx, spare_tx.clone(), &not_utf8);
-                let (layout, kernel) = (&layout, &kernel);
+                let (rx, work) = (&blocks_rx, &work);
                 scope.spawn(move || {
-                    let mut part = Part::new(plan);
+                    let mut part = new_part();
                     loop {
                         let block = match rx.lock() {
                             Ok(rx) => rx.recv(),
                             Err(_) => break,
                         };
                         let Ok(block) = block else { break };
-                        // Every block is checked, even after a broken row: a file that is not
-                        // UTF-8 throughout is read whole, by its detected encoding, like any other.
-                        if !not_utf8.load(Ordering::Relaxed) {
-                            match simdutf8::basic::from_utf8(&block.bytes) {
-                                Err(_) => not_utf8.store(true, Ordering::Relaxed),
-                                Ok(text) if part.broken.is_none() => {
-                                    let reading = Reading {
-                                        layout,
-                                        kernel,
-                                        path,
-                                        delimiter,
-                                    };
-                                    read_block(&mut part, &reading, &block, text);
-                                }
-                                Ok(_) => {}
-                            }
-                        }
-                        // The buffer goes back to the reader; it may have stopped listening.
-                        let _ = spare_tx.send(block.bytes);
+                        work(&mut part, block);
                     }
                     part
                 })
             })
             .collect();
-        drop(spare_tx);
+        let mut mine = new_part();
         let mut line = first_line;
         let mut read = header_end as u64;
         // Blocks queued, blocks being read, the one being filled, the next.
-        let max_buffers = workers * 3 + 2;
+        let max_buffers = workers.max(1) * 3 + 2;
         let mut buffers = 1;
         let mut seq = 0;
-        let mut sent = |bytes: Vec<u8>, line: u64| {
+        let mut sent = |bytes: Vec<u8>, line: u64, mine: &mut Part<'_>| {
             seq += 1;
-            blocks_tx.send(Block { line, seq, bytes }).is_ok()
+            queued.fetch_add(1, Ordering::Relaxed);
+            if blocks_tx.send(Block { line, seq, bytes }).is_err() {
+                return false;
+            }
+            // While every helper has a block waiting and one more is queued, this thread
+            // reads one too.
+            while queued.load(Ordering::Relaxed) > helpers + 1 {
+                let block = match blocks_rx.try_lock() {
+                    Ok(rx) => rx.try_recv(),
+                    Err(_) => break,
+                };
+                let Ok(block) = block else { break };
+                work(mine, block);
+            }
+            true
         };
         let outcome = (|| -> io::Result<()> {
             loop {
@@ -855,7 +894,7 @@ pub(crate) fn stream_csv(
                 }
                 if ended {
                     if !rest.is_empty() {
-                        sent(std::mem::take(&mut rest), line);
+                        sent(std::mem::take(&mut rest), line, &mut mine);
                     }
                     return Ok(());
                 }
@@ -879,7 +918,7 @@ pub(crate) fn stream_csv(
                         rest.truncate(end);
                         let lines = memchr::memchr_iter(b'\n', &rest).count() as u64;
                         let block = std::mem::replace(&mut rest, next);
-                        if !sent(block, line) {
+                        if !sent(block, line, &mut mine) {
                             return Ok(());
                         }
                         line += lines;
@@ -893,10 +932,20 @@ pub(crate) fn stream_csv(
             }
         })();
         drop(blocks_tx);
-        let parts = handles
+        // Then works like the helpers until the blocks run out.
+        loop {
+            let block = match blocks_rx.lock() {
+                Ok(rx) => rx.recv(),
+                Err(_) => break,
+            };
+            let Ok(block) = block else { break };
+            work(&mut mine, block);
+        }
+        let mut parts: Vec<Part<'_>> = handles
             .into_iter()
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect();
+        parts.push(mine);
         outcome.map(|()| parts)
     });
     if let Some(p) = progress {
@@ -970,6 +1019,20 @@ fn hex(hasher: Sha256) -> String {
     crate::fingerprint::hex(&hasher.finalize())
 }
 
+/// Reads one block: checked UTF-8 (every block, even after a broken row: a file that is not
+/// UTF-8 throughout is read whole, by its detected encoding, like any other), then its
+/// records, unless a row before broke the table.
+fn take_block(part: &mut Part<'_>, reading: &Reading<'_>, not_utf8: &AtomicBool, block: &Block) {
+    if not_utf8.load(Ordering::Relaxed) {
+        return;
+    }
+    match simdutf8::basic::from_utf8(&block.bytes) {
+        Err(_) => not_utf8.store(true, Ordering::Relaxed),
+        Ok(text) if part.broken.is_none() => read_block(part, reading, block, text),
+        Ok(_) => {}
+    }
+}
+
 /// Types and aggregates the records of one block, `text` (its bytes, checked UTF-8).
 fn read_block(part: &mut Part<'_>, reading: &Reading<'_>, block: &Block, text: &str) {
     let Reading {
@@ -999,12 +1062,31 @@ fn read_block(part: &mut Part<'_>, reading: &Reading<'_>, block: &Block, text: &
     let mut fields: Vec<&str> = Vec::with_capacity(layout.headers.len());
     let mut line = block.line;
     if !quotes {
+        // Read by the kernel as they are split; split into fields for the layout (a record
+        // the kernel refuses) or for the needs that want the record's values.
+        let kernel = part.matcher.is_some().then_some(reading.kernel);
         let mut rows = PlainRecords::new(text, delimiter);
-        while let Some(start) = rows.next_record(&mut fields) {
+        // Past the last line feed: nothing, or a blank line.
+        while rows.record_start() < text.len() {
+            let start = rows.record_start();
             let (at, here) = (line, (block.seq, start as u64));
             line += 1;
+            if let Some(kernel) = kernel {
+                let (cells, values) = (&mut scratch.cells, &mut scratch.values);
+                if let Some(answered) = kernel.read_plain(&mut rows, cells, values) {
+                    if let Some(pending) = part.count_read(&scratch, answered, at) {
+                        split_record(text, start, rows.record_start(), delimiter, &mut fields);
+                        part.add_read(layout, &fields, &mut scratch.values, pending, at);
+                    }
+                    continue;
+                }
+                rows.skip_record();
+                split_record(text, start, rows.record_start(), delimiter, &mut fields);
+            } else {
+                rows.next_record(&mut fields);
+            }
             let blank = matches!(fields[..], [""]);
-            if !blank && !read_split(part, reading, &fields, (at, here), &mut scratch) {
+            if !blank && !read_by_layout(part, reading, &fields, (at, here), &mut scratch) {
                 return;
             }
         }
@@ -1054,9 +1136,9 @@ struct Reading<'a> {
 
 /// [`read_fields`] for a record split in place: read by the kernel when its cells have their
 /// usual spellings, else by the layout. `(line, at)` is where the record starts.
-fn read_split<'t>(
+fn read_split<'r: 't, 't>(
     part: &mut Part<'_>,
-    reading: &Reading<'_>,
+    reading: &Reading<'r>,
     fields: &[&'t str],
     (line, at): (u64, At),
     scratch: &mut Scratch<'t>,
@@ -1064,72 +1146,170 @@ fn read_split<'t>(
     let layout = reading.layout;
     // Without a matcher every need tests typed values.
     let fits = fields.len() == layout.headers.len() && part.matcher.is_some();
-    let trues = if fits {
+    let answered = if fits {
         reading
             .kernel
             .read(fields, &mut scratch.cells, &mut scratch.values)
     } else {
         None
     };
-    if let Some(trues) = trues {
-        let record = KernelRecord {
-            cells: &scratch.cells,
-            values: &scratch.values,
-        };
-        if let Some(pending) = part.count(&record, Some(trues), line) {
-            // The cells the kernel read: the layout reads them alike, without error.
-            let values = &mut scratch.values;
-            layout.read_row(part.plan.spec, &Fields(fields), values, |_, _| {});
-            part.add_record(pending, values, line);
+    if let Some(answered) = answered {
+        if let Some(pending) = part.count_read(scratch, answered, line) {
+            part.add_read(layout, fields, &mut scratch.values, pending, line);
         }
         return true;
     }
+    read_by_layout(part, reading, fields, (line, at), scratch)
+}
+
+/// [`read_fields`] of a record split in place, by the layout.
+fn read_by_layout<'t>(
+    part: &mut Part<'_>,
+    reading: &Reading<'_>,
+    fields: &[&'t str],
+    (line, at): (u64, At),
+    scratch: &mut Scratch<'t>,
+) -> bool {
     let cells = Fields(fields);
     let row = Row::new(&cells, line, at);
-    read_fields(part, layout, reading.path, row, fields.len(), scratch)
+    read_fields(
+        part,
+        reading.layout,
+        reading.path,
+        row,
+        fields.len(),
+        scratch,
+    )
 }
 
 /// How the records of a file are read when every cell has its usual spelling: straight from
-/// the text into [`CellRef`]s, no value built. A cell spelled otherwise (spaces around it, a
-/// date not `dd/mm/yyyy`, a value matched only once folded, anything wrong) sends its record
-/// through [`Layout::read_row`], which reads anything and says what is wrong: on the cells
-/// the kernel accepts, both read the same (`tests/streaming.rs`, fuzz target
-/// `evidence_stream`).
+/// the text into [`CellRef`]s, no value built, and the record tests on one column (a flag, a
+/// choice, a date within bounds) answered as the cell is read. A cell spelled otherwise
+/// (spaces around it, a date not `dd/mm/yyyy`, a value matched only once folded, anything
+/// wrong) sends its record through [`Layout::read_row`], which reads anything and says what is
+/// wrong: on the cells the kernel accepts, both read the same (`tests/streaming.rs`, fuzz
+/// target `evidence_stream`).
 #[derive(Debug)]
 struct Kernel<'a> {
     spec: &'a TableSpec,
     /// By declared column, what no record changes: a fixed cell, or `None` for a column typed
     /// into values.
     initial: Vec<Option<CellRef<'static>>>,
-    /// The columns read from each record: declared column, and how.
-    reads: Vec<(usize, ColumnRead<'a>)>,
-    /// By declared column, the atom bits a true flag sets ([`Matcher::true_bits`]), and those
-    /// of the flags no record changes.
-    true_bits: Vec<u64>,
-    fixed_trues: u64,
+    /// By field of the file: the declared column it holds and how it is read (`None`: unread).
+    fields: Vec<Option<(usize, ColumnRead<'a>)>>,
+    /// The atoms the kernel answers, a bit each as the [`Matcher`] numbers them, and the
+    /// results of those on the cells no record changes.
+    answered: u64,
+    fixed: u64,
 }
 
+/// How the kernel reads a field, and the atom bits each reading sets.
 #[derive(Debug)]
 enum ColumnRead<'a> {
-    /// Free text in field `.0`.
-    Text(usize),
-    /// One of `values`.
-    Choice(usize, &'a [String]),
-    /// A date; `dated`: the record's date, never empty.
-    Date {
-        field: usize,
-        dated: bool,
+    /// Free text.
+    Text,
+    /// One of the declared values that reads as written (unpadded), with the bits of each;
+    /// `empty`: those of an empty cell.
+    Choice {
+        choices: Vec<(&'a str, u64)>,
+        empty: u64,
     },
-    Bool(usize),
+    /// A date; `dated`: the record's date, never empty. An empty cell sets `empty`, a date
+    /// the bit of each range holding it.
+    Date {
+        dated: bool,
+        empty: u64,
+        ranges: Vec<DateRange>,
+    },
+    /// A flag (`x` or empty): the bits of true, and of false.
+    Bool { yes: u64, no: u64 },
     /// Numbers, tags: typed into the row's values, as the layout types them.
-    Typed(usize),
+    Typed,
+}
+
+/// The dates from `lo` to `hi` (both included) set `bit`.
+#[derive(Debug, Clone, Copy)]
+struct DateRange {
+    lo: crate::date::Date,
+    hi: crate::date::Date,
+    bit: u64,
+}
+
+impl DateRange {
+    #[inline]
+    fn holds(&self, d: crate::date::Date) -> bool {
+        self.lo <= d && d <= self.hi
+    }
+}
+
+/// The atoms on date column `col` (with their bits) that a date range decides: those bits,
+/// the bits of an empty cell, and the ranges that set the others.
+fn date_tests<'a>(
+    col: usize,
+    atoms: impl Iterator<Item = (u64, &'a Atom)>,
+) -> (u64, u64, Vec<DateRange>) {
+    let (mut answered, mut empty, mut ranges) = (0, 0, Vec::new());
+    let (first, last) = (crate::date::Date::MIN, crate::date::Date::MAX);
+    for (bit, atom) in atoms {
+        let range = match *atom {
+            Atom::Visible { from, to, .. } => Some((from.unwrap_or(first), to)),
+            Atom::By(_, d) => Some((first, d)),
+            // After the last day of the calendar: no date.
+            Atom::After(_, d) => d.succ_opt().map(|d| (d, last)),
+            Atom::NoDate(_) | Atom::Empty(_) => None,
+            _ => continue,
+        };
+        answered |= bit;
+        let cell = CellRef::Empty;
+        if atom.test(&OneCell { col, cell }) {
+            empty |= bit;
+        }
+        if let Some((lo, hi)) = range {
+            ranges.push(DateRange { lo, hi, bit });
+        }
+    }
+    (answered, empty, ranges)
+}
+
+/// A record of one cell: what an atom on one column sees of any record with that cell.
+struct OneCell<'c> {
+    col: usize,
+    cell: CellRef<'c>,
+}
+
+impl Cells for OneCell<'_> {
+    fn cell(&self, col: usize) -> CellRef<'_> {
+        if col == self.col {
+            self.cell
+        } else {
+            CellRef::Empty
+        }
+    }
 }
 
 impl<'a> Kernel<'a> {
-    fn new(spec: &'a TableSpec, layout: &Layout, true_bits: Vec<u64>) -> Self {
+    /// `atoms`: the [`Matcher`]'s, atom `i` being bit `i` of its results. Those on one column
+    /// are answered here when a cell's reading decides them: computed once per choice, flag
+    /// value or fixed cell, as a range for dates; the others are left to the matcher.
+    fn new(spec: &'a TableSpec, layout: &Layout, atoms: &[Atom]) -> Self {
+        // The atoms on column `col` alone, with their bits.
+        let on = |col: usize| {
+            atoms
+                .iter()
+                .enumerate()
+                .filter(move |(_, a)| a.columns() == [Some(col), None])
+                .map(|(i, a)| (1u64 << i, a))
+        };
+        let all = |col: usize| on(col).fold(0, |bits, (bit, _)| bits | bit);
+        let results = |col: usize, cell: CellRef<'_>| {
+            on(col)
+                .filter(|(_, a)| a.test(&OneCell { col, cell }))
+                .fold(0, |bits, (bit, _)| bits | bit)
+        };
         let mut initial = Vec::with_capacity(spec.columns.len());
-        let mut reads = Vec::new();
-        let mut fixed_trues = 0;
+        let mut fields: Vec<Option<(usize, ColumnRead<'a>)>> =
+            layout.headers.iter().map(|_| None).collect();
+        let (mut answered, mut fixed) = (0, 0);
         for (col, c) in spec.columns.iter().enumerate() {
             let field = layout.file_column(col).filter(|_| !layout.is_unread(col));
             let Some(field) = field else {
@@ -1139,49 +1319,62 @@ impl<'a> Kernel<'a> {
                     Value::Bool(b) if absent => CellRef::Bool(b),
                     _ => CellRef::Empty,
                 };
-                if matches!(cell, CellRef::Bool(true)) {
-                    fixed_trues |= true_bits.get(col).copied().unwrap_or(0);
-                }
+                answered |= all(col);
+                fixed |= results(col, cell);
                 initial.push(Some(cell));
                 continue;
             };
             let read = match c.kind {
-                ColumnType::Text if c.values.is_empty() => ColumnRead::Text(field),
-                ColumnType::Text => ColumnRead::Choice(field, &c.values),
-                ColumnType::Date => ColumnRead::Date {
-                    field,
-                    dated: layout.dates_records(col),
-                },
-                ColumnType::Bool => ColumnRead::Bool(field),
-                _ => ColumnRead::Typed(field),
+                ColumnType::Text if c.values.is_empty() => ColumnRead::Text,
+                ColumnType::Text => {
+                    answered |= all(col);
+                    ColumnRead::Choice {
+                        choices: (c.values.iter())
+                            .filter(|v| unpadded(v))
+                            .map(|v| (v.as_str(), results(col, CellRef::Text(v))))
+                            .collect(),
+                        empty: results(col, CellRef::Empty),
+                    }
+                }
+                ColumnType::Date => {
+                    let (bits, empty, ranges) = date_tests(col, on(col));
+                    answered |= bits;
+                    ColumnRead::Date {
+                        dated: layout.dates_records(col),
+                        empty,
+                        ranges,
+                    }
+                }
+                ColumnType::Bool => {
+                    answered |= all(col);
+                    ColumnRead::Bool {
+                        yes: results(col, CellRef::Bool(true)),
+                        no: results(col, CellRef::Bool(false)),
+                    }
+                }
+                _ => ColumnRead::Typed,
             };
             initial.push(match read {
-                ColumnRead::Typed(_) => None,
+                ColumnRead::Typed => None,
                 _ => Some(CellRef::Empty),
             });
-            reads.push((col, read));
+            if let Some(slot) = fields.get_mut(field) {
+                *slot = Some((col, read));
+            }
         }
         Self {
             spec,
             initial,
-            reads,
-            true_bits,
-            fixed_trues,
+            fields,
+            answered,
+            fixed,
         }
     }
 
-    /// Reads a record's cells into `cells` (`None`: typed into `values`, by declared column)
-    /// and returns the atom bits of its true flags; `None` when a cell is spelled otherwise.
-    /// Only the columns a record brings are written: `cells` keeps the others from the first
-    /// record on.
+    /// Makes `cells` and `values` a record's: only the columns a record brings are written
+    /// then; `cells` keeps the others from the first record on.
     #[inline]
-    fn read<'t>(
-        &self,
-        fields: &[&'t str],
-        cells: &mut Vec<Option<CellRef<'t>>>,
-        values: &mut Vec<Value>,
-    ) -> Option<u64> {
-        let mut trues = self.fixed_trues;
+    fn start<'t>(&self, cells: &mut Vec<Option<CellRef<'t>>>, values: &mut Vec<Value>) {
         let n = self.initial.len();
         if cells.len() != n {
             cells.clear();
@@ -1190,60 +1383,153 @@ impl<'a> Kernel<'a> {
         if values.len() != n {
             values.resize(n, Value::Empty);
         }
-        for &(col, ref read) in &self.reads {
-            let cell = match *read {
-                ColumnRead::Text(f) => match fields.get(f) {
-                    Some(&"") => CellRef::Empty,
-                    Some(&t) if unpadded(t) => CellRef::Text(t),
-                    _ => return None,
-                },
-                ColumnRead::Choice(f, choices) => match fields.get(f) {
-                    Some(&"") => CellRef::Empty,
-                    Some(&t)
-                        if unpadded(t)
-                            && choices
-                                .iter()
-                                .any(|v| same_text(v.as_bytes(), t.as_bytes())) =>
-                    {
-                        CellRef::Text(t)
-                    }
-                    _ => return None,
-                },
-                ColumnRead::Date { field, dated } => match fields.get(field) {
-                    Some(&"") if !dated => CellRef::Empty,
-                    Some(&t) => match parse_dmy(t) {
-                        Some(d) => CellRef::Date(d),
-                        None => return None,
-                    },
-                    None => return None,
-                },
-                ColumnRead::Bool(f) => match fields.get(f) {
-                    Some(&"") => CellRef::Bool(false),
-                    Some(&("x" | "X")) => {
-                        trues |= self.true_bits.get(col).copied().unwrap_or(0);
-                        CellRef::Bool(true)
-                    }
-                    _ => return None,
-                },
-                ColumnRead::Typed(f) => {
-                    let (Some(&t), Some(spec), Some(value)) = (
-                        fields.get(f),
-                        self.spec.columns.get(col),
-                        values.get_mut(col),
-                    ) else {
-                        return None;
-                    };
-                    if parse_text_into(t, spec, value).is_err() {
-                        return None;
-                    }
-                    continue;
+    }
+
+    /// Reads a record split into `fields` into `cells` (`None`: typed into `values`, by
+    /// declared column) and returns the results of the atoms it answers; `None` when a cell
+    /// is spelled otherwise.
+    fn read<'t>(
+        &self,
+        fields: &[&'t str],
+        cells: &mut Vec<Option<CellRef<'t>>>,
+        values: &mut Vec<Value>,
+    ) -> Option<u64>
+    where
+        'a: 't,
+    {
+        self.start(cells, values);
+        if fields.len() != self.fields.len() {
+            return None;
+        }
+        let mut bits = self.fixed;
+        for (read, &field) in self.fields.iter().zip(fields) {
+            if let Some((col, read)) = read {
+                let bytes = field.as_bytes();
+                if !self.read_cell(*col, read, bytes, || Some(field), cells, values, &mut bits) {
+                    return None;
                 }
-            };
-            if let Some(slot) = cells.get_mut(col) {
-                *slot = Some(cell);
             }
         }
-        Some(trues)
+        Some(bits)
+    }
+
+    /// [`Kernel::read`] of the next record of `rows`, split as it is read: no fields listed,
+    /// a field made text only when it is read as text. On `None` the record may be partly
+    /// taken ([`PlainRecords::skip_record`]).
+    #[inline]
+    fn read_plain<'t>(
+        &self,
+        rows: &mut PlainRecords<'t>,
+        cells: &mut Vec<Option<CellRef<'t>>>,
+        values: &mut Vec<Value>,
+    ) -> Option<u64>
+    where
+        'a: 't,
+    {
+        self.start(cells, values);
+        let last = self.fields.len().checked_sub(1)?;
+        let mut bits = self.fixed;
+        let text = rows.text;
+        for (f, read) in self.fields.iter().enumerate() {
+            let (from, to, ends) = rows.next_field()?;
+            if ends != (f == last) {
+                return None;
+            }
+            if let Some((col, read)) = read {
+                let bytes = text.as_bytes().get(from..to)?;
+                let field = || text.get(from..to);
+                if !self.read_cell(*col, read, bytes, field, cells, values, &mut bits) {
+                    return None;
+                }
+            }
+        }
+        Some(bits)
+    }
+
+    /// Reads one field (`bytes`; `text`, the same as text) of declared column `col` into
+    /// `cells` or `values`, adding the atom results it decides to `bits`; `false` when it is
+    /// spelled otherwise.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn read_cell<'t>(
+        &self,
+        col: usize,
+        read: &ColumnRead<'a>,
+        bytes: &'t [u8],
+        text: impl FnOnce() -> Option<&'t str>,
+        cells: &mut [Option<CellRef<'t>>],
+        values: &mut [Value],
+        bits: &mut u64,
+    ) -> bool
+    where
+        'a: 't,
+    {
+        let cell = match read {
+            ColumnRead::Text => match bytes {
+                [] => CellRef::Empty,
+                _ => match text() {
+                    Some(t) if unpadded(t) => CellRef::Text(t),
+                    _ => return false,
+                },
+            },
+            ColumnRead::Choice { choices, empty } => {
+                if bytes.is_empty() {
+                    *bits |= empty;
+                    CellRef::Empty
+                } else {
+                    match choices.iter().find(|(v, _)| same_text(v.as_bytes(), bytes)) {
+                        Some(&(v, b)) => {
+                            *bits |= b;
+                            CellRef::Text(v)
+                        }
+                        None => return false,
+                    }
+                }
+            }
+            ColumnRead::Date {
+                dated,
+                empty,
+                ranges,
+            } => {
+                if bytes.is_empty() && !dated {
+                    *bits |= empty;
+                    CellRef::Empty
+                } else {
+                    let Some(d) = parse_dmy(bytes) else {
+                        return false;
+                    };
+                    for r in ranges {
+                        if r.holds(d) {
+                            *bits |= r.bit;
+                        }
+                    }
+                    CellRef::Date(d)
+                }
+            }
+            ColumnRead::Bool { yes, no } => match bytes {
+                [] => {
+                    *bits |= no;
+                    CellRef::Bool(false)
+                }
+                [b'x' | b'X'] => {
+                    *bits |= yes;
+                    CellRef::Bool(true)
+                }
+                _ => return false,
+            },
+            ColumnRead::Typed => {
+                let (Some(t), Some(spec), Some(value)) =
+                    (text(), self.spec.columns.get(col), values.get_mut(col))
+                else {
+                    return false;
+                };
+                return parse_text_into(t, spec, value).is_ok();
+            }
+        };
+        if let Some(slot) = cells.get_mut(col) {
+            *slot = Some(cell);
+        }
+        true
     }
 }
 
@@ -1311,8 +1597,10 @@ struct PlainRecords<'t> {
     /// Where the current chunk starts, and its stops not yet taken (a bit per byte).
     chunk: usize,
     stops: u64,
-    /// Where the next record starts; past the end when there is none.
-    start: usize,
+    /// Where the next field starts; past the end when there is none.
+    from: usize,
+    /// Whether the last field taken did not end its record.
+    mid_record: bool,
 }
 
 /// Bytes in a chunk: one bit each in a word of stops.
@@ -1344,12 +1632,13 @@ impl<'t> PlainRecords<'t> {
             next: 0,
             chunk: 0,
             stops: 0,
-            start: 0,
+            from: 0,
+            mid_record: false,
         }
     }
 
     /// The next delimiter or line feed, `None` at the end of the text.
-    #[inline]
+    #[inline(always)]
     fn next_stop(&mut self) -> Option<usize> {
         while self.stops == 0 {
             let rest = self
@@ -1373,32 +1662,66 @@ impl<'t> PlainRecords<'t> {
         Some(at)
     }
 
+    /// Where the next record starts: past the end of the text when there is none.
+    fn record_start(&self) -> usize {
+        self.from
+    }
+
+    /// The next field of the record being split: where it starts and ends (without the `\r`
+    /// of a CRLF line end), and whether it ends the record; `None` after the last record.
+    #[inline(always)]
+    fn next_field(&mut self) -> Option<(usize, usize, bool)> {
+        let (from, len) = (self.from, self.text.len());
+        if from > len {
+            return None;
+        }
+        let end = match self.next_stop() {
+            Some(at) if self.text.as_bytes().get(at) != Some(&b'\n') => {
+                self.from = at + 1;
+                self.mid_record = true;
+                return Some((from, at, false));
+            }
+            Some(at) => at,
+            None => len,
+        };
+        self.from = end + 1;
+        self.mid_record = false;
+        let cr = end > from && self.text.as_bytes().get(end - 1) == Some(&b'\r');
+        Some((from, end - usize::from(cr), true))
+    }
+
+    /// Skips what is left of the record being split.
+    fn skip_record(&mut self) {
+        while self.mid_record && self.next_field().is_some() {}
+    }
+
     /// Splits the next record into `fields` (without the `\r` of a CRLF line end) and returns
     /// where it starts; `None` after the last. A blank line is one empty field.
     fn next_record(&mut self, fields: &mut Vec<&'t str>) -> Option<usize> {
-        let start = self.start;
-        if start > self.text.len() {
-            return None;
-        }
+        let start = self.from;
         fields.clear();
-        let mut from = start;
         loop {
-            let Some(at) = self.next_stop() else {
-                let last = &self.text[from..];
-                fields.push(last.strip_suffix('\r').unwrap_or(last));
-                self.start = self.text.len() + 1;
-                return Some(start);
-            };
-            let field = &self.text[from..at];
-            if self.text.as_bytes()[at] == b'\n' {
-                fields.push(field.strip_suffix('\r').unwrap_or(field));
-                self.start = at + 1;
+            let (from, to, ends) = self.next_field()?;
+            fields.push(&self.text[from..to]);
+            if ends {
                 return Some(start);
             }
-            fields.push(field);
-            from = at + 1;
         }
     }
+}
+
+/// The fields of the record of `text` from `start` to `next` (where the next one starts), split
+/// as [`PlainRecords`] splits them.
+fn split_record<'t>(
+    text: &'t str,
+    start: usize,
+    next: usize,
+    delimiter: u8,
+    fields: &mut Vec<&'t str>,
+) {
+    // Without its line feed, if it has one.
+    let line = text.get(start..next.saturating_sub(1).min(text.len()));
+    PlainRecords::new(line.unwrap_or_default(), delimiter).next_record(fields);
 }
 
 /// `bytes`, from the middle of a file, as the `csv` crate must read them: a byte-order mark
@@ -1545,7 +1868,57 @@ fn read_quoted_block(
 
 #[cfg(test)]
 mod tests {
-    use super::PlainRecords;
+    use super::{date_tests, OneCell, PlainRecords};
+    use crate::date::Date;
+    use crate::rules::{Atom, CellRef};
+
+    #[test]
+    fn date_atoms_read_as_ranges_as_they_test() {
+        let day = |y, m, d| Date::from_ymd_opt(y, m, d).unwrap_or(Date::MIN);
+        let edges = [
+            Date::MIN,
+            day(2025, 12, 31),
+            day(2026, 1, 1),
+            day(2026, 12, 31),
+        ];
+        let mut atoms = vec![Atom::NoDate(0), Atom::Empty(0)];
+        for &d in edges.iter().chain([&Date::MAX]) {
+            atoms.extend([Atom::By(0, d), Atom::After(0, d)]);
+            for from in [None, Some(day(2026, 1, 1)), Some(d)] {
+                atoms.push(Atom::Visible {
+                    col: 0,
+                    from,
+                    to: d,
+                });
+            }
+        }
+        let bits = atoms.iter().enumerate().map(|(i, a)| (1u64 << i, a));
+        let (answered, empty, ranges) = date_tests(0, bits);
+        assert_eq!(answered, (1u64 << atoms.len()) - 1, "every atom answered");
+        let mut dates: Vec<Date> = edges.iter().chain([&Date::MAX]).copied().collect();
+        for &d in &edges {
+            dates.extend(d.pred_opt());
+            dates.extend(d.succ_opt());
+        }
+        for (i, atom) in atoms.iter().enumerate() {
+            let bit = 1u64 << i;
+            let cell = CellRef::Empty;
+            assert_eq!(
+                empty & bit != 0,
+                atom.test(&OneCell { col: 0, cell }),
+                "{atom:?}"
+            );
+            for &d in &dates {
+                let held = ranges.iter().any(|r| r.bit == bit && r.holds(d));
+                let cell = CellRef::Date(d);
+                assert_eq!(
+                    held,
+                    atom.test(&OneCell { col: 0, cell }),
+                    "{atom:?} on {d}"
+                );
+            }
+        }
+    }
 
     /// What [`PlainRecords`] must give: lines split at `\n`, fields at the delimiter, a `\r`
     /// ending a line dropped, the text after the last line feed a record of its own.

@@ -156,7 +156,7 @@ pub(crate) enum Atom {
 
 impl Atom {
     /// The columns the test reads.
-    fn columns(&self) -> [Option<usize>; 2] {
+    pub(crate) fn columns(&self) -> [Option<usize>; 2] {
         match *self {
             Atom::Visible { col, .. } => [Some(col), None],
             Atom::True(c)
