@@ -217,7 +217,7 @@ impl<'a> Matcher<'a> {
             rest: tests.clone(),
             tests,
             index: FastMap::default(),
-            recent: Recent::new(),
+            recent: Recent::new(32),
             combos: Vec::new(),
         })
     }
@@ -317,31 +317,39 @@ impl<'a> Matcher<'a> {
 #[derive(Debug)]
 struct Recent<K, V> {
     slots: Vec<Option<(K, V)>>,
+    /// A hash's top bits pick its slot: 64 minus the bits of the number of slots.
+    shift: u32,
 }
 
 impl<K: Copy + Eq, V: Copy> Recent<K, V> {
-    const SLOTS: usize = 256;
-
-    fn new() -> Self {
+    /// Room for `keys` keys that seldom share a slot (two that do evict each other).
+    fn new(keys: usize) -> Self {
+        let slots = keys
+            .saturating_mul(8)
+            .next_power_of_two()
+            .clamp(256, 1 << 16);
         Self {
-            slots: vec![None; Self::SLOTS],
+            slots: vec![None; slots],
+            shift: 64 - slots.trailing_zeros(),
         }
     }
 
-    fn slot(hash: u64) -> usize {
-        (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
+    #[inline]
+    fn slot(&self, hash: u64) -> usize {
+        (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
     }
 
     #[inline]
     fn get(&self, hash: u64, key: K) -> Option<V> {
-        match self.slots.get(Self::slot(hash)) {
+        match self.slots.get(self.slot(hash)) {
             Some(Some((k, v))) if *k == key => Some(*v),
             _ => None,
         }
     }
 
     fn put(&mut self, hash: u64, key: K, value: V) {
-        if let Some(slot) = self.slots.get_mut(Self::slot(hash)) {
+        let slot = self.slot(hash);
+        if let Some(slot) = self.slots.get_mut(slot) {
             *slot = Some((key, value));
         }
     }
@@ -389,7 +397,7 @@ impl<'a> Part<'a> {
         Self {
             plan,
             key_col: plan.key_col(),
-            recent_units: Recent::new(),
+            recent_units: Recent::new(plan.units.len()),
             matcher: Matcher::new(plan.needs),
             groups: Groups::new(plan.units.len()),
             acc: (0..plan.units.len())
@@ -800,7 +808,7 @@ pub(crate) fn stream_csv(
     let atoms = Matcher::new(plan.needs)
         .map(|m| m.atoms)
         .unwrap_or_default();
-    let kernel = Kernel::new(plan.spec, &layout, &atoms);
+    let kernel = Kernel::new(plan.spec, &layout, &atoms, plan.unit_col);
     if let Some(p) = progress {
         p.start(path, None, size);
     }
@@ -817,8 +825,8 @@ pub(crate) fn stream_csv(
     };
     // The calling thread reads (the reader need not be `Send`) and works too, one thread per
     // core in all: a third thread would take a share of the cores from the reader, which
-    // then starves the workers.
-    let helpers = workers.max(1) - 1;
+    // then starves the workers. A file read whole already is one block: no helper to start.
+    let helpers = if ended { 0 } else { workers.max(1) - 1 };
     let (blocks_tx, blocks_rx) = mpsc::sync_channel::<Block>(helpers * 2 + 2);
     let blocks_rx = Mutex::new(blocks_rx);
     let queued = AtomicUsize::new(0);
@@ -1195,12 +1203,21 @@ struct Kernel<'a> {
     /// By declared column, what no record changes: a fixed cell, or `None` for a column typed
     /// into values.
     initial: Vec<Option<CellRef<'static>>>,
-    /// By field of the file: the declared column it holds and how it is read (`None`: unread).
-    fields: Vec<Option<(usize, ColumnRead<'a>)>>,
+    /// By field of the file: how it is read (`None`: unread).
+    fields: Vec<Option<FieldRead<'a>>>,
     /// The atoms the kernel answers, a bit each as the [`Matcher`] numbers them, and the
     /// results of those on the cells no record changes.
     answered: u64,
     fixed: u64,
+}
+
+/// A field the kernel reads: its declared column, whether its cell is kept for what reads the
+/// record's cells (its unit, the atoms the kernel does not answer), and how it is read.
+#[derive(Debug)]
+struct FieldRead<'a> {
+    col: usize,
+    keep: bool,
+    read: ColumnRead<'a>,
 }
 
 /// How the kernel reads a field, and the atom bits each reading sets.
@@ -1291,7 +1308,7 @@ impl<'a> Kernel<'a> {
     /// `atoms`: the [`Matcher`]'s, atom `i` being bit `i` of its results. Those on one column
     /// are answered here when a cell's reading decides them: computed once per choice, flag
     /// value or fixed cell, as a range for dates; the others are left to the matcher.
-    fn new(spec: &'a TableSpec, layout: &Layout, atoms: &[Atom]) -> Self {
+    fn new(spec: &'a TableSpec, layout: &Layout, atoms: &[Atom], unit_col: usize) -> Self {
         // The atoms on column `col` alone, with their bits.
         let on = |col: usize| {
             atoms
@@ -1307,8 +1324,7 @@ impl<'a> Kernel<'a> {
                 .fold(0, |bits, (bit, _)| bits | bit)
         };
         let mut initial = Vec::with_capacity(spec.columns.len());
-        let mut fields: Vec<Option<(usize, ColumnRead<'a>)>> =
-            layout.headers.iter().map(|_| None).collect();
+        let mut fields: Vec<Option<FieldRead<'a>>> = layout.headers.iter().map(|_| None).collect();
         let (mut answered, mut fixed) = (0, 0);
         for (col, c) in spec.columns.iter().enumerate() {
             let field = layout.file_column(col).filter(|_| !layout.is_unread(col));
@@ -1359,8 +1375,27 @@ impl<'a> Kernel<'a> {
                 _ => Some(CellRef::Empty),
             });
             if let Some(slot) = fields.get_mut(field) {
-                *slot = Some((col, read));
+                let keep = true;
+                *slot = Some(FieldRead { col, keep, read });
             }
+        }
+        // The cells read after the kernel: the unit's, and those of the atoms it leaves.
+        let mut kept = vec![false; spec.columns.len()];
+        let left = atoms
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| answered & (1 << i) == 0);
+        for col in [Some(unit_col)]
+            .into_iter()
+            .chain(left.flat_map(|(_, a)| a.columns()))
+            .flatten()
+        {
+            if let Some(k) = kept.get_mut(col) {
+                *k = true;
+            }
+        }
+        for field in fields.iter_mut().flatten() {
+            field.keep = kept.get(field.col).copied().unwrap_or(true);
         }
         Self {
             spec,
@@ -1403,9 +1438,9 @@ impl<'a> Kernel<'a> {
         }
         let mut bits = self.fixed;
         for (read, &field) in self.fields.iter().zip(fields) {
-            if let Some((col, read)) = read {
+            if let Some(read) = read {
                 let bytes = field.as_bytes();
-                if !self.read_cell(*col, read, bytes, || Some(field), cells, values, &mut bits) {
+                if !self.read_cell(read, bytes, || Some(field), cells, values, &mut bits) {
                     return None;
                 }
             }
@@ -1435,10 +1470,10 @@ impl<'a> Kernel<'a> {
             if ends != (f == last) {
                 return None;
             }
-            if let Some((col, read)) = read {
+            if let Some(read) = read {
                 let bytes = text.as_bytes().get(from..to)?;
                 let field = || text.get(from..to);
-                if !self.read_cell(*col, read, bytes, field, cells, values, &mut bits) {
+                if !self.read_cell(read, bytes, field, cells, values, &mut bits) {
                     return None;
                 }
             }
@@ -1446,15 +1481,14 @@ impl<'a> Kernel<'a> {
         Some(bits)
     }
 
-    /// Reads one field (`bytes`; `text`, the same as text) of declared column `col` into
-    /// `cells` or `values`, adding the atom results it decides to `bits`; `false` when it is
-    /// spelled otherwise.
+    /// Reads one field (`bytes`; `text`, the same as text) into `cells` (when kept) or
+    /// `values`, adding the atom results it decides to `bits`; `false` when it is spelled
+    /// otherwise.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     fn read_cell<'t>(
         &self,
-        col: usize,
-        read: &ColumnRead<'a>,
+        field: &FieldRead<'a>,
         bytes: &'t [u8],
         text: impl FnOnce() -> Option<&'t str>,
         cells: &mut [Option<CellRef<'t>>],
@@ -1464,7 +1498,8 @@ impl<'a> Kernel<'a> {
     where
         'a: 't,
     {
-        let cell = match read {
+        let col = field.col;
+        let cell = match &field.read {
             ColumnRead::Text => match bytes {
                 [] => CellRef::Empty,
                 _ => match text() {
@@ -1526,8 +1561,10 @@ impl<'a> Kernel<'a> {
                 return parse_text_into(t, spec, value).is_ok();
             }
         };
-        if let Some(slot) = cells.get_mut(col) {
-            *slot = Some(cell);
+        if field.keep {
+            if let Some(slot) = cells.get_mut(col) {
+                *slot = Some(cell);
+            }
         }
         true
     }
