@@ -1240,8 +1240,12 @@ enum ColumnRead<'a> {
     },
     /// A flag (`x` or empty): the bits of true, and of false.
     Bool { yes: u64, no: u64 },
-    /// Numbers, tags: typed into the row's values, as the layout types them.
-    Typed,
+    /// Numbers, tags: typed into the row's values, as the layout types them, and the atoms
+    /// on the column tested on the value; `empty`: their bits for an empty cell, when it reads.
+    Typed {
+        atoms: Vec<(u64, Atom)>,
+        empty: Option<u64>,
+    },
 }
 
 /// The dates from `lo` to `hi` (both included) set `bit`.
@@ -1288,6 +1292,17 @@ fn date_tests<'a>(
     (answered, empty, ranges)
 }
 
+/// The bits of `atoms` (on column `col` alone) true of `cell`.
+fn atom_bits<'a>(
+    atoms: impl Iterator<Item = (u64, &'a Atom)>,
+    col: usize,
+    cell: CellRef<'_>,
+) -> u64 {
+    atoms
+        .filter(|(_, a)| a.test(&OneCell { col, cell }))
+        .fold(0, |bits, (bit, _)| bits | bit)
+}
+
 /// A record of one cell: what an atom on one column sees of any record with that cell.
 struct OneCell<'c> {
     col: usize,
@@ -1306,8 +1321,9 @@ impl Cells for OneCell<'_> {
 
 impl<'a> Kernel<'a> {
     /// `atoms`: the [`Matcher`]'s, atom `i` being bit `i` of its results. Those on one column
-    /// are answered here when a cell's reading decides them: computed once per choice, flag
-    /// value or fixed cell, as a range for dates; the others are left to the matcher.
+    /// are answered here as the cell is read: computed once per choice, flag value, fixed cell
+    /// or empty typed cell, as a range for dates (those a range decides), tested on the value
+    /// of another typed cell; the others are left to the matcher.
     fn new(spec: &'a TableSpec, layout: &Layout, atoms: &[Atom], unit_col: usize) -> Self {
         // The atoms on column `col` alone, with their bits.
         let on = |col: usize| {
@@ -1318,11 +1334,7 @@ impl<'a> Kernel<'a> {
                 .map(|(i, a)| (1u64 << i, a))
         };
         let all = |col: usize| on(col).fold(0, |bits, (bit, _)| bits | bit);
-        let results = |col: usize, cell: CellRef<'_>| {
-            on(col)
-                .filter(|(_, a)| a.test(&OneCell { col, cell }))
-                .fold(0, |bits, (bit, _)| bits | bit)
-        };
+        let results = |col: usize, cell: CellRef<'_>| atom_bits(on(col), col, cell);
         let mut initial = Vec::with_capacity(spec.columns.len());
         let mut fields: Vec<Option<FieldRead<'a>>> = layout.headers.iter().map(|_| None).collect();
         let (mut answered, mut fixed) = (0, 0);
@@ -1368,10 +1380,18 @@ impl<'a> Kernel<'a> {
                         no: results(col, CellRef::Bool(false)),
                     }
                 }
-                _ => ColumnRead::Typed,
+                _ => {
+                    answered |= all(col);
+                    let mut value = Value::Empty;
+                    let empty = parse_text_into("", c, &mut value).is_ok();
+                    ColumnRead::Typed {
+                        atoms: on(col).map(|(bit, a)| (bit, a.clone())).collect(),
+                        empty: empty.then(|| results(col, CellRef::of(&value))),
+                    }
+                }
             };
             initial.push(match read {
-                ColumnRead::Typed => None,
+                ColumnRead::Typed { .. } => None,
                 _ => Some(CellRef::Empty),
             });
             if let Some(slot) = fields.get_mut(field) {
@@ -1552,13 +1572,20 @@ impl<'a> Kernel<'a> {
                 }
                 _ => return false,
             },
-            ColumnRead::Typed => {
+            ColumnRead::Typed { atoms, empty } => {
                 let (Some(t), Some(spec), Some(value)) =
                     (text(), self.spec.columns.get(col), values.get_mut(col))
                 else {
                     return false;
                 };
-                return parse_text_into(t, spec, value).is_ok();
+                if parse_text_into(t, spec, value).is_err() {
+                    return false;
+                }
+                *bits |= match empty {
+                    Some(empty) if t.is_empty() => *empty,
+                    _ => atom_bits(atoms.iter().map(|(b, a)| (*b, a)), col, CellRef::of(value)),
+                };
+                return true;
             }
         };
         if field.keep {
