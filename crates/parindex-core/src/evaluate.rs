@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -546,7 +547,8 @@ fn totals(set: &CriteriaSet, nodes: &[NodeScore], appraised: bool) -> Total {
     }
 }
 
-/// `f` of every item, in order; the items are shared out in runs, one run per core.
+/// `f` of every item, in order, on every core (the calling thread's too): the items are
+/// handed out one at a time, so that a core whose items cost less takes more (units differ).
 fn map_on_cores<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
@@ -554,16 +556,29 @@ fn map_on_cores<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
     if workers <= 1 {
         return items.iter().map(f).collect();
     }
-    let chunk = items.len().div_ceil(workers);
-    let f = &f;
+    let next = AtomicUsize::new(0);
+    let take = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return done;
+            };
+            done.push((i, f(item)));
+        }
+    };
+    let mut results: Vec<Option<R>> = items.iter().map(|_| None).collect();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|run| scope.spawn(move || run.iter().map(f).collect::<Vec<_>>()))
-            .collect();
-        handles
+        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(take)).collect();
+        let mine = take();
+        let theirs = handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        for (i, r) in mine.into_iter().chain(theirs) {
+            if let Some(slot) = results.get_mut(i) {
+                *slot = Some(r);
+            }
+        }
+    });
+    results.into_iter().flatten().collect()
 }
