@@ -844,20 +844,22 @@ pub(crate) fn stream_csv(
         take_block(part, &reading, &not_utf8, &block);
         let _ = spare_tx.send(block.bytes);
     };
+    // Reads the queued blocks until the queue is closed and empty.
+    let drain = |part: &mut Part<'_>| loop {
+        let block = match blocks_rx.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => break,
+        };
+        let Ok(block) = block else { break };
+        work(part, block);
+    };
     let result = std::thread::scope(|scope| -> io::Result<Vec<Part<'_>>> {
         let handles: Vec<_> = (0..helpers)
             .map(|_| {
-                let (rx, work) = (&blocks_rx, &work);
+                let drain = &drain;
                 scope.spawn(move || {
                     let mut part = new_part();
-                    loop {
-                        let block = match rx.lock() {
-                            Ok(rx) => rx.recv(),
-                            Err(_) => break,
-                        };
-                        let Ok(block) = block else { break };
-                        work(&mut part, block);
-                    }
+                    drain(&mut part);
                     part
                 })
             })
@@ -941,14 +943,7 @@ pub(crate) fn stream_csv(
         })();
         drop(blocks_tx);
         // Then works like the helpers until the blocks run out.
-        loop {
-            let block = match blocks_rx.lock() {
-                Ok(rx) => rx.recv(),
-                Err(_) => break,
-            };
-            let Ok(block) = block else { break };
-            work(&mut mine, block);
-        }
+        drain(&mut mine);
         let mut parts: Vec<Part<'_>> = handles
             .into_iter()
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
