@@ -355,6 +355,61 @@ impl<K: Copy + Eq, V: Copy> Recent<K, V> {
     }
 }
 
+/// The unit codes of at most eight bytes ([`short_key`]s) → units, in an open-addressed table
+/// built once: a lookup is a multiply, a load and a compare or two, in a table small enough to
+/// stay in cache (a map costs a probe and a string compare per record).
+#[derive(Debug)]
+struct ShortCodes {
+    /// (word, length, unit); an empty slot has length `u32::MAX`. A quarter full at most.
+    slots: Vec<(u64, u32, u32)>,
+    shift: u32,
+}
+
+impl ShortCodes {
+    const EMPTY: (u64, u32, u32) = (0, u32::MAX, 0);
+
+    fn new(units: &UnitIndex) -> Self {
+        let size = units.len().saturating_mul(4).next_power_of_two().max(16);
+        let mut table = Self {
+            slots: vec![Self::EMPTY; size],
+            shift: 64 - size.trailing_zeros(),
+        };
+        for (code, &unit) in units {
+            let (Some((word, len)), Ok(unit)) = (short_key(code), u32::try_from(unit)) else {
+                continue;
+            };
+            let mut at = table.slot(word);
+            while table.slots[at].1 != u32::MAX {
+                at = (at + 1) & (size - 1);
+            }
+            table.slots[at] = (word, len as u32, unit);
+        }
+        table
+    }
+
+    #[inline]
+    fn slot(&self, word: u64) -> usize {
+        (word.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// The unit of a short code; `None` when it is not one of the province's.
+    #[inline]
+    fn get(&self, (word, len): (u64, usize)) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut at = self.slot(word);
+        loop {
+            let &(w, l, unit) = self.slots.get(at & mask)?;
+            if l == u32::MAX {
+                return None;
+            }
+            if w == word && l as usize == len {
+                return Some(unit as usize);
+            }
+            at += 1;
+        }
+    }
+}
+
 /// A short code (at most eight bytes) as one word, with its length.
 fn short_key(code: &str) -> Option<(u64, usize)> {
     let b = code.as_bytes();
@@ -375,8 +430,8 @@ struct Part<'a> {
     plan: &'a Plan<'a>,
     key_col: Option<usize>,
     matcher: Option<Matcher<'a>>,
-    /// Recent unit codes (as [`short_key`]s) → units.
-    recent_units: Recent<(u64, usize), usize>,
+    /// The province's short unit codes → units.
+    short_codes: ShortCodes,
     groups: Groups,
     /// `[unit][need]`: the needs that are not counts (all needs, without a matcher).
     acc: Vec<Vec<Accumulator>>,
@@ -397,7 +452,7 @@ impl<'a> Part<'a> {
         Self {
             plan,
             key_col: plan.key_col(),
-            recent_units: Recent::new(plan.units.len()),
+            short_codes: ShortCodes::new(plan.units),
             matcher: Matcher::new(plan.needs),
             groups: Groups::new(plan.units.len()),
             acc: (0..plan.units.len())
@@ -421,11 +476,8 @@ impl<'a> Part<'a> {
     #[inline]
     fn unit_of(&mut self, code: &str) -> Option<usize> {
         match short_key(code) {
-            Some(key) => self.recent_units.get(key.0, key).or_else(|| {
-                let unit = self.plan.units.get(code).copied()?;
-                self.recent_units.put(key.0, key, unit);
-                Some(unit)
-            }),
+            // Every short code of the province is in the table.
+            Some(key) => self.short_codes.get(key),
             None => self.plan.units.get(code).copied(),
         }
     }
@@ -1927,9 +1979,29 @@ fn read_quoted_block(
 
 #[cfg(test)]
 mod tests {
-    use super::{date_tests, OneCell, PlainRecords};
+    use super::{date_tests, short_key, OneCell, PlainRecords, ShortCodes, UnitIndex};
     use crate::date::Date;
     use crate::rules::{Atom, CellRef};
+
+    #[test]
+    fn short_codes_find_the_units_of_their_codes_only() {
+        // Codes of every short length, many sharing slots (a small table for 300 codes).
+        let codes: Vec<String> = (0..300)
+            .map(|i| format!("{}{i}", &"DVXYZ"[..i % 5]))
+            .chain(["a_code_of_many_bytes".to_owned(), String::new()])
+            .collect();
+        let units: UnitIndex = codes.iter().cloned().zip(0..).collect();
+        let table = ShortCodes::new(&units);
+        for (unit, code) in codes.iter().enumerate() {
+            if let Some(key) = short_key(code) {
+                assert_eq!(table.get(key), Some(unit), "{code:?}");
+            }
+        }
+        for other in ["DV", "D0", "DVXYZ0", "0\0", "zz", "DVX299", "DVXY3000"] {
+            let key = short_key(other).unwrap_or_default();
+            assert_eq!(table.get(key), units.get(other).copied(), "{other:?}");
+        }
+    }
 
     #[test]
     fn date_atoms_read_as_ranges_as_they_test() {

@@ -529,16 +529,23 @@ pub(crate) fn answer_in_memory(table: &crate::evidence::Table, need: &Need) -> A
 }
 
 /// Up to eight bytes as one little-endian word (missing high bytes zero): eight are loaded at
-/// once; fewer are shifted in one by one (never stored bytewise then loaded as a word).
+/// once; fewer as two overlapping loads of their first and last four (or two) bytes, the last
+/// shifted to their place (never stored bytewise then loaded as a word).
 #[inline]
 pub(crate) fn le_word(bytes: &[u8]) -> u64 {
-    match bytes.first_chunk::<8>() {
-        Some(w) => u64::from_le_bytes(*w),
-        None => bytes
-            .iter()
-            .rev()
-            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)),
+    if let Some(w) = bytes.first_chunk::<8>() {
+        return u64::from_le_bytes(*w);
     }
+    let n = bytes.len();
+    if let (Some(lo), Some(hi)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+        let (lo, hi) = (u32::from_le_bytes(*lo), u32::from_le_bytes(*hi));
+        return u64::from(lo) | (u64::from(hi) << (8 * (n - 4)));
+    }
+    if let (Some(lo), Some(hi)) = (bytes.first_chunk::<2>(), bytes.last_chunk::<2>()) {
+        let (lo, hi) = (u16::from_le_bytes(*lo), u16::from_le_bytes(*hi));
+        return u64::from(lo) | (u64::from(hi) << (8 * (n - 2)));
+    }
+    bytes.first().map_or(0, |&b| u64::from(b))
 }
 
 /// `a == b` for the short texts of records (codes, choices): up to 16 bytes compared as two
@@ -628,7 +635,23 @@ impl Aggregates {
 
 #[cfg(test)]
 mod tests {
-    use super::same_text;
+    use super::{le_word, same_text};
+
+    #[test]
+    fn le_word_is_the_bytes_little_endian() {
+        let bytes: Vec<u8> = (0..12u8)
+            .map(|i| i.wrapping_mul(37).wrapping_add(0xA1))
+            .collect();
+        for n in 0..=bytes.len() {
+            let b = &bytes[..n];
+            let expected = b
+                .iter()
+                .take(8)
+                .rev()
+                .fold(0u64, |acc, &x| (acc << 8) | u64::from(x));
+            assert_eq!(le_word(b), expected, "{n} bytes");
+        }
+    }
 
     #[test]
     fn same_text_is_equality() {
