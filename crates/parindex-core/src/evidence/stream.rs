@@ -159,18 +159,21 @@ struct Matcher<'a> {
     combos: Vec<Combo>,
 }
 
+/// The atoms of the needs' predicates, atom `i` being bit `i` of a record's results; `None`
+/// when they are more than a bit set holds.
+fn atoms_of(needs: &[Need]) -> Option<Vec<Atom>> {
+    let mut atoms: Vec<&Atom> = Vec::new();
+    for need in needs {
+        need.pred().atoms(&mut atoms);
+    }
+    (atoms.len() <= 64).then(|| atoms.into_iter().cloned().collect())
+}
+
 impl<'a> Matcher<'a> {
-    /// `None` when the needs hold more atoms than a bit set does: their predicates are then
-    /// tested one by one.
+    /// `None` when the needs hold more atoms than a bit set does ([`atoms_of`]): their
+    /// predicates are then tested one by one.
     fn new(needs: &'a [Need]) -> Option<Self> {
-        let mut atoms: Vec<&Atom> = Vec::new();
-        for need in needs {
-            need.pred().atoms(&mut atoms);
-        }
-        if atoms.len() > 64 {
-            return None;
-        }
-        let atoms: Vec<Atom> = atoms.into_iter().cloned().collect();
+        let atoms = atoms_of(needs)?;
         let mut tests: Vec<Test> = Vec::new();
         for (i, atom) in atoms.iter().enumerate() {
             let bit = 1u64 << i;
@@ -857,9 +860,7 @@ pub(crate) fn stream_csv(
         return finish_unread(reader, buf, bom, hasher, refused, problems);
     };
     let layout = layout.read_only(plan.spec, &plan.columns_read());
-    let atoms = Matcher::new(plan.needs)
-        .map(|m| m.atoms)
-        .unwrap_or_default();
+    let atoms = atoms_of(plan.needs).unwrap_or_default();
     let kernel = Kernel::new(plan.spec, &layout, &atoms, plan.unit_col);
     if let Some(p) = progress {
         p.start(path, None, size);
@@ -1367,10 +1368,10 @@ impl Cells for OneCell<'_> {
 }
 
 impl<'a> Kernel<'a> {
-    /// `atoms`: the [`Matcher`]'s, atom `i` being bit `i` of its results. Those on one column
-    /// are answered here as the cell is read: computed once per choice, flag value, fixed cell
-    /// or empty typed cell, as a range for dates (those a range decides), tested on the value
-    /// of another typed cell; the others are left to the matcher.
+    /// `atoms`: the needs' ([`atoms_of`]), atom `i` being bit `i` of the results. Those on
+    /// one column are answered here as the cell is read: computed once per choice, flag value,
+    /// fixed cell or empty typed cell, as a range for dates (those a range decides), tested on
+    /// the value of another typed cell; the others are left to the matcher.
     fn new(spec: &'a TableSpec, layout: &Layout, atoms: &[Atom], unit_col: usize) -> Self {
         // The atoms on column `col` alone, with their bits.
         let on = |col: usize| {
