@@ -220,7 +220,7 @@ impl<'a> Matcher<'a> {
             rest: tests.clone(),
             tests,
             index: FastMap::default(),
-            recent: Recent::new(32),
+            recent: Recent::new(),
             combos: Vec::new(),
         })
     }
@@ -320,42 +320,38 @@ impl<'a> Matcher<'a> {
 #[derive(Debug)]
 struct Recent<K, V> {
     slots: Vec<Option<(K, V)>>,
-    /// A hash's top bits pick its slot: 64 minus the bits of the number of slots.
-    shift: u32,
 }
 
 impl<K: Copy + Eq, V: Copy> Recent<K, V> {
-    /// Room for `keys` keys that seldom share a slot (two that do evict each other).
-    fn new(keys: usize) -> Self {
-        let slots = keys
-            .saturating_mul(8)
-            .next_power_of_two()
-            .clamp(256, 1 << 16);
+    /// Slots, as bits of a hash.
+    const BITS: u32 = 8;
+
+    fn new() -> Self {
         Self {
-            slots: vec![None; slots],
-            shift: 64 - slots.trailing_zeros(),
+            slots: vec![None; 1 << Self::BITS],
         }
     }
 
     #[inline]
-    fn slot(&self, hash: u64) -> usize {
-        (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
-    }
-
-    #[inline]
     fn get(&self, hash: u64, key: K) -> Option<V> {
-        match self.slots.get(self.slot(hash)) {
+        match self.slots.get(slot_of(hash, Self::BITS)) {
             Some(Some((k, v))) if *k == key => Some(*v),
             _ => None,
         }
     }
 
     fn put(&mut self, hash: u64, key: K, value: V) {
-        let slot = self.slot(hash);
-        if let Some(slot) = self.slots.get_mut(slot) {
+        if let Some(slot) = self.slots.get_mut(slot_of(hash, Self::BITS)) {
             *slot = Some((key, value));
         }
     }
+}
+
+/// The slot of `hash` in a table of `2^bits` slots: the top bits of a Fibonacci hash, which
+/// every input bit reaches.
+#[inline]
+fn slot_of(hash: u64, bits: u32) -> usize {
+    (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
 }
 
 /// The unit codes of at most eight bytes ([`short_key`]s) → units, in an open-addressed table
@@ -365,7 +361,8 @@ impl<K: Copy + Eq, V: Copy> Recent<K, V> {
 struct ShortCodes {
     /// (word, length, unit); an empty slot has length `u32::MAX`. A quarter full at most.
     slots: Vec<(u64, u32, u32)>,
-    shift: u32,
+    /// Slots, as bits of a hash.
+    bits: u32,
 }
 
 impl ShortCodes {
@@ -375,13 +372,13 @@ impl ShortCodes {
         let size = units.len().saturating_mul(4).next_power_of_two().max(16);
         let mut table = Self {
             slots: vec![Self::EMPTY; size],
-            shift: 64 - size.trailing_zeros(),
+            bits: size.trailing_zeros(),
         };
         for (code, &unit) in units {
             let (Some((word, len)), Ok(unit)) = (short_key(code), u32::try_from(unit)) else {
                 continue;
             };
-            let mut at = table.slot(word);
+            let mut at = slot_of(word, table.bits);
             while table.slots[at].1 != u32::MAX {
                 at = (at + 1) & (size - 1);
             }
@@ -390,16 +387,11 @@ impl ShortCodes {
         table
     }
 
-    #[inline]
-    fn slot(&self, word: u64) -> usize {
-        (word.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
-    }
-
     /// The unit of a short code; `None` when it is not one of the province's.
     #[inline]
     fn get(&self, (word, len): (u64, usize)) -> Option<usize> {
         let mask = self.slots.len() - 1;
-        let mut at = self.slot(word);
+        let mut at = slot_of(word, self.bits);
         loop {
             let &(w, l, unit) = self.slots.get(at & mask)?;
             if l == u32::MAX {
