@@ -1191,19 +1191,16 @@ fn read_split<'r: 't, 't>(
     (line, at): (u64, At),
     scratch: &mut Scratch<'t>,
 ) -> bool {
-    let layout = reading.layout;
-    // Without a matcher every need tests typed values.
-    let fits = fields.len() == layout.headers.len() && part.matcher.is_some();
-    let answered = if fits {
+    // Without a matcher every need tests typed values. The kernel refuses a record of
+    // another length than the header's; the layout says what is wrong with it.
+    let answered = part.matcher.is_some().then(|| {
         reading
             .kernel
             .read(fields, &mut scratch.cells, &mut scratch.values)
-    } else {
-        None
-    };
-    if let Some(answered) = answered {
+    });
+    if let Some(answered) = answered.flatten() {
         if let Some(pending) = part.count_read(scratch, answered, line) {
-            part.add_read(layout, fields, &mut scratch.values, pending, line);
+            part.add_read(reading.layout, fields, &mut scratch.values, pending, line);
         }
         return true;
     }
