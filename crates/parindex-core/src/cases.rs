@@ -10,10 +10,13 @@
 //! Evidence items, separated by `;`: `rows TABLE N [col=value …]` (N records; columns not given
 //! take the table's `defaults`; `{i}` is the record's number in the item, `{n}` in the table;
 //! `col=` leaves the cell empty; `+` in a value stands for the `;` between tags),
-//! `empty TABLE` (a header and no records), `fact NAME=VALUE`, and `facts` (an empty
-//! `facts.toml`). Tables not mentioned have no file and without `fact`/`facts` there is no
-//! `facts.toml`: that is how a case says "no evidence". The expected outcome is
-//! `scored POINTS`, `not_applicable`, `no_evidence` or `error`.
+//! `empty TABLE` (a header and no records), `fact NAME=VALUE`, `facts` (an empty
+//! `facts.toml`), `survey ROW=RATE` (a line of `survey.csv`, the rate written as Sở Nội vụ
+//! wrote it) and `survey` (a `survey.csv` of a header only). Tables not mentioned have no file
+//! and without `fact`/`facts` there is no `facts.toml`: that is how a case says "no evidence".
+//! The expected outcome is `scored POINTS`, `not_applicable`, `no_evidence`,
+//! `pending_survey`, `error` (the row's rule failed) or `evidence_error` (the evidence is
+//! refused before scoring, as `parindex score` would refuse it).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -41,7 +44,8 @@ pub struct Case {
     pub row: String,
     pub as_of: Option<Date>,
     pub evidence: String,
-    /// `scored 1.5`, `not_applicable`, `no_evidence` or `error`.
+    /// `scored 1.5`, `not_applicable`, `no_evidence`, `pending_survey`, `error` or
+    /// `evidence_error`.
     pub expected: String,
 }
 
@@ -188,7 +192,13 @@ fn run_case(
         return Err(format!("`{}` is not a row of the set", case.row));
     }
     let files = evidence_files(set, file, &case.evidence)?;
-    let evidence = read_evidence(&files, set, Path::new("unit")).map_err(|e| e.to_string())?;
+    let evidence = match read_evidence(&files, set, Path::new("unit")) {
+        Ok(evidence) => evidence,
+        Err(Error::Evidence(problems)) => {
+            return Ok(("evidence_error".to_owned(), problems.to_string()))
+        }
+        Err(other) => return Err(other.to_string()),
+    };
     let as_of = match case.as_of.or_else(|| criteria.default_as_of()) {
         Some(d) => d,
         None => return Err("no as-of date".to_owned()),
@@ -218,6 +228,7 @@ fn evidence_files(
     );
     let mut tables: BTreeMap<String, Vec<BTreeMap<String, String>>> = BTreeMap::new();
     let mut facts: Option<String> = None;
+    let mut survey: Option<String> = None;
     for item in evidence.split(';').map(str::trim).filter(|s| !s.is_empty()) {
         let words: Vec<&str> = item.split_whitespace().collect();
         match words.as_slice() {
@@ -250,6 +261,20 @@ fn evidence_files(
             }
             ["facts"] => {
                 facts.get_or_insert_with(String::new);
+            }
+            ["survey"] => {
+                survey.get_or_insert_with(String::new);
+            }
+            ["survey", assignment] => {
+                let (row, rate) = assignment
+                    .split_once('=')
+                    .ok_or_else(|| format!("`{item}` is not survey ROW=RATE"))?;
+                let mut line = csv::Writer::from_writer(Vec::new());
+                line.write_record([row, rate]).map_err(|e| e.to_string())?;
+                let line = line.into_inner().map_err(|e| e.to_string())?;
+                survey
+                    .get_or_insert_with(String::new)
+                    .push_str(&String::from_utf8_lossy(&line));
             }
             ["fact", assignment] => {
                 let (k, v) = assignment
@@ -287,6 +312,12 @@ fn evidence_files(
     }
     if let Some(facts) = facts {
         files.insert(dir.join("facts.toml"), facts);
+    }
+    if let Some(survey) = survey {
+        files.insert(
+            dir.join(crate::evidence::SURVEY_FILE),
+            format!("ma_tieu_chi,ty_le\n{survey}"),
+        );
     }
     Ok(files)
 }

@@ -274,30 +274,28 @@ impl CompiledCriteria {
         map_on_cores(units, |u| self.score_with(u, as_of, pass))
     }
 
+    /// A survey row's points come from Sở Nội vụ's results. A row the results do not list has
+    /// not been surveyed yet: pending, as before any survey file (never `no_evidence`).
     fn score_survey(&self, node: &mut NodeScore, evidence: &Evidence) {
-        match evidence.survey() {
-            None => {
-                node.status = Status::PendingSurvey;
-                node.explanation = "Chờ kết quả điều tra xã hội học của Sở Nội vụ".to_owned();
+        let Some(rate) = evidence.survey().and_then(|survey| survey.get(&node.id)) else {
+            node.status = Status::PendingSurvey;
+            node.explanation = match evidence.survey() {
+                None => "Chờ kết quả điều tra xã hội học của Sở Nội vụ",
+                Some(_) => {
+                    "Chờ kết quả điều tra xã hội học của Sở Nội vụ (survey.csv chưa có tiêu chí này)"
+                }
             }
-            Some(survey) => match survey.get(&node.id) {
-                None => {
-                    node.status = Status::NoEvidence;
-                    node.applicable_max = node.max;
-                    node.explanation = "survey.csv không có kết quả cho tiêu chí này".to_owned();
-                }
-                Some(rate) => {
-                    node.points = round_half_up(*rate / Decimal::ONE_HUNDRED * node.max, 2);
-                    node.applicable_max = node.max;
-                    node.explanation = format!(
-                        "Tỷ lệ hài lòng {}% × {} = {} điểm",
-                        vi_decimal(*rate),
-                        vi_decimal(node.max),
-                        vi_decimal(node.points)
-                    );
-                }
-            },
-        }
+            .to_owned();
+            return;
+        };
+        node.points = round_half_up(*rate / Decimal::ONE_HUNDRED * node.max, 2);
+        node.applicable_max = node.max;
+        node.explanation = format!(
+            "Tỷ lệ hài lòng {}% × {} = {} điểm",
+            vi_decimal(*rate),
+            vi_decimal(node.max),
+            vi_decimal(node.points)
+        );
     }
 }
 

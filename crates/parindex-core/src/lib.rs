@@ -86,8 +86,8 @@ pub use num::{parse_decimal, round_half_up, vi_decimal, vi_percent, Fraction};
 pub use rank::{GroupRanking, RankEntry, Ranking, RANKING_SCHEMA};
 pub use report::{
     province_json, province_markdown, write_province_json, AppraisalRound, CriteriaInfo,
-    EvidenceRef, Measure, NodeKind, NodeScore, Part, Report, Status, SurveyPart, Total,
-    PROVINCE_SCHEMA, REPORT_SCHEMA,
+    EvidenceRef, Measure, NodeKind, NodeScore, Part, PendingSurvey, Report, Status, SurveyPart,
+    Total, PROVINCE_SCHEMA, REPORT_SCHEMA,
 };
 pub use rules::{DocumentRef, FactRef, Limits, RecordList};
 

@@ -133,6 +133,23 @@ impl Status {
     }
 }
 
+/// The survey rows still pending, and the points they are worth.
+#[derive(Debug, Clone)]
+pub struct PendingSurvey<'a> {
+    /// The sum of their maxima.
+    pub max: Decimal,
+    /// In tree order.
+    pub rows: Vec<&'a NodeScore>,
+}
+
+impl PendingSurvey<'_> {
+    /// `"24 điểm (3.5, 3.6, 4.4)"`.
+    pub fn describe(&self) -> String {
+        let ids: Vec<&str> = self.rows.iter().map(|n| n.id.as_str()).collect();
+        format!("{} điểm ({})", vi_decimal(self.max), ids.join(", "))
+    }
+}
+
 /// One node of the tree with its points and how they were reached.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NodeScore {
@@ -377,6 +394,20 @@ impl Report {
         Ok(report)
     }
 
+    /// The survey rows still waiting for Sở Nội vụ's results (no survey file, or a file that
+    /// does not list them), or `None` when none is.
+    pub fn pending_survey(&self) -> Option<PendingSurvey<'_>> {
+        let rows: Vec<&NodeScore> = self
+            .nodes
+            .iter()
+            .filter(|n| n.is_leaf() && n.status == Status::PendingSurvey)
+            .collect();
+        (!rows.is_empty()).then(|| PendingSurvey {
+            max: rows.iter().map(|n| n.max).sum(),
+            rows,
+        })
+    }
+
     /// The leaves that lost points, the most first (then in tree order): where the officer's
     /// effort pays most.
     pub fn gaps(&self) -> Vec<&NodeScore> {
@@ -554,17 +585,11 @@ impl Report {
             vi_decimal(t.applicable_max),
             vi_decimal(t.max)
         );
-        let pending: Decimal = self
-            .nodes
-            .iter()
-            .filter(|n| n.is_leaf() && n.status == Status::PendingSurvey)
-            .map(|n| n.max)
-            .sum();
-        if !pending.is_zero() {
+        if let Some(pending) = self.pending_survey() {
             let _ = writeln!(
                 out,
-                "- Chờ kết quả điều tra xã hội học: {} điểm",
-                vi_decimal(pending)
+                "- Chờ kết quả điều tra xã hội học: {}",
+                pending.describe()
             );
         }
         let attention: Vec<&NodeScore> =

@@ -18,7 +18,7 @@ use docx_rs::{
     Section, Shading, SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, VAlignType,
     WidthType,
 };
-use parindex_core::{vi_date, vi_decimal, vi_percent, NodeKind, NodeScore, Report, Status};
+use parindex_core::{vi_date, vi_decimal, vi_percent, NodeKind, NodeScore, Report};
 
 use crate::table::{self, COLUMNS, FINGERPRINT_TITLE, GAP_COLUMNS, NO_GAPS};
 use crate::{RenderError, RenderOptions};
@@ -383,18 +383,12 @@ impl Builder {
                 Look::body().indent(),
             ),
         ];
-        let pending: rust_decimal::Decimal = report
-            .nodes
-            .iter()
-            .filter(|n| n.is_leaf() && n.status == Status::PendingSurvey)
-            .map(|n| n.max)
-            .sum();
-        if !pending.is_zero() {
+        if let Some(pending) = report.pending_survey() {
             out.push(self.para(
                 &format!(
-                    "- Các tiêu chí đánh giá qua điều tra xã hội học ({} điểm) chờ kết quả của \
+                    "- Các tiêu chí đánh giá qua điều tra xã hội học ({}) chờ kết quả của \
                      Sở Nội vụ.",
-                    vi_decimal(pending)
+                    pending.describe()
                 ),
                 Look::body().indent(),
             ));

@@ -121,18 +121,11 @@ fn summary(out: &mut String, report: &Report) {
         esc(&table::self_text(report)),
         esc(&table::total_text(report)),
     );
-    let pending: Vec<&NodeScore> = report
-        .nodes
-        .iter()
-        .filter(|n| n.is_leaf() && n.status == Status::PendingSurvey)
-        .collect();
-    if !pending.is_empty() {
-        let sum: Decimal = pending.iter().map(|n| n.max).sum();
+    if let Some(pending) = report.pending_survey() {
         let _ = writeln!(
             out,
-            "<li class=\"note\">Chờ kết quả điều tra xã hội học của Sở Nội vụ: {} điểm ({})</li>",
-            vi_decimal(sum),
-            esc(&ids(&pending)),
+            "<li class=\"note\">Chờ kết quả điều tra xã hội học của Sở Nội vụ: {}</li>",
+            esc(&pending.describe()),
         );
     }
     let attention = table::needing_explanation(report);

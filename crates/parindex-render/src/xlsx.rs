@@ -33,7 +33,7 @@
 
 use std::collections::BTreeMap;
 
-use parindex_core::{vi_date, vi_decimal, NodeKind, NodeScore, RecordList, Report, Status};
+use parindex_core::{vi_date, NodeKind, NodeScore, RecordList, Report};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
@@ -256,16 +256,10 @@ fn write_node_row(g: &mut Grid<'_>, row: u32, r: &TableRow) -> Result<(), Render
 fn write_total_rows(g: &mut Grid<'_>, row: u32, report: &Report) -> Result<(), RenderError> {
     let t = &report.total;
     let mut note = total_text(report);
-    let pending: Decimal = report
-        .nodes
-        .iter()
-        .filter(|n| n.is_leaf() && n.status == Status::PendingSurvey)
-        .map(|n| n.max)
-        .sum();
-    if !pending.is_zero() {
+    if let Some(pending) = report.pending_survey() {
         note.push_str(&format!(
-            "\nChờ kết quả điều tra xã hội học: {} điểm",
-            vi_decimal(pending)
+            "\nChờ kết quả điều tra xã hội học: {}",
+            pending.describe()
         ));
     }
     total_line(g, row, "Tổng cộng", t.max, t.points, &note)?;

@@ -446,7 +446,9 @@ impl RowLint<'_> {
         let calls = calls(tokens);
         self.named = calls
             .iter()
-            .filter(|c| ["table", "on_time", "periods"].contains(&c.name.text.as_str()))
+            .filter(|c| {
+                ["table", "has_table", "on_time", "periods"].contains(&c.name.text.as_str())
+            })
             .filter_map(|c| c.args.first().and_then(|a| lit_str(a)))
             .map(|t| t.text.clone())
             .collect();
@@ -459,7 +461,7 @@ impl RowLint<'_> {
         let arg = |i: usize| call.args.get(i).copied().unwrap_or(&[]);
         let name = call.name;
         match name.text.as_str() {
-            "table" => {
+            "table" | "has_table" => {
                 if let Some(t) = lit_str(arg(0)) {
                     self.table(t);
                 }

@@ -197,6 +197,7 @@ fn build(
                     labels: c.labels,
                     values: c.values,
                     min: c.min.map(|m| m.0),
+                    max: c.max.map(|m| m.0),
                 })
                 .collect(),
         })
@@ -519,6 +520,7 @@ struct RawColumn {
     #[serde(default)]
     values: Vec<String>,
     min: Option<ExactDecimal>,
+    max: Option<ExactDecimal>,
 }
 
 #[derive(Deserialize)]

@@ -222,6 +222,8 @@ pub struct ColumnSpec {
     pub values: Vec<String>,
     /// For integer and decimal columns: the smallest value allowed (0 for counts).
     pub min: Option<Decimal>,
+    /// For integer and decimal columns: the largest value allowed (100 for a percentage).
+    pub max: Option<Decimal>,
 }
 
 /// The type a column's cells are parsed as.

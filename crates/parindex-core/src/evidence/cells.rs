@@ -40,29 +40,37 @@ pub(crate) fn default_value(kind: ColumnType) -> Value {
     }
 }
 
-/// Reads one cell by its column's type and, for numbers, its minimum; `Err` holds what was
+/// Reads one cell by its column's type and, for numbers, its bounds; `Err` holds what was
 /// expected.
 pub(crate) fn parse_cell(cell: &Cell, column: &ColumnSpec) -> Result<Value, String> {
-    at_least_min(parse_typed(cell, column)?, column)
+    within_bounds(parse_typed(cell, column)?, column)
 }
 
-/// Refuses a number below its column's declared minimum (a negative count).
-fn at_least_min(value: Value, column: &ColumnSpec) -> Result<Value, String> {
-    if let (Some(min), Some(v)) = (column.min, value.as_decimal()) {
-        if v < min {
-            return Err(format!(
-                "{} of at least {}",
-                column.kind.expected(),
-                crate::num::vi_decimal(min)
-            ));
+/// Refuses a number outside its column's declared bounds (a negative count, a percentage
+/// above 100).
+fn within_bounds(value: Value, column: &ColumnSpec) -> Result<Value, String> {
+    let Some(v) = value.as_decimal() else {
+        return Ok(value);
+    };
+    let vi = crate::num::vi_decimal;
+    let expected = match (column.min, column.max) {
+        (Some(min), Some(max)) if v < min || v > max => {
+            format!("{} from {} to {}", column.kind.expected(), vi(min), vi(max))
         }
-    }
-    Ok(value)
+        (Some(min), None) if v < min => {
+            format!("{} of at least {}", column.kind.expected(), vi(min))
+        }
+        (None, Some(max)) if v > max => {
+            format!("{} of at most {}", column.kind.expected(), vi(max))
+        }
+        _ => return Ok(value),
+    };
+    Err(expected)
 }
 
-/// Reads text by the column's type and minimum (see [`parse_text_typed`]).
+/// Reads text by the column's type and bounds (see [`parse_text_typed`]).
 pub(crate) fn parse_text(cell: &str, column: &ColumnSpec) -> Result<Value, String> {
-    at_least_min(parse_text_typed(cell, column)?, column)
+    within_bounds(parse_text_typed(cell, column)?, column)
 }
 
 /// [`parse_text`] into `slot`, without allocating for the usual spellings: a text cell is
@@ -351,6 +359,7 @@ mod tests {
             labels: Vec::new(),
             values: Vec::new(),
             min: None,
+            max: None,
         }
     }
 

@@ -19,7 +19,9 @@ use serde::Serialize;
 pub use notes::{DeclaredDocument, DeclaredPoints, Notes, RowNote, NOTES_FILE};
 pub(crate) use province::StreamedProvince;
 pub use province::{is_province, read_province, UNITS_FILE, UNIT_COLUMN};
-pub use read::{fold_header, read_evidence, read_evidence_with, ReadOptions, ReadProgress};
+pub use read::{
+    fold_header, read_evidence, read_evidence_with, ReadOptions, ReadProgress, SURVEY_FILE,
+};
 pub use text::TextEncoding;
 
 use crate::criteria::TableSpec;

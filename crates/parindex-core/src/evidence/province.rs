@@ -173,6 +173,7 @@ fn with_unit_column(spec: &TableSpec) -> TableSpec {
             labels: vec!["Mã đơn vị".to_owned()],
             values: Vec::new(),
             min: None,
+            max: None,
         }),
     }
     spec
@@ -729,6 +730,7 @@ fn builtin(
                 labels: labels.iter().map(|l| (*l).to_owned()).collect(),
                 values: Vec::new(),
                 min: None,
+                max: None,
             })
             .collect(),
     }

@@ -993,7 +993,8 @@ fn read_facts(path: &Path, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> BTre
     facts
 }
 
-/// The survey table is fixed by Sở Nội vụ: row id and satisfaction rate in percent.
+/// The survey table is fixed by Sở Nội vụ: row id and satisfaction rate in percent, from 0 to
+/// 100 (a rate outside is an evidence error at its cell, like any bad value).
 pub(super) fn survey_spec() -> TableSpec {
     let column = |id: &str, kind, labels: &[&str]| ColumnSpec {
         id: id.to_owned(),
@@ -1002,6 +1003,12 @@ pub(super) fn survey_spec() -> TableSpec {
         labels: labels.iter().map(|s| (*s).to_owned()).collect(),
         values: Vec::new(),
         min: None,
+        max: None,
+    };
+    let rate = ColumnSpec {
+        min: Some(Decimal::ZERO),
+        max: Some(Decimal::ONE_HUNDRED),
+        ..column("ty_le", ColumnType::Decimal, &["Tỷ lệ hài lòng", "Tỷ lệ"])
     };
     TableSpec {
         name: "survey".to_owned(),
@@ -1013,7 +1020,7 @@ pub(super) fn survey_spec() -> TableSpec {
         window: Window::UntilAsOf,
         columns: vec![
             column("ma_tieu_chi", ColumnType::Text, &["Mã tiêu chí"]),
-            column("ty_le", ColumnType::Decimal, &["Tỷ lệ hài lòng", "Tỷ lệ"]),
+            rate,
         ],
     }
 }
@@ -1027,6 +1034,7 @@ pub(super) fn appraisal_spec() -> TableSpec {
         labels: labels.iter().map(|s| (*s).to_owned()).collect(),
         values: Vec::new(),
         min: None,
+        max: None,
     };
     TableSpec {
         name: "appraisal".to_owned(),
@@ -1146,7 +1154,8 @@ pub(super) fn appraisal_entries(
     out
 }
 
-/// Survey rates by row id; every row must be a survey row of the set, once, within 0–100.
+/// Survey rates by row id; every row must be a survey row of the set, once, with a rate (the
+/// reader already refused a rate outside 0–100).
 pub(super) fn survey_results(
     table: Table,
     path: &Path,
@@ -1174,18 +1183,14 @@ pub(super) fn survey_results(
             }
         }
         let Some(rate) = record.values[1].as_decimal() else {
-            problems
-                .push(at(format!("row `{id}` has no rate")).expected("a percentage from 0 to 100"));
-            continue;
-        };
-        if rate < Decimal::ZERO || rate > Decimal::ONE_HUNDRED {
             problems.push(
-                at(format!("the rate of row `{id}` is out of range"))
-                    .value(crate::num::vi_decimal(rate))
+                at(format!("row `{id}` has no rate"))
+                    .column_name("ty_le")
+                    .value("")
                     .expected("a percentage from 0 to 100"),
             );
             continue;
-        }
+        };
         if out.insert(id.clone(), rate).is_some() {
             problems.push(at(format!("row `{id}` appears twice")));
         }

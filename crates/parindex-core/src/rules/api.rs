@@ -264,7 +264,8 @@ fn register_dates(engine: &mut Engine) {
 }
 
 /// The visible records of a declared table the row reads.
-fn table(name: &str) -> Res<Rows> {
+/// The current row, after checking that it may read table `name` and that the set declares it.
+fn reading_table(name: &str) -> Res<Rc<RowContext>> {
     let c = ctx()?;
     if !c.reads.iter().any(|r| r == name) {
         return Err(fail(format!(
@@ -277,9 +278,25 @@ fn table(name: &str) -> Res<Rows> {
             "bảng `{name}` không được khai báo trong bộ tiêu chí"
         )));
     }
-    c.unit
+    Ok(c)
+}
+
+fn table(name: &str) -> Res<Rows> {
+    reading_table(name)?
+        .unit
         .visible(name)
         .ok_or_else(|| signal(Signal::NoEvidence(format!("thiếu bảng {name}"))))
+}
+
+/// Whether the table's file is there (perhaps with no records). Never a signal: a rule asks it
+/// about a table it reads only to decide not-arising (the reference set's 2.1.2), and goes on
+/// with the rest of its rule when the file is missing. A missing file is noted on the row.
+fn has_table(name: &str) -> Res<bool> {
+    let present = reading_table(name)?.unit.visible(name).is_some();
+    if !present {
+        note(format!("chưa có bảng {name}"));
+    }
+    Ok(present)
 }
 
 /// A rows argument: a `Rows` value or a table name.
@@ -330,6 +347,7 @@ fn register_tables(engine: &mut Engine) {
     use ColumnType as T;
     engine
         .register_fn("table", |name: ImmutableString| table(&name))
+        .register_fn("has_table", |name: ImmutableString| has_table(&name))
         .register_fn("count", |r: &mut Rows| count_int(r))
         .register_get("count", |r: &mut Rows| count_int(r))
         .register_fn(
@@ -592,25 +610,37 @@ fn fact(name: &str) -> Res<Dynamic> {
     })
 }
 
+/// Whether the fact is there. Never a signal: a missing `facts.toml` is a missing fact, so that a
+/// rule can ask about an input it reads only to decide not-arising (the reference set's 6.2.2)
+/// and go on with the rest of its rule. The answer is noted, so the row says what was missing.
+fn has_fact(name: &str) -> Res<bool> {
+    let c = ctx()?;
+    if !c.reads.iter().any(|r| r == FACTS) {
+        return Err(fail(format!(
+            "dòng {} đọc facts nhưng không khai báo `facts` trong `reads`",
+            c.row
+        )));
+    }
+    match c.unit.facts() {
+        Some(facts) if facts.contains_key(name) => {
+            let _value = fact(name)?;
+            Ok(true)
+        }
+        Some(_) => {
+            note(format!("chưa có số liệu `{name}`"));
+            Ok(false)
+        }
+        None => {
+            note(format!("chưa có tệp facts.toml (số liệu `{name}`)"));
+            Ok(false)
+        }
+    }
+}
+
 fn register_facts(engine: &mut Engine) {
     engine
         .register_fn("fact", |name: ImmutableString| fact(&name))
-        .register_fn("has_fact", |name: ImmutableString| -> Res<bool> {
-            match fact(&name) {
-                Ok(_) => Ok(true),
-                Err(e) => match e.as_ref() {
-                    EvalAltResult::ErrorRuntime(d, _) if d.is::<Signal>() => {
-                        let c = ctx()?;
-                        if c.unit.facts().is_none() {
-                            Err(e)
-                        } else {
-                            Ok(false)
-                        }
-                    }
-                    _ => Err(e),
-                },
-            }
-        })
+        .register_fn("has_fact", |name: ImmutableString| has_fact(&name))
         .register_fn(
             "fact_ratio",
             |a: ImmutableString, b: ImmutableString| -> Res<Ratio> {
