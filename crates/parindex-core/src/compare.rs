@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::fingerprint::FileDigest;
 use crate::num::{canonical_decimal, vi_decimal};
 use crate::report::{NodeScore, Report, Status};
+use crate::visible::visible_lines;
 
 /// Everything that differs between two reports.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -265,7 +266,7 @@ impl Comparison {
                 );
             }
         }
-        out
+        visible_lines(&out).into_owned()
     }
 }
 

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::visible::visible;
+
 /// One problem found in an input file, with where it is and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -79,11 +81,13 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// `path:line:column: message (column "x", value "v", expected e)` then the hint.
+    /// `path:line:column: message (column "x", value "v", expected e)` then the hint. Every part
+    /// is shown with its hidden characters escaped (see [`crate::visible`]): a value is an
+    /// attacker's text, and a terminal would obey the escapes in it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        write!(f, "{}", visible(&self.path.display().to_string()))?;
         if let Some(sheet) = &self.sheet {
-            write!(f, "[{sheet}]")?;
+            write!(f, "[{}]", visible(sheet))?;
         }
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
@@ -91,22 +95,22 @@ impl fmt::Display for Diagnostic {
                 write!(f, ":{column}")?;
             }
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", visible(&self.message))?;
         let mut details = Vec::new();
         if let Some(name) = &self.column_name {
-            details.push(format!("column `{name}`"));
+            details.push(format!("column `{}`", visible(name)));
         }
         if let Some(value) = &self.value {
-            details.push(format!("value `{value}`"));
+            details.push(format!("value `{}`", visible(value)));
         }
         if let Some(expected) = &self.expected {
-            details.push(format!("expected {expected}"));
+            details.push(format!("expected {}", visible(expected)));
         }
         if !details.is_empty() {
             write!(f, " ({})", details.join(", "))?;
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "\n  hint: {}", visible(hint))?;
         }
         Ok(())
     }
@@ -138,7 +142,7 @@ pub enum Error {
     #[error("invalid evidence:\n{0}")]
     Evidence(Diagnostics),
     /// A file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {source}", visible(&path.display().to_string()))]
     Io {
         path: PathBuf,
         #[source]

@@ -9,6 +9,7 @@ use crate::criteria::{CriteriaSet, Method, NotArising};
 use crate::date::vi_date;
 use crate::num::vi_decimal;
 use crate::report::{NodeScore, Report, Status};
+use crate::visible::visible_lines;
 
 /// The row `id` of the set, explained without evidence; `None` when there is no such node.
 pub fn explain_row(set: &CriteriaSet, id: &str) -> Option<String> {
@@ -39,7 +40,7 @@ pub fn explain_row(set: &CriteriaSet, id: &str) -> Option<String> {
             })
             .collect();
         let _ = writeln!(out, "Gồm: {}", children.join(", "));
-        return Some(out);
+        return Some(visible_lines(&out).into_owned());
     };
     let method = match leaf.method {
         Method::SelfAssessed => "tự đánh giá, chấm theo quy tắc từ tài liệu kiểm chứng",
@@ -87,7 +88,7 @@ pub fn explain_row(set: &CriteriaSet, id: &str) -> Option<String> {
             }
         }
     }
-    Some(out)
+    Some(visible_lines(&out).into_owned())
 }
 
 /// How the row scored in `report`.
@@ -137,7 +138,7 @@ pub fn explain_score(node: &NodeScore, report: &Report) -> String {
     if let Some(restore) = &node.restore {
         let _ = writeln!(out, "Cách khôi phục điểm: {restore}");
     }
-    out
+    visible_lines(&out).into_owned()
 }
 
 /// A token of a rule's text, enough to read literal band tables and deadlines.

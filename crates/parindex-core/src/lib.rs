@@ -64,6 +64,7 @@ mod num;
 mod rank;
 mod report;
 mod rules;
+mod visible;
 
 pub use cases::{read_cases, run_cases, Case, CaseFile, CaseResult, CASES_DIR};
 pub use compare::{Comparison, FigureChange, InputChange, RowChange};
@@ -90,6 +91,7 @@ pub use report::{
     Total, PROVINCE_SCHEMA, REPORT_SCHEMA,
 };
 pub use rules::{DocumentRef, FactRef, Limits, RecordList};
+pub use visible::{is_hidden, visible, visible_lines};
 
 /// Loads, compiles and scores in one call: the whole pipeline for one unit.
 ///

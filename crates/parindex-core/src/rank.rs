@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::num::{canonical_decimal, vi_decimal, vi_percent};
 use crate::report::Report;
+use crate::visible::visible_lines;
 
 /// The ranking of every peer group, groups in name order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -152,7 +153,7 @@ impl Ranking {
                 );
             }
         }
-        out
+        visible_lines(&out).into_owned()
     }
 }
 

@@ -13,6 +13,7 @@ use crate::evidence::{DeclaredDocument, DeclaredPoints, Unit};
 use crate::fingerprint::Fingerprint;
 use crate::num::{canonical_decimal, vi_decimal, vi_percent, Fraction};
 use crate::rules::{DocumentRef, FactRef, RecordList};
+use crate::visible::visible_lines;
 
 /// The schema tag of the JSON report.
 pub const REPORT_SCHEMA: &str = "parindex.report/1";
@@ -443,7 +444,7 @@ impl Report {
         }
         let total: Decimal = self.gaps().iter().map(|n| n.lost).sum();
         let _ = writeln!(out, "\nTổng số điểm bị mất: {}", vi_decimal(total));
-        out
+        visible_lines(&out).into_owned()
     }
 
     /// The node with this id.
@@ -608,7 +609,7 @@ impl Report {
         }
         out.push('\n');
         out.push_str(&self.gaps_markdown());
-        out
+        visible_lines(&out).into_owned()
     }
 }
 
@@ -878,7 +879,7 @@ pub fn province_markdown(reports: &[Report]) -> String {
             t.rating.as_deref().unwrap_or("—"),
         );
     }
-    out
+    visible_lines(&out).into_owned()
 }
 
 /// Records named per row in the Markdown table (the JSON report carries more).

@@ -206,7 +206,9 @@ fn binary_garbage_as_csv_is_an_evidence_error_naming_the_file() {
     ));
     assert_eq!(diagnostics[0].path, Path::new("u/documents.csv"));
     assert_eq!(diagnostics[0].line, Some(3));
-    assert!(diagnostics[0].message.contains("not valid utf-8"));
+    assert!(diagnostics[0]
+        .message
+        .contains("không phải văn bản utf-8 hợp lệ"));
 }
 
 #[test]

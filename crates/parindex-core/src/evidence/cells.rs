@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use super::{fold_header, Value};
 use crate::criteria::{ColumnSpec, ColumnType};
-use crate::date::{parse_date, vi_date};
+use crate::date::{read_date, vi_date, DateProblem};
 use crate::num::parse_decimal;
 
 /// A raw cell before typing.
@@ -245,10 +245,15 @@ fn parse_text_typed(cell: &str, column: &ColumnSpec) -> Result<Value, String> {
                     .ok_or_else(|| format!("one of {}", column.values.join(", ")))
             }
         }
-        ColumnType::Date => parse_dmy(t.as_bytes())
-            .or_else(|| parse_date(t))
-            .map(Value::Date)
-            .ok_or_else(expected),
+        ColumnType::Date => match parse_dmy(t.as_bytes()) {
+            Some(d) => Ok(Value::Date(d)),
+            None => read_date(t)
+                .map(Value::Date)
+                .map_err(|problem| match problem {
+                    DateProblem::Form => expected(),
+                    DateProblem::NoSuchDay => problem.expected().to_owned(),
+                }),
+        },
         ColumnType::Bool => parse_bool(t).map(Value::Bool).ok_or_else(expected),
         ColumnType::Integer => parse_decimal(t)
             .filter(|d| d.fract().is_zero())

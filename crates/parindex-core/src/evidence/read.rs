@@ -12,7 +12,7 @@ use toml::Spanned;
 use unicode_normalization::UnicodeNormalization;
 
 use super::cells::{default_value, parse_cell, parse_text, parse_text_into, Cell};
-use super::text::{decode_text, sniff_delimiter, TextEncoding};
+use super::text::{decode_text, sniff_delimiter, DecodeError, TextEncoding};
 use super::workbook::{Workbook, WORKBOOK_EXTENSIONS};
 use super::{Appraisal, Evidence, Fact, FactValue, Record, Source, Table, Unit, Value};
 use crate::criteria::{ColumnSpec, ColumnType, CriteriaSet, Method, TableSpec, Window};
@@ -339,15 +339,8 @@ pub(super) fn read_table(
             let bytes = read_required(files, path)?;
             let (text, encoding) = match decode_text(&bytes, options.encoding) {
                 Ok(decoded) => decoded,
-                Err(line) => {
-                    problems.push(
-                        Diagnostic::new(
-                            path,
-                            format!("the file is not valid {} text", options.encoding),
-                        )
-                        .line(line)
-                        .hint("save the export as CSV UTF-8, or name its encoding with --encoding"),
-                    );
+                Err(e) => {
+                    problems.push(undecodable(path, &bytes, options.encoding, &e));
                     return Ok(None);
                 }
             };
@@ -487,11 +480,32 @@ pub(super) fn read_unit(
         return Ok(placeholder);
     };
     match toml::from_str::<RawUnit>(&text) {
-        Ok(u) => Ok(Unit {
-            code: u.code,
-            name: u.name,
-            group: u.group,
-        }),
+        Ok(u) => {
+            // A unit is named in every report and ranked by its code: neither may be blank or
+            // hold characters that do not show.
+            for (key, value) in [("code", &u.code), ("name", &u.name), ("group", &u.group)] {
+                if value.trim().is_empty() {
+                    problems.push(
+                        Diagnostic::new(path, format!("`{key}` của đơn vị để trống")).expected(
+                            "mã, tên và nhóm của đơn vị, ví dụ code = \"SKHCN\"".to_owned(),
+                        ),
+                    );
+                } else if value.chars().any(crate::visible::is_hidden) {
+                    problems.push(
+                        Diagnostic::new(
+                            path,
+                            format!("`{key}` của đơn vị có ký tự điều khiển hoặc ký tự ẩn"),
+                        )
+                        .value(value.clone()),
+                    );
+                }
+            }
+            Ok(Unit {
+                code: u.code,
+                name: u.name,
+                group: u.group,
+            })
+        }
         Err(e) => {
             problems.push(toml_diagnostic(path, &text, &e));
             Ok(placeholder)
@@ -499,13 +513,95 @@ pub(super) fn read_unit(
     }
 }
 
+/// A TOML error of an evidence file (facts, unit, notes), in Vietnamese: the officer writes
+/// these files by hand, and the parser's own words (`expected `.`, `=``) tell her nothing.
 pub(crate) fn toml_diagnostic(path: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
-    let mut d = Diagnostic::new(path, e.message().trim_end().to_owned());
+    let mut d = Diagnostic::new(path, toml_message(e.message().trim_end()));
     if let Some(span) = e.span() {
         let (line, column) = crate::criteria::line_col(text, span.start);
         d = d.at(line, column);
     }
     d
+}
+
+/// The toml parser's message in Vietnamese, line by line ("invalid string", then "expected …").
+fn toml_message(message: &str) -> String {
+    let quoted = |s: &str| -> Vec<String> {
+        s.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(|q| format!("`{q}`"))
+            .collect()
+    };
+    let kind = |s: &str| -> String {
+        let s = s.trim().trim_start_matches("a ").trim_start_matches("an ");
+        let word = s.split_whitespace().next().unwrap_or(s);
+        let vi = match word {
+            "integer" | "i64" | "u64" => "số nguyên",
+            "float" | "f64" => "số thập phân",
+            "string" | "str" => "chuỗi trong dấu ngoặc kép",
+            "boolean" | "bool" => "giá trị true/false",
+            "table" | "map" | "struct" => "bảng",
+            "array" | "sequence" => "danh sách",
+            "datetime" | "date-time" => "ngày giờ",
+            _ => return s.to_owned(),
+        };
+        match s.split_once(' ') {
+            Some((_, value)) => format!("{vi} {value}"),
+            None => vi.to_owned(),
+        }
+    };
+    let line = |l: &str| -> String {
+        let q = quoted(l);
+        let first = q.first().cloned().unwrap_or_default();
+        if l == "expected `.`, `=`" {
+            "sau tên khóa cần dấu `=` và một giá trị (ví dụ `ten = \"giá trị\"`)".to_owned()
+        } else if let Some(rest) = l.strip_prefix("duplicate key ") {
+            match rest.split_once(" in table ") {
+                Some(_) => format!(
+                    "khóa {first} được ghi hai lần trong bảng {}",
+                    q.get(1).cloned().unwrap_or_default()
+                ),
+                None => format!("khóa {first} được ghi hai lần"),
+            }
+        } else if let Some(rest) = l.strip_prefix("invalid type: ") {
+            match rest.split_once(", expected ") {
+                Some((got, want)) => {
+                    format!("kiểu giá trị sai: có {}, cần {}", kind(got), kind(want))
+                }
+                None => format!("kiểu giá trị sai: {rest}"),
+            }
+        } else if l.starts_with("missing field ") {
+            format!("thiếu khóa {first}")
+        } else if l.starts_with("unknown field ") {
+            format!(
+                "khóa {first} không dùng được ở đây; các khóa hợp lệ: {}",
+                q[1..].join(", ")
+            )
+        } else if l.starts_with("expected newline") {
+            "sau một giá trị chỉ được xuống dòng hoặc ghi chú `#`".to_owned()
+        } else if let Some(rest) = l.strip_prefix("expected ") {
+            format!("cần {}", quoted(rest).join(" hoặc "))
+        } else {
+            match l {
+                "invalid basic string" | "invalid literal string" | "invalid string" => {
+                    "chuỗi không hợp lệ (thiếu dấu ngoặc kép?)".to_owned()
+                }
+                "invalid table header" => "tên bảng `[…]` không hợp lệ".to_owned(),
+                "invalid array" => "danh sách `[…]` không hợp lệ".to_owned(),
+                "invalid inline table" => "bảng `{…}` không hợp lệ".to_owned(),
+                "invalid key" | "invalid unquoted key" => "tên khóa không hợp lệ".to_owned(),
+                "invalid escape sequence" => "ký tự `\\` trong chuỗi không hợp lệ".to_owned(),
+                "invalid date-time" => "ngày giờ không hợp lệ".to_owned(),
+                "value is out of range" => "giá trị ngoài khoảng cho phép".to_owned(),
+                "invalid number" | "invalid integer" | "invalid floating-point number" => {
+                    "số không hợp lệ".to_owned()
+                }
+                other => format!("nội dung TOML không hợp lệ ({other})"),
+            }
+        }
+    };
+    message.lines().map(line).collect::<Vec<_>>().join("; ")
 }
 
 /// Folds a header for matching: NFC→NFD, accents dropped, `đ`→`d`, lower case, `_` as a
@@ -643,6 +739,13 @@ impl Layout {
         problems: &mut Vec<Diagnostic>,
     ) -> Option<Self> {
         let at = |message: String| Diagnostic::new(path, message).sheet(sheet);
+        // UTF-16 text without a byte-order mark reads as UTF-8 letters between NULs.
+        if sheet.is_none() && headers.iter().any(|h| h.contains('\0')) {
+            let joined: Vec<u8> = headers.join(",").into_bytes();
+            let encoding = super::text::utf16_without_bom(&joined).unwrap_or(TextEncoding::Utf16Le);
+            problems.push(utf16_problem(path, encoding));
+            return None;
+        }
         if headers.iter().all(|h| h.trim().is_empty()) {
             problems.push(
                 at("the file has no header row".to_owned())
@@ -899,15 +1002,72 @@ pub(super) fn csv_diagnostic(path: &Path, e: &csv::Error, line: u64) -> Diagnost
 pub(super) fn decode(path: &Path, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> Option<String> {
     match decode_text(bytes, TextEncoding::Utf8) {
         Ok((text, _)) => Some(text),
-        Err(line) => {
+        Err(e) => {
             problems.push(
-                Diagnostic::new(path, "the file is not valid UTF-8 text")
-                    .line(line)
-                    .hint("save it as UTF-8"),
+                undecodable(path, bytes, TextEncoding::Utf8, &e).hint("lưu tệp ở dạng UTF-8"),
             );
             None
         }
     }
+}
+
+/// The problem of a text export in UTF-16 without a byte-order mark (its headers read with NUL
+/// characters between the letters).
+pub(super) fn utf16_problem(path: &Path, encoding: TextEncoding) -> Diagnostic {
+    Diagnostic::new(
+        path,
+        "tệp có vẻ là văn bản UTF-16 không có dấu thứ tự byte (BOM): mỗi chữ cách nhau một byte 0",
+    )
+    .line(1)
+    .hint(format!(
+        "ghi rõ bảng mã bằng --encoding {encoding}, hoặc xuất lại tệp ở dạng CSV UTF-8"
+    ))
+}
+
+/// The problem of a file whose bytes are not text in the encoding used (`wanted`, or the one
+/// detected): the line, the byte offset and the byte itself, and what to do.
+fn undecodable(path: &Path, bytes: &[u8], wanted: TextEncoding, e: &DecodeError) -> Diagnostic {
+    let (message, line, offset, hint) = match *e {
+        DecodeError::Invalid {
+            encoding: TextEncoding::Utf8,
+            line,
+            offset,
+        } if wanted == TextEncoding::Auto => (
+            format!("tệp là văn bản UTF-8 nhưng có byte không hợp lệ (byte thứ {offset} của tệp)"),
+            line,
+            offset,
+            "sửa byte này hoặc xuất lại tệp ở dạng CSV UTF-8; nếu cả tệp dùng bảng mã khác, \
+             ghi rõ bằng --encoding (ví dụ --encoding windows-1258)",
+        ),
+        DecodeError::Invalid {
+            encoding,
+            line,
+            offset,
+        } => (
+            format!("tệp không phải văn bản {encoding} hợp lệ (byte thứ {offset} của tệp)"),
+            line,
+            offset,
+            "xuất lại tệp ở dạng CSV UTF-8, hoặc ghi đúng bảng mã của tệp bằng --encoding",
+        ),
+        DecodeError::Utf16(encoding) => {
+            return utf16_problem(path, encoding);
+        }
+        DecodeError::Unknown { line, offset } => (
+            format!(
+                "không nhận ra bảng mã của tệp: không phải UTF-8, cũng không phải tiếng Việt \
+                 Windows-1258 (byte thứ {offset} của tệp)"
+            ),
+            line,
+            offset,
+            "xuất lại tệp ở dạng CSV UTF-8, hoặc ghi rõ bảng mã bằng --encoding \
+             (utf-8, utf-16le, utf-16be, windows-1258)",
+        ),
+    };
+    let mut d = Diagnostic::new(path, message).line(line).hint(hint);
+    if let Some(b) = bytes.get(offset) {
+        d = d.value(format!("0x{b:02X}"));
+    }
+    d
 }
 
 fn read_facts(path: &Path, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> BTreeMap<String, Fact> {

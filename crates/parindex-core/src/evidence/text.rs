@@ -65,12 +65,57 @@ impl FromStr for TextEncoding {
     }
 }
 
-/// Decodes `bytes` to NFC text and says which encoding was used. `Err` holds the 1-based line
-/// of the first byte that is not valid in a forced encoding.
+/// Why bytes could not be read as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum DecodeError {
+    /// A byte not valid in the encoding used (forced, or UTF-8 found by its valid characters):
+    /// its 1-based line and 0-based byte offset in the file.
+    Invalid {
+        encoding: TextEncoding,
+        line: usize,
+        offset: usize,
+    },
+    /// No byte-order mark, not UTF-8, and nothing Vietnamese in Windows-1258 either.
+    Unknown { line: usize, offset: usize },
+    /// UTF-16 without a byte-order mark (every other byte NUL): the encoding to name.
+    Utf16(TextEncoding),
+}
+
+/// UTF-16 without a byte-order mark, told by its NUL bytes: in text that is mostly ASCII, one
+/// byte of each pair is 0 (the high byte: the second in little-endian, the first in big-endian).
+pub(crate) fn utf16_without_bom(bytes: &[u8]) -> Option<TextEncoding> {
+    let head = &bytes[..bytes.len().min(4096)];
+    let pairs = head.len() / 2;
+    if pairs < 2 {
+        return None;
+    }
+    let zeros = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    if zeros(1) * 2 > pairs {
+        Some(TextEncoding::Utf16Le)
+    } else if zeros(0) * 2 > pairs {
+        Some(TextEncoding::Utf16Be)
+    } else {
+        None
+    }
+}
+
+/// Decodes `bytes` to NFC text and says which encoding was used.
+///
+/// Detection (`Auto`, no byte-order mark) picks Windows-1258 only on evidence for it: bytes
+/// that are not UTF-8 yet hold Vietnamese letters or tone marks of that code page, and no
+/// valid UTF-8 character outside ASCII. A file that is UTF-8 but for a few bytes (one bad byte
+/// in a register of Vietnamese subjects) is an error at the first bad byte, not a file of
+/// mojibake.
 pub(crate) fn decode_text(
     bytes: &[u8],
     wanted: TextEncoding,
-) -> Result<(String, TextEncoding), usize> {
+) -> Result<(String, TextEncoding), DecodeError> {
     // `checked`: the body as text, when sniffing found it UTF-8.
     let (encoding, body, checked) = match wanted.encoding() {
         Some(e) => {
@@ -85,14 +130,15 @@ pub(crate) fn decode_text(
             Some((e, len)) if e == UTF_8 => (TextEncoding::Utf8, &bytes[len..], None),
             Some((e, len)) if e == UTF_16LE => (TextEncoding::Utf16Le, &bytes[len..], None),
             Some((_, len)) => (TextEncoding::Utf16Be, &bytes[len..], None),
-            None => match simdutf8::basic::from_utf8(bytes) {
-                Ok(text) => (TextEncoding::Utf8, bytes, Some(text)),
-                Err(_) => (TextEncoding::Windows1258, bytes, None),
+            None => match (simdutf8::basic::from_utf8(bytes), utf16_without_bom(bytes)) {
+                (_, Some(utf16)) => return Err(DecodeError::Utf16(utf16)),
+                (Ok(text), None) => (TextEncoding::Utf8, bytes, Some(text)),
+                (Err(_), None) => (sniff_legacy(bytes)?, bytes, None),
             },
         },
     };
     let Some(codec) = encoding.encoding() else {
-        return Err(1);
+        return Err(DecodeError::Unknown { line: 1, offset: 0 });
     };
     // UTF-8 checked with SIMD (once) is taken as it is; the codec would check it again.
     let checked = checked.or_else(|| {
@@ -105,10 +151,21 @@ pub(crate) fn decode_text(
         None => codec.decode_without_bom_handling(body),
     };
     if had_errors {
-        let line = text
-            .find('\u{FFFD}')
-            .map_or(1, |at| text[..at].matches('\n').count() + 1);
-        return Err(line);
+        let (line, offset) = match encoding {
+            TextEncoding::Utf8 => first_invalid_utf8(body),
+            _ => {
+                let line = text
+                    .find('\u{FFFD}')
+                    .map_or(1, |at| text[..at].matches('\n').count() + 1);
+                (line, 0)
+            }
+        };
+        let offset = offset + (bytes.len() - body.len());
+        return Err(DecodeError::Invalid {
+            encoding,
+            line,
+            offset,
+        });
     }
     // Most exports are already NFC (dossier tables are often pure ASCII): normalising them would
     // rebuild the whole text character by character for nothing.
@@ -117,6 +174,61 @@ pub(crate) fn decode_text(
         return Ok((text.into_owned(), encoding));
     }
     Ok((text.nfc().collect(), encoding))
+}
+
+/// The encoding of bytes without a byte-order mark that are not UTF-8: Windows-1258 when they
+/// read as Vietnamese in it and hold no valid UTF-8 character outside ASCII; else the error at
+/// the first byte that is not UTF-8.
+fn sniff_legacy(bytes: &[u8]) -> Result<TextEncoding, DecodeError> {
+    let (line, offset) = first_invalid_utf8(bytes);
+    let utf8_letters = bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii());
+    if utf8_letters {
+        return Err(DecodeError::Invalid {
+            encoding: TextEncoding::Utf8,
+            line,
+            offset,
+        });
+    }
+    // Letters and tone marks that Vietnamese text in Windows-1258 is made of: Ă â Ê Ô Ơ Ư Đ
+    // (either case) and the five combining tone marks.
+    let vietnamese = bytes.iter().any(|b| {
+        matches!(
+            b,
+            0xC3 | 0xE3
+                | 0xC2
+                | 0xE2
+                | 0xCA
+                | 0xEA
+                | 0xD4
+                | 0xF4
+                | 0xD5
+                | 0xF5
+                | 0xDD
+                | 0xFD
+                | 0xD0
+                | 0xF0
+                | 0xCC
+                | 0xEC
+                | 0xD2
+                | 0xDE
+                | 0xF2
+        )
+    });
+    if vietnamese {
+        Ok(TextEncoding::Windows1258)
+    } else {
+        Err(DecodeError::Unknown { line, offset })
+    }
+}
+
+/// The 1-based line and 0-based byte offset of the first byte that is not UTF-8.
+fn first_invalid_utf8(bytes: &[u8]) -> (usize, usize) {
+    let offset = match std::str::from_utf8(bytes) {
+        Ok(_) => bytes.len(),
+        Err(e) => e.valid_up_to(),
+    };
+    let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+    (line, offset)
 }
 
 /// Whether `text` is surely in NFC, cheaply: a byte scan passes ASCII, the letters below
@@ -225,8 +337,38 @@ mod tests {
         assert_eq!((t.as_str(), e), ("Ngày", TextEncoding::Windows1258));
         assert_eq!(
             decode_text(b"\xff\xff", TextEncoding::Utf8).map(|_| ()),
-            Err(1)
+            Err(DecodeError::Invalid {
+                encoding: TextEncoding::Utf8,
+                line: 1,
+                offset: 0
+            })
         );
+    }
+
+    #[test]
+    fn a_utf8_file_with_one_bad_byte_is_an_error_not_windows_1258() {
+        // A lone 0xC3 (the lead of "Ã" in UTF-8) in the third line of Vietnamese UTF-8.
+        let head = "so_ky_hieu,trich_yeu\n1/KH,Kế hoạch cải cách\n2/KH,Báo c";
+        let mut bytes = head.as_bytes().to_vec();
+        bytes.push(0xC3);
+        bytes.extend_from_slice(" cáo\n".as_bytes());
+        assert_eq!(
+            decode_text(&bytes, TextEncoding::Auto).map(|_| ()),
+            Err(DecodeError::Invalid {
+                encoding: TextEncoding::Utf8,
+                line: 3,
+                offset: head.len()
+            })
+        );
+        // Plain ASCII with a stray byte that is no Vietnamese letter: unknown, not guessed.
+        assert!(matches!(
+            decode_text(b"a,b\n1,\x81\n", TextEncoding::Auto),
+            Err(DecodeError::Unknown { line: 2, offset: 6 })
+        ));
+        // Real Windows-1258 is still found.
+        let (t, e) =
+            decode_text(b"Nga\xCCy,\xD0\xF5n v\xEF\n", TextEncoding::Auto).unwrap_or_default();
+        assert_eq!(e, TextEncoding::Windows1258, "{t}");
     }
 
     #[test]
