@@ -1,0 +1,311 @@
+//! Hostile evidence text in the reports (issue 18, item 1): a formula planted in a document
+//! number must reach a spreadsheet as text.
+
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+use calamine::{Data, Reader, Xlsx};
+use parindex_core::{
+    load_criteria, read_evidence, CompiledCriteria, EvidenceRef, Files, FsFiles, MemoryFiles,
+    Report,
+};
+use parindex_render::{render_csv, render_xlsx, RenderOptions};
+use rust_decimal::Decimal;
+
+mod common;
+
+const CRITERIA: &str = "criteria/nghe-an-2026-so";
+const EVIDENCE: &str = "fixtures/skhcn-2026";
+
+/// The attack of the issue: a document number that LibreOffice opened as a link.
+const ATTACK: &str = r#"=HYPERLINK("http://evil.example", "Xem văn bản")&T(""#;
+
+/// The first characters that make a spreadsheet read a cell as a formula (OWASP).
+const TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// The shipped example, in memory.
+fn example_files() -> MemoryFiles {
+    let mut files = MemoryFiles::new();
+    for dir in [CRITERIA, EVIDENCE] {
+        for path in FsFiles.list(&common::root().join(dir)).expect("listing") {
+            let name = Path::new(dir).join(path.file_name().expect("name"));
+            files.insert(name, std::fs::read(&path).expect("file"));
+        }
+    }
+    files
+}
+
+fn score(files: &dyn Files) -> Report {
+    let set = load_criteria(files, Path::new(CRITERIA)).expect("criteria");
+    let criteria = CompiledCriteria::compile(set).expect("compiles");
+    let evidence = read_evidence(files, criteria.criteria(), Path::new(EVIDENCE)).expect("reads");
+    criteria.score(&evidence, criteria.default_as_of().expect("a year end"))
+}
+
+/// The example with the document number of `documents.csv`'s CCHC plan replaced by `number`.
+fn with_document_number(number: &str) -> Report {
+    let mut files = example_files();
+    let path = Path::new(EVIDENCE).join("documents.csv");
+    let csv = String::from_utf8(files.read(&path).expect("documents.csv")).expect("UTF-8");
+    // The unit's CCHC plan, which several rows cite.
+    let plan = "\n2/KH-SKHCN,";
+    assert!(csv.contains(plan), "the fixture's CCHC plan");
+    let quoted = format!("\n\"{}\",", number.replace('"', "\"\""));
+    files.insert(&path, csv.replacen(plan, &quoted, 1));
+    score(&files)
+}
+
+/// A report whose officer- and evidence-written text all starts like a formula.
+fn hostile_everywhere() -> Report {
+    let mut report = with_document_number(ATTACK);
+    report.unit.name = "@SUM(1+1)*cmd|' /C calc'!A0".to_owned();
+    for (i, n) in report.nodes.iter_mut().enumerate() {
+        if !n.is_leaf() {
+            continue;
+        }
+        let start = TRIGGERS[i % TRIGGERS.len()];
+        n.explanation = format!("{start}1+2 giải thích");
+        n.giai_trinh = Some(format!("{start}cmd|' /C calc'!A0"));
+        n.restore = Some(format!("{start}HYPERLINK(\"http://evil.example\")"));
+        n.evidence.insert(
+            0,
+            EvidenceRef::Fact {
+                name: format!("{start}so_lieu"),
+                value: "1".to_owned(),
+                source: None,
+            },
+        );
+        for r in &mut n.records {
+            r.title = format!("{start}2+3");
+        }
+    }
+    report
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 1: formula injection.
+// ---------------------------------------------------------------------------------------------
+
+fn csv_records(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = std::str::from_utf8(bytes).expect("UTF-8");
+    let text = text.strip_prefix('\u{feff}').expect("a byte-order mark");
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("a CSV record").iter().map(str::to_owned).collect())
+        .collect()
+}
+
+/// The columns of the CSV that hold numbers (Điểm tối đa, Điểm tự đánh giá, Điểm thẩm định).
+const NUMBER_COLUMNS: [usize; 3] = [2, 4, 7];
+
+#[test]
+fn csv_document_number_formula_reaches_the_tlkc_cell_as_text() {
+    let report = with_document_number(ATTACK);
+    let records = csv_records(&render_csv(&report).expect("CSV renders"));
+    let tlkc: Vec<&String> = records
+        .iter()
+        .filter_map(|r| r.get(5))
+        .filter(|c| c.contains("HYPERLINK"))
+        .collect();
+    assert!(!tlkc.is_empty(), "the planted document reaches a TLKC cell");
+    for cell in tlkc {
+        assert!(
+            cell.starts_with(&format!("'{ATTACK}")),
+            "the TLKC cell is neutralised by a leading quote: {cell:?}"
+        );
+    }
+}
+
+#[test]
+fn csv_text_cells_never_start_like_a_formula_and_numbers_stay_numbers() {
+    let mut report = hostile_everywhere();
+    // A penalty row's points are negative: written as the number -1, not as text.
+    let leaf = report
+        .nodes
+        .iter_mut()
+        .find(|n| n.is_leaf())
+        .expect("a leaf");
+    leaf.points = Decimal::NEGATIVE_ONE;
+    leaf.declared = None;
+    leaf.status = parindex_core::Status::Scored;
+    let records = csv_records(&render_csv(&report).expect("CSV renders"));
+    let mut negatives = 0;
+    for (line, record) in records.iter().enumerate().skip(1) {
+        for (col, cell) in record.iter().enumerate() {
+            if NUMBER_COLUMNS.contains(&col) {
+                if !cell.is_empty() {
+                    let value: Decimal = cell
+                        .parse()
+                        .unwrap_or_else(|e| panic!("line {line} column {col}: {cell:?}: {e}"));
+                    negatives += usize::from(value.is_sign_negative());
+                }
+                continue;
+            }
+            assert!(
+                !cell.starts_with(TRIGGERS),
+                "line {line} column {col} starts like a formula: {cell:?}"
+            );
+        }
+    }
+    assert!(negatives > 0, "the penalty stays the number -1");
+    let quoted = records
+        .iter()
+        .flatten()
+        .filter(|c| c.starts_with('\'') && c[1..].starts_with(TRIGGERS))
+        .count();
+    assert!(quoted > 100, "hostile cells are kept, quoted ({quoted})");
+}
+
+fn unzip_entry(bytes: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).expect("a zip archive");
+    let mut file = archive.by_name(name).expect(name);
+    let mut text = String::new();
+    file.read_to_string(&mut text).expect("UTF-8 XML");
+    text
+}
+
+fn zip_names(bytes: &[u8]) -> Vec<String> {
+    let archive = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).expect("a zip archive");
+    archive
+        .file_names()
+        .map(|n| n.expect("an entry name").into_owned())
+        .collect()
+}
+
+/// The `<xf …>` elements of `<cellXfs>`, in index order.
+fn cell_xfs(styles: &str) -> Vec<&str> {
+    let start = styles.find("<cellXfs").expect("cellXfs");
+    let end = styles[start..].find("</cellXfs>").expect("end of cellXfs") + start;
+    styles[start..end]
+        .match_indices("<xf ")
+        .map(|(i, _)| {
+            let rest = &styles[start + i..end];
+            let close = rest.find('>').expect("end of xf");
+            &rest[..close]
+        })
+        .collect()
+}
+
+/// The style index of every string cell of a sheet, with the shared string it holds.
+fn string_cells<'a>(sheet: &'a str, strings: &[String]) -> Vec<(usize, &'a str, String)> {
+    sheet
+        .match_indices("<c r=\"")
+        .filter_map(|(i, _)| {
+            let rest = &sheet[i..];
+            let head = &rest[..rest.find('>')?];
+            if !head.contains("t=\"s\"") {
+                return None;
+            }
+            let style = head
+                .split("s=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            let v = rest.find("<v>")? + 3;
+            let index: usize = rest[v..v + rest[v..].find("</v>")?].parse().ok()?;
+            Some((style, head, strings.get(index)?.clone()))
+        })
+        .collect()
+}
+
+/// The shared strings, unescaped the way a reader does (enough for these tests).
+fn shared_strings(xml: &str) -> Vec<String> {
+    xml.split("<si>")
+        .skip(1)
+        .map(|si| {
+            let si = &si[..si.find("</si>").unwrap_or(si.len())];
+            si.split("<t")
+                .skip(1)
+                .map(|t| {
+                    let body = &t[t.find('>').map_or(0, |i| i + 1)..];
+                    body[..body.find("</t>").unwrap_or(body.len())]
+                        .replace("&lt;", "<")
+                        .replace("&gt;", ">")
+                        .replace("&quot;", "\"")
+                        .replace("&amp;", "&")
+                })
+                .collect::<String>()
+        })
+        .collect()
+}
+
+#[test]
+fn xlsx_document_number_formula_is_a_string_cell_shown_as_text() {
+    let report = with_document_number(ATTACK);
+    let bytes = render_xlsx(&report, &RenderOptions::default()).expect("the workbook renders");
+
+    // calamine reads the planted number back as a string cell, unchanged.
+    let mut book = Xlsx::new(Cursor::new(bytes.clone())).expect("calamine opens the workbook");
+    let range = book.worksheet_range("Bảng tổng hợp").expect("the table");
+    let hits: Vec<&Data> = range
+        .rows()
+        .filter_map(|r| r.get(5))
+        .filter(|c| matches!(c, Data::String(s) if s.contains("HYPERLINK")))
+        .collect();
+    assert!(!hits.is_empty(), "the planted document reaches a TLKC cell");
+    for cell in &hits {
+        let Data::String(s) = cell else {
+            panic!("not a string cell: {cell:?}")
+        };
+        assert!(s.starts_with(ATTACK), "the text as written: {s:?}");
+    }
+
+    // No sheet holds a formula, and every text cell that starts like one carries Excel's
+    // quote prefix, so that editing the cell keeps it text.
+    let styles = unzip_entry(&bytes, "xl/styles.xml");
+    let xfs = cell_xfs(&styles);
+    let strings = shared_strings(&unzip_entry(&bytes, "xl/sharedStrings.xml"));
+    let mut checked = 0;
+    for name in zip_names(&bytes) {
+        if !name.starts_with("xl/worksheets/sheet") {
+            continue;
+        }
+        let sheet = unzip_entry(&bytes, &name);
+        assert!(
+            !sheet.contains("<f>") && !sheet.contains("<f "),
+            "{name}: a formula"
+        );
+        assert!(!sheet.contains("<hyperlink"), "{name}: a hyperlink");
+        for (style, head, text) in string_cells(&sheet, &strings) {
+            if text.starts_with(TRIGGERS) {
+                let xf = xfs.get(style).copied().unwrap_or("");
+                assert!(
+                    xf.contains("quotePrefix=\"1\""),
+                    "{name} {head}: {text:?} has no quote prefix ({xf})"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= hits.len(), "the planted cells were checked");
+}
+
+#[test]
+fn xlsx_hostile_text_everywhere_is_quoted_and_kept() {
+    let report = hostile_everywhere();
+    let bytes = render_xlsx(&report, &RenderOptions::default()).expect("the workbook renders");
+    let xfs_xml = unzip_entry(&bytes, "xl/styles.xml");
+    let xfs = cell_xfs(&xfs_xml);
+    let strings = shared_strings(&unzip_entry(&bytes, "xl/sharedStrings.xml"));
+    let mut quoted = 0;
+    for name in zip_names(&bytes) {
+        if !name.starts_with("xl/worksheets/sheet") {
+            continue;
+        }
+        let sheet = unzip_entry(&bytes, &name);
+        for (style, head, text) in string_cells(&sheet, &strings) {
+            if text.starts_with(TRIGGERS) {
+                let xf = xfs.get(style).copied().unwrap_or("");
+                assert!(
+                    xf.contains("quotePrefix=\"1\""),
+                    "{name} {head}: {text:?} has no quote prefix"
+                );
+                quoted += 1;
+            }
+        }
+    }
+    assert!(quoted > 100, "hostile cells are kept as text ({quoted})");
+}
