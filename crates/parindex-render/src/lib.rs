@@ -5,8 +5,8 @@
 //! self-contained printable HTML page ([`render_html`]) and a CSV of the table
 //! ([`render_csv`]). Every renderer reads the same table model ([`table`]) and returns bytes;
 //! nothing reads the clock, so the same report gives the same file. Text from the evidence and
-//! the officer reaches the CSV and Excel forms through one module (`text`): a cell that starts
-//! like a formula stays text.
+//! the officer reaches every file through one module (`text`): a cell that starts like a
+//! formula stays text in CSV and Excel, and characters XML refuses never reach a file.
 
 mod csv;
 mod docx;

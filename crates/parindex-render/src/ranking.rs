@@ -60,7 +60,10 @@ fn build(ranking: &Ranking) -> Result<Vec<u8>, XlsxError> {
     for group in &ranking.groups {
         let sheet = book.add_worksheet();
         // Sheet names are at most 31 characters.
-        let name: String = format!("Nhóm {}", group.group).chars().take(31).collect();
+        let name: String = crate::text::printable(&format!("Nhóm {}", group.group))
+            .chars()
+            .take(31)
+            .collect();
         sheet.set_name(name)?;
         write_text(
             sheet,

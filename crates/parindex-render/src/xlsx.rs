@@ -23,8 +23,9 @@
 //! separator (`0.##` would show `2.` for 2). The `.` and `,` of a number format are placeholders
 //! that Excel localises: in a vi-VN Excel 2.5 shows as `2,5` and 31426800000 as `31.426.800.000`.
 //!
-//! Text is written as string cells only (no formula, no hyperlink), through [`write_text`],
-//! marked with Excel's quote prefix when it starts like a formula (`=`, `+`, `-`, `@`, tab, CR), so that it stays text even when the
+//! Text is written as string cells only (no formula, no hyperlink), through [`write_text`]:
+//! cleaned of what XML refuses ([`text::printable`]), and marked with Excel's quote prefix when it
+//! starts like a formula (`=`, `+`, `-`, `@`, tab, CR), so that it stays text even when the
 //! officer edits the cell ([`text::starts_like_formula`]).
 //!
 //! Row heights are set from an estimate of the wrapped lines (Times New Roman widths, rounded
@@ -117,12 +118,12 @@ fn properties(report: &Report) -> Result<DocProperties, RenderError> {
     let created = ExcelDateTime::from_ymd(part("%Y")?, small(part("%m")?)?, small(part("%d")?)?)?;
     Ok(DocProperties::new()
         .set_title(table_title(report))
-        .set_subject(format!(
+        .set_subject(text::printable(&format!(
             "Phụ lục kết quả tự đánh giá, chấm điểm Chỉ số CCHC — {}",
             report.criteria.title
-        ))
-        .set_author(report.unit.name.as_str())
-        .set_company(report.unit.name.as_str())
+        )))
+        .set_author(text::printable(&report.unit.name))
+        .set_company(text::printable(&report.unit.name))
         .set_keywords("PAR INDEX, Chỉ số CCHC, tự đánh giá")
         .set_creation_datetime(&created))
 }
@@ -728,10 +729,12 @@ fn text_format(text: &str, format: &Format) -> Format {
     }
 }
 
-/// Text cut to what a cell holds.
+/// Text as a cell holds it: without the characters XML refuses ([`text::printable`]), cut to
+/// Excel's limit.
 fn cell_text(text: &str) -> String {
+    let text = text::printable(text);
     if text.chars().count() <= MAX_CELL_CHARS {
-        text.to_owned()
+        text.into_owned()
     } else {
         let mut cut: String = text.chars().take(MAX_CELL_CHARS - 1).collect();
         cut.push('…');

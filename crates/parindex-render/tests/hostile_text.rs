@@ -1,5 +1,6 @@
-//! Hostile evidence text in the reports (issue 18, item 1): a formula planted in a document
-//! number must reach a spreadsheet as text.
+//! Hostile evidence text in the reports (issue 18, items 1 and 7): a formula planted in a
+//! document number must reach a spreadsheet as text, and control characters must never make a
+//! docx, xlsx or HTML file that its reader refuses.
 
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -9,7 +10,7 @@ use parindex_core::{
     load_criteria, read_evidence, CompiledCriteria, EvidenceRef, Files, FsFiles, MemoryFiles,
     Report,
 };
-use parindex_render::{render_csv, render_xlsx, RenderOptions};
+use parindex_render::{render_csv, render_docx, render_html, render_xlsx, RenderOptions};
 use rust_decimal::Decimal;
 
 mod common;
@@ -22,6 +23,21 @@ const ATTACK: &str = r#"=HYPERLINK("http://evil.example", "Xem văn bản")&T(""
 
 /// The first characters that make a spreadsheet read a cell as a formula (OWASP).
 const TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Every character XML 1.0 refuses, in one string.
+fn forbidden() -> String {
+    let mut s: String = ('\u{0}'..='\u{8}').collect();
+    s.push('\u{b}');
+    s.push('\u{c}');
+    s.extend('\u{e}'..='\u{1f}');
+    s.push('\u{fffe}');
+    s.push('\u{ffff}');
+    s
+}
+
+fn is_forbidden(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
 
 /// The shipped example, in memory.
 fn example_files() -> MemoryFiles {
@@ -308,4 +324,153 @@ fn xlsx_hostile_text_everywhere_is_quoted_and_kept() {
         }
     }
     assert!(quoted > 100, "hostile cells are kept as text ({quoted})");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 7: characters XML refuses.
+// ---------------------------------------------------------------------------------------------
+
+/// A marker to find the hostile text by, around every forbidden character.
+const MARK: &str = "Ký tự lạ";
+
+/// A report whose officer- and evidence-written text carries every forbidden character, with
+/// Excel's `_x000B_` line break as calamine decodes it, and CR line ends.
+fn with_control_characters() -> (Report, RenderOptions) {
+    let bad = format!("{MARK}[{}]\r\ndòng hai\rdòng ba", forbidden());
+    let mut report = with_document_number(&format!("{MARK}\u{b}2/KH-SKHCN"));
+    report.unit.name = format!("Sở{}KH&CN", forbidden());
+    report.criteria.title = format!("Bộ chỉ số {bad}");
+    for n in &mut report.nodes {
+        n.title = format!("{} {bad}", n.title);
+        if !n.is_leaf() {
+            continue;
+        }
+        n.explanation = bad.clone();
+        n.giai_trinh = Some(bad.clone());
+        n.restore = Some(bad.clone());
+        n.error = Some(bad.clone());
+        n.evidence.push(EvidenceRef::Document {
+            reference: format!("{MARK}\u{0}/KH ngày 01/01/2026"),
+            number: "1/KH".to_owned(),
+            date: None,
+            subject: Some(bad.clone()),
+        });
+        for r in &mut n.records {
+            r.title = bad.clone();
+            r.keys.push(bad.clone());
+        }
+    }
+    for e in &mut report.fingerprint.evidence {
+        e.name = format!("{}{}", e.name, forbidden());
+    }
+    let options = RenderOptions {
+        proposals: Some(format!("{bad}\n\nđoạn hai {bad}")),
+    };
+    (report, options)
+}
+
+/// The forbidden characters of `text`, raw or as character references (`&#11;`, `&#xB;`).
+fn forbidden_in(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = text
+        .chars()
+        .filter(|c| is_forbidden(*c))
+        .map(|c| format!("U+{:04X}", u32::from(c)))
+        .collect();
+    for (i, _) in text.match_indices("&#") {
+        let rest = &text[i + 2..];
+        let Some(end) = rest.find(';') else { continue };
+        let code = &rest[..end];
+        let value = match code.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+            None => code.parse().ok(),
+        };
+        if let Some(c) = value.and_then(char::from_u32) {
+            if is_forbidden(c) {
+                found.push(format!("&#{code};"));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn docx_has_no_character_xml_refuses() {
+    let (report, options) = with_control_characters();
+    let bytes = render_docx(&report, &options).expect("the docx renders");
+    let mut xml_entries = 0;
+    for name in zip_names(&bytes) {
+        if !name.ends_with(".xml") && !name.ends_with(".rels") {
+            continue;
+        }
+        let xml = unzip_entry(&bytes, &name);
+        let bad = forbidden_in(&xml);
+        assert!(
+            bad.is_empty(),
+            "{name} holds {} such, first {:?}",
+            bad.len(),
+            &bad[..bad.len().min(5)]
+        );
+        xml_entries += 1;
+    }
+    assert!(xml_entries > 3, "the docx's parts were read");
+    let document = unzip_entry(&bytes, "word/document.xml");
+    assert!(document.contains(MARK), "the hostile text is kept, cleaned");
+    assert!(
+        document.contains('\u{fffd}'),
+        "what was removed shows as U+FFFD"
+    );
+    assert!(!document.contains('\r'), "CR line ends are line feeds");
+}
+
+#[test]
+fn xlsx_has_no_character_xml_refuses() {
+    let (report, options) = with_control_characters();
+    let bytes = render_xlsx(&report, &options).expect("the workbook renders");
+    for name in zip_names(&bytes) {
+        let xml = unzip_entry(&bytes, &name);
+        let bad = forbidden_in(&xml);
+        assert!(
+            bad.is_empty(),
+            "{name} holds {} such, first {:?}",
+            bad.len(),
+            &bad[..bad.len().min(5)]
+        );
+    }
+    // Read back as Excel reads it: `_x000B_` and the like are decoded, so none may be written.
+    let mut book = Xlsx::new(Cursor::new(bytes)).expect("calamine opens the workbook");
+    let mut marked = 0;
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).expect("a sheet");
+        for cell in range.used_cells() {
+            if let (row, col, Data::String(s)) = cell {
+                let bad: Vec<char> = s.chars().filter(|c| is_forbidden(*c)).collect();
+                assert!(bad.is_empty(), "{name} ({row}, {col}) holds {bad:?}: {s:?}");
+                assert!(!s.contains('\r'), "{name} ({row}, {col}): a CR: {s:?}");
+                marked += usize::from(s.contains(MARK));
+            }
+        }
+    }
+    assert!(
+        marked > 10,
+        "the hostile text is kept, cleaned ({marked} cells)"
+    );
+}
+
+#[test]
+fn html_has_no_character_html_refuses() {
+    let (report, options) = with_control_characters();
+    let html = render_html(&report, &options).expect("the page renders");
+    let bad = forbidden_in(&html);
+    assert!(
+        bad.is_empty(),
+        "the page holds {} such, first {:?}",
+        bad.len(),
+        &bad[..bad.len().min(5)]
+    );
+    assert!(!html.contains('\r'), "CR line ends are line feeds");
+    assert!(html.contains(MARK), "the hostile text is kept, cleaned");
+    assert!(
+        html.contains('\u{fffd}'),
+        "what was removed shows as U+FFFD"
+    );
 }
