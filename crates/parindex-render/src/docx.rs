@@ -703,10 +703,17 @@ impl Builder {
     }
 }
 
-/// A run of text, without the characters XML refuses ([`text::printable`]): every text of the
-/// document goes through here or through the line runs of part III.
+/// A run of text, without the characters XML refuses ([`text::printable`]); a line feed is a
+/// line break (docx-rs's `add_text` drops it, which glued `0 điểm` to `Giải trình:`). Every text
+/// of the document goes through here or through the line runs of part III.
 fn run(text: &str, look: Look) -> Run {
-    let mut r = Run::new().add_text(text::printable(text)).size(look.size);
+    let mut r = Run::new().size(look.size);
+    for (i, line) in text::printable(text).split('\n').enumerate() {
+        if i > 0 {
+            r = r.add_break(docx_rs::BreakType::TextWrapping);
+        }
+        r = r.add_text(line);
+    }
     if look.bold {
         r = r.bold();
     }

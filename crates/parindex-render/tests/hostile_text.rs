@@ -474,3 +474,145 @@ fn html_has_no_character_html_refuses() {
         "what was removed shows as U+FFFD"
     );
 }
+
+/// The path for U+000B: an evidence workbook whose cell holds Excel's `_x000B_` line
+/// break, which calamine decodes, reaching the Word report.
+#[test]
+fn excel_line_break_from_an_evidence_workbook_reaches_no_docx_part() {
+    let mut files = example_files();
+    let path = Path::new(EVIDENCE).join("documents.csv");
+    let csv = files.remove(&path).expect("documents.csv");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_slice());
+    let mut planted = 0;
+    for (row, record) in (0u32..).zip(reader.records()) {
+        let record = record.expect("a CSV record");
+        for (col, cell) in (0u16..).zip(record.iter()) {
+            // Written as Excel writes a manual line break: `_x000B_` in the sheet's XML.
+            let cell = if cell.starts_with("Kế hoạch cải cách hành chính") {
+                planted += 1;
+                cell.replacen(' ', "\u{b}", 1)
+            } else {
+                cell.to_owned()
+            };
+            sheet.write_string(row, col, cell).expect("a cell");
+        }
+    }
+    assert!(planted > 0, "the CCHC plan's subject");
+    let workbook = book.save_to_buffer().expect("a workbook");
+    assert!(
+        String::from_utf8_lossy(&workbook).contains("_x000B_")
+            || zip_names(&workbook)
+                .iter()
+                .any(|n| { unzip_entry(&workbook, n).contains("_x000B_") }),
+        "the workbook spells the break as Excel does"
+    );
+    files.insert(Path::new(EVIDENCE).join("documents.xlsx"), workbook);
+    let report = score(&files);
+    assert!(
+        report
+            .nodes
+            .iter()
+            .flat_map(|n| n.evidence.iter().map(EvidenceRef::vi))
+            .any(|line| line.contains('\u{b}')),
+        "calamine decodes _x000B_ into the evidence"
+    );
+    let bytes = render_docx(&report, &RenderOptions::default()).expect("the docx renders");
+    for name in zip_names(&bytes) {
+        let bad = forbidden_in(&unzip_entry(&bytes, &name));
+        assert!(bad.is_empty(), "{name} holds {bad:?}");
+    }
+    let document = unzip_entry(&bytes, "word/document.xml");
+    // A line break of the cell, not two words glued together.
+    assert!(!document.contains("Kếhoạch"), "the words are not glued");
+    let at = document
+        .find("(Kế</w:t>")
+        .expect("the subject's first word");
+    let rest = &document[at..];
+    let next = rest
+        .find("hoạch cải cách")
+        .expect("the subject's next words");
+    assert!(rest[..next].contains("<w:br "), "a line break between them");
+}
+
+#[test]
+fn ranking_sheet_names_and_codes_stay_text_without_forbidden_characters() {
+    use parindex_core::{GroupRanking, RankEntry, Ranking};
+    let entry = |rank: usize, code: &str, name: &str| RankEntry {
+        rank,
+        tied: false,
+        code: code.to_owned(),
+        name: name.to_owned(),
+        self_assessed: Decimal::new(6050, 2),
+        appraised: None,
+        survey: Decimal::ZERO,
+        total: Decimal::new(6050, 2),
+        index: Some(Decimal::new(8074, 2)),
+        rating: Some("Khá".to_owned()),
+    };
+    let ranking = Ranking {
+        schema: "parindex.ranking/1",
+        as_of: "2026-12-31".to_owned(),
+        groups: vec![GroupRanking {
+            group: format!("so{}", forbidden()),
+            entries: vec![
+                entry(1, "-01", ATTACK),
+                entry(2, "02", &format!("Sở{}Tư pháp", forbidden())),
+            ],
+        }],
+    };
+    let bytes = parindex_render::render_ranking_xlsx(&ranking).expect("the ranking renders");
+    let mut book = Xlsx::new(Cursor::new(bytes.clone())).expect("calamine opens the workbook");
+    let mut texts = Vec::new();
+    for name in book.sheet_names() {
+        assert!(!name.chars().any(is_forbidden), "sheet name {name:?}");
+        let range = book.worksheet_range(&name).expect("a sheet");
+        for (_, _, cell) in range.used_cells() {
+            if let Data::String(s) = cell {
+                assert!(!s.chars().any(is_forbidden), "{s:?}");
+                texts.push(s.clone());
+            }
+        }
+    }
+    assert!(
+        texts.iter().any(|t| t == ATTACK),
+        "the name, as a string cell"
+    );
+    assert!(
+        texts.iter().any(|t| t == "-01"),
+        "the code, as a string cell"
+    );
+    let styles = unzip_entry(&bytes, "xl/styles.xml");
+    let xfs = cell_xfs(&styles);
+    let strings = shared_strings(&unzip_entry(&bytes, "xl/sharedStrings.xml"));
+    let sheet = unzip_entry(&bytes, "xl/worksheets/sheet1.xml");
+    let quoted: Vec<String> = string_cells(&sheet, &strings)
+        .into_iter()
+        .filter(|(style, _, _)| {
+            xfs.get(*style)
+                .is_some_and(|xf| xf.contains("quotePrefix=\"1\""))
+        })
+        .map(|(_, _, text)| text)
+        .collect();
+    // Row by row, the code (column B) before the name (column C).
+    assert_eq!(quoted, ["-01".to_owned(), ATTACK.to_owned()]);
+}
+
+/// The report's own line feeds (a leaf note's declared points and giải trình) are Word line
+/// breaks: docx-rs drops a `\n` in a run's text, which glued `0 điểm` to `Giải trình:`.
+#[test]
+fn docx_line_feeds_are_line_breaks_not_glued_words() {
+    let report = common::example();
+    let bytes = render_docx(&report, &RenderOptions::default()).expect("the docx renders");
+    let document = unzip_entry(&bytes, "word/document.xml");
+    for glued in ["điểmGiải trình:", "điểmĐơn vị đề nghị", ")Giải trình:"] {
+        assert!(!document.contains(glued), "glued: {glued}");
+    }
+    assert!(
+        document.contains("<w:br w:type=\"textWrapping\""),
+        "line breaks"
+    );
+}
