@@ -1,41 +1,60 @@
 //! The scoring table as CSV, for anyone else: UTF-8 with a byte-order mark (so that Excel
-//! shows the Vietnamese), numbers with `.` so that any tool reads them.
+//! shows the Vietnamese), numbers with `.` so that any tool reads them. Every text cell goes
+//! through [`csv_cell`]: one that starts like a formula (`=`, `+`, `-`, `@`, tab, CR) gets a
+//! leading `'`, so that a spreadsheet shows it as text; number cells are written as numbers.
+
+use std::borrow::Cow;
 
 use parindex_core::Report;
 
 use crate::table::{rows, COLUMNS};
+use crate::text::csv_cell;
 use crate::RenderError;
 
 /// The table's columns, then one line per node and a total line.
 pub fn render_csv(report: &Report) -> Result<Vec<u8>, RenderError> {
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    out.write_record(COLUMNS)?;
+    write(&mut out, COLUMNS.map(csv_cell))?;
     let num = |d: rust_decimal::Decimal| d.normalize().to_string();
     for row in rows(report) {
-        out.write_record([
-            row.stt.as_str(),
-            row.title.as_str(),
-            &num(row.max),
-            row.measure.as_str(),
-            &row.points.map(num).unwrap_or_default(),
-            &row.evidence.join("\n"),
-            row.note.as_str(),
-            &row.appraised.map(num).unwrap_or_default(),
-            row.appraisal_note.as_str(),
-        ])?;
+        let evidence = row.evidence.join("\n");
+        write(
+            &mut out,
+            [
+                csv_cell(&row.stt),
+                csv_cell(&row.title),
+                num(row.max).into(),
+                csv_cell(&row.measure),
+                row.points.map(num).unwrap_or_default().into(),
+                csv_cell(&evidence),
+                csv_cell(&row.note),
+                row.appraised.map(num).unwrap_or_default().into(),
+                csv_cell(&row.appraisal_note),
+            ],
+        )?;
     }
     let t = &report.total;
-    out.write_record([
-        "",
-        "Tổng cộng",
-        &num(t.max),
-        "",
-        &num(t.points),
-        "",
-        &crate::table::total_text(report),
-        "",
-        "",
-    ])?;
+    let total = crate::table::total_text(report);
+    write(
+        &mut out,
+        [
+            "".into(),
+            csv_cell("Tổng cộng"),
+            num(t.max).into(),
+            "".into(),
+            num(t.points).into(),
+            "".into(),
+            csv_cell(&total),
+            "".into(),
+            "".into(),
+        ],
+    )?;
     out.into_inner()
         .map_err(|e| RenderError::Write(e.error().to_string()))
+}
+
+/// One line: the number cells as computed, the text cells through [`csv_cell`].
+fn write(out: &mut csv::Writer<Vec<u8>>, record: [Cow<'_, str>; 9]) -> Result<(), RenderError> {
+    out.write_record(record.iter().map(|c| c.as_bytes()))?;
+    Ok(())
 }

@@ -21,6 +21,7 @@ use docx_rs::{
 use parindex_core::{vi_date, vi_decimal, vi_percent, NodeKind, NodeScore, Report};
 
 use crate::table::{self, COLUMNS, FINGERPRINT_TITLE, GAP_COLUMNS, NO_GAPS};
+use crate::text;
 use crate::{RenderError, RenderOptions};
 
 const FONT: &str = "Times New Roman";
@@ -579,7 +580,7 @@ impl Builder {
                     r = Run::new()
                         .size(look.size)
                         .add_break(docx_rs::BreakType::TextWrapping)
-                        .add_text(*line);
+                        .add_text(text::printable(line));
                 }
                 p = p.add_run(r);
             }
@@ -702,8 +703,17 @@ impl Builder {
     }
 }
 
+/// A run of text, without the characters XML refuses ([`text::printable`]); a line feed is a
+/// line break (docx-rs's `add_text` drops it, which glued `0 điểm` to `Giải trình:`). Every text
+/// of the document goes through here or through the line runs of part III.
 fn run(text: &str, look: Look) -> Run {
-    let mut r = Run::new().add_text(text).size(look.size);
+    let mut r = Run::new().size(look.size);
+    for (i, line) in text::printable(text).split('\n').enumerate() {
+        if i > 0 {
+            r = r.add_break(docx_rs::BreakType::TextWrapping);
+        }
+        r = r.add_text(line);
+    }
     if look.bold {
         r = r.bold();
     }

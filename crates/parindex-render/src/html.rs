@@ -20,6 +20,7 @@ use parindex_core::{
 use rust_decimal::Decimal;
 
 use crate::table::{self, TableRow, COLUMNS, FINGERPRINT_TITLE, GAPS_TITLE, GAP_COLUMNS, NO_GAPS};
+use crate::text;
 use crate::{RenderError, RenderOptions};
 
 /// The page title and heading, before the year.
@@ -44,8 +45,10 @@ pub fn render_html(report: &Report, options: &RenderOptions) -> Result<String, R
     Ok(out)
 }
 
-/// Escapes text for an element's content or a quoted attribute value.
+/// Escapes text for an element's content or a quoted attribute value, without the characters
+/// HTML calls parse errors ([`text::printable`]).
 fn esc(text: &str) -> String {
+    let text = text::printable(text);
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {
         match c {

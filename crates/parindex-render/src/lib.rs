@@ -4,13 +4,16 @@
 //! Excel annex ([`render_xlsx`]), the three-part Word report ([`render_docx`]), a
 //! self-contained printable HTML page ([`render_html`]) and a CSV of the table
 //! ([`render_csv`]). Every renderer reads the same table model ([`table`]) and returns bytes;
-//! nothing reads the clock, so the same report gives the same file.
+//! nothing reads the clock, so the same report gives the same file. Text from the evidence and
+//! the officer reaches every file through one module (`text`): a cell that starts like a
+//! formula stays text in CSV and Excel, and characters XML refuses never reach a file.
 
 mod csv;
 mod docx;
 mod html;
 mod ranking;
 pub mod table;
+mod text;
 mod xlsx;
 
 pub use crate::csv::render_csv;

@@ -7,6 +7,7 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
 };
 
+use crate::xlsx::write_text;
 use crate::RenderError;
 
 const HEADERS: [&str; 9] = [
@@ -59,12 +60,16 @@ fn build(ranking: &Ranking) -> Result<Vec<u8>, XlsxError> {
     for group in &ranking.groups {
         let sheet = book.add_worksheet();
         // Sheet names are at most 31 characters.
-        let name: String = format!("Nhóm {}", group.group).chars().take(31).collect();
+        let name: String = crate::text::printable(&format!("Nhóm {}", group.group))
+            .chars()
+            .take(31)
+            .collect();
         sheet.set_name(name)?;
-        sheet.write_string_with_format(
+        write_text(
+            sheet,
             0,
             0,
-            format!("XẾP HẠNG CHỈ SỐ CCHC — NHÓM {}", group.group.to_uppercase()),
+            &format!("XẾP HẠNG CHỈ SỐ CCHC — NHÓM {}", group.group.to_uppercase()),
             &title,
         )?;
         for (c, h) in HEADERS.iter().enumerate() {
@@ -102,9 +107,10 @@ fn write_entry(
     } else {
         e.rank.to_string()
     };
-    sheet.write_string_with_format(row, 0, rank, text)?;
-    sheet.write_string_with_format(row, 1, &e.code, text)?;
-    sheet.write_string_with_format(row, 2, &e.name, text)?;
+    write_text(sheet, row, 0, &rank, text)?;
+    // Codes and names come from the province's files: written as the annex writes text.
+    write_text(sheet, row, 1, &e.code, text)?;
+    write_text(sheet, row, 2, &e.name, text)?;
     sheet.write_number_with_format(row, 3, number(e.self_assessed), points)?;
     match e.appraised {
         Some(a) => sheet.write_number_with_format(row, 4, number(a), points)?,
@@ -116,6 +122,6 @@ fn write_entry(
         Some(i) => sheet.write_number_with_format(row, 7, number(i), points)?,
         None => sheet.write_string_with_format(row, 7, "—", text)?,
     };
-    sheet.write_string_with_format(row, 8, e.rating.as_deref().unwrap_or("—"), text)?;
+    write_text(sheet, row, 8, e.rating.as_deref().unwrap_or("—"), text)?;
     Ok(())
 }

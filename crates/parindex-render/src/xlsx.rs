@@ -23,6 +23,11 @@
 //! separator (`0.##` would show `2.` for 2). The `.` and `,` of a number format are placeholders
 //! that Excel localises: in a vi-VN Excel 2.5 shows as `2,5` and 31426800000 as `31.426.800.000`.
 //!
+//! Text is written as string cells only (no formula, no hyperlink), through [`write_text`]:
+//! cleaned of what XML refuses ([`text::printable`]), and marked with Excel's quote prefix when it
+//! starts like a formula (`=`, `+`, `-`, `@`, tab, CR), so that it stays text even when the
+//! officer edits the cell ([`text::starts_like_formula`]).
+//!
 //! Row heights are set from an estimate of the wrapped lines (Times New Roman widths, rounded
 //! up): Excel fits unset rows itself, but LibreOffice does not, and the annex must read in both.
 //! After editing a cell in Excel, *AutoFit Row Height* refits the row.
@@ -44,6 +49,7 @@ use crate::table::{
     self, index_text, needing_explanation, self_text, status_vi, total_text, TableRow, COLUMNS,
     FINGERPRINT_TITLE, GAP_COLUMNS, NO_GAPS,
 };
+use crate::text;
 use crate::{RenderError, RenderOptions};
 
 /// The sheet names, in order.
@@ -112,12 +118,12 @@ fn properties(report: &Report) -> Result<DocProperties, RenderError> {
     let created = ExcelDateTime::from_ymd(part("%Y")?, small(part("%m")?)?, small(part("%d")?)?)?;
     Ok(DocProperties::new()
         .set_title(table_title(report))
-        .set_subject(format!(
+        .set_subject(text::printable(&format!(
             "Phụ lục kết quả tự đánh giá, chấm điểm Chỉ số CCHC — {}",
             report.criteria.title
-        ))
-        .set_author(report.unit.name.as_str())
-        .set_company(report.unit.name.as_str())
+        )))
+        .set_author(text::printable(&report.unit.name))
+        .set_company(text::printable(&report.unit.name))
         .set_keywords("PAR INDEX, Chỉ số CCHC, tự đánh giá")
         .set_creation_datetime(&created))
 }
@@ -168,7 +174,7 @@ fn write_fingerprint(g: &mut Grid<'_>, row: u32, report: &Report) -> Result<(), 
     let texts = std::iter::once((FINGERPRINT_TITLE.to_owned(), &title))
         .chain(lines.into_iter().map(|text| (text, &line)));
     for (r, (text, format)) in (row..).zip(texts) {
-        g.ws.merge_range(r, 1, r, last, &cell_text(&text), format)?;
+        merge_text(g.ws, r, 1, last, &text, format)?;
         g.ws.set_row_height(r, FINGERPRINT_LINE_PT)?;
     }
     Ok(())
@@ -523,14 +529,14 @@ impl<'a> Grid<'a> {
             .set_align(FormatAlign::Center)
             .set_align(FormatAlign::VerticalCenter);
         let ws = &mut *self.ws;
-        ws.merge_range(0, 0, 0, last, title, &title_fmt)?;
+        merge_text(ws, 0, 0, last, title, &title_fmt)?;
         ws.set_row_height(0, 24)?;
         let unit = format!("Đơn vị: {}", report.unit.name);
-        ws.merge_range(1, 0, 1, last, &unit, &line.clone().set_bold())?;
+        merge_text(ws, 1, 0, last, &unit, &line.clone().set_bold())?;
         let set = format!("Bộ chỉ số: {}", report.criteria.title);
-        ws.merge_range(2, 0, 2, last, &set, &line.clone().set_italic())?;
+        merge_text(ws, 2, 0, last, &set, &line.clone().set_italic())?;
         let as_of = format!("Số liệu tính đến ngày {}", vi_date(report.as_of));
-        ws.merge_range(3, 0, 3, last, &as_of, &line.set_italic())?;
+        merge_text(ws, 3, 0, last, &as_of, &line.set_italic())?;
         Ok(())
     }
 
@@ -550,9 +556,7 @@ impl<'a> Grid<'a> {
     /// One italic line across the table, where it has no rows.
     fn message(&mut self, row: u32, text: &str) -> Result<(), RenderError> {
         let last = self.last_col();
-        self.ws
-            .merge_range(row, 0, row, last, text, &wrapped().set_italic())?;
-        Ok(())
+        merge_text(self.ws, row, 0, last, text, &wrapped().set_italic())
     }
 
     /// Text (wrapped by its format where the column is narrow), or a bordered empty cell.
@@ -568,11 +572,10 @@ impl<'a> Grid<'a> {
             self.ws.write_blank(row, col, &style.format)?;
             return Ok(());
         }
-        self.ws
-            .write_string_with_format(row, col, cell_text(text), &style.format)?;
+        let text = write_text(self.ws, row, col, text, &style.format)?;
         let width = self.widths.get(usize::from(col)).copied().unwrap_or(8.43)
             - INDENT_CHARS * f64::from(style.indent);
-        self.at_least(row, wrapped_lines(text, width, style.bold));
+        self.at_least(row, wrapped_lines(&text, width, style.bold));
         Ok(())
     }
 
@@ -687,10 +690,51 @@ fn to_f64(value: Decimal) -> Result<f64, RenderError> {
         .map_err(|e| RenderError::Write(format!("number {text}: {e}")))
 }
 
-/// Text cut to what a cell holds.
+/// Writes `text` as a string cell (see [`cell_text`]), with Excel's quote prefix where it starts
+/// like a formula; returns the text as written.
+pub(crate) fn write_text(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    format: &Format,
+) -> Result<String, XlsxError> {
+    let text = cell_text(text);
+    ws.write_string_with_format(row, col, &text, &text_format(&text, format))?;
+    Ok(text)
+}
+
+/// [`write_text`] across the merged columns `first..=last` of a row.
+fn merge_text(
+    ws: &mut Worksheet,
+    row: u32,
+    first: u16,
+    last: u16,
+    text: &str,
+    format: &Format,
+) -> Result<(), RenderError> {
+    let text = cell_text(text);
+    ws.merge_range(row, first, row, last, &text, &text_format(&text, format))?;
+    Ok(())
+}
+
+/// `format`, with Excel's quote prefix when `text` starts like a formula: the cell is already a
+/// string, and the prefix keeps it one when the officer edits it (OWASP's advice for
+/// spreadsheets).
+fn text_format(text: &str, format: &Format) -> Format {
+    if text::starts_like_formula(text) {
+        format.clone().set_quote_prefix()
+    } else {
+        format.clone()
+    }
+}
+
+/// Text as a cell holds it: without the characters XML refuses ([`text::printable`]), cut to
+/// Excel's limit.
 fn cell_text(text: &str) -> String {
+    let text = text::printable(text);
     if text.chars().count() <= MAX_CELL_CHARS {
-        text.to_owned()
+        text.into_owned()
     } else {
         let mut cut: String = text.chars().take(MAX_CELL_CHARS - 1).collect();
         cut.push('…');
