@@ -5,6 +5,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
+mod output;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,8 +14,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use parindex_core::{
     is_province, load_criteria, parse_date, province_markdown, read_cases, read_evidence_with,
-    run_cases, write_province_json, Comparison, CompiledCriteria, Date, Error, Evidence, FsFiles,
-    Ranking, ReadOptions, ReadProgress, Report, Status, TextEncoding, CASES_DIR,
+    run_cases, write_province_json, Comparison, CompiledCriteria, Date, Error, Evidence, Files,
+    FsFiles, Ranking, ReadOptions, ReadProgress, Report, Status, TextEncoding, CASES_DIR,
 };
 use parindex_render::{
     render_csv, render_docx, render_html, render_ranking_xlsx, render_xlsx, RenderError,
@@ -91,8 +92,8 @@ impl Inputs {
     }
 
     /// The criteria and evidence paths, which an output may not overwrite.
-    fn paths(&self) -> [&Path; 2] {
-        [self.criteria.as_path(), self.evidence.as_path()]
+    fn paths(&self) -> Vec<PathBuf> {
+        vec![self.criteria.clone(), self.evidence.clone()]
     }
 }
 
@@ -291,11 +292,13 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
             format_name(format)
         )));
     }
+    let mut inputs = args.inputs.paths();
+    inputs.extend(args.proposals.clone());
+    // Refused before the run where the paths given already tell.
     if let Some(out) = &args.out {
-        let mut inputs = args.inputs.paths().to_vec();
-        inputs.extend(args.proposals.as_deref());
-        refuse_input(out, &inputs)?;
+        guard_out(out, &inputs)?;
     }
+    let files = output::RecordingFiles::default();
     let as_of = args.inputs.as_of()?;
     let proposals = match &args.proposals {
         // NFC, like every text the engine reads, so that Vietnamese compares and renders alike.
@@ -307,13 +310,17 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
         ),
         None => None,
     };
-    if is_province(&FsFiles, &args.inputs.evidence) {
+    if is_province(&files, &args.inputs.evidence) {
         let reports = compute_province(
+            &files,
             &args.inputs.criteria,
             &args.inputs.evidence,
             as_of,
             args.inputs.encoding,
         )?;
+        if let Some(out) = &args.out {
+            guard_read(out, &inputs, &files)?;
+        }
         match format {
             // In the pieces the cores serialised it in: never held whole.
             Format::Json => emit_with(args.out.as_deref(), |w| write_province_json(&reports, w))?,
@@ -336,6 +343,7 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
         return status;
     }
     let report = compute(
+        &files,
         &args.inputs.criteria,
         &args.inputs.evidence,
         as_of,
@@ -349,7 +357,10 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
     let bytes = render(&report, format, &options)
         .map_err(|e| Failure::Internal(format!("cannot render {}: {e}", format_name(format))))?;
     match &args.out {
-        Some(out) => write_atomically(out, &bytes)?,
+        Some(out) => {
+            guard_read(out, &inputs, &files)?;
+            write_atomically(out, &bytes)?;
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout
@@ -364,8 +375,12 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
 
 /// Loads and compiles the criteria set, and settles the as-of date (31/12 of its year by
 /// default).
-fn prepare(criteria: &Path, as_of: Option<Date>) -> Result<(CompiledCriteria, Date), Failure> {
-    let set = load_criteria(&FsFiles, criteria)?;
+fn prepare(
+    files: &dyn Files,
+    criteria: &Path,
+    as_of: Option<Date>,
+) -> Result<(CompiledCriteria, Date), Failure> {
+    let set = load_criteria(files, criteria)?;
     let criteria = CompiledCriteria::compile(set)?;
     match as_of.or_else(|| criteria.default_as_of()) {
         Some(as_of) => Ok((criteria, as_of)),
@@ -377,19 +392,20 @@ fn prepare(criteria: &Path, as_of: Option<Date>) -> Result<(CompiledCriteria, Da
 
 /// Loads, compiles, reads and scores one unit: the pipeline most commands share.
 fn compute(
+    files: &dyn Files,
     criteria: &Path,
     evidence: &Path,
     as_of: Option<Date>,
     encoding: TextEncoding,
     verbose: bool,
 ) -> Result<Report, Failure> {
-    let (criteria, as_of) = prepare(criteria, as_of)?;
+    let (criteria, as_of) = prepare(files, criteria, as_of)?;
     let progress = Progress::new();
     let options = ReadOptions {
         encoding,
         progress: Some(&progress),
     };
-    let evidence = read_evidence_with(&FsFiles, criteria.criteria(), evidence, &options)?;
+    let evidence = read_evidence_with(files, criteria.criteria(), evidence, &options)?;
     drop(progress);
     if verbose {
         describe_sources(&evidence);
@@ -407,18 +423,19 @@ fn read_report(path: &Path) -> Result<(String, Report), Failure> {
 
 /// Scores every unit of a province folder.
 fn compute_province(
+    files: &dyn Files,
     criteria: &Path,
     evidence: &Path,
     as_of: Option<Date>,
     encoding: TextEncoding,
 ) -> Result<Vec<Report>, Failure> {
-    let (criteria, as_of) = prepare(criteria, as_of)?;
+    let (criteria, as_of) = prepare(files, criteria, as_of)?;
     let progress = Progress::new();
     let options = ReadOptions {
         encoding,
         progress: Some(&progress),
     };
-    let reports = criteria.score_province(&FsFiles, evidence, as_of, &options)?;
+    let reports = criteria.score_province(files, evidence, as_of, &options)?;
     drop(progress);
     Ok(reports)
 }
@@ -450,11 +467,14 @@ fn rank(args: &RankArgs) -> Result<(), Failure> {
             args.inputs.evidence.display()
         )));
     }
+    let inputs = args.inputs.paths();
     if let Some(out) = &args.out {
-        refuse_input(out, &args.inputs.paths())?;
+        guard_out(out, &inputs)?;
     }
     let as_of = args.inputs.as_of()?;
+    let files = output::RecordingFiles::default();
     let reports = compute_province(
+        &files,
         &args.inputs.criteria,
         &args.inputs.evidence,
         as_of,
@@ -467,6 +487,9 @@ fn rank(args: &RankArgs) -> Result<(), Failure> {
         RankFormat::Xlsx => render_ranking_xlsx(&ranking)
             .map_err(|e| Failure::Internal(format!("cannot render the ranking: {e}")))?,
     };
+    if let Some(out) = &args.out {
+        guard_read(out, &inputs, &files)?;
+    }
     emit(args.out.as_deref(), &bytes)
 }
 
@@ -514,7 +537,14 @@ fn test(args: &TestArgs) -> Result<(), Failure> {
 
 fn gaps(args: &Inputs) -> Result<(), Failure> {
     let as_of = args.as_of()?;
-    let report = compute(&args.criteria, &args.evidence, as_of, args.encoding, false)?;
+    let report = compute(
+        &FsFiles,
+        &args.criteria,
+        &args.evidence,
+        as_of,
+        args.encoding,
+        false,
+    )?;
     print!("{}", report.gaps_markdown());
     Ok(())
 }
@@ -531,7 +561,14 @@ fn explain(args: &ExplainArgs) -> Result<(), Failure> {
     print!("{text}");
     if let Some(evidence) = &args.evidence {
         let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
-        let report = compute(&args.criteria, evidence, as_of, TextEncoding::Auto, false)?;
+        let report = compute(
+            &FsFiles,
+            &args.criteria,
+            evidence,
+            as_of,
+            TextEncoding::Auto,
+            false,
+        )?;
         if let Some(node) = report.node(&args.row) {
             print!("{}", parindex_core::explain_score(node, &report));
         }
@@ -550,7 +587,7 @@ fn emit_with(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Failure> {
     match out {
-        Some(out) => write_atomically_with(out, write),
+        Some(out) => output::write_atomically_with(out, write),
         None => {
             let mut stdout = std::io::stdout().lock();
             write(&mut stdout)
@@ -564,6 +601,7 @@ fn emit_with(
 fn verify(args: &VerifyArgs) -> Result<(), Failure> {
     let (text, old) = read_report(&args.report)?;
     let new = compute(
+        &FsFiles,
         &args.criteria,
         &args.evidence,
         Some(old.as_of),
@@ -665,71 +703,28 @@ fn format_of(out: &Path) -> Result<Format, Failure> {
     }
 }
 
-/// Refuses an output that is an input, or lies in an input folder: it would change what a
-/// replay reads.
-fn refuse_input(out: &Path, inputs: &[&Path]) -> Result<(), Failure> {
-    let resolve = |p: &Path| -> Option<PathBuf> {
-        match std::fs::canonicalize(p) {
-            Ok(c) => Some(c),
-            // A file not yet written: its folder, then its name.
-            Err(_) => {
-                let parent = p
-                    .parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."));
-                Some(std::fs::canonicalize(parent).ok()?.join(p.file_name()?))
-            }
-        }
-    };
-    let Some(target) = resolve(out) else {
-        return Ok(());
-    };
-    for input in inputs {
-        let Some(input) = resolve(input) else {
-            continue;
-        };
-        let folder = if input.is_dir() {
-            Some(input.as_path())
-        } else {
-            None
-        };
-        if target == input || folder.is_some_and(|f| target.starts_with(f)) {
-            return Err(Failure::Input(format!(
-                "--out {}: refusing to write over or inside an input ({}); write the report elsewhere",
-                out.display(),
-                input.display()
-            )));
-        }
-    }
-    Ok(())
+/// Before the run: an `--out` that is not a writable plain file, or that is (or lies in) an
+/// input given on the command line, is refused before anything is read.
+fn guard_out(out: &Path, inputs: &[PathBuf]) -> Result<(), Failure> {
+    output::check_target(out)?;
+    output::refuse_inputs(out, inputs)
+}
+
+/// After the run, before writing: every file the run read is protected too, wherever it lies
+/// (rule files outside the criteria folder, links out of the evidence folder, hard links).
+fn guard_read(
+    out: &Path,
+    inputs: &[PathBuf],
+    files: &output::RecordingFiles,
+) -> Result<(), Failure> {
+    let mut read = files.read();
+    read.extend(inputs.iter().cloned());
+    guard_out(out, &read)
 }
 
 /// Writes beside the target and renames into place, so a failure never leaves half a file.
 fn write_atomically(out: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    write_atomically_with(out, |w| w.write_all(bytes))
-}
-
-/// [`write_atomically`] of what `write` writes.
-fn write_atomically_with(
-    out: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), Failure> {
-    let dir = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.parindex-tmp"));
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut file| write(&mut file))
-        .and_then(|()| std::fs::rename(&tmp, out));
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Failure::Input(format!("cannot write {}: {e}", out.display()))
-    })
+    output::write_atomically_with(out, |w| w.write_all(bytes))
 }
 
 /// A progress bar on standard error while large files are read; indicatif draws nothing when

@@ -387,7 +387,7 @@ fn out_refuses_to_write_into_an_input() {
         ]);
         assert!(shown.starts_with("exit: 1\n"), "{shown}");
         assert!(
-            shown.contains("refusing to write over or inside an input"),
+            shown.contains("đầu vào") && shown.contains("Hãy ghi báo cáo ra"),
             "{shown}"
         );
     }
