@@ -227,6 +227,32 @@ impl From<Error> for Failure {
 }
 
 fn main() -> ExitCode {
+    quiet_panics();
+    // A panic is a bug, never the officer's doing: one short message and exit 2, instead of a
+    // Rust message and backtrace. Panics of worker threads are resumed on join, so they end
+    // here too; nothing half-written is left, since `--out` is renamed into place only at the
+    // end.
+    std::panic::catch_unwind(run).unwrap_or_else(|_| {
+        eprintln!(
+            "lỗi nội bộ: parindex dừng đột ngột do một lỗi của chương trình, không phải của dữ \
+             liệu; tệp --out (nếu có) không bị ghi dở. Hãy gửi lệnh đã chạy cùng thông báo này cho \
+             người phụ trách phần mềm (chạy lại với PARINDEX_BACKTRACE=1 để có chi tiết kỹ thuật)."
+        );
+        ExitCode::from(2)
+    })
+}
+
+/// Replaces the panic message (and its backtrace, with RUST_BACKTRACE set) with nothing: a
+/// panic that ends the run is reported by `main`, and one the library recovers from (a
+/// malformed workbook) is no news. `PARINDEX_BACKTRACE=1` keeps Rust's own report for
+/// developers.
+fn quiet_panics() {
+    if std::env::var_os("PARINDEX_BACKTRACE").is_none() {
+        std::panic::set_hook(Box::new(|_| {}));
+    }
+}
+
+fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -297,3 +297,53 @@ fn a_plain_report_still_replaces_an_old_one() {
     let mode = |p: &str| std::fs::metadata(dir.join(p)).expect("meta").mode() & 0o777;
     assert_eq!(mode("r.json"), mode("plain"));
 }
+
+#[test]
+fn an_abort_shows_a_short_vietnamese_message_not_a_backtrace() {
+    // A rule whose helper panicked inside the library (issue 18, item 5). Once the library
+    // stops panicking here the run simply ends normally; either way no Rust panic reaches the
+    // officer, even with RUST_BACKTRACE set.
+    let sandbox = sandbox();
+    let dir = sandbox.path();
+    let toml = dir.join("mini/criteria.toml");
+    let text = std::fs::read_to_string(&toml).expect("criteria");
+    let edited = text.replace(
+        "reads = [\"documents\"]\nrule = 'issued_by(\"ke-hoach-cchc\", date(2026, 1, 31), 1, 0.5)'",
+        "reads = [\"facts\"]\nrule = 'if add_days(date(2026, 1, 31), fact(\"so_ngay_gia_han\")) > date(2026, 1, 1) { 1 } else { 0 }'",
+    );
+    assert_ne!(
+        edited, text,
+        "the fixture's rule 1.1 is where the test expects it"
+    );
+    std::fs::write(&toml, edited).expect("rewrite the criteria");
+    let facts = dir.join("mini/evidence/facts.toml");
+    let text = std::fs::read_to_string(&facts).expect("facts");
+    std::fs::write(&facts, format!("so_ngay_gia_han = 200000000000\n{text}")).expect("facts");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_parindex"))
+        .args([
+            "score",
+            "--criteria",
+            "mini",
+            "--evidence",
+            "mini/evidence",
+            "--format",
+            "json",
+            "--out",
+            "r.json",
+        ])
+        .current_dir(dir)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("parindex runs");
+
+    let message = stderr(&output);
+    assert_ne!(output.status.code(), Some(101), "{message}");
+    for raw in ["panicked at", "stack backtrace", "RUST_BACKTRACE", "chrono"] {
+        assert!(!message.contains(raw), "{raw} shown: {message}");
+    }
+    if output.status.code() == Some(2) {
+        assert!(message.contains("lỗi nội bộ"), "{message}");
+        assert!(!dir.join("r.json").exists(), "nothing written on an abort");
+    }
+}
