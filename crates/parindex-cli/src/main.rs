@@ -651,10 +651,68 @@ fn verify(args: &VerifyArgs) -> Result<(), Failure> {
     if comparison.is_empty() {
         println!("The points, statuses and inputs agree, but the report's text differs.");
     }
+    if let Some(cause) = as_of_cause(args, &old, &comparison)? {
+        return Err(Failure::Differs(format!(
+            "{} không chấm lại được như cũ: {cause}",
+            args.report.display()
+        )));
+    }
     Err(Failure::Differs(format!(
         "{} does not replay: {} input(s), {} row(s) and {} total(s) differ",
         args.report.display(),
         comparison.inputs.len(),
+        comparison.rows.len(),
+        comparison.totals.len()
+    )))
+}
+
+/// When a replay differs because of the report's as-of date, what to tell: the report's date
+/// disagrees with its fingerprint's, or every input agrees yet the scores do not, and a replay
+/// at the set's default date (31/12) gives the report back.
+fn as_of_cause(
+    args: &VerifyArgs,
+    old: &Report,
+    comparison: &Comparison,
+) -> Result<Option<String>, Failure> {
+    let stated = parindex_core::vi_date(old.as_of);
+    if let Some(recorded) = parindex_core::edited_as_of(old) {
+        let recorded =
+            parse_date(recorded).map_or_else(|| recorded.to_owned(), parindex_core::vi_date);
+        return Ok(Some(format!(
+            "ngày tính đến (as_of) của báo cáo là {stated} nhưng dấu vân tay của nó ghi \
+             {recorded}: một trong hai đã bị sửa sau khi lập báo cáo. Hãy lập lại báo cáo \
+             bằng `parindex score --as-of` với ngày đúng"
+        )));
+    }
+    if !comparison.inputs.is_empty() || comparison.scores_agree() {
+        return Ok(None);
+    }
+    // Every input agrees: only the date the report was replayed at can make the scores differ,
+    // short of an edited row. The set's default date is where most reports are made.
+    let set = load_criteria(&FsFiles, &args.criteria)?;
+    let default = CompiledCriteria::compile(set)?.default_as_of();
+    if let Some(default) = default.filter(|d| *d != old.as_of) {
+        let at_default = compute(
+            &FsFiles,
+            &args.criteria,
+            &args.evidence,
+            Some(default),
+            args.encoding,
+            false,
+        )?;
+        if Comparison::of(old, &at_default).scores_agree() {
+            return Ok(Some(format!(
+                "báo cáo ghi ngày tính đến (as_of) {stated}, nhưng điểm của nó khớp khi chấm lại \
+                 tại {}: ngày tính đến đã bị sửa sau khi lập báo cáo. Hãy dùng báo cáo gốc, hoặc \
+                 lập lại báo cáo tại ngày mong muốn",
+                parindex_core::vi_date(default)
+            )));
+        }
+    }
+    Ok(Some(format!(
+        "mọi dữ liệu đầu vào đều khớp nhưng {} dòng và {} tổng khác: báo cáo đã bị sửa sau khi \
+         lập, ở ngày tính đến (as_of) {stated} hoặc ở điểm các dòng. Hãy lập lại báo cáo bằng \
+         `parindex score`",
         comparison.rows.len(),
         comparison.totals.len()
     )))
