@@ -208,9 +208,13 @@ pub(crate) fn write_atomically_with(
     let prefix = format!(".{name}.");
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".parindex-tmp");
-    // A report is as readable as any file the user creates (the umask applies), not 0600.
+    // A report replacing another keeps its permissions (a private one stays private); a new
+    // one is as readable as any file the user creates (the umask applies), not 0600.
     #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    builder.permissions(match std::fs::metadata(out) {
+        Ok(meta) if meta.is_file() => meta.permissions(),
+        _ => std::os::unix::fs::PermissionsExt::from_mode(0o666),
+    });
     let mut tmp = builder.tempfile_in(dir).map_err(|e| fail(&e))?;
     {
         let mut buffered = io::BufWriter::new(tmp.as_file_mut());

@@ -292,10 +292,30 @@ fn a_plain_report_still_replaces_an_old_one() {
 
     assert_written(&output, &dir.join("r.json"));
     assert_no_temporary(dir);
-    // As readable as any file the user makes (the umask applies), not a private temporary.
+    // A new report is as readable as any file the user makes (the umask applies), not a
+    // private temporary file.
+    let output = score_to(dir, "mini", "new.json");
+    assert_written(&output, &dir.join("new.json"));
     std::fs::write(dir.join("plain"), "").expect("write");
     let mode = |p: &str| std::fs::metadata(dir.join(p)).expect("meta").mode() & 0o777;
-    assert_eq!(mode("r.json"), mode("plain"));
+    assert_eq!(mode("new.json"), mode("plain"));
+}
+
+#[test]
+fn a_replaced_report_keeps_its_permissions() {
+    let sandbox = sandbox();
+    let dir = sandbox.path();
+    let target = dir.join("private.json");
+    std::fs::write(&target, "old\n").expect("write");
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+
+    let output = score_to(dir, "mini", "private.json");
+
+    assert_written(&output, &target);
+    assert_eq!(
+        std::fs::metadata(&target).expect("meta").mode() & 0o777,
+        0o600
+    );
 }
 
 #[test]
