@@ -5,6 +5,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
+mod output;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,8 +14,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use parindex_core::{
     is_province, load_criteria, parse_date, province_markdown, read_cases, read_evidence_with,
-    run_cases, write_province_json, Comparison, CompiledCriteria, Date, Error, Evidence, FsFiles,
-    Ranking, ReadOptions, ReadProgress, Report, Status, TextEncoding, CASES_DIR,
+    run_cases, write_province_json, Comparison, CompiledCriteria, Date, Error, Evidence, Files,
+    FsFiles, Ranking, ReadOptions, ReadProgress, Report, Status, TextEncoding, CASES_DIR,
 };
 use parindex_render::{
     render_csv, render_docx, render_html, render_ranking_xlsx, render_xlsx, RenderError,
@@ -91,8 +92,8 @@ impl Inputs {
     }
 
     /// The criteria and evidence paths, which an output may not overwrite.
-    fn paths(&self) -> [&Path; 2] {
-        [self.criteria.as_path(), self.evidence.as_path()]
+    fn paths(&self) -> Vec<PathBuf> {
+        vec![self.criteria.clone(), self.evidence.clone()]
     }
 }
 
@@ -226,6 +227,32 @@ impl From<Error> for Failure {
 }
 
 fn main() -> ExitCode {
+    quiet_panics();
+    // A panic is a bug, never the officer's doing: one short message and exit 2, instead of a
+    // Rust message and backtrace. Panics of worker threads are resumed on join, so they end
+    // here too; nothing half-written is left, since `--out` is renamed into place only at the
+    // end.
+    std::panic::catch_unwind(run).unwrap_or_else(|_| {
+        eprintln!(
+            "lỗi nội bộ: parindex dừng đột ngột do một lỗi của chương trình, không phải của dữ \
+             liệu; tệp --out (nếu có) không bị ghi dở. Hãy gửi lệnh đã chạy cùng thông báo này cho \
+             người phụ trách phần mềm (chạy lại với PARINDEX_BACKTRACE=1 để có chi tiết kỹ thuật)."
+        );
+        ExitCode::from(2)
+    })
+}
+
+/// Replaces the panic message (and its backtrace, with RUST_BACKTRACE set) with nothing: a
+/// panic that ends the run is reported by `main`, and one the library recovers from (a
+/// malformed workbook) is no news. `PARINDEX_BACKTRACE=1` keeps Rust's own report for
+/// developers.
+fn quiet_panics() {
+    if std::env::var_os("PARINDEX_BACKTRACE").is_none() {
+        std::panic::set_hook(Box::new(|_| {}));
+    }
+}
+
+fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -291,11 +318,13 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
             format_name(format)
         )));
     }
+    let mut inputs = args.inputs.paths();
+    inputs.extend(args.proposals.clone());
+    // Refused before the run where the paths given already tell.
     if let Some(out) = &args.out {
-        let mut inputs = args.inputs.paths().to_vec();
-        inputs.extend(args.proposals.as_deref());
-        refuse_input(out, &inputs)?;
+        guard_out(out, &inputs)?;
     }
+    let files = output::RecordingFiles::default();
     let as_of = args.inputs.as_of()?;
     let proposals = match &args.proposals {
         // NFC, like every text the engine reads, so that Vietnamese compares and renders alike.
@@ -307,13 +336,17 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
         ),
         None => None,
     };
-    if is_province(&FsFiles, &args.inputs.evidence) {
+    if is_province(&files, &args.inputs.evidence) {
         let reports = compute_province(
+            &files,
             &args.inputs.criteria,
             &args.inputs.evidence,
             as_of,
             args.inputs.encoding,
         )?;
+        if let Some(out) = &args.out {
+            guard_read(out, &inputs, &files)?;
+        }
         match format {
             // In the pieces the cores serialised it in: never held whole.
             Format::Json => emit_with(args.out.as_deref(), |w| write_province_json(&reports, w))?,
@@ -336,6 +369,7 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
         return status;
     }
     let report = compute(
+        &files,
         &args.inputs.criteria,
         &args.inputs.evidence,
         as_of,
@@ -349,7 +383,10 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
     let bytes = render(&report, format, &options)
         .map_err(|e| Failure::Internal(format!("cannot render {}: {e}", format_name(format))))?;
     match &args.out {
-        Some(out) => write_atomically(out, &bytes)?,
+        Some(out) => {
+            guard_read(out, &inputs, &files)?;
+            write_atomically(out, &bytes)?;
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout
@@ -364,8 +401,12 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
 
 /// Loads and compiles the criteria set, and settles the as-of date (31/12 of its year by
 /// default).
-fn prepare(criteria: &Path, as_of: Option<Date>) -> Result<(CompiledCriteria, Date), Failure> {
-    let set = load_criteria(&FsFiles, criteria)?;
+fn prepare(
+    files: &dyn Files,
+    criteria: &Path,
+    as_of: Option<Date>,
+) -> Result<(CompiledCriteria, Date), Failure> {
+    let set = load_criteria(files, criteria)?;
     let criteria = CompiledCriteria::compile(set)?;
     match as_of.or_else(|| criteria.default_as_of()) {
         Some(as_of) => Ok((criteria, as_of)),
@@ -377,19 +418,20 @@ fn prepare(criteria: &Path, as_of: Option<Date>) -> Result<(CompiledCriteria, Da
 
 /// Loads, compiles, reads and scores one unit: the pipeline most commands share.
 fn compute(
+    files: &dyn Files,
     criteria: &Path,
     evidence: &Path,
     as_of: Option<Date>,
     encoding: TextEncoding,
     verbose: bool,
 ) -> Result<Report, Failure> {
-    let (criteria, as_of) = prepare(criteria, as_of)?;
+    let (criteria, as_of) = prepare(files, criteria, as_of)?;
     let progress = Progress::new();
     let options = ReadOptions {
         encoding,
         progress: Some(&progress),
     };
-    let evidence = read_evidence_with(&FsFiles, criteria.criteria(), evidence, &options)?;
+    let evidence = read_evidence_with(files, criteria.criteria(), evidence, &options)?;
     drop(progress);
     if verbose {
         describe_sources(&evidence);
@@ -407,18 +449,19 @@ fn read_report(path: &Path) -> Result<(String, Report), Failure> {
 
 /// Scores every unit of a province folder.
 fn compute_province(
+    files: &dyn Files,
     criteria: &Path,
     evidence: &Path,
     as_of: Option<Date>,
     encoding: TextEncoding,
 ) -> Result<Vec<Report>, Failure> {
-    let (criteria, as_of) = prepare(criteria, as_of)?;
+    let (criteria, as_of) = prepare(files, criteria, as_of)?;
     let progress = Progress::new();
     let options = ReadOptions {
         encoding,
         progress: Some(&progress),
     };
-    let reports = criteria.score_province(&FsFiles, evidence, as_of, &options)?;
+    let reports = criteria.score_province(files, evidence, as_of, &options)?;
     drop(progress);
     Ok(reports)
 }
@@ -450,11 +493,14 @@ fn rank(args: &RankArgs) -> Result<(), Failure> {
             args.inputs.evidence.display()
         )));
     }
+    let inputs = args.inputs.paths();
     if let Some(out) = &args.out {
-        refuse_input(out, &args.inputs.paths())?;
+        guard_out(out, &inputs)?;
     }
     let as_of = args.inputs.as_of()?;
+    let files = output::RecordingFiles::default();
     let reports = compute_province(
+        &files,
         &args.inputs.criteria,
         &args.inputs.evidence,
         as_of,
@@ -467,6 +513,9 @@ fn rank(args: &RankArgs) -> Result<(), Failure> {
         RankFormat::Xlsx => render_ranking_xlsx(&ranking)
             .map_err(|e| Failure::Internal(format!("cannot render the ranking: {e}")))?,
     };
+    if let Some(out) = &args.out {
+        guard_read(out, &inputs, &files)?;
+    }
     emit(args.out.as_deref(), &bytes)
 }
 
@@ -514,7 +563,14 @@ fn test(args: &TestArgs) -> Result<(), Failure> {
 
 fn gaps(args: &Inputs) -> Result<(), Failure> {
     let as_of = args.as_of()?;
-    let report = compute(&args.criteria, &args.evidence, as_of, args.encoding, false)?;
+    let report = compute(
+        &FsFiles,
+        &args.criteria,
+        &args.evidence,
+        as_of,
+        args.encoding,
+        false,
+    )?;
     print!("{}", report.gaps_markdown());
     Ok(())
 }
@@ -531,7 +587,14 @@ fn explain(args: &ExplainArgs) -> Result<(), Failure> {
     print!("{text}");
     if let Some(evidence) = &args.evidence {
         let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
-        let report = compute(&args.criteria, evidence, as_of, TextEncoding::Auto, false)?;
+        let report = compute(
+            &FsFiles,
+            &args.criteria,
+            evidence,
+            as_of,
+            TextEncoding::Auto,
+            false,
+        )?;
         if let Some(node) = report.node(&args.row) {
             print!("{}", parindex_core::explain_score(node, &report));
         }
@@ -550,7 +613,7 @@ fn emit_with(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Failure> {
     match out {
-        Some(out) => write_atomically_with(out, write),
+        Some(out) => output::write_atomically_with(out, write),
         None => {
             let mut stdout = std::io::stdout().lock();
             write(&mut stdout)
@@ -564,6 +627,7 @@ fn emit_with(
 fn verify(args: &VerifyArgs) -> Result<(), Failure> {
     let (text, old) = read_report(&args.report)?;
     let new = compute(
+        &FsFiles,
         &args.criteria,
         &args.evidence,
         Some(old.as_of),
@@ -587,10 +651,68 @@ fn verify(args: &VerifyArgs) -> Result<(), Failure> {
     if comparison.is_empty() {
         println!("The points, statuses and inputs agree, but the report's text differs.");
     }
+    if let Some(cause) = as_of_cause(args, &old, &comparison)? {
+        return Err(Failure::Differs(format!(
+            "{} không chấm lại được như cũ: {cause}",
+            args.report.display()
+        )));
+    }
     Err(Failure::Differs(format!(
         "{} does not replay: {} input(s), {} row(s) and {} total(s) differ",
         args.report.display(),
         comparison.inputs.len(),
+        comparison.rows.len(),
+        comparison.totals.len()
+    )))
+}
+
+/// When a replay differs because of the report's as-of date, what to tell: the report's date
+/// disagrees with its fingerprint's, or every input agrees yet the scores do not, and a replay
+/// at the set's default date (31/12) gives the report back.
+fn as_of_cause(
+    args: &VerifyArgs,
+    old: &Report,
+    comparison: &Comparison,
+) -> Result<Option<String>, Failure> {
+    let stated = parindex_core::vi_date(old.as_of);
+    if let Some(recorded) = parindex_core::edited_as_of(old) {
+        let recorded =
+            parse_date(recorded).map_or_else(|| recorded.to_owned(), parindex_core::vi_date);
+        return Ok(Some(format!(
+            "ngày tính đến (as_of) của báo cáo là {stated} nhưng dấu vân tay của nó ghi \
+             {recorded}: một trong hai đã bị sửa sau khi lập báo cáo. Hãy lập lại báo cáo \
+             bằng `parindex score --as-of` với ngày đúng"
+        )));
+    }
+    if !comparison.inputs.is_empty() || comparison.scores_agree() {
+        return Ok(None);
+    }
+    // Every input agrees: only the date the report was replayed at can make the scores differ,
+    // short of an edited row. The set's default date is where most reports are made.
+    let set = load_criteria(&FsFiles, &args.criteria)?;
+    let default = CompiledCriteria::compile(set)?.default_as_of();
+    if let Some(default) = default.filter(|d| *d != old.as_of) {
+        let at_default = compute(
+            &FsFiles,
+            &args.criteria,
+            &args.evidence,
+            Some(default),
+            args.encoding,
+            false,
+        )?;
+        if Comparison::of(old, &at_default).scores_agree() {
+            return Ok(Some(format!(
+                "báo cáo ghi ngày tính đến (as_of) {stated}, nhưng điểm của nó khớp khi chấm lại \
+                 tại {}: ngày tính đến đã bị sửa sau khi lập báo cáo. Hãy dùng báo cáo gốc, hoặc \
+                 lập lại báo cáo tại ngày mong muốn",
+                parindex_core::vi_date(default)
+            )));
+        }
+    }
+    Ok(Some(format!(
+        "mọi dữ liệu đầu vào đều khớp nhưng {} dòng và {} tổng khác: báo cáo đã bị sửa sau khi \
+         lập, ở ngày tính đến (as_of) {stated} hoặc ở điểm các dòng. Hãy lập lại báo cáo bằng \
+         `parindex score`",
         comparison.rows.len(),
         comparison.totals.len()
     )))
@@ -665,71 +787,28 @@ fn format_of(out: &Path) -> Result<Format, Failure> {
     }
 }
 
-/// Refuses an output that is an input, or lies in an input folder: it would change what a
-/// replay reads.
-fn refuse_input(out: &Path, inputs: &[&Path]) -> Result<(), Failure> {
-    let resolve = |p: &Path| -> Option<PathBuf> {
-        match std::fs::canonicalize(p) {
-            Ok(c) => Some(c),
-            // A file not yet written: its folder, then its name.
-            Err(_) => {
-                let parent = p
-                    .parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."));
-                Some(std::fs::canonicalize(parent).ok()?.join(p.file_name()?))
-            }
-        }
-    };
-    let Some(target) = resolve(out) else {
-        return Ok(());
-    };
-    for input in inputs {
-        let Some(input) = resolve(input) else {
-            continue;
-        };
-        let folder = if input.is_dir() {
-            Some(input.as_path())
-        } else {
-            None
-        };
-        if target == input || folder.is_some_and(|f| target.starts_with(f)) {
-            return Err(Failure::Input(format!(
-                "--out {}: refusing to write over or inside an input ({}); write the report elsewhere",
-                out.display(),
-                input.display()
-            )));
-        }
-    }
-    Ok(())
+/// Before the run: an `--out` that is not a writable plain file, or that is (or lies in) an
+/// input given on the command line, is refused before anything is read.
+fn guard_out(out: &Path, inputs: &[PathBuf]) -> Result<(), Failure> {
+    output::check_target(out)?;
+    output::refuse_inputs(out, inputs)
+}
+
+/// After the run, before writing: every file the run read is protected too, wherever it lies
+/// (rule files outside the criteria folder, links out of the evidence folder, hard links).
+fn guard_read(
+    out: &Path,
+    inputs: &[PathBuf],
+    files: &output::RecordingFiles,
+) -> Result<(), Failure> {
+    let mut read = files.read();
+    read.extend(inputs.iter().cloned());
+    guard_out(out, &read)
 }
 
 /// Writes beside the target and renames into place, so a failure never leaves half a file.
 fn write_atomically(out: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    write_atomically_with(out, |w| w.write_all(bytes))
-}
-
-/// [`write_atomically`] of what `write` writes.
-fn write_atomically_with(
-    out: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), Failure> {
-    let dir = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.parindex-tmp"));
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut file| write(&mut file))
-        .and_then(|()| std::fs::rename(&tmp, out));
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Failure::Input(format!("cannot write {}: {e}", out.display()))
-    })
+    output::write_atomically_with(out, |w| w.write_all(bytes))
 }
 
 /// A progress bar on standard error while large files are read; indicatif draws nothing when

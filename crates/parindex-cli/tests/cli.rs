@@ -387,7 +387,7 @@ fn out_refuses_to_write_into_an_input() {
         ]);
         assert!(shown.starts_with("exit: 1\n"), "{shown}");
         assert!(
-            shown.contains("refusing to write over or inside an input"),
+            shown.contains("đầu vào") && shown.contains("Hãy ghi báo cáo ra"),
             "{shown}"
         );
     }
@@ -505,4 +505,41 @@ fn a_province_written_to_a_file_is_what_standard_output_shows() {
     let units = document["units"].as_array().expect("units");
     assert_eq!(units.len(), 22, "a report per unit of units.csv");
     assert!(units.iter().all(|u| u["schema"] == "parindex.report/1"));
+}
+
+#[test]
+fn verify_names_an_edited_as_of_date() {
+    let dir = scratch("verify-as-of", &[]);
+    let report = dir.join("report.json");
+    score_json(&dir.join("evidence"), &report);
+    let made = std::fs::read_to_string(&report).expect("report");
+    let replay = || {
+        run(&[
+            "verify",
+            &report.to_string_lossy(),
+            "--criteria",
+            "fixtures/mini",
+            "--evidence",
+            &dir.join("evidence").to_string_lossy(),
+        ])
+    };
+    // The date at the top only: the report contradicts its own fingerprint.
+    let top_only = made.replacen("\"as_of\": \"2026-12-31\"", "\"as_of\": \"2026-06-30\"", 1);
+    assert_ne!(top_only, made);
+    std::fs::write(&report, &top_only).expect("edit");
+    let shown = replay();
+    // Both dates, in the fingerprint too: every input agrees, the rows do not.
+    std::fs::write(&report, made.replace("2026-12-31", "2026-06-30")).expect("edit");
+    let everywhere = replay();
+    let _ = std::fs::remove_dir_all(&dir);
+    for shown in [&shown, &everywhere] {
+        assert!(shown.starts_with("exit: 1\n"), "{shown}");
+        let stderr = shown.split("--- stderr ---").nth(1).expect("stderr");
+        assert!(
+            stderr.contains("ngày tính đến") && stderr.contains("30/06/2026"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("31/12/2026"), "{stderr}");
+        assert!(!stderr.contains("0 input(s)"), "{stderr}");
+    }
 }

@@ -183,6 +183,11 @@ impl Comparison {
         self.inputs.is_empty() && self.rows.is_empty() && self.totals.is_empty()
     }
 
+    /// No row and no total differs: whatever input differs changed no score.
+    pub fn scores_agree(&self) -> bool {
+        self.rows.is_empty() && self.totals.is_empty()
+    }
+
     /// The comparison as JSON (decimals as strings), ending with a newline.
     pub fn to_json(&self) -> String {
         let mut out = serde_json::to_string_pretty(self)
@@ -268,6 +273,13 @@ impl Comparison {
         }
         visible_lines(&out).into_owned()
     }
+}
+
+/// The as-of date a report's fingerprint records, when it is not the date the report states:
+/// both are written from one date, so one of them was edited after the report was made.
+pub fn edited_as_of(report: &Report) -> Option<&str> {
+    let stated = report.as_of.format("%Y-%m-%d").to_string();
+    (report.fingerprint.as_of != stated).then_some(report.fingerprint.as_of.as_str())
 }
 
 /// A digest shortened for a table cell.

@@ -67,7 +67,7 @@ mod rules;
 mod visible;
 
 pub use cases::{read_cases, run_cases, Case, CaseFile, CaseResult, CASES_DIR};
-pub use compare::{Comparison, FigureChange, InputChange, RowChange};
+pub use compare::{edited_as_of, Comparison, FigureChange, InputChange, RowChange};
 pub use criteria::{
     check_criteria, load_criteria, ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method,
     NotArising, RatingBand, Register, RuleSource, TableSpec, Window, CRITERIA_FILE, FACTS,
