@@ -80,11 +80,35 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    /// `path:line:column: message (column "x", value "v", expected e)` then the hint. Every part
-    /// is shown with its hidden characters escaped (see [`crate::visible`]): a value is an
-    /// attacker's text, and a terminal would obey the escapes in it.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// The language of a diagnostic's frame (`column`, `value`, `expected`, `hint`): evidence
+/// problems reach the officer and are told in Vietnamese, criteria problems reach the set's
+/// author and keep the developers' English of their messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Vi,
+}
+
+impl Lang {
+    fn words(self) -> [&'static str; 4] {
+        match self {
+            Lang::En => ["column", "value", "expected", "hint"],
+            Lang::Vi => ["cột", "giá trị", "cần", "gợi ý"],
+        }
+    }
+}
+
+impl Diagnostic {
+    /// `path:line:column: message (column "x", value "v", expected e)` then the hint, in
+    /// `lang`. Every part is shown with its hidden characters escaped (see
+    /// [`crate::visible`]): a value is an attacker's text, and a terminal would obey the
+    /// escapes in it.
+    pub fn display(&self, lang: Lang) -> impl fmt::Display + '_ {
+        Framed(std::slice::from_ref(self), lang)
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, lang: Lang) -> fmt::Result {
+        let [column, value, expected, hint] = lang.words();
         write!(f, "{}", visible(&self.path.display().to_string()))?;
         if let Some(sheet) = &self.sheet {
             write!(f, "[{}]", visible(sheet))?;
@@ -98,19 +122,40 @@ impl fmt::Display for Diagnostic {
         write!(f, ": {}", visible(&self.message))?;
         let mut details = Vec::new();
         if let Some(name) = &self.column_name {
-            details.push(format!("column `{}`", visible(name)));
+            details.push(format!("{column} `{}`", visible(name)));
         }
-        if let Some(value) = &self.value {
-            details.push(format!("value `{}`", visible(value)));
+        if let Some(v) = &self.value {
+            details.push(format!("{value} `{}`", visible(v)));
         }
-        if let Some(expected) = &self.expected {
-            details.push(format!("expected {}", visible(expected)));
+        if let Some(e) = &self.expected {
+            details.push(format!("{expected} {}", visible(e)));
         }
         if !details.is_empty() {
             write!(f, " ({})", details.join(", "))?;
         }
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {}", visible(hint))?;
+        if let Some(h) = &self.hint {
+            write!(f, "\n  {hint}: {}", visible(h))?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, Lang::En)
+    }
+}
+
+/// Diagnostics shown one a line, in a language.
+struct Framed<'a>(&'a [Diagnostic], Lang);
+
+impl fmt::Display for Framed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            d.write(f, self.1)?;
         }
         Ok(())
     }
@@ -120,15 +165,16 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
+impl Diagnostics {
+    /// Every problem, one a line, in `lang`.
+    pub fn display(&self, lang: Lang) -> impl fmt::Display + '_ {
+        Framed(&self.0, lang)
+    }
+}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{d}")?;
-        }
-        Ok(())
+        Framed(&self.0, Lang::En).fmt(f)
     }
 }
 
@@ -138,11 +184,12 @@ pub enum Error {
     /// The criteria set is malformed: a key, an id, a sum, a rule.
     #[error("invalid criteria set:\n{0}")]
     Criteria(Diagnostics),
-    /// An evidence file holds a value that cannot be read as its column's type.
-    #[error("invalid evidence:\n{0}")]
+    /// An evidence file holds a value that cannot be read as its column's type. Told in
+    /// Vietnamese: the officer reads it.
+    #[error("minh chứng không hợp lệ:\n{}", .0.display(Lang::Vi))]
     Evidence(Diagnostics),
     /// A file could not be read.
-    #[error("cannot read {}: {source}", visible(&path.display().to_string()))]
+    #[error("không đọc được {}: {}", visible(&path.display().to_string()), io_reason(source))]
     Io {
         path: PathBuf,
         #[source]
@@ -161,3 +208,18 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a file could not be read, in Vietnamese for the usual reasons (the system's own words,
+/// in English, otherwise).
+fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let own = e.get_ref().map(ToString::to_string);
+    match (e.kind(), own) {
+        // A message written by parindex itself (a refused FIFO, a missing evidence folder).
+        (_, Some(own)) => visible(&own).into_owned(),
+        (K::NotFound, None) => "không tìm thấy tệp hoặc thư mục".to_owned(),
+        (K::PermissionDenied, None) => "không có quyền đọc".to_owned(),
+        (K::IsADirectory, None) => "đây là một thư mục, không phải tệp".to_owned(),
+        (_, None) => visible(&e.to_string()).into_owned(),
+    }
+}

@@ -73,7 +73,7 @@ pub use criteria::{
     NotArising, RatingBand, Register, RuleSource, TableSpec, Window, CRITERIA_FILE, FACTS,
 };
 pub use date::{parse_date, vi_date, Date};
-pub use error::{Diagnostic, Diagnostics, Error, Result};
+pub use error::{Diagnostic, Diagnostics, Error, Lang, Result};
 pub use evaluate::CompiledCriteria;
 pub use evidence::{
     fold_header, is_province, read_evidence, read_evidence_with, read_province, Appraisal,

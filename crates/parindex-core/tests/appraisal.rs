@@ -107,29 +107,32 @@ fn refused(line: &str) -> String {
 #[test]
 fn invalid_appraisals_are_refused_with_the_row_named() {
     let text = refused("1,1.1,2,,Sở Nội vụ");
-    assert!(text.contains("appraisal.csv:2: row `1.1`: appraised points out of the row's bounds (value `2`, expected from 0 to 1)"), "{text}");
+    assert!(text.contains("appraisal.csv:2: tiêu chí `1.1`: điểm thẩm định ngoài khoảng điểm của tiêu chí (giá trị `2`, cần từ 0 đến 1)"), "{text}");
     let text = refused("1,9.9,1,,");
     assert!(
-        text.contains("appraisal.csv:2: unknown row `9.9`"),
+        text.contains("appraisal.csv:2: không có tiêu chí `9.9` trong bộ tiêu chí"),
         "{text}"
     );
     let text = refused("1,4.1,1,,");
-    assert!(text.contains("row `4.1` is a survey row"), "{text}");
+    assert!(
+        text.contains("tiêu chí `4.1` chấm qua điều tra xã hội học"),
+        "{text}"
+    );
     let text = refused("3,1.1,1,,");
     assert!(
-        text.contains("row `1.1`: the round must be 1 or 2"),
+        text.contains("dòng `1.1`: vòng thẩm định phải là 1 hoặc 2"),
         "{text}"
     );
     let text = refused("1,3.1.2,-3,,");
-    assert!(text.contains("expected from -2 to 0"), "{text}");
+    assert!(text.contains("cần từ -2 đến 0"), "{text}");
     let text = refused("1,1.1,1,,\n1,1.1,0.5,,");
     assert!(
-        text.contains("row `1.1` is appraised twice in round 1"),
+        text.contains("tiêu chí `1.1` được thẩm định hai lần trong vòng 1"),
         "{text}"
     );
     let text = refused("1,3,1,,");
     assert!(
-        text.contains("`3` is not a row but a group of rows"),
+        text.contains("`3` là nhóm tiêu chí, không phải tiêu chí được chấm"),
         "{text}"
     );
 }

@@ -173,7 +173,7 @@ fn a_multi_megabyte_single_line_reads_and_a_bad_one_is_reported_briefly() {
             .iter()
             .all(|d| d.path == Path::new("u/documents.csv")
                 && d.line == Some(1)
-                && d.message.contains("required column")),
+                && d.message.contains("thiếu cột bắt buộc")),
         "{text:.500}"
     );
     assert!(text.len() < 4_000, "a {} byte message", text.len());
@@ -294,7 +294,7 @@ fn ragged_rows_name_the_line_and_the_field_counts() {
     assert_eq!(d.line, Some(3), "{text}");
     assert!(
         d.message
-            .contains("a row with 2 fields where the header has 4"),
+            .contains("dòng có 2 ô trong khi dòng tiêu đề có 4 cột"),
         "{text}"
     );
 
@@ -307,7 +307,7 @@ fn ragged_rows_name_the_line_and_the_field_counts() {
     assert!(
         diagnostics[0]
             .message
-            .contains("a row with 6 fields where the header has 4"),
+            .contains("dòng có 6 ô trong khi dòng tiêu đề có 4 cột"),
         "{text}"
     );
 }
@@ -345,7 +345,7 @@ fn a_count_too_large_for_an_integer_is_a_bad_value() {
     let d = &diagnostics[0];
     assert_eq!((d.line, d.column), (Some(2), Some(4)), "{text}");
     assert_eq!(d.value.as_deref(), Some("99999999999999999999"));
-    assert_eq!(d.expected.as_deref(), Some("an integer"));
+    assert_eq!(d.expected.as_deref(), Some("số nguyên"));
 }
 
 #[test]

@@ -164,7 +164,7 @@ fn a_wrong_forced_encoding_names_the_file_and_line() {
     };
     let text = messages(read_evidence_with(&files, &set(), Path::new("u"), &forced));
     assert!(
-        text.contains("u/documents.csv:1: the file is not valid utf-8 text"),
+        text.contains("u/documents.csv:1: tệp không phải văn bản utf-8 hợp lệ"),
         "{text}"
     );
     assert!(text.contains("--encoding"), "{text}");
@@ -263,11 +263,11 @@ fn a_missing_required_column_lists_the_headers_found() {
     );
     let text = messages(read(&files));
     assert!(
-        text.contains("u/documents.xlsx[Sheet1]:1: required column `ngay_ban_hanh` is missing"),
+        text.contains("u/documents.xlsx[Sheet1]:1: thiếu cột bắt buộc `ngay_ban_hanh`"),
         "{text}"
     );
     assert!(
-        text.contains("headers found: Số ký hiệu, Ngày ký, Nhóm"),
+        text.contains("các tiêu đề đọc được: Số ký hiệu, Ngày ký, Nhóm"),
         "{text}"
     );
 }
@@ -284,11 +284,11 @@ fn every_bad_cell_is_reported_with_its_place() {
     );
     let text = messages(read(&files));
     assert!(
-        text.contains("u/documents.csv:2:2: a value that cannot be read (column `Ngày ban hành`, value `31/02/2026`, expected a date dd/mm/yyyy or yyyy-mm-dd)"),
+        text.contains("u/documents.csv:2:2: giá trị không đọc được (cột `Ngày ban hành`, giá trị `31/02/2026`, cần một ngày có trong lịch (đúng dạng dd/mm/yyyy nhưng ngày này không tồn tại))"),
         "{text}"
     );
     assert!(
-        text.contains("u/documents.csv:3:4: a value that cannot be read (column `Số trang`, value `-`, expected an integer)"),
+        text.contains("u/documents.csv:3:4: giá trị không đọc được (cột `Số trang`, giá trị `-`, cần số nguyên)"),
         "{text}"
     );
     assert!(
@@ -311,7 +311,7 @@ fn a_bad_cell_in_a_workbook_names_the_sheet() {
     files.insert("u/documents.xlsx", book.save_to_buffer().expect("xlsx"));
     let text = messages(read(&files));
     assert!(
-        text.contains("u/documents.xlsx[Văn bản]:2:2: a value that cannot be read (column `Ngày ban hành`, value `hôm qua`"),
+        text.contains("u/documents.xlsx[Văn bản]:2:2: giá trị không đọc được (cột `Ngày ban hành`, giá trị `hôm qua`"),
         "{text}"
     );
 }
@@ -330,7 +330,8 @@ fn bad_cells_are_counted_past_the_limit() {
     };
     assert_eq!(e.diagnostics().len(), 51);
     assert!(
-        e.to_string().contains("10 more bad values not shown"),
+        e.to_string()
+            .contains("còn 10 giá trị sai khác không liệt kê"),
         "{e}"
     );
 }
@@ -344,7 +345,7 @@ fn a_ragged_row_names_its_line() {
     );
     let text = messages(read(&files));
     assert!(
-        text.contains("u/documents.csv:3: a row with 2 fields where the header has 3"),
+        text.contains("u/documents.csv:3: dòng có 2 ô trong khi dòng tiêu đề có 3 cột"),
         "{text}"
     );
 }
@@ -355,7 +356,7 @@ fn two_sources_for_one_table_are_refused() {
     files.insert("u/documents.csv", UTF8_CSV);
     files.insert("u/documents.xlsx", workbook("Sheet1", &HEADERS, false));
     let text = messages(read(&files));
-    assert!(text.contains("table `documents` has 2 sources"), "{text}");
+    assert!(text.contains("bảng `documents` có 2 nguồn"), "{text}");
 }
 
 #[test]

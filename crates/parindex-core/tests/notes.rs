@@ -80,18 +80,24 @@ fn refused(notes: &str) -> String {
 #[test]
 fn invalid_declared_points_are_refused_naming_the_row() {
     let text = refused("[tieu_chi.\"5.3\"]\ndiem_de_nghi = 3\nly_do = \"x\"\n");
-    assert!(text.contains("notes.toml:1:1: row `5.3`: declared points out of the row's bounds (value `3`, expected from 0 to 2)"), "{text}");
+    assert!(text.contains("notes.toml:1:1: tiêu chí `5.3`: điểm đề nghị ngoài khoảng điểm của tiêu chí (giá trị `3`, cần từ 0 đến 2)"), "{text}");
     let text = refused("[tieu_chi.\"1.6\"]\ndiem_de_nghi = 3\nly_do = \"x\"\n");
-    assert!(text.contains("row `1.6` is a survey row"), "{text}");
+    assert!(
+        text.contains("tiêu chí `1.6` chấm qua điều tra xã hội học"),
+        "{text}"
+    );
     let text = refused("[tieu_chi.\"5.3\"]\ndiem_de_nghi = 1\n");
     assert!(
-        text.contains("row `5.3`: declared points without a reason"),
+        text.contains("tiêu chí `5.3`: có điểm đề nghị nhưng chưa có lý do"),
         "{text}"
     );
     let text = refused("[tieu_chi.\"5.6\"]\ndiem_de_nghi = -3\nly_do = \"x\"\n");
-    assert!(text.contains("expected from -2 to 0"), "{text}");
+    assert!(text.contains("cần từ -2 đến 0"), "{text}");
     let text = refused("[tieu_chi.\"9.9\"]\ngiai_trinh = \"x\"\n");
-    assert!(text.contains("unknown row `9.9`"), "{text}");
+    assert!(
+        text.contains("không có tiêu chí `9.9` trong bộ tiêu chí"),
+        "{text}"
+    );
     let text = refused("[tieu_chi.\"5.3\"]\ndiem = 1\n");
-    assert!(text.contains("unknown field `diem`"), "{text}");
+    assert!(text.contains("khóa `diem` không dùng được ở đây"), "{text}");
 }

@@ -240,15 +240,15 @@ pub enum ColumnType {
 }
 
 impl ColumnType {
-    /// What a cell of this type looks like, for messages.
+    /// What a cell of this type looks like, for the officer's messages (in Vietnamese).
     pub fn expected(self) -> &'static str {
         match self {
-            ColumnType::Text => "text",
-            ColumnType::Date => "a date dd/mm/yyyy or yyyy-mm-dd",
-            ColumnType::Bool => "a boolean: co/khong, x/empty, true/false, 1/0",
-            ColumnType::Integer => "an integer",
-            ColumnType::Decimal => "a decimal number (`.` or `,` as the decimal separator)",
-            ColumnType::Tags => "tags separated by `;`",
+            ColumnType::Text => "văn bản",
+            ColumnType::Date => "ngày dạng dd/mm/yyyy hoặc yyyy-mm-dd",
+            ColumnType::Bool => "có/không: co/khong, x/để trống, true/false, 1/0",
+            ColumnType::Integer => "số nguyên",
+            ColumnType::Decimal => "số (dấu `.` hoặc `,` ngăn phần thập phân)",
+            ColumnType::Tags => "các nhãn ngăn nhau bởi `;`",
         }
     }
 }

@@ -55,13 +55,13 @@ fn within_bounds(value: Value, column: &ColumnSpec) -> Result<Value, String> {
     let vi = crate::num::vi_decimal;
     let expected = match (column.min, column.max) {
         (Some(min), Some(max)) if v < min || v > max => {
-            format!("{} from {} to {}", column.kind.expected(), vi(min), vi(max))
+            format!("{} từ {} đến {}", column.kind.expected(), vi(min), vi(max))
         }
         (Some(min), None) if v < min => {
-            format!("{} of at least {}", column.kind.expected(), vi(min))
+            format!("{} không nhỏ hơn {}", column.kind.expected(), vi(min))
         }
         (None, Some(max)) if v > max => {
-            format!("{} of at most {}", column.kind.expected(), vi(max))
+            format!("{} không lớn hơn {}", column.kind.expected(), vi(max))
         }
         _ => return Ok(value),
     };
@@ -197,7 +197,7 @@ fn parse_typed(cell: &Cell, column: &ColumnSpec) -> Result<Value, String> {
                     .filter(|_| digits <= 15)
                     .map(Value::Decimal)
                     .ok_or_else(|| {
-                        "a decimal with at most 15 digits (or the number as text)".to_owned()
+                        "số có tối đa 15 chữ số (hoặc ghi số dưới dạng văn bản)".to_owned()
                     })
             }
             ColumnType::Bool => match n.as_str() {
@@ -242,7 +242,7 @@ fn parse_text_typed(cell: &str, column: &ColumnSpec) -> Result<Value, String> {
                     .iter()
                     .find(|v| fold_header(v) == folded)
                     .map(|v| Value::Text(v.clone()))
-                    .ok_or_else(|| format!("one of {}", column.values.join(", ")))
+                    .ok_or_else(|| format!("một trong các giá trị {}", column.values.join(", ")))
             }
         }
         ColumnType::Date => match parse_dmy(t.as_bytes()) {

@@ -101,7 +101,7 @@ pub(crate) fn read_notes(
         Ok(raw) => raw,
         Err(e) => {
             problems.push(super::read::toml_diagnostic(path, text, &e).hint(
-                "notes.toml holds kho_khan_kien_nghi and [tieu_chi.\"<row>\"] tables with giai_trinh, tai_lieu, diem_de_nghi and ly_do",
+                "notes.toml gồm kho_khan_kien_nghi và các bảng [tieu_chi.\"<mã tiêu chí>\"] có giai_trinh, tai_lieu, diem_de_nghi và ly_do",
             ));
             return Notes::default();
         }
@@ -117,15 +117,19 @@ pub(crate) fn read_notes(
         let row = spanned.into_inner();
         let Some(criterion) = set.criterion(&id) else {
             problems.push(
-                at(format!("unknown row `{id}`"))
+                at(format!("không có tiêu chí `{id}` trong bộ tiêu chí"))
                     .value(&id)
-                    .expected("a row id of the criteria set"),
+                    .expected("mã một tiêu chí của bộ tiêu chí"),
             );
             continue;
         };
         if criterion.leaf.is_none() {
-            problems
-                .push(at(format!("`{id}` is a group of rows; notes go on its rows")).value(&id));
+            problems.push(
+                at(format!(
+                    "`{id}` là nhóm tiêu chí: ghi giải trình cho từng tiêu chí của nhóm"
+                ))
+                .value(&id),
+            );
             continue;
         }
         let mut documents = Vec::new();
@@ -137,11 +141,11 @@ pub(crate) fn read_notes(
                     None => {
                         problems.push(
                             at(format!(
-                                "row `{id}`: the date of document `{}` cannot be read",
+                                "tiêu chí `{id}`: không đọc được ngày của văn bản `{}`",
                                 d.so_ky_hieu
                             ))
                             .value(text)
-                            .expected("a date dd/mm/yyyy"),
+                            .expected("ngày dạng dd/mm/yyyy"),
                         );
                         continue;
                     }
@@ -159,7 +163,7 @@ pub(crate) fn read_notes(
             Some(ExactDecimal(points)) => {
                 let Some((low, high)) = criterion.bounds() else {
                     problems.push(
-                        at(format!("row `{id}` is a survey row: its points come from the survey, not from the unit"))
+                        at(format!("tiêu chí `{id}` chấm qua điều tra xã hội học: điểm do Sở Nội vụ cho, đơn vị không đề nghị"))
                             .value(vi_decimal(points)),
                     );
                     continue;
@@ -167,11 +171,11 @@ pub(crate) fn read_notes(
                 if points < low || points > high {
                     problems.push(
                         at(format!(
-                            "row `{id}`: declared points out of the row's bounds"
+                            "tiêu chí `{id}`: điểm đề nghị ngoài khoảng điểm của tiêu chí"
                         ))
                         .value(vi_decimal(points))
                         .expected(format!(
-                            "from {} to {}",
+                            "từ {} đến {}",
                             vi_decimal(low),
                             vi_decimal(high)
                         )),
@@ -180,9 +184,11 @@ pub(crate) fn read_notes(
                 }
                 let Some(reason) = reason.clone() else {
                     problems.push(
-                        at(format!("row `{id}`: declared points without a reason"))
-                            .value(vi_decimal(points))
-                            .hint("write ly_do: why the declared points differ from the computed ones"),
+                        at(format!(
+                            "tiêu chí `{id}`: có điểm đề nghị nhưng chưa có lý do"
+                        ))
+                        .value(vi_decimal(points))
+                        .hint("ghi ly_do: vì sao điểm đề nghị khác điểm tính từ minh chứng"),
                     );
                     continue;
                 };

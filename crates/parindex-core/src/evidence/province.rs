@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use super::read::{
     appraisal_entries, appraisal_spec, locate, read_evidence_with, read_table, survey_results,
-    survey_spec, Origin, ReadOptions, Recording, UNIT_FILE,
+    survey_spec, unit_problems, Origin, ReadOptions, Recording, UNIT_FILE,
 };
 use super::stream::{stream_csv, tally_table, Plan, Streamed, Tally, UnitIndex};
 use super::text::TextEncoding;
@@ -73,7 +73,7 @@ fn repeated_codes(dir: &Path, codes: &[&str]) -> Vec<Diagnostic> {
     codes
         .windows(2)
         .filter(|pair| pair[0] == pair[1])
-        .map(|pair| Diagnostic::new(dir, format!("unit code `{}` appears twice", pair[0])))
+        .map(|pair| Diagnostic::new(dir, format!("mã đơn vị `{}` được ghi hai lần", pair[0])))
         .collect()
 }
 
@@ -102,8 +102,8 @@ fn read_folders(
     }
     if units.is_empty() && problems.is_empty() {
         problems.push(
-            Diagnostic::new(dir, "no unit found")
-                .hint("a province folder holds one folder per unit (each with unit.toml), or units.csv with province-wide exports"),
+            Diagnostic::new(dir, "không tìm thấy đơn vị nào")
+                .hint("thư mục của tỉnh gồm mỗi đơn vị một thư mục (có unit.toml), hoặc units.csv cùng các tệp xuất toàn tỉnh"),
         );
     }
     // The province's survey results, split by unit.
@@ -119,7 +119,7 @@ fn read_folders(
                 if e.survey().is_some() && survey.contains_key(&code) {
                     problems.push(Diagnostic::new(
                         dir,
-                        format!("unit `{code}` has survey results both in its folder and in the province's survey.csv"),
+                        format!("đơn vị `{code}` có kết quả điều tra cả trong thư mục của đơn vị và trong survey.csv của tỉnh"),
                     ));
                 } else if e.survey().is_none() {
                     e = e.with_survey(Some(survey.get(&code).cloned().unwrap_or_default()));
@@ -129,7 +129,7 @@ fn read_folders(
                 if e.appraisal().is_some() {
                     problems.push(Diagnostic::new(
                         dir,
-                        format!("unit `{code}` has appraisal results both in its folder and in the province's appraisal.csv"),
+                        format!("đơn vị `{code}` có kết quả thẩm định cả trong thư mục của đơn vị và trong appraisal.csv của tỉnh"),
                     ));
                 } else {
                     e = e.with_appraisal(Some(appraisal.clone()));
@@ -296,11 +296,14 @@ fn check_codes(seen: &[(String, PathBuf, u64)], codes: &[String], problems: &mut
     for (code, path, line) in seen {
         if !codes.contains(code) {
             problems.push(
-                Diagnostic::new(path, format!("unknown unit `{code}`"))
-                    .line(usize::try_from(*line).unwrap_or(usize::MAX))
-                    .column_name(UNIT_COLUMN)
-                    .value(code)
-                    .expected(format!("one of {}", codes.join(", "))),
+                Diagnostic::new(
+                    path,
+                    format!("không có đơn vị `{code}` trong danh sách đơn vị"),
+                )
+                .line(usize::try_from(*line).unwrap_or(usize::MAX))
+                .column_name(UNIT_COLUMN)
+                .value(code)
+                .expected(format!("một trong các mã {}", codes.join(", "))),
             );
         }
     }
@@ -348,16 +351,18 @@ impl Exports {
             None => Ok(None),
         };
         let mut units: Vec<Unit> = Vec::new();
-        if let Some((table, _)) = read(&units_spec, problems)? {
-            units = table
-                .rows
-                .iter()
-                .map(|r| Unit {
+        if let Some((table, source)) = read(&units_spec, problems)? {
+            for r in &table.rows {
+                let unit = Unit {
                     code: r.values[0].display(),
                     name: r.values[1].display(),
                     group: r.values[2].display(),
-                })
-                .collect();
+                };
+                let line = usize::try_from(r.line).unwrap_or(usize::MAX);
+                let at = |m: String| Diagnostic::new(&source.path, m).line(line);
+                problems.extend(unit_problems(&unit, &at));
+                units.push(unit);
+            }
         }
         let known: BTreeSet<&str> = units.iter().map(|u| u.code.as_str()).collect();
         let mut unknown = Vec::new();
@@ -797,7 +802,7 @@ fn facts_of(table: &Table, path: &Path, problems: &mut Vec<Diagnostic>) -> BTree
                 Diagnostic::new(
                     path,
                     format!(
-                        "fact `{name}` is given twice for unit `{}`",
+                        "số liệu `{name}` được ghi hai lần cho đơn vị `{}`",
                         r.values[0].display()
                     ),
                 )

@@ -117,7 +117,7 @@ pub fn read_evidence_with(
     if !files.is_dir(dir) {
         return Err(Error::Io {
             path: dir.to_path_buf(),
-            source: io::Error::new(io::ErrorKind::NotFound, "evidence folder not found"),
+            source: io::Error::new(io::ErrorKind::NotFound, "không tìm thấy thư mục minh chứng"),
         });
     }
     let recording = Recording {
@@ -309,12 +309,12 @@ pub(super) fn locate(
                 Diagnostic::new(
                     dir,
                     format!(
-                        "table `{table}` has {} sources: {}",
+                        "bảng `{table}` có {} nguồn: {}",
                         list.len(),
                         places.join(", ")
                     ),
                 )
-                .hint("keep one file or sheet per table"),
+                .hint("mỗi bảng chỉ để một tệp hoặc một trang tính"),
             );
             continue;
         }
@@ -418,7 +418,10 @@ pub(super) fn read_table(
                     .cloned(),
             };
             let Some(sheet) = sheet else {
-                problems.push(Diagnostic::new(path, "the workbook has no sheet"));
+                problems.push(Diagnostic::new(
+                    path,
+                    "tệp bảng tính không có trang tính nào",
+                ));
                 return Ok(None);
             };
             let grid = match book.grid(path, &sheet) {
@@ -471,8 +474,8 @@ pub(super) fn read_unit(
     };
     let Some(bytes) = read_optional(files, path)? else {
         problems.push(
-            Diagnostic::new(path, "the evidence folder has no unit.toml")
-                .hint("write code, name and group of the unit being scored"),
+            Diagnostic::new(path, "thư mục minh chứng không có tệp unit.toml")
+                .hint("tạo unit.toml ghi code, name và group của đơn vị được chấm điểm"),
         );
         return Ok(placeholder);
     };
@@ -481,30 +484,13 @@ pub(super) fn read_unit(
     };
     match toml::from_str::<RawUnit>(&text) {
         Ok(u) => {
-            // A unit is named in every report and ranked by its code: neither may be blank or
-            // hold characters that do not show.
-            for (key, value) in [("code", &u.code), ("name", &u.name), ("group", &u.group)] {
-                if value.trim().is_empty() {
-                    problems.push(
-                        Diagnostic::new(path, format!("`{key}` của đơn vị để trống")).expected(
-                            "mã, tên và nhóm của đơn vị, ví dụ code = \"SKHCN\"".to_owned(),
-                        ),
-                    );
-                } else if value.chars().any(crate::visible::is_hidden) {
-                    problems.push(
-                        Diagnostic::new(
-                            path,
-                            format!("`{key}` của đơn vị có ký tự điều khiển hoặc ký tự ẩn"),
-                        )
-                        .value(value.clone()),
-                    );
-                }
-            }
-            Ok(Unit {
+            let unit = Unit {
                 code: u.code,
                 name: u.name,
                 group: u.group,
-            })
+            };
+            problems.extend(unit_problems(&unit, &|m| Diagnostic::new(path, m)));
+            Ok(unit)
         }
         Err(e) => {
             problems.push(toml_diagnostic(path, &text, &e));
@@ -515,6 +501,33 @@ pub(super) fn read_unit(
 
 /// A TOML error of an evidence file (facts, unit, notes), in Vietnamese: the officer writes
 /// these files by hand, and the parser's own words (`expected `.`, `=``) tell her nothing.
+/// A unit is named in every report and ranked by its code: none of its code, name and group
+/// may be blank or hold characters that do not show. `at` places a message (`unit.toml`, or a
+/// line of `units.csv`).
+pub(super) fn unit_problems(unit: &Unit, at: &dyn Fn(String) -> Diagnostic) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (key, value) in [
+        ("code", &unit.code),
+        ("name", &unit.name),
+        ("group", &unit.group),
+    ] {
+        if value.trim().is_empty() {
+            out.push(
+                at(format!("`{key}` của đơn vị để trống"))
+                    .expected("mã, tên và nhóm của đơn vị, ví dụ code = \"SKHCN\""),
+            );
+        } else if value.chars().any(crate::visible::is_hidden) {
+            out.push(
+                at(format!(
+                    "`{key}` của đơn vị có ký tự điều khiển hoặc ký tự ẩn"
+                ))
+                .value(value.clone()),
+            );
+        }
+    }
+    out
+}
+
 pub(crate) fn toml_diagnostic(path: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
     let mut d = Diagnostic::new(path, toml_message(e.message().trim_end()));
     if let Some(span) = e.span() {
@@ -748,9 +761,9 @@ impl Layout {
         }
         if headers.iter().all(|h| h.trim().is_empty()) {
             problems.push(
-                at("the file has no header row".to_owned())
+                at("tệp không có dòng tiêu đề".to_owned())
                     .line(1)
-                    .expected(format!("the columns of table `{}`", spec.name)),
+                    .expected(format!("các cột của bảng `{}`", spec.name)),
             );
             return None;
         }
@@ -768,7 +781,7 @@ impl Layout {
             if let Some(first) = positions[col] {
                 problems.push(
                     at(format!(
-                        "columns {} (`{}`) and {} (`{}`) both name column `{}`",
+                        "cột {} (`{}`) và cột {} (`{}`) cùng là cột `{}`",
                         first + 1,
                         shown(&headers[first]),
                         file_col + 1,
@@ -787,10 +800,13 @@ impl Layout {
                 let mut names = vec![format!("`{}`", spec_col.id)];
                 names.extend(spec_col.labels.iter().map(|l| format!("`{l}`")));
                 problems.push(
-                    at(format!("required column `{}` is missing", spec_col.id))
+                    at(format!("thiếu cột bắt buộc `{}`", spec_col.id))
                         .line(1)
-                        .expected(format!("a header {}", names.join(" or ")))
-                        .hint(format!("headers found: {}", shown(&headers.join(", ")))),
+                        .expected(format!("một tiêu đề cột {}", names.join(" hoặc ")))
+                        .hint(format!(
+                            "các tiêu đề đọc được: {}",
+                            shown(&headers.join(", "))
+                        )),
                 );
                 ok = false;
             }
@@ -858,7 +874,7 @@ impl Layout {
             let parsed = cells.parse_into(file_col, spec_col, slot).and_then(|()| {
                 if slot.is_empty() && self.date_col == Some(col) {
                     Err(format!(
-                        "{} (the record's date)",
+                        "{} (ngày của bản ghi, không được để trống)",
                         ColumnType::Date.expected()
                     ))
                 } else {
@@ -882,7 +898,7 @@ impl Layout {
         file_col: usize,
         expected: String,
     ) -> Diagnostic {
-        Diagnostic::new(path, "a value that cannot be read")
+        Diagnostic::new(path, "giá trị không đọc được")
             .sheet(sheet)
             .at(usize::try_from(line).unwrap_or(usize::MAX), file_col + 1)
             .column_name(&self.headers[file_col])
@@ -896,7 +912,10 @@ pub(super) fn more_bad_values(path: &Path, sheet: Option<&str>, bad: usize) -> O
     (bad > MAX_PROBLEMS_PER_FILE).then(|| {
         Diagnostic::new(
             path,
-            format!("{} more bad values not shown", bad - MAX_PROBLEMS_PER_FILE),
+            format!(
+                "còn {} giá trị sai khác không liệt kê",
+                bad - MAX_PROBLEMS_PER_FILE
+            ),
         )
         .sheet(sheet)
     })
@@ -985,16 +1004,40 @@ impl<'a> Lines<'a> {
     }
 }
 
+/// The csv crate's reason, in Vietnamese where it is one an export can give.
+fn csv_reason(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "có byte không phải UTF-8".to_owned(),
+        csv::ErrorKind::Io(io) => io.to_string(),
+        _ => e.to_string(),
+    }
+}
+
 pub(super) fn csv_diagnostic(path: &Path, e: &csv::Error, line: u64) -> Diagnostic {
-    let line = Some(usize::try_from(line).unwrap_or(usize::MAX));
-    let message = match e.kind() {
+    match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => format!("a row with {len} fields where the header has {expected_len}"),
-        _ => format!("cannot read the CSV: {e}"),
-    };
-    let mut d = Diagnostic::new(path, message);
-    d.line = line;
+        } => ragged_row(
+            path,
+            line,
+            usize::try_from(*len).unwrap_or(usize::MAX),
+            usize::try_from(*expected_len).unwrap_or(usize::MAX),
+        ),
+        _ => {
+            let mut d = Diagnostic::new(path, format!("không đọc được tệp CSV: {}", csv_reason(e)));
+            d.line = usize::try_from(line).ok();
+            d
+        }
+    }
+}
+
+/// A row whose number of fields is not the header's, however the file was read.
+pub(super) fn ragged_row(path: &Path, line: u64, len: usize, header_len: usize) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        path,
+        format!("dòng có {len} ô trong khi dòng tiêu đề có {header_len} cột"),
+    );
+    d.line = usize::try_from(line).ok();
     d
 }
 
@@ -1091,8 +1134,8 @@ fn read_facts(path: &Path, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> BTre
                 let source = t.remove("source");
                 if let Some(key) = t.keys().next() {
                     problems.push(
-                        at(format!("fact `{name}` has an unknown key `{key}`"))
-                            .expected("`value` and optionally `source`"),
+                        at(format!("số liệu `{name}` có khóa lạ `{key}`"))
+                            .expected("`value` và, nếu có, `source`"),
                     );
                     continue;
                 }
@@ -1101,17 +1144,17 @@ fn read_facts(path: &Path, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> BTre
                     Some(toml::Value::String(s)) => Some(s),
                     Some(other) => {
                         problems.push(
-                            at(format!("the source of fact `{name}` is not text"))
+                            at(format!("nguồn (`source`) của số liệu `{name}` không phải văn bản"))
                                 .value(other.to_string())
                                 .expected(
-                                    "a document reference such as \"15/KH-SKHCN ngày 20/01/2026\"",
+                                    "số, ký hiệu và ngày của văn bản, ví dụ \"15/KH-SKHCN ngày 20/01/2026\"",
                                 ),
                         );
                         continue;
                     }
                 };
                 let Some(value) = value else {
-                    problems.push(at(format!("fact `{name}` has no `value`")));
+                    problems.push(at(format!("số liệu `{name}` thiếu `value`")));
                     continue;
                 };
                 (value, source)
@@ -1125,9 +1168,9 @@ fn read_facts(path: &Path, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> BTre
                 Some(d) => FactValue::Decimal(d),
                 None => {
                     problems.push(
-                        at(format!("fact `{name}` is not an exact decimal"))
+                        at(format!("số liệu `{name}` không phải số thập phân chính xác"))
                             .value(f.to_string())
-                            .expected("a decimal with at most 15 digits, or a string such as \"1250000.50\""),
+                            .expected("số có tối đa 15 chữ số, hoặc viết trong dấu ngoặc kép như \"1250000.50\""),
                     );
                     continue;
                 }
@@ -1141,9 +1184,9 @@ fn read_facts(path: &Path, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> BTre
             },
             other => {
                 problems.push(
-                    at(format!("fact `{name}` has a value of an unsupported kind"))
+                    at(format!("số liệu `{name}` có giá trị không dùng được"))
                         .value(other.to_string())
-                        .expected("an integer, a decimal, a boolean or text"),
+                        .expected("số nguyên, số thập phân, true/false hoặc văn bản"),
                 );
                 continue;
             }
@@ -1252,44 +1295,50 @@ pub(super) fn appraisal_entries(
             Value::Integer(r @ 1..=2) => r as u8,
             _ => {
                 problems.push(
-                    at(format!("row `{id}`: the round must be 1 or 2")).value(v[0].display()),
+                    at(format!("dòng `{id}`: vòng thẩm định phải là 1 hoặc 2"))
+                        .value(v[0].display()),
                 );
                 continue;
             }
         };
         let Some(points) = v[2].as_decimal() else {
-            problems.push(at(format!("row `{id}` has no appraised points")).expected("a number"));
+            problems.push(at(format!("dòng `{id}` chưa có điểm thẩm định")).expected("một số"));
             continue;
         };
         let Some(criterion) = set.criterion(&id) else {
             problems.push(
-                at(format!("unknown row `{id}`"))
+                at(format!("không có tiêu chí `{id}` trong bộ tiêu chí"))
                     .value(&id)
-                    .expected("the id of a row of the criteria set"),
+                    .expected("mã một tiêu chí của bộ tiêu chí"),
             );
             continue;
         };
         if criterion.leaf.is_none() {
-            problems.push(at(format!("`{id}` is not a row but a group of rows")).value(&id));
+            problems.push(
+                at(format!(
+                    "`{id}` là nhóm tiêu chí, không phải tiêu chí được chấm"
+                ))
+                .value(&id),
+            );
             continue;
         }
         let Some((low, high)) = criterion.bounds() else {
             problems.push(
                 at(format!(
-                    "row `{id}` is a survey row, which is not appraised"
+                    "tiêu chí `{id}` chấm qua điều tra xã hội học, không được thẩm định"
                 ))
-                .hint("survey rows come from survey.csv"),
+                .hint("điểm các tiêu chí điều tra xã hội học lấy từ survey.csv"),
             );
             continue;
         };
         if points < low || points > high {
             problems.push(
                 at(format!(
-                    "row `{id}`: appraised points out of the row's bounds"
+                    "tiêu chí `{id}`: điểm thẩm định ngoài khoảng điểm của tiêu chí"
                 ))
                 .value(crate::num::vi_decimal(points))
                 .expected(format!(
-                    "from {} to {}",
+                    "từ {} đến {}",
                     crate::num::vi_decimal(low),
                     crate::num::vi_decimal(high)
                 )),
@@ -1298,7 +1347,7 @@ pub(super) fn appraisal_entries(
         }
         if out.iter().any(|a| a.round == round && a.row == id) {
             problems.push(at(format!(
-                "row `{id}` is appraised twice in round {round}"
+                "tiêu chí `{id}` được thẩm định hai lần trong vòng {round}"
             )));
             continue;
         }
@@ -1330,29 +1379,34 @@ pub(super) fn survey_results(
         match set.criterion(&id).and_then(|c| c.leaf.as_ref()) {
             Some(leaf) if leaf.method == Method::Survey => {}
             Some(_) => {
-                problems.push(at(format!("row `{id}` is not a survey row")).value(&id));
+                problems.push(
+                    at(format!(
+                        "tiêu chí `{id}` không chấm qua điều tra xã hội học"
+                    ))
+                    .value(&id),
+                );
                 continue;
             }
             None => {
                 problems.push(
-                    at(format!("unknown row `{id}`"))
+                    at(format!("không có tiêu chí `{id}` trong bộ tiêu chí"))
                         .value(&id)
-                        .expected("the id of a survey row of the criteria set"),
+                        .expected("mã một tiêu chí điều tra xã hội học của bộ tiêu chí"),
                 );
                 continue;
             }
         }
         let Some(rate) = record.values[1].as_decimal() else {
             problems.push(
-                at(format!("row `{id}` has no rate"))
+                at(format!("tiêu chí `{id}` chưa có tỷ lệ"))
                     .column_name("ty_le")
                     .value("")
-                    .expected("a percentage from 0 to 100"),
+                    .expected("tỷ lệ phần trăm từ 0 đến 100"),
             );
             continue;
         };
         if out.insert(id.clone(), rate).is_some() {
-            problems.push(at(format!("row `{id}` appears twice")));
+            problems.push(at(format!("tiêu chí `{id}` được ghi hai lần")));
         }
     }
     out

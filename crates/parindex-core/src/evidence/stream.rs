@@ -1919,15 +1919,7 @@ fn read_record<R: RowCells>(
 }
 
 fn wrong_length(path: &Path, line: u64, len: usize, layout: &Layout) -> Diagnostic {
-    let mut d = Diagnostic::new(
-        path,
-        format!(
-            "a row with {len} fields where the header has {}",
-            layout.headers.len()
-        ),
-    );
-    d.line = usize::try_from(line).ok();
-    d
+    super::read::ragged_row(path, line, len, layout.headers.len())
 }
 
 /// [`read_block`] for a block with a quoted line break or a lone `\r`: the `csv` crate splits it. `bytes` is
