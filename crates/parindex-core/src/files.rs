@@ -151,7 +151,7 @@ fn not_regular(kind: &str) -> io::Error {
         io::ErrorKind::InvalidInput,
         format!(
             "không phải tệp thông thường mà là {kind}: parindex chỉ đọc tệp thông thường; \
-             hãy thay bằng tệp xuất ra từ phần mềm"
+             hãy đặt vào đây chính tệp dữ liệu"
         ),
     )
 }

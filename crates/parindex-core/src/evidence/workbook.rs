@@ -332,7 +332,7 @@ impl<'a> Scan<'a> {
         let mut tag = Vec::new();
         loop {
             // Text: skipped up to the next `<`.
-            let start = loop {
+            loop {
                 let Ok(chunk) = input.fill_buf() else {
                     return Ok(());
                 };
@@ -340,15 +340,12 @@ impl<'a> Scan<'a> {
                     return Ok(());
                 }
                 let len = chunk.len();
-                match memchr::memchr(b'<', chunk) {
-                    Some(at) => {
-                        self.consume(input, at + 1);
-                        break true;
-                    }
-                    None => self.consume(input, len),
+                if let Some(at) = memchr::memchr(b'<', chunk) {
+                    self.consume(input, at + 1);
+                    break;
                 }
-            };
-            debug_assert!(start);
+                self.consume(input, len);
+            }
             tag.clear();
             if !self.read_tag(input, &mut tag) {
                 return Ok(());
@@ -596,5 +593,46 @@ impl<'a> Attributes<'a> {
     /// The value of the attribute named exactly `name`.
     fn exact(&self, name: &[u8]) -> Option<&'a [u8]> {
         self.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(xml: &str) -> Result<(), Refusal> {
+        Scan::new("xl/worksheets/sheet1.xml").run(&mut xml.as_bytes())
+    }
+
+    #[test]
+    fn the_tag_scan_sees_rows_however_the_attribute_is_written() {
+        for xml in [
+            r#"<row r="4294967297">"#,
+            "<row r='4294967297'>",
+            "<x:row spans=\"1:2\"\n r = \"4294967297\" >",
+            r#"<c r="A4294967297"/>"#,
+            // Text and CDATA before the row do not hide it.
+            r#"<t>a > b "quoted</t><![CDATA[ " ]]><row r="4294967297">"#,
+            r#"<!-- " --><row r="4294967297">"#,
+        ] {
+            assert!(matches!(scan(xml), Err(Refusal::Row { .. })), "{xml}");
+        }
+        assert!(matches!(
+            scan(r#"<c r="XFE1"/>"#),
+            Err(Refusal::Column { .. })
+        ));
+    }
+
+    #[test]
+    fn the_tag_scan_passes_what_calamine_reads_fine() {
+        for xml in [
+            r#"<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#,
+            // A row element inside a comment or CDATA is not a row.
+            r#"<!-- <row r="4294967297"> --><![CDATA[<row r="4294967297">]]>"#,
+            r#"<t>row r="4294967297"</t>"#,
+            "not xml at all \u{0} < > \" '",
+        ] {
+            assert!(scan(xml).is_ok(), "{xml}");
+        }
     }
 }
