@@ -30,13 +30,14 @@ pub fn quiet_panics() {
 }
 
 /// The targets, by the name of their folder under `fuzz/regressions/`.
-pub const TARGETS: [&str; 6] = [
+pub const TARGETS: [&str; 7] = [
     "criteria_loader",
     "evidence_csv",
     "evidence_facts",
     "evidence_stream",
     "evidence_xlsx",
     "rule_eval",
+    "workbook",
 ];
 
 /// Runs the named target on `data`; `false` for an unknown target.
@@ -48,6 +49,7 @@ pub fn run(target: &str, data: &[u8]) -> bool {
         "evidence_stream" => evidence_stream(data),
         "evidence_xlsx" => evidence_xlsx(data),
         "rule_eval" => rule_eval(data),
+        "workbook" => workbook(data),
         _ => return false,
     }
     true
@@ -382,6 +384,23 @@ pub fn evidence_stream(data: &[u8]) {
 /// Arbitrary bytes as `documents.xlsx` (calamine detects xlsx, xls, xlsb and ods by content).
 pub fn evidence_xlsx(data: &[u8]) {
     with_file("u/documents.xlsx", data);
+}
+
+/// Arbitrary bytes as a workbook, by the first byte: `documents.xlsx` (named after the table),
+/// `bao-cao.xlsx` (any other name: its sheets are searched for the tables) or `documents.ods`;
+/// the rest of the bytes are the file. Run under a memory limit (`-rss_limit_mb=512`): the
+/// reader's bounds (inflated size, entries, rows, shared strings, cells) must keep any input
+/// within it, so an out-of-memory is a crash like a panic.
+pub fn workbook(data: &[u8]) {
+    let Some((&which, bytes)) = data.split_first() else {
+        return;
+    };
+    let name = ["u/documents.xlsx", "u/bao-cao.xlsx", "u/documents.ods"][usize::from(which % 3)];
+    let criteria = fixed();
+    let mut files = MemoryFiles::new();
+    files.insert("u/unit.toml", UNIT);
+    files.insert(name, bytes);
+    read_and_score(criteria, &files);
 }
 
 /// Arbitrary UTF-8 as the rule of row 1.5 of the fixed set (its `rule.rhai`), scored on the

@@ -3,13 +3,15 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 #
-# SECONDS defaults to 600 per target; TARGET defaults to all six:
+# SECONDS defaults to 600 per target; TARGET defaults to all seven:
 #   criteria_loader  arbitrary bytes as criteria.toml (loaded, compiled, scored on an empty unit)
 #   evidence_csv     arbitrary bytes as documents.csv of a fixed small set, then scored
 #   evidence_facts   arbitrary bytes as facts.toml, then scored
 #   evidence_stream  arbitrary bytes as a province-wide documents.csv: streamed = read whole
 #   evidence_xlsx    arbitrary bytes as documents.xlsx (calamine sniffs xlsx/xls/xlsb/ods)
 #   rule_eval        arbitrary UTF-8 as one row's rule, compiled and scored on fixed evidence
+#   workbook         arbitrary bytes as an xlsx/ods workbook (named after a table or not), read
+#                    under a 512 MiB memory limit: the reader's bounds must hold it
 # The entry points are in fuzz/harness.rs; after every successful score they also check the
 # report's invariants (points within bounds, parents = sums, index in [0, 100]).
 #
@@ -31,7 +33,7 @@ cd "$(dirname "$0")/.."
 
 SECONDS_EACH="${1:-600}"
 shift || true
-ALL=(criteria_loader evidence_csv evidence_facts evidence_stream evidence_xlsx rule_eval)
+ALL=(criteria_loader evidence_csv evidence_facts evidence_stream evidence_xlsx rule_eval workbook)
 if [ "$#" -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL[@]}"); fi
 JOBS="${JOBS:-2}"
 SANITIZER="${FUZZ_SANITIZER:-none}"
@@ -43,9 +45,11 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 
 declare -A MAX_LEN=([criteria_loader]=32768 [evidence_csv]=16384 [evidence_facts]=16384
-    [evidence_stream]=16384 [evidence_xlsx]=131072 [rule_eval]=4096)
+    [evidence_stream]=16384 [evidence_xlsx]=131072 [rule_eval]=4096 [workbook]=131072)
 declare -A DICT=([criteria_loader]=toml [evidence_csv]=csv [evidence_facts]=toml
-    [evidence_stream]=csv [evidence_xlsx]=csv [rule_eval]=rhai)
+    [evidence_stream]=csv [evidence_xlsx]=csv [rule_eval]=rhai [workbook]=csv)
+# The memory limit of each target, in MiB: the workbook target checks the reader's bounds.
+declare -A RSS=([workbook]=512)
 
 # Build once, then run the binaries directly: a source change during the runs cannot rebuild
 # (or break) a target halfway.
@@ -58,7 +62,7 @@ run_one() {
     mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t"
     echo "fuzzing $t for ${SECONDS_EACH}s (log: fuzz/logs/$t.log)"
     "$BIN/$t" "fuzz/corpus/$t" "fuzz/seeds/$t" \
-        -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=4096 \
+        -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb="${RSS[$t]:-4096}" \
         -max_len="${MAX_LEN[$t]}" -dict="fuzz/dicts/${DICT[$t]}.dict" \
         -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$t/" >"fuzz/logs/$t.log" 2>&1 || true
 }

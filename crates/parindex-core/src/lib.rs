@@ -81,7 +81,7 @@ pub use evidence::{
     Record, RowNote, Source, Table, TextEncoding, Unit, Value, NOTES_FILE, UNITS_FILE, UNIT_COLUMN,
 };
 pub use explain::{explain_row, explain_score};
-pub use files::{Files, FsFiles, MemoryFiles};
+pub use files::{Files, FsFiles, MemoryFiles, MAX_READ_BYTES};
 pub use fingerprint::{digest_of, engine_version, sha256_hex, FileDigest, Fingerprint, SetDigest};
 pub use num::{parse_decimal, round_half_up, vi_decimal, vi_percent, Fraction};
 pub use rank::{GroupRanking, RankEntry, Ranking, RANKING_SCHEMA};

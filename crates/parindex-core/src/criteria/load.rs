@@ -352,7 +352,21 @@ fn rule_source(
                 ));
                 return None;
             }
-            match files.read(&path).map(String::from_utf8) {
+            if let Err(why) = rule_file_inside(files, base_dir, &rel) {
+                problems.push(
+                    source
+                        .diagnostic(span, format!("tiêu chí `{id}`: tệp quy tắc `{rel}` {why}"))
+                        .hint(
+                            "đặt tệp quy tắc (tệp thật, không phải liên kết) trong thư mục bộ \
+                             tiêu chí và ghi đường dẫn tương đối, ví dụ `rules/ky-so.rhai`",
+                        ),
+                );
+                return None;
+            }
+            match files
+                .read_at_most(&path, MAX_RULE_BYTES)
+                .map(String::from_utf8)
+            {
                 Ok(Ok(text)) => Some(RuleSource {
                     text,
                     path,
@@ -378,6 +392,47 @@ fn rule_source(
             }
         }
         (None, None) => None,
+    }
+}
+
+/// At most this many bytes are read from one rule file: the longest rule of the reference sets
+/// is a few KiB, and a bound keeps `/dev/zero`-like files from filling memory.
+pub(crate) const MAX_RULE_BYTES: u64 = 1 << 20;
+
+/// Why the rule file `rel` is not a file inside the criteria folder `base_dir`, if it is not:
+/// an absolute path, a `..`, or a symbolic link on the way (a link is refused even when it
+/// points inside, as every link below a folder parindex reads is). A file that does not exist
+/// passes, and reading it then says so.
+fn rule_file_inside(files: &dyn Files, base_dir: &Path, rel: &str) -> Result<(), String> {
+    use std::path::Component;
+    let mut parts = PathBuf::new();
+    for part in Path::new(rel).components() {
+        match part {
+            Component::Normal(p) => parts.push(p),
+            Component::CurDir => {}
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => {
+                return Err("nằm ngoài thư mục bộ tiêu chí".to_owned());
+            }
+        }
+    }
+    if parts.as_os_str().is_empty() {
+        return Err("không chỉ đến một tệp".to_owned());
+    }
+    let base = if base_dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        base_dir
+    };
+    let (Ok(root), Ok(resolved)) = (files.resolve(base), files.resolve(&base.join(&parts))) else {
+        return Ok(());
+    };
+    if resolved == root.join(&parts) {
+        Ok(())
+    } else if resolved.starts_with(&root) {
+        Err("đi qua một liên kết tượng trưng (symlink), điều parindex không chấp nhận".to_owned())
+    } else {
+        // The target is not named: it is a path of the server, not of the set.
+        Err("là liên kết tượng trưng (symlink) trỏ ra ngoài thư mục bộ tiêu chí".to_owned())
     }
 }
 

@@ -1,0 +1,640 @@
+//! Hostile files (issue 18, items 4 and 6): a criteria set or an evidence folder that points the
+//! engine at files it must not read — outside the folder, through a link, a FIFO, a device — or
+//! a workbook that inflates to gigabytes. Each must be refused with a message naming the file,
+//! never hang, never abort.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use parindex_core::{
+    load_criteria, read_evidence, CriteriaSet, Diagnostic, Error, Evidence, Files, FsFiles,
+    MemoryFiles,
+};
+
+#[path = "../../../fuzz/harness.rs"]
+mod harness;
+
+// --- Helpers -----------------------------------------------------------------------------------
+
+/// Runs `f` on another thread and fails the test if it has not returned within 20 s: a FIFO
+/// opened the ordinary way blocks forever, and the test must say so instead of hanging.
+fn within_deadline<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(Duration::from_secs(20))
+        .unwrap_or_else(|_| panic!("{what}: still running after 20 s (hangs)"))
+}
+
+/// A fresh, empty folder under Cargo's temporary folder for integration tests.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("hostile_files")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+fn write(path: &Path, content: impl AsRef<[u8]>) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("parent folder");
+    }
+    std::fs::write(path, content).expect("write a test file");
+}
+
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) {
+    std::os::unix::fs::symlink(target, link).expect("symlink");
+}
+
+/// A one-row set whose row 1.1 reads its rule from `rule_file`.
+fn set_with_rule_file(rule_file: &str) -> String {
+    format!(
+        "[set]\nid = \"s\"\ntitle = \"S\"\nprovince = \"Nghệ An\"\nyear = 2026\n\
+         unit_group = \"so\"\nnot_arising = \"exclude\"\n\n[[rating]]\nlabel = \"Đạt\"\nmin = 0\n\n\
+         [tables.items]\ntitle = \"Items\"\n\
+         columns = [{{ id = \"n\", type = \"integer\", required = true }}]\n\n\
+         [[criterion]]\nid = \"1\"\ntitle = \"Field\"\nmax = 1\n\n\
+         [[criterion]]\nid = \"1.1\"\ntitle = \"Row\"\nmax = 1\nmethod = \"self\"\n\
+         reads = [\"items\"]\nrule_file = \"{rule_file}\"\n"
+    )
+}
+
+/// The criteria error of loading `dir` from disk, with every message joined; panics if the set
+/// loads or fails otherwise.
+fn criteria_error(dir: &Path) -> (Vec<Diagnostic>, String) {
+    let dir = dir.to_path_buf();
+    let result = within_deadline("load_criteria", move || load_criteria(&FsFiles, &dir));
+    match result {
+        Err(e @ Error::Criteria(_)) => {
+            let text = e
+                .diagnostics()
+                .iter()
+                .map(|d| format!("{}: {} ({:?})", d.path.display(), d.message, d.hint))
+                .collect::<Vec<_>>()
+                .join("\n");
+            (e.diagnostics().to_vec(), text)
+        }
+        Err(other) => panic!("expected Error::Criteria, got {other:?}"),
+        Ok(set) => panic!(
+            "expected Error::Criteria, the set loaded: {:?}",
+            set.criteria.len()
+        ),
+    }
+}
+
+/// A criteria folder whose only rule file is `rule_file`, made by `prepare` in the folder.
+fn refused_rule(name: &str, rule_file: &str, prepare: impl FnOnce(&Path)) -> String {
+    let dir = scratch(name);
+    write(&dir.join("criteria.toml"), set_with_rule_file(rule_file));
+    prepare(&dir);
+    let (diagnostics, text) = criteria_error(&dir);
+    let d = diagnostics
+        .iter()
+        .find(|d| d.message.contains(rule_file))
+        .unwrap_or_else(|| panic!("no diagnostic names `{rule_file}`:\n{text}"));
+    assert_eq!(d.path, dir.join("criteria.toml"), "{text}");
+    assert!(
+        d.line.is_some(),
+        "the diagnostic points at the line: {text}"
+    );
+    // Nothing of the file outside may reach the officer (or an attacker reading `check`).
+    assert!(!text.contains("root:"), "{text}");
+    text
+}
+
+// --- Item 4: rule files --------------------------------------------------------------------------
+
+#[test]
+fn an_absolute_rule_file_is_refused_unread() {
+    let text = refused_rule("rule-absolute", "/etc/passwd", |_| {});
+    assert!(text.contains("nằm ngoài thư mục bộ tiêu chí"), "{text}");
+}
+
+#[test]
+fn a_rule_file_above_the_criteria_folder_is_refused_unread() {
+    for (i, rel) in [
+        "../../etc/passwd",
+        "../../../../etc/passwd",
+        "rules/../../x.rhai",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let text = refused_rule(&format!("rule-parent-{i}"), rel, |_| {});
+        assert!(text.contains("nằm ngoài thư mục bộ tiêu chí"), "{text}");
+    }
+}
+
+#[test]
+fn dev_zero_as_a_rule_file_is_refused_without_reading_it() {
+    let text = refused_rule("rule-dev-zero", "/dev/zero", |_| {});
+    assert!(text.contains("nằm ngoài"), "{text}");
+    let text = refused_rule("rule-dev-stdin", "/dev/stdin", |_| {});
+    assert!(text.contains("nằm ngoài"), "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rule_file_linked_to_a_file_outside_is_refused() {
+    let text = refused_rule("rule-link-out", "rules/ky-so.rhai", |dir| {
+        std::fs::create_dir_all(dir.join("rules")).expect("rules folder");
+        symlink(Path::new("/etc/passwd"), &dir.join("rules/ky-so.rhai"));
+    });
+    assert!(text.contains("liên kết tượng trưng"), "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rule_file_under_a_linked_folder_is_refused() {
+    // `rules` -> /etc: the path reads as inside the folder, the file is not.
+    let text = refused_rule("rule-link-dir", "rules/passwd", |dir| {
+        symlink(Path::new("/etc"), &dir.join("rules"));
+    });
+    assert!(text.contains("liên kết tượng trưng"), "{text}");
+    // A link that stays inside is refused too: one rule for every link.
+    let text = refused_rule("rule-link-inside", "rules/ky-so.rhai", |dir| {
+        write(&dir.join("real/ky-so.rhai"), "1");
+        symlink(Path::new("real"), &dir.join("rules"));
+    });
+    assert!(text.contains("liên kết tượng trưng"), "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_rule_file_is_refused_without_hanging() {
+    let text = refused_rule("rule-fifo", "rules/ky-so.rhai", |dir| {
+        std::fs::create_dir_all(dir.join("rules")).expect("rules folder");
+        mkfifo(&dir.join("rules/ky-so.rhai"));
+    });
+    assert!(text.contains("FIFO"), "{text}");
+}
+
+#[test]
+fn a_rule_file_over_one_mebibyte_is_refused() {
+    let mut files = MemoryFiles::new();
+    files.insert("set/criteria.toml", set_with_rule_file("rules/big.rhai"));
+    files.insert("set/rules/big.rhai", vec![b' '; (1 << 20) + 1]);
+    let err = load_criteria(&files, Path::new("set")).expect_err("refused");
+    let text = err.to_string();
+    assert!(
+        err.diagnostics()
+            .iter()
+            .any(|d| d.message.contains("1 MiB") && d.message.contains("rules/big.rhai")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_rule_file_inside_the_folder_still_reads() {
+    let dir = scratch("rule-inside");
+    write(
+        &dir.join("criteria.toml"),
+        set_with_rule_file("rules/ky-so.rhai"),
+    );
+    write(&dir.join("rules/ky-so.rhai"), "1");
+    let set: CriteriaSet = load_criteria(&FsFiles, &dir).expect("the set loads");
+    assert_eq!(set.criteria.len(), 2);
+}
+
+// --- Item 4: every file a command opens ----------------------------------------------------------
+
+/// A small set (the fuzz harness's) read from memory: one documents table, facts.
+fn small_set() -> CriteriaSet {
+    let mut files = MemoryFiles::new();
+    files.insert("set/criteria.toml", harness::FIXED_SET);
+    files.insert("set/rule.rhai", harness::RULE);
+    load_criteria(&files, Path::new("set")).expect("the small set loads")
+}
+
+/// A unit folder on disk with `unit.toml`, then `prepare`; read with the small set.
+fn read_unit_on_disk(
+    name: &str,
+    prepare: impl FnOnce(&Path),
+) -> (PathBuf, Result<Evidence, Error>) {
+    let dir = scratch(name);
+    write(&dir.join("unit.toml"), harness::UNIT);
+    prepare(&dir);
+    let set = small_set();
+    let at = dir.clone();
+    let result = within_deadline("read_evidence", move || read_evidence(&FsFiles, &set, &at));
+    (dir, result)
+}
+
+/// The I/O error of a read: the path it names and its text.
+fn io_error(result: Result<Evidence, Error>) -> (PathBuf, String) {
+    match result {
+        Err(e @ Error::Io { .. }) => {
+            let Error::Io { path, .. } = &e else {
+                unreachable!()
+            };
+            (path.clone(), e.to_string())
+        }
+        Err(other) => panic!("expected Error::Io, got {other}"),
+        Ok(_) => panic!("expected Error::Io, the evidence read"),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_facts_toml_is_refused_without_hanging() {
+    let (dir, result) = read_unit_on_disk("facts-fifo", |dir| mkfifo(&dir.join("facts.toml")));
+    let (path, text) = io_error(result);
+    assert_eq!(path, dir.join("facts.toml"), "{text}");
+    assert!(
+        text.contains("FIFO") && text.contains("không phải tệp thông thường"),
+        "{text}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_table_is_refused_not_skipped() {
+    let (dir, result) = read_unit_on_disk("table-fifo", |dir| mkfifo(&dir.join("documents.csv")));
+    let (path, text) = io_error(result);
+    assert_eq!(path, dir.join("documents.csv"), "{text}");
+    assert!(text.contains("FIFO"), "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_table_is_refused_by_name_not_skipped() {
+    let (dir, result) = read_unit_on_disk("table-link", |dir| {
+        write(&dir.join("real.csv"), harness::DOCUMENTS_CSV);
+        symlink(Path::new("real.csv"), &dir.join("documents.csv"));
+    });
+    let (path, text) = io_error(result);
+    assert_eq!(path, dir.join("documents.csv"), "{text}");
+    assert!(text.contains("liên kết tượng trưng"), "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_facts_toml_is_refused_like_a_table() {
+    let (dir, result) = read_unit_on_disk("facts-link", |dir| {
+        symlink(Path::new("/etc/passwd"), &dir.join("facts.toml"));
+    });
+    let (path, text) = io_error(result);
+    assert_eq!(path, dir.join("facts.toml"), "{text}");
+    assert!(text.contains("liên kết tượng trưng"), "{text}");
+    assert!(!text.contains("root:"), "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_unit_folder_of_a_province_is_refused() {
+    let dir = scratch("province-link");
+    write(&dir.join("real/unit.toml"), harness::UNIT);
+    write(&dir.join("a/unit.toml"), harness::UNIT);
+    symlink(Path::new("real"), &dir.join("b"));
+    let err = FsFiles.dirs(&dir).expect_err("a linked folder is refused");
+    assert!(err.to_string().contains("`b`"), "{err}");
+    assert!(err.to_string().contains("liên kết tượng trưng"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_and_folders_are_not_read_as_files() {
+    for path in ["/dev/zero", "/dev/null", "/tmp"] {
+        let err = within_deadline(path, move || FsFiles.read(Path::new(path)))
+            .expect_err("not a regular file");
+        assert!(
+            err.to_string().contains("không phải tệp thông thường"),
+            "{path}: {err}"
+        );
+        assert_ne!(err.kind(), std::io::ErrorKind::NotFound, "{path}");
+        let opened = within_deadline(path, move || FsFiles.open(Path::new(path)).map(|_| ()));
+        assert!(opened.is_err(), "{path} opened as a stream");
+    }
+}
+
+#[test]
+fn a_file_larger_than_the_read_bound_is_refused_before_reading() {
+    // Sparse: the size is there, the disk blocks are not.
+    let dir = scratch("large");
+    let path = dir.join("documents.csv");
+    let file = std::fs::File::create(&path).expect("create");
+    file.set_len(parindex_core::MAX_READ_BYTES + 1)
+        .expect("set_len");
+    drop(file);
+    let err = FsFiles.read(&path).expect_err("too large");
+    assert!(err.to_string().contains("1 GiB"), "{err}");
+    // Streaming has no bound.
+    assert!(FsFiles.open(&path).is_ok());
+}
+
+// --- Item 6: zip bombs, and the small one: rows beyond u32 -------------------------------------
+
+/// CRC-32 (IEEE), bit by bit: the test's zip files are small, except for the bomb (no CRC).
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// One entry of a hand-made zip: its name, method (0 stored, 8 deflated), the bytes as stored,
+/// and the CRC and size it declares.
+struct Entry {
+    name: String,
+    method: u16,
+    data: Vec<u8>,
+    crc: u32,
+    size: u32,
+}
+
+fn stored(name: &str, text: &str) -> Entry {
+    Entry {
+        name: name.to_owned(),
+        method: 0,
+        data: text.as_bytes().to_vec(),
+        crc: crc32(text.as_bytes()),
+        size: u32::try_from(text.len()).expect("small"),
+    }
+}
+
+/// A zip file of `entries`, written by hand so that the test decides what the headers claim.
+fn zip_of(entries: &[Entry]) -> Vec<u8> {
+    fn u16le(out: &mut Vec<u8>, v: u16) {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u32le(out: &mut Vec<u8>, v: u32) {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for e in entries {
+        let offset = u32::try_from(out.len()).expect("small zip");
+        let csize = u32::try_from(e.data.len()).expect("small entry");
+        let name_len = u16::try_from(e.name.len()).expect("short name");
+        u32le(&mut out, 0x0403_4b50);
+        for v in [20, 0, e.method, 0, 0x21] {
+            u16le(&mut out, v);
+        }
+        for v in [e.crc, csize, e.size] {
+            u32le(&mut out, v);
+        }
+        u16le(&mut out, name_len);
+        u16le(&mut out, 0);
+        out.extend_from_slice(e.name.as_bytes());
+        out.extend_from_slice(&e.data);
+        u32le(&mut central, 0x0201_4b50);
+        for v in [20, 20, 0, e.method, 0, 0x21] {
+            u16le(&mut central, v);
+        }
+        for v in [e.crc, csize, e.size] {
+            u32le(&mut central, v);
+        }
+        for v in [name_len, 0, 0, 0, 0] {
+            u16le(&mut central, v);
+        }
+        u32le(&mut central, 0);
+        u32le(&mut central, offset);
+        central.extend_from_slice(e.name.as_bytes());
+    }
+    let cd_offset = u32::try_from(out.len()).expect("small zip");
+    let cd_size = u32::try_from(central.len()).expect("small zip");
+    out.extend_from_slice(&central);
+    let count = u16::try_from(entries.len()).expect("few entries");
+    u32le(&mut out, 0x0605_4b50);
+    for v in [0, 0, count, count] {
+        u16le(&mut out, v);
+    }
+    u32le(&mut out, cd_size);
+    u32le(&mut out, cd_offset);
+    u16le(&mut out, 0);
+    out
+}
+
+/// A raw deflate stream (one fixed-Huffman block) that inflates to `prefix` then at least
+/// `len` more copies of its last byte, in 13 bits per 258 bytes: a gibibyte in 6.5 MB.
+fn deflate_bomb(prefix: &[u8], len: u64) -> Vec<u8> {
+    struct Bits {
+        out: Vec<u8>,
+        acc: u64,
+        n: u32,
+    }
+    impl Bits {
+        fn put(&mut self, value: u64, bits: u32) {
+            self.acc |= value << self.n;
+            self.n += bits;
+            while self.n >= 8 {
+                self.out.push(self.acc as u8);
+                self.acc >>= 8;
+                self.n -= 8;
+            }
+        }
+        /// A Huffman code, sent most significant bit first.
+        fn code(&mut self, code: u64, bits: u32) {
+            let reversed = (0..bits).fold(0, |r, i| (r << 1) | ((code >> i) & 1));
+            self.put(reversed, bits);
+        }
+        fn literal(&mut self, b: u8) {
+            if b < 144 {
+                self.code(0x30 + u64::from(b), 8);
+            } else {
+                self.code(0x190 + u64::from(b - 144), 9);
+            }
+        }
+    }
+    let mut bits = Bits {
+        out: Vec::new(),
+        acc: 0,
+        n: 0,
+    };
+    bits.put(1, 1); // the last block
+    bits.put(1, 2); // fixed Huffman codes
+    for &b in prefix {
+        bits.literal(b);
+    }
+    for _ in 0..len.div_ceil(258) {
+        bits.code(0b1100_0101, 8); // length 258 (code 285)
+        bits.code(0, 5); // distance 1
+    }
+    bits.code(0, 7); // end of block
+    bits.put(0, 7);
+    bits.out
+}
+
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
+const RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+const WORKBOOK: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="documents" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
+
+/// An inline-string cell.
+fn text_cell(at: &str, text: &str) -> String {
+    format!(r#"<c r="{at}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+}
+
+/// An xlsx of one `documents` sheet: the header row, then one record at row `row`.
+fn xlsx_with_record_at(row: &str) -> Vec<u8> {
+    let headers = ["so_ky_hieu", "ngay_ban_hanh", "nhom"];
+    let values = ["12/KH-SKHCN", "2026-01-20", "ke-hoach"];
+    let cells = |r: &str, texts: [&str; 3]| {
+        ["A", "B", "C"]
+            .iter()
+            .zip(texts)
+            .map(|(c, t)| text_cell(&format!("{c}{r}"), t))
+            .collect::<String>()
+    };
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">{}</row><row r="{row}">{}</row></sheetData></worksheet>"#,
+        cells("1", headers),
+        cells(row, values)
+    );
+    zip_of(&[
+        stored("[Content_Types].xml", CONTENT_TYPES),
+        stored("_rels/.rels", RELS),
+        stored("xl/workbook.xml", WORKBOOK),
+        stored("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+        stored("xl/worksheets/sheet1.xml", &sheet),
+    ])
+}
+
+fn read_small(name: &str, bytes: Vec<u8>) -> Result<Evidence, Error> {
+    let mut files = MemoryFiles::new();
+    files.insert("u/unit.toml", harness::UNIT);
+    files.insert(format!("u/{name}"), bytes);
+    read_evidence(&files, &small_set(), Path::new("u"))
+}
+
+/// The one diagnostic of an evidence error, and the error's text.
+fn evidence_error(result: Result<Evidence, Error>) -> (Diagnostic, String) {
+    match result {
+        Err(e @ Error::Evidence(_)) => (e.diagnostics()[0].clone(), e.to_string()),
+        Err(other) => panic!("expected Error::Evidence, got {other}"),
+        Ok(_) => panic!("expected Error::Evidence, got evidence"),
+    }
+}
+
+#[test]
+fn the_hand_made_workbook_reads() {
+    // The zip writer of these tests makes a workbook calamine reads: the refusals below are the
+    // guard's, not a broken file's.
+    let evidence = read_small("documents.xlsx", xlsx_with_record_at("2")).expect("reads");
+    let table = evidence.table("documents").expect("the documents table");
+    assert_eq!(table.rows.len(), 1);
+}
+
+#[test]
+fn a_row_number_above_u32_is_refused_not_wrapped_to_row_1() {
+    // 4294967297 = 2^32 + 1: calamine's u32 wraps it to 1 (release) or panics (debug).
+    for row in ["4294967297", "1048577", "99999999999999999999999"] {
+        let (d, text) = evidence_error(read_small("documents.xlsx", xlsx_with_record_at(row)));
+        assert_eq!(d.path, Path::new("u/documents.xlsx"), "{text}");
+        assert!(
+            d.message
+                .contains(&format!("số hàng {}", &row[..row.len().min(20)]))
+                || d.message.contains("số hàng 18446744073709551615"),
+            "{text}"
+        );
+        assert!(d.message.contains("1048576"), "{text}");
+    }
+}
+
+#[test]
+fn a_zip_bomb_workbook_is_refused_with_its_bound_not_an_abort() {
+    // A sheet that inflates to just over 1 GiB from about 6.8 MB.
+    let prefix = br#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>0"#;
+    let data = deflate_bomb(prefix, (1 << 30) + 1);
+    assert!(data.len() < 8 << 20, "the bomb stays small: {}", data.len());
+    let bomb = zip_of(&[
+        stored("[Content_Types].xml", CONTENT_TYPES),
+        stored("_rels/.rels", RELS),
+        stored("xl/workbook.xml", WORKBOOK),
+        stored("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+        Entry {
+            name: "xl/worksheets/sheet1.xml".to_owned(),
+            method: 8,
+            data,
+            crc: 0,
+            size: (1 << 30) + 1024,
+        },
+    ]);
+    for name in ["documents.xlsx", "feedback.xlsx"] {
+        let (d, text) = evidence_error(read_small(name, bomb.clone()));
+        assert_eq!(d.path, Path::new("u").join(name), "{text}");
+        assert!(d.message.contains("1 GiB"), "{text}");
+        assert!(d.message.contains("xl/worksheets/sheet1.xml"), "{text}");
+        assert!(d.message.contains("bom zip"), "{text}");
+        assert!(
+            d.hint.as_deref().is_some_and(|h| h.contains("CSV")),
+            "{text}"
+        );
+    }
+    // Declaring less than it inflates to does not get it read: the zip reader stops at the
+    // declared size, and the file is an error, not an abort.
+    let lying = zip_of(&[
+        stored("[Content_Types].xml", CONTENT_TYPES),
+        stored("_rels/.rels", RELS),
+        stored("xl/workbook.xml", WORKBOOK),
+        stored("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+        Entry {
+            name: "xl/worksheets/sheet1.xml".to_owned(),
+            method: 8,
+            data: deflate_bomb(prefix, (1 << 30) + 1),
+            crc: 0,
+            size: 1024,
+        },
+    ]);
+    let (d, text) = evidence_error(read_small("documents.xlsx", lying));
+    assert_eq!(d.path, Path::new("u/documents.xlsx"), "{text}");
+}
+
+#[test]
+fn a_declared_shared_string_count_beyond_the_strings_is_refused() {
+    // calamine reserves room for `uniqueCount` strings before reading one: 200 million of them
+    // is a 4.8 GB allocation from a few hundred bytes.
+    let mut entries = vec![
+        stored("[Content_Types].xml", CONTENT_TYPES),
+        stored("_rels/.rels", RELS),
+        stored("xl/workbook.xml", WORKBOOK),
+        stored("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+    ];
+    entries.push(stored(
+        "xl/sharedStrings.xml",
+        r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="200000000"><si><t>a</t></si></sst>"#,
+    ));
+    entries.push(stored(
+        "xl/worksheets/sheet1.xml",
+        r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#,
+    ));
+    let (d, text) = evidence_error(read_small("documents.xlsx", zip_of(&entries)));
+    assert!(d.message.contains("200000000"), "{text}");
+}
+
+#[test]
+fn an_ods_that_repeats_a_cell_over_the_whole_sheet_is_refused() {
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="documents"><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let ods = zip_of(&[
+        stored("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        stored("content.xml", content),
+    ]);
+    let (d, text) = evidence_error(read_small("documents.ods", ods));
+    assert!(d.message.contains("20000000"), "{text}");
+}
