@@ -65,6 +65,18 @@ impl Files for RecordingFiles {
     fn dirs(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
         FsFiles.dirs(dir)
     }
+
+    // Passed on, not left to the trait's defaults: those are for files held in memory, and
+    // would skip what FsFiles checks (a rule file's links resolved, its size bound).
+    fn read_at_most(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        let bytes = FsFiles.read_at_most(path, limit)?;
+        self.note(path);
+        Ok(bytes)
+    }
+
+    fn resolve(&self, path: &Path) -> io::Result<PathBuf> {
+        FsFiles.resolve(path)
+    }
 }
 
 /// The path with every link resolved; for a file not yet written, its folder resolved and its

@@ -32,8 +32,9 @@ impl Workbook {
     pub fn open(path: &std::path::Path, bytes: Vec<u8>) -> Result<Self, Box<Diagnostic>> {
         let fail = |e: String| {
             Box::new(
-                Diagnostic::new(path, format!("cannot read the workbook: {e}"))
-                    .expected("an .xlsx, .xls or .ods file"),
+                Diagnostic::new(path, format!("không đọc được tệp bảng tính: {e}"))
+                    .expected("tệp .xlsx, .xls hoặc .ods")
+                    .hint("mở tệp bằng Excel rồi lưu lại, hoặc xuất bảng ra CSV UTF-8"),
             )
         };
         if let Err(refusal) = inspect_zip(&bytes, &ZIP_LIMITS) {
@@ -44,7 +45,7 @@ impl Workbook {
         catch_unwind(AssertUnwindSafe(|| {
             open_workbook_auto_from_rs(Cursor::new(bytes))
         }))
-        .map_err(|_| fail("the file is malformed".to_owned()))?
+        .map_err(|_| fail("tệp bị hỏng".to_owned()))?
         .map(|sheets| Workbook { sheets })
         .map_err(|e| fail(e.to_string()))
     }
@@ -56,20 +57,23 @@ impl Workbook {
     /// The sheet's rows; the first non-empty row is the header.
     pub fn grid(&mut self, path: &std::path::Path, sheet: &str) -> Result<Grid, Box<Diagnostic>> {
         let fail = |message: String| {
-            let mut d = Diagnostic::new(path, format!("cannot read sheet `{sheet}`: {message}"));
+            let mut d = Diagnostic::new(
+                path,
+                format!("không đọc được trang tính `{sheet}`: {message}"),
+            );
             d.sheet = Some(sheet.to_owned());
             Box::new(d)
         };
-        let malformed = || fail("the sheet is malformed".to_owned());
+        let malformed = || fail("trang tính bị hỏng".to_owned());
         let used =
             catch_unwind(AssertUnwindSafe(|| self.used_range(sheet))).map_err(|_| malformed())?;
         if let Some((rows, columns)) = used {
             if rows.saturating_mul(columns) > MAX_SHEET_CELLS {
                 return Err(Box::new(
                     fail(format!(
-                        "its cells span {rows} rows × {columns} columns, more than the {MAX_SHEET_CELLS} cells read from one sheet"
+                        "vùng ô trải trên {rows} dòng × {columns} cột, vượt quá {MAX_SHEET_CELLS} ô đọc được từ một trang tính"
                     ))
-                    .hint("a cell far below or to the right of the table stretches the sheet: delete the stray cells, or export the table as CSV"),
+                    .hint("một ô nằm xa bên dưới hoặc bên phải bảng làm trang tính rộng ra: xóa các ô thừa đó, hoặc xuất bảng ra CSV"),
                 ));
             }
         }
