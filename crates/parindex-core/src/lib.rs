@@ -65,7 +65,7 @@ mod rank;
 mod report;
 mod rules;
 
-pub use cases::{read_cases, run_cases, Case, CaseFile, CaseResult, CASES_DIR};
+pub use cases::{read_cases, run_cases, Case, CaseFile, CaseResult, CASES_DIR, CASE_MAX_RECORDS};
 pub use compare::{Comparison, FigureChange, InputChange, RowChange};
 pub use criteria::{
     check_criteria, load_criteria, ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method,
@@ -89,7 +89,7 @@ pub use report::{
     EvidenceRef, Measure, NodeKind, NodeScore, Part, PendingSurvey, Report, Status, SurveyPart,
     Total, PROVINCE_SCHEMA, REPORT_SCHEMA,
 };
-pub use rules::{DocumentRef, FactRef, Limits, RecordList};
+pub use rules::{DocumentRef, FactRef, Limits, RecordList, DISTINCT_MAX_VALUES};
 
 /// Loads, compiles and scores in one call: the whole pipeline for one unit.
 ///
