@@ -3,13 +3,14 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 #
-# SECONDS defaults to 600 per target; TARGET defaults to all six:
+# SECONDS defaults to 600 per target; TARGET defaults to all seven:
 #   criteria_loader  arbitrary bytes as criteria.toml (loaded, compiled, scored on an empty unit)
 #   evidence_csv     arbitrary bytes as documents.csv of a fixed small set, then scored
 #   evidence_facts   arbitrary bytes as facts.toml, then scored
 #   evidence_stream  arbitrary bytes as a province-wide documents.csv: streamed = read whole
 #   evidence_xlsx    arbitrary bytes as documents.xlsx (calamine sniffs xlsx/xls/xlsb/ods)
 #   rule_eval        arbitrary UTF-8 as one row's rule, compiled and scored on fixed evidence
+#   rule_helpers     bytes as one helper call on extreme numbers and dates, scored on fixed evidence
 # The entry points are in fuzz/harness.rs; after every successful score they also check the
 # report's invariants (points within bounds, parents = sums, index in [0, 100]).
 #
@@ -31,7 +32,8 @@ cd "$(dirname "$0")/.."
 
 SECONDS_EACH="${1:-600}"
 shift || true
-ALL=(criteria_loader evidence_csv evidence_facts evidence_stream evidence_xlsx rule_eval)
+ALL=(criteria_loader evidence_csv evidence_facts evidence_stream evidence_xlsx rule_eval
+    rule_helpers)
 if [ "$#" -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL[@]}"); fi
 JOBS="${JOBS:-2}"
 SANITIZER="${FUZZ_SANITIZER:-none}"
@@ -43,9 +45,9 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 
 declare -A MAX_LEN=([criteria_loader]=32768 [evidence_csv]=16384 [evidence_facts]=16384
-    [evidence_stream]=16384 [evidence_xlsx]=131072 [rule_eval]=4096)
+    [evidence_stream]=16384 [evidence_xlsx]=131072 [rule_eval]=4096 [rule_helpers]=64)
 declare -A DICT=([criteria_loader]=toml [evidence_csv]=csv [evidence_facts]=toml
-    [evidence_stream]=csv [evidence_xlsx]=csv [rule_eval]=rhai)
+    [evidence_stream]=csv [evidence_xlsx]=csv [rule_eval]=rhai [rule_helpers]=rhai)
 
 # Build once, then run the binaries directly: a source change during the runs cannot rebuild
 # (or break) a target halfway.
