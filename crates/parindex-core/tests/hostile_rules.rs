@@ -415,6 +415,50 @@ fn distinct_beyond_its_bound_is_a_row_error_naming_the_table_and_column() {
 }
 
 #[test]
+fn distinct_is_bounded_the_same_when_a_province_is_streamed() {
+    // Unit U1 has one value past the bound, U2 three: streamed (in parallel blocks whose
+    // accumulators merge) and read whole, U1's row fails and U2's counts.
+    let rule = "bands(table(\"documents\").distinct(\"don_vi\"), [[3, 1]])".to_owned();
+    let mut files = MemoryFiles::new();
+    files.insert("set/criteria.toml", set_text(std::slice::from_ref(&rule)));
+    files.insert(
+        "p/units.csv",
+        "ma_don_vi,ten_don_vi,nhom\nU1,Đơn vị 1,so\nU2,Đơn vị 2,so\n",
+    );
+    let mut documents = String::from("ma_don_vi,so_ky_hieu,ngay_ban_hanh,don_vi\n");
+    for i in 0..=parindex_core::DISTINCT_MAX_VALUES {
+        documents.push_str(&format!("U1,{i}/QD,20/01/2026,Phòng {i}\n"));
+        if i < 3 {
+            documents.push_str(&format!("U2,{i}/QD,20/01/2026,Phòng {i}\n"));
+        }
+    }
+    files.insert("p/documents.csv", documents);
+    files.insert("p/facts.toml", "");
+    let set = load_criteria(&files, Path::new("set")).expect("loads");
+    let criteria = CompiledCriteria::compile(set).expect("compiles");
+    let as_of = criteria.default_as_of().expect("a year end");
+    let options = parindex_core::ReadOptions::default();
+    let streamed = criteria
+        .score_province(&files, Path::new("p"), as_of, &options)
+        .expect("streams");
+    let whole = parindex_core::read_province(&files, criteria.criteria(), Path::new("p"), &options)
+        .map(|units| criteria.score_all(&units, as_of))
+        .expect("reads whole");
+    assert_eq!(streamed.len(), 2);
+    for (a, b) in streamed.iter().zip(&whole) {
+        assert_eq!(a.to_json(), b.to_json(), "streamed = read whole");
+    }
+    let row = |i: usize| streamed[i].node("1.1").expect("1.1");
+    assert_eq!(row(0).status, Status::Error, "{}", row(0).explanation);
+    assert!(
+        row(0).explanation.contains("`don_vi`"),
+        "{}",
+        row(0).explanation
+    );
+    assert_eq!(row(1).status, Status::Scored, "{}", row(1).explanation);
+}
+
+#[test]
 fn a_case_with_too_many_rows_is_refused_before_it_is_built() {
     let files = common::example();
     let set = load_criteria(&files, Path::new("criteria/nghe-an-2026-so")).expect("loads");
