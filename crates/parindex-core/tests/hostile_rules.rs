@@ -162,7 +162,7 @@ const DATES: [&str; 5] = [
 ];
 
 /// Every helper and operator a rule can reach, `A`, `B`, `C` numbers and `D` a date.
-const TEMPLATES: [&str; 44] = [
+const TEMPLATES: [&str; 45] = [
     "if add_days(D, A) > D { 1 } else { 0 }",
     "if date(A, 1, 1) > D { 1 } else { 0 }",
     "if date(2026, A, B) > D { 1 } else { 0 }",
@@ -188,6 +188,7 @@ const TEMPLATES: [&str; 44] = [
     "A % B",
     "-A",
     "A ** 2",
+    "A ** B",
     "if A < B { 1 } else { 0 }",
     "if A == B { 1 } else { 0 }",
     "binary(A > B, 1)",
