@@ -26,6 +26,10 @@ use crate::criteria::{CriteriaSet, RuleSource};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 
 /// Limits every rule runs under. A rule that reaches one ends in error on its own row.
+///
+/// Two bounds on memory are fixed rather than set here, because they hold in the streaming
+/// kernel's accumulators too, which never see a `Limits`: [`DISTINCT_MAX_VALUES`] (and
+/// `DISTINCT_MAX_BYTES`) for `distinct()`, and `CASE_MAX_RECORDS` for `parindex test`.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_operations: u64,
