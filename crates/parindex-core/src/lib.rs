@@ -89,7 +89,9 @@ pub use report::{
     EvidenceRef, Measure, NodeKind, NodeScore, Part, PendingSurvey, Report, Status, SurveyPart,
     Total, PROVINCE_SCHEMA, REPORT_SCHEMA,
 };
-pub use rules::{DocumentRef, FactRef, Limits, RecordList, DISTINCT_MAX_VALUES};
+pub use rules::{
+    DocumentRef, FactRef, Limits, RecordList, DISTINCT_MAX_BYTES, DISTINCT_MAX_VALUES,
+};
 
 /// Loads, compiles and scores in one call: the whole pipeline for one unit.
 ///

@@ -17,10 +17,10 @@ use rust_decimal::Decimal;
 pub(crate) use api::{Outcome, Signal};
 pub(crate) use context::{with_row, Lever, LeverMeasure, RowContext, Trace, UnitContext};
 pub use context::{DocumentRef, FactRef, RecordList};
-pub use query::DISTINCT_MAX_VALUES;
 pub(crate) use query::{
     judge, le_word, same_text, Accumulator, Aggregates, Atom, CellRef, Cells, Class, FastMap, Need,
 };
+pub use query::{DISTINCT_MAX_BYTES, DISTINCT_MAX_VALUES};
 
 use crate::criteria::{CriteriaSet, RuleSource};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
