@@ -30,7 +30,7 @@ pub fn quiet_panics() {
 }
 
 /// The targets, by the name of their folder under `fuzz/regressions/`.
-pub const TARGETS: [&str; 7] = [
+pub const TARGETS: [&str; 8] = [
     "criteria_loader",
     "evidence_csv",
     "evidence_facts",
@@ -38,6 +38,7 @@ pub const TARGETS: [&str; 7] = [
     "evidence_xlsx",
     "rule_eval",
     "workbook",
+    "rule_helpers",
 ];
 
 /// Runs the named target on `data`; `false` for an unknown target.
@@ -50,6 +51,7 @@ pub fn run(target: &str, data: &[u8]) -> bool {
         "evidence_xlsx" => evidence_xlsx(data),
         "rule_eval" => rule_eval(data),
         "workbook" => workbook(data),
+        "rule_helpers" => rule_helpers(data),
         _ => return false,
     }
     true
@@ -417,6 +419,145 @@ pub fn rule_eval(data: &[u8]) {
         Err(e) => panic!("the fixed set loads whatever its rule file says: {e}"),
     };
     let Ok(criteria) = CompiledCriteria::compile(set) else {
+        return;
+    };
+    read_and_score(&criteria, &fixed_unit());
+}
+
+/// Every helper a rule can call, with `A`, `B`, `C` numbers and `D` a date (see
+/// [`rule_helpers`]), on the fixed set's columns and facts.
+pub const HELPER_TEMPLATES: [&str; 40] = [
+    "if add_days(D, A) > D { 1 } else { 0 }",
+    "if date(A, B, C) > D { 1 } else { 0 }",
+    "if ratio(A, B) >= C { 1 } else { 0 }",
+    "if C < ratio(A, B) { 1 } else { 0 }",
+    "bands(ratio(A, B), [[C, 1], [0.5, 0.5]])",
+    "bands(A, [[B, 1], [C, 0.5]])",
+    "bands(A, [[B, C]], C)",
+    "prop(ratio(A, B), 1, C)",
+    "prop(ratio(A, B), C, 0)",
+    "bands(ratio(A, B), [[1, prop(ratio(A, B), 1, C)]])",
+    "capped(A, B)",
+    "deduct(A, B, C, -1)",
+    "deduct(0, A, B, C)",
+    "level(A, #{ \"1\": 1, \"0\": 0 })",
+    "round2(A * 1.0)",
+    "A + B - C",
+    "A * B / C",
+    "A % B",
+    "-A",
+    "A ** B",
+    "if A < B || A == C { 1 } else { 0 }",
+    "binary(A > B, C)",
+    "points(A, \"x\")",
+    "count_true([A > 0, B > C])",
+    "table(\"documents\").where_eq(\"so_trang\", A).count",
+    "table(\"documents\").where_in(\"kinh_phi\", [A, B, C]).count",
+    "table(\"documents\").where_by(\"han\", D).where_after(\"ngay_xong\", D).count",
+    "bands(table(\"documents\").sum(\"so_trang\"), [[A, 1]], B)",
+    "bands(table(\"documents\").sum(\"kinh_phi\") * A, [[B, 1]])",
+    "bands(on_time(table(\"documents\").where_filled(\"han\"), \"han\", \"ngay_xong\", A).ratio, [[B, 1]])",
+    "issued_by(\"ke-hoach\", D, A, B)",
+    "issued_by(\"ke-hoach\", [[D, A], [add_days(D, C), B]], C)",
+    "if issued_on(\"ke-hoach\") <= D { A } else { B }",
+    "bands(fact_ratio(\"tuyen_truyen_hoan_thanh\", \"tuyen_truyen_ke_hoach\"), [[A, B]], C)",
+    "let r = ratio(A, B); if r.numerator > r.denominator && !r.is_empty() { C } else { 0 }",
+    "bands(table(\"documents\").distinct(\"loai\") * A, [[B, 1]])",
+    "bands(ratio(table(\"documents\").where_true(\"ky_so\"), table(\"documents\")), [[A, B]], C)",
+    "let r = ratio(A, B); r.to_string(); add_days(D, A).to_string(); 0",
+    "if date(D.to_string()) == D { A } else { B }",
+    "bands(A / B, [[C, 1]])",
+];
+
+/// Integers and decimals at the edges, as rhai expressions: what the fuzzer's bytes pick from
+/// besides raw values.
+pub const EXTREME_NUMBERS: [&str; 14] = [
+    "0",
+    "1",
+    "-1",
+    "9223372036854775807",
+    "(-9223372036854775807 - 1)",
+    "9007199254740992",
+    "-9007199254740992",
+    "200000000000",
+    "0.0",
+    "0.0000000000000000000000000001",
+    "79228162514264337593543950335.0",
+    "-79228162514264337593543950335.0",
+    "7.9228162514264337593543950335",
+    "fact(\"so_vi_pham\")",
+];
+
+/// Reads the fuzzer's bytes as numbers and dates, little by little; zeros once they run out.
+struct Bytes<'a>(&'a [u8]);
+
+impl Bytes<'_> {
+    fn take<const N: usize>(&mut self) -> [u8; N] {
+        let mut out = [0; N];
+        let n = N.min(self.0.len());
+        out[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        out
+    }
+
+    fn byte(&mut self) -> u8 {
+        self.take::<1>()[0]
+    }
+
+    /// A number as a rhai expression: an extreme value, an integer or a decimal.
+    fn number(&mut self) -> String {
+        let kind = self.byte();
+        match kind % 3 {
+            0 => EXTREME_NUMBERS[usize::from(kind / 3) % EXTREME_NUMBERS.len()].to_owned(),
+            1 => match i64::from_le_bytes(self.take()) {
+                i64::MIN => "(-9223372036854775807 - 1)".to_owned(),
+                i => format!("({i})"),
+            },
+            _ => {
+                // 96 bits of mantissa, a scale up to 28: any decimal.
+                let mantissa = i128::from_le_bytes(self.take()) >> 32;
+                let scale = u32::from(self.byte() % 29);
+                let d = Decimal::try_from_i128_with_scale(mantissa, scale).unwrap_or(Decimal::MAX);
+                let text = d.to_string();
+                if text.contains('.') {
+                    format!("({text})")
+                } else {
+                    format!("({text}.0)")
+                }
+            }
+        }
+    }
+
+    /// A date as a rhai expression, anywhere in chrono's calendar (or just outside it).
+    fn date(&mut self) -> String {
+        let kind = self.byte();
+        match kind % 4 {
+            0 => "as_of()".to_owned(),
+            1 => "date(262143, 12, 31)".to_owned(),
+            2 => "date(-262144, 1, 1)".to_owned(),
+            _ => {
+                let y = i32::from_le_bytes(self.take()) % 262_145;
+                let (m, d) = (self.byte() % 13, self.byte() % 32);
+                format!("date({y}, {m}, {d})")
+            }
+        }
+    }
+}
+
+/// Arbitrary bytes as one helper call on extreme values: the first byte picks one of
+/// [`HELPER_TEMPLATES`], the rest its numbers and date. Scored as the rule of row 1.5 on the
+/// fixed evidence. A row error is fine; a panic (an overflow in a date or decimal helper, say)
+/// is not.
+pub fn rule_helpers(data: &[u8]) {
+    let mut bytes = Bytes(data);
+    let template = HELPER_TEMPLATES[usize::from(bytes.byte()) % HELPER_TEMPLATES.len()];
+    let (a, b, c, d) = (bytes.number(), bytes.number(), bytes.number(), bytes.date());
+    let rule = template
+        .replace('A', &a)
+        .replace('B', &b)
+        .replace('C', &c)
+        .replace('D', &d);
+    let Some(criteria) = fixed_set(&rule) else {
         return;
     };
     read_and_score(&criteria, &fixed_unit());

@@ -12,6 +12,7 @@
 #   rule_eval        arbitrary UTF-8 as one row's rule, compiled and scored on fixed evidence
 #   workbook         arbitrary bytes as an xlsx/ods workbook (named after a table or not), read
 #                    under a 512 MiB memory limit: the reader's bounds must hold it
+#   rule_helpers     bytes as one helper call on extreme numbers and dates, scored on fixed evidence
 # The entry points are in fuzz/harness.rs; after every successful score they also check the
 # report's invariants (points within bounds, parents = sums, index in [0, 100]).
 #
@@ -33,7 +34,8 @@ cd "$(dirname "$0")/.."
 
 SECONDS_EACH="${1:-600}"
 shift || true
-ALL=(criteria_loader evidence_csv evidence_facts evidence_stream evidence_xlsx rule_eval workbook)
+ALL=(criteria_loader evidence_csv evidence_facts evidence_stream evidence_xlsx rule_eval
+    rule_helpers workbook)
 if [ "$#" -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL[@]}"); fi
 JOBS="${JOBS:-2}"
 SANITIZER="${FUZZ_SANITIZER:-none}"
@@ -45,9 +47,10 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 
 declare -A MAX_LEN=([criteria_loader]=32768 [evidence_csv]=16384 [evidence_facts]=16384
-    [evidence_stream]=16384 [evidence_xlsx]=131072 [rule_eval]=4096 [workbook]=131072)
+    [evidence_stream]=16384 [evidence_xlsx]=131072 [rule_eval]=4096 [rule_helpers]=64
+    [workbook]=131072)
 declare -A DICT=([criteria_loader]=toml [evidence_csv]=csv [evidence_facts]=toml
-    [evidence_stream]=csv [evidence_xlsx]=csv [rule_eval]=rhai [workbook]=csv)
+    [evidence_stream]=csv [evidence_xlsx]=csv [rule_eval]=rhai [rule_helpers]=rhai [workbook]=csv)
 # The memory limit of each target, in MiB: the workbook target checks the reader's bounds.
 declare -A RSS=([workbook]=512)
 

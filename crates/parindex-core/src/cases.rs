@@ -30,10 +30,15 @@ use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::evaluate::CompiledCriteria;
 use crate::evidence::read_evidence;
 use crate::files::{Files, MemoryFiles};
+use crate::num::vi_decimal;
 use crate::report::Status;
 
 /// The folder of cases inside a criteria folder.
 pub const CASES_DIR: &str = "cases";
+
+/// The most records one case may describe, over all its `rows` items: a case is a small
+/// example, and its records are built in memory before anything is read.
+pub const CASE_MAX_RECORDS: usize = 100_000;
 
 /// One case: a row, its evidence, and what it must score.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,6 +234,25 @@ fn evidence_files(
     let mut tables: BTreeMap<String, Vec<BTreeMap<String, String>>> = BTreeMap::new();
     let mut facts: Option<String> = None;
     let mut survey: Option<String> = None;
+    // The records of every `rows` item are counted before one is built: the count is the case
+    // author's to write, and 50 000 000 records would not fit in memory.
+    let total = evidence
+        .split(';')
+        .filter_map(
+            |item| match item.split_whitespace().collect::<Vec<_>>().as_slice() {
+                ["rows", _, n, ..] => n.parse::<usize>().ok(),
+                _ => None,
+            },
+        )
+        .fold(0usize, usize::saturating_add);
+    if total > CASE_MAX_RECORDS {
+        return Err(format!(
+            "một ca kiểm thử mô tả tối đa {} bản ghi (`rows`), ca này mô tả {}: hãy giảm số \
+             bản ghi",
+            vi_decimal(Decimal::from(CASE_MAX_RECORDS as u64)),
+            vi_decimal(Decimal::from(total as u64))
+        ));
+    }
     for item in evidence.split(';').map(str::trim).filter(|s| !s.is_empty()) {
         let words: Vec<&str> = item.split_whitespace().collect();
         match words.as_slice() {

@@ -49,34 +49,39 @@ pub(crate) fn restore(
         Lever::Bands { measure, bands, .. } => {
             // The nearest band that earns more.
             let (edge, points) = bands.iter().rev().find(|(_, p)| *p > current)?;
-            format!("{} → {}", reach(measure, *edge)?, gain(*points - current))
+            // A rule's bands may hold any decimal: no hint rather than an overflow.
+            let more = points.checked_sub(current)?;
+            format!("{} → {}", reach(measure, *edge)?, gain(more))
         }
         Lever::Prop { measure, max, .. } => {
             format!(
                 "{} → {}",
                 reach(measure, Decimal::ONE)?,
-                gain(*max - current)
+                gain(max.checked_sub(current)?)
             )
         }
         Lever::Issued {
             tag, date, steps, ..
         } => {
             let (deadline, points) = steps.first()?;
+            let more = points.checked_sub(current)?;
             match date {
                 None => format!(
                     "Chưa có văn bản nhóm `{tag}`: ban hành (hoặc đính kèm) đến hết ngày {} → {}",
                     vi_date(*deadline),
-                    gain(*points - current)
+                    gain(more)
                 ),
                 Some(d) => format!(
                     "Ban hành ngày {}, hạn {}: nếu ban hành đúng hạn → {}",
                     vi_date(*d),
                     vi_date(*deadline),
-                    gain(*points - current)
+                    gain(more)
                 ),
             }
         }
-        Lever::Binary { points } => format!("Đáp ứng yêu cầu → {}", gain(*points - current)),
+        Lever::Binary { points } => {
+            format!("Đáp ứng yêu cầu → {}", gain(points.checked_sub(current)?))
+        }
         Lever::Deduct { per, cases, .. } => format!(
             "{} trường hợp bị trừ: mỗi trường hợp ít hơn → +{} điểm (tối đa {})",
             vi_decimal(*cases),
@@ -97,10 +102,13 @@ fn reach(measure: &LeverMeasure, edge: Decimal) -> Option<String> {
             missing,
         } => {
             let needed = edge.checked_mul(*denominator)?.checked_sub(*numerator)?;
-            let target = format!("{}%", vi_decimal((edge * Decimal::ONE_HUNDRED).normalize()));
+            let target = format!(
+                "{}%",
+                vi_decimal(edge.checked_mul(Decimal::ONE_HUNDRED)?.normalize())
+            );
             if *records {
                 let k = needed.ceil().max(Decimal::ONE);
-                if k > *denominator - *numerator {
+                if k > denominator.checked_sub(*numerator)? {
                     return None;
                 }
                 Some(format!(
@@ -116,12 +124,12 @@ fn reach(measure: &LeverMeasure, edge: Decimal) -> Option<String> {
                 Some(format!(
                     "tăng {name} thêm {} (lên {}) → tỷ lệ ≥ {target}",
                     vi_decimal(needed.max(Decimal::ZERO)),
-                    vi_decimal(*numerator + needed.max(Decimal::ZERO))
+                    vi_decimal(numerator.checked_add(needed.max(Decimal::ZERO))?)
                 ))
             }
         }
         LeverMeasure::Number(x) => {
-            let needed = (edge - *x).max(Decimal::ZERO);
+            let needed = edge.checked_sub(*x)?.max(Decimal::ZERO);
             Some(format!(
                 "thêm {} (từ {} lên {})",
                 vi_decimal(needed),

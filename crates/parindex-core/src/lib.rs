@@ -66,7 +66,7 @@ mod report;
 mod rules;
 mod visible;
 
-pub use cases::{read_cases, run_cases, Case, CaseFile, CaseResult, CASES_DIR};
+pub use cases::{read_cases, run_cases, Case, CaseFile, CaseResult, CASES_DIR, CASE_MAX_RECORDS};
 pub use compare::{edited_as_of, Comparison, FigureChange, InputChange, RowChange};
 pub use criteria::{
     check_criteria, load_criteria, ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method,
@@ -90,7 +90,9 @@ pub use report::{
     EvidenceRef, Measure, NodeKind, NodeScore, Part, PendingSurvey, Report, Status, SurveyPart,
     Total, PROVINCE_SCHEMA, REPORT_SCHEMA,
 };
-pub use rules::{DocumentRef, FactRef, Limits, RecordList};
+pub use rules::{
+    DocumentRef, FactRef, Limits, RecordList, DISTINCT_MAX_BYTES, DISTINCT_MAX_VALUES,
+};
 pub use visible::{is_hidden, visible, visible_lines};
 
 /// Loads, compiles and scores in one call: the whole pipeline for one unit.

@@ -89,7 +89,7 @@ fn assert_row_error(rule: &str, needle: &str) {
 
 #[test]
 fn an_endless_loop_hits_the_operations_limit() {
-    assert_row_error("loop { }", "operations");
+    assert_row_error("loop { }", "quá nhiều phép tính");
 }
 
 #[test]
@@ -139,7 +139,7 @@ fn import_and_undefined_variables_are_load_errors() {
         match CompiledCriteria::compile(set) {
             Err(Error::Criteria(d)) => {
                 let text = d.to_string();
-                assert!(text.contains("row `1.2`"), "{text}");
+                assert!(text.contains("dòng `1.2`"), "{text}");
                 // The rule's first line is the line after `rule = '''`.
                 let line = HEAD.matches('\n').count() + 2;
                 assert!(text.contains(&format!("criteria.toml:{line}:")), "{text}");

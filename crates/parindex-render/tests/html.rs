@@ -218,7 +218,7 @@ fn the_mini_fixture_lists_the_rows_needing_explanation() {
     assert!(section.contains("Giải trình"));
     assert!(section.contains("Chưa có tài liệu kiểm chứng"));
     assert!(section.contains("Lỗi khi chấm"));
-    assert!(section.contains("Division by zero"));
+    assert!(section.contains("chia cho 0"));
     // A rule error is also shown in the row's details.
     let body = slice(&page, "id=\"n-3.5\"", "</details>");
     assert!(body.contains("class=\"error\""), "{body}");

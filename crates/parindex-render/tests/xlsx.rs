@@ -300,7 +300,7 @@ fn explanations_of_the_mini_fixture() {
 
     let r = row_of(&range, "3.5");
     assert_eq!(text(&r[3]), "Lỗi khi chấm");
-    assert!(text(&r[4]).contains("Division by zero"), "{}", text(&r[4]));
+    assert!(text(&r[4]).contains("chia cho 0"), "{}", text(&r[4]));
     let r = row_of(&range, "3.6");
     assert_eq!(text(&r[3]), "Lỗi khi chấm");
     assert!(text(&r[4]).contains("ngoài khoảng cho phép"));

@@ -12,7 +12,10 @@ use rust_decimal::Decimal;
 use super::context::{
     current, DocumentRef, FactRef, Lever, LeverMeasure, RecordList, RowContext, Rows,
 };
-use super::query::{record_key, Answer, Atom, Class, Lit, Need};
+use super::query::{
+    add_days, nfc, record_key, Answer, Atom, Class, Lit, Need, DISTINCT_MAX_BYTES,
+    DISTINCT_MAX_VALUES,
+};
 use crate::criteria::{ColumnType, FACTS};
 use crate::date::{parse_date, vi_date, Date};
 use crate::evidence::{FactValue, Value};
@@ -136,11 +139,20 @@ impl Ratio {
         Ok(())
     }
 
+    /// The ratio against `edge`; a 0/0 ratio did not arise, and one too large to compare
+    /// exactly is a row error (never taken for 0/0).
     fn compare(&self, edge: Decimal) -> Res<Ordering> {
         self.record()?;
-        self.fraction
-            .cmp_edge(edge)
-            .ok_or_else(|| signal(Signal::NotArising(self.describe())))
+        if self.fraction.is_empty() {
+            return Err(signal(Signal::NotArising(self.describe())));
+        }
+        self.fraction.cmp_edge(edge).ok_or_else(|| {
+            fail(format!(
+                "tỷ lệ {} không so được với ngưỡng {}: số vượt giới hạn",
+                self.fraction,
+                vi_decimal(edge)
+            ))
+        })
     }
 }
 
@@ -251,8 +263,13 @@ fn register_dates(engine: &mut Engine) {
             Ok(INT::from(ctx()?.unit.set.year))
         })
         .register_fn("add_days", |d: Date, n: INT| -> Res<Date> {
-            d.checked_add_signed(chrono::Duration::days(n))
-                .ok_or_else(|| fail("ngày vượt giới hạn"))
+            // Not `Duration::days`, which panics past ±2^63 ms.
+            add_days(d, n).ok_or_else(|| {
+                fail(format!(
+                    "ngày vượt giới hạn: {} cộng {n} ngày ra ngoài lịch",
+                    vi_date(d)
+                ))
+            })
         })
         .register_fn("to_string", |d: &mut Date| vi_date(*d))
         .register_fn("==", |a: Date, b: Date| a == b)
@@ -389,7 +406,7 @@ fn register_tables(engine: &mut Engine) {
             "where_tag",
             |r: &mut Rows, c: ImmutableString, tag: ImmutableString| -> Res<Rows> {
                 let i = column(r, &c, &[T::Tags])?;
-                Ok(r.and(Atom::Tag(i, tag.to_string())))
+                Ok(r.and(Atom::Tag(i, nfc(&tag))))
             },
         )
         .register_fn(
@@ -430,9 +447,16 @@ fn register_tables(engine: &mut Engine) {
         .register_fn("distinct", |r: &mut Rows, c: ImmutableString| -> Res<INT> {
             let col = column(r, &c, &[])?;
             match *ask(&r.distinct(col))? {
-                Answer::Distinct(n) => {
+                Answer::Distinct(Some(n)) => {
                     INT::try_from(n).map_err(|_| fail("số giá trị vượt giới hạn"))
                 }
+                Answer::Distinct(None) => Err(fail(format!(
+                    "bảng `{}` cột `{c}` có quá nhiều giá trị khác nhau: distinct() đếm tới \
+                     {} giá trị (tổng cộng {} MB)",
+                    r.table.name,
+                    vi_decimal(Decimal::from(DISTINCT_MAX_VALUES as u64)),
+                    DISTINCT_MAX_BYTES >> 20
+                ))),
                 _ => Err(fail("câu trả lời không khớp câu hỏi")),
             }
         })
@@ -911,7 +935,7 @@ fn issued(tag: &str) -> Res<Option<(Date, DocumentRef)>> {
         .ok_or_else(|| fail("bảng sổ văn bản cần `dated_by`"))?;
     let key = spec.key.as_deref().and_then(|k| spec.column_index(k));
     let subject = spec.subject.as_deref().and_then(|k| spec.column_index(k));
-    let found = earliest(&rows.and(Atom::Tag(tags, tag.to_owned())), date_col)?;
+    let found = earliest(&rows.and(Atom::Tag(tags, nfc(tag))), date_col)?;
     Ok(found.map(|(d, line, values)| {
         let number = match key {
             Some(k) => values.get(k).map(Value::display).unwrap_or_default(),

@@ -2,6 +2,7 @@
 
 mod api;
 mod context;
+mod messages;
 mod query;
 
 use std::rc::Rc;
@@ -19,11 +20,16 @@ pub use context::{DocumentRef, FactRef, RecordList};
 pub(crate) use query::{
     judge, le_word, same_text, Accumulator, Aggregates, Atom, CellRef, Cells, Class, FastMap, Need,
 };
+pub use query::{DISTINCT_MAX_BYTES, DISTINCT_MAX_VALUES};
 
 use crate::criteria::{CriteriaSet, RuleSource};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 
 /// Limits every rule runs under. A rule that reaches one ends in error on its own row.
+///
+/// Two bounds on memory are fixed rather than set here, because they hold in the streaming
+/// kernel's accumulators too, which never see a `Limits`: [`DISTINCT_MAX_VALUES`] (and
+/// `DISTINCT_MAX_BYTES`) for `distinct()`, and `CASE_MAX_RECORDS` for `parindex test`.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_operations: u64,
@@ -104,18 +110,24 @@ pub(crate) fn compile_rules(set: &CriteriaSet, limits: Limits) -> Result<Compile
             asts.push(None);
             continue;
         };
-        match engine.compile(&rule.text) {
+        // The evidence is read in NFC; so is the rule, so that a literal typed decomposed
+        // (`"kế-hoạch-cchc"` in NFD) matches what it spells. Lines stay where they were.
+        match engine.compile(query::nfc(&rule.text)) {
             Ok(ast) => asts.push(Some(ast)),
             Err(e) => {
                 let position = e.position();
                 let mut d = Diagnostic::new(
                     &rule.path,
-                    format!("rule of row `{}` does not compile: {}", c.id, e.err_type()),
+                    format!(
+                        "quy tắc của dòng `{}` không biên dịch được: {}",
+                        c.id,
+                        messages::parse_message(e.err_type())
+                    ),
                 );
                 d.line = Some(file_line(rule, position));
                 d.column = position.position();
                 d.hint = Some(format!(
-                    "line {} of the rule; see docs/criteria-format.md for the helpers",
+                    "dòng {} của quy tắc; các hàm được mô tả trong docs/criteria-format.md",
                     position.line().unwrap_or(1)
                 ));
                 problems.push(d);
@@ -172,7 +184,7 @@ pub(crate) fn run_rule(
     let rule = leaf.rule.as_ref();
     let outcome = match result {
         Ok(value) => from_value(value),
-        Err(err) => from_error(&err, rule),
+        Err(err) => from_error(&err, rule, &rules.engine),
     };
     (outcome, trace)
 }
@@ -207,7 +219,9 @@ fn from_value(value: Dynamic) -> RuleResult {
     }
 }
 
-fn from_error(err: &EvalAltResult, rule: Option<&RuleSource>) -> RuleResult {
+/// A rule's failure as its row's error: rhai's error worded in Vietnamese
+/// ([`messages::eval_message`]), at the rule's file:line.
+fn from_error(err: &EvalAltResult, rule: Option<&RuleSource>, engine: &Engine) -> RuleResult {
     if let EvalAltResult::ErrorRuntime(d, _) = err.unwrap_inner() {
         if let Some(s) = d.clone().try_cast::<Signal>() {
             return match s {
@@ -216,11 +230,18 @@ fn from_error(err: &EvalAltResult, rule: Option<&RuleSource>) -> RuleResult {
             };
         }
     }
-    let position = err.position();
-    let message = match err.unwrap_inner() {
-        EvalAltResult::ErrorRuntime(d, _) => d.to_string(),
-        inner => inner.to_string(),
-    };
+    // Where the error arose: inside a function the rule defines, the line in that function.
+    let mut position = err.position();
+    let mut inner = err;
+    while let EvalAltResult::ErrorInFunctionCall(_, _, next, _)
+    | EvalAltResult::ErrorInModule(_, next, _) = inner
+    {
+        inner = next;
+        if !inner.position().is_none() {
+            position = inner.position();
+        }
+    }
+    let message = messages::eval_message(err, engine);
     let place = match rule {
         Some(rule) if !position.is_none() => format!(
             " ({}:{})",

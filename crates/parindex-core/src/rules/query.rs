@@ -17,6 +17,13 @@ use crate::evidence::{fold_header, Value};
 /// How many record keys a row lists as the records that decided it.
 pub(crate) const RECORDS_SHOWN: usize = 20;
 
+/// The most distinct values `distinct()` counts for one question of one unit; beyond it the row
+/// fails. With [`DISTINCT_MAX_BYTES`] it bounds the memory a question holds, streamed or not.
+pub const DISTINCT_MAX_VALUES: usize = 10_000;
+
+/// The most bytes of (folded) text the distinct values of one question may hold.
+pub const DISTINCT_MAX_BYTES: usize = 1 << 20;
+
 /// A value a rule compares cells with (`where_eq`, `where_in`), taken from rhai once.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Lit {
@@ -31,9 +38,22 @@ pub(crate) enum Lit {
     Other,
 }
 
+/// `s` in NFC, as every text of the evidence is read: a rule's literal typed in NFD (or built
+/// from pieces at run time) then matches the cell it spells.
+pub(crate) fn nfc(s: &str) -> String {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        s.to_owned()
+    } else {
+        s.nfc().collect()
+    }
+}
+
 impl Lit {
     pub(crate) fn text(s: &str) -> Self {
-        Lit::Str(s.to_owned(), parse_date(s))
+        let s = nfc(s);
+        let date = parse_date(&s);
+        Lit::Str(s, date)
     }
 
     /// Whether cell `v` equals this literal, by the cell's type.
@@ -381,7 +401,8 @@ pub(crate) enum Answer {
         first: Vec<(u64, String)>,
     },
     Sum(Option<Decimal>),
-    Distinct(u64),
+    /// `None`: more than [`DISTINCT_MAX_VALUES`] values (or [`DISTINCT_MAX_BYTES`] of them).
+    Distinct(Option<u64>),
     /// The date, file line and cells of the record.
     Earliest(Option<(Date, u64, Vec<Value>)>),
 }
@@ -396,8 +417,47 @@ pub(crate) enum Accumulator {
         first: Vec<(u64, String)>,
     },
     Sum(Option<Decimal>),
-    Distinct(BTreeSet<String>),
+    Distinct(Distinct),
     Earliest(Option<(Date, u64, Vec<Value>)>),
+}
+
+/// The distinct values seen so far, bounded: past the bounds only the fact that they were
+/// passed is kept, so memory stays within [`DISTINCT_MAX_VALUES`] values of at most
+/// [`DISTINCT_MAX_BYTES`] bytes in all, whatever the table's size.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Distinct {
+    values: BTreeSet<String>,
+    bytes: usize,
+    over: bool,
+}
+
+impl Distinct {
+    fn insert(&mut self, value: String) {
+        if self.over || self.values.contains(&value) {
+            return;
+        }
+        self.bytes += value.len();
+        if self.values.len() >= DISTINCT_MAX_VALUES || self.bytes > DISTINCT_MAX_BYTES {
+            self.over = true;
+            self.values = BTreeSet::new();
+            return;
+        }
+        self.values.insert(value);
+    }
+
+    fn merge(&mut self, other: Distinct) {
+        if other.over {
+            self.over = true;
+            self.values = BTreeSet::new();
+        }
+        for v in other.values {
+            self.insert(v);
+        }
+    }
+
+    fn count(&self) -> Option<u64> {
+        (!self.over).then_some(self.values.len() as u64)
+    }
 }
 
 /// The key a record is listed by: its key column, or `dòng N`.
@@ -434,7 +494,7 @@ impl Accumulator {
                 first: Vec::new(),
             },
             Need::Sum { .. } => Accumulator::Sum(Some(Decimal::ZERO)),
-            Need::Distinct { .. } => Accumulator::Distinct(BTreeSet::new()),
+            Need::Distinct { .. } => Accumulator::Distinct(Distinct::default()),
             Need::Earliest { .. } => Accumulator::Earliest(None),
         }
     }
@@ -493,7 +553,7 @@ impl Accumulator {
                     _ => None,
                 };
             }
-            (Accumulator::Distinct(a), Accumulator::Distinct(b)) => a.extend(b),
+            (Accumulator::Distinct(a), Accumulator::Distinct(b)) => a.merge(b),
             (Accumulator::Earliest(a), Accumulator::Earliest(Some(b)))
                 if a.as_ref().is_none_or(|(d, l, _)| (b.0, b.1) < (*d, *l)) =>
             {
@@ -508,7 +568,7 @@ impl Accumulator {
             Accumulator::Count(count) => Answer::Count(count),
             Accumulator::Sample { count, first } => Answer::Sample { count, first },
             Accumulator::Sum(s) => Answer::Sum(s),
-            Accumulator::Distinct(set) => Answer::Distinct(set.len() as u64),
+            Accumulator::Distinct(set) => Answer::Distinct(set.count()),
             Accumulator::Earliest(e) => Answer::Earliest(e),
         }
     }
