@@ -430,7 +430,7 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
             }
         }
         for r in &reports {
-            summarize(r);
+            summarize(r, true);
         }
         let status = row_errors(&reports);
         // The process ends here: freeing a province's reports string by string takes longer
@@ -470,7 +470,7 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
                 .map_err(stdout_failure)?;
         }
     }
-    summarize(&report);
+    summarize(&report, false);
     row_errors(std::slice::from_ref(&report))
 }
 
@@ -982,12 +982,13 @@ impl ReadProgress for Progress {
     fn start(&self, path: &Path, sheet: Option<&str>, total: u64) {
         self.bar.reset();
         self.bar.set_length(total);
+        // A file or sheet name is the uploader's text: escaped like any value shown.
         let name = path
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
+            .map(|n| visible(&n.to_string_lossy()).into_owned())
             .unwrap_or_default();
         self.bar.set_message(match sheet {
-            Some(s) => format!("{name} [{s}]"),
+            Some(s) => format!("{name} [{}]", visible(s)),
             None => name,
         });
         if total < Self::WORTH_SHOWING {
@@ -1045,8 +1046,17 @@ fn row_errors(reports: &[Report]) -> Result<(), Failure> {
     }
 }
 
-/// Tells the person at the terminal which rows need attention.
-fn summarize(report: &Report) {
+/// Tells the person at the terminal which rows need attention; of a province, in which unit.
+fn summarize(report: &Report, name_unit: bool) {
+    let unit = if name_unit {
+        format!(
+            "{} ({}): ",
+            visible(&report.unit.name),
+            visible(&report.unit.code)
+        )
+    } else {
+        String::new()
+    };
     let ids = |status: Status| -> Vec<&str> {
         report
             .nodes
@@ -1059,14 +1069,14 @@ fn summarize(report: &Report) {
     let missing = ids(Status::NoEvidence);
     if !errors.is_empty() {
         eprintln!(
-            "cảnh báo: {} dòng bị lỗi: {}",
+            "cảnh báo: {unit}{} dòng bị lỗi: {}",
             errors.len(),
             errors.join(", ")
         );
     }
     if !missing.is_empty() {
         eprintln!(
-            "cảnh báo: {} dòng chưa có minh chứng: {}",
+            "cảnh báo: {unit}{} dòng chưa có minh chứng: {}",
             missing.len(),
             missing.join(", ")
         );
@@ -1079,7 +1089,7 @@ fn summarize(report: &Report) {
         .collect();
     if !unexplained.is_empty() {
         eprintln!(
-            "lưu ý: {} dòng còn cần giải trình: {}",
+            "lưu ý: {unit}{} dòng còn cần giải trình: {}",
             unexplained.len(),
             unexplained.join(", ")
         );
