@@ -23,7 +23,7 @@ pub fn run(criteria: &Path) -> Result<usize, String> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot write to standard output: {e}"))?;
+        .map_err(|e| format!("không ghi được ra đầu ra chuẩn (stdout): {e}"))?;
     Ok(count)
 }
 

@@ -13,9 +13,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use parindex_core::{
-    is_province, load_criteria, parse_date, province_markdown, read_cases, read_evidence_with,
-    run_cases, write_province_json, Comparison, CompiledCriteria, Date, Error, Evidence, Files,
-    FsFiles, Ranking, ReadOptions, ReadProgress, Report, Status, TextEncoding, CASES_DIR,
+    is_province, load_criteria, parse_date, province_markdown, read_cases, read_date,
+    read_evidence_with, run_cases, visible, write_province_json, Comparison, CompiledCriteria,
+    Date, DateProblem, Error, Evidence, Files, FsFiles, Ranking, ReadOptions, ReadProgress, Report,
+    Status, TextEncoding, CASES_DIR,
 };
 use parindex_render::{
     render_csv, render_docx, render_html, render_ranking_xlsx, render_xlsx, RenderError,
@@ -81,7 +82,7 @@ struct Inputs {
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
     /// The encoding of text exports: auto (default), utf-8, utf-16le, utf-16be, windows-1258.
-    #[arg(long, value_name = "ENCODING", default_value = "auto")]
+    #[arg(long, value_name = "ENCODING", default_value = "auto", value_parser = parse_encoding)]
     encoding: TextEncoding,
 }
 
@@ -147,7 +148,7 @@ struct VerifyArgs {
     #[arg(long, value_name = "DIR")]
     evidence: PathBuf,
     /// The encoding of text exports, as when the report was made.
-    #[arg(long, value_name = "ENCODING", default_value = "auto")]
+    #[arg(long, value_name = "ENCODING", default_value = "auto", value_parser = parse_encoding)]
     encoding: TextEncoding,
 }
 
@@ -222,7 +223,16 @@ enum Failure {
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
-        Failure::Input(e.to_string())
+        match e {
+            // The set's problems are for its authors (most in their English, see `Lang`); the
+            // officer is told in Vietnamese what they are and whom to give them to.
+            Error::Criteria(problems) => Failure::Input(format!(
+                "bộ tiêu chí có lỗi nên không chấm được; hãy gửi các dòng dưới đây (dành cho \
+                 người soạn bộ tiêu chí) cho người soạn, hoặc kiểm tra bằng `parindex check`:\n\
+                 {problems}"
+            )),
+            other => Failure::Input(other.to_string()),
+        }
     }
 }
 
@@ -256,12 +266,21 @@ fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            use clap::error::ErrorKind as K;
             return match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                K::DisplayHelp | K::DisplayVersion => {
+                    let _ = e.print();
                     ExitCode::SUCCESS
                 }
-                _ => ExitCode::from(1),
+                // Help is the answer to a command given without its arguments.
+                K::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    let _ = e.print();
+                    ExitCode::from(1)
+                }
+                _ => {
+                    eprintln!("lỗi: {}", usage_error(&e));
+                    ExitCode::from(1)
+                }
             };
         }
     };
@@ -270,7 +289,7 @@ fn run() -> ExitCode {
             Ok(0) => ExitCode::SUCCESS,
             Ok(_) => ExitCode::from(1),
             Err(e) => {
-                eprintln!("internal error: {e}");
+                eprintln!("lỗi nội bộ: {e}");
                 ExitCode::from(2)
             }
         };
@@ -288,7 +307,7 @@ fn run() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(message)) => {
-            eprintln!("error: {message}");
+            eprintln!("lỗi: {message}");
             ExitCode::from(1)
         }
         Err(Failure::Differs(message)) => {
@@ -300,10 +319,67 @@ fn run() -> ExitCode {
             ExitCode::from(3)
         }
         Err(Failure::Internal(message)) => {
-            eprintln!("internal error: {message}");
+            eprintln!("lỗi nội bộ: {message}");
             ExitCode::from(2)
         }
     }
+}
+
+/// A command line clap refused, told in Vietnamese (clap's own words are English): what is
+/// wrong, with which option or value, and where to read how the command is used.
+fn usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind as C, ErrorKind as K};
+    let get = |kind| {
+        e.get(kind)
+            .map(|v| visible(&v.to_string()).into_owned())
+            .unwrap_or_default()
+    };
+    let (arg, value) = (get(C::InvalidArg), get(C::InvalidValue));
+    let mut what = match e.kind() {
+        K::InvalidValue if value.is_empty() => format!("{arg} cần một giá trị"),
+        K::InvalidValue => format!("giá trị `{value}` của {arg} không hợp lệ"),
+        // Only --encoding is validated so; its parser gives the reason in Vietnamese.
+        K::ValueValidation => match std::error::Error::source(e) {
+            Some(why) => format!("{arg}: {}", visible(&why.to_string())),
+            None => format!("giá trị `{value}` của {arg} không hợp lệ"),
+        },
+        K::UnknownArgument => format!("không có tùy chọn `{arg}`"),
+        K::InvalidSubcommand => format!("không có lệnh `{}`", get(C::InvalidSubcommand)),
+        K::MissingRequiredArgument => format!("thiếu {arg}"),
+        K::MissingSubcommand => "chưa ghi lệnh (score, verify, diff, rank, test, gaps, explain \
+                                 hay check)"
+            .to_owned(),
+        K::ArgumentConflict if get(C::PriorArg) == arg => format!("{arg} chỉ được ghi một lần"),
+        K::ArgumentConflict => format!("{arg} không dùng được cùng {}", get(C::PriorArg)),
+        K::TooManyValues | K::TooFewValues | K::WrongNumberOfValues => {
+            format!("{arg}: số giá trị không đúng")
+        }
+        K::InvalidUtf8 => "tham số dòng lệnh không phải văn bản UTF-8".to_owned(),
+        _ => "tham số dòng lệnh không hợp lệ".to_owned(),
+    };
+    let valid = get(C::ValidValue);
+    if !valid.is_empty() && matches!(e.kind(), K::InvalidValue) {
+        what.push_str(&format!(" (giá trị được nhận: {valid})"));
+    }
+    for kind in [C::SuggestedArg, C::SuggestedSubcommand, C::SuggestedValue] {
+        let suggested = get(kind);
+        if !suggested.is_empty() {
+            what.push_str(&format!("; có phải ý bạn là `{suggested}`?"));
+        }
+    }
+    let end = if what.ends_with('?') { " " } else { ". " };
+    format!("{what}{end}Xem cách dùng: `parindex --help`, hoặc `parindex <lệnh> --help`")
+}
+
+/// `--encoding`, refused in Vietnamese.
+fn parse_encoding(text: &str) -> Result<TextEncoding, String> {
+    text.parse().map_err(|_: String| {
+        format!(
+            "`{}` không phải bảng mã parindex đọc được; hãy ghi auto, utf-8, utf-16le, utf-16be \
+             hoặc windows-1258",
+            visible(text)
+        )
+    })
 }
 
 fn score(args: &ScoreArgs) -> Result<(), Failure> {
@@ -313,10 +389,7 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
         (None, None) => Format::Md,
     };
     if format.needs_file() && args.out.is_none() {
-        return Err(Failure::Input(format!(
-            "--format {}: a binary file needs --out FILE",
-            format_name(format)
-        )));
+        return Err(needs_out(format_name(format)));
     }
     let mut inputs = args.inputs.paths();
     inputs.extend(args.proposals.clone());
@@ -328,12 +401,7 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
     let as_of = args.inputs.as_of()?;
     let proposals = match &args.proposals {
         // NFC, like every text the engine reads, so that Vietnamese compares and renders alike.
-        Some(path) => Some(
-            std::fs::read_to_string(path)
-                .map_err(|e| Failure::Input(format!("--proposals {}: {e}", path.display())))?
-                .nfc()
-                .collect(),
-        ),
+        Some(path) => Some(read_text("--proposals", path)?.nfc().collect()),
         None => None,
     };
     if is_province(&files, &args.inputs.evidence) {
@@ -353,14 +421,16 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
             Format::Md => emit(args.out.as_deref(), province_markdown(&reports).as_bytes())?,
             other => {
                 return Err(Failure::Input(format!(
-                    "{} is a province: its reports are written as json or md, not {}; score a unit's folder for {0}",
-                    args.inputs.evidence.display(),
+                    "--evidence {}: là thư mục của cả tỉnh, báo cáo các đơn vị chỉ ghi được dạng \
+                     json hoặc md, không ghi được dạng {1}; hãy dùng --format json hoặc md, hoặc \
+                     chấm thư mục của một đơn vị để có tệp {1}",
+                    shown(&args.inputs.evidence),
                     format_name(other)
                 )))
             }
         }
         for r in &reports {
-            summarize(r);
+            summarize(r, true);
         }
         let status = row_errors(&reports);
         // The process ends here: freeing a province's reports string by string takes longer
@@ -380,8 +450,13 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
     let options = RenderOptions {
         proposals: proposals.or_else(|| report.proposals.clone()),
     };
-    let bytes = render(&report, format, &options)
-        .map_err(|e| Failure::Internal(format!("cannot render {}: {e}", format_name(format))))?;
+    let bytes = render(&report, format, &options).map_err(|e| {
+        Failure::Internal(format!(
+            "không tạo được báo cáo dạng {}: {}",
+            format_name(format),
+            visible(&e.to_string())
+        ))
+    })?;
     match &args.out {
         Some(out) => {
             guard_read(out, &inputs, &files)?;
@@ -392,10 +467,10 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
             stdout
                 .write_all(&bytes)
                 .and_then(|()| stdout.flush())
-                .map_err(|e| Failure::Internal(format!("cannot write to standard output: {e}")))?;
+                .map_err(stdout_failure)?;
         }
     }
-    summarize(&report);
+    summarize(&report, false);
     row_errors(std::slice::from_ref(&report))
 }
 
@@ -410,9 +485,12 @@ fn prepare(
     let criteria = CompiledCriteria::compile(set)?;
     match as_of.or_else(|| criteria.default_as_of()) {
         Some(as_of) => Ok((criteria, as_of)),
-        None => Err(Failure::Input(
-            "the criteria set's year has no 31 December".into(),
-        )),
+        None => Err(Failure::Input(format!(
+            "{}: năm {} của bộ tiêu chí không có ngày 31/12; hãy sửa năm ([set] year) hoặc ghi \
+             ngày tính đến bằng --as-of dd/mm/yyyy",
+            shown(&criteria.criteria().path),
+            criteria.criteria().year
+        ))),
     }
 }
 
@@ -440,11 +518,37 @@ fn compute(
 }
 
 fn read_report(path: &Path) -> Result<(String, Report), Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::Input(format!("cannot read {}: {e}", path.display())))?;
-    let report = Report::from_json(&text)
-        .map_err(|e| Failure::Input(format!("{}: not a parindex report: {e}", path.display())))?;
+    let text = read_text("báo cáo", path)?;
+    let report = Report::from_json(&text).map_err(|e| {
+        Failure::Input(format!(
+            "{}: không phải báo cáo JSON của parindex ({}); hãy chỉ đến tệp do `parindex score \
+             --format json` ghi ra, không sửa tay",
+            shown(path),
+            visible(&e)
+        ))
+    })?;
     Ok((text, report))
+}
+
+/// A text file the command itself reads (`--proposals`, a report), through [`FsFiles`] like
+/// every input: a FIFO, a device, a link or an oversized file is refused, not waited on or
+/// loaded. `what` names it in the message.
+fn read_text(what: &str, path: &Path) -> Result<String, Failure> {
+    let bytes = FsFiles.read(path).map_err(|source| {
+        let e = Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        Failure::Input(format!("{what}: {e}"))
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        Failure::Input(format!(
+            "{what}: {} không phải văn bản UTF-8 (byte sai ở vị trí {}); hãy lưu lại tệp với \
+             bảng mã UTF-8",
+            shown(path),
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 /// Scores every unit of a province folder.
@@ -475,22 +579,23 @@ fn rank(args: &RankArgs) -> Result<(), Failure> {
             Format::Md => RankFormat::Md,
             _ => {
                 return Err(Failure::Input(format!(
-                    "--out {}: a ranking is written as md, json or xlsx",
-                    out.display()
+                    "--out {}: bảng xếp hạng chỉ ghi được dạng md, json hoặc xlsx; hãy đặt tên \
+                     tệp có đuôi .md, .json hoặc .xlsx, hoặc thêm --format md|json|xlsx",
+                    shown(out)
                 )))
             }
         },
         (None, None) => RankFormat::Md,
     };
     if format == RankFormat::Xlsx && args.out.is_none() {
-        return Err(Failure::Input(
-            "--format xlsx: a binary file needs --out FILE".into(),
-        ));
+        return Err(needs_out("xlsx"));
     }
     if !is_province(&FsFiles, &args.inputs.evidence) {
         return Err(Failure::Input(format!(
-            "{} is not a province folder (one folder per unit, or units.csv with province-wide exports)",
-            args.inputs.evidence.display()
+            "--evidence {}: không phải thư mục của cả tỉnh (mỗi đơn vị một thư mục con, hoặc \
+             units.csv kèm các tệp xuất của cả tỉnh); hãy chỉ đến thư mục của tỉnh, hoặc dùng \
+             `parindex score` cho một đơn vị",
+            shown(&args.inputs.evidence)
         )));
     }
     let inputs = args.inputs.paths();
@@ -510,8 +615,12 @@ fn rank(args: &RankArgs) -> Result<(), Failure> {
     let bytes = match format {
         RankFormat::Md => ranking.to_markdown().into_bytes(),
         RankFormat::Json => ranking.to_json().into_bytes(),
-        RankFormat::Xlsx => render_ranking_xlsx(&ranking)
-            .map_err(|e| Failure::Internal(format!("cannot render the ranking: {e}")))?,
+        RankFormat::Xlsx => render_ranking_xlsx(&ranking).map_err(|e| {
+            Failure::Internal(format!(
+                "không tạo được bảng xếp hạng xlsx: {}",
+                visible(&e.to_string())
+            ))
+        })?,
     };
     if let Some(out) = &args.out {
         guard_read(out, &inputs, &files)?;
@@ -527,37 +636,40 @@ fn test(args: &TestArgs) -> Result<(), Failure> {
     let file = read_cases(&FsFiles, &dir)?;
     if file.cases.is_empty() {
         return Err(Failure::Input(format!(
-            "{}: no cases (write them in {}/*.cases)",
-            args.criteria.display(),
-            dir.join(CASES_DIR).display()
+            "{}: chưa có ca kiểm thử nào; hãy viết các ca trong {}/*.cases",
+            shown(&args.criteria),
+            shown(&dir.join(CASES_DIR))
         )));
     }
     let results = run_cases(&criteria, &file);
     let failed: Vec<_> = results.iter().filter(|r| !r.passed()).collect();
     for r in &failed {
         println!(
-            "FAIL {}:{}: row {} | {} | {}\n  expected: {}\n  got:      {} — {}",
-            r.case.file.display(),
+            "SAI {}:{}: dòng {} | {} | {}\n  cần:  {}\n  được: {} — {}",
+            shown(&r.case.file),
             r.case.line,
-            r.case.row,
+            visible(&r.case.row),
             r.case
                 .as_of
                 .map_or_else(|| "-".to_owned(), parindex_core::vi_date),
-            r.case.evidence,
-            r.case.expected,
-            r.got,
-            r.explanation
+            visible(&r.case.evidence),
+            visible(&r.case.expected),
+            visible(&r.got),
+            visible(&r.explanation)
         );
     }
     println!(
-        "{} passed, {} failed",
+        "{} ca đạt, {} ca sai",
         results.len() - failed.len(),
         failed.len()
     );
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(Failure::Differs(format!("{} case(s) fail", failed.len())))
+        Err(Failure::Differs(format!(
+            "{} ca kiểm thử sai: hãy sửa quy tắc, hoặc sửa kết quả cần có trong tệp .cases",
+            failed.len()
+        )))
     }
 }
 
@@ -579,9 +691,9 @@ fn explain(args: &ExplainArgs) -> Result<(), Failure> {
     let set = load_criteria(&FsFiles, &args.criteria)?;
     let Some(text) = parindex_core::explain_row(&set, &args.row) else {
         return Err(Failure::Input(format!(
-            "no row `{}` in {}",
-            args.row,
-            args.criteria.display()
+            "{}: không có dòng `{}`; hãy ghi mã dòng như trong bộ tiêu chí, ví dụ 3.2.1",
+            shown(&args.criteria),
+            visible(&args.row)
         )));
     };
     print!("{text}");
@@ -618,7 +730,7 @@ fn emit_with(
             let mut stdout = std::io::stdout().lock();
             write(&mut stdout)
                 .and_then(|()| stdout.flush())
-                .map_err(|e| Failure::Internal(format!("cannot write to standard output: {e}")))
+                .map_err(stdout_failure)
         }
     }
 }
@@ -636,8 +748,8 @@ fn verify(args: &VerifyArgs) -> Result<(), Failure> {
     )?;
     if new.to_json() == text {
         println!(
-            "identical: {} replays to the same report ({} điểm, chỉ số {})",
-            args.report.display(),
+            "khớp: chấm lại {} cho đúng báo cáo đó ({} điểm, chỉ số {})",
+            shown(&args.report),
             parindex_core::vi_decimal(new.total.points),
             new.total.index.map_or_else(
                 || "—".to_owned(),
@@ -649,17 +761,21 @@ fn verify(args: &VerifyArgs) -> Result<(), Failure> {
     let comparison = Comparison::of(&old, &new);
     print!("{}", comparison.to_markdown("báo cáo", "chấm lại"));
     if comparison.is_empty() {
-        println!("The points, statuses and inputs agree, but the report's text differs.");
+        println!(
+            "Điểm, trạng thái và dữ liệu đầu vào đều khớp, nhưng nội dung báo cáo khác: báo cáo \
+             đã bị sửa sau khi lập."
+        );
     }
     if let Some(cause) = as_of_cause(args, &old, &comparison)? {
         return Err(Failure::Differs(format!(
             "{} không chấm lại được như cũ: {cause}",
-            args.report.display()
+            shown(&args.report)
         )));
     }
     Err(Failure::Differs(format!(
-        "{} does not replay: {} input(s), {} row(s) and {} total(s) differ",
-        args.report.display(),
+        "{} không chấm lại được như cũ: {} tệp đầu vào, {} dòng và {} tổng khác nhau (xem bảng \
+         trên); hãy chấm lại đúng các tệp đã dùng khi lập báo cáo, hoặc lập lại báo cáo",
+        shown(&args.report),
         comparison.inputs.len(),
         comparison.rows.len(),
         comparison.totals.len()
@@ -676,8 +792,8 @@ fn as_of_cause(
 ) -> Result<Option<String>, Failure> {
     let stated = parindex_core::vi_date(old.as_of);
     if let Some(recorded) = parindex_core::edited_as_of(old) {
-        let recorded =
-            parse_date(recorded).map_or_else(|| recorded.to_owned(), parindex_core::vi_date);
+        let recorded = parse_date(recorded)
+            .map_or_else(|| visible(recorded).into_owned(), parindex_core::vi_date);
         return Ok(Some(format!(
             "ngày tính đến (as_of) của báo cáo là {stated} nhưng dấu vân tay của nó ghi \
              {recorded}: một trong hai đã bị sửa sau khi lập báo cáo. Hãy lập lại báo cáo \
@@ -724,7 +840,7 @@ fn diff(args: &DiffArgs) -> Result<(), Failure> {
     let comparison = Comparison::of(&a, &b);
     let name = |p: &Path| {
         p.file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+            .map_or_else(String::new, |n| visible(&n.to_string_lossy()).into_owned())
     };
     match args.format {
         DiffFormat::Md => print!("{}", comparison.to_markdown(&name(&args.a), &name(&args.b))),
@@ -759,12 +875,41 @@ fn format_name(format: Format) -> &'static str {
     }
 }
 
+/// The `--as-of` date, or why it is none, in the library's words: a form not accepted
+/// (`31/12/2026 garbage`) is told apart from a day the calendar lacks (`29/02/2026`).
 fn parse_as_of(text: &str) -> Result<Date, Failure> {
-    parse_date(text).ok_or_else(|| {
+    read_date(text).map_err(|problem| {
+        let what = match problem {
+            DateProblem::Form => "không đúng dạng ngày",
+            DateProblem::NoSuchDay => "không phải ngày có thật",
+        };
         Failure::Input(format!(
-            "--as-of: `{text}` is not a date (expected dd/mm/yyyy or yyyy-mm-dd)"
+            "--as-of: `{}` {what}: cần {}; hãy ghi lại, ví dụ --as-of 31/12/2026",
+            visible(text),
+            problem.expected()
         ))
     })
+}
+
+/// A binary format asked for without `--out`.
+fn needs_out(format: &str) -> Failure {
+    Failure::Input(format!(
+        "--format {format}: tệp {format} không in ra màn hình được; hãy thêm --out TỆP, ví dụ \
+         --out bao-cao.{format}"
+    ))
+}
+
+fn stdout_failure(e: std::io::Error) -> Failure {
+    Failure::Internal(format!(
+        "không ghi được ra đầu ra chuẩn (stdout): {}",
+        visible(&e.to_string())
+    ))
+}
+
+/// A path as it may be shown: a file name is the uploader's text, and its hidden characters
+/// are escaped like any value's.
+fn shown(path: &Path) -> String {
+    visible(&path.display().to_string()).into_owned()
 }
 
 fn format_of(out: &Path) -> Result<Format, Failure> {
@@ -781,8 +926,9 @@ fn format_of(out: &Path) -> Result<Format, Failure> {
         Some("html" | "htm") => Ok(Format::Html),
         Some("csv") => Ok(Format::Csv),
         _ => Err(Failure::Input(format!(
-            "--out {}: cannot tell the format from the extension; add --format xlsx|docx|html|csv|json|md",
-            out.display()
+            "--out {}: không nhận ra định dạng từ đuôi tệp; hãy đặt tên tệp có đuôi .xlsx, .docx, \
+             .html, .csv, .json hoặc .md, hoặc thêm --format xlsx|docx|html|csv|json|md",
+            shown(out)
         ))),
     }
 }
@@ -836,12 +982,13 @@ impl ReadProgress for Progress {
     fn start(&self, path: &Path, sheet: Option<&str>, total: u64) {
         self.bar.reset();
         self.bar.set_length(total);
+        // A file or sheet name is the uploader's text: escaped like any value shown.
         let name = path
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
+            .map(|n| visible(&n.to_string_lossy()).into_owned())
             .unwrap_or_default();
         self.bar.set_message(match sheet {
-            Some(s) => format!("{name} [{s}]"),
+            Some(s) => format!("{name} [{}]", visible(s)),
             None => name,
         });
         if total < Self::WORTH_SHOWING {
@@ -866,17 +1013,18 @@ impl ReadProgress for Progress {
 fn describe_sources(evidence: &Evidence) {
     for s in evidence.sources() {
         let place = match &s.sheet {
-            Some(sheet) => format!("{} [{sheet}]", s.path.display()),
-            None => s.path.display().to_string(),
+            Some(sheet) => format!("{} [{}]", shown(&s.path), visible(sheet)),
+            None => shown(&s.path),
         };
         let encoding = s
             .encoding
             .as_deref()
             .map(|e| format!(", {e}"))
             .unwrap_or_default();
-        eprintln!("{}: {place}{encoding}, {} records", s.table, s.records);
+        eprintln!("{}: {place}{encoding}, {} bản ghi", s.table, s.records);
         if !s.ignored_columns.is_empty() {
-            eprintln!("  ignored columns: {}", s.ignored_columns.join(", "));
+            let ignored: Vec<_> = s.ignored_columns.iter().map(|c| visible(c)).collect();
+            eprintln!("  cột không dùng (bỏ qua): {}", ignored.join(", "));
         }
     }
 }
@@ -892,13 +1040,23 @@ fn row_errors(reports: &[Report]) -> Result<(), Failure> {
         Ok(())
     } else {
         Err(Failure::RowErrors(format!(
-            "the report was written, but {errors} row(s) are in error (exit status 3)"
+            "đã ghi báo cáo, nhưng {errors} dòng bị lỗi quy tắc và được 0 điểm (mã thoát 3); \
+             hãy xem lý do ở các dòng đó trong báo cáo"
         )))
     }
 }
 
-/// Tells the person at the terminal which rows need attention.
-fn summarize(report: &Report) {
+/// Tells the person at the terminal which rows need attention; of a province, in which unit.
+fn summarize(report: &Report, name_unit: bool) {
+    let unit = if name_unit {
+        format!(
+            "{} ({}): ",
+            visible(&report.unit.name),
+            visible(&report.unit.code)
+        )
+    } else {
+        String::new()
+    };
     let ids = |status: Status| -> Vec<&str> {
         report
             .nodes
@@ -911,14 +1069,14 @@ fn summarize(report: &Report) {
     let missing = ids(Status::NoEvidence);
     if !errors.is_empty() {
         eprintln!(
-            "warning: {} row(s) in error: {}",
+            "cảnh báo: {unit}{} dòng bị lỗi: {}",
             errors.len(),
             errors.join(", ")
         );
     }
     if !missing.is_empty() {
         eprintln!(
-            "warning: {} row(s) without evidence: {}",
+            "cảnh báo: {unit}{} dòng chưa có minh chứng: {}",
             missing.len(),
             missing.join(", ")
         );
@@ -931,7 +1089,7 @@ fn summarize(report: &Report) {
         .collect();
     if !unexplained.is_empty() {
         eprintln!(
-            "note: {} row(s) still need a giải trình (cần giải trình): {}",
+            "lưu ý: {unit}{} dòng còn cần giải trình: {}",
             unexplained.len(),
             unexplained.join(", ")
         );

@@ -243,7 +243,7 @@ fn binary_formats_need_a_file() {
         "docx",
     ]);
     assert!(shown.starts_with("exit: 1\n"), "{shown}");
-    assert!(shown.contains("needs --out"), "{shown}");
+    assert!(shown.contains("hãy thêm --out"), "{shown}");
 }
 
 #[test]
@@ -325,7 +325,7 @@ fn verify_replays_and_names_a_changed_file() {
     };
     let same = args(&dir.join("evidence").to_string_lossy());
     assert!(
-        same.starts_with("exit: 0\n--- stdout ---\nidentical: "),
+        same.starts_with("exit: 0\n--- stdout ---\nkhớp: "),
         "{same}"
     );
     // One more late dossier in the evidence.
@@ -404,7 +404,7 @@ fn out_refuses_to_write_into_an_input() {
 fn the_reference_set_passes_its_own_cases() {
     let shown = run(&["test", "criteria/nghe-an-2026-so"]);
     assert!(shown.starts_with("exit: 0\n"), "{shown}");
-    assert!(shown.contains(" passed, 0 failed"), "{shown}");
+    assert!(shown.contains(" ca đạt, 0 ca sai"), "{shown}");
 }
 
 #[test]

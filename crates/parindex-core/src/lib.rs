@@ -72,7 +72,7 @@ pub use criteria::{
     check_criteria, load_criteria, ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method,
     NotArising, RatingBand, Register, RuleSource, TableSpec, Window, CRITERIA_FILE, FACTS,
 };
-pub use date::{parse_date, vi_date, Date};
+pub use date::{parse_date, read_date, vi_date, Date, DateProblem};
 pub use error::{Diagnostic, Diagnostics, Error, Lang, Result};
 pub use evaluate::CompiledCriteria;
 pub use evidence::{
