@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{example, try_score};
+use common::{example, province, try_score};
 use parindex_core::{
     load_criteria, parse_date, CompiledCriteria, Diagnostic, Error, Files, FsFiles, MemoryFiles,
     ReadOptions, Report,
@@ -82,23 +82,6 @@ fn the_windows_1258_example_is_still_detected() {
     let report = try_score(&files).expect("the Windows-1258 copy scores");
     let utf8 = try_score(&example()).expect("the example scores");
     assert_eq!(report.total.points, utf8.total.points);
-}
-
-/// The province fixture in memory.
-fn province() -> MemoryFiles {
-    fn walk(files: &mut MemoryFiles, root: &Path, dir: &Path) {
-        for path in FsFiles.list(dir).expect("listing") {
-            let name = path.strip_prefix(root).expect("inside").to_path_buf();
-            files.insert(name, std::fs::read(&path).expect("file"));
-        }
-        for sub in FsFiles.dirs(dir).expect("folders") {
-            walk(files, root, &sub);
-        }
-    }
-    let root = common::root().join("fixtures/province-2026");
-    let mut files = MemoryFiles::new();
-    walk(&mut files, &root, &root);
-    files
 }
 
 fn score_exports(files: &MemoryFiles) -> Result<Vec<Report>, Error> {

@@ -13,10 +13,10 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{dec, example, score, try_score};
+use common::{dec, example, province, score, try_score};
 use parindex_core::{
-    load_criteria, CompiledCriteria, Error, Files, FsFiles, MemoryFiles, NodeScore, Ranking,
-    ReadOptions, Report, Status,
+    load_criteria, CompiledCriteria, Error, Files, MemoryFiles, NodeScore, Ranking, ReadOptions,
+    Report, Status,
 };
 
 const UNIT: &str = "fixtures/skhcn-2026";
@@ -218,23 +218,6 @@ fn a_survey_of_a_header_only_is_no_survey_yet() {
     }
     assert_eq!(report.total.applicable_max, plain.total.applicable_max);
     assert_eq!(report.total.index, plain.total.index);
-}
-
-/// The province fixture, in memory, so that a test can change its survey files.
-fn province() -> MemoryFiles {
-    fn walk(files: &mut MemoryFiles, root: &Path, dir: &Path) {
-        for path in FsFiles.list(dir).expect("listing") {
-            let name = path.strip_prefix(root).expect("inside").to_path_buf();
-            files.insert(name, std::fs::read(&path).expect("file"));
-        }
-        for sub in FsFiles.dirs(dir).expect("folders") {
-            walk(files, root, &sub);
-        }
-    }
-    let root = common::root().join("fixtures/province-2026");
-    let mut files = MemoryFiles::new();
-    walk(&mut files, &root, &root);
-    files
 }
 
 /// Drops the survey line of `unit` and `row` from a province survey file.

@@ -41,3 +41,21 @@ pub fn score(files: &dyn Files) -> Report {
 pub fn dec(s: &str) -> rust_decimal::Decimal {
     s.parse().expect("decimal")
 }
+
+/// The province fixture (`fixtures/province-2026`: both layouts and the criteria), in memory
+/// under its own relative paths, so that a test can change its files.
+pub fn province() -> MemoryFiles {
+    fn walk(files: &mut MemoryFiles, root: &Path, dir: &Path) {
+        for path in FsFiles.list(dir).expect("listing") {
+            let name = path.strip_prefix(root).expect("inside").to_path_buf();
+            files.insert(name, std::fs::read(&path).expect("file"));
+        }
+        for sub in FsFiles.dirs(dir).expect("folders") {
+            walk(files, root, &sub);
+        }
+    }
+    let root = root().join("fixtures/province-2026");
+    let mut files = MemoryFiles::new();
+    walk(&mut files, &root, &root);
+    files
+}
