@@ -821,9 +821,11 @@ fn an_xls_declaring_four_billion_rows_is_refused_not_an_abort() {
     // calamine reserves DIMENSIONS' rows × columns cells before reading one: 4,294,967,295 × 3
     // cells is half a terabyte, an allocation failure, an abort no catch_unwind sees.
     let stream = workbook_stream(&[], ((0, u32::MAX), (0, 3)), &documents_cells());
-    let (d, text) = refused_xls(cfb_of(&stream, |_| {}));
-    assert!(d.message.contains("4294967295"), "{text}");
-    assert!(d.message.contains("65536"), "{text}");
+    for bytes in [cfb_of(&stream, |_| {}), cfb_mini_of(&stream)] {
+        let (d, text) = refused_xls(bytes);
+        assert!(d.message.contains("4294967295"), "{text}");
+        assert!(d.message.contains("65536"), "{text}");
+    }
     // Columns beyond BIFF8's 256 too.
     let stream = workbook_stream(&[], ((0, 2), (0, 60_000)), &documents_cells());
     let (d, text) = refused_xls(cfb_of(&stream, |_| {}));
@@ -874,7 +876,7 @@ fn an_xls_whose_labels_declare_long_strings_they_do_not_hold_is_refused() {
     }
     let stream = workbook_stream(&[], ((0, 4098), (0, 3)), &cells);
     let (d, text) = refused_xls(cfb_of(&stream, |_| {}));
-    assert!(d.message.contains("ký tự"), "{text}");
+    assert!(d.message.contains("67108864 ký tự"), "{text}");
 }
 
 #[test]
@@ -891,4 +893,127 @@ fn an_xls_whose_sector_chain_loops_is_refused_not_read_forever() {
     looping[size..size + 4].copy_from_slice(&u32::MAX.to_le_bytes());
     let (d, text) = refused_xls(looping);
     assert!(d.message.contains("vòng"), "{text}");
+}
+
+/// The `documents` sheet as Excel writes text: an SST in the globals, LABELSST cells.
+fn documents_sst_stream() -> Vec<u8> {
+    let texts = [
+        "so_ky_hieu",
+        "ngay_ban_hanh",
+        "nhom",
+        "12/KH-SKHCN",
+        "2026-01-20",
+        "ke-hoach",
+    ];
+    let mut sst = Vec::new();
+    sst.extend(6u32.to_le_bytes());
+    sst.extend(6u32.to_le_bytes());
+    for t in texts {
+        sst.extend(u16::try_from(t.len()).expect("short").to_le_bytes());
+        sst.push(0);
+        sst.extend(t.as_bytes());
+    }
+    let mut globals = Vec::new();
+    biff(&mut globals, 0x00FC, &sst);
+    let mut cells = Vec::new();
+    for (i, (r, c)) in (0u32..).zip([(0u16, 0u16), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)]) {
+        let mut data = Vec::new();
+        data.extend(r.to_le_bytes());
+        data.extend(c.to_le_bytes());
+        data.extend(0u16.to_le_bytes());
+        data.extend(i.to_le_bytes());
+        biff(&mut cells, 0x00FD, &data);
+    }
+    workbook_stream(&globals, ((0, 2), (0, 3)), &cells)
+}
+
+/// A version 3 Compound File holding `stream` (under 4096 bytes) in its mini stream: sector 0
+/// the FAT, 1 the directory, 2 the mini FAT, then the mini stream's sectors.
+fn cfb_mini_of(stream: &[u8]) -> Vec<u8> {
+    assert!(stream.len() < 4096);
+    let mini_sectors = stream.len().div_ceil(64);
+    let mut mini = stream.to_vec();
+    mini.resize(mini_sectors * 64, 0);
+    let big_sectors = mini.len().div_ceil(512);
+    let mut out = cfb_of(&[], |_| {});
+    out.truncate(512);
+    out[44..48].copy_from_slice(&1u32.to_le_bytes());
+    out[60..64].copy_from_slice(&2u32.to_le_bytes());
+    out[64..68].copy_from_slice(&1u32.to_le_bytes());
+    let mut fats = vec![FREESECT; 128];
+    fats[0] = 0xFFFF_FFFD;
+    fats[1] = ENDOFCHAIN;
+    fats[2] = ENDOFCHAIN;
+    for i in 0..big_sectors {
+        fats[3 + i] = if i + 1 == big_sectors {
+            ENDOFCHAIN
+        } else {
+            u32::try_from(4 + i).expect("small")
+        };
+    }
+    out.extend(fats.iter().flat_map(|id| id.to_le_bytes()));
+    let directory = cfb_of(&[], |_| {});
+    let mut entries = directory[1024..1536].to_vec();
+    let small = |v: usize| u32::try_from(v).expect("small").to_le_bytes();
+    entries[116..120].copy_from_slice(&3u32.to_le_bytes());
+    entries[120..124].copy_from_slice(&small(mini.len()));
+    entries[128 + 116..128 + 120].copy_from_slice(&0u32.to_le_bytes());
+    entries[128 + 120..128 + 124].copy_from_slice(&small(stream.len()));
+    out.extend(entries);
+    let mut mini_fat = vec![FREESECT; 128];
+    for (i, slot) in mini_fat.iter_mut().enumerate().take(mini_sectors) {
+        *slot = if i + 1 == mini_sectors {
+            ENDOFCHAIN
+        } else {
+            u32::try_from(i + 1).expect("small")
+        };
+    }
+    out.extend(mini_fat.iter().flat_map(|id| id.to_le_bytes()));
+    mini.resize(big_sectors * 512, 0);
+    out.extend(mini);
+    out
+}
+
+#[test]
+fn an_xls_with_shared_strings_or_a_small_stream_still_reads() {
+    // What Excel writes (an SST and LABELSST cells), and a stream small enough to live in the
+    // mini stream (other writers): the guard reads them as calamine does and lets them through.
+    let stream = documents_sst_stream();
+    for (what, bytes) in [
+        ("sst", cfb_of(&stream, |_| {})),
+        ("mini", cfb_mini_of(&stream)),
+        (
+            "mini labels",
+            cfb_mini_of(&workbook_stream(&[], ((0, 2), (0, 3)), &documents_cells())),
+        ),
+    ] {
+        let evidence = read_small("documents.xls", bytes).expect(what);
+        let table = evidence.table("documents").expect("the documents table");
+        assert_eq!(table.rows.len(), 1, "{what}");
+    }
+}
+
+#[test]
+fn an_xls_copying_a_long_shared_string_into_many_cells_is_refused() {
+    // Each LABELSST cell (14 bytes) gets its own copy of the shared string it names: 2,300
+    // copies of a 30,000-character string are 69 million characters from 62 KB.
+    let mut sst = Vec::new();
+    sst.extend(1u32.to_le_bytes());
+    sst.extend(1u32.to_le_bytes());
+    sst.extend(30_000u16.to_le_bytes());
+    sst.push(0);
+    sst.extend(vec![b'a'; 30_000]);
+    let mut globals = Vec::new();
+    biff(&mut globals, 0x00FC, &sst);
+    let mut cells = Vec::new();
+    for row in 0..2300u16 {
+        let mut data = Vec::new();
+        data.extend(row.to_le_bytes());
+        data.extend([0; 4]);
+        data.extend(0u32.to_le_bytes());
+        biff(&mut cells, 0x00FD, &data);
+    }
+    let stream = workbook_stream(&globals, ((0, 2300), (0, 1)), &cells);
+    let (d, text) = refused_xls(cfb_of(&stream, |_| {}));
+    assert!(d.message.contains("67108864 ký tự"), "{text}");
 }

@@ -287,8 +287,8 @@ impl XlsRefusal {
         let message = match self {
             XlsRefusal::Malformed(what) => format!("tệp .xls bị hỏng: {what}"),
             XlsRefusal::Loop(what) => format!(
-                "tệp .xls bị hỏng: chuỗi sector của {what} lặp vòng, đọc theo nó sẽ không bao \
-                 giờ dừng: {bomb}"
+                "tệp .xls bị hỏng: chuỗi sector của {what} quay lại một sector đã đọc (lặp \
+                 vòng): {bomb}"
             ),
             XlsRefusal::Stream => format!(
                 "luồng Workbook của tệp .xls lớn hơn giới hạn {}",
@@ -323,7 +323,8 @@ impl XlsRefusal {
                  Workbook có thể chứa: {bomb}"
             ),
             XlsRefusal::Text(chars) => format!(
-                "các ô chữ của tệp .xls khai báo {chars} ký tự, vượt quá giới hạn {} ký tự",
+                "các ô chữ của tệp .xls cần giữ hơn {} ký tự (đã đếm đến {chars}: độ dài mỗi ô \
+                 chữ khai báo, cộng một bản sao chuỗi dùng chung cho mỗi ô dùng nó): {bomb}",
                 XLS_LIMITS.text
             ),
         };
