@@ -893,6 +893,16 @@ fn an_xls_whose_sector_chain_loops_is_refused_not_read_forever() {
     looping[size..size + 4].copy_from_slice(&u32::MAX.to_le_bytes());
     let (d, text) = refused_xls(looping);
     assert!(d.message.contains("vòng"), "{text}");
+    // And for the mini stream, which calamine loads whatever stream it reads next: its one
+    // sector (3) points back to itself, and the root entry declares 4 GiB.
+    let mut looping = cfb_mini_of(&stream);
+    looping[512 + 3 * 4..512 + 4 * 4].copy_from_slice(&3u32.to_le_bytes());
+    looping[1024 + 120..1024 + 124].copy_from_slice(&u32::MAX.to_le_bytes());
+    let (d, text) = refused_xls(looping);
+    assert!(
+        d.message.contains("mini stream") && d.message.contains("vòng"),
+        "{text}"
+    );
 }
 
 /// The `documents` sheet as Excel writes text: an SST in the globals, LABELSST cells.

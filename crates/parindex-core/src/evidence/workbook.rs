@@ -521,9 +521,10 @@ fn workbook_stream(file: &[u8]) -> Result<Option<Vec<u8>>, XlsRefusal> {
             .pop()
             .ok_or(XlsRefusal::Malformed("bảng DIFAT trống"))?;
     }
-    // One FAT sector named twice would make the FAT longer than the file: the count bounds it.
+    // A FAT sector named again and again would make the FAT many times the file: beyond the
+    // header's 109 entries (which some writers fill with zeros), one entry per sector at most.
     let fat_sectors: Vec<u32> = difat.into_iter().filter(|id| *id < DIFSECT).collect();
-    if fat_sectors.len() > container.count {
+    if fat_sectors.len() > container.count + 109 {
         return Err(XlsRefusal::Malformed(
             "bảng FAT kể nhiều sector hơn số sector của tệp",
         ));
@@ -561,6 +562,20 @@ fn workbook_stream(file: &[u8]) -> Result<Option<Vec<u8>>, XlsRefusal> {
     if version != Some(3) && root.1 == ENDOFCHAIN {
         return Ok(None);
     }
+    // calamine loads the mini stream and the mini FAT whenever the header has a mini FAT,
+    // whatever stream is read next: their chains are checked here alike.
+    let mini_fat_len = word(64) as usize;
+    let (mini, mini_fat) = if mini_fat_len > 0 {
+        let mini = container.chain(root.1, root.2, "mini stream")?;
+        let mini_fat: Vec<u32> = container
+            .chain(word(60), mini_fat_len.saturating_mul(size), "bảng mini FAT")?
+            .chunks_exact(4)
+            .filter_map(|b| u32_at(b, 0))
+            .collect();
+        (mini, mini_fat)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let named = |name: &str| {
         entries
             .iter()
@@ -576,19 +591,6 @@ fn workbook_stream(file: &[u8]) -> Result<Option<Vec<u8>>, XlsRefusal> {
     if len == 0 && start == ENDOFCHAIN {
         return Ok(Some(Vec::new()));
     }
-    let mini_fat_len = word(64) as usize;
-    if mini_fat_len == 0 {
-        // calamine would read such sectors from wherever its reader stands: not checkable.
-        return Err(XlsRefusal::Malformed(
-            "luồng Workbook nhỏ mà tệp không có mini stream",
-        ));
-    }
-    let mini = container.chain(root.1, root.2, "mini stream")?;
-    let mini_fat: Vec<u32> = container
-        .chain(word(60), mini_fat_len.saturating_mul(size), "bảng mini FAT")?
-        .chunks_exact(4)
-        .filter_map(|b| u32_at(b, 0))
-        .collect();
     let mut out = Vec::new();
     let mut id = start;
     let mut steps = 0;
@@ -597,6 +599,8 @@ fn workbook_stream(file: &[u8]) -> Result<Option<Vec<u8>>, XlsRefusal> {
         if steps > mini.len() / 64 + 1 {
             return Err(XlsRefusal::Loop("luồng Workbook"));
         }
+        // Beyond the mini stream (or with none) calamine reads from wherever its reader stands:
+        // what it would read cannot be checked, so it is refused.
         let at = id as usize * 64;
         let sector = mini.get(at..at + 64).ok_or(XlsRefusal::Malformed(
             "một sector nhỏ nằm ngoài mini stream",
