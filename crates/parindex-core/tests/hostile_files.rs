@@ -725,13 +725,16 @@ const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
 const FREESECT: u32 = 0xFFFF_FFFF;
 
 /// A version 3 Compound File (512-byte sectors) holding `stream` as `Workbook`: sector 0 the
-/// FAT, sector 1 the directory, then the stream, padded to 4096 bytes so that it lives in
-/// ordinary sectors. `fat` may rewrite the FAT before it is written (a hostile chain).
+/// FAT (up to 32 KB of stream; beyond, sectors 0 to k - 1), the next the directory, then the
+/// stream, padded to 4096 bytes so that it lives in ordinary sectors. `fat` may rewrite the FAT
+/// before it is written (a hostile chain).
 fn cfb_of(stream: &[u8], fat: impl FnOnce(&mut Vec<u32>)) -> Vec<u8> {
     let mut data = stream.to_vec();
     data.resize(data.len().max(4096).next_multiple_of(512), 0);
     let sectors = data.len() / 512;
-    assert!(sectors + 2 <= 128, "one FAT sector");
+    let k = (sectors + 1).div_ceil(127);
+    assert!(k <= 109, "the header's DIFAT holds the FAT");
+    let dir = u32::try_from(k).expect("small");
     let mut header = vec![0u8; 512];
     header[..8].copy_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
     header[24..26].copy_from_slice(&0x003Eu16.to_le_bytes());
@@ -739,23 +742,27 @@ fn cfb_of(stream: &[u8], fat: impl FnOnce(&mut Vec<u32>)) -> Vec<u8> {
     header[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes());
     header[30..32].copy_from_slice(&9u16.to_le_bytes());
     header[32..34].copy_from_slice(&6u16.to_le_bytes());
-    header[44..48].copy_from_slice(&1u32.to_le_bytes());
-    header[48..52].copy_from_slice(&1u32.to_le_bytes());
+    header[44..48].copy_from_slice(&dir.to_le_bytes());
+    header[48..52].copy_from_slice(&dir.to_le_bytes());
     header[56..60].copy_from_slice(&4096u32.to_le_bytes());
     header[60..64].copy_from_slice(&ENDOFCHAIN.to_le_bytes());
     header[68..72].copy_from_slice(&ENDOFCHAIN.to_le_bytes());
     for (i, slot) in header[76..].chunks_mut(4).enumerate() {
-        let id = if i == 0 { 0 } else { FREESECT };
+        let id = if i < k {
+            u32::try_from(i).expect("small")
+        } else {
+            FREESECT
+        };
         slot.copy_from_slice(&id.to_le_bytes());
     }
-    let mut fats = vec![FREESECT; 128];
-    fats[0] = 0xFFFF_FFFD;
-    fats[1] = ENDOFCHAIN;
+    let mut fats = vec![FREESECT; 128 * k];
+    fats[..k].fill(0xFFFF_FFFD);
+    fats[k] = ENDOFCHAIN;
     for i in 0..sectors {
-        fats[2 + i] = if i + 1 == sectors {
+        fats[k + 1 + i] = if i + 1 == sectors {
             ENDOFCHAIN
         } else {
-            u32::try_from(3 + i).expect("small")
+            u32::try_from(k + 2 + i).expect("small")
         };
     }
     fat(&mut fats);
@@ -780,7 +787,7 @@ fn cfb_of(stream: &[u8], fat: impl FnOnce(&mut Vec<u32>)) -> Vec<u8> {
     let mut out = header;
     out.extend(fats.iter().flat_map(|id| id.to_le_bytes()));
     out.extend(entry("Root Entry", 5, 1, ENDOFCHAIN, 0));
-    out.extend(entry("Workbook", 2, FREESECT, 2, size));
+    out.extend(entry("Workbook", 2, FREESECT, dir + 1, size));
     out.extend(vec![0u8; 256]);
     out.extend(data);
     out
@@ -1026,4 +1033,49 @@ fn an_xls_copying_a_long_shared_string_into_many_cells_is_refused() {
     let stream = workbook_stream(&globals, ((0, 2300), (0, 1)), &cells);
     let (d, text) = refused_xls(cfb_of(&stream, |_| {}));
     assert!(d.message.contains("67108864 ký tự"), "{text}");
+}
+
+/// A FORMULA record at `row`, `col` whose cached value is `value` and whose tokens are `rgce`.
+fn formula(out: &mut Vec<u8>, row: u16, col: u16, value: f64, rgce: &[u8]) {
+    let mut data = Vec::new();
+    data.extend(row.to_le_bytes());
+    data.extend(col.to_le_bytes());
+    data.extend(0u16.to_le_bytes());
+    data.extend(value.to_le_bytes());
+    data.extend(0u16.to_le_bytes());
+    data.extend(0u32.to_le_bytes());
+    data.extend(u16::try_from(rgce.len()).expect("short").to_le_bytes());
+    data.extend(rgce);
+    biff(out, 0x0006, &data);
+}
+
+#[test]
+fn an_xls_formula_keeps_its_cached_value_when_its_tokens_are_blanked() {
+    // calamine turns each formula's tokens into text nobody reads; a parenthesis token inserts
+    // at the front of that text, so 60,000 of them after a long string take quadratic time
+    // (37 such records: 2.7 s unguarded, against 0.2 s; a large upload holds thousands). The
+    // guard blanks the tokens' length: the cached value must still read.
+    let mut cells = Vec::new();
+    for (c, text) in (0u16..).zip(["so_ky_hieu", "ngay_ban_hanh", "nhom"]) {
+        label(&mut cells, 0, c, text);
+    }
+    formula(&mut cells, 1, 0, 12.0, &[0x1E, 12, 0]);
+    label(&mut cells, 1, 1, "2026-01-20");
+    label(&mut cells, 1, 2, "ke-hoach");
+    let mut slow = vec![0x17, 255, 0];
+    slow.extend([b'a'; 255]);
+    slow.resize(60_000, 0x15);
+    // In the record's row, under columns the table does not declare.
+    for col in 3..40u16 {
+        label(&mut cells, 0, col, &format!("cot_{col}"));
+        formula(&mut cells, 1, col, 0.0, &slow);
+    }
+    let stream = workbook_stream(&[], ((0, 2), (0, 40)), &cells);
+    let bytes = cfb_of(&stream, |_| {});
+    let evidence = within_deadline("reading the .xls", move || {
+        read_small("documents.xls", bytes).expect("reads")
+    });
+    let table = evidence.table("documents").expect("the documents table");
+    let values = format!("{:?}", table.rows[0].values);
+    assert!(values.contains("12"), "{values}");
 }

@@ -37,7 +37,10 @@ impl Workbook {
                     .hint("mở tệp bằng Excel rồi lưu lại, hoặc xuất bảng ra CSV UTF-8"),
             )
         };
-        if let Err(refusal) = inspect_zip(&bytes, &ZIP_LIMITS).and_then(|()| inspect_xls(&bytes)) {
+        let mut bytes = bytes;
+        if let Err(refusal) =
+            inspect_zip(&bytes, &ZIP_LIMITS).and_then(|()| inspect_xls(&mut bytes))
+        {
             return Err(Box::new(refusal.diagnostic(path)));
         }
         // calamine may panic on a malformed file (an overflowing cell reference, …): that is a
@@ -414,14 +417,36 @@ const DIFSECT: u32 = 0xFFFF_FFFC;
 /// calamine's reader reads it (the first directory entry named `Workbook`, else `Book`, names
 /// decoded alike), so that what is checked is what calamine reads; anything that reader would
 /// read differently, or forever, is refused as malformed.
-fn inspect_xls(bytes: &[u8]) -> Result<(), Refusal> {
+///
+/// It also blanks the token length of every FORMULA record: calamine turns each formula's
+/// tokens into text the engine never reads (only the cell's cached value), and that text can
+/// grow a hundred times the record (sheet names repeated) in quadratic time (characters
+/// inserted at the front). The cached values stay as they are.
+fn inspect_xls(bytes: &mut [u8]) -> Result<(), Refusal> {
     if !bytes.starts_with(&CFB_MAGIC) {
         return Ok(());
     }
-    let Some(stream) = workbook_stream(bytes).map_err(Refusal::Xls)? else {
+    let Some((stream, map)) = workbook_stream(bytes).map_err(Refusal::Xls)? else {
         return Ok(());
     };
-    inspect_biff(&stream, &XLS_LIMITS).map_err(Refusal::Xls)
+    let mut formulas = Vec::new();
+    inspect_biff(&stream, &XLS_LIMITS, &mut formulas).map_err(Refusal::Xls)?;
+    for at in formulas.into_iter().flat_map(|at| [at, at + 1]) {
+        let byte = map
+            .offsets
+            .get(at / map.chunk)
+            .and_then(|base| bytes.get_mut(base + at % map.chunk));
+        if let Some(byte) = byte {
+            *byte = 0;
+        }
+    }
+    Ok(())
+}
+
+/// Where each piece of a stream lies in the file: piece `i` (of `chunk` bytes) at `offsets[i]`.
+struct StreamMap {
+    chunk: usize,
+    offsets: Vec<usize>,
 }
 
 /// The sectors of a Compound File, as calamine's reader numbers them.
@@ -429,33 +454,55 @@ struct Container<'a> {
     file: &'a [u8],
     /// The header takes one sector: 512 bytes, or 4096 with 4096-byte sectors.
     size: usize,
-    /// Sectors wholly inside the file: a chain with more steps goes round a loop.
+    /// Sectors wholly inside the file.
     count: usize,
     fats: Vec<u32>,
+    /// Which structure each sector belongs to (0: none yet). A sector met twice, in one chain (a
+    /// loop) or in two (shared), is refused: so no chain is longer than the file, and each byte
+    /// of the Workbook stream is in one place of the file, that holds nothing else.
+    owner: Vec<u8>,
 }
 
+const DIFAT_SECTOR: u8 = 1;
+const FAT_SECTOR: u8 = 2;
+
 impl Container<'_> {
-    fn sector(&self, id: u32) -> Result<&[u8], XlsRefusal> {
-        let start = (id as usize)
-            .checked_add(1)
-            .and_then(|n| n.checked_mul(self.size));
-        start
-            .and_then(|start| self.file.get(start..start.checked_add(self.size)?))
-            .ok_or(XlsRefusal::Malformed("một sector nằm ngoài tệp"))
+    /// The offset of a sector in the file, once it is claimed for structure `tag`.
+    fn claim(&mut self, id: u32, tag: u8, what: &'static str) -> Result<usize, XlsRefusal> {
+        let slot = self
+            .owner
+            .get_mut(id as usize)
+            .ok_or(XlsRefusal::Malformed("một sector nằm ngoài tệp"))?;
+        match *slot {
+            0 => *slot = tag,
+            // The FAT may be listed twice (zeros in the header's unused entries).
+            FAT_SECTOR if tag == FAT_SECTOR => (),
+            t if t == tag => return Err(XlsRefusal::Loop(what)),
+            _ => {
+                return Err(XlsRefusal::Malformed(
+                    "hai phần của tệp dùng chung một sector",
+                ))
+            }
+        }
+        Ok((id as usize + 1) * self.size)
     }
 
-    /// The bytes of a chain, `len` at most. calamine stops at `len` or at the chain's end and
-    /// never checks for a loop: a loop is refused here, so a chain is never longer than the file.
-    fn chain(&self, start: u32, len: usize, what: &'static str) -> Result<Vec<u8>, XlsRefusal> {
+    /// The bytes of a chain, `len` at most, and where its sectors are. calamine stops at `len`
+    /// or at the chain's end and never checks for a loop: a loop is refused here.
+    fn chain(
+        &mut self,
+        start: u32,
+        len: usize,
+        what: &'static str,
+        tag: u8,
+    ) -> Result<(Vec<u8>, Vec<usize>), XlsRefusal> {
         let mut out = Vec::new();
+        let mut offsets = Vec::new();
         let mut id = start;
-        let mut steps = 0;
         while id != ENDOFCHAIN {
-            steps += 1;
-            if steps > self.count {
-                return Err(XlsRefusal::Loop(what));
-            }
-            let sector = self.sector(id)?;
+            let at = self.claim(id, tag, what)?;
+            offsets.push(at);
+            let sector = &self.file[at..at + self.size];
             let take = sector.len().min(len - out.len());
             out.extend_from_slice(&sector[..take]);
             if out.len() >= len {
@@ -468,13 +515,13 @@ impl Container<'_> {
                 "bảng FAT không có sector của một chuỗi",
             ))?;
         }
-        Ok(out)
+        Ok((out, offsets))
     }
 }
 
 /// The Workbook (or Book) stream calamine would read; `None` when calamine refuses the file
 /// before reading one.
-fn workbook_stream(file: &[u8]) -> Result<Option<Vec<u8>>, XlsRefusal> {
+fn workbook_stream(file: &[u8]) -> Result<Option<(Vec<u8>, StreamMap)>, XlsRefusal> {
     let u16_at = |at: usize| {
         file.get(at..at + 2)
             .map(|b| u16::from_le_bytes([b[0], b[1]]))
@@ -502,6 +549,7 @@ fn workbook_stream(file: &[u8]) -> Result<Option<Vec<u8>>, XlsRefusal> {
         size,
         count: (file.len() - size) / size,
         fats: Vec::new(),
+        owner: vec![0; (file.len() - size) / size],
     };
     // The DIFAT: 109 entries in the header, then a chain of sectors whose last entry links on.
     let mut difat: Vec<u32> = header[76..512]
@@ -509,13 +557,9 @@ fn workbook_stream(file: &[u8]) -> Result<Option<Vec<u8>>, XlsRefusal> {
         .filter_map(|b| u32_at(b, 0))
         .collect();
     let mut id = word(68);
-    let mut steps = 0;
     while id < RESERVED_SECTORS {
-        steps += 1;
-        if steps > container.count {
-            return Err(XlsRefusal::Loop("bảng DIFAT"));
-        }
-        let sector = container.sector(id)?;
+        let at = container.claim(id, DIFAT_SECTOR, "bảng DIFAT")?;
+        let sector = &file[at..at + size];
         difat.extend(sector.chunks_exact(4).filter_map(|b| u32_at(b, 0)));
         id = difat
             .pop()
@@ -531,11 +575,12 @@ fn workbook_stream(file: &[u8]) -> Result<Option<Vec<u8>>, XlsRefusal> {
     }
     let mut fats = Vec::with_capacity(fat_sectors.len() * size / 4);
     for id in fat_sectors {
-        let sector = container.sector(id)?;
+        let at = container.claim(id, FAT_SECTOR, "bảng FAT")?;
+        let sector = &file[at..at + size];
         fats.extend(sector.chunks_exact(4).filter_map(|b| u32_at(b, 0)));
     }
     container.fats = fats;
-    let directory = container.chain(word(48), usize::MAX, "thư mục")?;
+    let (directory, _) = container.chain(word(48), usize::MAX, "thư mục", 3)?;
     let entries: Vec<(String, u32, usize)> = directory
         .chunks_exact(128)
         .map(|e| {
@@ -566,16 +611,23 @@ fn workbook_stream(file: &[u8]) -> Result<Option<Vec<u8>>, XlsRefusal> {
     // whatever stream is read next: their chains are checked here alike.
     let mini_fat_len = word(64) as usize;
     let (mini, mini_fat) = if mini_fat_len > 0 {
-        let mini = container.chain(root.1, root.2, "mini stream")?;
+        let mini = container.chain(root.1, root.2, "mini stream", 4)?;
         let mini_fat: Vec<u32> = container
-            .chain(word(60), mini_fat_len.saturating_mul(size), "bảng mini FAT")?
+            .chain(
+                word(60),
+                mini_fat_len.saturating_mul(size),
+                "bảng mini FAT",
+                5,
+            )?
+            .0
             .chunks_exact(4)
             .filter_map(|b| u32_at(b, 0))
             .collect();
         (mini, mini_fat)
     } else {
-        (Vec::new(), Vec::new())
+        ((Vec::new(), Vec::new()), Vec::new())
     };
+    let (mini, mini_offsets) = mini;
     let named = |name: &str| {
         entries
             .iter()
@@ -585,26 +637,37 @@ fn workbook_stream(file: &[u8]) -> Result<Option<Vec<u8>>, XlsRefusal> {
         return Ok(None);
     };
     if len >= 4096 {
-        return container.chain(start, len, "luồng Workbook").map(Some);
+        let (stream, offsets) = container.chain(start, len, "luồng Workbook", 6)?;
+        return Ok(Some((
+            stream,
+            StreamMap {
+                chunk: size,
+                offsets,
+            },
+        )));
     }
     // A small stream lives in the mini stream, 64-byte sectors inside the root entry's chain.
-    if len == 0 && start == ENDOFCHAIN {
-        return Ok(Some(Vec::new()));
-    }
     let mut out = Vec::new();
+    let mut offsets = Vec::new();
+    let mut seen = vec![false; mini.len() / 64];
     let mut id = start;
-    let mut steps = 0;
+    if len == 0 && start == ENDOFCHAIN {
+        return Ok(Some((out, StreamMap { chunk: 64, offsets })));
+    }
     while id != ENDOFCHAIN {
-        steps += 1;
-        if steps > mini.len() / 64 + 1 {
-            return Err(XlsRefusal::Loop("luồng Workbook"));
-        }
         // Beyond the mini stream (or with none) calamine reads from wherever its reader stands:
         // what it would read cannot be checked, so it is refused.
         let at = id as usize * 64;
         let sector = mini.get(at..at + 64).ok_or(XlsRefusal::Malformed(
             "một sector nhỏ nằm ngoài mini stream",
         ))?;
+        if std::mem::replace(&mut seen[id as usize], true) {
+            return Err(XlsRefusal::Loop("luồng Workbook"));
+        }
+        let base = mini_offsets.get(at / size).ok_or(XlsRefusal::Malformed(
+            "một sector nhỏ nằm ngoài mini stream",
+        ))?;
+        offsets.push(base + at % size);
         out.extend_from_slice(&sector[..64.min(len - out.len())]);
         if out.len() >= len {
             break;
@@ -613,13 +676,15 @@ fn workbook_stream(file: &[u8]) -> Result<Option<Vec<u8>>, XlsRefusal> {
             "bảng mini FAT không có sector của luồng",
         ))?;
     }
-    Ok(Some(out))
+    Ok(Some((out, StreamMap { chunk: 64, offsets })))
 }
 
 /// One BIFF record as calamine's record iterator yields it: the CONTINUE records that follow
 /// are joined to it.
 struct Record<'a> {
     typ: u16,
+    /// Where `data` starts in the stream.
+    offset: usize,
     data: &'a [u8],
     cont: std::collections::VecDeque<&'a [u8]>,
 }
@@ -628,6 +693,8 @@ struct Record<'a> {
 /// stops with an error.
 struct Records<'a> {
     stream: &'a [u8],
+    /// Where `stream` starts in the whole stream.
+    at: usize,
 }
 
 fn le16(b: &[u8], at: usize) -> Option<u16> {
@@ -653,7 +720,9 @@ impl<'a> Iterator for Records<'a> {
         let Some((record, next)) = self.stream.split_at_checked(usize::from(len) + 4) else {
             return Some(None);
         };
+        let offset = self.at + 4;
         self.stream = next;
+        self.at += record.len();
         let mut cont = std::collections::VecDeque::new();
         while self.stream.len() > 4 && le16(self.stream, 0) == Some(0x003C) {
             let len = le16(self.stream, 2).map_or(0, usize::from);
@@ -662,9 +731,11 @@ impl<'a> Iterator for Records<'a> {
             };
             cont.push_back(&part[4..]);
             self.stream = next;
+            self.at += part.len();
         }
         Some(Some(Record {
             typ,
+            offset,
             data: &record[4..],
             cont,
         }))
@@ -769,7 +840,34 @@ impl Extent {
 /// what calamine would allocate: the cells each DIMENSIONS reserves, the rectangle each sheet's
 /// cells span, the text cells' declared lengths, the SST's declared count. It stops where
 /// calamine stops with an error: nothing past that point is read.
-fn inspect_biff(stream: &[u8], limits: &XlsLimits) -> Result<(), XlsRefusal> {
+///
+/// `formulas` gets the offset of each FORMULA record's token length, for [`inspect_xls`] to
+/// blank. Blanking bytes must not change what another walk reads, so the walks (the globals,
+/// each sheet's) must not overlap: a sheet offset inside another walk is refused.
+fn inspect_biff(
+    stream: &[u8],
+    limits: &XlsLimits,
+    formulas: &mut Vec<usize>,
+) -> Result<(), XlsRefusal> {
+    let mut walks = Vec::new();
+    walk_biff(stream, limits, formulas, &mut walks)?;
+    walks.sort_unstable();
+    if walks.windows(2).any(|w| w[0].1 > w[1].0) {
+        return Err(XlsRefusal::Malformed(
+            "hai trang tính (hoặc một trang tính và phần đầu tệp) chồng lên nhau",
+        ));
+    }
+    Ok(())
+}
+
+/// The walk of [`inspect_biff`]; `walks` gets the range of the stream each walk reads (to the
+/// stream's end where calamine would stop with an error).
+fn walk_biff(
+    stream: &[u8],
+    limits: &XlsLimits,
+    patch: &mut Vec<usize>,
+    walks: &mut Vec<(usize, usize)>,
+) -> Result<(), XlsRefusal> {
     let mut records = 0u64;
     let mut count = || {
         records += 1;
@@ -790,7 +888,9 @@ fn inspect_biff(stream: &[u8], limits: &XlsLimits) -> Result<(), XlsRefusal> {
     };
     let mut sheets = Vec::new();
     let mut strings: Vec<u64> = Vec::new();
-    for record in (Records { stream }) {
+    walks.push((0, stream.len()));
+    let mut globals = Records { stream, at: 0 };
+    for record in globals.by_ref() {
         count()?;
         let Some(mut r) = record else {
             return Ok(());
@@ -822,22 +922,33 @@ fn inspect_biff(stream: &[u8], limits: &XlsLimits) -> Result<(), XlsRefusal> {
                 };
                 strings = lengths;
             }
+            // LBL (a defined name): calamine keeps its name and its formula prefixed with a
+            // sheet name (255 characters at most).
+            0x0018 => add_text(u64::from(r.data.get(3).copied().unwrap_or(0)) + 300)?,
             0x0809 if r.data.len() < 2 => return Ok(()),
             0x000A => break,
             _ => (),
         }
+    }
+    if let Some(walk) = walks.last_mut() {
+        walk.1 = globals.at;
     }
     let mut total = 0u64;
     for (pos, sheet) in sheets {
         let Some(at) = stream.get(pos..) else {
             return Ok(());
         };
+        walks.push((pos, stream.len()));
         let mut cells = Extent::default();
         let mut formulas = Extent::default();
         let mut formula_at = (0u32, 0u32);
         let mut seen_bof = false;
         let mut depth = 0usize;
-        for record in (Records { stream: at }) {
+        let mut records = Records {
+            stream: at,
+            at: pos,
+        };
+        for record in records.by_ref() {
             count()?;
             let Some(r) = record else {
                 return Ok(());
@@ -930,10 +1041,16 @@ fn inspect_biff(stream: &[u8], limits: &XlsLimits) -> Result<(), XlsRefusal> {
                     formula_at = p;
                     cells.add(p);
                     formulas.add(p);
+                    if d.len() >= 22 {
+                        patch.push(r.offset + 20);
+                    }
                 }
                 0x000A => break,
                 _ => (),
             }
+        }
+        if let Some(walk) = walks.last_mut() {
+            walk.1 = records.at;
         }
         for extent in [&cells, &formulas] {
             let (rows, columns) = extent.size();
