@@ -1443,4 +1443,70 @@ mod tests {
             assert!(scan(xml).is_ok(), "{xml}");
         }
     }
+
+    fn biff(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
+        out.extend(typ.to_le_bytes());
+        out.extend(u16::try_from(data.len()).expect("short").to_le_bytes());
+        out.extend(data);
+    }
+
+    #[test]
+    fn dimensions_are_sized_as_calamine_sizes_them() {
+        let d = |rf: u32, rl: u32, cf: u16, cl: u16| {
+            let mut v = Vec::new();
+            v.extend(rf.to_le_bytes());
+            v.extend(rl.to_le_bytes());
+            v.extend(cf.to_le_bytes());
+            v.extend(cl.to_le_bytes());
+            v.extend([0, 0]);
+            dimensions(&v)
+        };
+        assert_eq!(d(0, 2, 0, 3), Some((2, 3)));
+        // An empty sheet: one cell.
+        assert_eq!(d(0, 0, 0, 0), Some((1, 1)));
+        // A first row past the last: `end - start + 1` wraps in u32, as in calamine's release
+        // build.
+        assert_eq!(d(6, 5, 0, 1), Some((u64::from(u32::MAX), 1)));
+        // A first column past 255 is read as 0.
+        assert_eq!(d(0, 2, 300, 3), Some((2, 3)));
+        // The BIFF5 layout, 16-bit fields.
+        assert_eq!(dimensions(&[0, 0, 2, 0, 0, 0, 3, 0, 0, 0]), Some((2, 3)));
+        assert_eq!(dimensions(&[0; 12]), None);
+    }
+
+    #[test]
+    fn the_record_bound_counts_the_globals_and_every_sheet_walk() {
+        let mut stream = Vec::new();
+        biff(&mut stream, 0x0809, &[0, 6, 5, 0]);
+        biff(&mut stream, 0x0085, &[25, 0, 0, 0, 0, 0, 1, 0, b'a']);
+        biff(&mut stream, 0x000A, &[]);
+        assert_eq!(stream.len(), 25);
+        biff(&mut stream, 0x0809, &[0, 6, 16, 0]);
+        biff(&mut stream, 0x000A, &[]);
+        let limits = |records| XlsLimits {
+            records,
+            ..XLS_LIMITS
+        };
+        let mut formulas = Vec::new();
+        assert!(inspect_biff(&stream, &limits(5), &mut formulas).is_ok());
+        assert!(matches!(
+            inspect_biff(&stream, &limits(4), &mut formulas),
+            Err(XlsRefusal::Records)
+        ));
+    }
+
+    #[test]
+    fn a_sheet_inside_another_walk_is_refused() {
+        // The BOUNDSHEET points into the globals: blanking a formula there could change what
+        // the other walk reads.
+        let mut stream = Vec::new();
+        biff(&mut stream, 0x0809, &[0, 6, 5, 0]);
+        biff(&mut stream, 0x0085, &[0, 0, 0, 0, 0, 0, 1, 0, b'a']);
+        biff(&mut stream, 0x000A, &[]);
+        let mut formulas = Vec::new();
+        assert!(matches!(
+            inspect_biff(&stream, &XLS_LIMITS, &mut formulas),
+            Err(XlsRefusal::Malformed(_))
+        ));
+    }
 }
