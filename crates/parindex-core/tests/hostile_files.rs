@@ -1079,3 +1079,17 @@ fn an_xls_formula_keeps_its_cached_value_when_its_tokens_are_blanked() {
     let values = format!("{:?}", table.rows[0].values);
     assert!(values.contains("12"), "{values}");
 }
+
+#[test]
+fn an_xls_written_by_another_writer_still_reads() {
+    // Written by xlwt 1.3.0 (an SST, a formula, its own sector layout: the stream first, the
+    // FAT and the directory after it): the guard's reading of the container is not only that
+    // of these tests.
+    // Kept as a fuzz seed, whose first byte picks the file name.
+    let seed =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds/workbook/xlwt-documents.xls");
+    let bytes = std::fs::read(seed).expect("the seed");
+    let evidence = read_small("documents.xls", bytes[1..].to_vec()).expect("reads");
+    let table = evidence.table("documents").expect("the documents table");
+    assert_eq!(table.rows.len(), 1);
+}

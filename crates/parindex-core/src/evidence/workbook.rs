@@ -1054,7 +1054,7 @@ fn walk_biff(
         }
         for extent in [&cells, &formulas] {
             let (rows, columns) = extent.size();
-            let n = rows * columns;
+            let n = rows.saturating_mul(columns);
             if n > MAX_SHEET_CELLS {
                 return Err(XlsRefusal::Cells {
                     sheet,
@@ -1062,7 +1062,7 @@ fn walk_biff(
                     columns,
                 });
             }
-            total += n;
+            total = total.saturating_add(n);
         }
         if total > MAX_SHEET_CELLS {
             return Err(XlsRefusal::TotalCells(total));
