@@ -833,6 +833,14 @@ fn an_xls_declaring_four_billion_rows_is_refused_not_an_abort() {
         assert!(d.message.contains("4294967295"), "{text}");
         assert!(d.message.contains("65536"), "{text}");
     }
+    // The whole BIFF8 sheet (16,777,216 cells, 671 MB reserved) for six cells: DIMENSIONS is
+    // checked against the cells the sheet holds.
+    let stream = workbook_stream(&[], ((0, 65_536), (0, 256)), &documents_cells());
+    let (d, text) = refused_xls(cfb_of(&stream, |_| {}));
+    assert!(
+        d.message.contains("65536 hàng × 256 cột") && d.message.contains("2 hàng × 3 cột"),
+        "{text}"
+    );
     // Columns beyond BIFF8's 256 too.
     let stream = workbook_stream(&[], ((0, 2), (0, 60_000)), &documents_cells());
     let (d, text) = refused_xls(cfb_of(&stream, |_| {}));

@@ -219,6 +219,12 @@ enum XlsRefusal {
         rows: u64,
         columns: u64,
     },
+    /// DIMENSIONS declares far more than the sheet's cells, blank ones included, occupy.
+    Unbacked {
+        sheet: String,
+        declared: (u64, u64),
+        held: (u64, u64),
+    },
     Cells {
         sheet: String,
         rows: u64,
@@ -308,6 +314,15 @@ impl XlsRefusal {
             } => format!(
                 "trang tính `{sheet}` khai báo vùng ô {rows} hàng × {columns} cột, vượt quá \
                  trang tính .xls ({XLS_MAX_ROWS} hàng × {XLS_MAX_COLUMNS} cột): {bomb}"
+            ),
+            XlsRefusal::Unbacked {
+                sheet,
+                declared,
+                held,
+            } => format!(
+                "trang tính `{sheet}` khai báo vùng ô {} hàng × {} cột nhưng các ô của nó chỉ \
+                 trải trên {} hàng × {} cột: {bomb}",
+                declared.0, declared.1, held.0, held.1
             ),
             XlsRefusal::Cells {
                 sheet,
@@ -402,6 +417,10 @@ pub(crate) const XLS_LIMITS: XlsLimits = XlsLimits {
     records: 40_000_000,
     text: 1 << 26,
 };
+
+/// Cells a sheet's DIMENSIONS may declare beyond those its records occupy (calamine reserves
+/// them, 40 bytes each): writers that round the used range up stay well within it.
+const XLS_DIMENSIONS_SLACK: u64 = 1 << 20;
 
 /// A BIFF8 sheet's rows and columns: what an `.xls` can hold, whatever Excel wrote it.
 const XLS_MAX_ROWS: u64 = 65_536;
@@ -942,6 +961,10 @@ fn walk_biff(
         let mut cells = Extent::default();
         let mut formulas = Extent::default();
         let mut formula_at = (0u32, 0u32);
+        // What DIMENSIONS declares, and the cells calamine skips (blank ones, ROW records'
+        // column spans) that a writer counts in it.
+        let mut declared = (0u64, 0u64);
+        let mut blanks = Extent::default();
         let mut seen_bof = false;
         let mut depth = 0usize;
         let mut records = Records {
@@ -983,6 +1006,23 @@ fn walk_biff(
                             rows,
                             columns,
                         });
+                    }
+                    if rows * columns > declared.0 * declared.1 {
+                        declared = (rows, columns);
+                    }
+                }
+                // BLANK, MULBLANK, ROW: not cells to calamine, but within the used range.
+                0x0201 | 0x00BE | 0x0208 => {
+                    if let (Some(row), Some(first)) = (le16(d, 0), le16(d, 2)) {
+                        let last = match r.typ {
+                            0x0201 => Some(first),
+                            0x00BE => le16(d, d.len() - 2),
+                            _ => le16(d, 4).map(|end| end.saturating_sub(1).max(first)),
+                        };
+                        blanks.add((u32::from(row), u32::from(first)));
+                        if let Some(last) = last {
+                            blanks.add((u32::from(row), u32::from(last)));
+                        }
                     }
                 }
                 0x0203 | 0x0205 | 0x027E => {
@@ -1051,6 +1091,21 @@ fn walk_biff(
         }
         if let Some(walk) = walks.last_mut() {
             walk.1 = records.at;
+        }
+        let mut held = Extent::default();
+        for extent in [&cells, &formulas, &blanks] {
+            if let Some((r0, r1, c0, c1)) = extent.0 {
+                held.add((r0, c0));
+                held.add((r1, c1));
+            }
+        }
+        let held = held.size();
+        if declared.0 * declared.1 > held.0.saturating_mul(held.1).max(XLS_DIMENSIONS_SLACK) {
+            return Err(XlsRefusal::Unbacked {
+                sheet,
+                declared,
+                held,
+            });
         }
         for extent in [&cells, &formulas] {
             let (rows, columns) = extent.size();
