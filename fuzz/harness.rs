@@ -389,15 +389,22 @@ pub fn evidence_xlsx(data: &[u8]) {
 }
 
 /// Arbitrary bytes as a workbook, by the first byte: `documents.xlsx` (named after the table),
-/// `bao-cao.xlsx` (any other name: its sheets are searched for the tables) or `documents.ods`;
+/// `bao-cao.xlsx` (any other name: its sheets are searched for the tables), `documents.ods` or
+/// `documents.xls` (calamine goes by content, the name only says what the input is meant to be);
 /// the rest of the bytes are the file. Run under a memory limit (`-rss_limit_mb=512`): the
-/// reader's bounds (inflated size, entries, rows, shared strings, cells) must keep any input
-/// within it, so an out-of-memory is a crash like a panic.
+/// reader's bounds (inflated size, entries, rows, shared strings, cells, an `.xls`'s declared
+/// sizes and sector chains) must keep any input within it, so an out-of-memory is a crash like a
+/// panic.
 pub fn workbook(data: &[u8]) {
     let Some((&which, bytes)) = data.split_first() else {
         return;
     };
-    let name = ["u/documents.xlsx", "u/bao-cao.xlsx", "u/documents.ods"][usize::from(which % 3)];
+    let name = [
+        "u/documents.xlsx",
+        "u/bao-cao.xlsx",
+        "u/documents.ods",
+        "u/documents.xls",
+    ][usize::from(which % 4)];
     let criteria = fixed();
     let mut files = MemoryFiles::new();
     files.insert("u/unit.toml", UNIT);

@@ -10,7 +10,7 @@
 #   evidence_stream  arbitrary bytes as a province-wide documents.csv: streamed = read whole
 #   evidence_xlsx    arbitrary bytes as documents.xlsx (calamine sniffs xlsx/xls/xlsb/ods)
 #   rule_eval        arbitrary UTF-8 as one row's rule, compiled and scored on fixed evidence
-#   workbook         arbitrary bytes as an xlsx/ods workbook (named after a table or not), read
+#   workbook         arbitrary bytes as an xlsx/ods/xls workbook (named after a table or not), read
 #                    under a 512 MiB memory limit: the reader's bounds must hold it
 #   rule_helpers     bytes as one helper call on extreme numbers and dates, scored on fixed evidence
 # The entry points are in fuzz/harness.rs; after every successful score they also check the

@@ -638,3 +638,466 @@ fn an_ods_that_repeats_a_cell_over_the_whole_sheet_is_refused() {
     let (d, text) = evidence_error(read_small("documents.ods", ods));
     assert!(d.message.contains("20000000"), "{text}");
 }
+
+// --- Item 6: a legacy .xls (BIFF8 in a Compound File Binary container) -------------------------
+
+/// One BIFF record: its type, its length, its data.
+fn biff(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
+    out.extend(typ.to_le_bytes());
+    out.extend(
+        u16::try_from(data.len())
+            .expect("a record's data fits u16")
+            .to_le_bytes(),
+    );
+    out.extend(data);
+}
+
+/// A BOF record of a BIFF8 substream of type `dt` (0x0005 globals, 0x0010 worksheet).
+fn bof(out: &mut Vec<u8>, dt: u16) {
+    let mut data = vec![0u8; 16];
+    data[..2].copy_from_slice(&0x0600u16.to_le_bytes());
+    data[2..4].copy_from_slice(&dt.to_le_bytes());
+    biff(out, 0x0809, &data);
+}
+
+/// A LABEL cell holding `text` (ASCII, one byte a character).
+fn label(out: &mut Vec<u8>, row: u16, col: u16, text: &str) {
+    let mut data = Vec::new();
+    data.extend(row.to_le_bytes());
+    data.extend(col.to_le_bytes());
+    data.extend(0u16.to_le_bytes());
+    data.extend(u16::try_from(text.len()).expect("short text").to_le_bytes());
+    data.push(0);
+    data.extend(text.as_bytes());
+    biff(out, 0x0204, &data);
+}
+
+/// A DIMENSIONS record (BIFF8): first row, last row + 1, first column, last column + 1.
+fn dimensions(out: &mut Vec<u8>, rows: (u32, u32), cols: (u16, u16)) {
+    let mut data = Vec::new();
+    data.extend(rows.0.to_le_bytes());
+    data.extend(rows.1.to_le_bytes());
+    data.extend(cols.0.to_le_bytes());
+    data.extend(cols.1.to_le_bytes());
+    data.extend(0u16.to_le_bytes());
+    biff(out, 0x0200, &data);
+}
+
+/// A BIFF8 Workbook stream: the globals (BOF, `extra_globals`, one BOUNDSHEET `documents`, EOF),
+/// then the sheet (BOF, DIMENSIONS, `cells`, EOF).
+fn workbook_stream(extra_globals: &[u8], dims: ((u32, u32), (u16, u16)), cells: &[u8]) -> Vec<u8> {
+    let name = b"documents";
+    let boundsheet_len = 4 + 6 + 2 + name.len();
+    let globals_len = 20 + extra_globals.len() + boundsheet_len + 4;
+    let mut out = Vec::new();
+    bof(&mut out, 0x0005);
+    out.extend(extra_globals);
+    let mut sheet = Vec::new();
+    sheet.extend(u32::try_from(globals_len).expect("small").to_le_bytes());
+    sheet.extend([0, 0, u8::try_from(name.len()).expect("short"), 0]);
+    sheet.extend(name);
+    biff(&mut out, 0x0085, &sheet);
+    biff(&mut out, 0x000A, &[]);
+    assert_eq!(out.len(), globals_len);
+    bof(&mut out, 0x0010);
+    dimensions(&mut out, dims.0, dims.1);
+    out.extend(cells);
+    biff(&mut out, 0x000A, &[]);
+    out
+}
+
+/// The three-column `documents` sheet: the header row and one record, as LABEL cells.
+fn documents_cells() -> Vec<u8> {
+    let mut cells = Vec::new();
+    let rows = [
+        ["so_ky_hieu", "ngay_ban_hanh", "nhom"],
+        ["12/KH-SKHCN", "2026-01-20", "ke-hoach"],
+    ];
+    for (r, texts) in (0u16..).zip(rows) {
+        for (c, text) in (0u16..).zip(texts) {
+            label(&mut cells, r, c, text);
+        }
+    }
+    cells
+}
+
+const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
+const FREESECT: u32 = 0xFFFF_FFFF;
+
+/// A version 3 Compound File (512-byte sectors) holding `stream` as `Workbook`: sector 0 the
+/// FAT (up to 32 KB of stream; beyond, sectors 0 to k - 1), the next the directory, then the
+/// stream, padded to 4096 bytes so that it lives in ordinary sectors. `fat` may rewrite the FAT
+/// before it is written (a hostile chain).
+fn cfb_of(stream: &[u8], fat: impl FnOnce(&mut Vec<u32>)) -> Vec<u8> {
+    let mut data = stream.to_vec();
+    data.resize(data.len().max(4096).next_multiple_of(512), 0);
+    let sectors = data.len() / 512;
+    let k = (sectors + 1).div_ceil(127);
+    assert!(k <= 109, "the header's DIFAT holds the FAT");
+    let dir = u32::try_from(k).expect("small");
+    let mut header = vec![0u8; 512];
+    header[..8].copy_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+    header[24..26].copy_from_slice(&0x003Eu16.to_le_bytes());
+    header[26..28].copy_from_slice(&3u16.to_le_bytes());
+    header[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes());
+    header[30..32].copy_from_slice(&9u16.to_le_bytes());
+    header[32..34].copy_from_slice(&6u16.to_le_bytes());
+    header[44..48].copy_from_slice(&dir.to_le_bytes());
+    header[48..52].copy_from_slice(&dir.to_le_bytes());
+    header[56..60].copy_from_slice(&4096u32.to_le_bytes());
+    header[60..64].copy_from_slice(&ENDOFCHAIN.to_le_bytes());
+    header[68..72].copy_from_slice(&ENDOFCHAIN.to_le_bytes());
+    for (i, slot) in header[76..].chunks_mut(4).enumerate() {
+        let id = if i < k {
+            u32::try_from(i).expect("small")
+        } else {
+            FREESECT
+        };
+        slot.copy_from_slice(&id.to_le_bytes());
+    }
+    let mut fats = vec![FREESECT; 128 * k];
+    fats[..k].fill(0xFFFF_FFFD);
+    fats[k] = ENDOFCHAIN;
+    for i in 0..sectors {
+        fats[k + 1 + i] = if i + 1 == sectors {
+            ENDOFCHAIN
+        } else {
+            u32::try_from(k + 2 + i).expect("small")
+        };
+    }
+    fat(&mut fats);
+    let entry = |name: &str, kind: u8, child: u32, start: u32, size: u32| {
+        let mut e = vec![0u8; 128];
+        let units: Vec<u16> = name.encode_utf16().collect();
+        for (slot, unit) in e.chunks_mut(2).zip(&units) {
+            slot.copy_from_slice(&unit.to_le_bytes());
+        }
+        let name_len = u16::try_from(units.len() * 2 + 2).expect("short name");
+        e[64..66].copy_from_slice(&name_len.to_le_bytes());
+        e[66] = kind;
+        e[67] = 1;
+        e[68..72].copy_from_slice(&FREESECT.to_le_bytes());
+        e[72..76].copy_from_slice(&FREESECT.to_le_bytes());
+        e[76..80].copy_from_slice(&child.to_le_bytes());
+        e[116..120].copy_from_slice(&start.to_le_bytes());
+        e[120..124].copy_from_slice(&size.to_le_bytes());
+        e
+    };
+    let size = u32::try_from(data.len()).expect("small");
+    let mut out = header;
+    out.extend(fats.iter().flat_map(|id| id.to_le_bytes()));
+    out.extend(entry("Root Entry", 5, 1, ENDOFCHAIN, 0));
+    out.extend(entry("Workbook", 2, FREESECT, dir + 1, size));
+    out.extend(vec![0u8; 256]);
+    out.extend(data);
+    out
+}
+
+/// The `documents` sheet of three columns and two rows, as a `.xls`.
+fn documents_xls() -> Vec<u8> {
+    cfb_of(
+        &workbook_stream(&[], ((0, 2), (0, 3)), &documents_cells()),
+        |_| {},
+    )
+}
+
+/// The refusal of a hostile `.xls`: names the file, says what to do.
+fn refused_xls(bytes: Vec<u8>) -> (Diagnostic, String) {
+    let (d, text) = evidence_error(read_small("documents.xls", bytes));
+    assert_eq!(d.path, Path::new("u/documents.xls"), "{text}");
+    assert!(
+        d.hint
+            .as_deref()
+            .is_some_and(|h| h.contains(".xlsx") && h.contains("CSV")),
+        "{text}"
+    );
+    (d, text)
+}
+
+#[test]
+fn the_hand_made_xls_reads() {
+    // calamine reads what these tests write: the refusals below are the guard's, not a broken
+    // file's.
+    let evidence = read_small("documents.xls", documents_xls()).expect("reads");
+    let table = evidence.table("documents").expect("the documents table");
+    assert_eq!(table.rows.len(), 1);
+}
+
+#[test]
+fn an_xls_declaring_four_billion_rows_is_refused_not_an_abort() {
+    // calamine reserves DIMENSIONS' rows × columns cells before reading one: 4,294,967,295 × 3
+    // cells is half a terabyte, an allocation failure, an abort no catch_unwind sees.
+    let stream = workbook_stream(&[], ((0, u32::MAX), (0, 3)), &documents_cells());
+    for bytes in [cfb_of(&stream, |_| {}), cfb_mini_of(&stream)] {
+        let (d, text) = refused_xls(bytes);
+        assert!(d.message.contains("4294967295"), "{text}");
+        assert!(d.message.contains("65536"), "{text}");
+    }
+    // The whole BIFF8 sheet (16,777,216 cells, 671 MB reserved) for six cells: DIMENSIONS is
+    // checked against the cells the sheet holds.
+    let stream = workbook_stream(&[], ((0, 65_536), (0, 256)), &documents_cells());
+    let (d, text) = refused_xls(cfb_of(&stream, |_| {}));
+    assert!(
+        d.message.contains("65536 hàng × 256 cột") && d.message.contains("2 hàng × 3 cột"),
+        "{text}"
+    );
+    // Columns beyond BIFF8's 256 too.
+    let stream = workbook_stream(&[], ((0, 2), (0, 60_000)), &documents_cells());
+    let (d, text) = refused_xls(cfb_of(&stream, |_| {}));
+    assert!(
+        d.message.contains("60000") && d.message.contains("256"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_xls_with_cells_at_far_corners_is_refused() {
+    // Two cells, A1 and the 65,536th column of the 65,536th row: calamine builds the whole
+    // rectangle between them, 4 billion cells.
+    let mut cells = documents_cells();
+    label(&mut cells, u16::MAX, u16::MAX, "x");
+    let stream = workbook_stream(&[], ((0, 2), (0, 3)), &cells);
+    let (d, text) = refused_xls(cfb_of(&stream, |_| {}));
+    assert!(d.message.contains("20000000"), "{text}");
+}
+
+#[test]
+fn an_xls_declaring_more_shared_strings_than_it_can_hold_is_refused() {
+    // Each string takes at least 3 bytes: a count beyond the stream's length / 3 is a lie.
+    let mut sst = Vec::new();
+    sst.extend(u32::MAX.to_le_bytes());
+    sst.extend(u32::MAX.to_le_bytes());
+    sst.extend([1, 0, 0, b'a']);
+    let mut globals = Vec::new();
+    biff(&mut globals, 0x00FC, &sst);
+    let stream = workbook_stream(&globals, ((0, 2), (0, 3)), &documents_cells());
+    let (d, text) = refused_xls(cfb_of(&stream, |_| {}));
+    assert!(d.message.contains("4294967295"), "{text}");
+}
+
+#[test]
+fn an_xls_whose_labels_declare_long_strings_they_do_not_hold_is_refused() {
+    // calamine reserves each LABEL's declared length (up to 65,535) before decoding the few
+    // bytes the record holds: 4,096 records of 13 bytes ask for 268 MB.
+    let mut cells = documents_cells();
+    for i in 0..4096u16 {
+        let mut data = Vec::new();
+        data.extend((2 + i).to_le_bytes());
+        data.extend(0u16.to_le_bytes());
+        data.extend(0u16.to_le_bytes());
+        data.extend(u16::MAX.to_le_bytes());
+        data.push(0);
+        biff(&mut cells, 0x0204, &data);
+    }
+    let stream = workbook_stream(&[], ((0, 4098), (0, 3)), &cells);
+    let (d, text) = refused_xls(cfb_of(&stream, |_| {}));
+    assert!(d.message.contains("67108864 ký tự"), "{text}");
+}
+
+#[test]
+fn an_xls_whose_sector_chain_loops_is_refused_not_read_forever() {
+    // The directory's sector points back to itself: calamine follows the chain without end,
+    // growing a buffer until memory runs out.
+    let stream = workbook_stream(&[], ((0, 2), (0, 3)), &documents_cells());
+    let (d, text) = refused_xls(cfb_of(&stream, |fats| fats[1] = 1));
+    assert!(d.message.contains("vòng"), "{text}");
+    // The same for the Workbook stream's chain, with a declared size of 4 GiB: calamine copies
+    // the loop's sectors again and again up to that size.
+    let mut looping = cfb_of(&stream, |fats| fats[9] = 2);
+    let size = 512 + 512 + 128 + 120;
+    looping[size..size + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+    let (d, text) = refused_xls(looping);
+    assert!(d.message.contains("vòng"), "{text}");
+    // And for the mini stream, which calamine loads whatever stream it reads next: its one
+    // sector (3) points back to itself, and the root entry declares 4 GiB.
+    let mut looping = cfb_mini_of(&stream);
+    looping[512 + 3 * 4..512 + 4 * 4].copy_from_slice(&3u32.to_le_bytes());
+    looping[1024 + 120..1024 + 124].copy_from_slice(&u32::MAX.to_le_bytes());
+    let (d, text) = refused_xls(looping);
+    assert!(
+        d.message.contains("mini stream") && d.message.contains("vòng"),
+        "{text}"
+    );
+}
+
+/// The `documents` sheet as Excel writes text: an SST in the globals, LABELSST cells.
+fn documents_sst_stream() -> Vec<u8> {
+    let texts = [
+        "so_ky_hieu",
+        "ngay_ban_hanh",
+        "nhom",
+        "12/KH-SKHCN",
+        "2026-01-20",
+        "ke-hoach",
+    ];
+    let mut sst = Vec::new();
+    sst.extend(6u32.to_le_bytes());
+    sst.extend(6u32.to_le_bytes());
+    for t in texts {
+        sst.extend(u16::try_from(t.len()).expect("short").to_le_bytes());
+        sst.push(0);
+        sst.extend(t.as_bytes());
+    }
+    let mut globals = Vec::new();
+    biff(&mut globals, 0x00FC, &sst);
+    let mut cells = Vec::new();
+    for (i, (r, c)) in (0u32..).zip([(0u16, 0u16), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)]) {
+        let mut data = Vec::new();
+        data.extend(r.to_le_bytes());
+        data.extend(c.to_le_bytes());
+        data.extend(0u16.to_le_bytes());
+        data.extend(i.to_le_bytes());
+        biff(&mut cells, 0x00FD, &data);
+    }
+    workbook_stream(&globals, ((0, 2), (0, 3)), &cells)
+}
+
+/// A version 3 Compound File holding `stream` (under 4096 bytes) in its mini stream: sector 0
+/// the FAT, 1 the directory, 2 the mini FAT, then the mini stream's sectors.
+fn cfb_mini_of(stream: &[u8]) -> Vec<u8> {
+    assert!(stream.len() < 4096);
+    let mini_sectors = stream.len().div_ceil(64);
+    let mut mini = stream.to_vec();
+    mini.resize(mini_sectors * 64, 0);
+    let big_sectors = mini.len().div_ceil(512);
+    let mut out = cfb_of(&[], |_| {});
+    out.truncate(512);
+    out[44..48].copy_from_slice(&1u32.to_le_bytes());
+    out[60..64].copy_from_slice(&2u32.to_le_bytes());
+    out[64..68].copy_from_slice(&1u32.to_le_bytes());
+    let mut fats = vec![FREESECT; 128];
+    fats[0] = 0xFFFF_FFFD;
+    fats[1] = ENDOFCHAIN;
+    fats[2] = ENDOFCHAIN;
+    for i in 0..big_sectors {
+        fats[3 + i] = if i + 1 == big_sectors {
+            ENDOFCHAIN
+        } else {
+            u32::try_from(4 + i).expect("small")
+        };
+    }
+    out.extend(fats.iter().flat_map(|id| id.to_le_bytes()));
+    let directory = cfb_of(&[], |_| {});
+    let mut entries = directory[1024..1536].to_vec();
+    let small = |v: usize| u32::try_from(v).expect("small").to_le_bytes();
+    entries[116..120].copy_from_slice(&3u32.to_le_bytes());
+    entries[120..124].copy_from_slice(&small(mini.len()));
+    entries[128 + 116..128 + 120].copy_from_slice(&0u32.to_le_bytes());
+    entries[128 + 120..128 + 124].copy_from_slice(&small(stream.len()));
+    out.extend(entries);
+    let mut mini_fat = vec![FREESECT; 128];
+    for (i, slot) in mini_fat.iter_mut().enumerate().take(mini_sectors) {
+        *slot = if i + 1 == mini_sectors {
+            ENDOFCHAIN
+        } else {
+            u32::try_from(i + 1).expect("small")
+        };
+    }
+    out.extend(mini_fat.iter().flat_map(|id| id.to_le_bytes()));
+    mini.resize(big_sectors * 512, 0);
+    out.extend(mini);
+    out
+}
+
+#[test]
+fn an_xls_with_shared_strings_or_a_small_stream_still_reads() {
+    // What Excel writes (an SST and LABELSST cells), and a stream small enough to live in the
+    // mini stream (other writers): the guard reads them as calamine does and lets them through.
+    let stream = documents_sst_stream();
+    for (what, bytes) in [
+        ("sst", cfb_of(&stream, |_| {})),
+        ("mini", cfb_mini_of(&stream)),
+        (
+            "mini labels",
+            cfb_mini_of(&workbook_stream(&[], ((0, 2), (0, 3)), &documents_cells())),
+        ),
+    ] {
+        let evidence = read_small("documents.xls", bytes).expect(what);
+        let table = evidence.table("documents").expect("the documents table");
+        assert_eq!(table.rows.len(), 1, "{what}");
+    }
+}
+
+#[test]
+fn an_xls_copying_a_long_shared_string_into_many_cells_is_refused() {
+    // Each LABELSST cell (14 bytes) gets its own copy of the shared string it names: 2,300
+    // copies of a 30,000-character string are 69 million characters from 62 KB.
+    let mut sst = Vec::new();
+    sst.extend(1u32.to_le_bytes());
+    sst.extend(1u32.to_le_bytes());
+    sst.extend(30_000u16.to_le_bytes());
+    sst.push(0);
+    sst.extend(vec![b'a'; 30_000]);
+    let mut globals = Vec::new();
+    biff(&mut globals, 0x00FC, &sst);
+    let mut cells = Vec::new();
+    for row in 0..2300u16 {
+        let mut data = Vec::new();
+        data.extend(row.to_le_bytes());
+        data.extend([0; 4]);
+        data.extend(0u32.to_le_bytes());
+        biff(&mut cells, 0x00FD, &data);
+    }
+    let stream = workbook_stream(&globals, ((0, 2300), (0, 1)), &cells);
+    let (d, text) = refused_xls(cfb_of(&stream, |_| {}));
+    assert!(d.message.contains("67108864 ký tự"), "{text}");
+}
+
+/// A FORMULA record at `row`, `col` whose cached value is `value` and whose tokens are `rgce`.
+fn formula(out: &mut Vec<u8>, row: u16, col: u16, value: f64, rgce: &[u8]) {
+    let mut data = Vec::new();
+    data.extend(row.to_le_bytes());
+    data.extend(col.to_le_bytes());
+    data.extend(0u16.to_le_bytes());
+    data.extend(value.to_le_bytes());
+    data.extend(0u16.to_le_bytes());
+    data.extend(0u32.to_le_bytes());
+    data.extend(u16::try_from(rgce.len()).expect("short").to_le_bytes());
+    data.extend(rgce);
+    biff(out, 0x0006, &data);
+}
+
+#[test]
+fn an_xls_formula_keeps_its_cached_value_when_its_tokens_are_blanked() {
+    // calamine turns each formula's tokens into text nobody reads; a parenthesis token inserts
+    // at the front of that text, so 60,000 of them after a long string take quadratic time
+    // (37 such records: 2.7 s unguarded, against 0.2 s; a large upload holds thousands). The
+    // guard blanks the tokens' length: the cached value must still read.
+    let mut cells = Vec::new();
+    for (c, text) in (0u16..).zip(["so_ky_hieu", "ngay_ban_hanh", "nhom"]) {
+        label(&mut cells, 0, c, text);
+    }
+    formula(&mut cells, 1, 0, 12.0, &[0x1E, 12, 0]);
+    label(&mut cells, 1, 1, "2026-01-20");
+    label(&mut cells, 1, 2, "ke-hoach");
+    let mut slow = vec![0x17, 255, 0];
+    slow.extend([b'a'; 255]);
+    slow.resize(60_000, 0x15);
+    // In the record's row, under columns the table does not declare.
+    for col in 3..40u16 {
+        label(&mut cells, 0, col, &format!("cot_{col}"));
+        formula(&mut cells, 1, col, 0.0, &slow);
+    }
+    let stream = workbook_stream(&[], ((0, 2), (0, 40)), &cells);
+    let bytes = cfb_of(&stream, |_| {});
+    let evidence = within_deadline("reading the .xls", move || {
+        read_small("documents.xls", bytes).expect("reads")
+    });
+    let table = evidence.table("documents").expect("the documents table");
+    let values = format!("{:?}", table.rows[0].values);
+    assert!(values.contains("12"), "{values}");
+}
+
+#[test]
+fn an_xls_written_by_another_writer_still_reads() {
+    // Written by xlwt 1.3.0 (an SST, a formula, its own sector layout: the stream first, the
+    // FAT and the directory after it): the guard's reading of the container is not only that
+    // of these tests.
+    // Kept as a fuzz seed, whose first byte picks the file name.
+    let seed =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds/workbook/xlwt-documents.xls");
+    let bytes = std::fs::read(seed).expect("the seed");
+    let evidence = read_small("documents.xls", bytes[1..].to_vec()).expect("reads");
+    let table = evidence.table("documents").expect("the documents table");
+    assert_eq!(table.rows.len(), 1);
+}

@@ -37,7 +37,10 @@ impl Workbook {
                     .hint("mở tệp bằng Excel rồi lưu lại, hoặc xuất bảng ra CSV UTF-8"),
             )
         };
-        if let Err(refusal) = inspect_zip(&bytes, &ZIP_LIMITS) {
+        let mut bytes = bytes;
+        if let Err(refusal) =
+            inspect_zip(&bytes, &ZIP_LIMITS).and_then(|()| inspect_xls(&mut bytes))
+        {
             return Err(Box::new(refusal.diagnostic(path)));
         }
         // calamine may panic on a malformed file (an overflowing cell reference, …): that is a
@@ -199,6 +202,40 @@ enum Refusal {
     Column { entry: String, column: u64 },
     SharedStrings { declared: u64, held: u64 },
     OdsCells { entry: String, cells: u64 },
+    Xls(XlsRefusal),
+}
+
+/// Why a legacy `.xls` is refused before calamine reads it.
+#[derive(Debug)]
+enum XlsRefusal {
+    /// The container is not one calamine would read the same way: what is wrong.
+    Malformed(&'static str),
+    /// A sector chain comes back to a sector it went through: which chain.
+    Loop(&'static str),
+    Stream,
+    Records,
+    Dimensions {
+        sheet: String,
+        rows: u64,
+        columns: u64,
+    },
+    /// DIMENSIONS declares far more than the sheet's cells, blank ones included, occupy.
+    Unbacked {
+        sheet: String,
+        declared: (u64, u64),
+        held: (u64, u64),
+    },
+    Cells {
+        sheet: String,
+        rows: u64,
+        columns: u64,
+    },
+    TotalCells(u64),
+    SharedStrings {
+        declared: u64,
+        bound: u64,
+    },
+    Text(u64),
 }
 
 impl Refusal {
@@ -247,8 +284,70 @@ impl Refusal {
                 ),
                 "xoá các ô thừa ở xa bảng, hoặc xuất bảng ra CSV",
             ),
+            Refusal::Xls(xls) => return xls.diagnostic(path),
         };
         Diagnostic::new(path, message).hint(hint)
+    }
+}
+
+impl XlsRefusal {
+    fn diagnostic(&self, path: &std::path::Path) -> Diagnostic {
+        let bomb = "tệp có thể đã bị làm hỏng hoặc cố ý tạo ra để làm cạn bộ nhớ";
+        let message = match self {
+            XlsRefusal::Malformed(what) => format!("tệp .xls bị hỏng: {what}"),
+            XlsRefusal::Loop(what) => format!(
+                "tệp .xls bị hỏng: chuỗi sector của {what} quay lại một sector đã đọc (lặp \
+                 vòng): {bomb}"
+            ),
+            XlsRefusal::Stream => format!(
+                "luồng Workbook của tệp .xls lớn hơn giới hạn {}",
+                crate::files::byte_size(XLS_LIMITS.stream)
+            ),
+            XlsRefusal::Records => format!(
+                "tệp .xls có hơn {} bản ghi, nhiều hơn giới hạn đọc được",
+                XLS_LIMITS.records
+            ),
+            XlsRefusal::Dimensions {
+                sheet,
+                rows,
+                columns,
+            } => format!(
+                "trang tính `{sheet}` khai báo vùng ô {rows} hàng × {columns} cột, vượt quá \
+                 trang tính .xls ({XLS_MAX_ROWS} hàng × {XLS_MAX_COLUMNS} cột): {bomb}"
+            ),
+            XlsRefusal::Unbacked {
+                sheet,
+                declared,
+                held,
+            } => format!(
+                "trang tính `{sheet}` khai báo vùng ô {} hàng × {} cột nhưng các ô của nó chỉ \
+                 trải trên {} hàng × {} cột: {bomb}",
+                declared.0, declared.1, held.0, held.1
+            ),
+            XlsRefusal::Cells {
+                sheet,
+                rows,
+                columns,
+            } => format!(
+                "các ô của trang tính `{sheet}` trải trên {rows} hàng × {columns} cột, vượt quá \
+                 {MAX_SHEET_CELLS} ô đọc được từ một trang tính"
+            ),
+            XlsRefusal::TotalCells(cells) => format!(
+                "các trang tính của tệp .xls trải trên {cells} ô, vượt quá {MAX_SHEET_CELLS} ô \
+                 đọc được từ một tệp .xls (mọi trang tính được đọc cùng lúc)"
+            ),
+            XlsRefusal::SharedStrings { declared, bound } => format!(
+                "tệp .xls khai báo {declared} chuỗi dùng chung, nhiều hơn {bound} chuỗi luồng \
+                 Workbook có thể chứa: {bomb}"
+            ),
+            XlsRefusal::Text(chars) => format!(
+                "các ô chữ của tệp .xls cần giữ hơn {} ký tự (đã đếm đến {chars}: độ dài mỗi ô \
+                 chữ khai báo, cộng một bản sao chuỗi dùng chung cho mỗi ô dùng nó): {bomb}",
+                XLS_LIMITS.text
+            ),
+        };
+        Diagnostic::new(path, message)
+            .hint("mở tệp bằng Excel rồi lưu lại dạng .xlsx, hoặc xuất bảng ra CSV")
     }
 }
 
@@ -295,6 +394,766 @@ fn inspect_zip(bytes: &[u8], limits: &ZipLimits) -> Result<(), Refusal> {
         return Err(Refusal::SharedStrings { declared, held });
     }
     Ok(())
+}
+
+/// What a legacy `.xls` (BIFF records in a Compound File Binary container) may hold, checked
+/// before calamine opens it: calamine reads every sheet at open time and reserves memory from
+/// sizes the file declares (a sheet's DIMENSIONS, a string's length, a sector chain's length),
+/// so a few hundred bytes can ask for terabytes and abort the process.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct XlsLimits {
+    /// Bytes of the Workbook stream, which calamine copies out of the container whole.
+    pub stream: u64,
+    /// BIFF records walked, the globals and every sheet's (a sheet is walked from its offset,
+    /// and many sheets may point at one offset).
+    pub records: u64,
+    /// Characters calamine sets aside for text cells: the length each LABEL declares, and the
+    /// shared string each LABELSST copies.
+    pub text: u64,
+}
+
+pub(crate) const XLS_LIMITS: XlsLimits = XlsLimits {
+    stream: 1 << 30,
+    records: 40_000_000,
+    text: 1 << 26,
+};
+
+/// Cells a sheet's DIMENSIONS may declare beyond those its records occupy (calamine reserves
+/// them, 40 bytes each): writers that round the used range up stay well within it.
+const XLS_DIMENSIONS_SLACK: u64 = 1 << 20;
+
+/// A BIFF8 sheet's rows and columns: what an `.xls` can hold, whatever Excel wrote it.
+const XLS_MAX_ROWS: u64 = 65_536;
+const XLS_MAX_COLUMNS: u64 = 256;
+
+const CFB_MAGIC: [u8; 8] = *b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
+const RESERVED_SECTORS: u32 = 0xFFFF_FFFA;
+const DIFSECT: u32 = 0xFFFF_FFFC;
+
+/// Checks an `.xls` (detected by content, as calamine does) against [`XLS_LIMITS`]; `Ok` for
+/// other bytes and for a container calamine itself refuses. The container is read the way
+/// calamine's reader reads it (the first directory entry named `Workbook`, else `Book`, names
+/// decoded alike), so that what is checked is what calamine reads; anything that reader would
+/// read differently, or forever, is refused as malformed.
+///
+/// It also blanks the token length of every FORMULA record: calamine turns each formula's
+/// tokens into text the engine never reads (only the cell's cached value), and that text can
+/// grow a hundred times the record (sheet names repeated) in quadratic time (characters
+/// inserted at the front). The cached values stay as they are.
+fn inspect_xls(bytes: &mut [u8]) -> Result<(), Refusal> {
+    if !bytes.starts_with(&CFB_MAGIC) {
+        return Ok(());
+    }
+    let Some((stream, map)) = workbook_stream(bytes).map_err(Refusal::Xls)? else {
+        return Ok(());
+    };
+    let mut formulas = Vec::new();
+    inspect_biff(&stream, &XLS_LIMITS, &mut formulas).map_err(Refusal::Xls)?;
+    for at in formulas.into_iter().flat_map(|at| [at, at + 1]) {
+        let byte = map
+            .offsets
+            .get(at / map.chunk)
+            .and_then(|base| bytes.get_mut(base + at % map.chunk));
+        if let Some(byte) = byte {
+            *byte = 0;
+        }
+    }
+    Ok(())
+}
+
+/// Where each piece of a stream lies in the file: piece `i` (of `chunk` bytes) at `offsets[i]`.
+struct StreamMap {
+    chunk: usize,
+    offsets: Vec<usize>,
+}
+
+/// The sectors of a Compound File, as calamine's reader numbers them.
+struct Container<'a> {
+    file: &'a [u8],
+    /// The header takes one sector: 512 bytes, or 4096 with 4096-byte sectors.
+    size: usize,
+    /// Sectors wholly inside the file.
+    count: usize,
+    fats: Vec<u32>,
+    /// Which structure each sector belongs to (0: none yet). A sector met twice, in one chain (a
+    /// loop) or in two (shared), is refused: so no chain is longer than the file, and each byte
+    /// of the Workbook stream is in one place of the file, that holds nothing else.
+    owner: Vec<u8>,
+}
+
+const DIFAT_SECTOR: u8 = 1;
+const FAT_SECTOR: u8 = 2;
+
+impl Container<'_> {
+    /// The offset of a sector in the file, once it is claimed for structure `tag`.
+    fn claim(&mut self, id: u32, tag: u8, what: &'static str) -> Result<usize, XlsRefusal> {
+        let slot = self
+            .owner
+            .get_mut(id as usize)
+            .ok_or(XlsRefusal::Malformed("một sector nằm ngoài tệp"))?;
+        match *slot {
+            0 => *slot = tag,
+            // The FAT may be listed twice (zeros in the header's unused entries).
+            FAT_SECTOR if tag == FAT_SECTOR => (),
+            t if t == tag => return Err(XlsRefusal::Loop(what)),
+            _ => {
+                return Err(XlsRefusal::Malformed(
+                    "hai phần của tệp dùng chung một sector",
+                ))
+            }
+        }
+        Ok((id as usize + 1) * self.size)
+    }
+
+    /// The bytes of a chain, `len` at most, and where its sectors are. calamine stops at `len`
+    /// or at the chain's end and never checks for a loop: a loop is refused here.
+    fn chain(
+        &mut self,
+        start: u32,
+        len: usize,
+        what: &'static str,
+        tag: u8,
+    ) -> Result<(Vec<u8>, Vec<usize>), XlsRefusal> {
+        let mut out = Vec::new();
+        let mut offsets = Vec::new();
+        let mut id = start;
+        while id != ENDOFCHAIN {
+            let at = self.claim(id, tag, what)?;
+            offsets.push(at);
+            let sector = &self.file[at..at + self.size];
+            let take = sector.len().min(len - out.len());
+            out.extend_from_slice(&sector[..take]);
+            if out.len() >= len {
+                break;
+            }
+            if out.len() as u64 > XLS_LIMITS.stream {
+                return Err(XlsRefusal::Stream);
+            }
+            id = *self.fats.get(id as usize).ok_or(XlsRefusal::Malformed(
+                "bảng FAT không có sector của một chuỗi",
+            ))?;
+        }
+        Ok((out, offsets))
+    }
+}
+
+/// The Workbook (or Book) stream calamine would read; `None` when calamine refuses the file
+/// before reading one.
+fn workbook_stream(file: &[u8]) -> Result<Option<(Vec<u8>, StreamMap)>, XlsRefusal> {
+    let u16_at = |at: usize| {
+        file.get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let u32_at = |b: &[u8], at: usize| {
+        b.get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    if file.len() < 512 {
+        return Ok(None);
+    }
+    let size = match u16_at(30) {
+        Some(0x0009) => 512,
+        Some(0x000C) if file.len() >= 4096 => 4096,
+        _ => return Ok(None),
+    };
+    if u16_at(32) != Some(0x0006) {
+        return Ok(None);
+    }
+    let version = u16_at(26);
+    let header = &file[..512];
+    let word = |at: usize| u32_at(header, at).unwrap_or(ENDOFCHAIN);
+    let mut container = Container {
+        file,
+        size,
+        count: (file.len() - size) / size,
+        fats: Vec::new(),
+        owner: vec![0; (file.len() - size) / size],
+    };
+    // The DIFAT: 109 entries in the header, then a chain of sectors whose last entry links on.
+    let mut difat: Vec<u32> = header[76..512]
+        .chunks_exact(4)
+        .filter_map(|b| u32_at(b, 0))
+        .collect();
+    let mut id = word(68);
+    while id < RESERVED_SECTORS {
+        let at = container.claim(id, DIFAT_SECTOR, "bảng DIFAT")?;
+        let sector = &file[at..at + size];
+        difat.extend(sector.chunks_exact(4).filter_map(|b| u32_at(b, 0)));
+        id = difat
+            .pop()
+            .ok_or(XlsRefusal::Malformed("bảng DIFAT trống"))?;
+    }
+    // A FAT sector named again and again would make the FAT many times the file: beyond the
+    // header's 109 entries (which some writers fill with zeros), one entry per sector at most.
+    let fat_sectors: Vec<u32> = difat.into_iter().filter(|id| *id < DIFSECT).collect();
+    if fat_sectors.len() > container.count + 109 {
+        return Err(XlsRefusal::Malformed(
+            "bảng FAT kể nhiều sector hơn số sector của tệp",
+        ));
+    }
+    let mut fats = Vec::with_capacity(fat_sectors.len() * size / 4);
+    for id in fat_sectors {
+        let at = container.claim(id, FAT_SECTOR, "bảng FAT")?;
+        let sector = &file[at..at + size];
+        fats.extend(sector.chunks_exact(4).filter_map(|b| u32_at(b, 0)));
+    }
+    container.fats = fats;
+    let (directory, _) = container.chain(word(48), usize::MAX, "thư mục", 3)?;
+    let entries: Vec<(String, u32, usize)> = directory
+        .chunks_exact(128)
+        .map(|e| {
+            // Decoded as calamine decodes it (encoding_rs sniffs a byte order mark): a name that
+            // reads `Workbook` there reads `Workbook` here.
+            let mut name = encoding_rs::UTF_16LE.decode(&e[..64]).0.into_owned();
+            if let Some(end) = name.bytes().position(|b| b == 0) {
+                name.truncate(end);
+            }
+            let start = u32_at(e, 116).unwrap_or(ENDOFCHAIN);
+            let len = if size == 512 {
+                u64::from(u32_at(e, 120).unwrap_or(0))
+            } else {
+                e.get(120..128)
+                    .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                    .map_or(0, u64::from_le_bytes)
+            };
+            (name, start, usize::try_from(len).unwrap_or(usize::MAX))
+        })
+        .collect();
+    let Some(root) = entries.first() else {
+        return Ok(None);
+    };
+    if version != Some(3) && root.1 == ENDOFCHAIN {
+        return Ok(None);
+    }
+    // calamine loads the mini stream and the mini FAT whenever the header has a mini FAT,
+    // whatever stream is read next: their chains are checked here alike.
+    let mini_fat_len = word(64) as usize;
+    let (mini, mini_fat) = if mini_fat_len > 0 {
+        let mini = container.chain(root.1, root.2, "mini stream", 4)?;
+        let mini_fat: Vec<u32> = container
+            .chain(
+                word(60),
+                mini_fat_len.saturating_mul(size),
+                "bảng mini FAT",
+                5,
+            )?
+            .0
+            .chunks_exact(4)
+            .filter_map(|b| u32_at(b, 0))
+            .collect();
+        (mini, mini_fat)
+    } else {
+        ((Vec::new(), Vec::new()), Vec::new())
+    };
+    let (mini, mini_offsets) = mini;
+    let named = |name: &str| {
+        entries
+            .iter()
+            .find(|e| e.0.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
+    };
+    let Some(&(_, start, len)) = named("Workbook").or_else(|| named("Book")) else {
+        return Ok(None);
+    };
+    if len >= 4096 {
+        let (stream, offsets) = container.chain(start, len, "luồng Workbook", 6)?;
+        return Ok(Some((
+            stream,
+            StreamMap {
+                chunk: size,
+                offsets,
+            },
+        )));
+    }
+    // A small stream lives in the mini stream, 64-byte sectors inside the root entry's chain.
+    let mut out = Vec::new();
+    let mut offsets = Vec::new();
+    let mut seen = vec![false; mini.len() / 64];
+    let mut id = start;
+    if len == 0 && start == ENDOFCHAIN {
+        return Ok(Some((out, StreamMap { chunk: 64, offsets })));
+    }
+    while id != ENDOFCHAIN {
+        // Beyond the mini stream (or with none) calamine reads from wherever its reader stands:
+        // what it would read cannot be checked, so it is refused.
+        let at = id as usize * 64;
+        let sector = mini.get(at..at + 64).ok_or(XlsRefusal::Malformed(
+            "một sector nhỏ nằm ngoài mini stream",
+        ))?;
+        if std::mem::replace(&mut seen[id as usize], true) {
+            return Err(XlsRefusal::Loop("luồng Workbook"));
+        }
+        let base = mini_offsets.get(at / size).ok_or(XlsRefusal::Malformed(
+            "một sector nhỏ nằm ngoài mini stream",
+        ))?;
+        offsets.push(base + at % size);
+        out.extend_from_slice(&sector[..64.min(len - out.len())]);
+        if out.len() >= len {
+            break;
+        }
+        id = *mini_fat.get(id as usize).ok_or(XlsRefusal::Malformed(
+            "bảng mini FAT không có sector của luồng",
+        ))?;
+    }
+    Ok(Some((out, StreamMap { chunk: 64, offsets })))
+}
+
+/// One BIFF record as calamine's record iterator yields it: the CONTINUE records that follow
+/// are joined to it.
+struct Record<'a> {
+    typ: u16,
+    /// Where `data` starts in the stream.
+    offset: usize,
+    data: &'a [u8],
+    cont: std::collections::VecDeque<&'a [u8]>,
+}
+
+/// calamine's record iterator, quirks kept: `None` at the end, `Some(None)` where calamine
+/// stops with an error.
+struct Records<'a> {
+    stream: &'a [u8],
+    /// Where `stream` starts in the whole stream.
+    at: usize,
+}
+
+fn le16(b: &[u8], at: usize) -> Option<u16> {
+    b.get(at..at.checked_add(2)?)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+}
+
+fn le32(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at.checked_add(4)?)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = Option<Record<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.stream.is_empty() {
+            return None;
+        }
+        let (Some(typ), Some(len)) = (le16(self.stream, 0), le16(self.stream, 2)) else {
+            return Some(None);
+        };
+        let Some((record, next)) = self.stream.split_at_checked(usize::from(len) + 4) else {
+            return Some(None);
+        };
+        let offset = self.at + 4;
+        self.stream = next;
+        self.at += record.len();
+        let mut cont = std::collections::VecDeque::new();
+        while self.stream.len() > 4 && le16(self.stream, 0) == Some(0x003C) {
+            let len = le16(self.stream, 2).map_or(0, usize::from);
+            let Some((part, next)) = self.stream.split_at_checked(len + 4) else {
+                return Some(None);
+            };
+            cont.push_back(&part[4..]);
+            self.stream = next;
+            self.at += part.len();
+        }
+        Some(Some(Record {
+            typ,
+            offset,
+            data: &record[4..],
+            cont,
+        }))
+    }
+}
+
+impl Record<'_> {
+    fn continue_record(&mut self) -> bool {
+        match self.cont.pop_front() {
+            Some(next) => {
+                self.data = next;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// calamine's `skip`: `None` where it fails.
+    fn skip(&mut self, mut len: usize) -> Option<()> {
+        while len > 0 {
+            if self.data.is_empty() && !self.continue_record() {
+                return None;
+            }
+            let l = len.min(self.data.len());
+            self.data = &self.data[l..];
+            len -= l;
+        }
+        Some(())
+    }
+}
+
+/// The characters of each string of an SST record, read as calamine reads them; `None` where
+/// calamine fails.
+fn sst_lengths(r: &mut Record<'_>) -> Option<Vec<u64>> {
+    r.data = r.data.get(8..)?;
+    let mut lengths = Vec::new();
+    while !r.data.is_empty() || r.continue_record() {
+        if r.data.is_empty() {
+            lengths.push(0);
+            continue;
+        }
+        let cch = le16(r.data, 0)?;
+        let flags = *r.data.get(2)?;
+        r.data = &r.data[3..];
+        let mut high_byte = flags & 0x1 != 0;
+        let mut runs = 0;
+        if flags & 0x8 != 0 {
+            runs = usize::from(le16(r.data, 0)?);
+            r.data = &r.data[2..];
+        }
+        let mut ext = 0;
+        if flags & 0x4 != 0 {
+            // calamine reads an i32 and casts it: a negative size is a huge skip, which fails.
+            ext = le32(r.data, 0)? as i32 as usize;
+            r.data = &r.data[4..];
+        }
+        let mut left = usize::from(cch);
+        while left > 0 {
+            let (chars, used) = if high_byte {
+                let l = (r.data.len() / 2).min(left);
+                (l, 2 * l)
+            } else {
+                let l = r.data.len().min(left);
+                (l, l)
+            };
+            r.data = &r.data[used..];
+            left -= chars;
+            if left > 0 {
+                if !r.continue_record() {
+                    return None;
+                }
+                high_byte = r.data.first()? & 0x1 != 0;
+                r.data = &r.data[1..];
+            }
+        }
+        r.skip(runs * 4)?;
+        r.skip(ext)?;
+        lengths.push(u64::from(cch));
+    }
+    Some(lengths)
+}
+
+/// The bounding box of the cells of one sheet, as calamine's `Range::from_sparse` builds it.
+#[derive(Default)]
+struct Extent(Option<(u32, u32, u32, u32)>);
+
+impl Extent {
+    fn add(&mut self, (r, c): (u32, u32)) {
+        let (r0, r1, c0, c1) = self.0.unwrap_or((r, r, c, c));
+        self.0 = Some((r0.min(r), r1.max(r), c0.min(c), c1.max(c)));
+    }
+
+    fn size(&self) -> (u64, u64) {
+        self.0.map_or((0, 0), |(r0, r1, c0, c1)| {
+            (u64::from(r1 - r0) + 1, u64::from(c1 - c0) + 1)
+        })
+    }
+}
+
+/// Walks the BIFF records of a Workbook stream as calamine's `parse_workbook` does (the
+/// globals, then each sheet from its BOUNDSHEET offset, embedded substreams skipped) and checks
+/// what calamine would allocate: the cells each DIMENSIONS reserves, the rectangle each sheet's
+/// cells span, the text cells' declared lengths, the SST's declared count. It stops where
+/// calamine stops with an error: nothing past that point is read.
+///
+/// `formulas` gets the offset of each FORMULA record's token length, for [`inspect_xls`] to
+/// blank. Blanking bytes must not change what another walk reads, so the walks (the globals,
+/// each sheet's) must not overlap: a sheet offset inside another walk is refused.
+fn inspect_biff(
+    stream: &[u8],
+    limits: &XlsLimits,
+    formulas: &mut Vec<usize>,
+) -> Result<(), XlsRefusal> {
+    let mut walks = Vec::new();
+    walk_biff(stream, limits, formulas, &mut walks)?;
+    walks.sort_unstable();
+    if walks.windows(2).any(|w| w[0].1 > w[1].0) {
+        return Err(XlsRefusal::Malformed(
+            "hai trang tính (hoặc một trang tính và phần đầu tệp) chồng lên nhau",
+        ));
+    }
+    Ok(())
+}
+
+/// The walk of [`inspect_biff`]; `walks` gets the range of the stream each walk reads (to the
+/// stream's end where calamine would stop with an error).
+fn walk_biff(
+    stream: &[u8],
+    limits: &XlsLimits,
+    patch: &mut Vec<usize>,
+    walks: &mut Vec<(usize, usize)>,
+) -> Result<(), XlsRefusal> {
+    let mut records = 0u64;
+    let mut count = || {
+        records += 1;
+        if records > limits.records {
+            Err(XlsRefusal::Records)
+        } else {
+            Ok(())
+        }
+    };
+    let mut text = 0u64;
+    let mut add_text = |chars: u64| {
+        text = text.saturating_add(chars);
+        if text > limits.text {
+            Err(XlsRefusal::Text(text))
+        } else {
+            Ok(())
+        }
+    };
+    let mut sheets = Vec::new();
+    let mut strings: Vec<u64> = Vec::new();
+    walks.push((0, stream.len()));
+    let mut globals = Records { stream, at: 0 };
+    for record in globals.by_ref() {
+        count()?;
+        let Some(mut r) = record else {
+            return Ok(());
+        };
+        match r.typ {
+            0x002F if le16(r.data, 0) != Some(0) => return Ok(()),
+            0x0085 => {
+                let Some(pos) = le32(r.data, 0) else {
+                    return Ok(());
+                };
+                let name = r.data.get(8..).unwrap_or_default();
+                sheets.push((pos as usize, String::from_utf8_lossy(name).into_owned()));
+            }
+            0x00FC => {
+                let Some(declared) = le32(r.data, 4) else {
+                    return Ok(());
+                };
+                // A string takes 3 bytes at least (length and flags): more than the stream can
+                // hold is a lie, whoever trusts it.
+                let bound = stream.len() as u64 / 3;
+                if u64::from(declared) > bound {
+                    return Err(XlsRefusal::SharedStrings {
+                        declared: declared.into(),
+                        bound,
+                    });
+                }
+                let Some(lengths) = sst_lengths(&mut r) else {
+                    return Ok(());
+                };
+                strings = lengths;
+            }
+            // LBL (a defined name): calamine keeps its name and its formula prefixed with a
+            // sheet name (255 characters at most).
+            0x0018 => add_text(u64::from(r.data.get(3).copied().unwrap_or(0)) + 300)?,
+            0x0809 if r.data.len() < 2 => return Ok(()),
+            0x000A => break,
+            _ => (),
+        }
+    }
+    if let Some(walk) = walks.last_mut() {
+        walk.1 = globals.at;
+    }
+    let mut total = 0u64;
+    for (pos, sheet) in sheets {
+        let Some(at) = stream.get(pos..) else {
+            return Ok(());
+        };
+        walks.push((pos, stream.len()));
+        let mut cells = Extent::default();
+        let mut formulas = Extent::default();
+        let mut formula_at = (0u32, 0u32);
+        // What DIMENSIONS declares, and the cells calamine skips (blank ones, ROW records'
+        // column spans) that a writer counts in it.
+        let mut declared = (0u64, 0u64);
+        let mut blanks = Extent::default();
+        let mut seen_bof = false;
+        let mut depth = 0usize;
+        let mut records = Records {
+            stream: at,
+            at: pos,
+        };
+        for record in records.by_ref() {
+            count()?;
+            let Some(r) = record else {
+                return Ok(());
+            };
+            let d = r.data;
+            if depth > 0 {
+                match r.typ {
+                    0x0809 => depth += 1,
+                    0x000A => depth -= 1,
+                    _ => (),
+                }
+                continue;
+            }
+            let position = |min_len: usize| {
+                (d.len() >= min_len)
+                    .then(|| Some((u32::from(le16(d, 0)?), u32::from(le16(d, 2)?))))
+                    .flatten()
+            };
+            match r.typ {
+                0x0809 if seen_bof => depth += 1,
+                0x0809 => seen_bof = true,
+                0x0200 => {
+                    let Some((rows, columns)) = dimensions(d) else {
+                        return Ok(());
+                    };
+                    if rows > XLS_MAX_ROWS
+                        || columns > XLS_MAX_COLUMNS
+                        || rows.saturating_mul(columns) > MAX_SHEET_CELLS
+                    {
+                        return Err(XlsRefusal::Dimensions {
+                            sheet,
+                            rows,
+                            columns,
+                        });
+                    }
+                    if rows * columns > declared.0 * declared.1 {
+                        declared = (rows, columns);
+                    }
+                }
+                // BLANK, MULBLANK, ROW: not cells to calamine, but within the used range.
+                0x0201 | 0x00BE | 0x0208 => {
+                    if let (Some(row), Some(first)) = (le16(d, 0), le16(d, 2)) {
+                        let last = match r.typ {
+                            0x0201 => Some(first),
+                            0x00BE => le16(d, d.len() - 2),
+                            _ => le16(d, 4).map(|end| end.saturating_sub(1).max(first)),
+                        };
+                        blanks.add((u32::from(row), u32::from(first)));
+                        if let Some(last) = last {
+                            blanks.add((u32::from(row), u32::from(last)));
+                        }
+                    }
+                }
+                0x0203 | 0x0205 | 0x027E => {
+                    let min_len = match r.typ {
+                        0x0203 => 14,
+                        0x0205 => 8,
+                        _ => 10,
+                    };
+                    let Some(p) = position(min_len) else {
+                        return Ok(());
+                    };
+                    cells.add(p);
+                }
+                // LABEL and RSTRING: calamine reserves the declared length before decoding.
+                0x0204 | 0x00D6 => {
+                    let Some(p) = position(6) else {
+                        return Ok(());
+                    };
+                    cells.add(p);
+                    add_text(le16(d, 6).map_or(0, u64::from))?;
+                }
+                // A formula's string value, at the formula's cell.
+                0x0207 => {
+                    cells.add(formula_at);
+                    add_text(le16(d, 0).map_or(0, u64::from))?;
+                }
+                // LABELSST: a copy of the shared string, for each cell that names it.
+                0x00FD => {
+                    let (Some(p), Some(i)) = (position(10), le32(d, 6)) else {
+                        return Ok(());
+                    };
+                    if let Some(&chars) = strings.get(i as usize) {
+                        cells.add(p);
+                        add_text(chars)?;
+                    }
+                }
+                0x00BD => {
+                    let (Some(row), Some(first)) = (le16(d, 0), le16(d, 2)) else {
+                        return Ok(());
+                    };
+                    let last = le16(d, d.len() - 2).unwrap_or(0);
+                    let n = usize::from(last.wrapping_sub(first).wrapping_add(1));
+                    if d.len() != 6 + 6 * n {
+                        return Ok(());
+                    }
+                    if n > 0 {
+                        let first = u32::from(first);
+                        cells.add((u32::from(row), first));
+                        cells.add((u32::from(row), first + n as u32 - 1));
+                    }
+                }
+                0x0006 => {
+                    let Some(p) = position(20) else {
+                        return Ok(());
+                    };
+                    formula_at = p;
+                    cells.add(p);
+                    formulas.add(p);
+                    if d.len() >= 22 {
+                        patch.push(r.offset + 20);
+                    }
+                }
+                0x000A => break,
+                _ => (),
+            }
+        }
+        if let Some(walk) = walks.last_mut() {
+            walk.1 = records.at;
+        }
+        let mut held = Extent::default();
+        for extent in [&cells, &formulas, &blanks] {
+            if let Some((r0, r1, c0, c1)) = extent.0 {
+                held.add((r0, c0));
+                held.add((r1, c1));
+            }
+        }
+        let held = held.size();
+        if declared.0 * declared.1 > held.0.saturating_mul(held.1).max(XLS_DIMENSIONS_SLACK) {
+            return Err(XlsRefusal::Unbacked {
+                sheet,
+                declared,
+                held,
+            });
+        }
+        for extent in [&cells, &formulas] {
+            let (rows, columns) = extent.size();
+            let n = rows.saturating_mul(columns);
+            if n > MAX_SHEET_CELLS {
+                return Err(XlsRefusal::Cells {
+                    sheet,
+                    rows,
+                    columns,
+                });
+            }
+            total = total.saturating_add(n);
+        }
+        if total > MAX_SHEET_CELLS {
+            return Err(XlsRefusal::TotalCells(total));
+        }
+    }
+    Ok(())
+}
+
+/// The rows and columns calamine reserves for a DIMENSIONS record (its `parse_dimensions`,
+/// then `end - start + 1` in `u32`, which wraps in a release build); `None` where it fails.
+fn dimensions(d: &[u8]) -> Option<(u64, u64)> {
+    let (rf, rl, mut cf, cl) = match d.len() {
+        10 => (
+            u32::from(le16(d, 0)?),
+            u32::from(le16(d, 2)?),
+            u32::from(le16(d, 4)?),
+            u32::from(le16(d, 6)?),
+        ),
+        14 | 16 => (
+            le32(d, 0)?,
+            le32(d, 4)?,
+            u32::from(le16(d, 8)?),
+            u32::from(le16(d, 10)?),
+        ),
+        _ => return None,
+    };
+    if 0xFF < cf || cl < cf {
+        cf = 0;
+    }
+    let ((r0, c0), (r1, c1)) = if rl >= 1 && cl >= 1 {
+        ((rf, cf), (rl - 1, cl - 1))
+    } else {
+        ((rf, cf), (rf, cf))
+    };
+    let span = |a: u32, b: u32| u64::from(b.wrapping_sub(a).wrapping_add(1));
+    Some((span(r0, r1), span(c0, c1)))
 }
 
 /// A streaming scan of one entry's XML tags: the cell positions of an xlsx sheet, the shared
@@ -638,5 +1497,71 @@ mod tests {
         ] {
             assert!(scan(xml).is_ok(), "{xml}");
         }
+    }
+
+    fn biff(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
+        out.extend(typ.to_le_bytes());
+        out.extend(u16::try_from(data.len()).expect("short").to_le_bytes());
+        out.extend(data);
+    }
+
+    #[test]
+    fn dimensions_are_sized_as_calamine_sizes_them() {
+        let d = |rf: u32, rl: u32, cf: u16, cl: u16| {
+            let mut v = Vec::new();
+            v.extend(rf.to_le_bytes());
+            v.extend(rl.to_le_bytes());
+            v.extend(cf.to_le_bytes());
+            v.extend(cl.to_le_bytes());
+            v.extend([0, 0]);
+            dimensions(&v)
+        };
+        assert_eq!(d(0, 2, 0, 3), Some((2, 3)));
+        // An empty sheet: one cell.
+        assert_eq!(d(0, 0, 0, 0), Some((1, 1)));
+        // A first row past the last: `end - start + 1` wraps in u32, as in calamine's release
+        // build.
+        assert_eq!(d(6, 5, 0, 1), Some((u64::from(u32::MAX), 1)));
+        // A first column past 255 is read as 0.
+        assert_eq!(d(0, 2, 300, 3), Some((2, 3)));
+        // The BIFF5 layout, 16-bit fields.
+        assert_eq!(dimensions(&[0, 0, 2, 0, 0, 0, 3, 0, 0, 0]), Some((2, 3)));
+        assert_eq!(dimensions(&[0; 12]), None);
+    }
+
+    #[test]
+    fn the_record_bound_counts_the_globals_and_every_sheet_walk() {
+        let mut stream = Vec::new();
+        biff(&mut stream, 0x0809, &[0, 6, 5, 0]);
+        biff(&mut stream, 0x0085, &[25, 0, 0, 0, 0, 0, 1, 0, b'a']);
+        biff(&mut stream, 0x000A, &[]);
+        assert_eq!(stream.len(), 25);
+        biff(&mut stream, 0x0809, &[0, 6, 16, 0]);
+        biff(&mut stream, 0x000A, &[]);
+        let limits = |records| XlsLimits {
+            records,
+            ..XLS_LIMITS
+        };
+        let mut formulas = Vec::new();
+        assert!(inspect_biff(&stream, &limits(5), &mut formulas).is_ok());
+        assert!(matches!(
+            inspect_biff(&stream, &limits(4), &mut formulas),
+            Err(XlsRefusal::Records)
+        ));
+    }
+
+    #[test]
+    fn a_sheet_inside_another_walk_is_refused() {
+        // The BOUNDSHEET points into the globals: blanking a formula there could change what
+        // the other walk reads.
+        let mut stream = Vec::new();
+        biff(&mut stream, 0x0809, &[0, 6, 5, 0]);
+        biff(&mut stream, 0x0085, &[0, 0, 0, 0, 0, 0, 1, 0, b'a']);
+        biff(&mut stream, 0x000A, &[]);
+        let mut formulas = Vec::new();
+        assert!(matches!(
+            inspect_biff(&stream, &XLS_LIMITS, &mut formulas),
+            Err(XlsRefusal::Malformed(_))
+        ));
     }
 }
