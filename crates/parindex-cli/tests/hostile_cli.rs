@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+
+use common::{mkfifo, root, sandbox};
 
 /// What a run showed: its exit code, standard output and standard error.
 struct Shown {
@@ -59,35 +59,6 @@ fn run_in(dir: &Path, args: &[&str]) -> Shown {
         stdout,
         stderr,
     }
-}
-
-fn mkfifo(path: &Path) {
-    let made = Command::new("mkfifo")
-        .arg(path)
-        .status()
-        .expect("mkfifo runs");
-    assert!(made.success(), "mkfifo {}", path.display());
-}
-
-/// Copies a folder, recursively.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create the copy's folder");
-    for entry in std::fs::read_dir(from).expect("read the fixture") {
-        let entry = entry.expect("fixture entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy a fixture file");
-        }
-    }
-}
-
-/// A temporary folder holding a copy of `fixtures/mini` as `mini/`.
-fn sandbox() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    copy_dir(&root().join("fixtures/mini"), &dir.path().join("mini"));
-    dir
 }
 
 /// Refused as bad input (exit 1), with a Vietnamese message that names `place`.

@@ -6,33 +6,12 @@
 #![cfg(unix)]
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
 
-/// Copies a folder, recursively.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create the copy's folder");
-    for entry in std::fs::read_dir(from).expect("read the fixture") {
-        let entry = entry.expect("fixture entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy a fixture file");
-        }
-    }
-}
-
-/// A temporary folder holding a copy of `fixtures/mini` as `mini/`.
-fn sandbox() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    copy_dir(&root().join("fixtures/mini"), &dir.path().join("mini"));
-    dir
-}
+use common::{mkfifo, sandbox};
 
 /// Runs `parindex` with `args` from `dir`.
 fn run_in(dir: &Path, args: &[&str]) -> Output {
@@ -229,11 +208,7 @@ fn out_onto_a_hard_link_of_an_input_is_refused() {
 fn out_onto_a_fifo_is_refused() {
     let sandbox = sandbox();
     let dir = sandbox.path();
-    let made = Command::new("mkfifo")
-        .arg(dir.join("pipe.json"))
-        .status()
-        .expect("mkfifo runs");
-    assert!(made.success());
+    mkfifo(&dir.join("pipe.json"));
 
     let output = score_to(dir, "mini", "pipe.json");
 
