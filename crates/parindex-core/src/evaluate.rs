@@ -317,6 +317,24 @@ fn apply(
         .collect();
     node.records = trace.records;
     let notes = trace.notes.join("; ");
+    decide(node, (low, high), policy, result, &notes);
+    if !trace.warnings.is_empty() {
+        node.explanation = format!(
+            "{} (Lưu ý: {}.)",
+            node.explanation,
+            trace.warnings.join("; ")
+        );
+    }
+}
+
+/// The row's status, points and explanation from its rule's result.
+fn decide(
+    node: &mut NodeScore,
+    (low, high): (Decimal, Decimal),
+    policy: NotArising,
+    result: RuleResult,
+    notes: &str,
+) {
     match result {
         RuleResult::Points {
             points,

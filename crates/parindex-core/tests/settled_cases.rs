@@ -61,7 +61,7 @@ fn without_legal_drafts_2_1_2_is_scored_by_its_fact() {
     assert!(!row.not_arising);
     // The report warns that the input deciding N/A is missing.
     assert!(
-        row.explanation.contains("chưa có bảng legal_drafts"),
+        row.explanation.contains("Lưu ý: chưa có bảng legal_drafts"),
         "{}",
         row.explanation
     );
@@ -111,6 +111,13 @@ fn without_dvsn_tong_6_2_2_is_scored_by_its_document() {
     assert_eq!(row.points, dec("1"));
     assert!(
         row.explanation.contains("43/BC-SKHCN"),
+        "{}",
+        row.explanation
+    );
+    // The report warns that the input deciding N/A is missing.
+    assert!(
+        row.explanation
+            .contains("Lưu ý: chưa có số liệu `dvsn_tong`"),
         "{}",
         row.explanation
     );

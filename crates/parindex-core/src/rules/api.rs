@@ -88,6 +88,16 @@ fn note(text: String) {
     }
 }
 
+/// A missing input the rule went on without, said on the row (once).
+fn warn(text: String) {
+    if let Some(c) = current() {
+        let mut trace = c.trace.borrow_mut();
+        if !trace.warnings.contains(&text) {
+            trace.warnings.push(text);
+        }
+    }
+}
+
 /// An exact ratio as rules see it, with the records behind it when it counts records.
 #[derive(Debug, Clone)]
 pub(crate) struct Ratio {
@@ -311,7 +321,7 @@ fn table(name: &str) -> Res<Rows> {
 fn has_table(name: &str) -> Res<bool> {
     let present = reading_table(name)?.unit.visible(name).is_some();
     if !present {
-        note(format!("chưa có bảng {name}"));
+        warn(format!("chưa có bảng {name}"));
     }
     Ok(present)
 }
@@ -651,11 +661,11 @@ fn has_fact(name: &str) -> Res<bool> {
             Ok(true)
         }
         Some(_) => {
-            note(format!("chưa có số liệu `{name}`"));
+            warn(format!("chưa có số liệu `{name}`"));
             Ok(false)
         }
         None => {
-            note(format!("chưa có tệp facts.toml (số liệu `{name}`)"));
+            warn(format!("chưa có tệp facts.toml (số liệu `{name}`)"));
             Ok(false)
         }
     }

@@ -153,6 +153,9 @@ pub(crate) struct Trace {
     pub records: Vec<RecordList>,
     /// How the points could have been higher, as the deciding helper saw it.
     pub lever: Option<Lever>,
+    /// Inputs the rule asked about and found missing without ending (`has_table`,
+    /// `has_fact`): said on the row whatever helper decides its points.
+    pub warnings: Vec<String>,
 }
 
 /// What moves a row's points, recorded by the helper that decided them, so that the report can
