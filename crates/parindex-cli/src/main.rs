@@ -16,7 +16,7 @@ use parindex_core::{
     is_province, load_criteria, parse_date, province_markdown, read_cases, read_date,
     read_evidence_with, run_cases, visible, write_province_json, Comparison, CompiledCriteria,
     Date, DateProblem, Error, Evidence, Files, FsFiles, Ranking, ReadOptions, ReadProgress, Report,
-    Status, TextEncoding, CASES_DIR,
+    Status, TextEncoding, Threads, CASES_DIR,
 };
 use parindex_render::{
     render_csv, render_docx, render_html, render_ranking_xlsx, render_xlsx, RenderError,
@@ -84,9 +84,17 @@ struct Inputs {
     /// The encoding of text exports: auto (default), utf-8, utf-16le, utf-16be, windows-1258.
     #[arg(long, value_name = "ENCODING", default_value = "auto", value_parser = parse_encoding)]
     encoding: TextEncoding,
+    /// The threads a province's reading, scoring and writing may use (default: the cores).
+    #[arg(long, value_name = "N")]
+    threads: Option<std::num::NonZeroUsize>,
 }
 
 impl Inputs {
+    /// The threads given, else the cores.
+    fn threads(&self) -> Threads {
+        self.threads.map_or_else(Threads::default, Threads::new)
+    }
+
     /// The as-of date given, if any.
     fn as_of(&self) -> Result<Option<Date>, Failure> {
         self.as_of.as_deref().map(parse_as_of).transpose()
@@ -411,13 +419,16 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
             &args.inputs.evidence,
             as_of,
             args.inputs.encoding,
+            args.inputs.threads(),
         )?;
         if let Some(out) = &args.out {
             guard_read(out, &inputs, &files)?;
         }
         match format {
             // In the pieces the cores serialised it in: never held whole.
-            Format::Json => emit_with(args.out.as_deref(), |w| write_province_json(&reports, w))?,
+            Format::Json => emit_with(args.out.as_deref(), |w| {
+                write_province_json(&reports, w, args.inputs.threads())
+            })?,
             Format::Md => emit(args.out.as_deref(), province_markdown(&reports).as_bytes())?,
             other => {
                 return Err(Failure::Input(format!(
@@ -508,6 +519,7 @@ fn compute(
     let options = ReadOptions {
         encoding,
         progress: Some(&progress),
+        ..ReadOptions::default()
     };
     let evidence = read_evidence_with(files, criteria.criteria(), evidence, &options)?;
     drop(progress);
@@ -558,12 +570,14 @@ fn compute_province(
     evidence: &Path,
     as_of: Option<Date>,
     encoding: TextEncoding,
+    threads: Threads,
 ) -> Result<Vec<Report>, Failure> {
     let (criteria, as_of) = prepare(files, criteria, as_of)?;
     let progress = Progress::new();
     let options = ReadOptions {
         encoding,
         progress: Some(&progress),
+        threads,
     };
     let reports = criteria.score_province(files, evidence, as_of, &options)?;
     drop(progress);
@@ -610,6 +624,7 @@ fn rank(args: &RankArgs) -> Result<(), Failure> {
         &args.inputs.evidence,
         as_of,
         args.inputs.encoding,
+        args.inputs.threads(),
     )?;
     let ranking = Ranking::of(&reports);
     let bytes = match format {

@@ -24,6 +24,7 @@ use crate::report::{
 use crate::rules::{
     compile_rules, run_rule, CompiledRules, Limits, Need, RuleResult, Trace, UnitContext,
 };
+use crate::threads::Threads;
 
 /// What an evaluation is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,14 +86,15 @@ impl CompiledCriteria {
         as_of: Date,
         options: &ReadOptions<'_>,
     ) -> Result<Vec<Report>> {
+        let threads = options.threads;
         let Some(mut province) = StreamedProvince::open(files, &self.set, dir, options)? else {
             let units = read_province(files, &self.set, dir, options)?;
-            return Ok(self.score_all(&units, as_of));
+            return Ok(self.score_all_on(&units, as_of, threads));
         };
         // Rules say what they need of the tables by running: first on no data (every answer a
         // placeholder), then on the aggregates read for them. A rule whose questions depend on
         // the answers may ask more; the tables are read again for those, a few times at most.
-        let mut needs = self.discover(&province.units(), as_of);
+        let mut needs = self.discover(&province.units(), as_of, threads);
         province.aggregate(&needs)?;
         for round in 1..STREAM_ROUNDS {
             let pass = if round + 1 == STREAM_ROUNDS {
@@ -100,7 +102,7 @@ impl CompiledCriteria {
             } else {
                 Pass::Provisional
             };
-            let results = self.score_all_with(&province.units(), as_of, pass);
+            let results = self.score_all_with(&province.units(), as_of, pass, threads);
             let missing: BTreeSet<Need> = results
                 .iter()
                 .flat_map(|(_, missing)| missing.iter().cloned())
@@ -118,7 +120,7 @@ impl CompiledCriteria {
     /// What the rules ask of the tables, learnt by running those that read a table on no data
     /// (every answer a placeholder). A rule that read nothing of its unit's own (no fact) on
     /// the first unit asks the same of every unit with the same tables: it runs once.
-    fn discover(&self, units: &[Evidence], as_of: Date) -> BTreeSet<Need> {
+    fn discover(&self, units: &[Evidence], as_of: Date, threads: Threads) -> BTreeSet<Need> {
         let set = &self.set;
         let asking: Vec<usize> = (0..set.criteria.len())
             .filter(|&i| {
@@ -152,7 +154,7 @@ impl CompiledCriteria {
             return BTreeSet::new();
         };
         let (mut needs, first) = ask(head, None);
-        for mut asked in map_on_cores(rest, |evidence| ask(evidence, Some(&first)).0) {
+        for mut asked in map_on_cores(rest, threads, |evidence| ask(evidence, Some(&first)).0) {
             needs.append(&mut asked);
         }
         needs
@@ -259,7 +261,12 @@ impl CompiledCriteria {
 
     /// Scores many units at the same as-of date, on every core, in the order given.
     pub fn score_all(&self, units: &[Evidence], as_of: Date) -> Vec<Report> {
-        self.score_all_with(units, as_of, Pass::Final)
+        self.score_all_on(units, as_of, Threads::default())
+    }
+
+    /// [`CompiledCriteria::score_all`] on `threads` threads.
+    pub fn score_all_on(&self, units: &[Evidence], as_of: Date, threads: Threads) -> Vec<Report> {
+        self.score_all_with(units, as_of, Pass::Final, threads)
             .into_iter()
             .map(|(report, _)| report)
             .collect()
@@ -270,8 +277,9 @@ impl CompiledCriteria {
         units: &[Evidence],
         as_of: Date,
         pass: Pass,
+        threads: Threads,
     ) -> Vec<(Report, BTreeSet<Need>)> {
-        map_on_cores(units, |u| self.score_with(u, as_of, pass))
+        map_on_cores(units, threads, |u| self.score_with(u, as_of, pass))
     }
 
     /// A survey row's points come from Sở Nội vụ's results. A row the results do not list has
@@ -563,12 +571,14 @@ fn totals(set: &CriteriaSet, nodes: &[NodeScore], appraised: bool) -> Total {
     }
 }
 
-/// `f` of every item, in order, on every core (the calling thread's too): the items are
-/// handed out one at a time, so that a core whose items cost less takes more (units differ).
-fn map_on_cores<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(items.len().max(1));
+/// `f` of every item, in order, on `threads` threads (the calling thread's too): the items are
+/// handed out one at a time, so that a thread whose items cost less takes more (units differ).
+fn map_on_cores<T: Sync, R: Send>(
+    items: &[T],
+    threads: Threads,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let workers = threads.for_items(items.len());
     if workers <= 1 {
         return items.iter().map(f).collect();
     }

@@ -64,6 +64,7 @@ mod num;
 mod rank;
 mod report;
 mod rules;
+mod threads;
 mod visible;
 
 pub use cases::{read_cases, run_cases, Case, CaseFile, CaseResult, CASES_DIR, CASE_MAX_RECORDS};
@@ -93,6 +94,7 @@ pub use report::{
 pub use rules::{
     DocumentRef, FactRef, Limits, RecordList, DISTINCT_MAX_BYTES, DISTINCT_MAX_VALUES,
 };
+pub use threads::Threads;
 pub use visible::{is_hidden, visible, visible_lines};
 
 /// Loads, compiles and scores in one call: the whole pipeline for one unit.

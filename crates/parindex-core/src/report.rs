@@ -624,7 +624,7 @@ pub const PROVINCE_SCHEMA: &str = "parindex.province/1";
 pub fn province_json(reports: &[Report]) -> String {
     let mut whole = Vec::new();
     // Writing to a vector cannot fail.
-    let _ = write_province_json(reports, &mut whole);
+    let _ = write_province_json(reports, &mut whole, crate::threads::Threads::default());
     // serde_json writes UTF-8.
     String::from_utf8(whole).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
@@ -637,10 +637,9 @@ pub fn province_json(reports: &[Report]) -> String {
 pub fn write_province_json(
     reports: &[Report],
     out: &mut dyn std::io::Write,
+    threads: crate::threads::Threads,
 ) -> std::io::Result<()> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .clamp(1, reports.len().max(1));
+    let workers = threads.for_items(reports.len());
     let chunk = reports.len().div_ceil(workers).max(1);
     let mut runs = reports.chunks(chunk);
     let first = runs.next().unwrap_or_default();

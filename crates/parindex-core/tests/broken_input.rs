@@ -193,7 +193,7 @@ fn binary_garbage_as_csv_is_an_evidence_error_naming_the_file() {
     // Forced to UTF-8, the first invalid byte's line is named.
     let forced = ReadOptions {
         encoding: TextEncoding::Utf8,
-        progress: None,
+        ..ReadOptions::default()
     };
     let mut bytes = format!("{HEADER}\n15/KH-U,20/01/2026,ke-hoach,3\n").into_bytes();
     bytes.extend(garbage(100, 3));

@@ -148,7 +148,7 @@ fn windows_1258_is_detected_and_normalised_to_nfc() {
     // Forced, it reads the same.
     let forced = ReadOptions {
         encoding: TextEncoding::Windows1258,
-        progress: None,
+        ..ReadOptions::default()
     };
     let evidence = read_evidence_with(&files, &set(), Path::new("u"), &forced).expect("reads");
     assert_eq!(documents(&evidence)[0][1], "20/01/2026");
@@ -160,7 +160,7 @@ fn a_wrong_forced_encoding_names_the_file_and_line() {
     files.insert("u/documents.csv", windows_1258());
     let forced = ReadOptions {
         encoding: TextEncoding::Utf8,
-        progress: None,
+        ..ReadOptions::default()
     };
     let text = messages(read_evidence_with(&files, &set(), Path::new("u"), &forced));
     assert!(

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use parindex_core::{
-    is_province, load_criteria, read_province, CompiledCriteria, FsFiles, RankEntry, Ranking,
-    ReadOptions, Report,
+    is_province, load_criteria, read_province, write_province_json, CompiledCriteria, FsFiles,
+    RankEntry, Ranking, ReadOptions, Report, Threads,
 };
 
 fn fixture() -> PathBuf {
@@ -100,5 +100,40 @@ fn both_layouts_score_every_unit_alike() {
     for (i, (x, y)) in a.iter().zip(&b).enumerate() {
         // Not assert_eq: a whole report in a failure message drowns the difference.
         assert!(x == y, "unit {i} scores differently in the two layouts");
+    }
+}
+
+/// Every pool takes its count from `ReadOptions::threads`: one thread and several give the
+/// same reports, byte for byte, in both layouts (and the same province document).
+#[test]
+fn one_thread_and_several_give_the_same_reports() {
+    let set = load_criteria(&FsFiles, &fixture().join("criteria")).expect("loads");
+    let criteria = CompiledCriteria::compile(set).expect("compiles");
+    let as_of = criteria.default_as_of().expect("date");
+    for layout in ["by-unit", "exports"] {
+        let documents: Vec<String> = [1, 3, 8]
+            .into_iter()
+            .map(|n| {
+                let threads = Threads::new(std::num::NonZeroUsize::new(n).expect("n > 0"));
+                let options = ReadOptions {
+                    threads,
+                    ..ReadOptions::default()
+                };
+                let reports = criteria
+                    .score_province(&FsFiles, &fixture().join(layout), as_of, &options)
+                    .expect("the province scores");
+                let mut out = Vec::new();
+                write_province_json(&reports, &mut out, threads).expect("written");
+                String::from_utf8(out).expect("utf-8")
+            })
+            .collect();
+        assert!(
+            documents[0] == documents[1],
+            "{layout}: 1 and 3 threads differ"
+        );
+        assert!(
+            documents[0] == documents[2],
+            "{layout}: 1 and 8 threads differ"
+        );
     }
 }

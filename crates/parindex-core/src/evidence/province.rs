@@ -612,7 +612,7 @@ impl<'a> StreamedProvince<'a> {
     /// checked and hashed) and answers them for every unit.
     pub(crate) fn aggregate(&mut self, needs: &BTreeSet<Need>) -> Result<()> {
         let mut problems = Vec::new();
-        let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let workers = self.options.threads.get();
         let tables = std::mem::take(&mut self.exports.tables);
         let index = std::mem::take(&mut self.index);
         for (spec, origin) in &tables {

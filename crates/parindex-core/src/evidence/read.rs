@@ -51,6 +51,9 @@ pub struct ReadOptions<'a> {
     pub encoding: TextEncoding,
     /// Told how far reading has got, for a progress bar.
     pub progress: Option<&'a dyn ReadProgress>,
+    /// The threads every pool of the run may use (reading, scoring, writing); the cores by
+    /// default.
+    pub threads: crate::threads::Threads,
 }
 
 impl std::fmt::Debug for ReadOptions<'_> {
@@ -58,6 +61,7 @@ impl std::fmt::Debug for ReadOptions<'_> {
         f.debug_struct("ReadOptions")
             .field("encoding", &self.encoding)
             .field("progress", &self.progress.is_some())
+            .field("threads", &self.threads)
             .finish()
     }
 }
