@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use crate::criteria::{CriteriaSet, Method, NotArising};
 use crate::date::vi_date;
 use crate::num::vi_decimal;
-use crate::report::{NodeScore, Report, Status};
+use crate::report::{NodeScore, Report};
 use crate::visible::visible_lines;
 
 /// The row `id` of the set, explained without evidence; `None` when there is no such node.
@@ -100,13 +100,7 @@ pub fn explain_score(node: &NodeScore, report: &Report) -> String {
         report.unit.name,
         vi_date(report.as_of)
     );
-    let status = match node.status {
-        Status::Scored => "đã chấm",
-        Status::NotApplicable => "không phát sinh",
-        Status::NoEvidence => "chưa có minh chứng",
-        Status::PendingSurvey => "chờ kết quả điều tra xã hội học",
-        Status::Error => "lỗi",
-    };
+    let status = node.status.vi().to_lowercase();
     let _ = writeln!(
         out,
         "Điểm: {}/{} ({status})",

@@ -123,6 +123,17 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status in the report's Vietnamese words, the one spelling every output uses.
+    pub fn vi(self) -> &'static str {
+        match self {
+            Status::Scored => "Đã chấm",
+            Status::NotApplicable => "Không phát sinh",
+            Status::NoEvidence => "Chưa có tài liệu kiểm chứng",
+            Status::PendingSurvey => "Chờ kết quả điều tra xã hội học",
+            Status::Error => "Lỗi khi chấm",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Scored => "scored",

@@ -530,7 +530,7 @@ impl Builder {
             out.push(self.para(
                 &format!(
                     "- Tình trạng: {} (điểm tối đa {}, điểm tự đánh giá {}).",
-                    table::status_vi(node.status),
+                    node.status.vi(),
                     vi_decimal(node.max),
                     vi_decimal(node.points)
                 ),

@@ -194,7 +194,7 @@ fn node(out: &mut String, report: &Report, rows: &[TableRow], i: usize, level: u
             out,
             " <span class=\"badge st-{}\">{}</span>",
             n.status.as_str(),
-            esc(table::status_vi(n.status))
+            esc(n.status.vi())
         );
     }
     let _ = write!(
@@ -269,7 +269,7 @@ fn leaf_body(out: &mut String, n: &NodeScore, row: &TableRow) {
         out,
         "<dt>Tình trạng</dt><dd><span class=\"badge st-{}\">{}</span>",
         n.status.as_str(),
-        esc(table::status_vi(n.status))
+        esc(n.status.vi())
     );
     if let Some(method) = n.method {
         let _ = write!(out, " <span class=\"muted\">· {}</span>", method_vi(method));
@@ -487,7 +487,7 @@ fn explanations(out: &mut String, report: &Report) {
             esc(&n.id),
             esc(&n.title),
             vi_decimal(n.max),
-            esc(table::status_vi(n.status)),
+            esc(n.status.vi()),
             esc(&n.explanation),
         );
         if let Some(error) = &n.error {

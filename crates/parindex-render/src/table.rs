@@ -45,17 +45,6 @@ pub struct TableRow {
     pub appraisal_note: String,
 }
 
-/// The status of a leaf, in the report's words.
-pub fn status_vi(status: Status) -> &'static str {
-    match status {
-        Status::Scored => "Đã chấm",
-        Status::NotApplicable => "Không phát sinh",
-        Status::NoEvidence => "Chưa có tài liệu kiểm chứng",
-        Status::PendingSurvey => "Chờ kết quả điều tra xã hội học",
-        Status::Error => "Lỗi khi chấm",
-    }
-}
-
 /// The evidence of a node as lines of its TLKC column.
 pub fn evidence_lines(node: &NodeScore) -> Vec<String> {
     node.evidence.iter().map(EvidenceRef::vi).collect()

@@ -46,7 +46,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::table::{
-    self, index_text, needing_explanation, self_text, status_vi, total_text, TableRow, COLUMNS,
+    self, index_text, needing_explanation, self_text, total_text, TableRow, COLUMNS,
     FINGERPRINT_TITLE, GAP_COLUMNS, NO_GAPS,
 };
 use crate::text;
@@ -338,7 +338,7 @@ fn write_explanations(ws: &mut Worksheet, report: &Report) -> Result<(), RenderE
         g.text(row, 0, &n.id, centered())?;
         g.text(row, 1, &n.title, wrapped())?;
         g.decimal(row, 2, n.max, number())?;
-        g.text(row, 3, status_vi(n.status), wrapped())?;
+        g.text(row, 3, n.status.vi(), wrapped())?;
         g.text(row, 4, &reason(n), wrapped())?;
         // The officer's words, or room for them.
         g.text(row, 5, crate::table::giai_trinh(n).unwrap_or(""), wrapped())?;

@@ -353,8 +353,7 @@ fn the_mini_report_explains_the_rows_without_evidence() {
         assert!(
             paras[two..three]
                 .iter()
-                .any(|p| p.starts_with("- Tình trạng: ")
-                    && p.contains(table::status_vi(node.status))),
+                .any(|p| p.starts_with("- Tình trạng: ") && p.contains(node.status.vi())),
             "{}",
             node.id
         );
