@@ -160,6 +160,8 @@ PYEOF
 # --- runs ------------------------------------------------------------------------------------
 : >"$TABLE.rows"
 status=0
+load() { cut -d' ' -f1-3 /proc/loadavg; }   # other work on the machine skews the timings
+LOAD_START=$(load)
 for layout in $LAYOUTS; do
 if [ "$layout" = province ]; then
     DATA="target/bench/$N"; OUT="target/bench/out-$N"; DUCK_ARGS=()
@@ -265,5 +267,6 @@ rm -f "$TABLE.rows"
 echo
 echo "== $TABLE (best of $REPEAT; agreement: (unit, row) measures of (a) equal to (b);"
 echo "   targets of issue 19: a/b <= 0.5, a/c <= 1.5, peak RSS <= 256 MiB)"
+echo "load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $(load); $(nproc) cores" | tee -a "$TABLE"
 cat "$TABLE"
 exit "$status"
