@@ -264,9 +264,10 @@ done
     cat "$TABLE.rows"
 } >"$TABLE"
 rm -f "$TABLE.rows"
+echo "load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $(load); $(nproc) cores" >>"$TABLE"
 echo
 echo "== $TABLE (best of $REPEAT; agreement: (unit, row) measures of (a) equal to (b);"
 echo "   targets of issue 19: a/b <= 0.5, a/c <= 1.5, peak RSS <= 256 MiB)"
-echo "load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $(load); $(nproc) cores" | tee -a "$TABLE"
+
 cat "$TABLE"
 exit "$status"
