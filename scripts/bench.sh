@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of scoring N dossiers in two layouts (issues 9 and 19). Not a test. Usage:
 #
-#     scripts/bench.sh [N]            # N dossiers, default 2000000, both layouts
+#     scripts/bench.sh [N ...]        # N dossiers, default 2000000, both layouts
+#     scripts/bench.sh 1000000 3000000   # several sizes, one table
 #     REPEAT=3 scripts/bench.sh 200000
 #     LAYOUT=department scripts/bench.sh 3000000
 #
@@ -38,7 +39,10 @@
 # both layouts); then one Markdown table of both layouts (also in target/bench/table-<N>.md).
 set -euo pipefail
 
-N="${1:-2000000}"
+if [ "$#" -eq 0 ]; then set -- 2000000; fi
+for N in "$@"; do
+    case "$N" in '' | *[!0-9]*) echo "bench: N must be a number of dossiers (not '$N')" >&2; exit 2 ;; esac
+done
 UNITS="${UNITS:-150}"
 REPEAT="${REPEAT:-3}"
 LAYOUT="${LAYOUT:-both}"
@@ -56,7 +60,7 @@ esac
 VENV="target/bench-venv"
 CRITERIA="criteria/nghe-an-2026-so"
 AS_OF="2026-12-31"
-TABLE="target/bench/table-$N.md"
+TABLE="target/bench/table-$(IFS=-; echo "$*").md"
 mkdir -p target/bench
 
 command -v /usr/bin/time >/dev/null || { echo "bench: /usr/bin/time is needed (apt-get install time)" >&2; exit 2; }
@@ -158,10 +162,11 @@ print(f"{elapsed:.3f}")
 PYEOF
 
 # --- runs ------------------------------------------------------------------------------------
-: >"$TABLE.rows"
+: >"$TABLE.rows"; : >"$TABLE.rows.tsv"
 status=0
 load() { cut -d' ' -f1-3 /proc/loadavg; }   # other work on the machine skews the timings
 LOAD_START=$(load)
+for N in "$@"; do
 for layout in $LAYOUTS; do
 if [ "$layout" = province ]; then
     DATA="target/bench/$N"; OUT="target/bench/out-$N"; DUCK_ARGS=()
@@ -241,10 +246,13 @@ print(f"  a/b = {ab:.2f}   (target <= 0.5: {met(ab <= 0.5)})")
 print(f"  a/c = {ac:.2f}   (target <= 1.5: {met(ac <= 1.5)})")
 print(f"  peak memory of (a) {mib:.1f} MiB   (target <= 256 MiB: {met(mib <= 256)})")
 checked = len(set(got) | set(want))
+t = lambda x: f"{x:.3f} s" if x < 0.1 else f"{x:.2f} s"
+with open(rows_file + ".tsv", "a") as f:
+    f.write(f"{layout}\t{n}\t{a}\t{mib}\n")
 label = {"province": f"{units}, exports", "department": units}[layout]
 with open(rows_file, "a") as f:
-    f.write(f"| {label} | {n:,} | {size / 2**20:.1f} MiB ({dossiers / 2**20:.1f}) | {a:.2f} s | {mib:,.0f} MiB "
-            f"| {b:.2f} s | {c:.2f} s | {ab:.2f} | {ac:.2f} "
+    f.write(f"| {label} | {n:,} | {size / 2**20:.1f} MiB ({dossiers / 2**20:.1f}) | {t(a)} | {mib:,.0f} MiB "
+            f"| {t(b)} | {t(c)} | {ab:.2f} | {ac:.2f} "
             f"| {'DIFFER ' + str(len(bad)) + '/' + str(checked) if bad else str(checked) + '/' + str(checked)} "
             f"| {', '.join(k for k, ok in targets if ok) or 'none'} |\n")
 if bad:
@@ -254,7 +262,8 @@ if bad:
     sys.exit(1)
 print(f"  agreement: parindex and DuckDB agree on all {checked} (unit, row) numerators and denominators ({len(want) // len(ROWS)} units x {len(ROWS)} rows)")
 PYEOF
-[ "$CLEAN" = 1 ] && rm -rf "$DATA"
+if [ "$CLEAN" = 1 ]; then rm -rf "$DATA"; fi
+done
 done
 
 # --- both layouts ----------------------------------------------------------------------------
@@ -263,8 +272,26 @@ done
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
     cat "$TABLE.rows"
 } >"$TABLE"
-rm -f "$TABLE.rows"
-echo "load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $(load); $(nproc) cores" >>"$TABLE"
+# time = fixed + slope x N, least squares over the sizes of each layout (two sizes at least)
+python3 - "$TABLE.rows.tsv" >>"$TABLE" <<'PYEOF'
+import sys
+runs = {}
+for line in open(sys.argv[1]):
+    layout, n, a, mib = line.split("\t")
+    runs.setdefault(layout, []).append((int(n) / 1e6, float(a), float(mib)))
+for layout, pts in runs.items():
+    if len({x for x, _, _ in pts}) < 2:
+        continue
+    mx = sum(x for x, _, _ in pts) / len(pts)
+    my = sum(y for _, y, _ in pts) / len(pts)
+    slope = sum((x - mx) * (y - my) for x, y, _ in pts) / sum((x - mx) ** 2 for x, _, _ in pts)
+    rss = sorted(pts)
+    print(f"\n{layout}: (a) ≈ {my - slope * mx:.2f} s + {slope:.2f} s per million dossiers "
+          f"(least squares over {len(pts)} sizes); peak RSS {rss[0][2]:,.0f} MiB at {rss[0][0]:g}M, "
+          f"{rss[-1][2]:,.0f} MiB at {rss[-1][0]:g}M")
+PYEOF
+rm -f "$TABLE.rows" "$TABLE.rows.tsv"
+{ echo; echo "load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $(load); $(nproc) cores"; } >>"$TABLE"
 echo
 echo "== $TABLE (best of $REPEAT; agreement: (unit, row) measures of (a) equal to (b);"
 echo "   targets of issue 19: a/b <= 0.5, a/c <= 1.5, peak RSS <= 256 MiB)"
