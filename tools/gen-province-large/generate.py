@@ -17,6 +17,15 @@ tables of the reference criteria set criteria/nghe-an-2026-so (every row carries
   inspections.csv   4 per unit       facts.csv         every fact the set reads, per unit
   survey.csv        every survey row of the set, per unit
 
+With --department CODE, one unit (CODE) in the layout of a department's own folder
+(fixtures/skhcn-2026): the same tables without the `ma_don_vi` column, `unit.toml`, `facts.toml`
+(the facts of facts.csv, with their sources) and `survey.csv` (`ma_tieu_chi`, `ty_le`) in place
+of units.csv/facts.csv. The records drawn are those of `--units 1`, in proportion to the
+dossiers as above (documents one per 10 dossiers, feedback one per 1,000, the small tables
+per unit).
+
+    python3 tools/gen-province-large/generate.py --department SKHCN --dossiers 1000000 --out DIR
+
 Deterministic: one random.Random(2026 + units + dossiers), drawn in a fixed order, no clock,
 no iteration over sets or unordered dicts; re-running writes identical bytes. Python 3.11
 standard library only. Dossiers are written in batches of joined lines (about 2 s per million
@@ -32,6 +41,7 @@ may fall after the as-of date (not completed at the as-of date).
 
 import argparse
 import datetime as dt
+import json
 import random
 import tomllib
 from bisect import bisect_right
@@ -89,11 +99,18 @@ def csv_field(s):
     return s
 
 
-def write_rows(path, header, rows):
+def write_rows(path, header, rows, drop_unit=False):
+    # drop_unit: a department's folder, whose tables have no `ma_don_vi` (the first column).
+    skip = 1 if drop_unit else 0
     with open(path, "w", encoding="utf-8", newline="") as f:
-        f.write(",".join(header) + "\n")
+        f.write(",".join(header[skip:]) + "\n")
         for r in rows:
-            f.write(",".join(csv_field(v) for v in r) + "\n")
+            f.write(",".join(csv_field(v) for v in r[skip:]) + "\n")
+
+
+def toml_str(s):
+    # A TOML basic string: JSON's escapes are TOML's for these (\", \\, \n, \uXXXX).
+    return json.dumps(str(s), ensure_ascii=False)
 
 
 def main():
@@ -101,7 +118,12 @@ def main():
     ap.add_argument("--units", type=int, default=150)
     ap.add_argument("--dossiers", type=int, default=2_000_000)
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--department", metavar="CODE",
+                    help="one unit CODE, written as a department's own folder (implies --units 1)")
     args = ap.parse_args()
+    dept = args.department
+    if dept is not None:
+        args.units = 1
     n_units, n_dossiers, out = args.units, args.dossiers, args.out
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(2026 + n_units * 1_000_003 + n_dossiers)
@@ -112,12 +134,17 @@ def main():
     facts_base = tomllib.loads(FACTS_SOURCE.read_text(encoding="utf-8"))
 
     # ---------------------------------------------------------------- units
-    codes = [f"DV{i + 1:03d}" for i in range(n_units)]
-    write_rows(
-        out / "units.csv",
-        ["ma_don_vi", "ten_don_vi", "nhom"],
-        [(c, f"Đơn vị tổng hợp số {i + 1}", "so") for i, c in enumerate(codes)],
-    )
+    codes = [f"DV{i + 1:03d}" for i in range(n_units)] if dept is None else [dept]
+    if dept is None:
+        write_rows(
+            out / "units.csv",
+            ["ma_don_vi", "ten_don_vi", "nhom"],
+            [(c, f"Đơn vị tổng hợp số {i + 1}", "so") for i, c in enumerate(codes)],
+        )
+    else:
+        (out / "unit.toml").write_text(
+            f"code = {toml_str(dept)}\nname = {toml_str('Đơn vị tổng hợp ' + dept)}\ngroup = \"so\"\n",
+            encoding="utf-8")
     # Per-unit profile: rates drawn once, in unit order.
     profiles = []
     for _ in codes:
@@ -150,7 +177,7 @@ def main():
     as_of_day = (AS_OF - FIRST_DAY).days
     with open(out / "dossiers.csv", "w", encoding="utf-8", newline="") as f:
         f.write(
-            "ma_don_vi,ma_ho_so,ma_thu_tuc,ngay_tiep_nhan,han_xu_ly,ngay_tra_ket_qua,kenh,"
+            ("" if dept else "ma_don_vi,") + "ma_ho_so,ma_thu_tuc,ngay_tiep_nhan,han_xu_ly,ngay_tra_ket_qua,kenh,"
             "toan_trinh,co_phi,thanh_toan_truc_tuyen,so_hoa,xin_loi,danh_gia\n"
         )
         lines = []
@@ -184,7 +211,7 @@ def main():
             y = r()
             danh_gia = "" if y > p[9] else ("khong_hai_long" if y < p[8] else "hai_long")
             lines.append(
-                f"{code},H40.{code}-{ymd[day]}-{seq[u]:06d},1.{int(r() * 900) + 100:06d},"
+                f"{'' if dept else code + ','}H40.{code}-{ymd[day]}-{seq[u]:06d},1.{int(r() * 900) + 100:06d},"
                 f"{date_str[day]},{date_str[due]},{done},{kenh},{toan},{'x' if fee else ''},"
                 f"{paid},{so_hoa},{xin_loi},{danh_gia}\n"
             )
@@ -214,7 +241,7 @@ def main():
     numbers = [0] * n_units
     index = {c: i for i, c in enumerate(codes)}
     with open(out / "documents.csv", "w", encoding="utf-8", newline="") as f:
-        f.write("ma_don_vi,so_ky_hieu,ngay_ban_hanh,loai,trich_yeu,nhom,ky_so,gui_dien_tu,mat\n")
+        f.write(("" if dept else "ma_don_vi,") + "so_ky_hieu,ngay_ban_hanh,loai,trich_yeu,nhom,ky_so,gui_dien_tu,mat\n")
         lines = []
         for d, code, loai, subject, tag in docs:
             u = index[code]
@@ -223,7 +250,7 @@ def main():
             gui = "x" if r() < 0.95 else ""
             mat = "x" if r() < 0.01 else ""
             lines.append(
-                f"{code},{numbers[u]}/{loai}-{code},{vi(d)},{loai},\"{subject}\",{tag},{ky_so},{gui},{mat}\n"
+                f"{'' if dept else code + ','}{numbers[u]}/{loai}-{code},{vi(d)},{loai},\"{subject}\",{tag},{ky_so},{gui},{mat}\n"
             )
             if len(lines) >= BATCH:
                 f.write("".join(lines))
@@ -243,7 +270,7 @@ def main():
         ):
             sent = D(han) + dt.timedelta(days=int(r() * 10) - 7)
             rows.append((code, ky, han, vi(sent), f"{k + 1}/BC-{code}"))
-    write_rows(out / "reports.csv", ["ma_don_vi", "ky", "han", "ngay_gui", "so_ky_hieu"], rows)
+    write_rows(out / "reports.csv", ["ma_don_vi", "ky", "han", "ngay_gui", "so_ky_hieu"], rows, dept is not None)
 
     rows = []
     for code in codes:
@@ -258,6 +285,7 @@ def main():
         out / "plan_tasks.csv",
         ["ma_don_vi", "ma", "nhiem_vu", "don_vi_chu_tri", "han", "ngay_hoan_thanh", "san_pham"],
         rows,
+        dept is not None,
     )
 
     rows = []
@@ -266,7 +294,7 @@ def main():
             han = rand_day("01/03/2026", "30/11/2026")
             rows.append((code, f"Dự thảo Nghị quyết số {k + 1} của {code}", vi(han),
                          vi(han + dt.timedelta(days=int(r() * 30) - 20))))
-    write_rows(out / "legal_drafts.csv", ["ma_don_vi", "ten", "han_trinh", "ngay_trinh"], rows)
+    write_rows(out / "legal_drafts.csv", ["ma_don_vi", "ten", "han_trinh", "ngay_trinh"], rows, dept is not None)
 
     rows = []
     for code in codes:
@@ -274,7 +302,7 @@ def main():
             eff = rand_day("01/01/2026", "30/11/2026")
             rows.append((code, f"Quyết định số {k + 1}/QĐ-BO công bố TTHC ({code})", vi(eff),
                          vi(eff + dt.timedelta(days=int(r() * 40)))))
-    write_rows(out / "tthc_changes.csv", ["ma_don_vi", "can_cu", "ngay_hieu_luc", "ngay_trinh_cong_bo"], rows)
+    write_rows(out / "tthc_changes.csv", ["ma_don_vi", "can_cu", "ngay_hieu_luc", "ngay_trinh_cong_bo"], rows, dept is not None)
 
     rows = []
     per_unit = [max(5, round(n_dossiers / 1000 * w / total_w)) for w in weights]
@@ -284,7 +312,7 @@ def main():
             han = got + dt.timedelta(days=10 + int(r() * 10))
             done = got + dt.timedelta(days=int(r() * 22))
             rows.append((code, f"PAKN-{code}-{k + 1:05d}", vi(got), vi(han), vi(done) if done <= AS_OF else ""))
-    write_rows(out / "feedback.csv", ["ma_don_vi", "ma", "ngay_nhan", "han_xu_ly", "ngay_xu_ly"], rows)
+    write_rows(out / "feedback.csv", ["ma_don_vi", "ma", "ngay_nhan", "han_xu_ly", "ngay_xu_ly"], rows, dept is not None)
 
     rows = []
     for code in codes:
@@ -296,6 +324,7 @@ def main():
         out / "inspections.csv",
         ["ma_don_vi", "don_vi", "ngay", "so_ky_hieu", "so_van_de", "so_van_de_da_xu_ly"],
         rows,
+        dept is not None,
     )
 
     rows = []
@@ -305,13 +334,28 @@ def main():
             if isinstance(value, bool):
                 value = "true" if (value if r() < 0.9 else not value) else "false"
             rows.append((code, name, value, fact.get("source", "")))
-    write_rows(out / "facts.csv", ["ma_don_vi", "ten", "gia_tri", "nguon"], rows)
+    if dept is None:
+        write_rows(out / "facts.csv", ["ma_don_vi", "ten", "gia_tri", "nguon"], rows)
+    else:
+        with open(out / "facts.toml", "w", encoding="utf-8", newline="") as f:
+            f.write(f"# Facts of {dept} (tools/gen-province-large/generate.py --department)\n")
+            for _, name, value, source in rows:
+                kind = type(facts_base[name]["value"])
+                if kind is bool:
+                    text = value  # "true" / "false"
+                elif kind in (int, float):
+                    text = repr(value)
+                else:
+                    text = toml_str(value)
+                f.write(f"\n[{name}]\nvalue = {text}\n")
+                if source:
+                    f.write(f"source = {toml_str(source)}\n")
 
     rows = []
     for code in codes:
         for row in survey_rows:
             rows.append((code, row, 70 + int(r() * 31)))
-    write_rows(out / "survey.csv", ["ma_don_vi", "ma_tieu_chi", "ty_le"], rows)
+    write_rows(out / "survey.csv", ["ma_don_vi", "ma_tieu_chi", "ty_le"], rows, dept is not None)
 
 
 if __name__ == "__main__":
