@@ -30,6 +30,8 @@
 //! 5. **report** — [`Report::to_json`] (`parindex.report/1`, see `docs/report-json.md`) and
 //!    [`Report::to_markdown`].
 //!
+//! Under read and evaluate, **query**: what rules ask and evidence answers; it imports neither.
+//!
 //! Files come through the [`Files`] trait and the as-of date is an argument: nothing reads the
 //! clock or the environment, so the same inputs give byte-identical reports. The library never
 //! prints and never panics on input.
@@ -49,6 +51,7 @@
 //! # }
 //! ```
 
+mod bytes;
 mod cases;
 mod compare;
 mod criteria;
@@ -61,6 +64,7 @@ mod files;
 mod fingerprint;
 mod gaps;
 mod num;
+mod query;
 mod rank;
 mod report;
 mod rules;
