@@ -63,6 +63,7 @@ mod explain;
 mod files;
 mod fingerprint;
 mod gaps;
+mod lint;
 mod num;
 mod query;
 mod rank;
@@ -73,8 +74,8 @@ mod visible;
 pub use cases::{read_cases, run_cases, Case, CaseFile, CaseResult, CASES_DIR, CASE_MAX_RECORDS};
 pub use compare::{edited_as_of, Comparison, FigureChange, InputChange, RowChange};
 pub use criteria::{
-    check_criteria, load_criteria, ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method,
-    NotArising, RatingBand, Register, RuleSource, TableSpec, Window, CRITERIA_FILE, FACTS,
+    load_criteria, ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method, NotArising,
+    RatingBand, Register, RuleSource, TableSpec, Window, CRITERIA_FILE, FACTS,
 };
 pub use date::{parse_date, read_date, vi_date, Date, DateProblem};
 pub use error::{Diagnostic, Diagnostics, Error, Lang, Result};
@@ -87,6 +88,7 @@ pub use evidence::{
 pub use explain::{explain_row, explain_score};
 pub use files::{Files, FsFiles, MemoryFiles, MAX_READ_BYTES};
 pub use fingerprint::{digest_of, engine_version, sha256_hex, FileDigest, Fingerprint, SetDigest};
+pub use lint::check_criteria;
 pub use num::{parse_decimal, round_half_up, vi_decimal, vi_percent, Fraction};
 pub use rank::{GroupRanking, RankEntry, Ranking, RANKING_SCHEMA};
 pub use report::{
