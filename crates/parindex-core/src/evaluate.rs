@@ -17,12 +17,13 @@ use crate::files::Files;
 use crate::fingerprint::{digest_of, engine_version, Fingerprint, SetDigest};
 use crate::gaps;
 use crate::num::{round_half_up, vi_decimal, vi_percent};
+use crate::query::Need;
 use crate::report::{
     AppraisalRound, CriteriaInfo, EvidenceRef, Measure, NodeKind, NodeScore, Part, Report, Status,
     SurveyPart, Total, REPORT_SCHEMA,
 };
 use crate::rules::{
-    compile_rules, run_rule, CompiledRules, Limits, Need, RuleResult, Trace, UnitContext,
+    compile_rules, run_rule, CompiledRules, Limits, RuleResult, Trace, UnitContext,
 };
 use crate::threads::Threads;
 

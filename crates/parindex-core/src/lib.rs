@@ -30,6 +30,8 @@
 //! 5. **report** — [`Report::to_json`] (`parindex.report/1`, see `docs/report-json.md`) and
 //!    [`Report::to_markdown`].
 //!
+//! Under read and evaluate, **query**: what rules ask and evidence answers; it imports neither.
+//!
 //! Files come through the [`Files`] trait and the as-of date is an argument: nothing reads the
 //! clock or the environment, so the same inputs give byte-identical reports. The library never
 //! prints and never panics on input.
@@ -49,6 +51,7 @@
 //! # }
 //! ```
 
+mod bytes;
 mod cases;
 mod compare;
 mod criteria;
@@ -60,7 +63,9 @@ mod explain;
 mod files;
 mod fingerprint;
 mod gaps;
+mod lint;
 mod num;
+mod query;
 mod rank;
 mod report;
 mod rules;
@@ -70,8 +75,8 @@ mod visible;
 pub use cases::{read_cases, run_cases, Case, CaseFile, CaseResult, CASES_DIR, CASE_MAX_RECORDS};
 pub use compare::{edited_as_of, Comparison, FigureChange, InputChange, RowChange};
 pub use criteria::{
-    check_criteria, load_criteria, ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method,
-    NotArising, RatingBand, Register, RuleSource, TableSpec, Window, CRITERIA_FILE, FACTS,
+    load_criteria, ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method, NotArising,
+    RatingBand, Register, RuleSource, TableSpec, Window, CRITERIA_FILE, FACTS,
 };
 pub use date::{parse_date, read_date, vi_date, Date, DateProblem};
 pub use error::{Diagnostic, Diagnostics, Error, Lang, Result};
@@ -84,6 +89,7 @@ pub use evidence::{
 pub use explain::{explain_row, explain_score};
 pub use files::{Files, FsFiles, MemoryFiles, MAX_READ_BYTES};
 pub use fingerprint::{digest_of, engine_version, sha256_hex, FileDigest, Fingerprint, SetDigest};
+pub use lint::check_criteria;
 pub use num::{parse_decimal, round_half_up, vi_decimal, vi_percent, Fraction};
 pub use rank::{GroupRanking, RankEntry, Ranking, RANKING_SCHEMA};
 pub use report::{

@@ -3,7 +3,6 @@
 //! [`load`] reads the TOML described in `docs/criteria-format.md`; [`validate`] checks the
 //! whole set and reports every problem at once.
 
-mod lint;
 mod load;
 mod validate;
 
@@ -12,8 +11,7 @@ use std::path::PathBuf;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-pub use lint::check_criteria;
-pub(crate) use load::{float_to_decimal, line_col, ExactDecimal};
+pub(crate) use load::{did_you_mean, float_to_decimal, line_col, load_all, ExactDecimal};
 pub use load::{load_criteria, CRITERIA_FILE};
 pub use validate::FACTS;
 

@@ -21,7 +21,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::files::Files;
 use crate::fingerprint::{relative_name, FileDigest};
 use crate::num::parse_decimal;
-use crate::rules::{Aggregates, FastMap, Need};
+use crate::query::{Aggregates, FastMap, Need};
 
 /// The column that says which unit a row of a province-wide export belongs to.
 pub const UNIT_COLUMN: &str = "ma_don_vi";

@@ -9,12 +9,13 @@ use std::path::{Path, PathBuf};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use toml::Spanned;
-use unicode_normalization::UnicodeNormalization;
 
 use super::cells::{default_value, parse_cell, parse_text, parse_text_into, Cell};
 use super::text::{decode_text, sniff_delimiter, DecodeError, TextEncoding};
 use super::workbook::{Workbook, WORKBOOK_EXTENSIONS};
-use super::{Appraisal, Evidence, Fact, FactValue, Record, Source, Table, Unit, Value};
+use super::{
+    fold_header, Appraisal, Evidence, Fact, FactValue, Record, Source, Table, Unit, Value,
+};
 use crate::criteria::{ColumnSpec, ColumnType, CriteriaSet, Method, TableSpec, Window};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::files::Files;
@@ -619,25 +620,6 @@ fn toml_message(message: &str) -> String {
         }
     };
     message.lines().map(line).collect::<Vec<_>>().join("; ")
-}
-
-/// Folds a header for matching: NFC→NFD, accents dropped, `đ`→`d`, lower case, `_` as a
-/// space, runs of spaces collapsed. "NGÀY TIẾP NHẬN", "Ngay tiep nhan" and `ngay_tiep_nhan`
-/// all fold to `ngay tiep nhan`.
-pub fn fold_header(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.nfd() {
-        if ('\u{300}'..='\u{36f}').contains(&c) {
-            continue;
-        }
-        let c = match c {
-            'đ' | 'Đ' => 'd',
-            '_' => ' ',
-            c => c,
-        };
-        out.extend(c.to_lowercase());
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The cells of one data row, as a [`Layout`] reads them.

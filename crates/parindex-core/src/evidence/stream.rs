@@ -30,12 +30,11 @@ use super::read::{
 };
 use super::text::{is_nfc, sniff_delimiter};
 use super::{Table, Value};
+use crate::bytes::{le_word, same_text};
 use crate::criteria::ColumnType;
 use crate::criteria::TableSpec;
 use crate::error::Diagnostic;
-use crate::rules::{
-    judge, le_word, same_text, Accumulator, Atom, CellRef, Cells, Class, FastMap, Need,
-};
+use crate::query::{judge, Accumulator, Atom, CellRef, Cells, Class, FastMap, Need};
 
 /// Bytes read at a time; a block holds the whole records among them.
 const BLOCK: usize = 1 << 20;
@@ -1963,7 +1962,7 @@ fn read_quoted_block(
 mod tests {
     use super::{date_tests, short_key, OneCell, PlainRecords, ShortCodes, UnitIndex};
     use crate::date::Date;
-    use crate::rules::{Atom, CellRef};
+    use crate::query::{Atom, CellRef};
 
     #[test]
     fn short_codes_find_the_units_of_their_codes_only() {

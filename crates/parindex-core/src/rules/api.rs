@@ -12,14 +12,14 @@ use rust_decimal::Decimal;
 use super::context::{
     current, DocumentRef, FactRef, Lever, LeverMeasure, RecordList, RowContext, Rows,
 };
-use super::query::{
-    add_days, nfc, record_key, Answer, Atom, Class, Lit, Need, DISTINCT_MAX_BYTES,
-    DISTINCT_MAX_VALUES,
-};
 use crate::criteria::{ColumnType, FACTS};
 use crate::date::{parse_date, vi_date, Date};
 use crate::evidence::{FactValue, Value};
 use crate::num::{round_half_up, vi_decimal, vi_percent, Fraction};
+use crate::query::{
+    add_days, nfc, record_key, Answer, Atom, Class, Lit, Need, DISTINCT_MAX_BYTES,
+    DISTINCT_MAX_VALUES,
+};
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 

@@ -14,8 +14,9 @@ use crate::date::Date;
 use crate::evidence::{Evidence, Fact};
 use rust_decimal::Decimal;
 
-use super::query::{answer_in_memory, Answer, Atom, FastMap, Need, Pred};
+use crate::evidence::answer_in_memory;
 use crate::num::Fraction;
+use crate::query::{Answer, Atom, FastMap, Need, Pred};
 
 /// The state shared by every row of one unit's evaluation.
 #[derive(Debug)]

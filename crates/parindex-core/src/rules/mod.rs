@@ -3,7 +3,6 @@
 mod api;
 mod context;
 mod messages;
-mod query;
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -17,10 +16,8 @@ use rust_decimal::Decimal;
 pub(crate) use api::{Outcome, Signal};
 pub(crate) use context::{with_row, Lever, LeverMeasure, RowContext, Trace, UnitContext};
 pub use context::{DocumentRef, FactRef, RecordList};
-pub(crate) use query::{
-    judge, le_word, same_text, Accumulator, Aggregates, Atom, CellRef, Cells, Class, FastMap, Need,
-};
-pub use query::{DISTINCT_MAX_BYTES, DISTINCT_MAX_VALUES};
+// Said here too: the public API names them `rules`' limits.
+pub use crate::query::{DISTINCT_MAX_BYTES, DISTINCT_MAX_VALUES};
 
 use crate::criteria::{CriteriaSet, RuleSource};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
@@ -112,7 +109,7 @@ pub(crate) fn compile_rules(set: &CriteriaSet, limits: Limits) -> Result<Compile
         };
         // The evidence is read in NFC; so is the rule, so that a literal typed decomposed
         // (`"kế-hoạch-cchc"` in NFD) matches what it spells. Lines stay where they were.
-        match engine.compile(query::nfc(&rule.text)) {
+        match engine.compile(crate::query::nfc(&rule.text)) {
             Ok(ast) => asts.push(Some(ast)),
             Err(e) => {
                 let position = e.position();

@@ -10,6 +10,9 @@
 //! last edge to the `otherwise` value (0 by default), so every value has points. What can be
 //! wrong is the order: an edge not lower than the one before it (an overlap, which fails the
 //! row when the scan reaches it) or a lower band that earns more than a higher one.
+//!
+//! Not part of `criteria`: it compiles the rules, so it sits above the engine, and nothing
+//! below imports it.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -17,8 +20,10 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::load::{did_you_mean, load_all};
-use super::{CriteriaSet, Criterion, Leaf, Method, RuleSource, TableSpec, CRITERIA_FILE, FACTS};
+use crate::criteria::{
+    did_you_mean, load_all, CriteriaSet, Criterion, Leaf, Method, RuleSource, TableSpec,
+    CRITERIA_FILE, FACTS,
+};
 use crate::error::{Diagnostic, Error};
 use crate::evaluate::CompiledCriteria;
 use crate::files::Files;
