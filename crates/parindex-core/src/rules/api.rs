@@ -317,7 +317,7 @@ fn table(name: &str) -> Res<Rows> {
 
 /// Whether the table's file is there (perhaps with no records). Never a signal: a rule asks it
 /// about a table it reads only to decide not-arising (the reference set's 2.1.2), and goes on
-/// with the rest of its rule when the file is missing. A missing file is noted on the row.
+/// with the rest of its rule when the file is missing. A missing file is said on the row (see [`warn`]).
 fn has_table(name: &str) -> Res<bool> {
     let present = reading_table(name)?.unit.visible(name).is_some();
     if !present {
@@ -611,7 +611,8 @@ fn periods(rows: Rows, kind: &str, kinds: &Array, due: &str, sent: &str) -> Res<
     })
 }
 
-fn fact(name: &str) -> Res<Dynamic> {
+/// The current row, after checking that it may read the facts.
+fn reading_facts() -> Res<Rc<RowContext>> {
     let c = ctx()?;
     if !c.reads.iter().any(|r| r == FACTS) {
         return Err(fail(format!(
@@ -619,6 +620,11 @@ fn fact(name: &str) -> Res<Dynamic> {
             c.row
         )));
     }
+    Ok(c)
+}
+
+fn fact(name: &str) -> Res<Dynamic> {
+    let c = reading_facts()?;
     let facts = c
         .unit
         .facts()
@@ -646,15 +652,9 @@ fn fact(name: &str) -> Res<Dynamic> {
 
 /// Whether the fact is there. Never a signal: a missing `facts.toml` is a missing fact, so that a
 /// rule can ask about an input it reads only to decide not-arising (the reference set's 6.2.2)
-/// and go on with the rest of its rule. The answer is noted, so the row says what was missing.
+/// and go on with the rest of its rule. A missing fact is said on the row (see [`warn`]).
 fn has_fact(name: &str) -> Res<bool> {
-    let c = ctx()?;
-    if !c.reads.iter().any(|r| r == FACTS) {
-        return Err(fail(format!(
-            "dòng {} đọc facts nhưng không khai báo `facts` trong `reads`",
-            c.row
-        )));
-    }
+    let c = reading_facts()?;
     match c.unit.facts() {
         Some(facts) if facts.contains_key(name) => {
             let _value = fact(name)?;
