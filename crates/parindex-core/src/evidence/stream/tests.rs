@@ -1,7 +1,9 @@
 //! Tests of the components that need no file: the short codes' table, the kernel's date
 //! ranges, the plain records' split.
 
-use super::{date_tests, short_key, OneCell, PlainRecords, ShortCodes, UnitIndex};
+use super::codes::{short_key, ShortCodes, UnitIndex};
+use super::kernel::{date_tests, OneCell};
+use super::split::PlainRecords;
 use crate::date::Date;
 use crate::query::{Atom, CellRef};
 
