@@ -178,11 +178,12 @@ pub(crate) fn decode_text(
 
 /// The encoding of bytes without a byte-order mark that are not UTF-8: Windows-1258 when they
 /// read as Vietnamese in it and hold no valid UTF-8 character outside ASCII; else the error at
-/// the first byte that is not UTF-8.
+/// the first byte that is not UTF-8 (found only then: a real Windows-1258 export needs no
+/// third pass over its bytes).
 fn sniff_legacy(bytes: &[u8]) -> Result<TextEncoding, DecodeError> {
-    let (line, offset) = first_invalid_utf8(bytes);
     let utf8_letters = bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii());
     if utf8_letters {
+        let (line, offset) = first_invalid_utf8(bytes);
         return Err(DecodeError::Invalid {
             encoding: TextEncoding::Utf8,
             line,
@@ -217,6 +218,7 @@ fn sniff_legacy(bytes: &[u8]) -> Result<TextEncoding, DecodeError> {
     if vietnamese {
         Ok(TextEncoding::Windows1258)
     } else {
+        let (line, offset) = first_invalid_utf8(bytes);
         Err(DecodeError::Unknown { line, offset })
     }
 }
