@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use parindex_core::{
     is_province, load_criteria, parse_date, province_markdown, read_cases, read_date,
-    read_evidence_with, run_cases, visible, write_province_json, Comparison, CompiledCriteria,
+    run_cases, visible, write_province_json, Comparison, CompiledCriteria,
     Date, DateProblem, Error, Evidence, Files, FsFiles, Ranking, ReadOptions, ReadProgress, Report,
     Status, TextEncoding, Threads, CASES_DIR,
 };
@@ -521,7 +521,7 @@ fn compute(
         progress: Some(&progress),
         ..ReadOptions::default()
     };
-    let evidence = read_evidence_with(files, criteria.criteria(), evidence, &options)?;
+    let evidence = criteria.read_unit(files, evidence, as_of, &options)?;
     drop(progress);
     if verbose {
         describe_sources(&evidence);

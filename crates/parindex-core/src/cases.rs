@@ -28,7 +28,7 @@ use crate::criteria::CriteriaSet;
 use crate::date::{parse_date, Date};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::evaluate::CompiledCriteria;
-use crate::evidence::read_evidence;
+use crate::evidence::ReadOptions;
 use crate::files::{Files, MemoryFiles};
 use crate::num::vi_decimal;
 use crate::report::Status;
@@ -197,18 +197,18 @@ fn run_case(
         return Err(format!("`{}` is not a row of the set", case.row));
     }
     let files = evidence_files(set, file, &case.evidence)?;
-    let evidence = match read_evidence(&files, set, Path::new("unit")) {
-        Ok(evidence) => evidence,
+    let as_of = match case.as_of.or_else(|| criteria.default_as_of()) {
+        Some(d) => d,
+        None => return Err("no as-of date".to_owned()),
+    };
+    let options = ReadOptions::default();
+    let report = match criteria.score_unit(&files, Path::new("unit"), as_of, &options) {
+        Ok(report) => report,
         Err(Error::Evidence(problems)) => {
             return Ok(("evidence_error".to_owned(), problems.to_string()))
         }
         Err(other) => return Err(other.to_string()),
     };
-    let as_of = match case.as_of.or_else(|| criteria.default_as_of()) {
-        Some(d) => d,
-        None => return Err("no as-of date".to_owned()),
-    };
-    let report = criteria.score(&evidence, as_of);
     let node = report
         .node(&case.row)
         .ok_or_else(|| format!("no row {}", case.row))?;

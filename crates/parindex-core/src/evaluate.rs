@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use crate::criteria::{CriteriaSet, Method, NotArising};
 use crate::date::Date;
 use crate::error::Result;
-use crate::evidence::{read_province, Appraisal, Evidence, ReadOptions, StreamedProvince};
+use crate::evidence::{scan_province, Appraisal, Evidence, ReadOptions, Scan};
 use crate::files::Files;
 use crate::fingerprint::{digest_of, engine_version, Fingerprint, SetDigest};
 use crate::gaps;
@@ -39,6 +39,13 @@ enum Pass {
 /// How many times at most a province's tables are read: once for what the rules ask on no
 /// data, again for what they ask on the answers (a rule whose questions depend on the data).
 const STREAM_ROUNDS: usize = 4;
+
+/// A unit folder's scan always holds its one unit; were it not so, this says so.
+fn no_unit(dir: &Path) -> crate::error::Error {
+    crate::error::Error::Evidence(crate::error::Diagnostics(vec![
+        crate::error::Diagnostic::new(dir, "không đọc được đơn vị của thư mục"),
+    ]))
+}
 
 /// A criteria set whose rules are compiled: build once, score many units.
 #[derive(Debug)]
@@ -76,10 +83,39 @@ impl CompiledCriteria {
         self.score_with(evidence, as_of, Pass::Final).0
     }
 
-    /// Scores a whole province folder: province-wide exports (`units.csv`) are streamed, each
-    /// table read once in parallel blocks and aggregated per unit as it is read, so memory does
-    /// not grow with the number of records; a folder per unit is read with
-    /// [`read_province`](crate::read_province). Reports are in unit-code order.
+    /// Reads a unit's own folder for scoring at `as_of`: each table read once (streamed when it
+    /// is UTF-8 text), checked, and aggregated for what the rules ask at that date — a province
+    /// of one. The evidence answers [`CompiledCriteria::score`] at `as_of`; at another date a
+    /// rule may ask what was not aggregated, an error on its row. Every problem of every file
+    /// is reported at once.
+    pub fn read_unit(
+        &self,
+        files: &dyn Files,
+        dir: &Path,
+        as_of: Date,
+        options: &ReadOptions<'_>,
+    ) -> Result<Evidence> {
+        let mut scan = Scan::unit(files, &self.set, dir, options)?;
+        self.settle(&mut scan, as_of, options.threads)?;
+        scan.units().pop().ok_or_else(|| no_unit(dir))
+    }
+
+    /// Reads and scores a unit's own folder ([`CompiledCriteria::read_unit`]).
+    pub fn score_unit(
+        &self,
+        files: &dyn Files,
+        dir: &Path,
+        as_of: Date,
+        options: &ReadOptions<'_>,
+    ) -> Result<Report> {
+        let mut scan = Scan::unit(files, &self.set, dir, options)?;
+        let mut reports = self.settle(&mut scan, as_of, options.threads)?;
+        reports.pop().ok_or_else(|| no_unit(dir))
+    }
+
+    /// Scores a whole province folder — province-wide exports (`units.csv`) or a folder per
+    /// unit — reading each table once and aggregating it per unit as it is read, so memory
+    /// does not grow with the number of records. Reports are in unit-code order.
     pub fn score_province(
         &self,
         files: &dyn Files,
@@ -87,23 +123,27 @@ impl CompiledCriteria {
         as_of: Date,
         options: &ReadOptions<'_>,
     ) -> Result<Vec<Report>> {
-        let threads = options.threads;
-        let Some(mut province) = StreamedProvince::open(files, &self.set, dir, options)? else {
-            let units = read_province(files, &self.set, dir, options)?;
-            return Ok(self.score_all_on(&units, as_of, threads));
-        };
-        // Rules say what they need of the tables by running: first on no data (every answer a
-        // placeholder), then on the aggregates read for them. A rule whose questions depend on
-        // the answers may ask more; the tables are read again for those, a few times at most.
-        let mut needs = self.discover(&province.units(), as_of, threads);
-        province.aggregate(&needs)?;
+        let mut scan = scan_province(files, &self.set, dir, options)?;
+        self.settle(&mut scan, as_of, options.threads)
+    }
+
+    /// The one place where what the rules ask meets what the tables answer, for every layout:
+    /// the rules run first on no data (every answer a placeholder) to say what they need of
+    /// the tables; every table is read once for that (and checked, and hashed); the rules run
+    /// again on the aggregates. A rule whose questions depend on the answers may ask more: the
+    /// tables it asks of are read again for those, [`STREAM_ROUNDS`] readings at most, after
+    /// which a question still unanswered is an error on its row. The reports of the last
+    /// round, in unit-code order.
+    fn settle(&self, scan: &mut Scan<'_>, as_of: Date, threads: Threads) -> Result<Vec<Report>> {
+        let mut needs = self.discover(&scan.units(), as_of, threads);
+        scan.aggregate(&needs)?;
         for round in 1..STREAM_ROUNDS {
             let pass = if round + 1 == STREAM_ROUNDS {
                 Pass::Final
             } else {
                 Pass::Provisional
             };
-            let results = self.score_all_with(&province.units(), as_of, pass, threads);
+            let results = self.score_all_with(&scan.units(), as_of, pass, threads);
             let missing: BTreeSet<Need> = results
                 .iter()
                 .flat_map(|(_, missing)| missing.iter().cloned())
@@ -112,7 +152,7 @@ impl CompiledCriteria {
             if missing.is_empty() || pass == Pass::Final {
                 return Ok(results.into_iter().map(|(report, _)| report).collect());
             }
-            province.aggregate(&missing)?;
+            scan.aggregate(&missing)?;
             needs.extend(missing);
         }
         Ok(Vec::new())

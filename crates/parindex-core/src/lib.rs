@@ -82,10 +82,12 @@ pub use date::{parse_date, read_date, vi_date, Date, DateProblem};
 pub use error::{Diagnostic, Diagnostics, Error, Lang, Result};
 pub use evaluate::CompiledCriteria;
 pub use evidence::{
-    fold_header, is_province, read_evidence, read_evidence_with, read_province, Appraisal,
-    DeclaredDocument, DeclaredPoints, Evidence, Fact, FactValue, Notes, ReadOptions, ReadProgress,
-    Record, RowNote, Source, Table, TextEncoding, Unit, Value, NOTES_FILE, UNITS_FILE, UNIT_COLUMN,
+    fold_header, is_province, Appraisal, DeclaredDocument, DeclaredPoints, Evidence, Fact,
+    FactValue, Notes, ReadOptions, ReadProgress, Record, RowNote, Source, Table, TextEncoding,
+    Unit, Value, NOTES_FILE, UNITS_FILE, UNIT_COLUMN,
 };
+#[cfg(feature = "oracle")]
+pub use evidence::{read_evidence, read_evidence_with, read_province};
 pub use explain::{explain_row, explain_score};
 pub use files::{Files, FsFiles, MemoryFiles, MAX_READ_BYTES};
 pub use fingerprint::{digest_of, engine_version, sha256_hex, FileDigest, Fingerprint, SetDigest};
@@ -113,7 +115,6 @@ pub fn score(
     as_of: Option<Date>,
 ) -> Result<Report> {
     let compiled = CompiledCriteria::compile(load_criteria(files, criteria)?)?;
-    let evidence = read_evidence(files, compiled.criteria(), evidence)?;
     let as_of = match as_of.or_else(|| compiled.default_as_of()) {
         Some(d) => d,
         None => {
@@ -123,5 +124,5 @@ pub fn score(
             )])))
         }
     };
-    Ok(compiled.score(&evidence, as_of))
+    compiled.score_unit(files, evidence, as_of, &ReadOptions::default())
 }

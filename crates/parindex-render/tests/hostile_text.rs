@@ -7,7 +7,7 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
 use parindex_core::{
-    load_criteria, read_evidence, CompiledCriteria, EvidenceRef, Files, FsFiles, MemoryFiles,
+    load_criteria, CompiledCriteria, ReadOptions, EvidenceRef, Files, FsFiles, MemoryFiles,
     Report,
 };
 use parindex_render::{render_csv, render_docx, render_html, render_xlsx, RenderOptions};
@@ -54,8 +54,9 @@ fn example_files() -> MemoryFiles {
 fn score(files: &dyn Files) -> Report {
     let set = load_criteria(files, Path::new(CRITERIA)).expect("criteria");
     let criteria = CompiledCriteria::compile(set).expect("compiles");
-    let evidence = read_evidence(files, criteria.criteria(), Path::new(EVIDENCE)).expect("reads");
-    criteria.score(&evidence, criteria.default_as_of().expect("a year end"))
+    let as_of = criteria.default_as_of().expect("a year end");
+    (criteria.score_unit(files, Path::new(EVIDENCE), as_of, &ReadOptions::default()))
+        .expect("reads")
 }
 
 /// The example with the document number of `documents.csv`'s CCHC plan replaced by `number`.

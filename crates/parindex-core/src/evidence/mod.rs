@@ -1,10 +1,12 @@
-//! A unit's evidence for one year: its tables, facts, identity and (after appraisal) survey
-//! results. Read by [`read_evidence`]; shared cheaply between threads.
+//! A unit's evidence for one year: what its tables answer to the rules, its facts, identity
+//! and (after appraisal) survey results. Read by a [`Scan`] (see `CompiledCriteria::read_unit`
+//! and `score_province`); shared cheaply between threads.
 
 mod cells;
 mod notes;
 mod province;
 mod read;
+mod scan;
 mod stream;
 mod text;
 mod workbook;
@@ -17,17 +19,23 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 pub use notes::{DeclaredDocument, DeclaredPoints, Notes, RowNote, NOTES_FILE};
-pub(crate) use province::StreamedProvince;
-pub use province::{is_province, read_province, UNITS_FILE, UNIT_COLUMN};
-pub use read::{read_evidence, read_evidence_with, ReadOptions, ReadProgress, SURVEY_FILE};
+#[cfg(feature = "oracle")]
+pub use province::read_province;
+pub(crate) use province::scan_province;
+pub use province::{is_province, UNITS_FILE, UNIT_COLUMN};
+#[cfg(feature = "oracle")]
+pub use read::{read_evidence, read_evidence_with};
+pub use read::{ReadOptions, ReadProgress, SURVEY_FILE};
+pub(crate) use scan::Scan;
+use stream::{tally_table, Plan, UnitIndex};
 pub use text::TextEncoding;
 
 use crate::criteria::TableSpec;
 use crate::fingerprint::FileDigest;
 // The typed cell and header folding live in the query layer, below evidence and rules both;
 // evidence names them too, where the public API has always had them.
+use crate::query::Aggregates;
 pub use crate::query::{fold_header, Value};
-use crate::query::{Accumulator, Aggregates, Answer, Need};
 
 /// Everything known about one unit. Cloning is cheap.
 #[derive(Debug, Clone)]
@@ -153,6 +161,19 @@ impl Evidence {
         }
     }
 
+    /// The same evidence with these tables held in memory.
+    #[cfg(feature = "oracle")]
+    pub(crate) fn with_tables(self, tables: Vec<Table>) -> Self {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        inner.tables = tables
+            .into_iter()
+            .map(|t| (t.spec.name.clone(), Arc::new(t)))
+            .collect();
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
     /// The same evidence with its tables replaced by what a streaming pass aggregated.
     pub(crate) fn with_aggregates(self, aggregates: Arc<Aggregates>) -> Self {
         let mut inner = Arc::unwrap_or_clone(self.inner);
@@ -205,8 +226,9 @@ impl Evidence {
         &self.inner.unit
     }
 
-    /// A table, or `None` when its file is missing (no evidence, unlike an empty table) or when
-    /// the evidence was streamed (see [`Evidence::has_table`]).
+    /// A table given in memory ([`Evidence::new`]), or `None` when it was not given (no
+    /// evidence, unlike an empty table) or when the evidence was read from files: those are
+    /// aggregated as they are read, never held (see [`Evidence::has_table`]).
     pub fn table(&self, name: &str) -> Option<&Arc<Table>> {
         self.inner.tables.get(name)
     }
@@ -275,16 +297,19 @@ impl FactValue {
     }
 }
 
-/// Answers `need` by scanning a table held in memory.
-pub(crate) fn answer_in_memory(table: &Table, need: &Need) -> Answer {
-    let spec = &table.spec;
-    let key_col = spec.key.as_deref().and_then(|k| spec.column_index(k));
-    let pred = need.pred();
-    let mut acc = Accumulator::new(need);
-    for record in &table.rows {
-        if pred.test(record.values.as_slice()) {
-            acc.add(need, key_col, &record.values, record.line);
-        }
+/// Answers `need` from a table given in memory ([`Evidence::new`]): the same per-record work
+/// as a table read from a file (the whole-table tally of a workbook sheet), for one need.
+pub(crate) fn answer_in_memory(table: &Table, need: &crate::query::Need) -> crate::query::Answer {
+    let units = UnitIndex::default();
+    let plan = Plan {
+        spec: &table.spec,
+        needs: std::slice::from_ref(need),
+        units: &units,
+        unit_col: None,
+    };
+    let tally = tally_table(&plan, table);
+    match tally.acc.into_iter().next().and_then(|mut a| a.pop()) {
+        Some(acc) => acc.finish(),
+        None => crate::query::Accumulator::new(need).finish(),
     }
-    acc.finish()
 }

@@ -4,24 +4,23 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
+#[cfg(feature = "oracle")]
+use super::read::read_evidence_with;
 use super::read::{
-    appraisal_entries, appraisal_spec, locate, read_evidence_with, read_table, survey_results,
-    survey_spec, unit_problems, Origin, ReadOptions, Recording, UNIT_FILE,
+    appraisal_entries, appraisal_spec, locate, read_table, survey_results, survey_spec,
+    unit_problems, Origin, ReadOptions, Recording, UNIT_FILE,
 };
-use super::stream::{stream_csv, tally_table, Plan, Streamed, Tally, UnitIndex};
-use super::text::TextEncoding;
+use super::scan::{open_folder, CodeCheck, Input, Member, Scan};
 use super::workbook::Workbook;
 use super::{fold_header, Evidence, Fact, FactValue, Table, Unit, Value};
 use crate::criteria::{ColumnSpec, ColumnType, CriteriaSet, TableSpec, Window};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::files::Files;
-use crate::fingerprint::{relative_name, FileDigest};
+use crate::fingerprint::FileDigest;
 use crate::num::parse_decimal;
-use crate::query::{Aggregates, FastMap, Need};
 
 /// The column that says which unit a row of a province-wide export belongs to.
 pub const UNIT_COLUMN: &str = "ma_don_vi";
@@ -41,12 +40,15 @@ pub fn is_province(files: &dyn Files, dir: &Path) -> bool {
             .unwrap_or(false)
 }
 
-/// Reads every unit of a province folder, in unit-code order.
+/// Reads every unit of a province folder, in unit-code order, every table whole into records:
+/// the naive reading the streamed one is checked against (a test oracle, behind the `oracle`
+/// feature; scoring reads through `CompiledCriteria::score_province`).
 ///
 /// With a `units.csv`, the tables are province-wide exports split by `ma_don_vi` (a unit with no
 /// rows in an export has an empty table); otherwise each sub-folder holding a `unit.toml` is a
 /// unit. A `survey.csv` beside them (`ma_don_vi`, `ma_tieu_chi`, `ty_le`) fills the survey rows.
 /// Every problem of every unit is reported at once.
+#[cfg(feature = "oracle")]
 pub fn read_province(
     files: &dyn Files,
     set: &CriteriaSet,
@@ -78,6 +80,7 @@ fn repeated_codes(dir: &Path, codes: &[&str]) -> Vec<Diagnostic> {
 }
 
 /// One folder per unit, and perhaps a province-wide `survey.csv`.
+#[cfg(feature = "oracle")]
 fn read_folders(
     files: &dyn Files,
     set: &CriteriaSet,
@@ -113,28 +116,7 @@ fn read_folders(
     let units = units
         .into_iter()
         .map(|e| {
-            let code = e.unit().code.clone();
-            let mut e = e;
-            if let Some(survey) = shared.survey.as_ref() {
-                if e.survey().is_some() && survey.contains_key(&code) {
-                    problems.push(Diagnostic::new(
-                        dir,
-                        format!("đơn vị `{code}` có kết quả điều tra cả trong thư mục của đơn vị và trong survey.csv của tỉnh"),
-                    ));
-                } else if e.survey().is_none() {
-                    e = e.with_survey(Some(survey.get(&code).cloned().unwrap_or_default()));
-                }
-            }
-            if let Some(appraisal) = shared.appraisal.as_ref().and_then(|a| a.get(&code)) {
-                if e.appraisal().is_some() {
-                    problems.push(Diagnostic::new(
-                        dir,
-                        format!("đơn vị `{code}` có kết quả thẩm định cả trong thư mục của đơn vị và trong appraisal.csv của tỉnh"),
-                    ));
-                } else {
-                    e = e.with_appraisal(Some(appraisal.clone()));
-                }
-            }
+            let e = with_shared(e, &shared, dir, &mut problems);
             if shared.digests.is_empty() {
                 return e;
             }
@@ -292,7 +274,11 @@ fn read_shared(
 }
 
 /// Every unit code used in a province-wide file must be a unit of the province.
-fn check_codes(seen: &[(String, PathBuf, u64)], codes: &[String], problems: &mut Vec<Diagnostic>) {
+pub(super) fn check_codes(
+    seen: &[(String, PathBuf, u64)],
+    codes: &[String],
+    problems: &mut Vec<Diagnostic>,
+) {
     for (code, path, line) in seen {
         if !codes.contains(code) {
             problems.push(
@@ -411,6 +397,7 @@ impl Exports {
 
     /// The problems of unit codes: codes seen that are not units (rows of exports, facts,
     /// survey, appraisal).
+    #[cfg(feature = "oracle")]
     fn check_codes(&self, problems: &mut Vec<Diagnostic>) {
         let codes: Vec<String> = self.units.iter().map(|u| u.code.clone()).collect();
         let mut seen = self.unknown.clone();
@@ -450,6 +437,7 @@ impl Exports {
 }
 
 /// Province-wide exports: `units.csv`, tables and `facts.csv` carrying `ma_don_vi`, read whole.
+#[cfg(feature = "oracle")]
 fn read_exports(
     files: &dyn Files,
     set: &CriteriaSet,
@@ -511,205 +499,189 @@ fn read_exports(
         .collect())
 }
 
-/// A folder of province-wide exports read as a stream: each unit's evidence holds, instead of
-/// records, the aggregates its rules need. Which aggregates those are is learnt by running the
-/// rules ([`Need`]s the evidence lacks are listed by the evaluation), so the tables are read
-/// again only when a rule asks something new of them (rarely: a rule whose questions depend on
-/// the data).
-pub(crate) struct StreamedProvince<'a> {
+/// A province folder opened for a [`Scan`]: province-wide exports (`units.csv`) or a folder
+/// per unit, with the province's survey and appraisal.
+pub(crate) fn scan_province<'a>(
     files: &'a dyn Files,
-    dir: PathBuf,
+    set: &CriteriaSet,
+    dir: &Path,
     options: &'a ReadOptions<'a>,
-    exports: Exports,
-    /// Unit code → index in `exports.units`.
-    index: UnitIndex,
-    /// Shared with the evidence of the last evaluation; copied only if that is still alive.
-    aggregates: Vec<Arc<Aggregates>>,
-    /// Whether every table has been read once (checked, hashed).
-    read_once: bool,
-}
-
-impl std::fmt::Debug for StreamedProvince<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StreamedProvince")
-            .field("dir", &self.dir)
-            .field("units", &self.exports.units.len())
-            .finish_non_exhaustive()
+) -> Result<Scan<'a>> {
+    if files.read(&dir.join(UNITS_FILE)).is_ok() {
+        scan_exports(files, set, dir, options)
+    } else {
+        scan_folders(files, set, dir, options)
     }
 }
 
-impl<'a> StreamedProvince<'a> {
-    /// Reads what the folder holds besides the criteria's tables; `None` when it is not a
-    /// folder of exports (no `units.csv`).
-    pub(crate) fn open(
-        files: &'a dyn Files,
-        set: &CriteriaSet,
-        dir: &Path,
-        options: &'a ReadOptions<'a>,
-    ) -> Result<Option<Self>> {
-        if files.read(&dir.join(UNITS_FILE)).is_err() {
-            return Ok(None);
-        }
-        let mut problems = Vec::new();
-        let mut exports = Exports::read(files, set, dir, options, &mut problems)?;
-        if !problems.is_empty() {
-            return Err(Error::Evidence(Diagnostics(problems)));
-        }
-        exports.units.sort_by(|a, b| a.code.cmp(&b.code));
-        let codes: Vec<&str> = exports.units.iter().map(|u| u.code.as_str()).collect();
-        let problems = repeated_codes(dir, &codes);
-        if !problems.is_empty() {
-            return Err(Error::Evidence(Diagnostics(problems)));
-        }
-        let index: UnitIndex = exports
-            .units
-            .iter()
-            .enumerate()
-            .map(|(i, unit)| (unit.code.clone(), i))
-            .collect();
-        let present: BTreeSet<String> = exports
-            .tables
-            .iter()
-            .map(|(spec, _)| spec.name.clone())
-            .collect();
-        let aggregates = exports
-            .units
-            .iter()
-            .map(|_| {
-                Arc::new(Aggregates {
-                    present: present.clone(),
-                    answers: FastMap::default(),
-                })
-            })
-            .collect();
-        Ok(Some(Self {
-            files,
-            dir: dir.to_path_buf(),
-            options,
-            exports,
-            index,
-            aggregates,
-            read_once: false,
-        }))
+/// Province-wide exports: what the folder holds besides the criteria's tables is read now
+/// (its problems end the reading here); the tables are read by the scan, by unit column.
+fn scan_exports<'a>(
+    files: &'a dyn Files,
+    set: &CriteriaSet,
+    dir: &Path,
+    options: &'a ReadOptions<'a>,
+) -> Result<Scan<'a>> {
+    let mut problems = Vec::new();
+    let mut exports = Exports::read(files, set, dir, options, &mut problems)?;
+    if !problems.is_empty() {
+        return Err(Error::Evidence(Diagnostics(problems)));
     }
-
-    /// Each unit's evidence as aggregated so far, in unit-code order.
-    pub(crate) fn units(&self) -> Vec<Evidence> {
-        let digests = self.exports.digests();
-        self.exports
-            .units
-            .iter()
-            .zip(&self.aggregates)
-            .map(|(unit, agg)| {
-                self.exports
-                    .evidence(&self.dir, unit, Vec::new(), &digests)
-                    .with_aggregates(Arc::clone(agg))
-            })
-            .collect()
+    exports.units.sort_by(|a, b| a.code.cmp(&b.code));
+    let codes: Vec<&str> = exports.units.iter().map(|u| u.code.as_str()).collect();
+    let problems = repeated_codes(dir, &codes);
+    if !problems.is_empty() {
+        return Err(Error::Evidence(Diagnostics(problems)));
     }
-
-    /// Reads the tables that `needs` ask of (every table, the first time, so that each file is
-    /// checked and hashed) and answers them for every unit.
-    pub(crate) fn aggregate(&mut self, needs: &BTreeSet<Need>) -> Result<()> {
-        let mut problems = Vec::new();
-        let workers = self.options.threads.get();
-        let tables = std::mem::take(&mut self.exports.tables);
-        let index = std::mem::take(&mut self.index);
-        for (spec, origin) in &tables {
-            let wanted: Vec<Need> = needs
-                .iter()
-                .filter(|n| n.table() == spec.name)
-                .cloned()
-                .collect();
-            if wanted.is_empty() && self.read_once {
-                continue;
-            }
-            let plan = Plan {
-                spec,
-                needs: &wanted,
-                units: &index,
-                unit_col: spec.column_index(UNIT_COLUMN).unwrap_or(0),
-            };
-            let tally = self.tally(origin, &plan, workers, &mut problems)?;
-            let Some(tally) = tally else { continue };
-            if !self.read_once {
-                self.exports.unknown.extend(
-                    tally
-                        .unknown
-                        .iter()
-                        .map(|(c, l)| (c.clone(), origin.path().to_path_buf(), *l)),
-                );
-            }
-            for (agg, accs) in self.aggregates.iter_mut().zip(tally.acc) {
-                let answers = &mut Arc::make_mut(agg).answers;
-                for (need, acc) in wanted.iter().zip(accs) {
-                    answers.insert(need.clone(), Arc::new(acc.finish()));
-                }
-            }
-        }
-        self.exports.tables = tables;
-        self.index = index;
-        if !self.read_once {
-            self.read_once = true;
-            self.exports.check_codes(&mut problems);
-        }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Evidence(Diagnostics(problems)))
-        }
-    }
-
-    /// One pass over one table: streamed when it is UTF-8 text, else read whole.
-    fn tally(
-        &mut self,
-        origin: &Origin,
-        plan: &Plan<'_>,
-        workers: usize,
-        problems: &mut Vec<Diagnostic>,
-    ) -> Result<Option<Tally>> {
-        let io_error = |path: &Path, source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        };
-        if let (Origin::Text(path), TextEncoding::Auto | TextEncoding::Utf8) =
-            (origin, self.options.encoding)
-        {
-            let (mut reader, size) = self.files.open(path).map_err(|e| io_error(path, e))?;
-            let streamed = stream_csv(
-                &mut reader,
-                size,
-                path,
-                plan,
-                workers,
-                self.options.progress,
-                problems,
-            )
-            .map_err(|e| io_error(path, e))?;
-            if let Streamed::Read { tally, sha256 } = streamed {
-                let name = relative_name(&self.dir, path);
-                self.exports
-                    .digests
-                    .insert(name.clone(), FileDigest { name, sha256 });
-                return Ok(tally);
-            }
-        }
-        let recording = Recording {
-            inner: self.files,
-            dir: &self.dir,
-            seen: RefCell::new(BTreeMap::new()),
-        };
-        let read = read_table(
-            &recording,
+    let members = exports
+        .units
+        .iter()
+        .enumerate()
+        .map(|(order, unit)| Member {
+            evidence: exports.evidence(dir, unit, Vec::new(), &[]),
+            digests: BTreeMap::new(),
+            sources: Vec::new(),
+            extra_sources: Vec::new(),
+            before: Vec::new(),
+            tables: Vec::new(),
+            after: Vec::new(),
+            order,
+        })
+        .collect();
+    let inputs = std::mem::take(&mut exports.tables)
+        .into_iter()
+        .map(|(spec, origin)| Input {
+            spec,
             origin,
-            plan.spec,
-            &mut self.exports.workbooks,
-            self.options,
-            problems,
-        )?;
-        self.exports.digests.extend(recording.seen.into_inner());
-        Ok(read.map(|(table, _)| tally_table(plan, &table)))
+            member: None,
+        })
+        .collect();
+    let mut scan = Scan::new(files, options, dir, members, inputs, "");
+    scan.index = (exports.units.iter().enumerate())
+        .map(|(i, unit)| (unit.code.clone(), i))
+        .collect();
+    scan.shared = exports
+        .digests()
+        .into_iter()
+        .map(|d| (d.name.clone(), d))
+        .collect();
+    let mut unknown = std::mem::take(&mut exports.unknown);
+    unknown.extend(exports.shared.seen.iter().cloned());
+    scan.codes = Some(CodeCheck {
+        codes: exports.units.iter().map(|u| u.code.clone()).collect(),
+        unknown,
+    });
+    scan.workbooks = std::mem::take(&mut exports.workbooks);
+    Ok(scan)
+}
+
+/// One folder per unit (each a province of one, its tables its own), and perhaps a
+/// province-wide `survey.csv` and `appraisal.csv`.
+fn scan_folders<'a>(
+    files: &'a dyn Files,
+    set: &CriteriaSet,
+    dir: &Path,
+    options: &'a ReadOptions<'a>,
+) -> Result<Scan<'a>> {
+    let folders = files.dirs(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut opened = Vec::new();
+    for folder in folders {
+        if files.read(&folder.join(UNIT_FILE)).is_err() {
+            continue;
+        }
+        let mut unit = open_folder(files, set, &folder, options)?;
+        unit.member.order = opened.len();
+        opened.push(unit);
     }
+    let mut after = Vec::new();
+    if opened.is_empty() {
+        after.push(
+            Diagnostic::new(dir, "không tìm thấy đơn vị nào")
+                .hint("thư mục của tỉnh gồm mỗi đơn vị một thư mục (có unit.toml), hoặc units.csv cùng các tệp xuất toàn tỉnh"),
+        );
+    }
+    let shared = read_shared(files, set, dir, options, &mut after)?;
+    let codes: Vec<String> = (opened.iter())
+        .map(|f| f.member.evidence.unit().code.clone())
+        .collect();
+    check_codes(&shared.seen, &codes, &mut after);
+    opened.sort_by(|a, b| {
+        a.member
+            .evidence
+            .unit()
+            .code
+            .cmp(&b.member.evidence.unit().code)
+    });
+    let mut members = Vec::new();
+    let mut inputs = Vec::new();
+    let mut workbooks = BTreeMap::new();
+    for (i, folder) in opened.into_iter().enumerate() {
+        let mut member = folder.member;
+        member.evidence = with_shared(member.evidence, &shared, dir, &mut after);
+        members.push(member);
+        inputs.extend(folder.tables.into_iter().map(|(spec, origin)| Input {
+            spec,
+            origin,
+            member: Some(i),
+        }));
+        workbooks.extend(folder.workbooks);
+    }
+    let codes: Vec<&str> = (members.iter())
+        .map(|m| m.evidence.unit().code.as_str())
+        .collect();
+    let late = repeated_codes(dir, &codes);
+    let mut scan = Scan::new(files, options, dir, members, inputs, "../");
+    scan.shared = (shared.digests.iter())
+        .map(|d| {
+            let name = d.name.trim_start_matches("../").to_owned();
+            (
+                name.clone(),
+                FileDigest {
+                    name,
+                    sha256: d.sha256.clone(),
+                },
+            )
+        })
+        .collect();
+    scan.after = after;
+    scan.late = late;
+    scan.workbooks = workbooks;
+    Ok(scan)
+}
+
+/// A unit's evidence with the province's survey results and appraisal for it: a unit that has
+/// its own as well is a problem.
+fn with_shared(
+    mut e: Evidence,
+    shared: &Shared,
+    dir: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Evidence {
+    let code = e.unit().code.clone();
+    if let Some(survey) = shared.survey.as_ref() {
+        if e.survey().is_some() && survey.contains_key(&code) {
+            problems.push(Diagnostic::new(
+                dir,
+                format!("đơn vị `{code}` có kết quả điều tra cả trong thư mục của đơn vị và trong survey.csv của tỉnh"),
+            ));
+        } else if e.survey().is_none() {
+            e = e.with_survey(Some(survey.get(&code).cloned().unwrap_or_default()));
+        }
+    }
+    if let Some(appraisal) = shared.appraisal.as_ref().and_then(|a| a.get(&code)) {
+        if e.appraisal().is_some() {
+            problems.push(Diagnostic::new(
+                dir,
+                format!("đơn vị `{code}` có kết quả thẩm định cả trong thư mục của đơn vị và trong appraisal.csv của tỉnh"),
+            ));
+        } else {
+            e = e.with_appraisal(Some(appraisal.clone()));
+        }
+    }
+    e
 }
 
 fn builtin(

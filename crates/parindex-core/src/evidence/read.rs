@@ -13,14 +13,14 @@ use toml::Spanned;
 use super::cells::{default_value, parse_cell, parse_text, parse_text_into, Cell};
 use super::text::{decode_text, sniff_delimiter, DecodeError, TextEncoding};
 use super::workbook::{Workbook, WORKBOOK_EXTENSIONS};
-use super::{
-    fold_header, Appraisal, Evidence, Fact, FactValue, Record, Source, Table, Unit, Value,
-};
+use super::{fold_header, Appraisal, Fact, FactValue, Record, Source, Table, Unit, Value};
 use crate::criteria::{ColumnSpec, ColumnType, CriteriaSet, Method, TableSpec, Window};
-use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::files::Files;
 use crate::fingerprint::{relative_name, FileDigest};
 use crate::num::parse_decimal;
+#[cfg(feature = "oracle")]
+use crate::{error::Diagnostics, evidence::Evidence};
 
 pub const FACTS_FILE: &str = "facts.toml";
 pub const UNIT_FILE: &str = "unit.toml";
@@ -104,81 +104,62 @@ impl Origin {
     }
 }
 
-/// Reads the evidence folder `dir` for the tables `set` declares, detecting encodings.
+/// Reads the evidence folder `dir` for the tables `set` declares, every table whole into
+/// records: the naive reading the streamed one is checked against (a test oracle, behind the
+/// `oracle` feature; scoring reads through `CompiledCriteria::read_unit`).
 ///
 /// A missing table or `facts.toml` is not an error (the rows that read it have no evidence);
 /// a bad value is, and every bad value of every file is reported at once.
+#[cfg(feature = "oracle")]
 pub fn read_evidence(files: &dyn Files, set: &CriteriaSet, dir: &Path) -> Result<Evidence> {
     read_evidence_with(files, set, dir, &ReadOptions::default())
 }
 
 /// [`read_evidence`] with options: a forced text encoding, a progress receiver.
+#[cfg(feature = "oracle")]
 pub fn read_evidence_with(
     files: &dyn Files,
     set: &CriteriaSet,
     dir: &Path,
     options: &ReadOptions<'_>,
 ) -> Result<Evidence> {
-    if !files.is_dir(dir) {
-        return Err(Error::Io {
-            path: dir.to_path_buf(),
-            source: io::Error::new(io::ErrorKind::NotFound, "không tìm thấy thư mục minh chứng"),
-        });
-    }
+    let mut folder = super::scan::open_folder(files, set, dir, options)?;
     let recording = Recording {
         inner: files,
         dir,
         seen: RefCell::new(BTreeMap::new()),
     };
-    let files: &dyn Files = &recording;
-    let mut problems = Vec::new();
-    let unit = read_unit(files, &dir.join(UNIT_FILE), &mut problems)?;
-    let survey = survey_spec();
-    let appraisal = appraisal_spec();
-    let specs: Vec<&TableSpec> = set.tables.iter().chain([&survey, &appraisal]).collect();
-    let mut workbooks = BTreeMap::new();
-    let origins = locate(files, dir, &specs, &mut workbooks, &mut problems)?;
+    let member = &mut folder.member;
     let mut tables = Vec::new();
-    let mut sources = Vec::new();
-    let mut survey_table = None;
-    let mut appraisal_table = None;
-    for spec in &specs {
-        let Some(origin) = origins.get(&spec.name) else {
-            continue;
-        };
-        let read = read_table(files, origin, spec, &mut workbooks, options, &mut problems)?;
+    for (spec, origin) in &folder.tables {
+        let read = read_table(
+            &recording,
+            origin,
+            spec,
+            &mut folder.workbooks,
+            options,
+            &mut member.tables,
+        )?;
         if let Some((table, source)) = read {
-            if spec.name == survey.name {
-                survey_table = Some((table, source.path.clone()));
-            } else if spec.name == appraisal.name {
-                appraisal_table = Some((table, source.path.clone()));
-            } else {
-                tables.push(table);
-            }
-            sources.push(source);
+            tables.push(table);
+            member.sources.push(source);
         }
     }
-    let facts_path = dir.join(FACTS_FILE);
-    let facts =
-        read_optional(files, &facts_path)?.map(|b| read_facts(&facts_path, &b, &mut problems));
-    let notes_path = dir.join(super::notes::NOTES_FILE);
-    let notes = match read_optional(files, &notes_path)? {
-        Some(bytes) => decode(&notes_path, &bytes, &mut problems)
-            .map(|text| super::notes::read_notes(&notes_path, &text, set, &mut problems)),
-        None => None,
-    };
-    let survey = survey_table.map(|(t, path)| survey_results(t, &path, set, &mut problems));
-    let appraisal =
-        appraisal_table.map(|(t, path)| appraisal_entries(t, &path, set, &mut problems));
-    if problems.is_empty() {
-        let digests = recording.seen.into_inner().into_values().collect();
-        Ok(Evidence::new(dir, unit, tables, facts, survey)
-            .with_sources(sources, digests)
-            .with_appraisal(appraisal)
-            .with_notes(notes))
-    } else {
-        Err(Error::Evidence(Diagnostics(problems)))
+    let mut problems = std::mem::take(&mut member.before);
+    problems.append(&mut member.tables);
+    problems.append(&mut member.after);
+    if !problems.is_empty() {
+        return Err(Error::Evidence(Diagnostics(problems)));
     }
+    member.digests.extend(recording.seen.into_inner());
+    let mut sources = std::mem::take(&mut member.sources);
+    sources.append(&mut member.extra_sources);
+    let digests = std::mem::take(&mut member.digests).into_values().collect();
+    Ok(folder
+        .member
+        .evidence
+        .with_tables(tables)
+        .with_sources(sources, digests))
 }
 
 /// The files of a run, with a digest of every file read, for the report's fingerprint.
@@ -1099,7 +1080,11 @@ fn undecodable(path: &Path, bytes: &[u8], wanted: TextEncoding, e: &DecodeError)
     d
 }
 
-fn read_facts(path: &Path, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> BTreeMap<String, Fact> {
+pub(super) fn read_facts(
+    path: &Path,
+    bytes: &[u8],
+    problems: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Fact> {
     let mut facts = BTreeMap::new();
     let Some(text) = decode(path, bytes, problems) else {
         return facts;

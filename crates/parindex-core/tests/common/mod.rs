@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use parindex_core::{
-    load_criteria, read_evidence, CompiledCriteria, Error, Files, FsFiles, MemoryFiles, Report,
+    load_criteria, CompiledCriteria, Error, Files, FsFiles, MemoryFiles, ReadOptions, Report,
 };
 
 /// The workspace root.
@@ -29,8 +29,9 @@ pub fn example() -> MemoryFiles {
 pub fn try_score(files: &dyn Files) -> Result<Report, Error> {
     let set = load_criteria(files, Path::new("criteria/nghe-an-2026-so"))?;
     let criteria = CompiledCriteria::compile(set)?;
-    let evidence = read_evidence(files, criteria.criteria(), Path::new("fixtures/skhcn-2026"))?;
-    Ok(criteria.score(&evidence, criteria.default_as_of().expect("a year end")))
+    let as_of = criteria.default_as_of().expect("a year end");
+    let dir = Path::new("fixtures/skhcn-2026");
+    criteria.score_unit(files, dir, as_of, &ReadOptions::default())
 }
 
 /// [`try_score`] for inputs that must score.

@@ -147,7 +147,7 @@ impl<'a> Kernel<'a> {
         spec: &'a TableSpec,
         layout: &Layout,
         atoms: &[Atom],
-        unit_col: usize,
+        unit_col: Option<usize>,
     ) -> Self {
         // The atoms on column `col` alone, with their bits.
         let on = |col: usize| {
@@ -229,7 +229,7 @@ impl<'a> Kernel<'a> {
             .iter()
             .enumerate()
             .filter(|(i, _)| answered & (1 << i) == 0);
-        for col in [Some(unit_col)]
+        for col in [unit_col]
             .into_iter()
             .chain(left.flat_map(|(_, a)| a.columns()))
             .flatten()

@@ -383,8 +383,12 @@ pub(crate) fn stream_csv(
     for part in parts {
         whole.merge(part);
     }
+    let tally = whole.finish(path, problems).map(|mut tally| {
+        tally.ignored = layout.ignored.clone();
+        tally
+    });
     Ok(Streamed::Read {
-        tally: whole.finish(path, problems),
+        tally,
         sha256: hex(hasher),
     })
 }

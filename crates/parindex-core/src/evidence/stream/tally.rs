@@ -21,8 +21,9 @@ pub(crate) struct Plan<'a> {
     pub needs: &'a [Need],
     /// Unit code → unit index.
     pub units: &'a UnitIndex,
-    /// The column holding the unit code.
-    pub unit_col: usize,
+    /// The column holding the unit code; `None`: every record is the one unit's (a unit's own
+    /// folder — a province of one).
+    pub unit_col: Option<usize>,
 }
 
 impl Plan<'_> {
@@ -36,7 +37,7 @@ impl Plan<'_> {
     /// Which declared columns the pass reads: the unit's, and those the needs read.
     pub(super) fn columns_read(&self) -> Vec<bool> {
         let mut read = vec![false; self.spec.columns.len()];
-        if let Some(r) = read.get_mut(self.unit_col) {
+        if let Some(r) = self.unit_col.and_then(|col| read.get_mut(col)) {
             *r = true;
         }
         let key_col = self.key_col();
@@ -44,6 +45,14 @@ impl Plan<'_> {
             need.mark_columns(key_col, &mut read);
         }
         read
+    }
+
+    /// How many units the pass aggregates for.
+    fn unit_count(&self) -> usize {
+        match self.unit_col {
+            Some(_) => self.units.len(),
+            None => 1,
+        }
     }
 }
 
@@ -54,6 +63,22 @@ pub(crate) struct Tally {
     pub acc: Vec<Vec<Accumulator>>,
     /// Rows whose unit code is not a unit of the province: (code, line), in file order.
     pub unknown: Vec<(String, u64)>,
+    /// Records read, of every unit.
+    pub records: u64,
+    /// Headers that matched no declared column (set by the reader that saw them).
+    pub ignored: Vec<String>,
+    /// The encoding of a text file, the sheet of a workbook: what the source says it read.
+    pub encoding: String,
+    pub sheet: Option<String>,
+}
+
+impl Tally {
+    /// The same tally, saying what it was read from.
+    pub(crate) fn read_as(mut self, encoding: &str, sheet: Option<String>) -> Self {
+        self.encoding = encoding.to_owned();
+        self.sheet = sheet;
+        self
+    }
 }
 
 /// How many records of each unit have each combination of atom results, in one array
@@ -109,6 +134,7 @@ pub(super) struct Part<'a> {
     /// `[unit][need]`: the needs that are not counts (all needs, without a matcher).
     acc: Vec<Vec<Accumulator>>,
     unknown: Vec<(String, u64)>,
+    records: u64,
     /// Bad cells, the first [`MAX_PROBLEMS_PER_FILE`] in file order, and how many in all.
     bad: Vec<(At, Diagnostic)>,
     bad_count: usize,
@@ -127,11 +153,12 @@ impl<'a> Part<'a> {
             key_col: plan.key_col(),
             short_codes: ShortCodes::new(plan.units),
             matcher: Matcher::new(plan.needs),
-            groups: Groups::new(plan.units.len()),
-            acc: (0..plan.units.len())
+            groups: Groups::new(plan.unit_count()),
+            acc: (0..plan.unit_count())
                 .map(|_| plan.needs.iter().map(Accumulator::new).collect())
                 .collect(),
             unknown: Vec::new(),
+            records: 0,
             bad: Vec::new(),
             bad_count: 0,
             broken: None,
@@ -164,14 +191,21 @@ impl<'a> Part<'a> {
         answered: Option<u64>,
         line: u64,
     ) -> Option<Pending> {
-        let code = cells.cell(self.plan.unit_col);
-        let unit = match code {
-            CellRef::Text(code) => self.unit_of(code),
-            _ => None,
-        };
-        let Some(unit) = unit else {
-            self.unknown.push((code.display(), line));
-            return None;
+        self.records += 1;
+        let unit = match self.plan.unit_col {
+            None => 0,
+            Some(col) => {
+                let code = cells.cell(col);
+                let unit = match code {
+                    CellRef::Text(code) => self.unit_of(code),
+                    _ => None,
+                };
+                let Some(unit) = unit else {
+                    self.unknown.push((code.display(), line));
+                    return None;
+                };
+                unit
+            }
         };
         let Some(matcher) = self.matcher.as_mut() else {
             return Some(Pending { unit, combo: None });
@@ -271,6 +305,7 @@ impl<'a> Part<'a> {
             }
         }
         self.unknown.extend(other.unknown);
+        self.records += other.records;
         self.bad.extend(other.bad);
         self.bad.sort_by_key(|(at, _)| *at);
         self.bad.truncate(MAX_PROBLEMS_PER_FILE);
@@ -295,7 +330,14 @@ impl<'a> Part<'a> {
         // By line, then code: the order reading whole reports them in.
         let mut unknown = self.unknown;
         unknown.sort_by(|(a, la), (b, lb)| (la, a).cmp(&(lb, b)));
-        Tally { acc, unknown }
+        Tally {
+            acc,
+            unknown,
+            records: self.records,
+            ignored: Vec::new(),
+            encoding: String::new(),
+            sheet: None,
+        }
     }
 
     /// The tally, or `None` with the problems pushed when the table cannot be used.
