@@ -13,10 +13,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use parindex_core::{
-    is_province, load_criteria, parse_date, province_markdown, read_cases, read_date,
-    run_cases, visible, write_province_json, Comparison, CompiledCriteria,
-    Date, DateProblem, Error, Evidence, Files, FsFiles, Ranking, ReadOptions, ReadProgress, Report,
-    Status, TextEncoding, Threads, CASES_DIR,
+    is_province, load_criteria, parse_date, province_markdown, read_cases, read_date, run_cases,
+    visible, write_province_json, Comparison, CompiledCriteria, Date, DateProblem, Error, Evidence,
+    Files, FsFiles, Ranking, ReadOptions, ReadProgress, Report, Status, TextEncoding, Threads,
+    CASES_DIR,
 };
 use parindex_render::{
     render_csv, render_docx, render_html, render_ranking_xlsx, render_xlsx, RenderError,
@@ -84,7 +84,7 @@ struct Inputs {
     /// The encoding of text exports: auto (default), utf-8, utf-16le, utf-16be, windows-1258.
     #[arg(long, value_name = "ENCODING", default_value = "auto", value_parser = parse_encoding)]
     encoding: TextEncoding,
-    /// The threads a province's reading, scoring and writing may use (default: the cores).
+    /// The threads reading, scoring and writing may use (default: the cores).
     #[arg(long, value_name = "N")]
     threads: Option<std::num::NonZeroUsize>,
 }
@@ -455,6 +455,7 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
         &args.inputs.evidence,
         as_of,
         args.inputs.encoding,
+        args.inputs.threads(),
         args.verbose,
     )?;
     // Part 3: the officer's file, else what notes.toml says.
@@ -512,6 +513,7 @@ fn compute(
     evidence: &Path,
     as_of: Option<Date>,
     encoding: TextEncoding,
+    threads: Threads,
     verbose: bool,
 ) -> Result<Report, Failure> {
     let (criteria, as_of) = prepare(files, criteria, as_of)?;
@@ -519,6 +521,7 @@ fn compute(
     let options = ReadOptions {
         encoding,
         progress: Some(&progress),
+        threads,
         ..ReadOptions::default()
     };
     let evidence = criteria.read_unit(files, evidence, as_of, &options)?;
@@ -578,6 +581,7 @@ fn compute_province(
         encoding,
         progress: Some(&progress),
         threads,
+        ..ReadOptions::default()
     };
     let reports = criteria.score_province(files, evidence, as_of, &options)?;
     drop(progress);
@@ -696,6 +700,7 @@ fn gaps(args: &Inputs) -> Result<(), Failure> {
         &args.evidence,
         as_of,
         args.encoding,
+        Threads::default(),
         false,
     )?;
     print!("{}", report.gaps_markdown());
@@ -720,6 +725,7 @@ fn explain(args: &ExplainArgs) -> Result<(), Failure> {
             evidence,
             as_of,
             TextEncoding::Auto,
+            Threads::default(),
             false,
         )?;
         if let Some(node) = report.node(&args.row) {
@@ -759,6 +765,7 @@ fn verify(args: &VerifyArgs) -> Result<(), Failure> {
         &args.evidence,
         Some(old.as_of),
         args.encoding,
+        Threads::default(),
         false,
     )?;
     if new.to_json() == text {
@@ -829,6 +836,7 @@ fn as_of_cause(
             &args.evidence,
             Some(default),
             args.encoding,
+            Threads::default(),
             false,
         )?;
         if Comparison::of(old, &at_default).scores_agree() {

@@ -87,7 +87,7 @@ pub use evidence::{
     Unit, Value, NOTES_FILE, UNITS_FILE, UNIT_COLUMN,
 };
 #[cfg(feature = "oracle")]
-pub use evidence::{read_evidence, read_evidence_with, read_province};
+pub use evidence::{read_evidence, read_evidence_with, read_province, Strategy};
 pub use explain::{explain_row, explain_score};
 pub use files::{Files, FsFiles, MemoryFiles, MAX_READ_BYTES};
 pub use fingerprint::{digest_of, engine_version, sha256_hex, FileDigest, Fingerprint, SetDigest};

@@ -7,8 +7,7 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
 use parindex_core::{
-    load_criteria, CompiledCriteria, ReadOptions, EvidenceRef, Files, FsFiles, MemoryFiles,
-    Report,
+    load_criteria, CompiledCriteria, EvidenceRef, Files, FsFiles, MemoryFiles, ReadOptions, Report,
 };
 use parindex_render::{render_csv, render_docx, render_html, render_xlsx, RenderOptions};
 use rust_decimal::Decimal;

@@ -24,6 +24,8 @@ pub use province::read_province;
 pub(crate) use province::scan_province;
 pub use province::{is_province, UNITS_FILE, UNIT_COLUMN};
 #[cfg(feature = "oracle")]
+pub use read::Strategy;
+#[cfg(feature = "oracle")]
 pub use read::{read_evidence, read_evidence_with};
 pub use read::{ReadOptions, ReadProgress, SURVEY_FILE};
 pub(crate) use scan::Scan;

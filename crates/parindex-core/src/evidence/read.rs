@@ -55,6 +55,36 @@ pub struct ReadOptions<'a> {
     /// The threads every pool of the run may use (reading, scoring, writing); the cores by
     /// default.
     pub threads: crate::threads::Threads,
+    /// How tables are read (the strategy tester forces each in turn; `oracle` feature).
+    #[cfg(feature = "oracle")]
+    pub strategy: Strategy,
+}
+
+/// How a streamed table's records are read. Every strategy gives the same aggregates and the
+/// same problems; the reading picks the fastest that applies, and the strategy tester
+/// (`tests/strategies.rs`) forces each one on every case.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Strategy {
+    /// The kernel where the cells have their usual spellings, else the layout; the `csv`
+    /// crate for blocks with line breaks inside quotes.
+    #[default]
+    Auto,
+    /// Every record typed by the layout (the kernel refuses them all).
+    Layout,
+    /// Every block split by the `csv` crate.
+    Csv,
+    /// Every table read whole, then tallied (as a workbook or a legacy encoding is).
+    Whole,
+}
+
+impl ReadOptions<'_> {
+    /// The strategy in force: always [`Strategy::Auto`] outside the strategy tester.
+    pub(crate) fn strategy(&self) -> Strategy {
+        #[cfg(feature = "oracle")]
+        return self.strategy;
+        #[cfg(not(feature = "oracle"))]
+        Strategy::Auto
+    }
 }
 
 impl std::fmt::Debug for ReadOptions<'_> {
@@ -63,6 +93,7 @@ impl std::fmt::Debug for ReadOptions<'_> {
             .field("encoding", &self.encoding)
             .field("progress", &self.progress.is_some())
             .field("threads", &self.threads)
+            .field("strategy", &self.strategy())
             .finish()
     }
 }

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::read::Strategy;
 use super::read::{
     appraisal_entries, appraisal_spec, decode, locate, read_facts, read_optional, read_table,
     read_unit, survey_results, survey_spec, Origin, ReadOptions, Recording, FACTS_FILE, UNIT_FILE,
@@ -406,8 +407,9 @@ impl<'a> Scan<'a> {
             source,
         };
         let files = self.files;
-        if let (Origin::Text(path), TextEncoding::Auto | TextEncoding::Utf8) =
-            (&input.origin, self.options.encoding)
+        let whole = self.options.strategy() == Strategy::Whole;
+        if let (Origin::Text(path), TextEncoding::Auto | TextEncoding::Utf8, false) =
+            (&input.origin, self.options.encoding, whole)
         {
             let (mut reader, size) = files.open(path).map_err(|e| io_error(path, e))?;
             let streamed = stream_csv(
@@ -416,7 +418,7 @@ impl<'a> Scan<'a> {
                 path,
                 plan,
                 workers,
-                self.options.progress,
+                self.options,
                 problems,
             )
             .map_err(|e| io_error(path, e))?;
@@ -446,12 +448,12 @@ impl<'a> Scan<'a> {
         )?;
         let (_, digests) = self.digests_of(input);
         digests.extend(recording.seen.into_inner());
-        Ok(read.map(|(table, source)| whole(plan, &table, &source)))
+        Ok(read.map(|(table, source)| tally_whole(plan, &table, &source)))
     }
 }
 
 /// The tally of a table read whole, and where it came from.
-fn whole(plan: &Plan<'_>, table: &Table, source: &Source) -> Tally {
+fn tally_whole(plan: &Plan<'_>, table: &Table, source: &Source) -> Tally {
     let mut tally = tally_table(plan, table);
     tally.ignored = source.ignored_columns.clone();
     tally.read_as(

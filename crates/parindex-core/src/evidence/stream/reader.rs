@@ -15,7 +15,7 @@ use super::matcher::atoms_of;
 use super::tally::{Part, Plan, Tally};
 use super::worker::{take_block, Reading};
 use crate::error::Diagnostic;
-use crate::evidence::read::{csv_diagnostic, Layout, ReadProgress};
+use crate::evidence::read::{csv_diagnostic, Layout, ReadOptions};
 use crate::evidence::text::sniff_delimiter;
 
 /// Bytes read at a time; a block holds the whole records among them.
@@ -157,9 +157,10 @@ pub(crate) fn stream_csv(
     path: &Path,
     plan: &Plan<'_>,
     workers: usize,
-    progress: Option<&dyn ReadProgress>,
+    options: &ReadOptions<'_>,
     problems: &mut Vec<Diagnostic>,
 ) -> io::Result<Streamed> {
+    let progress = options.progress;
     let mut hasher = Sha256::new();
     // A small file (most tables but dossiers) in one read of its size, not a whole block:
     // fresh memory costs its pages' zeroing. The size is a hint; reading goes on past it.
@@ -237,6 +238,7 @@ pub(crate) fn stream_csv(
         kernel: &kernel,
         path,
         delimiter,
+        strategy: options.strategy(),
     };
     // The calling thread reads (the reader need not be `Send`) and works too, one thread per
     // core in all: a third thread would take a share of the cores from the reader, which

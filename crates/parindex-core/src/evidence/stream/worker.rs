@@ -12,7 +12,7 @@ use super::reader::{Block, RecordEnds};
 use super::split::{split_quoted, split_record, PlainRecords};
 use super::tally::{At, Part};
 use crate::criteria::TableSpec;
-use crate::evidence::read::{csv_diagnostic, Fields, Layout};
+use crate::evidence::read::{csv_diagnostic, Fields, Layout, Strategy};
 use crate::evidence::text::is_nfc;
 use crate::evidence::Value;
 use crate::query::CellRef;
@@ -42,6 +42,7 @@ fn read_block(part: &mut Part<'_>, reading: &Reading<'_>, block: &Block, text: &
         layout,
         path,
         delimiter,
+        strategy,
         ..
     } = *reading;
     // In NFC as a whole, before splitting, as a file read whole is: normalising can make a
@@ -56,7 +57,8 @@ fn read_block(part: &mut Part<'_>, reading: &Reading<'_>, block: &Block, text: &
     let bytes = text.as_bytes();
     let odd = memchr::memchr2(b'"', b'\r', bytes).map(|_| RecordEnds::of(bytes, delimiter));
     let quotes = odd.is_some() && memchr::memchr(b'"', bytes).is_some();
-    if !delimiter.is_ascii() || odd.is_some_and(|e| e.quoted_break || e.lone_cr) {
+    let odd_block = odd.is_some_and(|e| e.quoted_break || e.lone_cr);
+    if strategy == Strategy::Csv || !delimiter.is_ascii() || odd_block {
         return read_quoted_block(part, layout, path, delimiter, bytes, block);
     }
     // No line break inside quotes: a record is a line, a field what lies between delimiters
@@ -67,7 +69,7 @@ fn read_block(part: &mut Part<'_>, reading: &Reading<'_>, block: &Block, text: &
     if !quotes {
         // Read by the kernel as they are split; split into fields for the layout (a record
         // the kernel refuses) or for the needs that want the record's values.
-        let kernel = part.matcher.is_some().then_some(reading.kernel);
+        let kernel = reading.kernel_for(part);
         let mut rows = PlainRecords::new(text, delimiter);
         // Past the last line feed: nothing, or a blank line.
         while rows.record_start() < text.len() {
@@ -135,6 +137,16 @@ pub(super) struct Reading<'a> {
     pub(super) kernel: &'a Kernel<'a>,
     pub(super) path: &'a Path,
     pub(super) delimiter: u8,
+    pub(super) strategy: Strategy,
+}
+
+impl<'a> Reading<'a> {
+    /// The kernel, when it may read records: it answers the needs' tests, so without a
+    /// matcher (every need tests typed values) or when the layout must read every record, it
+    /// does not.
+    fn kernel_for(&self, part: &Part<'_>) -> Option<&'a Kernel<'a>> {
+        (part.matcher.is_some() && self.strategy != Strategy::Layout).then_some(self.kernel)
+    }
 }
 
 /// [`read_fields`] for a record split in place: read by the kernel when its cells have their
@@ -148,11 +160,8 @@ fn read_split<'r: 't, 't>(
 ) -> bool {
     // Without a matcher every need tests typed values. The kernel refuses a record of
     // another length than the header's; the layout says what is wrong with it.
-    let answered = part.matcher.is_some().then(|| {
-        reading
-            .kernel
-            .read(fields, &mut scratch.cells, &mut scratch.values)
-    });
+    let answered = (reading.kernel_for(part))
+        .map(|kernel| kernel.read(fields, &mut scratch.cells, &mut scratch.values));
     if let Some(answered) = answered.flatten() {
         if let Some(pending) = part.count_read(scratch, answered, line) {
             part.add_read(reading.layout, fields, &mut scratch.values, pending, line);
