@@ -167,10 +167,55 @@ pub fn read_cases(files: &dyn Files, dir: &Path) -> Result<CaseFile> {
 
 /// Runs every case against the compiled set.
 pub fn run_cases(criteria: &CompiledCriteria, file: &CaseFile) -> Vec<CaseResult> {
+    let same = |path: &Path, bytes: Vec<u8>| (path.to_path_buf(), bytes);
+    run_cases_read(criteria, file, &ReadOptions::default(), &same)
+}
+
+/// How a case's evidence is written and read: the strategy tester (`tests/strategies.rs`)
+/// reads every case in every way, against the same expectations (`oracle` feature).
+#[cfg(feature = "oracle")]
+#[derive(Default)]
+pub struct CaseReading<'a> {
+    pub options: ReadOptions<'a>,
+    /// Rewrites each evidence file (its path and content) before it is read: another
+    /// encoding, a workbook. `None`: as written.
+    pub rewrite: Option<&'a dyn Fn(&Path, Vec<u8>) -> (PathBuf, Vec<u8>)>,
+}
+
+#[cfg(feature = "oracle")]
+impl std::fmt::Debug for CaseReading<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaseReading")
+            .field("options", &self.options)
+            .field("rewrite", &self.rewrite.is_some())
+            .finish()
+    }
+}
+
+/// [`run_cases`], each case's evidence written and read as `reading` says.
+#[cfg(feature = "oracle")]
+pub fn run_cases_with(
+    criteria: &CompiledCriteria,
+    file: &CaseFile,
+    reading: &CaseReading<'_>,
+) -> Vec<CaseResult> {
+    let same = |path: &Path, bytes: Vec<u8>| (path.to_path_buf(), bytes);
+    let rewrite = reading.rewrite.unwrap_or(&same);
+    run_cases_read(criteria, file, &reading.options, rewrite)
+}
+
+type Rewrite<'a> = &'a dyn Fn(&Path, Vec<u8>) -> (PathBuf, Vec<u8>);
+
+fn run_cases_read(
+    criteria: &CompiledCriteria,
+    file: &CaseFile,
+    options: &ReadOptions<'_>,
+    rewrite: Rewrite<'_>,
+) -> Vec<CaseResult> {
     file.cases
         .iter()
         .map(|case| {
-            let (got, explanation) = match run_case(criteria, file, case) {
+            let (got, explanation) = match run_case(criteria, file, case, options, rewrite) {
                 Ok(x) => x,
                 Err(e) => ("invalid case".to_owned(), e),
             };
@@ -187,6 +232,8 @@ fn run_case(
     criteria: &CompiledCriteria,
     file: &CaseFile,
     case: &Case,
+    options: &ReadOptions<'_>,
+    rewrite: Rewrite<'_>,
 ) -> std::result::Result<(String, String), String> {
     let set = criteria.criteria();
     if set
@@ -196,13 +243,12 @@ fn run_case(
     {
         return Err(format!("`{}` is not a row of the set", case.row));
     }
-    let files = evidence_files(set, file, &case.evidence)?;
+    let files = evidence_files(set, file, &case.evidence, rewrite)?;
     let as_of = match case.as_of.or_else(|| criteria.default_as_of()) {
         Some(d) => d,
         None => return Err("no as-of date".to_owned()),
     };
-    let options = ReadOptions::default();
-    let report = match criteria.score_unit(&files, Path::new("unit"), as_of, &options) {
+    let report = match criteria.score_unit(&files, Path::new("unit"), as_of, options) {
         Ok(report) => report,
         Err(Error::Evidence(problems)) => {
             return Ok(("evidence_error".to_owned(), problems.to_string()))
@@ -224,9 +270,14 @@ fn evidence_files(
     set: &CriteriaSet,
     file: &CaseFile,
     evidence: &str,
+    rewrite: Rewrite<'_>,
 ) -> std::result::Result<MemoryFiles, String> {
     let dir = Path::new("unit");
-    let mut files = MemoryFiles::new();
+    let mut written = MemoryFiles::new();
+    let mut files = Written {
+        files: &mut written,
+        rewrite,
+    };
     files.insert(
         dir.join("unit.toml"),
         "code = \"T\"\nname = \"Đơn vị\"\ngroup = \"so\"\n",
@@ -343,5 +394,18 @@ fn evidence_files(
             format!("ma_tieu_chi,ty_le\n{survey}"),
         );
     }
-    Ok(files)
+    Ok(written)
+}
+
+/// A case's files as they are written: each rewritten on its way in.
+struct Written<'a, 'r> {
+    files: &'a mut MemoryFiles,
+    rewrite: Rewrite<'r>,
+}
+
+impl Written<'_, '_> {
+    fn insert(&mut self, path: PathBuf, content: impl Into<Vec<u8>>) {
+        let (path, content) = (self.rewrite)(&path, content.into());
+        self.files.insert(path, content);
+    }
 }

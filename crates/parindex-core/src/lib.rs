@@ -73,6 +73,8 @@ mod threads;
 mod visible;
 
 pub use cases::{read_cases, run_cases, Case, CaseFile, CaseResult, CASES_DIR, CASE_MAX_RECORDS};
+#[cfg(feature = "oracle")]
+pub use cases::{run_cases_with, CaseReading};
 pub use compare::{edited_as_of, Comparison, FigureChange, InputChange, RowChange};
 pub use criteria::{
     load_criteria, ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method, NotArising,
