@@ -3,11 +3,12 @@
 //! same errors, whatever the file's size, quoting, encoding or the rules' questions.
 
 use std::fmt::Write as _;
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use parindex_core::{
     load_criteria, province_json, read_province, CompiledCriteria, Files, MemoryFiles, ReadOptions,
-    PROVINCE_SCHEMA,
+    Strategy, Threads, PROVINCE_SCHEMA,
 };
 
 fn fixture() -> PathBuf {
@@ -39,7 +40,19 @@ fn outcome(
         .map_err(|e| e.to_string())
 }
 
-/// The province scored both ways.
+/// The streamed readings a province is scored through besides the default, and at how many
+/// threads: each strategy, and both one thread and several, in four runs (every pairing of
+/// the two is run on the cases and fixtures by `tests/strategies.rs`; these files are large).
+const STRATEGIES: [(Strategy, usize); 4] = [
+    (Strategy::Auto, 1),
+    (Strategy::Layout, 3),
+    (Strategy::Csv, 1),
+    (Strategy::Whole, 3),
+];
+
+/// The province scored both ways: read whole (the oracle), and streamed — through every
+/// reading strategy ([`STRATEGIES`]), each of which must give the same reports or the same
+/// errors as the default reading, which is returned.
 fn both(files: &MemoryFiles) -> (Result<Vec<String>, String>, Result<Vec<String>, String>) {
     let set = load_criteria(files, Path::new("c")).expect("criteria load");
     let criteria = CompiledCriteria::compile(set).expect("criteria compile");
@@ -48,8 +61,29 @@ fn both(files: &MemoryFiles) -> (Result<Vec<String>, String>, Result<Vec<String>
     let dir = Path::new("p");
     let whole = read_province(files, criteria.criteria(), dir, &options)
         .map(|units| criteria.score_all(&units, as_of));
-    let streamed = criteria.score_province(files, dir, as_of, &options);
-    (outcome(whole), outcome(streamed))
+    let streamed = outcome(criteria.score_province(files, dir, as_of, &options));
+    for (strategy, threads) in STRATEGIES {
+        let options = ReadOptions {
+            strategy,
+            threads: Threads::new(NonZeroUsize::new(threads).expect("non-zero")),
+            ..ReadOptions::default()
+        };
+        let other = outcome(criteria.score_province(files, dir, as_of, &options));
+        let same = match (&streamed, &other) {
+            (Ok(a), Ok(b)) => a == b,
+            (Err(a), Err(b)) => a == b,
+            _ => false,
+        };
+        assert!(
+            same,
+            "{strategy:?} at {threads} thread(s) differs from the default reading: {}",
+            match (&streamed, &other) {
+                (Ok(a), Ok(b)) => first_difference(&a.join("\n"), &b.join("\n")),
+                (a, b) => format!("{a:?}\nagainst\n{b:?}"),
+            }
+        );
+    }
+    (outcome(whole), streamed)
 }
 
 fn assert_same(files: &MemoryFiles) -> Vec<String> {
