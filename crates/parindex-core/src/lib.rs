@@ -10,23 +10,22 @@
 //!    and **validates** it as a whole: ids, parent sums, tables, keys; every problem at once.
 //! 2. **compile** — [`CompiledCriteria::compile`] compiles each row's rhai rule once, into a
 //!    sandboxed engine with limits.
-//! 3. **read** — [`read_evidence`] reads a unit's folder: one CSV per declared table,
-//!    `facts.toml`, `unit.toml`, and `survey.csv` after the survey.
+//! 3. **read** — [`CompiledCriteria::read_unit`] reads a unit's folder: one file (CSV in any
+//!    supported encoding, or a workbook sheet) per declared table, `facts.toml`, `unit.toml`,
+//!    `notes.toml`, and `survey.csv` after the survey. A unit is a province of one: every
+//!    layout — a unit's folder, a province of unit folders, province-wide exports
+//!    ([`CompiledCriteria::score_province`]) — is read the same way. The rules are run once on
+//!    no data to learn what they ask of each table (its needs: a count, the
+//!    first keys, a sum, the earliest record of the records a predicate accepts); every table
+//!    is then read once, streamed in parallel blocks when it is UTF-8 text (else read whole:
+//!    a workbook, a legacy encoding), checked and aggregated per unit as it is read (records
+//!    are dropped), and the rules run again on the aggregates; a rule whose questions depend
+//!    on the answers has its tables read again, a few times at most (one place:
+//!    `CompiledCriteria::settle`). Memory does not grow with the number of records.
 //! 4. **evaluate** — [`CompiledCriteria::score`] runs every rule at an as-of date and adds up
-//!    the tree into a [`Report`]; a failing rule marks its row, never the run. Rules never hold
-//!    records: each table helper (`table`, `where_*`, `on_time`, `ratio`, …) builds a record
-//!    predicate, and the rule asks the unit for an aggregate of it (a count, the first keys, a
-//!    sum, the earliest record), answered by a scan of a table in memory or by a streaming
-//!    pass.
-//!
-//! A province's exports are scored by [`CompiledCriteria::score_province`]: the rules are run
-//! once on no data to learn what they ask of each table (a rule that reads nothing of its
-//! unit's own, no fact, runs on the first unit only: it asks every unit the same), every export
-//! is then read once, in parallel blocks, and aggregated per unit as it is read (records are
-//! checked and dropped), and the rules run again on the aggregates. Memory does not grow with
-//! the number of records; the reports are the same, byte for byte, as reading the exports
-//! whole. Their document (`parindex.province/1`) is [`province_json`], or
-//! [`write_province_json`] to write it without holding it whole.
+//!    the tree into a [`Report`]; a failing rule marks its row, never the run. A province's
+//!    reports are [`province_json`] (`parindex.province/1`), or [`write_province_json`] to write
+//!    them without holding the document whole.
 //! 5. **report** — [`Report::to_json`] (`parindex.report/1`, see `docs/report-json.md`) and
 //!    [`Report::to_markdown`].
 //!
@@ -38,13 +37,14 @@
 //!
 //! ```no_run
 //! use std::path::Path;
-//! use parindex_core::{load_criteria, read_evidence, CompiledCriteria, FsFiles};
+//! use parindex_core::{load_criteria, CompiledCriteria, FsFiles, ReadOptions};
 //!
 //! # fn main() -> Result<(), parindex_core::Error> {
 //! let set = load_criteria(&FsFiles, Path::new("criteria/nghe-an-2026-so"))?;
 //! let criteria = CompiledCriteria::compile(set)?;
-//! let evidence = read_evidence(&FsFiles, criteria.criteria(), Path::new("fixtures/skhcn-2026"))?;
 //! let as_of = criteria.default_as_of().expect("a valid year");
+//! let dir = Path::new("fixtures/skhcn-2026");
+//! let evidence = criteria.read_unit(&FsFiles, dir, as_of, &ReadOptions::default())?;
 //! let report = criteria.score(&evidence, as_of);
 //! println!("{}", report.to_markdown());
 //! # Ok(())
