@@ -14,8 +14,8 @@
 use std::path::Path;
 
 use parindex_core::{
-    load_criteria, read_evidence, read_province, CompiledCriteria, CriteriaSet, Date, Evidence,
-    MemoryFiles, Method, ReadOptions, Report, Status,
+    load_criteria, read_province, CompiledCriteria, CriteriaSet, Date, MemoryFiles, Method,
+    ReadOptions, Report, Status,
 };
 use rust_decimal::Decimal;
 
@@ -248,18 +248,20 @@ fn fixed_unit() -> MemoryFiles {
     files
 }
 
-/// Reads `u/` with the fixed set and, when it reads, scores it and checks the report.
+/// Reads and scores `u/` with the fixed set as the product does (`score_unit`) and, when it
+/// reads, checks the report.
 fn read_and_score(criteria: &CompiledCriteria, files: &MemoryFiles) {
-    if let Ok(evidence) = read_evidence(files, criteria.criteria(), Path::new("u")) {
-        score_and_check(criteria, &evidence, as_of());
-    }
+    score_and_check(criteria, files, as_of());
 }
 
-fn score_and_check(criteria: &CompiledCriteria, evidence: &Evidence, as_of: Date) {
-    let report = criteria.score(evidence, as_of);
-    check_report(criteria.criteria(), &report);
-    let _ = report.to_json();
-    let _ = report.to_markdown();
+/// Scores `u/` at `as_of` through `score_unit`; a report is checked and rendered.
+fn score_and_check(criteria: &CompiledCriteria, files: &MemoryFiles, as_of: Date) {
+    let options = ReadOptions::default();
+    if let Ok(report) = criteria.score_unit(files, Path::new("u"), as_of, &options) {
+        check_report(criteria.criteria(), &report);
+        let _ = report.to_json();
+        let _ = report.to_markdown();
+    }
 }
 
 /// Panics when the report breaks an invariant.
@@ -332,9 +334,7 @@ pub fn criteria_loader(data: &[u8]) {
     let Some(as_of) = criteria.default_as_of() else {
         return;
     };
-    if let Ok(evidence) = read_evidence(&files, criteria.criteria(), Path::new("u")) {
-        score_and_check(&criteria, &evidence, as_of);
-    }
+    score_and_check(&criteria, &files, as_of);
 }
 
 fn with_file(name: &str, data: &[u8]) {

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use parindex_core::{
-    load_criteria, read_evidence, Comparison, CompiledCriteria, Error, Files, FsFiles, MemoryFiles,
+    load_criteria, Comparison, CompiledCriteria, Error, Files, FsFiles, MemoryFiles, ReadOptions,
     Report, Status,
 };
 use rust_decimal::Decimal;
@@ -31,12 +31,9 @@ fn mini() -> MemoryFiles {
 fn score(files: &dyn Files) -> Result<Report, Error> {
     let set = load_criteria(files, Path::new("fixtures/mini"))?;
     let criteria = CompiledCriteria::compile(set)?;
-    let evidence = read_evidence(
-        files,
-        criteria.criteria(),
-        Path::new("fixtures/mini/evidence"),
-    )?;
-    Ok(criteria.score(&evidence, criteria.default_as_of().expect("date")))
+    let as_of = criteria.default_as_of().expect("date");
+    let dir = Path::new("fixtures/mini/evidence");
+    criteria.score_unit(files, dir, as_of, &ReadOptions::default())
 }
 
 fn dec(s: &str) -> Decimal {

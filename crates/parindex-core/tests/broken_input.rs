@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use parindex_core::{
-    load_criteria, read_evidence, read_evidence_with, CompiledCriteria, CriteriaSet, Diagnostic,
-    Error, Evidence, Files, FsFiles, MemoryFiles, ReadOptions, Report, Status, TextEncoding, Value,
+    load_criteria, CompiledCriteria, CriteriaSet, Diagnostic, Error, Evidence, EvidenceRef, Files,
+    FsFiles, MemoryFiles, ReadOptions, Report, Status, TextEncoding,
 };
 use rust_decimal::Decimal;
 
@@ -68,9 +68,10 @@ fn the_fuzz_harness_scores_its_fixed_unit_without_errors() {
     files.insert("u/survey.csv", harness::SURVEY_CSV);
     let set = load_criteria(&files, Path::new("set")).expect("the fixed set loads");
     let criteria = CompiledCriteria::compile(set).expect("the fixed set compiles");
-    let evidence =
-        read_evidence(&files, criteria.criteria(), Path::new("u")).expect("the unit reads");
-    let report = criteria.score(&evidence, criteria.default_as_of().expect("date"));
+    let as_of = criteria.default_as_of().expect("date");
+    let report = criteria
+        .score_unit(&files, Path::new("u"), as_of, &ReadOptions::default())
+        .expect("the unit reads");
     harness::check_report(criteria.criteria(), &report);
     for node in report.nodes.iter().filter(|n| n.is_leaf()) {
         assert!(
@@ -86,11 +87,12 @@ fn the_fuzz_harness_scores_its_fixed_unit_without_errors() {
 // --- Helpers -----------------------------------------------------------------------------------
 
 /// The fuzz harness's small set: a documents table of every column type, facts, a penalty row.
-fn small_set() -> CriteriaSet {
+fn small() -> CompiledCriteria {
     let mut files = MemoryFiles::new();
     files.insert("set/criteria.toml", harness::FIXED_SET);
     files.insert("set/rule.rhai", harness::RULE);
-    load_criteria(&files, Path::new("set")).expect("the small set loads")
+    let set = load_criteria(&files, Path::new("set")).expect("the small set loads");
+    CompiledCriteria::compile(set).expect("the small set compiles")
 }
 
 fn unit_with(name: &str, bytes: impl Into<Vec<u8>>) -> MemoryFiles {
@@ -100,8 +102,22 @@ fn unit_with(name: &str, bytes: impl Into<Vec<u8>>) -> MemoryFiles {
     files
 }
 
+/// Reads `u/` with the small set as the product does, for scoring at the set's year end.
+fn read_small_with(files: &MemoryFiles, options: &ReadOptions<'_>) -> Result<Evidence, Error> {
+    let criteria = small();
+    let as_of = criteria.default_as_of().expect("a year end");
+    criteria.read_unit(files, Path::new("u"), as_of, options)
+}
+
 fn read_small(files: &MemoryFiles) -> Result<Evidence, Error> {
-    read_evidence(files, &small_set(), Path::new("u"))
+    read_small_with(files, &ReadOptions::default())
+}
+
+/// Reads and scores `u/` with the small set at the set's year end.
+fn score_small(files: &MemoryFiles) -> Result<Report, Error> {
+    let criteria = small();
+    let as_of = criteria.default_as_of().expect("a year end");
+    criteria.score_unit(files, Path::new("u"), as_of, &ReadOptions::default())
 }
 
 /// The diagnostics of an evidence error; panics on anything else.
@@ -148,9 +164,20 @@ fn a_multi_megabyte_single_line_reads_and_a_bad_one_is_reported_briefly() {
         "documents.csv",
         format!("{HEADER}\n{long},20/01/2026,ke-hoach,3\n"),
     );
-    let evidence = read_small(&files).expect("a long text cell reads");
-    let table = evidence.table("documents").expect("documents");
-    assert_eq!(table.rows[0].values[0], Value::Text(long.clone()));
+    let report = score_small(&files).expect("a long text cell reads");
+    // The record's number is the whole long text: the CCHC plan of row 1.1 is that record.
+    let numbers: Vec<&str> = report
+        .node("1.1")
+        .expect("row 1.1")
+        .evidence
+        .iter()
+        .filter_map(|e| match e {
+            EvidenceRef::Document { number, .. } => Some(number.as_str()),
+            _ => None,
+        })
+        .collect();
+    let lengths: Vec<usize> = numbers.iter().map(|n| n.len()).collect();
+    assert!(numbers == [long.as_str()], "numbers of {lengths:?} bytes");
 
     // The same line in a date column is one bad value, and the message does not repeat it whole.
     let files = unit_with(
@@ -198,12 +225,7 @@ fn binary_garbage_as_csv_is_an_evidence_error_naming_the_file() {
     let mut bytes = format!("{HEADER}\n15/KH-U,20/01/2026,ke-hoach,3\n").into_bytes();
     bytes.extend(garbage(100, 3));
     let files = unit_with("documents.csv", bytes);
-    let (diagnostics, _) = evidence_error(read_evidence_with(
-        &files,
-        &small_set(),
-        Path::new("u"),
-        &forced,
-    ));
+    let (diagnostics, _) = evidence_error(read_small_with(&files, &forced));
     assert_eq!(diagnostics[0].path, Path::new("u/documents.csv"));
     assert_eq!(diagnostics[0].line, Some(3));
     assert!(diagnostics[0]
@@ -391,8 +413,8 @@ fn reference_with(edit: impl FnOnce(&mut MemoryFiles)) -> Result<Report, Error> 
     edit(&mut files);
     let set = load_criteria(&files, Path::new("set"))?;
     let criteria = CompiledCriteria::compile(set)?;
-    let evidence = read_evidence(&files, criteria.criteria(), Path::new("u"))?;
-    Ok(criteria.score(&evidence, criteria.default_as_of().expect("date")))
+    let as_of = criteria.default_as_of().expect("date");
+    criteria.score_unit(&files, Path::new("u"), as_of, &ReadOptions::default())
 }
 
 fn replace_in(files: &mut MemoryFiles, path: &str, from: &str, to: &str) {

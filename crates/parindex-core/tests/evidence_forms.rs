@@ -4,9 +4,10 @@
 use std::path::Path;
 
 use parindex_core::{
-    load_criteria, read_evidence, read_evidence_with, CriteriaSet, Error, Evidence, MemoryFiles,
-    ReadOptions, TextEncoding, Value,
+    load_criteria, CompiledCriteria, Error, Evidence, MemoryFiles, ReadOptions, Status,
+    TextEncoding,
 };
+use rust_decimal::Decimal;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 const CRITERIA: &str = r#"
@@ -50,10 +51,11 @@ reads = ["documents"]
 rule = 'issued_by("ke-hoach-cchc", date(2026, 1, 31), 1, 0.5)'
 "#;
 
-fn set() -> CriteriaSet {
+fn compile(text: &str) -> CompiledCriteria {
     let mut files = MemoryFiles::new();
-    files.insert("c/criteria.toml", CRITERIA);
-    load_criteria(&files, Path::new("c")).expect("criteria load")
+    files.insert("c/criteria.toml", text);
+    let set = load_criteria(&files, Path::new("c")).expect("criteria load");
+    CompiledCriteria::compile(set).expect("criteria compile")
 }
 
 fn unit_files() -> MemoryFiles {
@@ -65,8 +67,15 @@ fn unit_files() -> MemoryFiles {
     files
 }
 
+/// Reads `u/` with the set as the product does, for scoring at its year end.
+fn read_with(files: &MemoryFiles, options: &ReadOptions<'_>) -> Result<Evidence, Error> {
+    let criteria = compile(CRITERIA);
+    let as_of = criteria.default_as_of().expect("a year end");
+    criteria.read_unit(files, Path::new("u"), as_of, options)
+}
+
 fn read(files: &MemoryFiles) -> Result<Evidence, Error> {
-    read_evidence(files, &set(), Path::new("u"))
+    read_with(files, &ReadOptions::default())
 }
 
 fn messages(result: Result<Evidence, Error>) -> String {
@@ -76,14 +85,105 @@ fn messages(result: Result<Evidence, Error>) -> String {
     }
 }
 
-/// The documents table as (number, date, tags, signed, pages, money) strings.
-fn documents(evidence: &Evidence) -> Vec<Vec<String>> {
-    let table = evidence.table("documents").expect("documents read");
-    table
-        .rows
-        .iter()
-        .map(|r| r.values.iter().map(Value::display).collect())
+/// The records read of `documents`, as the evidence's sources count them.
+fn records(evidence: &Evidence) -> usize {
+    let source = evidence.sources().iter().find(|s| s.table == "documents");
+    source.map(|s| s.records).expect("documents read")
+}
+
+/// What the rules see of `documents` in `u/`, read and scored as the product does: each of
+/// `questions` (an expression on `table("documents")`: a count, a sum) is the rule of one row of
+/// a probe set with the same table, whose measure (the answer over 1) gives the answer. Read
+/// evidence holds no records to look at, only what such questions ask of them.
+fn answers(files: &MemoryFiles, options: &ReadOptions<'_>, questions: &[String]) -> Vec<Decimal> {
+    let tables = &CRITERIA[..CRITERIA.find("[[criterion]]").expect("criteria")];
+    let mut text = format!(
+        "{tables}[[criterion]]\nid = \"1\"\ntitle = \"Probe\"\nmax = {}\n",
+        questions.len()
+    );
+    for (i, q) in questions.iter().enumerate() {
+        text.push_str(&format!(
+            "\n[[criterion]]\nid = \"1.{}\"\ntitle = \"Q\"\nmax = 1\nmethod = \"self\"\n\
+             reads = [\"documents\"]\nrule = '''\nbands(ratio({q}, 1), [[0, 0]])\n'''\n",
+            i + 1
+        ));
+    }
+    let criteria = compile(&text);
+    let as_of = criteria.default_as_of().expect("a year end");
+    let report = (criteria.score_unit(files, Path::new("u"), as_of, options)).expect("reads");
+    (1..=questions.len())
+        .map(|i| {
+            let row = report.node(&format!("1.{i}")).expect("probe row");
+            assert_eq!(row.status, Status::Scored, "{}", row.explanation);
+            row.measure
+                .as_ref()
+                .expect("the answer is the measure")
+                .numerator
+        })
         .collect()
+}
+
+/// The question "how many records have these cells": (number, date, tags, signed, pages,
+/// money) as a cell displays (`x` a true bool, `1.250.000,5` a decimal, "" an empty cell); cells
+/// not given are not asked about.
+fn with_cells(cells: &[&str]) -> String {
+    let mut q = String::from("table(\"documents\")");
+    for (column, cell) in [
+        "so_ky_hieu",
+        "ngay_ban_hanh",
+        "nhom",
+        "ky_so",
+        "so_trang",
+        "kinh_phi",
+    ]
+    .iter()
+    .zip(cells)
+    {
+        q.push_str(&match (*column, *cell) {
+            (_, "") => format!(".where_empty(\"{column}\")"),
+            ("nhom", tags) => tags
+                .split(';')
+                .map(|t| format!(".where_tag(\"nhom\", \"{t}\")"))
+                .collect(),
+            ("ky_so", "x") => ".where_true(\"ky_so\")".to_owned(),
+            ("so_trang", n) => format!(".where_eq(\"so_trang\", {n})"),
+            ("kinh_phi", d) => format!(
+                ".where_eq(\"kinh_phi\", {})",
+                d.replace('.', "").replace(',', ".")
+            ),
+            (column, text) => format!(".where_eq(\"{column}\", \"{text}\")"),
+        });
+    }
+    q.push_str(".count");
+    q
+}
+
+/// How many records of `documents` in `u/` have each row of `cells` (see [`with_cells`]).
+fn matching(files: &MemoryFiles, cells: &[&[&str]]) -> Vec<Decimal> {
+    let questions: Vec<String> = cells.iter().map(|c| with_cells(c)).collect();
+    answers(files, &ReadOptions::default(), &questions)
+}
+
+/// Questions on every column of `documents`: records read alike answer them alike.
+fn summary() -> Vec<String> {
+    [
+        "count",
+        "distinct(\"so_ky_hieu\")",
+        "where_filled(\"ngay_ban_hanh\").count",
+        "where_by(\"ngay_ban_hanh\", date(2026, 1, 31)).count",
+        "distinct(\"nhom\")",
+        "where_true(\"ky_so\").count",
+        "sum(\"so_trang\")",
+        "sum(\"kinh_phi\")",
+    ]
+    .iter()
+    .map(|q| format!("table(\"documents\").{q}"))
+    .collect()
+}
+
+/// The answers of one question that one record matches.
+fn one() -> Vec<Decimal> {
+    vec![Decimal::ONE]
 }
 
 const UTF8_CSV: &str = "Số ký hiệu,Ngày ban hành,Nhóm,Ký số,Số trang,Kinh phí\n\
@@ -99,18 +199,28 @@ fn utf8_with_and_without_bom_read_alike() {
         "u/documents.csv",
         [b"\xEF\xBB\xBF".as_slice(), UTF8_CSV.as_bytes()].concat(),
     );
-    let (a, b) = (read(&a).expect("reads"), read(&b).expect("reads"));
-    assert_eq!(documents(&a), documents(&b));
     assert_eq!(
-        documents(&a)[0],
-        [
-            "15/KH-SKHCN",
-            "20/01/2026",
-            "ke-hoach-cchc",
-            "x",
-            "3",
-            "1.250.000,5"
-        ]
+        records(&read(&a).expect("reads")),
+        records(&read(&b).expect("reads"))
+    );
+    let options = ReadOptions::default();
+    assert_eq!(
+        answers(&a, &options, &summary()),
+        answers(&b, &options, &summary())
+    );
+    assert_eq!(
+        matching(
+            &a,
+            &[&[
+                "15/KH-SKHCN",
+                "20/01/2026",
+                "ke-hoach-cchc",
+                "x",
+                "3",
+                "1.250.000,5"
+            ]]
+        ),
+        one()
     );
 }
 
@@ -123,7 +233,8 @@ fn utf16_unicode_text_with_tabs_reads() {
     let mut files = unit_files();
     files.insert("u/documents.txt", bytes);
     let evidence = read(&files).expect("reads");
-    assert_eq!(documents(&evidence)[0][0], "15/KH-SKHCN");
+    assert_eq!(records(&evidence), 1);
+    assert_eq!(matching(&files, &[&["15/KH-SKHCN"]]), one());
     assert_eq!(evidence.sources()[0].encoding.as_deref(), Some("utf-16le"));
 }
 
@@ -140,7 +251,8 @@ fn windows_1258_is_detected_and_normalised_to_nfc() {
     let mut files = unit_files();
     files.insert("u/documents.csv", windows_1258());
     let evidence = read(&files).expect("reads");
-    assert_eq!(documents(&evidence)[0][0], "15/KH-SKHCN");
+    assert_eq!(records(&evidence), 1);
+    assert_eq!(matching(&files, &[&["15/KH-SKHCN"]]), one());
     assert_eq!(
         evidence.sources()[0].encoding.as_deref(),
         Some("windows-1258")
@@ -150,8 +262,10 @@ fn windows_1258_is_detected_and_normalised_to_nfc() {
         encoding: TextEncoding::Windows1258,
         ..ReadOptions::default()
     };
-    let evidence = read_evidence_with(&files, &set(), Path::new("u"), &forced).expect("reads");
-    assert_eq!(documents(&evidence)[0][1], "20/01/2026");
+    let evidence = read_with(&files, &forced).expect("reads");
+    assert_eq!(records(&evidence), 1);
+    let question = [with_cells(&["15/KH-SKHCN", "20/01/2026"])];
+    assert_eq!(answers(&files, &forced, &question), one());
 }
 
 #[test]
@@ -162,7 +276,7 @@ fn a_wrong_forced_encoding_names_the_file_and_line() {
         encoding: TextEncoding::Utf8,
         ..ReadOptions::default()
     };
-    let text = messages(read_evidence_with(&files, &set(), Path::new("u"), &forced));
+    let text = messages(read_with(&files, &forced));
     assert!(
         text.contains("u/documents.csv:1: tệp không phải văn bản utf-8 hợp lệ"),
         "{text}"
@@ -211,19 +325,19 @@ fn a_workbook_named_after_the_table_reads_dates_and_exact_numbers() {
     let mut files = unit_files();
     files.insert("u/documents.xlsx", workbook("Sheet1", &HEADERS, true));
     let evidence = read(&files).expect("reads");
-    let rows = documents(&evidence);
-    assert_eq!(
-        rows[0],
-        [
+    assert_eq!(records(&evidence), 2);
+    let rows: [&[&str]; 2] = [
+        &[
             "15/KH-SKHCN",
             "20/01/2026",
             "ke-hoach-cchc",
             "x",
             "3",
-            "1.250.000,5"
-        ]
-    );
-    assert_eq!(rows[1], ["16/SKHCN-VP", "05/02/2026", "", "x", "12", "2,5"]);
+            "1.250.000,5",
+        ],
+        &["16/SKHCN-VP", "05/02/2026", "", "x", "12", "2,5"],
+    ];
+    assert_eq!(matching(&files, &rows), [Decimal::ONE, Decimal::ONE]);
     assert_eq!(evidence.sources()[0].sheet.as_deref(), Some("Sheet1"));
 }
 
@@ -236,7 +350,7 @@ fn a_workbook_of_several_tables_by_sheet_title() {
         workbook("SỔ VĂN BẢN ĐI", &HEADERS, false),
     );
     let evidence = read(&files).expect("reads");
-    assert_eq!(documents(&evidence).len(), 1);
+    assert_eq!(records(&evidence), 1);
     assert_eq!(
         evidence.sources()[0].sheet.as_deref(),
         Some("SỔ VĂN BẢN ĐI")
@@ -364,22 +478,23 @@ fn composed_and_decomposed_headers_match() {
     let decomposed = "So\u{302}\u{301} ky\u{301} hie\u{302}\u{323}u,Nga\u{300}y ban ha\u{300}nh,Nho\u{301}m\n1/KH,20/01/2026,\n";
     let mut files = unit_files();
     files.insert("u/documents.csv", decomposed);
-    assert_eq!(documents(&read(&files).expect("reads"))[0][0], "1/KH");
+    assert_eq!(records(&read(&files).expect("reads")), 1);
+    assert_eq!(matching(&files, &[&["1/KH"]]), one());
 }
 
 /// The Sở KH&CN example as a CSV folder, as one Excel workbook with Vietnamese headers, and as
 /// Windows-1258 CSVs gives the same report; only the input files' digests differ.
 #[test]
 fn the_example_in_three_forms_scores_identically() {
-    use parindex_core::{CompiledCriteria, FsFiles};
+    use parindex_core::FsFiles;
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let set = load_criteria(&FsFiles, &root.join("criteria/nghe-an-2026-so")).expect("loads");
     let criteria = CompiledCriteria::compile(set).expect("compiles");
     let as_of = criteria.default_as_of().expect("date");
     let score = |dir: &str| {
-        let evidence =
-            read_evidence(&FsFiles, criteria.criteria(), &root.join(dir)).expect("evidence reads");
-        let mut report = criteria.score(&evidence, as_of);
+        let options = ReadOptions::default();
+        let mut report = (criteria.score_unit(&FsFiles, &root.join(dir), as_of, &options))
+            .expect("evidence reads");
         let files: Vec<String> = report
             .fingerprint
             .evidence

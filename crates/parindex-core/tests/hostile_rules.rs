@@ -10,7 +10,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 use parindex_core::{
-    load_criteria, read_evidence, run_cases, Case, CaseFile, CompiledCriteria, MemoryFiles, Report,
+    load_criteria, run_cases, Case, CaseFile, CompiledCriteria, MemoryFiles, ReadOptions, Report,
     Status,
 };
 use proptest::prelude::*;
@@ -85,8 +85,8 @@ fn files_with(rules: &[String], documents: &str) -> MemoryFiles {
 fn score_files(files: &MemoryFiles) -> Report {
     let set = load_criteria(files, Path::new("set")).expect("loads");
     let criteria = CompiledCriteria::compile(set).expect("compiles");
-    let evidence = read_evidence(files, criteria.criteria(), Path::new("unit")).expect("reads");
-    criteria.score(&evidence, criteria.default_as_of().expect("a year end"))
+    let as_of = criteria.default_as_of().expect("a year end");
+    (criteria.score_unit(files, Path::new("unit"), as_of, &ReadOptions::default())).expect("reads")
 }
 
 fn score(rules: &[String]) -> Report {

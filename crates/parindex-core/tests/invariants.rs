@@ -16,8 +16,8 @@ use std::sync::OnceLock;
 
 use chrono::Duration;
 use parindex_core::{
-    load_criteria, read_evidence, CompiledCriteria, CriteriaSet, Date, Files, FsFiles, MemoryFiles,
-    Method, NodeScore, Report, Status,
+    load_criteria, CompiledCriteria, CriteriaSet, Date, Files, FsFiles, MemoryFiles, Method,
+    NodeScore, ReadOptions, Report, Status,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -472,9 +472,8 @@ impl Orders {
 }
 
 fn score_with(criteria: &CompiledCriteria, files: &MemoryFiles) -> Report {
-    let evidence =
-        read_evidence(files, criteria.criteria(), Path::new("u")).expect("generated evidence");
-    criteria.score(&evidence, as_of())
+    (criteria.score_unit(files, Path::new("u"), as_of(), &ReadOptions::default()))
+        .expect("generated evidence")
 }
 
 fn score(unit: &Unit, orders: &Orders) -> Report {

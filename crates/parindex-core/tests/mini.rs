@@ -5,8 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use parindex_core::{
-    load_criteria, read_evidence, CompiledCriteria, Date, Files, FsFiles, MemoryFiles, Report,
-    Status,
+    load_criteria, CompiledCriteria, Date, Files, FsFiles, MemoryFiles, ReadOptions, Report, Status,
 };
 use rust_decimal::Decimal;
 
@@ -44,9 +43,8 @@ fn date(y: i32, m: u32, d: u32) -> Date {
 fn score(files: &dyn Files, as_of: Date) -> Report {
     let set = load_criteria(files, Path::new("mini")).expect("mini criteria load");
     let criteria = CompiledCriteria::compile(set).expect("mini criteria compile");
-    let evidence = read_evidence(files, criteria.criteria(), Path::new("mini/evidence"))
-        .expect("mini evidence reads");
-    criteria.score(&evidence, as_of)
+    let dir = Path::new("mini/evidence");
+    (criteria.score_unit(files, dir, as_of, &ReadOptions::default())).expect("mini evidence reads")
 }
 
 fn dec(s: &str) -> Decimal {
@@ -225,13 +223,10 @@ fn the_same_inputs_give_byte_identical_json() {
     // And from the real file system too.
     let set = load_criteria(&FsFiles, &fixtures().join("mini")).expect("loads");
     let criteria = CompiledCriteria::compile(set).expect("compiles");
-    let evidence = read_evidence(
-        &FsFiles,
-        criteria.criteria(),
-        &fixtures().join("mini/evidence"),
-    )
-    .expect("reads");
-    let c = criteria.score(&evidence, date(2026, 12, 31));
+    let dir = fixtures().join("mini/evidence");
+    let c = criteria
+        .score_unit(&FsFiles, &dir, date(2026, 12, 31), &ReadOptions::default())
+        .expect("reads");
     assert_eq!(c.total.points, dec("11.19"));
 }
 

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use parindex_core::{
-    is_province, load_criteria, read_province, write_province_json, CompiledCriteria, FsFiles,
-    RankEntry, Ranking, ReadOptions, Report, Threads,
+    is_province, load_criteria, write_province_json, CompiledCriteria, FsFiles, RankEntry, Ranking,
+    ReadOptions, Report, Threads,
 };
 
 fn fixture() -> PathBuf {
@@ -19,9 +19,9 @@ fn score(layout: &str) -> Vec<Report> {
     let criteria = CompiledCriteria::compile(set).expect("compiles");
     let dir = fixture().join(layout);
     assert!(is_province(&FsFiles, &dir), "{layout} is a province");
-    let units = read_province(&FsFiles, criteria.criteria(), &dir, &ReadOptions::default())
-        .expect("the province reads");
-    criteria.score_all(&units, criteria.default_as_of().expect("date"))
+    let as_of = criteria.default_as_of().expect("date");
+    (criteria.score_province(&FsFiles, &dir, as_of, &ReadOptions::default()))
+        .expect("the province reads")
 }
 
 fn row(e: &RankEntry, group: &str) -> Vec<String> {

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use parindex_core::{
-    load_criteria, read_evidence, Comparison, CompiledCriteria, Files, FsFiles, Report,
+    load_criteria, Comparison, CompiledCriteria, Files, FsFiles, ReadOptions, Report,
 };
 
 mod common;
@@ -21,14 +21,11 @@ fn scoring_twice_gives_byte_identical_json_that_reads_back() {
     // From disk, the same bytes as from memory: names in the fingerprint are relative.
     let set = load_criteria(&FsFiles, &root().join("criteria/nghe-an-2026-so")).expect("loads");
     let criteria = CompiledCriteria::compile(set).expect("compiles");
-    let evidence = read_evidence(
-        &FsFiles,
-        criteria.criteria(),
-        &root().join("fixtures/skhcn-2026"),
-    )
-    .expect("reads");
+    let as_of = criteria.default_as_of().expect("date");
+    let dir = root().join("fixtures/skhcn-2026");
     let c = criteria
-        .score(&evidence, criteria.default_as_of().expect("date"))
+        .score_unit(&FsFiles, &dir, as_of, &ReadOptions::default())
+        .expect("reads")
         .to_json();
     assert_eq!(a, c);
 }

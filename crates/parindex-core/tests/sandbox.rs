@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use parindex_core::{load_criteria, read_evidence, CompiledCriteria, Error, MemoryFiles, Status};
+use parindex_core::{load_criteria, CompiledCriteria, Error, MemoryFiles, ReadOptions, Status};
 
 const HEAD: &str = r#"
 [set]
@@ -63,8 +63,10 @@ fn run(rule: &str) -> (Status, Status, String) {
     let files = files(rule);
     let set = load_criteria(&files, Path::new("set")).expect("loads");
     let criteria = CompiledCriteria::compile(set).expect("compiles");
-    let evidence = read_evidence(&files, criteria.criteria(), Path::new("unit")).expect("reads");
-    let report = criteria.score(&evidence, criteria.default_as_of().expect("date"));
+    let as_of = criteria.default_as_of().expect("date");
+    let report = criteria
+        .score_unit(&files, Path::new("unit"), as_of, &ReadOptions::default())
+        .expect("reads");
     let a = report.node("1.1").expect("1.1");
     let b = report.node("1.2").expect("1.2");
     (a.status, b.status, b.explanation.clone())

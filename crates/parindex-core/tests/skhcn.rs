@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use parindex_core::{load_criteria, read_evidence, CompiledCriteria, FsFiles, Report};
+use parindex_core::{load_criteria, CompiledCriteria, FsFiles, ReadOptions, Report};
 use rust_decimal::Decimal;
 
 fn root() -> PathBuf {
@@ -14,14 +14,9 @@ fn root() -> PathBuf {
 fn score() -> Report {
     let set = load_criteria(&FsFiles, &root().join("criteria/nghe-an-2026-so")).expect("loads");
     let criteria = CompiledCriteria::compile(set).expect("compiles");
-    let evidence = read_evidence(
-        &FsFiles,
-        criteria.criteria(),
-        &root().join("fixtures/skhcn-2026"),
-    )
-    .expect("evidence reads");
     let as_of = criteria.default_as_of().expect("31/12/2026");
-    criteria.score(&evidence, as_of)
+    let dir = root().join("fixtures/skhcn-2026");
+    (criteria.score_unit(&FsFiles, &dir, as_of, &ReadOptions::default())).expect("evidence reads")
 }
 
 fn read_csv(path: &str) -> Vec<BTreeMap<String, String>> {
