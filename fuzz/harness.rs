@@ -15,7 +15,7 @@ use std::path::Path;
 
 use parindex_core::{
     load_criteria, read_province, CompiledCriteria, CriteriaSet, Date, MemoryFiles, Method,
-    ReadOptions, Report, Status,
+    ReadOptions, Report, Status, Strategy, Threads,
 };
 use rust_decimal::Decimal;
 
@@ -254,10 +254,52 @@ fn read_and_score(criteria: &CompiledCriteria, files: &MemoryFiles) {
     score_and_check(criteria, files, as_of());
 }
 
-/// Scores `u/` at `as_of` through `score_unit`; a report is checked and rendered.
+/// Every reading strategy, and the threads it reads with (one and several, in turn): the
+/// strategy tester's matrix (`tests/strategies.rs`), cut to one run per strategy here.
+const STRATEGIES: [(Strategy, usize); 4] = [
+    (Strategy::Auto, 3),
+    (Strategy::Layout, 1),
+    (Strategy::Csv, 3),
+    (Strategy::Whole, 1),
+];
+
+fn strategy_options(strategy: Strategy, threads: usize) -> ReadOptions<'static> {
+    ReadOptions {
+        strategy,
+        threads: Threads::new(
+            std::num::NonZeroUsize::new(threads).unwrap_or(std::num::NonZeroUsize::MIN),
+        ),
+        ..ReadOptions::default()
+    }
+}
+
+/// A result as text: every report's JSON, or the error as it is printed.
+fn outcome<T>(
+    r: &parindex_core::Result<T>,
+    json: impl Fn(&T) -> Vec<String>,
+) -> Result<Vec<String>, String> {
+    r.as_ref().map(json).map_err(|e| e.to_string())
+}
+
+/// Scores `u/` at `as_of` through `score_unit`; a report is checked and rendered. Every
+/// reading strategy must give the same report, or the same error.
 fn score_and_check(criteria: &CompiledCriteria, files: &MemoryFiles, as_of: Date) {
     let options = ReadOptions::default();
-    if let Ok(report) = criteria.score_unit(files, Path::new("u"), as_of, &options) {
+    let result = criteria.score_unit(files, Path::new("u"), as_of, &options);
+    let first = outcome(&result, |r| vec![r.to_json()]);
+    for (strategy, threads) in STRATEGIES {
+        let other = criteria.score_unit(
+            files,
+            Path::new("u"),
+            as_of,
+            &strategy_options(strategy, threads),
+        );
+        let other = outcome(&other, |r| vec![r.to_json()]);
+        if other != first {
+            panic!("{strategy:?} at {threads} thread(s) differs:\n{first:?}\n{other:?}");
+        }
+    }
+    if let Ok(report) = result {
         check_report(criteria.criteria(), &report);
         let _ = report.to_json();
         let _ = report.to_markdown();
@@ -380,6 +422,13 @@ pub fn evidence_stream(data: &[u8]) {
     let streamed = text(criteria.score_province(&files, dir, as_of(), &options));
     if whole != streamed {
         panic!("streamed differs from read whole:\n{whole:?}\n{streamed:?}");
+    }
+    for (strategy, threads) in STRATEGIES {
+        let options = strategy_options(strategy, threads);
+        let other = text(criteria.score_province(&files, dir, as_of(), &options));
+        if other != whole {
+            panic!("{strategy:?} at {threads} thread(s) differs from read whole:\n{whole:?}\n{other:?}");
+        }
     }
 }
 
