@@ -228,10 +228,11 @@ impl Evidence {
         &self.inner.unit
     }
 
-    /// A table given in memory ([`Evidence::new`]), or `None` when it was not given (no
-    /// evidence, unlike an empty table) or when the evidence was read from files: those are
-    /// aggregated as they are read, never held (see [`Evidence::has_table`]).
-    pub fn table(&self, name: &str) -> Option<&Arc<Table>> {
+    /// A table given in memory ([`Evidence::new`]), answered by the same per-record tally as
+    /// a table read from a file; `None` for a table not given, and for evidence read from
+    /// files, whose tables are aggregated as they are read, never held. Not public: what a
+    /// unit has is asked through [`Evidence::has_table`] and the report.
+    pub(crate) fn table(&self, name: &str) -> Option<&Arc<Table>> {
         self.inner.tables.get(name)
     }
 
