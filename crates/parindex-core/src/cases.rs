@@ -179,7 +179,7 @@ pub struct CaseReading<'a> {
     pub options: ReadOptions<'a>,
     /// Rewrites each evidence file (its path and content) before it is read: another
     /// encoding, a workbook. `None`: as written.
-    pub rewrite: Option<&'a dyn Fn(&Path, Vec<u8>) -> (PathBuf, Vec<u8>)>,
+    pub rewrite: Option<Rewrite<'a>>,
 }
 
 #[cfg(feature = "oracle")]
@@ -204,7 +204,8 @@ pub fn run_cases_with(
     run_cases_read(criteria, file, &reading.options, rewrite)
 }
 
-type Rewrite<'a> = &'a dyn Fn(&Path, Vec<u8>) -> (PathBuf, Vec<u8>);
+/// Rewrites a case's file (its path and content) on its way into the case's folder.
+pub type Rewrite<'a> = &'a dyn Fn(&Path, Vec<u8>) -> (PathBuf, Vec<u8>);
 
 fn run_cases_read(
     criteria: &CompiledCriteria,

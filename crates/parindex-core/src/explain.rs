@@ -9,6 +9,7 @@ use crate::criteria::{CriteriaSet, Method, NotArising};
 use crate::date::vi_date;
 use crate::num::vi_decimal;
 use crate::report::{NodeScore, Report};
+use crate::rule_text::{self, Kind};
 use crate::visible::visible_lines;
 
 /// The row `id` of the set, explained without evidence; `None` when there is no such node.
@@ -144,52 +145,31 @@ enum Token {
     Punct(char),
 }
 
+/// The rule's tokens as `explain` reads them, from the one reading of a rule's text that
+/// `check` uses too ([`rule_text::tokenize`]: comments dropped alike), a unary minus before a
+/// number folded into it (`-0.5` is one number here).
 fn tokens(text: &str) -> Vec<Token> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '/' && chars.get(i + 1) == Some(&'/') {
-            while i < chars.len() && chars[i] != '\n' {
-                i += 1;
-            }
-        } else if c == '"' {
-            let start = i + 1;
-            i += 1;
-            while i < chars.len() && chars[i] != '"' {
-                i += if chars[i] == '\\' { 2 } else { 1 };
-            }
-            out.push(Token::Str(
-                chars[start..i.min(chars.len())].iter().collect(),
-            ));
-            i += 1;
-        } else if c.is_ascii_digit()
-            || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
-        {
-            let start = i;
-            i += 1;
-            while i < chars.len()
-                && (chars[i].is_ascii_digit() || chars[i] == '.' || chars[i] == '_')
-            {
-                i += 1;
-            }
-            let text: String = chars[start..i].iter().filter(|c| **c != '_').collect();
-            if let Ok(d) = text.parse::<Decimal>() {
-                out.push(Token::Num(d));
-            }
-        } else if c.is_alphabetic() || c == '_' {
-            let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
-                i += 1;
-            }
-            out.push(Token::Ident(chars[start..i].iter().collect()));
-        } else {
-            if !c.is_whitespace() {
-                out.push(Token::Punct(c));
-            }
-            i += 1;
-        }
+    let mut out: Vec<Token> = Vec::new();
+    let mut minus = false;
+    for t in rule_text::tokenize(text) {
+        let token = match t.kind {
+            Kind::Ident => Token::Ident(t.text),
+            Kind::Str => Token::Str(t.text),
+            Kind::Num => match t.text.replace('_', "").parse::<Decimal>() {
+                Ok(d) if minus => {
+                    out.pop();
+                    Token::Num(-d)
+                }
+                Ok(d) => Token::Num(d),
+                Err(_) => Token::Punct('?'),
+            },
+            Kind::Punct(c) => Token::Punct(c),
+            Kind::MapOpen | Kind::Other => Token::Punct('?'),
+        };
+        // A minus is unary after an opening bracket, a comma or nothing.
+        minus = token == Token::Punct('-')
+            && matches!(out.last(), None | Some(Token::Punct('[' | '(' | ',')));
+        out.push(token);
     }
     out
 }

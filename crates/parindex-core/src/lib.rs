@@ -68,6 +68,7 @@ mod num;
 mod query;
 mod rank;
 mod report;
+mod rule_text;
 mod rules;
 mod threads;
 mod visible;

@@ -1,0 +1,216 @@
+//! One reading of a rule's text, shared by everything that looks inside a rule without running
+//! it — `check` (lint) and `explain`: the rule as tokens (names, strings, numbers, brackets),
+//! comments and whitespace dropped, each with its line and column. Two readers that each skip
+//! comments their own way saw different rules (a band table in a `/* … */` comment was read by
+//! `explain` and not by `check`).
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A name: `bands`, `let`, `r`.
+    Ident,
+    /// A `"…"` string; `text` is its value.
+    Str,
+    /// A number as written (`0.95`, `1_000`).
+    Num,
+    /// `#{`, the start of a map.
+    MapOpen,
+    /// Any other single character: brackets, `,`, `.`, `-`, …
+    Punct(char),
+    /// A backtick string or a character literal: never a name or a number.
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Token {
+    pub(crate) kind: Kind,
+    pub(crate) text: String,
+    /// 1-based line and column (in characters) inside the rule.
+    pub(crate) line: usize,
+    pub(crate) col: usize,
+}
+
+impl Token {
+    pub(crate) fn is(&self, kind: Kind) -> bool {
+        self.kind == kind
+    }
+
+    pub(crate) fn is_ident(&self, name: &str) -> bool {
+        self.kind == Kind::Ident && self.text == name
+    }
+}
+
+struct Cursor {
+    chars: Vec<char>,
+    i: usize,
+    line: usize,
+    col: usize,
+}
+
+impl Cursor {
+    fn peek(&self, ahead: usize) -> Option<char> {
+        self.chars.get(self.i + ahead).copied()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek(0)?;
+        self.i += 1;
+        if c == '\n' {
+            self.line += 1;
+            self.col = 1;
+        } else {
+            self.col += 1;
+        }
+        Some(c)
+    }
+
+    fn bump_while(&mut self, keep: impl Fn(char) -> bool) -> String {
+        let mut out = String::new();
+        while let Some(c) = self.peek(0).filter(|&c| keep(c)) {
+            out.push(c);
+            self.bump();
+        }
+        out
+    }
+}
+
+/// The rule as tokens; comments and whitespace dropped.
+pub(crate) fn tokenize(text: &str) -> Vec<Token> {
+    let mut cur = Cursor {
+        chars: text.chars().collect(),
+        i: 0,
+        line: 1,
+        col: 1,
+    };
+    let mut out = Vec::new();
+    while let Some(c) = cur.peek(0) {
+        let (line, col) = (cur.line, cur.col);
+        let mut push = |kind: Kind, text: String| {
+            out.push(Token {
+                kind,
+                text,
+                line,
+                col,
+            })
+        };
+        if c.is_whitespace() {
+            cur.bump();
+        } else if c == '/' && cur.peek(1) == Some('/') {
+            cur.bump_while(|c| c != '\n');
+        } else if c == '/' && cur.peek(1) == Some('*') {
+            // Block comments nest in rhai.
+            let mut depth = 0usize;
+            while let Some(c) = cur.peek(0) {
+                if c == '/' && cur.peek(1) == Some('*') {
+                    depth += 1;
+                    cur.bump();
+                } else if c == '*' && cur.peek(1) == Some('/') {
+                    depth -= 1;
+                    cur.bump();
+                    cur.bump();
+                    if depth == 0 {
+                        break;
+                    }
+                    continue;
+                }
+                cur.bump();
+            }
+        } else if c == '"' {
+            cur.bump();
+            let mut value = String::new();
+            while let Some(c) = cur.bump() {
+                match c {
+                    '"' => break,
+                    '\\' => match cur.bump() {
+                        Some('n') => value.push('\n'),
+                        Some('t') => value.push('\t'),
+                        Some('\n') => {}
+                        Some(other) => value.push(other),
+                        None => {}
+                    },
+                    other => value.push(other),
+                }
+            }
+            push(Kind::Str, value);
+        } else if c == '`' || c == '\'' {
+            cur.bump();
+            while let Some(d) = cur.bump() {
+                if d == '\\' {
+                    cur.bump();
+                } else if d == c {
+                    break;
+                }
+            }
+            push(Kind::Other, String::new());
+        } else if c.is_ascii_digit() {
+            let mut number = cur.bump_while(|c| c.is_ascii_digit() || c == '_');
+            if cur.peek(0) == Some('.') && cur.peek(1).is_some_and(|c| c.is_ascii_digit()) {
+                cur.bump();
+                number.push('.');
+                number.push_str(&cur.bump_while(|c| c.is_ascii_digit() || c == '_'));
+            }
+            // Exponents, hex digits: kept so that the number does not parse as a literal.
+            number.push_str(&cur.bump_while(|c| c.is_alphanumeric() || c == '_'));
+            push(Kind::Num, number);
+        } else if c.is_alphabetic() || c == '_' {
+            let name = cur.bump_while(|c| c.is_alphanumeric() || c == '_');
+            push(Kind::Ident, name);
+        } else if c == '#' && cur.peek(1) == Some('{') {
+            cur.bump();
+            cur.bump();
+            push(Kind::MapOpen, "#{".to_owned());
+        } else {
+            cur.bump();
+            push(Kind::Punct(c), c.to_string());
+        }
+    }
+    out
+}
+
+pub(crate) fn opens(t: &Token) -> bool {
+    matches!(t.kind, Kind::Punct('(' | '[' | '{') | Kind::MapOpen)
+}
+
+pub(crate) fn closes(t: &Token) -> bool {
+    matches!(t.kind, Kind::Punct(')' | ']' | '}'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(Kind, String)> {
+        tokenize(text)
+            .into_iter()
+            .map(|t| (t.kind, t.text))
+            .collect()
+    }
+
+    #[test]
+    fn comments_and_strings_are_not_code() {
+        let t = kinds("// table(\"x\")\n/* bands( /* nested */ */ fact(\"a // b\") `table(\"y\")`");
+        assert_eq!(
+            t,
+            vec![
+                (Kind::Ident, "fact".to_owned()),
+                (Kind::Punct('('), "(".to_owned()),
+                (Kind::Str, "a // b".to_owned()),
+                (Kind::Punct(')'), ")".to_owned()),
+                (Kind::Other, String::new()),
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_and_positions() {
+        let tokens = tokenize("bands(r,\n  [[0.95, 1_000], [-2, #{a: 1}]])");
+        let nums: Vec<(&str, usize, usize)> = tokens
+            .iter()
+            .filter(|t| t.is(Kind::Num))
+            .map(|t| (t.text.as_str(), t.line, t.col))
+            .collect();
+        assert_eq!(
+            nums,
+            vec![("0.95", 2, 5), ("1_000", 2, 11), ("2", 2, 21), ("1", 2, 29)]
+        );
+    }
+}
