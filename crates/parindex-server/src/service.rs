@@ -1,0 +1,1083 @@
+//! What the officer can do, once, for both the pages and the JSON API: every handler of either
+//! calls these, with the same checks.
+//!
+//! Every check of an input is the library's: an upload, a fact, a note is tried in a
+//! materialised evidence folder with `read_evidence_with`, and refused with the library's
+//! diagnostics when it reads badly. Scores are `CompiledCriteria::score` of the workspace's
+//! folder, cached by the workspace's revision (every change bumps it).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use parindex_core::{
+    fold_header, load_criteria, read_evidence_with, CompiledCriteria, CriteriaSet, Error, Evidence,
+    FsFiles, ReadOptions, Report, Source,
+};
+use parindex_render::RenderOptions;
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::error::{AppError, Problem};
+use crate::folder::{literal_value, Content, NotesToml, Snapshot};
+use crate::store::{FactRow, NewWorkspace, NoteDocument, NoteRow, Saved, Store, Workspace};
+
+/// The criteria set shipped in the binary.
+const SHIPPED: &[(&str, &str)] = &[(
+    "nghe-an-2026-so",
+    include_str!("../../../criteria/nghe-an-2026-so/criteria.toml"),
+)];
+
+/// Bounds on what one request may bring.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// One request's body (every file of an upload together).
+    pub request_bytes: usize,
+    /// One TLKC attachment.
+    pub attachment_bytes: usize,
+    /// Files in one upload.
+    pub files_per_upload: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            request_bytes: 256 << 20,
+            attachment_bytes: 20 << 20,
+            files_per_upload: 64,
+        }
+    }
+}
+
+/// A criteria set the app can score with.
+#[derive(Debug)]
+pub struct CriteriaEntry {
+    pub id: String,
+    pub title: String,
+    pub year: i32,
+    pub sha256: String,
+    pub compiled: CompiledCriteria,
+    /// The facts its rules name, in order of first use.
+    pub facts: Vec<String>,
+}
+
+impl CriteriaEntry {
+    pub fn set(&self) -> &CriteriaSet {
+        self.compiled.criteria()
+    }
+}
+
+/// A workspace scored: the report and what was read, or why it could not be read.
+#[derive(Debug)]
+pub struct Scored {
+    pub revision: i64,
+    pub outcome: Result<ScoredReport, Vec<Problem>>,
+}
+
+#[derive(Debug)]
+pub struct ScoredReport {
+    pub report: Report,
+    pub json: String,
+    pub sources: Vec<Source>,
+    /// The tables the folder holds (with or without records).
+    pub tables: BTreeSet<String>,
+}
+
+impl ScoredReport {
+    /// Part 3, as the CLI renders it: notes.toml's.
+    pub fn render_options(&self) -> RenderOptions {
+        RenderOptions {
+            proposals: self.report.proposals.clone(),
+        }
+    }
+}
+
+/// One table the set reads, and how the workspace stands on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TableState {
+    pub name: String,
+    pub title: String,
+    pub file: String,
+    /// `present`, `empty` or `missing`.
+    pub state: &'static str,
+    pub records: Option<usize>,
+    pub source: Option<String>,
+    pub ignored_columns: Vec<String>,
+    /// Rows that read the table (left without evidence when it is missing).
+    pub rows: Vec<String>,
+}
+
+/// What became of each file of an upload.
+#[derive(Debug, Clone, Serialize)]
+pub struct UploadOutcome {
+    pub files: Vec<UploadedFile>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UploadedFile {
+    pub name: String,
+    /// `taken`, `refused` or `ignored`.
+    pub status: &'static str,
+    /// What it was taken as (a table, facts.toml, …) and its version.
+    pub taken_as: Option<String>,
+    pub version: Option<i64>,
+    pub message: String,
+    pub problems: Vec<Problem>,
+}
+
+/// The shared state of the app.
+#[derive(Debug)]
+pub struct App {
+    pub store: Store,
+    pub sets: BTreeMap<String, Arc<CriteriaEntry>>,
+    pub limits: Limits,
+    cache: Mutex<HashMap<i64, Arc<Scored>>>,
+}
+
+/// Table file extensions the library reads.
+const TABLE_EXTENSIONS: &[&str] = &["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"];
+const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
+
+/// A name as shown: NFC, its last path component, hidden characters escaped, bounded.
+pub fn display_name(raw: &str) -> String {
+    let nfc: String = raw.nfc().collect();
+    let last = nfc.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    let shown = parindex_core::visible(last).into_owned();
+    let bounded: String = shown.chars().take(200).collect();
+    if bounded.is_empty() {
+        "(không tên)".to_owned()
+    } else {
+        bounded
+    }
+}
+
+/// Text from a form: NFC, trimmed, `None` when blank.
+pub fn form_text(s: &str) -> Option<String> {
+    let t: String = s.trim().nfc().collect();
+    (!t.is_empty()).then_some(t)
+}
+
+/// The facts a set's rules name: the string arguments of `fact`, `fact_ratio` and
+/// `has_fact`.
+fn named_facts(set: &CriteriaSet) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (_, leaf) in set.leaves() {
+        let Some(rule) = &leaf.rule else { continue };
+        let text = &rule.text;
+        for call in ["fact_ratio(", "has_fact(", "fact("] {
+            let mut from = 0;
+            while let Some(at) = text[from..].find(call) {
+                let start = from + at;
+                from = start + call.len();
+                let before = text[..start].chars().next_back();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                // Up to two string literals: `("a")` or `("a", "b")`.
+                let mut rest = &text[from..];
+                for _ in 0..2 {
+                    let trimmed = rest.trim_start();
+                    let Some(body) = trimmed.strip_prefix('"') else {
+                        break;
+                    };
+                    let Some(end) = body.find('"') else { break };
+                    let name = &body[..end];
+                    if !name.is_empty() && !out.iter().any(|n| n == name) {
+                        out.push(name.to_owned());
+                    }
+                    rest = body[end + 1..].trim_start();
+                    match rest.strip_prefix(',') {
+                        Some(r) => rest = r,
+                        None => break,
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The problems of an error of the library, for the page.
+fn problems_of(e: &Error) -> Vec<Problem> {
+    match e {
+        Error::Io { path, .. } => vec![Problem::plain(
+            &path
+                .file_name()
+                .map(|n| display_name(&n.to_string_lossy()))
+                .unwrap_or_default(),
+            e.to_string(),
+        )],
+        other => other.diagnostics().iter().map(Problem::of).collect(),
+    }
+}
+
+/// Whether an error of the library is about `file` (a name in the folder).
+fn concerns(e: &Error, file: &str) -> bool {
+    let named = |p: &Path| p.file_name().is_some_and(|n| n == file);
+    match e {
+        Error::Io { path, .. } => named(path),
+        other => other.diagnostics().iter().any(|d| named(&d.path)),
+    }
+}
+
+impl App {
+    /// Opens the data folder and loads the shipped criteria sets (written under
+    /// `data/criteria/<sha256>/`, read from there by the library like any set).
+    pub async fn open(data: &Path, limits: Limits) -> Result<Self, AppError> {
+        let store = Store::open(data).await?;
+        let mut sets = BTreeMap::new();
+        for (id, text) in SHIPPED {
+            let sha = parindex_core::sha256_hex(text.as_bytes());
+            let dir = data.join("criteria").join(&sha);
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| AppError::Internal(format!("bộ tiêu chí: {e}")))?;
+            let file = dir.join(parindex_core::CRITERIA_FILE);
+            if std::fs::read(&file).ok().as_deref() != Some(text.as_bytes()) {
+                std::fs::write(&file, text)
+                    .map_err(|e| AppError::Internal(format!("bộ tiêu chí: {e}")))?;
+            }
+            let entry = tokio::task::spawn_blocking(move || load_set(&dir, sha))
+                .await
+                .map_err(|e| AppError::Internal(format!("bộ tiêu chí: {e}")))??;
+            if entry.id != *id {
+                return Err(AppError::Internal(format!(
+                    "bộ tiêu chí {id}: mã {}",
+                    entry.id
+                )));
+            }
+            sets.insert(entry.id.clone(), Arc::new(entry));
+        }
+        Ok(Self {
+            store,
+            sets,
+            limits,
+            cache: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn set_of(&self, ws: &Workspace) -> Result<Arc<CriteriaEntry>, AppError> {
+        self.sets
+            .values()
+            .find(|s| s.id == ws.criteria_id && s.sha256 == ws.criteria_sha256)
+            .cloned()
+            .ok_or_else(|| {
+                AppError::Internal(format!(
+                    "hồ sơ {} dùng bộ tiêu chí {} không còn trong phần mềm",
+                    ws.id, ws.criteria_id
+                ))
+            })
+    }
+
+    // ---- workspaces ---------------------------------------------------------------------
+
+    /// Creates a workspace for a unit, on a shipped set.
+    pub async fn create_workspace(
+        &self,
+        criteria: &str,
+        code: &str,
+        name: &str,
+        group: &str,
+    ) -> Result<i64, AppError> {
+        let set = self.sets.get(criteria).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "không có bộ tiêu chí `{}`",
+                parindex_core::visible(criteria)
+            ))
+        })?;
+        let (code, name, group) = unit_fields(code, name, group)?;
+        self.store
+            .create_workspace(&NewWorkspace {
+                unit_code: code,
+                unit_name: name,
+                unit_group: group,
+                year: i64::from(set.year),
+                criteria_id: set.id.clone(),
+                criteria_sha256: set.sha256.clone(),
+            })
+            .await
+    }
+
+    pub async fn snapshot(&self, ws: i64) -> Result<Snapshot, AppError> {
+        let ws = self.store.workspace(ws).await?;
+        let id = ws.id;
+        Ok(Snapshot {
+            files: self.store.active_files(id).await?,
+            facts: self.store.facts(id).await?,
+            notes: self.store.notes(id).await?,
+            attachments: self.store.attachments(id).await?,
+            ws,
+        })
+    }
+
+    /// The folder of a snapshot, written into a fresh temporary folder.
+    fn materialise(&self, snap: &Snapshot) -> Result<tempfile::TempDir, AppError> {
+        let dir = tempfile::Builder::new()
+            .prefix("ws-")
+            .tempdir_in(self.store.tmp_dir())
+            .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
+        for (name, content) in snap.contents(false)? {
+            let path = dir.path().join(&name);
+            let result = match content {
+                Content::Bytes(b) => std::fs::write(&path, b),
+                Content::Blob(sha) => std::fs::copy(self.store.blob_path(&sha)?, &path).map(|_| ()),
+            };
+            result.map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
+        }
+        Ok(dir)
+    }
+
+    /// Reads a snapshot's folder with the library.
+    async fn read(
+        self: &Arc<Self>,
+        snap: Snapshot,
+    ) -> Result<(Arc<CriteriaEntry>, Result<Evidence, Error>), AppError> {
+        let set = self.set_of(&snap.ws)?;
+        let app = Arc::clone(self);
+        let set2 = Arc::clone(&set);
+        let read = tokio::task::spawn_blocking(move || {
+            let dir = app.materialise(&snap)?;
+            Ok::<_, AppError>(read_evidence_with(
+                &FsFiles,
+                set2.set(),
+                dir.path(),
+                &ReadOptions::default(),
+            ))
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("đọc minh chứng: {e}")))??;
+        Ok((set, read))
+    }
+
+    /// The workspace scored at its current revision.
+    pub async fn scored(self: &Arc<Self>, ws: i64) -> Result<Arc<Scored>, AppError> {
+        let revision = self.store.workspace(ws).await?.revision;
+        if let Some(hit) = self.cached(ws).filter(|s| s.revision == revision) {
+            return Ok(hit);
+        }
+        let snap = self.snapshot(ws).await?;
+        let (set, read) = self.read(snap).await?;
+        let outcome = match read {
+            Err(e) => Err(problems_of(&e)),
+            Ok(evidence) => {
+                let scored = tokio::task::spawn_blocking(move || score(&set, &evidence))
+                    .await
+                    .map_err(|e| AppError::Internal(format!("chấm điểm: {e}")))??;
+                Ok(scored)
+            }
+        };
+        let scored = Arc::new(Scored { revision, outcome });
+        self.cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(ws, Arc::clone(&scored));
+        Ok(scored)
+    }
+
+    fn cached(&self, ws: i64) -> Option<Arc<Scored>> {
+        self.cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&ws)
+            .cloned()
+    }
+
+    /// The scored report, or the problems that keep the folder from being read.
+    pub async fn report(self: &Arc<Self>, ws: i64) -> Result<Arc<Scored>, AppError> {
+        let scored = self.scored(ws).await?;
+        if let Err(problems) = &scored.outcome {
+            return Err(AppError::Invalid {
+                message: "minh chứng của hồ sơ không đọc được nên chưa chấm được".to_owned(),
+                problems: problems.clone(),
+            });
+        }
+        Ok(scored)
+    }
+
+    /// Tries a changed snapshot: refused with the library's problems when the file `file`
+    /// reads badly in it.
+    async fn try_snapshot(
+        self: &Arc<Self>,
+        snap: Snapshot,
+        file: &str,
+    ) -> Result<(), Vec<Problem>> {
+        match self.read(snap).await {
+            Err(e) => Err(vec![Problem::plain(file, e.message())]),
+            Ok((_, Ok(_))) => Ok(()),
+            Ok((_, Err(e))) if concerns(&e, file) => Err(problems_of(&e)
+                .into_iter()
+                .filter(|p| p.file == file)
+                .collect()),
+            Ok((_, Err(_))) => Ok(()),
+        }
+    }
+
+    // ---- evidence -----------------------------------------------------------------------
+
+    /// Takes in the files of one upload, one at a time: each is tried in the folder as it
+    /// stands with the file added, and refused (the previous version staying in use) when
+    /// the library finds a problem in it.
+    pub async fn upload(
+        self: &Arc<Self>,
+        ws: i64,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> Result<UploadOutcome, AppError> {
+        if files.len() > self.limits.files_per_upload {
+            return Err(AppError::TooLarge(format!(
+                "mỗi lần tải lên tối đa {} tệp",
+                self.limits.files_per_upload
+            )));
+        }
+        let workspace = self.store.workspace(ws).await?;
+        let set = self.set_of(&workspace)?;
+        let mut out = Vec::new();
+        for (raw_name, bytes) in files {
+            let name = display_name(&raw_name);
+            let outcome = self.upload_one(ws, &set, &raw_name, &name, bytes).await?;
+            out.push(outcome);
+        }
+        Ok(UploadOutcome { files: out })
+    }
+
+    async fn upload_one(
+        self: &Arc<Self>,
+        ws: i64,
+        set: &CriteriaEntry,
+        raw_name: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<UploadedFile, AppError> {
+        let refused = |message: String, problems: Vec<Problem>| UploadedFile {
+            name: name.to_owned(),
+            status: "refused",
+            taken_as: None,
+            version: None,
+            message,
+            problems,
+        };
+        let last = raw_name.rsplit(['/', '\\']).next().unwrap_or("");
+        let lower = last.trim().to_lowercase();
+        match lower.as_str() {
+            "unit.toml" => return self.upload_unit(ws, name, &bytes).await,
+            "facts.toml" => return self.upload_facts(ws, name, &bytes).await,
+            "notes.toml" => return self.upload_notes(ws, name, &bytes).await,
+            _ => {}
+        }
+        let path = Path::new(&lower);
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_owned();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .map(fold_header)
+            .unwrap_or_default();
+        if !TABLE_EXTENSIONS.contains(&ext.as_str()) {
+            return Ok(UploadedFile {
+                name: name.to_owned(),
+                status: "ignored",
+                taken_as: None,
+                version: None,
+                message: "không phải bảng số liệu (csv, txt, tsv, xlsx, xlsm, xls, ods), \
+                          unit.toml, facts.toml hay notes.toml: không dùng"
+                    .to_owned(),
+                problems: Vec::new(),
+            });
+        }
+        let table = set.set().tables.iter().find(|t| {
+            Path::new(&t.file)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .is_some_and(|s| fold_header(s) == stem)
+        });
+        let (slot, stored_name, taken_as) = match table {
+            Some(t) => {
+                let file_stem = Path::new(&t.file)
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or(&t.name)
+                    .to_owned();
+                (
+                    t.name.clone(),
+                    format!("{file_stem}.{ext}"),
+                    format!("bảng {} ({})", t.name, t.title),
+                )
+            }
+            None if WORKBOOK_EXTENSIONS.contains(&ext.as_str()) => {
+                let key = parindex_core::sha256_hex(stem.as_bytes());
+                (
+                    format!("workbook:{stem}"),
+                    format!("so-lieu-{}.{ext}", &key[..8]),
+                    "sổ tính (đọc các trang mang tên bảng)".to_owned(),
+                )
+            }
+            None => {
+                return Ok(UploadedFile {
+                    name: name.to_owned(),
+                    status: "ignored",
+                    taken_as: None,
+                    version: None,
+                    message: "tên tệp không khớp bảng nào của bộ tiêu chí: không dùng (hãy \
+                              đặt tên tệp theo bảng, ví dụ dossiers.csv)"
+                        .to_owned(),
+                    problems: Vec::new(),
+                })
+            }
+        };
+        let sha = self.store.put_blob(&bytes)?;
+        let mut snap = self.snapshot(ws).await?;
+        snap.files.retain(|f| f.slot != slot);
+        // A table's file with another extension is the same slot: replaced, never doubled.
+        snap.files.push(crate::store::FileVersion {
+            id: 0,
+            slot: slot.clone(),
+            stored_name: stored_name.clone(),
+            display_name: name.to_owned(),
+            sha256: sha.clone(),
+            size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+            version: 0,
+            active: true,
+            uploaded_at: 0,
+        });
+        if let Err(problems) = self.try_snapshot(snap, &stored_name).await {
+            return Ok(refused(
+                format!(
+                    "tệp có {} lỗi nên không được nhận; phiên bản trước (nếu có) vẫn được dùng",
+                    problems.len()
+                ),
+                problems,
+            ));
+        }
+        let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+        let version = self
+            .store
+            .add_file(ws, &slot, &stored_name, name, &sha, size)
+            .await?;
+        Ok(UploadedFile {
+            name: name.to_owned(),
+            status: "taken",
+            taken_as: Some(taken_as),
+            version: Some(version),
+            message: format!("đã nhận, phiên bản {version}"),
+            problems: Vec::new(),
+        })
+    }
+
+    async fn upload_unit(
+        self: &Arc<Self>,
+        ws: i64,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<UploadedFile, AppError> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Unit {
+            code: String,
+            name: String,
+            group: String,
+        }
+        let parsed = std::str::from_utf8(bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|t| toml::from_str::<Unit>(t).map_err(|e| e.message().to_owned()));
+        let unit = match parsed {
+            Ok(u) => u,
+            Err(why) => {
+                return Ok(UploadedFile {
+                    name: name.to_owned(),
+                    status: "refused",
+                    taken_as: None,
+                    version: None,
+                    message: "unit.toml không hợp lệ: cần đúng ba khóa code, name, group"
+                        .to_owned(),
+                    problems: vec![Problem::plain(
+                        name,
+                        parindex_core::visible(&why).into_owned(),
+                    )],
+                })
+            }
+        };
+        match unit_fields(&unit.code, &unit.name, &unit.group) {
+            Ok((code, uname, group)) => {
+                self.store.set_unit(ws, &code, &uname, &group).await?;
+                Ok(UploadedFile {
+                    name: name.to_owned(),
+                    status: "taken",
+                    taken_as: Some("thông tin đơn vị (unit.toml)".to_owned()),
+                    version: None,
+                    message: format!("đơn vị: {uname} ({code})"),
+                    problems: Vec::new(),
+                })
+            }
+            Err(e) => Ok(UploadedFile {
+                name: name.to_owned(),
+                status: "refused",
+                taken_as: None,
+                version: None,
+                message: e.message(),
+                problems: Vec::new(),
+            }),
+        }
+    }
+
+    async fn upload_facts(
+        self: &Arc<Self>,
+        ws: i64,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<UploadedFile, AppError> {
+        let refused = |message: String, problems: Vec<Problem>| UploadedFile {
+            name: name.to_owned(),
+            status: "refused",
+            taken_as: None,
+            version: None,
+            message,
+            problems,
+        };
+        // First the library's own reading of the file as sent.
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                return Ok(refused(
+                    "facts.toml không phải văn bản UTF-8".to_owned(),
+                    Vec::new(),
+                ))
+            }
+        };
+        let facts = match parse_facts(text) {
+            Ok(f) => f,
+            Err(_) => {
+                // Let the library say where and why.
+                let problems = self.library_problems_for(ws, "facts.toml", bytes).await?;
+                return Ok(refused("facts.toml không hợp lệ".to_owned(), problems));
+            }
+        };
+        let mut snap = self.snapshot(ws).await?;
+        snap.facts = facts.clone();
+        if let Err(problems) = self.try_snapshot(snap, "facts.toml").await {
+            return Ok(refused(
+                format!("facts.toml có {} lỗi nên không được nhận", problems.len()),
+                problems,
+            ));
+        }
+        self.store
+            .set_facts(ws, &facts, "tải lên facts.toml")
+            .await?;
+        Ok(UploadedFile {
+            name: name.to_owned(),
+            status: "taken",
+            taken_as: Some("số liệu (facts.toml)".to_owned()),
+            version: None,
+            message: format!("đã nhận {} số liệu", facts.len()),
+            problems: Vec::new(),
+        })
+    }
+
+    /// The library's problems with a file as sent, read in the workspace's folder.
+    async fn library_problems_for(
+        self: &Arc<Self>,
+        ws: i64,
+        file: &str,
+        bytes: &[u8],
+    ) -> Result<Vec<Problem>, AppError> {
+        let snap = self.snapshot(ws).await?;
+        let set = self.set_of(&snap.ws)?;
+        let app = Arc::clone(self);
+        let file = file.to_owned();
+        let bytes = bytes.to_vec();
+        tokio::task::spawn_blocking(move || {
+            let dir = app.materialise(&snap)?;
+            std::fs::write(dir.path().join(&file), &bytes)
+                .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
+            Ok(
+                match read_evidence_with(&FsFiles, set.set(), dir.path(), &ReadOptions::default()) {
+                    Ok(_) => Vec::new(),
+                    Err(e) => problems_of(&e),
+                },
+            )
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("đọc minh chứng: {e}")))?
+    }
+
+    async fn upload_notes(
+        self: &Arc<Self>,
+        ws: i64,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<UploadedFile, AppError> {
+        let refused = |message: String, problems: Vec<Problem>| UploadedFile {
+            name: name.to_owned(),
+            status: "refused",
+            taken_as: None,
+            version: None,
+            message,
+            problems,
+        };
+        let problems = self.library_problems_for(ws, "notes.toml", bytes).await?;
+        let problems: Vec<Problem> = problems
+            .into_iter()
+            .filter(|p| p.file == "notes.toml")
+            .collect();
+        if !problems.is_empty() {
+            return Ok(refused(
+                format!("notes.toml có {} lỗi nên không được nhận", problems.len()),
+                problems,
+            ));
+        }
+        let parsed = std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|t| toml::from_str::<NotesToml>(t).ok());
+        let Some(parsed) = parsed else {
+            return Ok(refused("notes.toml không hợp lệ".to_owned(), Vec::new()));
+        };
+        let blank = |s: Option<String>| s.and_then(|s| form_text(&s));
+        let rows: Vec<NoteRow> = parsed
+            .tieu_chi
+            .into_iter()
+            .map(|(id, r)| NoteRow {
+                row_id: id,
+                explanation: blank(r.giai_trinh),
+                declared_points: r.diem_de_nghi.map(|v| match v {
+                    toml::Value::String(s) => s,
+                    other => other.to_string(),
+                }),
+                declared_reason: blank(r.ly_do),
+                documents: r
+                    .tai_lieu
+                    .into_iter()
+                    .map(|d| NoteDocument {
+                        number: d.so_ky_hieu,
+                        date: d.ngay,
+                        subject: d.trich_yeu,
+                    })
+                    .collect(),
+                version: 0,
+            })
+            .collect();
+        let count = rows.len();
+        self.store
+            .replace_notes(ws, &rows, blank(parsed.kho_khan_kien_nghi).as_deref())
+            .await?;
+        Ok(UploadedFile {
+            name: name.to_owned(),
+            status: "taken",
+            taken_as: Some("ghi chú của đơn vị (notes.toml)".to_owned()),
+            version: None,
+            message: format!("đã nhận giải trình của {count} dòng"),
+            problems: Vec::new(),
+        })
+    }
+
+    /// Every table the set reads, with the workspace's state on it.
+    pub async fn tables(self: &Arc<Self>, ws: i64) -> Result<Vec<TableState>, AppError> {
+        let workspace = self.store.workspace(ws).await?;
+        let set = self.set_of(&workspace)?;
+        let scored = self.scored(ws).await?;
+        let ok = scored.outcome.as_ref().ok();
+        Ok(set
+            .set()
+            .tables
+            .iter()
+            .map(|t| {
+                let source = ok.and_then(|s| s.sources.iter().find(|src| src.table == t.name));
+                let present = ok.is_some_and(|s| s.tables.contains(&t.name));
+                let records = source.map(|s| s.records);
+                let state = match (present, records) {
+                    (false, _) => "missing",
+                    (true, Some(0)) => "empty",
+                    (true, _) => "present",
+                };
+                TableState {
+                    name: t.name.clone(),
+                    title: t.title.clone(),
+                    file: t.file.clone(),
+                    state,
+                    records,
+                    source: source.map(|s| {
+                        let file = s
+                            .path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        match &s.sheet {
+                            Some(sheet) => format!("{file} [{}]", display_name(sheet)),
+                            None => file,
+                        }
+                    }),
+                    ignored_columns: source
+                        .map(|s| s.ignored_columns.iter().map(|c| display_name(c)).collect())
+                        .unwrap_or_default(),
+                    rows: set
+                        .set()
+                        .criteria
+                        .iter()
+                        .filter(|c| c.leaf.as_ref().is_some_and(|l| l.reads.contains(&t.name)))
+                        .map(|c| c.id.clone())
+                        .collect(),
+                }
+            })
+            .collect())
+    }
+
+    // ---- facts ------------------------------------------------------------------------
+
+    /// Replaces every fact, after the library has read them.
+    pub async fn save_facts(
+        self: &Arc<Self>,
+        ws: i64,
+        facts: Vec<FactRow>,
+    ) -> Result<(), AppError> {
+        let mut snap = self.snapshot(ws).await?;
+        let before: BTreeMap<String, String> = snap
+            .facts
+            .iter()
+            .map(|f| (f.name.clone(), f.literal.clone()))
+            .collect();
+        snap.facts = facts.clone();
+        if let Err(problems) = self.try_snapshot(snap, "facts.toml").await {
+            return Err(AppError::Invalid {
+                message: "số liệu có lỗi nên chưa được lưu".to_owned(),
+                problems,
+            });
+        }
+        let changed: Vec<String> = facts
+            .iter()
+            .filter(|f| before.get(&f.name) != Some(&f.literal))
+            .map(|f| format!("{} = {}", f.name, f.literal))
+            .collect();
+        let why = if changed.is_empty() {
+            "sửa số liệu".to_owned()
+        } else {
+            changed.join("; ")
+        };
+        self.store.set_facts(ws, &facts, &why).await
+    }
+
+    // ---- notes ------------------------------------------------------------------------
+
+    /// Saves a row's note over the version the form showed, after the library has read it;
+    /// a stale version is refused, not merged.
+    pub async fn save_note(self: &Arc<Self>, ws: i64, note: NoteRow) -> Result<i64, AppError> {
+        let workspace = self.store.workspace(ws).await?;
+        let set = self.set_of(&workspace)?;
+        if set
+            .set()
+            .criterion(&note.row_id)
+            .and_then(|c| c.leaf.as_ref())
+            .is_none()
+        {
+            return Err(AppError::NotFound(format!(
+                "không có dòng `{}` trong bộ tiêu chí",
+                parindex_core::visible(&note.row_id)
+            )));
+        }
+        let current = self.store.note(ws, &note.row_id).await?;
+        if current.version != note.version {
+            return Err(stale());
+        }
+        let mut snap = self.snapshot(ws).await?;
+        snap.notes.retain(|n| n.row_id != note.row_id);
+        snap.notes.push(note.clone());
+        if let Err(problems) = self.try_snapshot(snap, parindex_core::NOTES_FILE).await {
+            return Err(AppError::Invalid {
+                message: "giải trình có lỗi nên chưa được lưu".to_owned(),
+                problems,
+            });
+        }
+        match self.store.save_note(ws, &note).await? {
+            Saved::Yes(v) => Ok(v),
+            Saved::Stale => Err(stale()),
+        }
+    }
+
+    /// Saves part 3 over the version the form showed.
+    pub async fn save_proposals(
+        self: &Arc<Self>,
+        ws: i64,
+        text: Option<String>,
+        version: i64,
+    ) -> Result<i64, AppError> {
+        let mut snap = self.snapshot(ws).await?;
+        snap.ws.proposals = text.clone();
+        if let Err(problems) = self.try_snapshot(snap, parindex_core::NOTES_FILE).await {
+            return Err(AppError::Invalid {
+                message: "phần 3 có lỗi nên chưa được lưu".to_owned(),
+                problems,
+            });
+        }
+        match self
+            .store
+            .set_proposals(ws, text.as_deref(), version)
+            .await?
+        {
+            Saved::Yes(v) => Ok(v),
+            Saved::Stale => Err(AppError::Conflict(
+                "phần 3 đã được sửa (ở cửa sổ khác hoặc bởi người khác) từ khi bạn mở trang; \
+                 nội dung của bạn chưa được lưu: hãy tải lại trang, xem bản mới rồi sửa lại"
+                    .to_owned(),
+            )),
+        }
+    }
+
+    /// Attaches a TLKC file to a row.
+    pub async fn attach(
+        self: &Arc<Self>,
+        ws: i64,
+        row: &str,
+        raw_name: &str,
+        bytes: &[u8],
+    ) -> Result<i64, AppError> {
+        let workspace = self.store.workspace(ws).await?;
+        let set = self.set_of(&workspace)?;
+        if set
+            .set()
+            .criterion(row)
+            .and_then(|c| c.leaf.as_ref())
+            .is_none()
+        {
+            return Err(AppError::NotFound(format!(
+                "không có dòng `{}` trong bộ tiêu chí",
+                parindex_core::visible(row)
+            )));
+        }
+        if bytes.is_empty() {
+            return Err(AppError::BadRequest("tệp đính kèm trống".to_owned()));
+        }
+        if bytes.len() > self.limits.attachment_bytes {
+            return Err(AppError::TooLarge(format!(
+                "tệp đính kèm tối đa {} MiB",
+                self.limits.attachment_bytes >> 20
+            )));
+        }
+        let sha = self.store.put_blob(bytes)?;
+        let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+        self.store
+            .add_attachment(ws, row, &display_name(raw_name), &sha, size)
+            .await
+    }
+
+    /// The workspace as a zip that is exactly its evidence folder, attachments included.
+    pub async fn export_zip(self: &Arc<Self>, ws: i64) -> Result<Vec<u8>, AppError> {
+        use std::io::Write;
+        let snap = self.snapshot(ws).await?;
+        let contents = snap.contents(true)?;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default());
+        let zerr = |e: zip::result::ZipError| AppError::Internal(format!("zip: {e}"));
+        for (name, content) in contents {
+            zip.start_file(name, options).map_err(zerr)?;
+            let bytes = match content {
+                Content::Bytes(b) => b,
+                Content::Blob(sha) => self.store.get_blob(&sha)?,
+            };
+            zip.write_all(&bytes)
+                .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
+        }
+        Ok(zip.finish().map_err(zerr)?.into_inner())
+    }
+}
+
+/// A note saved over by someone else.
+pub fn stale() -> AppError {
+    AppError::Conflict(
+        "dòng này đã được sửa (ở cửa sổ khác hoặc bởi người khác) từ khi bạn mở trang; nội dung \
+         của bạn chưa được lưu: hãy tải lại trang, xem bản mới rồi sửa lại"
+            .to_owned(),
+    )
+}
+
+/// The unit's fields, checked: none blank, none with hidden characters, bounded.
+fn unit_fields(code: &str, name: &str, group: &str) -> Result<(String, String, String), AppError> {
+    let mut out = Vec::new();
+    for (what, v) in [("mã đơn vị", code), ("tên đơn vị", name), ("nhóm", group)] {
+        let Some(t) = form_text(v) else {
+            return Err(AppError::BadRequest(format!("chưa ghi {what}")));
+        };
+        if t.chars().any(char::is_control) || t.chars().count() > 200 {
+            return Err(AppError::BadRequest(format!(
+                "{what} có ký tự điều khiển hoặc dài quá 200 ký tự"
+            )));
+        }
+        out.push(t);
+    }
+    let mut it = out.into_iter();
+    match (it.next(), it.next(), it.next()) {
+        (Some(a), Some(b), Some(c)) => Ok((a, b, c)),
+        _ => Err(AppError::Internal("đơn vị".to_owned())),
+    }
+}
+
+/// A facts.toml as rows: each fact's value kept as its TOML literal.
+fn parse_facts(text: &str) -> Result<Vec<FactRow>, String> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| e.message().to_owned())?;
+    let mut out = Vec::new();
+    for (name, v) in table {
+        let (value, source) = match v {
+            toml::Value::Table(mut t) => {
+                let value = t.remove("value").ok_or("value")?;
+                let source = match t.remove("source") {
+                    Some(toml::Value::String(s)) => Some(s),
+                    None => None,
+                    Some(_) => return Err("source".to_owned()),
+                };
+                if !t.is_empty() {
+                    return Err("khóa lạ".to_owned());
+                }
+                (value, source)
+            }
+            other => (other, None),
+        };
+        let literal = value.to_string();
+        // Round-trips, or it is refused here rather than written differently.
+        if literal_value(&literal).ok().as_ref() != Some(&value) {
+            return Err(name);
+        }
+        out.push(FactRow {
+            name,
+            literal,
+            source,
+        });
+    }
+    Ok(out)
+}
+
+fn load_set(dir: &Path, sha256: String) -> Result<CriteriaEntry, AppError> {
+    let set = load_criteria(&FsFiles, dir)
+        .map_err(|e| AppError::Internal(format!("bộ tiêu chí đóng gói: {e}")))?;
+    let facts = named_facts(&set);
+    let compiled = CompiledCriteria::compile(set)
+        .map_err(|e| AppError::Internal(format!("bộ tiêu chí đóng gói: {e}")))?;
+    Ok(CriteriaEntry {
+        id: compiled.criteria().id.clone(),
+        title: compiled.criteria().title.clone(),
+        year: compiled.criteria().year,
+        sha256,
+        compiled,
+        facts,
+    })
+}
+
+fn score(set: &CriteriaEntry, evidence: &Evidence) -> Result<ScoredReport, AppError> {
+    let as_of = set
+        .compiled
+        .default_as_of()
+        .ok_or_else(|| AppError::Internal(format!("năm {} không có ngày 31/12", set.year)))?;
+    let report = set.compiled.score(evidence, as_of);
+    let json = report.to_json();
+    let tables = set
+        .set()
+        .tables
+        .iter()
+        .filter(|t| evidence.has_table(&t.name))
+        .map(|t| t.name.clone())
+        .collect();
+    Ok(ScoredReport {
+        report,
+        json,
+        sources: evidence.sources().to_vec(),
+        tables,
+    })
+}

@@ -1,0 +1,778 @@
+//! The JSON API and the pages' forms, driven in-process on a fresh data folder: the SKHCN 2026
+//! example end to end, and every refusal.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::*;
+
+#[tokio::test]
+async fn the_example_uploaded_scores_82_19_kha_like_the_library() {
+    let c = Client::new().await;
+    let id = c.create_skhcn().await;
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/evidence"),
+            "files",
+            &fixture_files(),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let outcome = got.json();
+    let files = outcome["files"].as_array().expect("files");
+    let status = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in the outcome"))["status"]
+            .as_str()
+            .expect("status")
+            .to_owned()
+    };
+    for table in [
+        "documents.csv",
+        "dossiers.csv",
+        "feedback.csv",
+        "inspections.csv",
+        "legal_drafts.csv",
+        "plan_tasks.csv",
+        "reports.csv",
+        "tthc_changes.csv",
+        "facts.toml",
+        "notes.toml",
+        "unit.toml",
+    ] {
+        assert_eq!(status(table), "taken", "{table}: {outcome}");
+    }
+    // The fixture's own expectations are no table of the set.
+    for other in ["EXPECTED.md", "expected.csv", "expected-totals.csv"] {
+        assert_eq!(status(other), "ignored", "{other}");
+    }
+
+    let summary = c.get(&format!("/api/workspaces/{id}")).await.json();
+    assert_eq!(summary["index"], "82,19%");
+    assert_eq!(summary["rating"], "Khá");
+    assert_eq!(summary["points"], "56,71");
+
+    // Row by row what the library computes from the fixture folder itself.
+    let direct = library_report(&fixture());
+    let report = c.get(&format!("/api/workspaces/{id}/report")).await;
+    let served = parindex_core::Report::from_json(&report.text()).expect("a report");
+    assert_eq!(served.total.points, direct.total.points);
+    assert_eq!(served.total.index, direct.total.index);
+    assert_eq!(served.total.rating, direct.total.rating);
+    assert_eq!(served.nodes.len(), direct.nodes.len());
+    for (a, b) in served.nodes.iter().zip(&direct.nodes) {
+        assert_eq!(
+            (
+                &a.id,
+                a.final_points,
+                a.status,
+                &a.explanation,
+                &a.giai_trinh
+            ),
+            (
+                &b.id,
+                b.final_points,
+                b.status,
+                &b.explanation,
+                &b.giai_trinh
+            )
+        );
+    }
+    // The tables the set reads are all present.
+    let tables = c.get(&format!("/api/workspaces/{id}/tables")).await.json();
+    for t in tables.as_array().expect("tables") {
+        assert_eq!(t["state"], "present", "{t}");
+    }
+}
+
+#[tokio::test]
+async fn downloads_are_the_renderers_bytes_of_the_exported_folder() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    // A giải trình and an attachment, so that notes.toml and the TLKC cell are in play.
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/rows/3.2.4/note"),
+            &serde_json::json!({"version": 0, "giai_trinh": "Một hồ sơ trễ hạn do chờ ý kiến của Bộ."}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/rows/3.2.4/attachments"),
+            "file",
+            &[("Biên bản ký.pdf".to_owned(), pdf.clone())],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+
+    let zip = c.get(&format!("/api/workspaces/{id}/export.zip")).await;
+    assert_eq!(zip.status, StatusCode::OK);
+    let folder = unzip(&zip.body);
+    let report = library_report(folder.path());
+    let options = parindex_render::RenderOptions {
+        proposals: report.proposals.clone(),
+    };
+    let expected: Vec<(&str, Vec<u8>)> = vec![
+        ("json", report.to_json().into_bytes()),
+        ("csv", parindex_render::render_csv(&report).expect("csv")),
+        (
+            "html",
+            parindex_render::render_html(&report, &options)
+                .expect("html")
+                .into_bytes(),
+        ),
+        (
+            "xlsx",
+            parindex_render::render_xlsx(&report, &options).expect("xlsx"),
+        ),
+        (
+            "docx",
+            parindex_render::render_docx(&report, &options).expect("docx"),
+        ),
+    ];
+    for (format, bytes) in expected {
+        let got = c.get(&format!("/w/{id}/download/{format}")).await;
+        assert_eq!(got.status, StatusCode::OK, "{format}");
+        assert!(
+            got.body == bytes,
+            "{format}: the download differs from the library's"
+        );
+        let api = c
+            .get(&format!("/api/workspaces/{id}/download/{format}"))
+            .await;
+        assert!(api.body == bytes, "{format} (api)");
+    }
+    // The attachment is in the folder, by hash, and in the row's TLKC with its short hash.
+    let sha = parindex_core::sha256_hex(&pdf);
+    let attached: Vec<_> = std::fs::read_dir(folder.path().join("tai-lieu-kiem-chung"))
+        .expect("the attachments' folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(attached, vec![format!("{}-bien_ban_ky.pdf", &sha[..12])]);
+    assert_eq!(
+        std::fs::read(folder.path().join("tai-lieu-kiem-chung").join(&attached[0])).expect("pdf"),
+        pdf
+    );
+    let node = report.node("3.2.4").expect("row 3.2.4");
+    let tlkc: Vec<String> = node.evidence.iter().map(|e| e.vi()).collect();
+    assert!(
+        tlkc.iter()
+            .any(|e| e.contains("Biên bản ký.pdf") && e.contains(&sha[..12])),
+        "{tlkc:?}"
+    );
+    assert_eq!(
+        node.giai_trinh.as_deref(),
+        Some("Một hồ sơ trễ hạn do chờ ý kiến của Bộ.")
+    );
+}
+
+#[tokio::test]
+async fn a_file_with_bad_cells_is_refused_with_every_problem_and_the_old_version_stays() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let before = c.get(&format!("/api/workspaces/{id}/report")).await.text();
+    let good = std::fs::read(fixture().join("dossiers.csv")).expect("dossiers");
+    let text = String::from_utf8(good).expect("utf-8");
+    // Break one date on the third line and one bool on the fourth.
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let date_col = header
+        .iter()
+        .position(|h| *h == "ngay_tiep_nhan")
+        .expect("ngay_tiep_nhan column");
+    let mut cells: Vec<String> = lines[2].split(',').map(str::to_owned).collect();
+    cells[date_col] = "31/02/2026".to_owned();
+    lines[2] = cells.join(",");
+    let mut cells: Vec<String> = lines[3].split(',').map(str::to_owned).collect();
+    cells[date_col] = "hôm qua".to_owned();
+    lines[3] = cells.join(",");
+    let bad = (lines.join("\n") + "\n").into_bytes();
+
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/evidence"),
+            "files",
+            &[("dossiers.csv".to_owned(), bad.clone())],
+        )
+        .await;
+    assert_eq!(
+        got.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        got.text()
+    );
+    let f = &got.json()["files"][0];
+    assert_eq!(f["status"], "refused");
+    let problems = f["problems"].as_array().expect("problems");
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(problems[0]["file"], "dossiers.csv");
+    assert_eq!(problems[0]["line"], 3);
+    assert_eq!(problems[0]["value"], "31/02/2026");
+    assert!(problems[0]["expected"]
+        .as_str()
+        .is_some_and(|e| !e.is_empty()));
+    assert!(problems[0]["column"].as_str().is_some());
+    assert_eq!(problems[1]["line"], 4);
+    assert_eq!(problems[1]["value"], "hôm qua");
+
+    // The same on the page, in the page's words.
+    let (ct, body) = multipart("files", &[("dossiers.csv".to_owned(), bad)]);
+    let page = c
+        .send(
+            Request::post(format!("/w/{id}/evidence?csrf={}", c.token))
+                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = page.text();
+    assert!(html.contains("KHÔNG nhận"), "{html}");
+    assert!(html.contains("31/02/2026") && html.contains("hôm qua"));
+
+    // Nothing changed: one version of dossiers.csv, the first, in use; the same report.
+    let files = c.get(&format!("/api/workspaces/{id}/files")).await.json();
+    let dossiers: Vec<_> = files
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter(|f| f["slot"] == "dossiers")
+        .collect();
+    assert_eq!(dossiers.len(), 1);
+    assert_eq!(dossiers[0]["active"], true);
+    assert_eq!(
+        c.get(&format!("/api/workspaces/{id}/report")).await.text(),
+        before
+    );
+}
+
+#[tokio::test]
+async fn every_version_is_kept_and_an_old_one_can_be_restored() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let before = c.get(&format!("/api/workspaces/{id}")).await.json();
+    // A plan_tasks.csv with only its header: an empty table, a different score.
+    let tasks = std::fs::read_to_string(fixture().join("plan_tasks.csv")).expect("tasks");
+    let header = tasks.lines().next().expect("header").to_owned() + "\n";
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/evidence"),
+            "files",
+            &[("plan_tasks.csv".to_owned(), header.into_bytes())],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    assert_eq!(got.json()["files"][0]["version"], 2);
+    let tables = c.get(&format!("/api/workspaces/{id}/tables")).await.json();
+    let plan = tables
+        .as_array()
+        .expect("tables")
+        .iter()
+        .find(|t| t["name"] == "plan_tasks")
+        .expect("plan_tasks");
+    assert_eq!(plan["state"], "empty");
+    assert_ne!(
+        c.get(&format!("/api/workspaces/{id}")).await.json()["index"],
+        before["index"]
+    );
+
+    let files = c.get(&format!("/api/workspaces/{id}/files")).await.json();
+    let first = files
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["slot"] == "plan_tasks" && f["version"] == 1)
+        .expect("version 1 kept");
+    assert_eq!(first["active"], false);
+    let fid = first["id"].as_i64().expect("id");
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/files/{fid}/restore"),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    assert_eq!(
+        c.get(&format!("/api/workspaces/{id}")).await.json()["index"],
+        "82,19%"
+    );
+}
+
+#[tokio::test]
+async fn a_state_change_without_the_csrf_token_is_refused() {
+    let c = Client::new().await;
+    let body =
+        serde_json::json!({"criteria": "nghe-an-2026-so", "code": "X", "name": "X", "group": "so"});
+    // No token at all.
+    let got = c
+        .send(
+            Request::post("/api/workspaces")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    assert_eq!(got.json()["error"], "csrf");
+    // The cookie without the header (what a forged form sends).
+    let got = c
+        .send(
+            Request::post("/api/workspaces")
+                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    // A header that is not the cookie's.
+    let got = c
+        .send(
+            Request::post("/api/workspaces")
+                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+                .header("x-csrf-token", "0".repeat(64))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    // A page's form without the token: a Vietnamese page.
+    let got = c
+        .send(
+            Request::post("/workspaces")
+                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(
+                    "criteria=nghe-an-2026-so&code=X&name=X&group=so",
+                ))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    assert!(got.text().contains("chống giả mạo"));
+    // A cross-site request even with the token.
+    let got = c
+        .send(
+            Request::post("/api/workspaces")
+                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+                .header("x-csrf-token", &c.token)
+                .header("sec-fetch-site", "cross-site")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    // Nothing was created.
+    assert_eq!(c.get("/api/workspaces").await.json(), serde_json::json!([]));
+    // With it, it is.
+    let got = c.post_json("/api/workspaces", &body).await;
+    assert_eq!(got.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_stale_note_is_refused_not_lost() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let uri = format!("/api/workspaces/{id}/rows/3.2.4/note");
+    let first = c.get(&uri).await.json();
+    assert_eq!(first["version"], 0);
+    let got = c
+        .post_json(
+            &uri,
+            &serde_json::json!({"version": 0, "giai_trinh": "Bản của người thứ nhất"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    assert_eq!(got.json()["version"], 1);
+    // A second form opened at version 0 saves over it: refused.
+    let got = c
+        .post_json(
+            &uri,
+            &serde_json::json!({"version": 0, "giai_trinh": "Bản của người thứ hai"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::CONFLICT);
+    assert!(got.json()["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("dòng này đã được sửa")));
+    // The page's form likewise.
+    let got = c
+        .post_form(
+            &format!("/w/{id}/rows/3.2.4/note"),
+            &[("version", "0"), ("giai_trinh", "Bản thứ ba")],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::CONFLICT);
+    assert!(got.text().contains("dòng này đã được sửa"));
+    let now = c.get(&uri).await.json();
+    assert_eq!(now["giai_trinh"], "Bản của người thứ nhất");
+    assert_eq!(now["version"], 1);
+    // At the current version it saves.
+    let got = c
+        .post_json(
+            &uri,
+            &serde_json::json!({"version": 1, "giai_trinh": "Bản đã sửa"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    let report = parindex_core::Report::from_json(
+        &c.get(&format!("/api/workspaces/{id}/report")).await.text(),
+    )
+    .expect("report");
+    assert_eq!(
+        report.node("3.2.4").and_then(|n| n.giai_trinh.as_deref()),
+        Some("Bản đã sửa")
+    );
+}
+
+#[tokio::test]
+async fn declared_points_follow_the_libraries_rules() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let uri = format!("/api/workspaces/{id}/rows/3.2.4/note");
+    // Out of the row's bounds: the library's refusal, nothing saved.
+    let got = c
+        .post_json(
+            &uri,
+            &serde_json::json!({"version": 0, "diem_de_nghi": "99", "ly_do": "vì"}),
+        )
+        .await;
+    assert_eq!(
+        got.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        got.text()
+    );
+    let body = got.json();
+    assert_eq!(body["error"], "invalid");
+    assert_eq!(body["problems"][0]["file"], "notes.toml");
+    assert_eq!(body["problems"][0]["value"], "99");
+    // Points without a reason.
+    let got = c
+        .post_json(
+            &uri,
+            &serde_json::json!({"version": 0, "diem_de_nghi": "0,5"}),
+        )
+        .await;
+    assert_eq!(
+        got.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        got.text()
+    );
+    assert_eq!(c.get(&uri).await.json()["version"], 0);
+    // A row that is not one.
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/rows/9.9.9/note"),
+            &serde_json::json!({"version": 0, "giai_trinh": "x"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn facts_edited_in_the_form_rescore_and_bad_ones_are_refused() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let facts = c.get(&format!("/api/workspaces/{id}/facts")).await.json();
+    let fact = |name: &str| {
+        facts
+            .as_array()
+            .expect("facts")
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("fact {name}"))
+            .clone()
+    };
+    let done = fact("tuyen_truyen_hoan_thanh");
+    assert_eq!(done["kind"], "integer");
+    assert_eq!(done["value"], "9");
+    assert_eq!(fact("giai_ngan")["kind"], "integer");
+    assert_eq!(fact("du_thao_dung_quy_trinh")["kind"], "bool");
+
+    // Every fact as the page's form sends them, one changed.
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for f in facts.as_array().expect("facts") {
+        let name = f["name"].as_str().expect("name");
+        let value = if name == "tuyen_truyen_hoan_thanh" {
+            "10"
+        } else {
+            f["value"].as_str().expect("value")
+        };
+        fields.push((
+            format!("kind.{name}"),
+            f["kind"].as_str().expect("kind").to_owned(),
+        ));
+        fields.push((format!("value.{name}"), value.to_owned()));
+        fields.push((
+            format!("source.{name}"),
+            f["source"].as_str().unwrap_or("").to_owned(),
+        ));
+    }
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let got = c.post_form(&format!("/w/{id}/facts"), &form).await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let changed = c.get(&format!("/api/workspaces/{id}")).await.json();
+    assert_ne!(changed["index"], "82,19%");
+
+    // A number that is not one: refused, with where and why.
+    let bad: Vec<(&str, &str)> = form
+        .iter()
+        .map(|(k, v)| {
+            if *k == "value.tuyen_truyen_hoan_thanh" {
+                (*k, "chín")
+            } else {
+                (*k, *v)
+            }
+        })
+        .collect();
+    let got = c.post_form(&format!("/w/{id}/facts"), &bad).await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(got.text().contains("chín"));
+
+    // Back: the example's score again.
+    let back: Vec<(&str, &str)> = form
+        .iter()
+        .map(|(k, v)| {
+            if *k == "value.tuyen_truyen_hoan_thanh" {
+                (*k, "9")
+            } else {
+                (*k, *v)
+            }
+        })
+        .collect();
+    let got = c.post_form(&format!("/w/{id}/facts"), &back).await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.get(&format!("/api/workspaces/{id}")).await.json()["index"],
+        "82,19%"
+    );
+}
+
+#[tokio::test]
+async fn an_attachment_over_the_limit_is_refused() {
+    let limits = parindex_server::Limits {
+        attachment_bytes: 1024,
+        ..parindex_server::Limits::default()
+    };
+    let c = Client::with_limits(limits).await;
+    let id = c.skhcn().await;
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/rows/3.2.4/attachments"),
+            "file",
+            &[("big.pdf".to_owned(), vec![b'x'; 2048])],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(got.json()["error"], "too_large");
+}
+
+#[tokio::test]
+async fn a_request_over_the_body_limit_is_refused() {
+    let limits = parindex_server::Limits {
+        request_bytes: 64 << 10,
+        ..parindex_server::Limits::default()
+    };
+    let c = Client::with_limits(limits).await;
+    let id = c.create_skhcn().await;
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/evidence"),
+            "files",
+            &[("dossiers.csv".to_owned(), vec![b'a'; 128 << 10])],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", got.text());
+}
+
+#[tokio::test]
+async fn an_uploaded_name_never_becomes_a_path() {
+    let c = Client::new().await;
+    let id = c.create_skhcn().await;
+    let csv = std::fs::read(fixture().join("reports.csv")).expect("reports");
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/evidence"),
+            "files",
+            &[
+                ("../../reports.csv".to_owned(), csv.clone()),
+                ("..\\evil\u{202e}.toml".to_owned(), b"x = 1".to_vec()),
+            ],
+        )
+        .await;
+    let body = got.json();
+    assert_eq!(body["files"][0]["status"], "taken", "{body}");
+    assert_eq!(body["files"][0]["name"], "reports.csv");
+    assert_eq!(body["files"][1]["status"], "ignored");
+    assert!(!body["files"][1]["name"]
+        .as_str()
+        .expect("name")
+        .contains('\u{202e}'));
+    // Stored under its table's own name, by hash.
+    let files = c.get(&format!("/api/workspaces/{id}/files")).await.json();
+    assert_eq!(files[0]["stored_name"], "reports.csv");
+    let sha = parindex_core::sha256_hex(&csv);
+    assert!(c
+        .data
+        .path()
+        .join("blobs")
+        .join(&sha[..2])
+        .join(&sha[2..])
+        .is_file());
+    assert!(!c.data.path().join("reports.csv").exists());
+}
+
+#[tokio::test]
+async fn the_pages_render_in_vietnamese_with_a_strict_policy() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    for (uri, needle) in [
+        ("/".to_owned(), "Sở Khoa học và Công nghệ"),
+        (format!("/w/{id}"), "82,19%"),
+        (format!("/w/{id}/evidence"), "Hồ sơ một cửa"),
+        (format!("/w/{id}/facts"), "tuyen_truyen_hoan_thanh"),
+        (format!("/w/{id}/rows/3.2.4"), "Điểm bị mất"),
+        (format!("/w/{id}/notes"), "Khó khăn, vướng mắc"),
+        (format!("/w/{id}/history"), "tải lên"),
+    ] {
+        let got = c.get(&uri).await;
+        assert_eq!(got.status, StatusCode::OK, "{uri}");
+        let csp = got
+            .headers
+            .get("content-security-policy")
+            .expect("a CSP")
+            .to_str()
+            .expect("ascii");
+        assert!(csp.contains("default-src 'self'") && !csp.contains("unsafe-inline"));
+        let html = got.text();
+        assert!(html.contains(needle), "{uri}: {needle}");
+        assert!(!html.contains("<script>"), "{uri}: no inline script");
+    }
+    let score = c.get(&format!("/w/{id}")).await.text();
+    assert!(score.contains("Khá"));
+    assert!(score.contains("31/12/2026"));
+    // Static files from the binary.
+    let js = c.get("/static/htmx.min.js").await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert!(js.text().starts_with("var htmx="));
+    assert_eq!(c.get("/static/style.css").await.status, StatusCode::OK);
+    // Unknown things are Vietnamese pages, not traces.
+    let got = c.get("/w/999").await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+    assert!(got.text().contains("không có hồ sơ đánh giá số 999"));
+    let got = c.get(&format!("/w/{id}/rows/9.9")).await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+    let got = c.get(&format!("/w/{id}/download/exe")).await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+    assert!(c
+        .get("/nowhere")
+        .await
+        .text()
+        .contains("không có trang này"));
+}
+
+#[tokio::test]
+async fn text_from_uploads_is_escaped_in_pages() {
+    let c = Client::new().await;
+    let got = c
+        .post_json(
+            "/api/workspaces",
+            &serde_json::json!({"criteria": "nghe-an-2026-so", "code": "X1", "name": "<script>alert(1)</script>", "group": "so"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    let home = c.get("/").await.text();
+    assert!(!home.contains("<script>alert(1)"));
+    assert!(home.contains("&#60;script&#62;alert(1)") || home.contains("&lt;script&gt;alert(1)"));
+}
+
+#[tokio::test]
+async fn part_three_is_saved_over_its_version_and_reaches_the_report() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let uri = format!("/api/workspaces/{id}/proposals");
+    // notes.toml's upload set it once: version 1.
+    let got = c
+        .post_json(&uri, &serde_json::json!({"version": 0, "text": "cũ"}))
+        .await;
+    assert_eq!(got.status, StatusCode::CONFLICT);
+    let got = c
+        .post_json(
+            &uri,
+            &serde_json::json!({"version": 1, "text": "Đề nghị A.\n\nĐề nghị B."}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let report = parindex_core::Report::from_json(
+        &c.get(&format!("/api/workspaces/{id}/report")).await.text(),
+    )
+    .expect("report");
+    assert_eq!(
+        report.proposals.as_deref(),
+        Some("Đề nghị A.\n\nĐề nghị B.")
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_names_every_api_route() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let doc = c.get("/api/openapi.json").await.json();
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+    let paths = doc["paths"].as_object().expect("paths");
+    assert!(paths.len() >= 15);
+    for (path, ops) in paths {
+        for method in ops.as_object().expect("operations").keys() {
+            let uri = path
+                .replace("{id}", &id.to_string())
+                .replace("{row}", "3.2.4")
+                .replace("{fid}", "1")
+                .replace("{format}", "json");
+            let got = match method.as_str() {
+                "get" => c.get(&uri).await,
+                "post" => c.post_json(&uri, &serde_json::json!({})).await,
+                other => panic!("{other}"),
+            };
+            // Routed (a refusal of an empty body is fine), never the fallback or a wrong method.
+            assert_ne!(
+                got.status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path}"
+            );
+            assert!(
+                !(got.status == StatusCode::NOT_FOUND && got.text().contains("không có trang này")),
+                "{method} {path} is not routed"
+            );
+        }
+    }
+}
+
+#[test]
+fn only_loopback_addresses_are_served() {
+    for ok in ["127.0.0.1:8080", "[::1]:0"] {
+        assert!(
+            parindex_server::check_addr(&ok.parse().expect("addr")).is_ok(),
+            "{ok}"
+        );
+    }
+    for bad in ["0.0.0.0:8080", "192.168.1.10:80", "[::]:8080"] {
+        let e = parindex_server::check_addr(&bad.parse().expect("addr")).expect_err(bad);
+        assert!(
+            e.to_string().contains("chỉ được chạy trên địa chỉ nội bộ"),
+            "{e}"
+        );
+    }
+}
