@@ -442,7 +442,7 @@ pub fn fact_kind(literal: &str) -> (&'static str, String) {
 }
 
 /// The TOML literal of a form's value of a kind; `None` when blank (the fact is dropped).
-pub fn fact_literal(name: &str, kind: &str, value: &str) -> Result<Option<String>, Problem> {
+pub fn fact_literal(name: &str, kind: &str, value: &str) -> Result<Option<String>, Box<Problem>> {
     let Some(v) = form_text(value) else {
         return Ok(None);
     };
@@ -453,7 +453,7 @@ pub fn fact_literal(name: &str, kind: &str, value: &str) -> Result<Option<String
         );
         p.value = Some(parindex_core::visible(&v).into_owned());
         p.expected = Some(expected.to_owned());
-        p
+        Box::new(p)
     };
     match kind {
         "integer" => {
@@ -559,7 +559,7 @@ pub fn facts_of_form(fields: &[(String, String)]) -> Result<Vec<FactRow>, AppErr
                 source: get("source.", name).and_then(form_text),
             }),
             Ok(None) => {}
-            Err(p) => problems.push(p),
+            Err(p) => problems.push(*p),
         }
     }
     if !problems.is_empty() {
