@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -14,6 +14,7 @@ use parindex_core::{vi_decimal, vi_percent};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, AppError};
+use crate::extract::{VJson, VMultipart, VPath};
 use crate::security::CsrfToken;
 use crate::service::{form_text, App, TableState, UploadOutcome};
 use crate::store::{NoteDocument, NoteRow};
@@ -101,7 +102,7 @@ struct CreateBody {
     group: String,
 }
 
-async fn create(State(app): S, Json(b): Json<CreateBody>) -> ApiResult<Json<WorkspaceJson>> {
+async fn create(State(app): S, VJson(b): VJson<CreateBody>) -> ApiResult<Json<WorkspaceJson>> {
     let id = app
         .create_workspace(&b.criteria, &b.code, &b.name, &b.group)
         .await?;
@@ -119,7 +120,7 @@ struct Summary {
     needs_explanation: Vec<String>,
 }
 
-async fn summary(State(app): S, Path(id): Path<i64>) -> ApiResult<Json<Summary>> {
+async fn summary(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Summary>> {
     let w = app.store.workspace(id).await?;
     let scored = app.report(id).await?;
     let Ok(s) = &scored.outcome else {
@@ -142,7 +143,7 @@ async fn summary(State(app): S, Path(id): Path<i64>) -> ApiResult<Json<Summary>>
     }))
 }
 
-async fn report(State(app): S, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn report(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Response> {
     let scored = app.report(id).await?;
     let Ok(s) = &scored.outcome else {
         return Err(AppError::Internal("báo cáo".to_owned()).into());
@@ -150,11 +151,15 @@ async fn report(State(app): S, Path(id): Path<i64>) -> ApiResult<Response> {
     Ok(([(CONTENT_TYPE, "application/json")], s.json.clone()).into_response())
 }
 
-async fn tables(State(app): S, Path(id): Path<i64>) -> ApiResult<Json<Vec<TableState>>> {
+async fn tables(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<TableState>>> {
     Ok(Json(app.tables(id).await?))
 }
 
-async fn upload(State(app): S, Path(id): Path<i64>, multipart: Multipart) -> ApiResult<Response> {
+async fn upload(
+    State(app): S,
+    VPath(id): VPath<i64>,
+    VMultipart(multipart): VMultipart,
+) -> ApiResult<Response> {
     let files = web::read_files(multipart, "files").await?;
     if files.is_empty() {
         return Err(AppError::BadRequest("chưa chọn tệp nào".to_owned()).into());
@@ -180,7 +185,7 @@ struct FileJson {
     active: bool,
 }
 
-async fn files(State(app): S, Path(id): Path<i64>) -> ApiResult<Json<Vec<FileJson>>> {
+async fn files(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<FileJson>>> {
     app.store.workspace(id).await?;
     Ok(Json(
         app.store
@@ -201,7 +206,7 @@ async fn files(State(app): S, Path(id): Path<i64>) -> ApiResult<Json<Vec<FileJso
     ))
 }
 
-async fn restore(State(app): S, Path((id, fid)): Path<(i64, i64)>) -> ApiResult<Json<Done>> {
+async fn restore(State(app): S, VPath((id, fid)): VPath<(i64, i64)>) -> ApiResult<Json<Done>> {
     app.store.restore_file(id, fid).await?;
     Ok(Json(Done { version: None }))
 }
@@ -221,7 +226,7 @@ struct FactJson {
     source: Option<String>,
 }
 
-async fn facts(State(app): S, Path(id): Path<i64>) -> ApiResult<Json<Vec<FactJson>>> {
+async fn facts(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<FactJson>>> {
     Ok(Json(
         web::fact_views(&app, id)
             .await?
@@ -239,8 +244,8 @@ async fn facts(State(app): S, Path(id): Path<i64>) -> ApiResult<Json<Vec<FactJso
 /// Every fact (as the form sends them): the facts not listed are dropped.
 async fn save_facts(
     State(app): S,
-    Path(id): Path<i64>,
-    Json(body): Json<Vec<FactJson>>,
+    VPath(id): VPath<i64>,
+    VJson(body): VJson<Vec<FactJson>>,
 ) -> ApiResult<Json<Done>> {
     let fields: Vec<(String, String)> = body
         .into_iter()
@@ -270,7 +275,7 @@ struct NoteJson {
     tai_lieu: Vec<NoteDocument>,
 }
 
-async fn note(State(app): S, Path((id, row)): Path<(i64, String)>) -> ApiResult<Json<NoteJson>> {
+async fn note(State(app): S, VPath((id, row)): VPath<(i64, String)>) -> ApiResult<Json<NoteJson>> {
     app.store.workspace(id).await?;
     let n = app.store.note(id, &row).await?;
     Ok(Json(NoteJson {
@@ -284,8 +289,8 @@ async fn note(State(app): S, Path((id, row)): Path<(i64, String)>) -> ApiResult<
 
 async fn save_note(
     State(app): S,
-    Path((id, row)): Path<(i64, String)>,
-    Json(b): Json<NoteJson>,
+    VPath((id, row)): VPath<(i64, String)>,
+    VJson(b): VJson<NoteJson>,
 ) -> ApiResult<Json<Done>> {
     let text = |s: Option<String>| s.as_deref().and_then(form_text);
     let version = app
@@ -318,8 +323,8 @@ async fn save_note(
 
 async fn attach(
     State(app): S,
-    Path((id, row)): Path<(i64, String)>,
-    multipart: Multipart,
+    VPath((id, row)): VPath<(i64, String)>,
+    VMultipart(multipart): VMultipart,
 ) -> ApiResult<Json<Vec<i64>>> {
     let files = web::read_files(multipart, "file").await?;
     if files.is_empty() {
@@ -340,8 +345,8 @@ struct ProposalsBody {
 
 async fn save_proposals(
     State(app): S,
-    Path(id): Path<i64>,
-    Json(b): Json<ProposalsBody>,
+    VPath(id): VPath<i64>,
+    VJson(b): VJson<ProposalsBody>,
 ) -> ApiResult<Json<Done>> {
     let v = app
         .save_proposals(id, b.text.as_deref().and_then(form_text), b.version)
@@ -349,7 +354,7 @@ async fn save_proposals(
     Ok(Json(Done { version: Some(v) }))
 }
 
-async fn download(State(app): S, Path((id, format)): Path<(i64, String)>) -> ApiResult<Response> {
+async fn download(State(app): S, VPath((id, format)): VPath<(i64, String)>) -> ApiResult<Response> {
     let scored = app.report(id).await?;
     let Ok(s) = &scored.outcome else {
         return Err(AppError::Internal("báo cáo".to_owned()).into());
@@ -358,7 +363,7 @@ async fn download(State(app): S, Path((id, format)): Path<(i64, String)>) -> Api
     Ok(web::file_response(bytes, mime, &name))
 }
 
-async fn export(State(app): S, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn export(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Response> {
     let bytes = app.export_zip(id).await?;
     Ok(web::file_response(
         bytes,

@@ -152,6 +152,44 @@ struct ErrorPage<'a> {
     problems: &'a [Problem],
 }
 
+/// What an error response says, kept on the response so that the API's layer can answer it
+/// as JSON whichever extractor or handler refused (see [`crate::security::guard`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorInfo {
+    #[serde(skip)]
+    pub status: StatusCode,
+    pub error: &'static str,
+    pub message: String,
+    pub problems: Vec<Problem>,
+}
+
+impl ErrorInfo {
+    /// The JSON answer.
+    pub fn to_json_response(&self) -> Response {
+        (self.status, axum::Json(self)).into_response()
+    }
+}
+
+impl AppError {
+    fn info(&self) -> ErrorInfo {
+        let code = match self {
+            AppError::NotFound(_) => "not_found",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Invalid { .. } => "invalid",
+            AppError::Conflict(_) => "conflict",
+            AppError::Csrf => "csrf",
+            AppError::TooLarge(_) => "too_large",
+            AppError::Internal(_) => "internal",
+        };
+        ErrorInfo {
+            status: self.status(),
+            error: code,
+            message: self.message(),
+            problems: self.problems().to_vec(),
+        }
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
@@ -163,7 +201,9 @@ impl IntoResponse for AppError {
         let body = page.render().unwrap_or_else(|_| {
             "<!doctype html><meta charset=utf-8><title>Lỗi</title><p>Lỗi nội bộ.</p>".to_owned()
         });
-        (self.status(), Html(body)).into_response()
+        let mut r = (self.status(), Html(body)).into_response();
+        r.extensions_mut().insert(self.info());
+        r
     }
 }
 
@@ -177,30 +217,9 @@ impl From<AppError> for ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct ApiErrorBody<'a> {
-    error: &'a str,
-    message: String,
-    problems: &'a [Problem],
-}
-
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
-        let code = match &self.0 {
-            AppError::NotFound(_) => "not_found",
-            AppError::BadRequest(_) => "bad_request",
-            AppError::Invalid { .. } => "invalid",
-            AppError::Conflict(_) => "conflict",
-            AppError::Csrf => "csrf",
-            AppError::TooLarge(_) => "too_large",
-            AppError::Internal(_) => "internal",
-        };
-        let body = ApiErrorBody {
-            error: code,
-            message: self.0.message(),
-            problems: self.0.problems(),
-        };
-        (self.0.status(), axum::Json(body)).into_response()
+        self.0.info().to_json_response()
     }
 }

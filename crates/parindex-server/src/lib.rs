@@ -13,6 +13,7 @@
 
 pub mod api;
 pub mod error;
+pub mod extract;
 pub mod folder;
 pub mod security;
 pub mod service;

@@ -109,6 +109,16 @@ pub async fn guard(mut req: Request, next: Next) -> Response {
     };
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut response = next.run(req).await;
+    // Under /api/, an error page (from an extractor's refusal) is answered as JSON.
+    if api {
+        if let Some(info) = response
+            .extensions()
+            .get::<crate::error::ErrorInfo>()
+            .cloned()
+        {
+            response = info.to_json_response();
+        }
+    }
     if fresh {
         if let Ok(v) = HeaderValue::from_str(&format!(
             "{CSRF_COOKIE}={token}; Path=/; SameSite=Strict; HttpOnly"

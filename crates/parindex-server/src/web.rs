@@ -5,16 +5,17 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use parindex_core::{vi_date, vi_decimal, vi_percent, Report, Status};
 use rust_decimal::Decimal;
 
 use crate::error::{AppError, Problem};
+use crate::extract::{VForm, VMultipart, VPath};
 use crate::format::{vi_size, vi_time};
 use crate::security::CsrfToken;
 use crate::service::{form_text, App, ScoredReport, TableState, UploadOutcome};
@@ -146,7 +147,7 @@ pub struct CreateForm {
     pub group: String,
 }
 
-async fn create(State(app): S, Form(f): Form<CreateForm>) -> Result<Response, AppError> {
+async fn create(State(app): S, VForm(f): VForm<CreateForm>) -> Result<Response, AppError> {
     let id = app
         .create_workspace(&f.criteria, &f.code, &f.name, &f.group)
         .await?;
@@ -261,7 +262,7 @@ struct ScorePage {
     problems: Vec<Problem>,
 }
 
-async fn score_page(State(app): S, Path(id): Path<i64>) -> Result<Response, AppError> {
+async fn score_page(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppError> {
     let w = app.store.workspace(id).await?;
     let scored = app.scored(id).await?;
     let (total, nodes, problems) = match &scored.outcome {
@@ -358,7 +359,7 @@ async fn evidence_view(
 async fn evidence_page(
     State(app): S,
     CsrfToken(csrf): CsrfToken,
-    Path(id): Path<i64>,
+    VPath(id): VPath<i64>,
 ) -> Result<Response, AppError> {
     evidence_view(&app, csrf, id, None).await
 }
@@ -399,8 +400,8 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
 async fn upload(
     State(app): S,
     CsrfToken(csrf): CsrfToken,
-    Path(id): Path<i64>,
-    multipart: Multipart,
+    VPath(id): VPath<i64>,
+    VMultipart(multipart): VMultipart,
 ) -> Result<Response, AppError> {
     let files = read_files(multipart, "files").await?;
     if files.is_empty() {
@@ -410,7 +411,7 @@ async fn upload(
     evidence_view(&app, csrf, id, Some(outcome)).await
 }
 
-async fn restore(State(app): S, Path((id, fid)): Path<(i64, i64)>) -> Result<Response, AppError> {
+async fn restore(State(app): S, VPath((id, fid)): VPath<(i64, i64)>) -> Result<Response, AppError> {
     app.store.restore_file(id, fid).await?;
     Ok(Redirect::to(&format!("/w/{id}/evidence")).into_response())
 }
@@ -525,7 +526,7 @@ pub async fn fact_views(app: &Arc<App>, id: i64) -> Result<Vec<FactView>, AppErr
 async fn facts_page(
     State(app): S,
     CsrfToken(csrf): CsrfToken,
-    Path(id): Path<i64>,
+    VPath(id): VPath<i64>,
 ) -> Result<Response, AppError> {
     let w = app.store.workspace(id).await?;
     page(&FactsPage {
@@ -573,8 +574,8 @@ pub fn facts_of_form(fields: &[(String, String)]) -> Result<Vec<FactRow>, AppErr
 
 async fn save_facts(
     State(app): S,
-    Path(id): Path<i64>,
-    Form(fields): Form<Vec<(String, String)>>,
+    VPath(id): VPath<i64>,
+    VForm(fields): VForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let facts = facts_of_form(&fields)?;
     app.save_facts(id, facts).await?;
@@ -663,7 +664,7 @@ fn row_scored<'a>(
 async fn row_page(
     State(app): S,
     CsrfToken(csrf): CsrfToken,
-    Path((id, row)): Path<(i64, String)>,
+    VPath((id, row)): VPath<(i64, String)>,
 ) -> Result<Response, AppError> {
     let w = app.store.workspace(id).await?;
     let set = app.set_of(&w)?;
@@ -744,8 +745,8 @@ pub struct NoteForm {
 
 async fn save_note(
     State(app): S,
-    Path((id, row)): Path<(i64, String)>,
-    Form(f): Form<NoteForm>,
+    VPath((id, row)): VPath<(i64, String)>,
+    VForm(f): VForm<NoteForm>,
 ) -> Result<Response, AppError> {
     app.save_note(
         id,
@@ -764,8 +765,8 @@ async fn save_note(
 
 async fn attach(
     State(app): S,
-    Path((id, row)): Path<(i64, String)>,
-    multipart: Multipart,
+    VPath((id, row)): VPath<(i64, String)>,
+    VMultipart(multipart): VMultipart,
 ) -> Result<Response, AppError> {
     let files = read_files(multipart, "file").await?;
     if files.is_empty() {
@@ -779,7 +780,7 @@ async fn attach(
 
 async fn attachment(
     State(app): S,
-    Path((id, aid)): Path<(i64, i64)>,
+    VPath((id, aid)): VPath<(i64, i64)>,
 ) -> Result<Response, AppError> {
     let a = app
         .store
@@ -819,7 +820,7 @@ struct NotesPage {
 async fn notes_page(
     State(app): S,
     CsrfToken(csrf): CsrfToken,
-    Path(id): Path<i64>,
+    VPath(id): VPath<i64>,
 ) -> Result<Response, AppError> {
     let w = app.store.workspace(id).await?;
     let scored = app.scored(id).await?;
@@ -858,8 +859,8 @@ pub struct ProposalsForm {
 
 async fn save_proposals(
     State(app): S,
-    Path(id): Path<i64>,
-    Form(f): Form<ProposalsForm>,
+    VPath(id): VPath<i64>,
+    VForm(f): VForm<ProposalsForm>,
 ) -> Result<Response, AppError> {
     app.save_proposals(id, form_text(&f.text), f.version)
         .await?;
@@ -936,7 +937,7 @@ pub fn file_response(bytes: Vec<u8>, mime: &str, name: &str) -> Response {
 
 async fn download(
     State(app): S,
-    Path((id, format)): Path<(i64, String)>,
+    VPath((id, format)): VPath<(i64, String)>,
 ) -> Result<Response, AppError> {
     let scored = app.report(id).await?;
     let Ok(s) = &scored.outcome else {
@@ -946,7 +947,7 @@ async fn download(
     Ok(file_response(bytes, mime, &name))
 }
 
-async fn export(State(app): S, Path(id): Path<i64>) -> Result<Response, AppError> {
+async fn export(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppError> {
     let w = app.store.workspace(id).await?;
     let bytes = app.export_zip(id).await?;
     let name = format!(
@@ -966,7 +967,7 @@ struct HistoryPage {
     entries: Vec<(String, String, String)>,
 }
 
-async fn history(State(app): S, Path(id): Path<i64>) -> Result<Response, AppError> {
+async fn history(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppError> {
     let w = app.store.workspace(id).await?;
     let entries = app
         .store

@@ -776,3 +776,47 @@ fn only_loopback_addresses_are_served() {
         );
     }
 }
+
+#[tokio::test]
+async fn malformed_requests_are_refused_in_vietnamese() {
+    let c = Client::new().await;
+    let id = c.create_skhcn().await;
+    // Bad JSON under /api/: a JSON refusal.
+    let got = c
+        .send(
+            Request::post("/api/workspaces")
+                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+                .header("x-csrf-token", &c.token)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{not json"))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    assert_eq!(got.json()["error"], "bad_request");
+    assert!(got.json()["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("không hợp lệ")));
+    // A path that is no number.
+    let got = c.get("/api/workspaces/abc").await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+    assert_eq!(got.json()["error"], "not_found");
+    let got = c.get("/w/abc").await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+    assert!(got.text().contains("<html lang=\"vi\">"));
+    // A form missing its fields, on a page: a Vietnamese page.
+    let got = c
+        .post_form(&format!("/w/{id}/rows/3.2.4/note"), &[("giai_trinh", "x")])
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    assert!(got.text().contains("biểu mẫu gửi lên không hợp lệ"));
+    // An upload that is not multipart.
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/evidence"),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    assert_eq!(got.json()["error"], "bad_request");
+}
