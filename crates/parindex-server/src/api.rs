@@ -31,6 +31,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/openapi.json", get(openapi))
         .route("/api/csrf", get(csrf))
         .route("/api/workspaces", get(list).post(create))
+        .route("/api/import", post(import))
         .route("/api/workspaces/{id}", get(summary))
         .route("/api/workspaces/{id}/report", get(report))
         .route("/api/workspaces/{id}/tables", get(tables))
@@ -107,6 +108,28 @@ async fn create(State(app): S, VJson(b): VJson<CreateBody>) -> ApiResult<Json<Wo
         .create_workspace(&b.criteria, &b.code, &b.name, &b.group)
         .await?;
     Ok(Json(ws_json(&app.store.workspace(id).await?)))
+}
+
+#[derive(Serialize)]
+struct Imported {
+    workspace: WorkspaceJson,
+    files: UploadOutcome,
+}
+
+async fn import(State(app): S, VMultipart(multipart): VMultipart) -> ApiResult<Json<Imported>> {
+    let (files, fields) = web::read_parts(multipart).await?;
+    let criteria = fields
+        .iter()
+        .find(|(k, _)| k == "criteria")
+        .map_or("nghe-an-2026-so", |(_, v)| v.as_str());
+    let Some((_, (_, zip))) = files.iter().find(|(k, _)| k == "file") else {
+        return Err(AppError::BadRequest("chưa chọn tệp zip".to_owned()).into());
+    };
+    let (id, outcome) = app.import_zip(criteria, zip).await?;
+    Ok(Json(Imported {
+        workspace: ws_json(&app.store.workspace(id).await?),
+        files: outcome,
+    }))
 }
 
 #[derive(Serialize)]

@@ -957,6 +957,90 @@ impl App {
             .await
     }
 
+    /// A workspace made from an exported folder (a zip of it): its `unit.toml` names the unit,
+    /// every other file goes through [`App::upload`] with the same checks, and the attached
+    /// files come back as attachments of the rows whose `notes.toml` entries name them.
+    pub async fn import_zip(
+        self: &Arc<Self>,
+        criteria: &str,
+        bytes: &[u8],
+    ) -> Result<(i64, UploadOutcome), AppError> {
+        let entries = unzip_bounded(bytes, self.limits.request_bytes)?;
+        let unit = entries
+            .iter()
+            .find(|(n, _)| n == "unit.toml")
+            .ok_or_else(|| {
+                AppError::BadRequest(
+                    "tệp zip không có unit.toml ở thư mục gốc: không phải thư mục minh chứng của \
+                     một đơn vị"
+                        .to_owned(),
+                )
+            })?;
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Unit {
+            code: String,
+            name: String,
+            group: String,
+        }
+        let unit: Unit = std::str::from_utf8(&unit.1)
+            .ok()
+            .and_then(|t| toml::from_str(t).ok())
+            .ok_or_else(|| {
+                AppError::BadRequest(
+                    "unit.toml trong tệp zip không hợp lệ: cần đúng ba khóa code, name, group"
+                        .to_owned(),
+                )
+            })?;
+        let id = self
+            .create_workspace(criteria, &unit.code, &unit.name, &unit.group)
+            .await?;
+        let mut attached: Vec<Attached> = Vec::new();
+        let mut files = Vec::new();
+        let mut ignored = Vec::new();
+        for (name, data) in &entries {
+            if name == "unit.toml" {
+                continue;
+            }
+            if name.contains('/') {
+                if !name.starts_with(&format!("{}/", crate::folder::ATTACHMENTS_DIR)) {
+                    ignored.push(name.clone());
+                }
+                continue;
+            }
+            if name == parindex_core::NOTES_FILE {
+                let (notes, found) = split_attachments(data, &entries);
+                attached.extend(found);
+                files.push((name.clone(), notes));
+            } else {
+                files.push((name.clone(), data.clone()));
+            }
+        }
+        let mut outcome = self.upload(id, files).await?;
+        for (row, name, data) in attached {
+            self.attach(id, &row, &name, &data).await?;
+            outcome.files.push(UploadedFile {
+                name: name.clone(),
+                status: "taken",
+                taken_as: Some(format!("tệp đính kèm của dòng {row}")),
+                version: None,
+                message: "đã nhận".to_owned(),
+                problems: Vec::new(),
+            });
+        }
+        for name in ignored {
+            outcome.files.push(UploadedFile {
+                name: display_name(&name),
+                status: "ignored",
+                taken_as: None,
+                version: None,
+                message: "nằm trong thư mục con: không dùng".to_owned(),
+                problems: Vec::new(),
+            });
+        }
+        Ok((id, outcome))
+    }
+
     /// The workspace as a zip that is exactly its evidence folder, attachments included.
     pub async fn export_zip(self: &Arc<Self>, ws: i64) -> Result<Vec<u8>, AppError> {
         use std::io::Write;
@@ -977,6 +1061,115 @@ impl App {
                 .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
         }
         Ok(zip.finish().map_err(zerr)?.into_inner())
+    }
+}
+
+/// The files of a zip, by their names in it (a single top folder around them dropped), read
+/// with every bound: no link, no name outside the folder, at most 10,000 entries and `limit`
+/// bytes inflated in all (counted while inflating, not taken from the zip's own sizes).
+fn unzip_bounded(bytes: &[u8], limit: usize) -> Result<Vec<(String, Vec<u8>)>, AppError> {
+    use std::io::Read;
+    let bad = |why: &str| AppError::BadRequest(format!("tệp zip không dùng được: {why}"));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|_| bad("không phải tệp zip hợp lệ"))?;
+    if zip.len() > 10_000 {
+        return Err(bad("quá 10.000 tệp"));
+    }
+    let mut out = Vec::new();
+    let mut total = 0usize;
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(|_| bad("một mục bị hỏng"))?;
+        if entry.is_dir() {
+            continue;
+        }
+        if entry.is_symlink() {
+            return Err(bad("có liên kết tượng trưng (symlink)"));
+        }
+        let Some(name) = entry.enclosed_name() else {
+            return Err(bad(
+                "có tên tệp ra ngoài thư mục (../ hoặc đường dẫn tuyệt đối)",
+            ));
+        };
+        let name: Vec<String> = name
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let mut data = Vec::new();
+        let budget = limit.saturating_sub(total) as u64 + 1;
+        (&mut entry)
+            .take(budget)
+            .read_to_end(&mut data)
+            .map_err(|_| bad("một mục không giải nén được"))?;
+        total += data.len();
+        if total > limit {
+            return Err(AppError::TooLarge(format!(
+                "tệp zip giải nén ra quá {} MiB",
+                limit >> 20
+            )));
+        }
+        out.push((name, data));
+    }
+    // A zip of the folder itself: one top folder around everything.
+    let top = out
+        .first()
+        .and_then(|(n, _)| (n.len() > 1).then(|| n[0].clone()));
+    if let Some(top) = top {
+        if out.iter().all(|(n, _)| n.len() > 1 && n[0] == top)
+            && !out.iter().any(|(n, _)| n.len() == 1 && n[0] == "unit.toml")
+        {
+            for (n, _) in &mut out {
+                n.remove(0);
+            }
+        }
+    }
+    Ok(out.into_iter().map(|(n, d)| (n.join("/"), d)).collect())
+}
+
+/// An attachment found in an imported folder: its row, name and bytes.
+type Attached = (String, String, Vec<u8>);
+
+/// notes.toml with the entries that name an exported attachment taken out, and those
+/// attachments (row, name, bytes): an import gives them back as attachments, not documents.
+fn split_attachments(notes: &[u8], entries: &[(String, Vec<u8>)]) -> (Vec<u8>, Vec<Attached>) {
+    let Some(mut parsed) = std::str::from_utf8(notes)
+        .ok()
+        .and_then(|t| toml::from_str::<NotesToml>(t).ok())
+    else {
+        // Left to the upload's checks to refuse.
+        return (notes.to_vec(), Vec::new());
+    };
+    let prefix = format!("tệp đính kèm {}/", crate::folder::ATTACHMENTS_DIR);
+    let mut found = Vec::new();
+    for (row, note) in &mut parsed.tieu_chi {
+        note.tai_lieu.retain(|d| {
+            let Some(path) = d
+                .trich_yeu
+                .as_deref()
+                .and_then(|t| t.strip_prefix("tệp đính kèm "))
+            else {
+                return true;
+            };
+            if !d
+                .trich_yeu
+                .as_deref()
+                .is_some_and(|t| t.starts_with(&prefix))
+            {
+                return true;
+            }
+            let Some((_, data)) = entries.iter().find(|(n, _)| n == path) else {
+                return true;
+            };
+            let name = d
+                .so_ky_hieu
+                .rsplit_once(" [SHA-256 ")
+                .map_or(d.so_ky_hieu.as_str(), |(n, _)| n);
+            found.push((row.clone(), name.to_owned(), data.clone()));
+            false
+        });
+    }
+    match toml::to_string(&parsed) {
+        Ok(text) => (text.into_bytes(), found),
+        Err(_) => (notes.to_vec(), Vec::new()),
     }
 }
 

@@ -30,6 +30,7 @@ pub fn routes() -> Router<Arc<App>> {
     Router::new()
         .route("/", get(home))
         .route("/workspaces", post(create))
+        .route("/import", post(import))
         .route("/w/{id}", get(score_page))
         .route("/w/{id}/evidence", get(evidence_page).post(upload))
         .route("/w/{id}/files/{fid}/restore", post(restore))
@@ -153,6 +154,55 @@ async fn create(State(app): S, VForm(f): VForm<CreateForm>) -> Result<Response, 
         .await?;
     Ok(Redirect::to(&format!("/w/{id}/evidence")).into_response())
 }
+
+async fn import(
+    State(app): S,
+    CsrfToken(csrf): CsrfToken,
+    VMultipart(multipart): VMultipart,
+) -> Result<Response, AppError> {
+    let (files, fields) = read_parts(multipart).await?;
+    let criteria = fields
+        .iter()
+        .find(|(k, _)| k == "criteria")
+        .map_or("nghe-an-2026-so", |(_, v)| v.as_str());
+    let Some((_, zip)) = files
+        .iter()
+        .find(|(k, _)| k == "file")
+        .map(|(k, f)| (k, &f.1))
+    else {
+        return Err(AppError::BadRequest("chưa chọn tệp zip".to_owned()));
+    };
+    let (id, outcome) = app.import_zip(criteria, zip).await?;
+    evidence_view(&app, csrf, id, Some(outcome)).await
+}
+
+/// Every part of a multipart body: the files (by field, with the browser's name) and the
+/// text fields.
+pub async fn read_parts(mut multipart: Multipart) -> Result<FormParts, AppError> {
+    let mut files = Vec::new();
+    let mut fields = Vec::new();
+    loop {
+        let next = multipart.next_field().await.map_err(multipart_error)?;
+        let Some(f) = next else { break };
+        let field = f.name().unwrap_or("").to_owned();
+        match f.file_name().map(str::to_owned) {
+            Some(name) => {
+                let bytes = f.bytes().await.map_err(multipart_error)?;
+                if !(name.is_empty() && bytes.is_empty()) {
+                    files.push((field, (name, bytes.to_vec())));
+                }
+            }
+            None => {
+                let text = f.text().await.map_err(multipart_error)?;
+                fields.push((field, text));
+            }
+        }
+    }
+    Ok((files, fields))
+}
+
+/// Files by field (name, bytes), and text fields.
+pub type FormParts = (Vec<(String, (String, Vec<u8>))>, Vec<(String, String)>);
 
 // ---- score -----------------------------------------------------------------------------
 

@@ -820,3 +820,133 @@ async fn malformed_requests_are_refused_in_vietnamese() {
     assert_eq!(got.status, StatusCode::BAD_REQUEST);
     assert_eq!(got.json()["error"], "bad_request");
 }
+
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        zip.start_file(*name, options).expect("entry");
+        zip.write_all(bytes).expect("write");
+    }
+    zip.finish().expect("zip").into_inner()
+}
+
+async fn import(c: &Client, zip: Vec<u8>) -> Got {
+    c.post_files("/api/import", "file", &[("minh-chung.zip".to_owned(), zip)])
+        .await
+}
+
+#[tokio::test]
+async fn an_exported_folder_imports_as_the_same_workspace() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/rows/5.3/note"),
+            &serde_json::json!({"version": 1, "giai_trinh": "Đã ban hành trong tháng 01/2027.",
+                "tai_lieu": [{"number": "2/QĐ-SKHCN", "date": "12/01/2027", "subject": "Quyết định phê duyệt"}],
+                "diem_de_nghi": "1", "ly_do": "Đúng mốc 31/01/2027."}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/rows/3.2.4/attachments"),
+            "file",
+            &[("Bản quét.pdf".to_owned(), b"%PDF-1.4\n%%EOF\n".to_vec())],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    let report = c.get(&format!("/api/workspaces/{id}/report")).await.text();
+    let zip = c
+        .get(&format!("/api/workspaces/{id}/export.zip"))
+        .await
+        .body;
+
+    let got = import(&c, zip.clone()).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let body = got.json();
+    let new = body["workspace"]["id"].as_i64().expect("id");
+    assert_ne!(new, id);
+    assert_eq!(body["workspace"]["unit_code"], "SKHCN");
+    // The same report, byte for byte, and the same folder again.
+    assert_eq!(
+        c.get(&format!("/api/workspaces/{new}/report")).await.text(),
+        report
+    );
+    let again = c
+        .get(&format!("/api/workspaces/{new}/export.zip"))
+        .await
+        .body;
+    let (a, b) = (unzip(&zip), unzip(&again));
+    for name in ["notes.toml", "facts.toml", "unit.toml", "dossiers.csv"] {
+        assert_eq!(
+            std::fs::read(a.path().join(name)).expect("a"),
+            std::fs::read(b.path().join(name)).expect("b"),
+            "{name}"
+        );
+    }
+    // A zip of the folder itself (one folder around it) imports too.
+    let entries: Vec<(String, Vec<u8>)> = fixture_files()
+        .into_iter()
+        .map(|(n, b)| (format!("skhcn-2026/{n}"), b))
+        .collect();
+    let refs: Vec<(&str, &[u8])> = entries
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let got = import(&c, zip_of(&refs)).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let third = got.json()["workspace"]["id"].as_i64().expect("id");
+    assert_eq!(
+        c.get(&format!("/api/workspaces/{third}")).await.json()["index"],
+        "82,19%"
+    );
+}
+
+#[tokio::test]
+async fn a_hostile_zip_is_refused_before_anything_is_made() {
+    let c = Client::new().await;
+    let unit = b"code = \"X\"\nname = \"X\"\ngroup = \"so\"\n".as_slice();
+    // A name out of the folder.
+    let got = import(&c, zip_of(&[("unit.toml", unit), ("../evil.csv", b"a")])).await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST, "{}", got.text());
+    assert!(got.json()["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("ra ngoài thư mục")));
+    // A symbolic link.
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("unit.toml", options).expect("entry");
+    std::io::Write::write_all(&mut zip, unit).expect("write");
+    zip.add_symlink("dossiers.csv", "/etc/passwd", options)
+        .expect("link");
+    let got = import(&c, zip.finish().expect("zip").into_inner()).await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST, "{}", got.text());
+    assert!(got.json()["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("symlink")));
+    // No unit.toml; not a zip at all.
+    let got = import(&c, zip_of(&[("dossiers.csv", b"a")])).await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    let got = import(&c, b"PK not really".to_vec()).await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    assert_eq!(c.get("/api/workspaces").await.json(), serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn a_zip_that_inflates_past_the_limit_is_refused() {
+    let limits = parindex_server::Limits {
+        request_bytes: 1 << 20,
+        ..parindex_server::Limits::default()
+    };
+    let c = Client::with_limits(limits).await;
+    let unit = b"code = \"X\"\nname = \"X\"\ngroup = \"so\"\n".as_slice();
+    // 8 MiB of zeros deflate to a few KiB.
+    let zeros = vec![0u8; 8 << 20];
+    let got = import(&c, zip_of(&[("unit.toml", unit), ("dossiers.csv", &zeros)])).await;
+    assert_eq!(got.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", got.text());
+    assert_eq!(c.get("/api/workspaces").await.json(), serde_json::json!([]));
+}
