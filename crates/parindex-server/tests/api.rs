@@ -950,3 +950,49 @@ async fn a_zip_that_inflates_past_the_limit_is_refused() {
     assert_eq!(got.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", got.text());
     assert_eq!(c.get("/api/workspaces").await.json(), serde_json::json!([]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_clients_lose_no_write() {
+    let c = std::sync::Arc::new(Client::new().await);
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let c = std::sync::Arc::clone(&c);
+        tasks.push(tokio::spawn(async move {
+            let id = c.skhcn().await;
+            // Every client writes its own note on its own workspace, and all of them on the
+            // first workspace's row 1.1.1 at version 0: exactly one of those may win.
+            let mine = format!("Giải trình của người {i}");
+            let got = c
+                .post_json(
+                    &format!("/api/workspaces/{id}/rows/3.2.4/note"),
+                    &serde_json::json!({"version": 0, "giai_trinh": mine}),
+                )
+                .await;
+            assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+            let shared = c
+                .post_json(
+                    "/api/workspaces/1/rows/1.1.1/note",
+                    &serde_json::json!({"version": 0, "giai_trinh": format!("người {i}")}),
+                )
+                .await
+                .status;
+            let summary = c.get(&format!("/api/workspaces/{id}")).await.json();
+            assert_eq!(summary["index"], "82,19%");
+            (id, mine, shared)
+        }));
+    }
+    let mut won = 0;
+    for t in tasks {
+        let (id, mine, shared) = t.await.expect("a client");
+        let note = c.get(&format!("/api/workspaces/{id}/rows/3.2.4/note")).await.json();
+        assert_eq!(note["giai_trinh"], mine.as_str());
+        match shared {
+            StatusCode::OK => won += 1,
+            // Workspace 1 may not exist yet when a fast client asks; else the row moved on.
+            StatusCode::CONFLICT | StatusCode::NOT_FOUND => {}
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!(won, 1);
+    assert_eq!(c.get("/api/workspaces").await.json().as_array().map(Vec::len), Some(12));
+}
