@@ -45,6 +45,7 @@ pub fn routes() -> Router<Arc<App>> {
         )
         .route("/api/workspaces/{id}/rows/{row}/attachments", post(attach))
         .route("/api/workspaces/{id}/proposals", post(save_proposals))
+        .route("/api/workspaces/{id}/verify", post(verify))
         .route("/api/workspaces/{id}/download/{format}", get(download))
         .route("/api/workspaces/{id}/export.zip", get(export))
 }
@@ -375,6 +376,15 @@ async fn save_proposals(
         .save_proposals(id, b.text.as_deref().and_then(form_text), b.version)
         .await?;
     Ok(Json(Done { version: Some(v) }))
+}
+
+async fn verify(
+    State(app): S,
+    VPath(id): VPath<i64>,
+    VMultipart(multipart): VMultipart,
+) -> ApiResult<Json<crate::service::Verified>> {
+    let text = web::report_text(multipart).await?;
+    Ok(Json(app.verify(id, &text).await?))
 }
 
 async fn download(State(app): S, VPath((id, format)): VPath<(i64, String)>) -> ApiResult<Response> {

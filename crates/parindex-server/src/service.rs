@@ -125,6 +125,46 @@ pub struct UploadedFile {
     pub problems: Vec<Problem>,
 }
 
+/// A report replayed against a workspace.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verified {
+    /// The replay gives the report back, byte for byte.
+    pub identical: bool,
+    pub as_of: String,
+    /// The as-of date the report's fingerprint records, when it disagrees with its own.
+    pub edited_as_of: Option<String>,
+    pub inputs: Vec<VerifiedInput>,
+    pub rows: Vec<VerifiedRow>,
+    pub totals: Vec<VerifiedFigure>,
+    /// Every score and input agrees, yet the bytes differ: the report was edited by hand.
+    pub edited_after: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifiedInput {
+    pub name: String,
+    pub change: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifiedRow {
+    pub id: String,
+    pub title: String,
+    pub old_points: Option<String>,
+    pub new_points: Option<String>,
+    pub old_status: Option<String>,
+    pub new_status: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifiedFigure {
+    pub figure: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
 /// The shared state of the app.
 #[derive(Debug)]
 pub struct App {
@@ -1039,6 +1079,69 @@ impl App {
             });
         }
         Ok((id, outcome))
+    }
+
+    /// Replays a report JSON against the workspace at the report's as-of date, as `parindex
+    /// verify` does: identical bytes, or what differs, row by row.
+    pub async fn verify(self: &Arc<Self>, ws: i64, text: &str) -> Result<Verified, AppError> {
+        let old = Report::from_json(text).map_err(|e| {
+            AppError::BadRequest(format!(
+                "tệp không phải báo cáo JSON của parindex ({}); hãy chọn tệp «Báo cáo JSON» đã \
+                 tải về, không sửa tay",
+                parindex_core::visible(&e)
+            ))
+        })?;
+        let snap = self.snapshot(ws).await?;
+        let (set, read) = self.read(snap).await?;
+        let evidence = read.map_err(|e| AppError::Invalid {
+            message: "minh chứng của hồ sơ không đọc được nên chưa chấm lại được".to_owned(),
+            problems: problems_of(&e),
+        })?;
+        let as_of = old.as_of;
+        let new = tokio::task::spawn_blocking(move || set.compiled.score(&evidence, as_of))
+            .await
+            .map_err(|e| AppError::Internal(format!("chấm lại: {e}")))?;
+        let identical = new.to_json() == text;
+        let comparison = parindex_core::Comparison::of(&old, &new);
+        let opt = |d: Option<rust_decimal::Decimal>| d.map(parindex_core::vi_decimal);
+        let status = |s: Option<parindex_core::Status>| s.map(|s| s.vi().to_owned());
+        Ok(Verified {
+            identical,
+            as_of: parindex_core::vi_date(as_of),
+            edited_as_of: parindex_core::edited_as_of(&old).map(str::to_owned),
+            inputs: comparison
+                .inputs
+                .iter()
+                .map(|c| VerifiedInput {
+                    name: display_name(&c.name),
+                    change: c.change.to_owned(),
+                    old: c.old.clone(),
+                    new: c.new.clone(),
+                })
+                .collect(),
+            rows: comparison
+                .rows
+                .iter()
+                .map(|r| VerifiedRow {
+                    id: r.id.clone(),
+                    title: r.title.clone(),
+                    old_points: opt(r.old_points),
+                    new_points: opt(r.new_points),
+                    old_status: status(r.old_status),
+                    new_status: status(r.new_status),
+                })
+                .collect(),
+            totals: comparison
+                .totals
+                .iter()
+                .map(|t| VerifiedFigure {
+                    figure: t.figure.to_owned(),
+                    old: t.old.clone(),
+                    new: t.new.clone(),
+                })
+                .collect(),
+            edited_after: !identical && comparison.is_empty(),
+        })
     }
 
     /// The workspace as a zip that is exactly its evidence folder, attachments included.

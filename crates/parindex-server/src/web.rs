@@ -44,6 +44,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/w/{id}/download/{format}", get(download))
         .route("/w/{id}/export.zip", get(export))
         .route("/w/{id}/history", get(history))
+        .route("/w/{id}/verify", get(verify_page).post(verify))
         .route("/static/style.css", get(css))
         .route("/static/htmx.min.js", get(htmx))
         .fallback(not_found)
@@ -1006,6 +1007,57 @@ async fn export(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppErr
         w.year
     );
     Ok(file_response(bytes, "application/zip", &name))
+}
+
+// ---- verify --------------------------------------------------------------------------
+
+#[derive(Debug, Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    csrf: String,
+    ws: WsView,
+    result: Option<crate::service::Verified>,
+}
+
+async fn verify_page(
+    State(app): S,
+    CsrfToken(csrf): CsrfToken,
+    VPath(id): VPath<i64>,
+) -> Result<Response, AppError> {
+    let w = app.store.workspace(id).await?;
+    page(&VerifyPage {
+        csrf,
+        ws: WsView::of(&w, &app),
+        result: None,
+    })
+}
+
+/// The report JSON of a multipart body's `report` field, as text.
+pub async fn report_text(multipart: Multipart) -> Result<String, AppError> {
+    let files = read_files(multipart, "report").await?;
+    let Some((_, bytes)) = files.into_iter().next() else {
+        return Err(AppError::BadRequest(
+            "chưa chọn tệp báo cáo JSON".to_owned(),
+        ));
+    };
+    String::from_utf8(bytes)
+        .map_err(|_| AppError::BadRequest("tệp báo cáo không phải văn bản UTF-8".to_owned()))
+}
+
+async fn verify(
+    State(app): S,
+    CsrfToken(csrf): CsrfToken,
+    VPath(id): VPath<i64>,
+    VMultipart(multipart): VMultipart,
+) -> Result<Response, AppError> {
+    let text = report_text(multipart).await?;
+    let result = app.verify(id, &text).await?;
+    let w = app.store.workspace(id).await?;
+    page(&VerifyPage {
+        csrf,
+        ws: WsView::of(&w, &app),
+        result: Some(result),
+    })
 }
 
 // ---- history ---------------------------------------------------------------------------

@@ -984,7 +984,10 @@ async fn concurrent_clients_lose_no_write() {
     let mut won = 0;
     for t in tasks {
         let (id, mine, shared) = t.await.expect("a client");
-        let note = c.get(&format!("/api/workspaces/{id}/rows/3.2.4/note")).await.json();
+        let note = c
+            .get(&format!("/api/workspaces/{id}/rows/3.2.4/note"))
+            .await
+            .json();
         assert_eq!(note["giai_trinh"], mine.as_str());
         match shared {
             StatusCode::OK => won += 1,
@@ -994,5 +997,96 @@ async fn concurrent_clients_lose_no_write() {
         }
     }
     assert_eq!(won, 1);
-    assert_eq!(c.get("/api/workspaces").await.json().as_array().map(Vec::len), Some(12));
+    assert_eq!(
+        c.get("/api/workspaces")
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(12)
+    );
+}
+
+#[tokio::test]
+async fn a_report_is_replayed_against_the_workspace_row_by_row() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let json = c.get(&format!("/api/workspaces/{id}/report")).await.body;
+    let verify = |body: Vec<u8>| {
+        let c = &c;
+        async move {
+            c.post_files(
+                &format!("/api/workspaces/{id}/verify"),
+                "report",
+                &[("r.json".to_owned(), body)],
+            )
+            .await
+        }
+    };
+    let got = verify(json.clone()).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    assert_eq!(got.json()["identical"], true);
+
+    // The evidence changes: the replay names the file and the rows.
+    let tasks = std::fs::read_to_string(fixture().join("plan_tasks.csv")).expect("tasks");
+    let header = tasks.lines().next().expect("header").to_owned() + "\n";
+    c.post_files(
+        &format!("/api/workspaces/{id}/evidence"),
+        "files",
+        &[("plan_tasks.csv".to_owned(), header.into_bytes())],
+    )
+    .await;
+    let got = verify(json.clone()).await.json();
+    assert_eq!(got["identical"], false);
+    assert!(got["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .any(|i| i["name"] == "plan_tasks.csv"));
+    assert!(got["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .any(|r| r["id"] == "1.1.2"));
+    // The same on the page.
+    let (ct, body) = multipart("report", &[("r.json".to_owned(), json.clone())]);
+    let page = c
+        .send(
+            Request::post(format!("/w/{id}/verify?csrf={}", c.token))
+                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(
+        html.contains("Không khớp") && html.contains("plan_tasks.csv") && html.contains("1.1.2")
+    );
+
+    // A report edited by hand, on the unchanged evidence: told apart.
+    let files = c.get(&format!("/api/workspaces/{id}/files")).await.json();
+    let first = files
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["slot"] == "plan_tasks" && f["version"] == 1)
+        .expect("version 1")["id"]
+        .as_i64()
+        .expect("id");
+    c.post_json(
+        &format!("/api/workspaces/{id}/files/{first}/restore"),
+        &serde_json::json!({}),
+    )
+    .await;
+    let edited =
+        String::from_utf8(json)
+            .expect("utf-8")
+            .replacen("Sở Khoa học và Công nghệ", "Sở KH&CN", 1);
+    let got = verify(edited.into_bytes()).await.json();
+    assert_eq!(got["identical"], false);
+    // Not a report at all.
+    let got = verify(b"{\"schema\": 1}".to_vec()).await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
 }
