@@ -4,7 +4,7 @@
 //! Every check of an input is the library's: an upload, a fact, a note is tried in a
 //! materialised evidence folder with `read_evidence_with`, and refused with the library's
 //! diagnostics when it reads badly. Scores are `CompiledCriteria::score` of the workspace's
-//! folder, cached by the workspace's revision (every change bumps it).
+//! folder, cached by what they were computed from (the set and every file of the folder).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -70,8 +70,16 @@ impl CriteriaEntry {
 /// A workspace scored: the report and what was read, or why it could not be read.
 #[derive(Debug)]
 pub struct Scored {
-    pub revision: i64,
-    pub outcome: Result<ScoredReport, Vec<Problem>>,
+    /// What it was computed from (see `App::key`).
+    pub key: String,
+    pub outcome: Result<ScoredReport, Failed>,
+}
+
+/// Why a folder could not be read.
+#[derive(Debug)]
+pub struct Failed {
+    pub error: Error,
+    pub problems: Vec<Problem>,
 }
 
 #[derive(Debug)]
@@ -349,7 +357,8 @@ impl App {
         })
     }
 
-    /// The folder of a snapshot, written into a fresh temporary folder.
+    /// The folder of a snapshot, written into a fresh temporary folder. A blob is linked in
+    /// (a hard link: blobs are never rewritten) or, across file systems, copied.
     fn materialise(&self, snap: &Snapshot) -> Result<tempfile::TempDir, AppError> {
         let dir = tempfile::Builder::new()
             .prefix("ws-")
@@ -359,58 +368,67 @@ impl App {
             let path = dir.path().join(&name);
             let result = match content {
                 Content::Bytes(b) => std::fs::write(&path, b),
-                Content::Blob(sha) => std::fs::copy(self.store.blob_path(&sha)?, &path).map(|_| ()),
+                Content::Blob(sha) => {
+                    let blob = self.store.blob_path(&sha)?;
+                    std::fs::hard_link(&blob, &path)
+                        .or_else(|_| std::fs::copy(&blob, &path).map(|_| ()))
+                }
             };
             result.map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
         }
         Ok(dir)
     }
 
-    /// Reads a snapshot's folder with the library.
-    async fn read(
-        self: &Arc<Self>,
-        snap: Snapshot,
-    ) -> Result<(Arc<CriteriaEntry>, Result<Evidence, Error>), AppError> {
+    /// What a snapshot's report depends on: its set and every file of its folder.
+    fn key(snap: &Snapshot) -> Result<String, AppError> {
+        let mut lines = format!("criteria {}\n", snap.ws.criteria_sha256);
+        for (name, content) in snap.contents(false)? {
+            let sha = match content {
+                Content::Bytes(b) => parindex_core::sha256_hex(&b),
+                Content::Blob(sha) => sha,
+            };
+            lines.push_str(&format!("{sha}  {name}\n"));
+        }
+        Ok(parindex_core::sha256_hex(lines.as_bytes()))
+    }
+
+    /// Reads a snapshot's folder with the library and scores it; the result is cached under
+    /// the snapshot's key, so that the state a change was tried in is not read again once
+    /// saved.
+    async fn read(self: &Arc<Self>, snap: Snapshot) -> Result<Arc<Scored>, AppError> {
+        let key = Self::key(&snap)?;
+        let ws = snap.ws.id;
+        if let Some(hit) = self.cached(ws).filter(|s| s.key == key) {
+            return Ok(hit);
+        }
         let set = self.set_of(&snap.ws)?;
         let app = Arc::clone(self);
-        let set2 = Arc::clone(&set);
-        let read = tokio::task::spawn_blocking(move || {
+        let outcome = tokio::task::spawn_blocking(move || {
             let dir = app.materialise(&snap)?;
-            Ok::<_, AppError>(read_evidence_with(
-                &FsFiles,
-                set2.set(),
-                dir.path(),
-                &ReadOptions::default(),
-            ))
+            let read = read_evidence_with(&FsFiles, set.set(), dir.path(), &ReadOptions::default());
+            drop(dir);
+            Ok::<_, AppError>(match read {
+                Err(e) => Err(Failed {
+                    problems: problems_of(&e),
+                    error: e,
+                }),
+                Ok(evidence) => Ok(score(&set, &evidence)?),
+            })
         })
         .await
         .map_err(|e| AppError::Internal(format!("đọc minh chứng: {e}")))??;
-        Ok((set, read))
-    }
-
-    /// The workspace scored at its current revision.
-    pub async fn scored(self: &Arc<Self>, ws: i64) -> Result<Arc<Scored>, AppError> {
-        let revision = self.store.workspace(ws).await?.revision;
-        if let Some(hit) = self.cached(ws).filter(|s| s.revision == revision) {
-            return Ok(hit);
-        }
-        let snap = self.snapshot(ws).await?;
-        let (set, read) = self.read(snap).await?;
-        let outcome = match read {
-            Err(e) => Err(problems_of(&e)),
-            Ok(evidence) => {
-                let scored = tokio::task::spawn_blocking(move || score(&set, &evidence))
-                    .await
-                    .map_err(|e| AppError::Internal(format!("chấm điểm: {e}")))??;
-                Ok(scored)
-            }
-        };
-        let scored = Arc::new(Scored { revision, outcome });
+        let scored = Arc::new(Scored { key, outcome });
         self.cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(ws, Arc::clone(&scored));
         Ok(scored)
+    }
+
+    /// The workspace scored as it stands.
+    pub async fn scored(self: &Arc<Self>, ws: i64) -> Result<Arc<Scored>, AppError> {
+        let snap = self.snapshot(ws).await?;
+        self.read(snap).await
     }
 
     fn cached(&self, ws: i64) -> Option<Arc<Scored>> {
@@ -424,10 +442,10 @@ impl App {
     /// The scored report, or the problems that keep the folder from being read.
     pub async fn report(self: &Arc<Self>, ws: i64) -> Result<Arc<Scored>, AppError> {
         let scored = self.scored(ws).await?;
-        if let Err(problems) = &scored.outcome {
+        if let Err(failed) = &scored.outcome {
             return Err(AppError::Invalid {
                 message: "minh chứng của hồ sơ không đọc được nên chưa chấm được".to_owned(),
-                problems: problems.clone(),
+                problems: failed.problems.clone(),
             });
         }
         Ok(scored)
@@ -440,14 +458,19 @@ impl App {
         snap: Snapshot,
         file: &str,
     ) -> Result<(), Vec<Problem>> {
-        match self.read(snap).await {
-            Err(e) => Err(vec![Problem::plain(file, e.message())]),
-            Ok((_, Ok(_))) => Ok(()),
-            Ok((_, Err(e))) if concerns(&e, file) => Err(problems_of(&e)
-                .into_iter()
+        let scored = self
+            .read(snap)
+            .await
+            .map_err(|e| vec![Problem::plain(file, e.message())])?;
+        match &scored.outcome {
+            Ok(_) => Ok(()),
+            Err(f) if concerns(&f.error, file) => Err(f
+                .problems
+                .iter()
                 .filter(|p| p.file == file)
+                .cloned()
                 .collect()),
-            Ok((_, Err(_))) => Ok(()),
+            Err(_) => Ok(()),
         }
     }
 
@@ -1092,15 +1115,22 @@ impl App {
             ))
         })?;
         let snap = self.snapshot(ws).await?;
-        let (set, read) = self.read(snap).await?;
-        let evidence = read.map_err(|e| AppError::Invalid {
-            message: "minh chứng của hồ sơ không đọc được nên chưa chấm lại được".to_owned(),
-            problems: problems_of(&e),
-        })?;
+        let set = self.set_of(&snap.ws)?;
+        let app = Arc::clone(self);
         let as_of = old.as_of;
-        let new = tokio::task::spawn_blocking(move || set.compiled.score(&evidence, as_of))
-            .await
-            .map_err(|e| AppError::Internal(format!("chấm lại: {e}")))?;
+        let new = tokio::task::spawn_blocking(move || {
+            let dir = app.materialise(&snap)?;
+            let evidence =
+                read_evidence_with(&FsFiles, set.set(), dir.path(), &ReadOptions::default())
+                    .map_err(|e| AppError::Invalid {
+                        message: "minh chứng của hồ sơ không đọc được nên chưa chấm lại được"
+                            .to_owned(),
+                        problems: problems_of(&e),
+                    })?;
+            Ok::<_, AppError>(set.compiled.score(&evidence, as_of))
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("chấm lại: {e}")))??;
         let identical = new.to_json() == text;
         let comparison = parindex_core::Comparison::of(&old, &new);
         let opt = |d: Option<rust_decimal::Decimal>| d.map(parindex_core::vi_decimal);

@@ -322,7 +322,7 @@ async fn score_page(State(app): S, VPath(id): VPath<i64>) -> Result<Response, Ap
             node_views(&s.report),
             Vec::new(),
         ),
-        Err(p) => (None, Vec::new(), p.clone()),
+        Err(f) => (None, Vec::new(), f.problems.clone()),
     };
     page(&ScorePage {
         ws: WsView::of(&w, &app),
@@ -399,7 +399,12 @@ async fn evidence_view(
         tables,
         files,
         outcome,
-        problems: scored.outcome.as_ref().err().cloned().unwrap_or_default(),
+        problems: scored
+            .outcome
+            .as_ref()
+            .err()
+            .map(|f| f.problems.clone())
+            .unwrap_or_default(),
         max_mib: app.limits.request_bytes >> 20,
     };
     let mut r = page(&body)?;
