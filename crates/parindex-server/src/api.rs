@@ -32,6 +32,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/csrf", get(csrf))
         .route("/api/workspaces", get(list).post(create))
         .route("/api/import", post(import))
+        .route("/api/criteria", get(criteria_sets).post(upload_criteria))
         .route("/api/workspaces/{id}", get(summary))
         .route("/api/workspaces/{id}/report", get(report))
         .route("/api/workspaces/{id}/tables", get(tables))
@@ -109,6 +110,41 @@ async fn create(State(app): S, VJson(b): VJson<CreateBody>) -> ApiResult<Json<Wo
         .create_workspace(&b.criteria, &b.code, &b.name, &b.group)
         .await?;
     Ok(Json(ws_json(&app.store.workspace(id).await?)))
+}
+
+#[derive(Serialize)]
+struct CriteriaJson {
+    sha256: String,
+    id: String,
+    title: String,
+    year: i32,
+    shipped: bool,
+}
+
+fn criteria_json(s: &crate::service::CriteriaEntry) -> CriteriaJson {
+    CriteriaJson {
+        sha256: s.sha256.clone(),
+        id: s.id.clone(),
+        title: s.title.clone(),
+        year: s.year,
+        shipped: s.shipped,
+    }
+}
+
+async fn criteria_sets(State(app): S) -> Json<Vec<CriteriaJson>> {
+    Json(app.sets().iter().map(|s| criteria_json(s)).collect())
+}
+
+async fn upload_criteria(
+    State(app): S,
+    VMultipart(multipart): VMultipart,
+) -> ApiResult<Json<CriteriaJson>> {
+    let files = web::read_files(multipart, "file").await?;
+    let Some((_, bytes)) = files.into_iter().next() else {
+        return Err(AppError::BadRequest("chưa chọn tệp criteria.toml".to_owned()).into());
+    };
+    let entry = app.upload_criteria(&bytes).await?;
+    Ok(Json(criteria_json(&entry)))
 }
 
 #[derive(Serialize)]

@@ -18,6 +18,9 @@ pub struct Problem {
     pub value: Option<String>,
     pub expected: Option<String>,
     pub hint: Option<String>,
+    /// The source line the problem is on, for a criteria set's problems.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_line: Option<String>,
 }
 
 impl Problem {
@@ -42,6 +45,7 @@ impl Problem {
             value: d.value.as_deref().map(vis),
             expected: d.expected.as_deref().map(vis),
             hint: d.hint.as_deref().map(vis),
+            source_line: None,
         }
     }
 
@@ -56,6 +60,7 @@ impl Problem {
             value: None,
             expected: None,
             hint: None,
+            source_line: None,
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use parindex_core::{
     fold_header, load_criteria, read_evidence_with, CompiledCriteria, CriteriaSet, Error, Evidence,
@@ -59,6 +59,8 @@ pub struct CriteriaEntry {
     pub compiled: CompiledCriteria,
     /// The facts its rules name, in order of first use.
     pub facts: Vec<String>,
+    /// Shipped in the binary (else uploaded).
+    pub shipped: bool,
 }
 
 impl CriteriaEntry {
@@ -177,7 +179,9 @@ pub struct VerifiedFigure {
 #[derive(Debug)]
 pub struct App {
     pub store: Store,
-    pub sets: BTreeMap<String, Arc<CriteriaEntry>>,
+    /// Every criteria set, by its file's SHA-256.
+    sets: RwLock<BTreeMap<String, Arc<CriteriaEntry>>>,
+    data: std::path::PathBuf,
     pub limits: Limits,
     cache: Mutex<HashMap<i64, Arc<Scored>>>,
 }
@@ -269,44 +273,91 @@ fn concerns(e: &Error, file: &str) -> bool {
 }
 
 impl App {
-    /// Opens the data folder and loads the shipped criteria sets (written under
-    /// `data/criteria/<sha256>/`, read from there by the library like any set).
+    /// Opens the data folder and loads the criteria sets, shipped and uploaded (each written
+    /// under `data/criteria/<sha256>/` and read from there by the library like any set).
     pub async fn open(data: &Path, limits: Limits) -> Result<Self, AppError> {
         let store = Store::open(data).await?;
-        let mut sets = BTreeMap::new();
+        let app = Self {
+            store,
+            sets: RwLock::new(BTreeMap::new()),
+            data: data.to_path_buf(),
+            limits,
+            cache: Mutex::new(HashMap::new()),
+        };
         for (id, text) in SHIPPED {
-            let sha = parindex_core::sha256_hex(text.as_bytes());
-            let dir = data.join("criteria").join(&sha);
-            std::fs::create_dir_all(&dir)
-                .map_err(|e| AppError::Internal(format!("bộ tiêu chí: {e}")))?;
-            let file = dir.join(parindex_core::CRITERIA_FILE);
-            if std::fs::read(&file).ok().as_deref() != Some(text.as_bytes()) {
-                std::fs::write(&file, text)
-                    .map_err(|e| AppError::Internal(format!("bộ tiêu chí: {e}")))?;
-            }
-            let entry = tokio::task::spawn_blocking(move || load_set(&dir, sha))
-                .await
-                .map_err(|e| AppError::Internal(format!("bộ tiêu chí: {e}")))??;
+            let entry = app.install_set(text.as_bytes(), true).await?;
             if entry.id != *id {
                 return Err(AppError::Internal(format!(
                     "bộ tiêu chí {id}: mã {}",
                     entry.id
                 )));
             }
-            sets.insert(entry.id.clone(), Arc::new(entry));
         }
-        Ok(Self {
-            store,
-            sets,
-            limits,
-            cache: Mutex::new(HashMap::new()),
-        })
+        for sha in app.store.criteria_sets().await? {
+            let bytes = app.store.get_blob(&sha)?;
+            app.install_set(&bytes, false).await?;
+        }
+        Ok(app)
+    }
+
+    /// Writes a set's file under `data/criteria/<sha256>/`, loads and compiles it, and makes
+    /// it available.
+    async fn install_set(
+        &self,
+        text: &[u8],
+        shipped: bool,
+    ) -> Result<Arc<CriteriaEntry>, AppError> {
+        let sha = parindex_core::sha256_hex(text);
+        let dir = self.data.join("criteria").join(&sha);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| AppError::Internal(format!("bộ tiêu chí: {e}")))?;
+        let file = dir.join(parindex_core::CRITERIA_FILE);
+        if std::fs::read(&file).ok().as_deref() != Some(text) {
+            std::fs::write(&file, text)
+                .map_err(|e| AppError::Internal(format!("bộ tiêu chí: {e}")))?;
+        }
+        let entry = tokio::task::spawn_blocking(move || load_set(&dir, sha, shipped))
+            .await
+            .map_err(|e| AppError::Internal(format!("bộ tiêu chí: {e}")))??;
+        let entry = Arc::new(entry);
+        self.sets
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(entry.sha256.clone(), Arc::clone(&entry));
+        Ok(entry)
+    }
+
+    /// Every criteria set: the shipped first, then by title.
+    pub fn sets(&self) -> Vec<Arc<CriteriaEntry>> {
+        let mut all: Vec<_> = self
+            .sets
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .values()
+            .cloned()
+            .collect();
+        all.sort_by(|a, b| {
+            (!a.shipped, &a.title, &a.sha256).cmp(&(!b.shipped, &b.title, &b.sha256))
+        });
+        all
+    }
+
+    /// A set by its hash, or a shipped set by its id.
+    pub fn find_set(&self, key: &str) -> Option<Arc<CriteriaEntry>> {
+        let sets = self
+            .sets
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        sets.get(key)
+            .or_else(|| sets.values().find(|s| s.shipped && s.id == key))
+            .cloned()
     }
 
     pub fn set_of(&self, ws: &Workspace) -> Result<Arc<CriteriaEntry>, AppError> {
         self.sets
-            .values()
-            .find(|s| s.id == ws.criteria_id && s.sha256 == ws.criteria_sha256)
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&ws.criteria_sha256)
             .cloned()
             .ok_or_else(|| {
                 AppError::Internal(format!(
@@ -314,6 +365,63 @@ impl App {
                     ws.id, ws.criteria_id
                 ))
             })
+    }
+
+    /// A criteria set uploaded by the officer (one `criteria.toml`): checked as `parindex
+    /// check` checks it, and refused with every problem on its source line; else stored by
+    /// hash and available to new workspaces.
+    pub async fn upload_criteria(&self, bytes: &[u8]) -> Result<Arc<CriteriaEntry>, AppError> {
+        if bytes.len() > 4 << 20 {
+            return Err(AppError::TooLarge(
+                "tệp bộ tiêu chí tối đa 4 MiB".to_owned(),
+            ));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| {
+            AppError::BadRequest("tệp bộ tiêu chí không phải văn bản UTF-8".to_owned())
+        })?;
+        let tmp = tempfile::Builder::new()
+            .prefix("criteria-")
+            .tempdir_in(self.store.tmp_dir())
+            .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
+        std::fs::write(tmp.path().join(parindex_core::CRITERIA_FILE), bytes)
+            .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
+        let dir = tmp.path().to_path_buf();
+        let problems =
+            tokio::task::spawn_blocking(move || parindex_core::check_criteria(&FsFiles, &dir))
+                .await
+                .map_err(|e| AppError::Internal(format!("kiểm tra bộ tiêu chí: {e}")))?;
+        if !problems.is_empty() {
+            let lines: Vec<&str> = text.lines().collect();
+            return Err(AppError::Invalid {
+                message: format!(
+                    "bộ tiêu chí có {} lỗi nên không được nhận (các lỗi dành cho người soạn bộ \
+                     tiêu chí, như lệnh parindex check)",
+                    problems.len()
+                ),
+                problems: problems
+                    .iter()
+                    .map(|d| {
+                        let mut p = Problem::of(d);
+                        p.source_line = d
+                            .line
+                            .and_then(|l| lines.get(l.wrapping_sub(1)))
+                            .map(|l| parindex_core::visible(l).into_owned());
+                        p
+                    })
+                    .collect(),
+            });
+        }
+        let entry = self.install_set(bytes, false).await?;
+        self.store.put_blob(bytes)?;
+        self.store
+            .add_criteria_set(
+                &entry.sha256,
+                &entry.id,
+                &entry.title,
+                i64::from(entry.year),
+            )
+            .await?;
+        Ok(entry)
     }
 
     // ---- workspaces ---------------------------------------------------------------------
@@ -326,7 +434,7 @@ impl App {
         name: &str,
         group: &str,
     ) -> Result<i64, AppError> {
-        let set = self.sets.get(criteria).ok_or_else(|| {
+        let set = self.find_set(criteria).ok_or_else(|| {
             AppError::BadRequest(format!(
                 "không có bộ tiêu chí `{}`",
                 parindex_core::visible(criteria)
@@ -1370,7 +1478,7 @@ fn parse_facts(text: &str) -> Result<Vec<FactRow>, String> {
     Ok(out)
 }
 
-fn load_set(dir: &Path, sha256: String) -> Result<CriteriaEntry, AppError> {
+fn load_set(dir: &Path, sha256: String, shipped: bool) -> Result<CriteriaEntry, AppError> {
     let set = load_criteria(&FsFiles, dir)
         .map_err(|e| AppError::Internal(format!("bộ tiêu chí đóng gói: {e}")))?;
     let facts = named_facts(&set);
@@ -1383,6 +1491,7 @@ fn load_set(dir: &Path, sha256: String) -> Result<CriteriaEntry, AppError> {
         sha256,
         compiled,
         facts,
+        shipped,
     })
 }
 

@@ -772,6 +772,44 @@ impl Store {
         Ok(id)
     }
 
+    // ---- criteria sets ------------------------------------------------------------------
+
+    /// The uploaded criteria sets' hashes, oldest first.
+    pub async fn criteria_sets(&self) -> Result<Vec<String>, AppError> {
+        let rows = sqlx::query("SELECT sha256 FROM criteria_sets ORDER BY uploaded_at, sha256")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| r.try_get("sha256"))
+            .collect::<Result<_, _>>()
+            .map_err(db_err)
+    }
+
+    /// Records an uploaded set (once per hash).
+    pub async fn add_criteria_set(
+        &self,
+        sha256: &str,
+        set_id: &str,
+        title: &str,
+        year: i64,
+    ) -> Result<(), AppError> {
+        let _w = self.write.lock().await;
+        sqlx::query(
+            "INSERT INTO criteria_sets (sha256, set_id, title, year, uploaded_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(sha256)
+        .bind(set_id)
+        .bind(title)
+        .bind(year)
+        .bind(now())
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
     // ---- history ------------------------------------------------------------------------
 
     pub async fn history(&self, ws: i64) -> Result<Vec<HistoryEntry>, AppError> {

@@ -31,6 +31,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/", get(home))
         .route("/workspaces", post(create))
         .route("/import", post(import))
+        .route("/criteria", get(criteria_page).post(upload_criteria))
         .route("/w/{id}", get(score_page))
         .route("/w/{id}/evidence", get(evidence_page).post(upload))
         .route("/w/{id}/files/{fid}/restore", post(restore))
@@ -103,9 +104,8 @@ impl WsView {
             group: w.unit_group.clone(),
             year: w.year,
             criteria: app
-                .sets
-                .get(&w.criteria_id)
-                .map_or_else(|| w.criteria_id.clone(), |s| s.title.clone()),
+                .set_of(w)
+                .map_or_else(|_| w.criteria_id.clone(), |s| s.title.clone()),
             created: vi_time(w.created_at),
         }
     }
@@ -129,15 +129,66 @@ async fn home(State(app): S, CsrfToken(csrf): CsrfToken) -> Result<Response, App
         .iter()
         .map(|w| WsView::of(w, &app))
         .collect();
-    let sets = app
-        .sets
-        .values()
-        .map(|s| (s.id.clone(), s.title.clone()))
-        .collect();
+    let sets = set_choices(&app);
     page(&Home {
         csrf,
         workspaces,
         sets,
+    })
+}
+
+/// The sets to choose from: (key, label).
+fn set_choices(app: &App) -> Vec<(String, String)> {
+    app.sets()
+        .iter()
+        .map(|s| {
+            let label = if s.shipped {
+                format!("{} (kèm phần mềm)", s.title)
+            } else {
+                format!(
+                    "{} ({}, tải lên, {})",
+                    s.title,
+                    s.id,
+                    crate::folder::short(&s.sha256)
+                )
+            };
+            (s.sha256.clone(), label)
+        })
+        .collect()
+}
+
+#[derive(Debug, Template)]
+#[template(path = "criteria.html")]
+struct CriteriaPage {
+    csrf: String,
+    sets: Vec<(String, String)>,
+    added: Option<String>,
+}
+
+async fn criteria_page(State(app): S, CsrfToken(csrf): CsrfToken) -> Result<Response, AppError> {
+    page(&CriteriaPage {
+        csrf,
+        sets: set_choices(&app),
+        added: None,
+    })
+}
+
+async fn upload_criteria(
+    State(app): S,
+    CsrfToken(csrf): CsrfToken,
+    VMultipart(multipart): VMultipart,
+) -> Result<Response, AppError> {
+    let files = read_files(multipart, "file").await?;
+    let Some((_, bytes)) = files.into_iter().next() else {
+        return Err(AppError::BadRequest(
+            "chưa chọn tệp criteria.toml".to_owned(),
+        ));
+    };
+    let entry = app.upload_criteria(&bytes).await?;
+    page(&CriteriaPage {
+        csrf,
+        sets: set_choices(&app),
+        added: Some(format!("{} ({})", entry.title, entry.id)),
     })
 }
 

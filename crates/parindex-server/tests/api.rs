@@ -1090,3 +1090,118 @@ async fn a_report_is_replayed_against_the_workspace_row_by_row() {
     let got = verify(b"{\"schema\": 1}".to_vec()).await;
     assert_eq!(got.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_criteria_set_is_uploaded_checked_and_kept() {
+    let c = Client::new().await;
+    let shipped = std::fs::read_to_string(criteria().join("criteria.toml")).expect("the set");
+    // Broken: a key the format lacks, and a rule that does not parse.
+    let broken = shipped
+        .replacen("[set]\n", "[set]\nbogus_key = 1\n", 1)
+        .replacen(
+            "rule = 'bands(fact(\"sang_kien_cchc\"), [[1, 1]])'",
+            "rule = 'bands(fact(\"sang_kien_cchc\"), [[1, 1]]'",
+            1,
+        );
+    assert_ne!(broken, shipped);
+    let got = c
+        .post_files(
+            "/api/criteria",
+            "file",
+            &[("criteria.toml".to_owned(), broken.into_bytes())],
+        )
+        .await;
+    assert_eq!(
+        got.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        got.text()
+    );
+    let problems = got.json()["problems"].as_array().expect("problems").clone();
+    assert!(problems.len() >= 2, "{problems:?}");
+    assert!(
+        problems.iter().all(|p| p["line"].as_u64().is_some()),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p["source_line"]
+            .as_str()
+            .is_some_and(|l| l.contains("bogus_key"))),
+        "{problems:?}"
+    );
+    assert_eq!(
+        c.get("/api/criteria").await.json().as_array().map(Vec::len),
+        Some(1)
+    );
+
+    // A good one: another title, the same rows.
+    let own = shipped.replacen(
+        "title = \"Bộ chỉ số đánh giá",
+        "title = \"Bộ chỉ số (bản của Sở) đánh giá",
+        1,
+    );
+    assert_ne!(own, shipped);
+    let got = c
+        .post_files(
+            "/api/criteria",
+            "file",
+            &[("criteria.toml".to_owned(), own.clone().into_bytes())],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let sha = got.json()["sha256"].as_str().expect("sha").to_owned();
+    assert_eq!(sha, parindex_core::sha256_hex(own.as_bytes()));
+    let got = c
+        .post_json(
+            "/api/workspaces",
+            &serde_json::json!({"criteria": sha, "code": "SKHCN", "name": "Sở KH&CN", "group": "so"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let id = got.json()["id"].as_i64().expect("id");
+    c.post_files(
+        &format!("/api/workspaces/{id}/evidence"),
+        "files",
+        &fixture_files(),
+    )
+    .await;
+    let report = parindex_core::Report::from_json(
+        &c.get(&format!("/api/workspaces/{id}/report")).await.text(),
+    )
+    .expect("report");
+    assert!(report.criteria.title.contains("bản của Sở"));
+    assert_eq!(
+        c.get(&format!("/api/workspaces/{id}")).await.json()["index"],
+        "82,19%"
+    );
+
+    // Kept: the app opened again on the same data folder has it, and the workspace scores.
+    let again = parindex_server::app(
+        c.data.path().to_path_buf(),
+        parindex_server::Limits::default(),
+    )
+    .await
+    .expect("reopens");
+    let reopened = Client {
+        router: again,
+        token: c.token.clone(),
+        data: tempfile::tempdir().expect("tmp"),
+    };
+    assert_eq!(
+        reopened
+            .get("/api/criteria")
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(
+        reopened.get(&format!("/api/workspaces/{id}")).await.json()["index"],
+        "82,19%"
+    );
+    // The page shows the set's problems with their lines.
+    let page = c.get("/criteria").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("bản của Sở"));
+}
