@@ -36,6 +36,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/workspaces/{id}", get(summary))
         .route("/api/workspaces/{id}/report", get(report))
         .route("/api/workspaces/{id}/tables", get(tables))
+        .route("/api/workspaces/{id}/unit", post(save_unit))
         .route("/api/workspaces/{id}/evidence", post(upload))
         .route("/api/workspaces/{id}/files", get(files))
         .route("/api/workspaces/{id}/files/{fid}/restore", post(restore))
@@ -167,6 +168,22 @@ async fn import(State(app): S, VMultipart(multipart): VMultipart) -> ApiResult<J
         workspace: ws_json(&app.store.workspace(id).await?),
         files: outcome,
     }))
+}
+
+#[derive(Deserialize)]
+struct UnitBody {
+    code: String,
+    name: String,
+    group: String,
+}
+
+async fn save_unit(
+    State(app): S,
+    VPath(id): VPath<i64>,
+    VJson(b): VJson<UnitBody>,
+) -> ApiResult<Json<WorkspaceJson>> {
+    app.set_unit(id, &b.code, &b.name, &b.group).await?;
+    Ok(Json(ws_json(&app.store.workspace(id).await?)))
 }
 
 #[derive(Serialize)]

@@ -453,6 +453,19 @@ impl App {
             .await
     }
 
+    /// Changes the unit's fields (`unit.toml`), checked as on creation.
+    pub async fn set_unit(
+        &self,
+        ws: i64,
+        code: &str,
+        name: &str,
+        group: &str,
+    ) -> Result<(), AppError> {
+        self.store.workspace(ws).await?;
+        let (code, name, group) = unit_fields(code, name, group)?;
+        self.store.set_unit(ws, &code, &name, &group).await
+    }
+
     pub async fn snapshot(&self, ws: i64) -> Result<Snapshot, AppError> {
         let ws = self.store.workspace(ws).await?;
         let id = ws.id;

@@ -35,6 +35,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/w/{id}", get(score_page))
         .route("/w/{id}/evidence", get(evidence_page).post(upload))
         .route("/w/{id}/files/{fid}/restore", post(restore))
+        .route("/w/{id}/unit", post(save_unit))
         .route("/w/{id}/facts", get(facts_page).post(save_facts))
         .route("/w/{id}/rows/{row}", get(row_page))
         .route("/w/{id}/rows/{row}/note", post(save_note))
@@ -516,6 +517,22 @@ async fn upload(
     }
     let outcome = app.upload(id, files).await?;
     evidence_view(&app, csrf, id, Some(outcome)).await
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct UnitForm {
+    pub code: String,
+    pub name: String,
+    pub group: String,
+}
+
+async fn save_unit(
+    State(app): S,
+    VPath(id): VPath<i64>,
+    VForm(f): VForm<UnitForm>,
+) -> Result<Response, AppError> {
+    app.set_unit(id, &f.code, &f.name, &f.group).await?;
+    Ok(Redirect::to(&format!("/w/{id}/evidence")).into_response())
 }
 
 async fn restore(State(app): S, VPath((id, fid)): VPath<(i64, i64)>) -> Result<Response, AppError> {

@@ -1205,3 +1205,42 @@ async fn a_criteria_set_is_uploaded_checked_and_kept() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("bản của Sở"));
 }
+
+#[tokio::test]
+async fn the_units_fields_are_a_form_and_reach_the_report() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let got = c
+        .post_form(
+            &format!("/w/{id}/unit"),
+            &[
+                ("code", "SKHCN"),
+                ("name", "Sở KH&CN Nghệ An"),
+                ("group", "so"),
+            ],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let report = parindex_core::Report::from_json(
+        &c.get(&format!("/api/workspaces/{id}/report")).await.text(),
+    )
+    .expect("report");
+    assert_eq!(report.unit.name, "Sở KH&CN Nghệ An");
+    // Blank or with control characters: refused.
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/unit"),
+            &serde_json::json!({"code": " ", "name": "x", "group": "so"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/unit"),
+            &serde_json::json!({"code": "A\u{1b}[31m", "name": "x", "group": "so"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    let history = c.get(&format!("/w/{id}/history")).await.text();
+    assert!(history.contains("Sở KH&amp;CN Nghệ An") || history.contains("Sở KH&#38;CN Nghệ An"));
+}
