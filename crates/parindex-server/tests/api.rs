@@ -1244,3 +1244,77 @@ async fn the_units_fields_are_a_form_and_reach_the_report() {
     let history = c.get(&format!("/w/{id}/history")).await.text();
     assert!(history.contains("Sở KH&amp;CN Nghệ An") || history.contains("Sở KH&#38;CN Nghệ An"));
 }
+
+fn files_of(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            (
+                p.file_name().expect("name").to_string_lossy().into_owned(),
+                std::fs::read(&p).expect("file"),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn one_workbook_of_many_sheets_and_a_windows_1258_export_score_alike() {
+    for folder in ["skhcn-2026-excel", "skhcn-2026-cp1258"] {
+        let c = Client::new().await;
+        let id = c.create_skhcn().await;
+        let dir = root().join("fixtures").join(folder);
+        let got = c
+            .post_files(
+                &format!("/api/workspaces/{id}/evidence"),
+                "files",
+                &files_of(&dir),
+            )
+            .await;
+        assert_eq!(got.status, StatusCode::OK, "{folder}: {}", got.text());
+        assert_eq!(
+            c.get(&format!("/api/workspaces/{id}")).await.json()["index"],
+            "82,19%",
+            "{folder}"
+        );
+        // Row by row the library's report of the folder itself.
+        let direct = library_report(&dir);
+        let served = parindex_core::Report::from_json(
+            &c.get(&format!("/api/workspaces/{id}/report")).await.text(),
+        )
+        .expect("report");
+        for (a, b) in served.nodes.iter().zip(&direct.nodes) {
+            assert_eq!(
+                (&a.id, a.final_points, &a.explanation),
+                (&b.id, b.final_points, &b.explanation),
+                "{folder}"
+            );
+        }
+        let tables = c.get(&format!("/api/workspaces/{id}/tables")).await.json();
+        for t in tables.as_array().expect("tables") {
+            assert_eq!(t["state"], "present", "{folder}: {t}");
+        }
+        if folder == "skhcn-2026-excel" {
+            // Read from the workbook's sheets, its extra column listed as ignored.
+            let docs = tables
+                .as_array()
+                .expect("tables")
+                .iter()
+                .find(|t| t["name"] == "documents")
+                .expect("documents")
+                .clone();
+            assert!(
+                docs["source"].as_str().is_some_and(|s| s.contains('[')),
+                "{docs}"
+            );
+            assert!(tables
+                .as_array()
+                .expect("tables")
+                .iter()
+                .any(|t| !t["ignored_columns"].as_array().expect("cols").is_empty()));
+        }
+    }
+}
