@@ -668,11 +668,13 @@ pub fn facts_of_form(fields: &[(String, String)]) -> Result<Vec<FactRow>, AppErr
             .find(|(k, _)| k.strip_prefix(prefix) == Some(name))
             .map(|(_, v)| v.as_str())
     };
-    let mut names: Vec<&str> = fields
-        .iter()
-        .filter_map(|(k, _)| k.strip_prefix("value."))
-        .collect();
-    names.dedup();
+    // Each name once, in the form's order (a repeated field is the first one's).
+    let mut names: Vec<&str> = Vec::new();
+    for name in fields.iter().filter_map(|(k, _)| k.strip_prefix("value.")) {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
     let mut facts = Vec::new();
     let mut problems = Vec::new();
     for name in names {

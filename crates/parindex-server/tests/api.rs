@@ -1318,3 +1318,31 @@ async fn one_workbook_of_many_sheets_and_a_windows_1258_export_score_alike() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_fact_sent_twice_is_taken_once() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let got = c
+        .post_form(
+            &format!("/w/{id}/facts"),
+            &[
+                ("kind.a", "integer"),
+                ("value.a", "1"),
+                ("kind.b", "bool"),
+                ("value.b", "true"),
+                ("value.a", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let facts = c.get(&format!("/api/workspaces/{id}/facts")).await.json();
+    let a: Vec<_> = facts
+        .as_array()
+        .expect("facts")
+        .iter()
+        .filter(|f| f["name"] == "a")
+        .collect();
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0]["value"], "1");
+}
