@@ -675,8 +675,15 @@ impl App {
                 .and_then(|s| s.to_str())
                 .is_some_and(|s| fold_header(s) == stem)
         });
-        let (slot, stored_name, taken_as) = match table {
-            Some(t) => {
+        // The survey's results and the appraisal (Sở Nội vụ's files), read by their names.
+        let fixed = match lower.as_str() {
+            "survey.csv" => Some(("survey", "kết quả điều tra xã hội học (survey.csv)")),
+            "appraisal.csv" => Some(("appraisal", "kết quả thẩm định (appraisal.csv)")),
+            _ => None,
+        };
+        let (slot, stored_name, taken_as) = match (fixed, table) {
+            (Some((slot, what)), _) => (slot.to_owned(), lower.clone(), what.to_owned()),
+            (None, Some(t)) => {
                 let file_stem = Path::new(&t.file)
                     .file_stem()
                     .and_then(|s| s.to_str())
@@ -688,7 +695,7 @@ impl App {
                     format!("bảng {} ({})", t.name, t.title),
                 )
             }
-            None if WORKBOOK_EXTENSIONS.contains(&ext.as_str()) => {
+            (None, None) if WORKBOOK_EXTENSIONS.contains(&ext.as_str()) => {
                 let key = parindex_core::sha256_hex(stem.as_bytes());
                 (
                     format!("workbook:{stem}"),
@@ -696,7 +703,7 @@ impl App {
                     "sổ tính (đọc các trang mang tên bảng)".to_owned(),
                 )
             }
-            None => {
+            (None, None) => {
                 return Ok(UploadedFile {
                     name: name.to_owned(),
                     status: "ignored",

@@ -1346,3 +1346,45 @@ async fn a_fact_sent_twice_is_taken_once() {
     assert_eq!(a.len(), 1);
     assert_eq!(a[0]["value"], "1");
 }
+
+#[tokio::test]
+async fn the_surveys_results_are_taken_in_and_score_the_survey_rows() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let before = c.get(&format!("/api/workspaces/{id}")).await.json();
+    // Every survey row of the set at 80%.
+    let report = library_report(&fixture());
+    let mut survey = String::from("ma_tieu_chi,ty_le\n");
+    for n in report
+        .nodes
+        .iter()
+        .filter(|n| n.status == parindex_core::Status::PendingSurvey)
+    {
+        survey.push_str(&format!("{},\"0,8\"\n", n.id));
+    }
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/evidence"),
+            "files",
+            &[("survey.csv".to_owned(), survey.clone().into_bytes())],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    assert_eq!(got.json()["files"][0]["status"], "taken");
+    let after = c.get(&format!("/api/workspaces/{id}")).await.json();
+    assert_ne!(after["applicable_max"], before["applicable_max"]);
+    // As the library scores the fixture with the same survey.csv beside it.
+    let dir = tempfile::tempdir().expect("tmp");
+    for (name, bytes) in fixture_files() {
+        std::fs::write(dir.path().join(name), bytes).expect("copy");
+    }
+    std::fs::write(dir.path().join("survey.csv"), survey).expect("survey");
+    let direct = library_report(dir.path());
+    assert_eq!(
+        after["index"],
+        format!(
+            "{}%",
+            parindex_core::vi_percent(direct.total.index.expect("an index"))
+        )
+    );
+}
