@@ -597,9 +597,11 @@ impl App {
 
     // ---- evidence -----------------------------------------------------------------------
 
-    /// Takes in the files of one upload, one at a time: each is tried in the folder as it
-    /// stands with the file added, and refused (the previous version staying in use) when
-    /// the library finds a problem in it.
+    /// Takes in the files of one upload. `unit.toml`, `facts.toml` and `notes.toml` are tried
+    /// one at a time; the tables all together, in one reading of the folder as it stands with
+    /// every one of them added (a large export is read once, as `parindex score` reads it):
+    /// a table the library finds a problem in is refused, with every problem, and the others
+    /// tried again without it. A refused file leaves the previous version in use.
     pub async fn upload(
         self: &Arc<Self>,
         ws: i64,
@@ -613,145 +615,136 @@ impl App {
         }
         let workspace = self.store.workspace(ws).await?;
         let set = self.set_of(&workspace)?;
-        let mut out = Vec::new();
-        for (raw_name, bytes) in files {
+        let mut out: Vec<Option<UploadedFile>> = Vec::new();
+        let mut tables: Vec<Pending> = Vec::new();
+        // The officer's own files first, while the folder is as it was.
+        let mut order: Vec<(usize, String, Vec<u8>)> = files
+            .into_iter()
+            .enumerate()
+            .map(|(i, (n, b))| (i, n, b))
+            .collect();
+        order.sort_by_key(|(i, n, _)| (!is_own_file(n), *i));
+        out.resize_with(order.len(), || None);
+        for (i, raw_name, bytes) in order {
             let name = display_name(&raw_name);
-            let outcome = self.upload_one(ws, &set, &raw_name, &name, bytes).await?;
-            out.push(outcome);
+            let lower = raw_name
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_lowercase();
+            let done = match lower.as_str() {
+                "unit.toml" => self.upload_unit(ws, &name, &bytes).await?,
+                "facts.toml" => self.upload_facts(ws, &name, &bytes).await?,
+                "notes.toml" => self.upload_notes(ws, &name, &bytes).await?,
+                _ => match classify(&set, &lower) {
+                    Err(message) => UploadedFile {
+                        name,
+                        status: "ignored",
+                        taken_as: None,
+                        version: None,
+                        message,
+                        problems: Vec::new(),
+                    },
+                    Ok((slot, stored_name, taken_as)) => {
+                        let sha = self.store.put_blob(&bytes)?;
+                        // Two files of one upload for one table: the later one is used.
+                        if let Some(j) = tables.iter().position(|p| p.slot == slot) {
+                            let earlier = tables.remove(j);
+                            out[earlier.index] = Some(UploadedFile {
+                                name: earlier.name,
+                                status: "ignored",
+                                taken_as: None,
+                                version: None,
+                                message: format!(
+                                    "lần tải lên này có tệp khác cho cùng {taken_as}: dùng tệp sau"
+                                ),
+                                problems: Vec::new(),
+                            });
+                        }
+                        tables.push(Pending {
+                            index: i,
+                            name,
+                            slot,
+                            stored_name,
+                            taken_as,
+                            size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+                            sha,
+                        });
+                        continue;
+                    }
+                },
+            };
+            out[i] = Some(done);
         }
-        Ok(UploadOutcome { files: out })
-    }
-
-    async fn upload_one(
-        self: &Arc<Self>,
-        ws: i64,
-        set: &CriteriaEntry,
-        raw_name: &str,
-        name: &str,
-        bytes: Vec<u8>,
-    ) -> Result<UploadedFile, AppError> {
-        let refused = |message: String, problems: Vec<Problem>| UploadedFile {
-            name: name.to_owned(),
-            status: "refused",
-            taken_as: None,
-            version: None,
-            message,
-            problems,
-        };
-        let last = raw_name.rsplit(['/', '\\']).next().unwrap_or("");
-        let lower = last.trim().to_lowercase();
-        match lower.as_str() {
-            "unit.toml" => return self.upload_unit(ws, name, &bytes).await,
-            "facts.toml" => return self.upload_facts(ws, name, &bytes).await,
-            "notes.toml" => return self.upload_notes(ws, name, &bytes).await,
-            _ => {}
+        // The tables: tried together until no table left is refused.
+        loop {
+            if tables.is_empty() {
+                break;
+            }
+            let mut snap = self.snapshot(ws).await?;
+            for p in &tables {
+                // A table's file with another extension is the same slot: replaced.
+                snap.files.retain(|f| f.slot != p.slot);
+                snap.files.push(crate::store::FileVersion {
+                    id: 0,
+                    slot: p.slot.clone(),
+                    stored_name: p.stored_name.clone(),
+                    display_name: p.name.clone(),
+                    sha256: p.sha.clone(),
+                    size: p.size,
+                    version: 0,
+                    active: true,
+                    uploaded_at: 0,
+                });
+            }
+            let scored = self.read(snap).await?;
+            let Err(failed) = &scored.outcome else { break };
+            let (bad, good): (Vec<Pending>, Vec<Pending>) = tables
+                .into_iter()
+                .partition(|p| concerns(&failed.error, &p.stored_name));
+            tables = good;
+            if bad.is_empty() {
+                // A problem of the folder as it was, not of this upload.
+                break;
+            }
+            for p in bad {
+                let problems: Vec<Problem> = failed
+                    .problems
+                    .iter()
+                    .filter(|q| q.file == p.stored_name)
+                    .cloned()
+                    .collect();
+                out[p.index] = Some(UploadedFile {
+                    name: p.name,
+                    status: "refused",
+                    taken_as: None,
+                    version: None,
+                    message: format!(
+                        "tệp có {} lỗi nên không được nhận; phiên bản trước (nếu có) vẫn được \
+                         dùng",
+                        problems.len()
+                    ),
+                    problems,
+                });
+            }
         }
-        let path = Path::new(&lower);
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_owned();
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .map(fold_header)
-            .unwrap_or_default();
-        if !TABLE_EXTENSIONS.contains(&ext.as_str()) {
-            return Ok(UploadedFile {
-                name: name.to_owned(),
-                status: "ignored",
-                taken_as: None,
-                version: None,
-                message: "không phải bảng số liệu (csv, txt, tsv, xlsx, xlsm, xls, ods), \
-                          unit.toml, facts.toml hay notes.toml: không dùng"
-                    .to_owned(),
+        for p in tables {
+            let version = self
+                .store
+                .add_file(ws, &p.slot, &p.stored_name, &p.name, &p.sha, p.size)
+                .await?;
+            out[p.index] = Some(UploadedFile {
+                name: p.name,
+                status: "taken",
+                taken_as: Some(p.taken_as),
+                version: Some(version),
+                message: format!("đã nhận, phiên bản {version}"),
                 problems: Vec::new(),
             });
         }
-        let table = set.set().tables.iter().find(|t| {
-            Path::new(&t.file)
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .is_some_and(|s| fold_header(s) == stem)
-        });
-        // The survey's results and the appraisal (Sở Nội vụ's files), read by their names.
-        let fixed = match lower.as_str() {
-            "survey.csv" => Some(("survey", "kết quả điều tra xã hội học (survey.csv)")),
-            "appraisal.csv" => Some(("appraisal", "kết quả thẩm định (appraisal.csv)")),
-            _ => None,
-        };
-        let (slot, stored_name, taken_as) = match (fixed, table) {
-            (Some((slot, what)), _) => (slot.to_owned(), lower.clone(), what.to_owned()),
-            (None, Some(t)) => {
-                let file_stem = Path::new(&t.file)
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .unwrap_or(&t.name)
-                    .to_owned();
-                (
-                    t.name.clone(),
-                    format!("{file_stem}.{ext}"),
-                    format!("bảng {} ({})", t.name, t.title),
-                )
-            }
-            (None, None) if WORKBOOK_EXTENSIONS.contains(&ext.as_str()) => {
-                let key = parindex_core::sha256_hex(stem.as_bytes());
-                (
-                    format!("workbook:{stem}"),
-                    format!("so-lieu-{}.{ext}", &key[..8]),
-                    "sổ tính (đọc các trang mang tên bảng)".to_owned(),
-                )
-            }
-            (None, None) => {
-                return Ok(UploadedFile {
-                    name: name.to_owned(),
-                    status: "ignored",
-                    taken_as: None,
-                    version: None,
-                    message: "tên tệp không khớp bảng nào của bộ tiêu chí: không dùng (hãy \
-                              đặt tên tệp theo bảng, ví dụ dossiers.csv)"
-                        .to_owned(),
-                    problems: Vec::new(),
-                })
-            }
-        };
-        let sha = self.store.put_blob(&bytes)?;
-        let mut snap = self.snapshot(ws).await?;
-        snap.files.retain(|f| f.slot != slot);
-        // A table's file with another extension is the same slot: replaced, never doubled.
-        snap.files.push(crate::store::FileVersion {
-            id: 0,
-            slot: slot.clone(),
-            stored_name: stored_name.clone(),
-            display_name: name.to_owned(),
-            sha256: sha.clone(),
-            size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-            version: 0,
-            active: true,
-            uploaded_at: 0,
-        });
-        if let Err(problems) = self.try_snapshot(snap, &stored_name).await {
-            return Ok(refused(
-                format!(
-                    "tệp có {} lỗi nên không được nhận; phiên bản trước (nếu có) vẫn được dùng",
-                    problems.len()
-                ),
-                problems,
-            ));
-        }
-        let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
-        let version = self
-            .store
-            .add_file(ws, &slot, &stored_name, name, &sha, size)
-            .await?;
-        Ok(UploadedFile {
-            name: name.to_owned(),
-            status: "taken",
-            taken_as: Some(taken_as),
-            version: Some(version),
-            message: format!("đã nhận, phiên bản {version}"),
-            problems: Vec::new(),
+        Ok(UploadOutcome {
+            files: out.into_iter().flatten().collect(),
         })
     }
 
@@ -1431,6 +1424,103 @@ fn split_attachments(notes: &[u8], entries: &[(String, Vec<u8>)]) -> (Vec<u8>, V
     match toml::to_string(&parsed) {
         Ok(text) => (text.into_bytes(), found),
         Err(_) => (notes.to_vec(), Vec::new()),
+    }
+}
+
+/// A table file of an upload, waiting for the reading of the folder with it.
+#[derive(Debug)]
+struct Pending {
+    index: usize,
+    name: String,
+    slot: String,
+    stored_name: String,
+    taken_as: String,
+    size: i64,
+    sha: String,
+}
+
+/// `unit.toml`, `facts.toml`, `notes.toml`: the officer's own files, not tables.
+fn is_own_file(raw_name: &str) -> bool {
+    let lower = raw_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_lowercase();
+    matches!(lower.as_str(), "unit.toml" | "facts.toml" | "notes.toml")
+}
+
+/// What a file of an upload is, by its (lower-case) name: its slot, its name in the folder
+/// and what it is taken as; or why it is not used.
+fn classify(set: &CriteriaEntry, lower: &str) -> Result<(String, String, String), String> {
+    let path = Path::new(lower);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_owned();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .map(fold_header)
+        .unwrap_or_default();
+    if !TABLE_EXTENSIONS.contains(&ext.as_str()) {
+        return Err(
+            "không phải bảng số liệu (csv, txt, tsv, xlsx, xlsm, xls, ods), unit.toml, \
+                    facts.toml hay notes.toml: không dùng"
+                .to_owned(),
+        );
+    }
+    // The survey's results and the appraisal (Sở Nội vụ's files), read by their names.
+    match lower {
+        "survey.csv" => {
+            return Ok((
+                "survey".to_owned(),
+                lower.to_owned(),
+                "kết quả điều tra xã hội học (survey.csv)".to_owned(),
+            ))
+        }
+        "appraisal.csv" => {
+            return Ok((
+                "appraisal".to_owned(),
+                lower.to_owned(),
+                "kết quả thẩm định (appraisal.csv)".to_owned(),
+            ))
+        }
+        _ => {}
+    }
+    let table = set.set().tables.iter().find(|t| {
+        Path::new(&t.file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .is_some_and(|s| fold_header(s) == stem)
+    });
+    match table {
+        Some(t) => {
+            let file_stem = Path::new(&t.file)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or(&t.name)
+                .to_owned();
+            Ok((
+                t.name.clone(),
+                format!("{file_stem}.{ext}"),
+                format!("bảng {} ({})", t.name, t.title),
+            ))
+        }
+        None if WORKBOOK_EXTENSIONS.contains(&ext.as_str()) => {
+            let key = parindex_core::sha256_hex(stem.as_bytes());
+            Ok((
+                format!("workbook:{stem}"),
+                format!("so-lieu-{}.{ext}", &key[..8]),
+                "sổ tính (đọc các trang mang tên bảng)".to_owned(),
+            ))
+        }
+        None => Err(
+            "tên tệp không khớp bảng nào của bộ tiêu chí: không dùng (hãy đặt tên tệp \
+                     theo bảng, ví dụ dossiers.csv)"
+                .to_owned(),
+        ),
     }
 }
 

@@ -1388,3 +1388,60 @@ async fn the_surveys_results_are_taken_in_and_score_the_survey_rows() {
         )
     );
 }
+
+#[tokio::test]
+async fn in_one_upload_the_good_tables_are_taken_and_the_bad_one_refused() {
+    let c = Client::new().await;
+    let id = c.create_skhcn().await;
+    let mut files = fixture_files();
+    let feedback = files
+        .iter_mut()
+        .find(|(n, _)| n == "feedback.csv")
+        .expect("feedback.csv");
+    let text = String::from_utf8(feedback.1.clone()).expect("utf-8");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    // One more field than the header on line 2.
+    lines[1].push_str(",x");
+    feedback.1 = (lines.join("\n") + "\n").into_bytes();
+    let got = c
+        .post_files(&format!("/api/workspaces/{id}/evidence"), "files", &files)
+        .await;
+    assert_eq!(
+        got.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        got.text()
+    );
+    let body = got.json();
+    let outcome = body["files"].as_array().expect("files");
+    // In the order sent.
+    let names: Vec<&str> = outcome
+        .iter()
+        .map(|f| f["name"].as_str().expect("name"))
+        .collect();
+    let sent: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, sent);
+    for f in outcome {
+        let expected = match f["name"].as_str().expect("name") {
+            "feedback.csv" => "refused",
+            "EXPECTED.md" | "expected.csv" | "expected-totals.csv" => "ignored",
+            _ => "taken",
+        };
+        assert_eq!(f["status"], expected, "{f}");
+    }
+    let refused = outcome
+        .iter()
+        .find(|f| f["name"] == "feedback.csv")
+        .expect("feedback");
+    assert_eq!(refused["problems"][0]["file"], "feedback.csv");
+    assert_eq!(refused["problems"][0]["line"], 2);
+    let tables = c.get(&format!("/api/workspaces/{id}/tables")).await.json();
+    for t in tables.as_array().expect("tables") {
+        let state = if t["name"] == "feedback" {
+            "missing"
+        } else {
+            "present"
+        };
+        assert_eq!(t["state"], state, "{t}");
+    }
+}
