@@ -335,7 +335,7 @@ async fn save_facts(
         })
         .collect();
     let facts = web::facts_of_form(&fields)?;
-    app.save_facts(id, facts).await?;
+    app.save_facts(id, facts, None).await?;
     Ok(Json(Done { version: None }))
 }
 

@@ -845,7 +845,7 @@ impl App {
             ));
         }
         self.store
-            .set_facts(ws, &facts, "tải lên facts.toml")
+            .set_facts(ws, &facts, "tải lên facts.toml", None)
             .await?;
         Ok(UploadedFile {
             name: name.to_owned(),
@@ -1011,6 +1011,7 @@ impl App {
         self: &Arc<Self>,
         ws: i64,
         facts: Vec<FactRow>,
+        expected: Option<&str>,
     ) -> Result<(), AppError> {
         let mut snap = self.snapshot(ws).await?;
         let before: BTreeMap<String, String> = snap
@@ -1035,7 +1036,14 @@ impl App {
         } else {
             changed.join("; ")
         };
-        self.store.set_facts(ws, &facts, &why).await
+        match self.store.set_facts(ws, &facts, &why, expected).await? {
+            Saved::Yes(_) => Ok(()),
+            Saved::Stale => Err(AppError::Conflict(
+                "số liệu đã được sửa (ở cửa sổ khác hoặc bởi người khác) từ khi bạn mở trang; \
+                 nội dung của bạn chưa được lưu: hãy tải lại trang, xem bản mới rồi sửa lại"
+                    .to_owned(),
+            )),
+        }
     }
 
     // ---- notes ------------------------------------------------------------------------

@@ -539,8 +539,21 @@ impl Store {
     }
 
     /// Replaces the whole of facts.toml (the form sends every fact; an upload is the file).
-    pub async fn set_facts(&self, ws: i64, facts: &[FactRow], why: &str) -> Result<(), AppError> {
+    /// With `expected`, only over the facts of that [`facts_digest`] (the form's): else
+    /// nothing is written.
+    pub async fn set_facts(
+        &self,
+        ws: i64,
+        facts: &[FactRow],
+        why: &str,
+        expected: Option<&str>,
+    ) -> Result<Saved, AppError> {
         let _w = self.write.lock().await;
+        if let Some(expected) = expected {
+            if facts_digest(&self.facts(ws).await?) != expected {
+                return Ok(Saved::Stale);
+            }
+        }
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         sqlx::query("DELETE FROM facts WHERE workspace_id = $1")
             .bind(ws)
@@ -560,7 +573,8 @@ impl Store {
             .map_err(db_err)?;
         }
         record(&mut tx, ws, "số liệu", why).await.map_err(db_err)?;
-        tx.commit().await.map_err(db_err)
+        tx.commit().await.map_err(db_err)?;
+        Ok(Saved::Yes(0))
     }
 
     // ---- notes ------------------------------------------------------------------------
@@ -832,6 +846,21 @@ impl Store {
             .collect::<Result<_, sqlx::Error>>()
             .map_err(db_err)
     }
+}
+
+/// What a facts form was opened on: a digest of every fact, in name order.
+pub fn facts_digest(facts: &[FactRow]) -> String {
+    let mut rows: Vec<&FactRow> = facts.iter().collect();
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut h = Sha256::new();
+    for f in rows {
+        // Length-prefixed, so that no two lists write the same bytes.
+        for part in [&f.name, &f.literal, f.source.as_deref().unwrap_or("\u{0}")] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+    }
+    hex(&h.finalize())
 }
 
 /// Lower-case hexadecimal.

@@ -608,6 +608,7 @@ struct FactsPage {
     csrf: String,
     ws: WsView,
     facts: Vec<FactView>,
+    digest: String,
 }
 
 /// The facts the set names and those stored, in the set's order then the others.
@@ -653,10 +654,12 @@ async fn facts_page(
     VPath(id): VPath<i64>,
 ) -> Result<Response, AppError> {
     let w = app.store.workspace(id).await?;
+    let digest = crate::store::facts_digest(&app.store.facts(id).await?);
     page(&FactsPage {
         csrf,
         ws: WsView::of(&w, &app),
         facts: fact_views(&app, id).await?,
+        digest,
     })
 }
 
@@ -704,7 +707,11 @@ async fn save_facts(
     VForm(fields): VForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let facts = facts_of_form(&fields)?;
-    app.save_facts(id, facts).await?;
+    let digest = fields
+        .iter()
+        .find(|(k, _)| k == "facts_digest")
+        .map(|(_, v)| v.as_str());
+    app.save_facts(id, facts, digest).await?;
     Ok(Redirect::to(&format!("/w/{id}")).into_response())
 }
 

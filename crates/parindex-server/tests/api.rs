@@ -1445,3 +1445,41 @@ async fn in_one_upload_the_good_tables_are_taken_and_the_bad_one_refused() {
         assert_eq!(t["state"], state, "{t}");
     }
 }
+
+#[tokio::test]
+async fn a_facts_form_opened_before_another_save_is_refused() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let page = c.get(&format!("/w/{id}/facts")).await.text();
+    let at = page
+        .find("name=\"facts_digest\" value=\"")
+        .expect("the digest field")
+        + 27;
+    let digest = page[at..at + 64].to_owned();
+    let one = [
+        ("facts_digest", digest.as_str()),
+        ("kind.tuyen_truyen_hoan_thanh", "integer"),
+        ("value.tuyen_truyen_hoan_thanh", "9"),
+    ];
+    // The first save, from the page as opened.
+    let got = c.post_form(&format!("/w/{id}/facts"), &one).await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    // A second form opened at the same time: refused, nothing lost.
+    let two = [
+        ("facts_digest", digest.as_str()),
+        ("kind.so_vu_sach_nhieu", "integer"),
+        ("value.so_vu_sach_nhieu", "3"),
+    ];
+    let got = c.post_form(&format!("/w/{id}/facts"), &two).await;
+    assert_eq!(got.status, StatusCode::CONFLICT);
+    assert!(got.text().contains("số liệu đã được sửa"));
+    let facts = c.get(&format!("/api/workspaces/{id}/facts")).await.json();
+    let stored: Vec<_> = facts
+        .as_array()
+        .expect("facts")
+        .iter()
+        .filter(|f| !f["value"].as_str().unwrap_or("").is_empty())
+        .collect();
+    assert_eq!(stored.len(), 1, "only the first form's fact: {stored:?}");
+    assert_eq!(stored[0]["name"], "tuyen_truyen_hoan_thanh");
+}
