@@ -47,6 +47,9 @@ pub fn routes() -> Router<Arc<App>> {
         )
         .route("/api/workspaces/{id}/rows/{row}/attachments", post(attach))
         .route("/api/workspaces/{id}/proposals", post(save_proposals))
+        .route("/api/workspaces/{id}/attachments", get(attachments))
+        .route("/api/workspaces/{id}/attachments/{aid}", get(attachment))
+        .route("/api/workspaces/{id}/history", get(history))
         .route("/api/workspaces/{id}/verify", post(verify))
         .route("/api/workspaces/{id}/download/{format}", get(download))
         .route("/api/workspaces/{id}/export.zip", get(export))
@@ -412,6 +415,66 @@ async fn attach(
         ids.push(app.attach(id, &row, &name, &bytes).await?);
     }
     Ok(Json(ids))
+}
+
+#[derive(Serialize)]
+struct AttachmentJson {
+    id: i64,
+    row: String,
+    name: String,
+    sha256: String,
+    size: i64,
+    /// Where it lies in the exported folder.
+    path: String,
+}
+
+async fn attachments(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<AttachmentJson>>> {
+    app.store.workspace(id).await?;
+    Ok(Json(
+        app.store
+            .attachments(id)
+            .await?
+            .into_iter()
+            .map(|a| AttachmentJson {
+                path: crate::folder::attachment_path(&a),
+                id: a.id,
+                row: a.row_id,
+                name: a.display_name,
+                sha256: a.sha256,
+                size: a.size,
+            })
+            .collect(),
+    ))
+}
+
+async fn attachment(State(app): S, VPath((id, aid)): VPath<(i64, i64)>) -> ApiResult<Response> {
+    Ok(web::attachment_response(&app, id, aid).await?)
+}
+
+#[derive(Serialize)]
+struct HistoryJson {
+    id: i64,
+    /// Unix seconds.
+    at: i64,
+    action: String,
+    detail: String,
+}
+
+async fn history(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<HistoryJson>>> {
+    app.store.workspace(id).await?;
+    Ok(Json(
+        app.store
+            .history(id)
+            .await?
+            .into_iter()
+            .map(|h| HistoryJson {
+                id: h.id,
+                at: h.at,
+                action: h.action,
+                detail: h.detail,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize)]

@@ -915,6 +915,11 @@ async fn attachment(
     State(app): S,
     VPath((id, aid)): VPath<(i64, i64)>,
 ) -> Result<Response, AppError> {
+    attachment_response(&app, id, aid).await
+}
+
+/// An attachment's bytes, as a download (never shown inline).
+pub async fn attachment_response(app: &App, id: i64, aid: i64) -> Result<Response, AppError> {
     let a = app
         .store
         .attachments(id)
@@ -924,17 +929,7 @@ async fn attachment(
         .ok_or_else(|| AppError::NotFound("không có tệp đính kèm này".to_owned()))?;
     let bytes = app.store.get_blob(&a.sha256)?;
     let name = crate::folder::safe_component(&a.display_name);
-    Ok((
-        [
-            (CONTENT_TYPE, "application/octet-stream".to_owned()),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(file_response(bytes, "application/octet-stream", &name))
 }
 
 // ---- notes, part 3 ---------------------------------------------------------------------

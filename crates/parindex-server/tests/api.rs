@@ -158,6 +158,34 @@ async fn downloads_are_the_renderers_bytes_of_the_exported_folder() {
         std::fs::read(folder.path().join("tai-lieu-kiem-chung").join(&attached[0])).expect("pdf"),
         pdf
     );
+    // Listed and served back by the API, byte for byte.
+    let listed = c
+        .get(&format!("/api/workspaces/{id}/attachments"))
+        .await
+        .json();
+    assert_eq!(listed[0]["row"], "3.2.4");
+    assert_eq!(listed[0]["sha256"], sha.as_str());
+    assert_eq!(
+        listed[0]["path"],
+        format!("tai-lieu-kiem-chung/{}", attached[0])
+    );
+    let aid = listed[0]["id"].as_i64().expect("id");
+    let back = c
+        .get(&format!("/api/workspaces/{id}/attachments/{aid}"))
+        .await;
+    assert_eq!(back.body, pdf);
+    assert_eq!(
+        back.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        Some("application/octet-stream")
+    );
+    let history = c.get(&format!("/api/workspaces/{id}/history")).await.json();
+    assert!(history
+        .as_array()
+        .expect("history")
+        .iter()
+        .any(|h| h["action"] == "đính kèm"));
     let node = report.node("3.2.4").expect("row 3.2.4");
     let tlkc: Vec<String> = node.evidence.iter().map(|e| e.vi()).collect();
     assert!(
@@ -740,6 +768,7 @@ async fn the_openapi_document_names_every_api_route() {
                 .replace("{id}", &id.to_string())
                 .replace("{row}", "3.2.4")
                 .replace("{fid}", "1")
+                .replace("{aid}", "1")
                 .replace("{format}", "json");
             let got = match method.as_str() {
                 "get" => c.get(&uri).await,

@@ -245,6 +245,9 @@ async fn drive(b: &fantoccini::Client, base: &str, downloads: &Path) -> Result<(
         .click()
         .await?;
     let outcome = text_of(b, "#outcome").await?;
+    // htmx, served from the binary, runs under the Content-Security-Policy.
+    let htmx = b.execute("return typeof window.htmx;", Vec::new()).await?;
+    assert_eq!(htmx, serde_json::json!("object"));
     assert!(outcome.contains("dossiers.csv"), "{outcome}");
     assert!(!outcome.contains("KHÔNG nhận"), "{outcome}");
     let ws = b.current_url().await?;
