@@ -59,6 +59,18 @@ enum Command {
     Explain(ExplainArgs),
     /// Check a criteria set: every problem at once, each on its source line.
     Check(CheckArgs),
+    /// The officer's web app on this machine: upload the exports, see the score, download.
+    Serve(ServeArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct ServeArgs {
+    /// The data folder (database, uploaded files); created when missing.
+    #[arg(long, value_name = "DIR", default_value = "parindex-data")]
+    data: PathBuf,
+    /// The address to listen on: loopback only (127.0.0.1 or ::1) until accounts exist.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
 }
 
 #[derive(clap::Args, Debug)]
@@ -310,6 +322,7 @@ fn run() -> ExitCode {
         Command::Test(args) => test(&args),
         Command::Gaps(args) => gaps(&args),
         Command::Explain(args) => explain(&args),
+        Command::Serve(args) => serve(&args),
         Command::Check(_) => Ok(()),
     };
     match result {
@@ -354,8 +367,8 @@ fn usage_error(e: &clap::Error) -> String {
         K::UnknownArgument => format!("không có tùy chọn `{arg}`"),
         K::InvalidSubcommand => format!("không có lệnh `{}`", get(C::InvalidSubcommand)),
         K::MissingRequiredArgument => format!("thiếu {arg}"),
-        K::MissingSubcommand => "chưa ghi lệnh (score, verify, diff, rank, test, gaps, explain \
-                                 hay check)"
+        K::MissingSubcommand => "chưa ghi lệnh (score, verify, diff, rank, test, gaps, explain, \
+                                 check hay serve)"
             .to_owned(),
         K::ArgumentConflict if get(C::PriorArg) == arg => format!("{arg} chỉ được ghi một lần"),
         K::ArgumentConflict => format!("{arg} không dùng được cùng {}", get(C::PriorArg)),
@@ -690,6 +703,18 @@ fn test(args: &TestArgs) -> Result<(), Failure> {
             failed.len()
         )))
     }
+}
+
+fn serve(args: &ServeArgs) -> Result<(), Failure> {
+    let config = parindex_server::ServeConfig {
+        data: args.data.clone(),
+        addr: args.addr,
+        limits: parindex_server::Limits::default(),
+    };
+    parindex_server::serve(config).map_err(|e| match e {
+        parindex_server::ServeError::Refused(m) => Failure::Input(m),
+        parindex_server::ServeError::Internal(m) => Failure::Internal(m),
+    })
 }
 
 fn gaps(args: &Inputs) -> Result<(), Failure> {

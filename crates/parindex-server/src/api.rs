@@ -1,0 +1,522 @@
+//! The JSON API under `/api/`: the same actions as the pages, through the same functions of
+//! [`crate::service`] with the same checks, described by `/api/openapi.json`. A
+//! state-changing call sends the CSRF cookie and repeats it in `X-CSRF-Token` (get both
+//! from `GET /api/csrf`).
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use parindex_core::{vi_decimal, vi_percent};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ApiError, AppError};
+use crate::extract::{VJson, VMultipart, VPath};
+use crate::security::CsrfToken;
+use crate::service::{form_text, App, TableState, UploadOutcome};
+use crate::store::{NoteDocument, NoteRow};
+use crate::web;
+
+type S = State<Arc<App>>;
+type ApiResult<T> = Result<T, ApiError>;
+
+/// The OpenAPI document, written by hand and checked by the tests against the router.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/csrf", get(csrf))
+        .route("/api/workspaces", get(list).post(create))
+        .route("/api/import", post(import))
+        .route("/api/criteria", get(criteria_sets).post(upload_criteria))
+        .route("/api/workspaces/{id}", get(summary))
+        .route("/api/workspaces/{id}/report", get(report))
+        .route("/api/workspaces/{id}/tables", get(tables))
+        .route("/api/workspaces/{id}/unit", post(save_unit))
+        .route("/api/workspaces/{id}/evidence", post(upload))
+        .route("/api/workspaces/{id}/files", get(files))
+        .route("/api/workspaces/{id}/files/{fid}/restore", post(restore))
+        .route("/api/workspaces/{id}/facts", get(facts).post(save_facts))
+        .route(
+            "/api/workspaces/{id}/rows/{row}/note",
+            get(note).post(save_note),
+        )
+        .route("/api/workspaces/{id}/rows/{row}/attachments", post(attach))
+        .route("/api/workspaces/{id}/proposals", post(save_proposals))
+        .route("/api/workspaces/{id}/attachments", get(attachments))
+        .route("/api/workspaces/{id}/attachments/{aid}", get(attachment))
+        .route("/api/workspaces/{id}/history", get(history))
+        .route("/api/workspaces/{id}/verify", post(verify))
+        .route("/api/workspaces/{id}/download/{format}", get(download))
+        .route("/api/workspaces/{id}/export.zip", get(export))
+}
+
+async fn openapi() -> Response {
+    ([(CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+#[derive(Serialize)]
+struct Token {
+    token: String,
+    header: &'static str,
+}
+
+async fn csrf(CsrfToken(token): CsrfToken) -> Json<Token> {
+    Json(Token {
+        token,
+        header: crate::security::CSRF_HEADER,
+    })
+}
+
+#[derive(Serialize)]
+struct WorkspaceJson {
+    id: i64,
+    unit_code: String,
+    unit_name: String,
+    unit_group: String,
+    year: i64,
+    criteria: String,
+    revision: i64,
+}
+
+fn ws_json(w: &crate::store::Workspace) -> WorkspaceJson {
+    WorkspaceJson {
+        id: w.id,
+        unit_code: w.unit_code.clone(),
+        unit_name: w.unit_name.clone(),
+        unit_group: w.unit_group.clone(),
+        year: w.year,
+        criteria: w.criteria_id.clone(),
+        revision: w.revision,
+    }
+}
+
+async fn list(State(app): S) -> ApiResult<Json<Vec<WorkspaceJson>>> {
+    Ok(Json(
+        app.store.workspaces().await?.iter().map(ws_json).collect(),
+    ))
+}
+
+#[derive(Deserialize)]
+struct CreateBody {
+    criteria: String,
+    code: String,
+    name: String,
+    group: String,
+}
+
+async fn create(State(app): S, VJson(b): VJson<CreateBody>) -> ApiResult<Json<WorkspaceJson>> {
+    let id = app
+        .create_workspace(&b.criteria, &b.code, &b.name, &b.group)
+        .await?;
+    Ok(Json(ws_json(&app.store.workspace(id).await?)))
+}
+
+#[derive(Serialize)]
+struct CriteriaJson {
+    sha256: String,
+    id: String,
+    title: String,
+    year: i32,
+    shipped: bool,
+}
+
+fn criteria_json(s: &crate::service::CriteriaEntry) -> CriteriaJson {
+    CriteriaJson {
+        sha256: s.sha256.clone(),
+        id: s.id.clone(),
+        title: s.title.clone(),
+        year: s.year,
+        shipped: s.shipped,
+    }
+}
+
+async fn criteria_sets(State(app): S) -> Json<Vec<CriteriaJson>> {
+    Json(app.sets().iter().map(|s| criteria_json(s)).collect())
+}
+
+async fn upload_criteria(
+    State(app): S,
+    VMultipart(multipart): VMultipart,
+) -> ApiResult<Json<CriteriaJson>> {
+    let files = web::read_files(multipart, "file").await?;
+    let Some((_, bytes)) = files.into_iter().next() else {
+        return Err(AppError::BadRequest("chưa chọn tệp criteria.toml".to_owned()).into());
+    };
+    let entry = app.upload_criteria(&bytes).await?;
+    Ok(Json(criteria_json(&entry)))
+}
+
+#[derive(Serialize)]
+struct Imported {
+    workspace: WorkspaceJson,
+    files: UploadOutcome,
+}
+
+async fn import(State(app): S, VMultipart(multipart): VMultipart) -> ApiResult<Json<Imported>> {
+    let (files, fields) = web::read_parts(multipart).await?;
+    let criteria = fields
+        .iter()
+        .find(|(k, _)| k == "criteria")
+        .map_or("nghe-an-2026-so", |(_, v)| v.as_str());
+    let Some((_, (_, zip))) = files.iter().find(|(k, _)| k == "file") else {
+        return Err(AppError::BadRequest("chưa chọn tệp zip".to_owned()).into());
+    };
+    let (id, outcome) = app.import_zip(criteria, zip).await?;
+    Ok(Json(Imported {
+        workspace: ws_json(&app.store.workspace(id).await?),
+        files: outcome,
+    }))
+}
+
+#[derive(Deserialize)]
+struct UnitBody {
+    code: String,
+    name: String,
+    group: String,
+}
+
+async fn save_unit(
+    State(app): S,
+    VPath(id): VPath<i64>,
+    VJson(b): VJson<UnitBody>,
+) -> ApiResult<Json<WorkspaceJson>> {
+    app.set_unit(id, &b.code, &b.name, &b.group).await?;
+    Ok(Json(ws_json(&app.store.workspace(id).await?)))
+}
+
+#[derive(Serialize)]
+struct Summary {
+    workspace: WorkspaceJson,
+    /// `82,19%`, as the pages show it.
+    index: Option<String>,
+    rating: Option<String>,
+    points: String,
+    applicable_max: String,
+    needs_explanation: Vec<String>,
+}
+
+async fn summary(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Summary>> {
+    let w = app.store.workspace(id).await?;
+    let scored = app.report(id).await?;
+    let Ok(s) = &scored.outcome else {
+        return Err(AppError::Internal("báo cáo".to_owned()).into());
+    };
+    let t = &s.report.total;
+    Ok(Json(Summary {
+        workspace: ws_json(&w),
+        index: t.index.map(|i| format!("{}%", vi_percent(i))),
+        rating: t.rating.clone(),
+        points: vi_decimal(t.points),
+        applicable_max: vi_decimal(t.applicable_max),
+        needs_explanation: s
+            .report
+            .nodes
+            .iter()
+            .filter(|n| n.needs_explanation)
+            .map(|n| n.id.clone())
+            .collect(),
+    }))
+}
+
+async fn report(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Response> {
+    let scored = app.report(id).await?;
+    let Ok(s) = &scored.outcome else {
+        return Err(AppError::Internal("báo cáo".to_owned()).into());
+    };
+    Ok(([(CONTENT_TYPE, "application/json")], s.json.clone()).into_response())
+}
+
+async fn tables(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<TableState>>> {
+    Ok(Json(app.tables(id).await?))
+}
+
+async fn upload(
+    State(app): S,
+    VPath(id): VPath<i64>,
+    VMultipart(multipart): VMultipart,
+) -> ApiResult<Response> {
+    let files = web::read_files(multipart, "files").await?;
+    if files.is_empty() {
+        return Err(AppError::BadRequest("chưa chọn tệp nào".to_owned()).into());
+    }
+    let outcome: UploadOutcome = app.upload(id, files).await?;
+    let status = if outcome.files.iter().any(|f| f.status == "refused") {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok((status, Json(outcome)).into_response())
+}
+
+#[derive(Serialize)]
+struct FileJson {
+    id: i64,
+    slot: String,
+    stored_name: String,
+    display_name: String,
+    sha256: String,
+    size: i64,
+    version: i64,
+    active: bool,
+}
+
+async fn files(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<FileJson>>> {
+    app.store.workspace(id).await?;
+    Ok(Json(
+        app.store
+            .files(id)
+            .await?
+            .into_iter()
+            .map(|f| FileJson {
+                id: f.id,
+                slot: f.slot,
+                stored_name: f.stored_name,
+                display_name: f.display_name,
+                sha256: f.sha256,
+                size: f.size,
+                version: f.version,
+                active: f.active,
+            })
+            .collect(),
+    ))
+}
+
+async fn restore(State(app): S, VPath((id, fid)): VPath<(i64, i64)>) -> ApiResult<Json<Done>> {
+    app.store.restore_file(id, fid).await?;
+    Ok(Json(Done { version: None }))
+}
+
+#[derive(Serialize)]
+struct Done {
+    version: Option<i64>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct FactJson {
+    name: String,
+    /// `integer`, `decimal`, `bool` or `text`.
+    kind: String,
+    value: String,
+    #[serde(default)]
+    source: Option<String>,
+}
+
+async fn facts(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<FactJson>>> {
+    Ok(Json(
+        web::fact_views(&app, id)
+            .await?
+            .into_iter()
+            .map(|f| FactJson {
+                name: f.name,
+                kind: f.kind.to_owned(),
+                value: f.value,
+                source: Some(f.source).filter(|s| !s.is_empty()),
+            })
+            .collect(),
+    ))
+}
+
+/// Every fact (as the form sends them): the facts not listed are dropped.
+async fn save_facts(
+    State(app): S,
+    VPath(id): VPath<i64>,
+    VJson(body): VJson<Vec<FactJson>>,
+) -> ApiResult<Json<Done>> {
+    let fields: Vec<(String, String)> = body
+        .into_iter()
+        .flat_map(|f| {
+            [
+                (format!("kind.{}", f.name), f.kind),
+                (format!("value.{}", f.name), f.value),
+                (format!("source.{}", f.name), f.source.unwrap_or_default()),
+            ]
+        })
+        .collect();
+    let facts = web::facts_of_form(&fields)?;
+    app.save_facts(id, facts, None).await?;
+    Ok(Json(Done { version: None }))
+}
+
+#[derive(Serialize, Deserialize)]
+struct NoteJson {
+    version: i64,
+    #[serde(default)]
+    giai_trinh: Option<String>,
+    #[serde(default)]
+    diem_de_nghi: Option<String>,
+    #[serde(default)]
+    ly_do: Option<String>,
+    #[serde(default)]
+    tai_lieu: Vec<NoteDocument>,
+}
+
+async fn note(State(app): S, VPath((id, row)): VPath<(i64, String)>) -> ApiResult<Json<NoteJson>> {
+    app.store.workspace(id).await?;
+    let n = app.store.note(id, &row).await?;
+    Ok(Json(NoteJson {
+        version: n.version,
+        giai_trinh: n.explanation,
+        diem_de_nghi: n.declared_points,
+        ly_do: n.declared_reason,
+        tai_lieu: n.documents,
+    }))
+}
+
+async fn save_note(
+    State(app): S,
+    VPath((id, row)): VPath<(i64, String)>,
+    VJson(b): VJson<NoteJson>,
+) -> ApiResult<Json<Done>> {
+    let text = |s: Option<String>| s.as_deref().and_then(form_text);
+    let version = app
+        .save_note(
+            id,
+            NoteRow {
+                row_id: row,
+                explanation: text(b.giai_trinh),
+                declared_points: text(b.diem_de_nghi),
+                declared_reason: text(b.ly_do),
+                documents: b
+                    .tai_lieu
+                    .into_iter()
+                    .filter_map(|d| {
+                        Some(NoteDocument {
+                            number: form_text(&d.number)?,
+                            date: d.date.as_deref().and_then(form_text),
+                            subject: d.subject.as_deref().and_then(form_text),
+                        })
+                    })
+                    .collect(),
+                version: b.version,
+            },
+        )
+        .await?;
+    Ok(Json(Done {
+        version: Some(version),
+    }))
+}
+
+async fn attach(
+    State(app): S,
+    VPath((id, row)): VPath<(i64, String)>,
+    VMultipart(multipart): VMultipart,
+) -> ApiResult<Json<Vec<i64>>> {
+    let files = web::read_files(multipart, "file").await?;
+    if files.is_empty() {
+        return Err(AppError::BadRequest("chưa chọn tệp nào".to_owned()).into());
+    }
+    let mut ids = Vec::new();
+    for (name, bytes) in files {
+        ids.push(app.attach(id, &row, &name, &bytes).await?);
+    }
+    Ok(Json(ids))
+}
+
+#[derive(Serialize)]
+struct AttachmentJson {
+    id: i64,
+    row: String,
+    name: String,
+    sha256: String,
+    size: i64,
+    /// Where it lies in the exported folder.
+    path: String,
+}
+
+async fn attachments(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<AttachmentJson>>> {
+    app.store.workspace(id).await?;
+    Ok(Json(
+        app.store
+            .attachments(id)
+            .await?
+            .into_iter()
+            .map(|a| AttachmentJson {
+                path: crate::folder::attachment_path(&a),
+                id: a.id,
+                row: a.row_id,
+                name: a.display_name,
+                sha256: a.sha256,
+                size: a.size,
+            })
+            .collect(),
+    ))
+}
+
+async fn attachment(State(app): S, VPath((id, aid)): VPath<(i64, i64)>) -> ApiResult<Response> {
+    Ok(web::attachment_response(&app, id, aid).await?)
+}
+
+#[derive(Serialize)]
+struct HistoryJson {
+    id: i64,
+    /// Unix seconds.
+    at: i64,
+    action: String,
+    detail: String,
+}
+
+async fn history(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<HistoryJson>>> {
+    app.store.workspace(id).await?;
+    Ok(Json(
+        app.store
+            .history(id)
+            .await?
+            .into_iter()
+            .map(|h| HistoryJson {
+                id: h.id,
+                at: h.at,
+                action: h.action,
+                detail: h.detail,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize)]
+struct ProposalsBody {
+    version: i64,
+    text: Option<String>,
+}
+
+async fn save_proposals(
+    State(app): S,
+    VPath(id): VPath<i64>,
+    VJson(b): VJson<ProposalsBody>,
+) -> ApiResult<Json<Done>> {
+    let v = app
+        .save_proposals(id, b.text.as_deref().and_then(form_text), b.version)
+        .await?;
+    Ok(Json(Done { version: Some(v) }))
+}
+
+async fn verify(
+    State(app): S,
+    VPath(id): VPath<i64>,
+    VMultipart(multipart): VMultipart,
+) -> ApiResult<Json<crate::service::Verified>> {
+    let text = web::report_text(multipart).await?;
+    Ok(Json(app.verify(id, &text).await?))
+}
+
+async fn download(State(app): S, VPath((id, format)): VPath<(i64, String)>) -> ApiResult<Response> {
+    let scored = app.report(id).await?;
+    let Ok(s) = &scored.outcome else {
+        return Err(AppError::Internal("báo cáo".to_owned()).into());
+    };
+    let (bytes, mime, name) = web::render(s, &format)?;
+    Ok(web::file_response(bytes, mime, &name))
+}
+
+async fn export(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Response> {
+    let bytes = app.export_zip(id).await?;
+    Ok(web::file_response(
+        bytes,
+        "application/zip",
+        "minh-chung.zip",
+    ))
+}

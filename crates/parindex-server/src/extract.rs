@@ -1,0 +1,81 @@
+//! axum's extractors, with their refusals told in Vietnamese (a page, or JSON under `/api/`)
+//! instead of axum's English plain text.
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+
+fn refused(status: StatusCode, what: &str, detail: &str) -> AppError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return AppError::TooLarge(
+            "dữ liệu gửi lên vượt giới hạn của một lần gửi; hãy gửi ít tệp hơn mỗi lần".to_owned(),
+        );
+    }
+    AppError::BadRequest(format!(
+        "{what} không hợp lệ ({})",
+        parindex_core::visible(detail)
+    ))
+}
+
+/// A page's form (`application/x-www-form-urlencoded`).
+#[derive(Debug)]
+pub struct VForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for VForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        axum::Form::<T>::from_request(req, state)
+            .await
+            .map(|axum::Form(v)| VForm(v))
+            .map_err(|e| refused(e.status(), "biểu mẫu gửi lên", &e.body_text()))
+    }
+}
+
+/// A JSON body of the API.
+#[derive(Debug)]
+pub struct VJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for VJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        axum::Json::<T>::from_request(req, state)
+            .await
+            .map(|axum::Json(v)| VJson(v))
+            .map_err(|e| refused(e.status(), "nội dung JSON gửi lên", &e.body_text()))
+    }
+}
+
+/// A multipart body (uploads).
+#[derive(Debug)]
+pub struct VMultipart(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for VMultipart {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        axum::extract::Multipart::from_request(req, state)
+            .await
+            .map(VMultipart)
+            .map_err(|e| refused(e.status(), "dữ liệu tải lên", &e.body_text()))
+    }
+}
+
+/// The path's parameters (a workspace number, a row id).
+#[derive(Debug)]
+pub struct VPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for VPath<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| VPath(v))
+            .map_err(|_| AppError::NotFound("không có trang này (địa chỉ không hợp lệ)".to_owned()))
+    }
+}

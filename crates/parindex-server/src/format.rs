@@ -1,0 +1,61 @@
+//! Numbers, sizes and times as the pages show them: decimal comma, `dd/mm/yyyy`.
+
+/// A Unix time as `dd/mm/yyyy hh:mm` (UTC). Shown in histories only; scores never read it.
+pub fn vi_time(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil(days);
+    format!(
+        "{d:02}/{m:02}/{y:04} {:02}:{:02} UTC",
+        rem / 3600,
+        (rem % 3600) / 60
+    )
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's method).
+fn civil(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// A size in bytes, KiB or MiB, with a decimal comma.
+pub fn vi_size(bytes: i64) -> String {
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let (unit, div) = if bytes < 1 << 20 {
+        ("KiB", 1024)
+    } else {
+        ("MiB", 1 << 20)
+    };
+    let tenths = (bytes * 10 + div / 2) / div;
+    format!("{},{} {unit}", tenths / 10, tenths % 10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_day_first() {
+        assert_eq!(vi_time(0), "01/01/1970 00:00 UTC");
+        // 2026-12-31 23:59 UTC
+        assert_eq!(vi_time(1_798_761_540), "31/12/2026 23:59 UTC");
+        assert_eq!(vi_time(951_782_400), "29/02/2000 00:00 UTC");
+    }
+
+    #[test]
+    fn sizes_use_a_decimal_comma() {
+        assert_eq!(vi_size(12), "12 B");
+        assert_eq!(vi_size(1536), "1,5 KiB");
+        assert_eq!(vi_size(3 << 20), "3,0 MiB");
+    }
+}

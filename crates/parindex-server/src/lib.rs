@@ -1,0 +1,128 @@
+//! # parindex-server
+//!
+//! The officer's web app (`parindex serve`): upload the exports, see and explain the score,
+//! download the report. Built on `parindex-core` and `parindex-render` only: every score the
+//! app shows is `CompiledCriteria::score` of the workspace's evidence folder, materialised on
+//! disk from the database and read by `read_evidence_with`, and every download is the
+//! renderer's bytes of that report, as `parindex score` gives on the exported folder.
+//!
+//! - [`store`]: SQLite (through `sqlx`, migrations in `migrations/`) and SHA-256 blobs.
+//! - [`service`]: what the officer can do, shared by the pages ([`web`]) and the JSON API
+//!   ([`api`]).
+//! - [`security`]: CSRF, Content-Security-Policy; body limits are set on the router.
+
+pub mod api;
+pub mod error;
+pub mod extract;
+pub mod folder;
+pub mod security;
+pub mod service;
+pub mod store;
+pub mod web;
+
+mod format;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+
+pub use crate::error::AppError;
+pub use crate::service::{App, Limits};
+
+/// How `parindex serve` runs.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// The data folder: `parindex.sqlite`, `blobs/`, `criteria/`, `tmp/`.
+    pub data: PathBuf,
+    /// Where to listen; loopback only until accounts exist.
+    pub addr: SocketAddr,
+    pub limits: Limits,
+}
+
+/// Why `serve` stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// Told in Vietnamese to the person who started it.
+    #[error("{0}")]
+    Refused(String),
+    #[error("lỗi nội bộ: {0}")]
+    Internal(String),
+}
+
+/// Refuses an address other sites' users could reach: the app has no accounts yet.
+pub fn check_addr(addr: &SocketAddr) -> Result<(), ServeError> {
+    if addr.ip().is_loopback() {
+        Ok(())
+    } else {
+        Err(ServeError::Refused(format!(
+            "--addr {addr}: ứng dụng chưa có tài khoản người dùng nên chỉ được chạy trên địa chỉ \
+             nội bộ của máy này (127.0.0.1 hoặc ::1); ai vào được địa chỉ {} cũng sẽ sửa được \
+             hồ sơ. Hãy dùng --addr 127.0.0.1:8080",
+            addr.ip()
+        )))
+    }
+}
+
+/// The whole app as a router, on an opened [`App`].
+pub fn router(app: Arc<App>) -> Router {
+    let limit = app.limits.request_bytes;
+    Router::new()
+        .merge(web::routes())
+        .merge(api::routes())
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn(security::guard))
+        .with_state(app)
+}
+
+/// Opens the data folder and builds the router.
+pub async fn app(data: PathBuf, limits: Limits) -> Result<Router, AppError> {
+    std::fs::create_dir_all(&data).map_err(|e| AppError::Internal(format!("{e}")))?;
+    let app = App::open(&data, limits).await?;
+    Ok(router(Arc::new(app)))
+}
+
+/// Serves until killed. `on_listen` is told the address bound (port 0 picks one).
+pub async fn serve_with(
+    config: ServeConfig,
+    on_listen: impl FnOnce(SocketAddr),
+) -> Result<(), ServeError> {
+    check_addr(&config.addr)?;
+    let router = app(config.data.clone(), config.limits)
+        .await
+        .map_err(|e| match e {
+            AppError::Internal(detail) => ServeError::Internal(detail),
+            other => ServeError::Internal(other.message()),
+        })?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| {
+            ServeError::Refused(format!(
+                "không mở được địa chỉ {}: {e}; hãy chọn cổng khác, ví dụ --addr 127.0.0.1:8081",
+                config.addr
+            ))
+        })?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| ServeError::Internal(e.to_string()))?;
+    on_listen(local);
+    axum::serve(listener, router)
+        .await
+        .map_err(|e| ServeError::Internal(e.to_string()))
+}
+
+/// `parindex serve`: a runtime, then [`serve_with`], telling the address on standard error.
+pub fn serve(config: ServeConfig) -> Result<(), ServeError> {
+    check_addr(&config.addr)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ServeError::Internal(e.to_string()))?;
+    runtime.block_on(serve_with(config, |addr| {
+        error::log(&format!(
+            "đang chạy tại http://{addr}/ (nhấn Ctrl+C để dừng)"
+        ));
+    }))
+}

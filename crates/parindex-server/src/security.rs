@@ -1,0 +1,175 @@
+//! Safety of every request: a strict Content-Security-Policy and friends on every response,
+//! and a check against cross-site request forgery on every state-changing one.
+//!
+//! CSRF is a double-submit token: a random token in a `SameSite=Strict`, `HttpOnly` cookie,
+//! which a state-changing request must repeat in the `X-CSRF-Token` header (the API, htmx) or
+//! in the `csrf` query parameter of the form's action (the pages' forms, multipart ones
+//! included, so that nothing has to read a body before the check). A page from another site
+//! can neither read the cookie nor set it, so it cannot repeat it. A request the browser marks
+//! as cross-site (`Sec-Fetch-Site`) is refused as well.
+
+use axum::extract::Request;
+use axum::http::header::{HeaderValue, COOKIE, SET_COOKIE};
+use axum::http::{HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::{ApiError, AppError};
+
+/// The cookie holding the token.
+pub const CSRF_COOKIE: &str = "parindex_csrf";
+/// The header a script sends it in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The request's CSRF token, for the templates' forms.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// A fresh random token: 32 bytes from the system's generator, in hex.
+fn new_token() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::Internal(format!("bộ sinh số ngẫu nhiên: {e}")))?;
+    Ok(crate::store::hex(&bytes))
+}
+
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == CSRF_COOKIE)
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn query_token(query: Option<&str>) -> Option<String> {
+    query?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "csrf")
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Equal in time independent of where they differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The middleware: sets the token cookie when missing, checks state-changing requests, and
+/// adds the security headers to every response.
+pub async fn guard(mut req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let refuse = |e: AppError| -> Response {
+        let mut r = if api {
+            ApiError(e).into_response()
+        } else {
+            e.into_response()
+        };
+        headers(r.headers_mut());
+        r
+    };
+    let existing = cookie_token(req.headers());
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe {
+        let cross_site = req
+            .headers()
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v == "cross-site");
+        let sent = req
+            .headers()
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .or_else(|| query_token(req.uri().query()));
+        let ok = match (&existing, &sent) {
+            (Some(c), Some(s)) => same(c, s),
+            _ => false,
+        };
+        if cross_site || !ok {
+            return refuse(AppError::Csrf);
+        }
+    }
+    let (token, fresh) = match existing {
+        Some(t) => (t, false),
+        None => match new_token() {
+            Ok(t) => (t, true),
+            Err(e) => return refuse(e),
+        },
+    };
+    req.extensions_mut().insert(CsrfToken(token.clone()));
+    let mut response = next.run(req).await;
+    // Under /api/, an error page (from an extractor's refusal) is answered as JSON.
+    if api {
+        if let Some(info) = response
+            .extensions()
+            .get::<crate::error::ErrorInfo>()
+            .cloned()
+        {
+            response = info.to_json_response();
+        }
+    }
+    if fresh {
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "{CSRF_COOKIE}={token}; Path=/; SameSite=Strict; HttpOnly"
+        )) {
+            response.headers_mut().append(SET_COOKIE, v);
+        }
+    }
+    headers(response.headers_mut());
+    response
+}
+
+fn headers(h: &mut HeaderMap) {
+    h.insert("content-security-policy", HeaderValue::from_static(CSP));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for CsrfToken {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<CsrfToken>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal("thiếu mã CSRF của yêu cầu".to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_compare_exactly() {
+        assert!(same("abc", "abc"));
+        assert!(!same("abc", "abd"));
+        assert!(!same("abc", "abcd"));
+    }
+
+    #[test]
+    fn query_token_is_found_among_others() {
+        assert_eq!(query_token(Some("a=1&csrf=xyz")).as_deref(), Some("xyz"));
+        assert_eq!(query_token(Some("a=1")), None);
+        assert_eq!(query_token(None), None);
+    }
+}

@@ -1,0 +1,1636 @@
+//! What the officer can do, once, for both the pages and the JSON API: every handler of either
+//! calls these, with the same checks.
+//!
+//! Every check of an input is the library's: an upload, a fact, a note is tried in a
+//! materialised evidence folder with `read_evidence_with`, and refused with the library's
+//! diagnostics when it reads badly. Scores are `CompiledCriteria::score` of the workspace's
+//! folder, cached by what they were computed from (the set and every file of the folder).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::{Arc, Mutex, RwLock};
+
+use parindex_core::{
+    fold_header, load_criteria, read_evidence_with, CompiledCriteria, CriteriaSet, Error, Evidence,
+    FsFiles, ReadOptions, Report, Source,
+};
+use parindex_render::RenderOptions;
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::error::{AppError, Problem};
+use crate::folder::{literal_value, Content, NotesToml, Snapshot};
+use crate::store::{FactRow, NewWorkspace, NoteDocument, NoteRow, Saved, Store, Workspace};
+
+/// The criteria set shipped in the binary.
+const SHIPPED: &[(&str, &str)] = &[(
+    "nghe-an-2026-so",
+    include_str!("../../../criteria/nghe-an-2026-so/criteria.toml"),
+)];
+
+/// Bounds on what one request may bring.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// One request's body (every file of an upload together).
+    pub request_bytes: usize,
+    /// One TLKC attachment.
+    pub attachment_bytes: usize,
+    /// Files in one upload.
+    pub files_per_upload: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            request_bytes: 256 << 20,
+            attachment_bytes: 20 << 20,
+            files_per_upload: 64,
+        }
+    }
+}
+
+/// A criteria set the app can score with.
+#[derive(Debug)]
+pub struct CriteriaEntry {
+    pub id: String,
+    pub title: String,
+    pub year: i32,
+    pub sha256: String,
+    pub compiled: CompiledCriteria,
+    /// The facts its rules name, in order of first use.
+    pub facts: Vec<String>,
+    /// Shipped in the binary (else uploaded).
+    pub shipped: bool,
+}
+
+impl CriteriaEntry {
+    pub fn set(&self) -> &CriteriaSet {
+        self.compiled.criteria()
+    }
+}
+
+/// A workspace scored: the report and what was read, or why it could not be read.
+#[derive(Debug)]
+pub struct Scored {
+    /// What it was computed from (see `App::key`).
+    pub key: String,
+    pub outcome: Result<ScoredReport, Failed>,
+}
+
+/// Why a folder could not be read.
+#[derive(Debug)]
+pub struct Failed {
+    pub error: Error,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug)]
+pub struct ScoredReport {
+    pub report: Report,
+    pub json: String,
+    pub sources: Vec<Source>,
+    /// The tables the folder holds (with or without records).
+    pub tables: BTreeSet<String>,
+}
+
+impl ScoredReport {
+    /// Part 3, as the CLI renders it: notes.toml's.
+    pub fn render_options(&self) -> RenderOptions {
+        RenderOptions {
+            proposals: self.report.proposals.clone(),
+        }
+    }
+}
+
+/// One table the set reads, and how the workspace stands on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TableState {
+    pub name: String,
+    pub title: String,
+    pub file: String,
+    /// `present`, `empty` or `missing`.
+    pub state: &'static str,
+    pub records: Option<usize>,
+    pub source: Option<String>,
+    pub ignored_columns: Vec<String>,
+    /// Rows that read the table (left without evidence when it is missing).
+    pub rows: Vec<String>,
+}
+
+/// What became of each file of an upload.
+#[derive(Debug, Clone, Serialize)]
+pub struct UploadOutcome {
+    pub files: Vec<UploadedFile>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UploadedFile {
+    pub name: String,
+    /// `taken`, `refused` or `ignored`.
+    pub status: &'static str,
+    /// What it was taken as (a table, facts.toml, …) and its version.
+    pub taken_as: Option<String>,
+    pub version: Option<i64>,
+    pub message: String,
+    pub problems: Vec<Problem>,
+}
+
+/// A report replayed against a workspace.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verified {
+    /// The replay gives the report back, byte for byte.
+    pub identical: bool,
+    pub as_of: String,
+    /// The as-of date the report's fingerprint records, when it disagrees with its own.
+    pub edited_as_of: Option<String>,
+    pub inputs: Vec<VerifiedInput>,
+    pub rows: Vec<VerifiedRow>,
+    pub totals: Vec<VerifiedFigure>,
+    /// Every score and input agrees, yet the bytes differ: the report was edited by hand.
+    pub edited_after: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifiedInput {
+    pub name: String,
+    pub change: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifiedRow {
+    pub id: String,
+    pub title: String,
+    pub old_points: Option<String>,
+    pub new_points: Option<String>,
+    pub old_status: Option<String>,
+    pub new_status: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifiedFigure {
+    pub figure: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// The shared state of the app.
+#[derive(Debug)]
+pub struct App {
+    pub store: Store,
+    /// Every criteria set, by its file's SHA-256.
+    sets: RwLock<BTreeMap<String, Arc<CriteriaEntry>>>,
+    data: std::path::PathBuf,
+    pub limits: Limits,
+    cache: Mutex<HashMap<i64, Arc<Scored>>>,
+}
+
+/// Table file extensions the library reads.
+const TABLE_EXTENSIONS: &[&str] = &["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"];
+const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
+
+/// A name as shown: NFC, its last path component, hidden characters escaped, bounded.
+pub fn display_name(raw: &str) -> String {
+    let nfc: String = raw.nfc().collect();
+    let last = nfc.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    let shown = parindex_core::visible(last).into_owned();
+    let bounded: String = shown.chars().take(200).collect();
+    if bounded.is_empty() {
+        "(không tên)".to_owned()
+    } else {
+        bounded
+    }
+}
+
+/// Text from a form: NFC, trimmed, `None` when blank.
+pub fn form_text(s: &str) -> Option<String> {
+    let t: String = s.trim().nfc().collect();
+    (!t.is_empty()).then_some(t)
+}
+
+/// The facts a set's rules name: the string arguments of `fact`, `fact_ratio` and
+/// `has_fact`.
+fn named_facts(set: &CriteriaSet) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (_, leaf) in set.leaves() {
+        let Some(rule) = &leaf.rule else { continue };
+        let text = &rule.text;
+        for call in ["fact_ratio(", "has_fact(", "fact("] {
+            let mut from = 0;
+            while let Some(at) = text[from..].find(call) {
+                let start = from + at;
+                from = start + call.len();
+                let before = text[..start].chars().next_back();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                // Up to two string literals: `("a")` or `("a", "b")`.
+                let mut rest = &text[from..];
+                for _ in 0..2 {
+                    let trimmed = rest.trim_start();
+                    let Some(body) = trimmed.strip_prefix('"') else {
+                        break;
+                    };
+                    let Some(end) = body.find('"') else { break };
+                    let name = &body[..end];
+                    if !name.is_empty() && !out.iter().any(|n| n == name) {
+                        out.push(name.to_owned());
+                    }
+                    rest = body[end + 1..].trim_start();
+                    match rest.strip_prefix(',') {
+                        Some(r) => rest = r,
+                        None => break,
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The problems of an error of the library, for the page.
+fn problems_of(e: &Error) -> Vec<Problem> {
+    match e {
+        Error::Io { path, .. } => vec![Problem::plain(
+            &path
+                .file_name()
+                .map(|n| display_name(&n.to_string_lossy()))
+                .unwrap_or_default(),
+            e.to_string(),
+        )],
+        other => other.diagnostics().iter().map(Problem::of).collect(),
+    }
+}
+
+/// Whether an error of the library is about `file` (a name in the folder).
+fn concerns(e: &Error, file: &str) -> bool {
+    let named = |p: &Path| p.file_name().is_some_and(|n| n == file);
+    match e {
+        Error::Io { path, .. } => named(path),
+        other => other.diagnostics().iter().any(|d| named(&d.path)),
+    }
+}
+
+impl App {
+    /// Opens the data folder and loads the criteria sets, shipped and uploaded (each written
+    /// under `data/criteria/<sha256>/` and read from there by the library like any set).
+    pub async fn open(data: &Path, limits: Limits) -> Result<Self, AppError> {
+        let store = Store::open(data).await?;
+        let app = Self {
+            store,
+            sets: RwLock::new(BTreeMap::new()),
+            data: data.to_path_buf(),
+            limits,
+            cache: Mutex::new(HashMap::new()),
+        };
+        for (id, text) in SHIPPED {
+            let entry = app.install_set(text.as_bytes(), true).await?;
+            if entry.id != *id {
+                return Err(AppError::Internal(format!(
+                    "bộ tiêu chí {id}: mã {}",
+                    entry.id
+                )));
+            }
+        }
+        for sha in app.store.criteria_sets().await? {
+            let bytes = app.store.get_blob(&sha)?;
+            app.install_set(&bytes, false).await?;
+        }
+        Ok(app)
+    }
+
+    /// Writes a set's file under `data/criteria/<sha256>/`, loads and compiles it, and makes
+    /// it available.
+    async fn install_set(
+        &self,
+        text: &[u8],
+        shipped: bool,
+    ) -> Result<Arc<CriteriaEntry>, AppError> {
+        let sha = parindex_core::sha256_hex(text);
+        let dir = self.data.join("criteria").join(&sha);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| AppError::Internal(format!("bộ tiêu chí: {e}")))?;
+        let file = dir.join(parindex_core::CRITERIA_FILE);
+        if std::fs::read(&file).ok().as_deref() != Some(text) {
+            std::fs::write(&file, text)
+                .map_err(|e| AppError::Internal(format!("bộ tiêu chí: {e}")))?;
+        }
+        let entry = tokio::task::spawn_blocking(move || load_set(&dir, sha, shipped))
+            .await
+            .map_err(|e| AppError::Internal(format!("bộ tiêu chí: {e}")))??;
+        let entry = Arc::new(entry);
+        self.sets
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(entry.sha256.clone(), Arc::clone(&entry));
+        Ok(entry)
+    }
+
+    /// Every criteria set: the shipped first, then by title.
+    pub fn sets(&self) -> Vec<Arc<CriteriaEntry>> {
+        let mut all: Vec<_> = self
+            .sets
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .values()
+            .cloned()
+            .collect();
+        all.sort_by(|a, b| {
+            (!a.shipped, &a.title, &a.sha256).cmp(&(!b.shipped, &b.title, &b.sha256))
+        });
+        all
+    }
+
+    /// A set by its hash, or a shipped set by its id.
+    pub fn find_set(&self, key: &str) -> Option<Arc<CriteriaEntry>> {
+        let sets = self
+            .sets
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        sets.get(key)
+            .or_else(|| sets.values().find(|s| s.shipped && s.id == key))
+            .cloned()
+    }
+
+    pub fn set_of(&self, ws: &Workspace) -> Result<Arc<CriteriaEntry>, AppError> {
+        self.sets
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&ws.criteria_sha256)
+            .cloned()
+            .ok_or_else(|| {
+                AppError::Internal(format!(
+                    "hồ sơ {} dùng bộ tiêu chí {} không còn trong phần mềm",
+                    ws.id, ws.criteria_id
+                ))
+            })
+    }
+
+    /// A criteria set uploaded by the officer (one `criteria.toml`): checked as `parindex
+    /// check` checks it, and refused with every problem on its source line; else stored by
+    /// hash and available to new workspaces.
+    pub async fn upload_criteria(&self, bytes: &[u8]) -> Result<Arc<CriteriaEntry>, AppError> {
+        if bytes.len() > 4 << 20 {
+            return Err(AppError::TooLarge(
+                "tệp bộ tiêu chí tối đa 4 MiB".to_owned(),
+            ));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| {
+            AppError::BadRequest("tệp bộ tiêu chí không phải văn bản UTF-8".to_owned())
+        })?;
+        let tmp = tempfile::Builder::new()
+            .prefix("criteria-")
+            .tempdir_in(self.store.tmp_dir())
+            .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
+        std::fs::write(tmp.path().join(parindex_core::CRITERIA_FILE), bytes)
+            .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
+        let dir = tmp.path().to_path_buf();
+        let problems =
+            tokio::task::spawn_blocking(move || parindex_core::check_criteria(&FsFiles, &dir))
+                .await
+                .map_err(|e| AppError::Internal(format!("kiểm tra bộ tiêu chí: {e}")))?;
+        if !problems.is_empty() {
+            let lines: Vec<&str> = text.lines().collect();
+            return Err(AppError::Invalid {
+                message: format!(
+                    "bộ tiêu chí có {} lỗi nên không được nhận (các lỗi dành cho người soạn bộ \
+                     tiêu chí, như lệnh parindex check)",
+                    problems.len()
+                ),
+                problems: problems
+                    .iter()
+                    .map(|d| {
+                        let mut p = Problem::of(d);
+                        p.source_line = d
+                            .line
+                            .and_then(|l| lines.get(l.wrapping_sub(1)))
+                            .map(|l| parindex_core::visible(l).into_owned());
+                        p
+                    })
+                    .collect(),
+            });
+        }
+        let entry = self.install_set(bytes, false).await?;
+        self.store.put_blob(bytes)?;
+        self.store
+            .add_criteria_set(
+                &entry.sha256,
+                &entry.id,
+                &entry.title,
+                i64::from(entry.year),
+            )
+            .await?;
+        Ok(entry)
+    }
+
+    // ---- workspaces ---------------------------------------------------------------------
+
+    /// Creates a workspace for a unit, on a shipped set.
+    pub async fn create_workspace(
+        &self,
+        criteria: &str,
+        code: &str,
+        name: &str,
+        group: &str,
+    ) -> Result<i64, AppError> {
+        let set = self.find_set(criteria).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "không có bộ tiêu chí `{}`",
+                parindex_core::visible(criteria)
+            ))
+        })?;
+        let (code, name, group) = unit_fields(code, name, group)?;
+        self.store
+            .create_workspace(&NewWorkspace {
+                unit_code: code,
+                unit_name: name,
+                unit_group: group,
+                year: i64::from(set.year),
+                criteria_id: set.id.clone(),
+                criteria_sha256: set.sha256.clone(),
+            })
+            .await
+    }
+
+    /// Changes the unit's fields (`unit.toml`), checked as on creation.
+    pub async fn set_unit(
+        &self,
+        ws: i64,
+        code: &str,
+        name: &str,
+        group: &str,
+    ) -> Result<(), AppError> {
+        self.store.workspace(ws).await?;
+        let (code, name, group) = unit_fields(code, name, group)?;
+        self.store.set_unit(ws, &code, &name, &group).await
+    }
+
+    pub async fn snapshot(&self, ws: i64) -> Result<Snapshot, AppError> {
+        let ws = self.store.workspace(ws).await?;
+        let id = ws.id;
+        Ok(Snapshot {
+            files: self.store.active_files(id).await?,
+            facts: self.store.facts(id).await?,
+            notes: self.store.notes(id).await?,
+            attachments: self.store.attachments(id).await?,
+            ws,
+        })
+    }
+
+    /// The folder of a snapshot, written into a fresh temporary folder. A blob is linked in
+    /// (a hard link: blobs are never rewritten) or, across file systems, copied.
+    fn materialise(&self, snap: &Snapshot) -> Result<tempfile::TempDir, AppError> {
+        let dir = tempfile::Builder::new()
+            .prefix("ws-")
+            .tempdir_in(self.store.tmp_dir())
+            .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
+        for (name, content) in snap.contents(false)? {
+            let path = dir.path().join(&name);
+            let result = match content {
+                Content::Bytes(b) => std::fs::write(&path, b),
+                Content::Blob(sha) => {
+                    let blob = self.store.blob_path(&sha)?;
+                    std::fs::hard_link(&blob, &path)
+                        .or_else(|_| std::fs::copy(&blob, &path).map(|_| ()))
+                }
+            };
+            result.map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
+        }
+        Ok(dir)
+    }
+
+    /// What a snapshot's report depends on: its set and every file of its folder.
+    fn key(snap: &Snapshot) -> Result<String, AppError> {
+        let mut lines = format!("criteria {}\n", snap.ws.criteria_sha256);
+        for (name, content) in snap.contents(false)? {
+            let sha = match content {
+                Content::Bytes(b) => parindex_core::sha256_hex(&b),
+                Content::Blob(sha) => sha,
+            };
+            lines.push_str(&format!("{sha}  {name}\n"));
+        }
+        Ok(parindex_core::sha256_hex(lines.as_bytes()))
+    }
+
+    /// Reads a snapshot's folder with the library and scores it; the result is cached under
+    /// the snapshot's key, so that the state a change was tried in is not read again once
+    /// saved.
+    async fn read(self: &Arc<Self>, snap: Snapshot) -> Result<Arc<Scored>, AppError> {
+        let key = Self::key(&snap)?;
+        let ws = snap.ws.id;
+        if let Some(hit) = self.cached(ws).filter(|s| s.key == key) {
+            return Ok(hit);
+        }
+        let set = self.set_of(&snap.ws)?;
+        let app = Arc::clone(self);
+        let outcome = tokio::task::spawn_blocking(move || {
+            let dir = app.materialise(&snap)?;
+            let read = read_evidence_with(&FsFiles, set.set(), dir.path(), &ReadOptions::default());
+            drop(dir);
+            Ok::<_, AppError>(match read {
+                Err(e) => Err(Failed {
+                    problems: problems_of(&e),
+                    error: e,
+                }),
+                Ok(evidence) => Ok(score(&set, &evidence)?),
+            })
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("đọc minh chứng: {e}")))??;
+        let scored = Arc::new(Scored { key, outcome });
+        self.cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(ws, Arc::clone(&scored));
+        Ok(scored)
+    }
+
+    /// The workspace scored as it stands.
+    pub async fn scored(self: &Arc<Self>, ws: i64) -> Result<Arc<Scored>, AppError> {
+        let snap = self.snapshot(ws).await?;
+        self.read(snap).await
+    }
+
+    fn cached(&self, ws: i64) -> Option<Arc<Scored>> {
+        self.cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&ws)
+            .cloned()
+    }
+
+    /// The scored report, or the problems that keep the folder from being read.
+    pub async fn report(self: &Arc<Self>, ws: i64) -> Result<Arc<Scored>, AppError> {
+        let scored = self.scored(ws).await?;
+        if let Err(failed) = &scored.outcome {
+            return Err(AppError::Invalid {
+                message: "minh chứng của hồ sơ không đọc được nên chưa chấm được".to_owned(),
+                problems: failed.problems.clone(),
+            });
+        }
+        Ok(scored)
+    }
+
+    /// Tries a changed snapshot: refused with the library's problems when the file `file`
+    /// reads badly in it.
+    async fn try_snapshot(
+        self: &Arc<Self>,
+        snap: Snapshot,
+        file: &str,
+    ) -> Result<(), Vec<Problem>> {
+        let scored = self
+            .read(snap)
+            .await
+            .map_err(|e| vec![Problem::plain(file, e.message())])?;
+        match &scored.outcome {
+            Ok(_) => Ok(()),
+            Err(f) if concerns(&f.error, file) => Err(f
+                .problems
+                .iter()
+                .filter(|p| p.file == file)
+                .cloned()
+                .collect()),
+            Err(_) => Ok(()),
+        }
+    }
+
+    // ---- evidence -----------------------------------------------------------------------
+
+    /// Takes in the files of one upload. `unit.toml`, `facts.toml` and `notes.toml` are tried
+    /// one at a time; the tables all together, in one reading of the folder as it stands with
+    /// every one of them added (a large export is read once, as `parindex score` reads it):
+    /// a table the library finds a problem in is refused, with every problem, and the others
+    /// tried again without it. A refused file leaves the previous version in use.
+    pub async fn upload(
+        self: &Arc<Self>,
+        ws: i64,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> Result<UploadOutcome, AppError> {
+        if files.len() > self.limits.files_per_upload {
+            return Err(AppError::TooLarge(format!(
+                "mỗi lần tải lên tối đa {} tệp",
+                self.limits.files_per_upload
+            )));
+        }
+        let workspace = self.store.workspace(ws).await?;
+        let set = self.set_of(&workspace)?;
+        let mut out: Vec<Option<UploadedFile>> = Vec::new();
+        let mut tables: Vec<Pending> = Vec::new();
+        // The officer's own files first, while the folder is as it was.
+        let mut order: Vec<(usize, String, Vec<u8>)> = files
+            .into_iter()
+            .enumerate()
+            .map(|(i, (n, b))| (i, n, b))
+            .collect();
+        order.sort_by_key(|(i, n, _)| (!is_own_file(n), *i));
+        out.resize_with(order.len(), || None);
+        for (i, raw_name, bytes) in order {
+            let name = display_name(&raw_name);
+            let lower = raw_name
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_lowercase();
+            let done = match lower.as_str() {
+                "unit.toml" => self.upload_unit(ws, &name, &bytes).await?,
+                "facts.toml" => self.upload_facts(ws, &name, &bytes).await?,
+                "notes.toml" => self.upload_notes(ws, &name, &bytes).await?,
+                _ => match classify(&set, &lower) {
+                    Err(message) => UploadedFile {
+                        name,
+                        status: "ignored",
+                        taken_as: None,
+                        version: None,
+                        message,
+                        problems: Vec::new(),
+                    },
+                    Ok((slot, stored_name, taken_as)) => {
+                        let sha = self.store.put_blob(&bytes)?;
+                        // Two files of one upload for one table: the later one is used.
+                        if let Some(j) = tables.iter().position(|p| p.slot == slot) {
+                            let earlier = tables.remove(j);
+                            out[earlier.index] = Some(UploadedFile {
+                                name: earlier.name,
+                                status: "ignored",
+                                taken_as: None,
+                                version: None,
+                                message: format!(
+                                    "lần tải lên này có tệp khác cho cùng {taken_as}: dùng tệp sau"
+                                ),
+                                problems: Vec::new(),
+                            });
+                        }
+                        tables.push(Pending {
+                            index: i,
+                            name,
+                            slot,
+                            stored_name,
+                            taken_as,
+                            size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+                            sha,
+                        });
+                        continue;
+                    }
+                },
+            };
+            out[i] = Some(done);
+        }
+        // The tables: tried together until no table left is refused.
+        loop {
+            if tables.is_empty() {
+                break;
+            }
+            let mut snap = self.snapshot(ws).await?;
+            for p in &tables {
+                // A table's file with another extension is the same slot: replaced.
+                snap.files.retain(|f| f.slot != p.slot);
+                snap.files.push(crate::store::FileVersion {
+                    id: 0,
+                    slot: p.slot.clone(),
+                    stored_name: p.stored_name.clone(),
+                    display_name: p.name.clone(),
+                    sha256: p.sha.clone(),
+                    size: p.size,
+                    version: 0,
+                    active: true,
+                    uploaded_at: 0,
+                });
+            }
+            let scored = self.read(snap).await?;
+            let Err(failed) = &scored.outcome else { break };
+            let (bad, good): (Vec<Pending>, Vec<Pending>) = tables
+                .into_iter()
+                .partition(|p| concerns(&failed.error, &p.stored_name));
+            tables = good;
+            if bad.is_empty() {
+                // A problem of the folder as it was, not of this upload.
+                break;
+            }
+            for p in bad {
+                let problems: Vec<Problem> = failed
+                    .problems
+                    .iter()
+                    .filter(|q| q.file == p.stored_name)
+                    .cloned()
+                    .collect();
+                out[p.index] = Some(UploadedFile {
+                    name: p.name,
+                    status: "refused",
+                    taken_as: None,
+                    version: None,
+                    message: format!(
+                        "tệp có {} lỗi nên không được nhận; phiên bản trước (nếu có) vẫn được \
+                         dùng",
+                        problems.len()
+                    ),
+                    problems,
+                });
+            }
+        }
+        for p in tables {
+            let version = self
+                .store
+                .add_file(ws, &p.slot, &p.stored_name, &p.name, &p.sha, p.size)
+                .await?;
+            out[p.index] = Some(UploadedFile {
+                name: p.name,
+                status: "taken",
+                taken_as: Some(p.taken_as),
+                version: Some(version),
+                message: format!("đã nhận, phiên bản {version}"),
+                problems: Vec::new(),
+            });
+        }
+        Ok(UploadOutcome {
+            files: out.into_iter().flatten().collect(),
+        })
+    }
+
+    async fn upload_unit(
+        self: &Arc<Self>,
+        ws: i64,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<UploadedFile, AppError> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Unit {
+            code: String,
+            name: String,
+            group: String,
+        }
+        let parsed = std::str::from_utf8(bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|t| toml::from_str::<Unit>(t).map_err(|e| e.message().to_owned()));
+        let unit = match parsed {
+            Ok(u) => u,
+            Err(why) => {
+                return Ok(UploadedFile {
+                    name: name.to_owned(),
+                    status: "refused",
+                    taken_as: None,
+                    version: None,
+                    message: "unit.toml không hợp lệ: cần đúng ba khóa code, name, group"
+                        .to_owned(),
+                    problems: vec![Problem::plain(
+                        name,
+                        parindex_core::visible(&why).into_owned(),
+                    )],
+                })
+            }
+        };
+        match unit_fields(&unit.code, &unit.name, &unit.group) {
+            Ok((code, uname, group)) => {
+                self.store.set_unit(ws, &code, &uname, &group).await?;
+                Ok(UploadedFile {
+                    name: name.to_owned(),
+                    status: "taken",
+                    taken_as: Some("thông tin đơn vị (unit.toml)".to_owned()),
+                    version: None,
+                    message: format!("đơn vị: {uname} ({code})"),
+                    problems: Vec::new(),
+                })
+            }
+            Err(e) => Ok(UploadedFile {
+                name: name.to_owned(),
+                status: "refused",
+                taken_as: None,
+                version: None,
+                message: e.message(),
+                problems: Vec::new(),
+            }),
+        }
+    }
+
+    async fn upload_facts(
+        self: &Arc<Self>,
+        ws: i64,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<UploadedFile, AppError> {
+        let refused = |message: String, problems: Vec<Problem>| UploadedFile {
+            name: name.to_owned(),
+            status: "refused",
+            taken_as: None,
+            version: None,
+            message,
+            problems,
+        };
+        // First the library's own reading of the file as sent.
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                return Ok(refused(
+                    "facts.toml không phải văn bản UTF-8".to_owned(),
+                    Vec::new(),
+                ))
+            }
+        };
+        let facts = match parse_facts(text) {
+            Ok(f) => f,
+            Err(_) => {
+                // Let the library say where and why.
+                let problems = self.library_problems_for(ws, "facts.toml", bytes).await?;
+                return Ok(refused("facts.toml không hợp lệ".to_owned(), problems));
+            }
+        };
+        let mut snap = self.snapshot(ws).await?;
+        snap.facts = facts.clone();
+        if let Err(problems) = self.try_snapshot(snap, "facts.toml").await {
+            return Ok(refused(
+                format!("facts.toml có {} lỗi nên không được nhận", problems.len()),
+                problems,
+            ));
+        }
+        self.store
+            .set_facts(ws, &facts, "tải lên facts.toml", None)
+            .await?;
+        Ok(UploadedFile {
+            name: name.to_owned(),
+            status: "taken",
+            taken_as: Some("số liệu (facts.toml)".to_owned()),
+            version: None,
+            message: format!("đã nhận {} số liệu", facts.len()),
+            problems: Vec::new(),
+        })
+    }
+
+    /// The library's problems with a file as sent, read in the workspace's folder.
+    async fn library_problems_for(
+        self: &Arc<Self>,
+        ws: i64,
+        file: &str,
+        bytes: &[u8],
+    ) -> Result<Vec<Problem>, AppError> {
+        let snap = self.snapshot(ws).await?;
+        let set = self.set_of(&snap.ws)?;
+        let app = Arc::clone(self);
+        let file = file.to_owned();
+        let bytes = bytes.to_vec();
+        tokio::task::spawn_blocking(move || {
+            let dir = app.materialise(&snap)?;
+            std::fs::write(dir.path().join(&file), &bytes)
+                .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
+            Ok(
+                match read_evidence_with(&FsFiles, set.set(), dir.path(), &ReadOptions::default()) {
+                    Ok(_) => Vec::new(),
+                    Err(e) => problems_of(&e),
+                },
+            )
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("đọc minh chứng: {e}")))?
+    }
+
+    async fn upload_notes(
+        self: &Arc<Self>,
+        ws: i64,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<UploadedFile, AppError> {
+        let refused = |message: String, problems: Vec<Problem>| UploadedFile {
+            name: name.to_owned(),
+            status: "refused",
+            taken_as: None,
+            version: None,
+            message,
+            problems,
+        };
+        let problems = self.library_problems_for(ws, "notes.toml", bytes).await?;
+        let problems: Vec<Problem> = problems
+            .into_iter()
+            .filter(|p| p.file == "notes.toml")
+            .collect();
+        if !problems.is_empty() {
+            return Ok(refused(
+                format!("notes.toml có {} lỗi nên không được nhận", problems.len()),
+                problems,
+            ));
+        }
+        let parsed = std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|t| toml::from_str::<NotesToml>(t).ok());
+        let Some(parsed) = parsed else {
+            return Ok(refused("notes.toml không hợp lệ".to_owned(), Vec::new()));
+        };
+        let blank = |s: Option<String>| s.and_then(|s| form_text(&s));
+        let rows: Vec<NoteRow> = parsed
+            .tieu_chi
+            .into_iter()
+            .map(|(id, r)| NoteRow {
+                row_id: id,
+                explanation: blank(r.giai_trinh),
+                declared_points: r.diem_de_nghi.map(|v| match v {
+                    toml::Value::String(s) => s,
+                    other => other.to_string(),
+                }),
+                declared_reason: blank(r.ly_do),
+                documents: r
+                    .tai_lieu
+                    .into_iter()
+                    .map(|d| NoteDocument {
+                        number: d.so_ky_hieu,
+                        date: d.ngay,
+                        subject: d.trich_yeu,
+                    })
+                    .collect(),
+                version: 0,
+            })
+            .collect();
+        let count = rows.len();
+        self.store
+            .replace_notes(ws, &rows, blank(parsed.kho_khan_kien_nghi).as_deref())
+            .await?;
+        Ok(UploadedFile {
+            name: name.to_owned(),
+            status: "taken",
+            taken_as: Some("ghi chú của đơn vị (notes.toml)".to_owned()),
+            version: None,
+            message: format!("đã nhận giải trình của {count} dòng"),
+            problems: Vec::new(),
+        })
+    }
+
+    /// Every table the set reads, with the workspace's state on it.
+    pub async fn tables(self: &Arc<Self>, ws: i64) -> Result<Vec<TableState>, AppError> {
+        let workspace = self.store.workspace(ws).await?;
+        let set = self.set_of(&workspace)?;
+        let scored = self.scored(ws).await?;
+        let ok = scored.outcome.as_ref().ok();
+        Ok(set
+            .set()
+            .tables
+            .iter()
+            .map(|t| {
+                let source = ok.and_then(|s| s.sources.iter().find(|src| src.table == t.name));
+                let present = ok.is_some_and(|s| s.tables.contains(&t.name));
+                let records = source.map(|s| s.records);
+                let state = match (present, records) {
+                    (false, _) => "missing",
+                    (true, Some(0)) => "empty",
+                    (true, _) => "present",
+                };
+                TableState {
+                    name: t.name.clone(),
+                    title: t.title.clone(),
+                    file: t.file.clone(),
+                    state,
+                    records,
+                    source: source.map(|s| {
+                        let file = s
+                            .path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        match &s.sheet {
+                            Some(sheet) => format!("{file} [{}]", display_name(sheet)),
+                            None => file,
+                        }
+                    }),
+                    ignored_columns: source
+                        .map(|s| s.ignored_columns.iter().map(|c| display_name(c)).collect())
+                        .unwrap_or_default(),
+                    rows: set
+                        .set()
+                        .criteria
+                        .iter()
+                        .filter(|c| c.leaf.as_ref().is_some_and(|l| l.reads.contains(&t.name)))
+                        .map(|c| c.id.clone())
+                        .collect(),
+                }
+            })
+            .collect())
+    }
+
+    // ---- facts ------------------------------------------------------------------------
+
+    /// Replaces every fact, after the library has read them.
+    pub async fn save_facts(
+        self: &Arc<Self>,
+        ws: i64,
+        facts: Vec<FactRow>,
+        expected: Option<&str>,
+    ) -> Result<(), AppError> {
+        let mut snap = self.snapshot(ws).await?;
+        let before: BTreeMap<String, String> = snap
+            .facts
+            .iter()
+            .map(|f| (f.name.clone(), f.literal.clone()))
+            .collect();
+        snap.facts = facts.clone();
+        if let Err(problems) = self.try_snapshot(snap, "facts.toml").await {
+            return Err(AppError::Invalid {
+                message: "số liệu có lỗi nên chưa được lưu".to_owned(),
+                problems,
+            });
+        }
+        let changed: Vec<String> = facts
+            .iter()
+            .filter(|f| before.get(&f.name) != Some(&f.literal))
+            .map(|f| format!("{} = {}", f.name, f.literal))
+            .collect();
+        let why = if changed.is_empty() {
+            "sửa số liệu".to_owned()
+        } else {
+            changed.join("; ")
+        };
+        match self.store.set_facts(ws, &facts, &why, expected).await? {
+            Saved::Yes(_) => Ok(()),
+            Saved::Stale => Err(AppError::Conflict(
+                "số liệu đã được sửa (ở cửa sổ khác hoặc bởi người khác) từ khi bạn mở trang; \
+                 nội dung của bạn chưa được lưu: hãy tải lại trang, xem bản mới rồi sửa lại"
+                    .to_owned(),
+            )),
+        }
+    }
+
+    // ---- notes ------------------------------------------------------------------------
+
+    /// Saves a row's note over the version the form showed, after the library has read it;
+    /// a stale version is refused, not merged.
+    pub async fn save_note(self: &Arc<Self>, ws: i64, note: NoteRow) -> Result<i64, AppError> {
+        let workspace = self.store.workspace(ws).await?;
+        let set = self.set_of(&workspace)?;
+        if set
+            .set()
+            .criterion(&note.row_id)
+            .and_then(|c| c.leaf.as_ref())
+            .is_none()
+        {
+            return Err(AppError::NotFound(format!(
+                "không có dòng `{}` trong bộ tiêu chí",
+                parindex_core::visible(&note.row_id)
+            )));
+        }
+        let current = self.store.note(ws, &note.row_id).await?;
+        if current.version != note.version {
+            return Err(stale());
+        }
+        let mut snap = self.snapshot(ws).await?;
+        snap.notes.retain(|n| n.row_id != note.row_id);
+        snap.notes.push(note.clone());
+        if let Err(problems) = self.try_snapshot(snap, parindex_core::NOTES_FILE).await {
+            return Err(AppError::Invalid {
+                message: "giải trình có lỗi nên chưa được lưu".to_owned(),
+                problems,
+            });
+        }
+        match self.store.save_note(ws, &note).await? {
+            Saved::Yes(v) => Ok(v),
+            Saved::Stale => Err(stale()),
+        }
+    }
+
+    /// Saves part 3 over the version the form showed.
+    pub async fn save_proposals(
+        self: &Arc<Self>,
+        ws: i64,
+        text: Option<String>,
+        version: i64,
+    ) -> Result<i64, AppError> {
+        let mut snap = self.snapshot(ws).await?;
+        snap.ws.proposals = text.clone();
+        if let Err(problems) = self.try_snapshot(snap, parindex_core::NOTES_FILE).await {
+            return Err(AppError::Invalid {
+                message: "phần 3 có lỗi nên chưa được lưu".to_owned(),
+                problems,
+            });
+        }
+        match self
+            .store
+            .set_proposals(ws, text.as_deref(), version)
+            .await?
+        {
+            Saved::Yes(v) => Ok(v),
+            Saved::Stale => Err(AppError::Conflict(
+                "phần 3 đã được sửa (ở cửa sổ khác hoặc bởi người khác) từ khi bạn mở trang; \
+                 nội dung của bạn chưa được lưu: hãy tải lại trang, xem bản mới rồi sửa lại"
+                    .to_owned(),
+            )),
+        }
+    }
+
+    /// Attaches a TLKC file to a row.
+    pub async fn attach(
+        self: &Arc<Self>,
+        ws: i64,
+        row: &str,
+        raw_name: &str,
+        bytes: &[u8],
+    ) -> Result<i64, AppError> {
+        let workspace = self.store.workspace(ws).await?;
+        let set = self.set_of(&workspace)?;
+        if set
+            .set()
+            .criterion(row)
+            .and_then(|c| c.leaf.as_ref())
+            .is_none()
+        {
+            return Err(AppError::NotFound(format!(
+                "không có dòng `{}` trong bộ tiêu chí",
+                parindex_core::visible(row)
+            )));
+        }
+        if bytes.is_empty() {
+            return Err(AppError::BadRequest("tệp đính kèm trống".to_owned()));
+        }
+        if bytes.len() > self.limits.attachment_bytes {
+            return Err(AppError::TooLarge(format!(
+                "tệp đính kèm tối đa {} MiB",
+                self.limits.attachment_bytes >> 20
+            )));
+        }
+        let sha = self.store.put_blob(bytes)?;
+        let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+        self.store
+            .add_attachment(ws, row, &display_name(raw_name), &sha, size)
+            .await
+    }
+
+    /// A workspace made from an exported folder (a zip of it): its `unit.toml` names the unit,
+    /// every other file goes through [`App::upload`] with the same checks, and the attached
+    /// files come back as attachments of the rows whose `notes.toml` entries name them.
+    pub async fn import_zip(
+        self: &Arc<Self>,
+        criteria: &str,
+        bytes: &[u8],
+    ) -> Result<(i64, UploadOutcome), AppError> {
+        let entries = unzip_bounded(bytes, self.limits.request_bytes)?;
+        let unit = entries
+            .iter()
+            .find(|(n, _)| n == "unit.toml")
+            .ok_or_else(|| {
+                AppError::BadRequest(
+                    "tệp zip không có unit.toml ở thư mục gốc: không phải thư mục minh chứng của \
+                     một đơn vị"
+                        .to_owned(),
+                )
+            })?;
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Unit {
+            code: String,
+            name: String,
+            group: String,
+        }
+        let unit: Unit = std::str::from_utf8(&unit.1)
+            .ok()
+            .and_then(|t| toml::from_str(t).ok())
+            .ok_or_else(|| {
+                AppError::BadRequest(
+                    "unit.toml trong tệp zip không hợp lệ: cần đúng ba khóa code, name, group"
+                        .to_owned(),
+                )
+            })?;
+        let id = self
+            .create_workspace(criteria, &unit.code, &unit.name, &unit.group)
+            .await?;
+        let mut attached: Vec<Attached> = Vec::new();
+        let mut files = Vec::new();
+        let mut ignored = Vec::new();
+        for (name, data) in &entries {
+            if name == "unit.toml" {
+                continue;
+            }
+            if name.contains('/') {
+                if !name.starts_with(&format!("{}/", crate::folder::ATTACHMENTS_DIR)) {
+                    ignored.push(name.clone());
+                }
+                continue;
+            }
+            if name == parindex_core::NOTES_FILE {
+                let (notes, found) = split_attachments(data, &entries);
+                attached.extend(found);
+                files.push((name.clone(), notes));
+            } else {
+                files.push((name.clone(), data.clone()));
+            }
+        }
+        let mut outcome = self.upload(id, files).await?;
+        for (row, name, data) in attached {
+            self.attach(id, &row, &name, &data).await?;
+            outcome.files.push(UploadedFile {
+                name: name.clone(),
+                status: "taken",
+                taken_as: Some(format!("tệp đính kèm của dòng {row}")),
+                version: None,
+                message: "đã nhận".to_owned(),
+                problems: Vec::new(),
+            });
+        }
+        for name in ignored {
+            outcome.files.push(UploadedFile {
+                name: display_name(&name),
+                status: "ignored",
+                taken_as: None,
+                version: None,
+                message: "nằm trong thư mục con: không dùng".to_owned(),
+                problems: Vec::new(),
+            });
+        }
+        Ok((id, outcome))
+    }
+
+    /// Replays a report JSON against the workspace at the report's as-of date, as `parindex
+    /// verify` does: identical bytes, or what differs, row by row.
+    pub async fn verify(self: &Arc<Self>, ws: i64, text: &str) -> Result<Verified, AppError> {
+        let old = Report::from_json(text).map_err(|e| {
+            AppError::BadRequest(format!(
+                "tệp không phải báo cáo JSON của parindex ({}); hãy chọn tệp «Báo cáo JSON» đã \
+                 tải về, không sửa tay",
+                parindex_core::visible(&e)
+            ))
+        })?;
+        let snap = self.snapshot(ws).await?;
+        let set = self.set_of(&snap.ws)?;
+        let app = Arc::clone(self);
+        let as_of = old.as_of;
+        let new = tokio::task::spawn_blocking(move || {
+            let dir = app.materialise(&snap)?;
+            let evidence =
+                read_evidence_with(&FsFiles, set.set(), dir.path(), &ReadOptions::default())
+                    .map_err(|e| AppError::Invalid {
+                        message: "minh chứng của hồ sơ không đọc được nên chưa chấm lại được"
+                            .to_owned(),
+                        problems: problems_of(&e),
+                    })?;
+            Ok::<_, AppError>(set.compiled.score(&evidence, as_of))
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("chấm lại: {e}")))??;
+        let identical = new.to_json() == text;
+        let comparison = parindex_core::Comparison::of(&old, &new);
+        let opt = |d: Option<rust_decimal::Decimal>| d.map(parindex_core::vi_decimal);
+        let status = |s: Option<parindex_core::Status>| s.map(|s| s.vi().to_owned());
+        Ok(Verified {
+            identical,
+            as_of: parindex_core::vi_date(as_of),
+            edited_as_of: parindex_core::edited_as_of(&old).map(str::to_owned),
+            inputs: comparison
+                .inputs
+                .iter()
+                .map(|c| VerifiedInput {
+                    name: display_name(&c.name),
+                    change: c.change.to_owned(),
+                    old: c.old.clone(),
+                    new: c.new.clone(),
+                })
+                .collect(),
+            rows: comparison
+                .rows
+                .iter()
+                .map(|r| VerifiedRow {
+                    id: r.id.clone(),
+                    title: r.title.clone(),
+                    old_points: opt(r.old_points),
+                    new_points: opt(r.new_points),
+                    old_status: status(r.old_status),
+                    new_status: status(r.new_status),
+                })
+                .collect(),
+            totals: comparison
+                .totals
+                .iter()
+                .map(|t| VerifiedFigure {
+                    figure: t.figure.to_owned(),
+                    old: t.old.clone(),
+                    new: t.new.clone(),
+                })
+                .collect(),
+            edited_after: !identical && comparison.is_empty(),
+        })
+    }
+
+    /// The workspace as a zip that is exactly its evidence folder, attachments included.
+    pub async fn export_zip(self: &Arc<Self>, ws: i64) -> Result<Vec<u8>, AppError> {
+        use std::io::Write;
+        let snap = self.snapshot(ws).await?;
+        let contents = snap.contents(true)?;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default());
+        let zerr = |e: zip::result::ZipError| AppError::Internal(format!("zip: {e}"));
+        for (name, content) in contents {
+            zip.start_file(name, options).map_err(zerr)?;
+            let bytes = match content {
+                Content::Bytes(b) => b,
+                Content::Blob(sha) => self.store.get_blob(&sha)?,
+            };
+            zip.write_all(&bytes)
+                .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
+        }
+        Ok(zip.finish().map_err(zerr)?.into_inner())
+    }
+}
+
+/// The files of a zip, by their names in it (a single top folder around them dropped), read
+/// with every bound: no link, no name outside the folder, at most 10,000 entries and `limit`
+/// bytes inflated in all (counted while inflating, not taken from the zip's own sizes).
+fn unzip_bounded(bytes: &[u8], limit: usize) -> Result<Vec<(String, Vec<u8>)>, AppError> {
+    use std::io::Read;
+    let bad = |why: &str| AppError::BadRequest(format!("tệp zip không dùng được: {why}"));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|_| bad("không phải tệp zip hợp lệ"))?;
+    if zip.len() > 10_000 {
+        return Err(bad("quá 10.000 tệp"));
+    }
+    let mut out = Vec::new();
+    let mut total = 0usize;
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(|_| bad("một mục bị hỏng"))?;
+        if entry.is_dir() {
+            continue;
+        }
+        if entry.is_symlink() {
+            return Err(bad("có liên kết tượng trưng (symlink)"));
+        }
+        let Some(name) = entry.enclosed_name() else {
+            return Err(bad(
+                "có tên tệp ra ngoài thư mục (../ hoặc đường dẫn tuyệt đối)",
+            ));
+        };
+        let name: Vec<String> = name
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let mut data = Vec::new();
+        let budget = limit.saturating_sub(total) as u64 + 1;
+        (&mut entry)
+            .take(budget)
+            .read_to_end(&mut data)
+            .map_err(|_| bad("một mục không giải nén được"))?;
+        total += data.len();
+        if total > limit {
+            return Err(AppError::TooLarge(format!(
+                "tệp zip giải nén ra quá {} MiB",
+                limit >> 20
+            )));
+        }
+        out.push((name, data));
+    }
+    // A zip of the folder itself: one top folder around everything.
+    let top = out
+        .first()
+        .and_then(|(n, _)| (n.len() > 1).then(|| n[0].clone()));
+    if let Some(top) = top {
+        if out.iter().all(|(n, _)| n.len() > 1 && n[0] == top)
+            && !out.iter().any(|(n, _)| n.len() == 1 && n[0] == "unit.toml")
+        {
+            for (n, _) in &mut out {
+                n.remove(0);
+            }
+        }
+    }
+    Ok(out.into_iter().map(|(n, d)| (n.join("/"), d)).collect())
+}
+
+/// An attachment found in an imported folder: its row, name and bytes.
+type Attached = (String, String, Vec<u8>);
+
+/// notes.toml with the entries that name an exported attachment taken out, and those
+/// attachments (row, name, bytes): an import gives them back as attachments, not documents.
+fn split_attachments(notes: &[u8], entries: &[(String, Vec<u8>)]) -> (Vec<u8>, Vec<Attached>) {
+    let Some(mut parsed) = std::str::from_utf8(notes)
+        .ok()
+        .and_then(|t| toml::from_str::<NotesToml>(t).ok())
+    else {
+        // Left to the upload's checks to refuse.
+        return (notes.to_vec(), Vec::new());
+    };
+    let prefix = format!("tệp đính kèm {}/", crate::folder::ATTACHMENTS_DIR);
+    let mut found = Vec::new();
+    for (row, note) in &mut parsed.tieu_chi {
+        note.tai_lieu.retain(|d| {
+            let Some(path) = d
+                .trich_yeu
+                .as_deref()
+                .and_then(|t| t.strip_prefix("tệp đính kèm "))
+            else {
+                return true;
+            };
+            if !d
+                .trich_yeu
+                .as_deref()
+                .is_some_and(|t| t.starts_with(&prefix))
+            {
+                return true;
+            }
+            let Some((_, data)) = entries.iter().find(|(n, _)| n == path) else {
+                return true;
+            };
+            let name = d
+                .so_ky_hieu
+                .rsplit_once(" [SHA-256 ")
+                .map_or(d.so_ky_hieu.as_str(), |(n, _)| n);
+            found.push((row.clone(), name.to_owned(), data.clone()));
+            false
+        });
+    }
+    match toml::to_string(&parsed) {
+        Ok(text) => (text.into_bytes(), found),
+        Err(_) => (notes.to_vec(), Vec::new()),
+    }
+}
+
+/// A table file of an upload, waiting for the reading of the folder with it.
+#[derive(Debug)]
+struct Pending {
+    index: usize,
+    name: String,
+    slot: String,
+    stored_name: String,
+    taken_as: String,
+    size: i64,
+    sha: String,
+}
+
+/// `unit.toml`, `facts.toml`, `notes.toml`: the officer's own files, not tables.
+fn is_own_file(raw_name: &str) -> bool {
+    let lower = raw_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_lowercase();
+    matches!(lower.as_str(), "unit.toml" | "facts.toml" | "notes.toml")
+}
+
+/// What a file of an upload is, by its (lower-case) name: its slot, its name in the folder
+/// and what it is taken as; or why it is not used.
+fn classify(set: &CriteriaEntry, lower: &str) -> Result<(String, String, String), String> {
+    let path = Path::new(lower);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_owned();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .map(fold_header)
+        .unwrap_or_default();
+    if !TABLE_EXTENSIONS.contains(&ext.as_str()) {
+        return Err(
+            "không phải bảng số liệu (csv, txt, tsv, xlsx, xlsm, xls, ods), unit.toml, \
+                    facts.toml hay notes.toml: không dùng"
+                .to_owned(),
+        );
+    }
+    // The survey's results and the appraisal (Sở Nội vụ's files), read by their names.
+    match lower {
+        "survey.csv" => {
+            return Ok((
+                "survey".to_owned(),
+                lower.to_owned(),
+                "kết quả điều tra xã hội học (survey.csv)".to_owned(),
+            ))
+        }
+        "appraisal.csv" => {
+            return Ok((
+                "appraisal".to_owned(),
+                lower.to_owned(),
+                "kết quả thẩm định (appraisal.csv)".to_owned(),
+            ))
+        }
+        _ => {}
+    }
+    let table = set.set().tables.iter().find(|t| {
+        Path::new(&t.file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .is_some_and(|s| fold_header(s) == stem)
+    });
+    match table {
+        Some(t) => {
+            let file_stem = Path::new(&t.file)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or(&t.name)
+                .to_owned();
+            Ok((
+                t.name.clone(),
+                format!("{file_stem}.{ext}"),
+                format!("bảng {} ({})", t.name, t.title),
+            ))
+        }
+        None if WORKBOOK_EXTENSIONS.contains(&ext.as_str()) => {
+            let key = parindex_core::sha256_hex(stem.as_bytes());
+            Ok((
+                format!("workbook:{stem}"),
+                format!("so-lieu-{}.{ext}", &key[..8]),
+                "sổ tính (đọc các trang mang tên bảng)".to_owned(),
+            ))
+        }
+        None => Err(
+            "tên tệp không khớp bảng nào của bộ tiêu chí: không dùng (hãy đặt tên tệp \
+                     theo bảng, ví dụ dossiers.csv)"
+                .to_owned(),
+        ),
+    }
+}
+
+/// A note saved over by someone else.
+pub fn stale() -> AppError {
+    AppError::Conflict(
+        "dòng này đã được sửa (ở cửa sổ khác hoặc bởi người khác) từ khi bạn mở trang; nội dung \
+         của bạn chưa được lưu: hãy tải lại trang, xem bản mới rồi sửa lại"
+            .to_owned(),
+    )
+}
+
+/// The unit's fields, checked: none blank, none with hidden characters, bounded.
+fn unit_fields(code: &str, name: &str, group: &str) -> Result<(String, String, String), AppError> {
+    let mut out = Vec::new();
+    for (what, v) in [("mã đơn vị", code), ("tên đơn vị", name), ("nhóm", group)] {
+        let Some(t) = form_text(v) else {
+            return Err(AppError::BadRequest(format!("chưa ghi {what}")));
+        };
+        if t.chars().any(char::is_control) || t.chars().count() > 200 {
+            return Err(AppError::BadRequest(format!(
+                "{what} có ký tự điều khiển hoặc dài quá 200 ký tự"
+            )));
+        }
+        out.push(t);
+    }
+    let mut it = out.into_iter();
+    match (it.next(), it.next(), it.next()) {
+        (Some(a), Some(b), Some(c)) => Ok((a, b, c)),
+        _ => Err(AppError::Internal("đơn vị".to_owned())),
+    }
+}
+
+/// A facts.toml as rows: each fact's value kept as its TOML literal.
+fn parse_facts(text: &str) -> Result<Vec<FactRow>, String> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| e.message().to_owned())?;
+    let mut out = Vec::new();
+    for (name, v) in table {
+        let (value, source) = match v {
+            toml::Value::Table(mut t) => {
+                let value = t.remove("value").ok_or("value")?;
+                let source = match t.remove("source") {
+                    Some(toml::Value::String(s)) => Some(s),
+                    None => None,
+                    Some(_) => return Err("source".to_owned()),
+                };
+                if !t.is_empty() {
+                    return Err("khóa lạ".to_owned());
+                }
+                (value, source)
+            }
+            other => (other, None),
+        };
+        let literal = value.to_string();
+        // Round-trips, or it is refused here rather than written differently.
+        if literal_value(&literal).ok().as_ref() != Some(&value) {
+            return Err(name);
+        }
+        out.push(FactRow {
+            name,
+            literal,
+            source,
+        });
+    }
+    Ok(out)
+}
+
+fn load_set(dir: &Path, sha256: String, shipped: bool) -> Result<CriteriaEntry, AppError> {
+    let set = load_criteria(&FsFiles, dir)
+        .map_err(|e| AppError::Internal(format!("bộ tiêu chí đóng gói: {e}")))?;
+    let facts = named_facts(&set);
+    let compiled = CompiledCriteria::compile(set)
+        .map_err(|e| AppError::Internal(format!("bộ tiêu chí đóng gói: {e}")))?;
+    Ok(CriteriaEntry {
+        id: compiled.criteria().id.clone(),
+        title: compiled.criteria().title.clone(),
+        year: compiled.criteria().year,
+        sha256,
+        compiled,
+        facts,
+        shipped,
+    })
+}
+
+fn score(set: &CriteriaEntry, evidence: &Evidence) -> Result<ScoredReport, AppError> {
+    let as_of = set
+        .compiled
+        .default_as_of()
+        .ok_or_else(|| AppError::Internal(format!("năm {} không có ngày 31/12", set.year)))?;
+    let report = set.compiled.score(evidence, as_of);
+    let json = report.to_json();
+    let tables = set
+        .set()
+        .tables
+        .iter()
+        .filter(|t| evidence.has_table(&t.name))
+        .map(|t| t.name.clone())
+        .collect();
+    Ok(ScoredReport {
+        report,
+        json,
+        sources: evidence.sources().to_vec(),
+        tables,
+    })
+}

@@ -1,0 +1,1162 @@
+//! The pages: server-rendered askama templates (escaped by default), Vietnamese, decimal
+//! comma, `dd/mm/yyyy`. Each handler reads the form, calls [`crate::service`], and renders.
+//! Forms carry the CSRF token in their action's query (see [`crate::security`]).
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use parindex_core::{vi_date, vi_decimal, vi_percent, Report, Status};
+use rust_decimal::Decimal;
+
+use crate::error::{AppError, Problem};
+use crate::extract::{VForm, VMultipart, VPath};
+use crate::format::{vi_size, vi_time};
+use crate::security::CsrfToken;
+use crate::service::{form_text, App, ScoredReport, TableState, UploadOutcome};
+use crate::store::{FactRow, NoteDocument, NoteRow, Workspace};
+
+type S = State<Arc<App>>;
+
+const CSS: &str = include_str!("../static/style.css");
+const HTMX: &str = include_str!("../static/htmx.min.js");
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/", get(home))
+        .route("/workspaces", post(create))
+        .route("/import", post(import))
+        .route("/criteria", get(criteria_page).post(upload_criteria))
+        .route("/w/{id}", get(score_page))
+        .route("/w/{id}/evidence", get(evidence_page).post(upload))
+        .route("/w/{id}/files/{fid}/restore", post(restore))
+        .route("/w/{id}/unit", post(save_unit))
+        .route("/w/{id}/facts", get(facts_page).post(save_facts))
+        .route("/w/{id}/rows/{row}", get(row_page))
+        .route("/w/{id}/rows/{row}/note", post(save_note))
+        .route("/w/{id}/rows/{row}/attachments", post(attach))
+        .route("/w/{id}/attachments/{aid}", get(attachment))
+        .route("/w/{id}/notes", get(notes_page))
+        .route("/w/{id}/proposals", post(save_proposals))
+        .route("/w/{id}/download/{format}", get(download))
+        .route("/w/{id}/export.zip", get(export))
+        .route("/w/{id}/history", get(history))
+        .route("/w/{id}/verify", get(verify_page).post(verify))
+        .route("/static/style.css", get(css))
+        .route("/static/htmx.min.js", get(htmx))
+        .fallback(not_found)
+}
+
+fn page(t: &impl Template) -> Result<Response, AppError> {
+    t.render()
+        .map(|body| Html(body).into_response())
+        .map_err(|e| AppError::Internal(format!("mẫu trang: {e}")))
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound("không có trang này".to_owned())
+}
+
+async fn css() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CACHE_CONTROL, "max-age=3600"),
+        ],
+        CSS,
+    )
+        .into_response()
+}
+
+async fn htmx() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "max-age=3600"),
+        ],
+        HTMX,
+    )
+        .into_response()
+}
+
+/// The workspace as the header of every page shows it.
+#[derive(Debug)]
+pub struct WsView {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub group: String,
+    pub year: i64,
+    pub criteria: String,
+    pub created: String,
+}
+
+impl WsView {
+    fn of(w: &Workspace, app: &App) -> Self {
+        Self {
+            id: w.id,
+            code: w.unit_code.clone(),
+            name: w.unit_name.clone(),
+            group: w.unit_group.clone(),
+            year: w.year,
+            criteria: app
+                .set_of(w)
+                .map_or_else(|_| w.criteria_id.clone(), |s| s.title.clone()),
+            created: vi_time(w.created_at),
+        }
+    }
+}
+
+// ---- home ------------------------------------------------------------------------------
+
+#[derive(Debug, Template)]
+#[template(path = "home.html")]
+struct Home {
+    csrf: String,
+    workspaces: Vec<WsView>,
+    sets: Vec<(String, String)>,
+}
+
+async fn home(State(app): S, CsrfToken(csrf): CsrfToken) -> Result<Response, AppError> {
+    let workspaces = app
+        .store
+        .workspaces()
+        .await?
+        .iter()
+        .map(|w| WsView::of(w, &app))
+        .collect();
+    let sets = set_choices(&app);
+    page(&Home {
+        csrf,
+        workspaces,
+        sets,
+    })
+}
+
+/// The sets to choose from: (key, label).
+fn set_choices(app: &App) -> Vec<(String, String)> {
+    app.sets()
+        .iter()
+        .map(|s| {
+            let label = if s.shipped {
+                format!("{} (kèm phần mềm)", s.title)
+            } else {
+                format!(
+                    "{} ({}, tải lên, {})",
+                    s.title,
+                    s.id,
+                    crate::folder::short(&s.sha256)
+                )
+            };
+            (s.sha256.clone(), label)
+        })
+        .collect()
+}
+
+#[derive(Debug, Template)]
+#[template(path = "criteria.html")]
+struct CriteriaPage {
+    csrf: String,
+    sets: Vec<(String, String)>,
+    added: Option<String>,
+}
+
+async fn criteria_page(State(app): S, CsrfToken(csrf): CsrfToken) -> Result<Response, AppError> {
+    page(&CriteriaPage {
+        csrf,
+        sets: set_choices(&app),
+        added: None,
+    })
+}
+
+async fn upload_criteria(
+    State(app): S,
+    CsrfToken(csrf): CsrfToken,
+    VMultipart(multipart): VMultipart,
+) -> Result<Response, AppError> {
+    let files = read_files(multipart, "file").await?;
+    let Some((_, bytes)) = files.into_iter().next() else {
+        return Err(AppError::BadRequest(
+            "chưa chọn tệp criteria.toml".to_owned(),
+        ));
+    };
+    let entry = app.upload_criteria(&bytes).await?;
+    page(&CriteriaPage {
+        csrf,
+        sets: set_choices(&app),
+        added: Some(format!("{} ({})", entry.title, entry.id)),
+    })
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct CreateForm {
+    pub criteria: String,
+    pub code: String,
+    pub name: String,
+    pub group: String,
+}
+
+async fn create(State(app): S, VForm(f): VForm<CreateForm>) -> Result<Response, AppError> {
+    let id = app
+        .create_workspace(&f.criteria, &f.code, &f.name, &f.group)
+        .await?;
+    Ok(Redirect::to(&format!("/w/{id}/evidence")).into_response())
+}
+
+async fn import(
+    State(app): S,
+    CsrfToken(csrf): CsrfToken,
+    VMultipart(multipart): VMultipart,
+) -> Result<Response, AppError> {
+    let (files, fields) = read_parts(multipart).await?;
+    let criteria = fields
+        .iter()
+        .find(|(k, _)| k == "criteria")
+        .map_or("nghe-an-2026-so", |(_, v)| v.as_str());
+    let Some((_, zip)) = files
+        .iter()
+        .find(|(k, _)| k == "file")
+        .map(|(k, f)| (k, &f.1))
+    else {
+        return Err(AppError::BadRequest("chưa chọn tệp zip".to_owned()));
+    };
+    let (id, outcome) = app.import_zip(criteria, zip).await?;
+    evidence_view(&app, csrf, id, Some(outcome)).await
+}
+
+/// Every part of a multipart body: the files (by field, with the browser's name) and the
+/// text fields.
+pub async fn read_parts(mut multipart: Multipart) -> Result<FormParts, AppError> {
+    let mut files = Vec::new();
+    let mut fields = Vec::new();
+    loop {
+        let next = multipart.next_field().await.map_err(multipart_error)?;
+        let Some(f) = next else { break };
+        let field = f.name().unwrap_or("").to_owned();
+        match f.file_name().map(str::to_owned) {
+            Some(name) => {
+                let bytes = f.bytes().await.map_err(multipart_error)?;
+                if !(name.is_empty() && bytes.is_empty()) {
+                    files.push((field, (name, bytes.to_vec())));
+                }
+            }
+            None => {
+                let text = f.text().await.map_err(multipart_error)?;
+                fields.push((field, text));
+            }
+        }
+    }
+    Ok((files, fields))
+}
+
+/// Files by field (name, bytes), and text fields.
+pub type FormParts = (Vec<(String, (String, Vec<u8>))>, Vec<(String, String)>);
+
+// ---- score -----------------------------------------------------------------------------
+
+#[derive(Debug)]
+pub struct NodeView {
+    pub id: String,
+    pub title: String,
+    pub class: &'static str,
+    pub leaf: bool,
+    pub points: String,
+    pub max: String,
+    pub index: String,
+    pub status: &'static str,
+    pub lost: String,
+    pub needs_explanation: bool,
+    pub meter_value: String,
+    pub meter_max: String,
+}
+
+fn node_views(report: &Report) -> Vec<NodeView> {
+    report
+        .nodes
+        .iter()
+        .map(|n| NodeView {
+            id: n.id.clone(),
+            title: n.title.clone(),
+            class: match n.kind {
+                parindex_core::NodeKind::Field => "field",
+                parindex_core::NodeKind::Criterion => "criterion",
+                parindex_core::NodeKind::SubCriterion => "sub",
+            },
+            leaf: n.is_leaf(),
+            points: vi_decimal(n.final_points),
+            max: vi_decimal(n.applicable_max),
+            index: n
+                .index
+                .map(|i| format!("{}%", vi_percent(i)))
+                .unwrap_or_default(),
+            status: n.status.vi(),
+            lost: if n.lost > Decimal::ZERO {
+                vi_decimal(n.lost)
+            } else {
+                String::new()
+            },
+            needs_explanation: n.needs_explanation,
+            meter_value: n.final_points.max(Decimal::ZERO).to_string(),
+            meter_max: n.applicable_max.max(Decimal::ONE).to_string(),
+        })
+        .collect()
+}
+
+#[derive(Debug)]
+pub struct TotalView {
+    pub points: String,
+    pub max: String,
+    pub index: String,
+    pub rating: String,
+    pub self_points: String,
+    pub self_max: String,
+    pub pending: String,
+    pub as_of: String,
+    pub needs: Vec<(String, String)>,
+    pub errors: usize,
+    pub no_evidence: usize,
+}
+
+fn total_view(report: &Report) -> TotalView {
+    let t = &report.total;
+    let ids = |s: Status| {
+        report
+            .nodes
+            .iter()
+            .filter(|n| n.is_leaf() && n.status == s)
+            .count()
+    };
+    TotalView {
+        points: vi_decimal(t.points),
+        max: vi_decimal(t.applicable_max),
+        index: t
+            .index
+            .map_or_else(|| "—".to_owned(), |i| format!("{}%", vi_percent(i))),
+        rating: t.rating.clone().unwrap_or_else(|| "—".to_owned()),
+        self_points: vi_decimal(t.self_assessed.points),
+        self_max: vi_decimal(t.self_assessed.applicable_max),
+        pending: report
+            .pending_survey()
+            .map(|p| p.describe())
+            .unwrap_or_default(),
+        as_of: vi_date(report.as_of),
+        needs: report
+            .nodes
+            .iter()
+            .filter(|n| n.needs_explanation)
+            .map(|n| (n.id.clone(), n.title.clone()))
+            .collect(),
+        errors: ids(Status::Error),
+        no_evidence: ids(Status::NoEvidence),
+    }
+}
+
+#[derive(Debug, Template)]
+#[template(path = "score.html")]
+struct ScorePage {
+    ws: WsView,
+    total: Option<TotalView>,
+    nodes: Vec<NodeView>,
+    problems: Vec<Problem>,
+}
+
+async fn score_page(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppError> {
+    let w = app.store.workspace(id).await?;
+    let scored = app.scored(id).await?;
+    let (total, nodes, problems) = match &scored.outcome {
+        Ok(s) => (
+            Some(total_view(&s.report)),
+            node_views(&s.report),
+            Vec::new(),
+        ),
+        Err(f) => (None, Vec::new(), f.problems.clone()),
+    };
+    page(&ScorePage {
+        ws: WsView::of(&w, &app),
+        total,
+        nodes,
+        problems,
+    })
+}
+
+// ---- evidence --------------------------------------------------------------------------
+
+#[derive(Debug)]
+pub struct FileView {
+    pub id: i64,
+    pub slot: String,
+    pub stored_name: String,
+    pub display_name: String,
+    pub short_hash: String,
+    pub size: String,
+    pub version: i64,
+    pub active: bool,
+    pub uploaded: String,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "evidence.html")]
+struct EvidencePage {
+    csrf: String,
+    ws: WsView,
+    tables: Vec<TableState>,
+    files: Vec<FileView>,
+    outcome: Option<UploadOutcome>,
+    problems: Vec<Problem>,
+    max_mib: usize,
+}
+
+async fn evidence_view(
+    app: &Arc<App>,
+    csrf: String,
+    id: i64,
+    outcome: Option<UploadOutcome>,
+) -> Result<Response, AppError> {
+    let w = app.store.workspace(id).await?;
+    let tables = app.tables(id).await?;
+    let scored = app.scored(id).await?;
+    let files = app
+        .store
+        .files(id)
+        .await?
+        .into_iter()
+        .map(|f| FileView {
+            id: f.id,
+            slot: f.slot,
+            stored_name: f.stored_name,
+            display_name: f.display_name,
+            short_hash: crate::folder::short(&f.sha256).to_owned(),
+            size: vi_size(f.size),
+            version: f.version,
+            active: f.active,
+            uploaded: vi_time(f.uploaded_at),
+        })
+        .collect();
+    let status = if outcome
+        .as_ref()
+        .is_some_and(|o| o.files.iter().any(|f| f.status == "refused"))
+    {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let body = EvidencePage {
+        csrf,
+        ws: WsView::of(&w, app),
+        tables,
+        files,
+        outcome,
+        problems: scored
+            .outcome
+            .as_ref()
+            .err()
+            .map(|f| f.problems.clone())
+            .unwrap_or_default(),
+        max_mib: app.limits.request_bytes >> 20,
+    };
+    let mut r = page(&body)?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+async fn evidence_page(
+    State(app): S,
+    CsrfToken(csrf): CsrfToken,
+    VPath(id): VPath<i64>,
+) -> Result<Response, AppError> {
+    evidence_view(&app, csrf, id, None).await
+}
+
+/// The files of a multipart body's `field` fields, by the names the browser gave.
+pub async fn read_files(
+    mut multipart: Multipart,
+    field: &str,
+) -> Result<Vec<(String, Vec<u8>)>, AppError> {
+    let mut out = Vec::new();
+    loop {
+        let next = multipart.next_field().await.map_err(multipart_error)?;
+        let Some(f) = next else { break };
+        if f.name() != Some(field) {
+            continue;
+        }
+        let name = f.file_name().unwrap_or("").to_owned();
+        let bytes = f.bytes().await.map_err(multipart_error)?;
+        // An empty file input sends one nameless empty part.
+        if name.is_empty() && bytes.is_empty() {
+            continue;
+        }
+        out.push((name, bytes.to_vec()));
+    }
+    Ok(out)
+}
+
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::TooLarge(
+            "tệp tải lên vượt giới hạn của một lần gửi; hãy gửi ít tệp hơn mỗi lần".to_owned(),
+        )
+    } else {
+        AppError::BadRequest(format!("không đọc được dữ liệu gửi lên: {}", e.body_text()))
+    }
+}
+
+async fn upload(
+    State(app): S,
+    CsrfToken(csrf): CsrfToken,
+    VPath(id): VPath<i64>,
+    VMultipart(multipart): VMultipart,
+) -> Result<Response, AppError> {
+    let files = read_files(multipart, "files").await?;
+    if files.is_empty() {
+        return Err(AppError::BadRequest("chưa chọn tệp nào".to_owned()));
+    }
+    let outcome = app.upload(id, files).await?;
+    evidence_view(&app, csrf, id, Some(outcome)).await
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct UnitForm {
+    pub code: String,
+    pub name: String,
+    pub group: String,
+}
+
+async fn save_unit(
+    State(app): S,
+    VPath(id): VPath<i64>,
+    VForm(f): VForm<UnitForm>,
+) -> Result<Response, AppError> {
+    app.set_unit(id, &f.code, &f.name, &f.group).await?;
+    Ok(Redirect::to(&format!("/w/{id}/evidence")).into_response())
+}
+
+async fn restore(State(app): S, VPath((id, fid)): VPath<(i64, i64)>) -> Result<Response, AppError> {
+    app.store.restore_file(id, fid).await?;
+    Ok(Redirect::to(&format!("/w/{id}/evidence")).into_response())
+}
+
+// ---- facts -----------------------------------------------------------------------------
+
+#[derive(Debug)]
+pub struct FactView {
+    pub name: String,
+    pub kind: &'static str,
+    pub value: String,
+    pub source: String,
+    pub rows: String,
+}
+
+/// The kind of a stored literal, for the form.
+pub fn fact_kind(literal: &str) -> (&'static str, String) {
+    match crate::folder::literal_value(literal) {
+        Ok(toml::Value::Integer(i)) => ("integer", i.to_string()),
+        Ok(toml::Value::Boolean(b)) => ("bool", b.to_string()),
+        Ok(toml::Value::Float(f)) => ("decimal", f.to_string().replace('.', ",")),
+        Ok(toml::Value::String(s)) => match parindex_core::parse_decimal(&s) {
+            Some(d) if d.fract().is_zero() && !s.contains([',', '.']) => ("integer", s),
+            Some(_) => ("decimal", s),
+            None => ("text", s),
+        },
+        _ => ("text", literal.to_owned()),
+    }
+}
+
+/// The TOML literal of a form's value of a kind; `None` when blank (the fact is dropped).
+pub fn fact_literal(name: &str, kind: &str, value: &str) -> Result<Option<String>, Box<Problem>> {
+    let Some(v) = form_text(value) else {
+        return Ok(None);
+    };
+    let bad = |expected: &str| {
+        let mut p = Problem::plain(
+            "facts.toml",
+            format!("số liệu `{name}`: giá trị không đọc được"),
+        );
+        p.value = Some(parindex_core::visible(&v).into_owned());
+        p.expected = Some(expected.to_owned());
+        Box::new(p)
+    };
+    match kind {
+        "integer" => {
+            let digits: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+            digits
+                .parse::<i64>()
+                .map(|n| Some(n.to_string()))
+                .map_err(|_| bad("một số nguyên, ví dụ 12"))
+        }
+        "decimal" => match parindex_core::parse_decimal(&v) {
+            Some(_) => Ok(Some(toml::Value::String(v).to_string())),
+            None => Err(bad("một số thập phân, ví dụ 0,75")),
+        },
+        "bool" => match v.as_str() {
+            "true" => Ok(Some("true".to_owned())),
+            "false" => Ok(Some("false".to_owned())),
+            _ => Err(bad("có hoặc không")),
+        },
+        "text" => Ok(Some(toml::Value::String(v).to_string())),
+        _ => Err(bad("loại số nguyên, số thập phân, có/không hoặc văn bản")),
+    }
+}
+
+#[derive(Debug, Template)]
+#[template(path = "facts.html")]
+struct FactsPage {
+    csrf: String,
+    ws: WsView,
+    facts: Vec<FactView>,
+    digest: String,
+}
+
+/// The facts the set names and those stored, in the set's order then the others.
+pub async fn fact_views(app: &Arc<App>, id: i64) -> Result<Vec<FactView>, AppError> {
+    let w = app.store.workspace(id).await?;
+    let set = app.set_of(&w)?;
+    let stored = app.store.facts(id).await?;
+    let mut names = set.facts.clone();
+    for f in &stored {
+        if !names.contains(&f.name) {
+            names.push(f.name.clone());
+        }
+    }
+    Ok(names
+        .into_iter()
+        .map(|name| {
+            let f = stored.iter().find(|f| f.name == name);
+            let (kind, value) = f.map_or(("integer", String::new()), |f| fact_kind(&f.literal));
+            let rows: Vec<String> = set
+                .set()
+                .leaves()
+                .filter(|(_, l)| {
+                    l.rule
+                        .as_ref()
+                        .is_some_and(|r| r.text.contains(&format!("\"{name}\"")))
+                })
+                .map(|(c, _)| c.id.clone())
+                .collect();
+            FactView {
+                kind,
+                value,
+                source: f.and_then(|f| f.source.clone()).unwrap_or_default(),
+                rows: rows.join(", "),
+                name,
+            }
+        })
+        .collect())
+}
+
+async fn facts_page(
+    State(app): S,
+    CsrfToken(csrf): CsrfToken,
+    VPath(id): VPath<i64>,
+) -> Result<Response, AppError> {
+    let w = app.store.workspace(id).await?;
+    let digest = crate::store::facts_digest(&app.store.facts(id).await?);
+    page(&FactsPage {
+        csrf,
+        ws: WsView::of(&w, &app),
+        facts: fact_views(&app, id).await?,
+        digest,
+    })
+}
+
+/// The form's fields `kind.NAME`, `value.NAME`, `source.NAME` as fact rows.
+pub fn facts_of_form(fields: &[(String, String)]) -> Result<Vec<FactRow>, AppError> {
+    let get = |prefix: &str, name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k.strip_prefix(prefix) == Some(name))
+            .map(|(_, v)| v.as_str())
+    };
+    // Each name once, in the form's order (a repeated field is the first one's).
+    let mut names: Vec<&str> = Vec::new();
+    for name in fields.iter().filter_map(|(k, _)| k.strip_prefix("value.")) {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let mut facts = Vec::new();
+    let mut problems = Vec::new();
+    for name in names {
+        let kind = get("kind.", name).unwrap_or("text");
+        match fact_literal(name, kind, get("value.", name).unwrap_or("")) {
+            Ok(Some(literal)) => facts.push(FactRow {
+                name: name.to_owned(),
+                literal,
+                source: get("source.", name).and_then(form_text),
+            }),
+            Ok(None) => {}
+            Err(p) => problems.push(*p),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid {
+            message: "số liệu có lỗi nên chưa được lưu".to_owned(),
+            problems,
+        });
+    }
+    Ok(facts)
+}
+
+async fn save_facts(
+    State(app): S,
+    VPath(id): VPath<i64>,
+    VForm(fields): VForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let facts = facts_of_form(&fields)?;
+    let digest = fields
+        .iter()
+        .find(|(k, _)| k == "facts_digest")
+        .map(|(_, v)| v.as_str());
+    app.save_facts(id, facts, digest).await?;
+    Ok(Redirect::to(&format!("/w/{id}")).into_response())
+}
+
+// ---- rows ------------------------------------------------------------------------------
+
+#[derive(Debug)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub name: String,
+    pub short_hash: String,
+    pub size: String,
+    pub uploaded: String,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "row.html")]
+struct RowPage {
+    csrf: String,
+    ws: WsView,
+    id: String,
+    title: String,
+    status: &'static str,
+    points: String,
+    max: String,
+    measure: String,
+    explanation: String,
+    lost: String,
+    restore: String,
+    evidence: Vec<String>,
+    records: Vec<String>,
+    rule: String,
+    error: String,
+    declared: String,
+    giai_trinh: String,
+    needs_explanation: bool,
+    note: NoteRow,
+    documents: String,
+    attachments: Vec<AttachmentView>,
+    max_attachment_mib: usize,
+}
+
+/// `số ký hiệu | ngày | trích yếu`, one document a line.
+pub fn documents_text(docs: &[NoteDocument]) -> String {
+    docs.iter()
+        .map(|d| {
+            format!(
+                "{} | {} | {}",
+                d.number,
+                d.date.as_deref().unwrap_or(""),
+                d.subject.as_deref().unwrap_or("")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub fn documents_of_text(text: &str) -> Vec<NoteDocument> {
+    text.lines()
+        .filter_map(|line| {
+            let mut parts = line.splitn(3, '|').map(str::trim);
+            let number = form_text(parts.next()?)?;
+            Some(NoteDocument {
+                number,
+                date: parts.next().and_then(form_text),
+                subject: parts.next().and_then(form_text),
+            })
+        })
+        .collect()
+}
+
+fn row_scored<'a>(
+    s: &'a ScoredReport,
+    row: &str,
+) -> Result<&'a parindex_core::NodeScore, AppError> {
+    s.report.node(row).filter(|n| n.is_leaf()).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "không có dòng `{}` trong bộ tiêu chí",
+            parindex_core::visible(row)
+        ))
+    })
+}
+
+async fn row_page(
+    State(app): S,
+    CsrfToken(csrf): CsrfToken,
+    VPath((id, row)): VPath<(i64, String)>,
+) -> Result<Response, AppError> {
+    let w = app.store.workspace(id).await?;
+    let set = app.set_of(&w)?;
+    let scored = app.report(id).await?;
+    let Ok(s) = &scored.outcome else {
+        return Err(AppError::Internal("báo cáo".to_owned()));
+    };
+    let n = row_scored(s, &row)?;
+    let note = app.store.note(id, &row).await?;
+    let attachments = app
+        .store
+        .attachments(id)
+        .await?
+        .into_iter()
+        .filter(|a| a.row_id == row)
+        .map(|a| AttachmentView {
+            id: a.id,
+            short_hash: crate::folder::short(&a.sha256).to_owned(),
+            name: a.display_name,
+            size: vi_size(a.size),
+            uploaded: vi_time(a.uploaded_at),
+        })
+        .collect();
+    page(&RowPage {
+        csrf,
+        ws: WsView::of(&w, &app),
+        id: n.id.clone(),
+        title: n.title.clone(),
+        status: n.status.vi(),
+        points: vi_decimal(n.final_points),
+        max: vi_decimal(n.max),
+        measure: n.measure.as_ref().map(|m| m.vi()).unwrap_or_default(),
+        explanation: n.explanation.clone(),
+        lost: vi_decimal(n.lost),
+        restore: n.restore.clone().unwrap_or_default(),
+        evidence: n.evidence.iter().map(|e| e.vi()).collect(),
+        records: n
+            .records
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} ({}): {} — {}",
+                    r.what,
+                    r.title,
+                    r.total,
+                    r.keys.join(", ")
+                )
+            })
+            .collect(),
+        rule: parindex_core::explain_row(set.set(), &row).unwrap_or_default(),
+        error: n.error.clone().unwrap_or_default(),
+        declared: n
+            .declared
+            .as_ref()
+            .map(|d| format!("{} — {}", vi_decimal(d.points), d.reason))
+            .unwrap_or_default(),
+        giai_trinh: n.giai_trinh.clone().unwrap_or_default(),
+        needs_explanation: n.needs_explanation,
+        documents: documents_text(&note.documents),
+        note,
+        attachments,
+        max_attachment_mib: app.limits.attachment_bytes >> 20,
+    })
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct NoteForm {
+    pub version: i64,
+    #[serde(default)]
+    pub giai_trinh: String,
+    #[serde(default)]
+    pub diem_de_nghi: String,
+    #[serde(default)]
+    pub ly_do: String,
+    #[serde(default)]
+    pub tai_lieu: String,
+}
+
+async fn save_note(
+    State(app): S,
+    VPath((id, row)): VPath<(i64, String)>,
+    VForm(f): VForm<NoteForm>,
+) -> Result<Response, AppError> {
+    app.save_note(
+        id,
+        NoteRow {
+            row_id: row.clone(),
+            explanation: form_text(&f.giai_trinh),
+            declared_points: form_text(&f.diem_de_nghi),
+            declared_reason: form_text(&f.ly_do),
+            documents: documents_of_text(&f.tai_lieu),
+            version: f.version,
+        },
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/w/{id}/rows/{row}")).into_response())
+}
+
+async fn attach(
+    State(app): S,
+    VPath((id, row)): VPath<(i64, String)>,
+    VMultipart(multipart): VMultipart,
+) -> Result<Response, AppError> {
+    let files = read_files(multipart, "file").await?;
+    if files.is_empty() {
+        return Err(AppError::BadRequest("chưa chọn tệp nào".to_owned()));
+    }
+    for (name, bytes) in files {
+        app.attach(id, &row, &name, &bytes).await?;
+    }
+    Ok(Redirect::to(&format!("/w/{id}/rows/{row}")).into_response())
+}
+
+async fn attachment(
+    State(app): S,
+    VPath((id, aid)): VPath<(i64, i64)>,
+) -> Result<Response, AppError> {
+    attachment_response(&app, id, aid).await
+}
+
+/// An attachment's bytes, as a download (never shown inline).
+pub async fn attachment_response(app: &App, id: i64, aid: i64) -> Result<Response, AppError> {
+    let a = app
+        .store
+        .attachments(id)
+        .await?
+        .into_iter()
+        .find(|a| a.id == aid)
+        .ok_or_else(|| AppError::NotFound("không có tệp đính kèm này".to_owned()))?;
+    let bytes = app.store.get_blob(&a.sha256)?;
+    let name = crate::folder::safe_component(&a.display_name);
+    Ok(file_response(bytes, "application/octet-stream", &name))
+}
+
+// ---- notes, part 3 ---------------------------------------------------------------------
+
+#[derive(Debug, Template)]
+#[template(path = "notes.html")]
+struct NotesPage {
+    csrf: String,
+    ws: WsView,
+    proposals: String,
+    proposals_version: i64,
+    needs: Vec<(String, String)>,
+    explained: Vec<(String, String)>,
+}
+
+async fn notes_page(
+    State(app): S,
+    CsrfToken(csrf): CsrfToken,
+    VPath(id): VPath<i64>,
+) -> Result<Response, AppError> {
+    let w = app.store.workspace(id).await?;
+    let scored = app.scored(id).await?;
+    let (needs, explained) = match &scored.outcome {
+        Ok(s) => (
+            s.report
+                .nodes
+                .iter()
+                .filter(|n| n.needs_explanation)
+                .map(|n| (n.id.clone(), n.title.clone()))
+                .collect(),
+            s.report
+                .nodes
+                .iter()
+                .filter_map(|n| n.giai_trinh.as_ref().map(|g| (n.id.clone(), g.clone())))
+                .collect(),
+        ),
+        Err(_) => (Vec::new(), Vec::new()),
+    };
+    page(&NotesPage {
+        csrf,
+        ws: WsView::of(&w, &app),
+        proposals: w.proposals.clone().unwrap_or_default(),
+        proposals_version: w.proposals_version,
+        needs,
+        explained,
+    })
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ProposalsForm {
+    pub version: i64,
+    #[serde(default)]
+    pub text: String,
+}
+
+async fn save_proposals(
+    State(app): S,
+    VPath(id): VPath<i64>,
+    VForm(f): VForm<ProposalsForm>,
+) -> Result<Response, AppError> {
+    app.save_proposals(id, form_text(&f.text), f.version)
+        .await?;
+    Ok(Redirect::to(&format!("/w/{id}/notes")).into_response())
+}
+
+// ---- downloads -------------------------------------------------------------------------
+
+/// A report file: its bytes, type and name, rendered as `parindex score` renders it.
+pub fn render(s: &ScoredReport, format: &str) -> Result<(Vec<u8>, &'static str, String), AppError> {
+    let options = s.render_options();
+    let fail = |e: parindex_render::RenderError| AppError::Internal(format!("tạo báo cáo: {e}"));
+    let base = format!(
+        "bao-cao-{}-{}",
+        crate::folder::safe_component(&s.report.unit.code),
+        s.report.criteria.year
+    );
+    let (bytes, mime) = match format {
+        "json" => (s.json.clone().into_bytes(), "application/json"),
+        "md" => (
+            s.report.to_markdown().into_bytes(),
+            "text/markdown; charset=utf-8",
+        ),
+        "csv" => (
+            parindex_render::render_csv(&s.report).map_err(fail)?,
+            "text/csv; charset=utf-8",
+        ),
+        "html" => (
+            parindex_render::render_html(&s.report, &options)
+                .map_err(fail)?
+                .into_bytes(),
+            "text/html; charset=utf-8",
+        ),
+        "xlsx" => (
+            parindex_render::render_xlsx(&s.report, &options).map_err(fail)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        "docx" => (
+            parindex_render::render_docx(&s.report, &options).map_err(fail)?,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        other => {
+            return Err(AppError::NotFound(format!(
+                "không có định dạng `{}`; hãy chọn xlsx, docx, html, json, csv hoặc md",
+                parindex_core::visible(other)
+            )))
+        }
+    };
+    Ok((bytes, mime, format!("{base}.{format}")))
+}
+
+/// A download response.
+pub fn file_response(bytes: Vec<u8>, mime: &str, name: &str) -> Response {
+    let mut r = (
+        [
+            (CONTENT_TYPE, mime.to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response();
+    // A downloaded HTML report is not run as a page of the app.
+    if mime.starts_with("text/html") {
+        r.headers_mut().insert(
+            "content-security-policy",
+            axum::http::HeaderValue::from_static("sandbox"),
+        );
+    }
+    r
+}
+
+async fn download(
+    State(app): S,
+    VPath((id, format)): VPath<(i64, String)>,
+) -> Result<Response, AppError> {
+    let scored = app.report(id).await?;
+    let Ok(s) = &scored.outcome else {
+        return Err(AppError::Internal("báo cáo".to_owned()));
+    };
+    let (bytes, mime, name) = render(s, &format)?;
+    Ok(file_response(bytes, mime, &name))
+}
+
+async fn export(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppError> {
+    let w = app.store.workspace(id).await?;
+    let bytes = app.export_zip(id).await?;
+    let name = format!(
+        "minh-chung-{}-{}.zip",
+        crate::folder::safe_component(&w.unit_code),
+        w.year
+    );
+    Ok(file_response(bytes, "application/zip", &name))
+}
+
+// ---- verify --------------------------------------------------------------------------
+
+#[derive(Debug, Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    csrf: String,
+    ws: WsView,
+    result: Option<crate::service::Verified>,
+}
+
+async fn verify_page(
+    State(app): S,
+    CsrfToken(csrf): CsrfToken,
+    VPath(id): VPath<i64>,
+) -> Result<Response, AppError> {
+    let w = app.store.workspace(id).await?;
+    page(&VerifyPage {
+        csrf,
+        ws: WsView::of(&w, &app),
+        result: None,
+    })
+}
+
+/// The report JSON of a multipart body's `report` field, as text.
+pub async fn report_text(multipart: Multipart) -> Result<String, AppError> {
+    let files = read_files(multipart, "report").await?;
+    let Some((_, bytes)) = files.into_iter().next() else {
+        return Err(AppError::BadRequest(
+            "chưa chọn tệp báo cáo JSON".to_owned(),
+        ));
+    };
+    String::from_utf8(bytes)
+        .map_err(|_| AppError::BadRequest("tệp báo cáo không phải văn bản UTF-8".to_owned()))
+}
+
+async fn verify(
+    State(app): S,
+    CsrfToken(csrf): CsrfToken,
+    VPath(id): VPath<i64>,
+    VMultipart(multipart): VMultipart,
+) -> Result<Response, AppError> {
+    let text = report_text(multipart).await?;
+    let result = app.verify(id, &text).await?;
+    let w = app.store.workspace(id).await?;
+    page(&VerifyPage {
+        csrf,
+        ws: WsView::of(&w, &app),
+        result: Some(result),
+    })
+}
+
+// ---- history ---------------------------------------------------------------------------
+
+#[derive(Debug, Template)]
+#[template(path = "history.html")]
+struct HistoryPage {
+    ws: WsView,
+    entries: Vec<(String, String, String)>,
+}
+
+async fn history(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppError> {
+    let w = app.store.workspace(id).await?;
+    let entries = app
+        .store
+        .history(id)
+        .await?
+        .into_iter()
+        .map(|h| (vi_time(h.at), h.action, h.detail))
+        .collect();
+    page(&HistoryPage {
+        ws: WsView::of(&w, &app),
+        entries,
+    })
+}

@@ -1,0 +1,1514 @@
+//! The JSON API and the pages' forms, driven in-process on a fresh data folder: the SKHCN 2026
+//! example end to end, and every refusal.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::*;
+
+#[tokio::test]
+async fn the_example_uploaded_scores_82_19_kha_like_the_library() {
+    let c = Client::new().await;
+    let id = c.create_skhcn().await;
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/evidence"),
+            "files",
+            &fixture_files(),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let outcome = got.json();
+    let files = outcome["files"].as_array().expect("files");
+    let status = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in the outcome"))["status"]
+            .as_str()
+            .expect("status")
+            .to_owned()
+    };
+    for table in [
+        "documents.csv",
+        "dossiers.csv",
+        "feedback.csv",
+        "inspections.csv",
+        "legal_drafts.csv",
+        "plan_tasks.csv",
+        "reports.csv",
+        "tthc_changes.csv",
+        "facts.toml",
+        "notes.toml",
+        "unit.toml",
+    ] {
+        assert_eq!(status(table), "taken", "{table}: {outcome}");
+    }
+    // The fixture's own expectations are no table of the set.
+    for other in ["EXPECTED.md", "expected.csv", "expected-totals.csv"] {
+        assert_eq!(status(other), "ignored", "{other}");
+    }
+
+    let summary = c.get(&format!("/api/workspaces/{id}")).await.json();
+    assert_eq!(summary["index"], "82,19%");
+    assert_eq!(summary["rating"], "Khá");
+    assert_eq!(summary["points"], "56,71");
+
+    // Row by row what the library computes from the fixture folder itself.
+    let direct = library_report(&fixture());
+    let report = c.get(&format!("/api/workspaces/{id}/report")).await;
+    let served = parindex_core::Report::from_json(&report.text()).expect("a report");
+    assert_eq!(served.total.points, direct.total.points);
+    assert_eq!(served.total.index, direct.total.index);
+    assert_eq!(served.total.rating, direct.total.rating);
+    assert_eq!(served.nodes.len(), direct.nodes.len());
+    for (a, b) in served.nodes.iter().zip(&direct.nodes) {
+        assert_eq!(
+            (
+                &a.id,
+                a.final_points,
+                a.status,
+                &a.explanation,
+                &a.giai_trinh
+            ),
+            (
+                &b.id,
+                b.final_points,
+                b.status,
+                &b.explanation,
+                &b.giai_trinh
+            )
+        );
+    }
+    // The tables the set reads are all present.
+    let tables = c.get(&format!("/api/workspaces/{id}/tables")).await.json();
+    for t in tables.as_array().expect("tables") {
+        assert_eq!(t["state"], "present", "{t}");
+    }
+}
+
+#[tokio::test]
+async fn downloads_are_the_renderers_bytes_of_the_exported_folder() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    // A giải trình and an attachment, so that notes.toml and the TLKC cell are in play.
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/rows/3.2.4/note"),
+            &serde_json::json!({"version": 0, "giai_trinh": "Một hồ sơ trễ hạn do chờ ý kiến của Bộ."}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/rows/3.2.4/attachments"),
+            "file",
+            &[("Biên bản ký.pdf".to_owned(), pdf.clone())],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+
+    let zip = c.get(&format!("/api/workspaces/{id}/export.zip")).await;
+    assert_eq!(zip.status, StatusCode::OK);
+    let folder = unzip(&zip.body);
+    let report = library_report(folder.path());
+    let options = parindex_render::RenderOptions {
+        proposals: report.proposals.clone(),
+    };
+    let expected: Vec<(&str, Vec<u8>)> = vec![
+        ("json", report.to_json().into_bytes()),
+        ("csv", parindex_render::render_csv(&report).expect("csv")),
+        (
+            "html",
+            parindex_render::render_html(&report, &options)
+                .expect("html")
+                .into_bytes(),
+        ),
+        (
+            "xlsx",
+            parindex_render::render_xlsx(&report, &options).expect("xlsx"),
+        ),
+        (
+            "docx",
+            parindex_render::render_docx(&report, &options).expect("docx"),
+        ),
+    ];
+    for (format, bytes) in expected {
+        let got = c.get(&format!("/w/{id}/download/{format}")).await;
+        assert_eq!(got.status, StatusCode::OK, "{format}");
+        assert!(
+            got.body == bytes,
+            "{format}: the download differs from the library's"
+        );
+        let api = c
+            .get(&format!("/api/workspaces/{id}/download/{format}"))
+            .await;
+        assert!(api.body == bytes, "{format} (api)");
+    }
+    // The attachment is in the folder, by hash, and in the row's TLKC with its short hash.
+    let sha = parindex_core::sha256_hex(&pdf);
+    let attached: Vec<_> = std::fs::read_dir(folder.path().join("tai-lieu-kiem-chung"))
+        .expect("the attachments' folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(attached, vec![format!("{}-bien_ban_ky.pdf", &sha[..12])]);
+    assert_eq!(
+        std::fs::read(folder.path().join("tai-lieu-kiem-chung").join(&attached[0])).expect("pdf"),
+        pdf
+    );
+    // Listed and served back by the API, byte for byte.
+    let listed = c
+        .get(&format!("/api/workspaces/{id}/attachments"))
+        .await
+        .json();
+    assert_eq!(listed[0]["row"], "3.2.4");
+    assert_eq!(listed[0]["sha256"], sha.as_str());
+    assert_eq!(
+        listed[0]["path"],
+        format!("tai-lieu-kiem-chung/{}", attached[0])
+    );
+    let aid = listed[0]["id"].as_i64().expect("id");
+    let back = c
+        .get(&format!("/api/workspaces/{id}/attachments/{aid}"))
+        .await;
+    assert_eq!(back.body, pdf);
+    assert_eq!(
+        back.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        Some("application/octet-stream")
+    );
+    let history = c.get(&format!("/api/workspaces/{id}/history")).await.json();
+    assert!(history
+        .as_array()
+        .expect("history")
+        .iter()
+        .any(|h| h["action"] == "đính kèm"));
+    let node = report.node("3.2.4").expect("row 3.2.4");
+    let tlkc: Vec<String> = node.evidence.iter().map(|e| e.vi()).collect();
+    assert!(
+        tlkc.iter()
+            .any(|e| e.contains("Biên bản ký.pdf") && e.contains(&sha[..12])),
+        "{tlkc:?}"
+    );
+    assert_eq!(
+        node.giai_trinh.as_deref(),
+        Some("Một hồ sơ trễ hạn do chờ ý kiến của Bộ.")
+    );
+}
+
+#[tokio::test]
+async fn a_file_with_bad_cells_is_refused_with_every_problem_and_the_old_version_stays() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let before = c.get(&format!("/api/workspaces/{id}/report")).await.text();
+    let good = std::fs::read(fixture().join("dossiers.csv")).expect("dossiers");
+    let text = String::from_utf8(good).expect("utf-8");
+    // Break one date on the third line and one bool on the fourth.
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let date_col = header
+        .iter()
+        .position(|h| *h == "ngay_tiep_nhan")
+        .expect("ngay_tiep_nhan column");
+    let mut cells: Vec<String> = lines[2].split(',').map(str::to_owned).collect();
+    cells[date_col] = "31/02/2026".to_owned();
+    lines[2] = cells.join(",");
+    let mut cells: Vec<String> = lines[3].split(',').map(str::to_owned).collect();
+    cells[date_col] = "hôm qua".to_owned();
+    lines[3] = cells.join(",");
+    let bad = (lines.join("\n") + "\n").into_bytes();
+
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/evidence"),
+            "files",
+            &[("dossiers.csv".to_owned(), bad.clone())],
+        )
+        .await;
+    assert_eq!(
+        got.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        got.text()
+    );
+    let f = &got.json()["files"][0];
+    assert_eq!(f["status"], "refused");
+    let problems = f["problems"].as_array().expect("problems");
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(problems[0]["file"], "dossiers.csv");
+    assert_eq!(problems[0]["line"], 3);
+    assert_eq!(problems[0]["value"], "31/02/2026");
+    assert!(problems[0]["expected"]
+        .as_str()
+        .is_some_and(|e| !e.is_empty()));
+    assert!(problems[0]["column"].as_str().is_some());
+    assert_eq!(problems[1]["line"], 4);
+    assert_eq!(problems[1]["value"], "hôm qua");
+
+    // The same on the page, in the page's words.
+    let (ct, body) = multipart("files", &[("dossiers.csv".to_owned(), bad)]);
+    let page = c
+        .send(
+            Request::post(format!("/w/{id}/evidence?csrf={}", c.token))
+                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = page.text();
+    assert!(html.contains("KHÔNG nhận"), "{html}");
+    assert!(html.contains("31/02/2026") && html.contains("hôm qua"));
+
+    // Nothing changed: one version of dossiers.csv, the first, in use; the same report.
+    let files = c.get(&format!("/api/workspaces/{id}/files")).await.json();
+    let dossiers: Vec<_> = files
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter(|f| f["slot"] == "dossiers")
+        .collect();
+    assert_eq!(dossiers.len(), 1);
+    assert_eq!(dossiers[0]["active"], true);
+    assert_eq!(
+        c.get(&format!("/api/workspaces/{id}/report")).await.text(),
+        before
+    );
+}
+
+#[tokio::test]
+async fn every_version_is_kept_and_an_old_one_can_be_restored() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let before = c.get(&format!("/api/workspaces/{id}")).await.json();
+    // A plan_tasks.csv with only its header: an empty table, a different score.
+    let tasks = std::fs::read_to_string(fixture().join("plan_tasks.csv")).expect("tasks");
+    let header = tasks.lines().next().expect("header").to_owned() + "\n";
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/evidence"),
+            "files",
+            &[("plan_tasks.csv".to_owned(), header.into_bytes())],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    assert_eq!(got.json()["files"][0]["version"], 2);
+    let tables = c.get(&format!("/api/workspaces/{id}/tables")).await.json();
+    let plan = tables
+        .as_array()
+        .expect("tables")
+        .iter()
+        .find(|t| t["name"] == "plan_tasks")
+        .expect("plan_tasks");
+    assert_eq!(plan["state"], "empty");
+    assert_ne!(
+        c.get(&format!("/api/workspaces/{id}")).await.json()["index"],
+        before["index"]
+    );
+
+    let files = c.get(&format!("/api/workspaces/{id}/files")).await.json();
+    let first = files
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["slot"] == "plan_tasks" && f["version"] == 1)
+        .expect("version 1 kept");
+    assert_eq!(first["active"], false);
+    let fid = first["id"].as_i64().expect("id");
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/files/{fid}/restore"),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    assert_eq!(
+        c.get(&format!("/api/workspaces/{id}")).await.json()["index"],
+        "82,19%"
+    );
+}
+
+#[tokio::test]
+async fn a_state_change_without_the_csrf_token_is_refused() {
+    let c = Client::new().await;
+    let body =
+        serde_json::json!({"criteria": "nghe-an-2026-so", "code": "X", "name": "X", "group": "so"});
+    // No token at all.
+    let got = c
+        .send(
+            Request::post("/api/workspaces")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    assert_eq!(got.json()["error"], "csrf");
+    // The cookie without the header (what a forged form sends).
+    let got = c
+        .send(
+            Request::post("/api/workspaces")
+                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    // A header that is not the cookie's.
+    let got = c
+        .send(
+            Request::post("/api/workspaces")
+                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+                .header("x-csrf-token", "0".repeat(64))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    // A page's form without the token: a Vietnamese page.
+    let got = c
+        .send(
+            Request::post("/workspaces")
+                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(
+                    "criteria=nghe-an-2026-so&code=X&name=X&group=so",
+                ))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    assert!(got.text().contains("chống giả mạo"));
+    // A cross-site request even with the token.
+    let got = c
+        .send(
+            Request::post("/api/workspaces")
+                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+                .header("x-csrf-token", &c.token)
+                .header("sec-fetch-site", "cross-site")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    // Nothing was created.
+    assert_eq!(c.get("/api/workspaces").await.json(), serde_json::json!([]));
+    // With it, it is.
+    let got = c.post_json("/api/workspaces", &body).await;
+    assert_eq!(got.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_stale_note_is_refused_not_lost() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let uri = format!("/api/workspaces/{id}/rows/3.2.4/note");
+    let first = c.get(&uri).await.json();
+    assert_eq!(first["version"], 0);
+    let got = c
+        .post_json(
+            &uri,
+            &serde_json::json!({"version": 0, "giai_trinh": "Bản của người thứ nhất"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    assert_eq!(got.json()["version"], 1);
+    // A second form opened at version 0 saves over it: refused.
+    let got = c
+        .post_json(
+            &uri,
+            &serde_json::json!({"version": 0, "giai_trinh": "Bản của người thứ hai"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::CONFLICT);
+    assert!(got.json()["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("dòng này đã được sửa")));
+    // The page's form likewise.
+    let got = c
+        .post_form(
+            &format!("/w/{id}/rows/3.2.4/note"),
+            &[("version", "0"), ("giai_trinh", "Bản thứ ba")],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::CONFLICT);
+    assert!(got.text().contains("dòng này đã được sửa"));
+    let now = c.get(&uri).await.json();
+    assert_eq!(now["giai_trinh"], "Bản của người thứ nhất");
+    assert_eq!(now["version"], 1);
+    // At the current version it saves.
+    let got = c
+        .post_json(
+            &uri,
+            &serde_json::json!({"version": 1, "giai_trinh": "Bản đã sửa"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    let report = parindex_core::Report::from_json(
+        &c.get(&format!("/api/workspaces/{id}/report")).await.text(),
+    )
+    .expect("report");
+    assert_eq!(
+        report.node("3.2.4").and_then(|n| n.giai_trinh.as_deref()),
+        Some("Bản đã sửa")
+    );
+}
+
+#[tokio::test]
+async fn declared_points_follow_the_libraries_rules() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let uri = format!("/api/workspaces/{id}/rows/3.2.4/note");
+    // Out of the row's bounds: the library's refusal, nothing saved.
+    let got = c
+        .post_json(
+            &uri,
+            &serde_json::json!({"version": 0, "diem_de_nghi": "99", "ly_do": "vì"}),
+        )
+        .await;
+    assert_eq!(
+        got.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        got.text()
+    );
+    let body = got.json();
+    assert_eq!(body["error"], "invalid");
+    assert_eq!(body["problems"][0]["file"], "notes.toml");
+    assert_eq!(body["problems"][0]["value"], "99");
+    // Points without a reason.
+    let got = c
+        .post_json(
+            &uri,
+            &serde_json::json!({"version": 0, "diem_de_nghi": "0,5"}),
+        )
+        .await;
+    assert_eq!(
+        got.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        got.text()
+    );
+    assert_eq!(c.get(&uri).await.json()["version"], 0);
+    // A row that is not one.
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/rows/9.9.9/note"),
+            &serde_json::json!({"version": 0, "giai_trinh": "x"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn facts_edited_in_the_form_rescore_and_bad_ones_are_refused() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let facts = c.get(&format!("/api/workspaces/{id}/facts")).await.json();
+    let fact = |name: &str| {
+        facts
+            .as_array()
+            .expect("facts")
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("fact {name}"))
+            .clone()
+    };
+    let done = fact("tuyen_truyen_hoan_thanh");
+    assert_eq!(done["kind"], "integer");
+    assert_eq!(done["value"], "9");
+    assert_eq!(fact("giai_ngan")["kind"], "integer");
+    assert_eq!(fact("du_thao_dung_quy_trinh")["kind"], "bool");
+
+    // Every fact as the page's form sends them, one changed.
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for f in facts.as_array().expect("facts") {
+        let name = f["name"].as_str().expect("name");
+        let value = if name == "tuyen_truyen_hoan_thanh" {
+            "10"
+        } else {
+            f["value"].as_str().expect("value")
+        };
+        fields.push((
+            format!("kind.{name}"),
+            f["kind"].as_str().expect("kind").to_owned(),
+        ));
+        fields.push((format!("value.{name}"), value.to_owned()));
+        fields.push((
+            format!("source.{name}"),
+            f["source"].as_str().unwrap_or("").to_owned(),
+        ));
+    }
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let got = c.post_form(&format!("/w/{id}/facts"), &form).await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let changed = c.get(&format!("/api/workspaces/{id}")).await.json();
+    assert_ne!(changed["index"], "82,19%");
+
+    // A number that is not one: refused, with where and why.
+    let bad: Vec<(&str, &str)> = form
+        .iter()
+        .map(|(k, v)| {
+            if *k == "value.tuyen_truyen_hoan_thanh" {
+                (*k, "chín")
+            } else {
+                (*k, *v)
+            }
+        })
+        .collect();
+    let got = c.post_form(&format!("/w/{id}/facts"), &bad).await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(got.text().contains("chín"));
+
+    // Back: the example's score again.
+    let back: Vec<(&str, &str)> = form
+        .iter()
+        .map(|(k, v)| {
+            if *k == "value.tuyen_truyen_hoan_thanh" {
+                (*k, "9")
+            } else {
+                (*k, *v)
+            }
+        })
+        .collect();
+    let got = c.post_form(&format!("/w/{id}/facts"), &back).await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.get(&format!("/api/workspaces/{id}")).await.json()["index"],
+        "82,19%"
+    );
+}
+
+#[tokio::test]
+async fn an_attachment_over_the_limit_is_refused() {
+    let limits = parindex_server::Limits {
+        attachment_bytes: 1024,
+        ..parindex_server::Limits::default()
+    };
+    let c = Client::with_limits(limits).await;
+    let id = c.skhcn().await;
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/rows/3.2.4/attachments"),
+            "file",
+            &[("big.pdf".to_owned(), vec![b'x'; 2048])],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(got.json()["error"], "too_large");
+}
+
+#[tokio::test]
+async fn a_request_over_the_body_limit_is_refused() {
+    let limits = parindex_server::Limits {
+        request_bytes: 64 << 10,
+        ..parindex_server::Limits::default()
+    };
+    let c = Client::with_limits(limits).await;
+    let id = c.create_skhcn().await;
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/evidence"),
+            "files",
+            &[("dossiers.csv".to_owned(), vec![b'a'; 128 << 10])],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", got.text());
+}
+
+#[tokio::test]
+async fn an_uploaded_name_never_becomes_a_path() {
+    let c = Client::new().await;
+    let id = c.create_skhcn().await;
+    let csv = std::fs::read(fixture().join("reports.csv")).expect("reports");
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/evidence"),
+            "files",
+            &[
+                ("../../reports.csv".to_owned(), csv.clone()),
+                ("..\\evil\u{202e}.toml".to_owned(), b"x = 1".to_vec()),
+            ],
+        )
+        .await;
+    let body = got.json();
+    assert_eq!(body["files"][0]["status"], "taken", "{body}");
+    assert_eq!(body["files"][0]["name"], "reports.csv");
+    assert_eq!(body["files"][1]["status"], "ignored");
+    assert!(!body["files"][1]["name"]
+        .as_str()
+        .expect("name")
+        .contains('\u{202e}'));
+    // Stored under its table's own name, by hash.
+    let files = c.get(&format!("/api/workspaces/{id}/files")).await.json();
+    assert_eq!(files[0]["stored_name"], "reports.csv");
+    let sha = parindex_core::sha256_hex(&csv);
+    assert!(c
+        .data
+        .path()
+        .join("blobs")
+        .join(&sha[..2])
+        .join(&sha[2..])
+        .is_file());
+    assert!(!c.data.path().join("reports.csv").exists());
+}
+
+#[tokio::test]
+async fn the_pages_render_in_vietnamese_with_a_strict_policy() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    for (uri, needle) in [
+        ("/".to_owned(), "Sở Khoa học và Công nghệ"),
+        (format!("/w/{id}"), "82,19%"),
+        (format!("/w/{id}/evidence"), "Hồ sơ một cửa"),
+        (format!("/w/{id}/facts"), "tuyen_truyen_hoan_thanh"),
+        (format!("/w/{id}/rows/3.2.4"), "Điểm bị mất"),
+        (format!("/w/{id}/notes"), "Khó khăn, vướng mắc"),
+        (format!("/w/{id}/history"), "tải lên"),
+    ] {
+        let got = c.get(&uri).await;
+        assert_eq!(got.status, StatusCode::OK, "{uri}");
+        let csp = got
+            .headers
+            .get("content-security-policy")
+            .expect("a CSP")
+            .to_str()
+            .expect("ascii");
+        assert!(csp.contains("default-src 'self'") && !csp.contains("unsafe-inline"));
+        let html = got.text();
+        assert!(html.contains(needle), "{uri}: {needle}");
+        assert!(!html.contains("<script>"), "{uri}: no inline script");
+    }
+    let score = c.get(&format!("/w/{id}")).await.text();
+    assert!(score.contains("Khá"));
+    assert!(score.contains("31/12/2026"));
+    // Static files from the binary.
+    let js = c.get("/static/htmx.min.js").await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert!(js.text().starts_with("var htmx="));
+    assert_eq!(c.get("/static/style.css").await.status, StatusCode::OK);
+    // Unknown things are Vietnamese pages, not traces.
+    let got = c.get("/w/999").await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+    assert!(got.text().contains("không có hồ sơ đánh giá số 999"));
+    let got = c.get(&format!("/w/{id}/rows/9.9")).await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+    let got = c.get(&format!("/w/{id}/download/exe")).await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+    assert!(c
+        .get("/nowhere")
+        .await
+        .text()
+        .contains("không có trang này"));
+}
+
+#[tokio::test]
+async fn text_from_uploads_is_escaped_in_pages() {
+    let c = Client::new().await;
+    let got = c
+        .post_json(
+            "/api/workspaces",
+            &serde_json::json!({"criteria": "nghe-an-2026-so", "code": "X1", "name": "<script>alert(1)</script>", "group": "so"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    let home = c.get("/").await.text();
+    assert!(!home.contains("<script>alert(1)"));
+    assert!(home.contains("&#60;script&#62;alert(1)") || home.contains("&lt;script&gt;alert(1)"));
+}
+
+#[tokio::test]
+async fn part_three_is_saved_over_its_version_and_reaches_the_report() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let uri = format!("/api/workspaces/{id}/proposals");
+    // notes.toml's upload set it once: version 1.
+    let got = c
+        .post_json(&uri, &serde_json::json!({"version": 0, "text": "cũ"}))
+        .await;
+    assert_eq!(got.status, StatusCode::CONFLICT);
+    let got = c
+        .post_json(
+            &uri,
+            &serde_json::json!({"version": 1, "text": "Đề nghị A.\n\nĐề nghị B."}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let report = parindex_core::Report::from_json(
+        &c.get(&format!("/api/workspaces/{id}/report")).await.text(),
+    )
+    .expect("report");
+    assert_eq!(
+        report.proposals.as_deref(),
+        Some("Đề nghị A.\n\nĐề nghị B.")
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_names_every_api_route() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let doc = c.get("/api/openapi.json").await.json();
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+    let paths = doc["paths"].as_object().expect("paths");
+    assert!(paths.len() >= 15);
+    for (path, ops) in paths {
+        for method in ops.as_object().expect("operations").keys() {
+            let uri = path
+                .replace("{id}", &id.to_string())
+                .replace("{row}", "3.2.4")
+                .replace("{fid}", "1")
+                .replace("{aid}", "1")
+                .replace("{format}", "json");
+            let got = match method.as_str() {
+                "get" => c.get(&uri).await,
+                "post" => c.post_json(&uri, &serde_json::json!({})).await,
+                other => panic!("{other}"),
+            };
+            // Routed (a refusal of an empty body is fine), never the fallback or a wrong method.
+            assert_ne!(
+                got.status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path}"
+            );
+            assert!(
+                !(got.status == StatusCode::NOT_FOUND && got.text().contains("không có trang này")),
+                "{method} {path} is not routed"
+            );
+        }
+    }
+}
+
+#[test]
+fn only_loopback_addresses_are_served() {
+    for ok in ["127.0.0.1:8080", "[::1]:0"] {
+        assert!(
+            parindex_server::check_addr(&ok.parse().expect("addr")).is_ok(),
+            "{ok}"
+        );
+    }
+    for bad in ["0.0.0.0:8080", "192.168.1.10:80", "[::]:8080"] {
+        let e = parindex_server::check_addr(&bad.parse().expect("addr")).expect_err(bad);
+        assert!(
+            e.to_string().contains("chỉ được chạy trên địa chỉ nội bộ"),
+            "{e}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn malformed_requests_are_refused_in_vietnamese() {
+    let c = Client::new().await;
+    let id = c.create_skhcn().await;
+    // Bad JSON under /api/: a JSON refusal.
+    let got = c
+        .send(
+            Request::post("/api/workspaces")
+                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+                .header("x-csrf-token", &c.token)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{not json"))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    assert_eq!(got.json()["error"], "bad_request");
+    assert!(got.json()["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("không hợp lệ")));
+    // A path that is no number.
+    let got = c.get("/api/workspaces/abc").await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+    assert_eq!(got.json()["error"], "not_found");
+    let got = c.get("/w/abc").await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+    assert!(got.text().contains("<html lang=\"vi\">"));
+    // A form missing its fields, on a page: a Vietnamese page.
+    let got = c
+        .post_form(&format!("/w/{id}/rows/3.2.4/note"), &[("giai_trinh", "x")])
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    assert!(got.text().contains("biểu mẫu gửi lên không hợp lệ"));
+    // An upload that is not multipart.
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/evidence"),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    assert_eq!(got.json()["error"], "bad_request");
+}
+
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        zip.start_file(*name, options).expect("entry");
+        zip.write_all(bytes).expect("write");
+    }
+    zip.finish().expect("zip").into_inner()
+}
+
+async fn import(c: &Client, zip: Vec<u8>) -> Got {
+    c.post_files("/api/import", "file", &[("minh-chung.zip".to_owned(), zip)])
+        .await
+}
+
+#[tokio::test]
+async fn an_exported_folder_imports_as_the_same_workspace() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/rows/5.3/note"),
+            &serde_json::json!({"version": 1, "giai_trinh": "Đã ban hành trong tháng 01/2027.",
+                "tai_lieu": [{"number": "2/QĐ-SKHCN", "date": "12/01/2027", "subject": "Quyết định phê duyệt"}],
+                "diem_de_nghi": "1", "ly_do": "Đúng mốc 31/01/2027."}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/rows/3.2.4/attachments"),
+            "file",
+            &[("Bản quét.pdf".to_owned(), b"%PDF-1.4\n%%EOF\n".to_vec())],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    let report = c.get(&format!("/api/workspaces/{id}/report")).await.text();
+    let zip = c
+        .get(&format!("/api/workspaces/{id}/export.zip"))
+        .await
+        .body;
+
+    let got = import(&c, zip.clone()).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let body = got.json();
+    let new = body["workspace"]["id"].as_i64().expect("id");
+    assert_ne!(new, id);
+    assert_eq!(body["workspace"]["unit_code"], "SKHCN");
+    // The same report, byte for byte, and the same folder again.
+    assert_eq!(
+        c.get(&format!("/api/workspaces/{new}/report")).await.text(),
+        report
+    );
+    let again = c
+        .get(&format!("/api/workspaces/{new}/export.zip"))
+        .await
+        .body;
+    let (a, b) = (unzip(&zip), unzip(&again));
+    for name in ["notes.toml", "facts.toml", "unit.toml", "dossiers.csv"] {
+        assert_eq!(
+            std::fs::read(a.path().join(name)).expect("a"),
+            std::fs::read(b.path().join(name)).expect("b"),
+            "{name}"
+        );
+    }
+    // A zip of the folder itself (one folder around it) imports too.
+    let entries: Vec<(String, Vec<u8>)> = fixture_files()
+        .into_iter()
+        .map(|(n, b)| (format!("skhcn-2026/{n}"), b))
+        .collect();
+    let refs: Vec<(&str, &[u8])> = entries
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let got = import(&c, zip_of(&refs)).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let third = got.json()["workspace"]["id"].as_i64().expect("id");
+    assert_eq!(
+        c.get(&format!("/api/workspaces/{third}")).await.json()["index"],
+        "82,19%"
+    );
+}
+
+#[tokio::test]
+async fn a_hostile_zip_is_refused_before_anything_is_made() {
+    let c = Client::new().await;
+    let unit = b"code = \"X\"\nname = \"X\"\ngroup = \"so\"\n".as_slice();
+    // A name out of the folder.
+    let got = import(&c, zip_of(&[("unit.toml", unit), ("../evil.csv", b"a")])).await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST, "{}", got.text());
+    assert!(got.json()["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("ra ngoài thư mục")));
+    // A symbolic link.
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("unit.toml", options).expect("entry");
+    std::io::Write::write_all(&mut zip, unit).expect("write");
+    zip.add_symlink("dossiers.csv", "/etc/passwd", options)
+        .expect("link");
+    let got = import(&c, zip.finish().expect("zip").into_inner()).await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST, "{}", got.text());
+    assert!(got.json()["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("symlink")));
+    // No unit.toml; not a zip at all.
+    let got = import(&c, zip_of(&[("dossiers.csv", b"a")])).await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    let got = import(&c, b"PK not really".to_vec()).await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    assert_eq!(c.get("/api/workspaces").await.json(), serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn a_zip_that_inflates_past_the_limit_is_refused() {
+    let limits = parindex_server::Limits {
+        request_bytes: 1 << 20,
+        ..parindex_server::Limits::default()
+    };
+    let c = Client::with_limits(limits).await;
+    let unit = b"code = \"X\"\nname = \"X\"\ngroup = \"so\"\n".as_slice();
+    // 8 MiB of zeros deflate to a few KiB.
+    let zeros = vec![0u8; 8 << 20];
+    let got = import(&c, zip_of(&[("unit.toml", unit), ("dossiers.csv", &zeros)])).await;
+    assert_eq!(got.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", got.text());
+    assert_eq!(c.get("/api/workspaces").await.json(), serde_json::json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_clients_lose_no_write() {
+    let c = std::sync::Arc::new(Client::new().await);
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let c = std::sync::Arc::clone(&c);
+        tasks.push(tokio::spawn(async move {
+            let id = c.skhcn().await;
+            // Every client writes its own note on its own workspace, and all of them on the
+            // first workspace's row 1.1.1 at version 0: exactly one of those may win.
+            let mine = format!("Giải trình của người {i}");
+            let got = c
+                .post_json(
+                    &format!("/api/workspaces/{id}/rows/3.2.4/note"),
+                    &serde_json::json!({"version": 0, "giai_trinh": mine}),
+                )
+                .await;
+            assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+            let shared = c
+                .post_json(
+                    "/api/workspaces/1/rows/1.1.1/note",
+                    &serde_json::json!({"version": 0, "giai_trinh": format!("người {i}")}),
+                )
+                .await
+                .status;
+            let summary = c.get(&format!("/api/workspaces/{id}")).await.json();
+            assert_eq!(summary["index"], "82,19%");
+            (id, mine, shared)
+        }));
+    }
+    let mut won = 0;
+    for t in tasks {
+        let (id, mine, shared) = t.await.expect("a client");
+        let note = c
+            .get(&format!("/api/workspaces/{id}/rows/3.2.4/note"))
+            .await
+            .json();
+        assert_eq!(note["giai_trinh"], mine.as_str());
+        match shared {
+            StatusCode::OK => won += 1,
+            // Workspace 1 may not exist yet when a fast client asks; else the row moved on.
+            StatusCode::CONFLICT | StatusCode::NOT_FOUND => {}
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!(won, 1);
+    assert_eq!(
+        c.get("/api/workspaces")
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(12)
+    );
+}
+
+#[tokio::test]
+async fn a_report_is_replayed_against_the_workspace_row_by_row() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let json = c.get(&format!("/api/workspaces/{id}/report")).await.body;
+    let verify = |body: Vec<u8>| {
+        let c = &c;
+        async move {
+            c.post_files(
+                &format!("/api/workspaces/{id}/verify"),
+                "report",
+                &[("r.json".to_owned(), body)],
+            )
+            .await
+        }
+    };
+    let got = verify(json.clone()).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    assert_eq!(got.json()["identical"], true);
+
+    // The evidence changes: the replay names the file and the rows.
+    let tasks = std::fs::read_to_string(fixture().join("plan_tasks.csv")).expect("tasks");
+    let header = tasks.lines().next().expect("header").to_owned() + "\n";
+    c.post_files(
+        &format!("/api/workspaces/{id}/evidence"),
+        "files",
+        &[("plan_tasks.csv".to_owned(), header.into_bytes())],
+    )
+    .await;
+    let got = verify(json.clone()).await.json();
+    assert_eq!(got["identical"], false);
+    assert!(got["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .any(|i| i["name"] == "plan_tasks.csv"));
+    assert!(got["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .any(|r| r["id"] == "1.1.2"));
+    // The same on the page.
+    let (ct, body) = multipart("report", &[("r.json".to_owned(), json.clone())]);
+    let page = c
+        .send(
+            Request::post(format!("/w/{id}/verify?csrf={}", c.token))
+                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(
+        html.contains("Không khớp") && html.contains("plan_tasks.csv") && html.contains("1.1.2")
+    );
+
+    // A report edited by hand, on the unchanged evidence: told apart.
+    let files = c.get(&format!("/api/workspaces/{id}/files")).await.json();
+    let first = files
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["slot"] == "plan_tasks" && f["version"] == 1)
+        .expect("version 1")["id"]
+        .as_i64()
+        .expect("id");
+    c.post_json(
+        &format!("/api/workspaces/{id}/files/{first}/restore"),
+        &serde_json::json!({}),
+    )
+    .await;
+    let edited =
+        String::from_utf8(json)
+            .expect("utf-8")
+            .replacen("Sở Khoa học và Công nghệ", "Sở KH&CN", 1);
+    let got = verify(edited.into_bytes()).await.json();
+    assert_eq!(got["identical"], false);
+    // Not a report at all.
+    let got = verify(b"{\"schema\": 1}".to_vec()).await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_criteria_set_is_uploaded_checked_and_kept() {
+    let c = Client::new().await;
+    let shipped = std::fs::read_to_string(criteria().join("criteria.toml")).expect("the set");
+    // Broken: a key the format lacks, and a rule that does not parse.
+    let broken = shipped
+        .replacen("[set]\n", "[set]\nbogus_key = 1\n", 1)
+        .replacen(
+            "rule = 'bands(fact(\"sang_kien_cchc\"), [[1, 1]])'",
+            "rule = 'bands(fact(\"sang_kien_cchc\"), [[1, 1]]'",
+            1,
+        );
+    assert_ne!(broken, shipped);
+    let got = c
+        .post_files(
+            "/api/criteria",
+            "file",
+            &[("criteria.toml".to_owned(), broken.into_bytes())],
+        )
+        .await;
+    assert_eq!(
+        got.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        got.text()
+    );
+    let problems = got.json()["problems"].as_array().expect("problems").clone();
+    assert!(problems.len() >= 2, "{problems:?}");
+    assert!(
+        problems.iter().all(|p| p["line"].as_u64().is_some()),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p["source_line"]
+            .as_str()
+            .is_some_and(|l| l.contains("bogus_key"))),
+        "{problems:?}"
+    );
+    assert_eq!(
+        c.get("/api/criteria").await.json().as_array().map(Vec::len),
+        Some(1)
+    );
+
+    // A good one: another title, the same rows.
+    let own = shipped.replacen(
+        "title = \"Bộ chỉ số đánh giá",
+        "title = \"Bộ chỉ số (bản của Sở) đánh giá",
+        1,
+    );
+    assert_ne!(own, shipped);
+    let got = c
+        .post_files(
+            "/api/criteria",
+            "file",
+            &[("criteria.toml".to_owned(), own.clone().into_bytes())],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let sha = got.json()["sha256"].as_str().expect("sha").to_owned();
+    assert_eq!(sha, parindex_core::sha256_hex(own.as_bytes()));
+    let got = c
+        .post_json(
+            "/api/workspaces",
+            &serde_json::json!({"criteria": sha, "code": "SKHCN", "name": "Sở KH&CN", "group": "so"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let id = got.json()["id"].as_i64().expect("id");
+    c.post_files(
+        &format!("/api/workspaces/{id}/evidence"),
+        "files",
+        &fixture_files(),
+    )
+    .await;
+    let report = parindex_core::Report::from_json(
+        &c.get(&format!("/api/workspaces/{id}/report")).await.text(),
+    )
+    .expect("report");
+    assert!(report.criteria.title.contains("bản của Sở"));
+    assert_eq!(
+        c.get(&format!("/api/workspaces/{id}")).await.json()["index"],
+        "82,19%"
+    );
+
+    // Kept: the app opened again on the same data folder has it, and the workspace scores.
+    let again = parindex_server::app(
+        c.data.path().to_path_buf(),
+        parindex_server::Limits::default(),
+    )
+    .await
+    .expect("reopens");
+    let reopened = Client {
+        router: again,
+        token: c.token.clone(),
+        data: tempfile::tempdir().expect("tmp"),
+    };
+    assert_eq!(
+        reopened
+            .get("/api/criteria")
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(
+        reopened.get(&format!("/api/workspaces/{id}")).await.json()["index"],
+        "82,19%"
+    );
+    // The page shows the set's problems with their lines.
+    let page = c.get("/criteria").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("bản của Sở"));
+}
+
+#[tokio::test]
+async fn the_units_fields_are_a_form_and_reach_the_report() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let got = c
+        .post_form(
+            &format!("/w/{id}/unit"),
+            &[
+                ("code", "SKHCN"),
+                ("name", "Sở KH&CN Nghệ An"),
+                ("group", "so"),
+            ],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let report = parindex_core::Report::from_json(
+        &c.get(&format!("/api/workspaces/{id}/report")).await.text(),
+    )
+    .expect("report");
+    assert_eq!(report.unit.name, "Sở KH&CN Nghệ An");
+    // Blank or with control characters: refused.
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/unit"),
+            &serde_json::json!({"code": " ", "name": "x", "group": "so"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/unit"),
+            &serde_json::json!({"code": "A\u{1b}[31m", "name": "x", "group": "so"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    let history = c.get(&format!("/w/{id}/history")).await.text();
+    assert!(history.contains("Sở KH&amp;CN Nghệ An") || history.contains("Sở KH&#38;CN Nghệ An"));
+}
+
+fn files_of(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            (
+                p.file_name().expect("name").to_string_lossy().into_owned(),
+                std::fs::read(&p).expect("file"),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn one_workbook_of_many_sheets_and_a_windows_1258_export_score_alike() {
+    for folder in ["skhcn-2026-excel", "skhcn-2026-cp1258"] {
+        let c = Client::new().await;
+        let id = c.create_skhcn().await;
+        let dir = root().join("fixtures").join(folder);
+        let got = c
+            .post_files(
+                &format!("/api/workspaces/{id}/evidence"),
+                "files",
+                &files_of(&dir),
+            )
+            .await;
+        assert_eq!(got.status, StatusCode::OK, "{folder}: {}", got.text());
+        assert_eq!(
+            c.get(&format!("/api/workspaces/{id}")).await.json()["index"],
+            "82,19%",
+            "{folder}"
+        );
+        // Row by row the library's report of the folder itself.
+        let direct = library_report(&dir);
+        let served = parindex_core::Report::from_json(
+            &c.get(&format!("/api/workspaces/{id}/report")).await.text(),
+        )
+        .expect("report");
+        for (a, b) in served.nodes.iter().zip(&direct.nodes) {
+            assert_eq!(
+                (&a.id, a.final_points, &a.explanation),
+                (&b.id, b.final_points, &b.explanation),
+                "{folder}"
+            );
+        }
+        let tables = c.get(&format!("/api/workspaces/{id}/tables")).await.json();
+        for t in tables.as_array().expect("tables") {
+            assert_eq!(t["state"], "present", "{folder}: {t}");
+        }
+        if folder == "skhcn-2026-excel" {
+            // Read from the workbook's sheets, its extra column listed as ignored.
+            let docs = tables
+                .as_array()
+                .expect("tables")
+                .iter()
+                .find(|t| t["name"] == "documents")
+                .expect("documents")
+                .clone();
+            assert!(
+                docs["source"].as_str().is_some_and(|s| s.contains('[')),
+                "{docs}"
+            );
+            assert!(tables
+                .as_array()
+                .expect("tables")
+                .iter()
+                .any(|t| !t["ignored_columns"].as_array().expect("cols").is_empty()));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_fact_sent_twice_is_taken_once() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let got = c
+        .post_form(
+            &format!("/w/{id}/facts"),
+            &[
+                ("kind.a", "integer"),
+                ("value.a", "1"),
+                ("kind.b", "bool"),
+                ("value.b", "true"),
+                ("value.a", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let facts = c.get(&format!("/api/workspaces/{id}/facts")).await.json();
+    let a: Vec<_> = facts
+        .as_array()
+        .expect("facts")
+        .iter()
+        .filter(|f| f["name"] == "a")
+        .collect();
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0]["value"], "1");
+}
+
+#[tokio::test]
+async fn the_surveys_results_are_taken_in_and_score_the_survey_rows() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let before = c.get(&format!("/api/workspaces/{id}")).await.json();
+    // Every survey row of the set at 80%.
+    let report = library_report(&fixture());
+    let mut survey = String::from("ma_tieu_chi,ty_le\n");
+    for n in report
+        .nodes
+        .iter()
+        .filter(|n| n.status == parindex_core::Status::PendingSurvey)
+    {
+        survey.push_str(&format!("{},\"0,8\"\n", n.id));
+    }
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/evidence"),
+            "files",
+            &[("survey.csv".to_owned(), survey.clone().into_bytes())],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    assert_eq!(got.json()["files"][0]["status"], "taken");
+    let after = c.get(&format!("/api/workspaces/{id}")).await.json();
+    assert_ne!(after["applicable_max"], before["applicable_max"]);
+    // As the library scores the fixture with the same survey.csv beside it.
+    let dir = tempfile::tempdir().expect("tmp");
+    for (name, bytes) in fixture_files() {
+        std::fs::write(dir.path().join(name), bytes).expect("copy");
+    }
+    std::fs::write(dir.path().join("survey.csv"), survey).expect("survey");
+    let direct = library_report(dir.path());
+    assert_eq!(
+        after["index"],
+        format!(
+            "{}%",
+            parindex_core::vi_percent(direct.total.index.expect("an index"))
+        )
+    );
+}
+
+#[tokio::test]
+async fn in_one_upload_the_good_tables_are_taken_and_the_bad_one_refused() {
+    let c = Client::new().await;
+    let id = c.create_skhcn().await;
+    let mut files = fixture_files();
+    let feedback = files
+        .iter_mut()
+        .find(|(n, _)| n == "feedback.csv")
+        .expect("feedback.csv");
+    let text = String::from_utf8(feedback.1.clone()).expect("utf-8");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    // One more field than the header on line 2.
+    lines[1].push_str(",x");
+    feedback.1 = (lines.join("\n") + "\n").into_bytes();
+    let got = c
+        .post_files(&format!("/api/workspaces/{id}/evidence"), "files", &files)
+        .await;
+    assert_eq!(
+        got.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        got.text()
+    );
+    let body = got.json();
+    let outcome = body["files"].as_array().expect("files");
+    // In the order sent.
+    let names: Vec<&str> = outcome
+        .iter()
+        .map(|f| f["name"].as_str().expect("name"))
+        .collect();
+    let sent: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, sent);
+    for f in outcome {
+        let expected = match f["name"].as_str().expect("name") {
+            "feedback.csv" => "refused",
+            "EXPECTED.md" | "expected.csv" | "expected-totals.csv" => "ignored",
+            _ => "taken",
+        };
+        assert_eq!(f["status"], expected, "{f}");
+    }
+    let refused = outcome
+        .iter()
+        .find(|f| f["name"] == "feedback.csv")
+        .expect("feedback");
+    assert_eq!(refused["problems"][0]["file"], "feedback.csv");
+    assert_eq!(refused["problems"][0]["line"], 2);
+    let tables = c.get(&format!("/api/workspaces/{id}/tables")).await.json();
+    for t in tables.as_array().expect("tables") {
+        let state = if t["name"] == "feedback" {
+            "missing"
+        } else {
+            "present"
+        };
+        assert_eq!(t["state"], state, "{t}");
+    }
+}
+
+#[tokio::test]
+async fn a_facts_form_opened_before_another_save_is_refused() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let page = c.get(&format!("/w/{id}/facts")).await.text();
+    let at = page
+        .find("name=\"facts_digest\" value=\"")
+        .expect("the digest field")
+        + 27;
+    let digest = page[at..at + 64].to_owned();
+    let one = [
+        ("facts_digest", digest.as_str()),
+        ("kind.tuyen_truyen_hoan_thanh", "integer"),
+        ("value.tuyen_truyen_hoan_thanh", "9"),
+    ];
+    // The first save, from the page as opened.
+    let got = c.post_form(&format!("/w/{id}/facts"), &one).await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    // A second form opened at the same time: refused, nothing lost.
+    let two = [
+        ("facts_digest", digest.as_str()),
+        ("kind.so_vu_sach_nhieu", "integer"),
+        ("value.so_vu_sach_nhieu", "3"),
+    ];
+    let got = c.post_form(&format!("/w/{id}/facts"), &two).await;
+    assert_eq!(got.status, StatusCode::CONFLICT);
+    assert!(got.text().contains("số liệu đã được sửa"));
+    let facts = c.get(&format!("/api/workspaces/{id}/facts")).await.json();
+    let stored: Vec<_> = facts
+        .as_array()
+        .expect("facts")
+        .iter()
+        .filter(|f| !f["value"].as_str().unwrap_or("").is_empty())
+        .collect();
+    assert_eq!(stored.len(), 1, "only the first form's fact: {stored:?}");
+    assert_eq!(stored[0]["name"], "tuyen_truyen_hoan_thanh");
+}

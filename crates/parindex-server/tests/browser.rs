@@ -1,0 +1,377 @@
+//! The app in a real browser: headless Chromium driven through WebDriver (`chromedriver`),
+//! as the officer uses it: create the SKHCN 2026 workspace, upload every file of the fixture
+//! through the file input, change a fact and back, read the score, a row's points lost, write
+//! a giải trình, attach a PDF, download the xlsx and the JSON, export the folder, and replay it
+//! with the library.
+//!
+//! Without Chromium or chromedriver the test is skipped with a note, unless `CI` is set: CI
+//! must have them (`.ci/run` installs `chromium` and `chromium-driver`).
+//!
+//! With `PARINDEX_SCREENSHOTS=DIR` it also saves the score page and a row page there (the
+//! README's pictures).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use calamine::{Data, Reader};
+use common::{criteria, fixture};
+use fantoccini::{ClientBuilder, Locator};
+
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Chromium and chromedriver, or `None` (after a note) when one is absent outside CI.
+#[allow(clippy::print_stderr)] // the skip note is meant for the person running the tests
+fn tools() -> Option<(PathBuf, PathBuf)> {
+    let find = |name: &str| -> Option<PathBuf> {
+        let fixed = Path::new("/usr/bin").join(name);
+        if fixed.is_file() {
+            return Some(fixed);
+        }
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join(name))
+                .find(|p| p.is_file())
+        })
+    };
+    match (find("chromium"), find("chromedriver")) {
+        (Some(c), Some(d)) => Some((c, d)),
+        (c, _) => {
+            let missing = if c.is_none() {
+                "chromium"
+            } else {
+                "chromedriver"
+            };
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI is set but {missing} is missing (apt-get install chromium chromium-driver)"
+            );
+            eprintln!(
+                "note: {missing} not found (/usr/bin or PATH); skipping the browser test of the \
+                 web app (apt-get install chromium chromium-driver)"
+            );
+            None
+        }
+    }
+}
+
+/// chromedriver on a free port, killed when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(path: &Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(path)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let start = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(start.elapsed() < TIMEOUT, "chromedriver did not listen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits for a file to be fully downloaded into `dir` whose name ends with `suffix`.
+async fn downloaded(dir: &Path, suffix: &str) -> PathBuf {
+    let start = Instant::now();
+    loop {
+        let found = std::fs::read_dir(dir)
+            .expect("download dir")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| p.to_string_lossy().ends_with(suffix));
+        if let Some(p) = found {
+            // Chromium writes `.crdownload` and renames at the end.
+            if std::fs::metadata(&p).is_ok_and(|m| m.len() > 0) {
+                return p;
+            }
+        }
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "no {suffix} downloaded into {dir:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Every text cell of every sheet of a workbook.
+fn xlsx_texts(path: &Path) -> Vec<String> {
+    let mut book = calamine::open_workbook_auto(path).expect("an xlsx");
+    let mut out = Vec::new();
+    for name in book.sheet_names().clone() {
+        let range = book.worksheet_range(&name).expect("a sheet");
+        for row in range.rows() {
+            for cell in row {
+                if let Data::String(s) = cell {
+                    out.push(s.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_officer_scores_explains_and_downloads_in_chromium() {
+    let Some((chromium, chromedriver)) = tools() else {
+        return;
+    };
+    // The app on a free loopback port.
+    let data = tempfile::tempdir().expect("data dir");
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let config = parindex_server::ServeConfig {
+        data: data.path().to_path_buf(),
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        limits: parindex_server::Limits::default(),
+    };
+    tokio::spawn(async move {
+        let served = parindex_server::serve_with(config, move |addr| {
+            let _ = tx.send(addr);
+        })
+        .await;
+        served.expect("the app serves");
+    });
+    let addr = tokio::time::timeout(TIMEOUT, rx)
+        .await
+        .expect("the app listens in time")
+        .expect("an address");
+    let base = format!("http://{addr}");
+
+    let driver = Driver::start(&chromedriver);
+    let downloads = tempfile::tempdir().expect("download dir");
+    let profile = tempfile::tempdir().expect("profile dir");
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".to_owned(),
+        serde_json::json!({
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--disable-background-networking", "--disable-sync",
+                "--window-size=1366,768",
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+            "prefs": {
+                "download.default_directory": downloads.path(),
+                "download.prompt_for_download": false,
+                "safebrowsing.enabled": false,
+            },
+        }),
+    );
+    let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a WebDriver session");
+    let result = drive(&browser, &base, downloads.path()).await;
+    let _ = browser.close().await;
+    drop(driver);
+    result.expect("the officer's session");
+}
+
+type Fail = Box<dyn std::error::Error + Send + Sync>;
+
+async fn text_of(b: &fantoccini::Client, css: &str) -> Result<String, Fail> {
+    let e = b
+        .wait()
+        .at_most(TIMEOUT)
+        .for_element(Locator::Css(css))
+        .await?;
+    Ok(e.text().await?)
+}
+
+async fn drive(b: &fantoccini::Client, base: &str, downloads: &Path) -> Result<(), Fail> {
+    let shots = std::env::var_os("PARINDEX_SCREENSHOTS").map(PathBuf::from);
+    // 1. Create the workspace.
+    b.goto(&format!("{base}/")).await?;
+    let form = b
+        .wait()
+        .at_most(TIMEOUT)
+        .for_element(Locator::Id("create"))
+        .await?;
+    form.find(Locator::Css("input[name=code]"))
+        .await?
+        .send_keys("SKHCN")
+        .await?;
+    form.find(Locator::Css("input[name=name]"))
+        .await?
+        .send_keys("Sở Khoa học và Công nghệ")
+        .await?;
+    form.find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+
+    // 2. Upload every file of the fixture through the file input at once.
+    let input = b
+        .wait()
+        .at_most(TIMEOUT)
+        .for_element(Locator::Id("files"))
+        .await?;
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(fixture())?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    let joined: Vec<String> = paths
+        .iter()
+        .map(|p| std::fs::canonicalize(p).map(|p| p.display().to_string()))
+        .collect::<Result<_, _>>()?;
+    input.send_keys(&joined.join("\n")).await?;
+    b.find(Locator::Css("#upload button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    let outcome = text_of(b, "#outcome").await?;
+    // htmx, served from the binary, runs under the Content-Security-Policy.
+    let htmx = b.execute("return typeof window.htmx;", Vec::new()).await?;
+    assert_eq!(htmx, serde_json::json!("object"));
+    assert!(outcome.contains("dossiers.csv"), "{outcome}");
+    assert!(!outcome.contains("KHÔNG nhận"), "{outcome}");
+    let ws = b.current_url().await?;
+    let ws_path = ws.path().trim_end_matches("/evidence").to_owned();
+
+    // 3. Change one fact, see the score move, and change it back.
+    let set_fact = |value: &'static str| {
+        let ws_path = ws_path.clone();
+        async move {
+            b.goto(&format!("{base}{ws_path}/facts")).await?;
+            let field = b
+                .wait()
+                .at_most(TIMEOUT)
+                .for_element(Locator::Css("input[name='value.tuyen_truyen_hoan_thanh']"))
+                .await?;
+            field.clear().await?;
+            field.send_keys(value).await?;
+            b.find(Locator::Css("#facts button[type=submit]"))
+                .await?
+                .click()
+                .await?;
+            text_of(b, "#index").await
+        }
+    };
+    let changed = set_fact("10").await?;
+    assert_ne!(changed, "82,19%");
+    let back = set_fact("9").await?;
+    assert_eq!(back, "82,19%");
+    assert_eq!(text_of(b, "#rating").await?, "Khá");
+    if let Some(dir) = &shots {
+        std::fs::create_dir_all(dir)?;
+        std::fs::write(dir.join("serve-score.png"), b.screenshot().await?)?;
+    }
+
+    // 4. Row 3.2.4: its points-lost line, as the library computes it.
+    let direct = parindex_core::score(&parindex_core::FsFiles, &criteria(), &fixture(), None)?;
+    let node = direct.node("3.2.4").ok_or("row 3.2.4")?;
+    b.find(Locator::Css(&format!("a[href='{ws_path}/rows/3.2.4']")))
+        .await?
+        .click()
+        .await?;
+    let lost = text_of(b, "#lost").await?;
+    let expected = format!("Mất {} điểm", parindex_core::vi_decimal(node.lost));
+    assert!(lost.starts_with(&expected), "{lost} / {expected}");
+    if let Some(restore) = &node.restore {
+        assert!(lost.contains(restore.as_str()), "{lost}");
+    }
+
+    // 5. A giải trình.
+    let words = "Một hồ sơ trễ hạn do phải chờ ý kiến thẩm định của Bộ.";
+    let area = b.find(Locator::Id("giai_trinh")).await?;
+    area.clear().await?;
+    area.send_keys(words).await?;
+    b.find(Locator::Css("#note button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    assert_eq!(text_of(b, "#report-giai-trinh").await?, words);
+    if let Some(dir) = &shots {
+        std::fs::write(dir.join("serve-row.png"), b.screenshot().await?)?;
+    }
+
+    // 6. A small PDF attached to the row.
+    let pdf_dir = tempfile::tempdir()?;
+    let pdf_path = pdf_dir.path().join("bien-ban-3.2.4.pdf");
+    let pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+    std::fs::write(&pdf_path, pdf)?;
+    b.find(Locator::Id("file"))
+        .await?
+        .send_keys(&pdf_path.display().to_string())
+        .await?;
+    b.find(Locator::Css("#attach button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    let listed = text_of(b, "#attachments").await?;
+    let short = &parindex_core::sha256_hex(pdf)[..12];
+    assert!(
+        listed.contains("bien-ban-3.2.4.pdf") && listed.contains(short),
+        "{listed}"
+    );
+
+    // 7. The xlsx, downloaded from the score page: both are in it.
+    b.goto(&format!("{base}{ws_path}")).await?;
+    b.wait()
+        .at_most(TIMEOUT)
+        .for_element(Locator::Id("dl-xlsx"))
+        .await?
+        .click()
+        .await?;
+    let xlsx = downloaded(downloads, ".xlsx").await;
+    let cells = xlsx_texts(&xlsx);
+    assert!(
+        cells.iter().any(|c| c.contains(words)),
+        "the giải trình in the xlsx"
+    );
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.contains("bien-ban-3.2.4.pdf") && c.contains(short)),
+        "the attachment in the xlsx's TLKC"
+    );
+
+    // 8. The JSON and the workspace's folder; the library's replay of the folder gives the
+    // same report, byte for byte (what `parindex verify` checks).
+    b.find(Locator::Id("dl-json")).await?.click().await?;
+    let json = std::fs::read_to_string(downloaded(downloads, ".json").await)?;
+    b.find(Locator::Id("dl-zip")).await?.click().await?;
+    let zip = std::fs::read(downloaded(downloads, ".zip").await)?;
+    let folder = common::unzip(&zip);
+    let old = parindex_core::Report::from_json(&json)?;
+    let replay = parindex_core::score(
+        &parindex_core::FsFiles,
+        &criteria(),
+        folder.path(),
+        Some(old.as_of),
+    )?;
+    assert!(
+        replay.to_json() == json,
+        "the replay of the exported folder differs"
+    );
+    assert_eq!(
+        replay.node("3.2.4").and_then(|n| n.giai_trinh.as_deref()),
+        Some(words)
+    );
+    Ok(())
+}

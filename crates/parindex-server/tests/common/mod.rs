@@ -1,0 +1,260 @@
+//! Drives the router in-process (`tower::ServiceExt::oneshot`) on a fresh data folder.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use parindex_server::Limits;
+use tower::ServiceExt;
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn fixture() -> PathBuf {
+    root().join("fixtures/skhcn-2026")
+}
+
+pub fn criteria() -> PathBuf {
+    root().join("criteria/nghe-an-2026-so")
+}
+
+/// Every file of the SKHCN 2026 fixture, by name, sorted.
+pub fn fixture_files() -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(fixture())
+        .expect("fixture folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            (
+                p.file_name().expect("name").to_string_lossy().into_owned(),
+                std::fs::read(&p).expect("fixture file"),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Got {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Got {
+    pub fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).expect("utf-8 body")
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+}
+
+/// The app on a temporary data folder, with a CSRF token like a browser's.
+pub struct Client {
+    pub router: Router,
+    pub token: String,
+    pub data: tempfile::TempDir,
+}
+
+impl Client {
+    pub async fn new() -> Self {
+        Self::with_limits(Limits::default()).await
+    }
+
+    pub async fn with_limits(limits: Limits) -> Self {
+        let data = tempfile::tempdir().expect("temp dir");
+        let router = parindex_server::app(data.path().to_path_buf(), limits)
+            .await
+            .expect("the app opens");
+        let mut c = Self {
+            router,
+            token: String::new(),
+            data,
+        };
+        let got = c
+            .send(
+                Request::get("/api/csrf")
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(got.status, StatusCode::OK);
+        let cookie = got
+            .headers
+            .get(header::SET_COOKIE)
+            .expect("a CSRF cookie")
+            .to_str()
+            .expect("ascii");
+        assert!(cookie.contains("SameSite=Strict") && cookie.contains("HttpOnly"));
+        c.token = got.json()["token"].as_str().expect("token").to_owned();
+        c
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Got {
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        Got {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    fn cookie(&self) -> String {
+        format!("parindex_csrf={}", self.token)
+    }
+
+    pub async fn get(&self, uri: &str) -> Got {
+        self.send(
+            Request::get(uri)
+                .header(header::COOKIE, self.cookie())
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+    }
+
+    pub async fn post_json(&self, uri: &str, body: &serde_json::Value) -> Got {
+        self.send(
+            Request::post(uri)
+                .header(header::COOKIE, self.cookie())
+                .header("x-csrf-token", &self.token)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// A page's form: urlencoded, the token in the action's query as the pages put it.
+    pub async fn post_form(&self, uri: &str, fields: &[(&str, &str)]) -> Got {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let sep = if uri.contains('?') { '&' } else { '?' };
+        self.send(
+            Request::post(format!("{uri}{sep}csrf={}", self.token))
+                .header(header::COOKIE, self.cookie())
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await
+    }
+
+    pub async fn post_files(&self, uri: &str, field: &str, files: &[(String, Vec<u8>)]) -> Got {
+        let (content_type, body) = multipart(field, files);
+        self.send(
+            Request::post(uri)
+                .header(header::COOKIE, self.cookie())
+                .header("x-csrf-token", &self.token)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// Creates the SKHCN workspace through the API; its id.
+    pub async fn create_skhcn(&self) -> i64 {
+        let got = self
+            .post_json(
+                "/api/workspaces",
+                &serde_json::json!({
+                    "criteria": "nghe-an-2026-so",
+                    "code": "SKHCN",
+                    "name": "Sở Khoa học và Công nghệ",
+                    "group": "so",
+                }),
+            )
+            .await;
+        assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+        got.json()["id"].as_i64().expect("id")
+    }
+
+    /// The SKHCN workspace with every fixture file uploaded.
+    pub async fn skhcn(&self) -> i64 {
+        let id = self.create_skhcn().await;
+        let got = self
+            .post_files(
+                &format!("/api/workspaces/{id}/evidence"),
+                "files",
+                &fixture_files(),
+            )
+            .await;
+        assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+        id
+    }
+}
+
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub fn multipart(field: &str, files: &[(String, Vec<u8>)]) -> (String, Vec<u8>) {
+    let boundary = "----parindex-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, bytes) in files {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        body.extend_from_slice(
+            format!(
+                "Content-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The library's own report of a folder, as `parindex score` computes it.
+pub fn library_report(evidence: &Path) -> parindex_core::Report {
+    parindex_core::score(&parindex_core::FsFiles, &criteria(), evidence, None)
+        .expect("the library scores the folder")
+}
+
+/// Unzips an export into a fresh folder.
+pub fn unzip(bytes: &[u8]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("entry");
+        let name = f.enclosed_name().expect("a name inside the folder");
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dir");
+        let mut out = std::fs::File::create(&path).expect("file");
+        std::io::copy(&mut f, &mut out).expect("copy");
+    }
+    dir
+}
