@@ -1,7 +1,7 @@
 //! A workspace as an evidence folder: what the library reads, and what an export holds.
 //!
 //! The folder is made from the database and the blobs on every read (into a fresh temporary
-//! folder), and read by `parindex_core::read_evidence_with` like any folder on disk: the web app
+//! folder), and read by `CompiledCriteria::read_unit` like any folder on disk: the web app
 //! scores exactly what `parindex score` scores on the exported zip. Names in the folder are
 //! chosen here (a table's own file name, a fixed name for a workbook), never an uploader's.
 

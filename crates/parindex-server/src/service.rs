@@ -2,7 +2,7 @@
 //! calls these, with the same checks.
 //!
 //! Every check of an input is the library's: an upload, a fact, a note is tried in a
-//! materialised evidence folder with `read_evidence_with`, and refused with the library's
+//! materialised evidence folder with `CompiledCriteria::read_unit`, and refused with the library's
 //! diagnostics when it reads badly. Scores are `CompiledCriteria::score` of the workspace's
 //! folder, cached by what they were computed from (the set and every file of the folder).
 
@@ -11,8 +11,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
 use parindex_core::{
-    fold_header, load_criteria, read_evidence_with, CompiledCriteria, CriteriaSet, Error, Evidence,
-    FsFiles, ReadOptions, Report, Source,
+    fold_header, load_criteria, CompiledCriteria, CriteriaSet, Error, Evidence, FsFiles,
+    ReadOptions, Report, Source,
 };
 use parindex_render::RenderOptions;
 use serde::Serialize;
@@ -526,7 +526,7 @@ impl App {
         let app = Arc::clone(self);
         let outcome = tokio::task::spawn_blocking(move || {
             let dir = app.materialise(&snap)?;
-            let read = read_evidence_with(&FsFiles, set.set(), dir.path(), &ReadOptions::default());
+            let read = read_folder(&set, dir.path(), as_of_of(&set)?);
             drop(dir);
             Ok::<_, AppError>(match read {
                 Err(e) => Err(Failed {
@@ -873,12 +873,10 @@ impl App {
             let dir = app.materialise(&snap)?;
             std::fs::write(dir.path().join(&file), &bytes)
                 .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
-            Ok(
-                match read_evidence_with(&FsFiles, set.set(), dir.path(), &ReadOptions::default()) {
-                    Ok(_) => Vec::new(),
-                    Err(e) => problems_of(&e),
-                },
-            )
+            Ok(match read_folder(&set, dir.path(), as_of_of(&set)?) {
+                Ok(_) => Vec::new(),
+                Err(e) => problems_of(&e),
+            })
         })
         .await
         .map_err(|e| AppError::Internal(format!("đọc minh chứng: {e}")))?
@@ -1249,13 +1247,10 @@ impl App {
         let as_of = old.as_of;
         let new = tokio::task::spawn_blocking(move || {
             let dir = app.materialise(&snap)?;
-            let evidence =
-                read_evidence_with(&FsFiles, set.set(), dir.path(), &ReadOptions::default())
-                    .map_err(|e| AppError::Invalid {
-                        message: "minh chứng của hồ sơ không đọc được nên chưa chấm lại được"
-                            .to_owned(),
-                        problems: problems_of(&e),
-                    })?;
+            let evidence = read_folder(&set, dir.path(), as_of).map_err(|e| AppError::Invalid {
+                message: "minh chứng của hồ sơ không đọc được nên chưa chấm lại được".to_owned(),
+                problems: problems_of(&e),
+            })?;
             Ok::<_, AppError>(set.compiled.score(&evidence, as_of))
         })
         .await
@@ -1613,11 +1608,26 @@ fn load_set(dir: &Path, sha256: String, shipped: bool) -> Result<CriteriaEntry, 
     })
 }
 
-fn score(set: &CriteriaEntry, evidence: &Evidence) -> Result<ScoredReport, AppError> {
-    let as_of = set
-        .compiled
+/// The date a workspace is judged at: 31 December of its set's year.
+fn as_of_of(set: &CriteriaEntry) -> Result<parindex_core::Date, AppError> {
+    set.compiled
         .default_as_of()
-        .ok_or_else(|| AppError::Internal(format!("năm {} không có ngày 31/12", set.year)))?;
+        .ok_or_else(|| AppError::Internal(format!("năm {} không có ngày 31/12", set.year)))
+}
+
+/// A materialised evidence folder read by the library for scoring at `as_of`, as
+/// `parindex score` reads it.
+fn read_folder(
+    set: &CriteriaEntry,
+    dir: &std::path::Path,
+    as_of: parindex_core::Date,
+) -> Result<Evidence, Error> {
+    set.compiled
+        .read_unit(&FsFiles, dir, as_of, &ReadOptions::default())
+}
+
+fn score(set: &CriteriaEntry, evidence: &Evidence) -> Result<ScoredReport, AppError> {
+    let as_of = as_of_of(set)?;
     let report = set.compiled.score(evidence, as_of);
     let json = report.to_json();
     let tables = set
