@@ -102,6 +102,7 @@ pub use report::{
     EvidenceRef, Measure, NodeKind, NodeScore, Part, PendingSurvey, Report, Status, SurveyPart,
     Total, PROVINCE_SCHEMA, REPORT_SCHEMA,
 };
+pub use rule_text::facts_named;
 pub use rules::{
     DocumentRef, FactRef, Limits, RecordList, DISTINCT_MAX_BYTES, DISTINCT_MAX_VALUES,
 };

@@ -174,6 +174,44 @@ pub(crate) fn closes(t: &Token) -> bool {
     matches!(t.kind, Kind::Punct(')' | ']' | '}'))
 }
 
+/// The facts a set's rules name — the string arguments of `fact`, `fact_ratio` and `has_fact`
+/// in code (not in comments) — in order of first use: what a form of the unit's facts asks for.
+pub fn facts_named(set: &crate::criteria::CriteriaSet) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (_, leaf) in set.leaves() {
+        let Some(rule) = &leaf.rule else { continue };
+        let tokens = tokenize(&rule.text);
+        for (i, t) in tokens.iter().enumerate() {
+            let helper = ["fact", "fact_ratio", "has_fact"]
+                .iter()
+                .any(|h| t.is_ident(h));
+            // Not a method (`x.fact(…)`) nor the rule's own `fn fact(…)`.
+            let own = i
+                .checked_sub(1)
+                .and_then(|p| tokens.get(p))
+                .is_some_and(|p| p.is(Kind::Punct('.')) || p.is_ident("fn"));
+            if !helper || own || !tokens.get(i + 1).is_some_and(|t| t.is(Kind::Punct('('))) {
+                continue;
+            }
+            // Up to two string literals: `("a")` or `("a", "b")`.
+            let mut k = i + 2;
+            for _ in 0..2 {
+                let Some(name) = tokens.get(k).filter(|t| t.is(Kind::Str)) else {
+                    break;
+                };
+                if !name.text.is_empty() && !out.contains(&name.text) {
+                    out.push(name.text.clone());
+                }
+                if !tokens.get(k + 1).is_some_and(|t| t.is(Kind::Punct(','))) {
+                    break;
+                }
+                k += 2;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use parindex_core::{
-    check_criteria, explain_row, load_criteria, CompiledCriteria, Files, FsFiles, MemoryFiles,
-    ReadOptions, Report,
+    check_criteria, explain_row, facts_named, load_criteria, CompiledCriteria, Files, FsFiles,
+    MemoryFiles, ReadOptions, Report,
 };
 
 fn root() -> PathBuf {
@@ -98,4 +98,22 @@ fn check_reads_a_band_table_outside_a_comment() {
     let problems = check_criteria(&files, Path::new("mini"));
     assert!(!problems.is_empty(), "3.5 points exceed the row's 2.5");
     assert!(explained(&files).contains("50%"));
+}
+
+#[test]
+fn the_facts_a_set_names_are_read_from_code_only() {
+    let plain = mini("");
+    let set = load_criteria(&plain, Path::new("mini")).expect("the set loads");
+    let named = facts_named(&set);
+    assert!(!named.is_empty(), "the mini set's rules read facts");
+    let files = mini("// fact(\"cu\") /* has_fact(\"cu2\") */");
+    let set = load_criteria(&files, Path::new("mini")).expect("the set loads");
+    assert_eq!(
+        facts_named(&set),
+        named,
+        "a fact named in a comment is not asked for"
+    );
+    let files = mini("let extra = has_fact(\"moi\");");
+    let set = load_criteria(&files, Path::new("mini")).expect("the set loads");
+    assert!(facts_named(&set).contains(&"moi".to_owned()));
 }

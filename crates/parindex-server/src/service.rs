@@ -209,46 +209,6 @@ pub fn form_text(s: &str) -> Option<String> {
     (!t.is_empty()).then_some(t)
 }
 
-/// The facts a set's rules name: the string arguments of `fact`, `fact_ratio` and
-/// `has_fact`.
-fn named_facts(set: &CriteriaSet) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for (_, leaf) in set.leaves() {
-        let Some(rule) = &leaf.rule else { continue };
-        let text = &rule.text;
-        for call in ["fact_ratio(", "has_fact(", "fact("] {
-            let mut from = 0;
-            while let Some(at) = text[from..].find(call) {
-                let start = from + at;
-                from = start + call.len();
-                let before = text[..start].chars().next_back();
-                if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-                    continue;
-                }
-                // Up to two string literals: `("a")` or `("a", "b")`.
-                let mut rest = &text[from..];
-                for _ in 0..2 {
-                    let trimmed = rest.trim_start();
-                    let Some(body) = trimmed.strip_prefix('"') else {
-                        break;
-                    };
-                    let Some(end) = body.find('"') else { break };
-                    let name = &body[..end];
-                    if !name.is_empty() && !out.iter().any(|n| n == name) {
-                        out.push(name.to_owned());
-                    }
-                    rest = body[end + 1..].trim_start();
-                    match rest.strip_prefix(',') {
-                        Some(r) => rest = r,
-                        None => break,
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
 /// The problems of an error of the library, for the page.
 fn problems_of(e: &Error) -> Vec<Problem> {
     match e {
@@ -1594,7 +1554,7 @@ fn parse_facts(text: &str) -> Result<Vec<FactRow>, String> {
 fn load_set(dir: &Path, sha256: String, shipped: bool) -> Result<CriteriaEntry, AppError> {
     let set = load_criteria(&FsFiles, dir)
         .map_err(|e| AppError::Internal(format!("bộ tiêu chí đóng gói: {e}")))?;
-    let facts = named_facts(&set);
+    let facts = parindex_core::facts_named(&set);
     let compiled = CompiledCriteria::compile(set)
         .map_err(|e| AppError::Internal(format!("bộ tiêu chí đóng gói: {e}")))?;
     Ok(CriteriaEntry {
