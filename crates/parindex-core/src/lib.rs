@@ -78,8 +78,8 @@ pub use cases::{read_cases, run_cases, Case, CaseFile, CaseResult, CASES_DIR, CA
 pub use cases::{run_cases_with, CaseReading};
 pub use compare::{edited_as_of, Comparison, FigureChange, InputChange, RowChange};
 pub use criteria::{
-    load_criteria, ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method, NotArising,
-    RatingBand, Register, RuleSource, TableSpec, Window, CRITERIA_FILE, FACTS,
+    load_criteria, ColumnSpec, ColumnType, CriteriaSet, Criterion, FactSpec, FactType, Leaf,
+    Method, NotArising, RatingBand, Register, RuleSource, TableSpec, Window, CRITERIA_FILE, FACTS,
 };
 pub use date::{parse_date, read_date, vi_date, Date, DateProblem};
 pub use error::{Diagnostic, Diagnostics, Error, Lang, Result};

@@ -323,7 +323,15 @@ impl RowLint<'_> {
                     self.column(c, None);
                 }
             }
-            "fact" | "fact_ratio" | "has_fact" => self.facts(name),
+            "fact" | "fact_ratio" | "has_fact" => {
+                self.facts(name);
+                let names = if name.text == "fact_ratio" { 2 } else { 1 };
+                for i in 0..names {
+                    if let Some(f) = lit_str(arg(i)) {
+                        self.declared_fact(f);
+                    }
+                }
+            }
             "issued_by" | "issued_on" => {
                 self.register(name);
                 if name.text == "issued_by" {
@@ -495,6 +503,31 @@ impl RowLint<'_> {
                 "add \"facts\" to the row's reads = [{}]",
                 quoted(&self.leaf.reads)
             ));
+        self.out.push(d);
+    }
+
+    /// A set that declares its facts (`[facts.<name>]`) declares every fact its rules name.
+    fn declared_fact(&mut self, t: &Token) {
+        let set = self.set;
+        if set.facts.is_empty() || set.fact(&t.text).is_some() {
+            return;
+        }
+        let names: Vec<&str> = set.facts.iter().map(|f| f.name.as_str()).collect();
+        let mut d = self.at(
+            t,
+            format!(
+                "rule of row `{}` names fact `{}`, which is not declared under [facts]",
+                self.id(),
+                t.text
+            ),
+        );
+        d = match crate::criteria::did_you_mean(&t.text, &names) {
+            Some(close) => d.hint(format!("did you mean `{close}`?")),
+            None => d.hint(format!(
+                "declare it: [facts.{}] label = \"…\", type = \"integer\"",
+                t.text
+            )),
+        };
         self.out.push(d);
     }
 

@@ -13,8 +13,8 @@ use toml::Spanned;
 
 use super::validate::{validate, Locations, TablePlaces};
 use super::{
-    ColumnSpec, ColumnType, CriteriaSet, Criterion, Leaf, Method, NotArising, RatingBand, Register,
-    RuleSource, TableSpec, Window,
+    ColumnSpec, ColumnType, CriteriaSet, Criterion, FactSpec, FactType, Leaf, Method, NotArising,
+    RatingBand, Register, RuleSource, TableSpec, Window,
 };
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::files::Files;
@@ -202,6 +202,23 @@ fn build(
                 .collect(),
         })
         .collect();
+    let facts = raw
+        .facts
+        .into_iter()
+        .map(|(name, f)| {
+            if f.label.trim().is_empty() {
+                problems.push(
+                    Diagnostic::new(source.path, format!("fact `{name}` has an empty label"))
+                        .hint("label = the Vietnamese name a form shows for it"),
+                );
+            }
+            FactSpec {
+                name,
+                label: f.label,
+                kind: f.kind,
+            }
+        })
+        .collect();
     let default_not_arising = raw.set.not_arising;
     let base_dir = source.path.parent().unwrap_or(Path::new(""));
 
@@ -278,6 +295,7 @@ fn build(
         unit_group: raw.set.unit_group,
         legal_basis: raw.set.legal_basis,
         default_not_arising,
+        facts,
         register: raw.set.register.map(|r| Register {
             table: r.table,
             tags: r.tags,
@@ -524,7 +542,16 @@ struct RawFile {
     #[serde(default)]
     tables: BTreeMap<String, RawTable>,
     #[serde(default)]
+    facts: BTreeMap<String, RawFact>,
+    #[serde(default)]
     criterion: Vec<RawCriterion>,
+}
+
+#[derive(Deserialize)]
+struct RawFact {
+    label: String,
+    #[serde(rename = "type")]
+    kind: FactType,
 }
 
 #[derive(Deserialize)]
@@ -921,6 +948,9 @@ fn unknown_keys(source: &Source<'_>, tree: &Node) -> Vec<Diagnostic> {
         {
             check(&column.value, fields_of::<RawColumn>());
         }
+    }
+    for (_, fact) in tree.get("facts").map_or(&[][..], |t| t.value.entries()) {
+        check(&fact.value, fields_of::<RawFact>());
     }
     for criterion in tree.get("criterion").map_or(&[][..], |c| c.value.items()) {
         check(&criterion.value, fields_of::<RawCriterion>());

@@ -35,6 +35,10 @@ pub struct CriteriaSet {
     pub ratings: Vec<RatingBand>,
     /// The evidence tables the set reads, by name.
     pub tables: Vec<TableSpec>,
+    /// The facts of `facts.toml` the set declares (`[facts.<name>]`), by name: their
+    /// Vietnamese label and type, for a form and for checking the values. Empty when the set
+    /// declares none (then any fact is taken as written).
+    pub facts: Vec<FactSpec>,
     /// Every node of the tree, in tree order (a parent before its children, siblings in file
     /// order).
     pub criteria: Vec<Criterion>,
@@ -42,7 +46,44 @@ pub struct CriteriaSet {
     pub files: Vec<crate::fingerprint::FileDigest>,
 }
 
+/// A fact the set declares: what a unit's `facts.toml` is asked for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FactSpec {
+    pub name: String,
+    /// Vietnamese, as a form shows it.
+    pub label: String,
+    #[serde(rename = "type")]
+    pub kind: FactType,
+}
+
+/// The type of a declared fact's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FactType {
+    Integer,
+    Decimal,
+    Bool,
+    Text,
+}
+
+impl FactType {
+    /// What a value of this type is, in Vietnamese, for messages and forms.
+    pub fn vi(self) -> &'static str {
+        match self {
+            FactType::Integer => "số nguyên",
+            FactType::Decimal => "số (có thể có phần thập phân)",
+            FactType::Bool => "có/không (true/false)",
+            FactType::Text => "văn bản",
+        }
+    }
+}
+
 impl CriteriaSet {
+    /// The declared fact `name`.
+    pub fn fact(&self, name: &str) -> Option<&FactSpec> {
+        self.facts.iter().find(|f| f.name == name)
+    }
+
     /// The node with this dotted id.
     pub fn criterion(&self, id: &str) -> Option<&Criterion> {
         self.criteria.iter().find(|c| c.id == id)

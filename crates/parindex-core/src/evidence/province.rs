@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 #[cfg(feature = "oracle")]
 use super::read::read_evidence_with;
 use super::read::{
-    appraisal_entries, appraisal_spec, locate, read_table, survey_results, survey_spec,
-    unit_problems, Origin, ReadOptions, Recording, UNIT_FILE,
+    appraisal_entries, appraisal_spec, check_declared_facts, locate, read_table, survey_results,
+    survey_spec, unit_problems, Origin, ReadOptions, Recording, UNIT_FILE,
 };
 use super::scan::{open_folder, CodeCheck, Input, Member, Scan};
 use super::workbook::Workbook;
@@ -363,7 +363,11 @@ impl Exports {
             facts = Some(
                 parts
                     .iter()
-                    .map(|(code, t)| (code.clone(), facts_of(t, &source.path, problems)))
+                    .map(|(code, t)| {
+                        let facts = facts_of(t, &source.path, problems);
+                        check_declared_facts(set, &facts, &source.path, problems);
+                        (code.clone(), facts)
+                    })
                     .collect(),
             );
         }

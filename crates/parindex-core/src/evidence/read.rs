@@ -14,7 +14,7 @@ use super::cells::{default_value, parse_cell, parse_text, parse_text_into, Cell}
 use super::text::{decode_text, sniff_delimiter, DecodeError, TextEncoding};
 use super::workbook::{Workbook, WORKBOOK_EXTENSIONS};
 use super::{fold_header, Appraisal, Fact, FactValue, Record, Source, Table, Unit, Value};
-use crate::criteria::{ColumnSpec, ColumnType, CriteriaSet, Method, TableSpec, Window};
+use crate::criteria::{ColumnSpec, ColumnType, CriteriaSet, FactType, Method, TableSpec, Window};
 use crate::error::{Diagnostic, Error, Result};
 use crate::files::Files;
 use crate::fingerprint::{relative_name, FileDigest};
@@ -1109,6 +1109,40 @@ fn undecodable(path: &Path, bytes: &[u8], wanted: TextEncoding, e: &DecodeError)
         d = d.value(format!("0x{b:02X}"));
     }
     d
+}
+
+/// The facts whose value is not of the type the set declares for them (`[facts.<name>]`): a
+/// problem each, naming the fact, its value and what was expected. Undeclared facts are taken
+/// as written (`check` reports a rule naming one).
+pub(super) fn check_declared_facts(
+    set: &CriteriaSet,
+    facts: &BTreeMap<String, Fact>,
+    path: &Path,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for (name, fact) in facts {
+        let Some(spec) = set.fact(name) else { continue };
+        let fits = matches!(
+            (spec.kind, &fact.value),
+            (FactType::Integer, FactValue::Integer(_))
+                | (
+                    FactType::Decimal,
+                    FactValue::Integer(_) | FactValue::Decimal(_)
+                )
+                | (FactType::Bool, FactValue::Bool(_))
+                | (FactType::Text, _)
+        );
+        if !fits {
+            problems.push(
+                Diagnostic::new(
+                    path,
+                    format!("số liệu `{name}` ({}) không đúng kiểu", spec.label),
+                )
+                .value(fact.value.display())
+                .expected(spec.kind.vi()),
+            );
+        }
+    }
 }
 
 pub(super) fn read_facts(

@@ -13,8 +13,9 @@ use std::sync::Arc;
 
 use super::read::Strategy;
 use super::read::{
-    appraisal_entries, appraisal_spec, decode, locate, read_facts, read_optional, read_table,
-    read_unit, survey_results, survey_spec, Origin, ReadOptions, Recording, FACTS_FILE, UNIT_FILE,
+    appraisal_entries, appraisal_spec, check_declared_facts, decode, locate, read_facts,
+    read_optional, read_table, read_unit, survey_results, survey_spec, Origin, ReadOptions,
+    Recording, FACTS_FILE, UNIT_FILE,
 };
 use super::stream::{stream_csv, tally_table, Plan, Streamed, Tally, UnitIndex};
 use super::text::TextEncoding;
@@ -118,6 +119,9 @@ pub(super) fn open_folder(
     let appraisal_table = read_small(&appraisal, &mut after)?;
     let facts_path = dir.join(FACTS_FILE);
     let facts = read_optional(rec, &facts_path)?.map(|b| read_facts(&facts_path, &b, &mut after));
+    if let Some(facts) = &facts {
+        check_declared_facts(set, facts, &facts_path, &mut after);
+    }
     let notes_path = dir.join(super::notes::NOTES_FILE);
     let notes = match read_optional(rec, &notes_path)? {
         Some(bytes) => decode(&notes_path, &bytes, &mut after)
