@@ -299,23 +299,46 @@ struct Done {
 #[derive(Serialize, Deserialize)]
 struct FactJson {
     name: String,
-    /// `integer`, `decimal`, `bool` or `text`.
+    /// The set's Vietnamese label; none for a fact it does not declare (ignored when saved).
+    #[serde(default)]
+    label: Option<String>,
+    /// The set declares the fact: its `kind` is the set's (ignored when saved).
+    #[serde(default)]
+    declared: bool,
+    /// `integer`, `decimal`, `bool` or `text`; a declared fact's is the set's, whatever is sent.
     kind: String,
     value: String,
+    /// The supporting document whole, as facts.toml holds it; when saved, used only if none
+    /// of the three `doc_` fields is sent.
     #[serde(default)]
     source: Option<String>,
+    /// Số ký hiệu of the supporting document.
+    #[serde(default)]
+    doc_number: Option<String>,
+    /// Its date, dd/mm/yyyy.
+    #[serde(default)]
+    doc_date: Option<String>,
+    /// Its trích yếu.
+    #[serde(default)]
+    doc_subject: Option<String>,
 }
 
 async fn facts(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<FactJson>>> {
+    let some = |s: String| Some(s).filter(|s| !s.is_empty());
     Ok(Json(
         web::fact_views(&app, id)
             .await?
             .into_iter()
             .map(|f| FactJson {
                 name: f.name,
+                label: some(f.label),
+                declared: f.declared,
                 kind: f.kind.to_owned(),
                 value: f.value,
-                source: Some(f.source).filter(|s| !s.is_empty()),
+                source: some(f.source),
+                doc_number: some(f.document.number),
+                doc_date: some(f.document.date),
+                doc_subject: some(f.document.subject),
             })
             .collect(),
     ))
@@ -327,17 +350,24 @@ async fn save_facts(
     VPath(id): VPath<i64>,
     VJson(body): VJson<Vec<FactJson>>,
 ) -> ApiResult<Json<Done>> {
-    let fields: Vec<(String, String)> = body
-        .into_iter()
-        .flat_map(|f| {
-            [
-                (format!("kind.{}", f.name), f.kind),
-                (format!("value.{}", f.name), f.value),
-                (format!("source.{}", f.name), f.source.unwrap_or_default()),
-            ]
-        })
-        .collect();
-    let facts = web::facts_of_form(&fields)?;
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for f in body {
+        let name = &f.name;
+        fields.push((format!("kind.{name}"), f.kind));
+        fields.push((format!("value.{name}"), f.value));
+        fields.push((format!("source.{name}"), f.source.unwrap_or_default()));
+        for (prefix, part) in [
+            ("doc_number", f.doc_number),
+            ("doc_date", f.doc_date),
+            ("doc_subject", f.doc_subject),
+        ] {
+            if let Some(part) = part {
+                fields.push((format!("{prefix}.{name}"), part));
+            }
+        }
+    }
+    let w = app.store.workspace(id).await?;
+    let facts = web::facts_of_form(app.set_of(&w)?.set(), &fields)?;
     app.save_facts(id, facts, None).await?;
     Ok(Json(Done { version: None }))
 }

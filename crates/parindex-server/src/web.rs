@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use parindex_core::{vi_date, vi_decimal, vi_percent, Report, Status};
+use parindex_core::{vi_date, vi_decimal, vi_percent, CriteriaSet, FactType, Report, Status};
 use rust_decimal::Decimal;
 
 use crate::error::{AppError, Problem};
@@ -545,10 +545,103 @@ async fn restore(State(app): S, VPath((id, fid)): VPath<(i64, i64)>) -> Result<R
 #[derive(Debug)]
 pub struct FactView {
     pub name: String,
+    /// The set's Vietnamese label; empty for a fact it does not declare.
+    pub label: String,
+    /// The declared type (`integer`, `decimal`, `bool`, `text`), else the stored value's.
     pub kind: &'static str,
+    /// The type is the set's (the form offers no choice).
+    pub declared: bool,
+    /// The input shown: the kind, or `text` for a stored value not of the declared type.
+    pub input: &'static str,
     pub value: String,
+    /// The whole supporting document as facts.toml holds it.
     pub source: String,
+    pub document: FactDocument,
     pub rows: String,
+}
+
+/// The supporting document of a fact, as the form shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FactDocument {
+    /// Số ký hiệu, e.g. `36/QĐ-SKHCN`.
+    pub number: String,
+    /// Ngày, dd/mm/yyyy.
+    pub date: String,
+    /// Trích yếu.
+    pub subject: String,
+}
+
+impl FactDocument {
+    /// The `source` text: `"<số ký hiệu> ngày <dd/mm/yyyy> — <trích yếu>"`, the parts that are
+    /// given; `None` when none is.
+    pub fn compose(&self) -> Option<String> {
+        let (n, d, s) = (self.number.trim(), self.date.trim(), self.subject.trim());
+        let mut head = String::new();
+        if !n.is_empty() {
+            head.push_str(n);
+        }
+        if !d.is_empty() {
+            if !head.is_empty() {
+                head.push(' ');
+            }
+            head.push_str("ngày ");
+            head.push_str(d);
+        }
+        match (head.is_empty(), s.is_empty()) {
+            (true, true) => None,
+            (false, true) => Some(head),
+            (true, false) => Some(s.to_owned()),
+            (false, false) => Some(format!("{head} — {s}")),
+        }
+    }
+
+    /// A `source` text read back into its three parts; one that does not fit the pattern
+    /// (or would not be written back the same) is all trích yếu.
+    pub fn parse(source: &str) -> Self {
+        let whole = || FactDocument {
+            subject: source.to_owned(),
+            ..FactDocument::default()
+        };
+        let (head, subject) = match source.split_once(" — ") {
+            Some((h, s)) => (h, s),
+            None => (source, ""),
+        };
+        let (number, date) = if let Some(date) = head.strip_prefix("ngày ") {
+            ("", date)
+        } else if let Some((number, date)) = head.rsplit_once(" ngày ") {
+            (number, date)
+        } else if !subject.is_empty() && !head.is_empty() && !head.contains(char::is_whitespace) {
+            // `12/KH-SKHCN — Kế hoạch …`: a số ký hiệu without a date.
+            (head, "")
+        } else {
+            return whole();
+        };
+        if !date.is_empty() && !is_vi_date(date) {
+            return whole();
+        }
+        let doc = FactDocument {
+            number: number.to_owned(),
+            date: date.to_owned(),
+            subject: subject.to_owned(),
+        };
+        if doc.compose().as_deref() == Some(source) {
+            doc
+        } else {
+            whole()
+        }
+    }
+}
+
+/// `dd/mm/yyyy`, a real date.
+fn is_vi_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[2] == b'/'
+        && b[5] == b'/'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 2 || i == 5 || c.is_ascii_digit())
+        && parindex_core::parse_date(text).is_some()
 }
 
 /// The kind of a stored literal, for the form.
@@ -566,16 +659,34 @@ pub fn fact_kind(literal: &str) -> (&'static str, String) {
     }
 }
 
+/// A declared type as the form's kind.
+pub fn kind_name(kind: FactType) -> &'static str {
+    match kind {
+        FactType::Integer => "integer",
+        FactType::Decimal => "decimal",
+        FactType::Bool => "bool",
+        FactType::Text => "text",
+    }
+}
+
 /// The TOML literal of a form's value of a kind; `None` when blank (the fact is dropped).
-pub fn fact_literal(name: &str, kind: &str, value: &str) -> Result<Option<String>, Box<Problem>> {
+/// A value not of the kind is refused, naming the fact (with its label when the set declares
+/// it) as the library does.
+pub fn fact_literal(
+    name: &str,
+    label: Option<&str>,
+    kind: &str,
+    value: &str,
+) -> Result<Option<String>, Box<Problem>> {
     let Some(v) = form_text(value) else {
         return Ok(None);
     };
     let bad = |expected: &str| {
-        let mut p = Problem::plain(
-            "facts.toml",
-            format!("số liệu `{name}`: giá trị không đọc được"),
-        );
+        let message = match label {
+            Some(label) => format!("số liệu `{name}` ({label}) không đúng kiểu"),
+            None => format!("số liệu `{name}`: giá trị không đọc được"),
+        };
+        let mut p = Problem::plain("facts.toml", message);
         p.value = Some(parindex_core::visible(&v).into_owned());
         p.expected = Some(expected.to_owned());
         Box::new(p)
@@ -586,16 +697,16 @@ pub fn fact_literal(name: &str, kind: &str, value: &str) -> Result<Option<String
             digits
                 .parse::<i64>()
                 .map(|n| Some(n.to_string()))
-                .map_err(|_| bad("một số nguyên, ví dụ 12"))
+                .map_err(|_| bad("số nguyên, ví dụ 12"))
         }
         "decimal" => match parindex_core::parse_decimal(&v) {
             Some(_) => Ok(Some(toml::Value::String(v).to_string())),
-            None => Err(bad("một số thập phân, ví dụ 0,75")),
+            None => Err(bad("số (có thể có phần thập phân), ví dụ 0,75")),
         },
         "bool" => match v.as_str() {
-            "true" => Ok(Some("true".to_owned())),
-            "false" => Ok(Some("false".to_owned())),
-            _ => Err(bad("có hoặc không")),
+            "true" | "có" | "Có" => Ok(Some("true".to_owned())),
+            "false" | "không" | "Không" => Ok(Some("false".to_owned())),
+            _ => Err(bad("có/không (true/false)")),
         },
         "text" => Ok(Some(toml::Value::String(v).to_string())),
         _ => Err(bad("loại số nguyên, số thập phân, có/không hoặc văn bản")),
@@ -611,22 +722,35 @@ struct FactsPage {
     digest: String,
 }
 
-/// The facts the set names and those stored, in the set's order then the others.
+/// The facts the set declares (in its order), then those its rules name and those stored.
 pub async fn fact_views(app: &Arc<App>, id: i64) -> Result<Vec<FactView>, AppError> {
     let w = app.store.workspace(id).await?;
     let set = app.set_of(&w)?;
     let stored = app.store.facts(id).await?;
-    let mut names = set.facts.clone();
-    for f in &stored {
-        if !names.contains(&f.name) {
-            names.push(f.name.clone());
+    let mut names: Vec<String> = set.set().facts.iter().map(|f| f.name.clone()).collect();
+    for name in set.facts.iter().chain(stored.iter().map(|f| &f.name)) {
+        if !names.contains(name) {
+            names.push(name.clone());
         }
     }
     Ok(names
         .into_iter()
         .map(|name| {
             let f = stored.iter().find(|f| f.name == name);
-            let (kind, value) = f.map_or(("integer", String::new()), |f| fact_kind(&f.literal));
+            let spec = set.set().fact(&name);
+            let (stored_kind, value) = f.map_or(("", String::new()), |f| fact_kind(&f.literal));
+            let (kind, input) = match spec {
+                Some(spec) => {
+                    let kind = kind_name(spec.kind);
+                    let fits = stored_kind.is_empty()
+                        || stored_kind == kind
+                        || kind == "text"
+                        || (kind == "decimal" && stored_kind == "integer");
+                    (kind, if fits { kind } else { "text" })
+                }
+                None if stored_kind.is_empty() => ("integer", "integer"),
+                None => (stored_kind, stored_kind),
+            };
             let rows: Vec<String> = set
                 .set()
                 .leaves()
@@ -637,10 +761,15 @@ pub async fn fact_views(app: &Arc<App>, id: i64) -> Result<Vec<FactView>, AppErr
                 })
                 .map(|(c, _)| c.id.clone())
                 .collect();
+            let source = f.and_then(|f| f.source.clone()).unwrap_or_default();
             FactView {
+                label: spec.map(|s| s.label.clone()).unwrap_or_default(),
                 kind,
+                declared: spec.is_some(),
+                input,
                 value,
-                source: f.and_then(|f| f.source.clone()).unwrap_or_default(),
+                document: FactDocument::parse(&source),
+                source,
                 rows: rows.join(", "),
                 name,
             }
@@ -663,8 +792,14 @@ async fn facts_page(
     })
 }
 
-/// The form's fields `kind.NAME`, `value.NAME`, `source.NAME` as fact rows.
-pub fn facts_of_form(fields: &[(String, String)]) -> Result<Vec<FactRow>, AppError> {
+/// The form's fields as fact rows: `value.NAME`; `kind.NAME` for a fact the set does not
+/// declare (a declared one is of the set's type, whatever the form says); the document as
+/// `doc_number.NAME`, `doc_date.NAME`, `doc_subject.NAME`, or whole as `source.NAME` when
+/// none of the three is sent.
+pub fn facts_of_form(
+    set: &CriteriaSet,
+    fields: &[(String, String)],
+) -> Result<Vec<FactRow>, AppError> {
     let get = |prefix: &str, name: &str| {
         fields
             .iter()
@@ -681,12 +816,47 @@ pub fn facts_of_form(fields: &[(String, String)]) -> Result<Vec<FactRow>, AppErr
     let mut facts = Vec::new();
     let mut problems = Vec::new();
     for name in names {
-        let kind = get("kind.", name).unwrap_or("text");
-        match fact_literal(name, kind, get("value.", name).unwrap_or("")) {
+        let spec = set.fact(name);
+        let kind = spec.map_or_else(
+            || get("kind.", name).unwrap_or("text"),
+            |s| kind_name(s.kind),
+        );
+        let label = spec.map(|s| s.label.as_str());
+        let parts = (
+            get("doc_number.", name),
+            get("doc_date.", name),
+            get("doc_subject.", name),
+        );
+        let source = if parts == (None, None, None) {
+            get("source.", name).and_then(form_text)
+        } else {
+            let date = parts.1.unwrap_or("").trim();
+            let date = if date.is_empty() {
+                String::new()
+            } else if let Some(d) = parindex_core::parse_date(date) {
+                parindex_core::vi_date(d)
+            } else {
+                let mut p = Problem::plain(
+                    "facts.toml",
+                    format!("số liệu `{name}`: ngày của văn bản căn cứ không đọc được"),
+                );
+                p.value = Some(parindex_core::visible(date).into_owned());
+                p.expected = Some("ngày dạng dd/mm/yyyy, ví dụ 14/08/2026".to_owned());
+                problems.push(p);
+                continue;
+            };
+            FactDocument {
+                number: parts.0.unwrap_or("").to_owned(),
+                date,
+                subject: parts.2.unwrap_or("").to_owned(),
+            }
+            .compose()
+        };
+        match fact_literal(name, label, kind, get("value.", name).unwrap_or("")) {
             Ok(Some(literal)) => facts.push(FactRow {
                 name: name.to_owned(),
                 literal,
-                source: get("source.", name).and_then(form_text),
+                source,
             }),
             Ok(None) => {}
             Err(p) => problems.push(*p),
@@ -706,7 +876,8 @@ async fn save_facts(
     VPath(id): VPath<i64>,
     VForm(fields): VForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let facts = facts_of_form(&fields)?;
+    let w = app.store.workspace(id).await?;
+    let facts = facts_of_form(app.set_of(&w)?.set(), &fields)?;
     let digest = fields
         .iter()
         .find(|(k, _)| k == "facts_digest")
@@ -1159,4 +1330,55 @@ async fn history(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppEr
         ws: WsView::of(&w, &app),
         entries,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FactDocument;
+
+    fn doc(number: &str, date: &str, subject: &str) -> FactDocument {
+        FactDocument {
+            number: number.to_owned(),
+            date: date.to_owned(),
+            subject: subject.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_document_is_composed_and_read_back() {
+        for (d, source) in [
+            (
+                doc("36/QĐ-SKHCN", "14/08/2026", "Quyết định — kèm phụ lục"),
+                "36/QĐ-SKHCN ngày 14/08/2026 — Quyết định — kèm phụ lục",
+            ),
+            (
+                doc("36/QĐ-SKHCN", "14/08/2026", ""),
+                "36/QĐ-SKHCN ngày 14/08/2026",
+            ),
+            (doc("12/KH-SKHCN", "", "Kế hoạch"), "12/KH-SKHCN — Kế hoạch"),
+            (
+                doc("", "10/03/2026", "Kế hoạch"),
+                "ngày 10/03/2026 — Kế hoạch",
+            ),
+            (doc("", "10/03/2026", ""), "ngày 10/03/2026"),
+            (doc("", "", "Báo cáo tổng hợp"), "Báo cáo tổng hợp"),
+        ] {
+            assert_eq!(d.compose().as_deref(), Some(source));
+            assert_eq!(FactDocument::parse(source), d, "{source}");
+        }
+        assert_eq!(doc("", "", "").compose(), None);
+    }
+
+    #[test]
+    fn a_source_of_another_shape_is_all_trich_yeu() {
+        for source in [
+            "Báo cáo số 5 ngày 31/02/2026 — x",
+            "Công văn số 12 — về việc",
+            "5/BC ngày 1/2/2026 — trích yếu",
+            "5/BC  ngày 01/02/2026",
+            " — ",
+        ] {
+            assert_eq!(FactDocument::parse(source), doc("", "", source), "{source}");
+        }
+    }
 }

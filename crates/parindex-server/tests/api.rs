@@ -524,7 +524,8 @@ async fn facts_edited_in_the_form_rescore_and_bad_ones_are_refused() {
     let done = fact("tuyen_truyen_hoan_thanh");
     assert_eq!(done["kind"], "integer");
     assert_eq!(done["value"], "9");
-    assert_eq!(fact("giai_ngan")["kind"], "integer");
+    // The set's type, not the stored value's look (a whole number of đồng).
+    assert_eq!(fact("giai_ngan")["kind"], "decimal");
     assert_eq!(fact("du_thao_dung_quy_trinh")["kind"], "bool");
 
     // Every fact as the page's form sends them, one changed.
@@ -1511,4 +1512,184 @@ async fn a_facts_form_opened_before_another_save_is_refused() {
         .collect();
     assert_eq!(stored.len(), 1, "only the first form's fact: {stored:?}");
     assert_eq!(stored[0]["name"], "tuyen_truyen_hoan_thanh");
+}
+
+/// The `source` of each fact of a facts.toml.
+fn sources_of(path: &std::path::Path) -> std::collections::BTreeMap<String, Option<String>> {
+    let text = std::fs::read_to_string(path).expect("facts.toml");
+    let table: toml::Table = toml::from_str(&text).expect("facts.toml is TOML");
+    table
+        .into_iter()
+        .map(|(name, v)| {
+            let source = v.get("source").and_then(|s| s.as_str()).map(str::to_owned);
+            (name, source)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn declared_facts_are_listed_first_with_their_label_type_and_document() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let facts = c.get(&format!("/api/workspaces/{id}/facts")).await.json();
+    let list = facts.as_array().expect("facts");
+    let fact = |name: &str| {
+        list.iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("fact {name}"))
+            .clone()
+    };
+    let done = fact("tuyen_truyen_hoan_thanh");
+    assert_eq!(
+        done["label"],
+        "Số nội dung tuyên truyền cải cách hành chính đã hoàn thành"
+    );
+    assert_eq!(done["kind"], "integer");
+    assert_eq!(done["declared"], true);
+    assert_eq!(done["value"], "9");
+    assert_eq!(done["doc_number"], "51/BC-SKHCN");
+    assert_eq!(done["doc_date"], "11/12/2026");
+    assert_eq!(
+        done["doc_subject"],
+        "Báo cáo kết quả thực hiện công tác cải cách hành chính năm 2026 (mục tuyên truyền: \
+         hoàn thành 9/10 nội dung của Kế hoạch 12/KH-SKHCN)"
+    );
+    assert_eq!(fact("du_thao_dung_quy_trinh")["kind"], "bool");
+    // The set's declarations first, in its order.
+    let set = parindex_core::load_criteria(&parindex_core::FsFiles, &criteria()).expect("set");
+    let declared: Vec<&str> = list
+        .iter()
+        .take_while(|f| f["declared"] == true)
+        .filter_map(|f| f["name"].as_str())
+        .collect();
+    let expected: Vec<&str> = set.facts.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(declared, expected);
+    assert_eq!(declared.len(), 42);
+
+    // The page: the label, the name small beside it, an input of the type.
+    let page = c.get(&format!("/w/{id}/facts")).await.text();
+    assert!(page.contains(
+        "Số nội dung tuyên truyền cải cách hành chính đã hoàn thành <small><code>tuyen_truyen_hoan_thanh</code></small>"
+    ));
+    assert!(page.contains(
+        r#"<input type="number" step="1" name="value.tuyen_truyen_hoan_thanh" id="value.tuyen_truyen_hoan_thanh" value="9""#
+    ));
+    assert!(page.contains(r#"<select name="value.du_thao_dung_quy_trinh""#));
+    assert!(page.contains(r#"name="doc_number.tuyen_truyen_hoan_thanh" value="51/BC-SKHCN""#));
+    assert!(page.contains(r#"name="doc_date.tuyen_truyen_hoan_thanh" value="11/12/2026""#));
+}
+
+#[tokio::test]
+async fn a_value_not_of_the_declared_type_is_refused_and_nothing_is_saved() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let before = c.get(&format!("/api/workspaces/{id}/facts")).await.json();
+    // The form: the set declares an integer, whatever kind is sent.
+    let got = c
+        .post_form(
+            &format!("/w/{id}/facts"),
+            &[
+                ("kind.tuyen_truyen_hoan_thanh", "text"),
+                ("value.tuyen_truyen_hoan_thanh", "9,5"),
+            ],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = got.text();
+    assert!(text.contains("không đúng kiểu"), "{text}");
+    assert!(
+        text.contains("Số nội dung tuyên truyền cải cách hành chính đã hoàn thành"),
+        "{text}"
+    );
+    assert!(text.contains("9,5") && text.contains("số nguyên"), "{text}");
+    // The API: a yes/no fact sent as a number.
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/facts"),
+            &serde_json::json!([{"name": "du_thao_dung_quy_trinh", "kind": "integer", "value": "3"}]),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(got.text().contains("không đúng kiểu"), "{}", got.text());
+    // A document's date that is none.
+    let got = c
+        .post_form(
+            &format!("/w/{id}/facts"),
+            &[
+                ("value.tuyen_truyen_hoan_thanh", "9"),
+                ("doc_date.tuyen_truyen_hoan_thanh", "31/02/2026"),
+            ],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(got.text().contains("dd/mm/yyyy"), "{}", got.text());
+    let after = c.get(&format!("/api/workspaces/{id}/facts")).await.json();
+    assert_eq!(before, after);
+    assert_eq!(
+        c.get(&format!("/api/workspaces/{id}")).await.json()["index"],
+        "82,19%"
+    );
+}
+
+#[tokio::test]
+async fn the_documents_three_fields_are_facts_toml_source_exactly() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let facts = c.get(&format!("/api/workspaces/{id}/facts")).await.json();
+    // Every fact sent back as the page's form does: the three fields, never `source`.
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for f in facts.as_array().expect("facts") {
+        let name = f["name"].as_str().expect("name");
+        let text = |key: &str| f[key].as_str().unwrap_or("").to_owned();
+        fields.push((format!("kind.{name}"), text("kind")));
+        fields.push((format!("value.{name}"), text("value")));
+        let (number, date, subject) = match name {
+            // Parts left out, a date written short.
+            "so_vu_sach_nhieu" => (String::new(), String::new(), "Không có vụ nào".to_owned()),
+            "sang_kien_cchc" => (
+                "45/QĐ-SKHCN".to_owned(),
+                "2/9/2026".to_owned(),
+                String::new(),
+            ),
+            _ => (text("doc_number"), text("doc_date"), text("doc_subject")),
+        };
+        fields.push((format!("doc_number.{name}"), number));
+        fields.push((format!("doc_date.{name}"), date));
+        fields.push((format!("doc_subject.{name}"), subject));
+    }
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let got = c.post_form(&format!("/w/{id}/facts"), &form).await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    assert_eq!(
+        c.get(&format!("/api/workspaces/{id}")).await.json()["index"],
+        "82,19%"
+    );
+
+    let zip = c.get(&format!("/api/workspaces/{id}/export.zip")).await;
+    assert_eq!(zip.status, StatusCode::OK);
+    let folder = unzip(&zip.body);
+    let mut expected = sources_of(&fixture().join("facts.toml"));
+    let got = sources_of(&folder.path().join("facts.toml"));
+    if let Some(s) = expected.get_mut("so_vu_sach_nhieu") {
+        *s = Some("Không có vụ nào".to_owned());
+    }
+    if let Some(s) = expected.get_mut("sang_kien_cchc") {
+        *s = Some("45/QĐ-SKHCN ngày 02/09/2026".to_owned());
+    }
+    assert_eq!(got, expected);
+    // And read back into the three fields.
+    let facts = c.get(&format!("/api/workspaces/{id}/facts")).await.json();
+    let sang_kien = facts
+        .as_array()
+        .expect("facts")
+        .iter()
+        .find(|f| f["name"] == "sang_kien_cchc")
+        .expect("sang_kien_cchc")
+        .clone();
+    assert_eq!(sang_kien["doc_number"], "45/QĐ-SKHCN");
+    assert_eq!(sang_kien["doc_date"], "02/09/2026");
+    assert_eq!(sang_kien["doc_subject"], serde_json::Value::Null);
 }

@@ -258,10 +258,17 @@ async fn drive(b: &fantoccini::Client, base: &str, downloads: &Path) -> Result<(
         let ws_path = ws_path.clone();
         async move {
             b.goto(&format!("{base}{ws_path}/facts")).await?;
-            let field = b
+            // The fact by its Vietnamese label, as the officer finds it.
+            let label = b
                 .wait()
                 .at_most(TIMEOUT)
-                .for_element(Locator::Css("input[name='value.tuyen_truyen_hoan_thanh']"))
+                .for_element(Locator::XPath(
+                    "//label[contains(., 'Số nội dung tuyên truyền cải cách hành chính đã hoàn thành')]",
+                ))
+                .await?;
+            let id = label.attr("for").await?.unwrap_or_default();
+            let field = b
+                .find(Locator::Css(&format!("input[type='number'][id='{id}']")))
                 .await?;
             field.clear().await?;
             field.send_keys(value).await?;
