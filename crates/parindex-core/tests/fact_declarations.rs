@@ -132,7 +132,10 @@ fn a_fact_of_another_type_is_refused_in_a_province_facts_csv() {
     // Declared yes/no, `boi_duong_thuc_hien` is a number in every unit's row of facts.csv.
     let facts = String::from_utf8(files.read(Path::new("exports/facts.csv")).expect("facts"))
         .expect("UTF-8");
-    assert!(facts.contains(",boi_duong_thuc_hien,"), "facts.csv has boi_duong_thuc_hien");
+    assert!(
+        facts.contains(",boi_duong_thuc_hien,"),
+        "facts.csv has boi_duong_thuc_hien"
+    );
     let toml = String::from_utf8(
         files
             .read(Path::new("criteria/criteria.toml"))
