@@ -27,7 +27,9 @@ use crate::criteria::{
 use crate::error::{Diagnostic, Error};
 use crate::evaluate::CompiledCriteria;
 use crate::files::Files;
-use crate::rule_text::{closes, opens, tokenize, Kind, Token};
+use crate::rule_text::{
+    calls, fact_names, lit_str, matching, split_commas, tokenize, Call, Kind, Token,
+};
 use crate::rules::{sandboxed_engine, Limits};
 
 /// Every problem of the criteria set at `path` (a folder holding `criteria.toml`, or the file),
@@ -133,89 +135,6 @@ pub(crate) fn lint(set: &CriteriaSet, rule_columns: &HashMap<String, usize>) -> 
         row.run(&tokens);
     }
     out
-}
-
-/// The index of the bracket that closes the one at `open`.
-fn matching(tokens: &[Token], open: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, t) in tokens.iter().enumerate().skip(open) {
-        if opens(t) {
-            depth += 1;
-        } else if closes(t) {
-            depth = depth.checked_sub(1)?;
-            if depth == 0 {
-                return Some(i);
-            }
-        }
-    }
-    None
-}
-
-/// The items of a bracketed list's inside, split at its own commas.
-fn split_commas(tokens: &[Token]) -> Vec<&[Token]> {
-    let mut out = Vec::new();
-    let mut depth = 0usize;
-    let mut start = 0;
-    for (i, t) in tokens.iter().enumerate() {
-        if opens(t) {
-            depth += 1;
-        } else if closes(t) {
-            depth = depth.saturating_sub(1);
-        } else if depth == 0 && t.is(Kind::Punct(',')) {
-            out.push(&tokens[start..i]);
-            start = i + 1;
-        }
-    }
-    if start < tokens.len() {
-        out.push(&tokens[start..]);
-    }
-    out
-}
-
-/// A call `name(args…)`; for a method call `x.name(args…)` the receiver is the first argument
-/// (an empty slice: never a literal).
-struct Call<'t> {
-    name: &'t Token,
-    args: Vec<&'t [Token]>,
-}
-
-fn calls(tokens: &[Token]) -> Vec<Call<'_>> {
-    // A rule's own `fn bands(…)` is not the helper.
-    let own: HashSet<&str> = tokens
-        .windows(2)
-        .filter(|w| w[0].is_ident("fn") && w[1].is(Kind::Ident))
-        .map(|w| w[1].text.as_str())
-        .collect();
-    let mut out = Vec::new();
-    for (i, t) in tokens.iter().enumerate() {
-        if !t.is(Kind::Ident)
-            || own.contains(t.text.as_str())
-            || !tokens.get(i + 1).is_some_and(|n| n.is(Kind::Punct('(')))
-        {
-            continue;
-        }
-        let before = i.checked_sub(1).and_then(|b| tokens.get(b));
-        if before.is_some_and(|b| b.is_ident("fn")) {
-            continue;
-        }
-        let Some(close) = matching(tokens, i + 1) else {
-            continue;
-        };
-        let mut args = split_commas(&tokens[i + 2..close]);
-        if before.is_some_and(|b| b.is(Kind::Punct('.'))) {
-            args.insert(0, &[]);
-        }
-        out.push(Call { name: t, args });
-    }
-    out
-}
-
-/// A string literal argument.
-fn lit_str(arg: &[Token]) -> Option<&Token> {
-    match arg {
-        [t] if t.is(Kind::Str) => Some(t),
-        _ => None,
-    }
 }
 
 /// A number literal argument (`2`, `0.5`, `-2`) and the token to point at.
@@ -325,11 +244,8 @@ impl RowLint<'_> {
             }
             "fact" | "fact_ratio" | "has_fact" => {
                 self.facts(name);
-                let names = if name.text == "fact_ratio" { 2 } else { 1 };
-                for i in 0..names {
-                    if let Some(f) = lit_str(arg(i)) {
-                        self.declared_fact(f);
-                    }
+                for f in fact_names(call) {
+                    self.declared_fact(f);
                 }
             }
             "issued_by" | "issued_on" => {

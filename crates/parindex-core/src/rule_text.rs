@@ -4,6 +4,8 @@
 //! comments their own way saw different rules (a band table in a `/* … */` comment was read by
 //! `explain` and not by `check`).
 
+use std::collections::HashSet;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
     /// A name: `bands`, `let`, `r`.
@@ -174,6 +176,102 @@ pub(crate) fn closes(t: &Token) -> bool {
     matches!(t.kind, Kind::Punct(')' | ']' | '}'))
 }
 
+/// The index of the bracket that closes the one at `open`.
+pub(crate) fn matching(tokens: &[Token], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, t) in tokens.iter().enumerate().skip(open) {
+        if opens(t) {
+            depth += 1;
+        } else if closes(t) {
+            depth = depth.checked_sub(1)?;
+            if depth == 0 {
+                return Some(i);
+            }
+        }
+    }
+    None
+}
+
+/// The items of a bracketed list's inside, split at its own commas.
+pub(crate) fn split_commas(tokens: &[Token]) -> Vec<&[Token]> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        if opens(t) {
+            depth += 1;
+        } else if closes(t) {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 && t.is(Kind::Punct(',')) {
+            out.push(&tokens[start..i]);
+            start = i + 1;
+        }
+    }
+    if start < tokens.len() {
+        out.push(&tokens[start..]);
+    }
+    out
+}
+
+/// A call `name(args…)`; for a method call `x.name(args…)` the receiver is the first argument
+/// (an empty slice: never a literal).
+pub(crate) struct Call<'t> {
+    pub(crate) name: &'t Token,
+    pub(crate) args: Vec<&'t [Token]>,
+}
+
+pub(crate) fn calls(tokens: &[Token]) -> Vec<Call<'_>> {
+    // A rule's own `fn bands(…)` is not the helper.
+    let own: HashSet<&str> = tokens
+        .windows(2)
+        .filter(|w| w[0].is_ident("fn") && w[1].is(Kind::Ident))
+        .map(|w| w[1].text.as_str())
+        .collect();
+    let mut out = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if !t.is(Kind::Ident)
+            || own.contains(t.text.as_str())
+            || !tokens.get(i + 1).is_some_and(|n| n.is(Kind::Punct('(')))
+        {
+            continue;
+        }
+        let before = i.checked_sub(1).and_then(|b| tokens.get(b));
+        if before.is_some_and(|b| b.is_ident("fn")) {
+            continue;
+        }
+        let Some(close) = matching(tokens, i + 1) else {
+            continue;
+        };
+        let mut args = split_commas(&tokens[i + 2..close]);
+        if before.is_some_and(|b| b.is(Kind::Punct('.'))) {
+            args.insert(0, &[]);
+        }
+        out.push(Call { name: t, args });
+    }
+    out
+}
+
+/// A string literal argument.
+pub(crate) fn lit_str(arg: &[Token]) -> Option<&Token> {
+    match arg {
+        [t] if t.is(Kind::Str) => Some(t),
+        _ => None,
+    }
+}
+
+/// The facts a fact helper call names (`fact(a)`, `has_fact(a)`, `fact_ratio(a, b)`), as the
+/// string literals it is given; nothing for any other call.
+pub(crate) fn fact_names<'t>(call: &Call<'t>) -> Vec<&'t Token> {
+    let count = match call.name.text.as_str() {
+        "fact" | "has_fact" => 1,
+        "fact_ratio" => 2,
+        _ => 0,
+    };
+    (call.args.iter().take(count))
+        .filter_map(|arg| lit_str(arg))
+        .collect()
+}
+
 /// The facts a set's rules name — the string arguments of `fact`, `fact_ratio` and `has_fact`
 /// in code (not in comments) — in order of first use: what a form of the unit's facts asks for.
 pub fn facts_named(set: &crate::criteria::CriteriaSet) -> Vec<String> {
@@ -181,31 +279,11 @@ pub fn facts_named(set: &crate::criteria::CriteriaSet) -> Vec<String> {
     for (_, leaf) in set.leaves() {
         let Some(rule) = &leaf.rule else { continue };
         let tokens = tokenize(&rule.text);
-        for (i, t) in tokens.iter().enumerate() {
-            let helper = ["fact", "fact_ratio", "has_fact"]
-                .iter()
-                .any(|h| t.is_ident(h));
-            // Not a method (`x.fact(…)`) nor the rule's own `fn fact(…)`.
-            let own = i
-                .checked_sub(1)
-                .and_then(|p| tokens.get(p))
-                .is_some_and(|p| p.is(Kind::Punct('.')) || p.is_ident("fn"));
-            if !helper || own || !tokens.get(i + 1).is_some_and(|t| t.is(Kind::Punct('('))) {
-                continue;
-            }
-            // Up to two string literals: `("a")` or `("a", "b")`.
-            let mut k = i + 2;
-            for _ in 0..2 {
-                let Some(name) = tokens.get(k).filter(|t| t.is(Kind::Str)) else {
-                    break;
-                };
+        for call in calls(&tokens) {
+            for name in fact_names(&call) {
                 if !name.text.is_empty() && !out.contains(&name.text) {
                     out.push(name.text.clone());
                 }
-                if !tokens.get(k + 1).is_some_and(|t| t.is(Kind::Punct(','))) {
-                    break;
-                }
-                k += 2;
             }
         }
     }
