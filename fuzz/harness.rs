@@ -15,7 +15,7 @@ use std::path::Path;
 
 use parindex_core::{
     load_criteria, read_province, CompiledCriteria, CriteriaSet, Date, MemoryFiles, Method,
-    ReadOptions, Report, Status, Strategy, Threads,
+    ReadOptions, Report, Status, Strategy,
 };
 use rust_decimal::Decimal;
 
@@ -263,16 +263,6 @@ const STRATEGIES: [(Strategy, usize); 4] = [
     (Strategy::Whole, 1),
 ];
 
-fn strategy_options(strategy: Strategy, threads: usize) -> ReadOptions<'static> {
-    ReadOptions {
-        strategy,
-        threads: Threads::new(
-            std::num::NonZeroUsize::new(threads).unwrap_or(std::num::NonZeroUsize::MIN),
-        ),
-        ..ReadOptions::default()
-    }
-}
-
 /// A result as text: every report's JSON, or the error as it is printed.
 fn outcome<T>(
     r: &parindex_core::Result<T>,
@@ -292,7 +282,7 @@ fn score_and_check(criteria: &CompiledCriteria, files: &MemoryFiles, as_of: Date
             files,
             Path::new("u"),
             as_of,
-            &strategy_options(strategy, threads),
+            &ReadOptions::by_strategy(strategy, threads),
         );
         let other = outcome(&other, |r| vec![r.to_json()]);
         if other != first {
@@ -424,7 +414,7 @@ pub fn evidence_stream(data: &[u8]) {
         panic!("streamed differs from read whole:\n{whole:?}\n{streamed:?}");
     }
     for (strategy, threads) in STRATEGIES {
-        let options = strategy_options(strategy, threads);
+        let options = ReadOptions::by_strategy(strategy, threads);
         let other = text(criteria.score_province(&files, dir, as_of(), &options));
         if other != whole {
             panic!("{strategy:?} at {threads} thread(s) differs from read whole:\n{whole:?}\n{other:?}");

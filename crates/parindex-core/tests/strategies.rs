@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use parindex_core::{
     load_criteria, read_cases, run_cases_with, CaseReading, CompiledCriteria, Files, FsFiles,
-    MemoryFiles, ReadOptions, Report, Strategy, Threads,
+    MemoryFiles, ReadOptions, Report, Strategy,
 };
 use rust_decimal::Decimal;
 
@@ -75,11 +75,7 @@ fn readings() -> impl Iterator<Item = (Reading, usize)> {
 }
 
 fn options(reading: Reading, threads: usize) -> ReadOptions<'static> {
-    ReadOptions {
-        threads: Threads::new(std::num::NonZeroUsize::new(threads).expect("non-zero")),
-        strategy: reading.strategy,
-        ..ReadOptions::default()
-    }
+    ReadOptions::by_strategy(reading.strategy, threads)
 }
 
 /// A CSV file as UTF-16LE with its byte-order mark: read whole by its encoding.

@@ -3,12 +3,11 @@
 //! same errors, whatever the file's size, quoting, encoding or the rules' questions.
 
 use std::fmt::Write as _;
-use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use parindex_core::{
     load_criteria, province_json, read_province, CompiledCriteria, Files, MemoryFiles, ReadOptions,
-    Strategy, Threads, PROVINCE_SCHEMA,
+    Strategy, PROVINCE_SCHEMA,
 };
 
 fn fixture() -> PathBuf {
@@ -63,11 +62,7 @@ fn both(files: &MemoryFiles) -> (Result<Vec<String>, String>, Result<Vec<String>
         .map(|units| criteria.score_all(&units, as_of));
     let streamed = outcome(criteria.score_province(files, dir, as_of, &options));
     for (strategy, threads) in STRATEGIES {
-        let options = ReadOptions {
-            strategy,
-            threads: Threads::new(NonZeroUsize::new(threads).expect("non-zero")),
-            ..ReadOptions::default()
-        };
+        let options = ReadOptions::by_strategy(strategy, threads);
         let other = outcome(criteria.score_province(files, dir, as_of, &options));
         let same = match (&streamed, &other) {
             (Ok(a), Ok(b)) => a == b,

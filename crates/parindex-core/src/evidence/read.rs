@@ -77,6 +77,20 @@ pub enum Strategy {
     Whole,
 }
 
+#[cfg(feature = "oracle")]
+impl ReadOptions<'static> {
+    /// The default options, reading by `strategy` on `threads` threads (at least one): how the
+    /// strategy tester, the streaming tests and the fuzz harness force each reading.
+    pub fn by_strategy(strategy: Strategy, threads: usize) -> Self {
+        let threads = std::num::NonZeroUsize::new(threads).unwrap_or(std::num::NonZeroUsize::MIN);
+        Self {
+            strategy,
+            threads: crate::threads::Threads::new(threads),
+            ..Self::default()
+        }
+    }
+}
+
 impl ReadOptions<'_> {
     /// The strategy in force: always [`Strategy::Auto`] outside the strategy tester.
     pub(crate) fn strategy(&self) -> Strategy {
