@@ -167,8 +167,12 @@ pub fn read_cases(files: &dyn Files, dir: &Path) -> Result<CaseFile> {
 
 /// Runs every case against the compiled set.
 pub fn run_cases(criteria: &CompiledCriteria, file: &CaseFile) -> Vec<CaseResult> {
-    let same = |path: &Path, bytes: Vec<u8>| (path.to_path_buf(), bytes);
-    run_cases_read(criteria, file, &ReadOptions::default(), &same)
+    run_cases_read(criteria, file, &ReadOptions::default(), &as_written)
+}
+
+/// A case's file as written: the [`Rewrite`] that changes nothing.
+fn as_written(path: &Path, bytes: Vec<u8>) -> (PathBuf, Vec<u8>) {
+    (path.to_path_buf(), bytes)
 }
 
 /// How a case's evidence is written and read: the strategy tester (`tests/strategies.rs`)
@@ -199,8 +203,7 @@ pub fn run_cases_with(
     file: &CaseFile,
     reading: &CaseReading<'_>,
 ) -> Vec<CaseResult> {
-    let same = |path: &Path, bytes: Vec<u8>| (path.to_path_buf(), bytes);
-    let rewrite = reading.rewrite.unwrap_or(&same);
+    let rewrite = reading.rewrite.unwrap_or(&as_written);
     run_cases_read(criteria, file, &reading.options, rewrite)
 }
 

@@ -60,6 +60,13 @@ struct EvidenceData {
     aggregates: Option<Arc<Aggregates>>,
 }
 
+/// Tables given in memory, by name.
+fn by_name(tables: Vec<Table>) -> BTreeMap<String, Arc<Table>> {
+    (tables.into_iter())
+        .map(|t| (t.spec.name.clone(), Arc::new(t)))
+        .collect()
+}
+
 /// One appraised row in one round (*thẩm định*, `appraisal.csv`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Appraisal {
@@ -102,10 +109,7 @@ impl Evidence {
             inner: Arc::new(EvidenceData {
                 dir: dir.into(),
                 unit,
-                tables: tables
-                    .into_iter()
-                    .map(|t| (t.spec.name.clone(), Arc::new(t)))
-                    .collect(),
+                tables: by_name(tables),
                 facts,
                 survey,
                 sources: Vec::new(),
@@ -167,10 +171,7 @@ impl Evidence {
     #[cfg(feature = "oracle")]
     pub(crate) fn with_tables(self, tables: Vec<Table>) -> Self {
         let mut inner = Arc::unwrap_or_clone(self.inner);
-        inner.tables = tables
-            .into_iter()
-            .map(|t| (t.spec.name.clone(), Arc::new(t)))
-            .collect();
+        inner.tables = by_name(tables);
         Self {
             inner: Arc::new(inner),
         }

@@ -70,6 +70,13 @@ pub fn read_province(
     }
 }
 
+/// A province folder in which no unit was found.
+fn no_units(dir: &Path) -> Diagnostic {
+    Diagnostic::new(dir, "không tìm thấy đơn vị nào").hint(
+        "thư mục của tỉnh gồm mỗi đơn vị một thư mục (có unit.toml), hoặc units.csv cùng các tệp xuất toàn tỉnh",
+    )
+}
+
 /// A problem for each unit code listed twice in `codes` (sorted).
 fn repeated_codes(dir: &Path, codes: &[&str]) -> Vec<Diagnostic> {
     codes
@@ -104,10 +111,7 @@ fn read_folders(
         }
     }
     if units.is_empty() && problems.is_empty() {
-        problems.push(
-            Diagnostic::new(dir, "không tìm thấy đơn vị nào")
-                .hint("thư mục của tỉnh gồm mỗi đơn vị một thư mục (có unit.toml), hoặc units.csv cùng các tệp xuất toàn tỉnh"),
-        );
+        problems.push(no_units(dir));
     }
     // The province's survey results, split by unit.
     let shared = read_shared(files, set, dir, options, &mut problems)?;
@@ -602,10 +606,7 @@ fn scan_folders<'a>(
     }
     let mut after = Vec::new();
     if opened.is_empty() {
-        after.push(
-            Diagnostic::new(dir, "không tìm thấy đơn vị nào")
-                .hint("thư mục của tỉnh gồm mỗi đơn vị một thư mục (có unit.toml), hoặc units.csv cùng các tệp xuất toàn tỉnh"),
-        );
+        after.push(no_units(dir));
     }
     let shared = read_shared(files, set, dir, options, &mut after)?;
     let codes: Vec<String> = (opened.iter())
