@@ -537,12 +537,12 @@ fn compute(
         threads,
         ..ReadOptions::default()
     };
-    let evidence = criteria.read_unit(files, evidence, as_of, &options)?;
+    let (evidence, report) = criteria.read_and_score(files, evidence, as_of, &options)?;
     drop(progress);
     if verbose {
         describe_sources(&evidence);
     }
-    Ok(criteria.score(&evidence, as_of))
+    Ok(report)
 }
 
 fn read_report(path: &Path) -> Result<(String, Report), Failure> {

@@ -95,9 +95,7 @@ impl CompiledCriteria {
         as_of: Date,
         options: &ReadOptions<'_>,
     ) -> Result<Evidence> {
-        let mut scan = Scan::unit(files, &self.set, dir, options)?;
-        self.settle(&mut scan, as_of, options.threads)?;
-        scan.units().pop().ok_or_else(|| no_unit(dir))
+        Ok(self.read_and_score(files, dir, as_of, options)?.0)
     }
 
     /// Reads and scores a unit's own folder ([`CompiledCriteria::read_unit`]).
@@ -108,9 +106,25 @@ impl CompiledCriteria {
         as_of: Date,
         options: &ReadOptions<'_>,
     ) -> Result<Report> {
+        Ok(self.read_and_score(files, dir, as_of, options)?.1)
+    }
+
+    /// A unit's folder read ([`CompiledCriteria::read_unit`]) and its report at `as_of`, from
+    /// the one reading and scoring that reading it takes: for a caller that wants both (where
+    /// each table came from, and the score) without scoring twice.
+    pub fn read_and_score(
+        &self,
+        files: &dyn Files,
+        dir: &Path,
+        as_of: Date,
+        options: &ReadOptions<'_>,
+    ) -> Result<(Evidence, Report)> {
         let mut scan = Scan::unit(files, &self.set, dir, options)?;
-        let mut reports = self.settle(&mut scan, as_of, options.threads)?;
-        reports.pop().ok_or_else(|| no_unit(dir))
+        let report = self.settle(&mut scan, as_of, options.threads)?.pop();
+        match (scan.units().pop(), report) {
+            (Some(evidence), Some(report)) => Ok((evidence, report)),
+            _ => Err(no_unit(dir)),
+        }
     }
 
     /// Scores a whole province folder — province-wide exports (`units.csv`) or a folder per

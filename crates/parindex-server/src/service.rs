@@ -493,7 +493,7 @@ impl App {
                     problems: problems_of(&e),
                     error: e,
                 }),
-                Ok(evidence) => Ok(score(&set, &evidence)?),
+                Ok((evidence, report)) => Ok(scored_report(&set, &evidence, report)),
             })
         })
         .await
@@ -1207,11 +1207,13 @@ impl App {
         let as_of = old.as_of;
         let new = tokio::task::spawn_blocking(move || {
             let dir = app.materialise(&snap)?;
-            let evidence = read_folder(&set, dir.path(), as_of).map_err(|e| AppError::Invalid {
-                message: "minh chứng của hồ sơ không đọc được nên chưa chấm lại được".to_owned(),
-                problems: problems_of(&e),
-            })?;
-            Ok::<_, AppError>(set.compiled.score(&evidence, as_of))
+            let (_, report) =
+                read_folder(&set, dir.path(), as_of).map_err(|e| AppError::Invalid {
+                    message: "minh chứng của hồ sơ không đọc được nên chưa chấm lại được"
+                        .to_owned(),
+                    problems: problems_of(&e),
+                })?;
+            Ok::<_, AppError>(report)
         })
         .await
         .map_err(|e| AppError::Internal(format!("chấm lại: {e}")))??;
@@ -1575,20 +1577,24 @@ fn as_of_of(set: &CriteriaEntry) -> Result<parindex_core::Date, AppError> {
         .ok_or_else(|| AppError::Internal(format!("năm {} không có ngày 31/12", set.year)))
 }
 
-/// A materialised evidence folder read by the library for scoring at `as_of`, as
-/// `parindex score` reads it.
+/// A materialised evidence folder read and scored by the library at `as_of`, as
+/// `parindex score` reads and scores it.
 fn read_folder(
     set: &CriteriaEntry,
     dir: &std::path::Path,
     as_of: parindex_core::Date,
-) -> Result<Evidence, Error> {
+) -> Result<(Evidence, parindex_core::Report), Error> {
     set.compiled
-        .read_unit(&FsFiles, dir, as_of, &ReadOptions::default())
+        .read_and_score(&FsFiles, dir, as_of, &ReadOptions::default())
 }
 
-fn score(set: &CriteriaEntry, evidence: &Evidence) -> Result<ScoredReport, AppError> {
-    let as_of = as_of_of(set)?;
-    let report = set.compiled.score(evidence, as_of);
+/// A report with what the pages show beside it: its JSON, where each table came from, and
+/// which tables the unit has.
+fn scored_report(
+    set: &CriteriaEntry,
+    evidence: &Evidence,
+    report: parindex_core::Report,
+) -> ScoredReport {
     let json = report.to_json();
     let tables = set
         .set()
@@ -1597,10 +1603,10 @@ fn score(set: &CriteriaEntry, evidence: &Evidence) -> Result<ScoredReport, AppEr
         .filter(|t| evidence.has_table(&t.name))
         .map(|t| t.name.clone())
         .collect();
-    Ok(ScoredReport {
+    ScoredReport {
         report,
         json,
         sources: evidence.sources().to_vec(),
         tables,
-    })
+    }
 }
