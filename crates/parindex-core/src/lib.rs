@@ -67,6 +67,7 @@ mod lint;
 mod num;
 mod query;
 mod rank;
+mod readings;
 mod report;
 mod rule_text;
 mod rules;
