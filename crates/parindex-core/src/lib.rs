@@ -104,6 +104,7 @@ pub use report::{
     Total, PROVINCE_SCHEMA, REPORT_SCHEMA,
 };
 pub use rule_text::facts_named;
+pub use rules::registry::{helper_table, rule_helpers, Aggregate, Arg, Doc, Group, Helper};
 pub use rules::{
     DocumentRef, FactRef, Limits, RecordList, DISTINCT_MAX_BYTES, DISTINCT_MAX_VALUES,
 };

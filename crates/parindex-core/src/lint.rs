@@ -16,7 +16,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
@@ -28,8 +27,9 @@ use crate::error::{Diagnostic, Error};
 use crate::evaluate::CompiledCriteria;
 use crate::files::Files;
 use crate::rule_text::{
-    calls, fact_names, lit_str, matching, split_commas, tokenize, Call, Kind, Token,
+    calls, lit_list, lit_map, lit_num, lit_str, literal, tokenize, Call, Kind, Token, Written,
 };
+use crate::rules::registry::{self, Arg, Helper, Literal, Needs};
 use crate::rules::{sandboxed_engine, Limits};
 
 /// Every problem of the criteria set at `path` (a folder holding `criteria.toml`, or the file),
@@ -108,6 +108,7 @@ fn in_file_columns(
 /// compile step).
 pub(crate) fn lint(set: &CriteriaSet, rule_columns: &HashMap<String, usize>) -> Vec<Diagnostic> {
     let engine = sandboxed_engine(Limits::default());
+    let known = known_functions(&engine);
     let mut out = Vec::new();
     for (c, leaf) in set.leaves() {
         let Some(rule) = &leaf.rule else {
@@ -131,47 +132,11 @@ pub(crate) fn lint(set: &CriteriaSet, rule_columns: &HashMap<String, usize>) -> 
             out: &mut out,
             reported: HashSet::new(),
             named: Vec::new(),
+            known: &known,
         };
         row.run(&tokens);
     }
     out
-}
-
-/// A number literal argument (`2`, `0.5`, `-2`) and the token to point at.
-fn lit_num(arg: &[Token]) -> Option<(Decimal, &Token)> {
-    let parse = |t: &Token| Decimal::from_str(&t.text.replace('_', "")).ok();
-    match arg {
-        [t] if t.is(Kind::Num) => parse(t).map(|d| (d, t)),
-        [sign, t] if sign.is(Kind::Punct('-')) && t.is(Kind::Num) => parse(t).map(|d| (-d, sign)),
-        [sign, t] if sign.is(Kind::Punct('+')) && t.is(Kind::Num) => parse(t).map(|d| (d, sign)),
-        _ => None,
-    }
-}
-
-/// The items of an array literal `[…]`.
-fn lit_list(arg: &[Token]) -> Option<Vec<&[Token]>> {
-    let last = arg.len().checked_sub(1)?;
-    if !arg.first()?.is(Kind::Punct('[')) || matching(arg, 0) != Some(last) {
-        return None;
-    }
-    Some(split_commas(&arg[1..last]))
-}
-
-/// The entries of a map literal `#{ key: value, … }`, as (key token, value tokens).
-fn lit_map(arg: &[Token]) -> Option<Vec<(&Token, &[Token])>> {
-    let last = arg.len().checked_sub(1)?;
-    if !arg.first()?.is(Kind::MapOpen) || matching(arg, 0) != Some(last) {
-        return None;
-    }
-    Some(
-        split_commas(&arg[1..last])
-            .into_iter()
-            .filter_map(|entry| match entry {
-                [key, colon, value @ ..] if colon.is(Kind::Punct(':')) => Some((key, value)),
-                _ => None,
-            })
-            .collect(),
-    )
 }
 
 // --- The checks of one row -------------------------------------------------------------------
@@ -189,6 +154,8 @@ struct RowLint<'a> {
     /// The tables the rule names (`table("x")`, `on_time("x", …)`): a column of one of them
     /// is not reported again when the table is the problem.
     named: Vec<String>,
+    /// The functions a rule may call besides the helpers: rhai's own.
+    known: &'a HashSet<String>,
 }
 
 impl RowLint<'_> {
@@ -200,7 +167,8 @@ impl RowLint<'_> {
         self.named = calls
             .iter()
             .filter(|c| {
-                ["table", "has_table", "on_time", "periods"].contains(&c.name.text.as_str())
+                registry::forms(&c.name.text)
+                    .any(|f| matches!(f.args.first(), Some(Arg::Table | Arg::RowsOrTable)))
             })
             .filter_map(|c| c.args.first().and_then(|a| lit_str(a)))
             .map(|t| t.text.clone())
@@ -211,76 +179,163 @@ impl RowLint<'_> {
     }
 
     fn call(&mut self, call: &Call<'_>) {
-        let arg = |i: usize| call.args.get(i).copied().unwrap_or(&[]);
         let name = call.name;
-        match name.text.as_str() {
-            "table" | "has_table" => {
-                if let Some(t) = lit_str(arg(0)) {
-                    self.table(t);
-                }
+        let forms: Vec<&Helper> = registry::forms(&name.text).collect();
+        if forms.is_empty() {
+            if !self.known.contains(name.text.as_str()) {
+                self.unknown(name);
             }
-            "on_time" | "periods" => {
-                let table = lit_str(arg(0));
-                if let Some(t) = table {
-                    self.table(t);
-                }
-                let in_table = table.map(|t| t.text.as_str());
-                let columns: &[usize] = if name.text == "on_time" {
-                    &[1, 2]
-                } else {
-                    &[1, 3, 4]
-                };
-                for &i in columns {
-                    if let Some(c) = lit_str(arg(i)) {
-                        self.column(c, in_table);
-                    }
-                }
-            }
-            "where_true" | "where_false" | "where_eq" | "where_ne" | "where_in" | "where_tag"
-            | "where_empty" | "where_filled" | "where_by" | "where_after" | "sum" | "distinct" => {
-                if let Some(c) = lit_str(arg(1)) {
-                    self.column(c, None);
-                }
-            }
-            "fact" | "fact_ratio" | "has_fact" => {
-                self.facts(name);
-                for f in fact_names(call) {
-                    self.declared_fact(f);
-                }
-            }
-            "issued_by" | "issued_on" => {
-                self.register(name);
-                if name.text == "issued_by" {
-                    if call.args.len() == 4 {
-                        self.points_arg(arg(2), "issued_by gives");
-                        self.points_arg(arg(3), "issued_by gives");
-                    } else if let Some(steps) = lit_list(arg(1)) {
-                        for step in steps {
-                            if let Some(pair) = lit_list(step).filter(|p| p.len() == 2) {
-                                self.points_arg(pair[1], "issued_by gives");
-                            }
-                        }
-                        self.points_arg(arg(2), "issued_by gives");
-                    }
-                }
-            }
-            "bands" => self.bands(arg(1), call.args.get(2).copied()),
-            "binary" => self.points_arg(arg(1), "binary gives"),
-            "points" => self.points_arg(arg(0), "points(…) gives"),
-            "prop" => self.points_arg(arg(1), "prop gives up to"),
-            "deduct" => {
-                self.points_arg(arg(0), "deduct starts from");
-                self.points_arg(arg(3), "deduct goes down to");
-            }
-            "level" => {
-                for (key, value) in lit_map(arg(1)).unwrap_or_default() {
-                    if let Some((p, t)) = lit_num(value) {
-                        self.points(t, p, &format!("level `{}` gives", key.text));
-                    }
-                }
-            }
-            _ => {}
+            return;
         }
+        let Some(form) = forms.iter().find(|f| f.args.len() == call.args.len()) else {
+            self.arity(call, &forms);
+            return;
+        };
+        match form.needs {
+            Needs::Facts => self.facts(name),
+            Needs::Register => self.register(name),
+            Needs::Nothing => {}
+        }
+        let args = || form.args.iter().copied().zip(call.args.iter().copied());
+        let table = args()
+            .find(|(kind, _)| matches!(kind, Arg::Table | Arg::RowsOrTable))
+            .and_then(|(_, arg)| lit_str(arg))
+            .map(|t| t.text.clone());
+        let mut after_bands = false;
+        for (i, (kind, arg)) in args().enumerate() {
+            let follows_bands = std::mem::replace(&mut after_bands, kind == Arg::Bands);
+            if !self.literal_fits(call, i, kind, arg) {
+                continue;
+            }
+            match kind {
+                Arg::Table | Arg::RowsOrTable => {
+                    if let Some(t) = lit_str(arg) {
+                        self.table(t);
+                    }
+                }
+                Arg::Column => {
+                    if let Some(c) = lit_str(arg) {
+                        self.column(c, table.as_deref());
+                    }
+                }
+                Arg::Fact => {
+                    if let Some(f) = lit_str(arg) {
+                        self.declared_fact(f);
+                    }
+                }
+                // The value after a band table is what the bands give below the last edge.
+                Arg::Points | Arg::PointsOrOutcome if !follows_bands => {
+                    self.points_arg(arg, &points_what(&name.text, i));
+                }
+                Arg::Bands => self.bands(arg, call.args.get(i + 1).copied()),
+                Arg::Steps => {
+                    for step in lit_list(arg).unwrap_or_default() {
+                        if let Some(pair) = lit_list(step).filter(|p| p.len() == 2) {
+                            self.points_arg(pair[1], &points_what(&name.text, i));
+                        }
+                    }
+                }
+                Arg::Levels => {
+                    for (key, value) in lit_map(arg).unwrap_or_default() {
+                        if let Some((p, t)) = lit_num(value) {
+                            self.points(t, p, &format!("level `{}` gives", key.text));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A call of a function that is neither a helper, nor rhai's own, nor the rule's: the row
+    /// fails when the rule runs.
+    fn unknown(&mut self, t: &Token) {
+        let names: Vec<&str> = registry::rule_helpers().iter().map(|h| h.name).collect();
+        let listed = "the helpers are listed in docs/criteria-format.md §7.5";
+        let d = self
+            .at(
+                t,
+                format!(
+                    "rule of row `{}` calls `{}`, which is not a helper",
+                    self.id(),
+                    t.text
+                ),
+            )
+            .hint(match did_you_mean(&t.text, &names) {
+                Some(guess) => format!("did you mean `{guess}`? {listed}"),
+                None => format!(
+                    "{listed}; the row fails with \"không có hàm `{}`\" when it runs",
+                    t.text
+                ),
+            });
+        self.out.push(d);
+    }
+
+    /// A helper called with a number of arguments none of its forms takes.
+    fn arity(&mut self, call: &Call<'_>, forms: &[&Helper]) {
+        let n = call.args.len();
+        let mut counts: Vec<usize> = forms.iter().map(|f| f.args.len()).collect();
+        counts.dedup();
+        let takes = counts
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let d = self
+            .at(
+                call.name,
+                format!(
+                    "rule of row `{}` calls {}(…) with {n} argument{}, but {} takes {takes}",
+                    self.id(),
+                    call.name.text,
+                    if n == 1 { "" } else { "s" },
+                    call.name.text,
+                ),
+            )
+            .hint(signatures(forms));
+        self.out.push(d);
+    }
+
+    /// Whether a literal argument is of the kind the helper takes there (what is not a literal
+    /// is not judged); a mismatch is reported, since the row fails when the rule runs.
+    fn literal_fits(&mut self, call: &Call<'_>, i: usize, kind: Arg, arg: &[Token]) -> bool {
+        let Some(expected) = kind.expects() else {
+            return true;
+        };
+        let Some((written, t)) = literal(arg) else {
+            return true;
+        };
+        let fits = match expected {
+            Literal::Str | Literal::StrOrDate => written == Written::Str,
+            Literal::Integer => written == Written::Integer,
+            Literal::Decimal => written == Written::Decimal,
+            Literal::Number => matches!(written, Written::Integer | Written::Decimal),
+            Literal::NumberOrBool => {
+                matches!(written, Written::Integer | Written::Decimal | Written::Bool)
+            }
+            Literal::Bool => written == Written::Bool,
+            Literal::Array => written == Written::Array,
+            Literal::Map => written == Written::Map,
+            Literal::Nothing => false,
+        };
+        if !fits {
+            let forms: Vec<&Helper> = registry::forms(&call.name.text).collect();
+            let d = self
+                .at(
+                    t,
+                    format!(
+                        "rule of row `{}` gives {}(…) {} as its {} argument, where it takes {}",
+                        self.id(),
+                        call.name.text,
+                        written.english(),
+                        ordinal(i),
+                        kind.english()
+                    ),
+                )
+                .hint(signatures(&forms));
+            self.out.push(d);
+        }
+        fits
     }
 
     /// A diagnostic at a token of the rule, placed in its file.
@@ -615,6 +670,56 @@ impl RowLint<'_> {
             ));
             self.out.push(d);
         }
+    }
+}
+
+/// Every function name the engine knows (helpers, and rhai's packages: `len`, `abs`, `max`, …),
+/// with the functions rhai itself provides to every script.
+fn known_functions(engine: &rhai::Engine) -> HashSet<String> {
+    const RHAI_OWN: [&str; 8] = [
+        "type_of",
+        "Fn",
+        "call",
+        "curry",
+        "is_def_fn",
+        "is_def_var",
+        "is_shared",
+        "this",
+    ];
+    engine
+        .gen_fn_signatures(true)
+        .iter()
+        .filter_map(|s| s.split_once('(').map(|(name, _)| name.to_owned()))
+        .chain(RHAI_OWN.map(str::to_owned))
+        .collect()
+}
+
+/// How the points messages name where a literal gives points.
+fn points_what(helper: &str, arg: usize) -> String {
+    match (helper, arg) {
+        ("points", _) => "points(…) gives".to_owned(),
+        ("prop", _) => "prop gives up to".to_owned(),
+        ("deduct", 0) => "deduct starts from".to_owned(),
+        ("deduct", _) => "deduct goes down to".to_owned(),
+        (name, _) => format!("{name} gives"),
+    }
+}
+
+/// A helper's forms as the document writes them.
+fn signatures(forms: &[&Helper]) -> String {
+    let written: Vec<&str> = forms
+        .iter()
+        .filter_map(|f| f.doc.map(|d| d.signature))
+        .collect();
+    format!("{}; see docs/criteria-format.md §7.5", written.join(" · "))
+}
+
+fn ordinal(i: usize) -> String {
+    match i + 1 {
+        1 => "1st".to_owned(),
+        2 => "2nd".to_owned(),
+        3 => "3rd".to_owned(),
+        n => format!("{n}th"),
     }
 }
 

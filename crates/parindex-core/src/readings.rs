@@ -1,75 +1,42 @@
 //! Plain Vietnamese readings of a rule's literal band tables and deadlines, as `explain`
-//! shows them under the rule ("từ 80% trở lên: 2 điểm").
+//! shows them under the rule ("từ 80% trở lên: 2 điểm"). They read the rule as `check` does —
+//! its calls ([`rule_text::calls`]), each argument judged by its kind in the helper registry —
+//! so a table in a comment, or a number past the call, is never taken for one.
 
 use rust_decimal::Decimal;
 
-use crate::date::vi_date;
+use crate::date::{parse_date, vi_date, Date};
 use crate::num::vi_decimal;
-use crate::rule_text::{self, Kind};
-
-/// A token of a rule's text, enough to read literal band tables and deadlines.
-#[derive(Debug, Clone, PartialEq)]
-enum Token {
-    Ident(String),
-    Str(String),
-    Num(Decimal),
-    Punct(char),
-}
-
-/// The rule's tokens as `explain` reads them, from the one reading of a rule's text that
-/// `check` uses too ([`rule_text::tokenize`]: comments dropped alike), a unary minus before a
-/// number folded into it (`-0.5` is one number here).
-fn tokens(text: &str) -> Vec<Token> {
-    let mut out: Vec<Token> = Vec::new();
-    let mut minus = false;
-    for t in rule_text::tokenize(text) {
-        let token = match t.kind {
-            Kind::Ident => Token::Ident(t.text),
-            Kind::Str => Token::Str(t.text),
-            Kind::Num => match t.text.replace('_', "").parse::<Decimal>() {
-                Ok(d) if minus => {
-                    out.pop();
-                    Token::Num(-d)
-                }
-                Ok(d) => Token::Num(d),
-                Err(_) => Token::Punct('?'),
-            },
-            Kind::Punct(c) => Token::Punct(c),
-            Kind::MapOpen | Kind::Other => Token::Punct('?'),
-        };
-        // A minus is unary after an opening bracket, a comma or nothing.
-        minus = token == Token::Punct('-')
-            && matches!(out.last(), None | Some(Token::Punct('[' | '(' | ',')));
-        out.push(token);
-    }
-    out
-}
+use crate::rule_text::{self, lit_list, lit_num, lit_str, Call, Kind, Token};
+use crate::rules::registry::{self, Arg};
 
 /// Plain readings of the literal band tables and deadlines in a rule.
 pub(crate) fn read_rule(text: &str) -> Vec<String> {
-    let t = tokens(text);
-    let is_ratio = t
-        .iter()
-        .any(|x| matches!(x, Token::Ident(s) if s == "ratio" || s == "fact_ratio" || s == "prop"));
+    let tokens = rule_text::tokenize(text);
+    // Edges are percents when the rule measures a ratio anywhere (`ratio`, `.ratio`, `prop`…).
+    let ratio = tokens.iter().any(|t| {
+        t.is(Kind::Ident)
+            && registry::rule_helpers()
+                .iter()
+                .any(|h| h.name == t.text && h.measures_ratio())
+    });
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < t.len() {
-        match &t[i] {
-            Token::Ident(name) if name == "bands" => {
-                if let Some((lines, next)) = read_bands(&t, i + 1, is_ratio) {
-                    out.extend(lines);
-                    i = next;
-                    continue;
-                }
-            }
-            Token::Ident(name) if name == "issued_by" => {
-                if let Some(line) = read_issued(&t, i + 1) {
-                    out.push(line);
-                }
-            }
-            _ => {}
+    for call in rule_text::calls(&tokens) {
+        let Some(form) = registry::forms(&call.name.text).find(|f| f.args.len() == call.args.len())
+        else {
+            continue;
+        };
+        let arg = |kind: Arg| {
+            form.args
+                .iter()
+                .position(|k| *k == kind)
+                .map(|i| (i, call.args[i]))
+        };
+        if let Some((i, list)) = arg(Arg::Bands) {
+            out.extend(read_bands(list, call.args.get(i + 1).copied(), ratio).unwrap_or_default());
+        } else if form.needs == registry::Needs::Register && form.args.contains(&Arg::Points) {
+            out.extend(read_issued(&call, form.args));
         }
-        i += 1;
     }
     out
 }
@@ -83,45 +50,17 @@ fn show(edge: Decimal, ratio: bool) -> String {
     }
 }
 
-/// `[[e1, p1], [e2, p2], …]` after `bands(` read as half-open bands.
-fn read_bands(t: &[Token], from: usize, ratio: bool) -> Option<(Vec<String>, usize)> {
-    let start = (from..t.len())
-        .find(|&k| t[k] == Token::Punct('[') && t.get(k + 1) == Some(&Token::Punct('[')))?;
-    let mut k = start + 1;
+/// `[[e1, p1], [e2, p2], …]` (and what is given below the last edge) read as half-open bands.
+fn read_bands(list: &[Token], otherwise: Option<&[Token]>, ratio: bool) -> Option<Vec<String>> {
     let mut bands: Vec<(Decimal, Option<Decimal>)> = Vec::new();
-    while t.get(k) == Some(&Token::Punct('[')) {
-        let Token::Num(edge) = t.get(k + 1)? else {
-            return None;
-        };
-        let points = match t.get(k + 3) {
-            Some(Token::Num(p)) => Some(*p),
-            _ => None,
-        };
-        bands.push((*edge, points));
-        // Skip to the closing bracket of this band.
-        let mut depth = 0;
-        while k < t.len() {
-            match t[k] {
-                Token::Punct('[') | Token::Punct('(') => depth += 1,
-                Token::Punct(']') | Token::Punct(')') => {
-                    depth -= 1;
-                    if depth == 0 {
-                        break;
-                    }
-                }
-                _ => {}
-            }
-            k += 1;
-        }
-        k += 1;
-        if t.get(k) == Some(&Token::Punct(',')) {
-            k += 1;
-        }
+    for band in lit_list(list)? {
+        let pair = lit_list(band)?;
+        let (edge, _) = lit_num(pair.first()?)?;
+        bands.push((edge, pair.get(1).and_then(|p| lit_num(p)).map(|(p, _)| p)));
     }
-    let otherwise = match (t.get(k + 1), t.get(k + 2)) {
-        (Some(Token::Punct(',')), Some(Token::Num(p))) => *p,
-        _ => Decimal::ZERO,
-    };
+    let otherwise = otherwise
+        .and_then(lit_num)
+        .map_or(Decimal::ZERO, |(p, _)| p);
     let mut lines = Vec::new();
     let mut upper: Option<Decimal> = None;
     for (edge, points) in &bands {
@@ -150,34 +89,52 @@ fn read_bands(t: &[Token], from: usize, ratio: bool) -> Option<(Vec<String>, usi
                 .to_owned(),
         );
     }
-    Some((lines, k))
+    Some(lines)
 }
 
-/// `issued_by("tag", date(y, m, d), on_time, later)` read as a deadline.
-fn read_issued(t: &[Token], from: usize) -> Option<String> {
-    let Token::Str(tag) = t.get(from + 1)? else {
-        return None;
-    };
-    let nums: Vec<Decimal> = t[from..]
-        .iter()
-        .take_while(|x| **x != Token::Punct(';'))
-        .filter_map(|x| match x {
-            Token::Num(n) => Some(*n),
-            _ => None,
-        })
-        .collect();
-    if nums.len() < 5 {
-        return None;
+/// A literal deadline: `date(y, m, d)` or a date string.
+fn lit_date(arg: &[Token]) -> Option<Date> {
+    if let Some(t) = lit_str(arg) {
+        return parse_date(&t.text);
     }
-    let date = crate::date::Date::from_ymd_opt(
-        i32::try_from(nums[0]).ok()?,
-        u32::try_from(nums[1]).ok()?,
-        u32::try_from(nums[2]).ok()?,
-    )?;
+    match arg {
+        [name, open, y, _, m, _, d, close]
+            if name.is_ident("date") && open.is(Kind::Punct('(')) && close.is(Kind::Punct(')')) =>
+        {
+            let part = |t: &Token| lit_num(std::slice::from_ref(t)).map(|(n, _)| n);
+            Date::from_ymd_opt(
+                i32::try_from(part(y)?).ok()?,
+                u32::try_from(part(m)?).ok()?,
+                u32::try_from(part(d)?).ok()?,
+            )
+        }
+        _ => None,
+    }
+}
+
+/// `issued_by("tag", deadline, on_time, later)` or `issued_by("tag", [[deadline, points], …],
+/// later)` read as deadlines.
+fn read_issued(call: &Call<'_>, kinds: &[Arg]) -> Option<String> {
+    let tag = &lit_str(call.args.first()?)?.text;
+    let points = |arg: &[Token]| lit_num(arg).map(|(p, _)| p);
+    let mut steps: Vec<(Date, Decimal)> = Vec::new();
+    let later = if kinds.contains(&Arg::Steps) {
+        for step in lit_list(call.args.get(1)?)? {
+            let pair = lit_list(step).filter(|p| p.len() == 2)?;
+            steps.push((lit_date(pair[0])?, points(pair[1])?));
+        }
+        points(call.args.get(2)?)?
+    } else {
+        steps.push((lit_date(call.args.get(1)?)?, points(call.args.get(2)?)?));
+        points(call.args.get(3)?)?
+    };
+    let by: Vec<String> = steps
+        .iter()
+        .map(|(date, p)| format!("đến {}: {} điểm", vi_date(*date), vi_decimal(*p)))
+        .collect();
     Some(format!(
-        "văn bản nhóm `{tag}` ban hành đến {}: {} điểm; ban hành sau hạn: {} điểm; không ban hành: 0 điểm",
-        vi_date(date),
-        vi_decimal(nums[3]),
-        vi_decimal(nums[4])
+        "văn bản nhóm `{tag}` ban hành {}; ban hành sau hạn: {} điểm; không ban hành: 0 điểm",
+        by.join("; "),
+        vi_decimal(later)
     ))
 }

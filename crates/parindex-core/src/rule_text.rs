@@ -5,6 +5,9 @@
 //! `explain` and not by `check`).
 
 use std::collections::HashSet;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -259,16 +262,105 @@ pub(crate) fn lit_str(arg: &[Token]) -> Option<&Token> {
     }
 }
 
+/// A number literal argument (`2`, `0.5`, `-2`) and the token to point at.
+pub(crate) fn lit_num(arg: &[Token]) -> Option<(Decimal, &Token)> {
+    let parse = |t: &Token| Decimal::from_str(&t.text.replace('_', "")).ok();
+    match arg {
+        [t] if t.is(Kind::Num) => parse(t).map(|d| (d, t)),
+        [sign, t] if sign.is(Kind::Punct('-')) && t.is(Kind::Num) => parse(t).map(|d| (-d, sign)),
+        [sign, t] if sign.is(Kind::Punct('+')) && t.is(Kind::Num) => parse(t).map(|d| (d, sign)),
+        _ => None,
+    }
+}
+
+/// The items of an array literal `[…]`.
+pub(crate) fn lit_list(arg: &[Token]) -> Option<Vec<&[Token]>> {
+    let last = arg.len().checked_sub(1)?;
+    if !arg.first()?.is(Kind::Punct('[')) || matching(arg, 0) != Some(last) {
+        return None;
+    }
+    Some(split_commas(&arg[1..last]))
+}
+
+/// The entries of a map literal `#{ key: value, … }`, as (key token, value tokens).
+pub(crate) fn lit_map(arg: &[Token]) -> Option<Vec<(&Token, &[Token])>> {
+    let last = arg.len().checked_sub(1)?;
+    if !arg.first()?.is(Kind::MapOpen) || matching(arg, 0) != Some(last) {
+        return None;
+    }
+    Some(
+        split_commas(&arg[1..last])
+            .into_iter()
+            .filter_map(|entry| match entry {
+                [key, colon, value @ ..] if colon.is(Kind::Punct(':')) => Some((key, value)),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+/// What kind of literal an argument is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Written {
+    Str,
+    Integer,
+    Decimal,
+    Bool,
+    Array,
+    Map,
+    /// `()`.
+    Unit,
+}
+
+impl Written {
+    pub(crate) fn english(self) -> &'static str {
+        match self {
+            Written::Str => "a string",
+            Written::Integer => "an integer",
+            Written::Decimal => "a decimal",
+            Written::Bool => "a bool",
+            Written::Array => "an array",
+            Written::Map => "a map",
+            Written::Unit => "()",
+        }
+    }
+}
+
+/// The kind of literal `arg` is, and its first token; `None` for an expression.
+pub(crate) fn literal(arg: &[Token]) -> Option<(Written, &Token)> {
+    let first = arg.first()?;
+    if let Some((_, t)) = lit_num(arg) {
+        let number = arg.last()?;
+        let kind = if number.text.contains('.') {
+            Written::Decimal
+        } else {
+            Written::Integer
+        };
+        return Some((kind, t));
+    }
+    let whole = |open: usize| matching(arg, open) == Some(arg.len() - 1);
+    let kind = match arg {
+        [t] if t.is(Kind::Str) => Written::Str,
+        [t] if t.is_ident("true") || t.is_ident("false") => Written::Bool,
+        [open, close] if open.is(Kind::Punct('(')) && close.is(Kind::Punct(')')) => Written::Unit,
+        _ if first.is(Kind::Punct('[')) && whole(0) => Written::Array,
+        _ if first.is(Kind::MapOpen) && whole(0) => Written::Map,
+        _ => return None,
+    };
+    Some((kind, first))
+}
+
 /// The facts a fact helper call names (`fact(a)`, `has_fact(a)`, `fact_ratio(a, b)`), as the
 /// string literals it is given; nothing for any other call.
 pub(crate) fn fact_names<'t>(call: &Call<'t>) -> Vec<&'t Token> {
-    let count = match call.name.text.as_str() {
-        "fact" | "has_fact" => 1,
-        "fact_ratio" => 2,
-        _ => 0,
+    let Some(form) =
+        crate::rules::registry::forms(&call.name.text).find(|f| f.args.len() == call.args.len())
+    else {
+        return Vec::new();
     };
-    (call.args.iter().take(count))
-        .filter_map(|arg| lit_str(arg))
+    (form.args.iter().zip(&call.args))
+        .filter(|(kind, _)| **kind == crate::rules::registry::Arg::Fact)
+        .filter_map(|(_, arg)| lit_str(arg))
         .collect()
 }
 

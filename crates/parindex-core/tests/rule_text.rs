@@ -117,3 +117,111 @@ fn the_facts_a_set_names_are_read_from_code_only() {
     let set = load_criteria(&files, Path::new("mini")).expect("the set loads");
     assert!(facts_named(&set).contains(&"moi".to_owned()));
 }
+
+/// The problems `check` reports for row 2.1's rule preceded by `line`, as `line:col message`.
+fn checked(line: &str) -> Vec<String> {
+    let files = mini(line);
+    check_criteria(&files, Path::new("mini"))
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d.line.unwrap_or(0),
+                d.column.unwrap_or(0),
+                d.message
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn check_knows_the_helpers_from_the_registry_the_engine_uses() {
+    // Every helper the engine registers is a helper `check` accepts: a call of each form, with
+    // arguments that are not literals, raises no "not a helper" and no argument count problem.
+    for helper in parindex_core::rule_helpers() {
+        if helper.property || !helper.name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let args = vec!["x"; helper.args.len()].join(", ");
+        let problems = checked(&format!("let x = 0; let y = {}({args});", helper.name));
+        assert!(
+            !problems
+                .iter()
+                .any(|p| p.contains("not a helper") || p.contains("argument")),
+            "{}({args}): {problems:?}",
+            helper.name
+        );
+    }
+    // rhai's own functions are not helpers, and not unknown either.
+    assert_eq!(
+        checked("let y = [1, 2].len() + max(1, 2);"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn check_reports_an_unknown_helper_and_wrong_arguments() {
+    let unknown = checked("let y = band(0, [[1, 1]]);");
+    assert_eq!(unknown.len(), 1, "{unknown:?}");
+    assert!(
+        unknown[0].contains("calls `band`, which is not a helper"),
+        "{unknown:?}"
+    );
+    let problems = check_criteria(&mini("let y = band(0, [[1, 1]]);"), Path::new("mini"));
+    assert_eq!(
+        problems[0]
+            .hint
+            .as_deref()
+            .map(|h| h.starts_with("did you mean `bands`?")),
+        Some(true),
+        "{problems:?}"
+    );
+    let arity = checked("let y = bands(0);");
+    assert_eq!(arity.len(), 1, "{arity:?}");
+    assert!(
+        arity[0].contains("calls bands(…) with 1 argument, but bands takes 2 or 3"),
+        "{arity:?}"
+    );
+    let kind = checked("let y = table(\"dossiers\").where_true(3);");
+    assert!(
+        kind.iter().any(|p| p.contains(
+            "gives where_true(…) an integer as its 2nd argument, where it takes a column id (a string)"
+        )),
+        "{kind:?}"
+    );
+    assert!(
+        checked("let y = round2(3);")
+            .iter()
+            .any(|p| p
+                .contains("round2(…) an integer as its 1st argument, where it takes a decimal")),
+        "round2(3) fails when it runs"
+    );
+    // In a comment, none of it is code.
+    assert_eq!(
+        checked("// band(0); bands(0); round2(3)"),
+        Vec::<String>::new()
+    );
+    // The engine agrees: each of these fails the row when it runs.
+    for line in ["band(0, [[1, 1]]);", "bands(0);", "round2(3);"] {
+        let files = mini(line);
+        let report = score(&files);
+        let row = report.node("2.1").expect("row 2.1");
+        // The rule's last expression decides; the line above is run first and fails.
+        assert_eq!(row.status.as_str(), "error", "{line}: {}", row.explanation);
+    }
+}
+
+#[test]
+fn explain_reads_every_deadline_step_of_issued_by() {
+    // It read the numbers of the rule in a row: the second step's year became the points
+    // after the deadline ("ban hành sau hạn: 2.027 điểm").
+    let set = load_criteria(&FsFiles, &root().join("criteria/nghe-an-2026-so")).expect("the set");
+    let text = explain_row(&set, "5.3").expect("row 5.3");
+    assert!(
+        text.contains(
+            "văn bản nhóm `danh-gia-xep-loai` ban hành đến 31/12/2026: 2 điểm; đến 31/01/2027: 1 điểm; \
+             ban hành sau hạn: 0 điểm; không ban hành: 0 điểm"
+        ),
+        "{text}"
+    );
+}

@@ -3,6 +3,7 @@
 mod api;
 mod context;
 mod messages;
+pub(crate) mod registry;
 
 use std::rc::Rc;
 use std::sync::Arc;
