@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use super::context::{
     current, DocumentRef, FactRef, Lever, LeverMeasure, RecordList, RowContext, Rows,
 };
+use super::scoring::{self, Band, Issued, Measured, Prop, Refusal};
 use crate::criteria::{ColumnType, FACTS};
 use crate::date::{parse_date, vi_date, Date};
 use crate::evidence::{FactValue, Value};
@@ -157,11 +158,10 @@ impl Ratio {
             return Err(signal(Signal::NotArising(self.describe())));
         }
         self.fraction.cmp_edge(edge).ok_or_else(|| {
-            fail(format!(
-                "tỷ lệ {} không so được với ngưỡng {}: số vượt giới hạn",
-                self.fraction,
-                vi_decimal(edge)
-            ))
+            refused(Refusal::Incomparable {
+                ratio: self.fraction,
+                edge,
+            })
         })
     }
 }
@@ -801,10 +801,10 @@ fn edge_text(edge: Decimal, is_ratio: bool) -> String {
 }
 
 /// The first band whose lower edge the measure reaches; bands run from the highest edge down,
-/// so `[[1, 2], [0.8, 1]]` reads "100%: 2; [80%, 100%): 1; below 80%: otherwise".
+/// so `[[1, 2], [0.8, 1]]` reads "100%: 2; [80%, 100%): 1; below 80%: otherwise"
+/// ([`scoring::band`]).
 fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
     let m = measure(m)?;
-    let mut previous: Option<Decimal> = None;
     let (what, is_ratio) = match &m {
         Measure::Ratio(r) => {
             if r.fraction.is_empty() {
@@ -822,62 +822,54 @@ fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
             .try_cast::<Array>()
             .filter(|p| p.len() == 2)
             .ok_or_else(|| fail("mỗi mức phải có dạng [ngưỡng, điểm]"))?;
-        table.push((number(&pair[0], "ngưỡng")?, outcome_points(&pair[1])?.0));
+        table.push((number(&pair[0], "ngưỡng")?, outcome_points(&pair[1])?));
     }
+    let below = outcome_points(&otherwise)?;
     lever(Lever::Bands {
         measure: match &m {
             Measure::Ratio(r) => r.lever(),
             Measure::Number(n) => LeverMeasure::Number(*n),
         },
-        bands: table,
-        otherwise: outcome_points(&otherwise)?.0,
+        bands: table
+            .iter()
+            .map(|(edge, (points, _))| (*edge, *points))
+            .collect(),
+        otherwise: below.0,
     });
-    for band in &list {
-        let pair = band
-            .clone()
-            .try_cast::<Array>()
-            .filter(|p| p.len() == 2)
-            .ok_or_else(|| fail("mỗi mức phải có dạng [ngưỡng, điểm]"))?;
-        let edge = number(&pair[0], "ngưỡng")?;
-        if previous.is_some_and(|p| edge >= p) {
-            return Err(fail("các mức phải xếp theo ngưỡng giảm dần"));
+    let measured = match &m {
+        Measure::Ratio(r) => {
+            r.record()?;
+            Measured::Ratio(r.fraction)
         }
-        previous = Some(edge);
-        let reached = match &m {
-            Measure::Ratio(r) => r.compare(edge)?.is_ge(),
-            Measure::Number(n) => *n >= edge,
-        };
-        if reached {
-            let (points, inner) = outcome_points(&pair[1])?;
-            let explanation = inner.unwrap_or_else(|| {
+        Measure::Number(n) => Measured::Number(*n),
+    };
+    let edges: Vec<Decimal> = table.iter().map(|(edge, _)| *edge).collect();
+    let explanation = match scoring::band(measured, &edges).map_err(refused)? {
+        Band::Reached(i) => {
+            let (edge, (points, inner)) = &table[i];
+            let text = inner.clone().unwrap_or_else(|| {
                 format!(
                     "{what} ≥ {}: {} điểm",
-                    edge_text(edge, is_ratio),
-                    vi_decimal(points)
+                    edge_text(*edge, is_ratio),
+                    vi_decimal(*points)
                 )
             });
-            return Ok(Outcome::Points {
-                points,
-                explanation: if is_ratio {
-                    explanation
-                } else {
-                    with_notes(explanation)
-                },
-            });
+            (*points, text)
         }
-    }
-    if let Measure::Ratio(r) = &m {
-        r.record()?;
-    }
-    let (points, inner) = outcome_points(&otherwise)?;
-    let explanation = inner.unwrap_or_else(|| match previous {
-        Some(edge) => format!(
-            "{what} < {}: {} điểm",
-            edge_text(edge, is_ratio),
-            vi_decimal(points)
-        ),
-        None => format!("{what}: {} điểm", vi_decimal(points)),
-    });
+        Band::Below | Band::NotArising => {
+            let (points, inner) = below;
+            let text = inner.unwrap_or_else(|| match edges.last() {
+                Some(edge) => format!(
+                    "{what} < {}: {} điểm",
+                    edge_text(*edge, is_ratio),
+                    vi_decimal(points)
+                ),
+                None => format!("{what}: {} điểm", vi_decimal(points)),
+            });
+            (points, text)
+        }
+    };
+    let (points, explanation) = explanation;
     Ok(Outcome::Points {
         points,
         explanation: if is_ratio {
@@ -885,6 +877,18 @@ fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
         } else {
             with_notes(explanation)
         },
+    })
+}
+
+/// A scoring pattern's refusal as the row's error.
+fn refused(refusal: Refusal) -> Box<EvalAltResult> {
+    fail(match refusal {
+        Refusal::Unordered => "các mức phải xếp theo ngưỡng giảm dần".to_owned(),
+        Refusal::Incomparable { ratio, edge } => format!(
+            "tỷ lệ {ratio} không so được với ngưỡng {}: số vượt giới hạn",
+            vi_decimal(edge)
+        ),
+        Refusal::Overflow => "phép tính vượt giới hạn".to_owned(),
     })
 }
 
@@ -900,31 +904,25 @@ fn prop(r: Dynamic, max: Dynamic, floor: Dynamic) -> Res<Outcome> {
         max,
         floor,
     });
-    if r.fraction.is_empty() {
-        r.record()?;
-        return Ok(Outcome::NotArising(r.describe()));
-    }
-    if r.compare(floor)?.is_lt() {
-        return Ok(Outcome::Points {
+    r.record()?;
+    match scoring::prop(r.fraction, max, floor).map_err(refused)? {
+        Prop::NotArising => Ok(Outcome::NotArising(r.describe())),
+        Prop::BelowFloor => Ok(Outcome::Points {
             points: Decimal::ZERO,
             explanation: format!("Tỷ lệ {} < {}: 0 điểm", r.fraction, percent_text(floor)),
-        });
+        }),
+        Prop::Points(points) => Ok(Outcome::Points {
+            points,
+            explanation: format!(
+                "Tỷ lệ {} ≥ {}: {} × {} = {} điểm",
+                r.fraction,
+                percent_text(floor),
+                vi_percent(r.fraction.percent().unwrap_or_default()) + "%",
+                vi_decimal(max),
+                vi_decimal(points)
+            ),
+        }),
     }
-    let points = r
-        .fraction
-        .times_rounded(max)
-        .ok_or_else(|| fail("phép tính vượt giới hạn"))?;
-    Ok(Outcome::Points {
-        points,
-        explanation: format!(
-            "Tỷ lệ {} ≥ {}: {} × {} = {} điểm",
-            r.fraction,
-            percent_text(floor),
-            vi_percent(r.fraction.percent().unwrap_or_default()) + "%",
-            vi_decimal(max),
-            vi_decimal(points)
-        ),
-    })
 }
 
 /// The earliest register document carrying `tag`, dated from the window's start to A.
@@ -976,6 +974,7 @@ fn issued_by(tag: &str, steps: Vec<(Date, Decimal)>, later: Decimal) -> Res<Outc
         steps: steps.clone(),
         later,
     });
+    let issued = scoring::issued(found.as_ref().map(|(d, _)| *d), &steps);
     let Some((date, doc)) = found else {
         note(format!("Không có văn bản nhóm `{tag}`"));
         return Ok(Outcome::Points {
@@ -989,22 +988,21 @@ fn issued_by(tag: &str, steps: Vec<(Date, Decimal)>, later: Decimal) -> Res<Outc
         Some(subject) => format!("Ban hành {} ngày {} ({subject})", doc.number, vi_date(date)),
         None => format!("Ban hành {} ngày {}", doc.number, vi_date(date)),
     };
-    for (deadline, points) in &steps {
-        if date <= *deadline {
-            return Ok(Outcome::Points {
-                points: *points,
-                explanation: format!(
-                    "{what}, trong hạn {}: {} điểm",
-                    vi_date(*deadline),
-                    vi_decimal(*points)
-                ),
-            });
+    let points = issued.points(&steps, later);
+    let explanation = match issued {
+        Issued::ByStep(i) => format!(
+            "{what}, trong hạn {}: {} điểm",
+            vi_date(steps[i].0),
+            vi_decimal(points)
+        ),
+        Issued::Late | Issued::None => {
+            let last = steps.last().map(|(d, _)| vi_date(*d)).unwrap_or_default();
+            format!("{what}, sau hạn {last}: {} điểm", vi_decimal(points))
         }
-    }
-    let last = steps.last().map(|(d, _)| vi_date(*d)).unwrap_or_default();
+    };
     Ok(Outcome::Points {
-        points: later,
-        explanation: format!("{what}, sau hạn {last}: {} điểm", vi_decimal(later)),
+        points,
+        explanation,
     })
 }
 
@@ -1064,19 +1062,13 @@ fn register_points(engine: &mut Engine) {
                     number(&n, "số trường hợp")?,
                     number(&floor, "mức sàn")?,
                 );
-                let deducted = per
-                    .checked_mul(n)
-                    .ok_or_else(|| fail("phép tính vượt giới hạn"))?;
+                let (points, deducted) = scoring::deduct(start, per, n, floor).map_err(refused)?;
                 lever(Lever::Deduct {
                     start,
                     per,
                     cases: n,
                     floor,
                 });
-                let points = start
-                    .checked_sub(deducted)
-                    .ok_or_else(|| fail("phép tính vượt giới hạn"))?
-                    .max(floor);
                 Ok(Outcome::Points {
                     points,
                     explanation: with_notes(format!(
@@ -1097,21 +1089,20 @@ fn register_points(engine: &mut Engine) {
                 .map_err(|t| fail(format!("binary cần giá trị đúng/sai, nhận được {t}")))?;
             let points = number(&points, "điểm")?;
             lever(Lever::Binary { points });
-            Ok(if met {
-                Outcome::Points {
-                    points,
-                    explanation: with_notes(format!("Đạt: {} điểm", vi_decimal(points))),
-                }
+            let explanation = if met {
+                format!("Đạt: {} điểm", vi_decimal(points))
             } else {
-                Outcome::Points {
-                    points: Decimal::ZERO,
-                    explanation: with_notes("Không đạt: 0 điểm".to_owned()),
-                }
+                "Không đạt: 0 điểm".to_owned()
+            };
+            Ok(Outcome::Points {
+                points: scoring::binary(met, points),
+                explanation: with_notes(explanation),
             })
         })
         .register_fn("capped", |x: Dynamic, cap: Dynamic| -> Res<Decimal> {
             let (x, cap) = (number(&x, "giá trị")?, number(&cap, "mức trần")?);
-            if x > cap {
+            let (value, applied) = scoring::capped(x, cap);
+            if applied {
                 note(format!(
                     "{} vượt mức trần {}, tính {}",
                     vi_decimal(x),
@@ -1119,7 +1110,7 @@ fn register_points(engine: &mut Engine) {
                     vi_decimal(cap)
                 ));
             }
-            Ok(x.min(cap))
+            Ok(value)
         })
         .register_fn("count_true", |items: Array| -> INT {
             items.iter().filter(|d| d.as_bool() == Ok(true)).count() as INT

@@ -4,6 +4,7 @@ mod api;
 mod context;
 mod messages;
 pub(crate) mod registry;
+mod scoring;
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -38,6 +39,8 @@ pub struct Limits {
     pub max_array_size: usize,
     pub max_map_size: usize,
     pub max_variables: usize,
+    /// Functions a rule may define (`fn name(…) { … }`).
+    pub max_functions: usize,
 }
 
 impl Default for Limits {
@@ -51,6 +54,7 @@ impl Default for Limits {
             max_array_size: 1_000,
             max_map_size: 100,
             max_variables: 100,
+            max_functions: 32,
         }
     }
 }
@@ -72,7 +76,7 @@ pub(crate) fn sandboxed_engine(limits: Limits) -> Engine {
         .set_max_array_size(limits.max_array_size)
         .set_max_map_size(limits.max_map_size)
         .set_max_variables(limits.max_variables)
-        .set_max_functions(32);
+        .set_max_functions(limits.max_functions);
     engine.disable_symbol("eval");
     // A rule may not catch what ends it: missing evidence and not-arising are signals to the
     // engine, not errors for the rule to handle.
