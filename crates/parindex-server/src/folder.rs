@@ -1,16 +1,121 @@
 //! A workspace as an evidence folder: what the library reads, and what an export holds.
 //!
-//! The folder is made from the database and the blobs on every read (into a fresh temporary
-//! folder), and read by `CompiledCriteria::read_unit` like any folder on disk: the web app
-//! scores exactly what `parindex score` scores on the exported zip. Names in the folder are
-//! chosen here (a table's own file name, a fixed name for a workbook), never an uploader's.
+//! The folder is made from the database and the blobs on every read ([`FolderFiles`], the
+//! library's `Files` over the snapshot: nothing is written), and read by
+//! `CompiledCriteria::read_and_score` like any folder on disk: the web app scores exactly what
+//! `parindex score` scores on the exported zip. Names in the folder are chosen here (a table's
+//! own file name, a fixed name for a workbook), never an uploader's.
 
 use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use parindex_core::{Files, FsFiles};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::store::{Attachment, FactRow, FileVersion, NoteDocument, NoteRow, Workspace};
+
+/// A snapshot's evidence folder as the library reads it, at a path of no file system
+/// ([`FolderFiles::ROOT`]): the files the database makes (`unit.toml`, `facts.toml`,
+/// `notes.toml`) from memory, the tables streamed from their blobs (through [`FsFiles`], which
+/// refuses what is not a regular file), and the files of an upload being tried from memory,
+/// before they are stored.
+#[derive(Debug, Default)]
+pub struct FolderFiles {
+    entries: BTreeMap<String, Entry>,
+}
+
+#[derive(Debug)]
+enum Entry {
+    Bytes(Vec<u8>),
+    Shared(Arc<[u8]>),
+    Blob(PathBuf),
+}
+
+impl FolderFiles {
+    /// Where the folder is, for the library: every name in it is `ROOT/name`.
+    pub const ROOT: &'static str = "evidence";
+
+    pub fn root() -> &'static Path {
+        Path::new(Self::ROOT)
+    }
+
+    pub fn insert_bytes(&mut self, name: String, bytes: Vec<u8>) {
+        self.entries.insert(name, Entry::Bytes(bytes));
+    }
+
+    pub fn insert_shared(&mut self, name: String, bytes: Arc<[u8]>) {
+        self.entries.insert(name, Entry::Shared(bytes));
+    }
+
+    pub fn insert_blob(&mut self, name: String, path: PathBuf) {
+        self.entries.insert(name, Entry::Blob(path));
+    }
+
+    fn entry(&self, path: &Path) -> io::Result<&Entry> {
+        let name = (path.parent() == Some(Self::root()))
+            .then(|| path.file_name())
+            .flatten()
+            .and_then(|n| n.to_str());
+        name.and_then(|n| self.entries.get(n))
+            .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
+    }
+}
+
+impl Files for FolderFiles {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        match self.entry(path)? {
+            Entry::Bytes(b) => Ok(b.clone()),
+            Entry::Shared(b) => Ok(b.to_vec()),
+            Entry::Blob(blob) => FsFiles.read(blob),
+        }
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        path == Self::root()
+    }
+
+    fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        if dir != Self::root() {
+            return Err(io::ErrorKind::NotFound.into());
+        }
+        Ok(self.entries.keys().map(|n| dir.join(n)).collect())
+    }
+
+    fn dirs(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        if dir != Self::root() {
+            return Err(io::ErrorKind::NotFound.into());
+        }
+        Ok(Vec::new())
+    }
+
+    fn open(&self, path: &Path) -> io::Result<(Box<dyn io::Read + '_>, u64)> {
+        match self.entry(path)? {
+            Entry::Bytes(b) => Ok((Box::new(io::Cursor::new(b.as_slice())), b.len() as u64)),
+            Entry::Shared(b) => Ok((Box::new(io::Cursor::new(&b[..])), b.len() as u64)),
+            Entry::Blob(blob) => FsFiles.open(blob),
+        }
+    }
+
+    fn read_at_most(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        match self.entry(path)? {
+            Entry::Blob(blob) => FsFiles.read_at_most(blob, limit),
+            _ => {
+                let bytes = self.read(path)?;
+                if bytes.len() as u64 > limit {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("tệp lớn hơn giới hạn {limit} byte"),
+                    ));
+                }
+                Ok(bytes)
+            }
+        }
+    }
+}
 
 /// The folder attachments are exported under.
 pub const ATTACHMENTS_DIR: &str = "tai-lieu-kiem-chung";

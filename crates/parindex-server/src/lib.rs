@@ -2,9 +2,10 @@
 //!
 //! The officer's web app (`parindex serve`): upload the exports, see and explain the score,
 //! download the report. Built on `parindex-core` and `parindex-render` only: every score the
-//! app shows is `CompiledCriteria::score` of the workspace's evidence folder, materialised on
-//! disk from the database and read by `CompiledCriteria::read_unit`, and every download is the
-//! renderer's bytes of that report, as `parindex score` gives on the exported folder.
+//! app shows is the library's score of the workspace's evidence folder, made from the database
+//! and the blobs (`folder::FolderFiles`, the library's `Files` over it) and read by
+//! `CompiledCriteria::read_and_score`, and every download is the renderer's bytes of that
+//! report, as `parindex score` gives on the exported folder.
 //!
 //! - [`store`]: SQLite (through `sqlx`, migrations in `migrations/`) and SHA-256 blobs.
 //! - [`service`]: what the officer can do, shared by the pages ([`web`]) and the JSON API

@@ -1,9 +1,10 @@
 //! What the officer can do, once, for both the pages and the JSON API: every handler of either
 //! calls these, with the same checks.
 //!
-//! Every check of an input is the library's: an upload, a fact, a note is tried in a
-//! materialised evidence folder with `CompiledCriteria::read_unit`, and refused with the library's
-//! diagnostics when it reads badly. Scores are `CompiledCriteria::score` of the workspace's
+//! Every check of an input is the library's: an upload, a fact, a note is tried in the
+//! workspace's evidence folder (`FolderFiles`, the upload read from memory) with
+//! `CompiledCriteria::read_and_score`, and refused with the library's diagnostics when it reads
+//! badly. Scores are `CompiledCriteria::score` of the workspace's
 //! folder, cached by what they were computed from (the set and every file of the folder).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -19,7 +20,7 @@ use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{AppError, Problem};
-use crate::folder::{literal_value, Content, NotesToml, Snapshot};
+use crate::folder::{literal_value, Content, FolderFiles, NotesToml, Snapshot};
 use crate::store::{FactRow, NewWorkspace, NoteDocument, NoteRow, Saved, Store, Workspace};
 
 /// The criteria set shipped in the binary.
@@ -438,36 +439,41 @@ impl App {
         })
     }
 
-    /// The folder of a snapshot, written into a fresh temporary folder. A blob is linked in
-    /// (a hard link: blobs are never rewritten) or, across file systems, copied.
-    fn materialise(&self, snap: &Snapshot) -> Result<tempfile::TempDir, AppError> {
-        let dir = tempfile::Builder::new()
-            .prefix("ws-")
-            .tempdir_in(self.store.tmp_dir())
-            .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
+    /// The folder of a snapshot as the library reads it, with `trying` (files of an upload
+    /// not yet stored, by their name in the folder) in it: nothing is written.
+    fn folder(
+        &self,
+        snap: &Snapshot,
+        trying: &[(String, Arc<[u8]>)],
+    ) -> Result<FolderFiles, AppError> {
+        let mut folder = FolderFiles::default();
         for (name, content) in snap.contents(false)? {
-            let path = dir.path().join(&name);
-            let result = match content {
-                Content::Bytes(b) => std::fs::write(&path, b),
-                Content::Blob(sha) => {
-                    let blob = self.store.blob_path(&sha)?;
-                    std::fs::hard_link(&blob, &path)
-                        .or_else(|_| std::fs::copy(&blob, &path).map(|_| ()))
-                }
-            };
-            result.map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
+            match content {
+                Content::Bytes(b) => folder.insert_bytes(name, b),
+                Content::Blob(sha) => folder.insert_blob(name, self.store.blob_path(&sha)?),
+            }
         }
-        Ok(dir)
+        for (name, bytes) in trying {
+            folder.insert_shared(name.clone(), Arc::clone(bytes));
+        }
+        Ok(folder)
     }
 
-    /// What a snapshot's report depends on: its set and every file of its folder.
-    fn key(snap: &Snapshot) -> Result<String, AppError> {
-        let mut lines = format!("criteria {}\n", snap.ws.criteria_sha256);
+    /// What a snapshot's report depends on: its set and every file of its folder (`shas`:
+    /// the hashes of files being tried, by name). In name order, so that the same folder has
+    /// the same key however its files were listed.
+    fn key(snap: &Snapshot, shas: &BTreeMap<String, String>) -> Result<String, AppError> {
+        let mut files: BTreeMap<String, String> = BTreeMap::new();
         for (name, content) in snap.contents(false)? {
             let sha = match content {
                 Content::Bytes(b) => parindex_core::sha256_hex(&b),
                 Content::Blob(sha) => sha,
             };
+            files.insert(name, sha);
+        }
+        files.extend(shas.iter().map(|(n, s)| (n.clone(), s.clone())));
+        let mut lines = format!("criteria {}\n", snap.ws.criteria_sha256);
+        for (name, sha) in files {
             lines.push_str(&format!("{sha}  {name}\n"));
         }
         Ok(parindex_core::sha256_hex(lines.as_bytes()))
@@ -477,33 +483,71 @@ impl App {
     /// the snapshot's key, so that the state a change was tried in is not read again once
     /// saved.
     async fn read(self: &Arc<Self>, snap: Snapshot) -> Result<Arc<Scored>, AppError> {
-        let key = Self::key(&snap)?;
+        Ok(self.read_trying(snap, Vec::new()).await?.0)
+    }
+
+    /// [`Self::read`] with files not yet stored in the folder (an upload being tried): they
+    /// are read from memory, and hashed by the reading itself (the report's fingerprint), so
+    /// that a large export is read once and hashed once. Returns the hashes of the files
+    /// tried when the folder read (else they are unknown: the file is not kept).
+    async fn read_trying(
+        self: &Arc<Self>,
+        snap: Snapshot,
+        trying: Vec<(String, Arc<[u8]>)>,
+    ) -> Result<(Arc<Scored>, BTreeMap<String, String>), AppError> {
         let ws = snap.ws.id;
-        if let Some(hit) = self.cached(ws).filter(|s| s.key == key) {
-            return Ok(hit);
-        }
+        let known = if trying.is_empty() {
+            let key = Self::key(&snap, &BTreeMap::new())?;
+            if let Some(hit) = self.cached(ws).filter(|s| s.key == key) {
+                return Ok((hit, BTreeMap::new()));
+            }
+            Some(key)
+        } else {
+            None
+        };
         let set = self.set_of(&snap.ws)?;
         let app = Arc::clone(self);
-        let outcome = tokio::task::spawn_blocking(move || {
-            let dir = app.materialise(&snap)?;
-            let read = read_folder(&set, dir.path(), as_of_of(&set)?);
-            drop(dir);
-            Ok::<_, AppError>(match read {
-                Err(e) => Err(Failed {
-                    problems: problems_of(&e),
-                    error: e,
-                }),
-                Ok((evidence, report)) => Ok(scored_report(&set, &evidence, report)),
-            })
+        let (outcome, snap, shas) = tokio::task::spawn_blocking(move || {
+            let folder = app.folder(&snap, &trying)?;
+            let read = read_folder(&set, &folder, as_of_of(&set)?);
+            let mut shas = BTreeMap::new();
+            if let Ok((_, report)) = &read {
+                for (name, bytes) in &trying {
+                    let digest = report.fingerprint.evidence.iter().find(|d| &d.name == name);
+                    // A file the reading did not hash (none today) is hashed here.
+                    let sha = digest
+                        .map_or_else(|| parindex_core::sha256_hex(bytes), |d| d.sha256.clone());
+                    shas.insert(name.clone(), sha);
+                }
+            }
+            Ok::<_, AppError>((
+                match read {
+                    Err(e) => Err(Failed {
+                        problems: problems_of(&e),
+                        error: e,
+                    }),
+                    Ok((evidence, report)) => Ok(scored_report(&set, &evidence, report)),
+                },
+                snap,
+                shas,
+            ))
         })
         .await
         .map_err(|e| AppError::Internal(format!("đọc minh chứng: {e}")))??;
+        let key = match known {
+            Some(key) => key,
+            // A folder tried and refused is not cached: its files are never stored.
+            None if shas.is_empty() => String::new(),
+            None => Self::key(&snap, &shas)?,
+        };
         let scored = Arc::new(Scored { key, outcome });
-        self.cache
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(ws, Arc::clone(&scored));
-        Ok(scored)
+        if !scored.key.is_empty() {
+            self.cache
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(ws, Arc::clone(&scored));
+        }
+        Ok((scored, shas))
     }
 
     /// The workspace scored as it stands.
@@ -607,7 +651,6 @@ impl App {
                         problems: Vec::new(),
                     },
                     Ok((slot, stored_name, taken_as)) => {
-                        let sha = self.store.put_blob(&bytes)?;
                         // Two files of one upload for one table: the later one is used.
                         if let Some(j) = tables.iter().position(|p| p.slot == slot) {
                             let earlier = tables.remove(j);
@@ -629,7 +672,9 @@ impl App {
                             stored_name,
                             taken_as,
                             size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-                            sha,
+                            bytes: Arc::from(bytes),
+                            sha: None,
+                            written: None,
                         });
                         continue;
                     }
@@ -637,29 +682,35 @@ impl App {
             };
             out[i] = Some(done);
         }
+        // Each table is written to the store (synced) while it is read: the write waits on
+        // the disk, the reading on the processor; a refused file's copy is deleted.
+        for p in &mut tables {
+            let app = Arc::clone(self);
+            let bytes = Arc::clone(&p.bytes);
+            p.written = Some(tokio::task::spawn_blocking(move || {
+                app.store.write_temp(&bytes)
+            }));
+        }
         // The tables: tried together until no table left is refused.
         loop {
             if tables.is_empty() {
                 break;
             }
             let mut snap = self.snapshot(ws).await?;
-            for p in &tables {
-                // A table's file with another extension is the same slot: replaced.
-                snap.files.retain(|f| f.slot != p.slot);
-                snap.files.push(crate::store::FileVersion {
-                    id: 0,
-                    slot: p.slot.clone(),
-                    stored_name: p.stored_name.clone(),
-                    display_name: p.name.clone(),
-                    sha256: p.sha.clone(),
-                    size: p.size,
-                    version: 0,
-                    active: true,
-                    uploaded_at: 0,
-                });
-            }
-            let scored = self.read(snap).await?;
-            let Err(failed) = &scored.outcome else { break };
+            // A table's file with another extension is the same slot: replaced.
+            snap.files
+                .retain(|f| !tables.iter().any(|p| p.slot == f.slot));
+            let trying = tables
+                .iter()
+                .map(|p| (p.stored_name.clone(), Arc::clone(&p.bytes)))
+                .collect();
+            let (scored, shas) = self.read_trying(snap, trying).await?;
+            let Err(failed) = &scored.outcome else {
+                for p in &mut tables {
+                    p.sha = shas.get(&p.stored_name).cloned();
+                }
+                break;
+            };
             let (bad, good): (Vec<Pending>, Vec<Pending>) = tables
                 .into_iter()
                 .partition(|p| concerns(&failed.error, &p.stored_name));
@@ -687,12 +738,24 @@ impl App {
                     ),
                     problems,
                 });
+                // Its copy in the store's temporary folder is deleted when dropped.
+                if let Some(written) = p.written {
+                    let _ = written.await;
+                }
             }
         }
         for p in tables {
+            let sha = p.sha.unwrap_or_else(|| parindex_core::sha256_hex(&p.bytes));
+            let written = match p.written {
+                Some(written) => written
+                    .await
+                    .map_err(|e| AppError::Internal(format!("lưu tệp: {e}")))??,
+                None => self.store.write_temp(&p.bytes)?,
+            };
+            self.store.keep_blob(written, &sha)?;
             let version = self
                 .store
-                .add_file(ws, &p.slot, &p.stored_name, &p.name, &p.sha, p.size)
+                .add_file(ws, &p.slot, &p.stored_name, &p.name, &sha, p.size)
                 .await?;
             out[p.index] = Some(UploadedFile {
                 name: p.name,
@@ -828,12 +891,10 @@ impl App {
         let set = self.set_of(&snap.ws)?;
         let app = Arc::clone(self);
         let file = file.to_owned();
-        let bytes = bytes.to_vec();
+        let bytes: Arc<[u8]> = Arc::from(bytes);
         tokio::task::spawn_blocking(move || {
-            let dir = app.materialise(&snap)?;
-            std::fs::write(dir.path().join(&file), &bytes)
-                .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
-            Ok(match read_folder(&set, dir.path(), as_of_of(&set)?) {
+            let folder = app.folder(&snap, &[(file, bytes)])?;
+            Ok(match read_folder(&set, &folder, as_of_of(&set)?) {
                 Ok(_) => Vec::new(),
                 Err(e) => problems_of(&e),
             })
@@ -1206,13 +1267,11 @@ impl App {
         let app = Arc::clone(self);
         let as_of = old.as_of;
         let new = tokio::task::spawn_blocking(move || {
-            let dir = app.materialise(&snap)?;
-            let (_, report) =
-                read_folder(&set, dir.path(), as_of).map_err(|e| AppError::Invalid {
-                    message: "minh chứng của hồ sơ không đọc được nên chưa chấm lại được"
-                        .to_owned(),
-                    problems: problems_of(&e),
-                })?;
+            let folder = app.folder(&snap, &[])?;
+            let (_, report) = read_folder(&set, &folder, as_of).map_err(|e| AppError::Invalid {
+                message: "minh chứng của hồ sơ không đọc được nên chưa chấm lại được".to_owned(),
+                problems: problems_of(&e),
+            })?;
             Ok::<_, AppError>(report)
         })
         .await
@@ -1401,7 +1460,11 @@ struct Pending {
     stored_name: String,
     taken_as: String,
     size: i64,
-    sha: String,
+    bytes: Arc<[u8]>,
+    /// Its hash, from the reading that took it in.
+    sha: Option<String>,
+    /// Its synced copy in the store's temporary folder, being written.
+    written: Option<tokio::task::JoinHandle<Result<tempfile::NamedTempFile, AppError>>>,
 }
 
 /// `unit.toml`, `facts.toml`, `notes.toml`: the officer's own files, not tables.
@@ -1577,15 +1640,15 @@ fn as_of_of(set: &CriteriaEntry) -> Result<parindex_core::Date, AppError> {
         .ok_or_else(|| AppError::Internal(format!("năm {} không có ngày 31/12", set.year)))
 }
 
-/// A materialised evidence folder read and scored by the library at `as_of`, as
+/// A workspace's evidence folder read and scored by the library at `as_of`, as
 /// `parindex score` reads and scores it.
 fn read_folder(
     set: &CriteriaEntry,
-    dir: &std::path::Path,
+    folder: &FolderFiles,
     as_of: parindex_core::Date,
 ) -> Result<(Evidence, parindex_core::Report), Error> {
     set.compiled
-        .read_and_score(&FsFiles, dir, as_of, &ReadOptions::default())
+        .read_and_score(folder, FolderFiles::root(), as_of, &ReadOptions::default())
 }
 
 /// A report with what the pages show beside it: its JSON, where each table came from, and

@@ -237,7 +237,7 @@ impl Store {
         })
     }
 
-    /// Where temporary folders (a workspace materialised for a read) are made.
+    /// Where temporary files (an upload being written before its hash is known) are made.
     pub fn tmp_dir(&self) -> &Path {
         &self.tmp
     }
@@ -255,19 +255,34 @@ impl Store {
     /// Stores bytes by their SHA-256 (once), returning the hash.
     pub fn put_blob(&self, bytes: &[u8]) -> Result<String, AppError> {
         let sha = hex(&Sha256::digest(bytes));
-        let path = self.blob_path(&sha)?;
+        if !self.blob_path(&sha)?.is_file() {
+            self.keep_blob(self.write_temp(bytes)?, &sha)?;
+        }
+        Ok(sha)
+    }
+
+    /// `bytes` in a temporary file of the store, synced to the disk: a blob whose hash is not
+    /// known yet (an upload being read). Deleted when dropped, unless kept by [`Self::keep_blob`].
+    pub fn write_temp(&self, bytes: &[u8]) -> Result<tempfile::NamedTempFile, AppError> {
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.tmp).map_err(io_err)?;
+        std::io::Write::write_all(&mut tmp, bytes).map_err(io_err)?;
+        tmp.as_file().sync_all().map_err(io_err)?;
+        Ok(tmp)
+    }
+
+    /// A synced temporary file kept as the blob `sha256` (its content's hash); when the blob
+    /// is there already, the file is deleted.
+    pub fn keep_blob(&self, tmp: tempfile::NamedTempFile, sha256: &str) -> Result<(), AppError> {
+        let path = self.blob_path(sha256)?;
         if path.is_file() {
-            return Ok(sha);
+            return Ok(());
         }
         let dir = path
             .parent()
             .ok_or_else(|| AppError::Internal("kho tệp".to_owned()))?;
         std::fs::create_dir_all(dir).map_err(io_err)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&self.tmp).map_err(io_err)?;
-        std::io::Write::write_all(&mut tmp, bytes).map_err(io_err)?;
-        tmp.as_file().sync_all().map_err(io_err)?;
         tmp.persist(&path).map_err(|e| io_err(e.error))?;
-        Ok(sha)
+        Ok(())
     }
 
     pub fn get_blob(&self, sha256: &str) -> Result<Vec<u8>, AppError> {
