@@ -88,7 +88,7 @@ pub use evaluate::CompiledCriteria;
 pub use evidence::{
     fold_header, is_province, Appraisal, DeclaredDocument, DeclaredPoints, Evidence, Fact,
     FactValue, Notes, ReadOptions, ReadProgress, Record, RowNote, Source, Table, TextEncoding,
-    Unit, Value, NOTES_FILE, UNITS_FILE, UNIT_COLUMN,
+    Unit, Value, NOTES_FILE, TEXT_EXTENSIONS, UNITS_FILE, UNIT_COLUMN, WORKBOOK_EXTENSIONS,
 };
 #[cfg(feature = "oracle")]
 pub use evidence::{read_evidence, read_evidence_with, read_province, Strategy};

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use parindex_core::{
     fold_header, load_criteria, CompiledCriteria, CriteriaSet, Error, Evidence, FsFiles,
-    ReadOptions, Report, Source,
+    ReadOptions, Report, Source, TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS,
 };
 use parindex_render::RenderOptions;
 use serde::Serialize;
@@ -186,10 +186,6 @@ pub struct App {
     pub limits: Limits,
     cache: Mutex<HashMap<i64, Arc<Scored>>>,
 }
-
-/// Table file extensions the library reads.
-const TABLE_EXTENSIONS: &[&str] = &["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"];
-const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
 
 /// A name as shown: NFC, its last path component, hidden characters escaped, bounded.
 pub fn display_name(raw: &str) -> String {
@@ -1492,7 +1488,8 @@ fn classify(set: &CriteriaEntry, lower: &str) -> Result<(String, String, String)
         .and_then(|s| s.to_str())
         .map(fold_header)
         .unwrap_or_default();
-    if !TABLE_EXTENSIONS.contains(&ext.as_str()) {
+    // The file extensions the library reads a table from.
+    if !TEXT_EXTENSIONS.contains(&ext.as_str()) && !WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
         return Err(
             "không phải bảng số liệu (csv, txt, tsv, xlsx, xlsm, xls, ods), unit.toml, \
                     facts.toml hay notes.toml: không dùng"

@@ -12,7 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::{Row, SqlitePool};
+use sqlx::{FromRow, Row, SqlitePool};
 use tokio::sync::Mutex;
 
 use crate::error::AppError;
@@ -27,7 +27,7 @@ pub struct Store {
 }
 
 /// A workspace: one unit's self-assessment of one year against one criteria set.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Workspace {
     pub id: i64,
     pub unit_code: String,
@@ -43,7 +43,7 @@ pub struct Workspace {
 }
 
 /// One version of an evidence file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct FileVersion {
     pub id: i64,
     pub slot: String,
@@ -57,7 +57,7 @@ pub struct FileVersion {
 }
 
 /// One fact of `facts.toml`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct FactRow {
     pub name: String,
     /// The TOML value as written: `4`, `true`, `"2,5"`.
@@ -86,7 +86,7 @@ pub struct NoteRow {
 }
 
 /// A TLKC file attached to a row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Attachment {
     pub id: i64,
     pub row_id: String,
@@ -97,7 +97,7 @@ pub struct Attachment {
 }
 
 /// One line of the append-only history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct HistoryEntry {
     pub id: i64,
     pub at: i64,
@@ -137,36 +137,6 @@ fn db_err(e: sqlx::Error) -> AppError {
 
 fn io_err(e: std::io::Error) -> AppError {
     AppError::Internal(format!("kho tệp: {e}"))
-}
-
-fn workspace_of(r: &sqlx::sqlite::SqliteRow) -> Result<Workspace, sqlx::Error> {
-    Ok(Workspace {
-        id: r.try_get("id")?,
-        unit_code: r.try_get("unit_code")?,
-        unit_name: r.try_get("unit_name")?,
-        unit_group: r.try_get("unit_group")?,
-        year: r.try_get("year")?,
-        criteria_id: r.try_get("criteria_id")?,
-        criteria_sha256: r.try_get("criteria_sha256")?,
-        proposals: r.try_get("proposals")?,
-        proposals_version: r.try_get("proposals_version")?,
-        revision: r.try_get("revision")?,
-        created_at: r.try_get("created_at")?,
-    })
-}
-
-fn file_of(r: &sqlx::sqlite::SqliteRow) -> Result<FileVersion, sqlx::Error> {
-    Ok(FileVersion {
-        id: r.try_get("id")?,
-        slot: r.try_get("slot")?,
-        stored_name: r.try_get("stored_name")?,
-        display_name: r.try_get("display_name")?,
-        sha256: r.try_get("sha256")?,
-        size: r.try_get("size")?,
-        version: r.try_get("version")?,
-        active: r.try_get::<i64, _>("active")? != 0,
-        uploaded_at: r.try_get("uploaded_at")?,
-    })
 }
 
 const WORKSPACE_COLUMNS: &str = "id, unit_code, unit_name, unit_group, year, criteria_id, \
@@ -331,7 +301,7 @@ impl Store {
         .await
         .map_err(db_err)?;
         rows.iter()
-            .map(workspace_of)
+            .map(Workspace::from_row)
             .collect::<Result<_, _>>()
             .map_err(db_err)
     }
@@ -345,7 +315,7 @@ impl Store {
         .await
         .map_err(db_err)?;
         match row {
-            Some(r) => workspace_of(&r).map_err(db_err),
+            Some(r) => Workspace::from_row(&r).map_err(db_err),
             None => Err(AppError::NotFound(format!(
                 "không có hồ sơ đánh giá số {id}"
             ))),
@@ -419,7 +389,7 @@ impl Store {
         .await
         .map_err(db_err)?;
         rows.iter()
-            .map(file_of)
+            .map(FileVersion::from_row)
             .collect::<Result<_, _>>()
             .map_err(db_err)
     }
@@ -508,7 +478,7 @@ impl Store {
         let Some(row) = row else {
             return Err(AppError::NotFound("không có phiên bản tệp này".to_owned()));
         };
-        let file = file_of(&row).map_err(db_err)?;
+        let file = FileVersion::from_row(&row).map_err(db_err)?;
         sqlx::query("UPDATE files SET active = 0 WHERE workspace_id = $1 AND slot = $2")
             .bind(ws)
             .bind(&file.slot)
@@ -534,23 +504,13 @@ impl Store {
     // ---- facts ------------------------------------------------------------------------
 
     pub async fn facts(&self, ws: i64) -> Result<Vec<FactRow>, AppError> {
-        let rows = sqlx::query(
+        sqlx::query_as::<_, FactRow>(
             "SELECT name, literal, source FROM facts WHERE workspace_id = $1 ORDER BY name",
         )
         .bind(ws)
         .fetch_all(&self.pool)
         .await
-        .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(FactRow {
-                    name: r.try_get("name")?,
-                    literal: r.try_get("literal")?,
-                    source: r.try_get("source")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(db_err)
+        .map_err(db_err)
     }
 
     /// Replaces the whole of facts.toml (the form sends every fact; an upload is the file).
@@ -741,27 +701,14 @@ impl Store {
     // ---- attachments --------------------------------------------------------------------
 
     pub async fn attachments(&self, ws: i64) -> Result<Vec<Attachment>, AppError> {
-        let rows = sqlx::query(
+        sqlx::query_as::<_, Attachment>(
             "SELECT id, row_id, display_name, sha256, size, uploaded_at FROM attachments \
              WHERE workspace_id = $1 ORDER BY row_id, id",
         )
         .bind(ws)
         .fetch_all(&self.pool)
         .await
-        .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(Attachment {
-                    id: r.try_get("id")?,
-                    row_id: r.try_get("row_id")?,
-                    display_name: r.try_get("display_name")?,
-                    sha256: r.try_get("sha256")?,
-                    size: r.try_get("size")?,
-                    uploaded_at: r.try_get("uploaded_at")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(db_err)
+        .map_err(db_err)
     }
 
     pub async fn add_attachment(
@@ -842,24 +789,13 @@ impl Store {
     // ---- history ------------------------------------------------------------------------
 
     pub async fn history(&self, ws: i64) -> Result<Vec<HistoryEntry>, AppError> {
-        let rows = sqlx::query(
+        sqlx::query_as::<_, HistoryEntry>(
             "SELECT id, at, action, detail FROM history WHERE workspace_id = $1 ORDER BY id DESC",
         )
         .bind(ws)
         .fetch_all(&self.pool)
         .await
-        .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(HistoryEntry {
-                    id: r.try_get("id")?,
-                    at: r.try_get("at")?,
-                    action: r.try_get("action")?,
-                    detail: r.try_get("detail")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(db_err)
+        .map_err(db_err)
     }
 }
 

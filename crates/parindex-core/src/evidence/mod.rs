@@ -27,10 +27,11 @@ pub use province::{is_province, UNITS_FILE, UNIT_COLUMN};
 pub use read::Strategy;
 #[cfg(feature = "oracle")]
 pub use read::{read_evidence, read_evidence_with};
-pub use read::{ReadOptions, ReadProgress, SURVEY_FILE};
+pub use read::{ReadOptions, ReadProgress, SURVEY_FILE, TEXT_EXTENSIONS};
 pub(crate) use scan::Scan;
 use stream::{tally_table, Plan, UnitIndex};
 pub use text::TextEncoding;
+pub use workbook::WORKBOOK_EXTENSIONS;
 
 use crate::criteria::TableSpec;
 use crate::fingerprint::FileDigest;
@@ -303,6 +304,26 @@ impl FactValue {
 
 /// Answers `need` from a table given in memory ([`Evidence::new`]): the same per-record work
 /// as a table read from a file (the whole-table tally of a workbook sheet), for one need.
+/// The scored row `id` that an officer's file names (its notes, an appraisal): a problem, at
+/// `at`, when the set has no such row or it is a group (`group`: what the message says after
+/// "`id` là nhóm tiêu chí").
+pub(crate) fn scored_row<'s>(
+    set: &'s crate::criteria::CriteriaSet,
+    id: &str,
+    group: &str,
+    at: &dyn Fn(String) -> crate::error::Diagnostic,
+) -> Result<&'s crate::criteria::Criterion, crate::error::Diagnostic> {
+    let Some(criterion) = set.criterion(id) else {
+        return Err(at(format!("không có tiêu chí `{id}` trong bộ tiêu chí"))
+            .value(id)
+            .expected("mã một tiêu chí của bộ tiêu chí"));
+    };
+    if criterion.leaf.is_none() {
+        return Err(at(format!("`{id}` là nhóm tiêu chí{group}")).value(id));
+    }
+    Ok(criterion)
+}
+
 pub(crate) fn answer_in_memory(table: &Table, need: &crate::query::Need) -> crate::query::Answer {
     let units = UnitIndex::default();
     let plan = Plan {

@@ -115,23 +115,15 @@ pub(crate) fn read_notes(
         let (line, column) = line_col(text, spanned.span().start);
         let at = |message: String| Diagnostic::new(path, message).at(line, column);
         let row = spanned.into_inner();
-        let Some(criterion) = set.criterion(&id) else {
-            problems.push(
-                at(format!("không có tiêu chí `{id}` trong bộ tiêu chí"))
-                    .value(&id)
-                    .expected("mã một tiêu chí của bộ tiêu chí"),
-            );
-            continue;
-        };
-        if criterion.leaf.is_none() {
-            problems.push(
-                at(format!(
-                    "`{id}` là nhóm tiêu chí: ghi giải trình cho từng tiêu chí của nhóm"
-                ))
-                .value(&id),
-            );
-            continue;
-        }
+        let criterion =
+            match super::scored_row(set, &id, ": ghi giải trình cho từng tiêu chí của nhóm", &at)
+            {
+                Ok(criterion) => criterion,
+                Err(problem) => {
+                    problems.push(problem);
+                    continue;
+                }
+            };
         let mut documents = Vec::new();
         for d in row.tai_lieu {
             let date = match d.ngay.as_deref().map(str::trim).filter(|s| !s.is_empty()) {

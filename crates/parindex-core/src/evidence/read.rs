@@ -28,7 +28,7 @@ pub const SURVEY_FILE: &str = "survey.csv";
 pub const APPRAISAL_FILE: &str = "appraisal.csv";
 
 /// File extensions read as delimited text.
-const TEXT_EXTENSIONS: [&str; 3] = ["csv", "txt", "tsv"];
+pub const TEXT_EXTENSIONS: [&str; 3] = ["csv", "txt", "tsv"];
 
 /// At most this many bad cells are reported per file.
 pub(super) const MAX_PROBLEMS_PER_FILE: usize = 50;
@@ -412,17 +412,8 @@ pub(super) fn read_table(
             if let Some(p) = options.progress {
                 p.finish();
             }
-            Ok(built.map(|(table, ignored)| {
-                let source = Source {
-                    table: spec.name.clone(),
-                    path: path.clone(),
-                    sheet: None,
-                    encoding: Some(encoding.name().to_owned()),
-                    records: table.rows.len(),
-                    ignored_columns: ignored,
-                };
-                (table, source)
-            }))
+            let encoding = Some(encoding.name().to_owned());
+            Ok(built.map(|(table, ignored)| sourced(spec, path, None, encoding, table, ignored)))
         }
         Origin::Workbook(path) | Origin::Sheet(path, _) => {
             if !workbooks.contains_key(path) {
@@ -470,17 +461,8 @@ pub(super) fn read_table(
             if let Some(p) = options.progress {
                 p.finish();
             }
-            Ok(built.map(|(table, ignored)| {
-                let source = Source {
-                    table: spec.name.clone(),
-                    path: path.clone(),
-                    sheet: Some(sheet.clone()),
-                    encoding: None,
-                    records: table.rows.len(),
-                    ignored_columns: ignored,
-                };
-                (table, source)
-            }))
+            let sheet = Some(sheet.clone());
+            Ok(built.map(|(table, ignored)| sourced(spec, path, sheet, None, table, ignored)))
         }
     }
 }
@@ -933,6 +915,26 @@ pub(super) fn more_bad_values(path: &Path, sheet: Option<&str>, bad: usize) -> O
     })
 }
 
+/// A table read, with where it came from.
+fn sourced(
+    spec: &TableSpec,
+    path: &Path,
+    sheet: Option<String>,
+    encoding: Option<String>,
+    table: Table,
+    ignored_columns: Vec<String>,
+) -> (Table, Source) {
+    let source = Source {
+        table: spec.name.clone(),
+        path: path.to_path_buf(),
+        sheet,
+        encoding,
+        records: table.rows.len(),
+        ignored_columns,
+    };
+    (table, source)
+}
+
 /// Builds a table from a header row and data rows: headers matched to the declared columns,
 /// every cell read by its column's type. Returns the table and the headers it ignored.
 fn build_table<R: RowCells>(
@@ -1355,23 +1357,14 @@ pub(super) fn appraisal_entries(
             problems.push(at(format!("dòng `{id}` chưa có điểm thẩm định")).expected("một số"));
             continue;
         };
-        let Some(criterion) = set.criterion(&id) else {
-            problems.push(
-                at(format!("không có tiêu chí `{id}` trong bộ tiêu chí"))
-                    .value(&id)
-                    .expected("mã một tiêu chí của bộ tiêu chí"),
-            );
-            continue;
+        let criterion = match super::scored_row(set, &id, ", không phải tiêu chí được chấm", &at)
+        {
+            Ok(criterion) => criterion,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
+            }
         };
-        if criterion.leaf.is_none() {
-            problems.push(
-                at(format!(
-                    "`{id}` là nhóm tiêu chí, không phải tiêu chí được chấm"
-                ))
-                .value(&id),
-            );
-            continue;
-        }
         let Some((low, high)) = criterion.bounds() else {
             problems.push(
                 at(format!(

@@ -10,7 +10,7 @@ use crate::date::Date;
 use crate::error::Diagnostic;
 
 /// The file extensions read as workbooks.
-pub(crate) const WORKBOOK_EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
+pub const WORKBOOK_EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
 
 /// At most this many cells (the rows × columns of a sheet's used range) are read from one sheet.
 /// calamine allocates the whole rectangle between the first and the last cell: one stray cell at
