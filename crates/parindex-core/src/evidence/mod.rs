@@ -312,14 +312,18 @@ pub(crate) fn scored_row<'s>(
     id: &str,
     group: &str,
     at: &dyn Fn(String) -> crate::error::Diagnostic,
-) -> Result<&'s crate::criteria::Criterion, crate::error::Diagnostic> {
+) -> Result<&'s crate::criteria::Criterion, Box<crate::error::Diagnostic>> {
     let Some(criterion) = set.criterion(id) else {
-        return Err(at(format!("không có tiêu chí `{id}` trong bộ tiêu chí"))
-            .value(id)
-            .expected("mã một tiêu chí của bộ tiêu chí"));
+        return Err(Box::new(
+            at(format!("không có tiêu chí `{id}` trong bộ tiêu chí"))
+                .value(id)
+                .expected("mã một tiêu chí của bộ tiêu chí"),
+        ));
     };
     if criterion.leaf.is_none() {
-        return Err(at(format!("`{id}` là nhóm tiêu chí{group}")).value(id));
+        return Err(Box::new(
+            at(format!("`{id}` là nhóm tiêu chí{group}")).value(id),
+        ));
     }
     Ok(criterion)
 }

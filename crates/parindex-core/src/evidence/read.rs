@@ -1361,7 +1361,7 @@ pub(super) fn appraisal_entries(
         {
             Ok(criterion) => criterion,
             Err(problem) => {
-                problems.push(problem);
+                problems.push(*problem);
                 continue;
             }
         };
