@@ -120,7 +120,7 @@ pub(crate) fn read_notes(
             {
                 Ok(criterion) => criterion,
                 Err(problem) => {
-                    problems.push(problem);
+                    problems.push(*problem);
                     continue;
                 }
             };
