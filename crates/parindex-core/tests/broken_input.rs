@@ -557,3 +557,186 @@ fn binary_garbage_as_criteria_toml_names_the_place_of_the_first_bad_byte() {
     assert_eq!(diagnostics[0].path, Path::new("set/criteria.toml"));
     assert!(diagnostics[0].line.is_some_and(|l| l >= 3), "{message}");
 }
+
+/// A diagnostic's line, column, message and hint.
+type Place<'a> = (Option<usize>, Option<usize>, &'a str, Option<&'a str>);
+
+/// The place of each diagnostic, in order.
+fn places(diagnostics: &[Diagnostic]) -> Vec<Place<'_>> {
+    diagnostics
+        .iter()
+        .map(|d| (d.line, d.column, d.message.as_str(), d.hint.as_deref()))
+        .collect()
+}
+
+const UNKNOWN_HINT: &str =
+    "the criteria format does not know this key; see docs/criteria-format.md";
+
+#[test]
+fn unknown_keys_and_a_wrong_type_are_reported_at_their_key_and_value() {
+    // A wrong type in [set] comes first in the file; the unknown keys of the parts after it (a
+    // column, a [[criterion]] entry, a [facts.x] table, a top-level table) are reported with
+    // it, each at its key: columns in characters, not bytes.
+    let text = SET_HEAD
+        .replace("year = 2026", "year = \"2026\"")
+        .replace(
+            "{ id = \"n\", type = \"integer\", required = true }",
+            "{ id = \"n\", labels = [\"Số lượng\"], type = \"integer\", requried = true }",
+        )
+        + "titel = \"Dòng\"\n\n[facts.so_luong]\nlabel = \"Số lượng\"\ntype = \"integer\"\n  unit = \"cái\"\n\n[meta]\n";
+    let (diagnostics, message) = criteria_error(load_text(text));
+    assert_eq!(
+        places(&diagnostics),
+        [
+            (Some(5), Some(8), "invalid type: string \"2026\", expected i32", None),
+            (
+                Some(15),
+                Some(65),
+                "unknown field `requried`, expected one of `id`, `type`, `required`, `labels`, `values`, `min`, `max`",
+                Some("did you mean `required`? see docs/criteria-format.md for the keys allowed here"),
+            ),
+            (
+                Some(28),
+                Some(1),
+                "unknown field `titel`, expected one of `id`, `title`, `max`, `method`, `not_arising`, `floor`, `reads`, `rule`, `rule_file`",
+                Some("did you mean `title`? see docs/criteria-format.md for the keys allowed here"),
+            ),
+            (
+                Some(33),
+                Some(3),
+                "unknown field `unit`, expected `label` or `type`",
+                Some(UNKNOWN_HINT),
+            ),
+            (
+                Some(35),
+                Some(2),
+                "unknown field `meta`, expected one of `set`, `rating`, `tables`, `facts`, `criterion`",
+                Some(UNKNOWN_HINT),
+            ),
+        ],
+        "{message}"
+    );
+}
+
+#[test]
+fn a_wrong_value_leaves_the_unknown_keys_of_the_other_entries_reported() {
+    // The first wrong value (in the order the file is read: [tables.*] before [[criterion]]
+    // here, as `tables` is written first) with the unknown keys of the other criteria, tables
+    // and facts, written before it or after.
+    let more = "\n[[criterion]]\nid = \"1.2\"\ntitle = \"Row 2\"\nmax = 0\nmethd = \"self\"\n\n\
+                [facts.n]\nlabel = \"N\"\ntype = \"integer\"\nlable = \"N\"\n";
+    let in_a_criterion = SET_HEAD.replace("max = 1\nmethod", "max = \"một\"\nmethod") + more;
+    let in_a_table = SET_HEAD.replace(
+        "[tables.items]\ntitle = \"Items\"",
+        "[tables.items]\ntitle = 1",
+    ) + more
+        + "\n[tables.other]\ntitel = \"Other\"\n";
+    let methd = (
+        Some(33),
+        Some(1),
+        "unknown field `methd`, expected one of `id`, `title`, `max`, `method`, `not_arising`, `floor`, `reads`, `rule`, `rule_file`",
+        Some("did you mean `method`? see docs/criteria-format.md for the keys allowed here"),
+    );
+    let lable = (
+        Some(38),
+        Some(1),
+        "unknown field `lable`, expected `label` or `type`",
+        Some("did you mean `label`? see docs/criteria-format.md for the keys allowed here"),
+    );
+    let (diagnostics, message) = criteria_error(load_text(in_a_criterion));
+    assert_eq!(
+        places(&diagnostics),
+        [
+            (
+                Some(25),
+                Some(7),
+                "invalid value: string \"một\", expected a decimal number such as 2.5 or \"2.5\"",
+                None,
+            ),
+            methd,
+            lable,
+        ],
+        "{message}"
+    );
+    let (diagnostics, message) = criteria_error(load_text(in_a_table));
+    assert_eq!(
+        places(&diagnostics),
+        [
+            (Some(14), Some(9), "invalid type: integer `1`, expected a string", None),
+            methd,
+            lable,
+            (
+                Some(41),
+                Some(1),
+                "unknown field `titel`, expected one of `title`, `file`, `key`, `subject`, `dated_by`, `window`, `columns`",
+                Some("did you mean `title`? see docs/criteria-format.md for the keys allowed here"),
+            ),
+        ],
+        "{message}"
+    );
+}
+
+#[test]
+fn a_duplicate_key_is_a_syntax_error_reported_alone_at_the_second_key() {
+    let text =
+        SET_HEAD.replace("title = \"S\"\n", "title = \"S\"\n  title = \"T\"\n") + "weight = 1\n";
+    let (diagnostics, message) = criteria_error(load_text(text));
+    assert_eq!(
+        places(&diagnostics),
+        [(
+            Some(4),
+            Some(3),
+            "duplicate key `title` in table `set`",
+            Some("the file is not valid TOML, so nothing else in it can be checked until this is fixed"),
+        )],
+        "{message}"
+    );
+}
+
+#[test]
+fn the_whole_set_checks_point_at_the_values_they_name() {
+    // A table written with dotted keys and an array of tables, a register table, a reserved
+    // table name and ratings out of order: each problem at its value or key.
+    let text = SET_HEAD
+        .replace(
+            "not_arising = \"exclude\"\n",
+            "not_arising = \"exclude\"\n[set.register]\ntable = \"items\"\n    tags = \"n\"\n",
+        )
+        .replace(
+            "[tables.items]\ntitle = \"Items\"\ncolumns = [{ id = \"n\", type = \"integer\", required = true }]\n",
+            "[tables]\nitems.title = \"Items\"\nitems.key =   \"k\"\nitems.subject = \"Số\"\n\n\
+             [[tables.items.columns]]\nid = \"n\"\ntype = \"integer\"\n\n\
+             [[tables.items.columns]]\n id = \"n\"\ntype = \"text\"\n\n\
+             [tables . \"units\"]\ntitle = \"Đơn vị\"\ncolumns = [{ id = \"u\", type = \"text\" }]\n",
+        )
+        + "rule = '1'\n\n[[rating]]\nlabel = \"Tốt\"\nmin =  90\n";
+    let (diagnostics, message) = criteria_error(load_text(text));
+    assert_eq!(
+        places(&diagnostics),
+        [
+            (
+                Some(48),
+                Some(8),
+                "rating `Tốt` (min 90) must come after a band with a higher min than `Đạt` (min 0)",
+                Some("list [[rating]] bands from the highest min to the lowest"),
+            ),
+            (Some(26), Some(7), "table `items` declares column `n` twice", None),
+            (Some(18), Some(15), "table `items`: key `k` is not a declared column", None),
+            (Some(19), Some(17), "table `items`: subject `Số` is not a declared column", None),
+            (
+                Some(29),
+                Some(11),
+                "`units` is reserved (facts.toml, survey.csv, appraisal.csv, units.csv) and cannot name a table",
+                None,
+            ),
+            (
+                Some(10),
+                Some(12),
+                "register tags column `n` must be a tags column of table `items`",
+                None,
+            ),
+            (Some(9), Some(9), "register table `items` needs `dated_by`", None),
+        ],
+        "{message}"
+    );
+}

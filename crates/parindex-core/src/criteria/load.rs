@@ -1,4 +1,8 @@
 //! Reading a criteria set from TOML (see `docs/criteria-format.md`).
+//!
+//! Every place comes from the TOML parser's own spans: `toml::Spanned` fields of the `Raw*`
+//! structs for values, the parsed document (`toml_edit`) for keys. The unknown keys are the
+//! keys serde ignores while reading the `Raw*` structs (`serde_ignored`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -9,7 +13,9 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+use serde_aux::serde_introspection::serde_introspect;
 use toml::Spanned;
+use toml_edit::ImDocument;
 
 use super::validate::{validate, Locations, TablePlaces};
 use super::{
@@ -85,20 +91,24 @@ pub(crate) fn load_all(files: &dyn Files, path: &Path) -> Result<Loaded> {
         path: &path,
         text: &text,
     };
-    // The document as a tree of spanned keys first: a syntax error is the only problem that
-    // can be reported then, and every unknown key is found here, not only the first.
-    let tree: Node = match toml::from_str::<Plain>(&text) {
-        Ok(tree) => tree.0.value,
+    // The document with the parser's spans first: a syntax error is the only problem that can
+    // be reported then.
+    let doc = match ImDocument::parse(text.as_str()) {
+        Ok(doc) => doc,
         Err(e) => {
-            loaded.problems.push(toml_error(&source, &e).hint(
+            loaded.problems.push(toml_error(&source, &e.into()).hint(
                 "the file is not valid TOML, so nothing else in it can be checked until this is fixed",
             ));
             return Ok(loaded);
         }
     };
-    let mut problems = unknown_keys(&source, &tree);
-    let locations = locations(&source, &tree);
-    let raw: RawFile = match toml::from_str(&text) {
+    // Every key the `Raw*` structs do not read is reported, not only the first, and with the
+    // first type error (see `RawFile`).
+    let mut problems = Vec::new();
+    let read = serde_ignored::deserialize(toml_edit::de::Deserializer::from(doc.clone()), |path| {
+        problems.extend(unknown_key(&source, &doc, &steps(&path)));
+    });
+    let raw: RawFile = match read {
         Ok(raw) => raw,
         Err(e) => {
             problems.push(toml_error(&source, &e));
@@ -108,6 +118,7 @@ pub(crate) fn load_all(files: &dyn Files, path: &Path) -> Result<Loaded> {
         }
     };
     sort_by_position(&mut problems);
+    let locations = locations(&source, &doc, &raw);
     let mut set = build(files, &source, raw, &mut problems, &mut loaded.rule_columns);
     set.files = digests(&set, &path, &text);
     problems.extend(validate(&set, &locations));
@@ -117,7 +128,7 @@ pub(crate) fn load_all(files: &dyn Files, path: &Path) -> Result<Loaded> {
 }
 
 /// A TOML error (syntax, type, missing key) at its place.
-fn toml_error(source: &Source<'_>, e: &toml::de::Error) -> Diagnostic {
+fn toml_error(source: &Source<'_>, e: &toml_edit::de::Error) -> Diagnostic {
     let mut d = Diagnostic::new(source.path, e.message().trim_end().to_owned());
     if let Some(span) = e.span() {
         let (line, column) = line_col(source.text, span.start);
@@ -183,15 +194,16 @@ fn build(
             file: t.file.unwrap_or_else(|| format!("{name}.csv")),
             name,
             title: t.title,
-            key: t.key,
-            subject: t.subject,
-            dated_by: t.dated_by,
+            key: t.key.map(Spanned::into_inner),
+            subject: t.subject.map(Spanned::into_inner),
+            dated_by: t.dated_by.map(Spanned::into_inner),
             window: t.window.unwrap_or(Window::UntilAsOf),
             columns: t
                 .columns
+                .0
                 .into_iter()
                 .map(|c| ColumnSpec {
-                    id: c.id,
+                    id: c.id.into_inner(),
                     kind: c.kind,
                     required: c.required,
                     labels: c.labels,
@@ -297,15 +309,15 @@ fn build(
         default_not_arising,
         facts,
         register: raw.set.register.map(|r| Register {
-            table: r.table,
-            tags: r.tags,
+            table: r.table.into_inner(),
+            tags: r.tags.into_inner(),
         }),
         ratings: raw
             .rating
             .into_iter()
             .map(|r| RatingBand {
                 label: r.label,
-                min: r.min.0,
+                min: r.min.into_inner().0,
             })
             .collect(),
         tables,
@@ -534,17 +546,128 @@ fn valid_id(id: &str) -> bool {
 
 // --- The TOML as written -------------------------------------------------------------------
 
-#[derive(Deserialize)]
 struct RawFile {
     set: RawSet,
-    #[serde(default)]
     rating: Vec<RawRating>,
-    #[serde(default)]
     tables: BTreeMap<String, RawTable>,
-    #[serde(default)]
     facts: BTreeMap<String, RawFact>,
-    #[serde(default)]
     criterion: Vec<RawCriterion>,
+}
+
+/// Read as serde would derive it (`rating`, `tables`, `facts` and `criterion` may be left
+/// out), except that a part that fails does not stop the others from being read, so that the
+/// unknown keys of every part are reported with the first error. Inside one table serde stops
+/// at the first error: a key written after a wrong value in the same table is reported once
+/// the value is fixed.
+impl<'de> Deserialize<'de> for RawFile {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawFile;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("struct RawFile")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let (mut set, mut rating, mut tables, mut facts, mut criterion) =
+                    Default::default();
+                let mut first = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    let read = match key.as_str() {
+                        "set" => map.next_value().map(|v| set = Some(v)),
+                        "rating" => map.next_value().map(|v: Every<_>| rating = v.0),
+                        "tables" => map.next_value().map(|v: EveryMap<_>| tables = v.0),
+                        "facts" => map.next_value().map(|v: EveryMap<_>| facts = v.0),
+                        "criterion" => map.next_value().map(|v: Every<_>| criterion = v.0),
+                        _ => map.next_value::<de::IgnoredAny>().map(drop),
+                    };
+                    if let Err(e) = read {
+                        first.get_or_insert(e);
+                    }
+                }
+                if let Some(e) = first {
+                    return Err(e);
+                }
+                Ok(RawFile {
+                    set: set.ok_or_else(|| de::Error::missing_field("set"))?,
+                    rating,
+                    tables,
+                    facts,
+                    criterion,
+                })
+            }
+        }
+        const FIELDS: &[&str] = &["set", "rating", "tables", "facts", "criterion"];
+        deserializer.deserialize_struct("RawFile", FIELDS, V)
+    }
+}
+
+/// A list whose every entry is read even when one fails (the TOML deserializer moves on to the
+/// next), so that the unknown keys of all of them are reported; the first error is the result.
+struct Every<T>(Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Every<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Every<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let (mut items, mut first) = (Vec::new(), None);
+                loop {
+                    match seq.next_element() {
+                        Ok(Some(item)) => items.push(item),
+                        Ok(None) => break,
+                        Err(e) => {
+                            first.get_or_insert(e);
+                        }
+                    }
+                }
+                first.map_or(Ok(Every(items)), Err)
+            }
+        }
+        deserializer.deserialize_seq(V(std::marker::PhantomData))
+    }
+}
+
+/// [`Every`] for a table of named entries (`[tables.*]`, `[facts.*]`).
+struct EveryMap<T>(BTreeMap<String, T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for EveryMap<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = EveryMap<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let (mut entries, mut first) = (BTreeMap::new(), None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match map.next_value() {
+                        Ok(entry) => {
+                            entries.insert(key, entry);
+                        }
+                        Err(e) => {
+                            first.get_or_insert(e);
+                        }
+                    }
+                }
+                first.map_or(Ok(EveryMap(entries)), Err)
+            }
+        }
+        deserializer.deserialize_map(V(std::marker::PhantomData))
+    }
 }
 
 #[derive(Deserialize)]
@@ -569,30 +692,30 @@ struct RawSet {
 
 #[derive(Deserialize)]
 struct RawRegister {
-    table: String,
-    tags: String,
+    table: Spanned<String>,
+    tags: Spanned<String>,
 }
 
 #[derive(Deserialize)]
 struct RawRating {
     label: String,
-    min: ExactDecimal,
+    min: Spanned<ExactDecimal>,
 }
 
 #[derive(Deserialize)]
 struct RawTable {
     title: String,
     file: Option<String>,
-    key: Option<String>,
-    subject: Option<String>,
-    dated_by: Option<String>,
+    key: Option<Spanned<String>>,
+    subject: Option<Spanned<String>>,
+    dated_by: Option<Spanned<String>>,
     window: Option<Window>,
-    columns: Vec<RawColumn>,
+    columns: Every<RawColumn>,
 }
 
 #[derive(Deserialize)]
 struct RawColumn {
-    id: String,
+    id: Spanned<String>,
     #[serde(rename = "type")]
     kind: ColumnType,
     #[serde(default)]
@@ -668,306 +791,76 @@ pub(crate) fn float_to_decimal(v: f64) -> Option<Decimal> {
     Decimal::from_str(&text).ok()
 }
 
-// --- The document as a tree, for unknown keys and places -------------------------------------
+// --- Unknown keys and places ----------------------------------------------------------------
 
-/// The key under which the TOML deserializer hands out a datetime as a one-entry map.
-const DATETIME_KEY: &str = "$__toml_private_datetime";
-
-/// A key or value of the document and where it is written, when the deserializer knows (an
-/// implicit table such as `tables` in `[tables.documents]` has no place of its own).
-struct Placed<T> {
-    span: Option<Range<usize>>,
-    value: T,
+/// A step of a path into the document: a key, or an index into an array.
+enum Step {
+    Key(String),
+    Index(usize),
 }
 
-/// The document as written: tables with their keys, arrays, and scalars. Only the shape and
-/// the places are kept; [`RawFile`] reads the values.
-enum Node {
-    Table(Vec<(Placed<String>, Placed<Node>)>),
-    Array(Vec<Placed<Node>>),
-    Scalar,
-}
-
-impl Node {
-    fn entries(&self) -> &[(Placed<String>, Placed<Node>)] {
-        match self {
-            Node::Table(entries) => entries,
-            _ => &[],
-        }
-    }
-
-    fn items(&self) -> &[Placed<Node>] {
-        match self {
-            Node::Array(items) => items,
-            _ => &[],
-        }
-    }
-
-    fn get(&self, key: &str) -> Option<&Placed<Node>> {
-        self.entries()
-            .iter()
-            .find(|(k, _)| k.value == key)
-            .map(|(_, v)| v)
-    }
-}
-
-/// The struct name and fields by which the TOML deserializer hands out a value with its span
-/// (the protocol of `toml::Spanned`), learnt from `toml::Spanned` itself.
-fn spanned_protocol() -> (&'static str, &'static [&'static str]) {
-    let (name, fields) = struct_of::<toml::Spanned<u8>>();
-    (name, fields)
-}
-
-/// A value that asks the deserializer for its span: a spanned map when it has one, the plain
-/// value otherwise.
-fn deserialize_placed<'de, D, T, V>(
-    deserializer: D,
-    visitor: V,
-) -> std::result::Result<Placed<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    V: Visitor<'de, Value = Placed<T>>,
-{
-    let (name, fields) = spanned_protocol();
-    deserializer.deserialize_struct(name, fields, visitor)
-}
-
-/// Reads the rest of a spanned map whose first key (the start field) was just read.
-fn finish_spanned<'de, A, T>(mut map: A) -> std::result::Result<Placed<T>, A::Error>
-where
-    A: de::MapAccess<'de>,
-    T: Deserialize<'de>,
-{
-    let (_, fields) = spanned_protocol();
-    let start: usize = map.next_value()?;
-    let mut end = start;
-    let mut value = None;
-    while let Some(key) = map.next_key::<String>()? {
-        if fields.get(1) == Some(&key.as_str()) {
-            end = map.next_value()?;
-        } else {
-            value = Some(map.next_value::<T>()?);
-        }
-    }
-    let value = value.ok_or_else(|| de::Error::custom("a spanned value without its value"))?;
-    Ok(Placed {
-        span: Some(start..end),
-        value,
-    })
-}
-
-impl<'de> Deserialize<'de> for Placed<String> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Placed<String>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
-                Ok(Placed {
-                    span: None,
-                    value: v.to_owned(),
-                })
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                match map.next_key::<String>()? {
-                    Some(_) => finish_spanned(map),
-                    None => Err(de::Error::custom("an empty spanned key")),
-                }
-            }
-        }
-        deserialize_placed(deserializer, V)
-    }
-}
-
-/// Reads a [`Node`], spanned or not.
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Placed<Node>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a TOML value")
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Self::Value, E> {
-        Ok(scalar())
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Self::Value, E> {
-        Ok(scalar())
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Self::Value, E> {
-        Ok(scalar())
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Self::Value, E> {
-        Ok(scalar())
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Self::Value, E> {
-        Ok(scalar())
-    }
-    fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
-        Ok(scalar())
-    }
-    fn visit_seq<A: de::SeqAccess<'de>>(
-        self,
-        mut seq: A,
-    ) -> std::result::Result<Self::Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Placed<Node>>()? {
-            items.push(item);
-        }
-        Ok(Placed {
-            span: None,
-            value: Node::Array(items),
-        })
-    }
-    fn visit_map<A: de::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> std::result::Result<Self::Value, A::Error> {
-        let (_, fields) = spanned_protocol();
-        let mut entries = Vec::new();
-        let mut datetime = false;
-        let mut first = true;
-        while let Some(key) = map.next_key::<Placed<String>>()? {
-            if first && key.span.is_none() && fields.first() == Some(&key.value.as_str()) {
-                // The value with its span: the node itself comes unspanned inside.
-                let placed: Placed<Plain> = finish_spanned(map)?;
-                return Ok(Placed {
-                    span: placed.span,
-                    value: placed.value.0.value,
-                });
-            }
-            first = false;
-            if key.value == DATETIME_KEY {
-                map.next_value::<de::IgnoredAny>()?;
-                datetime = true;
-                continue;
-            }
-            let value = map.next_value::<Placed<Node>>()?;
-            entries.push((key, value));
-        }
-        Ok(Placed {
-            span: None,
-            value: if datetime {
-                Node::Scalar
-            } else {
-                Node::Table(entries)
-            },
-        })
-    }
-}
-
-fn scalar() -> Placed<Node> {
-    Placed {
-        span: None,
-        value: Node::Scalar,
-    }
-}
-
-impl<'de> Deserialize<'de> for Placed<Node> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        deserialize_placed(deserializer, NodeVisitor)
-    }
-}
-
-/// A node read without asking for its span (the document, and the inside of a spanned value).
-struct Plain(Placed<Node>);
-
-impl<'de> Deserialize<'de> for Plain {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor).map(Plain)
-    }
-}
-
-/// The struct name and keys a type asks serde for (its `deserialize_struct` call).
-fn struct_of<T: de::DeserializeOwned>() -> (&'static str, &'static [&'static str]) {
-    struct Capture(Option<(&'static str, &'static [&'static str])>);
-    impl<'de> Deserializer<'de> for &mut Capture {
-        type Error = de::value::Error;
-        fn deserialize_any<V: Visitor<'de>>(
-            self,
-            _: V,
-        ) -> std::result::Result<V::Value, Self::Error> {
-            Err(de::Error::custom("not a struct"))
-        }
-        fn deserialize_struct<V: Visitor<'de>>(
-            self,
-            name: &'static str,
-            fields: &'static [&'static str],
-            _visitor: V,
-        ) -> std::result::Result<V::Value, Self::Error> {
-            self.0 = Some((name, fields));
-            Err(de::Error::custom("captured"))
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
-            ignored_any
-        }
-    }
-    let mut capture = Capture(None);
-    let _ = T::deserialize(&mut capture);
-    capture.0.unwrap_or(("", &[]))
-}
-
-/// The keys a `Raw*` struct accepts, as serde names them: the one list the loader and the
-/// unknown-key check share.
-fn fields_of<T: de::DeserializeOwned>() -> &'static [&'static str] {
-    struct_of::<T>().1
-}
-
-/// Every key the format does not know, wherever it is written.
-fn unknown_keys(source: &Source<'_>, tree: &Node) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let mut check = |node: &Node, known: &[&str]| {
-        for (key, _) in node.entries() {
-            if !known.contains(&key.value.as_str()) {
-                out.push(unknown_key(source, key, known));
-            }
-        }
+/// The steps of a path `serde_ignored` names.
+fn steps(path: &serde_ignored::Path<'_>) -> Vec<Step> {
+    use serde_ignored::Path;
+    let mut out = match path {
+        Path::Root => return Vec::new(),
+        Path::Seq { parent, .. }
+        | Path::Map { parent, .. }
+        | Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => steps(parent),
     };
-    check(tree, fields_of::<RawFile>());
-    if let Some(set) = tree.get("set") {
-        check(&set.value, fields_of::<RawSet>());
-        if let Some(register) = set.value.get("register") {
-            check(&register.value, fields_of::<RawRegister>());
-        }
-    }
-    for rating in tree.get("rating").map_or(&[][..], |r| r.value.items()) {
-        check(&rating.value, fields_of::<RawRating>());
-    }
-    for (_, table) in tree.get("tables").map_or(&[][..], |t| t.value.entries()) {
-        check(&table.value, fields_of::<RawTable>());
-        for column in table
-            .value
-            .get("columns")
-            .map_or(&[][..], |c| c.value.items())
-        {
-            check(&column.value, fields_of::<RawColumn>());
-        }
-    }
-    for (_, fact) in tree.get("facts").map_or(&[][..], |t| t.value.entries()) {
-        check(&fact.value, fields_of::<RawFact>());
-    }
-    for criterion in tree.get("criterion").map_or(&[][..], |c| c.value.items()) {
-        check(&criterion.value, fields_of::<RawCriterion>());
+    match path {
+        Path::Seq { index, .. } => out.push(Step::Index(*index)),
+        Path::Map { key, .. } => out.push(Step::Key(key.clone())),
+        _ => {}
     }
     out
 }
 
-/// `unknown field `x`, expected one of …`, worded as serde words it, with a guess.
-fn unknown_key(source: &Source<'_>, key: &Placed<String>, known: &[&str]) -> Diagnostic {
-    let name = &key.value;
-    let listed: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
-    let expected = match listed.as_slice() {
-        [] => "there are no fields".to_owned(),
-        [one] => format!("expected {one}"),
-        [a, b] => format!("expected {a} or {b}"),
-        all => format!("expected one of {}", all.join(", ")),
+/// The keys the table at `path` is read with: the fields of its `Raw*` struct, as serde names
+/// them.
+fn known_keys(path: &[Step]) -> &'static [&'static str] {
+    let keys: Vec<Option<&str>> = path
+        .iter()
+        .map(|step| match step {
+            Step::Key(key) => Some(key.as_str()),
+            Step::Index(_) => None,
+        })
+        .collect();
+    match keys.as_slice() {
+        [] => serde_introspect::<RawFile>(),
+        [Some("set")] => serde_introspect::<RawSet>(),
+        [Some("set"), Some("register")] => serde_introspect::<RawRegister>(),
+        [Some("rating"), None] => serde_introspect::<RawRating>(),
+        [Some("tables"), Some(_)] => serde_introspect::<RawTable>(),
+        [Some("tables"), Some(_), Some("columns"), None] => serde_introspect::<RawColumn>(),
+        [Some("facts"), Some(_)] => serde_introspect::<RawFact>(),
+        [Some("criterion"), None] => serde_introspect::<RawCriterion>(),
+        _ => &[],
+    }
+}
+
+/// Where the key `name` of the table at `path` is written.
+fn key_span(doc: &ImDocument<&str>, path: &[Step], name: &str) -> Option<Range<usize>> {
+    let mut item = doc.as_item();
+    for step in path {
+        item = match step {
+            Step::Key(key) => item.get(key.as_str())?,
+            Step::Index(index) => item.get(*index)?,
+        };
+    }
+    item.as_table_like()?.get_key_value(name)?.0.span()
+}
+
+/// The key at the end of `path`, which serde ignored: `unknown field `x`, expected one of …`
+/// in serde's words, at the key, with a guess.
+fn unknown_key(source: &Source<'_>, doc: &ImDocument<&str>, path: &[Step]) -> Option<Diagnostic> {
+    let (Step::Key(name), table) = path.split_last()? else {
+        return None;
     };
+    let known = known_keys(table);
+    let message = <de::value::Error as de::Error>::unknown_field(name, known).to_string();
     let hint = match did_you_mean(name, known) {
         Some(k) => {
             format!("did you mean `{k}`? see docs/criteria-format.md for the keys allowed here")
@@ -976,12 +869,11 @@ fn unknown_key(source: &Source<'_>, key: &Placed<String>, known: &[&str]) -> Dia
             "the criteria format does not know this key; see docs/criteria-format.md".to_owned()
         }
     };
-    let message = format!("unknown field `{name}`, {expected}");
-    match &key.span {
-        Some(span) => source.diagnostic(span.clone(), message),
+    let d = match key_span(doc, table, name) {
+        Some(span) => source.diagnostic(span, message),
         None => Diagnostic::new(source.path, message),
-    }
-    .hint(hint)
+    };
+    Some(d.hint(hint))
 }
 
 /// The closest of `known` to `word`: at most one edit per three characters (at least one),
@@ -1021,39 +913,34 @@ fn edit_distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
-/// The items of an array node, none when absent or not an array.
-fn items(node: Option<&Placed<Node>>) -> &[Placed<Node>] {
-    node.map_or(&[][..], |n| n.value.items())
-}
-
 /// Where the tables, the register and the ratings are written, for the whole-set checks.
-fn locations(source: &Source<'_>, tree: &Node) -> Locations {
-    let place = |span: &Option<Range<usize>>| span.as_ref().map(|s| line_col(source.text, s.start));
-    let at = |node: &Node, key: &str| node.get(key).and_then(|v| place(&v.span));
-    let mut out = Locations::default();
-    for (name, table) in tree.get("tables").map_or(&[][..], |t| t.value.entries()) {
-        let t = &table.value;
-        out.tables.insert(
-            name.value.clone(),
-            TablePlaces {
-                name: place(&name.span),
-                key: at(t, "key"),
-                subject: at(t, "subject"),
-                dated_by: at(t, "dated_by"),
-                columns: items(t.get("columns"))
-                    .iter()
-                    .map(|c| at(&c.value, "id").or_else(|| place(&c.span)))
-                    .collect(),
-            },
-        );
+fn locations(source: &Source<'_>, doc: &ImDocument<&str>, raw: &RawFile) -> Locations {
+    let place = |span: Range<usize>| Some(line_col(source.text, span.start));
+    let value = |v: &Option<Spanned<String>>| v.as_ref().and_then(|v| place(v.span()));
+    let names = doc.get("tables").and_then(toml_edit::Item::as_table_like);
+    Locations {
+        tables: raw
+            .tables
+            .iter()
+            .map(|(name, t)| {
+                let places = TablePlaces {
+                    name: names
+                        .and_then(|t| t.get_key_value(name)?.0.span())
+                        .and_then(place),
+                    key: value(&t.key),
+                    subject: value(&t.subject),
+                    dated_by: value(&t.dated_by),
+                    columns: t.columns.0.iter().map(|c| place(c.id.span())).collect(),
+                };
+                (name.clone(), places)
+            })
+            .collect(),
+        register_table: raw
+            .set
+            .register
+            .as_ref()
+            .and_then(|r| place(r.table.span())),
+        register_tags: raw.set.register.as_ref().and_then(|r| place(r.tags.span())),
+        ratings: raw.rating.iter().map(|r| place(r.min.span())).collect(),
     }
-    if let Some(register) = tree.get("set").and_then(|s| s.value.get("register")) {
-        out.register_table = at(&register.value, "table");
-        out.register_tags = at(&register.value, "tags");
-    }
-    out.ratings = items(tree.get("rating"))
-        .iter()
-        .map(|r| at(&r.value, "min").or_else(|| place(&r.span)))
-        .collect();
-    out
 }
