@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
+use axum::body::Bytes;
 use parindex_core::{Files, FsFiles};
 
 use serde::{Deserialize, Serialize};
@@ -31,7 +31,7 @@ pub struct FolderFiles {
 #[derive(Debug)]
 enum Entry {
     Bytes(Vec<u8>),
-    Shared(Arc<[u8]>),
+    Shared(Bytes),
     Blob(PathBuf),
 }
 
@@ -47,7 +47,7 @@ impl FolderFiles {
         self.entries.insert(name, Entry::Bytes(bytes));
     }
 
-    pub fn insert_shared(&mut self, name: String, bytes: Arc<[u8]>) {
+    pub fn insert_shared(&mut self, name: String, bytes: Bytes) {
         self.entries.insert(name, Entry::Shared(bytes));
     }
 

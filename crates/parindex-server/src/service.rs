@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
+use axum::body::Bytes;
 use parindex_core::{
     fold_header, load_criteria, CompiledCriteria, CriteriaSet, Error, Evidence, FsFiles,
     ReadOptions, Report, Source, TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS,
@@ -437,11 +438,7 @@ impl App {
 
     /// The folder of a snapshot as the library reads it, with `trying` (files of an upload
     /// not yet stored, by their name in the folder) in it: nothing is written.
-    fn folder(
-        &self,
-        snap: &Snapshot,
-        trying: &[(String, Arc<[u8]>)],
-    ) -> Result<FolderFiles, AppError> {
+    fn folder(&self, snap: &Snapshot, trying: &[(String, Bytes)]) -> Result<FolderFiles, AppError> {
         let mut folder = FolderFiles::default();
         for (name, content) in snap.contents(false)? {
             match content {
@@ -450,7 +447,7 @@ impl App {
             }
         }
         for (name, bytes) in trying {
-            folder.insert_shared(name.clone(), Arc::clone(bytes));
+            folder.insert_shared(name.clone(), bytes.clone());
         }
         Ok(folder)
     }
@@ -489,7 +486,7 @@ impl App {
     async fn read_trying(
         self: &Arc<Self>,
         snap: Snapshot,
-        trying: Vec<(String, Arc<[u8]>)>,
+        trying: Vec<(String, Bytes)>,
     ) -> Result<(Arc<Scored>, BTreeMap<String, String>), AppError> {
         let ws = snap.ws.id;
         let known = if trying.is_empty() {
@@ -605,7 +602,7 @@ impl App {
     pub async fn upload(
         self: &Arc<Self>,
         ws: i64,
-        files: Vec<(String, Vec<u8>)>,
+        files: Vec<(String, Bytes)>,
     ) -> Result<UploadOutcome, AppError> {
         if files.len() > self.limits.files_per_upload {
             return Err(AppError::TooLarge(format!(
@@ -618,7 +615,7 @@ impl App {
         let mut out: Vec<Option<UploadedFile>> = Vec::new();
         let mut tables: Vec<Pending> = Vec::new();
         // The officer's own files first, while the folder is as it was.
-        let mut order: Vec<(usize, String, Vec<u8>)> = files
+        let mut order: Vec<(usize, String, Bytes)> = files
             .into_iter()
             .enumerate()
             .map(|(i, (n, b))| (i, n, b))
@@ -668,7 +665,7 @@ impl App {
                             stored_name,
                             taken_as,
                             size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-                            bytes: Arc::from(bytes),
+                            bytes,
                             sha: None,
                             written: None,
                         });
@@ -682,7 +679,7 @@ impl App {
         // the disk, the reading on the processor; a refused file's copy is deleted.
         for p in &mut tables {
             let app = Arc::clone(self);
-            let bytes = Arc::clone(&p.bytes);
+            let bytes = p.bytes.clone();
             p.written = Some(tokio::task::spawn_blocking(move || {
                 app.store.write_temp(&bytes)
             }));
@@ -698,7 +695,7 @@ impl App {
                 .retain(|f| !tables.iter().any(|p| p.slot == f.slot));
             let trying = tables
                 .iter()
-                .map(|p| (p.stored_name.clone(), Arc::clone(&p.bytes)))
+                .map(|p| (p.stored_name.clone(), p.bytes.clone()))
                 .collect();
             let (scored, shas) = self.read_trying(snap, trying).await?;
             let Err(failed) = &scored.outcome else {
@@ -887,7 +884,7 @@ impl App {
         let set = self.set_of(&snap.ws)?;
         let app = Arc::clone(self);
         let file = file.to_owned();
-        let bytes: Arc<[u8]> = Arc::from(bytes);
+        let bytes = Bytes::copy_from_slice(bytes);
         tokio::task::spawn_blocking(move || {
             let folder = app.folder(&snap, &[(file, bytes)])?;
             Ok(match read_folder(&set, &folder, as_of_of(&set)?) {
@@ -1218,9 +1215,9 @@ impl App {
             if name == parindex_core::NOTES_FILE {
                 let (notes, found) = split_attachments(data, &entries);
                 attached.extend(found);
-                files.push((name.clone(), notes));
+                files.push((name.clone(), Bytes::from(notes)));
             } else {
-                files.push((name.clone(), data.clone()));
+                files.push((name.clone(), Bytes::from(data.clone())));
             }
         }
         let mut outcome = self.upload(id, files).await?;
@@ -1456,7 +1453,7 @@ struct Pending {
     stored_name: String,
     taken_as: String,
     size: i64,
-    bytes: Arc<[u8]>,
+    bytes: Bytes,
     /// Its hash, from the reading that took it in.
     sha: Option<String>,
     /// Its synced copy in the store's temporary folder, being written.

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::{Multipart, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
@@ -242,7 +243,7 @@ pub async fn read_parts(mut multipart: Multipart) -> Result<FormParts, AppError>
             Some(name) => {
                 let bytes = f.bytes().await.map_err(multipart_error)?;
                 if !(name.is_empty() && bytes.is_empty()) {
-                    files.push((field, (name, bytes.to_vec())));
+                    files.push((field, (name, bytes)));
                 }
             }
             None => {
@@ -255,7 +256,7 @@ pub async fn read_parts(mut multipart: Multipart) -> Result<FormParts, AppError>
 }
 
 /// Files by field (name, bytes), and text fields.
-pub type FormParts = (Vec<(String, (String, Vec<u8>))>, Vec<(String, String)>);
+pub type FormParts = (Vec<(String, (String, Bytes))>, Vec<(String, String)>);
 
 // ---- score -----------------------------------------------------------------------------
 
@@ -476,7 +477,7 @@ async fn evidence_page(
 pub async fn read_files(
     mut multipart: Multipart,
     field: &str,
-) -> Result<Vec<(String, Vec<u8>)>, AppError> {
+) -> Result<Vec<(String, Bytes)>, AppError> {
     let mut out = Vec::new();
     loop {
         let next = multipart.next_field().await.map_err(multipart_error)?;
@@ -490,7 +491,7 @@ pub async fn read_files(
         if name.is_empty() && bytes.is_empty() {
             continue;
         }
-        out.push((name, bytes.to_vec()));
+        out.push((name, bytes));
     }
     Ok(out)
 }
@@ -1288,7 +1289,7 @@ pub async fn report_text(multipart: Multipart) -> Result<String, AppError> {
             "chưa chọn tệp báo cáo JSON".to_owned(),
         ));
     };
-    String::from_utf8(bytes)
+    String::from_utf8(bytes.to_vec())
         .map_err(|_| AppError::BadRequest("tệp báo cáo không phải văn bản UTF-8".to_owned()))
 }
 
