@@ -192,6 +192,28 @@ async fn the_officer_scores_explains_and_downloads_in_chromium() {
 
 type Fail = Box<dyn std::error::Error + Send + Sync>;
 
+/// The WebDriver keys Tab and Enter.
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+
+/// The page fits the 1366×768 window's width: nothing to scroll sideways.
+async fn fits(b: &fantoccini::Client, page: &str) -> Result<(), Fail> {
+    let widths = b
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            Vec::new(),
+        )
+        .await?;
+    let w: Vec<u64> = serde_json::from_value(widths)?;
+    assert!(
+        w[0] <= w[1],
+        "{page} is {} px wide in a {} px window",
+        w[0],
+        w[1]
+    );
+    Ok(())
+}
+
 async fn text_of(b: &fantoccini::Client, css: &str) -> Result<String, Fail> {
     let e = b
         .wait()
@@ -284,6 +306,7 @@ async fn drive(b: &fantoccini::Client, base: &str, downloads: &Path) -> Result<(
     let back = set_fact("9").await?;
     assert_eq!(back, "82,19%");
     assert_eq!(text_of(b, "#rating").await?, "Khá");
+    fits(b, "the score page").await?;
     if let Some(dir) = &shots {
         std::fs::create_dir_all(dir)?;
         std::fs::write(dir.join("serve-score.png"), b.screenshot().await?)?;
@@ -297,21 +320,30 @@ async fn drive(b: &fantoccini::Client, base: &str, downloads: &Path) -> Result<(
         .click()
         .await?;
     let lost = text_of(b, "#lost").await?;
+    fits(b, "row 3.2.4's page").await?;
     let expected = format!("Mất {} điểm", parindex_core::vi_decimal(node.lost));
     assert!(lost.starts_with(&expected), "{lost} / {expected}");
     if let Some(restore) = &node.restore {
         assert!(lost.contains(restore.as_str()), "{lost}");
     }
 
-    // 5. A giải trình.
+    // 5. A giải trình, written and saved with the keyboard only: Tab from the text to the
+    // form's button, Enter.
     let words = "Một hồ sơ trễ hạn do phải chờ ý kiến thẩm định của Bộ.";
     let area = b.find(Locator::Id("giai_trinh")).await?;
     area.clear().await?;
     area.send_keys(words).await?;
-    b.find(Locator::Css("#note button[type=submit]"))
-        .await?
-        .click()
-        .await?;
+    let button = b.find(Locator::Css("#note button[type=submit]")).await?;
+    let mut reached = false;
+    for _ in 0..20 {
+        b.active_element().await?.send_keys(TAB).await?;
+        if b.active_element().await?.element_id() == button.element_id() {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "Tab reaches the note's save button");
+    b.active_element().await?.send_keys(ENTER).await?;
     assert_eq!(text_of(b, "#report-giai-trinh").await?, words);
     if let Some(dir) = &shots {
         std::fs::write(dir.join("serve-row.png"), b.screenshot().await?)?;
