@@ -13,14 +13,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use parindex_core::{
-    is_province, load_criteria, parse_date, province_markdown, read_cases, read_date, run_cases,
-    visible, write_province_json, Comparison, CompiledCriteria, Date, DateProblem, Error, Evidence,
-    Files, FsFiles, Ranking, ReadOptions, ReadProgress, Report, Status, TextEncoding, Threads,
-    CASES_DIR,
+    is_province, load_criteria, parse_date, read_cases, read_date, run_cases, visible,
+    write_province_json, Comparison, CompiledCriteria, Date, DateProblem, Error, Evidence, Files,
+    FsFiles, Ranking, ReadOptions, ReadProgress, Report, Status, TextEncoding, Threads, CASES_DIR,
 };
 use parindex_render::{
-    render_csv, render_docx, render_html, render_ranking_xlsx, render_xlsx, RenderError,
-    RenderOptions,
+    comparison_markdown, explain_markdown, explain_score_markdown, gaps_markdown,
+    province_markdown, ranking_markdown, render_csv, render_docx, render_html, render_ranking_xlsx,
+    render_xlsx, report_markdown, RenderError, RenderOptions,
 };
 use unicode_normalization::UnicodeNormalization;
 
@@ -645,7 +645,7 @@ fn rank(args: &RankArgs) -> Result<(), Failure> {
     )?;
     let ranking = Ranking::of(&reports);
     let bytes = match format {
-        RankFormat::Md => ranking.to_markdown().into_bytes(),
+        RankFormat::Md => ranking_markdown(&ranking).into_bytes(),
         RankFormat::Json => ranking.to_json().into_bytes(),
         RankFormat::Xlsx => render_ranking_xlsx(&ranking).map_err(|e| {
             Failure::Internal(format!(
@@ -728,20 +728,20 @@ fn gaps(args: &Inputs) -> Result<(), Failure> {
         Threads::default(),
         false,
     )?;
-    print!("{}", report.gaps_markdown());
+    print!("{}", gaps_markdown(&report));
     Ok(())
 }
 
 fn explain(args: &ExplainArgs) -> Result<(), Failure> {
     let set = load_criteria(&FsFiles, &args.criteria)?;
-    let Some(text) = parindex_core::explain_row(&set, &args.row) else {
+    let Some(row) = parindex_core::explain_row(&set, &args.row) else {
         return Err(Failure::Input(format!(
             "{}: không có dòng `{}`; hãy ghi mã dòng như trong bộ tiêu chí, ví dụ 3.2.1",
             shown(&args.criteria),
             visible(&args.row)
         )));
     };
-    print!("{text}");
+    print!("{}", explain_markdown(&row));
     if let Some(evidence) = &args.evidence {
         let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
         let report = compute(
@@ -754,7 +754,7 @@ fn explain(args: &ExplainArgs) -> Result<(), Failure> {
             false,
         )?;
         if let Some(node) = report.node(&args.row) {
-            print!("{}", parindex_core::explain_score(node, &report));
+            print!("{}", explain_score_markdown(node, &report));
         }
     }
     Ok(())
@@ -806,7 +806,10 @@ fn verify(args: &VerifyArgs) -> Result<(), Failure> {
         return Ok(());
     }
     let comparison = Comparison::of(&old, &new);
-    print!("{}", comparison.to_markdown("báo cáo", "chấm lại"));
+    print!(
+        "{}",
+        comparison_markdown(&comparison, "báo cáo", "chấm lại")
+    );
     if comparison.is_empty() {
         println!(
             "Điểm, trạng thái và dữ liệu đầu vào đều khớp, nhưng nội dung báo cáo khác: báo cáo \
@@ -891,7 +894,10 @@ fn diff(args: &DiffArgs) -> Result<(), Failure> {
             .map_or_else(String::new, |n| visible(&n.to_string_lossy()).into_owned())
     };
     match args.format {
-        DiffFormat::Md => print!("{}", comparison.to_markdown(&name(&args.a), &name(&args.b))),
+        DiffFormat::Md => print!(
+            "{}",
+            comparison_markdown(&comparison, &name(&args.a), &name(&args.b))
+        ),
         DiffFormat::Json => print!("{}", comparison.to_json()),
     }
     Ok(())
@@ -904,7 +910,7 @@ fn render(
 ) -> Result<Vec<u8>, RenderError> {
     Ok(match format {
         Format::Json => report.to_json().into_bytes(),
-        Format::Md => report.to_markdown().into_bytes(),
+        Format::Md => report_markdown(report).into_bytes(),
         Format::Csv => render_csv(report)?,
         Format::Html => render_html(report, options)?.into_bytes(),
         Format::Xlsx => render_xlsx(report, options)?,

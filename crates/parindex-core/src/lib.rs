@@ -26,8 +26,8 @@
 //!    the tree into a [`Report`]; a failing rule marks its row, never the run. A province's
 //!    reports are [`province_json`] (`parindex.province/1`), or [`write_province_json`] to write
 //!    them without holding the document whole.
-//! 5. **report** — [`Report::to_json`] (`parindex.report/1`, see `docs/report-json.md`) and
-//!    [`Report::to_markdown`].
+//! 5. **report** — [`Report::to_json`] (`parindex.report/1`, see `docs/report-json.md`); its
+//!    human forms (Markdown, Excel, Word, HTML, CSV) are `parindex-render`'s.
 //!
 //! Under read and evaluate, **query**: what rules ask and evidence answers; it imports neither.
 //!
@@ -46,7 +46,7 @@
 //! let dir = Path::new("fixtures/skhcn-2026");
 //! let evidence = criteria.read_unit(&FsFiles, dir, as_of, &ReadOptions::default())?;
 //! let report = criteria.score(&evidence, as_of);
-//! println!("{}", report.to_markdown());
+//! println!("{}", report.to_json());
 //! # Ok(())
 //! # }
 //! ```
@@ -92,16 +92,16 @@ pub use evidence::{
 };
 #[cfg(feature = "oracle")]
 pub use evidence::{read_evidence, read_evidence_with, read_province, Strategy};
-pub use explain::{explain_row, explain_score};
+pub use explain::{explain_row, LeafExplanation, RowExplanation, RuleExplanation};
 pub use files::{Files, FsFiles, MemoryFiles, MAX_READ_BYTES};
 pub use fingerprint::{digest_of, engine_version, sha256_hex, FileDigest, Fingerprint, SetDigest};
 pub use lint::check_criteria;
 pub use num::{parse_decimal, round_half_up, vi_decimal, vi_percent, Fraction};
 pub use rank::{GroupRanking, RankEntry, Ranking, RANKING_SCHEMA};
 pub use report::{
-    province_json, province_markdown, write_province_json, AppraisalRound, CriteriaInfo,
-    EvidenceRef, Measure, NodeKind, NodeScore, Part, PendingSurvey, Report, Status, SurveyPart,
-    Total, PROVINCE_SCHEMA, REPORT_SCHEMA,
+    province_json, write_province_json, AppraisalRound, CriteriaInfo, EvidenceRef, Measure,
+    NodeKind, NodeScore, Part, PendingSurvey, Report, Status, SurveyPart, Total, PROVINCE_SCHEMA,
+    REPORT_SCHEMA,
 };
 pub use rule_text::facts_named;
 pub use rules::registry::{helper_table, rule_helpers, Aggregate, Arg, Doc, Group, Helper};

@@ -1,7 +1,7 @@
-//! The report: a purpose-built model of a unit's score, its stable JSON form
-//! (`parindex.report/1`, see `docs/report-json.md`) and a Markdown table for a terminal.
+//! The report: a purpose-built model of a unit's score and its stable JSON form
+//! (`parindex.report/1`, see `docs/report-json.md`). Its human forms (Markdown, Excel, Word,
+//! HTML, CSV) are `parindex-render`'s.
 
-use std::fmt::Write as _;
 use std::io::Write as _;
 
 use rust_decimal::Decimal;
@@ -11,9 +11,8 @@ use crate::criteria::{Method, NotArising};
 use crate::date::{vi_date, Date};
 use crate::evidence::{DeclaredDocument, DeclaredPoints, Unit};
 use crate::fingerprint::Fingerprint;
-use crate::num::{canonical_decimal, vi_decimal, vi_percent, Fraction};
+use crate::num::{canonical_decimal, vi_decimal, Fraction};
 use crate::rules::{DocumentRef, FactRef, RecordList};
-use crate::visible::visible_lines;
 
 /// The schema tag of the JSON report.
 pub const REPORT_SCHEMA: &str = "parindex.report/1";
@@ -432,32 +431,6 @@ impl Report {
         rows
     }
 
-    /// The points lost, row by row, as Markdown.
-    pub fn gaps_markdown(&self) -> String {
-        let gaps = self.gaps();
-        let mut out = String::from("## Điểm bị mất và cách khôi phục\n\n");
-        if gaps.is_empty() {
-            out.push_str("Không dòng nào bị mất điểm.\n");
-            return out;
-        }
-        out.push_str("| STT | Tiêu chí | Điểm tối đa | Điểm | Mất | Cách khôi phục |\n|---|---|---:|---:|---:|---|\n");
-        for n in gaps {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} |",
-                n.id,
-                cell(&n.title),
-                vi_decimal(n.max),
-                vi_decimal(n.points),
-                vi_decimal(n.lost),
-                cell(n.restore.as_deref().unwrap_or("Xem giải thích của dòng"))
-            );
-        }
-        let total: Decimal = self.gaps().iter().map(|n| n.lost).sum();
-        let _ = writeln!(out, "\nTổng số điểm bị mất: {}", vi_decimal(total));
-        visible_lines(&out).into_owned()
-    }
-
     /// The node with this id.
     pub fn node(&self, id: &str) -> Option<&NodeScore> {
         self.nodes.iter().find(|n| n.id == id)
@@ -472,155 +445,6 @@ impl Report {
         });
         out.push('\n');
         out
-    }
-
-    /// The scoring table as Markdown, for a person at a terminal.
-    pub fn to_markdown(&self) -> String {
-        let mut out = String::new();
-        let t = &self.total;
-        let _ = writeln!(
-            out,
-            "# Kết quả tự đánh giá, chấm điểm Chỉ số CCHC năm {}\n",
-            self.criteria.year
-        );
-        let _ = writeln!(out, "- Đơn vị: {} ({})", self.unit.name, self.unit.code);
-        let _ = writeln!(
-            out,
-            "- Bộ chỉ số: {} ({})",
-            self.criteria.title, self.criteria.id
-        );
-        let _ = writeln!(out, "- Số liệu tính đến ngày: {}\n", vi_date(self.as_of));
-        // After appraisal, a column of final points follows the self-assessed ones.
-        let appraised = t.appraised;
-        out.push_str(
-            "| STT | Lĩnh vực / Tiêu chí / Tiêu chí thành phần | Điểm tối đa | Số liệu kê khai | Điểm tự đánh giá |",
-        );
-        out.push_str(if appraised {
-            " Điểm thẩm định |"
-        } else {
-            ""
-        });
-        out.push_str(" Giải trình / Ghi chú |\n|---|---|---:|---|---:|");
-        out.push_str(if appraised { "---:|" } else { "" });
-        out.push_str("---|\n");
-        let final_cell = |n: &NodeScore| {
-            if appraised {
-                format!(" {} |", vi_decimal(n.final_points))
-            } else {
-                String::new()
-            }
-        };
-        for n in &self.nodes {
-            let measure = n.measure.as_ref().map(Measure::vi).unwrap_or_default();
-            let note = cell(&node_note(n));
-            if n.is_leaf() {
-                let points = match (&n.declared, n.status) {
-                    (Some(d), _) => format!("{} (đề nghị)", vi_decimal(d.points)),
-                    (None, Status::PendingSurvey | Status::NotApplicable) => "—".to_owned(),
-                    (None, _) => vi_decimal(n.points),
-                };
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} | {} | {} |{} {} |",
-                    n.id,
-                    cell(&n.title),
-                    vi_decimal(n.max),
-                    measure,
-                    points,
-                    final_cell(n),
-                    note
-                );
-            } else {
-                let index = n
-                    .index
-                    .map(|i| format!(" ({}%)", vi_percent(i)))
-                    .unwrap_or_default();
-                let (open, close) = if n.kind == NodeKind::Field {
-                    ("**", "**")
-                } else {
-                    ("", "")
-                };
-                // The index is on the final points: it follows them.
-                let (own, last) = if appraised {
-                    (
-                        String::new(),
-                        format!("{}{index} |", final_cell(n).trim_end_matches(" |")),
-                    )
-                } else {
-                    (index, String::new())
-                };
-                let _ = writeln!(
-                    out,
-                    "| {open}{}{close} | {open}{}{close} | {open}{}{close} | | {open}{}{close}{own} |{last} |",
-                    n.id,
-                    cell(&n.title),
-                    vi_decimal(n.max),
-                    vi_decimal(n.points),
-                );
-            }
-        }
-        let index = t
-            .index
-            .map(|i| format!("{}%", vi_percent(i)))
-            .unwrap_or_else(|| "—".to_owned());
-        let rating = t.rating.clone().unwrap_or_else(|| "—".to_owned());
-        let _ = writeln!(
-            out,
-            "| | **Tổng cộng** | **{}** | | **{}** |{} Chỉ số {index}, xếp loại {rating} |",
-            vi_decimal(t.max),
-            vi_decimal(if appraised {
-                t.self_assessed.assessed_points + t.survey.points
-            } else {
-                t.points
-            }),
-            if appraised {
-                format!(" **{}** |", vi_decimal(t.points))
-            } else {
-                String::new()
-            }
-        );
-        let s = &t.self_assessed;
-        let _ = writeln!(
-            out,
-            "\n- Điểm tự đánh giá: {} / {} điểm áp dụng (tối đa {}), chỉ số {}",
-            vi_decimal(s.points),
-            vi_decimal(s.applicable_max),
-            vi_decimal(s.max),
-            s.index
-                .map(|i| format!("{}%", vi_percent(i)))
-                .unwrap_or_else(|| "—".to_owned())
-        );
-        let _ = writeln!(
-            out,
-            "- Tổng điểm: {} / {} điểm áp dụng (tối đa {}), chỉ số {index}, xếp loại {rating}",
-            vi_decimal(t.points),
-            vi_decimal(t.applicable_max),
-            vi_decimal(t.max)
-        );
-        if let Some(pending) = self.pending_survey() {
-            let _ = writeln!(
-                out,
-                "- Chờ kết quả điều tra xã hội học: {}",
-                pending.describe()
-            );
-        }
-        let attention: Vec<&NodeScore> =
-            self.nodes.iter().filter(|n| n.needs_explanation).collect();
-        if !attention.is_empty() {
-            let _ = writeln!(
-                out,
-                "- Cần giải trình: {} dòng ({})",
-                attention.len(),
-                attention
-                    .iter()
-                    .map(|n| n.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
-        out.push('\n');
-        out.push_str(&self.gaps_markdown());
-        visible_lines(&out).into_owned()
     }
 }
 
@@ -860,85 +684,4 @@ impl serde_json::ser::Formatter for Indented {
         self.has_value = true;
         Ok(())
     }
-}
-
-/// A province's reports as a Markdown summary, one line per unit.
-pub fn province_markdown(reports: &[Report]) -> String {
-    let mut out = String::from("# Kết quả tự đánh giá, chấm điểm Chỉ số CCHC của các đơn vị\n\n");
-    out.push_str("| Mã | Đơn vị | Nhóm | Tự đánh giá | Điều tra XHH | Tổng điểm | Điểm áp dụng | Chỉ số | Xếp loại | Cần giải trình |\n");
-    out.push_str("|---|---|---|---:|---:|---:|---:|---:|---|---:|\n");
-    for r in reports {
-        let t = &r.total;
-        let attention = r
-            .nodes
-            .iter()
-            .filter(|n| n.is_leaf() && matches!(n.status, Status::NoEvidence | Status::Error))
-            .count();
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {attention} |",
-            r.unit.code,
-            cell(&r.unit.name),
-            r.unit.group,
-            vi_decimal(t.self_assessed.points),
-            vi_decimal(t.survey.points),
-            vi_decimal(t.points),
-            vi_decimal(t.applicable_max),
-            t.index
-                .map_or_else(|| "—".to_owned(), |i| format!("{}%", vi_percent(i))),
-            t.rating.as_deref().unwrap_or("—"),
-        );
-    }
-    visible_lines(&out).into_owned()
-}
-
-/// Records named per row in the Markdown table (the JSON report carries more).
-const MD_RECORDS_SHOWN: usize = 5;
-
-/// The note column of a leaf: its explanation, with the status spelled out when unusual.
-fn node_note(n: &NodeScore) -> String {
-    if !n.is_leaf() {
-        return String::new();
-    }
-    let mut note = n.explanation.clone();
-    if let Some(d) = &n.declared {
-        let _ = write!(
-            note,
-            " — Đơn vị đề nghị {} điểm (điểm tính từ minh chứng: {}): {}",
-            vi_decimal(d.points),
-            vi_decimal(n.points),
-            d.reason
-        );
-    }
-    if let Some(g) = &n.giai_trinh {
-        let _ = write!(note, " — Giải trình: {g}");
-    }
-    for e in n
-        .evidence
-        .iter()
-        .filter(|e| matches!(e, EvidenceRef::Declared { .. }))
-    {
-        let _ = write!(note, " — TLKC bổ sung: {}", e.vi());
-    }
-    for r in &n.records {
-        let shown = &r.keys[..r.keys.len().min(MD_RECORDS_SHOWN)];
-        let more = if r.total > shown.len() {
-            format!(" và {} bản ghi khác", r.total - shown.len())
-        } else {
-            String::new()
-        };
-        let _ = write!(
-            note,
-            " — {} {}: {}{more}",
-            r.title,
-            r.what,
-            shown.join(", ")
-        );
-    }
-    note
-}
-
-/// A Markdown table cell: no pipes, no line breaks.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
 }

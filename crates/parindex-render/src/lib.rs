@@ -3,7 +3,9 @@
 //! Renders a [`parindex_core::Report`] into the formats the field uses (par-index.md §5): the
 //! Excel annex ([`render_xlsx`]), the three-part Word report ([`render_docx`]), a
 //! self-contained printable HTML page ([`render_html`]) and a CSV of the table
-//! ([`render_csv`]). Every renderer reads the same table model ([`table`]) and returns bytes;
+//! ([`render_csv`]), and Markdown for a terminal ([`markdown`]: a report, its points lost, a
+//! province, a ranking, a comparison, `explain`). Every renderer reads the same table model
+//! ([`table`]) and the same Vietnamese words ([`labels`]) and returns bytes;
 //! nothing reads the clock, so the same report gives the same file. Text from the evidence and
 //! the officer reaches every file through one module (`text`): a cell that starts like a
 //! formula stays text in CSV and Excel, and characters XML refuses never reach a file.
@@ -11,6 +13,8 @@
 mod csv;
 mod docx;
 mod html;
+pub mod labels;
+pub mod markdown;
 mod ranking;
 pub mod table;
 mod text;
@@ -19,6 +23,10 @@ mod xlsx;
 pub use crate::csv::render_csv;
 pub use crate::docx::render_docx;
 pub use crate::html::render_html;
+pub use crate::markdown::{
+    comparison_markdown, explain_markdown, explain_score_markdown, gaps_markdown,
+    province_markdown, ranking_markdown, report_markdown,
+};
 pub use crate::ranking::render_ranking_xlsx;
 pub use crate::xlsx::render_xlsx;
 

@@ -1018,7 +1018,9 @@ async fn row_page(
                 )
             })
             .collect(),
-        rule: parindex_core::explain_row(set.set(), &row).unwrap_or_default(),
+        rule: parindex_core::explain_row(set.set(), &row)
+            .map(|r| parindex_render::explain_markdown(&r))
+            .unwrap_or_default(),
         error: n.error.clone().unwrap_or_default(),
         declared: n
             .declared
@@ -1180,7 +1182,7 @@ pub fn render(s: &ScoredReport, format: &str) -> Result<(Vec<u8>, &'static str, 
     let (bytes, mime) = match format {
         "json" => (s.json.clone().into_bytes(), "application/json"),
         "md" => (
-            s.report.to_markdown().into_bytes(),
+            parindex_render::report_markdown(&s.report).into_bytes(),
             "text/markdown; charset=utf-8",
         ),
         "csv" => (
