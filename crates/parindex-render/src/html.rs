@@ -19,12 +19,13 @@ use parindex_core::{
 };
 use rust_decimal::Decimal;
 
+use crate::labels;
 use crate::table::{self, TableRow, COLUMNS, FINGERPRINT_TITLE, GAPS_TITLE, GAP_COLUMNS, NO_GAPS};
 use crate::text;
 use crate::{RenderError, RenderOptions};
 
 /// The page title and heading, before the year.
-const TITLE: &str = "Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm";
+const TITLE: &str = labels::REPORT_TITLE;
 
 /// The whole report as one HTML document.
 pub fn render_html(report: &Report, options: &RenderOptions) -> Result<String, RenderError> {

@@ -18,6 +18,8 @@ pub const EVIDENCE: &str = "Tài liệu kiểm chứng";
 pub const NOTE: &str = "Giải trình / Ghi chú";
 pub const APPRAISED: &str = "Điểm thẩm định";
 pub const APPRAISAL_NOTE: &str = "Ghi chú thẩm định";
+/// A row's status column ([`parindex_core::Status::vi`]).
+pub const STATUS: &str = "Tình trạng";
 pub const LOST: &str = "Điểm bị mất";
 pub const RESTORE: &str = "Cách khôi phục";
 /// The total line of the scoring table.
