@@ -1130,8 +1130,9 @@ fn summarize(report: &Report, name_unit: bool) {
     }
     if !missing.is_empty() {
         eprintln!(
-            "cảnh báo: {unit}{} dòng chưa có minh chứng: {}",
+            "cảnh báo: {unit}{} dòng {}: {}",
             missing.len(),
+            Status::NoEvidence.vi().to_lowercase(),
             missing.join(", ")
         );
     }

@@ -445,7 +445,7 @@ fn decide(
         }
         RuleResult::NoEvidence(why) => {
             node.status = Status::NoEvidence;
-            node.explanation = format!("Chưa có minh chứng: {why}");
+            node.explanation = format!("{}: {why}", Status::NoEvidence.vi());
         }
         RuleResult::Error(message) => {
             node.status = Status::Error;

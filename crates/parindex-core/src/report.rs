@@ -122,7 +122,8 @@ pub enum Status {
 }
 
 impl Status {
-    /// The status in the report's Vietnamese words, the one spelling every output uses.
+    /// The status in the report's Vietnamese words, the one spelling every output uses (the
+    /// explanation of a row without evidence starts with it too).
     pub fn vi(self) -> &'static str {
         match self {
             Status::Scored => "Đã chấm",
