@@ -27,7 +27,8 @@
 //!    reports are [`province_json`] (`parindex.province/1`), or [`write_province_json`] to write
 //!    them without holding the document whole.
 //! 5. **report** — [`Report::to_json`] (`parindex.report/1`, see `docs/report-json.md`); its
-//!    human forms (Markdown, Excel, Word, HTML, CSV) are `parindex-render`'s.
+//!    human forms (Markdown, Excel, Word, HTML, CSV) are `parindex-render`'s. [`replay`]
+//!    scores a report's evidence again and names what changed (`parindex verify`).
 //!
 //! Under read and evaluate, **query**: what rules ask and evidence answers; it imports neither.
 //!
@@ -42,7 +43,7 @@
 //! # fn main() -> Result<(), parindex_core::Error> {
 //! let set = load_criteria(&FsFiles, Path::new("criteria/nghe-an-2026-so"))?;
 //! let criteria = CompiledCriteria::compile(set)?;
-//! let as_of = criteria.default_as_of().expect("a valid year");
+//! let as_of = criteria.as_of(None)?;
 //! let dir = Path::new("fixtures/skhcn-2026");
 //! let evidence = criteria.read_unit(&FsFiles, dir, as_of, &ReadOptions::default())?;
 //! let report = criteria.score(&evidence, as_of);
@@ -68,6 +69,7 @@ mod num;
 mod query;
 mod rank;
 mod readings;
+mod replay;
 mod report;
 mod rule_text;
 mod rules;
@@ -98,6 +100,7 @@ pub use fingerprint::{digest_of, engine_version, sha256_hex, FileDigest, Fingerp
 pub use lint::check_criteria;
 pub use num::{parse_decimal, round_half_up, vi_decimal, vi_percent, Fraction};
 pub use rank::{GroupRanking, RankEntry, Ranking, RANKING_SCHEMA};
+pub use replay::{replay, Cause, Replay};
 pub use report::{
     province_json, write_province_json, AppraisalRound, CriteriaInfo, EvidenceRef, Measure,
     NodeKind, NodeScore, Part, PendingSurvey, Report, Status, SurveyPart, Total, PROVINCE_SCHEMA,
@@ -121,14 +124,6 @@ pub fn score(
     as_of: Option<Date>,
 ) -> Result<Report> {
     let compiled = CompiledCriteria::compile(load_criteria(files, criteria)?)?;
-    let as_of = match as_of.or_else(|| compiled.default_as_of()) {
-        Some(d) => d,
-        None => {
-            return Err(Error::Criteria(Diagnostics(vec![Diagnostic::new(
-                &compiled.criteria().path,
-                format!("year {} has no 31 December", compiled.criteria().year),
-            )])))
-        }
-    };
+    let as_of = compiled.as_of(as_of)?;
     compiled.score_unit(files, evidence, as_of, &ReadOptions::default())
 }
