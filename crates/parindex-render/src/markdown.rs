@@ -64,22 +64,18 @@ pub fn report_markdown(report: &Report) -> String {
         None => String::new(),
     };
     for (n, row) in report.nodes.iter().zip(table::rows(report)) {
+        let (stt, title, max) = (&row.stt, cell(&row.title), vi_decimal(row.max));
         if row.is_leaf {
             let points = match (row.points, &n.declared) {
                 (Some(p), Some(_)) => format!("{} (đề nghị)", vi_decimal(p)),
                 (Some(p), None) => vi_decimal(p),
                 (None, _) => NONE.to_owned(),
             };
+            let (appraised, note) = (final_cell(row.appraised), cell(&node_note(n)));
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} |{} {} |",
-                row.stt,
-                cell(&row.title),
-                vi_decimal(row.max),
-                row.measure,
-                points,
-                final_cell(row.appraised),
-                cell(&node_note(n))
+                "| {stt} | {title} | {max} | {} | {points} |{appraised} {note} |",
+                row.measure
             );
         } else {
             let index = row
@@ -103,13 +99,10 @@ pub fn report_markdown(report: &Report) -> String {
             } else {
                 (index, String::new())
             };
+            let points = vi_decimal(n.points);
             let _ = writeln!(
                 out,
-                "| {open}{}{close} | {open}{}{close} | {open}{}{close} | | {open}{}{close}{own} |{last} |",
-                row.stt,
-                cell(&row.title),
-                vi_decimal(row.max),
-                vi_decimal(n.points),
+                "| {open}{stt}{close} | {open}{title}{close} | {open}{max}{close} | | {open}{points}{close}{own} |{last} |",
             );
         }
     }
@@ -168,7 +161,7 @@ pub fn report_markdown(report: &Report) -> String {
             "- {}: {} dòng ({})",
             labels::NEEDS_EXPLANATION,
             attention.len(),
-            ids(&attention)
+            table::ids(&attention)
         );
     }
     out.push('\n');
@@ -451,14 +444,11 @@ pub fn explain_score_markdown(node: &NodeScore, report: &Report) -> String {
     }
     let _ = writeln!(out, "Giải thích: {}", node.explanation);
     for r in &node.records {
+        let (title, what, total) = (&r.title, &r.what, r.total);
+        let (keys, more) = (r.keys.join(", "), more(total, r.keys.len()));
         let _ = writeln!(
             out,
-            "Bản ghi quyết định điểm — {} {} ({}): {}{}",
-            r.title,
-            r.what,
-            r.total,
-            r.keys.join(", "),
-            more(r.total, r.keys.len())
+            "Bản ghi quyết định điểm — {title} {what} ({total}): {keys}{more}"
         );
     }
     for e in &node.evidence {
@@ -477,14 +467,6 @@ fn more(total: usize, shown: usize) -> String {
     } else {
         String::new()
     }
-}
-
-fn ids(nodes: &[&NodeScore]) -> String {
-    nodes
-        .iter()
-        .map(|n| n.id.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The note column of a leaf: its explanation, the unit's declared points and words, the

@@ -135,6 +135,15 @@ pub fn needing_explanation(report: &Report) -> Vec<&NodeScore> {
         .collect()
 }
 
+/// The rows' ids, `1.1, 2.3.1`.
+pub fn ids(nodes: &[&NodeScore]) -> String {
+    nodes
+        .iter()
+        .map(|n| n.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The unit's explanation of a row, or `None` when it has yet to write one.
 pub fn giai_trinh(node: &NodeScore) -> Option<&str> {
     node.giai_trinh.as_deref()

@@ -4,39 +4,16 @@
 
 use std::path::Path;
 
-use parindex_core::{
-    explain_row, load_criteria, Comparison, CompiledCriteria, Files, FsFiles, MemoryFiles,
-    ReadOptions, Report,
-};
+use parindex_core::{explain_row, load_criteria, Comparison, Files, FsFiles, MemoryFiles};
 use parindex_render::{comparison_markdown, explain_markdown, report_markdown};
 
 mod common;
 
-const CRITERIA: &str = "criteria/nghe-an-2026-so";
-const EVIDENCE: &str = "fixtures/skhcn-2026";
+use common::{example_files, score_files as score, CRITERIA, EVIDENCE};
 
-/// The shipped example, in memory so that a test can change it.
-fn example_files() -> MemoryFiles {
-    let mut files = MemoryFiles::new();
-    for dir in [CRITERIA, EVIDENCE] {
-        for path in FsFiles.list(&common::root().join(dir)).expect("listing") {
-            let name = Path::new(dir).join(path.file_name().expect("name"));
-            files.insert(name, std::fs::read(&path).expect("file"));
-        }
-    }
-    files
-}
-
-fn score(files: &dyn Files) -> Report {
-    let set = load_criteria(files, Path::new(CRITERIA)).expect("criteria");
-    let criteria = CompiledCriteria::compile(set).expect("compiles");
-    let as_of = criteria.default_as_of().expect("a year end");
-    (criteria.score_unit(files, Path::new(EVIDENCE), as_of, &ReadOptions::default()))
-        .expect("scores")
-}
-
-/// `files` with `from` replaced by `to` in the evidence file `name`.
-fn edited(mut files: MemoryFiles, name: &str, from: &str, to: &str) -> MemoryFiles {
+/// The example with `from` replaced by `to` in its evidence file `name`.
+fn edited(name: &str, from: &str, to: &str) -> MemoryFiles {
+    let mut files = example_files();
     let path = Path::new(EVIDENCE).join(name);
     let text = String::from_utf8(files.read(&path).expect("the file")).expect("UTF-8");
     assert!(text.contains(from), "{from} in {name}");
@@ -61,13 +38,8 @@ fn declared_points_show_as_proposed() {
 #[test]
 fn a_terminal_escape_in_evidence_text_never_reaches_the_markdown_raw() {
     // Every subject (trích yếu) of the register carries an escape and a bell.
-    let files = edited(
-        example_files(),
-        "documents.csv",
-        "Kế hoạch",
-        "\u{1b}]0;pwned\u{7}\u{1b}[31m\u{9b}2JKế hoạch",
-    );
-    let markdown = report_markdown(&score(&files));
+    let hostile = "\u{1b}]0;pwned\u{7}\u{1b}[31m\u{9b}2JKế hoạch";
+    let markdown = report_markdown(&score(&edited("documents.csv", "Kế hoạch", hostile)));
     for c in ['\u{1b}', '\u{7}', '\u{9b}'] {
         assert!(!markdown.contains(c), "{c:?} in the Markdown");
     }
@@ -77,40 +49,36 @@ fn a_terminal_escape_in_evidence_text_never_reaches_the_markdown_raw() {
 #[test]
 fn a_comparison_names_the_rows_that_moved_and_the_declared_points() {
     let before = score(&example_files());
-    // The CCHC plan issued on 02/02 instead of 16/01: later than 31/01.
-    let files = edited(
-        example_files(),
-        "documents.csv",
-        "2/KH-SKHCN,16/01/2026",
-        "2/KH-SKHCN,02/02/2026",
-    );
-    let md = comparison_markdown(&Comparison::of(&before, &score(&files)), "a", "b");
-    assert!(
-        md.contains("| 1.1.1 | Ban hành kế hoạch CCHC năm kịp thời | 1 | 0,5 | -0,5 |"),
-        "{md}"
-    );
-    let files = edited(
-        example_files(),
-        "notes.toml",
-        "diem_de_nghi = 1",
-        "diem_de_nghi = 2",
-    );
-    let md = comparison_markdown(&Comparison::of(&before, &score(&files)), "a", "b");
-    assert!(md.contains("(điểm đơn vị đề nghị: 1 → 2)"), "{md}");
+    for (file, from, to, shown) in [
+        // The CCHC plan issued on 02/02 instead of 16/01: later than 31/01.
+        (
+            "documents.csv",
+            "2/KH-SKHCN,16/01/2026",
+            "2/KH-SKHCN,02/02/2026",
+            "| 1.1.1 | Ban hành kế hoạch CCHC năm kịp thời | 1 | 0,5 | -0,5 |",
+        ),
+        (
+            "notes.toml",
+            "diem_de_nghi = 1",
+            "diem_de_nghi = 2",
+            "(điểm đơn vị đề nghị: 1 → 2)",
+        ),
+    ] {
+        let after = score(&edited(file, from, to));
+        let md = comparison_markdown(&Comparison::of(&before, &after), "a", "b");
+        assert!(md.contains(shown), "{shown} in:\n{md}");
+    }
 }
 
 #[test]
 fn the_survey_rows_still_pending_are_listed() {
-    let mut files = example_files();
-    files.insert(
-        Path::new(EVIDENCE).join("survey.csv"),
-        "ma_tieu_chi,ty_le\n1.6,80\n3.5,84.25\n",
-    );
-    let md = report_markdown(&score(&files));
-    assert!(
-        md.contains("- Chờ kết quả điều tra xã hội học: 21 điểm (2.4, 3.6, 4.4, 5.7, 6.4, 7.6)"),
-        "{md}"
-    );
+    // Two of the eight survey rows have results: the six others wait.
+    let mut with_survey = example_files();
+    let survey = "ma_tieu_chi,ty_le\n1.6,80\n3.5,84.25\n";
+    with_survey.insert(Path::new(EVIDENCE).join("survey.csv"), survey);
+    let md = report_markdown(&score(&with_survey));
+    let pending = "- Chờ kết quả điều tra xã hội học: 21 điểm (2.4, 3.6, 4.4, 5.7, 6.4, 7.6)";
+    assert!(md.contains(pending), "{md}");
 }
 
 #[test]
