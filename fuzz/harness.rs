@@ -292,7 +292,6 @@ fn score_and_check(criteria: &CompiledCriteria, files: &MemoryFiles, as_of: Date
     if let Ok(report) = result {
         check_report(criteria.criteria(), &report);
         let _ = report.to_json();
-        let _ = report.to_markdown();
     }
 }
 

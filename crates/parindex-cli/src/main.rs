@@ -13,13 +13,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use parindex_core::{
-    is_province, load_criteria, parse_date, province_markdown, read_cases, read_date, run_cases,
-    visible, write_province_json, Comparison, CompiledCriteria, Date, DateProblem, Error, Evidence,
+    is_province, load_criteria, parse_date, read_cases, read_date, run_cases, visible,
+    write_province_json, Cause, Comparison, CompiledCriteria, Date, DateProblem, Error, Evidence,
     Files, FsFiles, Ranking, ReadOptions, ReadProgress, Report, Status, TextEncoding, Threads,
     CASES_DIR,
 };
 use parindex_render::{
-    render_csv, render_docx, render_html, render_ranking_xlsx, render_xlsx, RenderError,
+    comparison_markdown, explain_markdown, explain_score_markdown, gaps_markdown,
+    province_markdown, ranking_markdown, render, render_ranking_xlsx, Format as RenderFormat,
     RenderOptions,
 };
 use unicode_normalization::UnicodeNormalization;
@@ -224,10 +225,16 @@ enum Format {
     Csv,
 }
 
-impl Format {
-    /// Binary formats are never written to a terminal.
-    fn needs_file(self) -> bool {
-        matches!(self, Format::Xlsx | Format::Docx)
+impl From<Format> for parindex_render::Format {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Json => Self::Json,
+            Format::Md => Self::Markdown,
+            Format::Xlsx => Self::Xlsx,
+            Format::Docx => Self::Docx,
+            Format::Html => Self::Html,
+            Format::Csv => Self::Csv,
+        }
     }
 }
 
@@ -405,12 +412,12 @@ fn parse_encoding(text: &str) -> Result<TextEncoding, String> {
 
 fn score(args: &ScoreArgs) -> Result<(), Failure> {
     let format = match (args.format, &args.out) {
-        (Some(f), _) => f,
+        (Some(f), _) => f.into(),
         (None, Some(out)) => format_of(out)?,
-        (None, None) => Format::Md,
+        (None, None) => RenderFormat::Markdown,
     };
-    if format.needs_file() && args.out.is_none() {
-        return Err(needs_out(format_name(format)));
+    if format.is_binary() && args.out.is_none() {
+        return Err(needs_out(format.name()));
     }
     let mut inputs = args.inputs.paths();
     inputs.extend(args.proposals.clone());
@@ -439,17 +446,19 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
         }
         match format {
             // In the pieces the cores serialised it in: never held whole.
-            Format::Json => emit_with(args.out.as_deref(), |w| {
+            RenderFormat::Json => emit_with(args.out.as_deref(), |w| {
                 write_province_json(&reports, w, args.inputs.threads())
             })?,
-            Format::Md => emit(args.out.as_deref(), province_markdown(&reports).as_bytes())?,
+            RenderFormat::Markdown => {
+                emit(args.out.as_deref(), province_markdown(&reports).as_bytes())?
+            }
             other => {
                 return Err(Failure::Input(format!(
                     "--evidence {}: là thư mục của cả tỉnh, báo cáo các đơn vị chỉ ghi được dạng \
                      json hoặc md, không ghi được dạng {1}; hãy dùng --format json hoặc md, hoặc \
                      chấm thư mục của một đơn vị để có tệp {1}",
                     shown(&args.inputs.evidence),
-                    format_name(other)
+                    other.name()
                 )))
             }
         }
@@ -478,7 +487,7 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
     let bytes = render(&report, format, &options).map_err(|e| {
         Failure::Internal(format!(
             "không tạo được báo cáo dạng {}: {}",
-            format_name(format),
+            format.name(),
             visible(&e.to_string())
         ))
     })?;
@@ -499,8 +508,8 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
     row_errors(std::slice::from_ref(&report))
 }
 
-/// Loads and compiles the criteria set, and settles the as-of date (31/12 of its year by
-/// default).
+/// Loads and compiles the criteria set, and settles the as-of date (the library's default
+/// when none is given).
 fn prepare(
     files: &dyn Files,
     criteria: &Path,
@@ -508,14 +517,29 @@ fn prepare(
 ) -> Result<(CompiledCriteria, Date), Failure> {
     let set = load_criteria(files, criteria)?;
     let criteria = CompiledCriteria::compile(set)?;
-    match as_of.or_else(|| criteria.default_as_of()) {
-        Some(as_of) => Ok((criteria, as_of)),
-        None => Err(Failure::Input(format!(
+    // The one error of `as_of`: no date given, and the set's year has no 31 December.
+    let as_of = criteria.as_of(as_of).map_err(|_| {
+        Failure::Input(format!(
             "{}: năm {} của bộ tiêu chí không có ngày 31/12; hãy sửa năm ([set] year) hoặc ghi \
              ngày tính đến bằng --as-of dd/mm/yyyy",
             shown(&criteria.criteria().path),
             criteria.criteria().year
-        ))),
+        ))
+    })?;
+    Ok((criteria, as_of))
+}
+
+/// Read options with a progress bar on standard error.
+fn read_options<'a>(
+    progress: &'a Progress,
+    encoding: TextEncoding,
+    threads: Threads,
+) -> ReadOptions<'a> {
+    ReadOptions {
+        encoding,
+        progress: Some(progress),
+        threads,
+        ..ReadOptions::default()
     }
 }
 
@@ -531,12 +555,7 @@ fn compute(
 ) -> Result<Report, Failure> {
     let (criteria, as_of) = prepare(files, criteria, as_of)?;
     let progress = Progress::new();
-    let options = ReadOptions {
-        encoding,
-        progress: Some(&progress),
-        threads,
-        ..ReadOptions::default()
-    };
+    let options = read_options(&progress, encoding, threads);
     let (evidence, report) = criteria.read_and_score(files, evidence, as_of, &options)?;
     drop(progress);
     if verbose {
@@ -590,12 +609,7 @@ fn compute_province(
 ) -> Result<Vec<Report>, Failure> {
     let (criteria, as_of) = prepare(files, criteria, as_of)?;
     let progress = Progress::new();
-    let options = ReadOptions {
-        encoding,
-        progress: Some(&progress),
-        threads,
-        ..ReadOptions::default()
-    };
+    let options = read_options(&progress, encoding, threads);
     let reports = criteria.score_province(files, evidence, as_of, &options)?;
     drop(progress);
     Ok(reports)
@@ -605,9 +619,9 @@ fn rank(args: &RankArgs) -> Result<(), Failure> {
     let format = match (args.format, &args.out) {
         (Some(f), _) => f,
         (None, Some(out)) => match format_of(out)? {
-            Format::Json => RankFormat::Json,
-            Format::Xlsx => RankFormat::Xlsx,
-            Format::Md => RankFormat::Md,
+            RenderFormat::Json => RankFormat::Json,
+            RenderFormat::Xlsx => RankFormat::Xlsx,
+            RenderFormat::Markdown => RankFormat::Md,
             _ => {
                 return Err(Failure::Input(format!(
                     "--out {}: bảng xếp hạng chỉ ghi được dạng md, json hoặc xlsx; hãy đặt tên \
@@ -645,7 +659,7 @@ fn rank(args: &RankArgs) -> Result<(), Failure> {
     )?;
     let ranking = Ranking::of(&reports);
     let bytes = match format {
-        RankFormat::Md => ranking.to_markdown().into_bytes(),
+        RankFormat::Md => ranking_markdown(&ranking).into_bytes(),
         RankFormat::Json => ranking.to_json().into_bytes(),
         RankFormat::Xlsx => render_ranking_xlsx(&ranking).map_err(|e| {
             Failure::Internal(format!(
@@ -728,20 +742,20 @@ fn gaps(args: &Inputs) -> Result<(), Failure> {
         Threads::default(),
         false,
     )?;
-    print!("{}", report.gaps_markdown());
+    print!("{}", gaps_markdown(&report));
     Ok(())
 }
 
 fn explain(args: &ExplainArgs) -> Result<(), Failure> {
     let set = load_criteria(&FsFiles, &args.criteria)?;
-    let Some(text) = parindex_core::explain_row(&set, &args.row) else {
+    let Some(row) = parindex_core::explain_row(&set, &args.row) else {
         return Err(Failure::Input(format!(
             "{}: không có dòng `{}`; hãy ghi mã dòng như trong bộ tiêu chí, ví dụ 3.2.1",
             shown(&args.criteria),
             visible(&args.row)
         )));
     };
-    print!("{text}");
+    print!("{}", explain_markdown(&row));
     if let Some(evidence) = &args.evidence {
         let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
         let report = compute(
@@ -754,7 +768,7 @@ fn explain(args: &ExplainArgs) -> Result<(), Failure> {
             false,
         )?;
         if let Some(node) = report.node(&args.row) {
-            print!("{}", parindex_core::explain_score(node, &report));
+            print!("{}", explain_score_markdown(node, &report));
         }
     }
     Ok(())
@@ -781,104 +795,67 @@ fn emit_with(
     }
 }
 
-/// Re-scores at the report's as-of date and compares byte for byte.
+/// Replays the report ([`parindex_core::replay`]) and says what differs.
 fn verify(args: &VerifyArgs) -> Result<(), Failure> {
     let (text, old) = read_report(&args.report)?;
-    let new = compute(
-        &FsFiles,
-        &args.criteria,
-        &args.evidence,
-        Some(old.as_of),
-        args.encoding,
-        Threads::default(),
-        false,
-    )?;
-    if new.to_json() == text {
+    let (criteria, _) = prepare(&FsFiles, &args.criteria, Some(old.as_of))?;
+    let progress = Progress::new();
+    let options = read_options(&progress, args.encoding, Threads::default());
+    let replay = parindex_core::replay(&criteria, &FsFiles, &args.evidence, &old, &text, &options)?;
+    drop(progress);
+    if replay.agrees {
+        let total = &replay.report.total;
         println!(
             "khớp: chấm lại {} cho đúng báo cáo đó ({} điểm, chỉ số {})",
             shown(&args.report),
-            parindex_core::vi_decimal(new.total.points),
-            new.total.index.map_or_else(
-                || "—".to_owned(),
-                |i| format!("{}%", parindex_core::vi_percent(i))
-            )
+            parindex_core::vi_decimal(total.points),
+            parindex_render::table::index_text(total.index)
         );
         return Ok(());
     }
-    let comparison = Comparison::of(&old, &new);
-    print!("{}", comparison.to_markdown("báo cáo", "chấm lại"));
-    if comparison.is_empty() {
+    let comparison = &replay.comparison;
+    print!("{}", comparison_markdown(comparison, "báo cáo", "chấm lại"));
+    if replay.cause == Some(Cause::EditedText) {
         println!(
             "Điểm, trạng thái và dữ liệu đầu vào đều khớp, nhưng nội dung báo cáo khác: báo cáo \
              đã bị sửa sau khi lập."
         );
     }
-    if let Some(cause) = as_of_cause(args, &old, &comparison)? {
-        return Err(Failure::Differs(format!(
-            "{} không chấm lại được như cũ: {cause}",
-            shown(&args.report)
-        )));
-    }
-    Err(Failure::Differs(format!(
-        "{} không chấm lại được như cũ: {} tệp đầu vào, {} dòng và {} tổng khác nhau (xem bảng \
-         trên); hãy chấm lại đúng các tệp đã dùng khi lập báo cáo, hoặc lập lại báo cáo",
-        shown(&args.report),
-        comparison.inputs.len(),
-        comparison.rows.len(),
-        comparison.totals.len()
-    )))
-}
-
-/// When a replay differs because of the report's as-of date, what to tell: the report's date
-/// disagrees with its fingerprint's, or every input agrees yet the scores do not, and a replay
-/// at the set's default date (31/12) gives the report back.
-fn as_of_cause(
-    args: &VerifyArgs,
-    old: &Report,
-    comparison: &Comparison,
-) -> Result<Option<String>, Failure> {
     let stated = parindex_core::vi_date(old.as_of);
-    if let Some(recorded) = parindex_core::edited_as_of(old) {
-        let recorded = parse_date(recorded)
-            .map_or_else(|| visible(recorded).into_owned(), parindex_core::vi_date);
-        return Ok(Some(format!(
-            "ngày tính đến (as_of) của báo cáo là {stated} nhưng dấu vân tay của nó ghi \
-             {recorded}: một trong hai đã bị sửa sau khi lập báo cáo. Hãy lập lại báo cáo \
-             bằng `parindex score --as-of` với ngày đúng"
-        )));
-    }
-    if !comparison.inputs.is_empty() || comparison.scores_agree() {
-        return Ok(None);
-    }
-    // Every input agrees: only the date the report was replayed at can make the scores differ,
-    // short of an edited row. The set's default date is where most reports are made.
-    let set = load_criteria(&FsFiles, &args.criteria)?;
-    let default = CompiledCriteria::compile(set)?.default_as_of();
-    if let Some(default) = default.filter(|d| *d != old.as_of) {
-        let at_default = compute(
-            &FsFiles,
-            &args.criteria,
-            &args.evidence,
-            Some(default),
-            args.encoding,
-            Threads::default(),
-            false,
-        )?;
-        if Comparison::of(old, &at_default).scores_agree() {
-            return Ok(Some(format!(
-                "báo cáo ghi ngày tính đến (as_of) {stated}, nhưng điểm của nó khớp khi chấm lại \
-                 tại {}: ngày tính đến đã bị sửa sau khi lập báo cáo. Hãy dùng báo cáo gốc, hoặc \
-                 lập lại báo cáo tại ngày mong muốn",
-                parindex_core::vi_date(default)
-            )));
+    let cause = match &replay.cause {
+        Some(Cause::EditedAsOf { recorded }) => {
+            let recorded = parse_date(recorded)
+                .map_or_else(|| visible(recorded).into_owned(), parindex_core::vi_date);
+            format!(
+                "ngày tính đến (as_of) của báo cáo là {stated} nhưng dấu vân tay của nó ghi \
+                 {recorded}: một trong hai đã bị sửa sau khi lập báo cáo. Hãy lập lại báo cáo \
+                 bằng `parindex score --as-of` với ngày đúng"
+            )
         }
-    }
-    Ok(Some(format!(
-        "mọi dữ liệu đầu vào đều khớp nhưng {} dòng và {} tổng khác: báo cáo đã bị sửa sau khi \
-         lập, ở ngày tính đến (as_of) {stated} hoặc ở điểm các dòng. Hãy lập lại báo cáo bằng \
-         `parindex score`",
-        comparison.rows.len(),
-        comparison.totals.len()
+        Some(Cause::MovedAsOf { scored_at }) => format!(
+            "báo cáo ghi ngày tính đến (as_of) {stated}, nhưng điểm của nó khớp khi chấm lại \
+             tại {}: ngày tính đến đã bị sửa sau khi lập báo cáo. Hãy dùng báo cáo gốc, hoặc \
+             lập lại báo cáo tại ngày mong muốn",
+            parindex_core::vi_date(*scored_at)
+        ),
+        Some(Cause::EditedScores) => format!(
+            "mọi dữ liệu đầu vào đều khớp nhưng {} dòng và {} tổng khác: báo cáo đã bị sửa sau khi \
+             lập, ở ngày tính đến (as_of) {stated} hoặc ở điểm các dòng. Hãy lập lại báo cáo bằng \
+             `parindex score`",
+            comparison.rows.len(),
+            comparison.totals.len()
+        ),
+        Some(Cause::EditedText) | None => format!(
+            "{} tệp đầu vào, {} dòng và {} tổng khác nhau (xem bảng trên); hãy chấm lại đúng các \
+             tệp đã dùng khi lập báo cáo, hoặc lập lại báo cáo",
+            comparison.inputs.len(),
+            comparison.rows.len(),
+            comparison.totals.len()
+        ),
+    };
+    Err(Failure::Differs(format!(
+        "{} không chấm lại được như cũ: {cause}",
+        shown(&args.report)
     )))
 }
 
@@ -891,36 +868,13 @@ fn diff(args: &DiffArgs) -> Result<(), Failure> {
             .map_or_else(String::new, |n| visible(&n.to_string_lossy()).into_owned())
     };
     match args.format {
-        DiffFormat::Md => print!("{}", comparison.to_markdown(&name(&args.a), &name(&args.b))),
+        DiffFormat::Md => print!(
+            "{}",
+            comparison_markdown(&comparison, &name(&args.a), &name(&args.b))
+        ),
         DiffFormat::Json => print!("{}", comparison.to_json()),
     }
     Ok(())
-}
-
-fn render(
-    report: &Report,
-    format: Format,
-    options: &RenderOptions,
-) -> Result<Vec<u8>, RenderError> {
-    Ok(match format {
-        Format::Json => report.to_json().into_bytes(),
-        Format::Md => report.to_markdown().into_bytes(),
-        Format::Csv => render_csv(report)?,
-        Format::Html => render_html(report, options)?.into_bytes(),
-        Format::Xlsx => render_xlsx(report, options)?,
-        Format::Docx => render_docx(report, options)?,
-    })
-}
-
-fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Json => "json",
-        Format::Md => "md",
-        Format::Xlsx => "xlsx",
-        Format::Docx => "docx",
-        Format::Html => "html",
-        Format::Csv => "csv",
-    }
 }
 
 /// The `--as-of` date, or why it is none, in the library's words: a form not accepted
@@ -960,25 +914,14 @@ fn shown(path: &Path) -> String {
     visible(&path.display().to_string()).into_owned()
 }
 
-fn format_of(out: &Path) -> Result<Format, Failure> {
-    match out
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("json") => Ok(Format::Json),
-        Some("md") => Ok(Format::Md),
-        Some("xlsx") => Ok(Format::Xlsx),
-        Some("docx") => Ok(Format::Docx),
-        Some("html" | "htm") => Ok(Format::Html),
-        Some("csv") => Ok(Format::Csv),
-        _ => Err(Failure::Input(format!(
+fn format_of(out: &Path) -> Result<RenderFormat, Failure> {
+    RenderFormat::from_path(out).ok_or_else(|| {
+        Failure::Input(format!(
             "--out {}: không nhận ra định dạng từ đuôi tệp; hãy đặt tên tệp có đuôi .xlsx, .docx, \
              .html, .csv, .json hoặc .md, hoặc thêm --format xlsx|docx|html|csv|json|md",
             shown(out)
-        ))),
-    }
+        ))
+    })
 }
 
 /// Before the run: an `--out` that is not a writable plain file, or that is (or lies in) an
@@ -1124,8 +1067,9 @@ fn summarize(report: &Report, name_unit: bool) {
     }
     if !missing.is_empty() {
         eprintln!(
-            "cảnh báo: {unit}{} dòng chưa có minh chứng: {}",
+            "cảnh báo: {unit}{} dòng {}: {}",
             missing.len(),
+            Status::NoEvidence.vi().to_lowercase(),
             missing.join(", ")
         );
     }

@@ -1,5 +1,6 @@
 //! Scores the shipped Sở KH&CN Nghệ An 2026 fixture with the reference criteria set and prints
-//! the table, the way a portal or dashboard would embed the library.
+//! each row's points, the way a portal or dashboard would embed the library (the report's
+//! Markdown, Excel, Word and HTML forms are `parindex-render`'s).
 //!
 //! ```sh
 //! cargo run -p parindex-core --example score_fixture
@@ -29,7 +30,20 @@ fn main() -> ExitCode {
         // evaluate at the as-of date (an input, never the clock)
         let as_of = criteria.default_as_of().unwrap_or_default();
         let report = criteria.score(&evidence, as_of);
-        println!("{}", report.to_markdown());
+        for n in &report.nodes {
+            println!(
+                "{}\t{}/{}\t{}",
+                n.id,
+                parindex_core::vi_decimal(n.final_points),
+                parindex_core::vi_decimal(n.max),
+                n.title
+            );
+        }
+        println!(
+            "{}\t{}",
+            parindex_core::vi_decimal(report.total.points),
+            report.total.rating.as_deref().unwrap_or("—")
+        );
         for node in report.nodes.iter().filter(|n| n.status == Status::Error) {
             eprintln!("row {} in error: {}", node.id, node.explanation);
         }

@@ -248,10 +248,7 @@ fn run_case(
         return Err(format!("`{}` is not a row of the set", case.row));
     }
     let files = evidence_files(set, file, &case.evidence, rewrite)?;
-    let as_of = match case.as_of.or_else(|| criteria.default_as_of()) {
-        Some(d) => d,
-        None => return Err("no as-of date".to_owned()),
-    };
+    let as_of = criteria.as_of(case.as_of).map_err(|e| e.to_string())?;
     let report = match criteria.score_unit(&files, Path::new("unit"), as_of, options) {
         Ok(report) => report,
         Err(Error::Evidence(problems)) => {

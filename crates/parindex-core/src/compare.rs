@@ -2,15 +2,13 @@
 //! between a self-assessment and its appraisal, or between two years.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::fingerprint::FileDigest;
-use crate::num::{canonical_decimal, vi_decimal};
+use crate::num::canonical_decimal;
 use crate::report::{NodeScore, Report, Status};
-use crate::visible::visible_lines;
 
 /// Everything that differs between two reports.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -195,84 +193,6 @@ impl Comparison {
         out.push('\n');
         out
     }
-
-    /// The comparison as Markdown, with `a` and `b` naming the two reports.
-    pub fn to_markdown(&self, a: &str, b: &str) -> String {
-        let mut out = String::new();
-        if self.is_empty() {
-            let _ = writeln!(out, "Không có khác biệt giữa {a} và {b}.");
-            return out;
-        }
-        if !self.inputs.is_empty() {
-            let _ = writeln!(out, "## Dữ liệu đầu vào khác nhau\n");
-            out.push_str("| Tệp | Thay đổi | Cũ | Mới |\n|---|---|---|---|\n");
-            for i in &self.inputs {
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} | {} |",
-                    i.name,
-                    i.change,
-                    short(i.old.as_deref()),
-                    short(i.new.as_deref())
-                );
-            }
-            out.push('\n');
-        }
-        if !self.rows.is_empty() {
-            let _ = writeln!(out, "## Các dòng có điểm khác nhau\n");
-            let _ = writeln!(out, "| STT | Tiêu chí | {a} | {b} | Chênh lệch |");
-            out.push_str("|---|---|---:|---:|---:|\n");
-            for r in &self.rows {
-                let show = |p: Option<Decimal>, s: Option<Status>| match (p, s) {
-                    (Some(p), Some(Status::Scored)) => vi_decimal(p),
-                    (Some(p), Some(s)) => format!("{} ({})", vi_decimal(p), s.as_str()),
-                    _ => "—".to_owned(),
-                };
-                let delta = match (r.old_points, r.new_points) {
-                    (Some(x), Some(y)) if x != y => {
-                        let d = y - x;
-                        if d.is_sign_positive() {
-                            format!("+{}", vi_decimal(d))
-                        } else {
-                            vi_decimal(d)
-                        }
-                    }
-                    _ => String::new(),
-                };
-                let delta = match &r.declared {
-                    Some((old, new)) => format!(
-                        "{delta} (điểm đơn vị đề nghị: {} → {})",
-                        old.as_deref().unwrap_or("—"),
-                        new.as_deref().unwrap_or("—")
-                    ),
-                    None => delta,
-                };
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} | {} | {delta} |",
-                    r.id,
-                    r.title.replace('|', "\\|"),
-                    show(r.old_points, r.old_status),
-                    show(r.new_points, r.new_status)
-                );
-            }
-            out.push('\n');
-        }
-        if !self.totals.is_empty() {
-            let _ = writeln!(out, "## Tổng hợp\n");
-            let _ = writeln!(out, "| Chỉ tiêu | {a} | {b} |\n|---|---:|---:|");
-            for t in &self.totals {
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} |",
-                    t.figure,
-                    t.old.as_deref().unwrap_or("—"),
-                    t.new.as_deref().unwrap_or("—")
-                );
-            }
-        }
-        visible_lines(&out).into_owned()
-    }
 }
 
 /// The as-of date a report's fingerprint records, when it is not the date the report states:
@@ -280,15 +200,6 @@ impl Comparison {
 pub fn edited_as_of(report: &Report) -> Option<&str> {
     let stated = report.as_of.format("%Y-%m-%d").to_string();
     (report.fingerprint.as_of != stated).then_some(report.fingerprint.as_of.as_str())
-}
-
-/// A digest shortened for a table cell.
-fn short(text: Option<&str>) -> String {
-    match text {
-        Some(t) if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) => t[..12].to_owned(),
-        Some(t) => t.to_owned(),
-        None => "—".to_owned(),
-    }
 }
 
 fn files(out: &mut Vec<InputChange>, prefix: &str, old: &[FileDigest], new: &[FileDigest]) {

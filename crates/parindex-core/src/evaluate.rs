@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use crate::criteria::{CriteriaSet, Method, NotArising};
 use crate::date::Date;
-use crate::error::Result;
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::evidence::{scan_province, Appraisal, Evidence, ReadOptions, Scan};
 use crate::files::Files;
 use crate::fingerprint::{digest_of, engine_version, Fingerprint, SetDigest};
@@ -76,6 +76,20 @@ impl CompiledCriteria {
     /// 31 December of the set's year: the as-of date when none is given.
     pub fn default_as_of(&self) -> Option<Date> {
         Date::from_ymd_opt(self.set.year, 12, 31)
+    }
+
+    /// The as-of date of a run: `given`, else [`Self::default_as_of`]. Every caller that lets
+    /// the date default (the CLI, the web app, [`crate::score`], the cases) settles it here.
+    ///
+    /// # Errors
+    /// [`Error::Criteria`] when no date is given and the set's year has no 31 December.
+    pub fn as_of(&self, given: Option<Date>) -> Result<Date> {
+        given.or_else(|| self.default_as_of()).ok_or_else(|| {
+            Error::Criteria(Diagnostics(vec![Diagnostic::new(
+                &self.set.path,
+                format!("year {} has no 31 December", self.set.year),
+            )]))
+        })
     }
 
     /// Scores one unit at the as-of date. Never fails: a rule that errors marks its row.
@@ -445,7 +459,7 @@ fn decide(
         }
         RuleResult::NoEvidence(why) => {
             node.status = Status::NoEvidence;
-            node.explanation = format!("Chưa có minh chứng: {why}");
+            node.explanation = format!("{}: {why}", Status::NoEvidence.vi());
         }
         RuleResult::Error(message) => {
             node.status = Status::Error;

@@ -31,7 +31,8 @@ pub(crate) fn restore(
     match node.status {
         Status::NoEvidence => {
             return Some(format!(
-                "Chưa có minh chứng{}: bổ sung tài liệu kiểm chứng hoặc giải trình ({})",
+                "{}{}: bổ sung tài liệu kiểm chứng hoặc giải trình ({})",
+                Status::NoEvidence.vi(),
                 why.map(|w| format!(" ({w})")).unwrap_or_default(),
                 gain(lost)
             ))

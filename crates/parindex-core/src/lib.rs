@@ -26,8 +26,9 @@
 //!    the tree into a [`Report`]; a failing rule marks its row, never the run. A province's
 //!    reports are [`province_json`] (`parindex.province/1`), or [`write_province_json`] to write
 //!    them without holding the document whole.
-//! 5. **report** — [`Report::to_json`] (`parindex.report/1`, see `docs/report-json.md`) and
-//!    [`Report::to_markdown`].
+//! 5. **report** — [`Report::to_json`] (`parindex.report/1`, see `docs/report-json.md`); its
+//!    human forms (Markdown, Excel, Word, HTML, CSV) are `parindex-render`'s. [`replay`]
+//!    scores a report's evidence again and names what changed (`parindex verify`).
 //!
 //! Under read and evaluate, **query**: what rules ask and evidence answers; it imports neither.
 //!
@@ -42,11 +43,11 @@
 //! # fn main() -> Result<(), parindex_core::Error> {
 //! let set = load_criteria(&FsFiles, Path::new("criteria/nghe-an-2026-so"))?;
 //! let criteria = CompiledCriteria::compile(set)?;
-//! let as_of = criteria.default_as_of().expect("a valid year");
+//! let as_of = criteria.as_of(None)?;
 //! let dir = Path::new("fixtures/skhcn-2026");
 //! let evidence = criteria.read_unit(&FsFiles, dir, as_of, &ReadOptions::default())?;
 //! let report = criteria.score(&evidence, as_of);
-//! println!("{}", report.to_markdown());
+//! println!("{}", report.to_json());
 //! # Ok(())
 //! # }
 //! ```
@@ -68,6 +69,7 @@ mod num;
 mod query;
 mod rank;
 mod readings;
+mod replay;
 mod report;
 mod rule_text;
 mod rules;
@@ -92,16 +94,17 @@ pub use evidence::{
 };
 #[cfg(feature = "oracle")]
 pub use evidence::{read_evidence, read_evidence_with, read_province, Strategy};
-pub use explain::{explain_row, explain_score};
+pub use explain::{explain_row, LeafExplanation, RowExplanation, RuleExplanation};
 pub use files::{Files, FsFiles, MemoryFiles, MAX_READ_BYTES};
 pub use fingerprint::{digest_of, engine_version, sha256_hex, FileDigest, Fingerprint, SetDigest};
 pub use lint::check_criteria;
 pub use num::{parse_decimal, round_half_up, vi_decimal, vi_percent, Fraction};
 pub use rank::{GroupRanking, RankEntry, Ranking, RANKING_SCHEMA};
+pub use replay::{replay, Cause, Replay};
 pub use report::{
-    province_json, province_markdown, write_province_json, AppraisalRound, CriteriaInfo,
-    EvidenceRef, Measure, NodeKind, NodeScore, Part, PendingSurvey, Report, Status, SurveyPart,
-    Total, PROVINCE_SCHEMA, REPORT_SCHEMA,
+    province_json, write_province_json, AppraisalRound, CriteriaInfo, EvidenceRef, Measure,
+    NodeKind, NodeScore, Part, PendingSurvey, Report, Status, SurveyPart, Total, PROVINCE_SCHEMA,
+    REPORT_SCHEMA,
 };
 pub use rule_text::facts_named;
 pub use rules::registry::{helper_table, rule_helpers, Aggregate, Arg, Doc, Group, Helper};
@@ -121,14 +124,6 @@ pub fn score(
     as_of: Option<Date>,
 ) -> Result<Report> {
     let compiled = CompiledCriteria::compile(load_criteria(files, criteria)?)?;
-    let as_of = match as_of.or_else(|| compiled.default_as_of()) {
-        Some(d) => d,
-        None => {
-            return Err(Error::Criteria(Diagnostics(vec![Diagnostic::new(
-                &compiled.criteria().path,
-                format!("year {} has no 31 December", compiled.criteria().year),
-            )])))
-        }
-    };
+    let as_of = compiled.as_of(as_of)?;
     compiled.score_unit(files, evidence, as_of, &ReadOptions::default())
 }

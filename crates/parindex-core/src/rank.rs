@@ -2,14 +2,12 @@
 //! appraised self-assessed score, units still equal sharing a rank.
 
 use std::cmp::Ordering;
-use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::num::{canonical_decimal, vi_decimal, vi_percent};
+use crate::num::canonical_decimal;
 use crate::report::Report;
-use crate::visible::visible_lines;
 
 /// The ranking of every peer group, groups in name order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -123,37 +121,6 @@ impl Ranking {
             .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
         out.push('\n');
         out
-    }
-
-    /// The ranking as Markdown, a table per peer group.
-    pub fn to_markdown(&self) -> String {
-        let mut out = String::from("# Xếp hạng Chỉ số cải cách hành chính\n");
-        for g in &self.groups {
-            let _ = writeln!(out, "\n## Nhóm {}\n", g.group);
-            out.push_str("| Hạng | Đơn vị | Tự đánh giá | Thẩm định | Điều tra XHH | Tổng điểm | Chỉ số | Xếp loại |\n");
-            out.push_str("|---:|---|---:|---:|---:|---:|---:|---|\n");
-            for e in &g.entries {
-                let rank = if e.tied {
-                    format!("{} (đồng hạng)", e.rank)
-                } else {
-                    e.rank.to_string()
-                };
-                let _ = writeln!(
-                    out,
-                    "| {rank} | {} ({}) | {} | {} | {} | {} | {} | {} |",
-                    e.name,
-                    e.code,
-                    vi_decimal(e.self_assessed),
-                    e.appraised.map_or_else(|| "—".to_owned(), vi_decimal),
-                    vi_decimal(e.survey),
-                    vi_decimal(e.total),
-                    e.index
-                        .map_or_else(|| "—".to_owned(), |i| format!("{}%", vi_percent(i))),
-                    e.rating.as_deref().unwrap_or("—"),
-                );
-            }
-        }
-        visible_lines(&out).into_owned()
     }
 }
 

@@ -235,9 +235,3 @@ fn json_report_snapshot() {
     let report = score(&memory(&["mini"]), date(2026, 12, 31));
     insta::assert_snapshot!("mini_json", report.to_json());
 }
-
-#[test]
-fn markdown_report_snapshot() {
-    let report = score(&memory(&["mini"]), date(2026, 12, 31));
-    insta::assert_snapshot!("mini_md", report.to_markdown());
-}

@@ -44,12 +44,6 @@ fn declared_points_explanations_and_documents_show_and_count() {
         .proposals
         .as_deref()
         .is_some_and(|p| p.contains("an toàn bức xạ")));
-
-    let md = report.to_markdown();
-    assert!(
-        md.contains("| 5.3 | Đánh giá, xếp loại CB, CC, VC đúng thời hạn | 2 |  | 1 (đề nghị) |"),
-        "{md}"
-    );
 }
 
 #[test]

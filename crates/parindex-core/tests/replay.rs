@@ -72,11 +72,6 @@ fn a_changed_evidence_file_is_named_with_the_rows_it_moved() {
     );
     let ids: Vec<&str> = c.rows.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, ["1", "1.1", "1.1.1"]);
-    let md = c.to_markdown("a", "b");
-    assert!(
-        md.contains("| 1.1.1 | Ban hành kế hoạch CCHC năm kịp thời | 1 | 0,5 | -0,5 |"),
-        "{md}"
-    );
 }
 
 #[test]
@@ -108,11 +103,7 @@ fn shuffled_rows_give_the_same_points() {
     }
     let after = score(&files);
     let c = Comparison::of(&before, &after);
-    assert!(
-        c.rows.is_empty() && c.totals.is_empty(),
-        "{}",
-        c.to_markdown("before", "after")
-    );
+    assert!(c.rows.is_empty() && c.totals.is_empty(), "{c:?}");
     // The inputs did change, and the fingerprint says so.
     assert!(!c.inputs.is_empty());
 }
@@ -139,6 +130,4 @@ fn a_changed_override_is_named() {
         row.declared,
         Some((Some("1".to_owned()), Some("2".to_owned())))
     );
-    let md = c.to_markdown("a", "b");
-    assert!(md.contains("(điểm đơn vị đề nghị: 1 → 2)"), "{md}");
 }

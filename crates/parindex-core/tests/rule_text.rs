@@ -48,9 +48,12 @@ fn score(files: &MemoryFiles) -> Report {
     (criteria.score_unit(files, dir, as_of, &ReadOptions::default())).expect("it scores")
 }
 
+/// Row 2.1's rule as `explain` quotes it, then its readings, a line each.
 fn explained(files: &MemoryFiles) -> String {
     let set = load_criteria(files, Path::new("mini")).expect("the set loads");
-    explain_row(&set, "2.1").expect("row 2.1")
+    let row = explain_row(&set, "2.1").expect("row 2.1");
+    let rule = row.leaf.and_then(|l| l.rule).expect("a rule");
+    format!("{}\n{}", rule.text, rule.readings.join("\n"))
 }
 
 #[test]

@@ -39,7 +39,7 @@ pub fn render_csv(report: &Report) -> Result<Vec<u8>, RenderError> {
         &mut out,
         [
             "".into(),
-            csv_cell("Tổng cộng"),
+            csv_cell(crate::labels::TOTAL),
             num(t.max).into(),
             "".into(),
             num(t.points).into(),

@@ -20,7 +20,8 @@ use docx_rs::{
 };
 use parindex_core::{vi_date, vi_decimal, vi_percent, NodeKind, NodeScore, Report};
 
-use crate::table::{self, COLUMNS, FINGERPRINT_TITLE, GAP_COLUMNS, NO_GAPS};
+use crate::labels::{self, COLUMNS, FINGERPRINT_TITLE, GAP_COLUMNS, NO_GAPS};
+use crate::table;
 use crate::text;
 use crate::{RenderError, RenderOptions};
 
@@ -85,7 +86,7 @@ pub fn render_docx(report: &Report, options: &RenderOptions) -> Result<Vec<u8>, 
         .page_size(PageSize::new().size(A4_LONG, A4_SHORT))
         .page_orient(PageOrientationType::Landscape)
         .page_margin(landscape_margin())
-        .add_paragraph(b.part_heading("I. BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ, CHẤM ĐIỂM"))
+        .add_paragraph(b.part_heading(&labels::PART_ONE.to_uppercase()))
         .add_table(b.scoring_table(report))
         .add_paragraph(b.para(
             "Ghi chú: điểm của lĩnh vực, tiêu chí có tiêu chí con ghi kèm chỉ số (%) trên điểm \
@@ -335,10 +336,8 @@ impl Builder {
                 .add_paragraph(self.para(&body, c.size(MOTTO).bold()))
                 .add_paragraph(self.rule(LEFT, 1300)),
             borderless_cell(RIGHT)
-                .add_paragraph(
-                    self.para("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", c.size(MOTTO).bold()),
-                )
-                .add_paragraph(self.para("Độc lập - Tự do - Hạnh phúc", c.bold()))
+                .add_paragraph(self.para(&labels::NATION.to_uppercase(), c.size(MOTTO).bold()))
+                .add_paragraph(self.para(labels::MOTTO, c.bold()))
                 .add_paragraph(self.rule(RIGHT, 3200)),
         ]);
         let bottom = TableRow::new(vec![
@@ -353,10 +352,7 @@ impl Builder {
         let mut out = vec![
             self.para("BÁO CÁO", Look::centered(BODY).bold().space(360, 0)),
             self.para(
-                &format!(
-                    "Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {}",
-                    report.criteria.year
-                ),
+                &format!("{} {}", labels::REPORT_TITLE, report.criteria.year),
                 Look::centered(BODY).bold(),
             ),
             self.rule(PORTRAIT_TEXT, 1800),
@@ -428,9 +424,12 @@ impl Builder {
         for row in table::rows(report) {
             let bold = row.kind == NodeKind::Field;
             let points = if row.is_leaf {
-                row.points.map_or_else(|| "—".to_owned(), vi_decimal)
+                row.points
+                    .map_or_else(|| labels::NONE.to_owned(), vi_decimal)
             } else {
-                let points = row.points.map_or_else(|| "—".to_owned(), vi_decimal);
+                let points = row
+                    .points
+                    .map_or_else(|| labels::NONE.to_owned(), vi_decimal);
                 match row.index {
                     Some(i) => format!("{points} ({}%)", vi_percent(i)),
                     None => points,
@@ -462,7 +461,7 @@ impl Builder {
         rows.push(
             TableRow::new(vec![
                 self.text_cell(0, "", AlignmentType::Center, true),
-                self.text_cell(1, "Tổng cộng", AlignmentType::Left, true),
+                self.text_cell(1, labels::TOTAL, AlignmentType::Left, true),
                 self.text_cell(2, &vi_decimal(t.max), AlignmentType::Center, true),
                 self.text_cell(3, "", AlignmentType::Center, false),
                 self.text_cell(4, &total_points, AlignmentType::Center, true),
@@ -504,7 +503,7 @@ impl Builder {
 
     /// Part II: every row without evidence or in error, with a place for the unit's words.
     fn explanations(&mut self, report: &Report) -> Vec<Paragraph> {
-        let mut out = vec![self.part_heading("II. GIẢI TRÌNH")];
+        let mut out = vec![self.part_heading(&labels::PART_TWO.to_uppercase())];
         let nodes = table::needing_explanation(report);
         if nodes.is_empty() {
             out.push(self.para(
@@ -522,14 +521,21 @@ impl Builder {
         for (i, node) in nodes.iter().enumerate() {
             out.push(
                 self.para(
-                    &format!("{}. {} {}: {}", i + 1, kind_vi(node), node.id, node.title),
+                    &format!(
+                        "{}. {} {}: {}",
+                        i + 1,
+                        labels::kind(node.kind),
+                        node.id,
+                        node.title
+                    ),
                     Look::body().indent().bold().space(60, 60),
                 )
                 .keep_next(true),
             );
             out.push(self.para(
                 &format!(
-                    "- Tình trạng: {} (điểm tối đa {}, điểm tự đánh giá {}).",
+                    "- {}: {} (điểm tối đa {}, điểm tự đánh giá {}).",
+                    labels::STATUS,
                     node.status.vi(),
                     vi_decimal(node.max),
                     vi_decimal(node.points)
@@ -550,7 +556,8 @@ impl Builder {
             }
             out.push(self.para(
                 &format!(
-                    "- Giải trình của đơn vị: {}",
+                    "- {}: {}",
+                    labels::UNIT_EXPLANATION,
                     table::giai_trinh(node).unwrap_or(BLANK)
                 ),
                 Look::body().indent(),
@@ -561,7 +568,7 @@ impl Builder {
 
     /// Part III: the officer's text, a paragraph per block separated by blank lines.
     fn proposals(&mut self, options: &RenderOptions) -> Vec<Paragraph> {
-        let mut out = vec![self.part_heading("III. KHÓ KHĂN, VƯỚNG MẮC VÀ KIẾN NGHỊ")];
+        let mut out = vec![self.part_heading(&labels::PART_THREE.to_uppercase())];
         let blocks = options
             .proposals
             .as_deref()
@@ -693,9 +700,9 @@ impl Builder {
         }
         let row = TableRow::new(vec![
             borderless_cell(LEFT)
-                .add_paragraph(self.para("Nơi nhận:", left.size(MOTTO).bold().italic()))
+                .add_paragraph(self.para(labels::RECIPIENTS, left.size(MOTTO).bold().italic()))
                 .add_paragraph(self.para("- Như trên;", left.size(SMALL)))
-                .add_paragraph(self.para("- Lưu: VT.", left.size(SMALL))),
+                .add_paragraph(self.para(labels::FILED, left.size(SMALL))),
             right,
         ])
         .cant_split();
@@ -744,15 +751,6 @@ fn borderless_table(rows: Vec<TableRow>, widths: &[usize]) -> Table {
         .set_grid(widths.to_vec())
         .layout(TableLayoutType::Fixed)
         .width(widths.iter().sum(), WidthType::Dxa)
-}
-
-/// `Tiêu chí` or `Tiêu chí thành phần`, as the row is named in the report.
-fn kind_vi(node: &NodeScore) -> &'static str {
-    match node.kind {
-        NodeKind::Field => "Lĩnh vực",
-        NodeKind::Criterion => "Tiêu chí",
-        NodeKind::SubCriterion => "Tiêu chí thành phần",
-    }
 }
 
 /// The engine's reason for a row needing an explanation.

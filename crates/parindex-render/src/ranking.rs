@@ -7,19 +7,20 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
 };
 
+use crate::labels;
 use crate::xlsx::write_text;
 use crate::RenderError;
 
 const HEADERS: [&str; 9] = [
-    "Hạng",
+    labels::RANK,
     "Mã đơn vị",
-    "Đơn vị",
-    "Tự đánh giá",
-    "Thẩm định",
-    "Điều tra XHH",
-    "Tổng điểm",
+    labels::UNIT,
+    labels::SELF_SHORT,
+    labels::APPRAISED_SHORT,
+    labels::SURVEY_SHORT,
+    labels::TOTAL_POINTS,
     "Chỉ số (%)",
-    "Xếp loại",
+    labels::RATING,
 ];
 
 /// One sheet per peer group, best first; numbers as numbers.
@@ -43,7 +44,7 @@ fn build(ranking: &Ranking) -> Result<Vec<u8>, XlsxError> {
     )?;
     book.set_properties(
         &DocProperties::new()
-            .set_title("Xếp hạng Chỉ số cải cách hành chính")
+            .set_title(labels::RANKING_TITLE)
             .set_creation_datetime(&created),
     );
     let font = |f: Format| f.set_font_name("Times New Roman").set_font_size(12);
@@ -60,7 +61,7 @@ fn build(ranking: &Ranking) -> Result<Vec<u8>, XlsxError> {
     for group in &ranking.groups {
         let sheet = book.add_worksheet();
         // Sheet names are at most 31 characters.
-        let name: String = crate::text::printable(&format!("Nhóm {}", group.group))
+        let name: String = crate::text::printable(&format!("{} {}", labels::GROUP, group.group))
             .chars()
             .take(31)
             .collect();
@@ -102,26 +103,27 @@ fn write_entry(
     text: &Format,
     points: &Format,
 ) -> Result<(), XlsxError> {
-    let rank = if e.tied {
-        format!("{} (đồng hạng)", e.rank)
-    } else {
-        e.rank.to_string()
-    };
-    write_text(sheet, row, 0, &rank, text)?;
+    write_text(sheet, row, 0, &labels::rank(e.rank, e.tied), text)?;
     // Codes and names come from the province's files: written as the annex writes text.
     write_text(sheet, row, 1, &e.code, text)?;
     write_text(sheet, row, 2, &e.name, text)?;
     sheet.write_number_with_format(row, 3, number(e.self_assessed), points)?;
     match e.appraised {
         Some(a) => sheet.write_number_with_format(row, 4, number(a), points)?,
-        None => sheet.write_string_with_format(row, 4, "—", text)?,
+        None => sheet.write_string_with_format(row, 4, labels::NONE, text)?,
     };
     sheet.write_number_with_format(row, 5, number(e.survey), points)?;
     sheet.write_number_with_format(row, 6, number(e.total), points)?;
     match e.index {
         Some(i) => sheet.write_number_with_format(row, 7, number(i), points)?,
-        None => sheet.write_string_with_format(row, 7, "—", text)?,
+        None => sheet.write_string_with_format(row, 7, labels::NONE, text)?,
     };
-    write_text(sheet, row, 8, e.rating.as_deref().unwrap_or("—"), text)?;
+    write_text(
+        sheet,
+        row,
+        8,
+        e.rating.as_deref().unwrap_or(labels::NONE),
+        text,
+    )?;
     Ok(())
 }

@@ -6,18 +6,11 @@ use parindex_core::{
 };
 use rust_decimal::Decimal;
 
-/// The columns of the scoring table, in order.
-pub const COLUMNS: [&str; 9] = [
-    "STT",
-    "Lĩnh vực / Tiêu chí / Tiêu chí thành phần",
-    "Điểm tối đa",
-    "Số liệu kê khai",
-    "Điểm tự đánh giá",
-    "Tài liệu kiểm chứng",
-    "Giải trình / Ghi chú",
-    "Điểm thẩm định",
-    "Ghi chú thẩm định",
-];
+use crate::labels;
+
+pub use crate::labels::{
+    COLUMNS, FINGERPRINT_TITLE, GAPS_TITLE, GAP_COLUMNS, NO_GAPS, RESTORE_UNKNOWN,
+};
 
 /// One line of the scoring table.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,6 +135,15 @@ pub fn needing_explanation(report: &Report) -> Vec<&NodeScore> {
         .collect()
 }
 
+/// The rows' ids, `1.1, 2.3.1`.
+pub fn ids(nodes: &[&NodeScore]) -> String {
+    nodes
+        .iter()
+        .map(|n| n.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The unit's explanation of a row, or `None` when it has yet to write one.
 pub fn giai_trinh(node: &NodeScore) -> Option<&str> {
     node.giai_trinh.as_deref()
@@ -149,7 +151,10 @@ pub fn giai_trinh(node: &NodeScore) -> Option<&str> {
 
 /// `80,74%`, or `—` when nothing applies.
 pub fn index_text(index: Option<Decimal>) -> String {
-    index.map_or_else(|| "—".to_owned(), |i| format!("{}%", vi_percent(i)))
+    index.map_or_else(
+        || labels::NONE.to_owned(),
+        |i| format!("{}%", vi_percent(i)),
+    )
 }
 
 /// The total line's words: `Tổng điểm 55,71/69 điểm áp dụng — Chỉ số 80,74% — Xếp loại Khá`.
@@ -161,7 +166,7 @@ pub fn total_text(report: &Report) -> String {
         vi_decimal(t.applicable_max),
         vi_decimal(t.max),
         index_text(t.index),
-        t.rating.as_deref().unwrap_or("—")
+        t.rating.as_deref().unwrap_or(labels::NONE)
     )
 }
 
@@ -177,32 +182,13 @@ pub fn self_text(report: &Report) -> String {
     )
 }
 
-/// The heading of the points-lost part of every report.
-pub const GAPS_TITLE: &str = "Điểm bị mất và cách khôi phục";
-
-/// The columns of the points-lost table, in order.
-pub const GAP_COLUMNS: [&str; 6] = [
-    "STT",
-    "Tiêu chí / Tiêu chí thành phần",
-    "Điểm tối đa",
-    "Điểm tự đánh giá",
-    "Điểm bị mất",
-    "Cách khôi phục",
-];
-
-/// What the points-lost part says when no row lost points.
-pub const NO_GAPS: &str = "Không dòng nào bị mất điểm.";
-
-/// The restore hint of a row whose rule gives none.
-pub const RESTORE_UNKNOWN: &str = "Xem giải thích của dòng";
-
 /// One row of the points-lost table ([`Report::gaps`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GapRow {
     pub stt: String,
     pub title: String,
     pub max: Decimal,
-    /// The self-assessed points, as in [`Report::gaps_markdown`].
+    /// The self-assessed points.
     pub points: Decimal,
     pub lost: Decimal,
     /// What would restore the points, or [`RESTORE_UNKNOWN`].
@@ -238,9 +224,6 @@ pub fn gaps_total_text(report: &Report) -> String {
     format!("Tổng số điểm bị mất: {}", vi_decimal(gaps_total(report)))
 }
 
-/// The heading of the replay fingerprint, at the foot of every report.
-pub const FINGERPRINT_TITLE: &str = "Dấu vân tay để đối chiếu (parindex verify)";
-
 /// One line of the replay fingerprint: words, and the full SHA-256 they name, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FingerprintLine {
@@ -272,11 +255,11 @@ pub fn fingerprint(report: &Report) -> Vec<FingerprintLine> {
             sha256: None,
         },
         FingerprintLine {
-            label: format!("Số liệu tính đến ngày {as_of}"),
+            label: format!("{} {as_of}", labels::AS_OF),
             sha256: None,
         },
         FingerprintLine {
-            label: "Bộ chỉ số".to_owned(),
+            label: labels::SET.to_owned(),
             sha256: Some(f.criteria.sha256.clone()),
         },
     ];

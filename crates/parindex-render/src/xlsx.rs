@@ -38,13 +38,14 @@
 
 use std::collections::BTreeMap;
 
-use parindex_core::{vi_date, NodeKind, NodeScore, RecordList, Report};
+use parindex_core::{vi_date, NodeKind, NodeScore, RecordList, Report, Status};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
     XlsxError,
 };
 
+use crate::labels;
 use crate::table::{
     self, index_text, needing_explanation, self_text, total_text, TableRow, COLUMNS,
     FINGERPRINT_TITLE, GAP_COLUMNS, NO_GAPS,
@@ -236,7 +237,7 @@ fn write_node_row(g: &mut Grid<'_>, row: u32, r: &TableRow) -> Result<(), Render
     match r.points {
         Some(p) => g.decimal(row, 4, p, level.key(number()))?,
         // Pending survey, not applicable: no points; the note says why.
-        None => g.text(row, 4, "—", level.key(centered()))?,
+        None => g.text(row, 4, labels::NONE, level.key(centered()))?,
     }
     g.text(row, 5, &r.evidence.join("\n"), level.detail(wrapped()))?;
     let note = if r.is_leaf {
@@ -264,11 +265,12 @@ fn write_total_rows(g: &mut Grid<'_>, row: u32, report: &Report) -> Result<(), R
     let mut note = total_text(report);
     if let Some(pending) = report.pending_survey() {
         note.push_str(&format!(
-            "\nChờ kết quả điều tra xã hội học: {}",
+            "\n{}: {}",
+            Status::PendingSurvey.vi(),
             pending.describe()
         ));
     }
-    total_line(g, row, "Tổng cộng", t.max, t.points, &note)?;
+    total_line(g, row, labels::TOTAL, t.max, t.points, &note)?;
     let s = &t.self_assessed;
     total_line(
         g,
@@ -305,12 +307,12 @@ fn total_line(
 // ---------------------------------------------------------------------------------------------
 
 const EXPLAIN_COLUMNS: [&str; 6] = [
-    "STT",
-    "Lĩnh vực / Tiêu chí / Tiêu chí thành phần",
-    "Điểm tối đa",
-    "Tình trạng",
+    labels::STT,
+    labels::ROW,
+    labels::MAX,
+    labels::STATUS,
     "Lý do",
-    "Giải trình của đơn vị",
+    labels::UNIT_EXPLANATION,
 ];
 const EXPLAIN_WIDTHS: [f64; 6] = [8.0, 48.0, 9.0, 24.0, 50.0, 60.0];
 /// Room left in each row for the officer's explanation.
@@ -360,13 +362,13 @@ fn reason(n: &NodeScore) -> String {
 // ---------------------------------------------------------------------------------------------
 
 const DATA_COLUMNS: [&str; 7] = [
-    "STT",
-    "Lĩnh vực / Tiêu chí / Tiêu chí thành phần",
+    labels::STT,
+    labels::ROW,
     "Tử số",
     "Mẫu số",
     "Tỷ lệ",
     "Bản ghi nguồn",
-    "Tài liệu kiểm chứng",
+    labels::EVIDENCE,
 ];
 const DATA_WIDTHS: [f64; 7] = [8.0, 44.0, 16.0, 16.0, 10.0, 64.0, 44.0];
 
@@ -403,7 +405,7 @@ fn write_data(ws: &mut Worksheet, report: &Report) -> Result<(), RenderError> {
                         g.ws.write_number_with_format(row, 4, to_f64(ratio)?, &percent)?;
                     }
                     // 0/0: nothing arose.
-                    None => g.text(row, 4, "—", centered())?,
+                    None => g.text(row, 4, labels::NONE, centered())?,
                 }
             }
             None => {
@@ -533,9 +535,9 @@ impl<'a> Grid<'a> {
         ws.set_row_height(0, 24)?;
         let unit = format!("Đơn vị: {}", report.unit.name);
         merge_text(ws, 1, 0, last, &unit, &line.clone().set_bold())?;
-        let set = format!("Bộ chỉ số: {}", report.criteria.title);
+        let set = format!("{}: {}", labels::SET, report.criteria.title);
         merge_text(ws, 2, 0, last, &set, &line.clone().set_italic())?;
-        let as_of = format!("Số liệu tính đến ngày {}", vi_date(report.as_of));
+        let as_of = format!("{} {}", labels::AS_OF, vi_date(report.as_of));
         merge_text(ws, 3, 0, last, &as_of, &line.set_italic())?;
         Ok(())
     }

@@ -6,16 +6,13 @@ use std::io::{Cursor, Read};
 use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
-use parindex_core::{
-    load_criteria, CompiledCriteria, EvidenceRef, Files, FsFiles, MemoryFiles, ReadOptions, Report,
-};
+use parindex_core::{EvidenceRef, Files, Report};
 use parindex_render::{render_csv, render_docx, render_html, render_xlsx, RenderOptions};
 use rust_decimal::Decimal;
 
 mod common;
 
-const CRITERIA: &str = "criteria/nghe-an-2026-so";
-const EVIDENCE: &str = "fixtures/skhcn-2026";
+use common::{example_files, score_files as score, EVIDENCE};
 
 /// The attack of the issue: a document number that LibreOffice opened as a link.
 const ATTACK: &str = r#"=HYPERLINK("http://evil.example", "Xem văn bản")&T(""#;
@@ -36,26 +33,6 @@ fn forbidden() -> String {
 
 fn is_forbidden(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
-}
-
-/// The shipped example, in memory.
-fn example_files() -> MemoryFiles {
-    let mut files = MemoryFiles::new();
-    for dir in [CRITERIA, EVIDENCE] {
-        for path in FsFiles.list(&common::root().join(dir)).expect("listing") {
-            let name = Path::new(dir).join(path.file_name().expect("name"));
-            files.insert(name, std::fs::read(&path).expect("file"));
-        }
-    }
-    files
-}
-
-fn score(files: &dyn Files) -> Report {
-    let set = load_criteria(files, Path::new(CRITERIA)).expect("criteria");
-    let criteria = CompiledCriteria::compile(set).expect("compiles");
-    let as_of = criteria.default_as_of().expect("a year end");
-    (criteria.score_unit(files, Path::new(EVIDENCE), as_of, &ReadOptions::default()))
-        .expect("reads")
 }
 
 /// The example with the document number of `documents.csv`'s CCHC plan replaced by `number`.

@@ -288,7 +288,10 @@ fn explanations_of_the_mini_fixture() {
 
     let r = row_of(&range, "2.5");
     assert_eq!(text(&r[3]), "Chưa có tài liệu kiểm chứng");
-    assert_eq!(text(&r[4]), "Chưa có minh chứng: thiếu bảng feedback");
+    assert_eq!(
+        text(&r[4]),
+        "Chưa có tài liệu kiểm chứng: thiếu bảng feedback"
+    );
     assert_eq!(r[5], Data::Empty, "left for the officer");
     let node = report.node("2.5").expect("2.5");
     assert_eq!(text(&r[1]), node.title);

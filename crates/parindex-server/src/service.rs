@@ -1259,24 +1259,34 @@ impl App {
         let set = self.set_of(&snap.ws)?;
         let app = Arc::clone(self);
         let as_of = old.as_of;
-        let new = tokio::task::spawn_blocking(move || {
+        let edited_as_of = parindex_core::edited_as_of(&old).map(str::to_owned);
+        let text = text.to_owned();
+        let replayed = tokio::task::spawn_blocking(move || {
             let folder = app.folder(&snap, &[])?;
-            let (_, report) = read_folder(&set, &folder, as_of).map_err(|e| AppError::Invalid {
+            // As `parindex score` reads the folder (see `read_folder`).
+            parindex_core::replay(
+                &set.compiled,
+                &folder,
+                FolderFiles::root(),
+                &old,
+                &text,
+                &ReadOptions::default(),
+            )
+            .map_err(|e| AppError::Invalid {
                 message: "minh chứng của hồ sơ không đọc được nên chưa chấm lại được".to_owned(),
                 problems: problems_of(&e),
-            })?;
-            Ok::<_, AppError>(report)
+            })
         })
         .await
         .map_err(|e| AppError::Internal(format!("chấm lại: {e}")))??;
-        let identical = new.to_json() == text;
-        let comparison = parindex_core::Comparison::of(&old, &new);
+        let identical = replayed.agrees;
+        let comparison = replayed.comparison;
         let opt = |d: Option<rust_decimal::Decimal>| d.map(parindex_core::vi_decimal);
         let status = |s: Option<parindex_core::Status>| s.map(|s| s.vi().to_owned());
         Ok(Verified {
             identical,
             as_of: parindex_core::vi_date(as_of),
-            edited_as_of: parindex_core::edited_as_of(&old).map(str::to_owned),
+            edited_as_of,
             inputs: comparison
                 .inputs
                 .iter()
@@ -1308,7 +1318,7 @@ impl App {
                     new: t.new.clone(),
                 })
                 .collect(),
-            edited_after: !identical && comparison.is_empty(),
+            edited_after: replayed.cause == Some(parindex_core::Cause::EditedText),
         })
     }
 
@@ -1630,8 +1640,8 @@ fn load_set(dir: &Path, sha256: String, shipped: bool) -> Result<CriteriaEntry, 
 /// The date a workspace is judged at: 31 December of its set's year.
 fn as_of_of(set: &CriteriaEntry) -> Result<parindex_core::Date, AppError> {
     set.compiled
-        .default_as_of()
-        .ok_or_else(|| AppError::Internal(format!("năm {} không có ngày 31/12", set.year)))
+        .as_of(None)
+        .map_err(|_| AppError::Internal(format!("năm {} không có ngày 31/12", set.year)))
 }
 
 /// A workspace's evidence folder read and scored by the library at `as_of`, as

@@ -1019,7 +1019,9 @@ async fn row_page(
                 )
             })
             .collect(),
-        rule: parindex_core::explain_row(set.set(), &row).unwrap_or_default(),
+        rule: parindex_core::explain_row(set.set(), &row)
+            .map(|r| parindex_render::explain_markdown(&r))
+            .unwrap_or_default(),
         error: n.error.clone().unwrap_or_default(),
         declared: n
             .declared
@@ -1178,38 +1180,18 @@ pub fn render(s: &ScoredReport, format: &str) -> Result<(Vec<u8>, &'static str, 
         crate::folder::safe_component(&s.report.unit.code),
         s.report.criteria.year
     );
-    let (bytes, mime) = match format {
-        "json" => (s.json.clone().into_bytes(), "application/json"),
-        "md" => (
-            s.report.to_markdown().into_bytes(),
-            "text/markdown; charset=utf-8",
-        ),
-        "csv" => (
-            parindex_render::render_csv(&s.report).map_err(fail)?,
-            "text/csv; charset=utf-8",
-        ),
-        "html" => (
-            parindex_render::render_html(&s.report, &options)
-                .map_err(fail)?
-                .into_bytes(),
-            "text/html; charset=utf-8",
-        ),
-        "xlsx" => (
-            parindex_render::render_xlsx(&s.report, &options).map_err(fail)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-        "docx" => (
-            parindex_render::render_docx(&s.report, &options).map_err(fail)?,
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ),
-        other => {
-            return Err(AppError::NotFound(format!(
-                "không có định dạng `{}`; hãy chọn xlsx, docx, html, json, csv hoặc md",
-                parindex_core::visible(other)
-            )))
-        }
+    let Some(format) = parindex_render::Format::from_name(format) else {
+        return Err(AppError::NotFound(format!(
+            "không có định dạng `{}`; hãy chọn xlsx, docx, html, json, csv hoặc md",
+            parindex_core::visible(format)
+        )));
     };
-    Ok((bytes, mime, format!("{base}.{format}")))
+    let bytes = match format {
+        // Already made with the score.
+        parindex_render::Format::Json => s.json.clone().into_bytes(),
+        other => parindex_render::render(&s.report, other, &options).map_err(fail)?,
+    };
+    Ok((bytes, format.mime(), format!("{base}.{}", format.name())))
 }
 
 /// A download response.

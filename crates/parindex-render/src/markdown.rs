@@ -1,0 +1,521 @@
+//! Markdown for a person at a terminal: a unit's report, its points lost, a province's units,
+//! the ranking, a comparison of two reports, and `explain`. The report's table is the table
+//! model every format reads ([`table::rows`], [`table::gap_rows`]); every text goes out through
+//! [`visible_lines`], so that a control or invisible character of the evidence is shown as
+//! `<U+…>`, never written raw to the terminal.
+
+use std::fmt::Write as _;
+
+use parindex_core::{
+    vi_date, vi_decimal, vi_percent, visible_lines, Comparison, EvidenceRef, Method, NodeKind,
+    NodeScore, NotArising, Ranking, Report, RowExplanation, Status,
+};
+use rust_decimal::Decimal;
+
+use crate::labels::{self, NONE};
+use crate::table;
+
+/// Records named per row in the Markdown table (the JSON report carries more).
+const RECORDS_SHOWN: usize = 5;
+
+/// The scoring table as Markdown, with the totals, what still waits and the points lost.
+pub fn report_markdown(report: &Report) -> String {
+    let mut out = String::new();
+    let t = &report.total;
+    let _ = writeln!(
+        out,
+        "# Kết quả tự đánh giá, chấm điểm Chỉ số CCHC năm {}\n",
+        report.criteria.year
+    );
+    let _ = writeln!(
+        out,
+        "- {}: {} ({})",
+        labels::UNIT,
+        report.unit.name,
+        report.unit.code
+    );
+    let _ = writeln!(
+        out,
+        "- {}: {} ({})",
+        labels::SET,
+        report.criteria.title,
+        report.criteria.id
+    );
+    let _ = writeln!(out, "- {}: {}\n", labels::AS_OF, vi_date(report.as_of));
+    // After appraisal, a column of final points follows the self-assessed ones.
+    let appraised = t.appraised;
+    let _ = write!(
+        out,
+        "| {} | {} | {} | {} | {} |",
+        labels::STT,
+        labels::ROW,
+        labels::MAX,
+        labels::MEASURE,
+        labels::SELF_POINTS
+    );
+    if appraised {
+        let _ = write!(out, " {} |", labels::APPRAISED);
+    }
+    let _ = write!(out, " {} |\n|---|---|---:|---|---:|", labels::NOTE);
+    out.push_str(if appraised { "---:|" } else { "" });
+    out.push_str("---|\n");
+    let final_cell = |p: Option<Decimal>| match p {
+        Some(p) => format!(" {} |", vi_decimal(p)),
+        None => String::new(),
+    };
+    for (n, row) in report.nodes.iter().zip(table::rows(report)) {
+        let (stt, title, max) = (&row.stt, cell(&row.title), vi_decimal(row.max));
+        if row.is_leaf {
+            let points = match (row.points, &n.declared) {
+                (Some(p), Some(_)) => format!("{} (đề nghị)", vi_decimal(p)),
+                (Some(p), None) => vi_decimal(p),
+                (None, _) => NONE.to_owned(),
+            };
+            let (appraised, note) = (final_cell(row.appraised), cell(&node_note(n)));
+            let _ = writeln!(
+                out,
+                "| {stt} | {title} | {max} | {} | {points} |{appraised} {note} |",
+                row.measure
+            );
+        } else {
+            let index = row
+                .index
+                .map(|i| format!(" ({}%)", vi_percent(i)))
+                .unwrap_or_default();
+            let (open, close) = if row.kind == NodeKind::Field {
+                ("**", "**")
+            } else {
+                ("", "")
+            };
+            // The index is on the final points: it follows them.
+            let (own, last) = if appraised {
+                (
+                    String::new(),
+                    format!(
+                        "{}{index} |",
+                        final_cell(row.appraised).trim_end_matches(" |")
+                    ),
+                )
+            } else {
+                (index, String::new())
+            };
+            let points = vi_decimal(n.points);
+            let _ = writeln!(
+                out,
+                "| {open}{stt}{close} | {open}{title}{close} | {open}{max}{close} | | {open}{points}{close}{own} |{last} |",
+            );
+        }
+    }
+    let index = table::index_text(t.index);
+    let rating = t.rating.clone().unwrap_or_else(|| NONE.to_owned());
+    let _ = writeln!(
+        out,
+        "| | **{}** | **{}** | | **{}** |{} Chỉ số {index}, xếp loại {rating} |",
+        labels::TOTAL,
+        vi_decimal(t.max),
+        vi_decimal(if appraised {
+            t.self_assessed.assessed_points + t.survey.points
+        } else {
+            t.points
+        }),
+        if appraised {
+            format!(" **{}** |", vi_decimal(t.points))
+        } else {
+            String::new()
+        }
+    );
+    let s = &t.self_assessed;
+    let _ = writeln!(
+        out,
+        "\n- {}: {} / {} điểm áp dụng (tối đa {}), chỉ số {}",
+        labels::SELF_POINTS,
+        vi_decimal(s.points),
+        vi_decimal(s.applicable_max),
+        vi_decimal(s.max),
+        table::index_text(s.index)
+    );
+    let _ = writeln!(
+        out,
+        "- {}: {} / {} điểm áp dụng (tối đa {}), chỉ số {index}, xếp loại {rating}",
+        labels::TOTAL_POINTS,
+        vi_decimal(t.points),
+        vi_decimal(t.applicable_max),
+        vi_decimal(t.max)
+    );
+    if let Some(pending) = report.pending_survey() {
+        let _ = writeln!(
+            out,
+            "- {}: {}",
+            Status::PendingSurvey.vi(),
+            pending.describe()
+        );
+    }
+    let attention: Vec<&NodeScore> = report
+        .nodes
+        .iter()
+        .filter(|n| n.needs_explanation)
+        .collect();
+    if !attention.is_empty() {
+        let _ = writeln!(
+            out,
+            "- {}: {} dòng ({})",
+            labels::NEEDS_EXPLANATION,
+            attention.len(),
+            table::ids(&attention)
+        );
+    }
+    out.push('\n');
+    out.push_str(&gaps_markdown(report));
+    visible_lines(&out).into_owned()
+}
+
+/// The points lost, row by row with what would restore them, the most first; then the total.
+pub fn gaps_markdown(report: &Report) -> String {
+    let rows = table::gap_rows(report);
+    let mut out = format!("## {}\n\n", labels::GAPS_TITLE);
+    if rows.is_empty() {
+        out.push_str(labels::NO_GAPS);
+        out.push('\n');
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "| {} | Tiêu chí | {} | Điểm | Mất | {} |\n|---|---|---:|---:|---:|---|",
+        labels::STT,
+        labels::MAX,
+        labels::RESTORE
+    );
+    for r in &rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            r.stt,
+            cell(&r.title),
+            vi_decimal(r.max),
+            vi_decimal(r.points),
+            vi_decimal(r.lost),
+            cell(&r.restore)
+        );
+    }
+    let _ = writeln!(out, "\n{}", table::gaps_total_text(report));
+    visible_lines(&out).into_owned()
+}
+
+/// A province's reports as a summary, one line per unit.
+pub fn province_markdown(reports: &[Report]) -> String {
+    let mut out = String::from("# Kết quả tự đánh giá, chấm điểm Chỉ số CCHC của các đơn vị\n\n");
+    let _ = writeln!(
+        out,
+        "| Mã | {} | {} | {} | {} | {} | Điểm áp dụng | {} | {} | {} |",
+        labels::UNIT,
+        labels::GROUP,
+        labels::SELF_SHORT,
+        labels::SURVEY_SHORT,
+        labels::TOTAL_POINTS,
+        labels::INDEX,
+        labels::RATING,
+        labels::NEEDS_EXPLANATION
+    );
+    out.push_str("|---|---|---|---:|---:|---:|---:|---:|---|---:|\n");
+    for r in reports {
+        let t = &r.total;
+        let attention = r
+            .nodes
+            .iter()
+            .filter(|n| n.is_leaf() && matches!(n.status, Status::NoEvidence | Status::Error))
+            .count();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {attention} |",
+            r.unit.code,
+            cell(&r.unit.name),
+            r.unit.group,
+            vi_decimal(t.self_assessed.points),
+            vi_decimal(t.survey.points),
+            vi_decimal(t.points),
+            vi_decimal(t.applicable_max),
+            table::index_text(t.index),
+            t.rating.as_deref().unwrap_or(NONE),
+        );
+    }
+    visible_lines(&out).into_owned()
+}
+
+/// The ranking, a table per peer group.
+pub fn ranking_markdown(ranking: &Ranking) -> String {
+    let mut out = format!("# {}\n", labels::RANKING_TITLE);
+    for g in &ranking.groups {
+        let _ = writeln!(out, "\n## {} {}\n", labels::GROUP, g.group);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            labels::RANK,
+            labels::UNIT,
+            labels::SELF_SHORT,
+            labels::APPRAISED_SHORT,
+            labels::SURVEY_SHORT,
+            labels::TOTAL_POINTS,
+            labels::INDEX,
+            labels::RATING
+        );
+        out.push_str("|---:|---|---:|---:|---:|---:|---:|---|\n");
+        for e in &g.entries {
+            let _ = writeln!(
+                out,
+                "| {} | {} ({}) | {} | {} | {} | {} | {} | {} |",
+                labels::rank(e.rank, e.tied),
+                e.name,
+                e.code,
+                vi_decimal(e.self_assessed),
+                e.appraised.map_or_else(|| NONE.to_owned(), vi_decimal),
+                vi_decimal(e.survey),
+                vi_decimal(e.total),
+                table::index_text(e.index),
+                e.rating.as_deref().unwrap_or(NONE),
+            );
+        }
+    }
+    visible_lines(&out).into_owned()
+}
+
+/// A comparison of two reports, with `a` and `b` naming them.
+pub fn comparison_markdown(comparison: &Comparison, a: &str, b: &str) -> String {
+    let mut out = String::new();
+    if comparison.is_empty() {
+        let _ = writeln!(out, "Không có khác biệt giữa {a} và {b}.");
+        return out;
+    }
+    if !comparison.inputs.is_empty() {
+        let _ = writeln!(out, "## Dữ liệu đầu vào khác nhau\n");
+        out.push_str("| Tệp | Thay đổi | Cũ | Mới |\n|---|---|---|---|\n");
+        for i in &comparison.inputs {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                i.name,
+                i.change,
+                short(i.old.as_deref()),
+                short(i.new.as_deref())
+            );
+        }
+        out.push('\n');
+    }
+    if !comparison.rows.is_empty() {
+        let _ = writeln!(out, "## Các dòng có điểm khác nhau\n");
+        let _ = writeln!(
+            out,
+            "| {} | Tiêu chí | {a} | {b} | Chênh lệch |",
+            labels::STT
+        );
+        out.push_str("|---|---|---:|---:|---:|\n");
+        for r in &comparison.rows {
+            let show = |p: Option<Decimal>, s: Option<Status>| match (p, s) {
+                (Some(p), Some(Status::Scored)) => vi_decimal(p),
+                (Some(p), Some(s)) => format!("{} ({})", vi_decimal(p), s.as_str()),
+                _ => NONE.to_owned(),
+            };
+            let delta = match (r.old_points, r.new_points) {
+                (Some(x), Some(y)) if x != y => {
+                    let d = y - x;
+                    if d.is_sign_positive() {
+                        format!("+{}", vi_decimal(d))
+                    } else {
+                        vi_decimal(d)
+                    }
+                }
+                _ => String::new(),
+            };
+            let delta = match &r.declared {
+                Some((old, new)) => format!(
+                    "{delta} (điểm đơn vị đề nghị: {} → {})",
+                    old.as_deref().unwrap_or(NONE),
+                    new.as_deref().unwrap_or(NONE)
+                ),
+                None => delta,
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {delta} |",
+                r.id,
+                r.title.replace('|', "\\|"),
+                show(r.old_points, r.old_status),
+                show(r.new_points, r.new_status)
+            );
+        }
+        out.push('\n');
+    }
+    if !comparison.totals.is_empty() {
+        let _ = writeln!(out, "## Tổng hợp\n");
+        let _ = writeln!(out, "| Chỉ tiêu | {a} | {b} |\n|---|---:|---:|");
+        for t in &comparison.totals {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                t.figure,
+                t.old.as_deref().unwrap_or(NONE),
+                t.new.as_deref().unwrap_or(NONE)
+            );
+        }
+    }
+    visible_lines(&out).into_owned()
+}
+
+/// `explain` of a row without evidence: its place in the tree, how it is scored, its rule and
+/// a reading of its bands.
+pub fn explain_markdown(row: &RowExplanation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {} {}\n", row.id, row.title);
+    if !row.path.is_empty() {
+        let path: Vec<String> = row
+            .path
+            .iter()
+            .map(|(id, title)| format!("{id} {title}"))
+            .collect();
+        let _ = writeln!(out, "Thuộc: {}", path.join(" › "));
+    }
+    let _ = writeln!(out, "{}: {}", labels::MAX, vi_decimal(row.max));
+    let Some(leaf) = &row.leaf else {
+        let children: Vec<String> = row
+            .children
+            .iter()
+            .map(|(id, max)| format!("{id} ({} điểm)", vi_decimal(*max)))
+            .collect();
+        let _ = writeln!(out, "Gồm: {}", children.join(", "));
+        return visible_lines(&out).into_owned();
+    };
+    let method = match leaf.method {
+        Method::SelfAssessed => "tự đánh giá, chấm theo quy tắc từ tài liệu kiểm chứng",
+        Method::Survey => "điều tra xã hội học: điểm = tỷ lệ hài lòng × điểm tối đa",
+        Method::Penalty => "điểm trừ",
+    };
+    let _ = writeln!(out, "Phương pháp: {method}");
+    if let Some(floor) = leaf.floor {
+        let _ = writeln!(out, "Trừ tối đa: {}", vi_decimal(-floor));
+    }
+    if leaf.method != Method::Survey {
+        let policy = match leaf.not_arising {
+            NotArising::Exclude => "loại khỏi điểm tối đa áp dụng",
+            NotArising::Full => "được điểm tối đa",
+        };
+        let _ = writeln!(out, "Khi không phát sinh: {policy}");
+        let reads: Vec<String> = leaf
+            .reads
+            .iter()
+            .map(|(name, title)| match title {
+                Some(t) => format!("{name} ({t})"),
+                None => name.clone(),
+            })
+            .collect();
+        let _ = writeln!(out, "Số liệu đọc: {}", reads.join(", "));
+    }
+    if let Some(rule) = &leaf.rule {
+        let _ = writeln!(out, "\nQuy tắc ({}:{}):\n", rule.file, rule.first_line);
+        for line in rule.text.trim_matches('\n').lines() {
+            let _ = writeln!(out, "    {line}");
+        }
+        if !rule.readings.is_empty() {
+            let _ = writeln!(out, "\nCách đọc:\n");
+            for line in &rule.readings {
+                let _ = writeln!(out, "- {line}");
+            }
+        }
+    }
+    visible_lines(&out).into_owned()
+}
+
+/// `explain` with evidence: how the row scored in `report`.
+pub fn explain_score_markdown(node: &NodeScore, report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n## Kết quả của {} (số liệu đến ngày {})\n",
+        report.unit.name,
+        vi_date(report.as_of)
+    );
+    let status = node.status.vi().to_lowercase();
+    let _ = writeln!(
+        out,
+        "Điểm: {}/{} ({status})",
+        vi_decimal(node.points),
+        vi_decimal(node.max)
+    );
+    if let Some(m) = &node.measure {
+        let _ = writeln!(out, "Số liệu: {}", m.vi());
+    }
+    let _ = writeln!(out, "Giải thích: {}", node.explanation);
+    for r in &node.records {
+        let (title, what, total) = (&r.title, &r.what, r.total);
+        let (keys, more) = (r.keys.join(", "), more(total, r.keys.len()));
+        let _ = writeln!(
+            out,
+            "Bản ghi quyết định điểm — {title} {what} ({total}): {keys}{more}"
+        );
+    }
+    for e in &node.evidence {
+        let _ = writeln!(out, "{}: {}", labels::EVIDENCE, e.vi());
+    }
+    if let Some(restore) = &node.restore {
+        let _ = writeln!(out, "Cách khôi phục điểm: {restore}");
+    }
+    visible_lines(&out).into_owned()
+}
+
+/// ` và 3 bản ghi khác` when `total` records are `shown` fewer, else nothing.
+fn more(total: usize, shown: usize) -> String {
+    if total > shown {
+        format!(" và {} bản ghi khác", total - shown)
+    } else {
+        String::new()
+    }
+}
+
+/// The note column of a leaf: its explanation, the unit's declared points and words, the
+/// documents it added and the records that decided the points.
+fn node_note(n: &NodeScore) -> String {
+    let mut note = n.explanation.clone();
+    if let Some(d) = &n.declared {
+        let _ = write!(
+            note,
+            " — Đơn vị đề nghị {} điểm (điểm tính từ minh chứng: {}): {}",
+            vi_decimal(d.points),
+            vi_decimal(n.points),
+            d.reason
+        );
+    }
+    if let Some(g) = &n.giai_trinh {
+        let _ = write!(note, " — Giải trình: {g}");
+    }
+    for e in n
+        .evidence
+        .iter()
+        .filter(|e| matches!(e, EvidenceRef::Declared { .. }))
+    {
+        let _ = write!(note, " — TLKC bổ sung: {}", e.vi());
+    }
+    for r in &n.records {
+        let shown = &r.keys[..r.keys.len().min(RECORDS_SHOWN)];
+        let _ = write!(
+            note,
+            " — {} {}: {}{}",
+            r.title,
+            r.what,
+            shown.join(", "),
+            more(r.total, shown.len())
+        );
+    }
+    note
+}
+
+/// A Markdown table cell: no pipes, no line breaks.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// A digest shortened for a table cell.
+fn short(text: Option<&str>) -> String {
+    match text {
+        Some(t) if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) => t[..12].to_owned(),
+        Some(t) => t.to_owned(),
+        None => NONE.to_owned(),
+    }
+}
