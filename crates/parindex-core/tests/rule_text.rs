@@ -219,7 +219,9 @@ fn explain_reads_every_deadline_step_of_issued_by() {
     // It read the numbers of the rule in a row: the second step's year became the points
     // after the deadline ("ban hành sau hạn: 2.027 điểm").
     let set = load_criteria(&FsFiles, &root().join("criteria/nghe-an-2026-so")).expect("the set");
-    let text = explain_row(&set, "5.3").expect("row 5.3");
+    let row = explain_row(&set, "5.3").expect("row 5.3");
+    let rule = row.leaf.and_then(|l| l.rule).expect("a rule");
+    let text = rule.readings.join("\n");
     assert!(
         text.contains(
             "văn bản nhóm `danh-gia-xep-loai` ban hành đến 31/12/2026: 2 điểm; đến 31/01/2027: 1 điểm; \
