@@ -6,6 +6,7 @@
 
 mod check;
 mod output;
+mod terminal;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,15 +15,15 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use parindex_core::{
     is_province, load_criteria, parse_date, read_cases, read_date, run_cases, visible,
-    write_province_json, Cause, Comparison, CompiledCriteria, Date, DateProblem, Error, Evidence,
-    Files, FsFiles, Ranking, ReadOptions, ReadProgress, Report, Status, TextEncoding, Threads,
-    CASES_DIR,
+    write_province_json, Cause, Comparison, CompiledCriteria, Date, DateProblem, Error, Files,
+    FsFiles, Ranking, ReadOptions, Report, Status, TextEncoding, Threads, CASES_DIR,
 };
 use parindex_render::{
     comparison_markdown, explain_markdown, explain_score_markdown, gaps_markdown,
     province_markdown, ranking_markdown, render, render_ranking_xlsx, Format as RenderFormat,
     RenderOptions,
 };
+use terminal::{describe_sources, summarize, Progress};
 use unicode_normalization::UnicodeNormalization;
 
 /// A province run makes and frees millions of small strings (reports, rule traces) on every
@@ -948,78 +949,6 @@ fn write_atomically(out: &Path, bytes: &[u8]) -> Result<(), Failure> {
     output::write_atomically_with(out, |w| w.write_all(bytes))
 }
 
-/// A progress bar on standard error while large files are read; indicatif draws nothing when
-/// standard error is not a terminal.
-struct Progress {
-    bar: indicatif::ProgressBar,
-}
-
-impl Progress {
-    /// Files smaller than this are read too fast to be worth a bar.
-    const WORTH_SHOWING: u64 = 4 << 20;
-
-    fn new() -> Self {
-        let bar =
-            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{msg} {wide_bar} {percent}%")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        Self { bar }
-    }
-}
-
-impl ReadProgress for Progress {
-    fn start(&self, path: &Path, sheet: Option<&str>, total: u64) {
-        self.bar.reset();
-        self.bar.set_length(total);
-        // A file or sheet name is the uploader's text: escaped like any value shown.
-        let name = path
-            .file_name()
-            .map(|n| visible(&n.to_string_lossy()).into_owned())
-            .unwrap_or_default();
-        self.bar.set_message(match sheet {
-            Some(s) => format!("{name} [{}]", visible(s)),
-            None => name,
-        });
-        if total < Self::WORTH_SHOWING {
-            self.bar
-                .set_draw_target(indicatif::ProgressDrawTarget::hidden());
-        } else {
-            self.bar
-                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        }
-    }
-
-    fn advance(&self, done: u64) {
-        self.bar.set_position(done);
-    }
-
-    fn finish(&self) {
-        self.bar.finish_and_clear();
-    }
-}
-
-/// `--verbose`: where each table came from, and what was ignored.
-fn describe_sources(evidence: &Evidence) {
-    for s in evidence.sources() {
-        let place = match &s.sheet {
-            Some(sheet) => format!("{} [{}]", shown(&s.path), visible(sheet)),
-            None => shown(&s.path),
-        };
-        let encoding = s
-            .encoding
-            .as_deref()
-            .map(|e| format!(", {e}"))
-            .unwrap_or_default();
-        eprintln!("{}: {place}{encoding}, {} bản ghi", s.table, s.records);
-        if !s.ignored_columns.is_empty() {
-            let ignored: Vec<_> = s.ignored_columns.iter().map(|c| visible(c)).collect();
-            eprintln!("  cột không dùng (bỏ qua): {}", ignored.join(", "));
-        }
-    }
-}
-
 /// Exit 3 when a written report holds rows in error: a rule failed, its row scored 0.
 fn row_errors(reports: &[Report]) -> Result<(), Failure> {
     let errors = reports
@@ -1034,56 +963,5 @@ fn row_errors(reports: &[Report]) -> Result<(), Failure> {
             "đã ghi báo cáo, nhưng {errors} dòng bị lỗi quy tắc và được 0 điểm (mã thoát 3); \
              hãy xem lý do ở các dòng đó trong báo cáo"
         )))
-    }
-}
-
-/// Tells the person at the terminal which rows need attention; of a province, in which unit.
-fn summarize(report: &Report, name_unit: bool) {
-    let unit = if name_unit {
-        format!(
-            "{} ({}): ",
-            visible(&report.unit.name),
-            visible(&report.unit.code)
-        )
-    } else {
-        String::new()
-    };
-    let ids = |status: Status| -> Vec<&str> {
-        report
-            .nodes
-            .iter()
-            .filter(|n| n.is_leaf() && n.status == status)
-            .map(|n| n.id.as_str())
-            .collect()
-    };
-    let errors = ids(Status::Error);
-    let missing = ids(Status::NoEvidence);
-    if !errors.is_empty() {
-        eprintln!(
-            "cảnh báo: {unit}{} dòng bị lỗi: {}",
-            errors.len(),
-            errors.join(", ")
-        );
-    }
-    if !missing.is_empty() {
-        eprintln!(
-            "cảnh báo: {unit}{} dòng {}: {}",
-            missing.len(),
-            Status::NoEvidence.vi().to_lowercase(),
-            missing.join(", ")
-        );
-    }
-    let unexplained: Vec<&str> = report
-        .nodes
-        .iter()
-        .filter(|n| n.needs_explanation)
-        .map(|n| n.id.as_str())
-        .collect();
-    if !unexplained.is_empty() {
-        eprintln!(
-            "lưu ý: {unit}{} dòng còn cần giải trình: {}",
-            unexplained.len(),
-            unexplained.join(", ")
-        );
     }
 }

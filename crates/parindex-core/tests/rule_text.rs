@@ -220,12 +220,8 @@ fn explain_reads_every_deadline_step_of_issued_by() {
     // after the deadline ("ban hành sau hạn: 2.027 điểm").
     let set = load_criteria(&FsFiles, &root().join("criteria/nghe-an-2026-so")).expect("the set");
     let row = explain_row(&set, "5.3").expect("row 5.3");
-    let text = row
-        .leaf
-        .and_then(|l| l.rule)
-        .expect("a rule")
-        .readings
-        .join("\n");
+    let rule = row.leaf.and_then(|l| l.rule).expect("a rule");
+    let text = rule.readings.join("\n");
     assert!(
         text.contains(
             "văn bản nhóm `danh-gia-xep-loai` ban hành đến 31/12/2026: 2 điểm; đến 31/01/2027: 1 điểm; \
