@@ -405,13 +405,13 @@ impl Builder {
         out
     }
 
-    /// Part I: the columns of the field, one row per node, then the total.
-    fn scoring_table(&mut self, report: &Report) -> Table {
-        let header = TableRow::new(
-            COLUMNS
+    /// A table's header row: the titles, bold and centred on grey, at their widths.
+    fn header(&mut self, titles: &[&str], widths: &[usize]) -> TableRow {
+        TableRow::new(
+            titles
                 .iter()
-                .zip(COLUMN_WIDTHS)
-                .map(|(title, width)| {
+                .zip(widths)
+                .map(|(title, &width)| {
                     grid_cell(width)
                         .shading(Shading::new().fill("D9D9D9"))
                         .vertical_align(VAlignType::Center)
@@ -419,8 +419,12 @@ impl Builder {
                 })
                 .collect(),
         )
-        .cant_split();
-        let mut rows = vec![header];
+        .cant_split()
+    }
+
+    /// Part I: the columns of the field, one row per node, then the total.
+    fn scoring_table(&mut self, report: &Report) -> Table {
+        let mut rows = vec![self.header(&COLUMNS, &COLUMN_WIDTHS)];
         for row in table::rows(report) {
             let bold = row.kind == NodeKind::Field;
             let points = if row.is_leaf {
@@ -607,20 +611,7 @@ impl Builder {
         if rows.is_empty() {
             return (heading, None);
         }
-        let header = TableRow::new(
-            GAP_COLUMNS
-                .iter()
-                .zip(GAP_WIDTHS)
-                .map(|(title, width)| {
-                    grid_cell(width)
-                        .shading(Shading::new().fill("D9D9D9"))
-                        .vertical_align(VAlignType::Center)
-                        .add_paragraph(self.para(title, Look::cell(AlignmentType::Center).bold()))
-                })
-                .collect(),
-        )
-        .cant_split();
-        let mut out = vec![header];
+        let mut out = vec![self.header(&GAP_COLUMNS, &GAP_WIDTHS)];
         for r in rows {
             let cells = [
                 (r.stt, AlignmentType::Center),
