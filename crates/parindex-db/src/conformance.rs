@@ -253,7 +253,10 @@ pub async fn files_keep_every_version_with_one_active_per_slot(f: Fresh) {
     );
 
     let restored = db.restore_file(ws, 1).await.unwrap().unwrap();
-    assert_eq!((restored.id, restored.version, restored.active), (1, 1, true));
+    assert_eq!(
+        (restored.id, restored.version, restored.active),
+        (1, 1, true)
+    );
     let files = db.files(ws).await.unwrap();
     let active: Vec<(i64, bool)> = files.iter().map(|f| (f.id, f.active)).collect();
     assert_eq!(active, [(2, false), (1, true), (3, true)]);
@@ -288,7 +291,11 @@ pub async fn facts_are_replaced_whole_and_a_stale_digest_writes_nothing(f: Fresh
     let ws = db.create_workspace(&unit("SKHCN")).await.unwrap();
     assert!(db.facts(ws).await.unwrap().is_empty());
     let first = vec![
-        fact("so_van_ban", "4", Some("12/QĐ-UBND ngày 01/02/2026 — Kế hoạch")),
+        fact(
+            "so_van_ban",
+            "4",
+            Some("12/QĐ-UBND ngày 01/02/2026 — Kế hoạch"),
+        ),
         fact("co_ke_hoach", "true", None),
         fact("ty_le", "\"2,5\"", None),
     ];
@@ -324,10 +331,7 @@ pub async fn facts_are_replaced_whole_and_a_stale_digest_writes_nothing(f: Fresh
         Saved::Stale
     );
     assert_eq!(db.facts(ws).await.unwrap(), second);
-    assert_eq!(
-        db.workspace(ws).await.unwrap().unwrap().revision,
-        revision
-    );
+    assert_eq!(db.workspace(ws).await.unwrap().unwrap().revision, revision);
     let history = db.history(ws).await.unwrap();
     assert_eq!(
         (history[0].action.as_str(), history[0].detail.as_str()),
@@ -371,7 +375,13 @@ pub async fn notes_are_saved_over_their_version_only(f: Fresh) {
         Saved::Stale
     );
     let stored = db.notes(ws).await.unwrap();
-    assert_eq!(stored, [NoteRow { version: 1, ..n.clone() }]);
+    assert_eq!(
+        stored,
+        [NoteRow {
+            version: 1,
+            ..n.clone()
+        }]
+    );
     assert_eq!(
         db.save_note(ws, &note("3.2.4", "Sửa", 1)).await.unwrap(),
         Saved::Yes(2)
@@ -427,15 +437,15 @@ pub async fn an_uploaded_notes_file_moves_every_version_on(f: Fresh) {
         assert_eq!(late, Saved::Stale, "{row}");
     }
     let w = db.workspace(ws).await.unwrap().unwrap();
-    assert_eq!((w.proposals.as_deref(), w.proposals_version), (Some("từ tệp"), 2));
+    assert_eq!(
+        (w.proposals.as_deref(), w.proposals_version),
+        (Some("từ tệp"), 2)
+    );
     assert_eq!(
         db.set_proposals(ws, Some("muộn"), 1).await.unwrap(),
         Saved::Stale
     );
-    assert_eq!(
-        db.history(ws).await.unwrap()[0].action.as_str(),
-        "ghi chú"
-    );
+    assert_eq!(db.history(ws).await.unwrap()[0].action.as_str(), "ghi chú");
     // Emptied by an empty file.
     db.replace_notes(ws, &[], None).await.unwrap();
     assert!(db.notes(ws).await.unwrap().is_empty());
@@ -521,7 +531,9 @@ pub async fn lists_are_in_byte_order_whatever_the_collation(f: Fresh) {
     let db = &*f.db;
     let ws = db.create_workspace(&unit("SKHCN")).await.unwrap();
     // A natural-language collation would put "a_b" after "ab", "B" after "a", "Đ" by "D".
-    let names = ["ab", "a_b", "B", "b", "Đ", "D", "Z", "3.10", "3.2", "_x", "éa", "ea"];
+    let names = [
+        "ab", "a_b", "B", "b", "Đ", "D", "Z", "3.10", "3.2", "_x", "éa", "ea",
+    ];
     let facts: Vec<FactRow> = names.iter().map(|n| fact(n, "1", None)).collect();
     db.set_facts(ws, &facts, "thử", None).await.unwrap();
     let mut expected: Vec<&str> = names.to_vec();
@@ -595,7 +607,12 @@ pub async fn text_is_stored_as_given(f: Fresh) {
     // An empty text is not NULL.
     db.set_proposals(ws, Some(""), 0).await.unwrap();
     assert_eq!(
-        db.workspace(ws).await.unwrap().unwrap().proposals.as_deref(),
+        db.workspace(ws)
+            .await
+            .unwrap()
+            .unwrap()
+            .proposals
+            .as_deref(),
         Some("")
     );
 }
@@ -605,8 +622,12 @@ pub async fn text_with_nul_is_refused_and_nothing_is_written(f: Fresh) {
     let ws = db.create_workspace(&unit("SKHCN")).await.unwrap();
     let nul = "trước\u{0}sau";
     let refused = |r: Result<_, DbError>| matches!(r, Err(DbError::NulInText(_)));
-    assert!(refused(db.save_note(ws, &note("1.1", nul, 0)).await.map(|_| ())));
-    assert!(refused(db.save_note(ws, &note(nul, "x", 0)).await.map(|_| ())));
+    assert!(refused(
+        db.save_note(ws, &note("1.1", nul, 0)).await.map(|_| ())
+    ));
+    assert!(refused(
+        db.save_note(ws, &note(nul, "x", 0)).await.map(|_| ())
+    ));
     assert!(refused(
         db.set_facts(ws, &[fact("a", "1", Some(nul))], "x", None)
             .await
@@ -632,9 +653,7 @@ pub async fn text_with_nul_is_refused_and_nothing_is_written(f: Fresh) {
     let mut bad = unit("X");
     bad.unit_name = nul.to_owned();
     assert!(refused(db.create_workspace(&bad).await.map(|_| ())));
-    assert!(refused(
-        db.add_criteria_set(&sha(1), "b", nul, 2026).await
-    ));
+    assert!(refused(db.add_criteria_set(&sha(1), "b", nul, 2026).await));
     assert_eq!(db.workspaces().await.unwrap().len(), 1);
     assert_eq!(db.workspace(ws).await.unwrap().unwrap().revision, 1);
     assert!(db.notes(ws).await.unwrap().is_empty());
@@ -717,7 +736,13 @@ pub async fn writers_on_two_handles_lose_nothing(f: Fresh) {
     let expected: Vec<i64> = (2..=(2 * EACH as i64 + 1)).collect();
     assert_eq!(made, expected);
     for db in [&f.db, &f.other] {
-        let all: Vec<i64> = db.workspaces().await.unwrap().iter().map(|w| w.id).collect();
+        let all: Vec<i64> = db
+            .workspaces()
+            .await
+            .unwrap()
+            .iter()
+            .map(|w| w.id)
+            .collect();
         assert_eq!(all.len(), 2 * EACH + 1);
         for ws in &all {
             assert_recorded(&**db, *ws).await;

@@ -184,8 +184,7 @@ pub trait Database: Send + Sync + std::fmt::Debug {
     async fn workspace(&self, id: i64) -> Result<Option<Workspace>, DbError>;
 
     /// Changes the unit's fields (`unit.toml`).
-    async fn set_unit(&self, ws: i64, code: &str, name: &str, group: &str)
-        -> Result<(), DbError>;
+    async fn set_unit(&self, ws: i64, code: &str, name: &str, group: &str) -> Result<(), DbError>;
 
     /// Part 3 of the report, saved only over the version the form was opened at.
     async fn set_proposals(

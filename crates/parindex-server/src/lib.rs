@@ -7,7 +7,8 @@
 //! `CompiledCriteria::read_and_score`, and every download is the renderer's bytes of that
 //! report, as `parindex score` gives on the exported folder.
 //!
-//! - [`store`]: SQLite (through `sqlx`, migrations in `migrations/`) and SHA-256 blobs.
+//! - [`store`]: the database (`parindex-db`'s trait; SQLite in the data folder) and SHA-256
+//!   blobs.
 //! - [`service`]: what the officer can do, shared by the pages ([`web`]) and the JSON API
 //!   ([`api`]).
 //! - [`security`]: CSRF, Content-Security-Policy; body limits are set on the router.
