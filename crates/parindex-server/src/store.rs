@@ -1,9 +1,9 @@
 //! Storage: the database (a [`Database`]: workspaces, file versions, facts, notes,
 //! attachments, history) and the content-addressed blobs beside it in the data folder.
 //!
-//! The database is SQLite in the data folder (`parindex.sqlite`) through `parindex-db`'s
-//! trait, whose migrations and statements are written for PostgreSQL too; the blobs stay on
-//! disk in the data folder.
+//! The database is SQLite in the data folder (`parindex.sqlite`, the embedded default) or a
+//! PostgreSQL server (`--database postgres://…`); both are `parindex-db`'s trait, with the
+//! same migrations and statements, and the blobs stay on disk in the data folder either way.
 //! This is the server's face of it: its methods are the trait's with the server's errors,
 //! a missing workspace or file version told in Vietnamese.
 
@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use parindex_db::{Database, DbError, NewFile};
+use parindex_db_postgres::PostgresDatabase;
 use parindex_db_sqlite::SqliteDatabase;
 use sha2::{Digest, Sha256};
 
@@ -20,6 +21,10 @@ pub use parindex_db::{
     facts_digest, hex, Attachment, FactRow, FileVersion, HistoryEntry, NewWorkspace, NoteDocument,
     NoteRow, Saved, Workspace,
 };
+
+/// The variable `parindex serve` reads a database address from when `--database` is not
+/// given.
+pub const DATABASE_VAR: &str = "PARINDEX_DATABASE_URL";
 
 /// The database and the blob folder of one data directory.
 #[derive(Debug)]
@@ -47,6 +52,40 @@ fn db_err(e: DbError) -> AppError {
 
 fn io_err(e: std::io::Error) -> AppError {
     AppError::Internal(format!("kho tệp: {e}"))
+}
+
+/// Opens the database `address` names (`postgres://…`, `postgresql://…`), or with none the
+/// SQLite file `data/parindex.sqlite`.
+pub async fn open_database(
+    data: &Path,
+    address: Option<&str>,
+) -> Result<Arc<dyn Database>, AppError> {
+    match address {
+        None => {
+            std::fs::create_dir_all(data).map_err(io_err)?;
+            let db = SqliteDatabase::open(&data.join("parindex.sqlite"))
+                .await
+                .map_err(db_err)?;
+            Ok(Arc::new(db))
+        }
+        Some(address) if parindex_db_postgres::is_address(address) => {
+            // Told to the person who started the server: an address, a password or a server
+            // that is down, not a bug. Never with the password.
+            let db = PostgresDatabase::connect(address).await.map_err(|e| {
+                AppError::BadRequest(format!(
+                    "không mở được cơ sở dữ liệu PostgreSQL {}: {}",
+                    parindex_db_postgres::redact(address),
+                    parindex_db_postgres::redact(&e.to_string())
+                ))
+            })?;
+            Ok(Arc::new(db))
+        }
+        Some(_) => Err(AppError::BadRequest(
+            "--database: chỉ nhận địa chỉ PostgreSQL (postgres://người-dùng:mật-khẩu@máy:cổng/\
+             tên-cơ-sở-dữ-liệu); bỏ --database để dùng SQLite trong thư mục --data"
+                .to_owned(),
+        )),
+    }
 }
 
 impl Blobs {
@@ -107,14 +146,12 @@ impl Blobs {
 }
 
 impl Store {
-    /// Opens (creating) the data folder's blobs and its SQLite database
-    /// (`data/parindex.sqlite`), whose migrations are run.
-    pub async fn open(data: &Path) -> Result<Self, AppError> {
+    /// Opens (creating) the data folder's blobs and the database: `address`'s, or the SQLite
+    /// file `data/parindex.sqlite`; its migrations are run.
+    pub async fn open(data: &Path, address: Option<&str>) -> Result<Self, AppError> {
         let blobs = Blobs::open(data)?;
-        let db = SqliteDatabase::open(&data.join("parindex.sqlite"))
-            .await
-            .map_err(db_err)?;
-        Ok(Self::on(Arc::new(db), blobs))
+        let db = open_database(data, address).await?;
+        Ok(Self::on(db, blobs))
     }
 
     /// A store on an opened database.
