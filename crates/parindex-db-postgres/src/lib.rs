@@ -21,7 +21,7 @@ use std::str::FromStr;
 
 use parindex_db::DbError;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::PgPool;
+use sqlx::{ConnectOptions, Connection, PgPool};
 use tokio::sync::Mutex;
 
 #[path = "../../parindex-db/shared/database.rs"]
@@ -65,6 +65,9 @@ impl PostgresDatabase {
 
     /// [`Self::connect`] with options made in code.
     pub async fn connect_with(options: PgConnectOptions) -> Result<Self, DbError> {
+        // One connection first, so that a server that is down or a wrong password is told at
+        // once, not after the pool's acquire timeout of retries.
+        options.connect().await?.close().await?;
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .connect_with(options)
