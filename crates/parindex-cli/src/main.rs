@@ -70,6 +70,11 @@ struct ServeArgs {
     /// The data folder (database, uploaded files); created when missing.
     #[arg(long, value_name = "DIR", default_value = "parindex-data")]
     data: PathBuf,
+    /// A PostgreSQL database instead of the data folder's SQLite file:
+    /// postgres://user:password@host:port/name, else from the variable PARINDEX_DATABASE_URL
+    /// (which keeps the password off the command line). Uploaded files stay in --data.
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
     /// The address to listen on: loopback only (127.0.0.1 or ::1) until accounts exist.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     addr: std::net::SocketAddr,
@@ -723,6 +728,11 @@ fn test(args: &TestArgs) -> Result<(), Failure> {
 fn serve(args: &ServeArgs) -> Result<(), Failure> {
     let config = parindex_server::ServeConfig {
         data: args.data.clone(),
+        database: args.database.clone().or_else(|| {
+            std::env::var(parindex_server::store::DATABASE_VAR)
+                .ok()
+                .filter(|a| !a.is_empty())
+        }),
         addr: args.addr,
         limits: parindex_server::Limits::default(),
     };

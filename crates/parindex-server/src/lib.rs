@@ -7,7 +7,8 @@
 //! `CompiledCriteria::read_and_score`, and every download is the renderer's bytes of that
 //! report, as `parindex score` gives on the exported folder.
 //!
-//! - [`store`]: SQLite (through `sqlx`, migrations in `migrations/`) and SHA-256 blobs.
+//! - [`store`]: the database (`parindex-db`'s trait; SQLite in the data folder) and SHA-256
+//!   blobs.
 //! - [`service`]: what the officer can do, shared by the pages ([`web`]) and the JSON API
 //!   ([`api`]).
 //! - [`security`]: CSRF, Content-Security-Policy; body limits are set on the router.
@@ -34,13 +35,39 @@ pub use crate::error::AppError;
 pub use crate::service::{App, Limits};
 
 /// How `parindex serve` runs.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ServeConfig {
-    /// The data folder: `parindex.sqlite`, `blobs/`, `criteria/`, `tmp/`.
+    /// The data folder: `parindex.sqlite` (without `database`), `blobs/`, `criteria/`, `tmp/`.
     pub data: PathBuf,
+    /// A PostgreSQL database (`postgres://user:password@host:port/name`) instead of the
+    /// data folder's SQLite file; the blobs stay in the data folder.
+    pub database: Option<String>,
     /// Where to listen; loopback only until accounts exist.
     pub addr: SocketAddr,
     pub limits: Limits,
+}
+
+impl std::fmt::Debug for ServeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The address's password is never printed.
+        f.debug_struct("ServeConfig")
+            .field("data", &self.data)
+            .field(
+                "database",
+                &self.database.as_deref().map(parindex_db_postgres::redact),
+            )
+            .field("addr", &self.addr)
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
+/// Where the database is, as told to the person who started `serve` (no password).
+pub fn database_shown(data: &std::path::Path, database: Option<&str>) -> String {
+    match database {
+        None => format!("SQLite {}", data.join("parindex.sqlite").display()),
+        Some(address) => format!("PostgreSQL {}", parindex_db_postgres::redact(address)),
+    }
 }
 
 /// Why `serve` stopped.
@@ -78,10 +105,21 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-/// Opens the data folder and builds the router.
+/// Opens the data folder (its SQLite database) and builds the router.
 pub async fn app(data: PathBuf, limits: Limits) -> Result<Router, AppError> {
+    app_on(data, None, limits).await
+}
+
+/// [`app`] on the PostgreSQL database `database` names, the blobs in `data`; with `None`,
+/// the data folder's SQLite file.
+pub async fn app_on(
+    data: PathBuf,
+    database: Option<&str>,
+    limits: Limits,
+) -> Result<Router, AppError> {
     std::fs::create_dir_all(&data).map_err(|e| AppError::Internal(format!("{e}")))?;
-    let app = App::open(&data, limits).await?;
+    let store = store::Store::open(&data, database).await?;
+    let app = App::with_store(store, &data, limits).await?;
     Ok(router(Arc::new(app)))
 }
 
@@ -91,12 +129,17 @@ pub async fn serve_with(
     on_listen: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
     check_addr(&config.addr)?;
-    let router = app(config.data.clone(), config.limits)
-        .await
-        .map_err(|e| match e {
-            AppError::Internal(detail) => ServeError::Internal(detail),
-            other => ServeError::Internal(other.message()),
-        })?;
+    let router = app_on(
+        config.data.clone(),
+        config.database.as_deref(),
+        config.limits,
+    )
+    .await
+    .map_err(|e| match e {
+        AppError::Internal(detail) => ServeError::Internal(detail),
+        AppError::BadRequest(told) => ServeError::Refused(told),
+        other => ServeError::Internal(other.message()),
+    })?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| {
@@ -121,9 +164,10 @@ pub fn serve(config: ServeConfig) -> Result<(), ServeError> {
         .enable_all()
         .build()
         .map_err(|e| ServeError::Internal(e.to_string()))?;
+    let shown = database_shown(&config.data, config.database.as_deref());
     runtime.block_on(serve_with(config, |addr| {
         error::log(&format!(
-            "đang chạy tại http://{addr}/ (nhấn Ctrl+C để dừng)"
+            "đang chạy tại http://{addr}/ (cơ sở dữ liệu: {shown}; nhấn Ctrl+C để dừng)"
         ));
     }))
 }

@@ -234,7 +234,11 @@ impl App {
     /// Opens the data folder and loads the criteria sets, shipped and uploaded (each written
     /// under `data/criteria/<sha256>/` and read from there by the library like any set).
     pub async fn open(data: &Path, limits: Limits) -> Result<Self, AppError> {
-        let store = Store::open(data).await?;
+        Self::with_store(Store::open(data, None).await?, data, limits).await
+    }
+
+    /// [`Self::open`] on an opened store (its database SQLite in `data`, or a server's).
+    pub async fn with_store(store: Store, data: &Path, limits: Limits) -> Result<Self, AppError> {
         let app = Self {
             store,
             sets: RwLock::new(BTreeMap::new()),

@@ -7,7 +7,6 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::*;
 
-#[tokio::test]
 async fn the_example_uploaded_scores_82_19_kha_like_the_library() {
     let c = Client::new().await;
     let id = c.create_skhcn().await;
@@ -88,7 +87,6 @@ async fn the_example_uploaded_scores_82_19_kha_like_the_library() {
     }
 }
 
-#[tokio::test]
 async fn downloads_are_the_renderers_bytes_of_the_exported_folder() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -199,7 +197,6 @@ async fn downloads_are_the_renderers_bytes_of_the_exported_folder() {
     );
 }
 
-#[tokio::test]
 async fn a_file_with_bad_cells_is_refused_with_every_problem_and_the_old_version_stays() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -280,7 +277,6 @@ async fn a_file_with_bad_cells_is_refused_with_every_problem_and_the_old_version
     );
 }
 
-#[tokio::test]
 async fn every_version_is_kept_and_an_old_one_can_be_restored() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -332,7 +328,6 @@ async fn every_version_is_kept_and_an_old_one_can_be_restored() {
     );
 }
 
-#[tokio::test]
 async fn a_state_change_without_the_csrf_token_is_refused() {
     let c = Client::new().await;
     let body =
@@ -405,7 +400,6 @@ async fn a_state_change_without_the_csrf_token_is_refused() {
     assert_eq!(got.status, StatusCode::OK);
 }
 
-#[tokio::test]
 async fn a_stale_note_is_refused_not_lost() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -461,7 +455,6 @@ async fn a_stale_note_is_refused_not_lost() {
     );
 }
 
-#[tokio::test]
 async fn declared_points_follow_the_libraries_rules() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -507,7 +500,6 @@ async fn declared_points_follow_the_libraries_rules() {
     assert_eq!(got.status, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
 async fn facts_edited_in_the_form_rescore_and_bad_ones_are_refused() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -590,7 +582,6 @@ async fn facts_edited_in_the_form_rescore_and_bad_ones_are_refused() {
     );
 }
 
-#[tokio::test]
 async fn an_attachment_over_the_limit_is_refused() {
     let limits = parindex_server::Limits {
         attachment_bytes: 1024,
@@ -609,7 +600,6 @@ async fn an_attachment_over_the_limit_is_refused() {
     assert_eq!(got.json()["error"], "too_large");
 }
 
-#[tokio::test]
 async fn a_request_over_the_body_limit_is_refused() {
     let limits = parindex_server::Limits {
         request_bytes: 64 << 10,
@@ -627,7 +617,6 @@ async fn a_request_over_the_body_limit_is_refused() {
     assert_eq!(got.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", got.text());
 }
 
-#[tokio::test]
 async fn an_uploaded_name_never_becomes_a_path() {
     let c = Client::new().await;
     let id = c.create_skhcn().await;
@@ -664,7 +653,6 @@ async fn an_uploaded_name_never_becomes_a_path() {
     assert!(!c.data.path().join("reports.csv").exists());
 }
 
-#[tokio::test]
 async fn the_pages_render_in_vietnamese_with_a_strict_policy() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -713,7 +701,6 @@ async fn the_pages_render_in_vietnamese_with_a_strict_policy() {
         .contains("không có trang này"));
 }
 
-#[tokio::test]
 async fn text_from_uploads_is_escaped_in_pages() {
     let c = Client::new().await;
     let got = c
@@ -728,7 +715,6 @@ async fn text_from_uploads_is_escaped_in_pages() {
     assert!(home.contains("&#60;script&#62;alert(1)") || home.contains("&lt;script&gt;alert(1)"));
 }
 
-#[tokio::test]
 async fn part_three_is_saved_over_its_version_and_reaches_the_report() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -755,7 +741,6 @@ async fn part_three_is_saved_over_its_version_and_reaches_the_report() {
     );
 }
 
-#[tokio::test]
 async fn the_openapi_document_names_every_api_route() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -807,7 +792,6 @@ fn only_loopback_addresses_are_served() {
     }
 }
 
-#[tokio::test]
 async fn malformed_requests_are_refused_in_vietnamese() {
     let c = Client::new().await;
     let id = c.create_skhcn().await;
@@ -868,7 +852,6 @@ async fn import(c: &Client, zip: Vec<u8>) -> Got {
         .await
 }
 
-#[tokio::test]
 async fn an_exported_folder_imports_as_the_same_workspace() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -936,7 +919,6 @@ async fn an_exported_folder_imports_as_the_same_workspace() {
     );
 }
 
-#[tokio::test]
 async fn a_hostile_zip_is_refused_before_anything_is_made() {
     let c = Client::new().await;
     let unit = b"code = \"X\"\nname = \"X\"\ngroup = \"so\"\n".as_slice();
@@ -966,7 +948,6 @@ async fn a_hostile_zip_is_refused_before_anything_is_made() {
     assert_eq!(c.get("/api/workspaces").await.json(), serde_json::json!([]));
 }
 
-#[tokio::test]
 async fn a_zip_that_inflates_past_the_limit_is_refused() {
     let limits = parindex_server::Limits {
         request_bytes: 1 << 20,
@@ -981,7 +962,6 @@ async fn a_zip_that_inflates_past_the_limit_is_refused() {
     assert_eq!(c.get("/api/workspaces").await.json(), serde_json::json!([]));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_clients_lose_no_write() {
     let c = std::sync::Arc::new(Client::new().await);
     let mut tasks = Vec::new();
@@ -1037,7 +1017,6 @@ async fn concurrent_clients_lose_no_write() {
     );
 }
 
-#[tokio::test]
 async fn a_report_is_replayed_against_the_workspace_row_by_row() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -1121,7 +1100,6 @@ async fn a_report_is_replayed_against_the_workspace_row_by_row() {
     assert_eq!(got.status, StatusCode::BAD_REQUEST);
 }
 
-#[tokio::test]
 async fn a_criteria_set_is_uploaded_checked_and_kept() {
     let c = Client::new().await;
     let shipped = std::fs::read_to_string(criteria().join("criteria.toml")).expect("the set");
@@ -1206,17 +1184,7 @@ async fn a_criteria_set_is_uploaded_checked_and_kept() {
     );
 
     // Kept: the app opened again on the same data folder has it, and the workspace scores.
-    let again = parindex_server::app(
-        c.data.path().to_path_buf(),
-        parindex_server::Limits::default(),
-    )
-    .await
-    .expect("reopens");
-    let reopened = Client {
-        router: again,
-        token: c.token.clone(),
-        data: tempfile::tempdir().expect("tmp"),
-    };
+    let reopened = c.reopen().await;
     assert_eq!(
         reopened
             .get("/api/criteria")
@@ -1236,7 +1204,6 @@ async fn a_criteria_set_is_uploaded_checked_and_kept() {
     assert!(page.text().contains("bản của Sở"));
 }
 
-#[tokio::test]
 async fn the_units_fields_are_a_form_and_reach_the_report() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -1291,7 +1258,6 @@ fn files_of(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-#[tokio::test]
 async fn one_workbook_of_many_sheets_and_a_windows_1258_export_score_alike() {
     for folder in ["skhcn-2026-excel", "skhcn-2026-cp1258"] {
         let c = Client::new().await;
@@ -1349,7 +1315,6 @@ async fn one_workbook_of_many_sheets_and_a_windows_1258_export_score_alike() {
     }
 }
 
-#[tokio::test]
 async fn a_fact_sent_twice_is_taken_once() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -1377,7 +1342,6 @@ async fn a_fact_sent_twice_is_taken_once() {
     assert_eq!(a[0]["value"], "1");
 }
 
-#[tokio::test]
 async fn the_surveys_results_are_taken_in_and_score_the_survey_rows() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -1419,7 +1383,6 @@ async fn the_surveys_results_are_taken_in_and_score_the_survey_rows() {
     );
 }
 
-#[tokio::test]
 async fn in_one_upload_the_good_tables_are_taken_and_the_bad_one_refused() {
     let c = Client::new().await;
     let id = c.create_skhcn().await;
@@ -1476,7 +1439,6 @@ async fn in_one_upload_the_good_tables_are_taken_and_the_bad_one_refused() {
     }
 }
 
-#[tokio::test]
 async fn a_facts_form_opened_before_another_save_is_refused() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -1527,7 +1489,6 @@ fn sources_of(path: &std::path::Path) -> std::collections::BTreeMap<String, Opti
         .collect()
 }
 
-#[tokio::test]
 async fn declared_facts_are_listed_first_with_their_label_type_and_document() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -1579,7 +1540,6 @@ async fn declared_facts_are_listed_first_with_their_label_type_and_document() {
     assert!(page.contains(r#"name="doc_date.tuyen_truyen_hoan_thanh" value="11/12/2026""#));
 }
 
-#[tokio::test]
 async fn a_value_not_of_the_declared_type_is_refused_and_nothing_is_saved() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -1631,7 +1591,6 @@ async fn a_value_not_of_the_declared_type_is_refused_and_nothing_is_saved() {
     );
 }
 
-#[tokio::test]
 async fn the_documents_three_fields_are_facts_toml_source_exactly() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -1692,4 +1651,38 @@ async fn the_documents_three_fields_are_facts_toml_source_exactly() {
     assert_eq!(sang_kien["doc_number"], "45/QĐ-SKHCN");
     assert_eq!(sang_kien["doc_date"], "02/09/2026");
     assert_eq!(sang_kien["doc_subject"], serde_json::Value::Null);
+}
+
+on_every_backend! {
+    the_example_uploaded_scores_82_19_kha_like_the_library,
+    downloads_are_the_renderers_bytes_of_the_exported_folder,
+    a_file_with_bad_cells_is_refused_with_every_problem_and_the_old_version_stays,
+    every_version_is_kept_and_an_old_one_can_be_restored,
+    a_state_change_without_the_csrf_token_is_refused,
+    a_stale_note_is_refused_not_lost,
+    declared_points_follow_the_libraries_rules,
+    facts_edited_in_the_form_rescore_and_bad_ones_are_refused,
+    an_attachment_over_the_limit_is_refused,
+    a_request_over_the_body_limit_is_refused,
+    an_uploaded_name_never_becomes_a_path,
+    the_pages_render_in_vietnamese_with_a_strict_policy,
+    text_from_uploads_is_escaped_in_pages,
+    part_three_is_saved_over_its_version_and_reaches_the_report,
+    the_openapi_document_names_every_api_route,
+    malformed_requests_are_refused_in_vietnamese,
+    an_exported_folder_imports_as_the_same_workspace,
+    a_hostile_zip_is_refused_before_anything_is_made,
+    a_zip_that_inflates_past_the_limit_is_refused,
+    concurrent_clients_lose_no_write,
+    a_report_is_replayed_against_the_workspace_row_by_row,
+    a_criteria_set_is_uploaded_checked_and_kept,
+    the_units_fields_are_a_form_and_reach_the_report,
+    one_workbook_of_many_sheets_and_a_windows_1258_export_score_alike,
+    a_fact_sent_twice_is_taken_once,
+    the_surveys_results_are_taken_in_and_score_the_survey_rows,
+    in_one_upload_the_good_tables_are_taken_and_the_bad_one_refused,
+    a_facts_form_opened_before_another_save_is_refused,
+    declared_facts_are_listed_first_with_their_label_type_and_document,
+    a_value_not_of_the_declared_type_is_refused_and_nothing_is_saved,
+    the_documents_three_fields_are_facts_toml_source_exactly,
 }

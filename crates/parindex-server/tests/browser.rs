@@ -142,6 +142,7 @@ async fn the_officer_scores_explains_and_downloads_in_chromium() {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let config = parindex_server::ServeConfig {
         data: data.path().to_path_buf(),
+        database: None,
         addr: "127.0.0.1:0".parse().expect("addr"),
         limits: parindex_server::Limits::default(),
     };

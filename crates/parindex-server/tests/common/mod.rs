@@ -1,15 +1,74 @@
-//! Drives the router in-process (`tower::ServiceExt::oneshot`) on a fresh data folder.
+//! Drives the router in-process (`tower::ServiceExt::oneshot`) on a fresh data folder, its
+//! database SQLite in that folder or a fresh PostgreSQL database: a test listed in
+//! [`on_every_backend!`](crate::on_every_backend) runs once on each ([`Backend::run`]), and
+//! every [`Client::new`] inside it opens the app on that test's backend.
 
 #![allow(dead_code)]
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
+use parindex_db_postgres::scratch::{self, Scratch};
 use parindex_server::Limits;
 use tower::ServiceExt;
+
+/// The database a test's app runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `parindex.sqlite` in the data folder (the embedded default).
+    Sqlite,
+    /// A database made for the test on the server `PARINDEX_TEST_POSTGRES` names.
+    Postgres,
+}
+
+tokio::task_local! {
+    static BACKEND: Backend;
+}
+
+impl Backend {
+    /// The backend of the test running (SQLite outside [`Self::run`]).
+    pub fn current() -> Self {
+        BACKEND.try_with(|b| *b).unwrap_or(Backend::Sqlite)
+    }
+
+    /// Runs `test` on this backend. PostgreSQL without `PARINDEX_TEST_POSTGRES`: skipped with
+    /// a note, failing under `CI=true`.
+    pub async fn run(self, name: &str, test: impl Future<Output = ()>) {
+        if self == Backend::Postgres && scratch::server(name).is_none() {
+            return;
+        }
+        BACKEND.scope(self, test).await;
+    }
+}
+
+/// Each test named (an `async fn()` of the file) twice, as `NAME::sqlite` and
+/// `NAME::postgres`: one set of expectations, run on every backend.
+#[macro_export]
+macro_rules! on_every_backend {
+    ($($test:ident),* $(,)?) => {
+        $(
+            mod $test {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn sqlite() {
+                    $crate::common::Backend::Sqlite
+                        .run(stringify!($test), super::$test())
+                        .await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn postgres() {
+                    $crate::common::Backend::Postgres
+                        .run(stringify!($test), super::$test())
+                        .await;
+                }
+            }
+        )*
+    };
+}
 
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -59,11 +118,16 @@ impl Got {
     }
 }
 
-/// The app on a temporary data folder, with a CSRF token like a browser's.
+/// The app on a temporary data folder and the test's backend, with a CSRF token like a
+/// browser's.
 pub struct Client {
     pub router: Router,
     pub token: String,
     pub data: tempfile::TempDir,
+    /// The PostgreSQL database's address; `None` on SQLite.
+    pub database: Option<String>,
+    /// The PostgreSQL database, dropped with the client.
+    scratch: Option<Scratch>,
 }
 
 impl Client {
@@ -73,13 +137,24 @@ impl Client {
 
     pub async fn with_limits(limits: Limits) -> Self {
         let data = tempfile::tempdir().expect("temp dir");
-        let router = parindex_server::app(data.path().to_path_buf(), limits)
-            .await
-            .expect("the app opens");
+        let scratch = match Backend::current() {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                let server = scratch::server("a test").expect("checked by Backend::run");
+                Some(Scratch::create(&server).await.expect("a scratch database"))
+            }
+        };
+        let database = scratch.as_ref().map(|s| s.address.clone());
+        let router =
+            parindex_server::app_on(data.path().to_path_buf(), database.as_deref(), limits)
+                .await
+                .expect("the app opens");
         let mut c = Self {
             router,
             token: String::new(),
             data,
+            database,
+            scratch,
         };
         let got = c
             .send(
@@ -98,6 +173,25 @@ impl Client {
         assert!(cookie.contains("SameSite=Strict") && cookie.contains("HttpOnly"));
         c.token = got.json()["token"].as_str().expect("token").to_owned();
         c
+    }
+
+    /// The app opened again on the same data folder and database (as after a restart),
+    /// with the same CSRF token. Lives no longer than `self`.
+    pub async fn reopen(&self) -> Self {
+        let router = parindex_server::app_on(
+            self.data.path().to_path_buf(),
+            self.database.as_deref(),
+            Limits::default(),
+        )
+        .await
+        .expect("reopens");
+        Self {
+            router,
+            token: self.token.clone(),
+            data: tempfile::tempdir().expect("tmp"),
+            database: self.database.clone(),
+            scratch: None,
+        }
     }
 
     pub async fn send(&self, req: Request<Body>) -> Got {

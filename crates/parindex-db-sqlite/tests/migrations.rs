@@ -1,0 +1,70 @@
+//! The migrations a shipped database has applied are never edited: sqlx records each one's
+//! SHA-384 in `_sqlx_migrations` and refuses to open a database whose applied migration no
+//! longer matches. A change of schema is a new migration.
+
+use parindex_db_sqlite::{SqliteDatabase, MIGRATOR};
+
+/// (version, description, SHA-384) of every migration the first release shipped
+/// (`crates/parindex-server/migrations/` then).
+const SHIPPED: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        "63082856b66d6cfede4dc07ae681e57853deb0bd19f61932fb4bda900e199a68471aab0378d26a15d8e341cdb74ec58b",
+    ),
+    (
+        2,
+        "criteria sets",
+        "9c526006cbfe6730485dd492a4cb71d3678d8a4748e148151143f64a17f22c4c0fa9988f698559c8fb292471d810661e",
+    ),
+];
+
+#[test]
+fn the_shipped_migrations_are_unchanged() {
+    let now: Vec<(i64, String, String)> = MIGRATOR
+        .iter()
+        .map(|m| {
+            (
+                m.version,
+                m.description.to_string(),
+                parindex_db::hex(&m.checksum),
+            )
+        })
+        .collect();
+    assert!(now.len() >= SHIPPED.len());
+    for ((version, description, checksum), shipped) in now.iter().zip(SHIPPED) {
+        assert_eq!(
+            (*version, description.as_str(), checksum.as_str()),
+            *shipped,
+            "an applied migration was edited: add a new one instead"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_database_opened_again_keeps_its_rows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("parindex.sqlite");
+    let ws = {
+        let db = SqliteDatabase::open(&file).await.expect("opens");
+        parindex_db::Database::create_workspace(
+            &db,
+            &parindex_db::NewWorkspace {
+                unit_code: "SKHCN".to_owned(),
+                unit_name: "Sở Khoa học và Công nghệ".to_owned(),
+                unit_group: "so".to_owned(),
+                year: 2026,
+                criteria_id: "nghe-an-2026-so".to_owned(),
+                criteria_sha256: "a".repeat(64),
+            },
+        )
+        .await
+        .expect("a workspace")
+    };
+    let db = SqliteDatabase::open(&file).await.expect("opens again");
+    let w = parindex_db::Database::workspace(&db, ws)
+        .await
+        .expect("reads")
+        .expect("kept");
+    assert_eq!((w.unit_code.as_str(), w.revision), ("SKHCN", 1));
+}
