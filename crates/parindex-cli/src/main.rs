@@ -439,14 +439,7 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
         None => None,
     };
     if is_province(&files, &args.inputs.evidence) {
-        let reports = compute_province(
-            &files,
-            &args.inputs.criteria,
-            &args.inputs.evidence,
-            as_of,
-            args.inputs.encoding,
-            args.inputs.threads(),
-        )?;
+        let reports = compute_province(&files, &args.inputs, as_of)?;
         if let Some(out) = &args.out {
             guard_read(out, &inputs, &files)?;
         }
@@ -605,18 +598,16 @@ fn read_text(what: &str, path: &Path) -> Result<String, Failure> {
 }
 
 /// Scores every unit of a province folder.
+/// Every unit of the province folder `inputs` names, scored.
 fn compute_province(
     files: &dyn Files,
-    criteria: &Path,
-    evidence: &Path,
+    inputs: &Inputs,
     as_of: Option<Date>,
-    encoding: TextEncoding,
-    threads: Threads,
 ) -> Result<Vec<Report>, Failure> {
-    let (criteria, as_of) = prepare(files, criteria, as_of)?;
+    let (criteria, as_of) = prepare(files, &inputs.criteria, as_of)?;
     let progress = Progress::new();
-    let options = read_options(&progress, encoding, threads);
-    let reports = criteria.score_province(files, evidence, as_of, &options)?;
+    let options = read_options(&progress, inputs.encoding, inputs.threads());
+    let reports = criteria.score_province(files, &inputs.evidence, as_of, &options)?;
     drop(progress);
     Ok(reports)
 }
@@ -655,14 +646,7 @@ fn rank(args: &RankArgs) -> Result<(), Failure> {
     }
     let as_of = args.inputs.as_of()?;
     let files = output::RecordingFiles::default();
-    let reports = compute_province(
-        &files,
-        &args.inputs.criteria,
-        &args.inputs.evidence,
-        as_of,
-        args.inputs.encoding,
-        args.inputs.threads(),
-    )?;
+    let reports = compute_province(&files, &args.inputs, as_of)?;
     let ranking = Ranking::of(&reports);
     let bytes = match format {
         RankFormat::Md => ranking_markdown(&ranking).into_bytes(),
