@@ -256,7 +256,7 @@ impl App {
             }
         }
         for sha in app.store.criteria_sets().await? {
-            let bytes = app.store.get_blob(&sha)?;
+            let bytes = app.store.blobs().get(&sha)?;
             app.install_set(&bytes, false).await?;
         }
         Ok(app)
@@ -343,7 +343,7 @@ impl App {
         })?;
         let tmp = tempfile::Builder::new()
             .prefix("criteria-")
-            .tempdir_in(self.store.tmp_dir())
+            .tempdir_in(self.store.blobs().tmp_dir())
             .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
         std::fs::write(tmp.path().join(parindex_core::CRITERIA_FILE), bytes)
             .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
@@ -374,7 +374,7 @@ impl App {
             });
         }
         let entry = self.install_set(bytes, false).await?;
-        self.store.put_blob(bytes)?;
+        self.store.blobs().put(bytes)?;
         self.store
             .add_criteria_set(
                 &entry.sha256,
@@ -447,7 +447,7 @@ impl App {
         for (name, content) in snap.contents(false)? {
             match content {
                 Content::Bytes(b) => folder.insert_bytes(name, b),
-                Content::Blob(sha) => folder.insert_blob(name, self.store.blob_path(&sha)?),
+                Content::Blob(sha) => folder.insert_blob(name, self.store.blobs().path(&sha)?),
             }
         }
         for (name, bytes) in trying {
@@ -662,6 +662,13 @@ impl App {
                                 problems: Vec::new(),
                             });
                         }
+                        // Written to the store (synced) while it is read: the write waits on
+                        // the disk, the reading on the processor.
+                        let app = Arc::clone(self);
+                        let copy = bytes.clone();
+                        let written = tokio::task::spawn_blocking(move || {
+                            app.store.blobs().write_temp(&copy)
+                        });
                         tables.push(Pending {
                             index: i,
                             name,
@@ -671,22 +678,13 @@ impl App {
                             size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
                             bytes,
                             sha: None,
-                            written: None,
+                            written,
                         });
                         continue;
                     }
                 },
             };
             out[i] = Some(done);
-        }
-        // Each table is written to the store (synced) while it is read: the write waits on
-        // the disk, the reading on the processor; a refused file's copy is deleted.
-        for p in &mut tables {
-            let app = Arc::clone(self);
-            let bytes = p.bytes.clone();
-            p.written = Some(tokio::task::spawn_blocking(move || {
-                app.store.write_temp(&bytes)
-            }));
         }
         // The tables: tried together until no table left is refused.
         loop {
@@ -735,21 +733,17 @@ impl App {
                     ),
                     problems,
                 });
-                // Its copy in the store's temporary folder is deleted when dropped.
-                if let Some(written) = p.written {
-                    let _ = written.await;
-                }
+                // Its copy in the store's temporary folder is deleted once written: dropping
+                // the handle leaves the write to end on its own, without the answer waiting.
             }
         }
         for p in tables {
             let sha = p.sha.unwrap_or_else(|| parindex_core::sha256_hex(&p.bytes));
-            let written = match p.written {
-                Some(written) => written
-                    .await
-                    .map_err(|e| AppError::Internal(format!("lưu tệp: {e}")))??,
-                None => self.store.write_temp(&p.bytes)?,
-            };
-            self.store.keep_blob(written, &sha)?;
+            let written = p
+                .written
+                .await
+                .map_err(|e| AppError::Internal(format!("lưu tệp: {e}")))??;
+            self.store.blobs().keep(written, &sha)?;
             let version = self
                 .store
                 .add_file(ws, &p.slot, &p.stored_name, &p.name, &sha, p.size)
@@ -1158,7 +1152,7 @@ impl App {
                 self.limits.attachment_bytes >> 20
             )));
         }
-        let sha = self.store.put_blob(bytes)?;
+        let sha = self.store.blobs().put(bytes)?;
         let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
         self.store
             .add_attachment(ws, row, &display_name(raw_name), &sha, size)
@@ -1340,7 +1334,7 @@ impl App {
             zip.start_file(name, options).map_err(zerr)?;
             let bytes = match content {
                 Content::Bytes(b) => b,
-                Content::Blob(sha) => self.store.get_blob(&sha)?,
+                Content::Blob(sha) => self.store.blobs().get(&sha)?,
             };
             zip.write_all(&bytes)
                 .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
@@ -1471,7 +1465,7 @@ struct Pending {
     /// Its hash, from the reading that took it in.
     sha: Option<String>,
     /// Its synced copy in the store's temporary folder, being written.
-    written: Option<tokio::task::JoinHandle<Result<tempfile::NamedTempFile, AppError>>>,
+    written: tokio::task::JoinHandle<Result<tempfile::NamedTempFile, AppError>>,
 }
 
 /// `unit.toml`, `facts.toml`, `notes.toml`: the officer's own files, not tables.

@@ -143,6 +143,11 @@ impl Blobs {
     pub fn get(&self, sha256: &str) -> Result<Vec<u8>, AppError> {
         std::fs::read(self.path(sha256)?).map_err(io_err)
     }
+
+    /// Where temporary files (an upload being written before its hash is known) are made.
+    pub fn tmp_dir(&self) -> &Path {
+        &self.tmp
+    }
 }
 
 impl Store {
@@ -164,37 +169,9 @@ impl Store {
         &self.db
     }
 
-    /// Where temporary files (an upload being written before its hash is known) are made.
-    pub fn tmp_dir(&self) -> &Path {
-        &self.blobs.tmp
-    }
-
-    // ---- blobs ------------------------------------------------------------------------
-
-    /// The path of a blob: `blobs/ab/cdef…`. `sha256` is always one this module computed.
-    pub fn blob_path(&self, sha256: &str) -> Result<PathBuf, AppError> {
-        self.blobs.path(sha256)
-    }
-
-    /// Stores bytes by their SHA-256 (once), returning the hash.
-    pub fn put_blob(&self, bytes: &[u8]) -> Result<String, AppError> {
-        self.blobs.put(bytes)
-    }
-
-    /// `bytes` in a temporary file of the store, synced to the disk: a blob whose hash is not
-    /// known yet (an upload being read). Deleted when dropped, unless kept by [`Self::keep_blob`].
-    pub fn write_temp(&self, bytes: &[u8]) -> Result<tempfile::NamedTempFile, AppError> {
-        self.blobs.write_temp(bytes)
-    }
-
-    /// A synced temporary file kept as the blob `sha256` (its content's hash); when the blob
-    /// is there already, the file is deleted.
-    pub fn keep_blob(&self, tmp: tempfile::NamedTempFile, sha256: &str) -> Result<(), AppError> {
-        self.blobs.keep(tmp, sha256)
-    }
-
-    pub fn get_blob(&self, sha256: &str) -> Result<Vec<u8>, AppError> {
-        self.blobs.get(sha256)
+    /// The content-addressed files beside the database.
+    pub fn blobs(&self) -> &Blobs {
+        &self.blobs
     }
 
     // ---- workspaces ---------------------------------------------------------------------

@@ -1101,7 +1101,7 @@ pub async fn attachment_response(app: &App, id: i64, aid: i64) -> Result<Respons
         .into_iter()
         .find(|a| a.id == aid)
         .ok_or_else(|| AppError::NotFound("không có tệp đính kèm này".to_owned()))?;
-    let bytes = app.store.get_blob(&a.sha256)?;
+    let bytes = app.store.blobs().get(&a.sha256)?;
     let name = crate::folder::safe_component(&a.display_name);
     Ok(file_response(bytes, "application/octet-stream", &name))
 }
