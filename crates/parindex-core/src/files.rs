@@ -50,8 +50,9 @@ pub trait Files {
     }
 }
 
-/// The error of a file larger than `limit` bytes.
-pub(crate) fn too_large(size: u64, limit: u64) -> io::Error {
+/// The error of a file larger than `limit` bytes, as [`Files::read_at_most`] gives it: one
+/// wording for every implementation.
+pub fn too_large(size: u64, limit: u64) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidData,
         format!(

@@ -95,7 +95,7 @@ pub use evidence::{
 #[cfg(feature = "oracle")]
 pub use evidence::{read_evidence, read_evidence_with, read_province, Strategy};
 pub use explain::{explain_row, LeafExplanation, RowExplanation, RuleExplanation};
-pub use files::{Files, FsFiles, MemoryFiles, MAX_READ_BYTES};
+pub use files::{too_large, Files, FsFiles, MemoryFiles, MAX_READ_BYTES};
 pub use fingerprint::{digest_of, engine_version, sha256_hex, FileDigest, Fingerprint, SetDigest};
 pub use lint::check_criteria;
 pub use num::{parse_decimal, round_half_up, vi_decimal, vi_percent, Fraction};

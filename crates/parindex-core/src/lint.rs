@@ -275,6 +275,7 @@ impl RowLint<'_> {
     fn arity(&mut self, call: &Call<'_>, forms: &[&Helper]) {
         let n = call.args.len();
         let mut counts: Vec<usize> = forms.iter().map(|f| f.args.len()).collect();
+        counts.sort_unstable();
         counts.dedup();
         let takes = counts
             .iter()

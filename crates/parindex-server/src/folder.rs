@@ -106,10 +106,7 @@ impl Files for FolderFiles {
             _ => {
                 let bytes = self.read(path)?;
                 if bytes.len() as u64 > limit {
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        format!("tệp lớn hơn giới hạn {limit} byte"),
-                    ));
+                    return Err(parindex_core::too_large(bytes.len() as u64, limit));
                 }
                 Ok(bytes)
             }

@@ -844,7 +844,7 @@ fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
         Measure::Number(n) => Measured::Number(*n),
     };
     let edges: Vec<Decimal> = table.iter().map(|(edge, _)| *edge).collect();
-    let explanation = match scoring::band(measured, &edges).map_err(refused)? {
+    let (points, explanation) = match scoring::band(measured, &edges).map_err(refused)? {
         Band::Reached(i) => {
             let (edge, (points, inner)) = &table[i];
             let text = inner.clone().unwrap_or_else(|| {
@@ -869,7 +869,6 @@ fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
             (points, text)
         }
     };
-    let (points, explanation) = explanation;
     Ok(Outcome::Points {
         points,
         explanation: if is_ratio {
