@@ -443,8 +443,17 @@ impl App {
     /// The folder of a snapshot as the library reads it, with `trying` (files of an upload
     /// not yet stored, by their name in the folder) in it: nothing is written.
     fn folder(&self, snap: &Snapshot, trying: &[(String, Bytes)]) -> Result<FolderFiles, AppError> {
+        self.folder_of(snap.contents(false)?, trying)
+    }
+
+    /// [`Self::folder`] of a snapshot's files already listed.
+    fn folder_of(
+        &self,
+        contents: Vec<(String, Content)>,
+        trying: &[(String, Bytes)],
+    ) -> Result<FolderFiles, AppError> {
         let mut folder = FolderFiles::default();
-        for (name, content) in snap.contents(false)? {
+        for (name, content) in contents {
             match content {
                 Content::Bytes(b) => folder.insert_bytes(name, b),
                 Content::Blob(sha) => folder.insert_blob(name, self.store.blobs().path(&sha)?),
@@ -456,24 +465,29 @@ impl App {
         Ok(folder)
     }
 
-    /// What a snapshot's report depends on: its set and every file of its folder (`shas`:
-    /// the hashes of files being tried, by name). In name order, so that the same folder has
-    /// the same key however its files were listed.
-    fn key(snap: &Snapshot, shas: &BTreeMap<String, String>) -> Result<String, AppError> {
-        let mut files: BTreeMap<String, String> = BTreeMap::new();
-        for (name, content) in snap.contents(false)? {
-            let sha = match content {
-                Content::Bytes(b) => parindex_core::sha256_hex(&b),
-                Content::Blob(sha) => sha,
-            };
-            files.insert(name, sha);
-        }
-        files.extend(shas.iter().map(|(n, s)| (n.clone(), s.clone())));
-        let mut lines = format!("criteria {}\n", snap.ws.criteria_sha256);
+    /// The hash of each file of a folder, by name.
+    fn hashes(contents: &[(String, Content)]) -> BTreeMap<String, String> {
+        contents
+            .iter()
+            .map(|(name, content)| {
+                let sha = match content {
+                    Content::Bytes(b) => parindex_core::sha256_hex(b),
+                    Content::Blob(sha) => sha.clone(),
+                };
+                (name.clone(), sha)
+            })
+            .collect()
+    }
+
+    /// What a report depends on: its set and every file of its folder (by name, with its
+    /// hash). In name order, so that the same folder has the same key however its files were
+    /// listed.
+    fn key(criteria_sha256: &str, files: &BTreeMap<String, String>) -> String {
+        let mut lines = format!("criteria {criteria_sha256}\n");
         for (name, sha) in files {
             lines.push_str(&format!("{sha}  {name}\n"));
         }
-        Ok(parindex_core::sha256_hex(lines.as_bytes()))
+        parindex_core::sha256_hex(lines.as_bytes())
     }
 
     /// Reads a snapshot's folder with the library and scores it; the result is cached under
@@ -493,8 +507,12 @@ impl App {
         trying: Vec<(String, Bytes)>,
     ) -> Result<(Arc<Scored>, BTreeMap<String, String>), AppError> {
         let ws = snap.ws.id;
+        // The folder's files are listed (and the database's hashed) once, for the key and
+        // for the reading.
+        let contents = snap.contents(false)?;
+        let mut files = Self::hashes(&contents);
         let known = if trying.is_empty() {
-            let key = Self::key(&snap, &BTreeMap::new())?;
+            let key = Self::key(&snap.ws.criteria_sha256, &files);
             if let Some(hit) = self.cached(ws).filter(|s| s.key == key) {
                 return Ok((hit, BTreeMap::new()));
             }
@@ -504,8 +522,8 @@ impl App {
         };
         let set = self.set_of(&snap.ws)?;
         let app = Arc::clone(self);
-        let (outcome, snap, shas) = tokio::task::spawn_blocking(move || {
-            let folder = app.folder(&snap, &trying)?;
+        let (outcome, shas) = tokio::task::spawn_blocking(move || {
+            let folder = app.folder_of(contents, &trying)?;
             let read = read_folder(&set, &folder, as_of_of(&set)?);
             let mut shas = BTreeMap::new();
             if let Ok((_, report)) = &read {
@@ -525,7 +543,6 @@ impl App {
                     }),
                     Ok((evidence, report)) => Ok(scored_report(&set, &evidence, report)),
                 },
-                snap,
                 shas,
             ))
         })
@@ -535,7 +552,10 @@ impl App {
             Some(key) => key,
             // A folder tried and refused is not cached: its files are never stored.
             None if shas.is_empty() => String::new(),
-            None => Self::key(&snap, &shas)?,
+            None => {
+                files.extend(shas.iter().map(|(n, s)| (n.clone(), s.clone())));
+                Self::key(&snap.ws.criteria_sha256, &files)
+            }
         };
         let scored = Arc::new(Scored { key, outcome });
         if !scored.key.is_empty() {
