@@ -13,10 +13,10 @@
 
 use std::path::Path;
 
-use parindex_core::{
-    load_criteria, read_province, CompiledCriteria, CriteriaSet, Date, MemoryFiles, Method,
-    ReadOptions, Report, Status, Strategy,
-};
+use parindex_core::criteria::{CriteriaSet, Method};
+use parindex_core::evidence::{read_province, Strategy};
+use parindex_core::report::Status;
+use parindex_core::{load_criteria, CompiledCriteria, Date, MemoryFiles, ReadOptions, Report};
 use rust_decimal::Decimal;
 
 /// libfuzzer-sys aborts in its panic hook, before any unwinding, so a panic that the library

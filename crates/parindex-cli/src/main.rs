@@ -13,10 +13,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use parindex_core::cases::{read_cases, run_cases, CASES_DIR};
+use parindex_core::compare::Comparison;
+use parindex_core::date::{parse_date, read_date, DateProblem};
+use parindex_core::evidence::{is_province, TextEncoding, Threads};
+use parindex_core::rank::Ranking;
+use parindex_core::replay::Cause;
+use parindex_core::report::{write_province_json, Status};
+use parindex_core::visible::visible;
 use parindex_core::{
-    is_province, load_criteria, parse_date, read_cases, read_date, run_cases, visible,
-    write_province_json, Cause, Comparison, CompiledCriteria, Date, DateProblem, Error, Files,
-    FsFiles, Ranking, ReadOptions, Report, Status, TextEncoding, Threads, CASES_DIR,
+    load_criteria, CompiledCriteria, Date, Error, Files, FsFiles, ReadOptions, Report,
 };
 use parindex_render::{
     comparison_markdown, explain_markdown, explain_score_markdown, gaps_markdown,
@@ -687,7 +693,7 @@ fn test(args: &TestArgs) -> Result<(), Failure> {
             visible(&r.case.row),
             r.case
                 .as_of
-                .map_or_else(|| "-".to_owned(), parindex_core::vi_date),
+                .map_or_else(|| "-".to_owned(), parindex_core::date::vi_date),
             visible(&r.case.evidence),
             visible(&r.case.expected),
             visible(&r.got),
@@ -743,7 +749,7 @@ fn gaps(args: &Inputs) -> Result<(), Failure> {
 
 fn explain(args: &ExplainArgs) -> Result<(), Failure> {
     let set = load_criteria(&FsFiles, &args.criteria)?;
-    let Some(row) = parindex_core::explain_row(&set, &args.row) else {
+    let Some(row) = parindex_core::explain::explain_row(&set, &args.row) else {
         return Err(Failure::Input(format!(
             "{}: không có dòng `{}`; hãy ghi mã dòng như trong bộ tiêu chí, ví dụ 3.2.1",
             shown(&args.criteria),
@@ -790,7 +796,7 @@ fn emit_with(
     }
 }
 
-/// Replays the report ([`parindex_core::replay`]) and says what differs.
+/// Replays the report ([`parindex_core::replay()`](fn@parindex_core::replay)) and says what differs.
 fn verify(args: &VerifyArgs) -> Result<(), Failure> {
     let (text, old) = read_report(&args.report)?;
     let (criteria, _) = prepare(&FsFiles, &args.criteria, Some(old.as_of))?;
@@ -803,7 +809,7 @@ fn verify(args: &VerifyArgs) -> Result<(), Failure> {
         println!(
             "khớp: chấm lại {} cho đúng báo cáo đó ({} điểm, chỉ số {})",
             shown(&args.report),
-            parindex_core::vi_decimal(total.points),
+            parindex_core::num::vi_decimal(total.points),
             parindex_render::table::index_text(total.index)
         );
         return Ok(());
@@ -816,11 +822,13 @@ fn verify(args: &VerifyArgs) -> Result<(), Failure> {
              đã bị sửa sau khi lập."
         );
     }
-    let stated = parindex_core::vi_date(old.as_of);
+    let stated = parindex_core::date::vi_date(old.as_of);
     let cause = match &replay.cause {
         Some(Cause::EditedAsOf { recorded }) => {
-            let recorded = parse_date(recorded)
-                .map_or_else(|| visible(recorded).into_owned(), parindex_core::vi_date);
+            let recorded = parse_date(recorded).map_or_else(
+                || visible(recorded).into_owned(),
+                parindex_core::date::vi_date,
+            );
             format!(
                 "ngày tính đến (as_of) của báo cáo là {stated} nhưng dấu vân tay của nó ghi \
                  {recorded}: một trong hai đã bị sửa sau khi lập báo cáo. Hãy lập lại báo cáo \
@@ -831,7 +839,7 @@ fn verify(args: &VerifyArgs) -> Result<(), Failure> {
             "báo cáo ghi ngày tính đến (as_of) {stated}, nhưng điểm của nó khớp khi chấm lại \
              tại {}: ngày tính đến đã bị sửa sau khi lập báo cáo. Hãy dùng báo cáo gốc, hoặc \
              lập lại báo cáo tại ngày mong muốn",
-            parindex_core::vi_date(*scored_at)
+            parindex_core::date::vi_date(*scored_at)
         ),
         Some(Cause::EditedScores) => format!(
             "mọi dữ liệu đầu vào đều khớp nhưng {} dòng và {} tổng khác: báo cáo đã bị sửa sau khi \

@@ -3,7 +3,10 @@
 
 use std::path::Path;
 
-use parindex_core::{visible, Evidence, ReadProgress, Report, Status};
+use parindex_core::evidence::ReadProgress;
+use parindex_core::report::Status;
+use parindex_core::visible::visible;
+use parindex_core::{Evidence, Report};
 
 use crate::shown;
 

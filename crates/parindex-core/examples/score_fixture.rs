@@ -12,7 +12,9 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use parindex_core::{load_criteria, read_evidence, CompiledCriteria, FsFiles, Status};
+use parindex_core::evidence::read_evidence;
+use parindex_core::report::Status;
+use parindex_core::{load_criteria, CompiledCriteria, FsFiles};
 
 fn main() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -34,14 +36,14 @@ fn main() -> ExitCode {
             println!(
                 "{}\t{}/{}\t{}",
                 n.id,
-                parindex_core::vi_decimal(n.final_points),
-                parindex_core::vi_decimal(n.max),
+                parindex_core::num::vi_decimal(n.final_points),
+                parindex_core::num::vi_decimal(n.max),
                 n.title
             );
         }
         println!(
             "{}\t{}",
-            parindex_core::vi_decimal(report.total.points),
+            parindex_core::num::vi_decimal(report.total.points),
             report.total.rating.as_deref().unwrap_or("—")
         );
         for node in report.nodes.iter().filter(|n| n.status == Status::Error) {

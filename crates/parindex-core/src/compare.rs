@@ -12,6 +12,7 @@ use crate::report::{NodeScore, Report, Status};
 
 /// Everything that differs between two reports.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Comparison {
     /// Inputs that differ, by the reports' fingerprints.
     pub inputs: Vec<InputChange>,
@@ -23,6 +24,7 @@ pub struct Comparison {
 
 /// One input that differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct InputChange {
     /// `engine`, `as_of`, `criteria/<file>` or `evidence/<file>`.
     pub name: String,
@@ -34,6 +36,7 @@ pub struct InputChange {
 
 /// One row that differs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RowChange {
     pub id: String,
     pub title: String,
@@ -49,6 +52,7 @@ pub struct RowChange {
 
 /// One total that differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FigureChange {
     pub figure: &'static str,
     pub old: Option<String>,

@@ -9,6 +9,7 @@ use crate::readings::read_rule;
 
 /// A row of a criteria set, explained without evidence.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RowExplanation {
     pub id: String,
     pub title: String,
@@ -23,6 +24,7 @@ pub struct RowExplanation {
 
 /// How a leaf is scored.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LeafExplanation {
     pub method: Method,
     /// A penalty's floor (a negative number).
@@ -36,6 +38,7 @@ pub struct LeafExplanation {
 /// A leaf's rule: where it is, its text, and plain readings of its literal band tables and
 /// deadlines (`từ 95% đến dưới 100%: 1,5 điểm`).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RuleExplanation {
     /// The name of the file holding it.
     pub file: String,

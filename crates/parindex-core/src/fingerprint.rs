@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 
 /// The inputs of a report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Fingerprint {
     /// `parindex 0.1.0`.
     pub engine: String,
@@ -18,6 +19,7 @@ pub struct Fingerprint {
 
 /// The criteria set's files and one digest over all of them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SetDigest {
     pub sha256: String,
     pub files: Vec<FileDigest>,
@@ -25,6 +27,7 @@ pub struct SetDigest {
 
 /// One input file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FileDigest {
     /// The path relative to the criteria or evidence folder, with `/`.
     pub name: String,

@@ -11,6 +11,7 @@ use crate::report::Report;
 
 /// The ranking of every peer group, groups in name order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Ranking {
     pub schema: &'static str,
     /// The as-of date of the reports ranked (ISO).
@@ -20,6 +21,7 @@ pub struct Ranking {
 
 /// One peer group, best first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct GroupRanking {
     pub group: String,
     pub entries: Vec<RankEntry>,
@@ -27,6 +29,7 @@ pub struct GroupRanking {
 
 /// One unit's place.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RankEntry {
     /// Competition ranking: units that tie share a rank, and the next rank is skipped.
     pub rank: usize,

@@ -14,6 +14,7 @@ use crate::report::Report;
 
 /// What a replay found.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Replay {
     /// The report scored again from the evidence, at the old report's as-of date.
     pub report: Report,
@@ -26,7 +27,8 @@ pub struct Replay {
     pub cause: Option<Cause>,
 }
 
-/// Why a replay differs, when the report itself was edited.
+/// Why a replay differs, when the report itself was edited. Exhaustive: each cause has its
+/// own advice to the auditor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cause {
     /// The report's as-of date is not the one its fingerprint records (given as written):

@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use parindex_core::compare::Comparison;
+use parindex_core::report::Status;
 use parindex_core::{
-    load_criteria, Comparison, CompiledCriteria, Error, Files, FsFiles, MemoryFiles, ReadOptions,
-    Report, Status,
+    load_criteria, CompiledCriteria, Error, Files, FsFiles, MemoryFiles, ReadOptions, Report,
 };
 use rust_decimal::Decimal;
 

@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use parindex_core::{load_criteria, read_cases, run_cases, CompiledCriteria, FsFiles, Method};
+use parindex_core::cases::{read_cases, run_cases};
+use parindex_core::criteria::Method;
+use parindex_core::{load_criteria, CompiledCriteria, FsFiles};
 
 #[test]
 fn every_band_edge_of_the_reference_set() {

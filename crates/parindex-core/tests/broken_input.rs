@@ -5,9 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
+use parindex_core::criteria::CriteriaSet;
+use parindex_core::evidence::TextEncoding;
+use parindex_core::report::{EvidenceRef, Status};
 use parindex_core::{
-    load_criteria, CompiledCriteria, CriteriaSet, Diagnostic, Error, Evidence, EvidenceRef, Files,
-    FsFiles, MemoryFiles, ReadOptions, Report, Status, TextEncoding,
+    load_criteria, CompiledCriteria, Diagnostic, Error, Evidence, Files, FsFiles, MemoryFiles,
+    ReadOptions, Report,
 };
 use rust_decimal::Decimal;
 

@@ -3,10 +3,9 @@
 
 use std::path::Path;
 
-use parindex_core::{
-    load_criteria, CompiledCriteria, Error, Evidence, MemoryFiles, ReadOptions, Status,
-    TextEncoding,
-};
+use parindex_core::evidence::TextEncoding;
+use parindex_core::report::Status;
+use parindex_core::{load_criteria, CompiledCriteria, Error, Evidence, MemoryFiles, ReadOptions};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 

@@ -7,9 +7,10 @@ mod common;
 
 use std::path::Path;
 
+use parindex_core::check::facts_named;
+use parindex_core::criteria::FactType;
 use parindex_core::{
-    check_criteria, facts_named, load_criteria, CompiledCriteria, Error, FactType, Files,
-    MemoryFiles, ReadOptions,
+    check_criteria, load_criteria, CompiledCriteria, Error, Files, MemoryFiles, ReadOptions,
 };
 
 const SET: &str = "criteria/nghe-an-2026-so";

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use parindex_core::{explain_row, load_criteria, Files, FsFiles};
+use parindex_core::explain::explain_row;
+use parindex_core::{load_criteria, Files, FsFiles};
 use rust_decimal::Decimal;
 
 mod common;
@@ -48,7 +49,8 @@ fn a_count_of_records_restores_the_band_and_really_does() {
             // On time (returned by the deadline, both in 2026) and rated unsatisfied.
             let on_time = cells.len() == 12
                 && !cells[4].is_empty()
-                && parindex_core::parse_date(cells[4]) <= parindex_core::parse_date(cells[3]);
+                && parindex_core::date::parse_date(cells[4])
+                    <= parindex_core::date::parse_date(cells[3]);
             if !changed && on_time && cells[11] == "khong_hai_long" {
                 changed = true;
                 line.replacen("khong_hai_long", "hai_long", 1)

@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use parindex_core::criteria::CriteriaSet;
+use parindex_core::report::EvidenceRef;
 use parindex_core::{
-    load_criteria, CompiledCriteria, CriteriaSet, Diagnostic, Error, Evidence, EvidenceRef, Files,
-    FsFiles, MemoryFiles, ReadOptions, Report,
+    load_criteria, CompiledCriteria, Diagnostic, Error, Evidence, Files, FsFiles, MemoryFiles,
+    ReadOptions, Report,
 };
 
 #[path = "../../../fuzz/harness.rs"]
@@ -338,7 +340,7 @@ fn a_file_larger_than_the_read_bound_is_refused_before_reading() {
     let dir = scratch("large");
     let path = dir.join("documents.csv");
     let file = std::fs::File::create(&path).expect("create");
-    file.set_len(parindex_core::MAX_READ_BYTES + 1)
+    file.set_len(parindex_core::files::MAX_READ_BYTES + 1)
         .expect("set_len");
     drop(file);
     let err = FsFiles.read(&path).expect_err("too large");

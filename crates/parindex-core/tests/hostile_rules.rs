@@ -9,10 +9,9 @@ mod common;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use parindex_core::{
-    load_criteria, run_cases, Case, CaseFile, CompiledCriteria, MemoryFiles, ReadOptions, Report,
-    Status,
-};
+use parindex_core::cases::{run_cases, Case, CaseFile};
+use parindex_core::report::Status;
+use parindex_core::{load_criteria, CompiledCriteria, MemoryFiles, ReadOptions, Report};
 use proptest::prelude::*;
 
 const HEAD: &str = r#"
@@ -395,7 +394,7 @@ fn a_tag_in_nfc_in_a_rule_matches_nfd_evidence() {
 fn distinct_beyond_its_bound_is_a_row_error_naming_the_table_and_column() {
     let mut documents =
         String::from("so_ky_hieu,ngay_ban_hanh,nhom,don_vi,so_trang,kinh_phi,han,ngay_xong\n");
-    for i in 0..=parindex_core::DISTINCT_MAX_VALUES {
+    for i in 0..=parindex_core::rules::DISTINCT_MAX_VALUES {
         documents.push_str(&format!("{i}/QD,20/01/2026,,Phòng {i},,,,\n"));
     }
     let rule = "bands(table(\"documents\").distinct(\"don_vi\"), [[1, 1]])".to_owned();
@@ -408,7 +407,7 @@ fn distinct_beyond_its_bound_is_a_row_error_naming_the_table_and_column() {
     // At the bound itself, it counts.
     let at_bound: String = documents
         .lines()
-        .take(parindex_core::DISTINCT_MAX_VALUES + 1)
+        .take(parindex_core::rules::DISTINCT_MAX_VALUES + 1)
         .collect::<Vec<_>>()
         .join("\n");
     let report = score_files(&files_with(std::slice::from_ref(&rule), &at_bound));
@@ -427,7 +426,7 @@ fn distinct_is_bounded_the_same_when_a_province_is_streamed() {
         "ma_don_vi,ten_don_vi,nhom\nU1,Đơn vị 1,so\nU2,Đơn vị 2,so\n",
     );
     let mut documents = String::from("ma_don_vi,so_ky_hieu,ngay_ban_hanh,don_vi\n");
-    for i in 0..=parindex_core::DISTINCT_MAX_VALUES {
+    for i in 0..=parindex_core::rules::DISTINCT_MAX_VALUES {
         documents.push_str(&format!("U1,{i}/QD,20/01/2026,Phòng {i}\n"));
         if i < 3 {
             documents.push_str(&format!("U2,{i}/QD,20/01/2026,Phòng {i}\n"));
@@ -442,9 +441,14 @@ fn distinct_is_bounded_the_same_when_a_province_is_streamed() {
     let streamed = criteria
         .score_province(&files, Path::new("p"), as_of, &options)
         .expect("streams");
-    let whole = parindex_core::read_province(&files, criteria.criteria(), Path::new("p"), &options)
-        .map(|units| criteria.score_all(&units, as_of))
-        .expect("reads whole");
+    let whole = parindex_core::evidence::read_province(
+        &files,
+        criteria.criteria(),
+        Path::new("p"),
+        &options,
+    )
+    .map(|units| criteria.score_all(&units, as_of))
+    .expect("reads whole");
     assert_eq!(streamed.len(), 2);
     for (a, b) in streamed.iter().zip(&whole) {
         assert_eq!(a.to_json(), b.to_json(), "streamed = read whole");
@@ -472,7 +476,7 @@ fn a_case_with_too_many_rows_is_refused_before_it_is_built() {
         evidence: evidence.to_owned(),
         expected: "error".to_owned(),
     };
-    let max = parindex_core::CASE_MAX_RECORDS;
+    let max = parindex_core::cases::CASE_MAX_RECORDS;
     let file = CaseFile {
         cases: vec![
             case(&format!("rows dossiers {}", max + 1)),

@@ -9,9 +9,10 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{example, province, try_score};
+use parindex_core::date::parse_date;
 use parindex_core::{
-    load_criteria, parse_date, CompiledCriteria, Diagnostic, Error, Files, FsFiles, MemoryFiles,
-    ReadOptions, Report,
+    load_criteria, CompiledCriteria, Diagnostic, Error, Files, FsFiles, MemoryFiles, ReadOptions,
+    Report,
 };
 
 const UNIT: &str = "fixtures/skhcn-2026";

@@ -15,9 +15,10 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use chrono::Duration;
+use parindex_core::criteria::{CriteriaSet, Method};
+use parindex_core::report::{NodeScore, Status};
 use parindex_core::{
-    load_criteria, CompiledCriteria, CriteriaSet, Date, Files, FsFiles, MemoryFiles, Method,
-    NodeScore, ReadOptions, Report, Status,
+    load_criteria, CompiledCriteria, Date, Files, FsFiles, MemoryFiles, ReadOptions, Report,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;

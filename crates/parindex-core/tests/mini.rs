@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
+use parindex_core::report::Status;
 use parindex_core::{
-    load_criteria, CompiledCriteria, Date, Files, FsFiles, MemoryFiles, ReadOptions, Report, Status,
+    load_criteria, CompiledCriteria, Date, Files, FsFiles, MemoryFiles, ReadOptions, Report,
 };
 use rust_decimal::Decimal;
 

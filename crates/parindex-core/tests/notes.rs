@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use parindex_core::{Files, Status};
+use parindex_core::report::Status;
+use parindex_core::Files;
 
 mod common;
 

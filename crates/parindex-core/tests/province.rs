@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use parindex_core::{
-    is_province, load_criteria, write_province_json, CompiledCriteria, FsFiles, RankEntry, Ranking,
-    ReadOptions, Report, Threads,
-};
+use parindex_core::evidence::{is_province, Threads};
+use parindex_core::rank::{RankEntry, Ranking};
+use parindex_core::report::write_province_json;
+use parindex_core::{load_criteria, CompiledCriteria, FsFiles, ReadOptions, Report};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/province-2026")

@@ -3,9 +3,8 @@
 
 use std::path::Path;
 
-use parindex_core::{
-    load_criteria, Comparison, CompiledCriteria, Files, FsFiles, ReadOptions, Report,
-};
+use parindex_core::compare::Comparison;
+use parindex_core::{load_criteria, CompiledCriteria, Files, FsFiles, ReadOptions, Report};
 
 mod common;
 

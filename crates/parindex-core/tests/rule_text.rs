@@ -4,9 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
+use parindex_core::check::facts_named;
+use parindex_core::explain::explain_row;
 use parindex_core::{
-    check_criteria, explain_row, facts_named, load_criteria, CompiledCriteria, Files, FsFiles,
-    MemoryFiles, ReadOptions, Report,
+    check_criteria, load_criteria, CompiledCriteria, Files, FsFiles, MemoryFiles, ReadOptions,
+    Report,
 };
 
 fn root() -> PathBuf {
@@ -141,7 +143,7 @@ fn checked(line: &str) -> Vec<String> {
 fn check_knows_the_helpers_from_the_registry_the_engine_uses() {
     // Every helper the engine registers is a helper `check` accepts: a call of each form, with
     // arguments that are not literals, raises no "not a helper" and no argument count problem.
-    for helper in parindex_core::rule_helpers() {
+    for helper in parindex_core::rules::rule_helpers() {
         if helper.property || !helper.name.starts_with(|c: char| c.is_ascii_alphabetic()) {
             continue;
         }

@@ -4,7 +4,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use parindex_core::{load_criteria, CompiledCriteria, Error, MemoryFiles, ReadOptions, Status};
+use parindex_core::report::Status;
+use parindex_core::{load_criteria, CompiledCriteria, Error, MemoryFiles, ReadOptions};
 
 const HEAD: &str = r#"
 [set]

@@ -14,9 +14,10 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{dec, example, province, score, try_score};
+use parindex_core::rank::Ranking;
+use parindex_core::report::{NodeScore, Status};
 use parindex_core::{
-    load_criteria, CompiledCriteria, Error, Files, MemoryFiles, NodeScore, Ranking, ReadOptions,
-    Report, Status,
+    load_criteria, CompiledCriteria, Error, Files, MemoryFiles, ReadOptions, Report,
 };
 
 const UNIT: &str = "fixtures/skhcn-2026";

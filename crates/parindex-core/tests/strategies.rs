@@ -9,9 +9,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use parindex_core::cases::{read_cases, run_cases_with, CaseReading};
+use parindex_core::evidence::Strategy;
 use parindex_core::{
-    load_criteria, read_cases, run_cases_with, CaseReading, CompiledCriteria, Files, FsFiles,
-    MemoryFiles, ReadOptions, Report, Strategy,
+    load_criteria, CompiledCriteria, Files, FsFiles, MemoryFiles, ReadOptions, Report,
 };
 use rust_decimal::Decimal;
 

@@ -5,10 +5,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use parindex_core::{
-    load_criteria, province_json, read_province, CompiledCriteria, Files, MemoryFiles, ReadOptions,
-    Strategy, PROVINCE_SCHEMA,
-};
+use parindex_core::evidence::{read_province, Strategy};
+use parindex_core::report::{province_json, PROVINCE_SCHEMA};
+use parindex_core::{load_criteria, CompiledCriteria, Files, MemoryFiles, ReadOptions};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/province-2026")
@@ -258,7 +257,7 @@ if t.count > 10 {
 #[derive(Default)]
 struct Readings(std::cell::RefCell<Vec<PathBuf>>);
 
-impl parindex_core::ReadProgress for Readings {
+impl parindex_core::evidence::ReadProgress for Readings {
     fn start(&self, path: &Path, _sheet: Option<&str>, _total: u64) {
         self.0.borrow_mut().push(path.to_path_buf());
     }

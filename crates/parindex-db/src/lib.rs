@@ -6,7 +6,7 @@
 //! embedded default, a file in the data folder) and `parindex-db-postgres` (the province's
 //! deployment). Both run the migrations of this crate's `migrations/` and the same SQL,
 //! from one source file (`shared/database.rs`, compiled into each backend), so that they
-//! behave alike; [`conformance`] (feature `conformance`) is the one set of expectations every
+//! behave alike; `conformance` (a module under the feature `conformance`) is the one set of expectations every
 //! backend is tested against.
 //!
 //! The files themselves (evidence, attachments, criteria sets) are not in the database: they

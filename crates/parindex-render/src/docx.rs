@@ -18,7 +18,10 @@ use docx_rs::{
     Section, Shading, SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, VAlignType,
     WidthType,
 };
-use parindex_core::{vi_date, vi_decimal, vi_percent, NodeKind, NodeScore, Report};
+use parindex_core::date::vi_date;
+use parindex_core::num::{vi_decimal, vi_percent};
+use parindex_core::report::{NodeKind, NodeScore};
+use parindex_core::Report;
 
 use crate::labels::{self, COLUMNS, FINGERPRINT_TITLE, GAP_COLUMNS, NO_GAPS};
 use crate::table;

@@ -17,10 +17,12 @@
 use std::fmt;
 
 use askama::Template;
-use parindex_core::{
-    vi_date, vi_decimal, EvidenceRef, Method, NodeKind, NodeScore, NotArising, RecordList, Report,
-    Status,
-};
+use parindex_core::criteria::{Method, NotArising};
+use parindex_core::date::vi_date;
+use parindex_core::num::vi_decimal;
+use parindex_core::report::{EvidenceRef, NodeKind, NodeScore, Status};
+use parindex_core::rules::RecordList;
+use parindex_core::Report;
 use rust_decimal::Decimal;
 
 use crate::labels::{self, NONE};

@@ -1,9 +1,9 @@
 //! The Vietnamese words that more than one form of a report writes, each spelled once here:
 //! column headings, part titles, the administrative heading, the ranking's words. A row's
-//! status is [`parindex_core::Status::vi`], the one spelling of a status every output uses
+//! status is [`parindex_core::report::Status::vi`], the one spelling of a status every output uses
 //! (the engine writes it into explanations too).
 
-use parindex_core::NodeKind;
+use parindex_core::report::NodeKind;
 
 /// `STT` (*số thứ tự*): the row's number.
 pub const STT: &str = "STT";
@@ -18,7 +18,7 @@ pub const EVIDENCE: &str = "Tài liệu kiểm chứng";
 pub const NOTE: &str = "Giải trình / Ghi chú";
 pub const APPRAISED: &str = "Điểm thẩm định";
 pub const APPRAISAL_NOTE: &str = "Ghi chú thẩm định";
-/// A row's status column ([`parindex_core::Status::vi`]).
+/// A row's status column ([`parindex_core::report::Status::vi`]).
 pub const STATUS: &str = "Tình trạng";
 pub const LOST: &str = "Điểm bị mất";
 pub const RESTORE: &str = "Cách khôi phục";

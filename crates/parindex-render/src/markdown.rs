@@ -6,10 +6,15 @@
 
 use std::fmt::Write as _;
 
-use parindex_core::{
-    vi_date, vi_decimal, vi_percent, visible_lines, Comparison, EvidenceRef, Method, NodeKind,
-    NodeScore, NotArising, Ranking, Report, RowExplanation, Status,
-};
+use parindex_core::compare::Comparison;
+use parindex_core::criteria::{Method, NotArising};
+use parindex_core::date::vi_date;
+use parindex_core::explain::RowExplanation;
+use parindex_core::num::{vi_decimal, vi_percent};
+use parindex_core::rank::Ranking;
+use parindex_core::report::{EvidenceRef, NodeKind, NodeScore, Status};
+use parindex_core::visible::visible_lines;
+use parindex_core::Report;
 use rust_decimal::Decimal;
 
 use crate::labels::{self, NONE};

@@ -1,7 +1,7 @@
 //! The province's ranking as an Excel sheet per peer group.
 
 use chrono::Datelike;
-use parindex_core::{RankEntry, Ranking};
+use parindex_core::rank::{RankEntry, Ranking};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
@@ -36,7 +36,7 @@ fn number(d: Decimal) -> f64 {
 fn build(ranking: &Ranking) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     // Never the clock: the file's creation time is the ranking's as-of date.
-    let date = parindex_core::parse_date(&ranking.as_of).unwrap_or_default();
+    let date = parindex_core::date::parse_date(&ranking.as_of).unwrap_or_default();
     let created = ExcelDateTime::from_ymd(
         u16::try_from(date.year()).unwrap_or(2000),
         u8::try_from(date.month()).unwrap_or(1),

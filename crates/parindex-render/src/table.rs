@@ -1,9 +1,10 @@
 //! The scoring table as every format shows it: one row per node, in the columns of the field
 //! (par-index.md §5), with Vietnamese text already composed.
 
-use parindex_core::{
-    parse_date, vi_date, vi_decimal, vi_percent, EvidenceRef, NodeKind, NodeScore, Report, Status,
-};
+use parindex_core::date::{parse_date, vi_date};
+use parindex_core::num::{vi_decimal, vi_percent};
+use parindex_core::report::{EvidenceRef, NodeKind, NodeScore, Status};
+use parindex_core::Report;
 use rust_decimal::Decimal;
 
 use crate::labels;

@@ -38,7 +38,10 @@
 
 use std::collections::BTreeMap;
 
-use parindex_core::{vi_date, NodeKind, NodeScore, RecordList, Report, Status};
+use parindex_core::date::vi_date;
+use parindex_core::report::{NodeKind, NodeScore, Status};
+use parindex_core::rules::RecordList;
+use parindex_core::Report;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,

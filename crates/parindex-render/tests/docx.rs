@@ -496,9 +496,9 @@ fn the_appendix_lists_the_points_lost_after_the_signature() {
                 &vec![
                     n.id.clone(),
                     n.title.clone(),
-                    parindex_core::vi_decimal(n.max),
-                    parindex_core::vi_decimal(n.points),
-                    parindex_core::vi_decimal(n.lost),
+                    parindex_core::num::vi_decimal(n.max),
+                    parindex_core::num::vi_decimal(n.points),
+                    parindex_core::num::vi_decimal(n.lost),
                     n.restore
                         .clone()
                         .unwrap_or_else(|| "Xem giải thích của dòng".to_owned()),

@@ -6,7 +6,8 @@ use std::io::{Cursor, Read};
 use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
-use parindex_core::{EvidenceRef, Files, Report};
+use parindex_core::report::EvidenceRef;
+use parindex_core::{Files, Report};
 use parindex_render::{render_csv, render_docx, render_html, render_xlsx, RenderOptions};
 use rust_decimal::Decimal;
 
@@ -122,7 +123,7 @@ fn csv_text_cells_never_start_like_a_formula_and_numbers_stay_numbers() {
         .expect("a leaf");
     leaf.points = Decimal::NEGATIVE_ONE;
     leaf.declared = None;
-    leaf.status = parindex_core::Status::Scored;
+    leaf.status = parindex_core::report::Status::Scored;
     let records = csv_records(&render_csv(&report).expect("CSV renders"));
     let mut negatives = 0;
     for (line, record) in records.iter().enumerate().skip(1) {
@@ -517,30 +518,18 @@ fn excel_line_break_from_an_evidence_workbook_reaches_no_docx_part() {
 
 #[test]
 fn ranking_sheet_names_and_codes_stay_text_without_forbidden_characters() {
-    use parindex_core::{GroupRanking, RankEntry, Ranking};
-    let entry = |rank: usize, code: &str, name: &str| RankEntry {
-        rank,
-        tied: false,
-        code: code.to_owned(),
-        name: name.to_owned(),
-        self_assessed: Decimal::new(6050, 2),
-        appraised: None,
-        survey: Decimal::ZERO,
-        total: Decimal::new(6050, 2),
-        index: Some(Decimal::new(8074, 2)),
-        rating: Some("Khá".to_owned()),
+    // Two units of one peer group, ranked by the library as `parindex rank` ranks them.
+    let unit = |code: &str, name: &str| {
+        let mut report = common::example();
+        report.unit.code = code.to_owned();
+        report.unit.name = name.to_owned();
+        report.unit.group = format!("so{}", forbidden());
+        report
     };
-    let ranking = Ranking {
-        schema: "parindex.ranking/1",
-        as_of: "2026-12-31".to_owned(),
-        groups: vec![GroupRanking {
-            group: format!("so{}", forbidden()),
-            entries: vec![
-                entry(1, "-01", ATTACK),
-                entry(2, "02", &format!("Sở{}Tư pháp", forbidden())),
-            ],
-        }],
-    };
+    let ranking = parindex_core::rank::Ranking::of(&[
+        unit("-01", ATTACK),
+        unit("02", &format!("Sở{}Tư pháp", forbidden())),
+    ]);
     let bytes = parindex_render::render_ranking_xlsx(&ranking).expect("the ranking renders");
     let mut book = Xlsx::new(Cursor::new(bytes.clone())).expect("calamine opens the workbook");
     let mut texts = Vec::new();

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use parindex_core::vi_decimal;
+use parindex_core::num::vi_decimal;
 use parindex_core::{FsFiles, Report};
 use parindex_render::{render_html, table, table::COLUMNS, RenderOptions};
 

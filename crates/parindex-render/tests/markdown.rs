@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use parindex_core::{explain_row, load_criteria, Comparison, Files, FsFiles, MemoryFiles};
+use parindex_core::compare::Comparison;
+use parindex_core::explain::explain_row;
+use parindex_core::{load_criteria, Files, FsFiles, MemoryFiles};
 use parindex_render::{comparison_markdown, explain_markdown, report_markdown};
 
 mod common;

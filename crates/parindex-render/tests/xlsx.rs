@@ -4,7 +4,7 @@
 use std::io::{Cursor, Read};
 
 use calamine::{Data, Range, Reader, Xlsx};
-use parindex_core::vi_decimal;
+use parindex_core::num::vi_decimal;
 use parindex_core::Report;
 use parindex_render::table::{
     fingerprint_lines, gaps_total_text, needing_explanation, COLUMNS, FINGERPRINT_TITLE,

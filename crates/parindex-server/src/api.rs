@@ -10,7 +10,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use parindex_core::{vi_decimal, vi_percent};
+use parindex_core::num::{vi_decimal, vi_percent};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, AppError};

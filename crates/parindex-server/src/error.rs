@@ -26,7 +26,7 @@ pub struct Problem {
 impl Problem {
     /// From a library diagnostic; the file by its name only (never the server's path).
     pub fn of(d: &parindex_core::Diagnostic) -> Self {
-        let vis = |s: &str| parindex_core::visible(s).into_owned();
+        let vis = |s: &str| parindex_core::visible::visible(s).into_owned();
         let column = match (&d.column_name, d.column) {
             (Some(name), _) => Some(vis(name)),
             (None, Some(c)) => Some(c.to_string()),

@@ -16,7 +16,7 @@ fn refused(status: StatusCode, what: &str, detail: &str) -> AppError {
     }
     AppError::BadRequest(format!(
         "{what} không hợp lệ ({})",
-        parindex_core::visible(detail)
+        parindex_core::visible::visible(detail)
     ))
 }
 

@@ -106,7 +106,7 @@ impl Files for FolderFiles {
             _ => {
                 let bytes = self.read(path)?;
                 if bytes.len() as u64 > limit {
-                    return Err(parindex_core::too_large(bytes.len() as u64, limit));
+                    return Err(parindex_core::files::too_large(bytes.len() as u64, limit));
                 }
                 Ok(bytes)
             }
@@ -184,7 +184,7 @@ pub fn short(sha256: &str) -> &str {
 /// A display name reduced to letters, digits, `.`, `-` and `_`, for a name inside the
 /// exported zip (never a path on the server).
 pub fn safe_component(name: &str) -> String {
-    let folded = parindex_core::fold_header(name);
+    let folded = parindex_core::evidence::fold_header(name);
     let mut out: String = folded
         .chars()
         .map(|c| {
@@ -288,7 +288,7 @@ impl Snapshot {
         }
         if let Some(notes) = self.notes_toml() {
             out.push((
-                parindex_core::NOTES_FILE.to_owned(),
+                parindex_core::evidence::NOTES_FILE.to_owned(),
                 Content::Bytes(toml_text("notes.toml", &notes)?),
             ));
         }

@@ -12,9 +12,10 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
 use axum::body::Bytes;
+use parindex_core::criteria::CriteriaSet;
+use parindex_core::evidence::{fold_header, Source, TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS};
 use parindex_core::{
-    fold_header, load_criteria, CompiledCriteria, CriteriaSet, Error, Evidence, FsFiles,
-    ReadOptions, Report, Source, TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS,
+    load_criteria, CompiledCriteria, Error, Evidence, FsFiles, ReadOptions, Report,
 };
 use parindex_render::RenderOptions;
 use serde::Serialize;
@@ -192,7 +193,7 @@ pub struct App {
 pub fn display_name(raw: &str) -> String {
     let nfc: String = raw.nfc().collect();
     let last = nfc.rsplit(['/', '\\']).next().unwrap_or("").trim();
-    let shown = parindex_core::visible(last).into_owned();
+    let shown = parindex_core::visible::visible(last).into_owned();
     let bounded: String = shown.chars().take(200).collect();
     if bounded.is_empty() {
         "(không tên)".to_owned()
@@ -269,11 +270,11 @@ impl App {
         text: &[u8],
         shipped: bool,
     ) -> Result<Arc<CriteriaEntry>, AppError> {
-        let sha = parindex_core::sha256_hex(text);
+        let sha = parindex_core::fingerprint::sha256_hex(text);
         let dir = self.data.join("criteria").join(&sha);
         std::fs::create_dir_all(&dir)
             .map_err(|e| AppError::Internal(format!("bộ tiêu chí: {e}")))?;
-        let file = dir.join(parindex_core::CRITERIA_FILE);
+        let file = dir.join(parindex_core::criteria::CRITERIA_FILE);
         if std::fs::read(&file).ok().as_deref() != Some(text) {
             std::fs::write(&file, text)
                 .map_err(|e| AppError::Internal(format!("bộ tiêu chí: {e}")))?;
@@ -345,8 +346,11 @@ impl App {
             .prefix("criteria-")
             .tempdir_in(self.store.blobs().tmp_dir())
             .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
-        std::fs::write(tmp.path().join(parindex_core::CRITERIA_FILE), bytes)
-            .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
+        std::fs::write(
+            tmp.path().join(parindex_core::criteria::CRITERIA_FILE),
+            bytes,
+        )
+        .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
         let dir = tmp.path().to_path_buf();
         let problems =
             tokio::task::spawn_blocking(move || parindex_core::check_criteria(&FsFiles, &dir))
@@ -367,7 +371,7 @@ impl App {
                         p.source_line = d
                             .line
                             .and_then(|l| lines.get(l.wrapping_sub(1)))
-                            .map(|l| parindex_core::visible(l).into_owned());
+                            .map(|l| parindex_core::visible::visible(l).into_owned());
                         p
                     })
                     .collect(),
@@ -399,7 +403,7 @@ impl App {
         let set = self.find_set(criteria).ok_or_else(|| {
             AppError::BadRequest(format!(
                 "không có bộ tiêu chí `{}`",
-                parindex_core::visible(criteria)
+                parindex_core::visible::visible(criteria)
             ))
         })?;
         let (code, name, group) = unit_fields(code, name, group)?;
@@ -471,7 +475,7 @@ impl App {
             .iter()
             .map(|(name, content)| {
                 let sha = match content {
-                    Content::Bytes(b) => parindex_core::sha256_hex(b),
+                    Content::Bytes(b) => parindex_core::fingerprint::sha256_hex(b),
                     Content::Blob(sha) => sha.clone(),
                 };
                 (name.clone(), sha)
@@ -487,7 +491,7 @@ impl App {
         for (name, sha) in files {
             lines.push_str(&format!("{sha}  {name}\n"));
         }
-        parindex_core::sha256_hex(lines.as_bytes())
+        parindex_core::fingerprint::sha256_hex(lines.as_bytes())
     }
 
     /// Reads a snapshot's folder with the library and scores it; the result is cached under
@@ -530,8 +534,10 @@ impl App {
                 for (name, bytes) in &trying {
                     let digest = report.fingerprint.evidence.iter().find(|d| &d.name == name);
                     // A file the reading did not hash (none today) is hashed here.
-                    let sha = digest
-                        .map_or_else(|| parindex_core::sha256_hex(bytes), |d| d.sha256.clone());
+                    let sha = digest.map_or_else(
+                        || parindex_core::fingerprint::sha256_hex(bytes),
+                        |d| d.sha256.clone(),
+                    );
                     shas.insert(name.clone(), sha);
                 }
             }
@@ -758,7 +764,9 @@ impl App {
             }
         }
         for p in tables {
-            let sha = p.sha.unwrap_or_else(|| parindex_core::sha256_hex(&p.bytes));
+            let sha = p
+                .sha
+                .unwrap_or_else(|| parindex_core::fingerprint::sha256_hex(&p.bytes));
             let written = p
                 .written
                 .await
@@ -810,7 +818,7 @@ impl App {
                         .to_owned(),
                     problems: vec![Problem::plain(
                         name,
-                        parindex_core::visible(&why).into_owned(),
+                        parindex_core::visible::visible(&why).into_owned(),
                     )],
                 })
             }
@@ -1091,7 +1099,7 @@ impl App {
         {
             return Err(AppError::NotFound(format!(
                 "không có dòng `{}` trong bộ tiêu chí",
-                parindex_core::visible(&note.row_id)
+                parindex_core::visible::visible(&note.row_id)
             )));
         }
         let current = self.store.note(ws, &note.row_id).await?;
@@ -1101,7 +1109,10 @@ impl App {
         let mut snap = self.snapshot(ws).await?;
         snap.notes.retain(|n| n.row_id != note.row_id);
         snap.notes.push(note.clone());
-        if let Err(problems) = self.try_snapshot(snap, parindex_core::NOTES_FILE).await {
+        if let Err(problems) = self
+            .try_snapshot(snap, parindex_core::evidence::NOTES_FILE)
+            .await
+        {
             return Err(AppError::Invalid {
                 message: "giải trình có lỗi nên chưa được lưu".to_owned(),
                 problems,
@@ -1122,7 +1133,10 @@ impl App {
     ) -> Result<i64, AppError> {
         let mut snap = self.snapshot(ws).await?;
         snap.ws.proposals = text.clone();
-        if let Err(problems) = self.try_snapshot(snap, parindex_core::NOTES_FILE).await {
+        if let Err(problems) = self
+            .try_snapshot(snap, parindex_core::evidence::NOTES_FILE)
+            .await
+        {
             return Err(AppError::Invalid {
                 message: "phần 3 có lỗi nên chưa được lưu".to_owned(),
                 problems,
@@ -1160,7 +1174,7 @@ impl App {
         {
             return Err(AppError::NotFound(format!(
                 "không có dòng `{}` trong bộ tiêu chí",
-                parindex_core::visible(row)
+                parindex_core::visible::visible(row)
             )));
         }
         if bytes.is_empty() {
@@ -1230,7 +1244,7 @@ impl App {
                 }
                 continue;
             }
-            if name == parindex_core::NOTES_FILE {
+            if name == parindex_core::evidence::NOTES_FILE {
                 let (notes, found) = split_attachments(data, &entries);
                 attached.extend(found);
                 files.push((name.clone(), Bytes::from(notes)));
@@ -1270,14 +1284,14 @@ impl App {
             AppError::BadRequest(format!(
                 "tệp không phải báo cáo JSON của parindex ({}); hãy chọn tệp «Báo cáo JSON» đã \
                  tải về, không sửa tay",
-                parindex_core::visible(&e)
+                parindex_core::visible::visible(&e)
             ))
         })?;
         let snap = self.snapshot(ws).await?;
         let set = self.set_of(&snap.ws)?;
         let app = Arc::clone(self);
         let as_of = old.as_of;
-        let edited_as_of = parindex_core::edited_as_of(&old).map(str::to_owned);
+        let edited_as_of = parindex_core::compare::edited_as_of(&old).map(str::to_owned);
         let text = text.to_owned();
         let replayed = tokio::task::spawn_blocking(move || {
             let folder = app.folder(&snap, &[])?;
@@ -1299,11 +1313,11 @@ impl App {
         .map_err(|e| AppError::Internal(format!("chấm lại: {e}")))??;
         let identical = replayed.agrees;
         let comparison = replayed.comparison;
-        let opt = |d: Option<rust_decimal::Decimal>| d.map(parindex_core::vi_decimal);
-        let status = |s: Option<parindex_core::Status>| s.map(|s| s.vi().to_owned());
+        let opt = |d: Option<rust_decimal::Decimal>| d.map(parindex_core::num::vi_decimal);
+        let status = |s: Option<parindex_core::report::Status>| s.map(|s| s.vi().to_owned());
         Ok(Verified {
             identical,
-            as_of: parindex_core::vi_date(as_of),
+            as_of: parindex_core::date::vi_date(as_of),
             edited_as_of,
             inputs: comparison
                 .inputs
@@ -1336,7 +1350,7 @@ impl App {
                     new: t.new.clone(),
                 })
                 .collect(),
-            edited_after: replayed.cause == Some(parindex_core::Cause::EditedText),
+            edited_after: replayed.cause == Some(parindex_core::replay::Cause::EditedText),
         })
     }
 
@@ -1559,7 +1573,7 @@ fn classify(set: &CriteriaEntry, lower: &str) -> Result<(String, String, String)
             ))
         }
         None if WORKBOOK_EXTENSIONS.contains(&ext.as_str()) => {
-            let key = parindex_core::sha256_hex(stem.as_bytes());
+            let key = parindex_core::fingerprint::sha256_hex(stem.as_bytes());
             Ok((
                 format!("workbook:{stem}"),
                 format!("so-lieu-{}.{ext}", &key[..8]),
@@ -1641,7 +1655,7 @@ fn parse_facts(text: &str) -> Result<Vec<FactRow>, String> {
 fn load_set(dir: &Path, sha256: String, shipped: bool) -> Result<CriteriaEntry, AppError> {
     let set = load_criteria(&FsFiles, dir)
         .map_err(|e| AppError::Internal(format!("bộ tiêu chí đóng gói: {e}")))?;
-    let facts = parindex_core::facts_named(&set);
+    let facts = parindex_core::check::facts_named(&set);
     let compiled = CompiledCriteria::compile(set)
         .map_err(|e| AppError::Internal(format!("bộ tiêu chí đóng gói: {e}")))?;
     Ok(CriteriaEntry {

@@ -12,7 +12,11 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use parindex_core::{vi_date, vi_decimal, vi_percent, CriteriaSet, FactType, Report, Status};
+use parindex_core::criteria::{CriteriaSet, FactType};
+use parindex_core::date::vi_date;
+use parindex_core::num::{vi_decimal, vi_percent};
+use parindex_core::report::Status;
+use parindex_core::Report;
 use rust_decimal::Decimal;
 
 use crate::error::{AppError, Problem};
@@ -284,9 +288,9 @@ fn node_views(report: &Report) -> Vec<NodeView> {
             id: n.id.clone(),
             title: n.title.clone(),
             class: match n.kind {
-                parindex_core::NodeKind::Field => "field",
-                parindex_core::NodeKind::Criterion => "criterion",
-                parindex_core::NodeKind::SubCriterion => "sub",
+                parindex_core::report::NodeKind::Field => "field",
+                parindex_core::report::NodeKind::Criterion => "criterion",
+                parindex_core::report::NodeKind::SubCriterion => "sub",
             },
             leaf: n.is_leaf(),
             points: vi_decimal(n.final_points),
@@ -642,7 +646,7 @@ fn is_vi_date(text: &str) -> bool {
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 2 || i == 5 || c.is_ascii_digit())
-        && parindex_core::parse_date(text).is_some()
+        && parindex_core::date::parse_date(text).is_some()
 }
 
 /// The kind of a stored literal, for the form.
@@ -651,7 +655,7 @@ pub fn fact_kind(literal: &str) -> (&'static str, String) {
         Ok(toml::Value::Integer(i)) => ("integer", i.to_string()),
         Ok(toml::Value::Boolean(b)) => ("bool", b.to_string()),
         Ok(toml::Value::Float(f)) => ("decimal", f.to_string().replace('.', ",")),
-        Ok(toml::Value::String(s)) => match parindex_core::parse_decimal(&s) {
+        Ok(toml::Value::String(s)) => match parindex_core::num::parse_decimal(&s) {
             Some(d) if d.fract().is_zero() && !s.contains([',', '.']) => ("integer", s),
             Some(_) => ("decimal", s),
             None => ("text", s),
@@ -688,7 +692,7 @@ pub fn fact_literal(
             None => format!("số liệu `{name}`: giá trị không đọc được"),
         };
         let mut p = Problem::plain("facts.toml", message);
-        p.value = Some(parindex_core::visible(&v).into_owned());
+        p.value = Some(parindex_core::visible::visible(&v).into_owned());
         p.expected = Some(expected.to_owned());
         Box::new(p)
     };
@@ -700,7 +704,7 @@ pub fn fact_literal(
                 .map(|n| Some(n.to_string()))
                 .map_err(|_| bad("số nguyên, ví dụ 12"))
         }
-        "decimal" => match parindex_core::parse_decimal(&v) {
+        "decimal" => match parindex_core::num::parse_decimal(&v) {
             Some(_) => Ok(Some(toml::Value::String(v).to_string())),
             None => Err(bad("số (có thể có phần thập phân), ví dụ 0,75")),
         },
@@ -834,14 +838,14 @@ pub fn facts_of_form(
             let date = parts.1.unwrap_or("").trim();
             let date = if date.is_empty() {
                 String::new()
-            } else if let Some(d) = parindex_core::parse_date(date) {
-                parindex_core::vi_date(d)
+            } else if let Some(d) = parindex_core::date::parse_date(date) {
+                parindex_core::date::vi_date(d)
             } else {
                 let mut p = Problem::plain(
                     "facts.toml",
                     format!("số liệu `{name}`: ngày của văn bản căn cứ không đọc được"),
                 );
-                p.value = Some(parindex_core::visible(date).into_owned());
+                p.value = Some(parindex_core::visible::visible(date).into_owned());
                 p.expected = Some("ngày dạng dd/mm/yyyy, ví dụ 14/08/2026".to_owned());
                 problems.push(p);
                 continue;
@@ -957,11 +961,11 @@ pub fn documents_of_text(text: &str) -> Vec<NoteDocument> {
 fn row_scored<'a>(
     s: &'a ScoredReport,
     row: &str,
-) -> Result<&'a parindex_core::NodeScore, AppError> {
+) -> Result<&'a parindex_core::report::NodeScore, AppError> {
     s.report.node(row).filter(|n| n.is_leaf()).ok_or_else(|| {
         AppError::NotFound(format!(
             "không có dòng `{}` trong bộ tiêu chí",
-            parindex_core::visible(row)
+            parindex_core::visible::visible(row)
         ))
     })
 }
@@ -1019,7 +1023,7 @@ async fn row_page(
                 )
             })
             .collect(),
-        rule: parindex_core::explain_row(set.set(), &row)
+        rule: parindex_core::explain::explain_row(set.set(), &row)
             .map(|r| parindex_render::explain_markdown(&r))
             .unwrap_or_default(),
         error: n.error.clone().unwrap_or_default(),
@@ -1183,7 +1187,7 @@ pub fn render(s: &ScoredReport, format: &str) -> Result<(Vec<u8>, &'static str, 
     let Some(format) = parindex_render::Format::from_name(format) else {
         return Err(AppError::NotFound(format!(
             "không có định dạng `{}`; hãy chọn xlsx, docx, html, json, csv hoặc md",
-            parindex_core::visible(format)
+            parindex_core::visible::visible(format)
         )));
     };
     let bytes = match format {

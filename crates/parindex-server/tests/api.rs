@@ -146,7 +146,7 @@ async fn downloads_are_the_renderers_bytes_of_the_exported_folder() {
         assert!(api.body == bytes, "{format} (api)");
     }
     // The attachment is in the folder, by hash, and in the row's TLKC with its short hash.
-    let sha = parindex_core::sha256_hex(&pdf);
+    let sha = parindex_core::fingerprint::sha256_hex(&pdf);
     let attached: Vec<_> = std::fs::read_dir(folder.path().join("tai-lieu-kiem-chung"))
         .expect("the attachments' folder")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -642,7 +642,7 @@ async fn an_uploaded_name_never_becomes_a_path() {
     // Stored under its table's own name, by hash.
     let files = c.get(&format!("/api/workspaces/{id}/files")).await.json();
     assert_eq!(files[0]["stored_name"], "reports.csv");
-    let sha = parindex_core::sha256_hex(&csv);
+    let sha = parindex_core::fingerprint::sha256_hex(&csv);
     assert!(c
         .data
         .path()
@@ -1158,7 +1158,7 @@ async fn a_criteria_set_is_uploaded_checked_and_kept() {
         .await;
     assert_eq!(got.status, StatusCode::OK, "{}", got.text());
     let sha = got.json()["sha256"].as_str().expect("sha").to_owned();
-    assert_eq!(sha, parindex_core::sha256_hex(own.as_bytes()));
+    assert_eq!(sha, parindex_core::fingerprint::sha256_hex(own.as_bytes()));
     let got = c
         .post_json(
             "/api/workspaces",
@@ -1352,7 +1352,7 @@ async fn the_surveys_results_are_taken_in_and_score_the_survey_rows() {
     for n in report
         .nodes
         .iter()
-        .filter(|n| n.status == parindex_core::Status::PendingSurvey)
+        .filter(|n| n.status == parindex_core::report::Status::PendingSurvey)
     {
         survey.push_str(&format!("{},\"0,8\"\n", n.id));
     }
@@ -1378,7 +1378,7 @@ async fn the_surveys_results_are_taken_in_and_score_the_survey_rows() {
         after["index"],
         format!(
             "{}%",
-            parindex_core::vi_percent(direct.total.index.expect("an index"))
+            parindex_core::num::vi_percent(direct.total.index.expect("an index"))
         )
     );
 }

@@ -322,7 +322,7 @@ async fn drive(b: &fantoccini::Client, base: &str, downloads: &Path) -> Result<(
         .await?;
     let lost = text_of(b, "#lost").await?;
     fits(b, "row 3.2.4's page").await?;
-    let expected = format!("Mất {} điểm", parindex_core::vi_decimal(node.lost));
+    let expected = format!("Mất {} điểm", parindex_core::num::vi_decimal(node.lost));
     assert!(lost.starts_with(&expected), "{lost} / {expected}");
     if let Some(restore) = &node.restore {
         assert!(lost.contains(restore.as_str()), "{lost}");
@@ -364,7 +364,7 @@ async fn drive(b: &fantoccini::Client, base: &str, downloads: &Path) -> Result<(
         .click()
         .await?;
     let listed = text_of(b, "#attachments").await?;
-    let short = &parindex_core::sha256_hex(pdf)[..12];
+    let short = &parindex_core::fingerprint::sha256_hex(pdf)[..12];
     assert!(
         listed.contains("bien-ban-3.2.4.pdf") && listed.contains(short),
         "{listed}"

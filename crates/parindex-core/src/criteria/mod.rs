@@ -1,7 +1,7 @@
 //! The criteria set: what is scored, how much each row is worth, and the rule that scores it.
 //!
-//! [`load`] reads the TOML described in `docs/criteria-format.md`; [`validate`] checks the
-//! whole set and reports every problem at once.
+//! [`load_criteria`] reads the TOML described in `docs/criteria-format.md` and checks the
+//! whole set, reporting every problem at once.
 
 mod load;
 mod validate;

@@ -1,5 +1,5 @@
 //! A unit's evidence for one year: what its tables answer to the rules, its facts, identity
-//! and (after appraisal) survey results. Read by a [`Scan`] (see `CompiledCriteria::read_unit`
+//! and (after appraisal) survey results. Read by a scan (see [`CompiledCriteria::read_unit`](crate::CompiledCriteria::read_unit)
 //! and `score_province`); shared cheaply between threads.
 
 mod cells;
@@ -27,7 +27,9 @@ pub use province::{is_province, UNITS_FILE, UNIT_COLUMN};
 pub use read::Strategy;
 #[cfg(feature = "oracle")]
 pub use read::{read_evidence, read_evidence_with};
-pub use read::{ReadOptions, ReadProgress, SURVEY_FILE, TEXT_EXTENSIONS};
+pub use read::{
+    ReadOptions, ReadProgress, APPRAISAL_FILE, FACTS_FILE, SURVEY_FILE, TEXT_EXTENSIONS, UNIT_FILE,
+};
 pub(crate) use scan::Scan;
 use stream::{tally_table, Plan, UnitIndex};
 pub use text::TextEncoding;
@@ -39,6 +41,7 @@ use crate::fingerprint::FileDigest;
 // evidence names them too, where the public API has always had them.
 use crate::query::Aggregates;
 pub use crate::query::{fold_header, Value};
+pub use crate::threads::Threads;
 
 /// Everything known about one unit. Cloning is cheap.
 #[derive(Debug, Clone)]
@@ -70,6 +73,7 @@ fn by_name(tables: Vec<Table>) -> BTreeMap<String, Arc<Table>> {
 
 /// One appraised row in one round (*thẩm định*, `appraisal.csv`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Appraisal {
     /// 1 or 2.
     pub round: u8,
@@ -84,6 +88,7 @@ pub struct Appraisal {
 
 /// Where a table was read from, for `--verbose` and for replay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Source {
     pub table: String,
     pub path: PathBuf,
@@ -251,6 +256,7 @@ impl Evidence {
 
 /// The unit being scored (`unit.toml`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Unit {
     pub code: String,
     pub name: String,

@@ -29,6 +29,7 @@ pub const NOTES_FILE: &str = "notes.toml";
 
 /// Everything the officer wrote beside the evidence.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Notes {
     /// Part 3 of the report.
     pub proposals: Option<String>,
@@ -38,6 +39,7 @@ pub struct Notes {
 
 /// The officer's words on one row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RowNote {
     /// The written explanation (*giải trình*).
     pub explanation: Option<String>,
@@ -49,6 +51,7 @@ pub struct RowNote {
 
 /// A document the officer adds to a row's evidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeclaredDocument {
     pub number: String,
     pub date: Option<Date>,
@@ -57,6 +60,7 @@ pub struct DeclaredDocument {
 
 /// Points declared by the unit, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeclaredPoints {
     #[serde(with = "crate::num::decimal_string")]
     pub points: Decimal,

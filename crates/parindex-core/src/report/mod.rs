@@ -19,6 +19,7 @@ pub use self::json::{province_json, write_province_json, PROVINCE_SCHEMA, REPORT
 
 /// A unit's scored self-assessment.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Report {
     pub schema: String,
     pub criteria: CriteriaInfo,
@@ -35,6 +36,7 @@ pub struct Report {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CriteriaInfo {
     pub id: String,
     pub title: String,
@@ -44,6 +46,7 @@ pub struct CriteriaInfo {
 
 /// All leaves (`total`), and the self-assessed and penalty leaves alone (`self`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Total {
     #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
     pub max: Decimal,
@@ -65,6 +68,7 @@ pub struct Total {
 
 /// The survey leaves: their max (pending or not) and the points they earned.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SurveyPart {
     #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
     pub max: Decimal,
@@ -74,6 +78,7 @@ pub struct SurveyPart {
 
 /// One appraisal round of a row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AppraisalRound {
     pub round: u8,
     #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
@@ -83,6 +88,7 @@ pub struct AppraisalRound {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Part {
     #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
     pub max: Decimal,
@@ -97,6 +103,11 @@ pub struct Part {
     pub assessed_points: Decimal,
 }
 
+/// A node's level in the tree.
+///
+/// The JSON contract's structs are `#[non_exhaustive]` (they may grow fields); its enums are
+/// not: every renderer words each variant, so a new one must fail to compile where it is not
+/// worded, and comes with a new schema version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
@@ -105,7 +116,7 @@ pub enum NodeKind {
     SubCriterion,
 }
 
-/// A row's outcome.
+/// A row's outcome (exhaustive, as [`NodeKind`] says why).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -164,6 +175,7 @@ impl PendingSurvey<'_> {
 
 /// One node of the tree with its points and how they were reached.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NodeScore {
     pub id: String,
     pub title: String,
@@ -221,6 +233,7 @@ impl NodeScore {
 
 /// The ratio behind a row's points.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Measure {
     #[serde(serialize_with = "dec", deserialize_with = "de_dec")]
     pub numerator: Decimal,
@@ -248,7 +261,7 @@ impl Measure {
     }
 }
 
-/// A piece of evidence (*tài liệu kiểm chứng*).
+/// A piece of evidence (*tài liệu kiểm chứng*); exhaustive, as [`NodeKind`] says why.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EvidenceRef {

@@ -18,6 +18,7 @@ use rust_decimal::Decimal;
 pub(crate) use api::{Outcome, Signal};
 pub(crate) use context::{with_row, Lever, LeverMeasure, RowContext, Trace, UnitContext};
 pub use context::{DocumentRef, FactRef, RecordList};
+pub use registry::{helper_table, rule_helpers, Aggregate, Arg, Doc, Group, Helper};
 // Said here too: the public API names them `rules`' limits.
 pub use crate::query::{DISTINCT_MAX_BYTES, DISTINCT_MAX_VALUES};
 

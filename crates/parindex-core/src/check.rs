@@ -14,6 +14,8 @@
 //! Not part of `criteria`: it compiles the rules, so it sits above the engine, and nothing
 //! below imports it.
 
+pub use crate::rule_text::facts_named;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
