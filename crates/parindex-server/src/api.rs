@@ -97,7 +97,7 @@ fn ws_json(w: &crate::store::Workspace) -> WorkspaceJson {
 
 async fn list(State(app): S) -> ApiResult<Json<Vec<WorkspaceJson>>> {
     Ok(Json(
-        app.store.workspaces().await?.iter().map(ws_json).collect(),
+        app.db.workspaces().await?.iter().map(ws_json).collect(),
     ))
 }
 
@@ -113,7 +113,7 @@ async fn create(State(app): S, VJson(b): VJson<CreateBody>) -> ApiResult<Json<Wo
     let id = app
         .create_workspace(&b.criteria, &b.code, &b.name, &b.group)
         .await?;
-    Ok(Json(ws_json(&app.store.workspace(id).await?)))
+    Ok(Json(ws_json(&app.workspace(id).await?)))
 }
 
 #[derive(Serialize)]
@@ -168,7 +168,7 @@ async fn import(State(app): S, VMultipart(multipart): VMultipart) -> ApiResult<J
     };
     let (id, outcome) = app.import_zip(criteria, zip).await?;
     Ok(Json(Imported {
-        workspace: ws_json(&app.store.workspace(id).await?),
+        workspace: ws_json(&app.workspace(id).await?),
         files: outcome,
     }))
 }
@@ -186,7 +186,7 @@ async fn save_unit(
     VJson(b): VJson<UnitBody>,
 ) -> ApiResult<Json<WorkspaceJson>> {
     app.set_unit(id, &b.code, &b.name, &b.group).await?;
-    Ok(Json(ws_json(&app.store.workspace(id).await?)))
+    Ok(Json(ws_json(&app.workspace(id).await?)))
 }
 
 #[derive(Serialize)]
@@ -201,7 +201,7 @@ struct Summary {
 }
 
 async fn summary(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Summary>> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let scored = app.report(id).await?;
     let Ok(s) = &scored.outcome else {
         return Err(AppError::Internal("báo cáo".to_owned()).into());
@@ -266,9 +266,9 @@ struct FileJson {
 }
 
 async fn files(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<FileJson>>> {
-    app.store.workspace(id).await?;
+    app.workspace(id).await?;
     Ok(Json(
-        app.store
+        app.db
             .files(id)
             .await?
             .into_iter()
@@ -287,7 +287,7 @@ async fn files(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<FileJ
 }
 
 async fn restore(State(app): S, VPath((id, fid)): VPath<(i64, i64)>) -> ApiResult<Json<Done>> {
-    app.store.restore_file(id, fid).await?;
+    app.restore_file(id, fid).await?;
     Ok(Json(Done { version: None }))
 }
 
@@ -366,7 +366,7 @@ async fn save_facts(
             }
         }
     }
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let facts = web::facts_of_form(app.set_of(&w)?.set(), &fields)?;
     app.save_facts(id, facts, None).await?;
     Ok(Json(Done { version: None }))
@@ -386,8 +386,8 @@ struct NoteJson {
 }
 
 async fn note(State(app): S, VPath((id, row)): VPath<(i64, String)>) -> ApiResult<Json<NoteJson>> {
-    app.store.workspace(id).await?;
-    let n = app.store.note(id, &row).await?;
+    app.workspace(id).await?;
+    let n = app.note(id, &row).await?;
     Ok(Json(NoteJson {
         version: n.version,
         giai_trinh: n.explanation,
@@ -459,9 +459,9 @@ struct AttachmentJson {
 }
 
 async fn attachments(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<AttachmentJson>>> {
-    app.store.workspace(id).await?;
+    app.workspace(id).await?;
     Ok(Json(
-        app.store
+        app.db
             .attachments(id)
             .await?
             .into_iter()
@@ -491,9 +491,9 @@ struct HistoryJson {
 }
 
 async fn history(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<HistoryJson>>> {
-    app.store.workspace(id).await?;
+    app.workspace(id).await?;
     Ok(Json(
-        app.store
+        app.db
             .history(id)
             .await?
             .into_iter()

@@ -22,7 +22,10 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{AppError, Problem};
 use crate::folder::{literal_value, Content, FolderFiles, NotesToml, Snapshot};
-use crate::store::{FactRow, NewWorkspace, NoteDocument, NoteRow, Saved, Store, Workspace};
+use crate::store::{
+    open_database, Blobs, FactRow, NewFile, NewWorkspace, NoteDocument, NoteRow, Saved, Workspace,
+};
+use parindex_db::Database;
 
 /// The criteria set shipped in the binary.
 const SHIPPED: &[(&str, &str)] = &[(
@@ -180,7 +183,10 @@ pub struct VerifiedFigure {
 /// The shared state of the app.
 #[derive(Debug)]
 pub struct App {
-    pub store: Store,
+    /// The database (SQLite in the data folder, or a PostgreSQL server).
+    pub db: Arc<dyn Database>,
+    /// The content-addressed files beside it, in the data folder.
+    pub blobs: Blobs,
     /// Every criteria set, by its file's SHA-256.
     sets: RwLock<BTreeMap<String, Arc<CriteriaEntry>>>,
     data: std::path::PathBuf,
@@ -234,13 +240,22 @@ impl App {
     /// Opens the data folder and loads the criteria sets, shipped and uploaded (each written
     /// under `data/criteria/<sha256>/` and read from there by the library like any set).
     pub async fn open(data: &Path, limits: Limits) -> Result<Self, AppError> {
-        Self::with_store(Store::open(data, None).await?, data, limits).await
+        let blobs = Blobs::open(data)?;
+        let db = open_database(data, None).await?;
+        Self::on(db, blobs, data, limits).await
     }
 
-    /// [`Self::open`] on an opened store (its database SQLite in `data`, or a server's).
-    pub async fn with_store(store: Store, data: &Path, limits: Limits) -> Result<Self, AppError> {
+    /// [`Self::open`] on an opened database (SQLite in `data`, or a server's) and the data
+    /// folder's blobs.
+    pub async fn on(
+        db: Arc<dyn Database>,
+        blobs: Blobs,
+        data: &Path,
+        limits: Limits,
+    ) -> Result<Self, AppError> {
         let app = Self {
-            store,
+            db,
+            blobs,
             sets: RwLock::new(BTreeMap::new()),
             data: data.to_path_buf(),
             limits,
@@ -255,8 +270,8 @@ impl App {
                 )));
             }
         }
-        for sha in app.store.criteria_sets().await? {
-            let bytes = app.store.blobs().get(&sha)?;
+        for sha in app.db.criteria_sets().await? {
+            let bytes = app.blobs.get(&sha)?;
             app.install_set(&bytes, false).await?;
         }
         Ok(app)
@@ -343,7 +358,7 @@ impl App {
         })?;
         let tmp = tempfile::Builder::new()
             .prefix("criteria-")
-            .tempdir_in(self.store.blobs().tmp_dir())
+            .tempdir_in(self.blobs.tmp_dir())
             .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
         std::fs::write(tmp.path().join(parindex_core::CRITERIA_FILE), bytes)
             .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
@@ -374,8 +389,8 @@ impl App {
             });
         }
         let entry = self.install_set(bytes, false).await?;
-        self.store.blobs().put(bytes)?;
-        self.store
+        self.blobs.put(bytes)?;
+        self.db
             .add_criteria_set(
                 &entry.sha256,
                 &entry.id,
@@ -403,7 +418,8 @@ impl App {
             ))
         })?;
         let (code, name, group) = unit_fields(code, name, group)?;
-        self.store
+        Ok(self
+            .db
             .create_workspace(&NewWorkspace {
                 unit_code: code,
                 unit_name: name,
@@ -412,7 +428,7 @@ impl App {
                 criteria_id: set.id.clone(),
                 criteria_sha256: set.sha256.clone(),
             })
-            .await
+            .await?)
     }
 
     /// Changes the unit's fields (`unit.toml`), checked as on creation.
@@ -423,19 +439,56 @@ impl App {
         name: &str,
         group: &str,
     ) -> Result<(), AppError> {
-        self.store.workspace(ws).await?;
+        self.workspace(ws).await?;
         let (code, name, group) = unit_fields(code, name, group)?;
-        self.store.set_unit(ws, &code, &name, &group).await
+        Ok(self.db.set_unit(ws, &code, &name, &group).await?)
+    }
+
+    /// A workspace, or not found.
+    pub async fn workspace(&self, id: i64) -> Result<Workspace, AppError> {
+        self.db
+            .workspace(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("không có hồ sơ đánh giá số {id}")))
+    }
+
+    /// Makes a kept version its slot's active file again.
+    pub async fn restore_file(&self, ws: i64, file_id: i64) -> Result<(), AppError> {
+        match self.db.restore_file(ws, file_id).await? {
+            Some(_) => Ok(()),
+            None => Err(AppError::NotFound("không có phiên bản tệp này".to_owned())),
+        }
+    }
+
+    /// A row's note; a row with none yet has an empty one (version 0).
+    pub async fn note(&self, ws: i64, row_id: &str) -> Result<NoteRow, AppError> {
+        Ok(self
+            .db
+            .notes(ws)
+            .await?
+            .into_iter()
+            .find(|n| n.row_id == row_id)
+            .unwrap_or_else(|| NoteRow {
+                row_id: row_id.to_owned(),
+                ..NoteRow::default()
+            }))
     }
 
     pub async fn snapshot(&self, ws: i64) -> Result<Snapshot, AppError> {
-        let ws = self.store.workspace(ws).await?;
+        let ws = self.workspace(ws).await?;
         let id = ws.id;
         Ok(Snapshot {
-            files: self.store.active_files(id).await?,
-            facts: self.store.facts(id).await?,
-            notes: self.store.notes(id).await?,
-            attachments: self.store.attachments(id).await?,
+            // The files in use: one per slot.
+            files: self
+                .db
+                .files(id)
+                .await?
+                .into_iter()
+                .filter(|f| f.active)
+                .collect(),
+            facts: self.db.facts(id).await?,
+            notes: self.db.notes(id).await?,
+            attachments: self.db.attachments(id).await?,
             ws,
         })
     }
@@ -456,7 +509,7 @@ impl App {
         for (name, content) in contents {
             match content {
                 Content::Bytes(b) => folder.insert_bytes(name, b),
-                Content::Blob(sha) => folder.insert_blob(name, self.store.blobs().path(&sha)?),
+                Content::Blob(sha) => folder.insert_blob(name, self.blobs.path(&sha)?),
             }
         }
         for (name, bytes) in trying {
@@ -634,7 +687,7 @@ impl App {
                 self.limits.files_per_upload
             )));
         }
-        let workspace = self.store.workspace(ws).await?;
+        let workspace = self.workspace(ws).await?;
         let set = self.set_of(&workspace)?;
         let mut out: Vec<Option<UploadedFile>> = Vec::new();
         let mut tables: Vec<Pending> = Vec::new();
@@ -686,9 +739,8 @@ impl App {
                         // the disk, the reading on the processor.
                         let app = Arc::clone(self);
                         let copy = bytes.clone();
-                        let written = tokio::task::spawn_blocking(move || {
-                            app.store.blobs().write_temp(&copy)
-                        });
+                        let written =
+                            tokio::task::spawn_blocking(move || app.blobs.write_temp(&copy));
                         tables.push(Pending {
                             index: i,
                             name,
@@ -763,11 +815,15 @@ impl App {
                 .written
                 .await
                 .map_err(|e| AppError::Internal(format!("lưu tệp: {e}")))??;
-            self.store.blobs().keep(written, &sha)?;
-            let version = self
-                .store
-                .add_file(ws, &p.slot, &p.stored_name, &p.name, &sha, p.size)
-                .await?;
+            self.blobs.keep(written, &sha)?;
+            let file = NewFile {
+                slot: &p.slot,
+                stored_name: &p.stored_name,
+                display_name: &p.name,
+                sha256: &sha,
+                size: p.size,
+            };
+            let version = self.db.add_file(ws, &file).await?;
             out[p.index] = Some(UploadedFile {
                 name: p.name,
                 status: "taken",
@@ -817,7 +873,7 @@ impl App {
         };
         match unit_fields(&unit.code, &unit.name, &unit.group) {
             Ok((code, uname, group)) => {
-                self.store.set_unit(ws, &code, &uname, &group).await?;
+                self.db.set_unit(ws, &code, &uname, &group).await?;
                 Ok(UploadedFile {
                     name: name.to_owned(),
                     status: "taken",
@@ -878,7 +934,7 @@ impl App {
                 problems,
             ));
         }
-        self.store
+        self.db
             .set_facts(ws, &facts, "tải lên facts.toml", None)
             .await?;
         Ok(UploadedFile {
@@ -970,7 +1026,7 @@ impl App {
             })
             .collect();
         let count = rows.len();
-        self.store
+        self.db
             .replace_notes(ws, &rows, blank(parsed.kho_khan_kien_nghi).as_deref())
             .await?;
         Ok(UploadedFile {
@@ -985,7 +1041,7 @@ impl App {
 
     /// Every table the set reads, with the workspace's state on it.
     pub async fn tables(self: &Arc<Self>, ws: i64) -> Result<Vec<TableState>, AppError> {
-        let workspace = self.store.workspace(ws).await?;
+        let workspace = self.workspace(ws).await?;
         let set = self.set_of(&workspace)?;
         let scored = self.scored(ws).await?;
         let ok = scored.outcome.as_ref().ok();
@@ -1066,7 +1122,7 @@ impl App {
         } else {
             changed.join("; ")
         };
-        match self.store.set_facts(ws, &facts, &why, expected).await? {
+        match self.db.set_facts(ws, &facts, &why, expected).await? {
             Saved::Yes(_) => Ok(()),
             Saved::Stale => Err(AppError::Conflict(
                 "số liệu đã được sửa (ở cửa sổ khác hoặc bởi người khác) từ khi bạn mở trang; \
@@ -1081,7 +1137,7 @@ impl App {
     /// Saves a row's note over the version the form showed, after the library has read it;
     /// a stale version is refused, not merged.
     pub async fn save_note(self: &Arc<Self>, ws: i64, note: NoteRow) -> Result<i64, AppError> {
-        let workspace = self.store.workspace(ws).await?;
+        let workspace = self.workspace(ws).await?;
         let set = self.set_of(&workspace)?;
         if set
             .set()
@@ -1094,7 +1150,7 @@ impl App {
                 parindex_core::visible(&note.row_id)
             )));
         }
-        let current = self.store.note(ws, &note.row_id).await?;
+        let current = self.note(ws, &note.row_id).await?;
         if current.version != note.version {
             return Err(stale());
         }
@@ -1107,7 +1163,7 @@ impl App {
                 problems,
             });
         }
-        match self.store.save_note(ws, &note).await? {
+        match self.db.save_note(ws, &note).await? {
             Saved::Yes(v) => Ok(v),
             Saved::Stale => Err(stale()),
         }
@@ -1128,11 +1184,7 @@ impl App {
                 problems,
             });
         }
-        match self
-            .store
-            .set_proposals(ws, text.as_deref(), version)
-            .await?
-        {
+        match self.db.set_proposals(ws, text.as_deref(), version).await? {
             Saved::Yes(v) => Ok(v),
             Saved::Stale => Err(AppError::Conflict(
                 "phần 3 đã được sửa (ở cửa sổ khác hoặc bởi người khác) từ khi bạn mở trang; \
@@ -1150,7 +1202,7 @@ impl App {
         raw_name: &str,
         bytes: &[u8],
     ) -> Result<i64, AppError> {
-        let workspace = self.store.workspace(ws).await?;
+        let workspace = self.workspace(ws).await?;
         let set = self.set_of(&workspace)?;
         if set
             .set()
@@ -1172,11 +1224,12 @@ impl App {
                 self.limits.attachment_bytes >> 20
             )));
         }
-        let sha = self.store.blobs().put(bytes)?;
+        let sha = self.blobs.put(bytes)?;
         let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
-        self.store
+        Ok(self
+            .db
             .add_attachment(ws, row, &display_name(raw_name), &sha, size)
-            .await
+            .await?)
     }
 
     /// A workspace made from an exported folder (a zip of it): its `unit.toml` names the unit,
@@ -1354,7 +1407,7 @@ impl App {
             zip.start_file(name, options).map_err(zerr)?;
             let bytes = match content {
                 Content::Bytes(b) => b,
-                Content::Blob(sha) => self.store.blobs().get(&sha)?,
+                Content::Blob(sha) => self.blobs.get(&sha)?,
             };
             zip.write_all(&bytes)
                 .map_err(|e| AppError::Internal(format!("zip: {e}")))?;

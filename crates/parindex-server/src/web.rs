@@ -125,7 +125,7 @@ struct Home {
 
 async fn home(State(app): S, CsrfToken(csrf): CsrfToken) -> Result<Response, AppError> {
     let workspaces = app
-        .store
+        .db
         .workspaces()
         .await?
         .iter()
@@ -367,7 +367,7 @@ struct ScorePage {
 }
 
 async fn score_page(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppError> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let scored = app.scored(id).await?;
     let (total, nodes, problems) = match &scored.outcome {
         Ok(s) => (
@@ -418,11 +418,11 @@ async fn evidence_view(
     id: i64,
     outcome: Option<UploadOutcome>,
 ) -> Result<Response, AppError> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let tables = app.tables(id).await?;
     let scored = app.scored(id).await?;
     let files = app
-        .store
+        .db
         .files(id)
         .await?
         .into_iter()
@@ -537,7 +537,7 @@ async fn save_unit(
 }
 
 async fn restore(State(app): S, VPath((id, fid)): VPath<(i64, i64)>) -> Result<Response, AppError> {
-    app.store.restore_file(id, fid).await?;
+    app.restore_file(id, fid).await?;
     Ok(Redirect::to(&format!("/w/{id}/evidence")).into_response())
 }
 
@@ -725,9 +725,9 @@ struct FactsPage {
 
 /// The facts the set declares (in its order), then those its rules name and those stored.
 pub async fn fact_views(app: &Arc<App>, id: i64) -> Result<Vec<FactView>, AppError> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let set = app.set_of(&w)?;
-    let stored = app.store.facts(id).await?;
+    let stored = app.db.facts(id).await?;
     let mut names: Vec<String> = set.set().facts.iter().map(|f| f.name.clone()).collect();
     for name in set.facts.iter().chain(stored.iter().map(|f| &f.name)) {
         if !names.contains(name) {
@@ -783,8 +783,8 @@ async fn facts_page(
     CsrfToken(csrf): CsrfToken,
     VPath(id): VPath<i64>,
 ) -> Result<Response, AppError> {
-    let w = app.store.workspace(id).await?;
-    let digest = crate::store::facts_digest(&app.store.facts(id).await?);
+    let w = app.workspace(id).await?;
+    let digest = crate::store::facts_digest(&app.db.facts(id).await?);
     page(&FactsPage {
         csrf,
         ws: WsView::of(&w, &app),
@@ -877,7 +877,7 @@ async fn save_facts(
     VPath(id): VPath<i64>,
     VForm(fields): VForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let facts = facts_of_form(app.set_of(&w)?.set(), &fields)?;
     let digest = fields
         .iter()
@@ -971,16 +971,16 @@ async fn row_page(
     CsrfToken(csrf): CsrfToken,
     VPath((id, row)): VPath<(i64, String)>,
 ) -> Result<Response, AppError> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let set = app.set_of(&w)?;
     let scored = app.report(id).await?;
     let Ok(s) = &scored.outcome else {
         return Err(AppError::Internal("báo cáo".to_owned()));
     };
     let n = row_scored(s, &row)?;
-    let note = app.store.note(id, &row).await?;
+    let note = app.note(id, &row).await?;
     let attachments = app
-        .store
+        .db
         .attachments(id)
         .await?
         .into_iter()
@@ -1095,13 +1095,13 @@ async fn attachment(
 /// An attachment's bytes, as a download (never shown inline).
 pub async fn attachment_response(app: &App, id: i64, aid: i64) -> Result<Response, AppError> {
     let a = app
-        .store
+        .db
         .attachments(id)
         .await?
         .into_iter()
         .find(|a| a.id == aid)
         .ok_or_else(|| AppError::NotFound("không có tệp đính kèm này".to_owned()))?;
-    let bytes = app.store.blobs().get(&a.sha256)?;
+    let bytes = app.blobs.get(&a.sha256)?;
     let name = crate::folder::safe_component(&a.display_name);
     Ok(file_response(bytes, "application/octet-stream", &name))
 }
@@ -1124,7 +1124,7 @@ async fn notes_page(
     CsrfToken(csrf): CsrfToken,
     VPath(id): VPath<i64>,
 ) -> Result<Response, AppError> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let scored = app.scored(id).await?;
     let (needs, explained) = match &scored.outcome {
         Ok(s) => (
@@ -1230,7 +1230,7 @@ async fn download(
 }
 
 async fn export(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppError> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let bytes = app.export_zip(id).await?;
     let name = format!(
         "minh-chung-{}-{}.zip",
@@ -1255,7 +1255,7 @@ async fn verify_page(
     CsrfToken(csrf): CsrfToken,
     VPath(id): VPath<i64>,
 ) -> Result<Response, AppError> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     page(&VerifyPage {
         csrf,
         ws: WsView::of(&w, &app),
@@ -1283,7 +1283,7 @@ async fn verify(
 ) -> Result<Response, AppError> {
     let text = report_text(multipart).await?;
     let result = app.verify(id, &text).await?;
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     page(&VerifyPage {
         csrf,
         ws: WsView::of(&w, &app),
@@ -1301,9 +1301,9 @@ struct HistoryPage {
 }
 
 async fn history(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppError> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let entries = app
-        .store
+        .db
         .history(id)
         .await?
         .into_iter()
