@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use axum::body::Bytes;
 use parindex_core::{
-    fold_header, load_criteria, CompiledCriteria, CriteriaSet, Error, Evidence, FsFiles,
-    ReadOptions, Report, Source, TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS,
+    fold_header, load_criteria, CompiledCriteria, CriteriaSet, Error, Evidence, FigureChange,
+    FsFiles, InputChange, ReadOptions, Report, Source, TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS,
 };
 use parindex_render::RenderOptions;
 use serde::Serialize;
@@ -140,6 +140,41 @@ pub struct UploadedFile {
     pub problems: Vec<Problem>,
 }
 
+impl UploadedFile {
+    fn new(name: String, status: &'static str, message: String) -> Self {
+        Self {
+            name,
+            status,
+            taken_as: None,
+            version: None,
+            message,
+            problems: Vec::new(),
+        }
+    }
+
+    /// Taken in, as `taken_as` (with its version, for a table's file).
+    fn taken(name: String, taken_as: String, version: Option<i64>, message: String) -> Self {
+        Self {
+            taken_as: Some(taken_as),
+            version,
+            ..Self::new(name, "taken", message)
+        }
+    }
+
+    /// Refused, with the problems found: the previous version (if any) stays in use.
+    fn refused(name: String, message: String, problems: Vec<Problem>) -> Self {
+        Self {
+            problems,
+            ..Self::new(name, "refused", message)
+        }
+    }
+
+    /// Not used, and why.
+    fn ignored(name: String, message: String) -> Self {
+        Self::new(name, "ignored", message)
+    }
+}
+
 /// A report replayed against a workspace.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verified {
@@ -148,21 +183,16 @@ pub struct Verified {
     pub as_of: String,
     /// The as-of date the report's fingerprint records, when it disagrees with its own.
     pub edited_as_of: Option<String>,
-    pub inputs: Vec<VerifiedInput>,
+    /// The library's, each name as shown ([`display_name`]).
+    pub inputs: Vec<InputChange>,
     pub rows: Vec<VerifiedRow>,
-    pub totals: Vec<VerifiedFigure>,
+    /// The library's, as they are.
+    pub totals: Vec<FigureChange>,
     /// Every score and input agrees, yet the bytes differ: the report was edited by hand.
     pub edited_after: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct VerifiedInput {
-    pub name: String,
-    pub change: String,
-    pub old: Option<String>,
-    pub new: Option<String>,
-}
-
+/// A row that differs, its points and statuses as the pages show them.
 #[derive(Debug, Clone, Serialize)]
 pub struct VerifiedRow {
     pub id: String,
@@ -171,13 +201,6 @@ pub struct VerifiedRow {
     pub new_points: Option<String>,
     pub old_status: Option<String>,
     pub new_status: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct VerifiedFigure {
-    pub figure: String,
-    pub old: Option<String>,
-    pub new: Option<String>,
 }
 
 /// The shared state of the app.
@@ -712,28 +735,17 @@ impl App {
                 "facts.toml" => self.upload_facts(ws, &name, &bytes).await?,
                 "notes.toml" => self.upload_notes(ws, &name, &bytes).await?,
                 _ => match classify(&set, &lower) {
-                    Err(message) => UploadedFile {
-                        name,
-                        status: "ignored",
-                        taken_as: None,
-                        version: None,
-                        message,
-                        problems: Vec::new(),
-                    },
+                    Err(message) => UploadedFile::ignored(name, message),
                     Ok((slot, stored_name, taken_as)) => {
                         // Two files of one upload for one table: the later one is used.
                         if let Some(j) = tables.iter().position(|p| p.slot == slot) {
                             let earlier = tables.remove(j);
-                            out[earlier.index] = Some(UploadedFile {
-                                name: earlier.name,
-                                status: "ignored",
-                                taken_as: None,
-                                version: None,
-                                message: format!(
+                            out[earlier.index] = Some(UploadedFile::ignored(
+                                earlier.name,
+                                format!(
                                     "lần tải lên này có tệp khác cho cùng {taken_as}: dùng tệp sau"
                                 ),
-                                problems: Vec::new(),
-                            });
+                            ));
                         }
                         // Written to the store (synced) while it is read: the write waits on
                         // the disk, the reading on the processor.
@@ -793,18 +805,15 @@ impl App {
                     .filter(|q| q.file == p.stored_name)
                     .cloned()
                     .collect();
-                out[p.index] = Some(UploadedFile {
-                    name: p.name,
-                    status: "refused",
-                    taken_as: None,
-                    version: None,
-                    message: format!(
+                out[p.index] = Some(UploadedFile::refused(
+                    p.name,
+                    format!(
                         "tệp có {} lỗi nên không được nhận; phiên bản trước (nếu có) vẫn được \
                          dùng",
                         problems.len()
                     ),
                     problems,
-                });
+                ));
                 // Its copy in the store's temporary folder is deleted once written: dropping
                 // the handle leaves the write to end on its own, without the answer waiting.
             }
@@ -824,14 +833,12 @@ impl App {
                 size: p.size,
             };
             let version = self.db.add_file(ws, &file).await?;
-            out[p.index] = Some(UploadedFile {
-                name: p.name,
-                status: "taken",
-                taken_as: Some(p.taken_as),
-                version: Some(version),
-                message: format!("đã nhận, phiên bản {version}"),
-                problems: Vec::new(),
-            });
+            out[p.index] = Some(UploadedFile::taken(
+                p.name,
+                p.taken_as,
+                Some(version),
+                format!("đã nhận, phiên bản {version}"),
+            ));
         }
         Ok(UploadOutcome {
             files: out.into_iter().flatten().collect(),
@@ -844,53 +851,37 @@ impl App {
         name: &str,
         bytes: &[u8],
     ) -> Result<UploadedFile, AppError> {
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Unit {
-            code: String,
-            name: String,
-            group: String,
-        }
         let parsed = std::str::from_utf8(bytes)
             .map_err(|e| e.to_string())
-            .and_then(|t| toml::from_str::<Unit>(t).map_err(|e| e.message().to_owned()));
+            .and_then(|t| toml::from_str::<UnitToml>(t).map_err(|e| e.message().to_owned()));
         let unit = match parsed {
             Ok(u) => u,
             Err(why) => {
-                return Ok(UploadedFile {
-                    name: name.to_owned(),
-                    status: "refused",
-                    taken_as: None,
-                    version: None,
-                    message: "unit.toml không hợp lệ: cần đúng ba khóa code, name, group"
-                        .to_owned(),
-                    problems: vec![Problem::plain(
+                return Ok(UploadedFile::refused(
+                    name.to_owned(),
+                    "unit.toml không hợp lệ: cần đúng ba khóa code, name, group".to_owned(),
+                    vec![Problem::plain(
                         name,
                         parindex_core::visible(&why).into_owned(),
                     )],
-                })
+                ))
             }
         };
         match unit_fields(&unit.code, &unit.name, &unit.group) {
             Ok((code, uname, group)) => {
                 self.db.set_unit(ws, &code, &uname, &group).await?;
-                Ok(UploadedFile {
-                    name: name.to_owned(),
-                    status: "taken",
-                    taken_as: Some("thông tin đơn vị (unit.toml)".to_owned()),
-                    version: None,
-                    message: format!("đơn vị: {uname} ({code})"),
-                    problems: Vec::new(),
-                })
+                Ok(UploadedFile::taken(
+                    name.to_owned(),
+                    "thông tin đơn vị (unit.toml)".to_owned(),
+                    None,
+                    format!("đơn vị: {uname} ({code})"),
+                ))
             }
-            Err(e) => Ok(UploadedFile {
-                name: name.to_owned(),
-                status: "refused",
-                taken_as: None,
-                version: None,
-                message: e.message(),
-                problems: Vec::new(),
-            }),
+            Err(e) => Ok(UploadedFile::refused(
+                name.to_owned(),
+                e.message(),
+                Vec::new(),
+            )),
         }
     }
 
@@ -900,19 +891,12 @@ impl App {
         name: &str,
         bytes: &[u8],
     ) -> Result<UploadedFile, AppError> {
-        let refused = |message: String, problems: Vec<Problem>| UploadedFile {
-            name: name.to_owned(),
-            status: "refused",
-            taken_as: None,
-            version: None,
-            message,
-            problems,
-        };
         // First the library's own reading of the file as sent.
         let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,
             Err(_) => {
-                return Ok(refused(
+                return Ok(UploadedFile::refused(
+                    name.to_owned(),
                     "facts.toml không phải văn bản UTF-8".to_owned(),
                     Vec::new(),
                 ))
@@ -923,13 +907,18 @@ impl App {
             Err(_) => {
                 // Let the library say where and why.
                 let problems = self.library_problems_for(ws, "facts.toml", bytes).await?;
-                return Ok(refused("facts.toml không hợp lệ".to_owned(), problems));
+                return Ok(UploadedFile::refused(
+                    name.to_owned(),
+                    "facts.toml không hợp lệ".to_owned(),
+                    problems,
+                ));
             }
         };
         let mut snap = self.snapshot(ws).await?;
         snap.facts = facts.clone();
         if let Err(problems) = self.try_snapshot(snap, "facts.toml").await {
-            return Ok(refused(
+            return Ok(UploadedFile::refused(
+                name.to_owned(),
                 format!("facts.toml có {} lỗi nên không được nhận", problems.len()),
                 problems,
             ));
@@ -937,14 +926,12 @@ impl App {
         self.db
             .set_facts(ws, &facts, "tải lên facts.toml", None)
             .await?;
-        Ok(UploadedFile {
-            name: name.to_owned(),
-            status: "taken",
-            taken_as: Some("số liệu (facts.toml)".to_owned()),
-            version: None,
-            message: format!("đã nhận {} số liệu", facts.len()),
-            problems: Vec::new(),
-        })
+        Ok(UploadedFile::taken(
+            name.to_owned(),
+            "số liệu (facts.toml)".to_owned(),
+            None,
+            format!("đã nhận {} số liệu", facts.len()),
+        ))
     }
 
     /// The library's problems with a file as sent, read in the workspace's folder.
@@ -976,21 +963,14 @@ impl App {
         name: &str,
         bytes: &[u8],
     ) -> Result<UploadedFile, AppError> {
-        let refused = |message: String, problems: Vec<Problem>| UploadedFile {
-            name: name.to_owned(),
-            status: "refused",
-            taken_as: None,
-            version: None,
-            message,
-            problems,
-        };
         let problems = self.library_problems_for(ws, "notes.toml", bytes).await?;
         let problems: Vec<Problem> = problems
             .into_iter()
             .filter(|p| p.file == "notes.toml")
             .collect();
         if !problems.is_empty() {
-            return Ok(refused(
+            return Ok(UploadedFile::refused(
+                name.to_owned(),
                 format!("notes.toml có {} lỗi nên không được nhận", problems.len()),
                 problems,
             ));
@@ -999,7 +979,11 @@ impl App {
             .ok()
             .and_then(|t| toml::from_str::<NotesToml>(t).ok());
         let Some(parsed) = parsed else {
-            return Ok(refused("notes.toml không hợp lệ".to_owned(), Vec::new()));
+            return Ok(UploadedFile::refused(
+                name.to_owned(),
+                "notes.toml không hợp lệ".to_owned(),
+                Vec::new(),
+            ));
         };
         let blank = |s: Option<String>| s.and_then(|s| form_text(&s));
         let rows: Vec<NoteRow> = parsed
@@ -1029,14 +1013,12 @@ impl App {
         self.db
             .replace_notes(ws, &rows, blank(parsed.kho_khan_kien_nghi).as_deref())
             .await?;
-        Ok(UploadedFile {
-            name: name.to_owned(),
-            status: "taken",
-            taken_as: Some("ghi chú của đơn vị (notes.toml)".to_owned()),
-            version: None,
-            message: format!("đã nhận giải trình của {count} dòng"),
-            problems: Vec::new(),
-        })
+        Ok(UploadedFile::taken(
+            name.to_owned(),
+            "ghi chú của đơn vị (notes.toml)".to_owned(),
+            None,
+            format!("đã nhận giải trình của {count} dòng"),
+        ))
     }
 
     /// Every table the set reads, with the workspace's state on it.
@@ -1106,12 +1088,9 @@ impl App {
             .map(|f| (f.name.clone(), f.literal.clone()))
             .collect();
         snap.facts = facts.clone();
-        if let Err(problems) = self.try_snapshot(snap, "facts.toml").await {
-            return Err(AppError::Invalid {
-                message: "số liệu có lỗi nên chưa được lưu".to_owned(),
-                problems,
-            });
-        }
+        self.try_snapshot(snap, "facts.toml")
+            .await
+            .map_err(|problems| not_saved("số liệu", problems))?;
         let changed: Vec<String> = facts
             .iter()
             .filter(|f| before.get(&f.name) != Some(&f.literal))
@@ -1124,11 +1103,7 @@ impl App {
         };
         match self.db.set_facts(ws, &facts, &why, expected).await? {
             Saved::Yes(_) => Ok(()),
-            Saved::Stale => Err(AppError::Conflict(
-                "số liệu đã được sửa (ở cửa sổ khác hoặc bởi người khác) từ khi bạn mở trang; \
-                 nội dung của bạn chưa được lưu: hãy tải lại trang, xem bản mới rồi sửa lại"
-                    .to_owned(),
-            )),
+            Saved::Stale => Err(edited_meanwhile("số liệu")),
         }
     }
 
@@ -1145,10 +1120,7 @@ impl App {
             .and_then(|c| c.leaf.as_ref())
             .is_none()
         {
-            return Err(AppError::NotFound(format!(
-                "không có dòng `{}` trong bộ tiêu chí",
-                parindex_core::visible(&note.row_id)
-            )));
+            return Err(no_row(&note.row_id));
         }
         let current = self.note(ws, &note.row_id).await?;
         if current.version != note.version {
@@ -1157,12 +1129,9 @@ impl App {
         let mut snap = self.snapshot(ws).await?;
         snap.notes.retain(|n| n.row_id != note.row_id);
         snap.notes.push(note.clone());
-        if let Err(problems) = self.try_snapshot(snap, parindex_core::NOTES_FILE).await {
-            return Err(AppError::Invalid {
-                message: "giải trình có lỗi nên chưa được lưu".to_owned(),
-                problems,
-            });
-        }
+        self.try_snapshot(snap, parindex_core::NOTES_FILE)
+            .await
+            .map_err(|problems| not_saved("giải trình", problems))?;
         match self.db.save_note(ws, &note).await? {
             Saved::Yes(v) => Ok(v),
             Saved::Stale => Err(stale()),
@@ -1178,19 +1147,12 @@ impl App {
     ) -> Result<i64, AppError> {
         let mut snap = self.snapshot(ws).await?;
         snap.ws.proposals = text.clone();
-        if let Err(problems) = self.try_snapshot(snap, parindex_core::NOTES_FILE).await {
-            return Err(AppError::Invalid {
-                message: "phần 3 có lỗi nên chưa được lưu".to_owned(),
-                problems,
-            });
-        }
+        self.try_snapshot(snap, parindex_core::NOTES_FILE)
+            .await
+            .map_err(|problems| not_saved("phần 3", problems))?;
         match self.db.set_proposals(ws, text.as_deref(), version).await? {
             Saved::Yes(v) => Ok(v),
-            Saved::Stale => Err(AppError::Conflict(
-                "phần 3 đã được sửa (ở cửa sổ khác hoặc bởi người khác) từ khi bạn mở trang; \
-                 nội dung của bạn chưa được lưu: hãy tải lại trang, xem bản mới rồi sửa lại"
-                    .to_owned(),
-            )),
+            Saved::Stale => Err(edited_meanwhile("phần 3")),
         }
     }
 
@@ -1210,10 +1172,7 @@ impl App {
             .and_then(|c| c.leaf.as_ref())
             .is_none()
         {
-            return Err(AppError::NotFound(format!(
-                "không có dòng `{}` trong bộ tiêu chí",
-                parindex_core::visible(row)
-            )));
+            return Err(no_row(row));
         }
         if bytes.is_empty() {
             return Err(AppError::BadRequest("tệp đính kèm trống".to_owned()));
@@ -1251,14 +1210,7 @@ impl App {
                         .to_owned(),
                 )
             })?;
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Unit {
-            code: String,
-            name: String,
-            group: String,
-        }
-        let unit: Unit = std::str::from_utf8(&unit.1)
+        let unit: UnitToml = std::str::from_utf8(&unit.1)
             .ok()
             .and_then(|t| toml::from_str(t).ok())
             .ok_or_else(|| {
@@ -1294,24 +1246,18 @@ impl App {
         let mut outcome = self.upload(id, files).await?;
         for (row, name, data) in attached {
             self.attach(id, &row, &name, &data).await?;
-            outcome.files.push(UploadedFile {
-                name: name.clone(),
-                status: "taken",
-                taken_as: Some(format!("tệp đính kèm của dòng {row}")),
-                version: None,
-                message: "đã nhận".to_owned(),
-                problems: Vec::new(),
-            });
+            outcome.files.push(UploadedFile::taken(
+                name.clone(),
+                format!("tệp đính kèm của dòng {row}"),
+                None,
+                "đã nhận".to_owned(),
+            ));
         }
         for name in ignored {
-            outcome.files.push(UploadedFile {
-                name: display_name(&name),
-                status: "ignored",
-                taken_as: None,
-                version: None,
-                message: "nằm trong thư mục con: không dùng".to_owned(),
-                problems: Vec::new(),
-            });
+            outcome.files.push(UploadedFile::ignored(
+                display_name(&name),
+                "nằm trong thư mục con: không dùng".to_owned(),
+            ));
         }
         Ok((id, outcome))
     }
@@ -1360,12 +1306,10 @@ impl App {
             edited_as_of,
             inputs: comparison
                 .inputs
-                .iter()
-                .map(|c| VerifiedInput {
+                .into_iter()
+                .map(|c| InputChange {
                     name: display_name(&c.name),
-                    change: c.change.to_owned(),
-                    old: c.old.clone(),
-                    new: c.new.clone(),
+                    ..c
                 })
                 .collect(),
             rows: comparison
@@ -1380,15 +1324,7 @@ impl App {
                     new_status: status(r.new_status),
                 })
                 .collect(),
-            totals: comparison
-                .totals
-                .iter()
-                .map(|t| VerifiedFigure {
-                    figure: t.figure.to_owned(),
-                    old: t.old.clone(),
-                    new: t.new.clone(),
-                })
-                .collect(),
+            totals: comparison.totals,
             edited_after: replayed.cause == Some(parindex_core::Cause::EditedText),
         })
     }
@@ -1629,11 +1565,40 @@ fn classify(set: &CriteriaEntry, lower: &str) -> Result<(String, String, String)
 
 /// A note saved over by someone else.
 pub fn stale() -> AppError {
-    AppError::Conflict(
-        "dòng này đã được sửa (ở cửa sổ khác hoặc bởi người khác) từ khi bạn mở trang; nội dung \
+    edited_meanwhile("dòng này")
+}
+
+/// `what` (as the sentence names it) saved over by someone else since the form was opened.
+fn edited_meanwhile(what: &str) -> AppError {
+    AppError::Conflict(format!(
+        "{what} đã được sửa (ở cửa sổ khác hoặc bởi người khác) từ khi bạn mở trang; nội dung \
          của bạn chưa được lưu: hãy tải lại trang, xem bản mới rồi sửa lại"
-            .to_owned(),
-    )
+    ))
+}
+
+/// `what` (as the sentence names it) refused with its problems: nothing was saved.
+pub fn not_saved(what: &str, problems: Vec<Problem>) -> AppError {
+    AppError::Invalid {
+        message: format!("{what} có lỗi nên chưa được lưu"),
+        problems,
+    }
+}
+
+/// A row the criteria set does not score (no leaf of that id).
+pub fn no_row(row: &str) -> AppError {
+    AppError::NotFound(format!(
+        "không có dòng `{}` trong bộ tiêu chí",
+        parindex_core::visible(row)
+    ))
+}
+
+/// `unit.toml`: exactly the unit's three fields.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitToml {
+    code: String,
+    name: String,
+    group: String,
 }
 
 /// The unit's fields, checked: none blank, none with hidden characters, bounded.

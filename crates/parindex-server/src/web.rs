@@ -19,7 +19,7 @@ use crate::error::{AppError, Problem};
 use crate::extract::{VForm, VMultipart, VPath};
 use crate::format::{vi_size, vi_time};
 use crate::security::CsrfToken;
-use crate::service::{form_text, App, ScoredReport, TableState, UploadOutcome};
+use crate::service::{form_text, no_row, not_saved, App, ScoredReport, TableState, UploadOutcome};
 use crate::store::{FactRow, NoteDocument, NoteRow, Workspace};
 
 type S = State<Arc<App>>;
@@ -864,10 +864,7 @@ pub fn facts_of_form(
         }
     }
     if !problems.is_empty() {
-        return Err(AppError::Invalid {
-            message: "số liệu có lỗi nên chưa được lưu".to_owned(),
-            problems,
-        });
+        return Err(not_saved("số liệu", problems));
     }
     Ok(facts)
 }
@@ -958,12 +955,10 @@ fn row_scored<'a>(
     s: &'a ScoredReport,
     row: &str,
 ) -> Result<&'a parindex_core::NodeScore, AppError> {
-    s.report.node(row).filter(|n| n.is_leaf()).ok_or_else(|| {
-        AppError::NotFound(format!(
-            "không có dòng `{}` trong bộ tiêu chí",
-            parindex_core::visible(row)
-        ))
-    })
+    s.report
+        .node(row)
+        .filter(|n| n.is_leaf())
+        .ok_or_else(|| no_row(row))
 }
 
 async fn row_page(
