@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use parindex_core::{vi_decimal, vi_percent};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ApiError, AppError};
+use crate::error::ApiError;
 use crate::extract::{VJson, VMultipart, VPath};
 use crate::security::CsrfToken;
 use crate::service::{form_text, App, TableState, UploadOutcome};
@@ -143,10 +143,7 @@ async fn upload_criteria(
     State(app): S,
     VMultipart(multipart): VMultipart,
 ) -> ApiResult<Json<CriteriaJson>> {
-    let files = web::read_files(multipart, "file").await?;
-    let Some((_, bytes)) = files.into_iter().next() else {
-        return Err(AppError::BadRequest("chưa chọn tệp criteria.toml".to_owned()).into());
-    };
+    let bytes = web::chosen_file(multipart, "file", "criteria.toml").await?;
     let entry = app.upload_criteria(&bytes).await?;
     Ok(Json(criteria_json(&entry)))
 }
@@ -158,15 +155,7 @@ struct Imported {
 }
 
 async fn import(State(app): S, VMultipart(multipart): VMultipart) -> ApiResult<Json<Imported>> {
-    let (files, fields) = web::read_parts(multipart).await?;
-    let criteria = fields
-        .iter()
-        .find(|(k, _)| k == "criteria")
-        .map_or("nghe-an-2026-so", |(_, v)| v.as_str());
-    let Some((_, (_, zip))) = files.iter().find(|(k, _)| k == "file") else {
-        return Err(AppError::BadRequest("chưa chọn tệp zip".to_owned()).into());
-    };
-    let (id, outcome) = app.import_zip(criteria, zip).await?;
+    let (id, outcome) = web::import_form(&app, multipart).await?;
     Ok(Json(Imported {
         workspace: ws_json(&app.workspace(id).await?),
         files: outcome,
@@ -203,9 +192,7 @@ struct Summary {
 async fn summary(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Summary>> {
     let w = app.workspace(id).await?;
     let scored = app.report(id).await?;
-    let Ok(s) = &scored.outcome else {
-        return Err(AppError::Internal("báo cáo".to_owned()).into());
-    };
+    let s = scored.ready()?;
     let t = &s.report.total;
     Ok(Json(Summary {
         workspace: ws_json(&w),
@@ -225,9 +212,7 @@ async fn summary(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Summary
 
 async fn report(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Response> {
     let scored = app.report(id).await?;
-    let Ok(s) = &scored.outcome else {
-        return Err(AppError::Internal("báo cáo".to_owned()).into());
-    };
+    let s = scored.ready()?;
     Ok(([(CONTENT_TYPE, "application/json")], s.json.clone()).into_response())
 }
 
@@ -240,10 +225,7 @@ async fn upload(
     VPath(id): VPath<i64>,
     VMultipart(multipart): VMultipart,
 ) -> ApiResult<Response> {
-    let files = web::read_files(multipart, "files").await?;
-    if files.is_empty() {
-        return Err(AppError::BadRequest("chưa chọn tệp nào".to_owned()).into());
-    }
+    let files = web::chosen_files(multipart, "files").await?;
     let outcome: UploadOutcome = app.upload(id, files).await?;
     let status = if outcome.files.iter().any(|f| f.status == "refused") {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
@@ -436,12 +418,8 @@ async fn attach(
     VPath((id, row)): VPath<(i64, String)>,
     VMultipart(multipart): VMultipart,
 ) -> ApiResult<Json<Vec<i64>>> {
-    let files = web::read_files(multipart, "file").await?;
-    if files.is_empty() {
-        return Err(AppError::BadRequest("chưa chọn tệp nào".to_owned()).into());
-    }
     let mut ids = Vec::new();
-    for (name, bytes) in files {
+    for (name, bytes) in web::chosen_files(multipart, "file").await? {
         ids.push(app.attach(id, &row, &name, &bytes).await?);
     }
     Ok(Json(ids))
@@ -534,12 +512,7 @@ async fn verify(
 }
 
 async fn download(State(app): S, VPath((id, format)): VPath<(i64, String)>) -> ApiResult<Response> {
-    let scored = app.report(id).await?;
-    let Ok(s) = &scored.outcome else {
-        return Err(AppError::Internal("báo cáo".to_owned()).into());
-    };
-    let (bytes, mime, name) = web::render(s, &format)?;
-    Ok(web::file_response(bytes, mime, &name))
+    Ok(web::download_response(&app, id, &format).await?)
 }
 
 async fn export(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Response> {

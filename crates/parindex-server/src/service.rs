@@ -98,6 +98,15 @@ pub struct ScoredReport {
     pub tables: BTreeSet<String>,
 }
 
+impl Scored {
+    /// The report of a workspace [`App::report`] gave (its folder read, so never the error).
+    pub fn ready(&self) -> Result<&ScoredReport, AppError> {
+        self.outcome
+            .as_ref()
+            .map_err(|_| AppError::Internal("báo cáo".to_owned()))
+    }
+}
+
 impl ScoredReport {
     /// Part 3, as the CLI renders it: notes.toml's.
     pub fn render_options(&self) -> RenderOptions {

@@ -180,12 +180,7 @@ async fn upload_criteria(
     CsrfToken(csrf): CsrfToken,
     VMultipart(multipart): VMultipart,
 ) -> Result<Response, AppError> {
-    let files = read_files(multipart, "file").await?;
-    let Some((_, bytes)) = files.into_iter().next() else {
-        return Err(AppError::BadRequest(
-            "chưa chọn tệp criteria.toml".to_owned(),
-        ));
-    };
+    let bytes = chosen_file(multipart, "file", "criteria.toml").await?;
     let entry = app.upload_criteria(&bytes).await?;
     page(&CriteriaPage {
         csrf,
@@ -214,25 +209,30 @@ async fn import(
     CsrfToken(csrf): CsrfToken,
     VMultipart(multipart): VMultipart,
 ) -> Result<Response, AppError> {
+    let (id, outcome) = import_form(&app, multipart).await?;
+    evidence_view(&app, csrf, id, Some(outcome)).await
+}
+
+/// A workspace made from the zip of a form's `file` field, on the set its `criteria` field
+/// names (else the shipped one).
+pub async fn import_form(
+    app: &Arc<App>,
+    multipart: Multipart,
+) -> Result<(i64, UploadOutcome), AppError> {
     let (files, fields) = read_parts(multipart).await?;
     let criteria = fields
         .iter()
         .find(|(k, _)| k == "criteria")
         .map_or("nghe-an-2026-so", |(_, v)| v.as_str());
-    let Some((_, zip)) = files
-        .iter()
-        .find(|(k, _)| k == "file")
-        .map(|(k, f)| (k, &f.1))
-    else {
+    let Some((_, (_, zip))) = files.iter().find(|(k, _)| k == "file") else {
         return Err(AppError::BadRequest("chưa chọn tệp zip".to_owned()));
     };
-    let (id, outcome) = app.import_zip(criteria, zip).await?;
-    evidence_view(&app, csrf, id, Some(outcome)).await
+    app.import_zip(criteria, zip).await
 }
 
 /// Every part of a multipart body: the files (by field, with the browser's name) and the
 /// text fields.
-pub async fn read_parts(mut multipart: Multipart) -> Result<FormParts, AppError> {
+async fn read_parts(mut multipart: Multipart) -> Result<FormParts, AppError> {
     let mut files = Vec::new();
     let mut fields = Vec::new();
     loop {
@@ -496,6 +496,29 @@ pub async fn read_files(
     Ok(out)
 }
 
+/// [`read_files`], refused when none was chosen.
+pub async fn chosen_files(
+    multipart: Multipart,
+    field: &str,
+) -> Result<Vec<(String, Bytes)>, AppError> {
+    let files = read_files(multipart, field).await?;
+    if files.is_empty() {
+        return Err(AppError::BadRequest("chưa chọn tệp nào".to_owned()));
+    }
+    Ok(files)
+}
+
+/// The first file of a multipart body's `field` fields; refused, naming it as `what`, when
+/// none was chosen.
+pub async fn chosen_file(multipart: Multipart, field: &str, what: &str) -> Result<Bytes, AppError> {
+    read_files(multipart, field)
+        .await?
+        .into_iter()
+        .next()
+        .map(|(_, bytes)| bytes)
+        .ok_or_else(|| AppError::BadRequest(format!("chưa chọn tệp {what}")))
+}
+
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::TooLarge(
@@ -512,10 +535,7 @@ async fn upload(
     VPath(id): VPath<i64>,
     VMultipart(multipart): VMultipart,
 ) -> Result<Response, AppError> {
-    let files = read_files(multipart, "files").await?;
-    if files.is_empty() {
-        return Err(AppError::BadRequest("chưa chọn tệp nào".to_owned()));
-    }
+    let files = chosen_files(multipart, "files").await?;
     let outcome = app.upload(id, files).await?;
     evidence_view(&app, csrf, id, Some(outcome)).await
 }
@@ -969,9 +989,7 @@ async fn row_page(
     let w = app.workspace(id).await?;
     let set = app.set_of(&w)?;
     let scored = app.report(id).await?;
-    let Ok(s) = &scored.outcome else {
-        return Err(AppError::Internal("báo cáo".to_owned()));
-    };
+    let s = scored.ready()?;
     let n = row_scored(s, &row)?;
     let note = app.note(id, &row).await?;
     let attachments = app
@@ -1070,11 +1088,7 @@ async fn attach(
     VPath((id, row)): VPath<(i64, String)>,
     VMultipart(multipart): VMultipart,
 ) -> Result<Response, AppError> {
-    let files = read_files(multipart, "file").await?;
-    if files.is_empty() {
-        return Err(AppError::BadRequest("chưa chọn tệp nào".to_owned()));
-    }
-    for (name, bytes) in files {
+    for (name, bytes) in chosen_files(multipart, "file").await? {
         app.attach(id, &row, &name, &bytes).await?;
     }
     Ok(Redirect::to(&format!("/w/{id}/rows/{row}")).into_response())
@@ -1216,11 +1230,17 @@ async fn download(
     State(app): S,
     VPath((id, format)): VPath<(i64, String)>,
 ) -> Result<Response, AppError> {
+    download_response(&app, id, &format).await
+}
+
+/// The workspace's report in `format`, as a download.
+pub async fn download_response(
+    app: &Arc<App>,
+    id: i64,
+    format: &str,
+) -> Result<Response, AppError> {
     let scored = app.report(id).await?;
-    let Ok(s) = &scored.outcome else {
-        return Err(AppError::Internal("báo cáo".to_owned()));
-    };
-    let (bytes, mime, name) = render(s, &format)?;
+    let (bytes, mime, name) = render(scored.ready()?, format)?;
     Ok(file_response(bytes, mime, &name))
 }
 
@@ -1260,12 +1280,7 @@ async fn verify_page(
 
 /// The report JSON of a multipart body's `report` field, as text.
 pub async fn report_text(multipart: Multipart) -> Result<String, AppError> {
-    let files = read_files(multipart, "report").await?;
-    let Some((_, bytes)) = files.into_iter().next() else {
-        return Err(AppError::BadRequest(
-            "chưa chọn tệp báo cáo JSON".to_owned(),
-        ));
-    };
+    let bytes = chosen_file(multipart, "report", "báo cáo JSON").await?;
     String::from_utf8(bytes.to_vec())
         .map_err(|_| AppError::BadRequest("tệp báo cáo không phải văn bản UTF-8".to_owned()))
 }
