@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use parindex_core::num::{vi_decimal, vi_percent};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ApiError, AppError};
+use crate::error::ApiError;
 use crate::extract::{VJson, VMultipart, VPath};
 use crate::security::CsrfToken;
 use crate::service::{form_text, App, TableState, UploadOutcome};
@@ -97,7 +97,7 @@ fn ws_json(w: &crate::store::Workspace) -> WorkspaceJson {
 
 async fn list(State(app): S) -> ApiResult<Json<Vec<WorkspaceJson>>> {
     Ok(Json(
-        app.store.workspaces().await?.iter().map(ws_json).collect(),
+        app.db.workspaces().await?.iter().map(ws_json).collect(),
     ))
 }
 
@@ -113,7 +113,7 @@ async fn create(State(app): S, VJson(b): VJson<CreateBody>) -> ApiResult<Json<Wo
     let id = app
         .create_workspace(&b.criteria, &b.code, &b.name, &b.group)
         .await?;
-    Ok(Json(ws_json(&app.store.workspace(id).await?)))
+    Ok(Json(ws_json(&app.workspace(id).await?)))
 }
 
 #[derive(Serialize)]
@@ -143,10 +143,7 @@ async fn upload_criteria(
     State(app): S,
     VMultipart(multipart): VMultipart,
 ) -> ApiResult<Json<CriteriaJson>> {
-    let files = web::read_files(multipart, "file").await?;
-    let Some((_, bytes)) = files.into_iter().next() else {
-        return Err(AppError::BadRequest("chưa chọn tệp criteria.toml".to_owned()).into());
-    };
+    let bytes = web::chosen_file(multipart, "file", "criteria.toml").await?;
     let entry = app.upload_criteria(&bytes).await?;
     Ok(Json(criteria_json(&entry)))
 }
@@ -158,17 +155,9 @@ struct Imported {
 }
 
 async fn import(State(app): S, VMultipart(multipart): VMultipart) -> ApiResult<Json<Imported>> {
-    let (files, fields) = web::read_parts(multipart).await?;
-    let criteria = fields
-        .iter()
-        .find(|(k, _)| k == "criteria")
-        .map_or("nghe-an-2026-so", |(_, v)| v.as_str());
-    let Some((_, (_, zip))) = files.iter().find(|(k, _)| k == "file") else {
-        return Err(AppError::BadRequest("chưa chọn tệp zip".to_owned()).into());
-    };
-    let (id, outcome) = app.import_zip(criteria, zip).await?;
+    let (id, outcome) = web::import_form(&app, multipart).await?;
     Ok(Json(Imported {
-        workspace: ws_json(&app.store.workspace(id).await?),
+        workspace: ws_json(&app.workspace(id).await?),
         files: outcome,
     }))
 }
@@ -186,7 +175,7 @@ async fn save_unit(
     VJson(b): VJson<UnitBody>,
 ) -> ApiResult<Json<WorkspaceJson>> {
     app.set_unit(id, &b.code, &b.name, &b.group).await?;
-    Ok(Json(ws_json(&app.store.workspace(id).await?)))
+    Ok(Json(ws_json(&app.workspace(id).await?)))
 }
 
 #[derive(Serialize)]
@@ -201,11 +190,9 @@ struct Summary {
 }
 
 async fn summary(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Summary>> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let scored = app.report(id).await?;
-    let Ok(s) = &scored.outcome else {
-        return Err(AppError::Internal("báo cáo".to_owned()).into());
-    };
+    let s = scored.ready()?;
     let t = &s.report.total;
     Ok(Json(Summary {
         workspace: ws_json(&w),
@@ -225,9 +212,7 @@ async fn summary(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Summary
 
 async fn report(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Response> {
     let scored = app.report(id).await?;
-    let Ok(s) = &scored.outcome else {
-        return Err(AppError::Internal("báo cáo".to_owned()).into());
-    };
+    let s = scored.ready()?;
     Ok(([(CONTENT_TYPE, "application/json")], s.json.clone()).into_response())
 }
 
@@ -240,10 +225,7 @@ async fn upload(
     VPath(id): VPath<i64>,
     VMultipart(multipart): VMultipart,
 ) -> ApiResult<Response> {
-    let files = web::read_files(multipart, "files").await?;
-    if files.is_empty() {
-        return Err(AppError::BadRequest("chưa chọn tệp nào".to_owned()).into());
-    }
+    let files = web::chosen_files(multipart, "files").await?;
     let outcome: UploadOutcome = app.upload(id, files).await?;
     let status = if outcome.files.iter().any(|f| f.status == "refused") {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
@@ -266,9 +248,9 @@ struct FileJson {
 }
 
 async fn files(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<FileJson>>> {
-    app.store.workspace(id).await?;
+    app.workspace(id).await?;
     Ok(Json(
-        app.store
+        app.db
             .files(id)
             .await?
             .into_iter()
@@ -287,7 +269,7 @@ async fn files(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<FileJ
 }
 
 async fn restore(State(app): S, VPath((id, fid)): VPath<(i64, i64)>) -> ApiResult<Json<Done>> {
-    app.store.restore_file(id, fid).await?;
+    app.restore_file(id, fid).await?;
     Ok(Json(Done { version: None }))
 }
 
@@ -366,7 +348,7 @@ async fn save_facts(
             }
         }
     }
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let facts = web::facts_of_form(app.set_of(&w)?.set(), &fields)?;
     app.save_facts(id, facts, None).await?;
     Ok(Json(Done { version: None }))
@@ -386,8 +368,8 @@ struct NoteJson {
 }
 
 async fn note(State(app): S, VPath((id, row)): VPath<(i64, String)>) -> ApiResult<Json<NoteJson>> {
-    app.store.workspace(id).await?;
-    let n = app.store.note(id, &row).await?;
+    app.workspace(id).await?;
+    let n = app.note(id, &row).await?;
     Ok(Json(NoteJson {
         version: n.version,
         giai_trinh: n.explanation,
@@ -436,12 +418,8 @@ async fn attach(
     VPath((id, row)): VPath<(i64, String)>,
     VMultipart(multipart): VMultipart,
 ) -> ApiResult<Json<Vec<i64>>> {
-    let files = web::read_files(multipart, "file").await?;
-    if files.is_empty() {
-        return Err(AppError::BadRequest("chưa chọn tệp nào".to_owned()).into());
-    }
     let mut ids = Vec::new();
-    for (name, bytes) in files {
+    for (name, bytes) in web::chosen_files(multipart, "file").await? {
         ids.push(app.attach(id, &row, &name, &bytes).await?);
     }
     Ok(Json(ids))
@@ -459,9 +437,9 @@ struct AttachmentJson {
 }
 
 async fn attachments(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<AttachmentJson>>> {
-    app.store.workspace(id).await?;
+    app.workspace(id).await?;
     Ok(Json(
-        app.store
+        app.db
             .attachments(id)
             .await?
             .into_iter()
@@ -491,9 +469,9 @@ struct HistoryJson {
 }
 
 async fn history(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<HistoryJson>>> {
-    app.store.workspace(id).await?;
+    app.workspace(id).await?;
     Ok(Json(
-        app.store
+        app.db
             .history(id)
             .await?
             .into_iter()
@@ -534,12 +512,7 @@ async fn verify(
 }
 
 async fn download(State(app): S, VPath((id, format)): VPath<(i64, String)>) -> ApiResult<Response> {
-    let scored = app.report(id).await?;
-    let Ok(s) = &scored.outcome else {
-        return Err(AppError::Internal("báo cáo".to_owned()).into());
-    };
-    let (bytes, mime, name) = web::render(s, &format)?;
-    Ok(web::file_response(bytes, mime, &name))
+    Ok(web::download_response(&app, id, &format).await?)
 }
 
 async fn export(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Response> {

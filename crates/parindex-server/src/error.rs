@@ -143,6 +143,20 @@ impl AppError {
     }
 }
 
+/// A database failure as the officer is told it: a text the database cannot keep (U+0000) is
+/// the officer's to mend; anything else is internal.
+impl From<parindex_db::DbError> for AppError {
+    fn from(e: parindex_db::DbError) -> Self {
+        match e {
+            parindex_db::DbError::NulInText(_) => AppError::BadRequest(
+                "văn bản có ký tự NUL (U+0000), không lưu được: hãy xoá ký tự đó rồi gửi lại"
+                    .to_owned(),
+            ),
+            other => AppError::Internal(format!("cơ sở dữ liệu: {other}")),
+        }
+    }
+}
+
 /// The server's log: standard error.
 #[allow(clippy::print_stderr)]
 pub(crate) fn log(line: &str) {
@@ -219,6 +233,12 @@ pub struct ApiError(pub AppError);
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         ApiError(e)
+    }
+}
+
+impl From<parindex_db::DbError> for ApiError {
+    fn from(e: parindex_db::DbError) -> Self {
+        ApiError(e.into())
     }
 }
 

@@ -7,8 +7,8 @@
 //! `CompiledCriteria::read_and_score`, and every download is the renderer's bytes of that
 //! report, as `parindex score` gives on the exported folder.
 //!
-//! - [`store`]: the database (`parindex-db`'s trait; SQLite in the data folder) and SHA-256
-//!   blobs.
+//! - [`store`]: opening the database (`parindex-db`'s trait; SQLite in the data folder or
+//!   PostgreSQL) and the SHA-256 blobs; [`App`] holds both.
 //! - [`service`]: what the officer can do, shared by the pages ([`web`]) and the JSON API
 //!   ([`api`]).
 //! - [`security`]: CSRF, Content-Security-Policy; body limits are set on the router.
@@ -118,8 +118,9 @@ pub async fn app_on(
     limits: Limits,
 ) -> Result<Router, AppError> {
     std::fs::create_dir_all(&data).map_err(|e| AppError::Internal(format!("{e}")))?;
-    let store = store::Store::open(&data, database).await?;
-    let app = App::with_store(store, &data, limits).await?;
+    let blobs = store::Blobs::open(&data)?;
+    let db = store::open_database(&data, database).await?;
+    let app = App::on(db, blobs, &data, limits).await?;
     Ok(router(Arc::new(app)))
 }
 

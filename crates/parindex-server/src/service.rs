@@ -12,6 +12,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
 use axum::body::Bytes;
+use parindex_core::compare::{FigureChange, InputChange};
 use parindex_core::criteria::CriteriaSet;
 use parindex_core::evidence::{fold_header, Source, TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS};
 use parindex_core::{
@@ -23,7 +24,10 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{AppError, Problem};
 use crate::folder::{literal_value, Content, FolderFiles, NotesToml, Snapshot};
-use crate::store::{FactRow, NewWorkspace, NoteDocument, NoteRow, Saved, Store, Workspace};
+use crate::store::{
+    open_database, Blobs, FactRow, NewFile, NewWorkspace, NoteDocument, NoteRow, Saved, Workspace,
+};
+use parindex_db::Database;
 
 /// The criteria set shipped in the binary.
 const SHIPPED: &[(&str, &str)] = &[(
@@ -96,6 +100,15 @@ pub struct ScoredReport {
     pub tables: BTreeSet<String>,
 }
 
+impl Scored {
+    /// The report of a workspace [`App::report`] gave (its folder read, so never the error).
+    pub fn ready(&self) -> Result<&ScoredReport, AppError> {
+        self.outcome
+            .as_ref()
+            .map_err(|_| AppError::Internal("báo cáo".to_owned()))
+    }
+}
+
 impl ScoredReport {
     /// Part 3, as the CLI renders it: notes.toml's.
     pub fn render_options(&self) -> RenderOptions {
@@ -138,6 +151,41 @@ pub struct UploadedFile {
     pub problems: Vec<Problem>,
 }
 
+impl UploadedFile {
+    fn new(name: String, status: &'static str, message: String) -> Self {
+        Self {
+            name,
+            status,
+            taken_as: None,
+            version: None,
+            message,
+            problems: Vec::new(),
+        }
+    }
+
+    /// Taken in, as `taken_as` (with its version, for a table's file).
+    fn taken(name: String, taken_as: String, version: Option<i64>, message: String) -> Self {
+        Self {
+            taken_as: Some(taken_as),
+            version,
+            ..Self::new(name, "taken", message)
+        }
+    }
+
+    /// Refused, with the problems found: the previous version (if any) stays in use.
+    fn refused(name: String, message: String, problems: Vec<Problem>) -> Self {
+        Self {
+            problems,
+            ..Self::new(name, "refused", message)
+        }
+    }
+
+    /// Not used, and why.
+    fn ignored(name: String, message: String) -> Self {
+        Self::new(name, "ignored", message)
+    }
+}
+
 /// A report replayed against a workspace.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verified {
@@ -146,21 +194,16 @@ pub struct Verified {
     pub as_of: String,
     /// The as-of date the report's fingerprint records, when it disagrees with its own.
     pub edited_as_of: Option<String>,
-    pub inputs: Vec<VerifiedInput>,
+    /// The library's, each name as shown ([`display_name`]).
+    pub inputs: Vec<InputChange>,
     pub rows: Vec<VerifiedRow>,
-    pub totals: Vec<VerifiedFigure>,
+    /// The library's, as they are.
+    pub totals: Vec<FigureChange>,
     /// Every score and input agrees, yet the bytes differ: the report was edited by hand.
     pub edited_after: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct VerifiedInput {
-    pub name: String,
-    pub change: String,
-    pub old: Option<String>,
-    pub new: Option<String>,
-}
-
+/// A row that differs, its points and statuses as the pages show them.
 #[derive(Debug, Clone, Serialize)]
 pub struct VerifiedRow {
     pub id: String,
@@ -171,17 +214,13 @@ pub struct VerifiedRow {
     pub new_status: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct VerifiedFigure {
-    pub figure: String,
-    pub old: Option<String>,
-    pub new: Option<String>,
-}
-
 /// The shared state of the app.
 #[derive(Debug)]
 pub struct App {
-    pub store: Store,
+    /// The database (SQLite in the data folder, or a PostgreSQL server).
+    pub db: Arc<dyn Database>,
+    /// The content-addressed files beside it, in the data folder.
+    pub blobs: Blobs,
     /// Every criteria set, by its file's SHA-256.
     sets: RwLock<BTreeMap<String, Arc<CriteriaEntry>>>,
     data: std::path::PathBuf,
@@ -235,13 +274,22 @@ impl App {
     /// Opens the data folder and loads the criteria sets, shipped and uploaded (each written
     /// under `data/criteria/<sha256>/` and read from there by the library like any set).
     pub async fn open(data: &Path, limits: Limits) -> Result<Self, AppError> {
-        Self::with_store(Store::open(data, None).await?, data, limits).await
+        let blobs = Blobs::open(data)?;
+        let db = open_database(data, None).await?;
+        Self::on(db, blobs, data, limits).await
     }
 
-    /// [`Self::open`] on an opened store (its database SQLite in `data`, or a server's).
-    pub async fn with_store(store: Store, data: &Path, limits: Limits) -> Result<Self, AppError> {
+    /// [`Self::open`] on an opened database (SQLite in `data`, or a server's) and the data
+    /// folder's blobs.
+    pub async fn on(
+        db: Arc<dyn Database>,
+        blobs: Blobs,
+        data: &Path,
+        limits: Limits,
+    ) -> Result<Self, AppError> {
         let app = Self {
-            store,
+            db,
+            blobs,
             sets: RwLock::new(BTreeMap::new()),
             data: data.to_path_buf(),
             limits,
@@ -256,8 +304,8 @@ impl App {
                 )));
             }
         }
-        for sha in app.store.criteria_sets().await? {
-            let bytes = app.store.blobs().get(&sha)?;
+        for sha in app.db.criteria_sets().await? {
+            let bytes = app.blobs.get(&sha)?;
             app.install_set(&bytes, false).await?;
         }
         Ok(app)
@@ -344,7 +392,7 @@ impl App {
         })?;
         let tmp = tempfile::Builder::new()
             .prefix("criteria-")
-            .tempdir_in(self.store.blobs().tmp_dir())
+            .tempdir_in(self.blobs.tmp_dir())
             .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
         std::fs::write(
             tmp.path().join(parindex_core::criteria::CRITERIA_FILE),
@@ -378,8 +426,8 @@ impl App {
             });
         }
         let entry = self.install_set(bytes, false).await?;
-        self.store.blobs().put(bytes)?;
-        self.store
+        self.blobs.put(bytes)?;
+        self.db
             .add_criteria_set(
                 &entry.sha256,
                 &entry.id,
@@ -407,7 +455,8 @@ impl App {
             ))
         })?;
         let (code, name, group) = unit_fields(code, name, group)?;
-        self.store
+        Ok(self
+            .db
             .create_workspace(&NewWorkspace {
                 unit_code: code,
                 unit_name: name,
@@ -416,7 +465,7 @@ impl App {
                 criteria_id: set.id.clone(),
                 criteria_sha256: set.sha256.clone(),
             })
-            .await
+            .await?)
     }
 
     /// Changes the unit's fields (`unit.toml`), checked as on creation.
@@ -427,19 +476,56 @@ impl App {
         name: &str,
         group: &str,
     ) -> Result<(), AppError> {
-        self.store.workspace(ws).await?;
+        self.workspace(ws).await?;
         let (code, name, group) = unit_fields(code, name, group)?;
-        self.store.set_unit(ws, &code, &name, &group).await
+        Ok(self.db.set_unit(ws, &code, &name, &group).await?)
+    }
+
+    /// A workspace, or not found.
+    pub async fn workspace(&self, id: i64) -> Result<Workspace, AppError> {
+        self.db
+            .workspace(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("không có hồ sơ đánh giá số {id}")))
+    }
+
+    /// Makes a kept version its slot's active file again.
+    pub async fn restore_file(&self, ws: i64, file_id: i64) -> Result<(), AppError> {
+        match self.db.restore_file(ws, file_id).await? {
+            Some(_) => Ok(()),
+            None => Err(AppError::NotFound("không có phiên bản tệp này".to_owned())),
+        }
+    }
+
+    /// A row's note; a row with none yet has an empty one (version 0).
+    pub async fn note(&self, ws: i64, row_id: &str) -> Result<NoteRow, AppError> {
+        Ok(self
+            .db
+            .notes(ws)
+            .await?
+            .into_iter()
+            .find(|n| n.row_id == row_id)
+            .unwrap_or_else(|| NoteRow {
+                row_id: row_id.to_owned(),
+                ..NoteRow::default()
+            }))
     }
 
     pub async fn snapshot(&self, ws: i64) -> Result<Snapshot, AppError> {
-        let ws = self.store.workspace(ws).await?;
+        let ws = self.workspace(ws).await?;
         let id = ws.id;
         Ok(Snapshot {
-            files: self.store.active_files(id).await?,
-            facts: self.store.facts(id).await?,
-            notes: self.store.notes(id).await?,
-            attachments: self.store.attachments(id).await?,
+            // The files in use: one per slot.
+            files: self
+                .db
+                .files(id)
+                .await?
+                .into_iter()
+                .filter(|f| f.active)
+                .collect(),
+            facts: self.db.facts(id).await?,
+            notes: self.db.notes(id).await?,
+            attachments: self.db.attachments(id).await?,
             ws,
         })
     }
@@ -460,7 +546,7 @@ impl App {
         for (name, content) in contents {
             match content {
                 Content::Bytes(b) => folder.insert_bytes(name, b),
-                Content::Blob(sha) => folder.insert_blob(name, self.store.blobs().path(&sha)?),
+                Content::Blob(sha) => folder.insert_blob(name, self.blobs.path(&sha)?),
             }
         }
         for (name, bytes) in trying {
@@ -640,7 +726,7 @@ impl App {
                 self.limits.files_per_upload
             )));
         }
-        let workspace = self.store.workspace(ws).await?;
+        let workspace = self.workspace(ws).await?;
         let set = self.set_of(&workspace)?;
         let mut out: Vec<Option<UploadedFile>> = Vec::new();
         let mut tables: Vec<Pending> = Vec::new();
@@ -665,36 +751,24 @@ impl App {
                 "facts.toml" => self.upload_facts(ws, &name, &bytes).await?,
                 "notes.toml" => self.upload_notes(ws, &name, &bytes).await?,
                 _ => match classify(&set, &lower) {
-                    Err(message) => UploadedFile {
-                        name,
-                        status: "ignored",
-                        taken_as: None,
-                        version: None,
-                        message,
-                        problems: Vec::new(),
-                    },
+                    Err(message) => UploadedFile::ignored(name, message),
                     Ok((slot, stored_name, taken_as)) => {
                         // Two files of one upload for one table: the later one is used.
                         if let Some(j) = tables.iter().position(|p| p.slot == slot) {
                             let earlier = tables.remove(j);
-                            out[earlier.index] = Some(UploadedFile {
-                                name: earlier.name,
-                                status: "ignored",
-                                taken_as: None,
-                                version: None,
-                                message: format!(
+                            out[earlier.index] = Some(UploadedFile::ignored(
+                                earlier.name,
+                                format!(
                                     "lần tải lên này có tệp khác cho cùng {taken_as}: dùng tệp sau"
                                 ),
-                                problems: Vec::new(),
-                            });
+                            ));
                         }
                         // Written to the store (synced) while it is read: the write waits on
                         // the disk, the reading on the processor.
                         let app = Arc::clone(self);
                         let copy = bytes.clone();
-                        let written = tokio::task::spawn_blocking(move || {
-                            app.store.blobs().write_temp(&copy)
-                        });
+                        let written =
+                            tokio::task::spawn_blocking(move || app.blobs.write_temp(&copy));
                         tables.push(Pending {
                             index: i,
                             name,
@@ -747,18 +821,15 @@ impl App {
                     .filter(|q| q.file == p.stored_name)
                     .cloned()
                     .collect();
-                out[p.index] = Some(UploadedFile {
-                    name: p.name,
-                    status: "refused",
-                    taken_as: None,
-                    version: None,
-                    message: format!(
+                out[p.index] = Some(UploadedFile::refused(
+                    p.name,
+                    format!(
                         "tệp có {} lỗi nên không được nhận; phiên bản trước (nếu có) vẫn được \
                          dùng",
                         problems.len()
                     ),
                     problems,
-                });
+                ));
                 // Its copy in the store's temporary folder is deleted once written: dropping
                 // the handle leaves the write to end on its own, without the answer waiting.
             }
@@ -771,19 +842,21 @@ impl App {
                 .written
                 .await
                 .map_err(|e| AppError::Internal(format!("lưu tệp: {e}")))??;
-            self.store.blobs().keep(written, &sha)?;
-            let version = self
-                .store
-                .add_file(ws, &p.slot, &p.stored_name, &p.name, &sha, p.size)
-                .await?;
-            out[p.index] = Some(UploadedFile {
-                name: p.name,
-                status: "taken",
-                taken_as: Some(p.taken_as),
-                version: Some(version),
-                message: format!("đã nhận, phiên bản {version}"),
-                problems: Vec::new(),
-            });
+            self.blobs.keep(written, &sha)?;
+            let file = NewFile {
+                slot: &p.slot,
+                stored_name: &p.stored_name,
+                display_name: &p.name,
+                sha256: &sha,
+                size: p.size,
+            };
+            let version = self.db.add_file(ws, &file).await?;
+            out[p.index] = Some(UploadedFile::taken(
+                p.name,
+                p.taken_as,
+                Some(version),
+                format!("đã nhận, phiên bản {version}"),
+            ));
         }
         Ok(UploadOutcome {
             files: out.into_iter().flatten().collect(),
@@ -796,53 +869,37 @@ impl App {
         name: &str,
         bytes: &[u8],
     ) -> Result<UploadedFile, AppError> {
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Unit {
-            code: String,
-            name: String,
-            group: String,
-        }
         let parsed = std::str::from_utf8(bytes)
             .map_err(|e| e.to_string())
-            .and_then(|t| toml::from_str::<Unit>(t).map_err(|e| e.message().to_owned()));
+            .and_then(|t| toml::from_str::<UnitToml>(t).map_err(|e| e.message().to_owned()));
         let unit = match parsed {
             Ok(u) => u,
             Err(why) => {
-                return Ok(UploadedFile {
-                    name: name.to_owned(),
-                    status: "refused",
-                    taken_as: None,
-                    version: None,
-                    message: "unit.toml không hợp lệ: cần đúng ba khóa code, name, group"
-                        .to_owned(),
-                    problems: vec![Problem::plain(
+                return Ok(UploadedFile::refused(
+                    name.to_owned(),
+                    "unit.toml không hợp lệ: cần đúng ba khóa code, name, group".to_owned(),
+                    vec![Problem::plain(
                         name,
                         parindex_core::visible::visible(&why).into_owned(),
                     )],
-                })
+                ))
             }
         };
         match unit_fields(&unit.code, &unit.name, &unit.group) {
             Ok((code, uname, group)) => {
-                self.store.set_unit(ws, &code, &uname, &group).await?;
-                Ok(UploadedFile {
-                    name: name.to_owned(),
-                    status: "taken",
-                    taken_as: Some("thông tin đơn vị (unit.toml)".to_owned()),
-                    version: None,
-                    message: format!("đơn vị: {uname} ({code})"),
-                    problems: Vec::new(),
-                })
+                self.db.set_unit(ws, &code, &uname, &group).await?;
+                Ok(UploadedFile::taken(
+                    name.to_owned(),
+                    "thông tin đơn vị (unit.toml)".to_owned(),
+                    None,
+                    format!("đơn vị: {uname} ({code})"),
+                ))
             }
-            Err(e) => Ok(UploadedFile {
-                name: name.to_owned(),
-                status: "refused",
-                taken_as: None,
-                version: None,
-                message: e.message(),
-                problems: Vec::new(),
-            }),
+            Err(e) => Ok(UploadedFile::refused(
+                name.to_owned(),
+                e.message(),
+                Vec::new(),
+            )),
         }
     }
 
@@ -852,19 +909,12 @@ impl App {
         name: &str,
         bytes: &[u8],
     ) -> Result<UploadedFile, AppError> {
-        let refused = |message: String, problems: Vec<Problem>| UploadedFile {
-            name: name.to_owned(),
-            status: "refused",
-            taken_as: None,
-            version: None,
-            message,
-            problems,
-        };
         // First the library's own reading of the file as sent.
         let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,
             Err(_) => {
-                return Ok(refused(
+                return Ok(UploadedFile::refused(
+                    name.to_owned(),
                     "facts.toml không phải văn bản UTF-8".to_owned(),
                     Vec::new(),
                 ))
@@ -875,28 +925,31 @@ impl App {
             Err(_) => {
                 // Let the library say where and why.
                 let problems = self.library_problems_for(ws, "facts.toml", bytes).await?;
-                return Ok(refused("facts.toml không hợp lệ".to_owned(), problems));
+                return Ok(UploadedFile::refused(
+                    name.to_owned(),
+                    "facts.toml không hợp lệ".to_owned(),
+                    problems,
+                ));
             }
         };
         let mut snap = self.snapshot(ws).await?;
         snap.facts = facts.clone();
         if let Err(problems) = self.try_snapshot(snap, "facts.toml").await {
-            return Ok(refused(
+            return Ok(UploadedFile::refused(
+                name.to_owned(),
                 format!("facts.toml có {} lỗi nên không được nhận", problems.len()),
                 problems,
             ));
         }
-        self.store
+        self.db
             .set_facts(ws, &facts, "tải lên facts.toml", None)
             .await?;
-        Ok(UploadedFile {
-            name: name.to_owned(),
-            status: "taken",
-            taken_as: Some("số liệu (facts.toml)".to_owned()),
-            version: None,
-            message: format!("đã nhận {} số liệu", facts.len()),
-            problems: Vec::new(),
-        })
+        Ok(UploadedFile::taken(
+            name.to_owned(),
+            "số liệu (facts.toml)".to_owned(),
+            None,
+            format!("đã nhận {} số liệu", facts.len()),
+        ))
     }
 
     /// The library's problems with a file as sent, read in the workspace's folder.
@@ -928,21 +981,14 @@ impl App {
         name: &str,
         bytes: &[u8],
     ) -> Result<UploadedFile, AppError> {
-        let refused = |message: String, problems: Vec<Problem>| UploadedFile {
-            name: name.to_owned(),
-            status: "refused",
-            taken_as: None,
-            version: None,
-            message,
-            problems,
-        };
         let problems = self.library_problems_for(ws, "notes.toml", bytes).await?;
         let problems: Vec<Problem> = problems
             .into_iter()
             .filter(|p| p.file == "notes.toml")
             .collect();
         if !problems.is_empty() {
-            return Ok(refused(
+            return Ok(UploadedFile::refused(
+                name.to_owned(),
                 format!("notes.toml có {} lỗi nên không được nhận", problems.len()),
                 problems,
             ));
@@ -951,7 +997,11 @@ impl App {
             .ok()
             .and_then(|t| toml::from_str::<NotesToml>(t).ok());
         let Some(parsed) = parsed else {
-            return Ok(refused("notes.toml không hợp lệ".to_owned(), Vec::new()));
+            return Ok(UploadedFile::refused(
+                name.to_owned(),
+                "notes.toml không hợp lệ".to_owned(),
+                Vec::new(),
+            ));
         };
         let blank = |s: Option<String>| s.and_then(|s| form_text(&s));
         let rows: Vec<NoteRow> = parsed
@@ -978,22 +1028,20 @@ impl App {
             })
             .collect();
         let count = rows.len();
-        self.store
+        self.db
             .replace_notes(ws, &rows, blank(parsed.kho_khan_kien_nghi).as_deref())
             .await?;
-        Ok(UploadedFile {
-            name: name.to_owned(),
-            status: "taken",
-            taken_as: Some("ghi chú của đơn vị (notes.toml)".to_owned()),
-            version: None,
-            message: format!("đã nhận giải trình của {count} dòng"),
-            problems: Vec::new(),
-        })
+        Ok(UploadedFile::taken(
+            name.to_owned(),
+            "ghi chú của đơn vị (notes.toml)".to_owned(),
+            None,
+            format!("đã nhận giải trình của {count} dòng"),
+        ))
     }
 
     /// Every table the set reads, with the workspace's state on it.
     pub async fn tables(self: &Arc<Self>, ws: i64) -> Result<Vec<TableState>, AppError> {
-        let workspace = self.store.workspace(ws).await?;
+        let workspace = self.workspace(ws).await?;
         let set = self.set_of(&workspace)?;
         let scored = self.scored(ws).await?;
         let ok = scored.outcome.as_ref().ok();
@@ -1058,12 +1106,9 @@ impl App {
             .map(|f| (f.name.clone(), f.literal.clone()))
             .collect();
         snap.facts = facts.clone();
-        if let Err(problems) = self.try_snapshot(snap, "facts.toml").await {
-            return Err(AppError::Invalid {
-                message: "số liệu có lỗi nên chưa được lưu".to_owned(),
-                problems,
-            });
-        }
+        self.try_snapshot(snap, "facts.toml")
+            .await
+            .map_err(|problems| not_saved("số liệu", problems))?;
         let changed: Vec<String> = facts
             .iter()
             .filter(|f| before.get(&f.name) != Some(&f.literal))
@@ -1074,13 +1119,9 @@ impl App {
         } else {
             changed.join("; ")
         };
-        match self.store.set_facts(ws, &facts, &why, expected).await? {
+        match self.db.set_facts(ws, &facts, &why, expected).await? {
             Saved::Yes(_) => Ok(()),
-            Saved::Stale => Err(AppError::Conflict(
-                "số liệu đã được sửa (ở cửa sổ khác hoặc bởi người khác) từ khi bạn mở trang; \
-                 nội dung của bạn chưa được lưu: hãy tải lại trang, xem bản mới rồi sửa lại"
-                    .to_owned(),
-            )),
+            Saved::Stale => Err(edited_meanwhile("số liệu")),
         }
     }
 
@@ -1089,7 +1130,7 @@ impl App {
     /// Saves a row's note over the version the form showed, after the library has read it;
     /// a stale version is refused, not merged.
     pub async fn save_note(self: &Arc<Self>, ws: i64, note: NoteRow) -> Result<i64, AppError> {
-        let workspace = self.store.workspace(ws).await?;
+        let workspace = self.workspace(ws).await?;
         let set = self.set_of(&workspace)?;
         if set
             .set()
@@ -1097,28 +1138,19 @@ impl App {
             .and_then(|c| c.leaf.as_ref())
             .is_none()
         {
-            return Err(AppError::NotFound(format!(
-                "không có dòng `{}` trong bộ tiêu chí",
-                parindex_core::visible::visible(&note.row_id)
-            )));
+            return Err(no_row(&note.row_id));
         }
-        let current = self.store.note(ws, &note.row_id).await?;
+        let current = self.note(ws, &note.row_id).await?;
         if current.version != note.version {
             return Err(stale());
         }
         let mut snap = self.snapshot(ws).await?;
         snap.notes.retain(|n| n.row_id != note.row_id);
         snap.notes.push(note.clone());
-        if let Err(problems) = self
-            .try_snapshot(snap, parindex_core::evidence::NOTES_FILE)
+        self.try_snapshot(snap, parindex_core::evidence::NOTES_FILE)
             .await
-        {
-            return Err(AppError::Invalid {
-                message: "giải trình có lỗi nên chưa được lưu".to_owned(),
-                problems,
-            });
-        }
-        match self.store.save_note(ws, &note).await? {
+            .map_err(|problems| not_saved("giải trình", problems))?;
+        match self.db.save_note(ws, &note).await? {
             Saved::Yes(v) => Ok(v),
             Saved::Stale => Err(stale()),
         }
@@ -1133,26 +1165,12 @@ impl App {
     ) -> Result<i64, AppError> {
         let mut snap = self.snapshot(ws).await?;
         snap.ws.proposals = text.clone();
-        if let Err(problems) = self
-            .try_snapshot(snap, parindex_core::evidence::NOTES_FILE)
+        self.try_snapshot(snap, parindex_core::evidence::NOTES_FILE)
             .await
-        {
-            return Err(AppError::Invalid {
-                message: "phần 3 có lỗi nên chưa được lưu".to_owned(),
-                problems,
-            });
-        }
-        match self
-            .store
-            .set_proposals(ws, text.as_deref(), version)
-            .await?
-        {
+            .map_err(|problems| not_saved("phần 3", problems))?;
+        match self.db.set_proposals(ws, text.as_deref(), version).await? {
             Saved::Yes(v) => Ok(v),
-            Saved::Stale => Err(AppError::Conflict(
-                "phần 3 đã được sửa (ở cửa sổ khác hoặc bởi người khác) từ khi bạn mở trang; \
-                 nội dung của bạn chưa được lưu: hãy tải lại trang, xem bản mới rồi sửa lại"
-                    .to_owned(),
-            )),
+            Saved::Stale => Err(edited_meanwhile("phần 3")),
         }
     }
 
@@ -1164,7 +1182,7 @@ impl App {
         raw_name: &str,
         bytes: &[u8],
     ) -> Result<i64, AppError> {
-        let workspace = self.store.workspace(ws).await?;
+        let workspace = self.workspace(ws).await?;
         let set = self.set_of(&workspace)?;
         if set
             .set()
@@ -1172,10 +1190,7 @@ impl App {
             .and_then(|c| c.leaf.as_ref())
             .is_none()
         {
-            return Err(AppError::NotFound(format!(
-                "không có dòng `{}` trong bộ tiêu chí",
-                parindex_core::visible::visible(row)
-            )));
+            return Err(no_row(row));
         }
         if bytes.is_empty() {
             return Err(AppError::BadRequest("tệp đính kèm trống".to_owned()));
@@ -1186,11 +1201,12 @@ impl App {
                 self.limits.attachment_bytes >> 20
             )));
         }
-        let sha = self.store.blobs().put(bytes)?;
+        let sha = self.blobs.put(bytes)?;
         let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
-        self.store
+        Ok(self
+            .db
             .add_attachment(ws, row, &display_name(raw_name), &sha, size)
-            .await
+            .await?)
     }
 
     /// A workspace made from an exported folder (a zip of it): its `unit.toml` names the unit,
@@ -1212,14 +1228,7 @@ impl App {
                         .to_owned(),
                 )
             })?;
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Unit {
-            code: String,
-            name: String,
-            group: String,
-        }
-        let unit: Unit = std::str::from_utf8(&unit.1)
+        let unit: UnitToml = std::str::from_utf8(&unit.1)
             .ok()
             .and_then(|t| toml::from_str(t).ok())
             .ok_or_else(|| {
@@ -1255,24 +1264,18 @@ impl App {
         let mut outcome = self.upload(id, files).await?;
         for (row, name, data) in attached {
             self.attach(id, &row, &name, &data).await?;
-            outcome.files.push(UploadedFile {
-                name: name.clone(),
-                status: "taken",
-                taken_as: Some(format!("tệp đính kèm của dòng {row}")),
-                version: None,
-                message: "đã nhận".to_owned(),
-                problems: Vec::new(),
-            });
+            outcome.files.push(UploadedFile::taken(
+                name.clone(),
+                format!("tệp đính kèm của dòng {row}"),
+                None,
+                "đã nhận".to_owned(),
+            ));
         }
         for name in ignored {
-            outcome.files.push(UploadedFile {
-                name: display_name(&name),
-                status: "ignored",
-                taken_as: None,
-                version: None,
-                message: "nằm trong thư mục con: không dùng".to_owned(),
-                problems: Vec::new(),
-            });
+            outcome.files.push(UploadedFile::ignored(
+                display_name(&name),
+                "nằm trong thư mục con: không dùng".to_owned(),
+            ));
         }
         Ok((id, outcome))
     }
@@ -1321,12 +1324,10 @@ impl App {
             edited_as_of,
             inputs: comparison
                 .inputs
-                .iter()
-                .map(|c| VerifiedInput {
-                    name: display_name(&c.name),
-                    change: c.change.to_owned(),
-                    old: c.old.clone(),
-                    new: c.new.clone(),
+                .into_iter()
+                .map(|mut c| {
+                    c.name = display_name(&c.name);
+                    c
                 })
                 .collect(),
             rows: comparison
@@ -1341,15 +1342,7 @@ impl App {
                     new_status: status(r.new_status),
                 })
                 .collect(),
-            totals: comparison
-                .totals
-                .iter()
-                .map(|t| VerifiedFigure {
-                    figure: t.figure.to_owned(),
-                    old: t.old.clone(),
-                    new: t.new.clone(),
-                })
-                .collect(),
+            totals: comparison.totals,
             edited_after: replayed.cause == Some(parindex_core::replay::Cause::EditedText),
         })
     }
@@ -1368,7 +1361,7 @@ impl App {
             zip.start_file(name, options).map_err(zerr)?;
             let bytes = match content {
                 Content::Bytes(b) => b,
-                Content::Blob(sha) => self.store.blobs().get(&sha)?,
+                Content::Blob(sha) => self.blobs.get(&sha)?,
             };
             zip.write_all(&bytes)
                 .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
@@ -1590,11 +1583,40 @@ fn classify(set: &CriteriaEntry, lower: &str) -> Result<(String, String, String)
 
 /// A note saved over by someone else.
 pub fn stale() -> AppError {
-    AppError::Conflict(
-        "dòng này đã được sửa (ở cửa sổ khác hoặc bởi người khác) từ khi bạn mở trang; nội dung \
+    edited_meanwhile("dòng này")
+}
+
+/// `what` (as the sentence names it) saved over by someone else since the form was opened.
+fn edited_meanwhile(what: &str) -> AppError {
+    AppError::Conflict(format!(
+        "{what} đã được sửa (ở cửa sổ khác hoặc bởi người khác) từ khi bạn mở trang; nội dung \
          của bạn chưa được lưu: hãy tải lại trang, xem bản mới rồi sửa lại"
-            .to_owned(),
-    )
+    ))
+}
+
+/// `what` (as the sentence names it) refused with its problems: nothing was saved.
+pub fn not_saved(what: &str, problems: Vec<Problem>) -> AppError {
+    AppError::Invalid {
+        message: format!("{what} có lỗi nên chưa được lưu"),
+        problems,
+    }
+}
+
+/// A row the criteria set does not score (no leaf of that id).
+pub fn no_row(row: &str) -> AppError {
+    AppError::NotFound(format!(
+        "không có dòng `{}` trong bộ tiêu chí",
+        parindex_core::visible::visible(row)
+    ))
+}
+
+/// `unit.toml`: exactly the unit's three fields.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitToml {
+    code: String,
+    name: String,
+    group: String,
 }
 
 /// The unit's fields, checked: none blank, none with hidden characters, bounded.

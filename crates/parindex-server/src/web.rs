@@ -23,7 +23,7 @@ use crate::error::{AppError, Problem};
 use crate::extract::{VForm, VMultipart, VPath};
 use crate::format::{vi_size, vi_time};
 use crate::security::CsrfToken;
-use crate::service::{form_text, App, ScoredReport, TableState, UploadOutcome};
+use crate::service::{form_text, no_row, not_saved, App, ScoredReport, TableState, UploadOutcome};
 use crate::store::{FactRow, NoteDocument, NoteRow, Workspace};
 
 type S = State<Arc<App>>;
@@ -129,7 +129,7 @@ struct Home {
 
 async fn home(State(app): S, CsrfToken(csrf): CsrfToken) -> Result<Response, AppError> {
     let workspaces = app
-        .store
+        .db
         .workspaces()
         .await?
         .iter()
@@ -184,12 +184,7 @@ async fn upload_criteria(
     CsrfToken(csrf): CsrfToken,
     VMultipart(multipart): VMultipart,
 ) -> Result<Response, AppError> {
-    let files = read_files(multipart, "file").await?;
-    let Some((_, bytes)) = files.into_iter().next() else {
-        return Err(AppError::BadRequest(
-            "chưa chọn tệp criteria.toml".to_owned(),
-        ));
-    };
+    let bytes = chosen_file(multipart, "file", "criteria.toml").await?;
     let entry = app.upload_criteria(&bytes).await?;
     page(&CriteriaPage {
         csrf,
@@ -218,25 +213,30 @@ async fn import(
     CsrfToken(csrf): CsrfToken,
     VMultipart(multipart): VMultipart,
 ) -> Result<Response, AppError> {
+    let (id, outcome) = import_form(&app, multipart).await?;
+    evidence_view(&app, csrf, id, Some(outcome)).await
+}
+
+/// A workspace made from the zip of a form's `file` field, on the set its `criteria` field
+/// names (else the shipped one).
+pub async fn import_form(
+    app: &Arc<App>,
+    multipart: Multipart,
+) -> Result<(i64, UploadOutcome), AppError> {
     let (files, fields) = read_parts(multipart).await?;
     let criteria = fields
         .iter()
         .find(|(k, _)| k == "criteria")
         .map_or("nghe-an-2026-so", |(_, v)| v.as_str());
-    let Some((_, zip)) = files
-        .iter()
-        .find(|(k, _)| k == "file")
-        .map(|(k, f)| (k, &f.1))
-    else {
+    let Some((_, (_, zip))) = files.iter().find(|(k, _)| k == "file") else {
         return Err(AppError::BadRequest("chưa chọn tệp zip".to_owned()));
     };
-    let (id, outcome) = app.import_zip(criteria, zip).await?;
-    evidence_view(&app, csrf, id, Some(outcome)).await
+    app.import_zip(criteria, zip).await
 }
 
 /// Every part of a multipart body: the files (by field, with the browser's name) and the
 /// text fields.
-pub async fn read_parts(mut multipart: Multipart) -> Result<FormParts, AppError> {
+async fn read_parts(mut multipart: Multipart) -> Result<FormParts, AppError> {
     let mut files = Vec::new();
     let mut fields = Vec::new();
     loop {
@@ -371,7 +371,7 @@ struct ScorePage {
 }
 
 async fn score_page(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppError> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let scored = app.scored(id).await?;
     let (total, nodes, problems) = match &scored.outcome {
         Ok(s) => (
@@ -422,11 +422,11 @@ async fn evidence_view(
     id: i64,
     outcome: Option<UploadOutcome>,
 ) -> Result<Response, AppError> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let tables = app.tables(id).await?;
     let scored = app.scored(id).await?;
     let files = app
-        .store
+        .db
         .files(id)
         .await?
         .into_iter()
@@ -500,6 +500,29 @@ pub async fn read_files(
     Ok(out)
 }
 
+/// [`read_files`], refused when none was chosen.
+pub async fn chosen_files(
+    multipart: Multipart,
+    field: &str,
+) -> Result<Vec<(String, Bytes)>, AppError> {
+    let files = read_files(multipart, field).await?;
+    if files.is_empty() {
+        return Err(AppError::BadRequest("chưa chọn tệp nào".to_owned()));
+    }
+    Ok(files)
+}
+
+/// The first file of a multipart body's `field` fields; refused, naming it as `what`, when
+/// none was chosen.
+pub async fn chosen_file(multipart: Multipart, field: &str, what: &str) -> Result<Bytes, AppError> {
+    read_files(multipart, field)
+        .await?
+        .into_iter()
+        .next()
+        .map(|(_, bytes)| bytes)
+        .ok_or_else(|| AppError::BadRequest(format!("chưa chọn tệp {what}")))
+}
+
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::TooLarge(
@@ -516,10 +539,7 @@ async fn upload(
     VPath(id): VPath<i64>,
     VMultipart(multipart): VMultipart,
 ) -> Result<Response, AppError> {
-    let files = read_files(multipart, "files").await?;
-    if files.is_empty() {
-        return Err(AppError::BadRequest("chưa chọn tệp nào".to_owned()));
-    }
+    let files = chosen_files(multipart, "files").await?;
     let outcome = app.upload(id, files).await?;
     evidence_view(&app, csrf, id, Some(outcome)).await
 }
@@ -541,7 +561,7 @@ async fn save_unit(
 }
 
 async fn restore(State(app): S, VPath((id, fid)): VPath<(i64, i64)>) -> Result<Response, AppError> {
-    app.store.restore_file(id, fid).await?;
+    app.restore_file(id, fid).await?;
     Ok(Redirect::to(&format!("/w/{id}/evidence")).into_response())
 }
 
@@ -729,9 +749,9 @@ struct FactsPage {
 
 /// The facts the set declares (in its order), then those its rules name and those stored.
 pub async fn fact_views(app: &Arc<App>, id: i64) -> Result<Vec<FactView>, AppError> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let set = app.set_of(&w)?;
-    let stored = app.store.facts(id).await?;
+    let stored = app.db.facts(id).await?;
     let mut names: Vec<String> = set.set().facts.iter().map(|f| f.name.clone()).collect();
     for name in set.facts.iter().chain(stored.iter().map(|f| &f.name)) {
         if !names.contains(name) {
@@ -787,8 +807,8 @@ async fn facts_page(
     CsrfToken(csrf): CsrfToken,
     VPath(id): VPath<i64>,
 ) -> Result<Response, AppError> {
-    let w = app.store.workspace(id).await?;
-    let digest = crate::store::facts_digest(&app.store.facts(id).await?);
+    let w = app.workspace(id).await?;
+    let digest = crate::store::facts_digest(&app.db.facts(id).await?);
     page(&FactsPage {
         csrf,
         ws: WsView::of(&w, &app),
@@ -868,10 +888,7 @@ pub fn facts_of_form(
         }
     }
     if !problems.is_empty() {
-        return Err(AppError::Invalid {
-            message: "số liệu có lỗi nên chưa được lưu".to_owned(),
-            problems,
-        });
+        return Err(not_saved("số liệu", problems));
     }
     Ok(facts)
 }
@@ -881,7 +898,7 @@ async fn save_facts(
     VPath(id): VPath<i64>,
     VForm(fields): VForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let facts = facts_of_form(app.set_of(&w)?.set(), &fields)?;
     let digest = fields
         .iter()
@@ -962,12 +979,10 @@ fn row_scored<'a>(
     s: &'a ScoredReport,
     row: &str,
 ) -> Result<&'a parindex_core::report::NodeScore, AppError> {
-    s.report.node(row).filter(|n| n.is_leaf()).ok_or_else(|| {
-        AppError::NotFound(format!(
-            "không có dòng `{}` trong bộ tiêu chí",
-            parindex_core::visible::visible(row)
-        ))
-    })
+    s.report
+        .node(row)
+        .filter(|n| n.is_leaf())
+        .ok_or_else(|| no_row(row))
 }
 
 async fn row_page(
@@ -975,16 +990,14 @@ async fn row_page(
     CsrfToken(csrf): CsrfToken,
     VPath((id, row)): VPath<(i64, String)>,
 ) -> Result<Response, AppError> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let set = app.set_of(&w)?;
     let scored = app.report(id).await?;
-    let Ok(s) = &scored.outcome else {
-        return Err(AppError::Internal("báo cáo".to_owned()));
-    };
+    let s = scored.ready()?;
     let n = row_scored(s, &row)?;
-    let note = app.store.note(id, &row).await?;
+    let note = app.note(id, &row).await?;
     let attachments = app
-        .store
+        .db
         .attachments(id)
         .await?
         .into_iter()
@@ -1079,11 +1092,7 @@ async fn attach(
     VPath((id, row)): VPath<(i64, String)>,
     VMultipart(multipart): VMultipart,
 ) -> Result<Response, AppError> {
-    let files = read_files(multipart, "file").await?;
-    if files.is_empty() {
-        return Err(AppError::BadRequest("chưa chọn tệp nào".to_owned()));
-    }
-    for (name, bytes) in files {
+    for (name, bytes) in chosen_files(multipart, "file").await? {
         app.attach(id, &row, &name, &bytes).await?;
     }
     Ok(Redirect::to(&format!("/w/{id}/rows/{row}")).into_response())
@@ -1099,13 +1108,13 @@ async fn attachment(
 /// An attachment's bytes, as a download (never shown inline).
 pub async fn attachment_response(app: &App, id: i64, aid: i64) -> Result<Response, AppError> {
     let a = app
-        .store
+        .db
         .attachments(id)
         .await?
         .into_iter()
         .find(|a| a.id == aid)
         .ok_or_else(|| AppError::NotFound("không có tệp đính kèm này".to_owned()))?;
-    let bytes = app.store.blobs().get(&a.sha256)?;
+    let bytes = app.blobs.get(&a.sha256)?;
     let name = crate::folder::safe_component(&a.display_name);
     Ok(file_response(bytes, "application/octet-stream", &name))
 }
@@ -1128,7 +1137,7 @@ async fn notes_page(
     CsrfToken(csrf): CsrfToken,
     VPath(id): VPath<i64>,
 ) -> Result<Response, AppError> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let scored = app.scored(id).await?;
     let (needs, explained) = match &scored.outcome {
         Ok(s) => (
@@ -1225,16 +1234,22 @@ async fn download(
     State(app): S,
     VPath((id, format)): VPath<(i64, String)>,
 ) -> Result<Response, AppError> {
+    download_response(&app, id, &format).await
+}
+
+/// The workspace's report in `format`, as a download.
+pub async fn download_response(
+    app: &Arc<App>,
+    id: i64,
+    format: &str,
+) -> Result<Response, AppError> {
     let scored = app.report(id).await?;
-    let Ok(s) = &scored.outcome else {
-        return Err(AppError::Internal("báo cáo".to_owned()));
-    };
-    let (bytes, mime, name) = render(s, &format)?;
+    let (bytes, mime, name) = render(scored.ready()?, format)?;
     Ok(file_response(bytes, mime, &name))
 }
 
 async fn export(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppError> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let bytes = app.export_zip(id).await?;
     let name = format!(
         "minh-chung-{}-{}.zip",
@@ -1259,7 +1274,7 @@ async fn verify_page(
     CsrfToken(csrf): CsrfToken,
     VPath(id): VPath<i64>,
 ) -> Result<Response, AppError> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     page(&VerifyPage {
         csrf,
         ws: WsView::of(&w, &app),
@@ -1269,12 +1284,7 @@ async fn verify_page(
 
 /// The report JSON of a multipart body's `report` field, as text.
 pub async fn report_text(multipart: Multipart) -> Result<String, AppError> {
-    let files = read_files(multipart, "report").await?;
-    let Some((_, bytes)) = files.into_iter().next() else {
-        return Err(AppError::BadRequest(
-            "chưa chọn tệp báo cáo JSON".to_owned(),
-        ));
-    };
+    let bytes = chosen_file(multipart, "report", "báo cáo JSON").await?;
     String::from_utf8(bytes.to_vec())
         .map_err(|_| AppError::BadRequest("tệp báo cáo không phải văn bản UTF-8".to_owned()))
 }
@@ -1287,7 +1297,7 @@ async fn verify(
 ) -> Result<Response, AppError> {
     let text = report_text(multipart).await?;
     let result = app.verify(id, &text).await?;
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     page(&VerifyPage {
         csrf,
         ws: WsView::of(&w, &app),
@@ -1305,9 +1315,9 @@ struct HistoryPage {
 }
 
 async fn history(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppError> {
-    let w = app.store.workspace(id).await?;
+    let w = app.workspace(id).await?;
     let entries = app
-        .store
+        .db
         .history(id)
         .await?
         .into_iter()
