@@ -17,6 +17,11 @@ const SHIPPED: &[(i64, &str, &str)] = &[
         "criteria sets",
         "9c526006cbfe6730485dd492a4cb71d3678d8a4748e148151143f64a17f22c4c0fa9988f698559c8fb292471d810661e",
     ),
+    (
+        3,
+        "campaign",
+        "6568d527994e2c91006a5fd2949441bd4a65686c694dc5d6ce2fdf32fd98558906adb5ee8a96ba30575825693e6084ff",
+    ),
 ];
 
 #[test]
@@ -67,4 +72,54 @@ async fn a_database_opened_again_keeps_its_rows() {
         .expect("reads")
         .expect("kept");
     assert_eq!((w.unit_code.as_str(), w.revision), ("SKHCN", 1));
+}
+
+/// A data folder made before the campaign (migrations 1 and 2) opens, and its history comes
+/// through the rebuilt table whole: every entry, its workspace, no one named as its author.
+#[tokio::test]
+async fn a_database_of_the_officer_s_app_is_brought_up_to_the_campaign() {
+    use std::borrow::Cow;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("parindex.sqlite");
+    {
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&file)
+            .create_if_missing(true);
+        let pool = sqlx::SqlitePool::connect_with(options)
+            .await
+            .expect("opens");
+        let before = sqlx::migrate::Migrator {
+            migrations: Cow::Owned(MIGRATOR.migrations[..2].to_vec()),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        before.run(&pool).await.expect("migrations 1 and 2");
+        for statement in [
+            "INSERT INTO workspaces VALUES (1, 'SKHCN', 'Sở KH&CN', 'so', 2026, 'set', 'aa', \
+             NULL, 0, 2, 10)",
+            "INSERT INTO history VALUES (1, 1, 10, 'tạo', 'SKHCN — Sở KH&CN')",
+            "INSERT INTO history VALUES (2, 1, 11, 'số liệu', 'biểu mẫu')",
+        ] {
+            sqlx::query(statement)
+                .execute(&pool)
+                .await
+                .expect(statement);
+        }
+        pool.close().await;
+    }
+    let db = SqliteDatabase::open(&file).await.expect("migrates");
+    let history = parindex_db::Database::history(&db, 1).await.expect("reads");
+    let got: Vec<(i64, i64, &str)> = history
+        .iter()
+        .map(|h| (h.id, h.at, h.action.as_str()))
+        .collect();
+    assert_eq!(got, [(2, 11, "số liệu"), (1, 10, "tạo")]);
+    assert!(history
+        .iter()
+        .all(|h| h.actor.is_none() && h.unit_code.is_none() && h.workspace_id == Some(1)));
+    assert_eq!(
+        parindex_db::Database::account_count(&db)
+            .await
+            .expect("counts"),
+        0
+    );
 }

@@ -15,8 +15,10 @@
 
 use async_trait::async_trait;
 use parindex_db::{
-    now, storable, Attachment, Database, DbError, FactRow, FileVersion, HistoryEntry, NewFile,
-    NewWorkspace, NoteDocument, NoteRow, Saved, Workspace,
+    now, storable, AccountRow, AnswerDocument, AnswerRow, AppraisalRow, Attachment, CampaignRow,
+    CampaignUnit, Database, DbError, FactRow, FileVersion, HistoryEntry, NewAccount, NewCampaign,
+    NewFile, NewSubmission, NewWorkspace, NoteDocument, NoteRow, Saved, SubmissionRow, Who,
+    Workspace,
 };
 use sqlx::Row;
 
@@ -33,6 +35,81 @@ const WORKSPACE_COLUMNS: &str = "id, unit_code, unit_name, unit_group, year, cri
      criteria_sha256, proposals, proposals_version, revision, created_at";
 const FILE_COLUMNS: &str =
     "id, slot, stored_name, display_name, sha256, size, version, active, uploaded_at";
+
+const HISTORY_COLUMNS: &str = "id, at, action, detail, workspace_id, campaign_id, unit_code, \
+     actor, before_value, after_value";
+const ACCOUNT_COLUMNS: &str =
+    "id, login, display_name, password_hash, role, unit_code, agency, fields, active, created_at";
+const CAMPAIGN_COLUMNS: &str = "id, title, year, criteria_id, criteria_sha256, as_of, self_end, \
+     round1_end, explain_end, round2_end, survey_sha256, published_at, created_at";
+const SUBMISSION_COLUMNS: &str = "id, campaign_id, unit_code, folder_sha256, report_sha256, \
+     fingerprint, points, score_index, account_id, submitted_at, withdrawn_at";
+
+/// A row of `accounts`: `fields` space-separated, `active` a BIGINT 0/1.
+#[derive(sqlx::FromRow)]
+struct AccountRecord {
+    id: i64,
+    login: String,
+    display_name: String,
+    password_hash: String,
+    role: String,
+    unit_code: Option<String>,
+    agency: Option<String>,
+    fields: String,
+    active: i64,
+    created_at: i64,
+}
+
+impl TryFrom<AccountRecord> for AccountRow {
+    type Error = DbError;
+
+    fn try_from(r: AccountRecord) -> Result<Self, DbError> {
+        Ok(Self {
+            id: r.id,
+            login: r.login,
+            display_name: r.display_name,
+            password_hash: r.password_hash,
+            role: r.role,
+            unit_code: r.unit_code,
+            agency: r.agency,
+            fields: r.fields.split_whitespace().map(str::to_owned).collect(),
+            active: r.active != 0,
+            created_at: r.created_at,
+        })
+    }
+}
+
+/// A row of `answers`: `documents` is JSON text.
+#[derive(sqlx::FromRow)]
+struct AnswerRecord {
+    campaign_id: i64,
+    unit_code: String,
+    row_id: String,
+    note: String,
+    documents: String,
+    account_id: i64,
+    at: i64,
+    version: i64,
+}
+
+impl TryFrom<AnswerRecord> for AnswerRow {
+    type Error = DbError;
+
+    fn try_from(r: AnswerRecord) -> Result<Self, DbError> {
+        let documents: Vec<AnswerDocument> = serde_json::from_str(&r.documents)
+            .map_err(|e| DbError::Corrupt(format!("answers.documents of {}: {e}", r.row_id)))?;
+        Ok(Self {
+            campaign_id: r.campaign_id,
+            unit_code: r.unit_code,
+            row_id: r.row_id,
+            note: r.note,
+            documents,
+            account_id: r.account_id,
+            at: r.at,
+            version: r.version,
+        })
+    }
+}
 
 /// A row of `files` as the engines give it: `active` is a BIGINT 0/1.
 #[derive(sqlx::FromRow)]
@@ -123,25 +200,66 @@ async fn next_id(w: &mut Write<'_>, table: &str) -> Result<i64, sqlx::Error> {
     .try_get("next")
 }
 
-/// Appends to the history and bumps the workspace's revision, in the change's transaction.
-async fn record(w: &mut Write<'_>, ws: i64, action: &str, detail: &str) -> Result<(), DbError> {
-    storable("history detail", detail)?;
+/// One history entry, as a write records it.
+#[derive(Default)]
+struct Entry<'a> {
+    workspace: Option<i64>,
+    campaign: Option<i64>,
+    unit: Option<&'a str>,
+    who: Option<Who<'a>>,
+    at: Option<i64>,
+    action: &'a str,
+    detail: &'a str,
+    before: Option<&'a str>,
+    after: Option<&'a str>,
+}
+
+/// Appends to the history in the change's transaction, and bumps the revision of the
+/// workspace it changed (a workspace's entry names its unit, for the province's history).
+async fn append(w: &mut Write<'_>, e: Entry<'_>) -> Result<(), DbError> {
+    storable("history detail", e.detail)?;
+    for text in [e.before, e.after].into_iter().flatten() {
+        storable("history value", text)?;
+    }
     let id = next_id(w, "history").await?;
     sqlx::query(
-        "INSERT INTO history (id, workspace_id, at, action, detail) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO history (id, workspace_id, campaign_id, unit_code, actor, at, action, \
+         detail, before_value, after_value) VALUES ($1, $2, $3, \
+         COALESCE($4, (SELECT unit_code FROM workspaces WHERE id = $2)), $5, $6, $7, $8, $9, $10)",
     )
     .bind(id)
-    .bind(ws)
-    .bind(now())
-    .bind(action)
-    .bind(detail)
+    .bind(e.workspace)
+    .bind(e.campaign)
+    .bind(e.unit)
+    .bind(e.who.map(|w| w.login))
+    .bind(e.at.unwrap_or_else(now))
+    .bind(e.action)
+    .bind(e.detail)
+    .bind(e.before)
+    .bind(e.after)
     .execute(&mut *w.tx)
     .await?;
-    sqlx::query("UPDATE workspaces SET revision = revision + 1 WHERE id = $1")
-        .bind(ws)
-        .execute(&mut *w.tx)
-        .await?;
+    if let Some(ws) = e.workspace {
+        sqlx::query("UPDATE workspaces SET revision = revision + 1 WHERE id = $1")
+            .bind(ws)
+            .execute(&mut *w.tx)
+            .await?;
+    }
     Ok(())
+}
+
+/// Appends a workspace's change made on the officer's own app.
+async fn record(w: &mut Write<'_>, ws: i64, action: &str, detail: &str) -> Result<(), DbError> {
+    append(
+        w,
+        Entry {
+            workspace: Some(ws),
+            action,
+            detail,
+            ..Entry::default()
+        },
+    )
+    .await
 }
 
 /// The facts of a workspace on `executor`, by name.
@@ -633,11 +751,860 @@ impl Database for Backend {
     // ---- history --------------------------------------------------------------------
 
     async fn history(&self, ws: i64) -> Result<Vec<HistoryEntry>, DbError> {
-        Ok(sqlx::query_as::<_, HistoryEntry>(
-            "SELECT id, at, action, detail FROM history WHERE workspace_id = $1 ORDER BY id DESC",
-        )
+        Ok(sqlx::query_as::<_, HistoryEntry>(&format!(
+            "SELECT {HISTORY_COLUMNS} FROM history WHERE workspace_id = $1 ORDER BY id DESC"
+        ))
         .bind(ws)
         .fetch_all(self.pool())
         .await?)
     }
+
+    async fn province_history(&self) -> Result<Vec<HistoryEntry>, DbError> {
+        Ok(sqlx::query_as::<_, HistoryEntry>(&format!(
+            "SELECT {HISTORY_COLUMNS} FROM history ORDER BY id DESC"
+        ))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    // ---- accounts and sessions ------------------------------------------------------
+
+    async fn account_count(&self) -> Result<i64, DbError> {
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM accounts")
+            .fetch_one(self.pool())
+            .await?
+            .try_get("n")?)
+    }
+
+    async fn accounts(&self) -> Result<Vec<AccountRow>, DbError> {
+        sqlx::query_as::<_, AccountRecord>(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id"
+        ))
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .map(AccountRow::try_from)
+        .collect()
+    }
+
+    async fn account(&self, id: i64) -> Result<Option<AccountRow>, DbError> {
+        sqlx::query_as::<_, AccountRecord>(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .map(AccountRow::try_from)
+        .transpose()
+    }
+
+    async fn account_by_login(&self, login: &str) -> Result<Option<AccountRow>, DbError> {
+        storable("login", login)?;
+        sqlx::query_as::<_, AccountRecord>(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE login = $1"
+        ))
+        .bind(login)
+        .fetch_optional(self.pool())
+        .await?
+        .map(AccountRow::try_from)
+        .transpose()
+    }
+
+    async fn create_account(
+        &self,
+        new: &NewAccount<'_>,
+        who: Option<Who<'_>>,
+        at: i64,
+    ) -> Result<Option<i64>, DbError> {
+        for (what, text) in [
+            ("login", new.login),
+            ("display name", new.display_name),
+            ("password hash", new.password_hash),
+            ("role", new.role),
+            ("unit code", new.unit_code.unwrap_or("")),
+            ("agency", new.agency.unwrap_or("")),
+        ] {
+            storable(what, text)?;
+        }
+        let fields = new.fields.join(" ");
+        storable("fields", &fields)?;
+        let mut w = self.begin_write().await?;
+        let taken = sqlx::query("SELECT id FROM accounts WHERE login = $1")
+            .bind(new.login)
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .is_some();
+        if taken {
+            return Ok(None);
+        }
+        let id = next_id(&mut w, "accounts").await?;
+        sqlx::query(
+            "INSERT INTO accounts (id, login, display_name, password_hash, role, unit_code, \
+             agency, fields, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9)",
+        )
+        .bind(id)
+        .bind(new.login)
+        .bind(new.display_name)
+        .bind(new.password_hash)
+        .bind(new.role)
+        .bind(new.unit_code)
+        .bind(new.agency)
+        .bind(&fields)
+        .bind(at)
+        .execute(&mut *w.tx)
+        .await?;
+        let detail = format!(
+            "{} ({}){}",
+            new.login,
+            new.role,
+            new.unit_code
+                .map(|u| format!(", đơn vị {u}"))
+                .unwrap_or_default()
+        );
+        append(
+            &mut w,
+            Entry {
+                unit: new.unit_code,
+                who,
+                at: Some(at),
+                action: "tạo tài khoản",
+                detail: &detail,
+                ..Entry::default()
+            },
+        )
+        .await?;
+        w.tx.commit().await?;
+        Ok(Some(id))
+    }
+
+    async fn set_password(
+        &self,
+        id: i64,
+        password_hash: &str,
+        who: Who<'_>,
+        at: i64,
+    ) -> Result<bool, DbError> {
+        storable("password hash", password_hash)?;
+        let mut w = self.begin_write().await?;
+        let done = sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        end_sessions(&mut w, id).await?;
+        let detail = format!("tài khoản số {id}");
+        append(
+            &mut w,
+            Entry {
+                who: Some(who),
+                at: Some(at),
+                action: "đổi mật khẩu",
+                detail: &detail,
+                ..Entry::default()
+            },
+        )
+        .await?;
+        w.tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn set_account_active(
+        &self,
+        id: i64,
+        active: bool,
+        who: Who<'_>,
+        at: i64,
+    ) -> Result<bool, DbError> {
+        let mut w = self.begin_write().await?;
+        let before: Option<i64> = sqlx::query("SELECT active FROM accounts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .map(|r| r.try_get("active"))
+            .transpose()?;
+        let Some(before) = before else {
+            return Ok(false);
+        };
+        sqlx::query("UPDATE accounts SET active = $1 WHERE id = $2")
+            .bind(i64::from(active))
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await?;
+        if !active {
+            end_sessions(&mut w, id).await?;
+        }
+        let shown = |on: bool| if on { "mở" } else { "khoá" };
+        let detail = format!("tài khoản số {id}");
+        append(
+            &mut w,
+            Entry {
+                who: Some(who),
+                at: Some(at),
+                action: "trạng thái tài khoản",
+                detail: &detail,
+                before: Some(shown(before != 0)),
+                after: Some(shown(active)),
+                ..Entry::default()
+            },
+        )
+        .await?;
+        w.tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn create_session(
+        &self,
+        token_sha256: &str,
+        account: i64,
+        at: i64,
+        expires_at: i64,
+    ) -> Result<(), DbError> {
+        storable("session", token_sha256)?;
+        let mut w = self.begin_write().await?;
+        // Expired sessions go as new ones come, so the table does not grow with logins.
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(at)
+            .execute(&mut *w.tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_sha256, account_id, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_sha256)
+        .bind(account)
+        .bind(at)
+        .bind(expires_at)
+        .execute(&mut *w.tx)
+        .await?;
+        w.tx.commit().await?;
+        Ok(())
+    }
+
+    async fn session_account(
+        &self,
+        token_sha256: &str,
+        now: i64,
+    ) -> Result<Option<AccountRow>, DbError> {
+        storable("session", token_sha256)?;
+        let columns = ACCOUNT_COLUMNS
+            .split(", ")
+            .map(|c| format!("a.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        sqlx::query_as::<_, AccountRecord>(&format!(
+            "SELECT {columns} FROM sessions s JOIN accounts a ON a.id = s.account_id \
+             WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND a.active = 1"
+        ))
+        .bind(token_sha256)
+        .bind(now)
+        .fetch_optional(self.pool())
+        .await?
+        .map(AccountRow::try_from)
+        .transpose()
+    }
+
+    async fn delete_session(&self, token_sha256: &str) -> Result<(), DbError> {
+        storable("session", token_sha256)?;
+        let mut w = self.begin_write().await?;
+        sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
+            .bind(token_sha256)
+            .execute(&mut *w.tx)
+            .await?;
+        w.tx.commit().await?;
+        Ok(())
+    }
+
+    // ---- campaigns ------------------------------------------------------------------
+
+    async fn create_campaign(
+        &self,
+        new: &NewCampaign<'_>,
+        who: Who<'_>,
+        at: i64,
+    ) -> Result<i64, DbError> {
+        for (what, text) in [
+            ("title", new.title),
+            ("criteria id", new.criteria_id),
+            ("criteria hash", new.criteria_sha256),
+            ("as-of date", new.as_of),
+            ("deadline", new.self_end),
+            ("deadline", new.round1_end),
+            ("deadline", new.explain_end),
+            ("deadline", new.round2_end),
+        ] {
+            storable(what, text)?;
+        }
+        let mut w = self.begin_write().await?;
+        let id = next_id(&mut w, "campaigns").await?;
+        sqlx::query(
+            "INSERT INTO campaigns (id, title, year, criteria_id, criteria_sha256, as_of, \
+             self_end, round1_end, explain_end, round2_end, survey_sha256, published_at, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, NULL, $11)",
+        )
+        .bind(id)
+        .bind(new.title)
+        .bind(new.year)
+        .bind(new.criteria_id)
+        .bind(new.criteria_sha256)
+        .bind(new.as_of)
+        .bind(new.self_end)
+        .bind(new.round1_end)
+        .bind(new.explain_end)
+        .bind(new.round2_end)
+        .bind(at)
+        .execute(&mut *w.tx)
+        .await?;
+        let detail = format!(
+            "{} ({}, bộ tiêu chí {})",
+            new.title, new.year, new.criteria_id
+        );
+        append(
+            &mut w,
+            Entry {
+                campaign: Some(id),
+                who: Some(who),
+                at: Some(at),
+                action: "tạo đợt đánh giá",
+                detail: &detail,
+                ..Entry::default()
+            },
+        )
+        .await?;
+        w.tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn campaigns(&self) -> Result<Vec<CampaignRow>, DbError> {
+        Ok(sqlx::query_as::<_, CampaignRow>(&format!(
+            "SELECT {CAMPAIGN_COLUMNS} FROM campaigns ORDER BY id"
+        ))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    async fn campaign(&self, id: i64) -> Result<Option<CampaignRow>, DbError> {
+        Ok(sqlx::query_as::<_, CampaignRow>(&format!(
+            "SELECT {CAMPAIGN_COLUMNS} FROM campaigns WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    async fn add_campaign_unit(
+        &self,
+        campaign: i64,
+        unit: &NewWorkspace,
+        who: Who<'_>,
+        at: i64,
+    ) -> Result<Option<i64>, DbError> {
+        for (what, text) in [
+            ("unit code", &unit.unit_code),
+            ("unit name", &unit.unit_name),
+            ("unit group", &unit.unit_group),
+            ("criteria id", &unit.criteria_id),
+            ("criteria hash", &unit.criteria_sha256),
+        ] {
+            storable(what, text)?;
+        }
+        let mut w = self.begin_write().await?;
+        let exists = sqlx::query("SELECT id FROM campaigns WHERE id = $1")
+            .bind(campaign)
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .is_some();
+        let taken = sqlx::query(
+            "SELECT workspace_id FROM campaign_units WHERE campaign_id = $1 AND unit_code = $2",
+        )
+        .bind(campaign)
+        .bind(&unit.unit_code)
+        .fetch_optional(&mut *w.tx)
+        .await?
+        .is_some();
+        if !exists || taken {
+            return Ok(None);
+        }
+        let ws = next_id(&mut w, "workspaces").await?;
+        sqlx::query(
+            "INSERT INTO workspaces (id, unit_code, unit_name, unit_group, year, criteria_id, \
+             criteria_sha256, proposals, proposals_version, revision, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, 0, 0, $8)",
+        )
+        .bind(ws)
+        .bind(&unit.unit_code)
+        .bind(&unit.unit_name)
+        .bind(&unit.unit_group)
+        .bind(unit.year)
+        .bind(&unit.criteria_id)
+        .bind(&unit.criteria_sha256)
+        .bind(at)
+        .execute(&mut *w.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO campaign_units (campaign_id, unit_code, workspace_id, state) \
+             VALUES ($1, $2, $3, 'drafting')",
+        )
+        .bind(campaign)
+        .bind(&unit.unit_code)
+        .bind(ws)
+        .execute(&mut *w.tx)
+        .await?;
+        let detail = format!(
+            "{} — {} (nhóm {})",
+            unit.unit_code, unit.unit_name, unit.unit_group
+        );
+        append(
+            &mut w,
+            Entry {
+                workspace: Some(ws),
+                campaign: Some(campaign),
+                who: Some(who),
+                at: Some(at),
+                action: "thêm đơn vị vào đợt",
+                detail: &detail,
+                ..Entry::default()
+            },
+        )
+        .await?;
+        w.tx.commit().await?;
+        Ok(Some(ws))
+    }
+
+    async fn campaign_units(&self, campaign: i64) -> Result<Vec<CampaignUnit>, DbError> {
+        let mut units = sqlx::query_as::<_, CampaignUnit>(
+            "SELECT campaign_id, unit_code, workspace_id, state FROM campaign_units \
+             WHERE campaign_id = $1",
+        )
+        .bind(campaign)
+        .fetch_all(self.pool())
+        .await?;
+        units.sort_by(|a, b| a.unit_code.cmp(&b.unit_code));
+        Ok(units)
+    }
+
+    async fn campaign_unit_of(&self, ws: i64) -> Result<Option<CampaignUnit>, DbError> {
+        Ok(sqlx::query_as::<_, CampaignUnit>(
+            "SELECT campaign_id, unit_code, workspace_id, state FROM campaign_units \
+             WHERE workspace_id = $1",
+        )
+        .bind(ws)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    async fn move_unit(
+        &self,
+        campaign: i64,
+        unit: &str,
+        from: &str,
+        to: &str,
+        submission: Option<&NewSubmission<'_>>,
+        who: Who<'_>,
+        at: i64,
+    ) -> Result<Saved, DbError> {
+        for (what, text) in [("unit code", unit), ("state", from), ("state", to)] {
+            storable(what, text)?;
+        }
+        if let Some(s) = submission {
+            for (what, text) in [
+                ("hash", s.folder_sha256),
+                ("hash", s.report_sha256),
+                ("fingerprint", s.fingerprint),
+                ("points", s.points),
+                ("index", s.score_index.unwrap_or("")),
+            ] {
+                storable(what, text)?;
+            }
+        }
+        let mut w = self.begin_write().await?;
+        let ws: Option<i64> = sqlx::query(
+            "SELECT workspace_id FROM campaign_units \
+             WHERE campaign_id = $1 AND unit_code = $2 AND state = $3",
+        )
+        .bind(campaign)
+        .bind(unit)
+        .bind(from)
+        .fetch_optional(&mut *w.tx)
+        .await?
+        .map(|r| r.try_get("workspace_id"))
+        .transpose()?;
+        let Some(ws) = ws else {
+            return Ok(Saved::Stale);
+        };
+        sqlx::query(
+            "UPDATE campaign_units SET state = $1 WHERE campaign_id = $2 AND unit_code = $3",
+        )
+        .bind(to)
+        .bind(campaign)
+        .bind(unit)
+        .execute(&mut *w.tx)
+        .await?;
+        if from == "submitted" {
+            sqlx::query(
+                "UPDATE submissions SET withdrawn_at = $1 WHERE id = (SELECT MAX(id) FROM \
+                 submissions WHERE campaign_id = $2 AND unit_code = $3)",
+            )
+            .bind(at)
+            .bind(campaign)
+            .bind(unit)
+            .execute(&mut *w.tx)
+            .await?;
+        }
+        let mut submitted = 0;
+        if let Some(s) = submission {
+            submitted = next_id(&mut w, "submissions").await?;
+            sqlx::query(
+                "INSERT INTO submissions (id, campaign_id, unit_code, folder_sha256, \
+                 report_sha256, fingerprint, points, score_index, account_id, submitted_at, \
+                 withdrawn_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL)",
+            )
+            .bind(submitted)
+            .bind(campaign)
+            .bind(unit)
+            .bind(s.folder_sha256)
+            .bind(s.report_sha256)
+            .bind(s.fingerprint)
+            .bind(s.points)
+            .bind(s.score_index)
+            .bind(who.account)
+            .bind(at)
+            .execute(&mut *w.tx)
+            .await?;
+        }
+        let detail = match submission {
+            Some(s) => format!("bản nộp số {submitted}: {} điểm", s.points),
+            None => String::new(),
+        };
+        append(
+            &mut w,
+            Entry {
+                workspace: Some(ws),
+                campaign: Some(campaign),
+                unit: Some(unit),
+                who: Some(who),
+                at: Some(at),
+                action: "trạng thái hồ sơ",
+                detail: &detail,
+                before: Some(from),
+                after: Some(to),
+            },
+        )
+        .await?;
+        w.tx.commit().await?;
+        Ok(Saved::Yes(submitted))
+    }
+
+    async fn submissions(&self, campaign: i64, unit: &str) -> Result<Vec<SubmissionRow>, DbError> {
+        storable("unit code", unit)?;
+        Ok(sqlx::query_as::<_, SubmissionRow>(&format!(
+            "SELECT {SUBMISSION_COLUMNS} FROM submissions \
+             WHERE campaign_id = $1 AND unit_code = $2 ORDER BY id"
+        ))
+        .bind(campaign)
+        .bind(unit)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    async fn submission(&self, id: i64) -> Result<Option<SubmissionRow>, DbError> {
+        Ok(sqlx::query_as::<_, SubmissionRow>(&format!(
+            "SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    async fn save_appraisal(&self, row: &AppraisalRow, who: Who<'_>) -> Result<Saved, DbError> {
+        for (what, text) in [
+            ("unit code", row.unit_code.as_str()),
+            ("row", &row.row_id),
+            ("points", &row.points),
+            ("note", &row.note),
+            ("agency", &row.agency),
+        ] {
+            storable(what, text)?;
+        }
+        let mut w = self.begin_write().await?;
+        let current: Option<(i64, String)> = sqlx::query_as(
+            "SELECT version, points FROM appraisals WHERE campaign_id = $1 AND unit_code = $2 \
+             AND row_id = $3 AND round = $4",
+        )
+        .bind(row.campaign_id)
+        .bind(&row.unit_code)
+        .bind(&row.row_id)
+        .bind(row.round)
+        .fetch_optional(&mut *w.tx)
+        .await?;
+        let (version, before) = match current {
+            Some((v, p)) => (v, Some(p)),
+            None => (0, None),
+        };
+        if version != row.version {
+            return Ok(Saved::Stale);
+        }
+        sqlx::query(
+            "DELETE FROM appraisals WHERE campaign_id = $1 AND unit_code = $2 AND row_id = $3 \
+             AND round = $4",
+        )
+        .bind(row.campaign_id)
+        .bind(&row.unit_code)
+        .bind(&row.row_id)
+        .bind(row.round)
+        .execute(&mut *w.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO appraisals (campaign_id, unit_code, row_id, round, points, note, \
+             agency, account_id, at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(row.campaign_id)
+        .bind(&row.unit_code)
+        .bind(&row.row_id)
+        .bind(row.round)
+        .bind(&row.points)
+        .bind(&row.note)
+        .bind(&row.agency)
+        .bind(who.account)
+        .bind(row.at)
+        .bind(version + 1)
+        .execute(&mut *w.tx)
+        .await?;
+        let ws = workspace_of(&mut w, row.campaign_id, &row.unit_code).await?;
+        let detail = format!("vòng {}, dòng {}: {}", row.round, row.row_id, row.note);
+        append(
+            &mut w,
+            Entry {
+                workspace: ws,
+                campaign: Some(row.campaign_id),
+                unit: Some(&row.unit_code),
+                who: Some(who),
+                at: Some(row.at),
+                action: "thẩm định",
+                detail: &detail,
+                before: before.as_deref(),
+                after: Some(&row.points),
+            },
+        )
+        .await?;
+        w.tx.commit().await?;
+        Ok(Saved::Yes(version + 1))
+    }
+
+    async fn appraisals(
+        &self,
+        campaign: i64,
+        unit: Option<&str>,
+    ) -> Result<Vec<AppraisalRow>, DbError> {
+        let mut rows = sqlx::query_as::<_, AppraisalRow>(
+            "SELECT campaign_id, unit_code, row_id, round, points, note, agency, account_id, at, \
+             version FROM appraisals WHERE campaign_id = $1 AND ($2 IS NULL OR unit_code = $2)",
+        )
+        .bind(campaign)
+        .bind(unit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.sort_by(|a, b| {
+            (a.unit_code.as_str(), a.row_id.as_str(), a.round).cmp(&(
+                b.unit_code.as_str(),
+                b.row_id.as_str(),
+                b.round,
+            ))
+        });
+        Ok(rows)
+    }
+
+    async fn save_answer(&self, row: &AnswerRow, who: Who<'_>) -> Result<Saved, DbError> {
+        for (what, text) in [
+            ("unit code", row.unit_code.as_str()),
+            ("row", &row.row_id),
+            ("note", &row.note),
+        ] {
+            storable(what, text)?;
+        }
+        let documents = serde_json::to_string(&row.documents)
+            .map_err(|e| DbError::Corrupt(format!("answers.documents: {e}")))?;
+        let mut w = self.begin_write().await?;
+        let version: i64 = sqlx::query(
+            "SELECT version FROM answers WHERE campaign_id = $1 AND unit_code = $2 \
+             AND row_id = $3",
+        )
+        .bind(row.campaign_id)
+        .bind(&row.unit_code)
+        .bind(&row.row_id)
+        .fetch_optional(&mut *w.tx)
+        .await?
+        .map(|r| r.try_get("version"))
+        .transpose()?
+        .unwrap_or(0);
+        if version != row.version {
+            return Ok(Saved::Stale);
+        }
+        sqlx::query(
+            "DELETE FROM answers WHERE campaign_id = $1 AND unit_code = $2 AND row_id = $3",
+        )
+        .bind(row.campaign_id)
+        .bind(&row.unit_code)
+        .bind(&row.row_id)
+        .execute(&mut *w.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO answers (campaign_id, unit_code, row_id, note, documents, account_id, \
+             at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(row.campaign_id)
+        .bind(&row.unit_code)
+        .bind(&row.row_id)
+        .bind(&row.note)
+        .bind(&documents)
+        .bind(who.account)
+        .bind(row.at)
+        .bind(version + 1)
+        .execute(&mut *w.tx)
+        .await?;
+        let ws = workspace_of(&mut w, row.campaign_id, &row.unit_code).await?;
+        let detail = format!(
+            "dòng {}: {} ({} tệp)",
+            row.row_id,
+            row.note,
+            row.documents.len()
+        );
+        append(
+            &mut w,
+            Entry {
+                workspace: ws,
+                campaign: Some(row.campaign_id),
+                unit: Some(&row.unit_code),
+                who: Some(who),
+                at: Some(row.at),
+                action: "giải trình thẩm định",
+                detail: &detail,
+                ..Entry::default()
+            },
+        )
+        .await?;
+        w.tx.commit().await?;
+        Ok(Saved::Yes(version + 1))
+    }
+
+    async fn answers(&self, campaign: i64, unit: &str) -> Result<Vec<AnswerRow>, DbError> {
+        storable("unit code", unit)?;
+        let mut rows: Vec<AnswerRow> = sqlx::query_as::<_, AnswerRecord>(
+            "SELECT campaign_id, unit_code, row_id, note, documents, account_id, at, version \
+             FROM answers WHERE campaign_id = $1 AND unit_code = $2",
+        )
+        .bind(campaign)
+        .bind(unit)
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .map(AnswerRow::try_from)
+        .collect::<Result<_, _>>()?;
+        rows.sort_by(|a, b| a.row_id.cmp(&b.row_id));
+        Ok(rows)
+    }
+
+    async fn set_survey(
+        &self,
+        campaign: i64,
+        sha256: &str,
+        who: Who<'_>,
+        at: i64,
+    ) -> Result<bool, DbError> {
+        storable("hash", sha256)?;
+        let mut w = self.begin_write().await?;
+        let before: Option<Option<String>> = sqlx::query_as::<_, (Option<String>,)>(
+            "SELECT survey_sha256 FROM campaigns WHERE id = $1",
+        )
+        .bind(campaign)
+        .fetch_optional(&mut *w.tx)
+        .await?
+        .map(|(s,)| s);
+        let Some(before) = before else {
+            return Ok(false);
+        };
+        sqlx::query("UPDATE campaigns SET survey_sha256 = $1 WHERE id = $2")
+            .bind(sha256)
+            .bind(campaign)
+            .execute(&mut *w.tx)
+            .await?;
+        append(
+            &mut w,
+            Entry {
+                campaign: Some(campaign),
+                who: Some(who),
+                at: Some(at),
+                action: "kết quả điều tra xã hội học",
+                detail: "survey.csv",
+                before: before.as_deref(),
+                after: Some(sha256),
+                ..Entry::default()
+            },
+        )
+        .await?;
+        w.tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn publish(&self, campaign: i64, who: Who<'_>, at: i64) -> Result<bool, DbError> {
+        let mut w = self.begin_write().await?;
+        let published: Option<Option<i64>> =
+            sqlx::query_as::<_, (Option<i64>,)>("SELECT published_at FROM campaigns WHERE id = $1")
+                .bind(campaign)
+                .fetch_optional(&mut *w.tx)
+                .await?
+                .map(|(p,)| p);
+        match published {
+            None => return Ok(false),
+            Some(Some(_)) => return Ok(true),
+            Some(None) => {}
+        }
+        sqlx::query("UPDATE campaigns SET published_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(campaign)
+            .execute(&mut *w.tx)
+            .await?;
+        append(
+            &mut w,
+            Entry {
+                campaign: Some(campaign),
+                who: Some(who),
+                at: Some(at),
+                action: "công bố kết quả",
+                detail: "",
+                ..Entry::default()
+            },
+        )
+        .await?;
+        w.tx.commit().await?;
+        Ok(true)
+    }
+}
+
+/// The workspace of a campaign's unit, in the writing transaction.
+async fn workspace_of(
+    w: &mut Write<'_>,
+    campaign: i64,
+    unit: &str,
+) -> Result<Option<i64>, DbError> {
+    Ok(sqlx::query(
+        "SELECT workspace_id FROM campaign_units WHERE campaign_id = $1 AND unit_code = $2",
+    )
+    .bind(campaign)
+    .bind(unit)
+    .fetch_optional(&mut *w.tx)
+    .await?
+    .map(|r| r.try_get("workspace_id"))
+    .transpose()?)
+}
+
+/// Ends every session of an account, in the writing transaction.
+async fn end_sessions(w: &mut Write<'_>, account: i64) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        .bind(account)
+        .execute(&mut *w.tx)
+        .await?;
+    Ok(())
 }

@@ -13,8 +13,9 @@
 use std::sync::Arc;
 
 use crate::{
-    facts_digest, now, Database, DbError, FactRow, NewFile, NewWorkspace, NoteDocument, NoteRow,
-    Saved,
+    facts_digest, now, AnswerDocument, AnswerRow, AppraisalRow, Database, DbError, FactRow,
+    NewAccount, NewCampaign, NewFile, NewSubmission, NewWorkspace, NoteDocument, NoteRow, Saved,
+    Who,
 };
 
 /// A fresh database of one backend for one check.
@@ -55,6 +56,11 @@ macro_rules! conformance_tests {
             text_with_nul_is_refused_and_nothing_is_written,
             a_missing_workspace_or_file_is_none,
             writers_on_two_handles_lose_nothing,
+            accounts_are_one_per_login_and_sessions_end,
+            a_unit_moves_only_from_the_state_it_is_in,
+            appraisals_and_answers_are_saved_over_their_version_only,
+            the_history_says_who_and_before_and_after,
+            submitting_on_two_handles_submits_once,
         );
     };
     (@each $fresh:path; $($check:ident),* $(,)?) => {
@@ -765,4 +771,398 @@ pub async fn writers_on_two_handles_lose_nothing(f: Fresh) {
     ids.dedup();
     assert_eq!(ids.len(), count);
     assert_eq!(ids.last().copied(), Some(count as i64));
+}
+
+fn account<'a>(login: &'a str, role: &'a str, unit: Option<&'a str>) -> NewAccount<'a> {
+    NewAccount {
+        login,
+        display_name: login,
+        password_hash: "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaA",
+        role,
+        unit_code: unit,
+        agency: None,
+        fields: &[],
+    }
+}
+
+const ADMIN: Who<'static> = Who {
+    account: 1,
+    login: "admin",
+};
+
+/// An administrator (account 1) and a campaign (1) with the units `codes`.
+async fn campaign(db: &dyn Database, codes: &[&str]) -> i64 {
+    db.create_account(&account("admin", "admin", None), None, 100)
+        .await
+        .unwrap();
+    let c = db
+        .create_campaign(
+            &NewCampaign {
+                title: "Đợt 2026",
+                year: 2026,
+                criteria_id: "province-mini-2026",
+                criteria_sha256: &sha(9),
+                as_of: "2026-12-31",
+                self_end: "2026-12-15",
+                round1_end: "2027-01-10",
+                explain_end: "2027-01-20",
+                round2_end: "2027-01-31",
+            },
+            ADMIN,
+            101,
+        )
+        .await
+        .unwrap();
+    for code in codes {
+        db.add_campaign_unit(c, &unit(code), ADMIN, 102)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    c
+}
+
+fn snapshot(n: u8) -> NewSubmission<'static> {
+    NewSubmission {
+        folder_sha256: if n == 1 { "f1" } else { "f2" },
+        report_sha256: if n == 1 { "r1" } else { "r2" },
+        fingerprint: "fp",
+        points: "16.91",
+        score_index: Some("84.55"),
+    }
+}
+
+pub async fn accounts_are_one_per_login_and_sessions_end(f: Fresh) {
+    let db = &*f.db;
+    assert_eq!(db.account_count().await.unwrap(), 0);
+    let admin = db
+        .create_account(&account("admin", "admin", None), None, 10)
+        .await
+        .unwrap();
+    assert_eq!(admin, Some(1));
+    assert_eq!(
+        db.create_account(&account("admin", "officer", Some("X")), None, 11)
+            .await
+            .unwrap(),
+        None,
+        "the login is taken"
+    );
+    let fields = ["1".to_owned(), "3".to_owned()];
+    let mut appraiser = account("stp", "appraiser", None);
+    appraiser.fields = &fields;
+    appraiser.agency = Some("Sở Tư pháp");
+    assert_eq!(
+        db.create_account(&appraiser, Some(ADMIN), 12)
+            .await
+            .unwrap(),
+        Some(2)
+    );
+    assert_eq!(db.account_count().await.unwrap(), 2);
+    let stp = db.account_by_login("stp").await.unwrap().unwrap();
+    assert_eq!(stp.fields, fields);
+    assert_eq!(stp.agency.as_deref(), Some("Sở Tư pháp"));
+    assert!(stp.active);
+    assert_eq!(db.account(2).await.unwrap(), Some(stp.clone()));
+    assert!(db.account_by_login("STP").await.unwrap().is_none(), "exact");
+    assert_eq!(db.accounts().await.unwrap().len(), 2);
+
+    db.create_session("s1", 2, 20, 100).await.unwrap();
+    db.create_session("s2", 2, 20, 100).await.unwrap();
+    assert_eq!(db.session_account("s1", 99).await.unwrap(), Some(stp));
+    assert_eq!(
+        db.session_account("s1", 100).await.unwrap(),
+        None,
+        "expired"
+    );
+    assert_eq!(db.session_account("nope", 50).await.unwrap(), None);
+    db.delete_session("s1").await.unwrap();
+    assert_eq!(db.session_account("s1", 50).await.unwrap(), None);
+    // Closing the account ends its sessions; opening it again does not bring them back.
+    assert!(db.set_account_active(2, false, ADMIN, 30).await.unwrap());
+    assert_eq!(db.session_account("s2", 50).await.unwrap(), None);
+    assert!(db.set_account_active(2, true, ADMIN, 31).await.unwrap());
+    assert_eq!(db.session_account("s2", 50).await.unwrap(), None);
+    db.create_session("s3", 2, 40, 1000).await.unwrap();
+    assert!(db
+        .set_password(2, "$argon2id$new", ADMIN, 41)
+        .await
+        .unwrap());
+    assert_eq!(
+        db.session_account("s3", 50).await.unwrap(),
+        None,
+        "a new password"
+    );
+    assert!(!db.set_password(99, "x", ADMIN, 42).await.unwrap());
+    assert!(!db.set_account_active(99, false, ADMIN, 42).await.unwrap());
+}
+
+pub async fn a_unit_moves_only_from_the_state_it_is_in(f: Fresh) {
+    let db = &*f.db;
+    let c = campaign(db, &["SKHCN", "STP"]).await;
+    assert_eq!(
+        db.add_campaign_unit(c, &unit("SKHCN"), ADMIN, 103)
+            .await
+            .unwrap(),
+        None,
+        "the code is taken"
+    );
+    assert_eq!(
+        db.add_campaign_unit(99, &unit("X"), ADMIN, 103)
+            .await
+            .unwrap(),
+        None
+    );
+    let units = db.campaign_units(c).await.unwrap();
+    let codes: Vec<&str> = units.iter().map(|u| u.unit_code.as_str()).collect();
+    assert_eq!(codes, ["SKHCN", "STP"]);
+    assert!(units.iter().all(|u| u.state == "drafting"));
+    let ws = units[0].workspace_id;
+    assert_eq!(
+        db.campaign_unit_of(ws).await.unwrap(),
+        Some(units[0].clone())
+    );
+    assert_eq!(db.workspace(ws).await.unwrap().unwrap().unit_code, "SKHCN");
+
+    let officer = Who {
+        account: 1,
+        login: "admin",
+    };
+    let step = |from: &'static str, to: &'static str, s: Option<NewSubmission<'static>>| async move {
+        db.move_unit(c, "SKHCN", from, to, s.as_ref(), officer, 200)
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        step("with_leader", "submitted", Some(snapshot(1))).await,
+        Saved::Stale
+    );
+    assert!(
+        db.submissions(c, "SKHCN").await.unwrap().is_empty(),
+        "nothing written"
+    );
+    assert_eq!(step("drafting", "with_leader", None).await, Saved::Yes(0));
+    let Saved::Yes(first) = step("with_leader", "submitted", Some(snapshot(1))).await else {
+        panic!("submitted");
+    };
+    assert!(first > 0);
+    assert_eq!(step("submitted", "drafting", None).await, Saved::Yes(0));
+    assert_eq!(step("drafting", "with_leader", None).await, Saved::Yes(0));
+    let Saved::Yes(second) = step("with_leader", "submitted", Some(snapshot(2))).await else {
+        panic!("submitted again");
+    };
+    let subs = db.submissions(c, "SKHCN").await.unwrap();
+    assert_eq!(
+        subs.iter().map(|s| s.id).collect::<Vec<_>>(),
+        [first, second]
+    );
+    assert_eq!(subs[0].withdrawn_at, Some(200));
+    assert_eq!(subs[1].withdrawn_at, None);
+    assert_eq!(subs[1].folder_sha256, "f2");
+    assert_eq!(subs[1].score_index.as_deref(), Some("84.55"));
+    assert_eq!(db.submission(second).await.unwrap(), Some(subs[1].clone()));
+    let units = db.campaign_units(c).await.unwrap();
+    assert_eq!(
+        (units[0].state.as_str(), units[1].state.as_str()),
+        ("submitted", "drafting")
+    );
+    assert_recorded(db, ws).await;
+}
+
+fn appraisal(round: i64, points: &str, version: i64) -> AppraisalRow {
+    AppraisalRow {
+        campaign_id: 1,
+        unit_code: "SGDDT".to_owned(),
+        row_id: "1.1".to_owned(),
+        round,
+        points: points.to_owned(),
+        note: format!("vòng {round}"),
+        agency: "Sở Nội vụ".to_owned(),
+        account_id: 1,
+        at: 300,
+        version,
+    }
+}
+
+pub async fn appraisals_and_answers_are_saved_over_their_version_only(f: Fresh) {
+    let db = &*f.db;
+    let c = campaign(db, &["SGDDT"]).await;
+    assert_eq!(c, 1);
+    assert_eq!(
+        db.save_appraisal(&appraisal(1, "0", 0), ADMIN)
+            .await
+            .unwrap(),
+        Saved::Yes(1)
+    );
+    assert_eq!(
+        db.save_appraisal(&appraisal(1, "0.5", 0), ADMIN)
+            .await
+            .unwrap(),
+        Saved::Stale
+    );
+    assert_eq!(
+        db.save_appraisal(&appraisal(1, "0.5", 1), ADMIN)
+            .await
+            .unwrap(),
+        Saved::Yes(2)
+    );
+    assert_eq!(
+        db.save_appraisal(&appraisal(2, "1", 0), ADMIN)
+            .await
+            .unwrap(),
+        Saved::Yes(1)
+    );
+    let rows = db.appraisals(c, Some("SGDDT")).await.unwrap();
+    let got: Vec<(i64, &str, i64)> = rows
+        .iter()
+        .map(|r| (r.round, r.points.as_str(), r.version))
+        .collect();
+    assert_eq!(got, [(1, "0.5", 2), (2, "1", 1)]);
+    assert_eq!(db.appraisals(c, None).await.unwrap(), rows);
+    assert!(db.appraisals(c, Some("OTHER")).await.unwrap().is_empty());
+
+    let answer = |note: &str, version| AnswerRow {
+        campaign_id: c,
+        unit_code: "SGDDT".to_owned(),
+        row_id: "1.1".to_owned(),
+        note: note.to_owned(),
+        documents: vec![AnswerDocument {
+            display_name: "phu-luc.pdf".to_owned(),
+            sha256: sha(4),
+            size: 12,
+        }],
+        account_id: 1,
+        at: 400,
+        version,
+    };
+    assert_eq!(
+        db.save_answer(&answer("bổ sung", 0), ADMIN).await.unwrap(),
+        Saved::Yes(1)
+    );
+    assert_eq!(
+        db.save_answer(&answer("lần hai", 0), ADMIN).await.unwrap(),
+        Saved::Stale
+    );
+    let answers = db.answers(c, "SGDDT").await.unwrap();
+    assert_eq!(
+        answers,
+        [AnswerRow {
+            version: 1,
+            ..answer("bổ sung", 0)
+        }]
+    );
+}
+
+pub async fn the_history_says_who_and_before_and_after(f: Fresh) {
+    let db = &*f.db;
+    let c = campaign(db, &["SGDDT"]).await;
+    db.save_appraisal(&appraisal(1, "0", 0), ADMIN)
+        .await
+        .unwrap();
+    db.save_appraisal(&appraisal(1, "0.5", 1), ADMIN)
+        .await
+        .unwrap();
+    assert!(db.set_survey(c, &sha(5), ADMIN, 500).await.unwrap());
+    assert!(db.publish(c, ADMIN, 600).await.unwrap());
+    assert!(db.publish(c, ADMIN, 700).await.unwrap(), "once");
+    assert!(!db.publish(99, ADMIN, 700).await.unwrap());
+    let campaign = db.campaign(c).await.unwrap().unwrap();
+    assert_eq!(campaign.survey_sha256, Some(sha(5)));
+    assert_eq!(campaign.published_at, Some(600));
+    let all = db.province_history().await.unwrap();
+    type Line<'a> = (
+        Option<&'a str>,
+        Option<&'a str>,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+    let lines: Vec<Line<'_>> = all
+        .iter()
+        .map(|h| {
+            (
+                h.actor.as_deref(),
+                h.unit_code.as_deref(),
+                h.action.as_str(),
+                h.before_value.as_deref(),
+                h.after_value.as_deref(),
+            )
+        })
+        .collect();
+    let survey = sha(5);
+    assert_eq!(
+        lines,
+        [
+            (Some("admin"), None, "công bố kết quả", None, None),
+            (
+                Some("admin"),
+                None,
+                "kết quả điều tra xã hội học",
+                None,
+                Some(survey.as_str())
+            ),
+            (
+                Some("admin"),
+                Some("SGDDT"),
+                "thẩm định",
+                Some("0"),
+                Some("0.5")
+            ),
+            (Some("admin"), Some("SGDDT"), "thẩm định", None, Some("0")),
+            (
+                Some("admin"),
+                Some("SGDDT"),
+                "thêm đơn vị vào đợt",
+                None,
+                None
+            ),
+            (Some("admin"), None, "tạo đợt đánh giá", None, None),
+            (None, None, "tạo tài khoản", None, None),
+        ]
+    );
+    assert_eq!(all[0].at, 600);
+    // A workspace's own history is its part of the province's, and its entries name it.
+    let ws = db.campaign_units(c).await.unwrap()[0].workspace_id;
+    let own = db.history(ws).await.unwrap();
+    assert_eq!(own.len(), 3);
+    assert!(own
+        .iter()
+        .all(|h| h.workspace_id == Some(ws) && h.campaign_id == Some(c)));
+    assert_recorded(db, ws).await;
+    // An officer's own-app change names the unit too, and no one.
+    let solo = db.create_workspace(&unit("SOLO")).await.unwrap();
+    let entry = &db.history(solo).await.unwrap()[0];
+    assert_eq!(
+        (entry.unit_code.as_deref(), entry.actor.as_deref()),
+        (Some("SOLO"), None)
+    );
+}
+
+pub async fn submitting_on_two_handles_submits_once(f: Fresh) {
+    let c = campaign(&*f.db, &["SKHCN"]).await;
+    f.db.move_unit(c, "SKHCN", "drafting", "with_leader", None, ADMIN, 200)
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let db = Arc::clone(if i % 2 == 0 { &f.db } else { &f.other });
+        tasks.push(tokio::spawn(async move {
+            db.move_unit(
+                c,
+                "SKHCN",
+                "with_leader",
+                "submitted",
+                Some(&snapshot(1)),
+                ADMIN,
+                201,
+            )
+            .await
+            .unwrap()
+        }));
+    }
+    let mut won = 0;
+    for t in tasks {
+        won += usize::from(t.await.unwrap() != Saved::Stale);
+    }
+    assert_eq!(won, 1);
+    assert_eq!(f.other.submissions(c, "SKHCN").await.unwrap().len(), 1);
 }

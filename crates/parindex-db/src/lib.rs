@@ -102,13 +102,176 @@ pub struct Attachment {
     pub uploaded_at: i64,
 }
 
-/// One line of the append-only history.
+/// One line of the append-only history: who, when, what, before → after.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct HistoryEntry {
     pub id: i64,
     pub at: i64,
     pub action: String,
     pub detail: String,
+    /// The workspace it changed, if any (a campaign's or an account's change has none).
+    pub workspace_id: Option<i64>,
+    /// The campaign it belongs to, if any.
+    pub campaign_id: Option<i64>,
+    /// The unit it concerns, if any.
+    pub unit_code: Option<String>,
+    /// The account's login; `None` for the app on the officer's own PC (no accounts).
+    pub actor: Option<String>,
+    /// The value before and after, where one value changed.
+    pub before_value: Option<String>,
+    pub after_value: Option<String>,
+}
+
+/// Who makes a change, as the history records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Who<'a> {
+    pub account: i64,
+    pub login: &'a str,
+}
+
+/// A new account.
+#[derive(Debug, Clone, Copy)]
+pub struct NewAccount<'a> {
+    pub login: &'a str,
+    pub display_name: &'a str,
+    /// An argon2id PHC string (`parindex_campaign::password::hash`).
+    pub password_hash: &'a str,
+    /// `parindex_campaign::Role::as_str`.
+    pub role: &'a str,
+    /// An officer's or a leader's unit.
+    pub unit_code: Option<&'a str>,
+    /// An appraiser's agency name (`Sở Tư pháp`).
+    pub agency: Option<&'a str>,
+    /// An appraiser's fields (top-level criteria ids).
+    pub fields: &'a [String],
+}
+
+/// An account, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRow {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub unit_code: Option<String>,
+    pub agency: Option<String>,
+    pub fields: Vec<String>,
+    pub active: bool,
+    pub created_at: i64,
+}
+
+/// A new campaign: dates are ISO `yyyy-mm-dd`.
+#[derive(Debug, Clone, Copy)]
+pub struct NewCampaign<'a> {
+    pub title: &'a str,
+    pub year: i64,
+    pub criteria_id: &'a str,
+    pub criteria_sha256: &'a str,
+    pub as_of: &'a str,
+    pub self_end: &'a str,
+    pub round1_end: &'a str,
+    pub explain_end: &'a str,
+    pub round2_end: &'a str,
+}
+
+/// A campaign, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CampaignRow {
+    pub id: i64,
+    pub title: String,
+    pub year: i64,
+    pub criteria_id: String,
+    pub criteria_sha256: String,
+    pub as_of: String,
+    pub self_end: String,
+    pub round1_end: String,
+    pub explain_end: String,
+    pub round2_end: String,
+    /// The province's `survey.csv` (a blob), once uploaded.
+    pub survey_sha256: Option<String>,
+    pub published_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// A unit of a campaign: its workspace and its submission's state
+/// (`parindex_campaign::State::as_str`).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CampaignUnit {
+    pub campaign_id: i64,
+    pub unit_code: String,
+    pub workspace_id: i64,
+    pub state: String,
+}
+
+/// What a submission keeps: an immutable snapshot, as blobs.
+#[derive(Debug, Clone, Copy)]
+pub struct NewSubmission<'a> {
+    /// The evidence folder as a zip (what `parindex verify` replays).
+    pub folder_sha256: &'a str,
+    /// The report's JSON.
+    pub report_sha256: &'a str,
+    /// The report's fingerprint digest (its inputs).
+    pub fingerprint: &'a str,
+    /// The total points and the index, as the JSON writes them.
+    pub points: &'a str,
+    pub score_index: Option<&'a str>,
+}
+
+/// A submission, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SubmissionRow {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub unit_code: String,
+    pub folder_sha256: String,
+    pub report_sha256: String,
+    pub fingerprint: String,
+    pub points: String,
+    pub score_index: Option<String>,
+    pub account_id: i64,
+    pub submitted_at: i64,
+    /// When the leader withdrew it for editing, if she did.
+    pub withdrawn_at: Option<i64>,
+}
+
+/// An appraiser's points on one row of one unit in one round.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AppraisalRow {
+    pub campaign_id: i64,
+    pub unit_code: String,
+    pub row_id: String,
+    pub round: i64,
+    /// As the library writes decimals (`1.5`).
+    pub points: String,
+    pub note: String,
+    pub agency: String,
+    pub account_id: i64,
+    pub at: i64,
+    /// Bumped on every save; a save names the version it edits (0: none yet).
+    pub version: i64,
+}
+
+/// A TLKC file a unit adds to its answer (a blob).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AnswerDocument {
+    pub display_name: String,
+    pub sha256: String,
+    pub size: i64,
+}
+
+/// A unit's answer to a row's round-1 points, in the explanation window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerRow {
+    pub campaign_id: i64,
+    pub unit_code: String,
+    pub row_id: String,
+    pub note: String,
+    pub documents: Vec<AnswerDocument>,
+    pub account_id: i64,
+    pub at: i64,
+    /// As [`AppraisalRow::version`].
+    pub version: i64,
 }
 
 /// What a new workspace is made of.
@@ -272,6 +435,156 @@ pub trait Database: Send + Sync + std::fmt::Debug {
 
     /// The workspace's history, newest first.
     async fn history(&self, ws: i64) -> Result<Vec<HistoryEntry>, DbError>;
+
+    /// Every entry of the history, the province's and every workspace's, newest first.
+    async fn province_history(&self) -> Result<Vec<HistoryEntry>, DbError>;
+
+    // ---- accounts and sessions (the province's server) ------------------------------
+    //
+    // Each write below takes who makes it and when (the server's injected clock), and
+    // appends one history entry in its transaction.
+
+    /// How many accounts exist: with none, the server runs as the officer's own app.
+    async fn account_count(&self) -> Result<i64, DbError>;
+
+    /// Every account, by id.
+    async fn accounts(&self) -> Result<Vec<AccountRow>, DbError>;
+
+    async fn account(&self, id: i64) -> Result<Option<AccountRow>, DbError>;
+
+    /// The account of a login name (exactly as written).
+    async fn account_by_login(&self, login: &str) -> Result<Option<AccountRow>, DbError>;
+
+    /// A new account, active; `None` (nothing written) when the login is taken. `who` is
+    /// `None` for the first administrator, made from the command line.
+    async fn create_account(
+        &self,
+        new: &NewAccount<'_>,
+        who: Option<Who<'_>>,
+        at: i64,
+    ) -> Result<Option<i64>, DbError>;
+
+    /// Replaces an account's password hash and ends its sessions; `false` when there is no
+    /// such account.
+    async fn set_password(
+        &self,
+        id: i64,
+        password_hash: &str,
+        who: Who<'_>,
+        at: i64,
+    ) -> Result<bool, DbError>;
+
+    /// Opens or closes an account (a closed one cannot sign in; its sessions end); `false`
+    /// when there is no such account.
+    async fn set_account_active(
+        &self,
+        id: i64,
+        active: bool,
+        who: Who<'_>,
+        at: i64,
+    ) -> Result<bool, DbError>;
+
+    /// A session: the SHA-256 of its token, never the token.
+    async fn create_session(
+        &self,
+        token_sha256: &str,
+        account: i64,
+        at: i64,
+        expires_at: i64,
+    ) -> Result<(), DbError>;
+
+    /// The active account of an unexpired session.
+    async fn session_account(
+        &self,
+        token_sha256: &str,
+        now: i64,
+    ) -> Result<Option<AccountRow>, DbError>;
+
+    /// Ends a session (signing out).
+    async fn delete_session(&self, token_sha256: &str) -> Result<(), DbError>;
+
+    // ---- campaigns ------------------------------------------------------------------
+
+    async fn create_campaign(
+        &self,
+        new: &NewCampaign<'_>,
+        who: Who<'_>,
+        at: i64,
+    ) -> Result<i64, DbError>;
+
+    /// Every campaign, by id.
+    async fn campaigns(&self) -> Result<Vec<CampaignRow>, DbError>;
+
+    async fn campaign(&self, id: i64) -> Result<Option<CampaignRow>, DbError>;
+
+    /// A unit joins a campaign with a new workspace of its own (state `drafting`), in one
+    /// transaction; the workspace's id, or `None` (nothing written) when the campaign has
+    /// the unit's code already or does not exist.
+    async fn add_campaign_unit(
+        &self,
+        campaign: i64,
+        unit: &NewWorkspace,
+        who: Who<'_>,
+        at: i64,
+    ) -> Result<Option<i64>, DbError>;
+
+    /// The campaign's units, by code (byte order).
+    async fn campaign_units(&self, campaign: i64) -> Result<Vec<CampaignUnit>, DbError>;
+
+    /// The campaign unit a workspace is, if it is one.
+    async fn campaign_unit_of(&self, ws: i64) -> Result<Option<CampaignUnit>, DbError>;
+
+    /// Moves a unit's state from `from` to `to`, only if it is at `from` (else
+    /// [`Saved::Stale`], nothing written). With `submission`, the snapshot is recorded in
+    /// the same transaction; leaving `submitted` marks the latest submission withdrawn.
+    /// [`Saved::Yes`] carries the new submission's id (0 without one).
+    #[allow(clippy::too_many_arguments)]
+    async fn move_unit(
+        &self,
+        campaign: i64,
+        unit: &str,
+        from: &str,
+        to: &str,
+        submission: Option<&NewSubmission<'_>>,
+        who: Who<'_>,
+        at: i64,
+    ) -> Result<Saved, DbError>;
+
+    /// A unit's submissions, oldest first.
+    async fn submissions(&self, campaign: i64, unit: &str) -> Result<Vec<SubmissionRow>, DbError>;
+
+    async fn submission(&self, id: i64) -> Result<Option<SubmissionRow>, DbError>;
+
+    /// Saves a row's points in a round over the version `row.version` names (0: none yet);
+    /// `row.account_id`, `row.at` are who and when. Stale: nothing written.
+    async fn save_appraisal(&self, row: &AppraisalRow, who: Who<'_>) -> Result<Saved, DbError>;
+
+    /// The campaign's appraisals (of one unit, or all), by unit, row, round.
+    async fn appraisals(
+        &self,
+        campaign: i64,
+        unit: Option<&str>,
+    ) -> Result<Vec<AppraisalRow>, DbError>;
+
+    /// Saves a unit's answer to a row over the version `row.version` names.
+    async fn save_answer(&self, row: &AnswerRow, who: Who<'_>) -> Result<Saved, DbError>;
+
+    /// A unit's answers, by row.
+    async fn answers(&self, campaign: i64, unit: &str) -> Result<Vec<AnswerRow>, DbError>;
+
+    /// Records the province's survey results (a blob) for the campaign; `false` when there
+    /// is no such campaign.
+    async fn set_survey(
+        &self,
+        campaign: i64,
+        sha256: &str,
+        who: Who<'_>,
+        at: i64,
+    ) -> Result<bool, DbError>;
+
+    /// Publishes the campaign's ranking (once: a second call changes nothing); `false`
+    /// when there is no such campaign.
+    async fn publish(&self, campaign: i64, who: Who<'_>, at: i64) -> Result<bool, DbError>;
 }
 
 /// Now, in Unix seconds.
