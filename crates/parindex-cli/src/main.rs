@@ -84,6 +84,14 @@ struct ServeArgs {
     /// The address to listen on: loopback only (127.0.0.1 or ::1) until accounts exist.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     addr: std::net::SocketAddr,
+    /// Behind a TLS reverse proxy: send the session cookie over HTTPS only.
+    #[arg(long)]
+    secure_cookies: bool,
+    /// Create the province server's first administrator with this login, the password read
+    /// from the variable PARINDEX_ADMIN_PASSWORD or else the first line of standard input,
+    /// and stop (refused once any account exists).
+    #[arg(long, value_name = "LOGIN")]
+    create_admin: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -725,11 +733,28 @@ fn serve(args: &ServeArgs) -> Result<(), Failure> {
         }),
         addr: args.addr,
         limits: parindex_server::Limits::default(),
+        secure_cookies: args.secure_cookies,
     };
-    parindex_server::serve(config).map_err(|e| match e {
+    let failure = |e| match e {
         parindex_server::ServeError::Refused(m) => Failure::Input(m),
         parindex_server::ServeError::Internal(m) => Failure::Internal(m),
-    })
+    };
+    if let Some(login) = &args.create_admin {
+        let password = match std::env::var("PARINDEX_ADMIN_PASSWORD") {
+            Ok(p) if !p.is_empty() => p,
+            _ => {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| Failure::Input(format!("không đọc được mật khẩu: {e}")))?;
+                line.trim_end_matches(['\r', '\n']).to_owned()
+            }
+        };
+        parindex_server::create_admin(&config, login, &password).map_err(failure)?;
+        eprintln!("đã tạo tài khoản quản trị {login}");
+        return Ok(());
+    }
+    parindex_server::serve(config).map_err(failure)
 }
 
 fn gaps(args: &Inputs) -> Result<(), Failure> {

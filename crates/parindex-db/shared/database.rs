@@ -1341,7 +1341,20 @@ impl Database for Backend {
         .await?;
         let (version, before) = match current {
             Some((v, p)) => (v, Some(p)),
-            None => (0, None),
+            // A new round's points replace the round before's: that is what they change.
+            None => {
+                let earlier: Option<(String,)> = sqlx::query_as(
+                    "SELECT points FROM appraisals WHERE campaign_id = $1 AND unit_code = $2 \
+                     AND row_id = $3 AND round < $4 ORDER BY round DESC LIMIT 1",
+                )
+                .bind(row.campaign_id)
+                .bind(&row.unit_code)
+                .bind(&row.row_id)
+                .bind(row.round)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+                (0, earlier.map(|(p,)| p))
+            }
         };
         if version != row.version {
             return Ok(Saved::Stale);

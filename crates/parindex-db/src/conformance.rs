@@ -1061,6 +1061,10 @@ pub async fn the_history_says_who_and_before_and_after(f: Fresh) {
     db.save_appraisal(&appraisal(1, "0.5", 1), ADMIN)
         .await
         .unwrap();
+    // A new round's "before" is the round before's points.
+    db.save_appraisal(&appraisal(2, "1", 0), ADMIN)
+        .await
+        .unwrap();
     assert!(db.set_survey(c, &sha(5), ADMIN, 500).await.unwrap());
     assert!(db.publish(c, ADMIN, 600).await.unwrap());
     assert!(db.publish(c, ADMIN, 700).await.unwrap(), "once");
@@ -1104,6 +1108,13 @@ pub async fn the_history_says_who_and_before_and_after(f: Fresh) {
                 Some("admin"),
                 Some("SGDDT"),
                 "thẩm định",
+                Some("0.5"),
+                Some("1"),
+            ),
+            (
+                Some("admin"),
+                Some("SGDDT"),
+                "thẩm định",
                 Some("0"),
                 Some("0.5")
             ),
@@ -1123,7 +1134,7 @@ pub async fn the_history_says_who_and_before_and_after(f: Fresh) {
     // A workspace's own history is its part of the province's, and its entries name it.
     let ws = db.campaign_units(c).await.unwrap()[0].workspace_id;
     let own = db.history(ws).await.unwrap();
-    assert_eq!(own.len(), 3);
+    assert_eq!(own.len(), 4);
     assert!(own
         .iter()
         .all(|h| h.workspace_id == Some(ws) && h.campaign_id == Some(c)));

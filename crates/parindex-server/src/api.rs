@@ -95,9 +95,13 @@ fn ws_json(w: &crate::store::Workspace) -> WorkspaceJson {
     }
 }
 
-async fn list(State(app): S) -> ApiResult<Json<Vec<WorkspaceJson>>> {
+async fn list(State(app): S, viewer: crate::auth::Viewer) -> ApiResult<Json<Vec<WorkspaceJson>>> {
     Ok(Json(
-        app.db.workspaces().await?.iter().map(ws_json).collect(),
+        app.readable_workspaces(&viewer)
+            .await?
+            .iter()
+            .map(ws_json)
+            .collect(),
     ))
 }
 

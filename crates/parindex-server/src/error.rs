@@ -87,6 +87,12 @@ pub enum AppError {
     Csrf,
     #[error("{0}")]
     TooLarge(String),
+    /// Not signed in, or the login failed.
+    #[error("{0}")]
+    SignIn(String),
+    /// Signed in, but this account may not do this.
+    #[error("{0}")]
+    Forbidden(String),
     /// A bug or a broken disk: logged, and told without detail.
     #[error("lỗi nội bộ")]
     Internal(String),
@@ -101,6 +107,8 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::SignIn(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -114,6 +122,8 @@ impl AppError {
             AppError::Conflict(_) => "Đã có người sửa trước",
             AppError::Csrf => "Yêu cầu bị từ chối",
             AppError::TooLarge(_) => "Tệp quá lớn",
+            AppError::SignIn(_) => "Cần đăng nhập",
+            AppError::Forbidden(_) => "Không có quyền",
             AppError::Internal(_) => "Lỗi nội bộ",
         }
     }
@@ -198,6 +208,8 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::Csrf => "csrf",
             AppError::TooLarge(_) => "too_large",
+            AppError::SignIn(_) => "sign_in",
+            AppError::Forbidden(_) => "forbidden",
             AppError::Internal(_) => "internal",
         };
         ErrorInfo {

@@ -40,6 +40,19 @@ pub fn vi_size(bytes: i64) -> String {
     format!("{},{} {unit}", tenths / 10, tenths % 10)
 }
 
+/// `text` for a URL's query: every byte but unreserved ASCII percent-encoded.
+pub fn url_encode(text: &str) -> String {
+    use std::fmt::Write;
+    text.bytes().fold(String::new(), |mut out, b| {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+        out
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,9 +14,12 @@
 //! - [`security`]: CSRF, Content-Security-Policy; body limits are set on the router.
 
 pub mod api;
+pub mod auth;
+pub mod campaign;
 pub mod error;
 pub mod extract;
 pub mod folder;
+pub mod province;
 pub mod security;
 pub mod service;
 pub mod store;
@@ -45,6 +48,8 @@ pub struct ServeConfig {
     /// Where to listen; loopback only until accounts exist.
     pub addr: SocketAddr,
     pub limits: Limits,
+    /// Behind a TLS reverse proxy: session cookies are `Secure`.
+    pub secure_cookies: bool,
 }
 
 impl std::fmt::Debug for ServeConfig {
@@ -58,6 +63,7 @@ impl std::fmt::Debug for ServeConfig {
             )
             .field("addr", &self.addr)
             .field("limits", &self.limits)
+            .field("secure_cookies", &self.secure_cookies)
             .finish()
     }
 }
@@ -80,15 +86,17 @@ pub enum ServeError {
     Internal(String),
 }
 
-/// Refuses an address other sites' users could reach: the app has no accounts yet.
-pub fn check_addr(addr: &SocketAddr) -> Result<(), ServeError> {
-    if addr.ip().is_loopback() {
+/// Refuses an address other sites' users could reach while the app has no accounts (then
+/// anyone reaching it could edit every workspace).
+pub fn check_addr(addr: &SocketAddr, accounts: bool) -> Result<(), ServeError> {
+    if addr.ip().is_loopback() || accounts {
         Ok(())
     } else {
         Err(ServeError::Refused(format!(
             "--addr {addr}: ứng dụng chưa có tài khoản người dùng nên chỉ được chạy trên địa chỉ \
              nội bộ của máy này (127.0.0.1 hoặc ::1); ai vào được địa chỉ {} cũng sẽ sửa được \
-             hồ sơ. Hãy dùng --addr 127.0.0.1:8080",
+             hồ sơ. Hãy dùng --addr 127.0.0.1:8080, hoặc tạo tài khoản quản trị trước \
+             (parindex serve --create-admin TÊN)",
             addr.ip()
         )))
     }
@@ -98,9 +106,14 @@ pub fn check_addr(addr: &SocketAddr) -> Result<(), ServeError> {
 pub fn router(app: Arc<App>) -> Router {
     let limit = app.limits.request_bytes;
     Router::new()
+        .merge(province::routes())
         .merge(web::routes())
         .merge(api::routes())
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            auth::guard,
+        ))
         .layer(axum::middleware::from_fn(security::guard))
         .with_state(app)
 }
@@ -117,11 +130,64 @@ pub async fn app_on(
     database: Option<&str>,
     limits: Limits,
 ) -> Result<Router, AppError> {
+    Ok(app_with(data, database, limits, auth::Accounts::default())
+        .await?
+        .0)
+}
+
+/// [`app_on`] with the province server's settings (its clock, the password hashes' cost,
+/// `Secure` cookies), and the app itself beside its router.
+pub async fn app_with(
+    data: PathBuf,
+    database: Option<&str>,
+    limits: Limits,
+    accounts: auth::Accounts,
+) -> Result<(Router, Arc<App>), AppError> {
+    let app = Arc::new(open(data, database, limits, accounts).await?);
+    Ok((router(Arc::clone(&app)), app))
+}
+
+async fn open(
+    data: PathBuf,
+    database: Option<&str>,
+    limits: Limits,
+    accounts: auth::Accounts,
+) -> Result<App, AppError> {
     std::fs::create_dir_all(&data).map_err(|e| AppError::Internal(format!("{e}")))?;
-    let blobs = store::Blobs::open(&data)?;
     let db = store::open_database(&data, database).await?;
-    let app = App::on(db, blobs, &data, limits).await?;
-    Ok(router(Arc::new(app)))
+    let blobs = store::Blobs::open(&data)?;
+    let mut app = App::on(db, blobs, &data, limits).await?;
+    app.accounts = accounts;
+    Ok(app)
+}
+
+fn serve_error(e: AppError) -> ServeError {
+    match e {
+        AppError::Internal(detail) => ServeError::Internal(detail),
+        other => ServeError::Refused(other.message()),
+    }
+}
+
+/// Creates the province server's first administrator (refused once any account exists).
+pub fn create_admin(config: &ServeConfig, login: &str, password: &str) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ServeError::Internal(e.to_string()))?;
+    runtime.block_on(async {
+        let app = open(
+            config.data.clone(),
+            config.database.as_deref(),
+            config.limits,
+            auth::Accounts::default(),
+        )
+        .await
+        .map_err(serve_error)?;
+        app.create_first_admin(login, login, password)
+            .await
+            .map_err(serve_error)?;
+        Ok(())
+    })
 }
 
 /// Serves until killed. `on_listen` is told the address bound (port 0 picks one).
@@ -129,18 +195,20 @@ pub async fn serve_with(
     config: ServeConfig,
     on_listen: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
-    check_addr(&config.addr)?;
-    let router = app_on(
+    let accounts = auth::Accounts::new(
+        Arc::new(parindex_campaign::SystemClock),
+        parindex_campaign::password::Cost::DEFAULT,
+        config.secure_cookies,
+    );
+    let (router, app) = app_with(
         config.data.clone(),
         config.database.as_deref(),
         config.limits,
+        accounts,
     )
     .await
-    .map_err(|e| match e {
-        AppError::Internal(detail) => ServeError::Internal(detail),
-        AppError::BadRequest(told) => ServeError::Refused(told),
-        other => ServeError::Internal(other.message()),
-    })?;
+    .map_err(serve_error)?;
+    check_addr(&config.addr, app.has_accounts().await.map_err(serve_error)?)?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| {
@@ -160,7 +228,6 @@ pub async fn serve_with(
 
 /// `parindex serve`: a runtime, then [`serve_with`], telling the address on standard error.
 pub fn serve(config: ServeConfig) -> Result<(), ServeError> {
-    check_addr(&config.addr)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

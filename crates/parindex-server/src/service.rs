@@ -226,6 +226,8 @@ pub struct App {
     data: std::path::PathBuf,
     pub limits: Limits,
     cache: Mutex<HashMap<i64, Arc<Scored>>>,
+    /// Accounts, sessions and the workflow's clock (the province's server).
+    pub accounts: crate::auth::Accounts,
 }
 
 /// A name as shown: NFC, its last path component, hidden characters escaped, bounded.
@@ -248,7 +250,7 @@ pub fn form_text(s: &str) -> Option<String> {
 }
 
 /// The problems of an error of the library, for the page.
-fn problems_of(e: &Error) -> Vec<Problem> {
+pub(crate) fn problems_of(e: &Error) -> Vec<Problem> {
     match e {
         Error::Io { path, .. } => vec![Problem::plain(
             &path
@@ -294,6 +296,7 @@ impl App {
             data: data.to_path_buf(),
             limits,
             cache: Mutex::new(HashMap::new()),
+            accounts: crate::auth::Accounts::default(),
         };
         for (id, text) in SHIPPED {
             let entry = app.install_set(text.as_bytes(), true).await?;
@@ -659,6 +662,26 @@ impl App {
         Ok((scored, shas))
     }
 
+    /// In a campaign, the unit's fields (unit.toml) are the administrator's and the appraisal
+    /// and the survey are Sở Nội vụ's: an officer's upload cannot bring them.
+    async fn refuse_reserved(&self, ws: i64, files: &[(String, Bytes)]) -> Result<(), AppError> {
+        const RESERVED: [&str; 3] = ["unit.toml", "appraisal.csv", "survey.csv"];
+        let reserved = files
+            .iter()
+            .find(|(name, _)| RESERVED.contains(&display_name(name).to_lowercase().as_str()));
+        if let Some((name, _)) = reserved {
+            if self.db.campaign_unit_of(ws).await?.is_some() {
+                return Err(AppError::Forbidden(format!(
+                    "{}: trong đợt đánh giá của tỉnh, thông tin đơn vị, kết quả thẩm định và \
+                     kết quả điều tra xã hội học do Sở Nội vụ quản lý; hãy bỏ tệp này ra rồi tải \
+                     lại",
+                    display_name(name)
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// The workspace scored as it stands.
     pub async fn scored(self: &Arc<Self>, ws: i64) -> Result<Arc<Scored>, AppError> {
         let snap = self.snapshot(ws).await?;
@@ -727,6 +750,7 @@ impl App {
             )));
         }
         let workspace = self.workspace(ws).await?;
+        self.refuse_reserved(ws, &files).await?;
         let set = self.set_of(&workspace)?;
         let mut out: Vec<Option<UploadedFile>> = Vec::new();
         let mut tables: Vec<Pending> = Vec::new();
@@ -1373,7 +1397,10 @@ impl App {
 /// The files of a zip, by their names in it (a single top folder around them dropped), read
 /// with every bound: no link, no name outside the folder, at most 10,000 entries and `limit`
 /// bytes inflated in all (counted while inflating, not taken from the zip's own sizes).
-fn unzip_bounded(bytes: &[u8], limit: usize) -> Result<Vec<(String, Vec<u8>)>, AppError> {
+pub(crate) fn unzip_bounded(
+    bytes: &[u8],
+    limit: usize,
+) -> Result<Vec<(String, Vec<u8>)>, AppError> {
     use std::io::Read;
     let bad = |why: &str| AppError::BadRequest(format!("tệp zip không dùng được: {why}"));
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))

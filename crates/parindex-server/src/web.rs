@@ -127,10 +127,17 @@ struct Home {
     sets: Vec<(String, String)>,
 }
 
-async fn home(State(app): S, CsrfToken(csrf): CsrfToken) -> Result<Response, AppError> {
+async fn home(
+    State(app): S,
+    viewer: crate::auth::Viewer,
+    CsrfToken(csrf): CsrfToken,
+) -> Result<Response, AppError> {
+    // On the province's server the campaigns are the first page.
+    if let crate::auth::Viewer::Account(_) = viewer {
+        return Ok(Redirect::to("/campaigns").into_response());
+    }
     let workspaces = app
-        .db
-        .workspaces()
+        .readable_workspaces(&viewer)
         .await?
         .iter()
         .map(|w| WsView::of(w, &app))

@@ -755,7 +755,10 @@ async fn the_openapi_document_names_every_api_route() {
                 .replace("{row}", "3.2.4")
                 .replace("{fid}", "1")
                 .replace("{aid}", "1")
-                .replace("{format}", "json");
+                .replace("{format}", "json")
+                .replace("{c}", "1")
+                .replace("{code}", "SKHCN")
+                .replace("{step}", "submit");
             let got = match method.as_str() {
                 "get" => c.get(&uri).await,
                 "post" => c.post_json(&uri, &serde_json::json!({})).await,
@@ -776,18 +779,23 @@ async fn the_openapi_document_names_every_api_route() {
 }
 
 #[test]
-fn only_loopback_addresses_are_served() {
+fn only_loopback_addresses_are_served_until_accounts_exist() {
     for ok in ["127.0.0.1:8080", "[::1]:0"] {
         assert!(
-            parindex_server::check_addr(&ok.parse().expect("addr")).is_ok(),
+            parindex_server::check_addr(&ok.parse().expect("addr"), false).is_ok(),
             "{ok}"
         );
     }
     for bad in ["0.0.0.0:8080", "192.168.1.10:80", "[::]:8080"] {
-        let e = parindex_server::check_addr(&bad.parse().expect("addr")).expect_err(bad);
+        let addr = bad.parse().expect("addr");
+        let e = parindex_server::check_addr(&addr, false).expect_err(bad);
         assert!(
             e.to_string().contains("chỉ được chạy trên địa chỉ nội bộ"),
             "{e}"
+        );
+        assert!(
+            parindex_server::check_addr(&addr, true).is_ok(),
+            "{bad} with accounts"
         );
     }
 }

@@ -145,6 +145,7 @@ async fn the_officer_scores_explains_and_downloads_in_chromium() {
         database: None,
         addr: "127.0.0.1:0".parse().expect("addr"),
         limits: parindex_server::Limits::default(),
+        secure_cookies: false,
     };
     tokio::spawn(async move {
         let served = parindex_server::serve_with(config, move |addr| {

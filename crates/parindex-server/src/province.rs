@@ -1,0 +1,1238 @@
+//! The province's campaign on the server: its pages and its JSON API (`/api/...`), over
+//! [`crate::campaign`] and [`crate::auth`]. Every handler checks who asks with
+//! [`crate::auth::Viewer`] (the guard has already refused a request without a session).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, SET_COOKIE};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use parindex_campaign::submission::STEPS;
+use parindex_campaign::{permits, Action, Actor, Role, State as UnitState, Step};
+use parindex_core::compare::Comparison;
+use parindex_core::num::vi_decimal;
+use parindex_core::Report;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{session_cookie, Viewer, SESSION_COOKIE};
+use crate::campaign::{by_row, AccountForm, CampaignForm, Dashboard, UnitStanding};
+use crate::error::{ApiError, AppError};
+use crate::extract::{VForm, VJson, VMultipart, VPath};
+use crate::format::vi_time;
+use crate::security::CsrfToken;
+use crate::service::App;
+
+type S = State<Arc<App>>;
+type ApiResult<T> = Result<T, ApiError>;
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/accounts", get(accounts_page).post(create_account))
+        .route("/campaigns", get(campaigns_page).post(create_campaign))
+        .route("/campaigns/{c}", get(campaign_page))
+        .route("/campaigns/{c}/units", post(add_units))
+        .route("/campaigns/{c}/survey", post(upload_survey))
+        .route("/campaigns/{c}/publish", post(publish))
+        .route("/campaigns/{c}/ranking.xlsx", get(ranking_xlsx))
+        .route("/campaigns/{c}/province.zip", get(province_zip))
+        .route("/campaigns/{c}/history.csv", get(campaign_history))
+        .route("/history.csv", get(province_history))
+        .route("/campaigns/{c}/units/{code}", get(unit_page))
+        .route("/campaigns/{c}/units/{code}/steps/{step}", post(step))
+        .route(
+            "/campaigns/{c}/units/{code}/rows/{row}/appraisal",
+            post(appraise),
+        )
+        .route(
+            "/campaigns/{c}/units/{code}/rows/{row}/answer",
+            post(answer),
+        )
+        .route("/campaigns/{c}/units/{code}/diff", get(diff_page))
+        .route(
+            "/campaigns/{c}/units/{code}/submissions/{sid}/{file}",
+            get(submission_file),
+        )
+        // The API: the same actions, as JSON.
+        .route("/api/login", post(api_login))
+        .route("/api/logout", post(api_logout))
+        .route("/api/me", get(api_me))
+        .route("/api/accounts", get(api_accounts).post(api_create_account))
+        .route(
+            "/api/campaigns",
+            get(api_campaigns).post(api_create_campaign),
+        )
+        .route("/api/campaigns/{c}", get(api_dashboard))
+        .route("/api/campaigns/{c}/units", post(api_add_units))
+        .route("/api/campaigns/{c}/survey", post(api_survey))
+        .route("/api/campaigns/{c}/publish", post(api_publish))
+        .route("/api/campaigns/{c}/ranking", get(api_ranking))
+        .route("/api/campaigns/{c}/units/{code}", get(api_unit))
+        .route(
+            "/api/campaigns/{c}/units/{code}/steps/{step}",
+            post(api_step),
+        )
+        .route(
+            "/api/campaigns/{c}/units/{code}/rows/{row}/appraisal",
+            post(api_appraise),
+        )
+        .route(
+            "/api/campaigns/{c}/units/{code}/rows/{row}/answer",
+            post(api_answer),
+        )
+        .route("/api/campaigns/{c}/units/{code}/diff", get(api_diff))
+}
+
+fn page(t: &impl Template) -> Result<Response, AppError> {
+    t.render()
+        .map(|body| axum::response::Html(body).into_response())
+        .map_err(|e| AppError::Internal(format!("mẫu trang: {e}")))
+}
+
+/// The account in the pages' header.
+#[derive(Debug)]
+struct Me {
+    login: String,
+    role: &'static str,
+    unit: Option<String>,
+    admin: bool,
+    /// Sees the province: the dashboard, the ranking, the history.
+    province: bool,
+}
+
+fn me(actor: &Actor) -> Me {
+    Me {
+        login: actor.login.clone(),
+        role: actor.role.vi(),
+        unit: actor.unit.clone(),
+        admin: actor.role == Role::Admin,
+        province: permits(actor, Action::ReadProvince).is_ok(),
+    }
+}
+
+fn step_of(text: &str) -> Result<Step, AppError> {
+    Step::parse(text).ok_or_else(|| AppError::NotFound("không có bước này".to_owned()))
+}
+
+fn with_cookie(mut r: Response, cookie: Option<axum::http::HeaderValue>) -> Response {
+    if let Some(c) = cookie {
+        r.headers_mut().append(SET_COOKIE, c);
+    }
+    r
+}
+
+fn token_of(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// A path on this site to go back to after signing in (never another site's).
+fn local_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/campaigns".to_owned(),
+    }
+}
+
+// ---- sign in and out -------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "province/login.html")]
+struct LoginPage {
+    csrf: String,
+    next: String,
+    message: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn login_page(
+    CsrfToken(csrf): CsrfToken,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    page(&LoginPage {
+        csrf,
+        next: crate::format::url_encode(&local_next(q.next.as_deref())),
+        message: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    login: String,
+    password: String,
+}
+
+async fn login(
+    State(app): S,
+    CsrfToken(csrf): CsrfToken,
+    Query(q): Query<NextQuery>,
+    VForm(f): VForm<LoginForm>,
+) -> Result<Response, AppError> {
+    let next = local_next(q.next.as_deref());
+    match app.sign_in(&f.login, &f.password).await {
+        Ok((_, token)) => Ok(with_cookie(
+            Redirect::to(&next).into_response(),
+            session_cookie(Some(&token), app.accounts.secure_cookies),
+        )),
+        Err(e @ (AppError::SignIn(_) | AppError::Forbidden(_))) => {
+            let mut r = page(&LoginPage {
+                csrf,
+                next: crate::format::url_encode(&next),
+                message: Some(e.message()),
+            })?;
+            *r.status_mut() = e.status();
+            Ok(r)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn logout(State(app): S, headers: axum::http::HeaderMap) -> Result<Response, AppError> {
+    if let Some(token) = token_of(&headers) {
+        app.sign_out(&token).await?;
+    }
+    Ok(with_cookie(
+        Redirect::to("/login").into_response(),
+        session_cookie(None, app.accounts.secure_cookies),
+    ))
+}
+
+#[derive(Serialize)]
+struct MeJson {
+    account: i64,
+    login: String,
+    role: &'static str,
+    unit_code: Option<String>,
+    fields: Vec<String>,
+}
+
+fn me_json(a: &Actor) -> MeJson {
+    MeJson {
+        account: a.account,
+        login: a.login.clone(),
+        role: a.role.as_str(),
+        unit_code: a.unit.clone(),
+        fields: a.fields.clone(),
+    }
+}
+
+async fn api_login(State(app): S, VJson(f): VJson<LoginForm>) -> Result<Response, ApiError> {
+    let (actor, token) = app.sign_in(&f.login, &f.password).await?;
+    Ok(with_cookie(
+        Json(me_json(&actor)).into_response(),
+        session_cookie(Some(&token), app.accounts.secure_cookies),
+    ))
+}
+
+async fn api_logout(State(app): S, headers: axum::http::HeaderMap) -> Result<Response, ApiError> {
+    if let Some(token) = token_of(&headers) {
+        app.sign_out(&token).await?;
+    }
+    Ok(with_cookie(
+        Json(serde_json::json!({ "signed_out": true })).into_response(),
+        session_cookie(None, app.accounts.secure_cookies),
+    ))
+}
+
+async fn api_me(viewer: Viewer) -> ApiResult<Json<MeJson>> {
+    Ok(Json(me_json(viewer.actor()?)))
+}
+
+// ---- accounts --------------------------------------------------------------------------
+
+#[derive(Debug)]
+struct AccountView {
+    login: String,
+    name: String,
+    role: &'static str,
+    unit: String,
+    agency: String,
+    active: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "province/accounts.html")]
+struct AccountsPage {
+    csrf: String,
+    me: Me,
+    accounts: Vec<AccountView>,
+    roles: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Serialize)]
+struct AccountJson {
+    id: i64,
+    login: String,
+    display_name: String,
+    role: String,
+    unit_code: Option<String>,
+    agency: Option<String>,
+    fields: Vec<String>,
+    active: bool,
+}
+
+async fn account_rows(
+    app: &App,
+    viewer: &Viewer,
+) -> Result<Vec<parindex_db::AccountRow>, AppError> {
+    permits(viewer.actor()?, Action::ManageProvince)?;
+    Ok(app.db.accounts().await?)
+}
+
+async fn accounts_page(
+    State(app): S,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+) -> Result<Response, AppError> {
+    let rows = account_rows(&app, &viewer).await?;
+    page(&AccountsPage {
+        csrf,
+        me: me(viewer.actor()?),
+        accounts: rows
+            .iter()
+            .map(|a| AccountView {
+                login: a.login.clone(),
+                name: a.display_name.clone(),
+                role: Role::parse(&a.role).map_or("?", Role::vi),
+                unit: a.unit_code.clone().unwrap_or_default(),
+                agency: match &a.agency {
+                    Some(agency) => format!("{agency}: lĩnh vực {}", a.fields.join(", ")),
+                    None => String::new(),
+                },
+                active: if a.active {
+                    "đang dùng"
+                } else {
+                    "đã khoá"
+                },
+            })
+            .collect(),
+        roles: parindex_campaign::role::ROLES
+            .iter()
+            .map(|r| (r.as_str(), r.vi()))
+            .collect(),
+    })
+}
+
+async fn create_account(
+    State(app): S,
+    viewer: Viewer,
+    VForm(f): VForm<AccountForm>,
+) -> Result<Response, AppError> {
+    app.create_account(&viewer, &f).await?;
+    Ok(Redirect::to("/accounts").into_response())
+}
+
+async fn api_accounts(State(app): S, viewer: Viewer) -> ApiResult<Json<Vec<AccountJson>>> {
+    Ok(Json(
+        account_rows(&app, &viewer)
+            .await?
+            .into_iter()
+            .map(|a| AccountJson {
+                id: a.id,
+                login: a.login,
+                display_name: a.display_name,
+                role: a.role,
+                unit_code: a.unit_code,
+                agency: a.agency,
+                fields: a.fields,
+                active: a.active,
+            })
+            .collect(),
+    ))
+}
+
+async fn api_create_account(
+    State(app): S,
+    viewer: Viewer,
+    VJson(f): VJson<AccountForm>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let id = app.create_account(&viewer, &f).await?;
+    Ok(Json(serde_json::json!({ "id": id })))
+}
+
+// ---- campaigns -------------------------------------------------------------------------
+
+#[derive(Debug, Serialize)]
+struct CampaignItem {
+    id: i64,
+    title: String,
+    year: i64,
+    criteria: String,
+    phase: &'static str,
+}
+
+async fn campaign_items(app: &App, viewer: &Viewer) -> Result<Vec<CampaignItem>, AppError> {
+    viewer.actor()?;
+    let mut out = Vec::new();
+    for c in app.db.campaigns().await? {
+        out.push(CampaignItem {
+            id: c.id,
+            title: c.title.clone(),
+            year: c.year,
+            criteria: c.criteria_id.clone(),
+            phase: app.phase(&c).await?.vi(),
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Template)]
+#[template(path = "province/campaigns.html")]
+struct CampaignsPage {
+    csrf: String,
+    me: Me,
+    campaigns: Vec<CampaignItem>,
+    sets: Vec<(String, String)>,
+}
+
+async fn campaigns_page(
+    State(app): S,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+) -> Result<Response, AppError> {
+    let campaigns = campaign_items(&app, &viewer).await?;
+    page(&CampaignsPage {
+        csrf,
+        me: me(viewer.actor()?),
+        campaigns,
+        sets: app
+            .sets()
+            .iter()
+            .map(|s| (s.sha256.clone(), format!("{} ({})", s.title, s.id)))
+            .collect(),
+    })
+}
+
+async fn create_campaign(
+    State(app): S,
+    viewer: Viewer,
+    VForm(f): VForm<CampaignForm>,
+) -> Result<Response, AppError> {
+    let id = app.create_campaign(&viewer, &f).await?;
+    Ok(Redirect::to(&format!("/campaigns/{id}")).into_response())
+}
+
+async fn api_campaigns(State(app): S, viewer: Viewer) -> ApiResult<Json<Vec<CampaignItem>>> {
+    Ok(Json(campaign_items(&app, &viewer).await?))
+}
+
+async fn api_create_campaign(
+    State(app): S,
+    viewer: Viewer,
+    VJson(f): VJson<CampaignForm>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let id = app.create_campaign(&viewer, &f).await?;
+    Ok(Json(serde_json::json!({ "id": id })))
+}
+
+/// A dashboard, for an account that reads the province.
+async fn dashboard_for(app: &App, viewer: &Viewer, c: i64) -> Result<Dashboard, AppError> {
+    permits(viewer.actor()?, Action::ReadProvince)?;
+    app.dashboard(c).await
+}
+
+type Groups = Vec<(String, Vec<RankRow>)>;
+
+#[derive(Debug)]
+struct RankRow {
+    rank: usize,
+    code: String,
+    name: String,
+    self_assessed: String,
+    appraised: String,
+    survey: String,
+    total: String,
+    index: String,
+    rating: String,
+}
+
+fn groups_of(ranking: &parindex_core::rank::Ranking) -> Groups {
+    ranking
+        .groups
+        .iter()
+        .map(|g| {
+            let rows = g
+                .entries
+                .iter()
+                .map(|e| RankRow {
+                    rank: e.rank,
+                    code: e.code.clone(),
+                    name: e.name.clone(),
+                    self_assessed: vi_decimal(e.self_assessed),
+                    appraised: e.appraised.map(vi_decimal).unwrap_or_default(),
+                    survey: vi_decimal(e.survey),
+                    total: vi_decimal(e.total),
+                    index: e.index.map(vi_decimal).unwrap_or_default(),
+                    rating: e.rating.clone().unwrap_or_default(),
+                })
+                .collect();
+            (g.group.clone(), rows)
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "province/campaign.html")]
+struct CampaignPage {
+    csrf: String,
+    me: Me,
+    d: Dashboard,
+    submitted: usize,
+    late: usize,
+    groups: Groups,
+    ranking_error: Option<String>,
+}
+
+async fn campaign_page(
+    State(app): S,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    VPath(c): VPath<i64>,
+) -> Result<Response, AppError> {
+    let d = dashboard_for(&app, &viewer, c).await?;
+    let (groups, ranking_error) = match app.consolidate(c).await {
+        Ok(done) => (groups_of(&done.ranking), None),
+        Err(AppError::Invalid { message, .. }) => (Vec::new(), Some(message)),
+        Err(e) => return Err(e),
+    };
+    let count = |s: &str| d.units.iter().filter(|u| u.standing == s).count();
+    page(&CampaignPage {
+        csrf,
+        me: me(viewer.actor()?),
+        submitted: count("submitted"),
+        late: count("late"),
+        d,
+        groups,
+        ranking_error,
+    })
+}
+
+async fn api_dashboard(
+    State(app): S,
+    viewer: Viewer,
+    VPath(c): VPath<i64>,
+) -> ApiResult<Json<Dashboard>> {
+    Ok(Json(dashboard_for(&app, &viewer, c).await?))
+}
+
+async fn api_ranking(
+    State(app): S,
+    viewer: Viewer,
+    VPath(c): VPath<i64>,
+) -> Result<Response, ApiError> {
+    permits(viewer.actor()?, Action::ReadProvince).map_err(AppError::from)?;
+    let done = app.consolidate(c).await?;
+    Ok(([(CONTENT_TYPE, "application/json")], done.ranking.to_json()).into_response())
+}
+
+async fn ranking_xlsx(
+    State(app): S,
+    viewer: Viewer,
+    VPath(c): VPath<i64>,
+) -> Result<Response, AppError> {
+    permits(viewer.actor()?, Action::ReadProvince)?;
+    let done = app.consolidate(c).await?;
+    let bytes = parindex_render::render_ranking_xlsx(&done.ranking)
+        .map_err(|e| AppError::Internal(format!("bảng xếp hạng: {e}")))?;
+    Ok(attachment(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("xep-hang-dot-{c}.xlsx"),
+    ))
+}
+
+async fn province_zip(
+    State(app): S,
+    viewer: Viewer,
+    VPath(c): VPath<i64>,
+) -> Result<Response, AppError> {
+    permits(viewer.actor()?, Action::ReadProvince)?;
+    let done = app.consolidate(c).await?;
+    let bytes = zip_of(&done.folder)?;
+    Ok(attachment(
+        bytes,
+        "application/zip",
+        &format!("minh-chung-tinh-dot-{c}.zip"),
+    ))
+}
+
+fn zip_of(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, AppError> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    let zerr = |e: zip::result::ZipError| AppError::Internal(format!("zip: {e}"));
+    for (name, bytes) in files {
+        zip.start_file(name.as_str(), options).map_err(zerr)?;
+        zip.write_all(bytes)
+            .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
+    }
+    Ok(zip.finish().map_err(zerr)?.into_inner())
+}
+
+fn attachment(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
+    (
+        [
+            (CONTENT_TYPE, mime.to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+async fn campaign_history(
+    State(app): S,
+    viewer: Viewer,
+    VPath(c): VPath<i64>,
+) -> Result<Response, AppError> {
+    permits(viewer.actor()?, Action::ReadProvince)?;
+    app.campaign(c).await?;
+    let csv = app.history_csv(None).await?;
+    // The campaign's entries: those of its units and its own.
+    let mut lines = csv.lines();
+    let mut out = String::new();
+    if let Some(h) = lines.next() {
+        out.push_str(h);
+        out.push('\n');
+    }
+    let codes: Vec<String> = app
+        .db
+        .campaign_units(c)
+        .await?
+        .into_iter()
+        .map(|u| u.unit_code)
+        .collect();
+    for line in lines {
+        let cells: Vec<&str> = line.splitn(5, ',').collect();
+        let (unit, campaign) = (cells.get(2).copied(), cells.get(3).copied());
+        if campaign == Some(c.to_string().as_str())
+            || unit.is_some_and(|u| codes.iter().any(|c| c == u))
+        {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    Ok(attachment(
+        out.into_bytes(),
+        "text/csv; charset=utf-8",
+        &format!("lich-su-dot-{c}.csv"),
+    ))
+}
+
+async fn province_history(State(app): S, viewer: Viewer) -> Result<Response, AppError> {
+    permits(viewer.actor()?, Action::ReadProvince)?;
+    let csv = app.history_csv(None).await?;
+    Ok(attachment(
+        csv.into_bytes(),
+        "text/csv; charset=utf-8",
+        "lich-su.csv",
+    ))
+}
+
+/// The first file and the text fields of a multipart body.
+async fn parts(
+    mut multipart: Multipart,
+) -> Result<(BTreeMap<String, String>, Vec<(String, Vec<u8>)>), AppError> {
+    let mut fields = BTreeMap::new();
+    let mut files = Vec::new();
+    loop {
+        let next = multipart
+            .next_field()
+            .await
+            .map_err(|e| AppError::BadRequest(format!("dữ liệu tải lên không hợp lệ ({e})")))?;
+        let Some(f) = next else { break };
+        let name = f.name().unwrap_or("").to_owned();
+        match f.file_name().map(str::to_owned) {
+            Some(file) => {
+                let bytes: Bytes = f.bytes().await.map_err(|e| {
+                    AppError::BadRequest(format!("tệp tải lên không đọc được ({e})"))
+                })?;
+                if !(file.is_empty() && bytes.is_empty()) {
+                    files.push((file, bytes.to_vec()));
+                }
+            }
+            None => {
+                let text = f.text().await.map_err(|e| {
+                    AppError::BadRequest(format!("trường {name} không đọc được ({e})"))
+                })?;
+                fields.insert(name, text);
+            }
+        }
+    }
+    Ok((fields, files))
+}
+
+fn first_file(files: Vec<(String, Vec<u8>)>, what: &str) -> Result<Vec<u8>, AppError> {
+    files
+        .into_iter()
+        .next()
+        .map(|(_, b)| b)
+        .ok_or_else(|| AppError::BadRequest(format!("chưa chọn tệp {what}")))
+}
+
+fn utf8(bytes: Vec<u8>, what: &str) -> Result<String, AppError> {
+    String::from_utf8(bytes)
+        .map_err(|_| AppError::BadRequest(format!("{what} không phải văn bản UTF-8")))
+}
+
+async fn add_units(
+    State(app): S,
+    viewer: Viewer,
+    VPath(c): VPath<i64>,
+    VMultipart(m): VMultipart,
+) -> Result<Response, AppError> {
+    let (_, files) = parts(m).await?;
+    let csv = utf8(first_file(files, "units.csv")?, "units.csv")?;
+    app.add_units(&viewer, c, &csv).await?;
+    Ok(Redirect::to(&format!("/campaigns/{c}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct UnitsBody {
+    csv: String,
+}
+
+async fn api_add_units(
+    State(app): S,
+    viewer: Viewer,
+    VPath(c): VPath<i64>,
+    VJson(b): VJson<UnitsBody>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let added = app.add_units(&viewer, c, &b.csv).await?;
+    Ok(Json(serde_json::json!({ "added": added })))
+}
+
+async fn upload_survey(
+    State(app): S,
+    viewer: Viewer,
+    VPath(c): VPath<i64>,
+    VMultipart(m): VMultipart,
+) -> Result<Response, AppError> {
+    let (_, files) = parts(m).await?;
+    app.upload_survey(&viewer, c, &first_file(files, "survey.csv")?)
+        .await?;
+    Ok(Redirect::to(&format!("/campaigns/{c}")).into_response())
+}
+
+async fn api_survey(
+    State(app): S,
+    viewer: Viewer,
+    VPath(c): VPath<i64>,
+    VMultipart(m): VMultipart,
+) -> ApiResult<Json<serde_json::Value>> {
+    let (_, files) = parts(m).await?;
+    app.upload_survey(&viewer, c, &first_file(files, "survey.csv")?)
+        .await?;
+    Ok(Json(serde_json::json!({ "survey": true })))
+}
+
+async fn publish(
+    State(app): S,
+    viewer: Viewer,
+    VPath(c): VPath<i64>,
+) -> Result<Response, AppError> {
+    app.publish(&viewer, c).await?;
+    Ok(Redirect::to(&format!("/campaigns/{c}")).into_response())
+}
+
+async fn api_publish(
+    State(app): S,
+    viewer: Viewer,
+    VPath(c): VPath<i64>,
+) -> ApiResult<Json<serde_json::Value>> {
+    app.publish(&viewer, c).await?;
+    Ok(Json(serde_json::json!({ "published": true })))
+}
+
+// ---- a unit of a campaign --------------------------------------------------------------
+
+/// A unit, if `viewer` may read it.
+async fn readable_unit(
+    app: &App,
+    viewer: &Viewer,
+    c: i64,
+    code: &str,
+) -> Result<parindex_db::CampaignUnit, AppError> {
+    let unit = app.campaign_unit(c, code).await?;
+    let submitted = unit.state == UnitState::Submitted.as_str();
+    permits(
+        viewer.actor()?,
+        Action::ReadUnit {
+            unit: code,
+            submitted,
+        },
+    )?;
+    Ok(unit)
+}
+
+#[derive(Debug, Serialize)]
+struct SubmissionJson {
+    id: i64,
+    submitted_at: i64,
+    points: String,
+    index: Option<String>,
+    fingerprint: String,
+    withdrawn_at: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+struct RowJson {
+    id: String,
+    title: String,
+    self_points: Option<String>,
+    round1: Option<(String, String)>,
+    round1_version: i64,
+    round2: Option<(String, String)>,
+    round2_version: i64,
+    answer: Option<String>,
+    answer_version: i64,
+}
+
+#[derive(Debug, Serialize)]
+struct UnitJson {
+    unit: UnitStanding,
+    phase: &'static str,
+    submissions: Vec<SubmissionJson>,
+    rows: Vec<RowJson>,
+}
+
+async fn unit_json(
+    app: &Arc<App>,
+    viewer: &Viewer,
+    c: i64,
+    code: &str,
+) -> Result<(UnitJson, Option<Report>), AppError> {
+    let unit = readable_unit(app, viewer, c, code).await?;
+    let d = app.dashboard(c).await?;
+    let standing = d
+        .units
+        .into_iter()
+        .find(|u| u.code == code)
+        .ok_or_else(|| AppError::NotFound(format!("không có đơn vị {code}")))?;
+    let submissions: Vec<SubmissionJson> = app
+        .db
+        .submissions(c, code)
+        .await?
+        .into_iter()
+        .map(|s| SubmissionJson {
+            id: s.id,
+            submitted_at: s.submitted_at,
+            points: s.points,
+            index: s.score_index,
+            fingerprint: s.fingerprint,
+            withdrawn_at: s.withdrawn_at,
+        })
+        .collect();
+    let report = match app.latest_submission(&unit).await? {
+        Some(s) => Some(
+            Report::from_json(&String::from_utf8_lossy(&app.blobs.get(&s.report_sha256)?))
+                .map_err(|e| AppError::Internal(format!("báo cáo đã nộp: {e}")))?,
+        ),
+        None => None,
+    };
+    let appraisals = app.db.appraisals(c, Some(code)).await?;
+    let answers = app.db.answers(c, code).await?;
+    let rounds = by_row(&appraisals);
+    let mut rows = Vec::new();
+    if let Some(r) = &report {
+        for n in r.nodes.iter().filter(|n| n.is_leaf()) {
+            let get = |round: i64| rounds.get(&(n.id.clone(), round));
+            let answer = answers.iter().find(|a| a.row_id == n.id);
+            rows.push(RowJson {
+                id: n.id.clone(),
+                title: n.title.clone(),
+                self_points: Some(vi_decimal(n.points)),
+                round1: get(1).map(|a| (a.points.clone(), a.note.clone())),
+                round1_version: get(1).map_or(0, |a| a.version),
+                round2: get(2).map(|a| (a.points.clone(), a.note.clone())),
+                round2_version: get(2).map_or(0, |a| a.version),
+                answer: answer.map(|a| {
+                    let files: Vec<&str> = a
+                        .documents
+                        .iter()
+                        .map(|d| d.display_name.as_str())
+                        .collect();
+                    if files.is_empty() {
+                        a.note.clone()
+                    } else {
+                        format!("{} (TLKC: {})", a.note, files.join(", "))
+                    }
+                }),
+                answer_version: answer.map_or(0, |a| a.version),
+            });
+        }
+    }
+    let c_row = app.campaign(c).await?;
+    Ok((
+        UnitJson {
+            unit: standing,
+            phase: crate::campaign::phase_str(app.phase(&c_row).await?),
+            submissions,
+            rows,
+        },
+        report,
+    ))
+}
+
+async fn api_unit(
+    State(app): S,
+    viewer: Viewer,
+    VPath((c, code)): VPath<(i64, String)>,
+) -> ApiResult<Json<UnitJson>> {
+    Ok(Json(unit_json(&app, &viewer, c, &code).await?.0))
+}
+
+#[derive(Debug)]
+struct SubmissionView {
+    id: i64,
+    at: String,
+    points: String,
+    index: String,
+    withdrawn: String,
+}
+
+#[derive(Debug)]
+struct RowView {
+    id: String,
+    title: String,
+    self_points: String,
+    round1: Option<(String, String)>,
+    round2: Option<(String, String)>,
+    answer: Option<String>,
+    appraise: bool,
+    version: i64,
+    answerable: bool,
+    answer_version: i64,
+}
+
+#[derive(Template)]
+#[template(path = "province/unit.html")]
+struct UnitPage {
+    csrf: String,
+    me: Me,
+    campaign: i64,
+    title: String,
+    phase: &'static str,
+    u: UnitStanding,
+    steps: Vec<(&'static str, &'static str)>,
+    submissions: Vec<SubmissionView>,
+    rows: Vec<RowView>,
+    has_diff: bool,
+}
+
+async fn unit_page(
+    State(app): S,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    VPath((c, code)): VPath<(i64, String)>,
+) -> Result<Response, AppError> {
+    let (json, _) = unit_json(&app, &viewer, c, &code).await?;
+    let actor = viewer.actor()?;
+    let campaign = app.campaign(c).await?;
+    let phase = app.phase(&campaign).await?;
+    let unit = app.campaign_unit(c, &code).await?;
+    let state = UnitState::parse(&unit.state).unwrap_or(UnitState::Drafting);
+    let steps = STEPS
+        .into_iter()
+        .filter(|s| {
+            permits(
+                actor,
+                Action::Submission {
+                    unit: &code,
+                    step: *s,
+                },
+            )
+            .is_ok()
+        })
+        .filter(|s| state.apply(*s, phase).is_ok())
+        .map(|s| (s.as_str(), step_label(s)))
+        .collect();
+    let round = parindex_campaign::appraisal::round_in(phase).ok();
+    let answering = parindex_campaign::appraisal::answering(phase).is_ok()
+        && permits(actor, Action::Answer { unit: &code }).is_ok();
+    let rows = json
+        .rows
+        .iter()
+        .map(|r| {
+            let appraise = round.is_some()
+                && permits(
+                    actor,
+                    Action::Appraise {
+                        unit: &code,
+                        row: &r.id,
+                        submitted: true,
+                    },
+                )
+                .is_ok();
+            RowView {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                self_points: r.self_points.clone().unwrap_or_default(),
+                round1: r.round1.clone(),
+                round2: r.round2.clone(),
+                answer: r.answer.clone(),
+                appraise,
+                version: if round == Some(2) {
+                    r.round2_version
+                } else {
+                    r.round1_version
+                },
+                answerable: answering && r.round1.is_some(),
+                answer_version: r.answer_version,
+            }
+        })
+        .collect::<Vec<_>>();
+    let has_diff = rows
+        .iter()
+        .any(|r| r.round1.is_some() || r.round2.is_some());
+    page(&UnitPage {
+        csrf,
+        me: me(actor),
+        campaign: c,
+        title: campaign.title,
+        phase: phase.vi(),
+        steps,
+        submissions: json
+            .submissions
+            .iter()
+            .map(|s| SubmissionView {
+                id: s.id,
+                at: vi_time(s.submitted_at),
+                points: s.points.replace('.', ","),
+                index: s.index.clone().unwrap_or_default().replace('.', ","),
+                withdrawn: s.withdrawn_at.map(vi_time).unwrap_or_default(),
+            })
+            .collect(),
+        u: json.unit,
+        rows,
+        has_diff,
+    })
+}
+
+fn step_label(s: Step) -> &'static str {
+    match s {
+        Step::HandToLeader => "Trình lãnh đạo duyệt",
+        Step::SendBack => "Trả lại để sửa",
+        Step::Submit => "Duyệt và nộp",
+        Step::Withdraw => "Rút lại để sửa",
+    }
+}
+
+async fn step(
+    State(app): S,
+    viewer: Viewer,
+    VPath((c, code, s)): VPath<(i64, String, String)>,
+) -> Result<Response, AppError> {
+    app.step(&viewer, c, &code, step_of(&s)?).await?;
+    Ok(Redirect::to(&format!("/campaigns/{c}/units/{code}")).into_response())
+}
+
+async fn api_step(
+    State(app): S,
+    viewer: Viewer,
+    VPath((c, code, s)): VPath<(i64, String, String)>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let submission = app.step(&viewer, c, &code, step_of(&s)?).await?;
+    let unit = app.campaign_unit(c, &code).await?;
+    Ok(Json(
+        serde_json::json!({ "state": unit.state, "submission": submission }),
+    ))
+}
+
+#[derive(Deserialize)]
+struct AppraiseForm {
+    points: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    version: i64,
+}
+
+async fn appraise(
+    State(app): S,
+    viewer: Viewer,
+    VPath((c, code, row)): VPath<(i64, String, String)>,
+    VForm(f): VForm<AppraiseForm>,
+) -> Result<Response, AppError> {
+    app.appraise(&viewer, c, &code, &row, &f.points, &f.note, f.version)
+        .await?;
+    Ok(Redirect::to(&format!("/campaigns/{c}/units/{code}#row-{row}")).into_response())
+}
+
+async fn api_appraise(
+    State(app): S,
+    viewer: Viewer,
+    VPath((c, code, row)): VPath<(i64, String, String)>,
+    VJson(f): VJson<AppraiseForm>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let version = app
+        .appraise(&viewer, c, &code, &row, &f.points, &f.note, f.version)
+        .await?;
+    Ok(Json(serde_json::json!({ "version": version })))
+}
+
+async fn answer_of(
+    app: &App,
+    viewer: &Viewer,
+    c: i64,
+    code: &str,
+    row: &str,
+    m: Multipart,
+) -> Result<i64, AppError> {
+    let (fields, files) = parts(m).await?;
+    let version = fields
+        .get("version")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(0);
+    let note = fields.get("note").map_or("", String::as_str);
+    app.answer(viewer, c, code, row, note, files, version).await
+}
+
+async fn answer(
+    State(app): S,
+    viewer: Viewer,
+    VPath((c, code, row)): VPath<(i64, String, String)>,
+    VMultipart(m): VMultipart,
+) -> Result<Response, AppError> {
+    answer_of(&app, &viewer, c, &code, &row, m).await?;
+    Ok(Redirect::to(&format!("/campaigns/{c}/units/{code}#row-{row}")).into_response())
+}
+
+async fn api_answer(
+    State(app): S,
+    viewer: Viewer,
+    VPath((c, code, row)): VPath<(i64, String, String)>,
+    VMultipart(m): VMultipart,
+) -> ApiResult<Json<serde_json::Value>> {
+    let version = answer_of(&app, &viewer, c, &code, &row, m).await?;
+    Ok(Json(serde_json::json!({ "version": version })))
+}
+
+/// The unit's submitted report against its final (appraised) one.
+async fn comparison(
+    app: &Arc<App>,
+    viewer: &Viewer,
+    c: i64,
+    code: &str,
+) -> Result<Comparison, AppError> {
+    let (_, submitted) = unit_json(app, viewer, c, code).await?;
+    let submitted = submitted.ok_or_else(|| {
+        AppError::Conflict(format!(
+            "đơn vị {code} chưa nộp hồ sơ nên chưa có gì để so sánh"
+        ))
+    })?;
+    let done = app.consolidate(c).await?;
+    let final_report = done
+        .reports
+        .into_iter()
+        .find(|r| r.unit.code == code)
+        .ok_or_else(|| AppError::NotFound(format!("không có đơn vị {code}")))?;
+    Ok(Comparison::of(&submitted, &final_report))
+}
+
+async fn api_diff(
+    State(app): S,
+    viewer: Viewer,
+    VPath((c, code)): VPath<(i64, String)>,
+) -> Result<Response, ApiError> {
+    let cmp = comparison(&app, &viewer, c, &code).await?;
+    Ok(([(CONTENT_TYPE, "application/json")], cmp.to_json()).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "province/diff.html")]
+struct DiffPage {
+    me: Me,
+    csrf: String,
+    campaign: i64,
+    code: String,
+    rows: Vec<(String, String, String, String)>,
+    totals: Vec<(String, String, String)>,
+}
+
+async fn diff_page(
+    State(app): S,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    VPath((c, code)): VPath<(i64, String)>,
+) -> Result<Response, AppError> {
+    let cmp = comparison(&app, &viewer, c, &code).await?;
+    let opt = |d: Option<rust_decimal::Decimal>| d.map(vi_decimal).unwrap_or_default();
+    page(&DiffPage {
+        me: me(viewer.actor()?),
+        csrf,
+        campaign: c,
+        rows: cmp
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.id.clone(),
+                    r.title.clone(),
+                    opt(r.old_points),
+                    opt(r.new_points),
+                )
+            })
+            .collect(),
+        totals: cmp
+            .totals
+            .iter()
+            .map(|t| {
+                (
+                    t.figure.to_owned(),
+                    t.old.clone().unwrap_or_default().replace('.', ","),
+                    t.new.clone().unwrap_or_default().replace('.', ","),
+                )
+            })
+            .collect(),
+        code,
+    })
+}
+
+async fn submission_file(
+    State(app): S,
+    viewer: Viewer,
+    VPath((c, code, sid, file)): VPath<(i64, String, i64, String)>,
+) -> Result<Response, AppError> {
+    readable_unit(&app, &viewer, c, &code).await?;
+    let s = app
+        .db
+        .submission(sid)
+        .await?
+        .filter(|s| s.campaign_id == c && s.unit_code == code)
+        .ok_or_else(|| AppError::NotFound(format!("không có bản nộp số {sid} của {code}")))?;
+    match file.as_str() {
+        "folder.zip" => Ok(attachment(
+            app.blobs.get(&s.folder_sha256)?,
+            "application/zip",
+            &format!("ban-nop-{code}-{sid}.zip"),
+        )),
+        "report.json" => Ok(attachment(
+            app.blobs.get(&s.report_sha256)?,
+            "application/json",
+            &format!("bao-cao-{code}-{sid}.json"),
+        )),
+        _ => Err(AppError::NotFound("không có tệp này".to_owned())),
+    }
+}
