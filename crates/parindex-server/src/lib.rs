@@ -200,6 +200,16 @@ pub async fn serve_with(
         parindex_campaign::password::Cost::DEFAULT,
         config.secure_cookies,
     );
+    serve_with_accounts(config, accounts, |addr, _| on_listen(addr)).await
+}
+
+/// [`serve_with`] with the province server's settings given (a test's clock, a cheap hash),
+/// `on_listen` told the address and the app.
+pub async fn serve_with_accounts(
+    config: ServeConfig,
+    accounts: auth::Accounts,
+    on_listen: impl FnOnce(SocketAddr, Arc<App>),
+) -> Result<(), ServeError> {
     let (router, app) = app_with(
         config.data.clone(),
         config.database.as_deref(),
@@ -220,7 +230,7 @@ pub async fn serve_with(
     let local = listener
         .local_addr()
         .map_err(|e| ServeError::Internal(e.to_string()))?;
-    on_listen(local);
+    on_listen(local, app);
     axum::serve(listener, router)
         .await
         .map_err(|e| ServeError::Internal(e.to_string()))
