@@ -126,6 +126,8 @@ pub struct Snapshot {
     pub facts: Vec<FactRow>,
     pub notes: Vec<NoteRow>,
     pub attachments: Vec<Attachment>,
+    /// The campaign's as-of date, for a campaign's unit (else the set's default).
+    pub as_of: Option<parindex_core::Date>,
 }
 
 /// One file of the folder.

@@ -529,8 +529,19 @@ impl App {
             facts: self.db.facts(id).await?,
             notes: self.db.notes(id).await?,
             attachments: self.db.attachments(id).await?,
+            as_of: self.campaign_as_of(id).await?,
             ws,
         })
+    }
+
+    /// The as-of date of the campaign a workspace belongs to, if it does: its pages score
+    /// there, as its submission is scored.
+    async fn campaign_as_of(&self, ws: i64) -> Result<Option<parindex_core::Date>, AppError> {
+        let Some(unit) = self.db.campaign_unit_of(ws).await? else {
+            return Ok(None);
+        };
+        let campaign = self.campaign(unit.campaign_id).await?;
+        Ok(Some(App::as_of_of_campaign(&campaign)?))
     }
 
     /// The folder of a snapshot as the library reads it, with `trying` (files of an upload
@@ -575,8 +586,11 @@ impl App {
     /// What a report depends on: its set and every file of its folder (by name, with its
     /// hash). In name order, so that the same folder has the same key however its files were
     /// listed.
-    fn key(criteria_sha256: &str, files: &BTreeMap<String, String>) -> String {
-        let mut lines = format!("criteria {criteria_sha256}\n");
+    fn key(snap: &Snapshot, files: &BTreeMap<String, String>) -> String {
+        let mut lines = format!("criteria {}\n", snap.ws.criteria_sha256);
+        if let Some(as_of) = snap.as_of {
+            lines.push_str(&format!("as-of {as_of}\n"));
+        }
         for (name, sha) in files {
             lines.push_str(&format!("{sha}  {name}\n"));
         }
@@ -605,7 +619,7 @@ impl App {
         let contents = snap.contents(false)?;
         let mut files = Self::hashes(&contents);
         let known = if trying.is_empty() {
-            let key = Self::key(&snap.ws.criteria_sha256, &files);
+            let key = Self::key(&snap, &files);
             if let Some(hit) = self.cached(ws).filter(|s| s.key == key) {
                 return Ok((hit, BTreeMap::new()));
             }
@@ -614,10 +628,11 @@ impl App {
             None
         };
         let set = self.set_of(&snap.ws)?;
+        let as_of = as_of_of(&set, &snap)?;
         let app = Arc::clone(self);
         let (outcome, shas) = tokio::task::spawn_blocking(move || {
             let folder = app.folder_of(contents, &trying)?;
-            let read = read_folder(&set, &folder, as_of_of(&set)?);
+            let read = read_folder(&set, &folder, as_of);
             let mut shas = BTreeMap::new();
             if let Ok((_, report)) = &read {
                 for (name, bytes) in &trying {
@@ -649,7 +664,7 @@ impl App {
             None if shas.is_empty() => String::new(),
             None => {
                 files.extend(shas.iter().map(|(n, s)| (n.clone(), s.clone())));
-                Self::key(&snap.ws.criteria_sha256, &files)
+                Self::key(&snap, &files)
             }
         };
         let scored = Arc::new(Scored { key, outcome });
@@ -988,9 +1003,10 @@ impl App {
         let app = Arc::clone(self);
         let file = file.to_owned();
         let bytes = Bytes::copy_from_slice(bytes);
+        let as_of = as_of_of(&set, &snap)?;
         tokio::task::spawn_blocking(move || {
             let folder = app.folder(&snap, &[(file, bytes)])?;
-            Ok(match read_folder(&set, &folder, as_of_of(&set)?) {
+            Ok(match read_folder(&set, &folder, as_of) {
                 Ok(_) => Vec::new(),
                 Err(e) => problems_of(&e),
             })
@@ -1719,9 +1735,10 @@ fn load_set(dir: &Path, sha256: String, shipped: bool) -> Result<CriteriaEntry, 
 }
 
 /// The date a workspace is judged at: 31 December of its set's year.
-fn as_of_of(set: &CriteriaEntry) -> Result<parindex_core::Date, AppError> {
+/// The date a snapshot is scored at: its campaign's, else the set's default.
+fn as_of_of(set: &CriteriaEntry, snap: &Snapshot) -> Result<parindex_core::Date, AppError> {
     set.compiled
-        .as_of(None)
+        .as_of(snap.as_of)
         .map_err(|_| AppError::Internal(format!("năm {} không có ngày 31/12", set.year)))
 }
 

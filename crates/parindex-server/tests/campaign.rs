@@ -1117,7 +1117,68 @@ async fn logins_are_throttled_and_sessions_end() {
     assert!(!row.password_hash.contains(PASSWORD));
 }
 
+async fn a_campaign_s_units_are_scored_at_its_as_of_date() {
+    let s = Server::open().await;
+    let admin = s.login("admin").await;
+    let criteria = std::fs::read(province().join("criteria/criteria.toml")).expect("criteria");
+    let got = admin
+        .post_files(
+            "/api/criteria",
+            "file",
+            &[("criteria.toml".to_owned(), criteria)],
+        )
+        .await;
+    let sha = got.json()["sha256"].as_str().expect("sha").to_owned();
+    let c = admin
+        .ok_json(
+            "/api/campaigns",
+            &serde_json::json!({"title": "Giữa năm", "criteria": sha, "as_of": "30/06/2026",
+                "self_end": "15/12/2026", "round1_end": "10/01/2027", "explain_end": "20/01/2027",
+                "round2_end": "31/01/2027"}),
+        )
+        .await["id"]
+        .as_i64()
+        .expect("id");
+    admin
+        .ok_json(
+            &format!("/api/campaigns/{c}/units"),
+            &serde_json::json!({"csv": "ma_don_vi,ten_don_vi,nhom\nSKHCN,Sở Khoa học và Công nghệ,so\n"}),
+        )
+        .await;
+    for (login, role) in [("o", "officer"), ("l", "leader")] {
+        admin
+            .ok_json(
+                "/api/accounts",
+                &serde_json::json!({"login": login, "display_name": login, "password": PASSWORD,
+                    "role": role, "unit_code": "SKHCN"}),
+            )
+            .await;
+    }
+    let officer = s.login("o").await;
+    let ws = workspace_of(&officer, c, "SKHCN").await;
+    let got = officer
+        .post_files(
+            &format!("/api/workspaces/{ws}/evidence"),
+            "files",
+            &unit_files("SKHCN"),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let live = officer.get(&format!("/api/workspaces/{ws}/report")).await;
+    assert_eq!(live.status, StatusCode::OK, "{}", live.text());
+    assert_eq!(live.json()["as_of"], "2026-06-30");
+    let sub = submit_as(&officer, &s.login("l").await, c, "SKHCN").await;
+    let submitted = officer
+        .get(&format!(
+            "/campaigns/{c}/units/SKHCN/submissions/{sub}/report.json"
+        ))
+        .await;
+    // What the officer saw is what she submitted, byte for byte.
+    assert_eq!(submitted.text(), live.text());
+}
+
 on_every_backend!(
+    a_campaign_s_units_are_scored_at_its_as_of_date,
     a_whole_campaign_on_the_province_fixture,
     every_route_checks_who_asks_and_for_which_unit,
     logins_are_throttled_and_sessions_end,
