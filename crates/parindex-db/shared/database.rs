@@ -286,32 +286,8 @@ impl Database for Backend {
     // ---- workspaces -----------------------------------------------------------------
 
     async fn create_workspace(&self, new: &NewWorkspace) -> Result<i64, DbError> {
-        for (what, text) in [
-            ("unit code", &new.unit_code),
-            ("unit name", &new.unit_name),
-            ("unit group", &new.unit_group),
-            ("criteria id", &new.criteria_id),
-            ("criteria hash", &new.criteria_sha256),
-        ] {
-            storable(what, text)?;
-        }
         let mut w = self.begin_write().await?;
-        let id = next_id(&mut w, "workspaces").await?;
-        sqlx::query(
-            "INSERT INTO workspaces (id, unit_code, unit_name, unit_group, year, criteria_id, \
-             criteria_sha256, proposals, proposals_version, revision, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, 0, 0, $8)",
-        )
-        .bind(id)
-        .bind(&new.unit_code)
-        .bind(&new.unit_name)
-        .bind(&new.unit_group)
-        .bind(new.year)
-        .bind(&new.criteria_id)
-        .bind(&new.criteria_sha256)
-        .bind(now())
-        .execute(&mut *w.tx)
-        .await?;
+        let id = insert_workspace(&mut w, new, now()).await?;
         record(
             &mut w,
             id,
@@ -1101,15 +1077,6 @@ impl Database for Backend {
         who: Who<'_>,
         at: i64,
     ) -> Result<Option<i64>, DbError> {
-        for (what, text) in [
-            ("unit code", &unit.unit_code),
-            ("unit name", &unit.unit_name),
-            ("unit group", &unit.unit_group),
-            ("criteria id", &unit.criteria_id),
-            ("criteria hash", &unit.criteria_sha256),
-        ] {
-            storable(what, text)?;
-        }
         let mut w = self.begin_write().await?;
         let exists = sqlx::query("SELECT id FROM campaigns WHERE id = $1")
             .bind(campaign)
@@ -1127,22 +1094,7 @@ impl Database for Backend {
         if !exists || taken {
             return Ok(None);
         }
-        let ws = next_id(&mut w, "workspaces").await?;
-        sqlx::query(
-            "INSERT INTO workspaces (id, unit_code, unit_name, unit_group, year, criteria_id, \
-             criteria_sha256, proposals, proposals_version, revision, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, 0, 0, $8)",
-        )
-        .bind(ws)
-        .bind(&unit.unit_code)
-        .bind(&unit.unit_name)
-        .bind(&unit.unit_group)
-        .bind(unit.year)
-        .bind(&unit.criteria_id)
-        .bind(&unit.criteria_sha256)
-        .bind(at)
-        .execute(&mut *w.tx)
-        .await?;
+        let ws = insert_workspace(&mut w, unit, at).await?;
         sqlx::query(
             "INSERT INTO campaign_units (campaign_id, unit_code, workspace_id, state) \
              VALUES ($1, $2, $3, 'drafting')",
@@ -1594,6 +1546,37 @@ impl Database for Backend {
         w.tx.commit().await?;
         Ok(true)
     }
+}
+
+/// A new workspace (revision 0: the caller records its creation), in the writing
+/// transaction; its id.
+async fn insert_workspace(w: &mut Write<'_>, new: &NewWorkspace, at: i64) -> Result<i64, DbError> {
+    for (what, text) in [
+        ("unit code", &new.unit_code),
+        ("unit name", &new.unit_name),
+        ("unit group", &new.unit_group),
+        ("criteria id", &new.criteria_id),
+        ("criteria hash", &new.criteria_sha256),
+    ] {
+        storable(what, text)?;
+    }
+    let id = next_id(w, "workspaces").await?;
+    sqlx::query(
+        "INSERT INTO workspaces (id, unit_code, unit_name, unit_group, year, criteria_id, \
+         criteria_sha256, proposals, proposals_version, revision, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, 0, 0, $8)",
+    )
+    .bind(id)
+    .bind(&new.unit_code)
+    .bind(&new.unit_name)
+    .bind(&new.unit_group)
+    .bind(new.year)
+    .bind(&new.criteria_id)
+    .bind(&new.criteria_sha256)
+    .bind(at)
+    .execute(&mut *w.tx)
+    .await?;
+    Ok(id)
 }
 
 /// The workspace of a campaign's unit, in the writing transaction.

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{Request, State};
-use axum::http::header::{HeaderValue, COOKIE};
+use axum::http::header::HeaderValue;
 use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -112,11 +112,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Viewer {
         parts: &mut axum::http::request::Parts,
         _: &S,
     ) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Viewer>()
-            .cloned()
-            .ok_or_else(|| AppError::Internal("yêu cầu chưa qua kiểm tra quyền".to_owned()))
+        crate::security::extension(parts, "yêu cầu chưa qua kiểm tra quyền")
     }
 }
 
@@ -346,16 +342,9 @@ fn target(method: &Method, path: &str) -> Target {
     }
 }
 
-fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_owned())
-        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+/// The session token a request sends, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    crate::security::token_cookie(headers, SESSION_COOKIE)
 }
 
 /// The session cookie to set (or, with `None`, to clear).

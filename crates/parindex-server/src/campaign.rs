@@ -180,25 +180,16 @@ impl App {
                 "đã có tài khoản: quản trị viên tạo thêm tài khoản trên trang Tài khoản".to_owned(),
             ));
         }
-        let login = code_field("tên đăng nhập", login)?;
-        let hash = password::hash(password_text, self.accounts.cost)?;
-        let name = form_text(display_name).unwrap_or_else(|| login.clone());
-        self.db
-            .create_account(
-                &NewAccount {
-                    login: &login,
-                    display_name: &name,
-                    password_hash: &hash,
-                    role: Role::Admin.as_str(),
-                    unit_code: None,
-                    agency: None,
-                    fields: &[],
-                },
-                None,
-                self.accounts.now(),
-            )
-            .await?
-            .ok_or_else(|| AppError::Conflict(format!("tên đăng nhập {login} đã có")))
+        let form = AccountForm {
+            login: login.to_owned(),
+            display_name: display_name.to_owned(),
+            password: password_text.to_owned(),
+            role: Role::Admin.as_str().to_owned(),
+            unit_code: String::new(),
+            agency: String::new(),
+            fields: String::new(),
+        };
+        self.insert_account(&form, None).await
     }
 
     /// An account made by the administrator.
@@ -208,6 +199,15 @@ impl App {
         form: &AccountForm,
     ) -> Result<i64, AppError> {
         let actor = self.admin(viewer)?;
+        self.insert_account(form, Some(who(actor))).await
+    }
+
+    /// An account from its form, checked; `who` made it (`None`: the command line).
+    async fn insert_account(
+        &self,
+        form: &AccountForm,
+        by: Option<Who<'_>>,
+    ) -> Result<i64, AppError> {
         let login = code_field("tên đăng nhập", &form.login)?;
         let role = Role::parse(form.role.trim()).ok_or_else(|| {
             AppError::BadRequest(format!(
@@ -226,15 +226,12 @@ impl App {
             .filter(|f| !f.is_empty())
             .map(|f| code_field("lĩnh vực", f))
             .collect::<Result<_, _>>()?;
-        if role == Role::Appraiser && fields.is_empty() {
-            return Err(AppError::BadRequest(
-                "cơ quan thẩm định cần ít nhất một lĩnh vực (ví dụ «1 3»)".to_owned(),
-            ));
-        }
         let agency = form_text(&form.agency);
-        if role == Role::Appraiser && agency.is_none() {
+        if role == Role::Appraiser && (fields.is_empty() || agency.is_none()) {
             return Err(AppError::BadRequest(
-                "cơ quan thẩm định cần tên cơ quan (ví dụ «Sở Tư pháp»)".to_owned(),
+                "cơ quan thẩm định cần tên cơ quan (ví dụ «Sở Tư pháp») và ít nhất một lĩnh vực \
+                 (ví dụ «1 3»)"
+                    .to_owned(),
             ));
         }
         let hash = password::hash(&form.password, self.accounts.cost)?;
@@ -254,7 +251,7 @@ impl App {
                         &[]
                     },
                 },
-                Some(who(actor)),
+                by,
                 self.accounts.now(),
             )
             .await?

@@ -19,7 +19,7 @@ use parindex_core::num::vi_decimal;
 use parindex_core::Report;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{session_cookie, Viewer, SESSION_COOKIE};
+use crate::auth::{session_cookie, session_token, Viewer};
 use crate::campaign::{by_row, AccountForm, CampaignForm, Dashboard, UnitStanding};
 use crate::error::{ApiError, AppError};
 use crate::extract::{VForm, VJson, VMultipart, VPath};
@@ -127,17 +127,6 @@ fn with_cookie(mut r: Response, cookie: Option<axum::http::HeaderValue>) -> Resp
     r
 }
 
-fn token_of(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_owned())
-}
-
 /// A path on this site to go back to after signing in (never another site's).
 fn local_next(next: Option<&str>) -> String {
     match next {
@@ -204,7 +193,7 @@ async fn login(
 }
 
 async fn logout(State(app): S, headers: axum::http::HeaderMap) -> Result<Response, AppError> {
-    if let Some(token) = token_of(&headers) {
+    if let Some(token) = session_token(&headers) {
         app.sign_out(&token).await?;
     }
     Ok(with_cookie(
@@ -241,7 +230,7 @@ async fn api_login(State(app): S, VJson(f): VJson<LoginForm>) -> Result<Response
 }
 
 async fn api_logout(State(app): S, headers: axum::http::HeaderMap) -> Result<Response, ApiError> {
-    if let Some(token) = token_of(&headers) {
+    if let Some(token) = session_token(&headers) {
         app.sign_out(&token).await?;
     }
     Ok(with_cookie(
@@ -564,27 +553,13 @@ async fn province_zip(
 ) -> Result<Response, AppError> {
     permits(viewer.actor()?, Action::ReadProvince)?;
     let done = app.consolidate(c).await?;
-    let bytes = zip_of(&done.folder)?;
+    let bytes =
+        crate::service::zip_files(done.folder.iter().map(|(n, b)| (n.as_str(), b.as_slice())))?;
     Ok(attachment(
         bytes,
         "application/zip",
         &format!("minh-chung-tinh-dot-{c}.zip"),
     ))
-}
-
-fn zip_of(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, AppError> {
-    use std::io::Write;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default());
-    let zerr = |e: zip::result::ZipError| AppError::Internal(format!("zip: {e}"));
-    for (name, bytes) in files {
-        zip.start_file(name.as_str(), options).map_err(zerr)?;
-        zip.write_all(bytes)
-            .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
-    }
-    Ok(zip.finish().map_err(zerr)?.into_inner())
 }
 
 fn attachment(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {

@@ -36,14 +36,15 @@ fn new_token() -> Result<String, AppError> {
     Ok(crate::store::hex(&bytes))
 }
 
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
+/// The value of the cookie `name` a request sends, if it is a token (64 hex digits).
+pub(crate) fn token_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == CSRF_COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
@@ -78,7 +79,7 @@ pub async fn guard(mut req: Request, next: Next) -> Response {
         headers(r.headers_mut());
         r
     };
-    let existing = cookie_token(req.headers());
+    let existing = token_cookie(req.headers(), CSRF_COOKIE);
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe {
         let cross_site = req
@@ -147,12 +148,20 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for CsrfToken {
         parts: &mut axum::http::request::Parts,
         _: &S,
     ) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<CsrfToken>()
-            .cloned()
-            .ok_or_else(|| AppError::Internal("thiếu mã CSRF của yêu cầu".to_owned()))
+        extension(parts, "thiếu mã CSRF của yêu cầu")
     }
+}
+
+/// What a middleware put in the request for its handlers; its absence is a bug (`missing`).
+pub(crate) fn extension<T: Clone + Send + Sync + 'static>(
+    parts: &axum::http::request::Parts,
+    missing: &str,
+) -> Result<T, AppError> {
+    parts
+        .extensions
+        .get::<T>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal(missing.to_owned()))
 }
 
 #[cfg(test)]

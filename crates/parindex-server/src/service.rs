@@ -1389,25 +1389,36 @@ impl App {
 
     /// The workspace as a zip that is exactly its evidence folder, attachments included.
     pub async fn export_zip(self: &Arc<Self>, ws: i64) -> Result<Vec<u8>, AppError> {
-        use std::io::Write;
         let snap = self.snapshot(ws).await?;
-        let contents = snap.contents(true)?;
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .last_modified_time(zip::DateTime::default());
-        let zerr = |e: zip::result::ZipError| AppError::Internal(format!("zip: {e}"));
-        for (name, content) in contents {
-            zip.start_file(name, options).map_err(zerr)?;
+        let mut files = Vec::new();
+        for (name, content) in snap.contents(true)? {
             let bytes = match content {
                 Content::Bytes(b) => b,
                 Content::Blob(sha) => self.blobs.get(&sha)?,
             };
-            zip.write_all(&bytes)
-                .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
+            files.push((name, bytes));
         }
-        Ok(zip.finish().map_err(zerr)?.into_inner())
+        zip_files(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())))
     }
+}
+
+/// A zip of `files` (name, bytes) in the order given, deflated, every date the zip format's
+/// first: the same files give the same bytes.
+pub(crate) fn zip_files<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+) -> Result<Vec<u8>, AppError> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    let zerr = |e: zip::result::ZipError| AppError::Internal(format!("zip: {e}"));
+    for (name, bytes) in files {
+        zip.start_file(name, options).map_err(zerr)?;
+        zip.write_all(bytes)
+            .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
+    }
+    Ok(zip.finish().map_err(zerr)?.into_inner())
 }
 
 /// The files of a zip, by their names in it (a single top folder around them dropped), read

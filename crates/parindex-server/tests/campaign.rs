@@ -9,7 +9,7 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -17,7 +17,6 @@ use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use chrono::NaiveDate;
 use common::{multipart, Backend, Got};
-use http_body_util::BodyExt;
 use parindex_campaign::password::Cost;
 use parindex_campaign::phase::end_of_day;
 use parindex_campaign::ManualClock;
@@ -26,7 +25,6 @@ use parindex_server::auth::Accounts;
 use parindex_server::service::App;
 use parindex_server::Limits;
 use rust_decimal::Decimal;
-use tower::ServiceExt;
 
 fn province() -> PathBuf {
     common::root().join("fixtures/province-2026")
@@ -54,24 +52,6 @@ struct User {
     router: Router,
     csrf: String,
     session: Option<String>,
-}
-
-async fn send(router: &Router, req: Request<Body>) -> Got {
-    let res = router.clone().oneshot(req).await.expect("infallible");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = res
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes()
-        .to_vec();
-    Got {
-        status,
-        headers,
-        body,
-    }
 }
 
 fn cookie_value(got: &Got, name: &str) -> Option<String> {
@@ -122,7 +102,7 @@ impl Server {
 
     /// A browser with no session yet.
     async fn anonymous(&self) -> User {
-        let got = send(
+        let got = common::send_to(
             &self.router,
             Request::get("/api/csrf")
                 .body(Body::empty())
@@ -189,7 +169,7 @@ impl User {
         if let Some(ct) = content_type {
             req = req.header(header::CONTENT_TYPE, ct);
         }
-        send(&self.router, req.body(Body::from(body)).expect("request")).await
+        common::send_to(&self.router, req.body(Body::from(body)).expect("request")).await
     }
 
     async fn get(&self, uri: &str) -> Got {
@@ -249,10 +229,10 @@ fn codes() -> Vec<String> {
         .collect()
 }
 
-/// The campaign of 2026 on the province fixture, its units added, one officer and one leader
-/// per unit, an appraiser of fields 1 and 2 (Sở Nội vụ) and an auditor; every officer has
-/// uploaded her unit's files. The campaign's id.
-async fn campaign(s: &Server, admin: &User) -> i64 {
+/// The province's criteria set uploaded and a campaign of it opened (deadlines 15/12/2026,
+/// 10/01, 20/01, 31/01/2027; `as_of` or the set's 31/12) with the units of `units` (a
+/// units.csv); the campaign's id.
+async fn open_campaign(admin: &User, as_of: Option<&str>, units: &str) -> i64 {
     let criteria = std::fs::read(province().join("criteria/criteria.toml")).expect("criteria");
     let got = admin
         .post_files(
@@ -269,7 +249,7 @@ async fn campaign(s: &Server, admin: &User) -> i64 {
             &serde_json::json!({
                 "title": "Chỉ số CCHC năm 2026",
                 "criteria": sha,
-                "as_of": "31/12/2026",
+                "as_of": as_of.unwrap_or(""),
                 "self_end": "15/12/2026",
                 "round1_end": "10/01/2027",
                 "explain_end": "20/01/2027",
@@ -279,14 +259,25 @@ async fn campaign(s: &Server, admin: &User) -> i64 {
         .await["id"]
         .as_i64()
         .expect("id");
-    let units = std::fs::read_to_string(province().join("exports/units.csv")).expect("units");
     let added = admin
         .ok_json(
             &format!("/api/campaigns/{c}/units"),
             &serde_json::json!({ "csv": units }),
         )
         .await;
-    assert_eq!(added["added"].as_array().expect("list").len(), 22);
+    assert_eq!(
+        added["added"].as_array().expect("list").len(),
+        units.lines().count() - 1
+    );
+    c
+}
+
+/// The campaign of 2026 on the province fixture, its units added, one officer and one leader
+/// per unit, an appraiser of fields 1 and 2 (Sở Nội vụ) and an auditor; every officer has
+/// uploaded her unit's files. The campaign's id.
+async fn campaign(s: &Server, admin: &User) -> i64 {
+    let units = std::fs::read_to_string(province().join("exports/units.csv")).expect("units");
+    let c = open_campaign(admin, Some("31/12/2026"), &units).await;
     let account = |login: String, role: &str, unit: &str, fields: &str, agency: &str| {
         serde_json::json!({
             "login": login, "display_name": login, "password": PASSWORD, "role": role,
@@ -395,21 +386,6 @@ fn expected_ranking() -> Vec<Vec<String>> {
         .skip(1)
         .map(|l| l.split(',').map(str::to_owned).collect())
         .collect()
-}
-
-/// The files of a zip, by name.
-fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
-    let mut out = BTreeMap::new();
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).expect("entry");
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).expect("inflate");
-        let name = entry.name().expect("a name").to_string();
-        out.insert(name, data);
-    }
-    out
 }
 
 async fn a_whole_campaign_on_the_province_fixture() {
@@ -633,21 +609,7 @@ async fn a_whole_campaign_on_the_province_fixture() {
         let zip = auditor.get(&format!("{base}/folder.zip")).await;
         assert_eq!(zip.status, StatusCode::OK, "{code}: {}", zip.text());
         let report = auditor.get(&format!("{base}/report.json")).await.text();
-        let mut files = parindex_core::MemoryFiles::default();
-        for (name, bytes) in unzip(&zip.body) {
-            files.insert(Path::new("unit").join(name), bytes);
-        }
-        let old = parindex_core::Report::from_json(&report).expect("a report");
-        let replayed = parindex_core::replay(
-            &compiled,
-            &files,
-            Path::new("unit"),
-            &old,
-            &report,
-            &parindex_core::ReadOptions::default(),
-        )
-        .expect("replays");
-        assert!(replayed.agrees, "{code}: {:?}", replayed.comparison);
+        assert!(common::replays(&compiled, &zip.body, &report), "{code}");
     }
 
     // The history: who appraised, before and after.
@@ -904,30 +866,12 @@ fn matrix(
 async fn every_route_checks_who_asks_and_for_which_unit() {
     let s = Server::open().await;
     let admin = s.login("admin").await;
-    let criteria = std::fs::read(province().join("criteria/criteria.toml")).expect("criteria");
-    let got = admin
-        .post_files(
-            "/api/criteria",
-            "file",
-            &[("criteria.toml".to_owned(), criteria)],
-        )
-        .await;
-    let sha = got.json()["sha256"].as_str().expect("sha").to_owned();
-    let c = admin
-        .ok_json(
-            "/api/campaigns",
-            &serde_json::json!({"title": "Đợt", "criteria": sha, "self_end": "15/12/2026",
-                "round1_end": "10/01/2027", "explain_end": "20/01/2027", "round2_end": "31/01/2027"}),
-        )
-        .await["id"]
-        .as_i64()
-        .expect("id");
-    admin
-        .ok_json(
-            &format!("/api/campaigns/{c}/units"),
-            &serde_json::json!({"csv": "ma_don_vi,ten_don_vi,nhom\nSKHCN,Sở Khoa học và Công nghệ,so\nSTP,Sở Tư pháp,so\n"}),
-        )
-        .await;
+    let c = open_campaign(
+        &admin,
+        None,
+        "ma_don_vi,ten_don_vi,nhom\nSKHCN,Sở Khoa học và Công nghệ,so\nSTP,Sở Tư pháp,so\n",
+    )
+    .await;
     for (login, role, unit, fields, agency) in [
         ("o-a", "officer", "SKHCN", "", ""),
         ("l-a", "leader", "SKHCN", "", ""),
@@ -1120,31 +1064,12 @@ async fn logins_are_throttled_and_sessions_end() {
 async fn a_campaign_s_units_are_scored_at_its_as_of_date() {
     let s = Server::open().await;
     let admin = s.login("admin").await;
-    let criteria = std::fs::read(province().join("criteria/criteria.toml")).expect("criteria");
-    let got = admin
-        .post_files(
-            "/api/criteria",
-            "file",
-            &[("criteria.toml".to_owned(), criteria)],
-        )
-        .await;
-    let sha = got.json()["sha256"].as_str().expect("sha").to_owned();
-    let c = admin
-        .ok_json(
-            "/api/campaigns",
-            &serde_json::json!({"title": "Giữa năm", "criteria": sha, "as_of": "30/06/2026",
-                "self_end": "15/12/2026", "round1_end": "10/01/2027", "explain_end": "20/01/2027",
-                "round2_end": "31/01/2027"}),
-        )
-        .await["id"]
-        .as_i64()
-        .expect("id");
-    admin
-        .ok_json(
-            &format!("/api/campaigns/{c}/units"),
-            &serde_json::json!({"csv": "ma_don_vi,ten_don_vi,nhom\nSKHCN,Sở Khoa học và Công nghệ,so\n"}),
-        )
-        .await;
+    let c = open_campaign(
+        &admin,
+        Some("30/06/2026"),
+        "ma_don_vi,ten_don_vi,nhom\nSKHCN,Sở Khoa học và Công nghệ,so\n",
+    )
+    .await;
     for (login, role) in [("o", "officer"), ("l", "leader")] {
         admin
             .ok_json(

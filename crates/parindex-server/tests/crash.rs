@@ -19,13 +19,11 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::{multipart, Got};
-use http_body_util::BodyExt;
 use parindex_campaign::password::Cost;
 use parindex_campaign::SystemClock;
 use parindex_server::auth::Accounts;
 use parindex_server::service::App;
 use parindex_server::Limits;
-use tower::ServiceExt;
 
 const DATA_VAR: &str = "PARINDEX_CRASH_DATA";
 const PORT_FILE: &str = "port";
@@ -64,24 +62,6 @@ fn child_server() {
     });
 }
 
-async fn send(router: &axum::Router, req: Request<Body>) -> Got {
-    let res = router.clone().oneshot(req).await.expect("infallible");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = res
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes()
-        .to_vec();
-    Got {
-        status,
-        headers,
-        body,
-    }
-}
-
 async fn post(
     router: &axum::Router,
     uri: &str,
@@ -93,7 +73,7 @@ async fn post(
         Some(s) => format!("parindex_csrf={CSRF}; parindex_session={s}"),
         None => format!("parindex_csrf={CSRF}"),
     };
-    send(
+    common::send_to(
         router,
         Request::post(uri)
             .header(header::COOKIE, cookie)
@@ -262,26 +242,7 @@ async fn check(app: &App, c: i64) -> usize {
                 let report =
                     String::from_utf8(app.blobs.get(&s.report_sha256).expect("the report's blob"))
                         .expect("utf-8");
-                let mut files = parindex_core::MemoryFiles::default();
-                let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("a zip");
-                for i in 0..archive.len() {
-                    let mut entry = archive.by_index(i).expect("entry");
-                    let mut bytes = Vec::new();
-                    entry.read_to_end(&mut bytes).expect("inflate");
-                    let name = entry.name().expect("name").to_string();
-                    files.insert(Path::new("unit").join(name), bytes);
-                }
-                let old = parindex_core::Report::from_json(&report).expect("a report");
-                let replayed = parindex_core::replay(
-                    &compiled,
-                    &files,
-                    Path::new("unit"),
-                    &old,
-                    &report,
-                    &parindex_core::ReadOptions::default(),
-                )
-                .expect("replays");
-                assert!(replayed.agrees, "{code}");
+                assert!(common::replays(&compiled, &zip, &report), "{code}");
             }
             "with_leader" => assert!(subs.is_empty(), "{code}: not submitted, yet {subs:?}"),
             other => panic!("{code}: {other}"),

@@ -195,21 +195,7 @@ impl Client {
     }
 
     pub async fn send(&self, req: Request<Body>) -> Got {
-        let res = self.router.clone().oneshot(req).await.expect("infallible");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = res
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes()
-            .to_vec();
-        Got {
-            status,
-            headers,
-            body,
-        }
+        send_to(&self.router, req).await
     }
 
     fn cookie(&self) -> String {
@@ -299,6 +285,51 @@ impl Client {
         assert_eq!(got.status, StatusCode::OK, "{}", got.text());
         id
     }
+}
+
+/// One request to a router, its answer read whole.
+pub async fn send_to(router: &Router, req: Request<Body>) -> Got {
+    let res = router.clone().oneshot(req).await.expect("infallible");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    Got {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// Whether the library, replaying the report `report` (its JSON text) on the evidence folder
+/// zipped in `zip`, gives it back byte for byte (what `parindex verify` checks).
+pub fn replays(criteria: &parindex_core::CompiledCriteria, zip: &[u8], report: &str) -> bool {
+    use std::io::Read;
+    let mut files = parindex_core::MemoryFiles::default();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("a zip");
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("an entry");
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).expect("inflates");
+        let name = entry.name().expect("a name").to_string();
+        files.insert(Path::new("unit").join(name), bytes);
+    }
+    let old = parindex_core::Report::from_json(report).expect("a report");
+    parindex_core::replay(
+        criteria,
+        &files,
+        Path::new("unit"),
+        &old,
+        report,
+        &parindex_core::ReadOptions::default(),
+    )
+    .expect("replays")
+    .agrees
 }
 
 pub fn encode(s: &str) -> String {
