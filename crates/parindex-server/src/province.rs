@@ -436,6 +436,21 @@ async fn dashboard_for(app: &App, viewer: &Viewer, c: i64) -> Result<Dashboard, 
     app.dashboard(c).await
 }
 
+/// Who may read a campaign's ranking: the province's readers, and once it is published
+/// every account.
+async fn ranking_reader(app: &App, viewer: &Viewer, c: i64) -> Result<(), AppError> {
+    let actor = viewer.actor()?;
+    if permits(actor, Action::ReadProvince).is_ok() || app.campaign(c).await?.published_at.is_some()
+    {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!(
+            "tài khoản {} chỉ xem được xếp hạng khi Sở Nội vụ đã công bố",
+            actor.login
+        )))
+    }
+}
+
 type Groups = Vec<(String, Vec<RankRow>)>;
 
 #[derive(Debug)]
@@ -485,6 +500,7 @@ struct CampaignPage {
     submitted: usize,
     late: usize,
     groups: Groups,
+    fields: FieldTable,
     ranking_error: Option<String>,
 }
 
@@ -495,9 +511,11 @@ async fn campaign_page(
     VPath(c): VPath<i64>,
 ) -> Result<Response, AppError> {
     let d = dashboard_for(&app, &viewer, c).await?;
-    let (groups, ranking_error) = match app.consolidate(c).await {
-        Ok(done) => (groups_of(&done.ranking), None),
-        Err(AppError::Invalid { message, .. }) => (Vec::new(), Some(message)),
+    let (groups, fields, ranking_error) = match app.consolidate(c).await {
+        Ok(done) => (groups_of(&done.ranking), fields_of(&done.reports), None),
+        Err(AppError::Invalid { message, .. }) => {
+            (Vec::new(), FieldTable::default(), Some(message))
+        }
         Err(e) => return Err(e),
     };
     let count = |s: &str| d.units.iter().filter(|u| u.standing == s).count();
@@ -508,8 +526,47 @@ async fn campaign_page(
         late: count("late"),
         d,
         groups,
+        fields,
         ranking_error,
     })
+}
+
+/// Every unit's index per field, for the dashboard's bars.
+#[derive(Debug, Default)]
+struct FieldTable {
+    /// (id, title) of each field.
+    heads: Vec<(String, String)>,
+    /// (code, name, [(index shown, bar value 0–100)]).
+    rows: Vec<(String, String, Vec<(String, String)>)>,
+}
+
+fn fields_of(reports: &[Report]) -> FieldTable {
+    let heads = reports.first().map_or_else(Vec::new, |r| {
+        crate::campaign::field_indices(r)
+            .into_iter()
+            .map(|(id, title, _)| (id, title))
+            .collect()
+    });
+    let rows = reports
+        .iter()
+        .map(|r| {
+            let cells = r
+                .nodes
+                .iter()
+                .filter(|n| !n.id.contains('.'))
+                .map(|n| {
+                    let shown = n.index.map(vi_decimal).unwrap_or_default();
+                    let bar = n
+                        .index
+                        .map(|i| i.round_dp(2).to_string())
+                        .unwrap_or_else(|| "0".to_owned());
+                    (shown, bar)
+                })
+                .collect();
+            (r.unit.code.clone(), r.unit.name.clone(), cells)
+        })
+        .collect();
+    FieldTable { heads, rows }
 }
 
 async fn api_dashboard(
@@ -525,7 +582,7 @@ async fn api_ranking(
     viewer: Viewer,
     VPath(c): VPath<i64>,
 ) -> Result<Response, ApiError> {
-    permits(viewer.actor()?, Action::ReadProvince).map_err(AppError::from)?;
+    ranking_reader(&app, &viewer, c).await?;
     let done = app.consolidate(c).await?;
     Ok(([(CONTENT_TYPE, "application/json")], done.ranking.to_json()).into_response())
 }
@@ -535,7 +592,7 @@ async fn ranking_xlsx(
     viewer: Viewer,
     VPath(c): VPath<i64>,
 ) -> Result<Response, AppError> {
-    permits(viewer.actor()?, Action::ReadProvince)?;
+    ranking_reader(&app, &viewer, c).await?;
     let done = app.consolidate(c).await?;
     let bytes = parindex_render::render_ranking_xlsx(&done.ranking)
         .map_err(|e| AppError::Internal(format!("bảng xếp hạng: {e}")))?;

@@ -1318,7 +1318,19 @@ async fn verify(
 #[template(path = "history.html")]
 struct HistoryPage {
     ws: WsView,
-    entries: Vec<(String, String, String)>,
+    entries: Vec<HistoryLine>,
+}
+
+/// One line of a workspace's history as the page shows it.
+#[derive(Debug)]
+struct HistoryLine {
+    at: String,
+    /// The account's login; empty on the officer's own app.
+    who: String,
+    action: String,
+    detail: String,
+    /// `before → after`, where one value changed.
+    change: String,
 }
 
 async fn history(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppError> {
@@ -1328,7 +1340,23 @@ async fn history(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppEr
         .history(id)
         .await?
         .into_iter()
-        .map(|h| (vi_time(h.at), h.action, h.detail))
+        .map(|h| {
+            let change = match (h.before_value, h.after_value) {
+                (None, None) => String::new(),
+                (before, after) => format!(
+                    "{} → {}",
+                    before.unwrap_or_else(|| "—".to_owned()),
+                    after.unwrap_or_else(|| "—".to_owned())
+                ),
+            };
+            HistoryLine {
+                at: vi_time(h.at),
+                who: h.actor.unwrap_or_default(),
+                action: h.action,
+                detail: h.detail,
+                change,
+            }
+        })
         .collect();
     page(&HistoryPage {
         ws: WsView::of(&w, &app),

@@ -599,6 +599,13 @@ async fn a_whole_campaign_on_the_province_fixture() {
     let ranking = auditor.get(&format!("/api/campaigns/{c}/ranking")).await;
     assert_eq!(ranking.status, StatusCode::OK, "{}", ranking.text());
     assert_eq!(ranking_rows(&ranking.json()), expected_ranking());
+    // Published: every account reads the ranking, the units' own included.
+    let unit = s.login("o-SKHCN").await;
+    let theirs = unit.get(&format!("/api/campaigns/{c}/ranking")).await;
+    assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.text());
+    assert_eq!(theirs.body, ranking.body);
+    let dashboard = admin.get(&format!("/campaigns/{c}")).await.text();
+    assert!(dashboard.contains("Chỉ số từng lĩnh vực"), "the field bars");
 
     // Every submission replays offline: its folder and its report, by the library.
     let set = parindex_core::load_criteria(&parindex_core::FsFiles, &province().join("criteria"))
