@@ -536,9 +536,11 @@ async fn campaign_page(
 struct FieldTable {
     /// (id, title) of each field.
     heads: Vec<(String, String)>,
-    /// (code, name, [(index shown, bar value 0–100)]).
-    rows: Vec<(String, String, Vec<(String, String)>)>,
+    rows: Vec<FieldRow>,
 }
+
+/// (code, name, [(index shown, bar value 0–100)]).
+type FieldRow = (String, String, Vec<(String, String)>);
 
 fn fields_of(reports: &[Report]) -> FieldTable {
     let heads = reports.first().map_or_else(Vec::new, |r| {
