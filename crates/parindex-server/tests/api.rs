@@ -713,6 +713,9 @@ async fn text_from_uploads_is_escaped_in_pages() {
     let home = c.get("/").await.text();
     assert!(!home.contains("<script>alert(1)"));
     assert!(home.contains("&#60;script&#62;alert(1)") || home.contains("&lt;script&gt;alert(1)"));
+    // The page's title is its name only (it held the import form's markup once).
+    assert!(home.contains("<title>Hồ sơ đánh giá — Chỉ số CCHC</title>"), "{home}");
+    assert_eq!(home.matches("id=\"import\"").count(), 1, "one import form");
 }
 
 async fn part_three_is_saved_over_its_version_and_reaches_the_report() {
