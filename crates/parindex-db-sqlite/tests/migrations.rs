@@ -22,6 +22,11 @@ const SHIPPED: &[(i64, &str, &str)] = &[
         "campaign",
         "6568d527994e2c91006a5fd2949441bd4a65686c694dc5d6ce2fdf32fd98558906adb5ee8a96ba30575825693e6084ff",
     ),
+    (
+        4,
+        "workspace as of",
+        "c69ec231ae10b2f5606eaf4a71d09cc8aa9b5a041ec96e82ed65ff9663ff2035aca5fd938a6bfc260d645209a04f43df",
+    ),
 ];
 
 #[test]

@@ -32,7 +32,7 @@ pub(crate) struct Write<'a> {
 }
 
 const WORKSPACE_COLUMNS: &str = "id, unit_code, unit_name, unit_group, year, criteria_id, \
-     criteria_sha256, proposals, proposals_version, revision, created_at";
+     criteria_sha256, proposals, proposals_version, revision, created_at, as_of";
 const FILE_COLUMNS: &str =
     "id, slot, stored_name, display_name, sha256, size, version, active, uploaded_at";
 
@@ -335,6 +335,41 @@ impl Database for Backend {
         .execute(&mut *w.tx)
         .await?;
         record(&mut w, ws, "đơn vị", &format!("{code} — {name} ({group})")).await?;
+        w.tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_as_of(&self, ws: i64, as_of: Option<&str>) -> Result<(), DbError> {
+        if let Some(d) = as_of {
+            storable("as-of date", d)?;
+        }
+        let mut w = self.begin_write().await?;
+        let before: Option<Option<String>> =
+            sqlx::query_as::<_, (Option<String>,)>("SELECT as_of FROM workspaces WHERE id = $1")
+                .bind(ws)
+                .fetch_optional(&mut *w.tx)
+                .await?
+                .map(|(d,)| d);
+        let Some(before) = before else {
+            return Ok(());
+        };
+        sqlx::query("UPDATE workspaces SET as_of = $1 WHERE id = $2")
+            .bind(as_of)
+            .bind(ws)
+            .execute(&mut *w.tx)
+            .await?;
+        append(
+            &mut w,
+            Entry {
+                workspace: Some(ws),
+                action: "ngày tính điểm",
+                detail: "",
+                before: before.as_deref(),
+                after: as_of,
+                ..Entry::default()
+            },
+        )
+        .await?;
         w.tx.commit().await?;
         Ok(())
     }

@@ -46,6 +46,8 @@ pub struct Workspace {
     pub proposals_version: i64,
     pub revision: i64,
     pub created_at: i64,
+    /// The date it is scored at (ISO), when the officer chose one.
+    pub as_of: Option<String>,
 }
 
 /// One version of an evidence file.
@@ -348,6 +350,9 @@ pub trait Database: Send + Sync + std::fmt::Debug {
 
     /// Changes the unit's fields (`unit.toml`).
     async fn set_unit(&self, ws: i64, code: &str, name: &str, group: &str) -> Result<(), DbError>;
+
+    /// The date the workspace is scored at (ISO `yyyy-mm-dd`; `None`: the set's default).
+    async fn set_as_of(&self, ws: i64, as_of: Option<&str>) -> Result<(), DbError>;
 
     /// Part 3 of the report, saved only over the version the form was opened at.
     async fn set_proposals(

@@ -529,7 +529,13 @@ impl App {
             facts: self.db.facts(id).await?,
             notes: self.db.notes(id).await?,
             attachments: self.db.attachments(id).await?,
-            as_of: self.campaign_as_of(id).await?,
+            as_of: match self.campaign_as_of(id).await? {
+                Some(d) => Some(d),
+                None => ws
+                    .as_of
+                    .as_deref()
+                    .and_then(parindex_core::date::parse_date),
+            },
             ws,
         })
     }
@@ -675,6 +681,30 @@ impl App {
                 .insert(ws, Arc::clone(&scored));
         }
         Ok((scored, shas))
+    }
+
+    /// The date the workspace is scored at, as the officer types it (`dd/mm/yyyy`; empty:
+    /// 31/12 of the set's year), as `parindex score --as-of`. A campaign's units are scored
+    /// at the campaign's date.
+    pub async fn set_as_of(&self, ws: i64, text: &str) -> Result<(), AppError> {
+        self.workspace(ws).await?;
+        if self.db.campaign_unit_of(ws).await?.is_some() {
+            return Err(AppError::Conflict(
+                "trong đợt đánh giá của tỉnh, ngày tính điểm do Sở Nội vụ đặt cho cả đợt"
+                    .to_owned(),
+            ));
+        }
+        let date = match form_text(text) {
+            None => None,
+            Some(t) => Some(parindex_core::date::parse_date(&t).ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "ngày tính điểm «{}» không phải ngày (cần dd/mm/yyyy)",
+                    parindex_core::visible::visible(&t)
+                ))
+            })?),
+        };
+        let iso = date.map(|d| d.format("%Y-%m-%d").to_string());
+        Ok(self.db.set_as_of(ws, iso.as_deref()).await?)
     }
 
     /// In a campaign, the unit's fields (unit.toml) are the administrator's and the appraisal

@@ -38,6 +38,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/import", post(import))
         .route("/criteria", get(criteria_page).post(upload_criteria))
         .route("/w/{id}", get(score_page))
+        .route("/w/{id}/as-of", post(save_as_of))
         .route("/w/{id}/evidence", get(evidence_page).post(upload))
         .route("/w/{id}/files/{fid}/restore", post(restore))
         .route("/w/{id}/unit", post(save_unit))
@@ -371,13 +372,18 @@ fn total_view(report: &Report) -> TotalView {
 #[derive(Debug, Template)]
 #[template(path = "score.html")]
 struct ScorePage {
+    csrf: String,
     ws: WsView,
     total: Option<TotalView>,
     nodes: Vec<NodeView>,
     problems: Vec<Problem>,
 }
 
-async fn score_page(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppError> {
+async fn score_page(
+    State(app): S,
+    CsrfToken(csrf): CsrfToken,
+    VPath(id): VPath<i64>,
+) -> Result<Response, AppError> {
     let w = app.workspace(id).await?;
     let scored = app.scored(id).await?;
     let (total, nodes, problems) = match &scored.outcome {
@@ -389,11 +395,27 @@ async fn score_page(State(app): S, VPath(id): VPath<i64>) -> Result<Response, Ap
         Err(f) => (None, Vec::new(), f.problems.clone()),
     };
     page(&ScorePage {
+        csrf,
         ws: WsView::of(&w, &app),
         total,
         nodes,
         problems,
     })
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct AsOfForm {
+    #[serde(default)]
+    pub as_of: String,
+}
+
+async fn save_as_of(
+    State(app): S,
+    VPath(id): VPath<i64>,
+    VForm(f): VForm<AsOfForm>,
+) -> Result<Response, AppError> {
+    app.set_as_of(id, &f.as_of).await?;
+    Ok(Redirect::to(&format!("/w/{id}")).into_response())
 }
 
 // ---- evidence --------------------------------------------------------------------------

@@ -714,8 +714,56 @@ async fn text_from_uploads_is_escaped_in_pages() {
     assert!(!home.contains("<script>alert(1)"));
     assert!(home.contains("&#60;script&#62;alert(1)") || home.contains("&lt;script&gt;alert(1)"));
     // The page's title is its name only (it held the import form's markup once).
-    assert!(home.contains("<title>Hồ sơ đánh giá — Chỉ số CCHC</title>"), "{home}");
+    assert!(
+        home.contains("<title>Hồ sơ đánh giá — Chỉ số CCHC</title>"),
+        "{home}"
+    );
     assert_eq!(home.matches("id=\"import\"").count(), 1, "one import form");
+}
+
+async fn the_officer_chooses_the_date_the_score_is_computed_at() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let uri = format!("/api/workspaces/{id}/as-of");
+    let got = c
+        .post_json(&uri, &serde_json::json!({"as_of": "30/06/2026"}))
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let served = parindex_core::Report::from_json(
+        &c.get(&format!("/api/workspaces/{id}/report")).await.text(),
+    )
+    .expect("a report");
+    // As `parindex score --as-of 30/06/2026` on the same folder.
+    let date = parindex_core::date::parse_date("30/06/2026").expect("date");
+    let direct = parindex_core::score(&parindex_core::FsFiles, &criteria(), &fixture(), Some(date))
+        .expect("the library scores");
+    assert_eq!(served.as_of, date);
+    assert_eq!(served.total.points, direct.total.points);
+    assert_eq!(served.total.index, direct.total.index);
+    let page = c.get(&format!("/w/{id}")).await.text();
+    assert!(
+        page.contains("value=\"30/06/2026\""),
+        "the form shows the date"
+    );
+    // A date that is not one is refused, and nothing changes.
+    let got = c
+        .post_json(&uri, &serde_json::json!({"as_of": "31/02/2026"}))
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST, "{}", got.text());
+    assert!(got.json()["message"]
+        .as_str()
+        .expect("message")
+        .contains("không phải ngày"));
+    // Empty: 31/12 of the set's year again, and the history says both changes.
+    let got = c.post_json(&uri, &serde_json::json!({"as_of": ""})).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let again = parindex_core::Report::from_json(
+        &c.get(&format!("/api/workspaces/{id}/report")).await.text(),
+    )
+    .expect("a report");
+    assert_eq!(again.as_of, library_report(&fixture()).as_of);
+    let history = c.get(&format!("/api/workspaces/{id}/history")).await.text();
+    assert_eq!(history.matches("ngày tính điểm").count(), 2, "{history}");
 }
 
 async fn part_three_is_saved_over_its_version_and_reaches_the_report() {
@@ -1680,6 +1728,7 @@ on_every_backend! {
     text_from_uploads_is_escaped_in_pages,
     part_three_is_saved_over_its_version_and_reaches_the_report,
     the_openapi_document_names_every_api_route,
+    the_officer_chooses_the_date_the_score_is_computed_at,
     malformed_requests_are_refused_in_vietnamese,
     an_exported_folder_imports_as_the_same_workspace,
     a_hostile_zip_is_refused_before_anything_is_made,
