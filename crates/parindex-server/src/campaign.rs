@@ -880,12 +880,15 @@ impl App {
         })
     }
 
-    /// The history as CSV (who, when, what, before → after), every entry or one unit's; a
+    /// The history as CSV (who, when, what, before → after), the entries `keep` keeps; a
     /// cell that a spreadsheet would take for a formula is written as text.
-    pub async fn history_csv(&self, unit: Option<&str>) -> Result<String, AppError> {
+    pub async fn history_csv(
+        &self,
+        keep: impl Fn(&parindex_db::HistoryEntry) -> bool,
+    ) -> Result<String, AppError> {
         let mut out = String::from("thoi_gian,nguoi,don_vi,dot,hanh_dong,noi_dung,truoc,sau\n");
         for h in self.db.province_history().await?.into_iter().rev() {
-            if unit.is_some() && h.unit_code.as_deref() != unit {
+            if !keep(&h) {
                 continue;
             }
             let cells = [

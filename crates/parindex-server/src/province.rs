@@ -642,31 +642,19 @@ async fn campaign_history(
 ) -> Result<Response, AppError> {
     permits(viewer.actor()?, Action::ReadProvince)?;
     app.campaign(c).await?;
-    let csv = app.history_csv(None).await?;
-    // The campaign's entries: those of its units and its own.
-    let mut lines = csv.lines();
-    let mut out = String::new();
-    if let Some(h) = lines.next() {
-        out.push_str(h);
-        out.push('\n');
-    }
-    let codes: Vec<String> = app
-        .db
-        .campaign_units(c)
-        .await?
-        .into_iter()
-        .map(|u| u.unit_code)
-        .collect();
-    for line in lines {
-        let cells: Vec<&str> = line.splitn(5, ',').collect();
-        let (unit, campaign) = (cells.get(2).copied(), cells.get(3).copied());
-        if campaign == Some(c.to_string().as_str())
-            || unit.is_some_and(|u| codes.iter().any(|c| c == u))
-        {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
+    // The campaign's entries: its own, and those of its units' workspaces and accounts —
+    // not another campaign's, though the same unit is in it.
+    let units = app.db.campaign_units(c).await?;
+    let out = app
+        .history_csv(|h| match (h.campaign_id, h.workspace_id) {
+            (Some(of), _) => of == c,
+            (None, Some(ws)) => units.iter().any(|u| u.workspace_id == ws),
+            (None, None) => h
+                .unit_code
+                .as_ref()
+                .is_some_and(|code| units.iter().any(|u| &u.unit_code == code)),
+        })
+        .await?;
     Ok(attachment(
         out.into_bytes(),
         "text/csv; charset=utf-8",
@@ -676,7 +664,7 @@ async fn campaign_history(
 
 async fn province_history(State(app): S, viewer: Viewer) -> Result<Response, AppError> {
     permits(viewer.actor()?, Action::ReadProvince)?;
-    let csv = app.history_csv(None).await?;
+    let csv = app.history_csv(|_| true).await?;
     Ok(attachment(
         csv.into_bytes(),
         "text/csv; charset=utf-8",

@@ -13,84 +13,12 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use calamine::{Data, Reader};
+use common::browser::{fits, screenshots, text_of, tools, Driver, Fail, TIMEOUT};
 use common::{criteria, fixture};
-use fantoccini::{ClientBuilder, Locator};
-
-const TIMEOUT: Duration = Duration::from_secs(60);
-
-/// Chromium and chromedriver, or `None` (after a note) when one is absent outside CI.
-#[allow(clippy::print_stderr)] // the skip note is meant for the person running the tests
-fn tools() -> Option<(PathBuf, PathBuf)> {
-    let find = |name: &str| -> Option<PathBuf> {
-        let fixed = Path::new("/usr/bin").join(name);
-        if fixed.is_file() {
-            return Some(fixed);
-        }
-        std::env::var_os("PATH").and_then(|paths| {
-            std::env::split_paths(&paths)
-                .map(|dir| dir.join(name))
-                .find(|p| p.is_file())
-        })
-    };
-    match (find("chromium"), find("chromedriver")) {
-        (Some(c), Some(d)) => Some((c, d)),
-        (c, _) => {
-            let missing = if c.is_none() {
-                "chromium"
-            } else {
-                "chromedriver"
-            };
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI is set but {missing} is missing (apt-get install chromium chromium-driver)"
-            );
-            eprintln!(
-                "note: {missing} not found (/usr/bin or PATH); skipping the browser test of the \
-                 web app (apt-get install chromium chromium-driver)"
-            );
-            None
-        }
-    }
-}
-
-/// chromedriver on a free port, killed when dropped.
-struct Driver {
-    child: Child,
-    port: u16,
-}
-
-impl Driver {
-    fn start(path: &Path) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let child = Command::new(path)
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver");
-        let start = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(start.elapsed() < TIMEOUT, "chromedriver did not listen");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Self { child, port }
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use fantoccini::Locator;
 
 /// Waits for a file to be fully downloaded into `dir` whose name ends with `suffix`.
 async fn downloaded(dir: &Path, suffix: &str) -> PathBuf {
@@ -134,7 +62,7 @@ fn xlsx_texts(path: &Path) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_officer_scores_explains_and_downloads_in_chromium() {
-    let Some((chromium, chromedriver)) = tools() else {
+    let Some((chromium, chromedriver)) = tools("the web app") else {
         return;
     };
     // The app on a free loopback port.
@@ -163,70 +91,20 @@ async fn the_officer_scores_explains_and_downloads_in_chromium() {
     let driver = Driver::start(&chromedriver);
     let downloads = tempfile::tempdir().expect("download dir");
     let profile = tempfile::tempdir().expect("profile dir");
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".to_owned(),
-        serde_json::json!({
-            "binary": chromium,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-sync",
-                "--window-size=1366,768",
-                format!("--user-data-dir={}", profile.path().display()),
-            ],
-            "prefs": {
-                "download.default_directory": downloads.path(),
-                "download.prompt_for_download": false,
-                "safebrowsing.enabled": false,
-            },
-        }),
-    );
-    let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("a WebDriver session");
+    let browser =
+        common::browser::session(&chromium, &driver, profile.path(), downloads.path()).await;
     let result = drive(&browser, &base, downloads.path()).await;
     let _ = browser.close().await;
     drop(driver);
     result.expect("the officer's session");
 }
 
-type Fail = Box<dyn std::error::Error + Send + Sync>;
-
 /// The WebDriver keys Tab and Enter.
 const TAB: &str = "\u{E004}";
 const ENTER: &str = "\u{E007}";
 
-/// The page fits the 1366×768 window's width: nothing to scroll sideways.
-async fn fits(b: &fantoccini::Client, page: &str) -> Result<(), Fail> {
-    let widths = b
-        .execute(
-            "return [document.documentElement.scrollWidth, window.innerWidth];",
-            Vec::new(),
-        )
-        .await?;
-    let w: Vec<u64> = serde_json::from_value(widths)?;
-    assert!(
-        w[0] <= w[1],
-        "{page} is {} px wide in a {} px window",
-        w[0],
-        w[1]
-    );
-    Ok(())
-}
-
-async fn text_of(b: &fantoccini::Client, css: &str) -> Result<String, Fail> {
-    let e = b
-        .wait()
-        .at_most(TIMEOUT)
-        .for_element(Locator::Css(css))
-        .await?;
-    Ok(e.text().await?)
-}
-
 async fn drive(b: &fantoccini::Client, base: &str, downloads: &Path) -> Result<(), Fail> {
-    let shots = std::env::var_os("PARINDEX_SCREENSHOTS").map(PathBuf::from);
+    let shots = screenshots();
     // 1. Create the workspace.
     b.goto(&format!("{base}/")).await?;
     let form = b

@@ -1109,9 +1109,90 @@ async fn a_campaign_s_units_are_scored_at_its_as_of_date() {
     assert_eq!(submitted.text(), live.text());
 }
 
+/// A campaign's history holds its own entries and its units' workspaces', not those of
+/// another campaign the same unit is in (next year's).
+async fn a_campaigns_history_is_its_own() {
+    let s = Server::open().await;
+    let admin = s.login("admin").await;
+    let criteria = std::fs::read(province().join("criteria/criteria.toml")).expect("criteria");
+    let got = admin
+        .post_files(
+            "/api/criteria",
+            "file",
+            &[("criteria.toml".to_owned(), criteria)],
+        )
+        .await;
+    let sha = got.json()["sha256"].as_str().expect("sha").to_owned();
+    let open = |title: &'static str| {
+        serde_json::json!({"title": title, "criteria": sha, "self_end": "15/12/2026",
+            "round1_end": "10/01/2027", "explain_end": "20/01/2027", "round2_end": "31/01/2027"})
+    };
+    let units = serde_json::json!({"csv": "ma_don_vi,ten_don_vi,nhom\nSKHCN,Sở Khoa học và Công nghệ,so\n"});
+    let first = admin.ok_json("/api/campaigns", &open("Đợt một")).await["id"]
+        .as_i64()
+        .expect("id");
+    admin
+        .ok_json(&format!("/api/campaigns/{first}/units"), &units)
+        .await;
+    admin
+        .ok_json(
+            "/api/accounts",
+            &serde_json::json!({"login": "o-SKHCN", "display_name": "o", "password": PASSWORD,
+                "role": "officer", "unit_code": "SKHCN"}),
+        )
+        .await;
+    let officer = s.login("o-SKHCN").await;
+    let ws = workspace_of(&officer, first, "SKHCN").await;
+    let got = officer
+        .post_files(
+            &format!("/api/workspaces/{ws}/evidence"),
+            "files",
+            &unit_files("SKHCN"),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let history = |c: i64| {
+        let admin = &admin;
+        async move {
+            let got = admin.get(&format!("/campaigns/{c}/history.csv")).await;
+            assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+            got.text()
+        }
+    };
+    let before = history(first).await;
+    assert!(before.lines().count() >= 3, "{before}");
+
+    // The same unit in a second campaign, and its officer's upload there.
+    let second = admin.ok_json("/api/campaigns", &open("Đợt hai")).await["id"]
+        .as_i64()
+        .expect("id");
+    admin
+        .ok_json(&format!("/api/campaigns/{second}/units"), &units)
+        .await;
+    let ws2 = workspace_of(&officer, second, "SKHCN").await;
+    assert_ne!(ws, ws2);
+    let got = officer
+        .post_files(
+            &format!("/api/workspaces/{ws2}/evidence"),
+            "files",
+            &unit_files("SKHCN"),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    assert_eq!(history(first).await, before, "the first campaign's history");
+    let theirs = history(second).await;
+    assert!(
+        theirs.contains("Đợt hai")
+            && theirs.contains("tải lên facts.toml")
+            && !theirs.contains("Đợt một"),
+        "{theirs}"
+    );
+}
+
 on_every_backend!(
     a_campaign_s_units_are_scored_at_its_as_of_date,
     a_whole_campaign_on_the_province_fixture,
     every_route_checks_who_asks_and_for_which_unit,
     logins_are_throttled_and_sessions_end,
+    a_campaigns_history_is_its_own,
 );

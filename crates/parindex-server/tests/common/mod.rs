@@ -1,9 +1,12 @@
 //! Drives the router in-process (`tower::ServiceExt::oneshot`) on a fresh data folder, its
 //! database SQLite in that folder or a fresh PostgreSQL database: a test listed in
 //! [`on_every_backend!`](crate::on_every_backend) runs once on each ([`Backend::run`]), and
-//! every [`Client::new`] inside it opens the app on that test's backend.
+//! every [`Client::new`] inside it opens the app on that test's backend. [`browser`]: what the
+//! real-browser tests share.
 
 #![allow(dead_code)]
+
+pub mod browser;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
