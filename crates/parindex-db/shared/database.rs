@@ -15,10 +15,10 @@
 
 use async_trait::async_trait;
 use parindex_db::{
-    now, storable, AccountRow, AnswerDocument, AnswerRow, AppraisalRow, Attachment, CampaignRow,
-    CampaignUnit, Database, DbError, FactRow, FileVersion, HistoryEntry, NewAccount, NewCampaign,
-    NewFile, NewSubmission, NewWorkspace, NoteDocument, NoteRow, Saved, SubmissionRow, Who,
-    Workspace,
+    current_acting, now, storable, AccountRow, AnswerDocument, AnswerRow, AppraisalRow, Attachment,
+    CampaignRow, CampaignUnit, Database, DbError, FactRow, FileVersion, HistoryEntry, NewAccount,
+    NewCampaign, NewFile, NewSubmission, NewWorkspace, NoteDocument, NoteRow, Saved, SubmissionRow,
+    Who, Workspace,
 };
 use sqlx::Row;
 
@@ -221,6 +221,8 @@ async fn append(w: &mut Write<'_>, e: Entry<'_>) -> Result<(), DbError> {
     for text in [e.before, e.after].into_iter().flatten() {
         storable("history value", text)?;
     }
+    // A write that does not say who makes it is the request's (see `parindex_db::acting`).
+    let acting = current_acting();
     let id = next_id(w, "history").await?;
     sqlx::query(
         "INSERT INTO history (id, workspace_id, campaign_id, unit_code, actor, at, action, \
@@ -231,8 +233,12 @@ async fn append(w: &mut Write<'_>, e: Entry<'_>) -> Result<(), DbError> {
     .bind(e.workspace)
     .bind(e.campaign)
     .bind(e.unit)
-    .bind(e.who.map(|w| w.login))
-    .bind(e.at.unwrap_or_else(now))
+    .bind(
+        e.who
+            .map(|w| w.login.to_owned())
+            .or_else(|| acting.clone().and_then(|a| a.login)),
+    )
+    .bind(e.at.or(acting.map(|a| a.at)).unwrap_or_else(now))
     .bind(e.action)
     .bind(e.detail)
     .bind(e.before)

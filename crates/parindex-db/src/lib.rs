@@ -124,6 +124,30 @@ pub struct HistoryEntry {
     pub after_value: Option<String>,
 }
 
+/// Who makes the writes of one request, and when (the server's clock): the author and time
+/// the history records for every write made inside [`acting`] that does not name its own.
+/// Set once, where the server learns who asks, so that no write can forget it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acting {
+    /// The account's login; `None` on the officer's own app.
+    pub login: Option<String>,
+    pub at: i64,
+}
+
+tokio::task_local! {
+    static ACTING: Acting;
+}
+
+/// Runs `f` with its writes made by `who`.
+pub async fn acting<F: std::future::Future>(who: Acting, f: F) -> F::Output {
+    ACTING.scope(who, f).await
+}
+
+/// Who is acting in this task, if [`acting`] said.
+pub fn current_acting() -> Option<Acting> {
+    ACTING.try_with(Clone::clone).ok()
+}
+
 /// Who makes a change, as the history records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Who<'a> {

@@ -23,7 +23,7 @@ use parindex_campaign::password::{self, Cost, Throttle};
 use parindex_campaign::{
     permits, Action, Actor, Clock, Deadlines, Refusal, Role, State as UnitState, SystemClock,
 };
-use parindex_db::AccountRow;
+use parindex_db::{AccountRow, Acting};
 
 use crate::error::{ApiError, AppError};
 use crate::service::App;
@@ -375,9 +375,10 @@ pub async fn guard(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
         Ok(a) => a,
         Err(e) => return refuse(e),
     };
+    let at = app.accounts.now();
     if !accounts {
         req.extensions_mut().insert(Viewer::Local);
-        return next.run(req).await;
+        return parindex_db::acting(Acting { login: None, at }, next.run(req)).await;
     }
     let target = target(req.method(), req.uri().path());
     let actor = match session_token(req.headers()) {
@@ -416,7 +417,11 @@ pub async fn guard(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
         return refuse(e);
     }
     req.extensions_mut().insert(viewer);
-    next.run(req).await
+    let who = Acting {
+        login: Some(actor.login.clone()),
+        at,
+    };
+    parindex_db::acting(who, next.run(req)).await
 }
 
 #[cfg(test)]

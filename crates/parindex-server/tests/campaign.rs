@@ -624,6 +624,12 @@ async fn a_whole_campaign_on_the_province_fixture() {
     assert_eq!(csv.status, StatusCode::OK);
     let csv = csv.text();
     assert!(csv.starts_with("thoi_gian,nguoi,don_vi,dot,hanh_dong,noi_dung,truoc,sau\n"));
+    // Every change says who made it and when, by the server's clock: an officer's upload too.
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("01/12/2026 05:00 UTC,o-SKHCN,SKHCN,") && l.contains("tải lên")),
+        "{csv}"
+    );
     assert!(
         csv.lines()
             .any(|l| l.contains(",snv,SGDDT,") && l.contains("thẩm định") && l.ends_with(",0,1")),
