@@ -318,18 +318,12 @@ impl App {
     /// it available.
     async fn install_set(
         &self,
-        text: &[u8],
+        bytes: &[u8],
         shipped: bool,
     ) -> Result<Arc<CriteriaEntry>, AppError> {
-        let sha = parindex_core::fingerprint::sha256_hex(text);
+        let sha = parindex_core::fingerprint::sha256_hex(bytes);
         let dir = self.data.join("criteria").join(&sha);
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| AppError::Internal(format!("bộ tiêu chí: {e}")))?;
-        let file = dir.join(parindex_core::criteria::CRITERIA_FILE);
-        if std::fs::read(&file).ok().as_deref() != Some(text) {
-            std::fs::write(&file, text)
-                .map_err(|e| AppError::Internal(format!("bộ tiêu chí: {e}")))?;
-        }
+        write_set(&dir, &criteria_files(bytes)?)?;
         let entry = tokio::task::spawn_blocking(move || load_set(&dir, sha, shipped))
             .await
             .map_err(|e| AppError::Internal(format!("bộ tiêu chí: {e}")))??;
@@ -385,30 +379,37 @@ impl App {
     /// check` checks it, and refused with every problem on its source line; else stored by
     /// hash and available to new workspaces.
     pub async fn upload_criteria(&self, bytes: &[u8]) -> Result<Arc<CriteriaEntry>, AppError> {
-        if bytes.len() > 4 << 20 {
-            return Err(AppError::TooLarge(
-                "tệp bộ tiêu chí tối đa 4 MiB".to_owned(),
-            ));
+        if bytes.len() > CRITERIA_BYTES {
+            return Err(AppError::TooLarge(format!(
+                "bộ tiêu chí (tệp criteria.toml hoặc zip của thư mục) tối đa {} MiB",
+                CRITERIA_BYTES >> 20
+            )));
         }
-        let text = std::str::from_utf8(bytes).map_err(|_| {
-            AppError::BadRequest("tệp bộ tiêu chí không phải văn bản UTF-8".to_owned())
-        })?;
+        let files = criteria_files(bytes)?;
         let tmp = tempfile::Builder::new()
             .prefix("criteria-")
             .tempdir_in(self.blobs.tmp_dir())
             .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
-        std::fs::write(
-            tmp.path().join(parindex_core::criteria::CRITERIA_FILE),
-            bytes,
-        )
-        .map_err(|e| AppError::Internal(format!("thư mục tạm: {e}")))?;
+        write_set(tmp.path(), &files)?;
         let dir = tmp.path().to_path_buf();
         let problems =
             tokio::task::spawn_blocking(move || parindex_core::check_criteria(&FsFiles, &dir))
                 .await
                 .map_err(|e| AppError::Internal(format!("kiểm tra bộ tiêu chí: {e}")))?;
         if !problems.is_empty() {
-            let lines: Vec<&str> = text.lines().collect();
+            // Each problem with its source line, from the file of the set it names.
+            let line_of = |d: &parindex_core::Diagnostic| -> Option<String> {
+                let name = d
+                    .path
+                    .strip_prefix(tmp.path())
+                    .ok()?
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let (_, text) = files.iter().find(|(n, _)| *n == name)?;
+                let text = std::str::from_utf8(text).ok()?;
+                let line = text.lines().nth(d.line?.checked_sub(1)?)?;
+                Some(parindex_core::visible::visible(line).into_owned())
+            };
             return Err(AppError::Invalid {
                 message: format!(
                     "bộ tiêu chí có {} lỗi nên không được nhận (các lỗi dành cho người soạn bộ \
@@ -419,10 +420,7 @@ impl App {
                     .iter()
                     .map(|d| {
                         let mut p = Problem::of(d);
-                        p.source_line = d
-                            .line
-                            .and_then(|l| lines.get(l.wrapping_sub(1)))
-                            .map(|l| parindex_core::visible::visible(l).into_owned());
+                        p.source_line = line_of(d);
                         p
                     })
                     .collect(),
@@ -1430,6 +1428,56 @@ impl App {
         }
         zip_files(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())))
     }
+}
+
+/// The largest criteria set taken: its file, or its folder zipped (and inflated).
+const CRITERIA_BYTES: usize = 4 << 20;
+
+/// A criteria set's files by their names in its folder: a `criteria.toml` alone (UTF-8), or a
+/// zip of the set's folder — `criteria.toml` with its rule files (`rule_file`) and cases —
+/// read with the zip's bounds; other files in the zip are left out.
+fn criteria_files(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, AppError> {
+    let criteria = parindex_core::criteria::CRITERIA_FILE;
+    if !bytes.starts_with(b"PK\x03\x04") {
+        std::str::from_utf8(bytes).map_err(|_| {
+            AppError::BadRequest(
+                "tệp bộ tiêu chí không phải văn bản UTF-8 (cần criteria.toml, hoặc tệp zip của \
+                 thư mục bộ tiêu chí)"
+                    .to_owned(),
+            )
+        })?;
+        return Ok(vec![(criteria.to_owned(), bytes.to_vec())]);
+    }
+    let files: Vec<(String, Vec<u8>)> = unzip_bounded(bytes, CRITERIA_BYTES)?
+        .into_iter()
+        .filter(|(name, _)| {
+            Path::new(name)
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e, "toml" | "rhai" | "cases"))
+        })
+        .collect();
+    if !files.iter().any(|(n, _)| n == criteria) {
+        return Err(AppError::BadRequest(format!(
+            "tệp zip không có {criteria} ở thư mục gốc: không phải thư mục của một bộ tiêu chí"
+        )));
+    }
+    Ok(files)
+}
+
+/// Writes a set's files under `dir` (names from [`criteria_files`]: inside the folder).
+fn write_set(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), AppError> {
+    let err = |e: std::io::Error| AppError::Internal(format!("bộ tiêu chí: {e}"));
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(err)?;
+        }
+        if std::fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
+            std::fs::write(&path, bytes).map_err(err)?;
+        }
+    }
+    Ok(())
 }
 
 /// A zip of `files` (name, bytes) in the order given, deflated, every date the zip format's

@@ -1159,6 +1159,123 @@ async fn a_report_is_replayed_against_the_workspace_row_by_row() {
     assert_eq!(got.status, StatusCode::BAD_REQUEST);
 }
 
+/// A criteria set whose rules are in files of their own (`rule_file`) comes as a zip of its
+/// folder: checked whole (a problem in a rule file shown on its own line), then scored as the
+/// library scores the folder.
+async fn a_criteria_set_with_rule_files_is_uploaded_as_its_folder_zipped() {
+    let c = Client::new().await;
+    let mini = root().join("fixtures/mini");
+    let toml = std::fs::read(mini.join("criteria.toml")).expect("criteria.toml");
+    let rule = std::fs::read(mini.join("rules/ky-so.rhai")).expect("the rule file");
+    // The criteria file alone: its rule file is missing.
+    let got = c
+        .post_files(
+            "/api/criteria",
+            "file",
+            &[("criteria.toml".to_owned(), toml.clone())],
+        )
+        .await;
+    assert_eq!(
+        got.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        got.text()
+    );
+    assert!(got.text().contains("ky-so.rhai"), "{}", got.text());
+    // A broken rule file: refused, the problem on the rule file's own line.
+    let broken = zip_of(&[
+        ("mini/criteria.toml", &toml),
+        ("mini/rules/ky-so.rhai", b"let x = (1;\n"),
+    ]);
+    let got = c
+        .post_files("/api/criteria", "file", &[("mini.zip".to_owned(), broken)])
+        .await;
+    assert_eq!(
+        got.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        got.text()
+    );
+    let problems = got.json()["problems"].as_array().expect("problems").clone();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["source_line"].as_str() == Some("let x = (1;")),
+        "{problems:?}"
+    );
+    // Without criteria.toml: not a set.
+    let got = c
+        .post_files(
+            "/api/criteria",
+            "file",
+            &[("x.zip".to_owned(), zip_of(&[("rules/ky-so.rhai", &rule)]))],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST, "{}", got.text());
+    // The folder zipped (one top folder around it): taken, and scored as the library scores it.
+    let good = zip_of(&[
+        ("mini/criteria.toml", &toml),
+        ("mini/rules/ky-so.rhai", &rule),
+    ]);
+    let got = c
+        .post_files("/api/criteria", "file", &[("mini.zip".to_owned(), good)])
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let sha = got.json()["sha256"].as_str().expect("sha").to_owned();
+    let got = c
+        .post_json(
+            "/api/workspaces",
+            &serde_json::json!({"criteria": sha, "code": "MINI", "name": "Mini", "group": "so"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let id = got.json()["id"].as_i64().expect("id");
+    let evidence: Vec<(String, Vec<u8>)> = std::fs::read_dir(mini.join("evidence"))
+        .expect("evidence")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "unit.toml"))
+        .map(|p| {
+            (
+                p.file_name().expect("name").to_string_lossy().into_owned(),
+                std::fs::read(&p).expect("file"),
+            )
+        })
+        .collect();
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/evidence"),
+            "files",
+            &evidence,
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let served = parindex_core::Report::from_json(
+        &c.get(&format!("/api/workspaces/{id}/report")).await.text(),
+    )
+    .expect("report");
+    let direct = parindex_core::score(&parindex_core::FsFiles, &mini, &mini.join("evidence"), None)
+        .expect("the library");
+    assert_eq!(served.total.points, direct.total.points);
+    assert_eq!(served.total.index, direct.total.index);
+    let row = |r: &parindex_core::Report| {
+        r.nodes
+            .iter()
+            .map(|n| (n.id.clone(), n.final_points, n.status))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(row(&served), row(&direct));
+    // Kept across a restart.
+    let again = c.reopen().await;
+    let sets = again.get("/api/criteria").await.json();
+    assert!(
+        sets.as_array()
+            .expect("sets")
+            .iter()
+            .any(|s| s["sha256"] == sha.as_str()),
+        "{sets}"
+    );
+}
+
 async fn a_criteria_set_is_uploaded_checked_and_kept() {
     let c = Client::new().await;
     let shipped = std::fs::read_to_string(criteria().join("criteria.toml")).expect("the set");
@@ -1728,6 +1845,7 @@ on_every_backend! {
     text_from_uploads_is_escaped_in_pages,
     part_three_is_saved_over_its_version_and_reaches_the_report,
     the_openapi_document_names_every_api_route,
+    a_criteria_set_with_rule_files_is_uploaded_as_its_folder_zipped,
     the_officer_chooses_the_date_the_score_is_computed_at,
     malformed_requests_are_refused_in_vietnamese,
     an_exported_folder_imports_as_the_same_workspace,
