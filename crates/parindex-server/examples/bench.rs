@@ -8,7 +8,9 @@
 //! checked: no error, no lost write). With `--folder DIR` (a department's folder, e.g. from
 //! `tools/gen-province-large/generate.py --department SKHCN --dossiers 1000000 --out DIR`) it
 //! also times uploading every file of DIR and reading the score, against the library reading
-//! and scoring DIR directly, as `parindex score` does.
+//! and scoring DIR directly, as `parindex score` does: in-process (the body given whole), and
+//! over a loopback HTTP connection to the same app (the body in the socket's pieces, as a
+//! browser's arrives; the transfer is timed too).
 
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
