@@ -8,10 +8,13 @@
 //! checked: no error, no lost write). With `--folder DIR` (a department's folder, e.g. from
 //! `tools/gen-province-large/generate.py --department SKHCN --dossiers 1000000 --out DIR`) it
 //! also times uploading every file of DIR and reading the score, against the library reading
-//! and scoring DIR directly, as `parindex score` does.
+//! and scoring DIR directly, as `parindex score` does: in-process (the body given whole), and
+//! over a loopback HTTP connection to the same app (the body in the socket's pieces, as a
+//! browser's arrives; the transfer is timed too).
 
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
+use std::future::IntoFuture;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -324,7 +327,41 @@ async fn main() {
             c.index(id).await;
             served.push(t.elapsed());
         }
-        let (a, b) = (median(cli), median(served));
+        // The same upload over a real connection (loopback TCP, as `parindex serve` serves
+        // it): the body reaches the server in the pieces the socket gives, as a browser's does.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(axum::serve(listener, c.router.clone()).into_future());
+        let http =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build_http::<http_body_util::Full<axum::body::Bytes>>();
+        let mut over_http = Vec::new();
+        for _ in 0..3 {
+            let id = c.create().await;
+            let body = axum::body::Bytes::from(multipart(&files));
+            let t = Instant::now();
+            let req = Request::post(format!("http://{addr}/api/workspaces/{id}/evidence"))
+                .header(header::COOKIE, c.cookie())
+                .header("x-csrf-token", &c.token)
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={BOUNDARY}"),
+                )
+                .body(http_body_util::Full::new(body))
+                .unwrap();
+            let res = http.request(req).await.unwrap();
+            let status = res.status();
+            let answer = res.into_body().collect().await.unwrap().to_bytes();
+            assert_eq!(
+                status,
+                StatusCode::OK,
+                "{}",
+                String::from_utf8_lossy(&answer)
+            );
+            c.index(id).await;
+            over_http.push(t.elapsed());
+        }
+        let (a, b, h) = (median(cli), median(served), median(over_http));
         println!(
             "| {} ({:.1} MiB): library read + score | {} | |",
             folder.display(),
@@ -332,9 +369,14 @@ async fn main() {
             ms(a)
         );
         println!(
-            "| same folder uploaded to the app, then scored | {} | ratio {:.2} |",
+            "| same folder uploaded to the app in-process (the body given whole), then scored | {} | ratio {:.2} |",
             ms(b),
             b.as_secs_f64() / a.as_secs_f64()
+        );
+        println!(
+            "| same folder uploaded over loopback HTTP, then scored | {} | ratio {:.2} |",
+            ms(h),
+            h.as_secs_f64() / a.as_secs_f64()
         );
     }
 }

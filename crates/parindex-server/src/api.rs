@@ -230,7 +230,7 @@ async fn upload(
     VPath(id): VPath<i64>,
     VMultipart(multipart): VMultipart,
 ) -> ApiResult<Response> {
-    let files = web::chosen_files(multipart, "files").await?;
+    let files = web::received_files(&app, multipart, "files").await?;
     let outcome: UploadOutcome = app.upload(id, files).await?;
     let status = if outcome.files.iter().any(|f| f.status == "refused") {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY

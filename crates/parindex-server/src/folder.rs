@@ -21,8 +21,8 @@ use crate::store::{Attachment, FactRow, FileVersion, NoteDocument, NoteRow, Work
 /// A snapshot's evidence folder as the library reads it, at a path of no file system
 /// ([`FolderFiles::ROOT`]): the files the database makes (`unit.toml`, `facts.toml`,
 /// `notes.toml`) from memory, the tables streamed from their blobs (through [`FsFiles`], which
-/// refuses what is not a regular file), and the files of an upload being tried from memory,
-/// before they are stored.
+/// refuses what is not a regular file), and the files of an upload being tried, before they
+/// are stored: from memory, or from the store's temporary folder they were received in.
 #[derive(Debug, Default)]
 pub struct FolderFiles {
     entries: BTreeMap<String, Entry>,

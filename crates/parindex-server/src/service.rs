@@ -2,7 +2,7 @@
 //! calls these, with the same checks.
 //!
 //! Every check of an input is the library's: an upload, a fact, a note is tried in the
-//! workspace's evidence folder (`FolderFiles`, the upload read from memory) with
+//! workspace's evidence folder (`FolderFiles`, the upload read where it was received) with
 //! `CompiledCriteria::read_and_score`, and refused with the library's diagnostics when it reads
 //! badly. Scores are `CompiledCriteria::score` of the workspace's
 //! folder, cached by what they were computed from (the set and every file of the folder).
@@ -131,6 +131,60 @@ pub struct TableState {
     pub ignored_columns: Vec<String>,
     /// Rows that read the table (left without evidence when it is missing).
     pub rows: Vec<String>,
+}
+
+/// A file of an upload as the server received it.
+#[derive(Debug)]
+pub enum Received {
+    /// Held in memory: the officer's own files (`unit.toml`, …), a zip's entries.
+    Memory(Bytes),
+    /// Written to the store's temporary folder as it arrived, not synced yet (`size` bytes):
+    /// a table's export, read from there as `parindex score` reads a folder's file, and made
+    /// durable only when it is kept.
+    Spooled {
+        file: tempfile::NamedTempFile,
+        size: u64,
+    },
+}
+
+impl Received {
+    fn len(&self) -> u64 {
+        match self {
+            Received::Memory(b) => b.len() as u64,
+            Received::Spooled { size, .. } => *size,
+        }
+    }
+
+    /// The whole content, read back when spooled.
+    fn bytes(&self) -> Result<Bytes, AppError> {
+        match self {
+            Received::Memory(b) => Ok(b.clone()),
+            Received::Spooled { file, .. } => std::fs::read(file.path())
+                .map(Bytes::from)
+                .map_err(|e| AppError::Internal(format!("đọc tệp tải lên: {e}"))),
+        }
+    }
+}
+
+/// Where a file being tried (not stored yet) is read from.
+#[derive(Debug, Clone)]
+enum Trying {
+    Memory(Bytes),
+    /// A received file in the store's temporary folder.
+    File(std::path::PathBuf),
+}
+
+impl Trying {
+    /// Its SHA-256, when the reading did not give it.
+    fn sha256(&self) -> Result<String, AppError> {
+        Ok(match self {
+            Trying::Memory(b) => parindex_core::fingerprint::sha256_hex(b),
+            Trying::File(path) => parindex_core::fingerprint::sha256_hex(
+                &std::fs::read(path)
+                    .map_err(|e| AppError::Internal(format!("đọc tệp tải lên: {e}")))?,
+            ),
+        })
+    }
 }
 
 /// What became of each file of an upload.
@@ -550,7 +604,11 @@ impl App {
 
     /// The folder of a snapshot as the library reads it, with `trying` (files of an upload
     /// not yet stored, by their name in the folder) in it: nothing is written.
-    fn folder(&self, snap: &Snapshot, trying: &[(String, Bytes)]) -> Result<FolderFiles, AppError> {
+    fn folder(
+        &self,
+        snap: &Snapshot,
+        trying: &[(String, Trying)],
+    ) -> Result<FolderFiles, AppError> {
         self.folder_of(snap.contents(false)?, trying)
     }
 
@@ -558,7 +616,7 @@ impl App {
     fn folder_of(
         &self,
         contents: Vec<(String, Content)>,
-        trying: &[(String, Bytes)],
+        trying: &[(String, Trying)],
     ) -> Result<FolderFiles, AppError> {
         let mut folder = FolderFiles::default();
         for (name, content) in contents {
@@ -567,8 +625,11 @@ impl App {
                 Content::Blob(sha) => folder.insert_blob(name, self.blobs.path(&sha)?),
             }
         }
-        for (name, bytes) in trying {
-            folder.insert_shared(name.clone(), bytes.clone());
+        for (name, from) in trying {
+            match from {
+                Trying::Memory(bytes) => folder.insert_shared(name.clone(), bytes.clone()),
+                Trying::File(path) => folder.insert_blob(name.clone(), path.clone()),
+            }
         }
         Ok(folder)
     }
@@ -609,13 +670,14 @@ impl App {
     }
 
     /// [`Self::read`] with files not yet stored in the folder (an upload being tried): they
-    /// are read from memory, and hashed by the reading itself (the report's fingerprint), so
+    /// are read where they were received (memory, or the store's temporary folder for a
+    /// table's export), and hashed by the reading itself (the report's fingerprint), so
     /// that a large export is read once and hashed once. Returns the hashes of the files
     /// tried when the folder read (else they are unknown: the file is not kept).
     async fn read_trying(
         self: &Arc<Self>,
         snap: Snapshot,
-        trying: Vec<(String, Bytes)>,
+        trying: Vec<(String, Trying)>,
     ) -> Result<(Arc<Scored>, BTreeMap<String, String>), AppError> {
         let ws = snap.ws.id;
         // The folder's files are listed (and the database's hashed) once, for the key and
@@ -639,13 +701,13 @@ impl App {
             let read = read_folder(&set, &folder, as_of);
             let mut shas = BTreeMap::new();
             if let Ok((_, report)) = &read {
-                for (name, bytes) in &trying {
+                for (name, from) in &trying {
                     let digest = report.fingerprint.evidence.iter().find(|d| &d.name == name);
                     // A file the reading did not hash (none today) is hashed here.
-                    let sha = digest.map_or_else(
-                        || parindex_core::fingerprint::sha256_hex(bytes),
-                        |d| d.sha256.clone(),
-                    );
+                    let sha = match digest {
+                        Some(d) => d.sha256.clone(),
+                        None => from.sha256()?,
+                    };
                     shas.insert(name.clone(), sha);
                 }
             }
@@ -707,7 +769,11 @@ impl App {
 
     /// In a campaign, the unit's fields (unit.toml) are the administrator's and the appraisal
     /// and the survey are Sở Nội vụ's: an officer's upload cannot bring them.
-    async fn refuse_reserved(&self, ws: i64, files: &[(String, Bytes)]) -> Result<(), AppError> {
+    async fn refuse_reserved<T: Sync>(
+        &self,
+        ws: i64,
+        files: &[(String, T)],
+    ) -> Result<(), AppError> {
         const RESERVED: [&str; 3] = ["unit.toml", "appraisal.csv", "survey.csv"];
         let reserved = files
             .iter()
@@ -784,7 +850,7 @@ impl App {
     pub async fn upload(
         self: &Arc<Self>,
         ws: i64,
-        files: Vec<(String, Bytes)>,
+        files: Vec<(String, Received)>,
     ) -> Result<UploadOutcome, AppError> {
         if files.len() > self.limits.files_per_upload {
             return Err(AppError::TooLarge(format!(
@@ -798,14 +864,14 @@ impl App {
         let mut out: Vec<Option<UploadedFile>> = Vec::new();
         let mut tables: Vec<Pending> = Vec::new();
         // The officer's own files first, while the folder is as it was.
-        let mut order: Vec<(usize, String, Bytes)> = files
+        let mut order: Vec<(usize, String, Received)> = files
             .into_iter()
             .enumerate()
             .map(|(i, (n, b))| (i, n, b))
             .collect();
         order.sort_by_key(|(i, n, _)| (!is_own_file(n), *i));
         out.resize_with(order.len(), || None);
-        for (i, raw_name, bytes) in order {
+        for (i, raw_name, received) in order {
             let name = display_name(&raw_name);
             let lower = raw_name
                 .rsplit(['/', '\\'])
@@ -814,9 +880,9 @@ impl App {
                 .trim()
                 .to_lowercase();
             let done = match lower.as_str() {
-                "unit.toml" => self.upload_unit(ws, &name, &bytes).await?,
-                "facts.toml" => self.upload_facts(ws, &name, &bytes).await?,
-                "notes.toml" => self.upload_notes(ws, &name, &bytes).await?,
+                "unit.toml" => self.upload_unit(ws, &name, &received.bytes()?).await?,
+                "facts.toml" => self.upload_facts(ws, &name, &received.bytes()?).await?,
+                "notes.toml" => self.upload_notes(ws, &name, &received.bytes()?).await?,
                 _ => match classify(&set, &lower) {
                     Err(message) => UploadedFile::ignored(name, message),
                     Ok((slot, stored_name, taken_as)) => {
@@ -831,19 +897,33 @@ impl App {
                             ));
                         }
                         // Written to the store (synced) while it is read: the write waits on
-                        // the disk, the reading on the processor.
-                        let app = Arc::clone(self);
-                        let copy = bytes.clone();
-                        let written =
-                            tokio::task::spawn_blocking(move || app.blobs.write_temp(&copy));
+                        // the disk, the reading on the processor. A spooled file is written
+                        // already, read from there, and only synced.
+                        let size = i64::try_from(received.len()).unwrap_or(i64::MAX);
+                        let (from, written) = match received {
+                            Received::Memory(bytes) => {
+                                let app = Arc::clone(self);
+                                let copy = bytes.clone();
+                                let written = tokio::task::spawn_blocking(move || {
+                                    app.blobs.write_temp(&copy)
+                                });
+                                (Trying::Memory(bytes), written)
+                            }
+                            Received::Spooled { file, .. } => {
+                                let path = file.path().to_path_buf();
+                                let written =
+                                    tokio::task::spawn_blocking(move || Blobs::sync(file));
+                                (Trying::File(path), written)
+                            }
+                        };
                         tables.push(Pending {
                             index: i,
                             name,
                             slot,
                             stored_name,
                             taken_as,
-                            size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-                            bytes,
+                            size,
+                            from,
                             sha: None,
                             written,
                         });
@@ -864,7 +944,7 @@ impl App {
                 .retain(|f| !tables.iter().any(|p| p.slot == f.slot));
             let trying = tables
                 .iter()
-                .map(|p| (p.stored_name.clone(), p.bytes.clone()))
+                .map(|p| (p.stored_name.clone(), p.from.clone()))
                 .collect();
             let (scored, shas) = self.read_trying(snap, trying).await?;
             let Err(failed) = &scored.outcome else {
@@ -902,9 +982,10 @@ impl App {
             }
         }
         for p in tables {
-            let sha = p
-                .sha
-                .unwrap_or_else(|| parindex_core::fingerprint::sha256_hex(&p.bytes));
+            let sha = match p.sha {
+                Some(sha) => sha,
+                None => p.from.sha256()?,
+            };
             let written = p
                 .written
                 .await
@@ -1033,7 +1114,7 @@ impl App {
         let bytes = Bytes::copy_from_slice(bytes);
         let as_of = as_of_of(&set, &snap)?;
         tokio::task::spawn_blocking(move || {
-            let folder = app.folder(&snap, &[(file, bytes)])?;
+            let folder = app.folder(&snap, &[(file, Trying::Memory(bytes))])?;
             Ok(match read_folder(&set, &folder, as_of) {
                 Ok(_) => Vec::new(),
                 Err(e) => problems_of(&e),
@@ -1324,9 +1405,9 @@ impl App {
             if name == parindex_core::evidence::NOTES_FILE {
                 let (notes, found) = split_attachments(data, &entries);
                 attached.extend(found);
-                files.push((name.clone(), Bytes::from(notes)));
+                files.push((name.clone(), Received::Memory(Bytes::from(notes))));
             } else {
-                files.push((name.clone(), Bytes::from(data.clone())));
+                files.push((name.clone(), Received::Memory(Bytes::from(data.clone()))));
             }
         }
         let mut outcome = self.upload(id, files).await?;
@@ -1620,7 +1701,8 @@ struct Pending {
     stored_name: String,
     taken_as: String,
     size: i64,
-    bytes: Bytes,
+    /// Where it is read from while it is tried.
+    from: Trying,
     /// Its hash, from the reading that took it in.
     sha: Option<String>,
     /// Its synced copy in the store's temporary folder, being written.
@@ -1628,7 +1710,7 @@ struct Pending {
 }
 
 /// `unit.toml`, `facts.toml`, `notes.toml`: the officer's own files, not tables.
-fn is_own_file(raw_name: &str) -> bool {
+pub fn is_own_file(raw_name: &str) -> bool {
     let lower = raw_name
         .rsplit(['/', '\\'])
         .next()

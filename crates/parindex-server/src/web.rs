@@ -23,7 +23,10 @@ use crate::error::{AppError, Problem};
 use crate::extract::{VForm, VMultipart, VPath};
 use crate::format::{vi_size, vi_time};
 use crate::security::CsrfToken;
-use crate::service::{form_text, no_row, not_saved, App, ScoredReport, TableState, UploadOutcome};
+use crate::service::{
+    form_text, is_own_file, no_row, not_saved, App, Received, ScoredReport, TableState,
+    UploadOutcome,
+};
 use crate::store::{FactRow, NoteDocument, NoteRow, Workspace};
 
 type S = State<Arc<App>>;
@@ -529,6 +532,62 @@ pub async fn read_files(
     Ok(out)
 }
 
+/// The files of an upload's `field` fields, by the names the browser gave, each as it
+/// arrives: a table's export (any file but the officer's own) is written to the store's
+/// temporary folder piece by piece while the rest of the body is received, never held whole
+/// in memory; the officer's own files are read into memory. Refused when none was chosen.
+pub async fn received_files(
+    app: &App,
+    mut multipart: Multipart,
+    field: &str,
+) -> Result<Vec<(String, Received)>, AppError> {
+    let mut out = Vec::new();
+    loop {
+        let next = multipart.next_field().await.map_err(multipart_error)?;
+        let Some(mut f) = next else { break };
+        if f.name() != Some(field) {
+            continue;
+        }
+        let name = f.file_name().unwrap_or("").to_owned();
+        if name.is_empty() || is_own_file(&name) {
+            let bytes = f.bytes().await.map_err(multipart_error)?;
+            // An empty file input sends one nameless empty part.
+            if name.is_empty() && bytes.is_empty() {
+                continue;
+            }
+            out.push((name, Received::Memory(bytes)));
+            continue;
+        }
+        // The pieces go to a blocking thread that writes them, a few at a time in flight.
+        let mut file = app.blobs.spool()?;
+        let (pieces, mut arriving) = tokio::sync::mpsc::channel::<Bytes>(16);
+        let writer = tokio::task::spawn_blocking(move || {
+            let mut size = 0u64;
+            while let Some(piece) = arriving.blocking_recv() {
+                std::io::Write::write_all(&mut file, &piece)
+                    .map_err(|e| AppError::Internal(format!("kho tệp: {e}")))?;
+                size += piece.len() as u64;
+            }
+            Ok::<_, AppError>((file, size))
+        });
+        while let Some(piece) = f.chunk().await.map_err(multipart_error)? {
+            if pieces.send(piece).await.is_err() {
+                // The writer stopped on an error, told below.
+                break;
+            }
+        }
+        drop(pieces);
+        let (file, size) = writer
+            .await
+            .map_err(|e| AppError::Internal(format!("lưu tệp: {e}")))??;
+        out.push((name, Received::Spooled { file, size }));
+    }
+    if out.is_empty() {
+        return Err(AppError::BadRequest("chưa chọn tệp nào".to_owned()));
+    }
+    Ok(out)
+}
+
 /// [`read_files`], refused when none was chosen.
 pub async fn chosen_files(
     multipart: Multipart,
@@ -568,7 +627,7 @@ async fn upload(
     VPath(id): VPath<i64>,
     VMultipart(multipart): VMultipart,
 ) -> Result<Response, AppError> {
-    let files = chosen_files(multipart, "files").await?;
+    let files = received_files(&app, multipart, "files").await?;
     let outcome = app.upload(id, files).await?;
     evidence_view(&app, csrf, id, Some(outcome)).await
 }

@@ -1613,6 +1613,17 @@ async fn in_one_upload_the_good_tables_are_taken_and_the_bad_one_refused() {
         };
         assert_eq!(t["state"], state, "{t}");
     }
+    // The files received into the store's temporary folder: the kept ones became blobs, the
+    // ignored ones are gone, and the refused one goes once its write ends.
+    let tmp = c.data.path().join("tmp");
+    let left = || std::fs::read_dir(&tmp).expect("tmp").count();
+    for _ in 0..100 {
+        if left() == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(left(), 0, "files left in {}", tmp.display());
 }
 
 async fn a_facts_form_opened_before_another_save_is_refused() {
