@@ -33,6 +33,13 @@ pub struct Blobs {
     tmp: PathBuf,
 }
 
+/// Syncs a folder's entries to the disk.
+fn sync_dir(dir: &Path) -> Result<(), AppError> {
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_err)
+}
+
 fn io_err(e: std::io::Error) -> AppError {
     AppError::Internal(format!("kho tệp: {e}"))
 }
@@ -134,8 +141,16 @@ impl Blobs {
         let dir = path
             .parent()
             .ok_or_else(|| AppError::Internal("kho tệp".to_owned()))?;
+        let fresh = !dir.is_dir();
         std::fs::create_dir_all(dir).map_err(io_err)?;
         tmp.persist(&path).map_err(|e| io_err(e.error))?;
+        // The rename is durable only once its folder is synced (and a new folder's entry in
+        // its parent): the database row that names the blob comes after, so a crash never
+        // leaves a row naming a blob that is not there.
+        sync_dir(dir)?;
+        if fresh {
+            sync_dir(&self.root)?;
+        }
         Ok(())
     }
 
