@@ -55,6 +55,7 @@ pub fn routes() -> Router<Arc<App>> {
             post(answer),
         )
         .route("/campaigns/{c}/units/{code}/diff", get(diff_page))
+        .route("/campaigns/{c}/units/{code}/history.csv", get(unit_history))
         .route(
             "/campaigns/{c}/units/{code}/submissions/{sid}/{file}",
             get(submission_file),
@@ -659,6 +660,26 @@ async fn campaign_history(
         out.into_bytes(),
         "text/csv; charset=utf-8",
         &format!("lich-su-dot-{c}.csv"),
+    ))
+}
+
+/// A unit's history in the campaign: its workspace's changes and the campaign's about it.
+async fn unit_history(
+    State(app): S,
+    viewer: Viewer,
+    VPath((c, code)): VPath<(i64, String)>,
+) -> Result<Response, AppError> {
+    let unit = readable_unit(&app, &viewer, c, &code).await?;
+    let out = app
+        .history_csv(|h| {
+            h.workspace_id == Some(unit.workspace_id)
+                || (h.campaign_id == Some(c) && h.unit_code.as_deref() == Some(code.as_str()))
+        })
+        .await?;
+    Ok(attachment(
+        out.into_bytes(),
+        "text/csv; charset=utf-8",
+        &format!("lich-su-{code}-dot-{c}.csv"),
     ))
 }
 

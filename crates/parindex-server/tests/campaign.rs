@@ -624,6 +624,22 @@ async fn a_whole_campaign_on_the_province_fixture() {
     assert_eq!(csv.status, StatusCode::OK);
     let csv = csv.text();
     assert!(csv.starts_with("thoi_gian,nguoi,don_vi,dot,hanh_dong,noi_dung,truoc,sau\n"));
+    // One unit's history: its own lines only, the appraisal of it included.
+    let own = auditor
+        .get(&format!("/campaigns/{c}/units/SGDDT/history.csv"))
+        .await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.text());
+    let own = own.text();
+    assert!(
+        own.lines()
+            .skip(1)
+            .all(|l| l.split(',').nth(2) == Some("SGDDT")),
+        "{own}"
+    );
+    assert!(
+        own.contains("thẩm định") && own.contains("tải lên"),
+        "{own}"
+    );
     // Every change says who made it and when, by the server's clock: an officer's upload too.
     assert!(
         csv.lines()
@@ -778,6 +794,12 @@ fn matrix(
         (
             Method::GET,
             format!("/api/campaigns/{c}/units/STP"),
+            None,
+            vec![Admin, OfficerB, Auditor],
+        ),
+        (
+            Method::GET,
+            format!("/campaigns/{c}/units/STP/history.csv"),
             None,
             vec![Admin, OfficerB, Auditor],
         ),
