@@ -827,6 +827,37 @@ impl App {
         })
     }
 
+    /// One unit of a campaign as the dashboard shows it, in `phase`, with the campaign's
+    /// `appraisals` (of this unit, or all).
+    pub async fn standing_of(
+        &self,
+        u: &CampaignUnit,
+        phase: Phase,
+        appraisals: &[AppraisalRow],
+    ) -> Result<UnitStanding, AppError> {
+        let ws = self.workspace(u.workspace_id).await?;
+        let standing: Standing = Self::state_of(u)?.standing(phase);
+        let latest = self.latest_submission(u).await?;
+        let mut rows: Vec<&str> = appraisals
+            .iter()
+            .filter(|a| a.unit_code == u.unit_code)
+            .map(|a| a.row_id.as_str())
+            .collect();
+        rows.dedup();
+        Ok(UnitStanding {
+            code: u.unit_code.clone(),
+            name: ws.unit_name,
+            group: ws.unit_group,
+            workspace: u.workspace_id,
+            standing: standing.as_str(),
+            standing_vi: standing.vi(),
+            points: latest.as_ref().map(|s| s.points.clone()),
+            index: latest.as_ref().and_then(|s| s.score_index.clone()),
+            submission: latest.as_ref().map(|s| s.id),
+            appraised_rows: rows.len(),
+        })
+    }
+
     /// The campaign as its dashboard shows it.
     pub async fn dashboard(&self, campaign: i64) -> Result<Dashboard, AppError> {
         let c = self.campaign(campaign).await?;
@@ -834,27 +865,7 @@ impl App {
         let appraisals = self.db.appraisals(campaign, None).await?;
         let mut units = Vec::new();
         for u in self.db.campaign_units(campaign).await? {
-            let ws = self.workspace(u.workspace_id).await?;
-            let standing: Standing = Self::state_of(&u)?.standing(phase);
-            let latest = self.latest_submission(&u).await?;
-            let mut rows: Vec<&str> = appraisals
-                .iter()
-                .filter(|a| a.unit_code == u.unit_code)
-                .map(|a| a.row_id.as_str())
-                .collect();
-            rows.dedup();
-            units.push(UnitStanding {
-                code: u.unit_code.clone(),
-                name: ws.unit_name,
-                group: ws.unit_group,
-                workspace: u.workspace_id,
-                standing: standing.as_str(),
-                standing_vi: standing.vi(),
-                points: latest.as_ref().map(|s| s.points.clone()),
-                index: latest.as_ref().and_then(|s| s.score_index.clone()),
-                submission: latest.as_ref().map(|s| s.id),
-                appraised_rows: rows.len(),
-            });
+            units.push(self.standing_of(&u, phase, &appraisals).await?);
         }
         let vi = |s: &str| {
             NaiveDate::parse_from_str(s, "%Y-%m-%d")

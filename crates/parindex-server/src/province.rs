@@ -867,12 +867,10 @@ async fn unit_json(
     code: &str,
 ) -> Result<(UnitJson, Option<Report>), AppError> {
     let unit = readable_unit(app, viewer, c, code).await?;
-    let d = app.dashboard(c).await?;
-    let standing = d
-        .units
-        .into_iter()
-        .find(|u| u.code == code)
-        .ok_or_else(|| AppError::NotFound(format!("không có đơn vị {code}")))?;
+    let c_row = app.campaign(c).await?;
+    let phase = app.phase(&c_row).await?;
+    let appraisals = app.db.appraisals(c, Some(code)).await?;
+    let standing = app.standing_of(&unit, phase, &appraisals).await?;
     let submissions: Vec<SubmissionJson> = app
         .db
         .submissions(c, code)
@@ -894,7 +892,6 @@ async fn unit_json(
         ),
         None => None,
     };
-    let appraisals = app.db.appraisals(c, Some(code)).await?;
     let answers = app.db.answers(c, code).await?;
     let rounds = by_row(&appraisals);
     let mut rows = Vec::new();
@@ -926,11 +923,10 @@ async fn unit_json(
             });
         }
     }
-    let c_row = app.campaign(c).await?;
     Ok((
         UnitJson {
             unit: standing,
-            phase: crate::campaign::phase_str(app.phase(&c_row).await?),
+            phase: crate::campaign::phase_str(phase),
             submissions,
             rows,
         },
