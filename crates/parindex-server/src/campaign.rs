@@ -761,13 +761,63 @@ impl App {
     }
 
     /// Every unit's final report and the ranking.
-    pub async fn consolidate(self: &Arc<Self>, campaign: i64) -> Result<Consolidation, AppError> {
+    /// Every unit's final report and the ranking; computed again only when something it is
+    /// computed from changed (a submission, a late unit's workspace, an appraisal, the
+    /// survey), else the last one.
+    pub async fn consolidate(
+        self: &Arc<Self>,
+        campaign: i64,
+    ) -> Result<Arc<Consolidation>, AppError> {
         let c = self.campaign(campaign).await?;
+        let key = self.consolidation_key(&c).await?;
+        let cached = self
+            .consolidated
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&campaign)
+            .filter(|(k, _)| *k == key)
+            .map(|(_, done)| Arc::clone(done));
+        if let Some(done) = cached {
+            return Ok(done);
+        }
         let survey = match &c.survey_sha256 {
             Some(sha) => Some(self.blobs.get(sha)?),
             None => None,
         };
-        self.consolidate_with(&c, survey).await
+        let done = Arc::new(self.consolidate_with(&c, survey).await?);
+        self.consolidated
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(campaign, (key, Arc::clone(&done)));
+        Ok(done)
+    }
+
+    /// What a consolidation is computed from, in one line per input.
+    async fn consolidation_key(&self, c: &CampaignRow) -> Result<String, AppError> {
+        use std::fmt::Write;
+        let mut key = format!("{} {} {:?}\n", c.criteria_sha256, c.as_of, c.survey_sha256);
+        for u in self.db.campaign_units(c.id).await? {
+            match self.latest_submission(&u).await? {
+                Some(s) => writeln!(key, "submitted {} {}", u.unit_code, s.folder_sha256),
+                None => writeln!(
+                    key,
+                    "workspace {} {} {}",
+                    u.unit_code,
+                    u.workspace_id,
+                    self.workspace(u.workspace_id).await?.revision
+                ),
+            }
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        }
+        for a in self.db.appraisals(c.id, None).await? {
+            writeln!(
+                key,
+                "{} {} {} {} {}",
+                a.unit_code, a.row_id, a.round, a.points, a.version
+            )
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        }
+        Ok(key)
     }
 
     async fn consolidate_with(

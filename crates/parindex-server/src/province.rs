@@ -1184,10 +1184,10 @@ async fn comparison(
     let done = app.consolidate(c).await?;
     let final_report = done
         .reports
-        .into_iter()
+        .iter()
         .find(|r| r.unit.code == code)
         .ok_or_else(|| AppError::NotFound(format!("không có đơn vị {code}")))?;
-    Ok(Comparison::of(&submitted, &final_report))
+    Ok(Comparison::of(&submitted, final_report))
 }
 
 async fn api_diff(

@@ -280,6 +280,8 @@ pub struct App {
     data: std::path::PathBuf,
     pub limits: Limits,
     cache: Mutex<HashMap<i64, Arc<Scored>>>,
+    /// Each campaign's last consolidation, by what it was computed from.
+    pub(crate) consolidated: Mutex<HashMap<i64, (String, Arc<crate::campaign::Consolidation>)>>,
     /// Accounts, sessions and the workflow's clock (the province's server).
     pub accounts: crate::auth::Accounts,
 }
@@ -350,6 +352,7 @@ impl App {
             data: data.to_path_buf(),
             limits,
             cache: Mutex::new(HashMap::new()),
+            consolidated: Mutex::new(HashMap::new()),
             accounts: crate::auth::Accounts::default(),
         };
         for (id, text) in SHIPPED {
