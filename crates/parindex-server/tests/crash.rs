@@ -5,7 +5,7 @@
 //! The server runs as a child process (this test binary, its `child_server` test serving a
 //! data folder prepared in-process); the parent fires every unit's submission at once over
 //! HTTP, kills the child with SIGKILL after a delay that grows each round, and opens the
-//! data folder again to check every unit.
+//! data folder (and database) again to check every unit; on SQLite and on PostgreSQL.
 
 mod common;
 
@@ -26,6 +26,8 @@ use parindex_server::service::App;
 use parindex_server::Limits;
 
 const DATA_VAR: &str = "PARINDEX_CRASH_DATA";
+/// The PostgreSQL database the child serves, when the test runs on PostgreSQL.
+const DATABASE_VAR: &str = "PARINDEX_CRASH_DATABASE";
 const PORT_FILE: &str = "port";
 const PASSWORD: &str = "mật khẩu đủ dài 2026";
 const UNITS: [&str; 6] = ["SKHCN", "STP", "STC", "SYT", "SCT", "SXD"];
@@ -48,7 +50,7 @@ fn child_server() {
     runtime.block_on(async move {
         let config = parindex_server::ServeConfig {
             data: data.clone(),
-            database: None,
+            database: std::env::var(DATABASE_VAR).ok(),
             addr: "127.0.0.1:0".parse().expect("addr"),
             limits: Limits::default(),
             secure_cookies: false,
@@ -129,9 +131,9 @@ async fn login(router: &axum::Router, login: &str) -> String {
 }
 
 /// A campaign of six units, each uploaded and handed to its leader; the leaders' sessions.
-async fn prepare(data: &Path) -> (i64, Vec<String>) {
+async fn prepare(data: &Path, database: Option<&str>) -> (i64, Vec<String>) {
     let (router, app) =
-        parindex_server::app_with(data.to_path_buf(), None, Limits::default(), accounts())
+        parindex_server::app_with(data.to_path_buf(), database, Limits::default(), accounts())
             .await
             .expect("opens");
     app.create_first_admin("admin", "admin", PASSWORD)
@@ -251,12 +253,23 @@ async fn check(app: &App, c: i64) -> usize {
     submitted
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_submission_killed_midway_is_whole_or_absent() {
     let mut seen = Vec::new();
     for (round, delay_ms) in [5u64, 20, 40, 60, 90, 400].into_iter().enumerate() {
         let data = tempfile::tempdir().expect("data");
-        let (c, leaders) = prepare(data.path()).await;
+        let scratch = match common::Backend::current() {
+            common::Backend::Sqlite => None,
+            common::Backend::Postgres => {
+                let server = parindex_db_postgres::scratch::server("a test").expect("checked");
+                Some(
+                    parindex_db_postgres::scratch::Scratch::create(&server)
+                        .await
+                        .expect("a scratch database"),
+                )
+            }
+        };
+        let database = scratch.as_ref().map(|s| s.address.clone());
+        let (c, leaders) = prepare(data.path(), database.as_deref()).await;
         let mut child = Command::new(std::env::current_exe().expect("this test"))
             .args([
                 "--exact",
@@ -266,6 +279,7 @@ async fn a_submission_killed_midway_is_whole_or_absent() {
                 "1",
             ])
             .env(DATA_VAR, data.path())
+            .envs(database.iter().map(|d| (DATABASE_VAR, d)))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -301,7 +315,7 @@ async fn a_submission_killed_midway_is_whole_or_absent() {
         }
         let (_, app) = parindex_server::app_with(
             data.path().to_path_buf(),
-            None,
+            database.as_deref(),
             Limits::default(),
             accounts(),
         )
@@ -309,8 +323,13 @@ async fn a_submission_killed_midway_is_whole_or_absent() {
         .expect("opens after the kill");
         let submitted = check(&app, c).await;
         seen.push((round, delay_ms, submitted));
+        // The app's connections close before its scratch database is dropped.
+        drop(app);
+        drop(scratch);
     }
     // The kills fell before, among and after the submissions (the count varies with the
     // machine; every state was checked whole above).
     assert!(seen.iter().all(|(_, _, n)| *n <= UNITS.len()), "{seen:?}");
 }
+
+on_every_backend!(a_submission_killed_midway_is_whole_or_absent);
