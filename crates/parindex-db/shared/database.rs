@@ -423,59 +423,65 @@ impl Database for Backend {
         Ok(files)
     }
 
-    async fn add_file(&self, ws: i64, file: &NewFile<'_>) -> Result<i64, DbError> {
-        for (what, text) in [
-            ("slot", file.slot),
-            ("stored name", file.stored_name),
-            ("display name", file.display_name),
-            ("hash", file.sha256),
-        ] {
-            storable(what, text)?;
+    async fn add_files(&self, ws: i64, files: &[NewFile<'_>]) -> Result<Vec<i64>, DbError> {
+        for file in files {
+            for (what, text) in [
+                ("slot", file.slot),
+                ("stored name", file.stored_name),
+                ("display name", file.display_name),
+                ("hash", file.sha256),
+            ] {
+                storable(what, text)?;
+            }
         }
         let mut w = self.begin_write().await?;
-        let id = next_id(&mut w, "files").await?;
-        let version: i64 = sqlx::query(
-            "SELECT COALESCE(MAX(version), 0) + 1 AS v FROM files \
-             WHERE workspace_id = $1 AND slot = $2",
-        )
-        .bind(ws)
-        .bind(file.slot)
-        .fetch_one(&mut *w.tx)
-        .await?
-        .try_get("v")?;
-        sqlx::query("UPDATE files SET active = 0 WHERE workspace_id = $1 AND slot = $2")
+        let mut versions = Vec::with_capacity(files.len());
+        for file in files {
+            let id = next_id(&mut w, "files").await?;
+            let version: i64 = sqlx::query(
+                "SELECT COALESCE(MAX(version), 0) + 1 AS v FROM files \
+                 WHERE workspace_id = $1 AND slot = $2",
+            )
             .bind(ws)
             .bind(file.slot)
+            .fetch_one(&mut *w.tx)
+            .await?
+            .try_get("v")?;
+            sqlx::query("UPDATE files SET active = 0 WHERE workspace_id = $1 AND slot = $2")
+                .bind(ws)
+                .bind(file.slot)
+                .execute(&mut *w.tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO files (id, workspace_id, slot, stored_name, display_name, sha256, \
+                 size, version, active, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9)",
+            )
+            .bind(id)
+            .bind(ws)
+            .bind(file.slot)
+            .bind(file.stored_name)
+            .bind(file.display_name)
+            .bind(file.sha256)
+            .bind(file.size)
+            .bind(version)
+            .bind(now())
             .execute(&mut *w.tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO files (id, workspace_id, slot, stored_name, display_name, sha256, size, \
-             version, active, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9)",
-        )
-        .bind(id)
-        .bind(ws)
-        .bind(file.slot)
-        .bind(file.stored_name)
-        .bind(file.display_name)
-        .bind(file.sha256)
-        .bind(file.size)
-        .bind(version)
-        .bind(now())
-        .execute(&mut *w.tx)
-        .await?;
-        let short: String = file.sha256.chars().take(12).collect();
-        record(
-            &mut w,
-            ws,
-            "tải lên",
-            &format!(
-                "{} → {} (phiên bản {version}, {short})",
-                file.display_name, file.stored_name
-            ),
-        )
-        .await?;
+            let short: String = file.sha256.chars().take(12).collect();
+            record(
+                &mut w,
+                ws,
+                "tải lên",
+                &format!(
+                    "{} → {} (phiên bản {version}, {short})",
+                    file.display_name, file.stored_name
+                ),
+            )
+            .await?;
+            versions.push(version);
+        }
         w.tx.commit().await?;
-        Ok(version)
+        Ok(versions)
     }
 
     async fn restore_file(&self, ws: i64, file_id: i64) -> Result<Option<FileVersion>, DbError> {

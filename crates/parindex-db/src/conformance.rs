@@ -61,6 +61,7 @@ macro_rules! conformance_tests {
             appraisals_and_answers_are_saved_over_their_version_only,
             the_history_says_who_and_before_and_after,
             submitting_on_two_handles_submits_once,
+            an_upload_s_files_are_kept_together_or_not_at_all,
         );
     };
     (@each $fresh:path; $($check:ident),* $(,)?) => {
@@ -1176,4 +1177,44 @@ pub async fn submitting_on_two_handles_submits_once(f: Fresh) {
     }
     assert_eq!(won, 1);
     assert_eq!(f.other.submissions(c, "SKHCN").await.unwrap().len(), 1);
+}
+
+pub async fn an_upload_s_files_are_kept_together_or_not_at_all(f: Fresh) {
+    let db = &*f.db;
+    let ws = db.create_workspace(&unit("SKHCN")).await.unwrap();
+    let (a, b) = (sha(1), sha(2));
+    let versions = db
+        .add_files(
+            ws,
+            &[
+                file("documents", "documents.csv", &a),
+                file("dossiers", "dossiers.csv", &b),
+                file("documents", "documents.xlsx", &b),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(versions, [1, 1, 2]);
+    let files = db.files(ws).await.unwrap();
+    let active: Vec<(&str, i64)> = files
+        .iter()
+        .filter(|f| f.active)
+        .map(|f| (f.slot.as_str(), f.version))
+        .collect();
+    assert_eq!(active, [("documents", 2), ("dossiers", 1)]);
+    assert_recorded(db, ws).await;
+    // One file that cannot be stored: none of the upload is.
+    let before = db.files(ws).await.unwrap();
+    let got = db
+        .add_files(
+            ws,
+            &[
+                file("documents", "documents.csv", &a),
+                file("reports", "bad\u{0}.csv", &b),
+            ],
+        )
+        .await;
+    assert!(matches!(got, Err(DbError::NulInText(_))), "{got:?}");
+    assert_eq!(db.files(ws).await.unwrap(), before);
+    assert_recorded(db, ws).await;
 }

@@ -391,8 +391,18 @@ pub trait Database: Send + Sync + std::fmt::Debug {
     /// Every version of every file: by slot, newest first within a slot.
     async fn files(&self, ws: i64) -> Result<Vec<FileVersion>, DbError>;
 
-    /// A new version of a slot's file, made the active one; its version number.
-    async fn add_file(&self, ws: i64, file: &NewFile<'_>) -> Result<i64, DbError>;
+    /// New versions of slots' files, each made its slot's active one, in one transaction
+    /// (an upload's tables are kept together or not at all); their version numbers, in order.
+    async fn add_files(&self, ws: i64, files: &[NewFile<'_>]) -> Result<Vec<i64>, DbError>;
+
+    /// [`Self::add_files`] of one file; its version number.
+    async fn add_file(&self, ws: i64, file: &NewFile<'_>) -> Result<i64, DbError> {
+        let versions = self.add_files(ws, std::slice::from_ref(file)).await?;
+        versions
+            .first()
+            .copied()
+            .ok_or_else(|| DbError::Corrupt("add_files gave no version".to_owned()))
+    }
 
     /// Makes a kept version its slot's active file again; `None` (nothing written) when the
     /// workspace has no such version.

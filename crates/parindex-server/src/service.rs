@@ -984,6 +984,8 @@ impl App {
                 // the handle leaves the write to end on its own, without the answer waiting.
             }
         }
+        // Every taken table's blob kept, then their versions in one transaction.
+        let mut kept = Vec::with_capacity(tables.len());
         for p in tables {
             let sha = match p.sha {
                 Some(sha) => sha,
@@ -994,17 +996,31 @@ impl App {
                 .await
                 .map_err(|e| AppError::Internal(format!("lưu tệp: {e}")))??;
             self.blobs.keep(written, &sha)?;
-            let file = NewFile {
-                slot: &p.slot,
-                stored_name: &p.stored_name,
-                display_name: &p.name,
-                sha256: &sha,
-                size: p.size,
-            };
-            let version = self.db.add_file(ws, &file).await?;
-            out[p.index] = Some(UploadedFile::taken(
+            kept.push((
+                p.index,
                 p.name,
                 p.taken_as,
+                p.slot,
+                p.stored_name,
+                sha,
+                p.size,
+            ));
+        }
+        let files: Vec<NewFile<'_>> = kept
+            .iter()
+            .map(|(_, name, _, slot, stored_name, sha, size)| NewFile {
+                slot,
+                stored_name,
+                display_name: name,
+                sha256: sha,
+                size: *size,
+            })
+            .collect();
+        let versions = self.db.add_files(ws, &files).await?;
+        for ((index, name, taken_as, ..), version) in kept.into_iter().zip(versions) {
+            out[index] = Some(UploadedFile::taken(
+                name,
+                taken_as,
                 Some(version),
                 format!("đã nhận, phiên bản {version}"),
             ));
