@@ -95,14 +95,6 @@ impl Viewer {
             )),
         }
     }
-
-    /// Whether `action` is allowed: always on the officer's own app.
-    pub fn may(&self, action: Action<'_>) -> Result<(), AppError> {
-        match self {
-            Viewer::Local => Ok(()),
-            Viewer::Account(a) => permits(a, action).map_err(AppError::from),
-        }
-    }
 }
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Viewer {

@@ -19,7 +19,6 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use parindex_campaign::appraisal::{self, Line};
 use parindex_campaign::password;
-use parindex_campaign::role::field_of;
 use parindex_campaign::submission::Standing;
 use parindex_campaign::{permits, Action, Actor, Deadlines, Phase, Role, State, Step};
 use parindex_core::rank::Ranking;
@@ -1018,16 +1017,6 @@ pub fn field_indices(report: &Report) -> Vec<(String, String, Option<String>)> {
                 n.index.map(parindex_core::num::vi_decimal),
             )
         })
-        .collect()
-}
-
-/// Which rows an appraiser of `fields` appraises in `report`: the leaves of its fields.
-pub fn rows_of_fields<'a>(report: &'a Report, fields: &[String]) -> Vec<&'a str> {
-    report
-        .nodes
-        .iter()
-        .filter(|n| n.is_leaf() && fields.iter().any(|f| f == field_of(&n.id)))
-        .map(|n| n.id.as_str())
         .collect()
 }
 
