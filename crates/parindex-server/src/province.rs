@@ -55,6 +55,10 @@ pub fn routes() -> Router<Arc<App>> {
             post(answer),
         )
         .route("/campaigns/{c}/units/{code}/diff", get(diff_page))
+        .route(
+            "/campaigns/{c}/units/{code}/rows/{row}/answer/{n}",
+            get(answer_file),
+        )
         .route("/campaigns/{c}/units/{code}/history.csv", get(unit_history))
         .route(
             "/campaigns/{c}/units/{code}/submissions/{sid}/{file}",
@@ -849,6 +853,8 @@ struct RowJson {
     round2: Option<(String, String)>,
     round2_version: i64,
     answer: Option<String>,
+    /// The answer's TLKC files, by name (downloaded by their place in this list).
+    answer_files: Vec<String>,
     answer_version: i64,
 }
 
@@ -919,6 +925,9 @@ async fn unit_json(
                         format!("{} (TLKC: {})", a.note, files.join(", "))
                     }
                 }),
+                answer_files: answer.map_or_else(Vec::new, |a| {
+                    a.documents.iter().map(|d| d.display_name.clone()).collect()
+                }),
                 answer_version: answer.map_or(0, |a| a.version),
             });
         }
@@ -959,6 +968,7 @@ struct RowView {
     round1: Option<(String, String)>,
     round2: Option<(String, String)>,
     answer: Option<String>,
+    answer_files: Vec<String>,
     appraise: bool,
     version: i64,
     answerable: bool,
@@ -1031,6 +1041,7 @@ async fn unit_page(
                 round1: r.round1.clone(),
                 round2: r.round2.clone(),
                 answer: r.answer.clone(),
+                answer_files: r.answer_files.clone(),
                 appraise,
                 version: if round == Some(2) {
                     r.round2_version
@@ -1247,6 +1258,28 @@ async fn diff_page(
             .collect(),
         code,
     })
+}
+
+/// A TLKC file of a unit's answer, as a download (never shown inline).
+async fn answer_file(
+    State(app): S,
+    viewer: Viewer,
+    VPath((c, code, row, n)): VPath<(i64, String, String, usize)>,
+) -> Result<Response, AppError> {
+    readable_unit(&app, &viewer, c, &code).await?;
+    let document = app
+        .db
+        .answers(c, &code)
+        .await?
+        .into_iter()
+        .find(|a| a.row_id == row)
+        .and_then(|a| a.documents.into_iter().nth(n))
+        .ok_or_else(|| AppError::NotFound("không có tệp này".to_owned()))?;
+    Ok(crate::web::file_response(
+        app.blobs.get(&document.sha256)?,
+        "application/octet-stream",
+        &crate::folder::safe_component(&document.display_name),
+    ))
 }
 
 async fn submission_file(

@@ -536,6 +536,19 @@ async fn a_whole_campaign_on_the_province_fixture() {
         .as_str()
         .expect("answer")
         .contains("phu-luc.pdf"));
+    // The appraiser opens the unit's file, as sent.
+    let file = s
+        .login("snv")
+        .await
+        .get(&format!("/campaigns/{c}/units/SGDDT/rows/1.1/answer/0"))
+        .await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.body, "%PDF-1.4 phụ lục".as_bytes());
+    assert!(file
+        .headers
+        .get(header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("attachment")));
 
     // Round 2 sets the final points.
     s.clock.set(noon(2027, 1, 25));
