@@ -140,8 +140,10 @@ fn criteria_json(s: &crate::service::CriteriaEntry) -> CriteriaJson {
     }
 }
 
-async fn criteria_sets(State(app): S) -> Json<Vec<CriteriaJson>> {
-    Json(app.sets().iter().map(|s| criteria_json(s)).collect())
+async fn criteria_sets(State(app): S) -> ApiResult<Json<Vec<CriteriaJson>>> {
+    Ok(Json(
+        app.sets().await?.iter().map(|s| criteria_json(s)).collect(),
+    ))
 }
 
 async fn upload_criteria(

@@ -265,7 +265,7 @@ impl App {
         let actor = self.admin(viewer)?;
         let title = form_text(&form.title)
             .ok_or_else(|| AppError::BadRequest("đợt đánh giá cần tên".to_owned()))?;
-        let set = self.find_set(form.criteria.trim()).ok_or_else(|| {
+        let set = self.find_set(form.criteria.trim()).await?.ok_or_else(|| {
             AppError::BadRequest(
                 "không có bộ tiêu chí đã chọn; hãy tải bộ tiêu chí lên trước".to_owned(),
             )
@@ -520,7 +520,7 @@ impl App {
         files: Vec<(String, Vec<u8>)>,
         extra: Vec<(String, Vec<u8>)>,
     ) -> Result<Report, AppError> {
-        let set = self.find_set(&c.criteria_sha256).ok_or_else(|| {
+        let set = self.find_set(&c.criteria_sha256).await?.ok_or_else(|| {
             AppError::Internal(format!("đợt {}: thiếu bộ tiêu chí {}", c.id, c.criteria_id))
         })?;
         let as_of = Self::as_of_of_campaign(c)?;
@@ -849,7 +849,7 @@ impl App {
         if let Some(s) = survey {
             folder.push((parindex_core::evidence::SURVEY_FILE.to_owned(), s));
         }
-        let set = self.find_set(&c.criteria_sha256).ok_or_else(|| {
+        let set = self.find_set(&c.criteria_sha256).await?.ok_or_else(|| {
             AppError::Internal(format!("đợt {}: thiếu bộ tiêu chí {}", c.id, c.criteria_id))
         })?;
         let as_of = Self::as_of_of_campaign(c)?;

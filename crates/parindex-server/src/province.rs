@@ -407,6 +407,7 @@ async fn campaigns_page(
         campaigns,
         sets: app
             .sets()
+            .await?
             .iter()
             .map(|s| (s.sha256.clone(), format!("{} ({})", s.title, s.id)))
             .collect(),

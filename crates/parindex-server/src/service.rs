@@ -393,7 +393,9 @@ impl App {
     }
 
     /// Every criteria set: the shipped first, then by title.
-    pub fn sets(&self) -> Vec<Arc<CriteriaEntry>> {
+    /// Every set, shipped first, the ones other processes uploaded included.
+    pub async fn sets(&self) -> Result<Vec<Arc<CriteriaEntry>>, AppError> {
+        self.load_new_sets().await?;
         let mut all: Vec<_> = self
             .sets
             .read()
@@ -404,11 +406,22 @@ impl App {
         all.sort_by(|a, b| {
             (!a.shipped, &a.title, &a.sha256).cmp(&(!b.shipped, &b.title, &b.sha256))
         });
-        all
+        Ok(all)
     }
 
     /// A set by its hash, or a shipped set by its id.
-    pub fn find_set(&self, key: &str) -> Option<Arc<CriteriaEntry>> {
+    /// The set of `key` (its hash, or a shipped set's id), the ones other processes uploaded
+    /// included.
+    pub async fn find_set(&self, key: &str) -> Result<Option<Arc<CriteriaEntry>>, AppError> {
+        if let Some(set) = self.find_loaded(key) {
+            return Ok(Some(set));
+        }
+        self.load_new_sets().await?;
+        Ok(self.find_loaded(key))
+    }
+
+    /// [`Self::find_set`] among the sets this process has loaded.
+    fn find_loaded(&self, key: &str) -> Option<Arc<CriteriaEntry>> {
         let sets = self
             .sets
             .read()
@@ -506,7 +519,7 @@ impl App {
         name: &str,
         group: &str,
     ) -> Result<i64, AppError> {
-        let set = self.find_set(criteria).ok_or_else(|| {
+        let set = self.find_set(criteria).await?.ok_or_else(|| {
             AppError::BadRequest(format!(
                 "không có bộ tiêu chí `{}`",
                 parindex_core::visible::visible(criteria)
@@ -541,10 +554,27 @@ impl App {
 
     /// A workspace, or not found.
     pub async fn workspace(&self, id: i64) -> Result<Workspace, AppError> {
-        self.db
+        let ws = self
+            .db
             .workspace(id)
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("không có hồ sơ đánh giá số {id}")))
+            .ok_or_else(|| AppError::NotFound(format!("không có hồ sơ đánh giá số {id}")))?;
+        if self.find_loaded(&ws.criteria_sha256).is_none() {
+            self.load_new_sets().await?;
+        }
+        Ok(ws)
+    }
+
+    /// Loads the sets another process of the server uploaded to the same database since this
+    /// one started (a province's server may run several on one PostgreSQL).
+    pub async fn load_new_sets(&self) -> Result<(), AppError> {
+        for sha in self.db.criteria_sets().await? {
+            if self.find_loaded(&sha).is_none() {
+                let bytes = self.blobs.get(&sha)?;
+                self.install_set(&bytes, false).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Makes a kept version its slot's active file again.

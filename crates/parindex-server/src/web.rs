@@ -146,7 +146,7 @@ async fn home(
         .iter()
         .map(|w| WsView::of(w, &app))
         .collect();
-    let sets = set_choices(&app);
+    let sets = set_choices(&app).await?;
     page(&Home {
         csrf,
         workspaces,
@@ -155,8 +155,10 @@ async fn home(
 }
 
 /// The sets to choose from: (key, label).
-fn set_choices(app: &App) -> Vec<(String, String)> {
-    app.sets()
+async fn set_choices(app: &App) -> Result<Vec<(String, String)>, AppError> {
+    Ok(app
+        .sets()
+        .await?
         .iter()
         .map(|s| {
             let label = if s.shipped {
@@ -171,7 +173,7 @@ fn set_choices(app: &App) -> Vec<(String, String)> {
             };
             (s.sha256.clone(), label)
         })
-        .collect()
+        .collect())
 }
 
 #[derive(Debug, Template)]
@@ -185,7 +187,7 @@ struct CriteriaPage {
 async fn criteria_page(State(app): S, CsrfToken(csrf): CsrfToken) -> Result<Response, AppError> {
     page(&CriteriaPage {
         csrf,
-        sets: set_choices(&app),
+        sets: set_choices(&app).await?,
         added: None,
     })
 }
@@ -199,7 +201,7 @@ async fn upload_criteria(
     let entry = app.upload_criteria(&bytes).await?;
     page(&CriteriaPage {
         csrf,
-        sets: set_choices(&app),
+        sets: set_choices(&app).await?,
         added: Some(format!("{} ({})", entry.title, entry.id)),
     })
 }

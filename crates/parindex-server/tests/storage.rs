@@ -74,7 +74,61 @@ async fn a_text_with_nul_is_refused_alike_and_nothing_is_saved() {
     );
 }
 
+/// Two processes of the server on one database (a province's deployment): a criteria set
+/// uploaded through one is used by the other, which had started before it.
+async fn a_set_uploaded_through_one_process_serves_the_others() {
+    let first = Client::new().await;
+    let second = first.reopen().await;
+    let own = std::fs::read_to_string(criteria().join("criteria.toml"))
+        .expect("the set")
+        .replacen(
+            "title = \"Bộ chỉ số đánh giá",
+            "title = \"Bộ chỉ số (bản của Sở) đánh giá",
+            1,
+        );
+    let got = first
+        .post_files(
+            "/api/criteria",
+            "file",
+            &[("criteria.toml".to_owned(), own.into_bytes())],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let sha = got.json()["sha256"].as_str().expect("sha").to_owned();
+    let listed = second.get("/api/criteria").await.json();
+    assert!(
+        listed
+            .as_array()
+            .expect("sets")
+            .iter()
+            .any(|s| s["sha256"] == sha.as_str()),
+        "{listed}"
+    );
+    let got = second
+        .post_json(
+            "/api/workspaces",
+            &serde_json::json!({"criteria": sha, "code": "SKHCN", "name": "Sở KH&CN", "group": "so"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let id = got.json()["id"].as_i64().expect("id");
+    // And a third, started after, reads the workspace scored with it.
+    let third = first.reopen().await;
+    let got = third
+        .post_files(
+            &format!("/api/workspaces/{id}/evidence"),
+            "files",
+            &fixture_files(),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let report = third.get(&format!("/api/workspaces/{id}/report")).await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.text());
+    assert!(report.text().contains("bản của Sở"));
+}
+
 on_every_backend! {
+    a_set_uploaded_through_one_process_serves_the_others,
     what_is_saved_survives_a_restart,
     the_database_is_where_it_was_told,
     a_text_with_nul_is_refused_alike_and_nothing_is_saved,
