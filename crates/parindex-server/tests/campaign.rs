@@ -232,7 +232,7 @@ fn codes() -> Vec<String> {
 /// The province's criteria set uploaded and a campaign of it opened (deadlines 15/12/2026,
 /// 10/01, 20/01, 31/01/2027; `as_of` or the set's 31/12) with the units of `units` (a
 /// units.csv); the campaign's id.
-async fn open_campaign(admin: &User, as_of: Option<&str>, units: &str) -> i64 {
+async fn open_campaign(admin: &User, title: &str, as_of: Option<&str>, units: &str) -> i64 {
     let criteria = std::fs::read(province().join("criteria/criteria.toml")).expect("criteria");
     let got = admin
         .post_files(
@@ -247,7 +247,7 @@ async fn open_campaign(admin: &User, as_of: Option<&str>, units: &str) -> i64 {
         .ok_json(
             "/api/campaigns",
             &serde_json::json!({
-                "title": "Chỉ số CCHC năm 2026",
+                "title": title,
                 "criteria": sha,
                 "as_of": as_of.unwrap_or(""),
                 "self_end": "15/12/2026",
@@ -277,7 +277,7 @@ async fn open_campaign(admin: &User, as_of: Option<&str>, units: &str) -> i64 {
 /// uploaded her unit's files. The campaign's id.
 async fn campaign(s: &Server, admin: &User) -> i64 {
     let units = std::fs::read_to_string(province().join("exports/units.csv")).expect("units");
-    let c = open_campaign(admin, Some("31/12/2026"), &units).await;
+    let c = open_campaign(admin, "Chỉ số CCHC năm 2026", Some("31/12/2026"), &units).await;
     let account = |login: String, role: &str, unit: &str, fields: &str, agency: &str| {
         serde_json::json!({
             "login": login, "display_name": login, "password": PASSWORD, "role": role,
@@ -916,6 +916,7 @@ async fn every_route_checks_who_asks_and_for_which_unit() {
     let admin = s.login("admin").await;
     let c = open_campaign(
         &admin,
+        "Chỉ số CCHC năm 2026",
         None,
         "ma_don_vi,ten_don_vi,nhom\nSKHCN,Sở Khoa học và Công nghệ,so\nSTP,Sở Tư pháp,so\n",
     )
@@ -1114,6 +1115,7 @@ async fn a_campaign_s_units_are_scored_at_its_as_of_date() {
     let admin = s.login("admin").await;
     let c = open_campaign(
         &admin,
+        "Giữa năm",
         Some("30/06/2026"),
         "ma_don_vi,ten_don_vi,nhom\nSKHCN,Sở Khoa học và Công nghệ,so\n",
     )
@@ -1155,26 +1157,8 @@ async fn a_campaign_s_units_are_scored_at_its_as_of_date() {
 async fn a_campaigns_history_is_its_own() {
     let s = Server::open().await;
     let admin = s.login("admin").await;
-    let criteria = std::fs::read(province().join("criteria/criteria.toml")).expect("criteria");
-    let got = admin
-        .post_files(
-            "/api/criteria",
-            "file",
-            &[("criteria.toml".to_owned(), criteria)],
-        )
-        .await;
-    let sha = got.json()["sha256"].as_str().expect("sha").to_owned();
-    let open = |title: &'static str| {
-        serde_json::json!({"title": title, "criteria": sha, "self_end": "15/12/2026",
-            "round1_end": "10/01/2027", "explain_end": "20/01/2027", "round2_end": "31/01/2027"})
-    };
-    let units = serde_json::json!({"csv": "ma_don_vi,ten_don_vi,nhom\nSKHCN,Sở Khoa học và Công nghệ,so\n"});
-    let first = admin.ok_json("/api/campaigns", &open("Đợt một")).await["id"]
-        .as_i64()
-        .expect("id");
-    admin
-        .ok_json(&format!("/api/campaigns/{first}/units"), &units)
-        .await;
+    let units = "ma_don_vi,ten_don_vi,nhom\nSKHCN,Sở Khoa học và Công nghệ,so\n";
+    let first = open_campaign(&admin, "Đợt một", None, units).await;
     admin
         .ok_json(
             "/api/accounts",
@@ -1204,12 +1188,7 @@ async fn a_campaigns_history_is_its_own() {
     assert!(before.lines().count() >= 3, "{before}");
 
     // The same unit in a second campaign, and its officer's upload there.
-    let second = admin.ok_json("/api/campaigns", &open("Đợt hai")).await["id"]
-        .as_i64()
-        .expect("id");
-    admin
-        .ok_json(&format!("/api/campaigns/{second}/units"), &units)
-        .await;
+    let second = open_campaign(&admin, "Đợt hai", None, units).await;
     let ws2 = workspace_of(&officer, second, "SKHCN").await;
     assert_ne!(ws, ws2);
     let got = officer
