@@ -1,7 +1,10 @@
 //! # parindex-server
 //!
 //! The officer's web app (`parindex serve`): upload the exports, see and explain the score,
-//! download the report. Built on `parindex-core` and `parindex-render` only: every score the
+//! download the report; and, once accounts exist, the province's campaign on one server
+//! (submission, appraisal rounds, survey, ranking). Built on `parindex-core` and
+//! `parindex-render` for every score, `parindex-campaign` for the campaign's rules and
+//! `parindex-db` for storage: every score the
 //! app shows is the library's score of the workspace's evidence folder, made from the database
 //! and the blobs (`folder::FolderFiles`, the library's `Files` over it) and read by
 //! `CompiledCriteria::read_and_score`, and every download is the renderer's bytes of that
@@ -12,6 +15,9 @@
 //! - [`service`]: what the officer can do, shared by the pages ([`web`]) and the JSON API
 //!   ([`api`]).
 //! - [`security`]: CSRF, Content-Security-Policy; body limits are set on the router.
+//! - [`auth`]: accounts and sessions, and the guard that checks every route against who asks
+//!   (role, unit, field, the campaign's phase) before its handler runs.
+//! - [`campaign`]: what the province's campaign does, for [`province`]'s pages and API.
 
 pub mod api;
 pub mod auth;
