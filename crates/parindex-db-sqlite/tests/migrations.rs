@@ -27,6 +27,11 @@ const SHIPPED: &[(i64, &str, &str)] = &[
         "workspace as of",
         "c69ec231ae10b2f5606eaf4a71d09cc8aa9b5a041ec96e82ed65ff9663ff2035aca5fd938a6bfc260d645209a04f43df",
     ),
+    (
+        5,
+        "workspace encoding",
+        "f8533170d56fad1b5d0dda7f0b41814d9db9be2d4a5c054039b400b2e984660c62564fe19b284d16f553057b58929ead",
+    ),
 ];
 
 #[test]

@@ -17,8 +17,8 @@ use async_trait::async_trait;
 use parindex_db::{
     current_acting, now, storable, AccountRow, AnswerDocument, AnswerRow, AppraisalRow, Attachment,
     CampaignRow, CampaignUnit, Database, DbError, FactRow, FileVersion, HistoryEntry, NewAccount,
-    NewCampaign, NewFile, NewSubmission, NewWorkspace, NoteDocument, NoteRow, Saved, SubmissionRow,
-    Who, Workspace,
+    NewCampaign, NewFile, NewSubmission, NewWorkspace, NoteDocument, NoteRow, Reading, Saved,
+    SubmissionRow, Who, Workspace,
 };
 use sqlx::Row;
 
@@ -32,7 +32,7 @@ pub(crate) struct Write<'a> {
 }
 
 const WORKSPACE_COLUMNS: &str = "id, unit_code, unit_name, unit_group, year, criteria_id, \
-     criteria_sha256, proposals, proposals_version, revision, created_at, as_of";
+     criteria_sha256, proposals, proposals_version, revision, created_at, as_of, encoding";
 const FILE_COLUMNS: &str =
     "id, slot, stored_name, display_name, sha256, size, version, active, uploaded_at";
 
@@ -345,33 +345,46 @@ impl Database for Backend {
         Ok(())
     }
 
-    async fn set_as_of(&self, ws: i64, as_of: Option<&str>) -> Result<(), DbError> {
-        if let Some(d) = as_of {
-            storable("as-of date", d)?;
+    async fn set_reading(
+        &self,
+        ws: i64,
+        setting: Reading,
+        value: Option<&str>,
+    ) -> Result<(), DbError> {
+        // The column is one of these literals, never input.
+        let (column, action) = match setting {
+            Reading::AsOf => ("as_of", "ngày tính điểm"),
+            Reading::Encoding => ("encoding", "bảng mã tệp văn bản"),
+        };
+        if let Some(v) = value {
+            storable(action, v)?;
         }
         let mut w = self.begin_write().await?;
-        let before: Option<Option<String>> =
-            sqlx::query_as::<_, (Option<String>,)>("SELECT as_of FROM workspaces WHERE id = $1")
-                .bind(ws)
-                .fetch_optional(&mut *w.tx)
-                .await?
-                .map(|(d,)| d);
+        let before: Option<Option<String>> = sqlx::query_as::<_, (Option<String>,)>(&format!(
+            "SELECT {column} FROM workspaces WHERE id = $1"
+        ))
+        .bind(ws)
+        .fetch_optional(&mut *w.tx)
+        .await?
+        .map(|(d,)| d);
         let Some(before) = before else {
             return Ok(());
         };
-        sqlx::query("UPDATE workspaces SET as_of = $1 WHERE id = $2")
-            .bind(as_of)
-            .bind(ws)
-            .execute(&mut *w.tx)
-            .await?;
+        sqlx::query(&format!(
+            "UPDATE workspaces SET {column} = $1 WHERE id = $2"
+        ))
+        .bind(value)
+        .bind(ws)
+        .execute(&mut *w.tx)
+        .await?;
         append(
             &mut w,
             Entry {
                 workspace: Some(ws),
-                action: "ngày tính điểm",
+                action,
                 detail: "",
                 before: before.as_deref(),
-                after: as_of,
+                after: value,
                 ..Entry::default()
             },
         )

@@ -48,6 +48,17 @@ pub struct Workspace {
     pub created_at: i64,
     /// The date it is scored at (ISO), when the officer chose one.
     pub as_of: Option<String>,
+    /// The encoding its text exports are read in, when the officer chose one.
+    pub encoding: Option<String>,
+}
+
+/// A setting of how a workspace is read, as `parindex score`'s options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// `--as-of`: an ISO date.
+    AsOf,
+    /// `--encoding`: an encoding's name.
+    Encoding,
 }
 
 /// One version of an evidence file.
@@ -375,8 +386,14 @@ pub trait Database: Send + Sync + std::fmt::Debug {
     /// Changes the unit's fields (`unit.toml`).
     async fn set_unit(&self, ws: i64, code: &str, name: &str, group: &str) -> Result<(), DbError>;
 
-    /// The date the workspace is scored at (ISO `yyyy-mm-dd`; `None`: the set's default).
-    async fn set_as_of(&self, ws: i64, as_of: Option<&str>) -> Result<(), DbError>;
+    /// A setting of how the workspace is read (`None`: the default — 31/12 of the set's
+    /// year, auto-detected encoding).
+    async fn set_reading(
+        &self,
+        ws: i64,
+        setting: Reading,
+        value: Option<&str>,
+    ) -> Result<(), DbError>;
 
     /// Part 3 of the report, saved only over the version the form was opened at.
     async fn set_proposals(

@@ -38,6 +38,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/workspaces/{id}/tables", get(tables))
         .route("/api/workspaces/{id}/unit", post(save_unit))
         .route("/api/workspaces/{id}/as-of", post(save_as_of))
+        .route("/api/workspaces/{id}/encoding", post(save_encoding))
         .route("/api/workspaces/{id}/evidence", post(upload))
         .route("/api/workspaces/{id}/files", get(files))
         .route("/api/workspaces/{id}/files/{fid}/restore", post(restore))
@@ -496,6 +497,15 @@ async fn history(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<His
 struct ProposalsBody {
     version: i64,
     text: Option<String>,
+}
+
+async fn save_encoding(
+    State(app): S,
+    VPath(id): VPath<i64>,
+    VJson(b): VJson<web::EncodingForm>,
+) -> ApiResult<Json<Done>> {
+    app.set_encoding(id, &b.encoding).await?;
+    Ok(Json(Done { version: None }))
 }
 
 async fn save_as_of(

@@ -128,6 +128,8 @@ pub struct Snapshot {
     pub attachments: Vec<Attachment>,
     /// The campaign's as-of date, for a campaign's unit (else the set's default).
     pub as_of: Option<parindex_core::Date>,
+    /// The encoding text exports are read in (`parindex score --encoding`).
+    pub encoding: parindex_core::evidence::TextEncoding,
 }
 
 /// One file of the folder.

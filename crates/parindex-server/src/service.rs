@@ -14,7 +14,9 @@ use std::sync::{Arc, Mutex, RwLock};
 use axum::body::Bytes;
 use parindex_core::compare::{FigureChange, InputChange};
 use parindex_core::criteria::CriteriaSet;
-use parindex_core::evidence::{fold_header, Source, TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS};
+use parindex_core::evidence::{
+    fold_header, Source, TextEncoding, TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS,
+};
 use parindex_core::{
     load_criteria, CompiledCriteria, Error, Evidence, FsFiles, ReadOptions, Report,
 };
@@ -27,7 +29,7 @@ use crate::folder::{literal_value, Content, FolderFiles, NotesToml, Snapshot};
 use crate::store::{
     open_database, Blobs, FactRow, NewFile, NewWorkspace, NoteDocument, NoteRow, Saved, Workspace,
 };
-use parindex_db::Database;
+use parindex_db::{Database, Reading};
 
 /// The criteria set shipped in the binary.
 const SHIPPED: &[(&str, &str)] = &[(
@@ -621,6 +623,11 @@ impl App {
                     .as_deref()
                     .and_then(parindex_core::date::parse_date),
             },
+            encoding: ws
+                .encoding
+                .as_deref()
+                .and_then(|e| e.parse().ok())
+                .unwrap_or_default(),
             ws,
         })
     }
@@ -689,6 +696,7 @@ impl App {
         if let Some(as_of) = snap.as_of {
             lines.push_str(&format!("as-of {as_of}\n"));
         }
+        lines.push_str(&format!("encoding {}\n", snap.encoding));
         for (name, sha) in files {
             lines.push_str(&format!("{sha}  {name}\n"));
         }
@@ -728,10 +736,11 @@ impl App {
         };
         let set = self.set_of(&snap.ws)?;
         let as_of = as_of_of(&set, &snap)?;
+        let encoding = snap.encoding;
         let app = Arc::clone(self);
         let (outcome, shas) = tokio::task::spawn_blocking(move || {
             let folder = app.folder_of(contents, &trying)?;
-            let read = read_folder(&set, &folder, as_of);
+            let read = read_folder(&set, &folder, as_of, encoding);
             let mut shas = BTreeMap::new();
             if let Ok((_, report)) = &read {
                 for (name, from) in &trying {
@@ -777,16 +786,8 @@ impl App {
     }
 
     /// The date the workspace is scored at, as the officer types it (`dd/mm/yyyy`; empty:
-    /// 31/12 of the set's year), as `parindex score --as-of`. A campaign's units are scored
-    /// at the campaign's date.
+    /// 31/12 of the set's year), as `parindex score --as-of`.
     pub async fn set_as_of(&self, ws: i64, text: &str) -> Result<(), AppError> {
-        self.workspace(ws).await?;
-        if self.db.campaign_unit_of(ws).await?.is_some() {
-            return Err(AppError::Conflict(
-                "trong đợt đánh giá của tỉnh, ngày tính điểm do Sở Nội vụ đặt cho cả đợt"
-                    .to_owned(),
-            ));
-        }
         let date = match form_text(text) {
             None => None,
             Some(t) => Some(parindex_core::date::parse_date(&t).ok_or_else(|| {
@@ -797,7 +798,42 @@ impl App {
             })?),
         };
         let iso = date.map(|d| d.format("%Y-%m-%d").to_string());
-        Ok(self.db.set_as_of(ws, iso.as_deref()).await?)
+        self.set_reading(ws, Reading::AsOf, iso.as_deref()).await
+    }
+
+    /// The encoding the workspace's text exports are read in (`auto`, empty: detected), as
+    /// `parindex score --encoding`.
+    pub async fn set_encoding(&self, ws: i64, text: &str) -> Result<(), AppError> {
+        let encoding = match form_text(text) {
+            None => TextEncoding::Auto,
+            Some(t) => t.parse::<TextEncoding>().map_err(|_| {
+                AppError::BadRequest(format!(
+                    "bảng mã «{}» không có: chọn auto, utf-8, utf-16le, utf-16be hoặc windows-1258",
+                    parindex_core::visible::visible(&t)
+                ))
+            })?,
+        };
+        let name = (encoding != TextEncoding::Auto).then(|| encoding.name());
+        self.set_reading(ws, Reading::Encoding, name).await
+    }
+
+    /// A reading setting of the officer's own workspace; a campaign's unit is read as the
+    /// campaign says (its date, the detected encoding), alike for every unit.
+    async fn set_reading(
+        &self,
+        ws: i64,
+        setting: Reading,
+        value: Option<&str>,
+    ) -> Result<(), AppError> {
+        self.workspace(ws).await?;
+        if self.db.campaign_unit_of(ws).await?.is_some() {
+            return Err(AppError::Conflict(
+                "trong đợt đánh giá của tỉnh, ngày tính điểm và cách đọc tệp do Sở Nội vụ đặt \
+                 cho cả đợt"
+                    .to_owned(),
+            ));
+        }
+        Ok(self.db.set_reading(ws, setting, value).await?)
     }
 
     /// In a campaign, the unit's fields (unit.toml) are the administrator's and the appraisal
@@ -1162,9 +1198,10 @@ impl App {
         let file = file.to_owned();
         let bytes = Bytes::copy_from_slice(bytes);
         let as_of = as_of_of(&set, &snap)?;
+        let encoding = snap.encoding;
         tokio::task::spawn_blocking(move || {
             let folder = app.folder(&snap, &[(file, Trying::Memory(bytes))])?;
-            Ok(match read_folder(&set, &folder, as_of) {
+            Ok(match read_folder(&set, &folder, as_of, encoding) {
                 Ok(_) => Vec::new(),
                 Err(e) => problems_of(&e),
             })
@@ -1494,8 +1531,13 @@ impl App {
         let as_of = old.as_of;
         let edited_as_of = parindex_core::compare::edited_as_of(&old).map(str::to_owned);
         let text = text.to_owned();
+        let encoding = snap.encoding;
         let replayed = tokio::task::spawn_blocking(move || {
             let folder = app.folder(&snap, &[])?;
+            let options = ReadOptions {
+                encoding,
+                ..ReadOptions::default()
+            };
             // As `parindex score` reads the folder (see `read_folder`).
             parindex_core::replay(
                 &set.compiled,
@@ -1503,7 +1545,7 @@ impl App {
                 FolderFiles::root(),
                 &old,
                 &text,
-                &ReadOptions::default(),
+                &options,
             )
             .map_err(|e| AppError::Invalid {
                 message: "minh chứng của hồ sơ không đọc được nên chưa chấm lại được".to_owned(),
@@ -1968,9 +2010,14 @@ fn read_folder(
     set: &CriteriaEntry,
     folder: &FolderFiles,
     as_of: parindex_core::Date,
+    encoding: TextEncoding,
 ) -> Result<(Evidence, parindex_core::Report), Error> {
+    let options = ReadOptions {
+        encoding,
+        ..ReadOptions::default()
+    };
     set.compiled
-        .read_and_score(folder, FolderFiles::root(), as_of, &ReadOptions::default())
+        .read_and_score(folder, FolderFiles::root(), as_of, &options)
 }
 
 /// A report with what the pages show beside it: its JSON, where each table came from, and

@@ -14,6 +14,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use parindex_core::criteria::{CriteriaSet, FactType};
 use parindex_core::date::vi_date;
+use parindex_core::evidence::TextEncoding;
 use parindex_core::num::{vi_decimal, vi_percent};
 use parindex_core::report::Status;
 use parindex_core::Report;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/criteria", get(criteria_page).post(upload_criteria))
         .route("/w/{id}", get(score_page))
         .route("/w/{id}/as-of", post(save_as_of))
+        .route("/w/{id}/encoding", post(save_encoding))
         .route("/w/{id}/evidence", get(evidence_page).post(upload))
         .route("/w/{id}/files/{fid}/restore", post(restore))
         .route("/w/{id}/unit", post(save_unit))
@@ -409,6 +411,21 @@ async fn score_page(
 }
 
 #[derive(Debug, serde::Deserialize)]
+pub struct EncodingForm {
+    #[serde(default)]
+    pub encoding: String,
+}
+
+async fn save_encoding(
+    State(app): S,
+    VPath(id): VPath<i64>,
+    VForm(f): VForm<EncodingForm>,
+) -> Result<Response, AppError> {
+    app.set_encoding(id, &f.encoding).await?;
+    Ok(Redirect::to(&format!("/w/{id}/evidence")).into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
 pub struct AsOfForm {
     #[serde(default)]
     pub as_of: String,
@@ -448,7 +465,20 @@ struct EvidencePage {
     outcome: Option<UploadOutcome>,
     problems: Vec<Problem>,
     max_mib: usize,
+    /// The encoding text exports are read in, and the choices: (name, label, chosen).
+    encodings: Vec<(&'static str, &'static str, bool)>,
+    /// The encoding forced, for the export's hint (`None`: detected).
+    forced: Option<&'static str>,
 }
+
+/// The encodings an officer can choose for her text exports, as `parindex score --encoding`.
+const ENCODINGS: [(TextEncoding, &str); 5] = [
+    (TextEncoding::Auto, "tự nhận biết (mặc định)"),
+    (TextEncoding::Utf8, "UTF-8"),
+    (TextEncoding::Windows1258, "Windows-1258 (TCVN của Windows)"),
+    (TextEncoding::Utf16Le, "UTF-16LE"),
+    (TextEncoding::Utf16Be, "UTF-16BE"),
+];
 
 async fn evidence_view(
     app: &Arc<App>,
@@ -459,6 +489,11 @@ async fn evidence_view(
     let w = app.workspace(id).await?;
     let tables = app.tables(id).await?;
     let scored = app.scored(id).await?;
+    let chosen: TextEncoding = w
+        .encoding
+        .as_deref()
+        .and_then(|e| e.parse().ok())
+        .unwrap_or_default();
     let files = app
         .db
         .files(id)
@@ -497,6 +532,11 @@ async fn evidence_view(
             .map(|f| f.problems.clone())
             .unwrap_or_default(),
         max_mib: app.limits.request_bytes >> 20,
+        encodings: ENCODINGS
+            .iter()
+            .map(|(e, label)| (e.name(), *label, *e == chosen))
+            .collect(),
+        forced: (chosen != TextEncoding::Auto).then(|| chosen.name()),
     };
     let mut r = page(&body)?;
     *r.status_mut() = status;

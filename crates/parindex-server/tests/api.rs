@@ -721,6 +721,56 @@ async fn text_from_uploads_is_escaped_in_pages() {
     assert_eq!(home.matches("id=\"import\"").count(), 1, "one import form");
 }
 
+async fn the_officer_chooses_the_encoding_of_her_text_exports() {
+    let c = Client::new().await;
+    let id = c.create_skhcn().await;
+    // The exports as UTF-16LE without a byte-order mark: auto-detection reads them as UTF-8
+    // (their bytes are valid UTF-8) and finds no column it knows. (The choice is for every
+    // text export of the workspace, as `--encoding` is for every one of a folder.)
+    let utf16: Vec<(String, Vec<u8>)> = fixture_files()
+        .into_iter()
+        .map(|(name, bytes)| {
+            if name.ends_with(".csv") {
+                let text = String::from_utf8(bytes).expect("utf-8");
+                let wide: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+                (name, wide)
+            } else {
+                (name, bytes)
+            }
+        })
+        .collect();
+    let uri = format!("/api/workspaces/{id}/evidence");
+    let got = c.post_files(&uri, "files", &utf16).await;
+    assert_eq!(
+        got.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        got.text()
+    );
+    // Read as UTF-16LE, as `parindex score --encoding utf-16le`: taken, and the example's score.
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/encoding"),
+            &serde_json::json!({"encoding": "utf-16le"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let got = c.post_files(&uri, "files", &utf16).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let summary = c.get(&format!("/api/workspaces/{id}")).await.json();
+    assert_eq!(summary["index"], "82,19%");
+    let page = c.get(&format!("/w/{id}/evidence")).await.text();
+    assert!(page.contains("--encoding utf-16le"), "the export's hint");
+    // A name that is not an encoding is refused; a campaign's unit may not choose.
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/encoding"),
+            &serde_json::json!({"encoding": "tcvn3"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST, "{}", got.text());
+}
+
 async fn the_officer_chooses_the_date_the_score_is_computed_at() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -1858,6 +1908,7 @@ on_every_backend! {
     the_openapi_document_names_every_api_route,
     a_criteria_set_with_rule_files_is_uploaded_as_its_folder_zipped,
     the_officer_chooses_the_date_the_score_is_computed_at,
+    the_officer_chooses_the_encoding_of_her_text_exports,
     malformed_requests_are_refused_in_vietnamese,
     an_exported_folder_imports_as_the_same_workspace,
     a_hostile_zip_is_refused_before_anything_is_made,
