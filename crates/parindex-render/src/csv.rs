@@ -53,8 +53,46 @@ pub fn render_csv(report: &Report) -> Result<Vec<u8>, RenderError> {
         .map_err(|e| RenderError::Write(e.error().to_string()))
 }
 
+/// A table of text as CSV (without a byte-order mark): every cell through [`csv_cell`], quoted
+/// where the format needs it; every line the same number of cells.
+pub fn render_text_csv<R, C>(rows: R) -> Result<Vec<u8>, RenderError>
+where
+    R: IntoIterator,
+    R::Item: IntoIterator<Item = C>,
+    C: AsRef<str>,
+{
+    let mut out = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        let cells: Vec<String> = row
+            .into_iter()
+            .map(|c| csv_cell(c.as_ref()).into_owned())
+            .collect();
+        out.write_record(&cells)?;
+    }
+    out.into_inner()
+        .map_err(|e| RenderError::Write(e.error().to_string()))
+}
+
 /// One line: the number cells as computed, the text cells through [`csv_cell`].
 fn write(out: &mut csv::Writer<Vec<u8>>, record: [Cow<'_, str>; 9]) -> Result<(), RenderError> {
     out.write_record(record.iter().map(|c| c.as_bytes()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render_text_csv;
+
+    #[test]
+    fn a_text_table_is_quoted_where_needed_and_formulas_stay_text() {
+        let csv = render_text_csv([
+            ["a", "b,c", "=1+1"],
+            ["x \"y\"", "dòng 1\ndòng 2", "-1"],
+        ])
+        .expect("written");
+        assert_eq!(
+            String::from_utf8(csv).expect("utf-8"),
+            "a,\"b,c\",'=1+1\n\"x \"\"y\"\"\",\"dòng 1\ndòng 2\",'-1\n"
+        );
+    }
 }

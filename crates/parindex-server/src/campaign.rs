@@ -946,7 +946,17 @@ impl App {
         &self,
         keep: impl Fn(&parindex_db::HistoryEntry) -> bool,
     ) -> Result<String, AppError> {
-        let mut out = String::from("thoi_gian,nguoi,don_vi,dot,hanh_dong,noi_dung,truoc,sau\n");
+        const HEADER: [&str; 8] = [
+            "thoi_gian",
+            "nguoi",
+            "don_vi",
+            "dot",
+            "hanh_dong",
+            "noi_dung",
+            "truoc",
+            "sau",
+        ];
+        let mut rows = vec![HEADER.map(str::to_owned)];
         for h in self.db.province_history().await?.into_iter().rev() {
             if !keep(&h) {
                 continue;
@@ -961,11 +971,11 @@ impl App {
                 h.before_value.unwrap_or_default(),
                 h.after_value.unwrap_or_default(),
             ];
-            let cells: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-            out.push_str(&cells.join(","));
-            out.push('\n');
+            rows.push(cells.map(|c| parindex_core::visible::visible(&c).into_owned()));
         }
-        Ok(out)
+        let bytes = parindex_render::render_text_csv(rows)
+            .map_err(|e| AppError::Internal(format!("lịch sử: {e}")))?;
+        String::from_utf8(bytes).map_err(|e| AppError::Internal(format!("lịch sử: {e}")))
     }
 }
 
@@ -986,21 +996,6 @@ pub fn phase_str(p: Phase) -> &'static str {
         Phase::Explanation => "explanation",
         Phase::Round2 => "round2",
         Phase::Closed => "closed",
-    }
-}
-
-/// A CSV cell: quoted when needed, and prefixed with `'` when it starts like a formula.
-fn csv_cell(text: &str) -> String {
-    let shown = parindex_core::visible::visible(text).into_owned();
-    let shown = if shown.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{shown}")
-    } else {
-        shown
-    };
-    if shown.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", shown.replace('"', "\"\""))
-    } else {
-        shown
     }
 }
 
