@@ -105,6 +105,17 @@ impl Deadlines {
 }
 
 impl Phase {
+    /// As the API writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::SelfAssessment => "self_assessment",
+            Phase::Round1 => "round1",
+            Phase::Explanation => "explanation",
+            Phase::Round2 => "round2",
+            Phase::Closed => "closed",
+        }
+    }
+
     /// The phase as the pages name it.
     pub fn vi(self) -> &'static str {
         match self {

@@ -85,11 +85,8 @@ mod tests {
 
     #[test]
     fn a_text_table_is_quoted_where_needed_and_formulas_stay_text() {
-        let csv = render_text_csv([
-            ["a", "b,c", "=1+1"],
-            ["x \"y\"", "dòng 1\ndòng 2", "-1"],
-        ])
-        .expect("written");
+        let csv = render_text_csv([["a", "b,c", "=1+1"], ["x \"y\"", "dòng 1\ndòng 2", "-1"]])
+            .expect("written");
         assert_eq!(
             String::from_utf8(csv).expect("utf-8"),
             "a,\"b,c\",'=1+1\n\"x \"\"y\"\"\",\"dòng 1\ndòng 2\",'-1\n"

@@ -95,6 +95,13 @@ impl Viewer {
             )),
         }
     }
+
+    /// The account, if it may take `action` (else why not).
+    pub fn permitted(&self, action: Action<'_>) -> Result<&Actor, AppError> {
+        let actor = self.actor()?;
+        permits(actor, action)?;
+        Ok(actor)
+    }
 }
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Viewer {

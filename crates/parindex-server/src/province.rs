@@ -285,7 +285,7 @@ async fn account_rows(
     app: &App,
     viewer: &Viewer,
 ) -> Result<Vec<parindex_db::AccountRow>, AppError> {
-    permits(viewer.actor()?, Action::ManageProvince)?;
+    viewer.permitted(Action::ManageProvince)?;
     Ok(app.db.accounts().await?)
 }
 
@@ -438,7 +438,7 @@ async fn api_create_campaign(
 
 /// A dashboard, for an account that reads the province.
 async fn dashboard_for(app: &App, viewer: &Viewer, c: i64) -> Result<Dashboard, AppError> {
-    permits(viewer.actor()?, Action::ReadProvince)?;
+    viewer.permitted(Action::ReadProvince)?;
     app.dashboard(c).await
 }
 
@@ -616,7 +616,7 @@ async fn province_zip(
     viewer: Viewer,
     VPath(c): VPath<i64>,
 ) -> Result<Response, AppError> {
-    permits(viewer.actor()?, Action::ReadProvince)?;
+    viewer.permitted(Action::ReadProvince)?;
     let done = app.consolidate(c).await?;
     let bytes =
         crate::service::zip_files(done.folder.iter().map(|(n, b)| (n.as_str(), b.as_slice())))?;
@@ -646,7 +646,7 @@ async fn campaign_history(
     viewer: Viewer,
     VPath(c): VPath<i64>,
 ) -> Result<Response, AppError> {
-    permits(viewer.actor()?, Action::ReadProvince)?;
+    viewer.permitted(Action::ReadProvince)?;
     app.campaign(c).await?;
     // The campaign's entries: its own, and those of its units' workspaces and accounts —
     // not another campaign's, though the same unit is in it.
@@ -689,7 +689,7 @@ async fn unit_history(
 }
 
 async fn province_history(State(app): S, viewer: Viewer) -> Result<Response, AppError> {
-    permits(viewer.actor()?, Action::ReadProvince)?;
+    viewer.permitted(Action::ReadProvince)?;
     let csv = app.history_csv(|_| true).await?;
     Ok(attachment(
         csv.into_bytes(),
@@ -824,13 +824,10 @@ async fn readable_unit(
 ) -> Result<parindex_db::CampaignUnit, AppError> {
     let unit = app.campaign_unit(c, code).await?;
     let submitted = unit.state == UnitState::Submitted.as_str();
-    permits(
-        viewer.actor()?,
-        Action::ReadUnit {
-            unit: code,
-            submitted,
-        },
-    )?;
+    viewer.permitted(Action::ReadUnit {
+        unit: code,
+        submitted,
+    })?;
     Ok(unit)
 }
 
@@ -936,7 +933,7 @@ async fn unit_json(
     Ok((
         UnitJson {
             unit: standing,
-            phase: crate::campaign::phase_str(phase),
+            phase: phase.as_str(),
             submissions,
             rows,
         },
