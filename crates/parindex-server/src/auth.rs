@@ -45,9 +45,10 @@ pub struct Accounts {
     throttle: Mutex<Throttle>,
     /// Set once an account is seen: accounts are closed, never deleted.
     exist: AtomicBool,
-    /// A hash of no password anyone has, at this cost: verified when a login does not
-    /// exist, so that the time an answer takes does not tell which logins do.
-    dummy: String,
+    /// A hash of no password anyone has, at this cost, made at the first sign-in: verified
+    /// when a login does not exist, so that the time an answer takes does not tell which
+    /// logins do.
+    dummy: std::sync::OnceLock<String>,
 }
 
 impl Default for Accounts {
@@ -58,11 +59,8 @@ impl Default for Accounts {
 
 impl Accounts {
     pub fn new(clock: Arc<dyn Clock>, cost: Cost, secure_cookies: bool) -> Self {
-        let dummy = password::new_token()
-            .and_then(|t| password::hash(&t, cost))
-            .unwrap_or_default();
         Self {
-            dummy,
+            dummy: std::sync::OnceLock::new(),
             clock,
             cost,
             secure_cookies,
@@ -73,6 +71,14 @@ impl Accounts {
 
     pub fn now(&self) -> i64 {
         self.clock.now()
+    }
+
+    fn dummy(&self) -> &str {
+        self.dummy.get_or_init(|| {
+            password::new_token()
+                .and_then(|t| password::hash(&t, self.cost))
+                .unwrap_or_default()
+        })
     }
 }
 
@@ -157,7 +163,7 @@ impl App {
         let row = self.db.account_by_login(&key).await?;
         let stored = row
             .as_ref()
-            .map_or(self.accounts.dummy.as_str(), |r| r.password_hash.as_str());
+            .map_or_else(|| self.accounts.dummy(), |r| r.password_hash.as_str());
         let good = password::verify(password, stored);
         match row {
             Some(row) if good && row.active => {

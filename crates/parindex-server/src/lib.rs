@@ -162,9 +162,7 @@ async fn open(
     std::fs::create_dir_all(&data).map_err(|e| AppError::Internal(format!("{e}")))?;
     let db = store::open_database(&data, database).await?;
     let blobs = store::Blobs::open(&data)?;
-    let mut app = App::on(db, blobs, &data, limits).await?;
-    app.accounts = accounts;
-    Ok(app)
+    App::on(db, blobs, &data, limits, accounts).await
 }
 
 fn serve_error(e: AppError) -> ServeError {

@@ -336,7 +336,7 @@ impl App {
     pub async fn open(data: &Path, limits: Limits) -> Result<Self, AppError> {
         let blobs = Blobs::open(data)?;
         let db = open_database(data, None).await?;
-        Self::on(db, blobs, data, limits).await
+        Self::on(db, blobs, data, limits, crate::auth::Accounts::default()).await
     }
 
     /// [`Self::open`] on an opened database (SQLite in `data`, or a server's) and the data
@@ -346,6 +346,7 @@ impl App {
         blobs: Blobs,
         data: &Path,
         limits: Limits,
+        accounts: crate::auth::Accounts,
     ) -> Result<Self, AppError> {
         let app = Self {
             db,
@@ -355,7 +356,7 @@ impl App {
             limits,
             cache: Mutex::new(HashMap::new()),
             consolidated: Mutex::new(HashMap::new()),
-            accounts: crate::auth::Accounts::default(),
+            accounts,
         };
         for (id, text) in SHIPPED {
             let entry = app.install_set(text.as_bytes(), true).await?;
