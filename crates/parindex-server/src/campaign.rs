@@ -981,22 +981,6 @@ fn line_of(a: &AppraisalRow) -> Line {
     }
 }
 
-/// The by-field index of a report, for the dashboard's charts: (field id, title, index).
-pub fn field_indices(report: &Report) -> Vec<(String, String, Option<String>)> {
-    report
-        .nodes
-        .iter()
-        .filter(|n| !n.id.contains('.'))
-        .map(|n| {
-            (
-                n.id.clone(),
-                n.title.clone(),
-                n.index.map(parindex_core::num::vi_decimal),
-            )
-        })
-        .collect()
-}
-
 /// Appraisal rows by (row, round).
 pub fn by_row(rows: &[AppraisalRow]) -> BTreeMap<(String, i64), &AppraisalRow> {
     rows.iter()

@@ -545,23 +545,29 @@ struct FieldTable {
     rows: Vec<FieldRow>,
 }
 
-/// (code, name, [(index shown, bar value 0–100)]).
-type FieldRow = (String, String, Vec<(String, String)>);
+/// (code, [(index shown, bar value 0–100)]).
+type FieldRow = (String, Vec<(String, String)>);
+
+/// A report's fields (the top of its tree).
+fn fields(r: &Report) -> Vec<&parindex_core::report::NodeScore> {
+    r.nodes
+        .iter()
+        .filter(|n| n.kind == parindex_core::report::NodeKind::Field)
+        .collect()
+}
 
 fn fields_of(reports: &[Report]) -> FieldTable {
     let heads = reports.first().map_or_else(Vec::new, |r| {
-        crate::campaign::field_indices(r)
-            .into_iter()
-            .map(|(id, title, _)| (id, title))
+        fields(r)
+            .iter()
+            .map(|n| (n.id.clone(), n.title.clone()))
             .collect()
     });
     let rows = reports
         .iter()
         .map(|r| {
-            let cells = r
-                .nodes
+            let cells = fields(r)
                 .iter()
-                .filter(|n| !n.id.contains('.'))
                 .map(|n| {
                     let shown = n.index.map(vi_decimal).unwrap_or_default();
                     let bar = n
@@ -571,7 +577,7 @@ fn fields_of(reports: &[Report]) -> FieldTable {
                     (shown, bar)
                 })
                 .collect();
-            (r.unit.code.clone(), r.unit.name.clone(), cells)
+            (r.unit.code.clone(), cells)
         })
         .collect();
     FieldTable { heads, rows }
