@@ -870,17 +870,38 @@ struct UnitJson {
     rows: Vec<RowJson>,
 }
 
-async fn unit_json(
-    app: &Arc<App>,
-    viewer: &Viewer,
-    c: i64,
-    code: &str,
-) -> Result<(UnitJson, Option<Report>), AppError> {
+/// A unit as its readers need it, read once: its campaign and the campaign's phase, the unit,
+/// and the report of its standing submission (if it has one).
+struct UnitRead {
+    campaign: parindex_db::CampaignRow,
+    phase: parindex_campaign::Phase,
+    unit: parindex_db::CampaignUnit,
+    report: Option<Report>,
+}
+
+async fn read_unit(app: &App, viewer: &Viewer, c: i64, code: &str) -> Result<UnitRead, AppError> {
     let unit = readable_unit(app, viewer, c, code).await?;
-    let c_row = app.campaign(c).await?;
-    let phase = app.phase(&c_row).await?;
+    let campaign = app.campaign(c).await?;
+    let phase = app.phase(&campaign).await?;
+    let report = match app.latest_submission(&unit).await? {
+        Some(s) => Some(
+            Report::from_json(&String::from_utf8_lossy(&app.blobs.get(&s.report_sha256)?))
+                .map_err(|e| AppError::Internal(format!("báo cáo đã nộp: {e}")))?,
+        ),
+        None => None,
+    };
+    Ok(UnitRead {
+        campaign,
+        phase,
+        unit,
+        report,
+    })
+}
+
+async fn unit_json(app: &App, read: &UnitRead) -> Result<UnitJson, AppError> {
+    let (c, code, phase) = (read.campaign.id, read.unit.unit_code.as_str(), read.phase);
     let appraisals = app.db.appraisals(c, Some(code)).await?;
-    let standing = app.standing_of(&unit, phase, &appraisals).await?;
+    let standing = app.standing_of(&read.unit, phase, &appraisals).await?;
     let submissions: Vec<SubmissionJson> = app
         .db
         .submissions(c, code)
@@ -895,17 +916,10 @@ async fn unit_json(
             withdrawn_at: s.withdrawn_at,
         })
         .collect();
-    let report = match app.latest_submission(&unit).await? {
-        Some(s) => Some(
-            Report::from_json(&String::from_utf8_lossy(&app.blobs.get(&s.report_sha256)?))
-                .map_err(|e| AppError::Internal(format!("báo cáo đã nộp: {e}")))?,
-        ),
-        None => None,
-    };
     let answers = app.db.answers(c, code).await?;
     let rounds = by_row(&appraisals);
     let mut rows = Vec::new();
-    if let Some(r) = &report {
+    if let Some(r) = &read.report {
         for n in r.nodes.iter().filter(|n| n.is_leaf()) {
             let get = |round: i64| rounds.get(&(n.id.clone(), round));
             let answer = answers.iter().find(|a| a.row_id == n.id);
@@ -936,15 +950,12 @@ async fn unit_json(
             });
         }
     }
-    Ok((
-        UnitJson {
-            unit: standing,
-            phase: phase.as_str(),
-            submissions,
-            rows,
-        },
-        report,
-    ))
+    Ok(UnitJson {
+        unit: standing,
+        phase: phase.as_str(),
+        submissions,
+        rows,
+    })
 }
 
 async fn api_unit(
@@ -952,7 +963,8 @@ async fn api_unit(
     viewer: Viewer,
     VPath((c, code)): VPath<(i64, String)>,
 ) -> ApiResult<Json<UnitJson>> {
-    Ok(Json(unit_json(&app, &viewer, c, &code).await?.0))
+    let read = read_unit(&app, &viewer, c, &code).await?;
+    Ok(Json(unit_json(&app, &read).await?))
 }
 
 #[derive(Debug)]
@@ -1000,12 +1012,11 @@ async fn unit_page(
     CsrfToken(csrf): CsrfToken,
     VPath((c, code)): VPath<(i64, String)>,
 ) -> Result<Response, AppError> {
-    let (json, _) = unit_json(&app, &viewer, c, &code).await?;
+    let read = read_unit(&app, &viewer, c, &code).await?;
+    let json = unit_json(&app, &read).await?;
     let actor = viewer.actor()?;
-    let campaign = app.campaign(c).await?;
-    let phase = app.phase(&campaign).await?;
-    let unit = app.campaign_unit(c, &code).await?;
-    let state = UnitState::parse(&unit.state).unwrap_or(UnitState::Drafting);
+    let phase = read.phase;
+    let state = UnitState::parse(&read.unit.state).unwrap_or(UnitState::Drafting);
     let steps = STEPS
         .into_iter()
         .filter(|s| {
@@ -1064,7 +1075,7 @@ async fn unit_page(
         csrf,
         me: me(actor),
         campaign: c,
-        title: campaign.title,
+        title: read.campaign.title,
         phase: phase.vi(),
         steps,
         submissions: json
@@ -1190,12 +1201,14 @@ async fn comparison(
     c: i64,
     code: &str,
 ) -> Result<Comparison, AppError> {
-    let (_, submitted) = unit_json(app, viewer, c, code).await?;
-    let submitted = submitted.ok_or_else(|| {
-        AppError::Conflict(format!(
-            "đơn vị {code} chưa nộp hồ sơ nên chưa có gì để so sánh"
-        ))
-    })?;
+    let submitted = read_unit(app, viewer, c, code)
+        .await?
+        .report
+        .ok_or_else(|| {
+            AppError::Conflict(format!(
+                "đơn vị {code} chưa nộp hồ sơ nên chưa có gì để so sánh"
+            ))
+        })?;
     let done = app.consolidate(c).await?;
     let final_report = done
         .reports
