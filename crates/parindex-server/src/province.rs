@@ -43,6 +43,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/campaigns/{c}/ranking.xlsx", get(ranking_xlsx))
         .route("/campaigns/{c}/province.zip", get(province_zip))
         .route("/campaigns/{c}/history.csv", get(campaign_history))
+        .route("/history", get(province_history_page))
         .route("/history.csv", get(province_history))
         .route("/campaigns/{c}/units/{code}", get(unit_page))
         .route("/campaigns/{c}/units/{code}/steps/{step}", post(step))
@@ -692,6 +693,35 @@ async fn unit_history(
         "text/csv; charset=utf-8",
         &format!("lich-su-{code}-dot-{c}.csv"),
     ))
+}
+
+#[derive(Template)]
+#[template(path = "province/history.html")]
+struct HistoryPage {
+    csrf: String,
+    me: Me,
+    entries: Vec<crate::web::HistoryLine>,
+}
+
+/// The province's history, newest first, as a page (its CSV is `/history.csv`).
+async fn province_history_page(
+    State(app): S,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+) -> Result<Response, AppError> {
+    let actor = viewer.permitted(Action::ReadProvince)?;
+    let entries = app
+        .db
+        .province_history()
+        .await?
+        .into_iter()
+        .map(crate::web::HistoryLine::of)
+        .collect();
+    page(&HistoryPage {
+        csrf,
+        me: me(actor),
+        entries,
+    })
 }
 
 async fn province_history(State(app): S, viewer: Viewer) -> Result<Response, AppError> {

@@ -1444,16 +1444,38 @@ struct HistoryPage {
     entries: Vec<HistoryLine>,
 }
 
-/// One line of a workspace's history as the page shows it.
+/// One line of the history as the pages show it (a workspace's, the province's).
 #[derive(Debug)]
-struct HistoryLine {
-    at: String,
+pub(crate) struct HistoryLine {
+    pub(crate) at: String,
     /// The account's login; empty on the officer's own app.
-    who: String,
-    action: String,
-    detail: String,
+    pub(crate) who: String,
+    pub(crate) unit: String,
+    pub(crate) action: String,
+    pub(crate) detail: String,
     /// `before → after`, where one value changed.
-    change: String,
+    pub(crate) change: String,
+}
+
+impl HistoryLine {
+    pub(crate) fn of(h: crate::store::HistoryEntry) -> Self {
+        let change = match (h.before_value, h.after_value) {
+            (None, None) => String::new(),
+            (before, after) => format!(
+                "{} → {}",
+                before.unwrap_or_else(|| "—".to_owned()),
+                after.unwrap_or_else(|| "—".to_owned())
+            ),
+        };
+        Self {
+            at: vi_time(h.at),
+            who: h.actor.unwrap_or_default(),
+            unit: h.unit_code.unwrap_or_default(),
+            action: h.action,
+            detail: h.detail,
+            change,
+        }
+    }
 }
 
 async fn history(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppError> {
@@ -1463,23 +1485,7 @@ async fn history(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppEr
         .history(id)
         .await?
         .into_iter()
-        .map(|h| {
-            let change = match (h.before_value, h.after_value) {
-                (None, None) => String::new(),
-                (before, after) => format!(
-                    "{} → {}",
-                    before.unwrap_or_else(|| "—".to_owned()),
-                    after.unwrap_or_else(|| "—".to_owned())
-                ),
-            };
-            HistoryLine {
-                at: vi_time(h.at),
-                who: h.actor.unwrap_or_default(),
-                action: h.action,
-                detail: h.detail,
-                change,
-            }
-        })
+        .map(HistoryLine::of)
         .collect();
     page(&HistoryPage {
         ws: WsView::of(&w, &app),

@@ -637,6 +637,14 @@ async fn a_whole_campaign_on_the_province_fixture() {
     assert_eq!(csv.status, StatusCode::OK);
     let csv = csv.text();
     assert!(csv.starts_with("thoi_gian,nguoi,don_vi,dot,hanh_dong,noi_dung,truoc,sau\n"));
+    // The same history as a page, newest first.
+    let page = auditor.get("/history").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let page = page.text();
+    assert!(
+        page.contains("snv") && page.contains("0 → 1"),
+        "the page shows who and before → after"
+    );
     // One unit's history: its own lines only, the appraisal of it included.
     let own = auditor
         .get(&format!("/campaigns/{c}/units/SGDDT/history.csv"))
@@ -786,6 +794,7 @@ fn matrix(
             province.clone(),
         ),
         (Method::GET, "/history.csv".into(), None, province.clone()),
+        (Method::GET, "/history".into(), None, province.clone()),
         (
             Method::POST,
             format!("/api/campaigns/{c}/units"),
