@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use crate::criteria::{CriteriaSet, Method, NotArising};
 use crate::date::Date;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::evidence::{scan_province, Appraisal, Evidence, ReadOptions, Scan};
+use crate::evidence::{scan_province, Appraisal, Evidence, ReadAhead, ReadOptions, Scan};
 use crate::files::Files;
 use crate::fingerprint::{digest_of, engine_version, Fingerprint, SetDigest};
 use crate::gaps;
@@ -139,6 +139,27 @@ impl CompiledCriteria {
             (Some(evidence), Some(report)) => Ok((evidence, report)),
             _ => Err(no_unit(dir)),
         }
+    }
+
+    /// What reading the unit folder `dir` at `as_of` will first ask of each table, learnt from
+    /// the folder as it stands (its identity, facts and which tables it has, as
+    /// [`Self::read_unit`] learns it), to read tables ahead with ([`ReadAhead::read`]) while
+    /// they arrive. Give it to that reading as [`ReadOptions::ahead`]: a table read ahead is
+    /// taken only when the reading asks of it exactly what it was read for, so a folder that
+    /// changed meanwhile (a fact, a table more) is still read right.
+    ///
+    /// # Errors
+    /// `dir` is not a folder, or a file of it cannot be read.
+    pub fn read_ahead(
+        &self,
+        files: &dyn Files,
+        dir: &Path,
+        as_of: Date,
+        options: &ReadOptions<'_>,
+    ) -> Result<ReadAhead> {
+        let scan = Scan::unit(files, &self.set, dir, options)?;
+        let needs = self.discover(&scan.units(), as_of, options.threads);
+        Ok(ReadAhead::new(Arc::clone(&self.set), needs))
     }
 
     /// Scores a whole province folder — province-wide exports (`units.csv`) or a folder per

@@ -2,6 +2,7 @@
 //! and (after appraisal) survey results. Read by a scan (see [`CompiledCriteria::read_unit`](crate::CompiledCriteria::read_unit)
 //! and `score_province`); shared cheaply between threads.
 
+mod ahead;
 mod cells;
 mod notes;
 mod province;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+pub use ahead::ReadAhead;
 pub use notes::{DeclaredDocument, DeclaredPoints, Notes, RowNote, NOTES_FILE};
 #[cfg(feature = "oracle")]
 pub use province::read_province;

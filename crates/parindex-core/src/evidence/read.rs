@@ -55,6 +55,9 @@ pub struct ReadOptions<'a> {
     /// The threads every pool of the run may use (reading, scoring, writing); the cores by
     /// default.
     pub threads: crate::threads::Threads,
+    /// Tables read ahead for this reading ([`CompiledCriteria::read_ahead`](crate::CompiledCriteria::read_ahead)):
+    /// each is taken instead of reading its file when it was read for what this reading asks.
+    pub ahead: Option<&'a super::ReadAhead>,
     /// How tables are read (the strategy tester forces each in turn; `oracle` feature).
     #[cfg(feature = "oracle")]
     pub strategy: Strategy,
@@ -107,6 +110,7 @@ impl std::fmt::Debug for ReadOptions<'_> {
             .field("encoding", &self.encoding)
             .field("progress", &self.progress.is_some())
             .field("threads", &self.threads)
+            .field("ahead", &self.ahead.map(super::ReadAhead::waiting))
             .field("strategy", &self.strategy())
             .finish()
     }

@@ -415,17 +415,33 @@ impl<'a> Scan<'a> {
         if let (Origin::Text(path), TextEncoding::Auto | TextEncoding::Utf8, false) =
             (&input.origin, self.options.encoding, whole)
         {
-            let (mut reader, size) = files.open(path).map_err(|e| io_error(path, e))?;
-            let streamed = stream_csv(
-                &mut reader,
-                size,
-                path,
-                plan,
-                workers,
-                self.options,
-                problems,
-            )
-            .map_err(|e| io_error(path, e))?;
+            // Read ahead while it arrived (an upload), for what this pass asks: taken.
+            let taken = self
+                .options
+                .ahead
+                .and_then(|a| a.take(path, plan, self.options));
+            let streamed = match taken {
+                Some(ahead) => {
+                    problems.extend(ahead.problems);
+                    Streamed::Read {
+                        tally: ahead.tally,
+                        sha256: ahead.sha256,
+                    }
+                }
+                None => {
+                    let (mut reader, size) = files.open(path).map_err(|e| io_error(path, e))?;
+                    stream_csv(
+                        &mut reader,
+                        size,
+                        path,
+                        plan,
+                        workers,
+                        self.options,
+                        problems,
+                    )
+                    .map_err(|e| io_error(path, e))?
+                }
+            };
             if let Streamed::Read { tally, sha256 } = streamed {
                 let (dir, digests) = self.digests_of(input);
                 let name = relative_name(dir, path);

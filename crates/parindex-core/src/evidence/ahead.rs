@@ -1,0 +1,163 @@
+//! Tables read ahead: a table's text export read while it is still arriving (an upload's body),
+//! for what the folder's reading is expected to ask of it, and handed to that reading when it
+//! comes, so that the export is not read a second time once it has all arrived.
+//!
+//! The reading ahead is the folder's own first pass over the table — [`stream_csv`] with the
+//! plan that pass makes — run earlier, on bytes from a stream instead of the file: the same
+//! checks, the same hash, the same aggregates. The folder's reading takes it only when its
+//! first pass asks exactly the needs it was read for, of the same file, in the same way
+//! (encoding, strategy); otherwise it reads the file as always. A guess that turns out wrong
+//! costs time, never a different score.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::read::{ReadOptions, Strategy};
+use super::stream::{stream_csv, Plan, Streamed, Tally, UnitIndex};
+use super::text::TextEncoding;
+use crate::criteria::CriteriaSet;
+use crate::error::Diagnostic;
+use crate::query::Need;
+
+/// What a folder's reading is expected to ask of its tables, and the tables read ahead for it.
+/// Made by [`CompiledCriteria::read_ahead`](crate::CompiledCriteria::read_ahead); given to the
+/// folder's reading in [`ReadOptions::ahead`]. Shared between threads: one table may be read
+/// ahead on each.
+#[derive(Debug)]
+pub struct ReadAhead {
+    set: Arc<CriteriaSet>,
+    needs: BTreeSet<Need>,
+    read: Mutex<BTreeMap<PathBuf, ReadTable>>,
+}
+
+/// One table read ahead: for which needs, what it found.
+#[derive(Debug)]
+struct ReadTable {
+    table: String,
+    wanted: Vec<Need>,
+    strategy: Strategy,
+    tally: Option<Tally>,
+    sha256: String,
+    problems: Vec<Diagnostic>,
+}
+
+/// A table read ahead, as the folder's reading takes it.
+#[derive(Debug)]
+pub(super) struct Taken {
+    /// `None`: the table had problems (in `problems`).
+    pub(super) tally: Option<Tally>,
+    pub(super) sha256: String,
+    pub(super) problems: Vec<Diagnostic>,
+}
+
+impl ReadAhead {
+    pub(crate) fn new(set: Arc<CriteriaSet>, needs: BTreeSet<Need>) -> Self {
+        Self {
+            set,
+            needs,
+            read: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// What the first pass over `table` asks, of everything the folder's reading asks.
+    fn wanted(&self, table: &str) -> Vec<Need> {
+        self.needs
+            .iter()
+            .filter(|n| n.table() == table)
+            .cloned()
+            .collect()
+    }
+
+    /// Reads `table`'s text export, the file the folder's reading will find at `path`, from
+    /// `reader` (`size`: its expected length, a hint) as that reading's first pass would read
+    /// it with `options`. Returns whether it was read: not when the set has no such table, when
+    /// `options` read text in a legacy encoding or the export is not UTF-8 text (the folder's
+    /// reading reads those whole). Reading ahead twice for one path keeps the later.
+    ///
+    /// # Errors
+    /// The reader's.
+    pub fn read(
+        &self,
+        table: &str,
+        path: &Path,
+        reader: &mut dyn Read,
+        size: u64,
+        options: &ReadOptions<'_>,
+    ) -> io::Result<bool> {
+        let Some(spec) = self.set.table(table) else {
+            return Ok(false);
+        };
+        if !streams(options) {
+            return Ok(false);
+        }
+        let wanted = self.wanted(table);
+        let units = UnitIndex::default();
+        let plan = Plan {
+            spec,
+            needs: &wanted,
+            units: &units,
+            unit_col: None,
+        };
+        let mut problems = Vec::new();
+        let workers = options.threads.get();
+        let Streamed::Read { tally, sha256 } =
+            stream_csv(reader, size, path, &plan, workers, options, &mut problems)?
+        else {
+            return Ok(false);
+        };
+        let read = ReadTable {
+            table: table.to_owned(),
+            wanted,
+            strategy: options.strategy(),
+            tally,
+            sha256,
+            problems,
+        };
+        self.read
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_path_buf(), read);
+        Ok(true)
+    }
+
+    /// The table read ahead from `path` for `plan`, taken (a second pass reads the file):
+    /// only when it was read for exactly the needs `plan` asks, as `options` read.
+    pub(super) fn take(
+        &self,
+        path: &Path,
+        plan: &Plan<'_>,
+        options: &ReadOptions<'_>,
+    ) -> Option<Taken> {
+        if plan.unit_col.is_some() || !streams(options) {
+            return None;
+        }
+        let mut read = self.read.lock().unwrap_or_else(PoisonError::into_inner);
+        let fits = read.get(path).is_some_and(|r| {
+            r.table == plan.spec.name && r.wanted == plan.needs && r.strategy == options.strategy()
+        });
+        if !fits {
+            return None;
+        }
+        read.remove(path).map(|r| Taken {
+            tally: r.tally,
+            sha256: r.sha256,
+            problems: r.problems,
+        })
+    }
+
+    /// How many tables read ahead are still waiting to be taken.
+    pub fn waiting(&self) -> usize {
+        self.read
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+}
+
+/// Whether `options` stream a UTF-8 text export (else it is read whole, never ahead).
+fn streams(options: &ReadOptions<'_>) -> bool {
+    matches!(options.encoding, TextEncoding::Auto | TextEncoding::Utf8)
+        && options.strategy() != Strategy::Whole
+}

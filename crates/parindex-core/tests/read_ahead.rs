@@ -1,0 +1,239 @@
+//! Tables read ahead (`CompiledCriteria::read_ahead`, as the web app reads an upload while its
+//! body arrives) score exactly as the folder read from its files: the same report byte for
+//! byte (fingerprint included), the same errors. A table read ahead for what the reading then
+//! does not ask is not taken, and the reading is still right.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use parindex_core::evidence::{ReadAhead, TextEncoding};
+use parindex_core::{load_criteria, CompiledCriteria, Files, FsFiles, MemoryFiles, ReadOptions};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn compiled(dir: &Path) -> CompiledCriteria {
+    let set = load_criteria(&FsFiles, dir).expect("the set loads");
+    CompiledCriteria::compile(set).expect("the set compiles")
+}
+
+fn reference() -> CompiledCriteria {
+    compiled(&root().join("criteria/nghe-an-2026-so"))
+}
+
+/// The files of a fixture folder, in memory under `dir`.
+fn folder(fixture: &str, dir: &Path) -> MemoryFiles {
+    let mut files = MemoryFiles::new();
+    for path in FsFiles.list(&root().join(fixture)).expect("listing") {
+        let name = path.file_name().expect("a name").to_owned();
+        files.insert(dir.join(name), std::fs::read(&path).expect("a file"));
+    }
+    files
+}
+
+/// The report's JSON, or the error as the CLI prints it.
+fn outcome(
+    criteria: &CompiledCriteria,
+    files: &MemoryFiles,
+    dir: &Path,
+    options: &ReadOptions<'_>,
+) -> Result<String, String> {
+    let as_of = criteria.default_as_of().expect("31/12");
+    criteria
+        .score_unit(files, dir, as_of, options)
+        .map(|r| r.to_json())
+        .map_err(|e| e.to_string())
+}
+
+/// Every file of `dir` named after a table of the set, read ahead from its bytes (as they would
+/// arrive) with `ahead`; the tables it read.
+fn read_tables(
+    criteria: &CompiledCriteria,
+    ahead: &ReadAhead,
+    files: &MemoryFiles,
+    dir: &Path,
+    options: &ReadOptions<'_>,
+) -> Vec<String> {
+    let mut read = Vec::new();
+    for spec in &criteria.criteria().tables {
+        let path = dir.join(&spec.file);
+        let Ok(bytes) = files.read(&path) else {
+            continue;
+        };
+        let size = bytes.len() as u64;
+        // A reader that gives a few bytes at a time, as a socket does.
+        let mut reader = Dribble(Cursor::new(bytes));
+        if ahead
+            .read(&spec.name, &path, &mut reader, size, options)
+            .expect("in memory")
+        {
+            read.push(spec.name.clone());
+        }
+    }
+    read
+}
+
+/// Reads at most 7 777 bytes a time.
+struct Dribble(Cursor<Vec<u8>>);
+
+impl std::io::Read for Dribble {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(7777);
+        self.0.read(&mut buf[..n])
+    }
+}
+
+#[test]
+fn a_department_read_ahead_scores_as_read_from_its_files() {
+    let criteria = reference();
+    let dir = Path::new("e");
+    let files = folder("fixtures/skhcn-2026", dir);
+    let plain = outcome(&criteria, &files, dir, &ReadOptions::default());
+    let as_of = criteria.default_as_of().expect("31/12");
+    for threads in [1, 3] {
+        let options = ReadOptions {
+            threads: parindex_core::evidence::Threads::new(
+                std::num::NonZeroUsize::new(threads).expect("threads"),
+            ),
+            ..ReadOptions::default()
+        };
+        let ahead = criteria
+            .read_ahead(&files, dir, as_of, &options)
+            .expect("the folder opens");
+        let read = read_tables(&criteria, &ahead, &files, dir, &options);
+        assert_eq!(
+            read.len(),
+            8,
+            "every table of the example is UTF-8 text: {read:?}"
+        );
+        let options = ReadOptions {
+            ahead: Some(&ahead),
+            ..options
+        };
+        assert_eq!(outcome(&criteria, &files, dir, &options), plain);
+        assert_eq!(ahead.waiting(), 0, "every table read ahead was taken");
+    }
+}
+
+#[test]
+fn tables_read_ahead_for_another_folder_are_left_and_the_score_is_right() {
+    let criteria = reference();
+    let dir = Path::new("e");
+    let files = folder("fixtures/skhcn-2026", dir);
+    let plain = outcome(&criteria, &files, dir, &ReadOptions::default());
+    assert!(plain.is_ok());
+    let as_of = criteria.default_as_of().expect("31/12");
+    // Learnt before the facts and all but one table were there (an upload of a new
+    // workspace): the reading then asks more of the tables, or otherwise.
+    let mut before = MemoryFiles::new();
+    before.insert(
+        dir.join("unit.toml"),
+        files.read(&dir.join("unit.toml")).expect("unit.toml"),
+    );
+    let options = ReadOptions::default();
+    let ahead = criteria
+        .read_ahead(&before, dir, as_of, &options)
+        .expect("the folder opens");
+    let read = read_tables(&criteria, &ahead, &files, dir, &options);
+    assert_eq!(read.len(), 8);
+    let with = ReadOptions {
+        ahead: Some(&ahead),
+        ..ReadOptions::default()
+    };
+    assert_eq!(outcome(&criteria, &files, dir, &with), plain);
+    assert!(
+        ahead.waiting() > 0,
+        "the facts change what the rules ask of some table: that table is read again"
+    );
+    // Read ahead at another date: every table's question may differ; still the same report.
+    let june = parindex_core::date::parse_date("30/06/2026").expect("a date");
+    let ahead = criteria
+        .read_ahead(&files, dir, june, &options)
+        .expect("the folder opens");
+    read_tables(&criteria, &ahead, &files, dir, &options);
+    let with = ReadOptions {
+        ahead: Some(&ahead),
+        ..ReadOptions::default()
+    };
+    assert_eq!(outcome(&criteria, &files, dir, &with), plain);
+}
+
+#[test]
+fn a_table_with_bad_cells_read_ahead_is_refused_as_read_from_its_file() {
+    let criteria = reference();
+    let dir = Path::new("e");
+    let mut files = folder("fixtures/skhcn-2026", dir);
+    let path = dir.join("dossiers.csv");
+    let text = String::from_utf8(files.read(&path).expect("dossiers")).expect("UTF-8");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    // A date that is no date, and a line one field short.
+    lines[3] = lines[3].replacen("2026", "20x6", 1);
+    let short = lines[5].rsplit_once(',').map(|(a, _)| a.to_owned());
+    lines[5] = short.expect("a delimited line");
+    files.insert(path.clone(), lines.join("\n").into_bytes());
+    let plain = outcome(&criteria, &files, dir, &ReadOptions::default());
+    let message = plain.clone().expect_err("bad cells are refused");
+    assert!(message.contains("dossiers.csv"), "{message}");
+    let as_of = criteria.default_as_of().expect("31/12");
+    let options = ReadOptions::default();
+    let ahead = criteria
+        .read_ahead(&files, dir, as_of, &options)
+        .expect("the folder opens");
+    read_tables(&criteria, &ahead, &files, dir, &options);
+    let with = ReadOptions {
+        ahead: Some(&ahead),
+        ..ReadOptions::default()
+    };
+    assert_eq!(outcome(&criteria, &files, dir, &with), plain);
+    assert_eq!(ahead.waiting(), 0);
+}
+
+#[test]
+fn exports_not_in_utf8_and_legacy_readings_are_not_read_ahead() {
+    let criteria = reference();
+    let dir = Path::new("e");
+    let as_of = criteria.default_as_of().expect("31/12");
+    // Windows-1258 exports: detected as not UTF-8 and left to the folder's reading.
+    let files = folder("fixtures/skhcn-2026-cp1258", dir);
+    let options = ReadOptions::default();
+    let ahead = criteria
+        .read_ahead(&files, dir, as_of, &options)
+        .expect("the folder opens");
+    let read = read_tables(&criteria, &ahead, &files, dir, &options);
+    assert!(
+        !read.iter().any(|t| t == "dossiers"),
+        "the legacy-encoded dossiers are read whole, not ahead: {read:?}"
+    );
+    let with = ReadOptions {
+        ahead: Some(&ahead),
+        ..ReadOptions::default()
+    };
+    assert_eq!(
+        outcome(&criteria, &files, dir, &with),
+        outcome(&criteria, &files, dir, &options)
+    );
+    // An encoding chosen by the officer: nothing is read ahead.
+    let files = folder("fixtures/skhcn-2026", dir);
+    let utf16 = ReadOptions {
+        encoding: TextEncoding::Utf16Le,
+        ..ReadOptions::default()
+    };
+    let ahead = criteria
+        .read_ahead(&files, dir, as_of, &utf16)
+        .expect("the folder opens");
+    assert!(read_tables(&criteria, &ahead, &files, dir, &utf16).is_empty());
+    // A name the set has no table for.
+    let bytes = files.read(&dir.join("dossiers.csv")).expect("dossiers");
+    let size = bytes.len() as u64;
+    let taken = ahead
+        .read(
+            "no_such_table",
+            &dir.join("no_such_table.csv"),
+            &mut Cursor::new(bytes),
+            size,
+            &options,
+        )
+        .expect("in memory");
+    assert!(!taken);
+}
