@@ -162,6 +162,12 @@ impl CompiledCriteria {
         Ok(ReadAhead::new(Arc::clone(&self.set), needs))
     }
 
+    /// An empty [`ReadAhead`]: given to a reading as [`ReadOptions::ahead`], it keeps the
+    /// tables that reading read, for a later reading of the same files.
+    pub fn keeping(&self) -> ReadAhead {
+        ReadAhead::new(Arc::clone(&self.set), BTreeSet::new())
+    }
+
     /// Scores a whole province folder — province-wide exports (`units.csv`) or a folder per
     /// unit — reading each table once and aggregating it per unit as it is read, so memory
     /// does not grow with the number of records. Reports are in unit-code order.

@@ -112,7 +112,11 @@ fn a_department_read_ahead_scores_as_read_from_its_files() {
             ..options
         };
         assert_eq!(outcome(&criteria, &files, dir, &options), plain);
-        assert_eq!(ahead.waiting(), 0, "every table read ahead was taken");
+        assert_eq!(ahead.taken(), 8, "every table read ahead was taken");
+        // The reading left them for the next reading of the same files, which takes them.
+        assert_eq!(ahead.waiting(), 8);
+        assert_eq!(outcome(&criteria, &files, dir, &options), plain);
+        assert_eq!(ahead.taken(), 16);
     }
 }
 
@@ -143,7 +147,7 @@ fn tables_read_ahead_for_another_folder_are_left_and_the_score_is_right() {
     };
     assert_eq!(outcome(&criteria, &files, dir, &with), plain);
     assert!(
-        ahead.waiting() > 0,
+        ahead.taken() < 8,
         "the facts change what the rules ask of some table: that table is read again"
     );
     // Read ahead at another date: every table's question may differ; still the same report.
@@ -186,7 +190,46 @@ fn a_table_with_bad_cells_read_ahead_is_refused_as_read_from_its_file() {
         ..ReadOptions::default()
     };
     assert_eq!(outcome(&criteria, &files, dir, &with), plain);
-    assert_eq!(ahead.waiting(), 0);
+    assert_eq!(ahead.taken(), 8);
+}
+
+#[test]
+fn tables_kept_from_a_reading_are_dropped_when_their_file_changes() {
+    let criteria = reference();
+    let dir = Path::new("e");
+    let mut files = folder("fixtures/skhcn-2026", dir);
+    let as_of = criteria.default_as_of().expect("31/12");
+    let options = ReadOptions::default();
+    let kept = criteria
+        .read_ahead(&files, dir, as_of, &options)
+        .expect("the folder opens");
+    let with = ReadOptions {
+        ahead: Some(&kept),
+        ..ReadOptions::default()
+    };
+    outcome(&criteria, &files, dir, &with).expect("the example scores");
+    assert_eq!((kept.taken(), kept.waiting()), (0, 8), "kept, none taken");
+    // A new export of the dossiers: half of them.
+    let path = dir.join("dossiers.csv");
+    let text = String::from_utf8(files.read(&path).expect("dossiers")).expect("UTF-8");
+    let lines: Vec<&str> = text.lines().collect();
+    let half = lines[..lines.len() / 2].join("\n");
+    files.insert(path.clone(), half.into_bytes());
+    let sha = |p: &Path| parindex_core::fingerprint::sha256_hex(&files.read(p).expect("a file"));
+    kept.retain(|p, kept_sha| sha(p) == kept_sha);
+    assert_eq!(kept.waiting(), 7, "the dossiers' tally is dropped");
+    let plain = outcome(&criteria, &files, dir, &ReadOptions::default());
+    assert_eq!(outcome(&criteria, &files, dir, &with), plain);
+    assert_eq!(kept.taken(), 7);
+    assert_ne!(
+        plain,
+        outcome(
+            &criteria,
+            &folder("fixtures/skhcn-2026", dir),
+            dir,
+            &options
+        )
+    );
 }
 
 #[test]

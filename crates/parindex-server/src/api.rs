@@ -233,8 +233,8 @@ async fn upload(
     VPath(id): VPath<i64>,
     VMultipart(multipart): VMultipart,
 ) -> ApiResult<Response> {
-    let files = web::received_files(&app, multipart, "files").await?;
-    let outcome: UploadOutcome = app.upload(id, files).await?;
+    let upload = web::received_files(&app, id, multipart, "files").await?;
+    let outcome: UploadOutcome = app.upload(id, upload).await?;
     let status = if outcome.files.iter().any(|f| f.status == "refused") {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {

@@ -15,7 +15,7 @@ use axum::body::Bytes;
 use parindex_core::compare::{FigureChange, InputChange};
 use parindex_core::criteria::CriteriaSet;
 use parindex_core::evidence::{
-    fold_header, Source, TextEncoding, TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS,
+    fold_header, ReadAhead, Source, TextEncoding, TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS,
 };
 use parindex_core::{
     load_criteria, CompiledCriteria, Error, Evidence, FsFiles, ReadOptions, Report,
@@ -46,6 +46,9 @@ pub struct Limits {
     pub attachment_bytes: usize,
     /// Files in one upload.
     pub files_per_upload: usize,
+    /// A table's export is read by the library while it arrives once this many bytes of it
+    /// have come ([`UploadReading`]); a smaller one is read after the body, with the folder.
+    pub read_ahead_bytes: usize,
 }
 
 impl Default for Limits {
@@ -54,6 +57,7 @@ impl Default for Limits {
             request_bytes: 256 << 20,
             attachment_bytes: 20 << 20,
             files_per_upload: 64,
+            read_ahead_bytes: 4 << 20,
         }
     }
 }
@@ -189,6 +193,219 @@ impl Trying {
     }
 }
 
+/// The files of one upload, as they were received, and the tables read while they arrived.
+#[derive(Debug)]
+pub struct Upload {
+    pub files: Vec<(String, Received)>,
+    pub ahead: Option<ReadAhead>,
+}
+
+impl Upload {
+    /// Files nothing was read ahead of (an imported folder's).
+    pub fn of(files: Vec<(String, Received)>) -> Self {
+        Self { files, ahead: None }
+    }
+}
+
+/// An upload's tables read while its body arrives. A table's text export, once
+/// [`Limits::read_ahead_bytes`] of it have come, is handed piece by piece to the library
+/// ([`ReadAhead`]) on a blocking thread as well as to the store's writer, and read there as the
+/// workspace's reading will read it: for what that reading is expected to ask, learnt from the
+/// folder as the upload will leave it (the workspace's files, with the upload's tables received
+/// so far in their place). The upload's reading takes it instead of reading the file again
+/// once the whole body is in; when the upload changes what the rules ask of it (facts sent
+/// after it, a table more), the reading reads the file as before. The score is the same
+/// either way: only the time differs.
+pub struct UploadReading {
+    app: Arc<App>,
+    ws: i64,
+    /// The workspace's set, read at the first table (`Some(None)`: none, nothing is read
+    /// ahead).
+    set: Option<Option<Arc<CriteriaEntry>>>,
+    /// The workspace as it stands, read once when a first table is read ahead.
+    snapshot: Option<Option<Snapshot>>,
+    /// The upload's tables so far: (slot, name in the folder).
+    tables: Vec<(String, String)>,
+    reading: Vec<tokio::task::JoinHandle<Option<ReadAhead>>>,
+}
+
+/// One table's export arriving: held until it is large enough to read ahead, then fed.
+#[derive(Debug)]
+pub struct TableArriving {
+    table: String,
+    stored_name: String,
+    held: Vec<Bytes>,
+    held_bytes: usize,
+    feed: Option<tokio::sync::mpsc::Sender<Bytes>>,
+    /// Not read ahead: not a text export, too small yet, or the reading gave up.
+    off: bool,
+}
+
+impl std::fmt::Debug for UploadReading {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UploadReading")
+            .field("ws", &self.ws)
+            .field("tables", &self.tables)
+            .field("reading", &self.reading.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl UploadReading {
+    /// A file of the upload starts arriving, under the name the browser gave: a table's
+    /// export is noted (the folder later tables are expected in has it), and returned to be
+    /// fed when it is a text file.
+    pub async fn arriving(&mut self, raw_name: &str) -> Option<TableArriving> {
+        let lower = raw_name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_lowercase();
+        if self.set.is_none() {
+            let ws = self.app.workspace(self.ws).await.ok();
+            self.set = Some(ws.and_then(|ws| self.app.set_of(&ws).ok()));
+        }
+        let set = self.set.as_ref().and_then(Option::as_ref)?;
+        let (slot, stored_name, _) = classify(set, &lower).ok()?;
+        self.tables.retain(|(s, _)| *s != slot);
+        self.tables.push((slot.clone(), stored_name.clone()));
+        let text = Path::new(&stored_name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| TEXT_EXTENSIONS.contains(&e));
+        Some(TableArriving {
+            table: slot,
+            stored_name,
+            held: Vec::new(),
+            held_bytes: 0,
+            feed: None,
+            off: !text,
+        })
+    }
+
+    /// A piece of `table`'s export has arrived.
+    pub async fn piece(&mut self, table: &mut TableArriving, piece: &Bytes) {
+        if table.off {
+            return;
+        }
+        if let Some(feed) = &table.feed {
+            if feed.send(piece.clone()).await.is_err() {
+                // The reading stopped (not UTF-8 text): the rest is read with the folder.
+                table.feed = None;
+                table.off = true;
+            }
+            return;
+        }
+        table.held.push(piece.clone());
+        table.held_bytes += piece.len();
+        if table.held_bytes >= self.app.limits.read_ahead_bytes {
+            self.start(table).await;
+        }
+    }
+
+    /// Starts reading `table` ahead, with what has arrived of it so far.
+    async fn start(&mut self, table: &mut TableArriving) {
+        if self.snapshot.is_none() {
+            self.snapshot = Some(self.app.snapshot(self.ws).await.ok());
+        }
+        let (Some(Some(snap)), Some(Some(set))) = (&self.snapshot, &self.set) else {
+            table.off = true;
+            return;
+        };
+        // The folder as the upload leaves it so far: its tables in their slots' place (their
+        // content is not read to learn what the rules ask, only that they are there).
+        let mut snap = snap.clone();
+        snap.files
+            .retain(|f| !self.tables.iter().any(|(slot, _)| *slot == f.slot));
+        let placeholders: Vec<(String, Trying)> = self
+            .tables
+            .iter()
+            .map(|(_, name)| (name.clone(), Trying::Memory(Bytes::new())))
+            .collect();
+        let folder = snap
+            .contents(false)
+            .and_then(|contents| self.app.folder_of(contents, &placeholders));
+        let (Ok(folder), Ok(as_of)) = (folder, as_of_of(set, &snap)) else {
+            table.off = true;
+            return;
+        };
+        let (feed, pieces) = tokio::sync::mpsc::channel::<Bytes>(16);
+        let set = Arc::clone(set);
+        let encoding = snap.encoding;
+        let (name, path) = (
+            table.table.clone(),
+            FolderFiles::root().join(&table.stored_name),
+        );
+        let app = Arc::clone(&self.app);
+        self.reading.push(tokio::task::spawn_blocking(move || {
+            let options = ReadOptions {
+                encoding,
+                ..ReadOptions::default()
+            };
+            let ahead = set
+                .compiled
+                .read_ahead(&folder, FolderFiles::root(), as_of, &options)
+                .ok()?;
+            let mut reader = Pieces {
+                arriving: pieces,
+                piece: Bytes::new(),
+            };
+            let read = ahead.read(&name, &path, &mut reader, u64::MAX, &options);
+            matches!(read, Ok(true)).then(|| {
+                app.read_ahead
+                    .read
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                ahead
+            })
+        }));
+        for piece in std::mem::take(&mut table.held) {
+            if feed.send(piece).await.is_err() {
+                table.off = true;
+                return;
+            }
+        }
+        table.feed = Some(feed);
+    }
+
+    /// The tables read ahead, once every reading has ended (the body is in: each has had
+    /// its last piece).
+    pub async fn finish(self) -> Option<ReadAhead> {
+        let mut all: Option<ReadAhead> = None;
+        for reading in self.reading {
+            let Ok(Some(ahead)) = reading.await else {
+                continue;
+            };
+            match &all {
+                Some(first) => first.absorb(ahead),
+                None => all = Some(ahead),
+            }
+        }
+        all
+    }
+}
+
+/// The pieces of an export as they arrive, read as a file: the end of the pieces (their
+/// sender dropped) is the end of the file.
+struct Pieces {
+    arriving: tokio::sync::mpsc::Receiver<Bytes>,
+    piece: Bytes,
+}
+
+impl std::io::Read for Pieces {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.piece.is_empty() {
+            match self.arriving.blocking_recv() {
+                Some(piece) => self.piece = piece,
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.piece.len());
+        buf[..n].copy_from_slice(&self.piece.split_to(n));
+        Ok(n)
+    }
+}
+
 /// What became of each file of an upload.
 #[derive(Debug, Clone, Serialize)]
 pub struct UploadOutcome {
@@ -282,10 +499,22 @@ pub struct App {
     data: std::path::PathBuf,
     pub limits: Limits,
     cache: Mutex<HashMap<i64, Arc<Scored>>>,
+    /// The tables each workspace's last reading read, kept for the next (by the workspace's
+    /// set and encoding): a change of one file or fact does not read the other files again.
+    kept: Mutex<HashMap<i64, (String, ReadAhead)>>,
     /// Each campaign's last consolidation, by what it was computed from.
     pub(crate) consolidated: Mutex<HashMap<i64, (String, Arc<crate::campaign::Consolidation>)>>,
     /// Accounts, sessions and the workflow's clock (the province's server).
     pub accounts: crate::auth::Accounts,
+    /// Tables read ahead during uploads, and how many of them the reading took.
+    pub read_ahead: ReadAheadCounts,
+}
+
+/// What reading ahead did ([`UploadReading`]): for the benchmark and the tests.
+#[derive(Debug, Default)]
+pub struct ReadAheadCounts {
+    pub read: std::sync::atomic::AtomicU64,
+    pub taken: std::sync::atomic::AtomicU64,
 }
 
 /// A name as shown: NFC, its last path component, hidden characters escaped, bounded.
@@ -355,7 +584,9 @@ impl App {
             data: data.to_path_buf(),
             limits,
             cache: Mutex::new(HashMap::new()),
+            kept: Mutex::new(HashMap::new()),
             consolidated: Mutex::new(HashMap::new()),
+            read_ahead: ReadAheadCounts::default(),
             accounts,
         };
         for (id, text) in SHIPPED {
@@ -708,7 +939,7 @@ impl App {
     /// the snapshot's key, so that the state a change was tried in is not read again once
     /// saved.
     async fn read(self: &Arc<Self>, snap: Snapshot) -> Result<Arc<Scored>, AppError> {
-        Ok(self.read_trying(snap, Vec::new()).await?.0)
+        Ok(self.read_trying(snap, Vec::new(), None).await?.0)
     }
 
     /// [`Self::read`] with files not yet stored in the folder (an upload being tried): they
@@ -720,6 +951,7 @@ impl App {
         self: &Arc<Self>,
         snap: Snapshot,
         trying: Vec<(String, Trying)>,
+        ahead: Option<ReadAhead>,
     ) -> Result<(Arc<Scored>, BTreeMap<String, String>), AppError> {
         let ws = snap.ws.id;
         // The folder's files are listed (and the database's hashed) once, for the key and
@@ -739,9 +971,20 @@ impl App {
         let as_of = as_of_of(&set, &snap)?;
         let encoding = snap.encoding;
         let app = Arc::clone(self);
+        let hashed = files.clone();
         let (outcome, shas) = tokio::task::spawn_blocking(move || {
             let folder = app.folder_of(contents, &trying)?;
-            let read = read_folder(&set, &folder, as_of, encoding);
+            let ahead = app.tables_read(ws, &set, encoding, &hashed, &trying, ahead);
+            let taken = ahead.taken();
+            let read = read_folder(&set, &folder, as_of, encoding, Some(&ahead));
+            app.read_ahead.taken.fetch_add(
+                (ahead.taken() - taken) as u64,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+            app.kept
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(ws, (kept_key(&set, encoding), ahead));
             let mut shas = BTreeMap::new();
             if let Ok((_, report)) = &read {
                 for (name, from) in &trying {
@@ -784,6 +1027,41 @@ impl App {
                 .insert(ws, Arc::clone(&scored));
         }
         Ok((scored, shas))
+    }
+
+    /// The tables a reading of workspace `ws` can take instead of reading their files: those
+    /// its last reading read whose files are still in the folder (`hashed`, by name) and not
+    /// being replaced (`trying`), and those of `upload` read while they arrived.
+    fn tables_read(
+        &self,
+        ws: i64,
+        set: &CriteriaEntry,
+        encoding: TextEncoding,
+        hashed: &BTreeMap<String, String>,
+        trying: &[(String, Trying)],
+        upload: Option<ReadAhead>,
+    ) -> ReadAhead {
+        let kept = self
+            .kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&ws)
+            .filter(|(key, _)| *key == kept_key(set, encoding))
+            .map(|(_, kept)| kept);
+        let tables = kept.unwrap_or_else(|| set.compiled.keeping());
+        tables.retain(|path, sha| {
+            let name = path
+                .strip_prefix(FolderFiles::root())
+                .ok()
+                .and_then(Path::to_str);
+            name.is_some_and(|name| {
+                hashed.get(name).is_some_and(|s| s == sha) && !trying.iter().any(|(t, _)| t == name)
+            })
+        });
+        if let Some(upload) = upload {
+            tables.absorb(upload);
+        }
+        tables
     }
 
     /// The date the workspace is scored at, as the officer types it (`dd/mm/yyyy`; empty:
@@ -912,6 +1190,18 @@ impl App {
 
     // ---- evidence -----------------------------------------------------------------------
 
+    /// Reads an upload's tables into workspace `ws` while they arrive ([`UploadReading`]).
+    pub fn upload_reading(self: &Arc<Self>, ws: i64) -> UploadReading {
+        UploadReading {
+            app: Arc::clone(self),
+            ws,
+            set: None,
+            snapshot: None,
+            tables: Vec::new(),
+            reading: Vec::new(),
+        }
+    }
+
     /// Takes in the files of one upload. `unit.toml`, `facts.toml` and `notes.toml` are tried
     /// one at a time; the tables all together, in one reading of the folder as it stands with
     /// every one of them added (a large export is read once, as `parindex score` reads it):
@@ -920,8 +1210,10 @@ impl App {
     pub async fn upload(
         self: &Arc<Self>,
         ws: i64,
-        files: Vec<(String, Received)>,
+        upload: Upload,
     ) -> Result<UploadOutcome, AppError> {
+        let Upload { files, ahead } = upload;
+        let mut ahead = ahead;
         if files.len() > self.limits.files_per_upload {
             return Err(AppError::TooLarge(format!(
                 "mỗi lần tải lên tối đa {} tệp",
@@ -1016,7 +1308,9 @@ impl App {
                 .iter()
                 .map(|p| (p.stored_name.clone(), p.from.clone()))
                 .collect();
-            let (scored, shas) = self.read_trying(snap, trying).await?;
+            // Read ahead while the body arrived: taken by the first try (a second one, without
+            // a refused table, reads the files).
+            let (scored, shas) = self.read_trying(snap, trying, ahead.take()).await?;
             let Err(failed) = &scored.outcome else {
                 for p in &mut tables {
                     p.sha = shas.get(&p.stored_name).cloned();
@@ -1202,7 +1496,7 @@ impl App {
         let encoding = snap.encoding;
         tokio::task::spawn_blocking(move || {
             let folder = app.folder(&snap, &[(file, Trying::Memory(bytes))])?;
-            Ok(match read_folder(&set, &folder, as_of, encoding) {
+            Ok(match read_folder(&set, &folder, as_of, encoding, None) {
                 Ok(_) => Vec::new(),
                 Err(e) => problems_of(&e),
             })
@@ -1497,7 +1791,7 @@ impl App {
                 files.push((name.clone(), Received::Memory(Bytes::from(data.clone()))));
             }
         }
-        let mut outcome = self.upload(id, files).await?;
+        let mut outcome = self.upload(id, Upload::of(files)).await?;
         for (row, name, data) in attached {
             self.attach(id, &row, &name, &data).await?;
             outcome.files.push(UploadedFile::taken(
@@ -2005,6 +2299,11 @@ fn as_of_of(set: &CriteriaEntry, snap: &Snapshot) -> Result<parindex_core::Date,
         .map_err(|_| AppError::Internal(format!("năm {} không có ngày 31/12", set.year)))
 }
 
+/// What the tables kept from a workspace's reading were read with: its set and encoding.
+fn kept_key(set: &CriteriaEntry, encoding: TextEncoding) -> String {
+    format!("{} {}", set.sha256, encoding.name())
+}
+
 /// A workspace's evidence folder read and scored by the library at `as_of`, as
 /// `parindex score` reads and scores it.
 fn read_folder(
@@ -2012,9 +2311,11 @@ fn read_folder(
     folder: &FolderFiles,
     as_of: parindex_core::Date,
     encoding: TextEncoding,
+    ahead: Option<&ReadAhead>,
 ) -> Result<(Evidence, parindex_core::Report), Error> {
     let options = ReadOptions {
         encoding,
+        ahead,
         ..ReadOptions::default()
     };
     set.compiled

@@ -120,7 +120,8 @@ impl Blobs {
         tempfile::NamedTempFile::new_in(&self.tmp).map_err(io_err)
     }
 
-    /// A temporary file written by [`Self::spool`], synced to the disk.
+    /// A temporary file written by [`Self::spool`], synced to the disk (only what
+    /// [`Writeback`] has not had written yet is waited for).
     pub fn sync(tmp: tempfile::NamedTempFile) -> Result<tempfile::NamedTempFile, AppError> {
         tmp.as_file().sync_all().map_err(io_err)?;
         Ok(tmp)
@@ -161,5 +162,55 @@ impl Blobs {
     /// Where temporary files (an upload being written before its hash is known) are made.
     pub fn tmp_dir(&self) -> &Path {
         &self.tmp
+    }
+}
+
+/// Has the disk write a spooled file while it is still being written, a few megabytes at a
+/// time on a thread of its own, so that syncing it once it is kept waits for its last part
+/// only, not for the whole file after the upload's body has arrived.
+#[derive(Debug)]
+pub struct Writeback {
+    file: Option<std::fs::File>,
+    wake: Option<std::sync::mpsc::SyncSender<()>>,
+    asked: u64,
+}
+
+impl Writeback {
+    /// Bytes written between two requests to the disk.
+    const STEP: u64 = 8 << 20;
+
+    /// For `file`, being written.
+    pub fn of(file: &std::fs::File) -> Self {
+        Self {
+            file: file.try_clone().ok(),
+            wake: None,
+            asked: 0,
+        }
+    }
+
+    /// `written` bytes of the file have been written: once [`Self::STEP`] more have come
+    /// since the last request, the disk is asked to write them (unless it is still busy with
+    /// the last one: the next piece asks again).
+    pub fn written(&mut self, written: u64) {
+        if written - self.asked < Self::STEP {
+            return;
+        }
+        if self.wake.is_none() {
+            let Some(file) = self.file.take() else {
+                return;
+            };
+            let (wake, woken) = std::sync::mpsc::sync_channel::<()>(1);
+            // The thread ends when the writer drops its end; an error here is an error of the
+            // final sync too, which reports it.
+            std::thread::spawn(move || {
+                while woken.recv().is_ok() {
+                    let _ = file.sync_data();
+                }
+            });
+            self.wake = Some(wake);
+        }
+        if self.wake.as_ref().is_some_and(|w| w.try_send(()).is_ok()) {
+            self.asked = written;
+        }
     }
 }

@@ -25,10 +25,10 @@ use crate::extract::{VForm, VMultipart, VPath};
 use crate::format::{vi_size, vi_time};
 use crate::security::CsrfToken;
 use crate::service::{
-    form_text, is_own_file, no_row, not_saved, App, Received, ScoredReport, TableState,
+    form_text, is_own_file, no_row, not_saved, App, Received, ScoredReport, TableState, Upload,
     UploadOutcome,
 };
-use crate::store::{FactRow, NoteDocument, NoteRow, Workspace};
+use crate::store::{FactRow, NoteDocument, NoteRow, Workspace, Writeback};
 
 type S = State<Arc<App>>;
 
@@ -579,11 +579,13 @@ pub async fn read_files(
 /// temporary folder piece by piece while the rest of the body is received, never held whole
 /// in memory; the officer's own files are read into memory. Refused when none was chosen.
 pub async fn received_files(
-    app: &App,
+    app: &Arc<App>,
+    ws: i64,
     mut multipart: Multipart,
     field: &str,
-) -> Result<Vec<(String, Received)>, AppError> {
+) -> Result<Upload, AppError> {
     let mut out = Vec::new();
+    let mut reading = app.upload_reading(ws);
     loop {
         let next = multipart.next_field().await.map_err(multipart_error)?;
         let Some(mut f) = next else { break };
@@ -605,20 +607,27 @@ pub async fn received_files(
         let (pieces, mut arriving) = tokio::sync::mpsc::channel::<Bytes>(16);
         let writer = tokio::task::spawn_blocking(move || {
             let mut size = 0u64;
+            let mut writeback = Writeback::of(file.as_file());
             while let Some(piece) = arriving.blocking_recv() {
                 std::io::Write::write_all(&mut file, &piece)
                     .map_err(|e| AppError::Internal(format!("kho tệp: {e}")))?;
                 size += piece.len() as u64;
+                writeback.written(size);
             }
             Ok::<_, AppError>((file, size))
         });
+        let mut arriving = reading.arriving(&name).await;
         while let Some(piece) = f.chunk().await.map_err(multipart_error)? {
+            if let Some(table) = arriving.as_mut() {
+                reading.piece(table, &piece).await;
+            }
             if pieces.send(piece).await.is_err() {
                 // The writer stopped on an error, told below.
                 break;
             }
         }
-        drop(pieces);
+        // The end of the pieces: the end of the file for the writer and the reading ahead.
+        drop((pieces, arriving));
         let (file, size) = writer
             .await
             .map_err(|e| AppError::Internal(format!("lưu tệp: {e}")))??;
@@ -627,7 +636,10 @@ pub async fn received_files(
     if out.is_empty() {
         return Err(AppError::BadRequest("chưa chọn tệp nào".to_owned()));
     }
-    Ok(out)
+    Ok(Upload {
+        files: out,
+        ahead: reading.finish().await,
+    })
 }
 
 /// [`read_files`], refused when none was chosen.
@@ -669,8 +681,8 @@ async fn upload(
     VPath(id): VPath<i64>,
     VMultipart(multipart): VMultipart,
 ) -> Result<Response, AppError> {
-    let files = received_files(&app, multipart, "files").await?;
-    let outcome = app.upload(id, files).await?;
+    let upload = received_files(&app, id, multipart, "files").await?;
+    let outcome = app.upload(id, upload).await?;
     evidence_view(&app, csrf, id, Some(outcome)).await
 }
 

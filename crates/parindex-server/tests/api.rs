@@ -1676,6 +1676,139 @@ async fn in_one_upload_the_good_tables_are_taken_and_the_bad_one_refused() {
     assert_eq!(left(), 0, "files left in {}", tmp.display());
 }
 
+/// A report's JSON without its fingerprint (the app writes `facts.toml` and `notes.toml`
+/// from its forms: their bytes are its own).
+fn scores(json: &str) -> serde_json::Value {
+    let mut value: serde_json::Value = serde_json::from_str(json).expect("a report");
+    value
+        .as_object_mut()
+        .expect("an object")
+        .remove("fingerprint");
+    value
+}
+
+/// The same steps on two apps, one reading every table's export while it arrives (from its
+/// first byte) and one never: the same outcomes, the same reports byte for byte, the same as
+/// the library on the folder; and the tables a reading read are taken by the next instead of
+/// their files, until a file changes.
+async fn tables_read_while_they_arrive_score_as_read_after_they_have() {
+    use std::sync::atomic::Ordering::Relaxed;
+    let ahead = Client::with_limits(parindex_server::Limits {
+        read_ahead_bytes: 0,
+        ..parindex_server::Limits::default()
+    })
+    .await;
+    let after = Client::with_limits(parindex_server::Limits {
+        read_ahead_bytes: usize::MAX,
+        ..parindex_server::Limits::default()
+    })
+    .await;
+    let both = [&ahead, &after];
+    let mut ids = Vec::new();
+    for c in both {
+        ids.push(c.create_skhcn().await);
+    }
+    // Each step on both apps: the answers' bodies, alike, and the report after it.
+    let step = |files: Vec<(String, Vec<u8>)>| {
+        let ids = ids.clone();
+        async move {
+            let mut answers = Vec::new();
+            for (c, id) in both.into_iter().zip(&ids) {
+                let got = c
+                    .post_files(&format!("/api/workspaces/{id}/evidence"), "files", &files)
+                    .await;
+                let report = c.get(&format!("/api/workspaces/{id}/report")).await;
+                answers.push((got.status, got.text(), report.text()));
+            }
+            assert_eq!(answers[0], answers[1], "read ahead and read after differ");
+            answers.swap_remove(0)
+        }
+    };
+    let (status, _, report) = step(fixture_files()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        scores(&report),
+        scores(&library_report(&fixture()).to_json())
+    );
+    let read = ahead.app.read_ahead.read.load(Relaxed);
+    assert_eq!(read, 8, "every table of the example read as it arrived");
+    assert!(ahead.app.read_ahead.taken.load(Relaxed) >= 8);
+    assert_eq!(after.app.read_ahead.read.load(Relaxed), 0);
+
+    // A new export of the dossiers with a bad date: refused alike, with the same problems.
+    let dossiers = |edit: &dyn Fn(&mut Vec<String>)| {
+        let (name, bytes) = fixture_files()
+            .into_iter()
+            .find(|(n, _)| n == "dossiers.csv")
+            .expect("dossiers");
+        let text = String::from_utf8(bytes).expect("utf-8");
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        edit(&mut lines);
+        (name, (lines.join("\n") + "\n").into_bytes())
+    };
+    let bad = dossiers(&|lines| lines[2] = lines[2].replacen("2026", "20x6", 1));
+    let (status, outcome, _) = step(vec![bad]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{outcome}");
+    // Half the dossiers: taken alike, scored as the library scores the folder with it, the
+    // other tables taken from the last reading (their files did not change).
+    let taken = after.app.read_ahead.taken.load(Relaxed);
+    let half = dossiers(&|lines| lines.truncate(lines.len() / 2));
+    let (status, _, report) = step(vec![half.clone()]).await;
+    assert_eq!(status, StatusCode::OK);
+    let dir = tempfile::tempdir().expect("a folder");
+    for (name, bytes) in fixture_files() {
+        std::fs::write(dir.path().join(name), bytes).expect("a file");
+    }
+    std::fs::write(dir.path().join(&half.0), &half.1).expect("dossiers");
+    assert_eq!(
+        scores(&report),
+        scores(&library_report(dir.path()).to_json())
+    );
+    // And the auditor's replay of it on the exported folder gives it back byte for byte.
+    let zip = ahead
+        .get(&format!("/api/workspaces/{}/export.zip", ids[0]))
+        .await;
+    let set = parindex_core::load_criteria(&parindex_core::FsFiles, &criteria()).expect("loads");
+    let compiled = parindex_core::CompiledCriteria::compile(set).expect("compiles");
+    assert!(replays(&compiled, &zip.body, &report));
+    assert!(
+        after.app.read_ahead.taken.load(Relaxed) >= taken + 7,
+        "the seven other tables are not read again"
+    );
+    // A fact edited in the form: re-scored alike (what the rules ask may change).
+    for (c, id) in both.into_iter().zip(&ids) {
+        let facts = c.get(&format!("/api/workspaces/{id}/facts")).await.json();
+        let edited: Vec<serde_json::Value> = (facts.as_array().expect("facts").iter())
+            .map(|f| {
+                let value = if f["name"] == "tuyen_truyen_hoan_thanh" {
+                    serde_json::json!("10")
+                } else {
+                    f["value"].clone()
+                };
+                serde_json::json!({
+                    "name": f["name"], "kind": f["kind"], "value": value, "source": f["source"],
+                })
+            })
+            .collect();
+        let got = c
+            .post_json(
+                &format!("/api/workspaces/{id}/facts"),
+                &serde_json::json!(edited),
+            )
+            .await;
+        assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    }
+    let reports: Vec<String> = {
+        let mut out = Vec::new();
+        for (c, id) in both.into_iter().zip(&ids) {
+            out.push(c.get(&format!("/api/workspaces/{id}/report")).await.text());
+        }
+        out
+    };
+    assert_eq!(reports[0], reports[1]);
+    assert_ne!(reports[0], report, "the fact changed the report");
+}
+
 async fn a_facts_form_opened_before_another_save_is_refused() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -1921,6 +2054,7 @@ on_every_backend! {
     a_fact_sent_twice_is_taken_once,
     the_surveys_results_are_taken_in_and_score_the_survey_rows,
     in_one_upload_the_good_tables_are_taken_and_the_bad_one_refused,
+    tables_read_while_they_arrive_score_as_read_after_they_have,
     a_facts_form_opened_before_another_save_is_refused,
     declared_facts_are_listed_first_with_their_label_type_and_document,
     a_value_not_of_the_declared_type_is_refused_and_nothing_is_saved,

@@ -1,13 +1,15 @@
-//! Tables read ahead: a table's text export read while it is still arriving (an upload's body),
-//! for what the folder's reading is expected to ask of it, and handed to that reading when it
-//! comes, so that the export is not read a second time once it has all arrived.
+//! Tables read before the reading that uses them: a table's text export read while it is
+//! still arriving (an upload's body), for what the folder's reading is expected to ask of it,
+//! or kept from an earlier reading of the same file; handed to the folder's reading when it
+//! comes, so that the export is not read again.
 //!
-//! The reading ahead is the folder's own first pass over the table — [`stream_csv`] with the
+//! A table read ahead is the folder's own first pass over the table — [`stream_csv`] with the
 //! plan that pass makes — run earlier, on bytes from a stream instead of the file: the same
 //! checks, the same hash, the same aggregates. The folder's reading takes it only when its
-//! first pass asks exactly the needs it was read for, of the same file, in the same way
-//! (encoding, strategy); otherwise it reads the file as always. A guess that turns out wrong
-//! costs time, never a different score.
+//! first pass asks exactly the needs it was read for, in the same way (encoding, strategy);
+//! otherwise it reads the file as always. A guess that turns out wrong costs time, never a
+//! different score. That the file at the path is the one read ahead is the caller's to keep
+//! true ([`ReadAhead::retain`] drops the tables whose files changed).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Read};
@@ -23,13 +25,17 @@ use crate::query::Need;
 
 /// What a folder's reading is expected to ask of its tables, and the tables read ahead for it.
 /// Made by [`CompiledCriteria::read_ahead`](crate::CompiledCriteria::read_ahead); given to the
-/// folder's reading in [`ReadOptions::ahead`]. Shared between threads: one table may be read
+/// folder's reading in [`ReadOptions::ahead`], which takes what fits and leaves in it every
+/// table its first pass read from a text export (read from the file or taken), so that a later
+/// reading of the same files takes them in turn. Shared between threads: one table may be read
 /// ahead on each.
 #[derive(Debug)]
 pub struct ReadAhead {
     set: Arc<CriteriaSet>,
     needs: BTreeSet<Need>,
     read: Mutex<BTreeMap<PathBuf, ReadTable>>,
+    /// How many times a reading took a table from it.
+    taken: std::sync::atomic::AtomicUsize,
 }
 
 /// One table read ahead: for which needs, what it found.
@@ -38,6 +44,7 @@ struct ReadTable {
     table: String,
     wanted: Vec<Need>,
     strategy: Strategy,
+    encoding: TextEncoding,
     tally: Option<Tally>,
     sha256: String,
     problems: Vec<Diagnostic>,
@@ -58,6 +65,7 @@ impl ReadAhead {
             set,
             needs,
             read: Mutex::new(BTreeMap::new()),
+            taken: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -111,6 +119,7 @@ impl ReadAhead {
             table: table.to_owned(),
             wanted,
             strategy: options.strategy(),
+            encoding: options.encoding,
             tally,
             sha256,
             problems,
@@ -135,11 +144,16 @@ impl ReadAhead {
         }
         let mut read = self.read.lock().unwrap_or_else(PoisonError::into_inner);
         let fits = read.get(path).is_some_and(|r| {
-            r.table == plan.spec.name && r.wanted == plan.needs && r.strategy == options.strategy()
+            r.table == plan.spec.name
+                && r.wanted == plan.needs
+                && r.strategy == options.strategy()
+                && r.encoding == options.encoding
         });
         if !fits {
             return None;
         }
+        self.taken
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         read.remove(path).map(|r| Taken {
             tally: r.tally,
             sha256: r.sha256,
@@ -147,7 +161,63 @@ impl ReadAhead {
         })
     }
 
-    /// How many tables read ahead are still waiting to be taken.
+    /// Keeps what a first pass read from the text export at `path` for `plan` (for a later
+    /// reading of the same file).
+    pub(super) fn keep(
+        &self,
+        path: &Path,
+        plan: &Plan<'_>,
+        options: &ReadOptions<'_>,
+        tally: Option<&Tally>,
+        sha256: &str,
+        problems: &[Diagnostic],
+    ) {
+        if plan.unit_col.is_some() {
+            return;
+        }
+        let read = ReadTable {
+            table: plan.spec.name.clone(),
+            wanted: plan.needs.to_vec(),
+            strategy: options.strategy(),
+            encoding: options.encoding,
+            tally: tally.cloned(),
+            sha256: sha256.to_owned(),
+            problems: problems.to_vec(),
+        };
+        self.read
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_path_buf(), read);
+    }
+
+    /// Keeps only the tables whose file (its path, the SHA-256 of what was read) `keep`
+    /// says is still the one at that path: the others' files changed.
+    pub fn retain(&self, mut keep: impl FnMut(&Path, &str) -> bool) {
+        self.read
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|path, read| keep(path, &read.sha256));
+    }
+
+    /// Takes in the tables `other` read ahead (each keeps the needs it was read for): the
+    /// tables of one upload, each read for the folder expected when it arrived.
+    pub fn absorb(&self, other: ReadAhead) {
+        let theirs = other
+            .read
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        self.read
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend(theirs);
+    }
+
+    /// How many times a reading took one of its tables instead of reading the file.
+    pub fn taken(&self) -> usize {
+        self.taken.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many tables it holds (read ahead, or kept from a reading).
     pub fn waiting(&self) -> usize {
         self.read
             .lock()

@@ -420,6 +420,7 @@ impl<'a> Scan<'a> {
                 .options
                 .ahead
                 .and_then(|a| a.take(path, plan, self.options));
+            let problems_before = problems.len();
             let streamed = match taken {
                 Some(ahead) => {
                     problems.extend(ahead.problems);
@@ -443,6 +444,11 @@ impl<'a> Scan<'a> {
                 }
             };
             if let Streamed::Read { tally, sha256 } = streamed {
+                // The first pass's tables stay for a later reading of the same files.
+                if let (Some(ahead), false) = (self.options.ahead, self.read_once) {
+                    let found = &problems[problems_before..];
+                    ahead.keep(path, plan, self.options, tally.as_ref(), &sha256, found);
+                }
                 let (dir, digests) = self.digests_of(input);
                 let name = relative_name(dir, path);
                 digests.insert(name.clone(), FileDigest { name, sha256 });

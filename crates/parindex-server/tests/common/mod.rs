@@ -125,6 +125,8 @@ impl Got {
 /// browser's.
 pub struct Client {
     pub router: Router,
+    /// The app behind the router (what its readings did, for the tests that ask).
+    pub app: std::sync::Arc<parindex_server::App>,
     pub token: String,
     pub data: tempfile::TempDir,
     /// The PostgreSQL database's address; `None` on SQLite.
@@ -148,12 +150,17 @@ impl Client {
             }
         };
         let database = scratch.as_ref().map(|s| s.address.clone());
-        let router =
-            parindex_server::app_on(data.path().to_path_buf(), database.as_deref(), limits)
-                .await
-                .expect("the app opens");
+        let (router, app) = parindex_server::app_with(
+            data.path().to_path_buf(),
+            database.as_deref(),
+            limits,
+            parindex_server::auth::Accounts::default(),
+        )
+        .await
+        .expect("the app opens");
         let mut c = Self {
             router,
+            app,
             token: String::new(),
             data,
             database,
@@ -181,15 +188,17 @@ impl Client {
     /// The app opened again on the same data folder and database (as after a restart),
     /// with the same CSRF token. Lives no longer than `self`.
     pub async fn reopen(&self) -> Self {
-        let router = parindex_server::app_on(
+        let (router, app) = parindex_server::app_with(
             self.data.path().to_path_buf(),
             self.database.as_deref(),
             Limits::default(),
+            parindex_server::auth::Accounts::default(),
         )
         .await
         .expect("reopens");
         Self {
             router,
+            app,
             token: self.token.clone(),
             data: tempfile::tempdir().expect("tmp"),
             database: self.database.clone(),

@@ -57,7 +57,7 @@ impl Plan<'_> {
 }
 
 /// The aggregates of one pass over a table.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Tally {
     /// `[unit][need]`.
     pub acc: Vec<Vec<Accumulator>>,
