@@ -5,12 +5,16 @@
 #     scripts/bench.sh 1000000 3000000   # several sizes, one table
 #     REPEAT=3 scripts/bench.sh 200000
 #     LAYOUT=department scripts/bench.sh 3000000
+#     LAYOUT=server scripts/bench.sh 1000000     # the web app: uploads against `parindex score`
 #
 # Options (environment):
-#   LAYOUT   both (default), province or department:
+#   LAYOUT   both (default), province, department or server:
 #            province   — 150 units (UNITS=…) as province-wide exports, target/bench/<N>/
 #                         (tools/gen-province-large/generate.py): units.csv, facts.csv,
 #                         survey.csv and every table with a `ma_don_vi` column;
+#            server     — the web app: `cargo run --release -p parindex-server --example bench
+#                         -- --folder target/bench/dept-<N>` (uploads over loopback HTTP
+#                         against `parindex score`), nothing else;
 #            department — one department's own folder, target/bench/dept-<N>/
 #                         (generate.py --department $DEPT): unit.toml, facts.toml, survey.csv
 #                         and the tables without `ma_don_vi`, N dossiers and the other tables
@@ -54,8 +58,30 @@ cd "$ROOT"
 case "$LAYOUT" in
     both) LAYOUTS="department province" ;;
     province | department) LAYOUTS="$LAYOUT" ;;
-    *) echo "bench: LAYOUT must be both, province or department (not '$LAYOUT')" >&2; exit 2 ;;
+    server) LAYOUTS="" ;;
+    *) echo "bench: LAYOUT must be both, province, department or server (not '$LAYOUT')" >&2; exit 2 ;;
 esac
+
+# The web app (issue 21): the department's folder of N dossiers uploaded to `parindex serve`'s
+# app over loopback HTTP, against `parindex score` on it (crates/parindex-server/examples/bench.rs).
+if [ "$LAYOUT" = server ]; then
+    echo "== building parindex and the web app's benchmark (release)"
+    cargo build --quiet --release -p parindex-cli
+    cargo build --quiet --release -p parindex-server --example bench
+    for N in "$@"; do
+        DATA="target/bench/dept-$N"
+        if [ ! -f "$DATA/.complete" ]; then
+            echo "== generating one department ($DEPT), $N dossiers into $DATA"
+            rm -rf "$DATA"
+            python3 tools/gen-province-large/generate.py --department "$DEPT" --dossiers "$N" --out "$DATA"
+            touch "$DATA/.complete"
+        fi
+        cat "$DATA"/* >/dev/null   # page cache
+        echo "== the web app, $N dossiers (load $(cut -d' ' -f1-3 /proc/loadavg))"
+        target/release/examples/bench --folder "$DATA"
+    done
+    exit 0
+fi
 
 VENV="target/bench-venv"
 CRITERIA="criteria/nghe-an-2026-so"
