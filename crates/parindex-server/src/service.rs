@@ -352,7 +352,9 @@ impl UploadReading {
                 piece: Bytes::new(),
             };
             let read = ahead.read(&name, &path, &mut reader, u64::MAX, &options);
-            matches!(read, Ok(true)).then(|| {
+            // Taken only when it read every piece of the file (its hash is the file's).
+            let whole = reader.piece.is_empty() && reader.arriving.blocking_recv().is_none();
+            (matches!(read, Ok(true)) && whole).then(|| {
                 app.read_ahead
                     .read
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
