@@ -256,12 +256,7 @@ impl UploadReading {
     /// export is noted (the folder later tables are expected in has it), and returned to be
     /// fed when it is a text file.
     pub async fn arriving(&mut self, raw_name: &str) -> Option<TableArriving> {
-        let lower = raw_name
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_lowercase();
+        let lower = lower_name(raw_name);
         if self.set.is_none() {
             let ws = self.app.workspace(self.ws).await.ok();
             self.set = Some(ws.and_then(|ws| self.app.set_of(&ws).ok()));
@@ -517,6 +512,16 @@ pub struct App {
 pub struct ReadAheadCounts {
     pub read: std::sync::atomic::AtomicU64,
     pub taken: std::sync::atomic::AtomicU64,
+}
+
+/// An uploaded file's name as it is matched to what it is (a table, `facts.toml`, …): its last
+/// path component, trimmed, in lower case.
+fn lower_name(raw: &str) -> String {
+    raw.rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_lowercase()
 }
 
 /// A name as shown: NFC, its last path component, hidden characters escaped, bounded.
@@ -1237,12 +1242,7 @@ impl App {
         out.resize_with(order.len(), || None);
         for (i, raw_name, received) in order {
             let name = display_name(&raw_name);
-            let lower = raw_name
-                .rsplit(['/', '\\'])
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_lowercase();
+            let lower = lower_name(&raw_name);
             let done = match lower.as_str() {
                 "unit.toml" => self.upload_unit(ws, &name, &received.bytes()?).await?,
                 "facts.toml" => self.upload_facts(ws, &name, &received.bytes()?).await?,
@@ -2099,13 +2099,10 @@ struct Pending {
 
 /// `unit.toml`, `facts.toml`, `notes.toml`: the officer's own files, not tables.
 pub fn is_own_file(raw_name: &str) -> bool {
-    let lower = raw_name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_lowercase();
-    matches!(lower.as_str(), "unit.toml" | "facts.toml" | "notes.toml")
+    matches!(
+        lower_name(raw_name).as_str(),
+        "unit.toml" | "facts.toml" | "notes.toml"
+    )
 }
 
 /// What a file of an upload is, by its (lower-case) name: its slot, its name in the folder
