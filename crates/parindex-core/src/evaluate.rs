@@ -133,6 +133,7 @@ impl CompiledCriteria {
         as_of: Date,
         options: &ReadOptions<'_>,
     ) -> Result<(Evidence, Report)> {
+        let options = &self.own_tables(options);
         let mut scan = Scan::unit(files, &self.set, dir, options)?;
         let report = self.settle(&mut scan, as_of, options.threads)?.pop();
         match (scan.units().pop(), report) {
@@ -162,6 +163,15 @@ impl CompiledCriteria {
         Ok(ReadAhead::new(Arc::clone(&self.set), needs))
     }
 
+    /// `options` without their tables read ahead when another set made them: their
+    /// questions and columns are that set's.
+    fn own_tables<'a>(&self, options: &ReadOptions<'a>) -> ReadOptions<'a> {
+        ReadOptions {
+            ahead: options.ahead.filter(|a| a.is_of(&self.set)),
+            ..*options
+        }
+    }
+
     /// An empty [`ReadAhead`]: given to a reading as [`ReadOptions::ahead`], it keeps the
     /// tables that reading read, for a later reading of the same files.
     pub fn keeping(&self) -> ReadAhead {
@@ -178,6 +188,7 @@ impl CompiledCriteria {
         as_of: Date,
         options: &ReadOptions<'_>,
     ) -> Result<Vec<Report>> {
+        let options = &self.own_tables(options);
         let mut scan = scan_province(files, &self.set, dir, options)?;
         self.settle(&mut scan, as_of, options.threads)
     }

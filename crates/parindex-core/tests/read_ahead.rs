@@ -280,3 +280,27 @@ fn exports_not_in_utf8_and_legacy_readings_are_not_read_ahead() {
         .expect("in memory");
     assert!(!taken);
 }
+
+#[test]
+fn tables_read_ahead_for_another_set_are_not_taken() {
+    let criteria = reference();
+    let other = reference();
+    let dir = Path::new("e");
+    let files = folder("fixtures/skhcn-2026", dir);
+    let as_of = criteria.default_as_of().expect("31/12");
+    let options = ReadOptions::default();
+    let ahead = other
+        .read_ahead(&files, dir, as_of, &options)
+        .expect("the folder opens");
+    assert_eq!(read_tables(&other, &ahead, &files, dir, &options).len(), 8);
+    let with = ReadOptions {
+        ahead: Some(&ahead),
+        ..ReadOptions::default()
+    };
+    // The same file compiled twice is two sets: the tables' questions are each one's own.
+    assert_eq!(
+        outcome(&criteria, &files, dir, &with),
+        outcome(&criteria, &files, dir, &options)
+    );
+    assert_eq!(ahead.taken(), 0);
+}

@@ -69,6 +69,11 @@ impl ReadAhead {
         }
     }
 
+    /// Whether it was made for `set` (by its compiled criteria).
+    pub(crate) fn is_of(&self, set: &Arc<CriteriaSet>) -> bool {
+        Arc::ptr_eq(&self.set, set)
+    }
+
     /// What the first pass over `table` asks, of everything the folder's reading asks.
     fn wanted(&self, table: &str) -> Vec<Need> {
         self.needs
