@@ -46,15 +46,20 @@ fn outcome(
         .map_err(|e| e.to_string())
 }
 
-/// Every file of `dir` named after a table of the set, read ahead from its bytes (as they would
-/// arrive) with `ahead`; the tables it read.
-fn read_tables(
+/// What reading `dir` in `learnt` asks, learnt by `criteria`, and every file of `dir` in
+/// `files` named after a table of the set read ahead for it from its bytes (as they would
+/// arrive); the tables it read.
+fn read_ahead_all(
     criteria: &CompiledCriteria,
-    ahead: &ReadAhead,
+    learnt: &MemoryFiles,
     files: &MemoryFiles,
     dir: &Path,
+    at: parindex_core::Date,
     options: &ReadOptions<'_>,
-) -> Vec<String> {
+) -> (ReadAhead, Vec<String>) {
+    let ahead = criteria
+        .read_ahead(learnt, dir, at, options)
+        .expect("the folder opens");
     let mut read = Vec::new();
     for spec in &criteria.criteria().tables {
         let path = dir.join(&spec.file);
@@ -71,7 +76,7 @@ fn read_tables(
             read.push(spec.name.clone());
         }
     }
-    read
+    (ahead, read)
 }
 
 /// Reads at most 7 777 bytes a time.
@@ -98,10 +103,7 @@ fn a_department_read_ahead_scores_as_read_from_its_files() {
             ),
             ..ReadOptions::default()
         };
-        let ahead = criteria
-            .read_ahead(&files, dir, as_of, &options)
-            .expect("the folder opens");
-        let read = read_tables(&criteria, &ahead, &files, dir, &options);
+        let (ahead, read) = read_ahead_all(&criteria, &files, &files, dir, as_of, &options);
         assert_eq!(
             read.len(),
             8,
@@ -136,10 +138,7 @@ fn tables_read_ahead_for_another_folder_are_left_and_the_score_is_right() {
         files.read(&dir.join("unit.toml")).expect("unit.toml"),
     );
     let options = ReadOptions::default();
-    let ahead = criteria
-        .read_ahead(&before, dir, as_of, &options)
-        .expect("the folder opens");
-    let read = read_tables(&criteria, &ahead, &files, dir, &options);
+    let (ahead, read) = read_ahead_all(&criteria, &before, &files, dir, as_of, &options);
     assert_eq!(read.len(), 8);
     let with = ReadOptions {
         ahead: Some(&ahead),
@@ -152,10 +151,7 @@ fn tables_read_ahead_for_another_folder_are_left_and_the_score_is_right() {
     );
     // Read ahead at another date: every table's question may differ; still the same report.
     let june = parindex_core::date::parse_date("30/06/2026").expect("a date");
-    let ahead = criteria
-        .read_ahead(&files, dir, june, &options)
-        .expect("the folder opens");
-    read_tables(&criteria, &ahead, &files, dir, &options);
+    let (ahead, _) = read_ahead_all(&criteria, &files, &files, dir, june, &options);
     let with = ReadOptions {
         ahead: Some(&ahead),
         ..ReadOptions::default()
@@ -181,10 +177,7 @@ fn a_table_with_bad_cells_read_ahead_is_refused_as_read_from_its_file() {
     assert!(message.contains("dossiers.csv"), "{message}");
     let as_of = criteria.default_as_of().expect("31/12");
     let options = ReadOptions::default();
-    let ahead = criteria
-        .read_ahead(&files, dir, as_of, &options)
-        .expect("the folder opens");
-    read_tables(&criteria, &ahead, &files, dir, &options);
+    let (ahead, _) = read_ahead_all(&criteria, &files, &files, dir, as_of, &options);
     let with = ReadOptions {
         ahead: Some(&ahead),
         ..ReadOptions::default()
@@ -240,10 +233,7 @@ fn exports_not_in_utf8_and_legacy_readings_are_not_read_ahead() {
     // Windows-1258 exports: detected as not UTF-8 and left to the folder's reading.
     let files = folder("fixtures/skhcn-2026-cp1258", dir);
     let options = ReadOptions::default();
-    let ahead = criteria
-        .read_ahead(&files, dir, as_of, &options)
-        .expect("the folder opens");
-    let read = read_tables(&criteria, &ahead, &files, dir, &options);
+    let (ahead, read) = read_ahead_all(&criteria, &files, &files, dir, as_of, &options);
     assert!(
         !read.iter().any(|t| t == "dossiers"),
         "the legacy-encoded dossiers are read whole, not ahead: {read:?}"
@@ -262,10 +252,8 @@ fn exports_not_in_utf8_and_legacy_readings_are_not_read_ahead() {
         encoding: TextEncoding::Utf16Le,
         ..ReadOptions::default()
     };
-    let ahead = criteria
-        .read_ahead(&files, dir, as_of, &utf16)
-        .expect("the folder opens");
-    assert!(read_tables(&criteria, &ahead, &files, dir, &utf16).is_empty());
+    let (ahead, read) = read_ahead_all(&criteria, &files, &files, dir, as_of, &utf16);
+    assert!(read.is_empty());
     // A name the set has no table for.
     let bytes = files.read(&dir.join("dossiers.csv")).expect("dossiers");
     let size = bytes.len() as u64;
@@ -289,10 +277,8 @@ fn tables_read_ahead_for_another_set_are_not_taken() {
     let files = folder("fixtures/skhcn-2026", dir);
     let as_of = criteria.default_as_of().expect("31/12");
     let options = ReadOptions::default();
-    let ahead = other
-        .read_ahead(&files, dir, as_of, &options)
-        .expect("the folder opens");
-    assert_eq!(read_tables(&other, &ahead, &files, dir, &options).len(), 8);
+    let (ahead, read) = read_ahead_all(&other, &files, &files, dir, as_of, &options);
+    assert_eq!(read.len(), 8);
     let with = ReadOptions {
         ahead: Some(&ahead),
         ..ReadOptions::default()

@@ -1219,8 +1219,7 @@ impl App {
         ws: i64,
         upload: Upload,
     ) -> Result<UploadOutcome, AppError> {
-        let Upload { files, ahead } = upload;
-        let mut ahead = ahead;
+        let Upload { files, mut ahead } = upload;
         if files.len() > self.limits.files_per_upload {
             return Err(AppError::TooLarge(format!(
                 "mỗi lần tải lên tối đa {} tệp",

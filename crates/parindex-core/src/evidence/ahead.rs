@@ -50,6 +50,35 @@ struct ReadTable {
     problems: Vec<Diagnostic>,
 }
 
+impl ReadTable {
+    /// What a pass for `plan` read as `options` read it.
+    fn of(
+        plan: &Plan<'_>,
+        options: &ReadOptions<'_>,
+        tally: Option<Tally>,
+        sha256: String,
+        problems: Vec<Diagnostic>,
+    ) -> Self {
+        Self {
+            table: plan.spec.name.clone(),
+            wanted: plan.needs.to_vec(),
+            strategy: options.strategy(),
+            encoding: options.encoding,
+            tally,
+            sha256,
+            problems,
+        }
+    }
+
+    /// Whether a pass for `plan` reading as `options` read would find what it found.
+    fn fits(&self, plan: &Plan<'_>, options: &ReadOptions<'_>) -> bool {
+        self.table == plan.spec.name
+            && self.wanted == plan.needs
+            && self.strategy == options.strategy()
+            && self.encoding == options.encoding
+    }
+}
+
 /// A table read ahead, as the folder's reading takes it.
 #[derive(Debug)]
 pub(super) struct Taken {
@@ -120,19 +149,7 @@ impl ReadAhead {
         else {
             return Ok(false);
         };
-        let read = ReadTable {
-            table: table.to_owned(),
-            wanted,
-            strategy: options.strategy(),
-            encoding: options.encoding,
-            tally,
-            sha256,
-            problems,
-        };
-        self.read
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(path.to_path_buf(), read);
+        self.insert(path, ReadTable::of(&plan, options, tally, sha256, problems));
         Ok(true)
     }
 
@@ -148,13 +165,7 @@ impl ReadAhead {
             return None;
         }
         let mut read = self.read.lock().unwrap_or_else(PoisonError::into_inner);
-        let fits = read.get(path).is_some_and(|r| {
-            r.table == plan.spec.name
-                && r.wanted == plan.needs
-                && r.strategy == options.strategy()
-                && r.encoding == options.encoding
-        });
-        if !fits {
+        if !read.get(path).is_some_and(|r| r.fits(plan, options)) {
             return None;
         }
         self.taken
@@ -180,15 +191,17 @@ impl ReadAhead {
         if plan.unit_col.is_some() {
             return;
         }
-        let read = ReadTable {
-            table: plan.spec.name.clone(),
-            wanted: plan.needs.to_vec(),
-            strategy: options.strategy(),
-            encoding: options.encoding,
-            tally: tally.cloned(),
-            sha256: sha256.to_owned(),
-            problems: problems.to_vec(),
-        };
+        let read = ReadTable::of(
+            plan,
+            options,
+            tally.cloned(),
+            sha256.to_owned(),
+            problems.to_vec(),
+        );
+        self.insert(path, read);
+    }
+
+    fn insert(&self, path: &Path, read: ReadTable) {
         self.read
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
