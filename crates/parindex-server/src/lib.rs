@@ -26,6 +26,7 @@ pub mod error;
 pub mod extract;
 pub mod folder;
 pub mod province;
+pub mod recent;
 pub mod security;
 pub mod service;
 pub mod store;

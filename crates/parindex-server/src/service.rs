@@ -26,6 +26,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{AppError, Problem};
 use crate::folder::{literal_value, Content, FolderFiles, NotesToml, Snapshot};
+use crate::recent::Recent;
 use crate::store::{
     open_database, Blobs, FactRow, NewFile, NewWorkspace, NoteDocument, NoteRow, Saved, Workspace,
 };
@@ -49,6 +50,9 @@ pub struct Limits {
     /// A table's export is read by the library while it arrives once this many bytes of it
     /// have come ([`UploadReading`]); a smaller one is read after the body, with the folder.
     pub read_ahead_bytes: usize,
+    /// Workspaces whose last score and tables read are kept in memory ([`Recent`]): the
+    /// least recently used beyond them is read from its files again when next asked.
+    pub workspaces_in_memory: usize,
 }
 
 impl Default for Limits {
@@ -58,6 +62,7 @@ impl Default for Limits {
             attachment_bytes: 20 << 20,
             files_per_upload: 64,
             read_ahead_bytes: 4 << 20,
+            workspaces_in_memory: 64,
         }
     }
 }
@@ -495,10 +500,11 @@ pub struct App {
     sets: RwLock<BTreeMap<String, Arc<CriteriaEntry>>>,
     data: std::path::PathBuf,
     pub limits: Limits,
-    cache: Mutex<HashMap<i64, Arc<Scored>>>,
+    /// Each workspace's last score, by what it was read from.
+    cache: Mutex<Recent<i64, Arc<Scored>>>,
     /// The tables each workspace's last reading read, kept for the next (by the workspace's
     /// set and encoding): a change of one file or fact does not read the other files again.
-    kept: Mutex<HashMap<i64, (String, ReadAhead)>>,
+    kept: Mutex<Recent<i64, (String, ReadAhead)>>,
     /// Each campaign's last consolidation, by what it was computed from.
     pub(crate) consolidated: Mutex<HashMap<i64, (String, Arc<crate::campaign::Consolidation>)>>,
     /// Accounts, sessions and the workflow's clock (the province's server).
@@ -590,8 +596,8 @@ impl App {
             sets: RwLock::new(BTreeMap::new()),
             data: data.to_path_buf(),
             limits,
-            cache: Mutex::new(HashMap::new()),
-            kept: Mutex::new(HashMap::new()),
+            cache: Mutex::new(Recent::new(limits.workspaces_in_memory)),
+            kept: Mutex::new(Recent::new(limits.workspaces_in_memory)),
             consolidated: Mutex::new(HashMap::new()),
             read_ahead: ReadAheadCounts::default(),
             accounts,
@@ -1150,6 +1156,22 @@ impl App {
     pub async fn scored(self: &Arc<Self>, ws: i64) -> Result<Arc<Scored>, AppError> {
         let snap = self.snapshot(ws).await?;
         self.read(snap).await
+    }
+
+    /// Workspaces whose score or tables read are held in memory now (at most
+    /// [`Limits::workspaces_in_memory`]).
+    pub fn workspaces_in_memory(&self) -> usize {
+        let scores = self
+            .cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len();
+        let tables = self
+            .kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len();
+        scores.max(tables)
     }
 
     fn cached(&self, ws: i64) -> Option<Arc<Scored>> {

@@ -1687,6 +1687,90 @@ fn scores(json: &str) -> serde_json::Value {
     value
 }
 
+/// A server holding fewer workspaces in memory than it serves: each workspace's score, after
+/// the others pushed it out, is read from its files again to the same report byte for byte,
+/// and a new export into a workspace pushed out scores as the library scores its folder.
+async fn workspaces_beyond_those_kept_in_memory_are_read_again_to_the_same_score() {
+    let c = Client::with_limits(parindex_server::Limits {
+        workspaces_in_memory: 1,
+        ..parindex_server::Limits::default()
+    })
+    .await;
+    let mut ids = Vec::new();
+    let mut reports = Vec::new();
+    for _ in 0..3 {
+        let id = c.create_skhcn().await;
+        let got = c
+            .post_files(
+                &format!("/api/workspaces/{id}/evidence"),
+                "files",
+                &fixture_files(),
+            )
+            .await;
+        assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+        let report = c.get(&format!("/api/workspaces/{id}/report")).await;
+        assert_eq!(report.status, StatusCode::OK);
+        ids.push(id);
+        reports.push(report.text());
+        assert!(c.app.workspaces_in_memory() <= 1);
+    }
+    let library = scores(&library_report(&fixture()).to_json());
+    for report in &reports {
+        assert_eq!(scores(report), library);
+    }
+    // Each in turn, every one pushed out by the one before: the same report each time.
+    for round in 0..2 {
+        for (id, first) in ids.iter().zip(&reports) {
+            let again = c.get(&format!("/api/workspaces/{id}/report")).await;
+            assert_eq!(again.status, StatusCode::OK);
+            assert_eq!(&again.text(), first, "workspace {id}, round {round}");
+            let page = c.get(&format!("/w/{id}")).await;
+            assert!(
+                page.text().contains("82,19%"),
+                "workspace {id}'s score page"
+            );
+            assert!(c.app.workspaces_in_memory() <= 1);
+        }
+    }
+    // A new dossiers export into the first, pushed out by the last: scored as the library
+    // scores the folder with it; the others unchanged.
+    let (name, bytes) = fixture_files()
+        .into_iter()
+        .find(|(n, _)| n == "dossiers.csv")
+        .expect("dossiers");
+    let text = String::from_utf8(bytes).expect("utf-8");
+    let lines: Vec<&str> = text.lines().collect();
+    let half = lines[..lines.len() / 2].join("\n") + "\n";
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{}/evidence", ids[0]),
+            "files",
+            &[(name.clone(), half.clone().into_bytes())],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let dir = tempfile::tempdir().expect("a folder");
+    for (n, b) in fixture_files() {
+        std::fs::write(dir.path().join(n), b).expect("a file");
+    }
+    std::fs::write(dir.path().join(&name), &half).expect("dossiers");
+    let report = c.get(&format!("/api/workspaces/{}/report", ids[0])).await;
+    assert_eq!(
+        scores(&report.text()),
+        scores(&library_report(dir.path()).to_json())
+    );
+    assert_ne!(
+        scores(&report.text()),
+        library,
+        "half the dossiers change the score"
+    );
+    for (id, first) in ids.iter().zip(&reports).skip(1) {
+        let again = c.get(&format!("/api/workspaces/{id}/report")).await;
+        assert_eq!(&again.text(), first);
+    }
+    assert!(c.app.workspaces_in_memory() <= 1);
+}
+
 /// The same steps on two apps, one reading every table's export while it arrives (from its
 /// first byte) and one never: the same outcomes, the same reports byte for byte, the same as
 /// the library on the folder; and the tables a reading read are taken by the next instead of
@@ -2055,6 +2139,7 @@ on_every_backend! {
     the_surveys_results_are_taken_in_and_score_the_survey_rows,
     in_one_upload_the_good_tables_are_taken_and_the_bad_one_refused,
     tables_read_while_they_arrive_score_as_read_after_they_have,
+    workspaces_beyond_those_kept_in_memory_are_read_again_to_the_same_score,
     a_facts_form_opened_before_another_save_is_refused,
     declared_facts_are_listed_first_with_their_label_type_and_document,
     a_value_not_of_the_declared_type_is_refused_and_nothing_is_saved,
