@@ -36,6 +36,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/workspaces/{id}", get(summary))
         .route("/api/workspaces/{id}/report", get(report))
         .route("/api/workspaces/{id}/tables", get(tables))
+        .route("/api/workspaces/{id}/gaps", get(gaps))
         .route("/api/workspaces/{id}/unit", post(save_unit))
         .route("/api/workspaces/{id}/as-of", post(save_as_of))
         .route("/api/workspaces/{id}/encoding", post(save_encoding))
@@ -222,6 +223,44 @@ async fn report(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Response> {
     let scored = app.report(id).await?;
     let s = scored.ready()?;
     Ok(([(CONTENT_TYPE, "application/json")], s.json.clone()).into_response())
+}
+
+/// The rows that lost points, as `parindex gaps` lists them: decimals as the report's JSON
+/// writes them (a dot, exact).
+#[derive(Serialize)]
+struct GapsJson {
+    rows: Vec<GapJson>,
+    lost: String,
+}
+
+#[derive(Serialize)]
+struct GapJson {
+    id: String,
+    title: String,
+    max: String,
+    points: String,
+    lost: String,
+    restore: String,
+}
+
+async fn gaps(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<GapsJson>> {
+    use parindex_render::table;
+    let scored = app.report(id).await?;
+    let report = &scored.ready()?.report;
+    Ok(Json(GapsJson {
+        rows: table::gap_rows(report)
+            .into_iter()
+            .map(|r| GapJson {
+                id: r.stt,
+                title: r.title,
+                max: r.max.to_string(),
+                points: r.points.to_string(),
+                lost: r.lost.to_string(),
+                restore: r.restore,
+            })
+            .collect(),
+        lost: table::gaps_total(report).to_string(),
+    }))
 }
 
 async fn tables(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<Vec<TableState>>> {

@@ -48,6 +48,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/w/{id}/files/{fid}/restore", post(restore))
         .route("/w/{id}/unit", post(save_unit))
         .route("/w/{id}/facts", get(facts_page).post(save_facts))
+        .route("/w/{id}/gaps", get(gaps_page))
         .route("/w/{id}/rows/{row}", get(row_page))
         .route("/w/{id}/rows/{row}/note", post(save_note))
         .route("/w/{id}/rows/{row}/attachments", post(attach))
@@ -407,6 +408,54 @@ async fn score_page(
         total,
         nodes,
         problems,
+    })
+}
+
+/// The rows that lost points, the most first, and what would restore them (`parindex gaps`).
+#[derive(Debug, Template)]
+#[template(path = "gaps.html")]
+struct GapsPage {
+    ws: WsView,
+    title: &'static str,
+    columns: [&'static str; 6],
+    rows: Vec<GapView>,
+    none: &'static str,
+    total: String,
+}
+
+#[derive(Debug)]
+struct GapView {
+    id: String,
+    title: String,
+    max: String,
+    points: String,
+    lost: String,
+    restore: String,
+}
+
+async fn gaps_page(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppError> {
+    use parindex_render::{labels, table};
+    let w = app.workspace(id).await?;
+    let scored = app.report(id).await?;
+    let report = &scored.ready()?.report;
+    let rows = table::gap_rows(report)
+        .into_iter()
+        .map(|r| GapView {
+            id: r.stt,
+            title: r.title,
+            max: vi_decimal(r.max),
+            points: vi_decimal(r.points),
+            lost: vi_decimal(r.lost),
+            restore: r.restore,
+        })
+        .collect();
+    page(&GapsPage {
+        ws: WsView::of(&w, &app),
+        title: labels::GAPS_TITLE,
+        columns: labels::GAP_COLUMNS,
+        rows,
+        none: labels::NO_GAPS,
+        total: table::gaps_total_text(report),
     })
 }
 

@@ -653,6 +653,81 @@ async fn an_uploaded_name_never_becomes_a_path() {
     assert!(!c.data.path().join("reports.csv").exists());
 }
 
+/// The rows that lost points, as `parindex gaps` lists them: the library's rows, the most
+/// first, on the page (Vietnamese decimals, each row linked to its page) and in the API
+/// (exact decimals); a workspace that cannot be scored yet is told why.
+async fn the_points_lost_are_listed_the_most_first_with_what_restores_them() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let report = library_report(&fixture());
+    let expected = parindex_render::table::gap_rows(&report);
+    assert!(!expected.is_empty(), "the example loses points");
+    let got = c.get(&format!("/api/workspaces/{id}/gaps")).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let json = got.json();
+    let rows = json["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), expected.len());
+    let mut before: Option<rust_decimal::Decimal> = None;
+    for (row, e) in rows.iter().zip(&expected) {
+        assert_eq!(row["id"], e.stt.as_str());
+        assert_eq!(row["title"], e.title.as_str());
+        assert_eq!(row["restore"], e.restore.as_str());
+        let lost: rust_decimal::Decimal = row["lost"]
+            .as_str()
+            .expect("a decimal")
+            .parse()
+            .expect("exact");
+        assert_eq!(lost, e.lost);
+        assert_eq!(
+            row["max"].as_str().and_then(|m| m.parse().ok()),
+            Some(e.max)
+        );
+        assert_eq!(
+            row["points"].as_str().and_then(|p| p.parse().ok()),
+            Some(e.points)
+        );
+        assert!(before.is_none_or(|b| b >= lost), "the most lost first");
+        before = Some(lost);
+    }
+    assert!(rows.iter().any(|r| r["id"] == "3.2.4"));
+    let total: rust_decimal::Decimal = json["lost"]
+        .as_str()
+        .expect("total")
+        .parse()
+        .expect("exact");
+    assert_eq!(total, parindex_render::table::gaps_total(&report));
+
+    let page = c.get(&format!("/w/{id}/gaps")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains(parindex_render::labels::GAPS_TITLE));
+    assert!(html.contains(&format!("href=\"/w/{id}/rows/3.2.4\"")));
+    assert!(html.contains(&parindex_render::table::gaps_total_text(&report)));
+    let first = &expected[0];
+    let shown = parindex_core::num::vi_decimal(first.lost);
+    assert!(
+        html.contains(&format!("<td class=\"num\">{shown}</td>")),
+        "{shown}"
+    );
+    assert!(c
+        .get(&format!("/w/{id}"))
+        .await
+        .text()
+        .contains(&format!("href=\"/w/{id}/gaps\"")));
+
+    // No evidence yet: every row without its evidence has lost its points.
+    let empty = c.create_skhcn().await;
+    let got = c.get(&format!("/api/workspaces/{empty}/gaps")).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let none = got.json();
+    assert!(none["rows"].as_array().expect("rows").len() > expected.len());
+    assert_eq!(
+        c.get("/api/workspaces/999/gaps").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(c.get("/w/999/gaps").await.status, StatusCode::NOT_FOUND);
+}
+
 async fn the_pages_render_in_vietnamese_with_a_strict_policy() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -2139,6 +2214,7 @@ on_every_backend! {
     the_surveys_results_are_taken_in_and_score_the_survey_rows,
     in_one_upload_the_good_tables_are_taken_and_the_bad_one_refused,
     tables_read_while_they_arrive_score_as_read_after_they_have,
+    the_points_lost_are_listed_the_most_first_with_what_restores_them,
     workspaces_beyond_those_kept_in_memory_are_read_again_to_the_same_score,
     a_facts_form_opened_before_another_save_is_refused,
     declared_facts_are_listed_first_with_their_label_type_and_document,

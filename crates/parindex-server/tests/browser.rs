@@ -192,13 +192,29 @@ async fn drive(b: &fantoccini::Client, base: &str, downloads: &Path) -> Result<(
         std::fs::write(dir.join("serve-score.png"), b.screenshot().await?)?;
     }
 
-    // 4. Row 3.2.4: its points-lost line, as the library computes it.
+    // 4. The points lost, from the menu: row 3.2.4 among them as the library computes it;
+    // then its page from there, and its points-lost line.
     let direct = parindex_core::score(&parindex_core::FsFiles, &criteria(), &fixture(), None)?;
     let node = direct.node("3.2.4").ok_or("row 3.2.4")?;
-    b.find(Locator::Css(&format!("a[href='{ws_path}/rows/3.2.4']")))
+    b.find(Locator::Css(&format!("nav a[href='{ws_path}/gaps']")))
         .await?
         .click()
         .await?;
+    let gap = text_of(b, "tr[id='gap-3.2.4']").await?;
+    assert!(
+        gap.contains(&parindex_core::num::vi_decimal(node.lost)),
+        "{gap}"
+    );
+    if let Some(restore) = &node.restore {
+        assert!(gap.contains(restore.as_str()), "{gap}");
+    }
+    fits(b, "the points-lost page").await?;
+    b.find(Locator::Css(&format!(
+        "#gaps a[href='{ws_path}/rows/3.2.4']"
+    )))
+    .await?
+    .click()
+    .await?;
     let lost = text_of(b, "#lost").await?;
     fits(b, "row 3.2.4's page").await?;
     let expected = format!("Mất {} điểm", parindex_core::num::vi_decimal(node.lost));

@@ -886,6 +886,18 @@ fn matrix(
             vec![Admin, OfficerB, Auditor],
         ),
         (
+            Method::GET,
+            format!("/w/{b}/gaps"),
+            None,
+            vec![Admin, OfficerB, Auditor],
+        ),
+        (
+            Method::GET,
+            format!("/api/workspaces/{b}/gaps"),
+            None,
+            vec![Admin, OfficerB, Auditor],
+        ),
+        (
             Method::POST,
             format!("/api/workspaces/{b}/rows/1.1/note"),
             json(serde_json::json!({"version": 0, "giai_trinh": "của STP"})),
