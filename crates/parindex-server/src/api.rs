@@ -229,18 +229,8 @@ async fn report(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Response> {
 /// writes them (a dot, exact).
 #[derive(Serialize)]
 struct GapsJson {
-    rows: Vec<GapJson>,
+    rows: Vec<web::GapLine>,
     lost: String,
-}
-
-#[derive(Serialize)]
-struct GapJson {
-    id: String,
-    title: String,
-    max: String,
-    points: String,
-    lost: String,
-    restore: String,
 }
 
 async fn gaps(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<GapsJson>> {
@@ -250,14 +240,7 @@ async fn gaps(State(app): S, VPath(id): VPath<i64>) -> ApiResult<Json<GapsJson>>
     Ok(Json(GapsJson {
         rows: table::gap_rows(report)
             .into_iter()
-            .map(|r| GapJson {
-                id: r.stt,
-                title: r.title,
-                max: r.max.to_string(),
-                points: r.points.to_string(),
-                lost: r.lost.to_string(),
-                restore: r.restore,
-            })
+            .map(|r| web::GapLine::of(r, |d| d.to_string()))
             .collect(),
         lost: table::gaps_total(report).to_string(),
     }))

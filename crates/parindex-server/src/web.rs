@@ -418,19 +418,34 @@ struct GapsPage {
     ws: WsView,
     title: &'static str,
     columns: [&'static str; 6],
-    rows: Vec<GapView>,
+    rows: Vec<GapLine>,
     none: &'static str,
     total: String,
 }
 
-#[derive(Debug)]
-struct GapView {
+/// One row that lost points, its decimals written by `decimal` (the page's Vietnamese
+/// comma, the API's exact dot).
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct GapLine {
     id: String,
     title: String,
     max: String,
     points: String,
     lost: String,
     restore: String,
+}
+
+impl GapLine {
+    pub(crate) fn of(r: parindex_render::table::GapRow, decimal: fn(Decimal) -> String) -> Self {
+        Self {
+            id: r.stt,
+            title: r.title,
+            max: decimal(r.max),
+            points: decimal(r.points),
+            lost: decimal(r.lost),
+            restore: r.restore,
+        }
+    }
 }
 
 async fn gaps_page(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppError> {
@@ -440,14 +455,7 @@ async fn gaps_page(State(app): S, VPath(id): VPath<i64>) -> Result<Response, App
     let report = &scored.ready()?.report;
     let rows = table::gap_rows(report)
         .into_iter()
-        .map(|r| GapView {
-            id: r.stt,
-            title: r.title,
-            max: vi_decimal(r.max),
-            points: vi_decimal(r.points),
-            lost: vi_decimal(r.lost),
-            restore: r.restore,
-        })
+        .map(|r| GapLine::of(r, vi_decimal))
         .collect();
     page(&GapsPage {
         ws: WsView::of(&w, &app),
