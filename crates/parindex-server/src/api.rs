@@ -54,6 +54,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/workspaces/{id}/attachments/{aid}", get(attachment))
         .route("/api/workspaces/{id}/history", get(history))
         .route("/api/workspaces/{id}/verify", post(verify))
+        .route("/api/workspaces/{id}/compare", post(compare))
         .route("/api/workspaces/{id}/download/{format}", get(download))
         .route("/api/workspaces/{id}/export.zip", get(export))
 }
@@ -557,6 +558,16 @@ async fn verify(
 ) -> ApiResult<Json<crate::service::Verified>> {
     let text = web::report_text(multipart).await?;
     Ok(Json(app.verify(id, &text).await?))
+}
+
+async fn compare(
+    State(app): S,
+    VPath(id): VPath<i64>,
+    VMultipart(multipart): VMultipart,
+) -> ApiResult<Json<crate::service::Compared>> {
+    app.workspace(id).await?;
+    let (first, second) = web::two_reports(multipart).await?;
+    Ok(Json(crate::service::compare_reports(&first, &second)?))
 }
 
 async fn download(State(app): S, VPath((id, format)): VPath<(i64, String)>) -> ApiResult<Response> {

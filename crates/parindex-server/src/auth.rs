@@ -331,8 +331,8 @@ fn target(method: &Method, path: &str) -> Target {
         if let Ok(id) = id.parse::<i64>() {
             return Target::Workspace {
                 id,
-                // Replaying a report changes nothing.
-                write: write && tail != "verify",
+                // Replaying a report, or comparing two, changes nothing.
+                write: write && !matches!(tail, "verify" | "compare"),
                 unit_fields: tail == "unit",
             };
         }

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
 use axum::body::Bytes;
-use parindex_core::compare::{FigureChange, InputChange};
+use parindex_core::compare::{Comparison, FigureChange, InputChange};
 use parindex_core::criteria::CriteriaSet;
 use parindex_core::evidence::{
     fold_header, ReadAhead, Source, TextEncoding, TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS,
@@ -469,13 +469,99 @@ pub struct Verified {
     pub as_of: String,
     /// The as-of date the report's fingerprint records, when it disagrees with its own.
     pub edited_as_of: Option<String>,
+    #[serde(flatten)]
+    pub differences: Differences,
+    /// Every score and input agrees, yet the bytes differ: the report was edited by hand.
+    pub edited_after: bool,
+}
+
+/// What differs between two reports (the library's [`Comparison`]), as the pages show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Differences {
     /// The library's, each name as shown ([`display_name`]).
     pub inputs: Vec<InputChange>,
     pub rows: Vec<VerifiedRow>,
     /// The library's, as they are.
     pub totals: Vec<FigureChange>,
-    /// Every score and input agrees, yet the bytes differ: the report was edited by hand.
-    pub edited_after: bool,
+}
+
+impl Differences {
+    fn of(comparison: Comparison) -> Self {
+        let opt = |d: Option<rust_decimal::Decimal>| d.map(parindex_core::num::vi_decimal);
+        let status = |s: Option<parindex_core::report::Status>| s.map(|s| s.vi().to_owned());
+        Self {
+            inputs: comparison
+                .inputs
+                .into_iter()
+                .map(|mut c| {
+                    c.name = display_name(&c.name);
+                    c
+                })
+                .collect(),
+            rows: comparison
+                .rows
+                .iter()
+                .map(|r| VerifiedRow {
+                    id: r.id.clone(),
+                    title: r.title.clone(),
+                    old_points: opt(r.old_points),
+                    new_points: opt(r.new_points),
+                    old_status: status(r.old_status),
+                    new_status: status(r.new_status),
+                })
+                .collect(),
+            totals: comparison.totals,
+        }
+    }
+
+    /// Nothing differs.
+    pub fn is_empty(&self) -> bool {
+        self.inputs.is_empty() && self.rows.is_empty() && self.totals.is_empty()
+    }
+}
+
+/// Two reports compared, as `parindex diff` compares them: the first (old) against the
+/// second (new).
+#[derive(Debug, Clone, Serialize)]
+pub struct Compared {
+    /// Each report's unit, year and index, as the pages show them.
+    pub first: String,
+    pub second: String,
+    #[serde(flatten)]
+    pub differences: Differences,
+}
+
+/// Two reports' texts compared, as `parindex diff` compares them; a text that is not a
+/// report is refused, saying which.
+pub fn compare_reports(first: &str, second: &str) -> Result<Compared, AppError> {
+    let read = |text: &str, which: &str| {
+        Report::from_json(text).map_err(|e| {
+            AppError::BadRequest(format!(
+                "tệp {which} không phải báo cáo JSON của parindex ({}); hãy chọn tệp «Báo cáo \
+                 JSON» đã tải về, không sửa tay",
+                parindex_core::visible::visible(&e)
+            ))
+        })
+    };
+    let a = read(first, "thứ nhất")?;
+    let b = read(second, "thứ hai")?;
+    let shown = |r: &Report| {
+        format!(
+            "{} ({}) năm {}: {}",
+            parindex_core::visible::visible(&r.unit.name),
+            parindex_core::visible::visible(&r.unit.code),
+            r.criteria.year,
+            r.total.index.map_or_else(
+                || "chưa có chỉ số".to_owned(),
+                |i| format!("{}%", parindex_core::num::vi_percent(i))
+            )
+        )
+    };
+    Ok(Compared {
+        first: shown(&a),
+        second: shown(&b),
+        differences: Differences::of(Comparison::of(&a, &b)),
+    })
 }
 
 /// A row that differs, its points and statuses as the pages show them.
@@ -1872,35 +1958,11 @@ impl App {
         })
         .await
         .map_err(|e| AppError::Internal(format!("chấm lại: {e}")))??;
-        let identical = replayed.agrees;
-        let comparison = replayed.comparison;
-        let opt = |d: Option<rust_decimal::Decimal>| d.map(parindex_core::num::vi_decimal);
-        let status = |s: Option<parindex_core::report::Status>| s.map(|s| s.vi().to_owned());
         Ok(Verified {
-            identical,
+            identical: replayed.agrees,
             as_of: parindex_core::date::vi_date(as_of),
             edited_as_of,
-            inputs: comparison
-                .inputs
-                .into_iter()
-                .map(|mut c| {
-                    c.name = display_name(&c.name);
-                    c
-                })
-                .collect(),
-            rows: comparison
-                .rows
-                .iter()
-                .map(|r| VerifiedRow {
-                    id: r.id.clone(),
-                    title: r.title.clone(),
-                    old_points: opt(r.old_points),
-                    new_points: opt(r.new_points),
-                    old_status: status(r.old_status),
-                    new_status: status(r.new_status),
-                })
-                .collect(),
-            totals: comparison.totals,
+            differences: Differences::of(replayed.comparison),
             edited_after: replayed.cause == Some(parindex_core::replay::Cause::EditedText),
         })
     }

@@ -59,6 +59,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/w/{id}/export.zip", get(export))
         .route("/w/{id}/history", get(history))
         .route("/w/{id}/verify", get(verify_page).post(verify))
+        .route("/w/{id}/compare", post(compare))
         .route("/static/style.css", get(css))
         .route("/static/htmx.min.js", get(htmx))
         .fallback(not_found)
@@ -1466,6 +1467,7 @@ struct VerifyPage {
     csrf: String,
     ws: WsView,
     result: Option<crate::service::Verified>,
+    compared: Option<crate::service::Compared>,
 }
 
 async fn verify_page(
@@ -1478,6 +1480,7 @@ async fn verify_page(
         csrf,
         ws: WsView::of(&w, &app),
         result: None,
+        compared: None,
     })
 }
 
@@ -1501,6 +1504,45 @@ async fn verify(
         csrf,
         ws: WsView::of(&w, &app),
         result: Some(result),
+        compared: None,
+    })
+}
+
+/// The two report JSONs of a multipart body's `first` and `second` fields, as text.
+pub async fn two_reports(multipart: Multipart) -> Result<(String, String), AppError> {
+    let (mut first, mut second) = (None, None);
+    for (field, (_, bytes)) in read_parts(multipart).await?.0 {
+        let text = String::from_utf8(bytes.to_vec())
+            .map_err(|_| AppError::BadRequest("tệp báo cáo không phải văn bản UTF-8".to_owned()))?;
+        match field.as_str() {
+            "first" => first = Some(text),
+            "second" => second = Some(text),
+            _ => {}
+        }
+    }
+    match (first, second) {
+        (Some(a), Some(b)) => Ok((a, b)),
+        _ => Err(AppError::BadRequest(
+            "cần chọn đủ hai báo cáo JSON: báo cáo trước và báo cáo sau".to_owned(),
+        )),
+    }
+}
+
+/// Two reports compared, as `parindex diff` (nothing of the workspace is read or changed).
+async fn compare(
+    State(app): S,
+    CsrfToken(csrf): CsrfToken,
+    VPath(id): VPath<i64>,
+    VMultipart(multipart): VMultipart,
+) -> Result<Response, AppError> {
+    let w = app.workspace(id).await?;
+    let (first, second) = two_reports(multipart).await?;
+    let compared = crate::service::compare_reports(&first, &second)?;
+    page(&VerifyPage {
+        csrf,
+        ws: WsView::of(&w, &app),
+        result: None,
+        compared: Some(compared),
     })
 }
 

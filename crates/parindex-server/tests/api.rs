@@ -1201,6 +1201,103 @@ async fn concurrent_clients_lose_no_write() {
     );
 }
 
+/// Two reports compared, as `parindex diff` compares them: the library's rows, inputs and
+/// totals, on the page and in the API; the same report twice differs in nothing; a file that
+/// is not a report is refused, saying which; nothing of the workspace changes.
+async fn two_reports_are_compared_row_by_row_as_parindex_diff_compares_them() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let before = c.get(&format!("/api/workspaces/{id}/report")).await.text();
+    // Plan tasks emptied: another report of the same unit.
+    let tasks = std::fs::read_to_string(fixture().join("plan_tasks.csv")).expect("tasks");
+    let header = tasks.lines().next().expect("header").to_owned() + "\n";
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/evidence"),
+            "files",
+            &[("plan_tasks.csv".to_owned(), header.into_bytes())],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let after = c.get(&format!("/api/workspaces/{id}/report")).await.text();
+    let history = c.get(&format!("/api/workspaces/{id}/history")).await.text();
+    let compare = |first: &str, second: &str, uri: String| {
+        let c = &c;
+        let (first, second) = (first.as_bytes().to_vec(), second.as_bytes().to_vec());
+        async move {
+            c.post_parts(
+                &uri,
+                &[
+                    ("first", "truoc.json", &first),
+                    ("second", "sau.json", &second),
+                ],
+            )
+            .await
+        }
+    };
+    let api = format!("/api/workspaces/{id}/compare");
+    let got = compare(&before, &after, api.clone()).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let json = got.json();
+    let a = parindex_core::Report::from_json(&before).expect("a report");
+    let b = parindex_core::Report::from_json(&after).expect("a report");
+    let library = parindex_core::compare::Comparison::of(&a, &b);
+    assert!(!library.rows.is_empty(), "emptied tasks change rows");
+    let ids: Vec<&str> = (json["rows"].as_array().expect("rows").iter())
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    let expected: Vec<&str> = library.rows.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, expected);
+    let inputs: Vec<&str> = (json["inputs"].as_array().expect("inputs").iter())
+        .filter_map(|i| i["name"].as_str())
+        .collect();
+    assert!(inputs.contains(&"plan_tasks.csv"), "{inputs:?}");
+    assert_eq!(
+        json["totals"].as_array().map(Vec::len),
+        Some(library.totals.len())
+    );
+    assert!(
+        json["first"].as_str().is_some_and(|f| f.contains("82,19%")),
+        "{}",
+        json["first"]
+    );
+    // The same report twice.
+    let same = compare(&before, &before, api.clone()).await.json();
+    assert_eq!(same["rows"], serde_json::json!([]));
+    assert_eq!(same["inputs"], serde_json::json!([]));
+    // The page: the differing rows, worded for two reports.
+    let page = compare(&before, &after, format!("/w/{id}/compare")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("id=\"differing-rows\""));
+    assert!(html.contains("Điểm: báo cáo trước"));
+    assert!(html.contains(&format!("<td>{}</td>", expected[0])));
+    let page = compare(&after, &after, format!("/w/{id}/compare"))
+        .await
+        .text();
+    assert!(page.contains("id=\"no-difference\""));
+    // Refusals: not a report (saying which), one report only.
+    let got = compare(&before, "{\"x\": 1}", api.clone()).await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    assert!(got.text().contains("thứ hai"), "{}", got.text());
+    let got = c
+        .post_parts(&api, &[("first", "truoc.json", before.as_bytes())])
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    assert!(got.text().contains("hai báo cáo"), "{}", got.text());
+    let got = compare(&before, &after, "/api/workspaces/999/compare".to_owned()).await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+    // Nothing of the workspace changed.
+    assert_eq!(
+        c.get(&format!("/api/workspaces/{id}/report")).await.text(),
+        after
+    );
+    assert_eq!(
+        c.get(&format!("/api/workspaces/{id}/history")).await.text(),
+        history
+    );
+}
+
 async fn a_report_is_replayed_against_the_workspace_row_by_row() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -2207,6 +2304,7 @@ on_every_backend! {
     in_one_upload_the_good_tables_are_taken_and_the_bad_one_refused,
     tables_read_while_they_arrive_score_as_read_after_they_have,
     the_points_lost_are_listed_the_most_first_with_what_restores_them,
+    two_reports_are_compared_row_by_row_as_parindex_diff_compares_them,
     workspaces_beyond_those_kept_in_memory_are_read_again_to_the_same_score,
     a_facts_form_opened_before_another_save_is_refused,
     declared_facts_are_listed_first_with_their_label_type_and_document,

@@ -899,6 +899,12 @@ fn matrix(
         ),
         (
             Method::POST,
+            format!("/api/workspaces/{b}/compare"),
+            None,
+            vec![Admin, OfficerB, Auditor],
+        ),
+        (
+            Method::POST,
             format!("/api/workspaces/{b}/rows/1.1/note"),
             json(serde_json::json!({"version": 0, "giai_trinh": "của STP"})),
             vec![OfficerB],

@@ -256,6 +256,16 @@ impl Client {
 
     pub async fn post_files(&self, uri: &str, field: &str, files: &[(String, Vec<u8>)]) -> Got {
         let (content_type, body) = multipart(field, files);
+        self.post_multipart(uri, content_type, body).await
+    }
+
+    /// Files each in its own field: (field, file name, bytes).
+    pub async fn post_parts(&self, uri: &str, parts: &[(&str, &str, &[u8])]) -> Got {
+        let (content_type, body) = multipart_parts(parts);
+        self.post_multipart(uri, content_type, body).await
+    }
+
+    async fn post_multipart(&self, uri: &str, content_type: String, body: Vec<u8>) -> Got {
         self.send(
             Request::post(uri)
                 .header(header::COOKIE, self.cookie())
@@ -357,9 +367,18 @@ pub fn encode(s: &str) -> String {
 }
 
 pub fn multipart(field: &str, files: &[(String, Vec<u8>)]) -> (String, Vec<u8>) {
+    let parts: Vec<(&str, &str, &[u8])> = files
+        .iter()
+        .map(|(name, bytes)| (field, name.as_str(), bytes.as_slice()))
+        .collect();
+    multipart_parts(&parts)
+}
+
+/// A multipart body of files, each in its own field: (field, file name, bytes).
+pub fn multipart_parts(parts: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
     let boundary = "----parindex-test-boundary-7d1f";
     let mut body = Vec::new();
-    for (name, bytes) in files {
+    for (field, name, bytes) in parts {
         body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
         body.extend_from_slice(
             format!(
