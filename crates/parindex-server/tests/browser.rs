@@ -308,5 +308,44 @@ async fn drive(b: &fantoccini::Client, base: &str, downloads: &Path) -> Result<(
         replay.node("3.2.4").and_then(|n| n.giai_trinh.as_deref()),
         Some(words)
     );
+
+    // 9. On *Kiểm tra lại*: the downloaded JSON replays to itself; compared with the report of
+    // the example as shipped, its notes differ.
+    let reports = tempfile::tempdir()?;
+    let sent = reports.path().join("bao-cao.json");
+    std::fs::write(&sent, &json)?;
+    let shipped = reports.path().join("vi-du.json");
+    std::fs::write(&shipped, direct.to_json())?;
+    b.find(Locator::Css(&format!("nav a[href='{ws_path}/verify']")))
+        .await?
+        .click()
+        .await?;
+    b.wait()
+        .at_most(TIMEOUT)
+        .for_element(Locator::Css("#verify input[type=file]"))
+        .await?
+        .send_keys(&sent.display().to_string())
+        .await?;
+    b.find(Locator::Css("#verify button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    let verdict = text_of(b, "#verdict").await?;
+    assert!(verdict.starts_with("Khớp"), "{verdict}");
+    b.find(Locator::Css("#compare input[name=first]"))
+        .await?
+        .send_keys(&shipped.display().to_string())
+        .await?;
+    b.find(Locator::Css("#compare input[name=second]"))
+        .await?
+        .send_keys(&sent.display().to_string())
+        .await?;
+    b.find(Locator::Css("#compare button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    let compared = text_of(b, "#comparison").await?;
+    assert!(compared.contains("notes.toml"), "{compared}");
+    fits(b, "the comparison").await?;
     Ok(())
 }
