@@ -41,6 +41,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/workspaces", post(create))
         .route("/import", post(import))
         .route("/criteria", get(criteria_page).post(upload_criteria))
+        .route("/criteria/{sha}", get(criteria_set_page))
         .route("/w/{id}", get(score_page))
         .route("/w/{id}/as-of", post(save_as_of))
         .route("/w/{id}/encoding", post(save_encoding))
@@ -207,6 +208,60 @@ async fn upload_criteria(
         csrf,
         sets: set_choices(&app).await?,
         added: Some(format!("{} ({})", entry.title, entry.id)),
+    })
+}
+
+/// A criteria set explained without evidence, every row as `parindex explain` explains it:
+/// the tree with each node's maximum, and each row's rule.
+#[derive(Debug, Template)]
+#[template(path = "criteria_set.html")]
+struct CriteriaSetPage {
+    title: String,
+    id: String,
+    year: i32,
+    short_hash: String,
+    rows: Vec<ExplainedRow>,
+}
+
+#[derive(Debug)]
+struct ExplainedRow {
+    id: String,
+    title: String,
+    max: String,
+    /// 1 for a field, 2 for a criterion, 3 for a sub-criterion.
+    depth: usize,
+    /// The rule as `parindex explain` prints it; empty for a node that is not a row.
+    rule: String,
+}
+
+async fn criteria_set_page(State(app): S, VPath(sha): VPath<String>) -> Result<Response, AppError> {
+    let entry = app
+        .sets()
+        .await?
+        .into_iter()
+        .find(|s| s.sha256 == sha)
+        .ok_or_else(|| AppError::NotFound("không có bộ tiêu chí này".to_owned()))?;
+    let set = entry.set();
+    let rows = set
+        .criteria
+        .iter()
+        .map(|c| ExplainedRow {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            max: vi_decimal(c.max),
+            depth: c.depth,
+            rule: match (&c.leaf, parindex_core::explain::explain_row(set, &c.id)) {
+                (Some(_), Some(r)) => parindex_render::explain_markdown(&r),
+                _ => String::new(),
+            },
+        })
+        .collect();
+    page(&CriteriaSetPage {
+        title: entry.title.clone(),
+        id: entry.id.clone(),
+        year: entry.year,
+        short_hash: crate::folder::short(&entry.sha256).to_owned(),
+        rows,
     })
 }
 

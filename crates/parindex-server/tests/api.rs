@@ -728,6 +728,63 @@ async fn the_points_lost_are_listed_the_most_first_with_what_restores_them() {
     assert_eq!(c.get("/w/999/gaps").await.status, StatusCode::NOT_FOUND);
 }
 
+/// A criteria set explained without a workspace, as `parindex explain` explains each row:
+/// linked from the sets' list, every row's rule as the library words it.
+async fn a_criteria_sets_rows_are_explained_without_evidence() {
+    let c = Client::new().await;
+    let text = std::fs::read(criteria().join("criteria.toml")).expect("the set");
+    let sha = parindex_core::fingerprint::sha256_hex(&text);
+    let list = c.get("/criteria").await.text();
+    assert!(
+        list.contains(&format!("href=\"/criteria/{sha}\"")),
+        "{list}"
+    );
+    let got = c.get(&format!("/criteria/{sha}")).await;
+    assert_eq!(got.status, StatusCode::OK);
+    let html = got.text();
+    let set = parindex_core::load_criteria(&parindex_core::FsFiles, &criteria()).expect("loads");
+    let unescape = |s: &str| {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&#34;", "\"")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&#x27;", "'")
+            .replace("&#60;", "<")
+            .replace("&#62;", ">")
+            .replace("&#38;", "&")
+            .replace("&amp;", "&")
+    };
+    let mut rows = 0;
+    for criterion in set.criteria.iter().filter(|c| c.leaf.is_some()) {
+        let explained =
+            parindex_core::explain::explain_row(&set, &criterion.id).expect("explained");
+        let start = format!("<section id=\"rule-{}\"", criterion.id);
+        let section = html
+            .split_once(&start)
+            .map(|(_, rest)| rest)
+            .expect("a section");
+        let pre = section
+            .split_once("<pre class=\"rule\">")
+            .and_then(|(_, rest)| rest.split_once("</pre>"))
+            .map(|(pre, _)| pre)
+            .expect("its rule");
+        assert_eq!(
+            unescape(pre),
+            parindex_render::explain_markdown(&explained),
+            "row {}",
+            criterion.id
+        );
+        rows += 1;
+    }
+    assert_eq!(rows, 64, "the reference set's 64 rows");
+    assert!(!html.contains("<script>"));
+    assert_eq!(
+        c.get(&format!("/criteria/{}", "0".repeat(64))).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
 async fn the_pages_render_in_vietnamese_with_a_strict_policy() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -2305,6 +2362,7 @@ on_every_backend! {
     tables_read_while_they_arrive_score_as_read_after_they_have,
     the_points_lost_are_listed_the_most_first_with_what_restores_them,
     two_reports_are_compared_row_by_row_as_parindex_diff_compares_them,
+    a_criteria_sets_rows_are_explained_without_evidence,
     workspaces_beyond_those_kept_in_memory_are_read_again_to_the_same_score,
     a_facts_form_opened_before_another_save_is_refused,
     declared_facts_are_listed_first_with_their_label_type_and_document,

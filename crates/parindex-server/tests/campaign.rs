@@ -935,6 +935,17 @@ fn matrix(
             None,
             vec![Admin, OfficerA, LeaderA, OfficerB, Appraiser, Auditor],
         ),
+        (
+            Method::GET,
+            format!(
+                "/criteria/{}",
+                parindex_core::fingerprint::sha256_hex(
+                    &std::fs::read(common::criteria().join("criteria.toml")).expect("the set")
+                )
+            ),
+            None,
+            vec![Admin, OfficerA, LeaderA, OfficerB, Appraiser, Auditor],
+        ),
     ]
 }
 
