@@ -222,12 +222,19 @@ async fn main() {
         format!("/w/{id}/evidence"),
         format!("/w/{id}/facts"),
         format!("/w/{id}/rows/3.2.4"),
+        format!("/w/{id}/gaps"),
         format!("/w/{id}/notes"),
         format!("/w/{id}/verify"),
         format!("/w/{id}/history"),
         format!("/w/{id}/download/xlsx"),
         format!("/w/{id}/download/docx"),
         format!("/w/{id}/export.zip"),
+        format!(
+            "/criteria/{}",
+            parindex_core::fingerprint::sha256_hex(
+                &std::fs::read(root.join("criteria/nghe-an-2026-so/criteria.toml")).unwrap()
+            )
+        ),
     ] {
         let mut times = Vec::new();
         for _ in 0..10 {

@@ -531,20 +531,22 @@ pub struct Compared {
     pub differences: Differences,
 }
 
+/// A report JSON uploaded (`what`: how the officer knows the file), or why it is none.
+fn report_of(text: &str, what: &str) -> Result<Report, AppError> {
+    Report::from_json(text).map_err(|e| {
+        AppError::BadRequest(format!(
+            "{what} không phải báo cáo JSON của parindex ({}); hãy chọn tệp «Báo cáo JSON» đã \
+             tải về, không sửa tay",
+            parindex_core::visible::visible(&e)
+        ))
+    })
+}
+
 /// Two reports' texts compared, as `parindex diff` compares them; a text that is not a
 /// report is refused, saying which.
 pub fn compare_reports(first: &str, second: &str) -> Result<Compared, AppError> {
-    let read = |text: &str, which: &str| {
-        Report::from_json(text).map_err(|e| {
-            AppError::BadRequest(format!(
-                "tệp {which} không phải báo cáo JSON của parindex ({}); hãy chọn tệp «Báo cáo \
-                 JSON» đã tải về, không sửa tay",
-                parindex_core::visible::visible(&e)
-            ))
-        })
-    };
-    let a = read(first, "thứ nhất")?;
-    let b = read(second, "thứ hai")?;
+    let a = report_of(first, "tệp thứ nhất")?;
+    let b = report_of(second, "tệp thứ hai")?;
     let shown = |r: &Report| {
         format!(
             "{} ({}) năm {}: {}",
@@ -1922,13 +1924,7 @@ impl App {
     /// Replays a report JSON against the workspace at the report's as-of date, as `parindex
     /// verify` does: identical bytes, or what differs, row by row.
     pub async fn verify(self: &Arc<Self>, ws: i64, text: &str) -> Result<Verified, AppError> {
-        let old = Report::from_json(text).map_err(|e| {
-            AppError::BadRequest(format!(
-                "tệp không phải báo cáo JSON của parindex ({}); hãy chọn tệp «Báo cáo JSON» đã \
-                 tải về, không sửa tay",
-                parindex_core::visible::visible(&e)
-            ))
-        })?;
+        let old = report_of(text, "tệp")?;
         let snap = self.snapshot(ws).await?;
         let set = self.set_of(&snap.ws)?;
         let app = Arc::clone(self);
