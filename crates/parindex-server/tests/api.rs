@@ -277,20 +277,25 @@ async fn a_file_with_bad_cells_is_refused_with_every_problem_and_the_old_version
     );
 }
 
+/// Uploads a `plan_tasks.csv` with only its header (an empty table, another score); the
+/// upload's answer.
+async fn empty_plan_tasks(c: &Client, id: i64) -> Got {
+    let tasks = std::fs::read_to_string(fixture().join("plan_tasks.csv")).expect("tasks");
+    let header = tasks.lines().next().expect("header").to_owned() + "\n";
+    c.post_files(
+        &format!("/api/workspaces/{id}/evidence"),
+        "files",
+        &[("plan_tasks.csv".to_owned(), header.into_bytes())],
+    )
+    .await
+}
+
 async fn every_version_is_kept_and_an_old_one_can_be_restored() {
     let c = Client::new().await;
     let id = c.skhcn().await;
     let before = c.get(&format!("/api/workspaces/{id}")).await.json();
     // A plan_tasks.csv with only its header: an empty table, a different score.
-    let tasks = std::fs::read_to_string(fixture().join("plan_tasks.csv")).expect("tasks");
-    let header = tasks.lines().next().expect("header").to_owned() + "\n";
-    let got = c
-        .post_files(
-            &format!("/api/workspaces/{id}/evidence"),
-            "files",
-            &[("plan_tasks.csv".to_owned(), header.into_bytes())],
-        )
-        .await;
+    let got = empty_plan_tasks(&c, id).await;
     assert_eq!(got.status, StatusCode::OK, "{}", got.text());
     assert_eq!(got.json()["files"][0]["version"], 2);
     let tables = c.get(&format!("/api/workspaces/{id}/tables")).await.json();
@@ -1266,15 +1271,7 @@ async fn two_reports_are_compared_row_by_row_as_parindex_diff_compares_them() {
     let id = c.skhcn().await;
     let before = c.get(&format!("/api/workspaces/{id}/report")).await.text();
     // Plan tasks emptied: another report of the same unit.
-    let tasks = std::fs::read_to_string(fixture().join("plan_tasks.csv")).expect("tasks");
-    let header = tasks.lines().next().expect("header").to_owned() + "\n";
-    let got = c
-        .post_files(
-            &format!("/api/workspaces/{id}/evidence"),
-            "files",
-            &[("plan_tasks.csv".to_owned(), header.into_bytes())],
-        )
-        .await;
+    let got = empty_plan_tasks(&c, id).await;
     assert_eq!(got.status, StatusCode::OK, "{}", got.text());
     let after = c.get(&format!("/api/workspaces/{id}/report")).await.text();
     let history = c.get(&format!("/api/workspaces/{id}/history")).await.text();
@@ -1375,14 +1372,7 @@ async fn a_report_is_replayed_against_the_workspace_row_by_row() {
     assert_eq!(got.json()["identical"], true);
 
     // The evidence changes: the replay names the file and the rows.
-    let tasks = std::fs::read_to_string(fixture().join("plan_tasks.csv")).expect("tasks");
-    let header = tasks.lines().next().expect("header").to_owned() + "\n";
-    c.post_files(
-        &format!("/api/workspaces/{id}/evidence"),
-        "files",
-        &[("plan_tasks.csv".to_owned(), header.into_bytes())],
-    )
-    .await;
+    empty_plan_tasks(&c, id).await;
     let got = verify(json.clone()).await.json();
     assert_eq!(got["identical"], false);
     assert!(got["inputs"]
