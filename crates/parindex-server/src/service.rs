@@ -79,11 +79,47 @@ pub struct CriteriaEntry {
     pub facts: Vec<String>,
     /// Shipped in the binary (else uploaded).
     pub shipped: bool,
+    /// Its cases run, once, when first asked ([`Self::cases`]).
+    cases: std::sync::OnceLock<CasesRun>,
+}
+
+/// A criteria set's cases (`cases/*.cases` in its folder) run as `parindex test` runs them.
+#[derive(Debug, Clone, Default)]
+pub struct CasesRun {
+    pub passed: usize,
+    pub failed: Vec<parindex_core::cases::CaseResult>,
+    /// Why the cases could not be read (a malformed file), as the library says it.
+    pub problems: Vec<Problem>,
 }
 
 impl CriteriaEntry {
     pub fn set(&self) -> &CriteriaSet {
         self.compiled.criteria()
+    }
+
+    /// Its cases run, the first time on the calling thread (a few hundred take ~0.1 s): call
+    /// it from a blocking thread.
+    pub fn cases(&self) -> &CasesRun {
+        self.cases.get_or_init(|| {
+            let dir = self.set().path.parent().unwrap_or(Path::new(""));
+            match parindex_core::cases::read_cases(&parindex_core::FsFiles, dir) {
+                Err(e) => CasesRun {
+                    problems: problems_of(&e),
+                    ..CasesRun::default()
+                },
+                Ok(file) => {
+                    let (passed, failed): (Vec<_>, Vec<_>) =
+                        parindex_core::cases::run_cases(&self.compiled, &file)
+                            .into_iter()
+                            .partition(parindex_core::cases::CaseResult::passed);
+                    CasesRun {
+                        passed: passed.len(),
+                        failed,
+                        problems: Vec::new(),
+                    }
+                }
+            }
+        })
     }
 }
 
@@ -2366,6 +2402,7 @@ fn load_set(dir: &Path, sha256: String, shipped: bool) -> Result<CriteriaEntry, 
         compiled,
         facts,
         shipped,
+        cases: std::sync::OnceLock::new(),
     })
 }
 

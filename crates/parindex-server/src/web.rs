@@ -220,7 +220,23 @@ struct CriteriaSetPage {
     id: String,
     year: i32,
     short_hash: String,
+    shipped: bool,
     rows: Vec<ExplainedRow>,
+    passed: usize,
+    failed: Vec<FailedCase>,
+    case_problems: Vec<Problem>,
+}
+
+/// A case that did not give what it expects, as `parindex test` prints it.
+#[derive(Debug)]
+struct FailedCase {
+    place: String,
+    row: String,
+    as_of: String,
+    evidence: String,
+    expected: String,
+    got: String,
+    explanation: String,
 }
 
 #[derive(Debug)]
@@ -256,12 +272,43 @@ async fn criteria_set_page(State(app): S, VPath(sha): VPath<String>) -> Result<R
             },
         })
         .collect();
+    let run = {
+        let entry = Arc::clone(&entry);
+        tokio::task::spawn_blocking(move || entry.cases().clone())
+            .await
+            .map_err(|e| AppError::Internal(format!("ca kiểm thử: {e}")))?
+    };
+    let failed = run
+        .failed
+        .iter()
+        .map(|r| FailedCase {
+            place: format!(
+                "{}:{}",
+                r.case
+                    .file
+                    .file_name()
+                    .map(|n| crate::service::display_name(&n.to_string_lossy()))
+                    .unwrap_or_default(),
+                r.case.line
+            ),
+            row: r.case.row.clone(),
+            as_of: r.case.as_of.map_or_else(|| "-".to_owned(), vi_date),
+            evidence: r.case.evidence.clone(),
+            expected: r.case.expected.clone(),
+            got: r.got.clone(),
+            explanation: r.explanation.clone(),
+        })
+        .collect();
     page(&CriteriaSetPage {
         title: entry.title.clone(),
         id: entry.id.clone(),
         year: entry.year,
         short_hash: crate::folder::short(&entry.sha256).to_owned(),
+        shipped: entry.shipped,
         rows,
+        passed: run.passed,
+        failed,
+        case_problems: run.problems,
     })
 }
 

@@ -790,6 +790,89 @@ async fn a_criteria_sets_rows_are_explained_without_evidence() {
     );
 }
 
+/// A criteria set uploaded as its folder's zip, cases included: its page runs the cases as
+/// `parindex test` runs them — every one passing, as the library says; one expectation
+/// changed, that case listed with its file and line, what it expects and what it got.
+async fn an_uploaded_sets_cases_are_run_on_its_page() {
+    let c = Client::new().await;
+    let dir = criteria();
+    let toml = std::fs::read(dir.join("criteria.toml")).expect("the set");
+    let mut cases: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.join("cases"))
+        .expect("cases")
+        .map(|e| e.expect("an entry").path())
+        .map(|p| {
+            let name = p
+                .file_name()
+                .expect("a name")
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read(&p).expect("a cases file"))
+        })
+        .collect();
+    cases.sort();
+    let set = parindex_core::load_criteria(&parindex_core::FsFiles, &dir).expect("loads");
+    let compiled = parindex_core::CompiledCriteria::compile(set).expect("compiles");
+    let file = parindex_core::cases::read_cases(&parindex_core::FsFiles, &dir).expect("cases");
+    let library = parindex_core::cases::run_cases(&compiled, &file);
+    assert!(library.iter().all(parindex_core::cases::CaseResult::passed));
+    let upload = |cases: &[(String, Vec<u8>)]| {
+        let c = &c;
+        let mut entries: Vec<(String, &[u8])> = vec![("set/criteria.toml".to_owned(), &toml)];
+        entries.extend(
+            cases
+                .iter()
+                .map(|(n, b)| (format!("set/cases/{n}"), b.as_slice())),
+        );
+        let entries: Vec<(&str, &[u8])> = entries.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+        let zip = zip_of(&entries);
+        async move {
+            let got = c
+                .post_files("/api/criteria", "file", &[("set.zip".to_owned(), zip)])
+                .await;
+            assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+            let sha = got.json()["sha256"].as_str().expect("sha").to_owned();
+            c.get(&format!("/criteria/{sha}")).await.text()
+        }
+    };
+    let page = upload(&cases).await;
+    assert!(
+        page.contains(&format!("{} ca đạt, 0 ca sai", library.len())),
+        "{page}"
+    );
+    assert!(!page.contains("id=\"failed-cases\""));
+    // One expectation changed: that case fails, named by its file and line.
+    let (name, text) = cases
+        .iter_mut()
+        .find(|(n, _)| n == "field-1.cases")
+        .expect("field-1.cases");
+    let changed = String::from_utf8(text.clone()).expect("utf-8").replacen(
+        "ngay_ban_hanh=31/01/2026 | scored 1",
+        "ngay_ban_hanh=31/01/2026 | scored 0.25",
+        1,
+    );
+    assert_ne!(changed.as_bytes(), text.as_slice());
+    *text = changed.into_bytes();
+    let name = name.clone();
+    let page = upload(&cases).await;
+    assert!(
+        page.contains(&format!("{} ca đạt, 1 ca sai", library.len() - 1)),
+        "{page}"
+    );
+    let failed = page
+        .split_once("id=\"failed-cases\"")
+        .map(|(_, rest)| rest)
+        .expect("the failed cases");
+    assert!(failed.contains(&format!("<td>{name}:6</td>")), "{failed}");
+    assert!(failed.contains("<td>scored 0.25</td>") && failed.contains("<td>scored 1</td>"));
+    // The shipped set's page says where its cases run.
+    let shipped = parindex_core::fingerprint::sha256_hex(&toml);
+    let page = c.get(&format!("/criteria/{shipped}")).await.text();
+    assert!(
+        page.contains("parindex test criteria/nghe-an-2026-so"),
+        "{page}"
+    );
+}
+
 async fn the_pages_render_in_vietnamese_with_a_strict_policy() {
     let c = Client::new().await;
     let id = c.skhcn().await;
@@ -2353,6 +2436,7 @@ on_every_backend! {
     the_points_lost_are_listed_the_most_first_with_what_restores_them,
     two_reports_are_compared_row_by_row_as_parindex_diff_compares_them,
     a_criteria_sets_rows_are_explained_without_evidence,
+    an_uploaded_sets_cases_are_run_on_its_page,
     workspaces_beyond_those_kept_in_memory_are_read_again_to_the_same_score,
     a_facts_form_opened_before_another_save_is_refused,
     declared_facts_are_listed_first_with_their_label_type_and_document,
