@@ -17,6 +17,7 @@ use parindex_core::date::vi_date;
 use parindex_core::evidence::TextEncoding;
 use parindex_core::num::{vi_decimal, vi_percent};
 use parindex_core::report::Status;
+use parindex_core::visible::visible;
 use parindex_core::Report;
 use rust_decimal::Decimal;
 
@@ -291,12 +292,13 @@ async fn criteria_set_page(State(app): S, VPath(sha): VPath<String>) -> Result<R
                     .unwrap_or_default(),
                 r.case.line
             ),
-            row: r.case.row.clone(),
+            // An uploaded file's text, its hidden characters shown as the CLI shows them.
+            row: visible(&r.case.row).into_owned(),
             as_of: r.case.as_of.map_or_else(|| "-".to_owned(), vi_date),
-            evidence: r.case.evidence.clone(),
-            expected: r.case.expected.clone(),
-            got: r.got.clone(),
-            explanation: r.explanation.clone(),
+            evidence: visible(&r.case.evidence).into_owned(),
+            expected: visible(&r.case.expected).into_owned(),
+            got: visible(&r.got).into_owned(),
+            explanation: visible(&r.explanation).into_owned(),
         })
         .collect();
     page(&CriteriaSetPage {
@@ -1014,7 +1016,7 @@ pub fn fact_literal(
             None => format!("số liệu `{name}`: giá trị không đọc được"),
         };
         let mut p = Problem::plain("facts.toml", message);
-        p.value = Some(parindex_core::visible::visible(&v).into_owned());
+        p.value = Some(visible(&v).into_owned());
         p.expected = Some(expected.to_owned());
         Box::new(p)
     };
@@ -1167,7 +1169,7 @@ pub fn facts_of_form(
                     "facts.toml",
                     format!("số liệu `{name}`: ngày của văn bản căn cứ không đọc được"),
                 );
-                p.value = Some(parindex_core::visible::visible(date).into_owned());
+                p.value = Some(visible(date).into_owned());
                 p.expected = Some("ngày dạng dd/mm/yyyy, ví dụ 14/08/2026".to_owned());
                 problems.push(p);
                 continue;
@@ -1498,7 +1500,7 @@ pub fn render(s: &ScoredReport, format: &str) -> Result<(Vec<u8>, &'static str, 
     let Some(format) = parindex_render::Format::from_name(format) else {
         return Err(AppError::NotFound(format!(
             "không có định dạng `{}`; hãy chọn xlsx, docx, html, json, csv hoặc md",
-            parindex_core::visible::visible(format)
+            visible(format)
         )));
     };
     let bytes = match format {
