@@ -32,6 +32,9 @@ use crate::store::{
 };
 use parindex_db::{Database, Reading};
 
+/// The shipped set's cases (`cases/*.cases`, by file name), embedded by the build script.
+const SHIPPED_CASES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/shipped_cases.rs"));
+
 /// The criteria set shipped in the binary.
 const SHIPPED: &[(&str, &str)] = &[(
     "nghe-an-2026-so",
@@ -727,7 +730,11 @@ impl App {
             accounts,
         };
         for (id, text) in SHIPPED {
-            let entry = app.install_set(text.as_bytes(), true).await?;
+            let cases: Vec<(String, Vec<u8>)> = SHIPPED_CASES
+                .iter()
+                .map(|(name, text)| (format!("cases/{name}"), text.as_bytes().to_vec()))
+                .collect();
+            let entry = app.install_set(text.as_bytes(), Some(&cases)).await?;
             if entry.id != *id {
                 return Err(AppError::Internal(format!(
                     "bộ tiêu chí {id}: mã {}",
@@ -737,21 +744,25 @@ impl App {
         }
         for sha in app.db.criteria_sets().await? {
             let bytes = app.blobs.get(&sha)?;
-            app.install_set(&bytes, false).await?;
+            app.install_set(&bytes, None).await?;
         }
         Ok(app)
     }
 
     /// Writes a set's file under `data/criteria/<sha256>/`, loads and compiles it, and makes
-    /// it available.
+    /// it available. A shipped set (`shipped`: its files beside `criteria.toml`, the cases)
+    /// is known by its `criteria.toml`'s hash.
     async fn install_set(
         &self,
         bytes: &[u8],
-        shipped: bool,
+        shipped: Option<&[(String, Vec<u8>)]>,
     ) -> Result<Arc<CriteriaEntry>, AppError> {
         let sha = parindex_core::fingerprint::sha256_hex(bytes);
         let dir = self.data.join("criteria").join(&sha);
-        write_set(&dir, &criteria_files(bytes)?)?;
+        let mut files = criteria_files(bytes)?;
+        files.extend(shipped.unwrap_or_default().iter().cloned());
+        write_set(&dir, &files)?;
+        let shipped = shipped.is_some();
         let entry = tokio::task::spawn_blocking(move || load_set(&dir, sha, shipped))
             .await
             .map_err(|e| AppError::Internal(format!("bộ tiêu chí: {e}")))??;
@@ -867,7 +878,7 @@ impl App {
                     .collect(),
             });
         }
-        let entry = self.install_set(bytes, false).await?;
+        let entry = self.install_set(bytes, None).await?;
         self.blobs.put(bytes)?;
         self.db
             .add_criteria_set(
@@ -942,7 +953,7 @@ impl App {
         for sha in self.db.criteria_sets().await? {
             if self.find_loaded(&sha).is_none() {
                 let bytes = self.blobs.get(&sha)?;
-                self.install_set(&bytes, false).await?;
+                self.install_set(&bytes, None).await?;
             }
         }
         Ok(())
