@@ -32,13 +32,17 @@ use crate::store::{
 };
 use parindex_db::{Database, Reading};
 
-/// The shipped set's cases (`cases/*.cases`, by file name), embedded by the build script.
-const SHIPPED_CASES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/shipped_cases.rs"));
-
-/// The criteria set shipped in the binary.
-const SHIPPED: &[(&str, &str)] = &[(
+/// The criteria sets shipped in the binary: id, `criteria.toml`, and its cases
+/// (`cases/*.cases`, by file name, embedded by the build script).
+type Shipped = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+const SHIPPED: &[Shipped] = &[(
     "nghe-an-2026-so",
     include_str!("../../../criteria/nghe-an-2026-so/criteria.toml"),
+    include!(concat!(env!("OUT_DIR"), "/shipped_cases.rs")),
 )];
 
 /// Bounds on what one request may bring.
@@ -729,12 +733,8 @@ impl App {
             read_ahead: ReadAheadCounts::default(),
             accounts,
         };
-        for (id, text) in SHIPPED {
-            let cases: Vec<(String, Vec<u8>)> = SHIPPED_CASES
-                .iter()
-                .map(|(name, text)| (format!("cases/{name}"), text.as_bytes().to_vec()))
-                .collect();
-            let entry = app.install_set(text.as_bytes(), Some(&cases)).await?;
+        for (id, text, cases) in SHIPPED {
+            let entry = app.install_set(text.as_bytes(), Some(cases)).await?;
             if entry.id != *id {
                 return Err(AppError::Internal(format!(
                     "bộ tiêu chí {id}: mã {}",
@@ -750,17 +750,18 @@ impl App {
     }
 
     /// Writes a set's file under `data/criteria/<sha256>/`, loads and compiles it, and makes
-    /// it available. A shipped set (`shipped`: its files beside `criteria.toml`, the cases)
-    /// is known by its `criteria.toml`'s hash.
+    /// it available. A shipped set (`shipped`: its cases, by file name) is written with its
+    /// cases and known by its `criteria.toml`'s hash.
     async fn install_set(
         &self,
         bytes: &[u8],
-        shipped: Option<&[(String, Vec<u8>)]>,
+        shipped: Option<&[(&str, &str)]>,
     ) -> Result<Arc<CriteriaEntry>, AppError> {
         let sha = parindex_core::fingerprint::sha256_hex(bytes);
         let dir = self.data.join("criteria").join(&sha);
         let mut files = criteria_files(bytes)?;
-        files.extend(shipped.unwrap_or_default().iter().cloned());
+        let cases = shipped.unwrap_or_default().iter();
+        files.extend(cases.map(|(name, text)| (format!("cases/{name}"), text.as_bytes().to_vec())));
         write_set(&dir, &files)?;
         let shipped = shipped.is_some();
         let entry = tokio::task::spawn_blocking(move || load_set(&dir, sha, shipped))
