@@ -1588,7 +1588,11 @@ async fn verify_page(
 
 /// The report JSON of a multipart body's `report` field, as text.
 pub async fn report_text(multipart: Multipart) -> Result<String, AppError> {
-    let bytes = chosen_file(multipart, "report", "báo cáo JSON").await?;
+    utf8_report(&chosen_file(multipart, "report", "báo cáo JSON").await?)
+}
+
+/// An uploaded report's bytes as text.
+fn utf8_report(bytes: &[u8]) -> Result<String, AppError> {
     String::from_utf8(bytes.to_vec())
         .map_err(|_| AppError::BadRequest("tệp báo cáo không phải văn bản UTF-8".to_owned()))
 }
@@ -1614,8 +1618,7 @@ async fn verify(
 pub async fn two_reports(multipart: Multipart) -> Result<(String, String), AppError> {
     let (mut first, mut second) = (None, None);
     for (field, (_, bytes)) in read_parts(multipart).await?.0 {
-        let text = String::from_utf8(bytes.to_vec())
-            .map_err(|_| AppError::BadRequest("tệp báo cáo không phải văn bản UTF-8".to_owned()))?;
+        let text = utf8_report(&bytes)?;
         match field.as_str() {
             "first" => first = Some(text),
             "second" => second = Some(text),
