@@ -46,6 +46,20 @@ fn outcome(
         .map_err(|e| e.to_string())
 }
 
+/// [`outcome`] of a reading given the tables `ahead` holds.
+fn outcome_with(
+    criteria: &CompiledCriteria,
+    files: &MemoryFiles,
+    dir: &Path,
+    ahead: &ReadAhead,
+) -> Result<String, String> {
+    let with = ReadOptions {
+        ahead: Some(ahead),
+        ..ReadOptions::default()
+    };
+    outcome(criteria, files, dir, &with)
+}
+
 /// What reading `dir` in `learnt` asks, learnt by `criteria`, and every file of `dir` in
 /// `files` named after a table of the set read ahead for it from its bytes (as they would
 /// arrive); the tables it read.
@@ -140,11 +154,7 @@ fn tables_read_ahead_for_another_folder_are_left_and_the_score_is_right() {
     let options = ReadOptions::default();
     let (ahead, read) = read_ahead_all(&criteria, &before, &files, dir, as_of, &options);
     assert_eq!(read.len(), 8);
-    let with = ReadOptions {
-        ahead: Some(&ahead),
-        ..ReadOptions::default()
-    };
-    assert_eq!(outcome(&criteria, &files, dir, &with), plain);
+    assert_eq!(outcome_with(&criteria, &files, dir, &ahead), plain);
     assert!(
         ahead.taken() < 8,
         "the facts change what the rules ask of some table: that table is read again"
@@ -152,11 +162,7 @@ fn tables_read_ahead_for_another_folder_are_left_and_the_score_is_right() {
     // Read ahead at another date: every table's question may differ; still the same report.
     let june = parindex_core::date::parse_date("30/06/2026").expect("a date");
     let (ahead, _) = read_ahead_all(&criteria, &files, &files, dir, june, &options);
-    let with = ReadOptions {
-        ahead: Some(&ahead),
-        ..ReadOptions::default()
-    };
-    assert_eq!(outcome(&criteria, &files, dir, &with), plain);
+    assert_eq!(outcome_with(&criteria, &files, dir, &ahead), plain);
 }
 
 #[test]
@@ -178,11 +184,7 @@ fn a_table_with_bad_cells_read_ahead_is_refused_as_read_from_its_file() {
     let as_of = criteria.default_as_of().expect("31/12");
     let options = ReadOptions::default();
     let (ahead, _) = read_ahead_all(&criteria, &files, &files, dir, as_of, &options);
-    let with = ReadOptions {
-        ahead: Some(&ahead),
-        ..ReadOptions::default()
-    };
-    assert_eq!(outcome(&criteria, &files, dir, &with), plain);
+    assert_eq!(outcome_with(&criteria, &files, dir, &ahead), plain);
     assert_eq!(ahead.taken(), 8);
 }
 
@@ -196,11 +198,7 @@ fn tables_kept_from_a_reading_are_dropped_when_their_file_changes() {
     let kept = criteria
         .read_ahead(&files, dir, as_of, &options)
         .expect("the folder opens");
-    let with = ReadOptions {
-        ahead: Some(&kept),
-        ..ReadOptions::default()
-    };
-    outcome(&criteria, &files, dir, &with).expect("the example scores");
+    outcome_with(&criteria, &files, dir, &kept).expect("the example scores");
     assert_eq!((kept.taken(), kept.waiting()), (0, 8), "kept, none taken");
     // A new export of the dossiers: half of them.
     let path = dir.join("dossiers.csv");
@@ -212,7 +210,7 @@ fn tables_kept_from_a_reading_are_dropped_when_their_file_changes() {
     kept.retain(|p, kept_sha| sha(p) == kept_sha);
     assert_eq!(kept.waiting(), 7, "the dossiers' tally is dropped");
     let plain = outcome(&criteria, &files, dir, &ReadOptions::default());
-    assert_eq!(outcome(&criteria, &files, dir, &with), plain);
+    assert_eq!(outcome_with(&criteria, &files, dir, &kept), plain);
     assert_eq!(kept.taken(), 7);
     assert_ne!(
         plain,
@@ -238,12 +236,8 @@ fn exports_not_in_utf8_and_legacy_readings_are_not_read_ahead() {
         !read.iter().any(|t| t == "dossiers"),
         "the legacy-encoded dossiers are read whole, not ahead: {read:?}"
     );
-    let with = ReadOptions {
-        ahead: Some(&ahead),
-        ..ReadOptions::default()
-    };
     assert_eq!(
-        outcome(&criteria, &files, dir, &with),
+        outcome_with(&criteria, &files, dir, &ahead),
         outcome(&criteria, &files, dir, &options)
     );
     // An encoding chosen by the officer: nothing is read ahead.
@@ -279,13 +273,9 @@ fn tables_read_ahead_for_another_set_are_not_taken() {
     let options = ReadOptions::default();
     let (ahead, read) = read_ahead_all(&other, &files, &files, dir, as_of, &options);
     assert_eq!(read.len(), 8);
-    let with = ReadOptions {
-        ahead: Some(&ahead),
-        ..ReadOptions::default()
-    };
     // The same file compiled twice is two sets: the tables' questions are each one's own.
     assert_eq!(
-        outcome(&criteria, &files, dir, &with),
+        outcome_with(&criteria, &files, dir, &ahead),
         outcome(&criteria, &files, dir, &options)
     );
     assert_eq!(ahead.taken(), 0);
