@@ -313,6 +313,9 @@ enum Target {
     SignedIn,
     /// The administrator only.
     Admin,
+    /// The accounts that read the province (checked before a body is read, for a route that
+    /// takes one).
+    Province,
     /// A workspace's page or API.
     Workspace {
         id: i64,
@@ -342,6 +345,8 @@ fn target(method: &Method, path: &str) -> Target {
         "/login" | "/api/login" | "/api/csrf" | "/api/openapi.json" => Target::Public,
         p if p.starts_with("/static/") => Target::Public,
         "/workspaces" | "/import" | "/api/import" | "/criteria" => Target::Admin,
+        "/rank" | "/api/rank" => Target::Province,
+        p if p.starts_with("/rank/") => Target::Province,
         "/api/workspaces" | "/api/criteria" if write => Target::Admin,
         _ => Target::SignedIn,
     }
@@ -412,6 +417,7 @@ pub async fn guard(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
     let allowed = match target {
         Target::Public | Target::SignedIn => Ok(()),
         Target::Admin => permits(&actor, Action::ManageProvince).map_err(AppError::from),
+        Target::Province => permits(&actor, Action::ReadProvince).map_err(AppError::from),
         Target::Workspace {
             id,
             write,

@@ -845,22 +845,15 @@ impl App {
             AppError::Internal(format!("đợt {}: thiếu bộ tiêu chí {}", c.id, c.criteria_id))
         })?;
         let as_of = Self::as_of_of_campaign(c)?;
-        let files = folder.clone();
-        let reports = tokio::task::spawn_blocking(move || {
-            let mut f = MemoryFiles::default();
-            for (name, bytes) in files {
-                f.insert(Path::new(ROOT).join(name), bytes);
-            }
-            set.compiled
-                .score_province(&f, Path::new(ROOT), as_of, &ReadOptions::default())
-                .map_err(|e| AppError::Invalid {
-                    message: "minh chứng của tỉnh không đọc được nên chưa tổng hợp được".to_owned(),
-                    problems: crate::service::problems_of(&e),
-                })
-        })
-        .await
-        .map_err(|e| AppError::Internal(format!("tổng hợp: {e}")))??;
-        let ranking = Ranking::of(&reports);
+        let crate::rank::Ranked { reports, ranking } = crate::rank::score_province(
+            set,
+            folder.clone(),
+            "",
+            as_of,
+            parindex_core::evidence::TextEncoding::Auto,
+            "minh chứng của tỉnh không đọc được nên chưa tổng hợp được",
+        )
+        .await?;
         Ok(Consolidation {
             reports,
             ranking,

@@ -26,6 +26,12 @@ pub struct Problem {
 impl Problem {
     /// From a library diagnostic; the file by its name only (never the server's path).
     pub fn of(d: &parindex_core::Diagnostic) -> Self {
+        Self::under(d, None)
+    }
+
+    /// [`Self::of`], a file inside the folder `root` named by its path in it (`SKHCN/dossiers.csv`
+    /// in a province's folder, where every unit has a `dossiers.csv`).
+    pub fn under(d: &parindex_core::Diagnostic, root: Option<&std::path::Path>) -> Self {
         let vis = |s: &str| parindex_core::visible::visible(s).into_owned();
         let column = match (&d.column_name, d.column) {
             (Some(name), _) => Some(vis(name)),
@@ -33,11 +39,7 @@ impl Problem {
             (None, None) => None,
         };
         Self {
-            file: d
-                .path
-                .file_name()
-                .map(|n| vis(&n.to_string_lossy()))
-                .unwrap_or_default(),
+            file: shown_path(&d.path, root),
             sheet: d.sheet.as_deref().map(vis),
             line: d.line,
             column,
@@ -62,6 +64,20 @@ impl Problem {
             hint: None,
             source_line: None,
         }
+    }
+}
+
+/// A file as a problem names it: inside `root`, by its path there; else by its name only
+/// (never the server's path); hidden characters shown.
+pub fn shown_path(path: &std::path::Path, root: Option<&std::path::Path>) -> String {
+    let vis = |c: std::path::Component<'_>| {
+        parindex_core::visible::visible(&c.as_os_str().to_string_lossy()).into_owned()
+    };
+    match root.and_then(|r| path.strip_prefix(r).ok()) {
+        Some(inside) if inside.components().next().is_some() => {
+            inside.components().map(vis).collect::<Vec<_>>().join("/")
+        }
+        _ => path.components().next_back().map(vis).unwrap_or_default(),
     }
 }
 

@@ -18,6 +18,8 @@
 //! - [`auth`]: accounts and sessions, and the guard that checks every route against who asks
 //!   (role, unit, field, the campaign's phase) before its handler runs.
 //! - [`campaign`]: what the province's campaign does, for [`province`]'s pages and API.
+//! - [`rank`]: a province's folder scored and ranked as `parindex rank` ranks it, for the
+//!   campaign and for a province folder uploaded as a zip.
 
 pub mod api;
 pub mod auth;
@@ -26,6 +28,7 @@ pub mod error;
 pub mod extract;
 pub mod folder;
 pub mod province;
+pub mod rank;
 pub mod recent;
 pub mod security;
 pub mod service;
@@ -116,6 +119,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(province::routes())
         .merge(web::routes())
         .merge(api::routes())
+        .merge(rank::routes())
         .layer(DefaultBodyLimit::max(limit))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&app),

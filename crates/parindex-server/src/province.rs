@@ -103,16 +103,16 @@ fn page(t: &impl Template) -> Result<Response, AppError> {
 
 /// The account in the pages' header.
 #[derive(Debug)]
-struct Me {
-    login: String,
-    role: &'static str,
-    unit: Option<String>,
-    admin: bool,
+pub(crate) struct Me {
+    pub(crate) login: String,
+    pub(crate) role: &'static str,
+    pub(crate) unit: Option<String>,
+    pub(crate) admin: bool,
     /// Sees the province: the dashboard, the ranking, the history.
-    province: bool,
+    pub(crate) province: bool,
 }
 
-fn me(actor: &Actor) -> Me {
+pub(crate) fn me(actor: &Actor) -> Me {
     Me {
         login: actor.login.clone(),
         role: actor.role.vi(),
@@ -458,22 +458,22 @@ async fn ranking_reader(app: &App, viewer: &Viewer, c: i64) -> Result<(), AppErr
     }
 }
 
-type Groups = Vec<(String, Vec<RankRow>)>;
+pub(crate) type Groups = Vec<(String, Vec<RankRow>)>;
 
 #[derive(Debug)]
-struct RankRow {
-    rank: usize,
-    code: String,
-    name: String,
-    self_assessed: String,
-    appraised: String,
-    survey: String,
-    total: String,
-    index: String,
-    rating: String,
+pub(crate) struct RankRow {
+    pub(crate) rank: usize,
+    pub(crate) code: String,
+    pub(crate) name: String,
+    pub(crate) self_assessed: String,
+    pub(crate) appraised: String,
+    pub(crate) survey: String,
+    pub(crate) total: String,
+    pub(crate) index: String,
+    pub(crate) rating: String,
 }
 
-fn groups_of(ranking: &parindex_core::rank::Ranking) -> Groups {
+pub(crate) fn groups_of(ranking: &parindex_core::rank::Ranking) -> Groups {
     ranking
         .groups
         .iter()

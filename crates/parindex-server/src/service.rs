@@ -45,6 +45,9 @@ const SHIPPED: &[Shipped] = &[(
     include!(concat!(env!("OUT_DIR"), "/shipped_cases.rs")),
 )];
 
+/// The set a form that names none is scored with: the first shipped.
+pub const SHIPPED_SET: &str = SHIPPED[0].0;
+
 /// Bounds on what one request may bring.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -642,6 +645,8 @@ pub struct App {
     pub accounts: crate::auth::Accounts,
     /// Tables read ahead during uploads, and how many of them the reading took.
     pub read_ahead: ReadAheadCounts,
+    /// Province folders ranked from a zip, kept for their downloads.
+    pub(crate) rank_runs: crate::rank::RankRuns,
 }
 
 /// What reading ahead did ([`UploadReading`]): for the benchmark and the tests.
@@ -674,6 +679,34 @@ pub fn display_name(raw: &str) -> String {
     }
 }
 
+/// The as-of date of a form (`dd/mm/yyyy`, or ISO as a date input sends it); `None` when
+/// blank: the set's 31 December.
+pub fn as_of_field(text: &str) -> Result<Option<parindex_core::Date>, AppError> {
+    form_text(text)
+        .map(|t| {
+            parindex_core::date::parse_date(&t).ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "ngày tính điểm «{}» không phải ngày (cần dd/mm/yyyy)",
+                    parindex_core::visible::visible(&t)
+                ))
+            })
+        })
+        .transpose()
+}
+
+/// The encoding of a form's text exports (`auto`, blank: detected), as `--encoding`.
+pub fn encoding_field(text: &str) -> Result<TextEncoding, AppError> {
+    match form_text(text) {
+        None => Ok(TextEncoding::Auto),
+        Some(t) => t.parse::<TextEncoding>().map_err(|_| {
+            AppError::BadRequest(format!(
+                "bảng mã «{}» không có: chọn auto, utf-8, utf-16le, utf-16be hoặc windows-1258",
+                parindex_core::visible::visible(&t)
+            ))
+        }),
+    }
+}
+
 /// Text from a form: NFC, trimmed, `None` when blank.
 pub fn form_text(s: &str) -> Option<String> {
     let t: String = s.trim().nfc().collect();
@@ -682,15 +715,23 @@ pub fn form_text(s: &str) -> Option<String> {
 
 /// The problems of an error of the library, for the page.
 pub(crate) fn problems_of(e: &Error) -> Vec<Problem> {
+    problems_under(e, None)
+}
+
+/// [`problems_of`], the files inside `root` named by their path in it ([`Problem::under`]).
+pub(crate) fn problems_under(e: &Error, root: Option<&Path>) -> Vec<Problem> {
     match e {
-        Error::Io { path, .. } => vec![Problem::plain(
-            &path
-                .file_name()
-                .map(|n| display_name(&n.to_string_lossy()))
-                .unwrap_or_default(),
-            e.to_string(),
-        )],
-        other => other.diagnostics().iter().map(Problem::of).collect(),
+        Error::Io { path, .. } => {
+            vec![Problem::plain(
+                &crate::error::shown_path(path, root),
+                e.to_string(),
+            )]
+        }
+        other => other
+            .diagnostics()
+            .iter()
+            .map(|d| Problem::under(d, root))
+            .collect(),
     }
 }
 
@@ -730,6 +771,7 @@ impl App {
             cache: Mutex::new(Recent::new(limits.workspaces_in_memory)),
             kept: Mutex::new(Recent::new(limits.workspaces_in_memory)),
             consolidated: Mutex::new(HashMap::new()),
+            rank_runs: crate::rank::RankRuns::default(),
             read_ahead: ReadAheadCounts::default(),
             accounts,
         };
@@ -1216,31 +1258,14 @@ impl App {
     /// The date the workspace is scored at, as the officer types it (`dd/mm/yyyy`; empty:
     /// 31/12 of the set's year), as `parindex score --as-of`.
     pub async fn set_as_of(&self, ws: i64, text: &str) -> Result<(), AppError> {
-        let date = match form_text(text) {
-            None => None,
-            Some(t) => Some(parindex_core::date::parse_date(&t).ok_or_else(|| {
-                AppError::BadRequest(format!(
-                    "ngày tính điểm «{}» không phải ngày (cần dd/mm/yyyy)",
-                    parindex_core::visible::visible(&t)
-                ))
-            })?),
-        };
-        let iso = date.map(|d| d.format("%Y-%m-%d").to_string());
+        let iso = as_of_field(text)?.map(|d| d.format("%Y-%m-%d").to_string());
         self.set_reading(ws, Reading::AsOf, iso.as_deref()).await
     }
 
     /// The encoding the workspace's text exports are read in (`auto`, empty: detected), as
     /// `parindex score --encoding`.
     pub async fn set_encoding(&self, ws: i64, text: &str) -> Result<(), AppError> {
-        let encoding = match form_text(text) {
-            None => TextEncoding::Auto,
-            Some(t) => t.parse::<TextEncoding>().map_err(|_| {
-                AppError::BadRequest(format!(
-                    "bảng mã «{}» không có: chọn auto, utf-8, utf-16le, utf-16be hoặc windows-1258",
-                    parindex_core::visible::visible(&t)
-                ))
-            })?,
-        };
+        let encoding = encoding_field(text)?;
         let name = (encoding != TextEncoding::Auto).then(|| encoding.name());
         self.set_reading(ws, Reading::Encoding, name).await
     }
@@ -2102,6 +2127,32 @@ pub(crate) fn unzip_bounded(
     bytes: &[u8],
     limit: usize,
 ) -> Result<Vec<(String, Vec<u8>)>, AppError> {
+    let mut out = unzip_parts(bytes, limit)?;
+    // A zip of the folder itself: one top folder around everything.
+    let top = out
+        .first()
+        .and_then(|(n, _)| (n.len() > 1).then(|| n[0].clone()));
+    if let Some(top) = top {
+        if out.iter().all(|(n, _)| n.len() > 1 && n[0] == top)
+            && !out.iter().any(|(n, _)| n.len() == 1 && n[0] == "unit.toml")
+        {
+            for (n, _) in &mut out {
+                n.remove(0);
+            }
+        }
+    }
+    Ok(out.into_iter().map(|(n, d)| (n.join("/"), d)).collect())
+}
+
+/// A file of a zip: the parts of its name (folders, then the file's), and its bytes.
+pub(crate) type ZipPart = (Vec<String>, Vec<u8>);
+
+/// The files of a zip, each by the parts of its name in it, read with [`unzip_bounded`]'s
+/// bounds; no top folder dropped.
+pub(crate) fn unzip_parts(
+    bytes: &[u8],
+    limit: usize,
+) -> Result<Vec<ZipPart>, AppError> {
     use std::io::Read;
     let bad = |why: &str| AppError::BadRequest(format!("tệp zip không dùng được: {why}"));
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
@@ -2143,20 +2194,7 @@ pub(crate) fn unzip_bounded(
         }
         out.push((name, data));
     }
-    // A zip of the folder itself: one top folder around everything.
-    let top = out
-        .first()
-        .and_then(|(n, _)| (n.len() > 1).then(|| n[0].clone()));
-    if let Some(top) = top {
-        if out.iter().all(|(n, _)| n.len() > 1 && n[0] == top)
-            && !out.iter().any(|(n, _)| n.len() == 1 && n[0] == "unit.toml")
-        {
-            for (n, _) in &mut out {
-                n.remove(0);
-            }
-        }
-    }
-    Ok(out.into_iter().map(|(n, d)| (n.join("/"), d)).collect())
+    Ok(out)
 }
 
 /// An attachment found in an imported folder: its row, name and bytes.

@@ -161,7 +161,7 @@ async fn home(
 }
 
 /// The sets to choose from: (key, label).
-async fn set_choices(app: &App) -> Result<Vec<(String, String)>, AppError> {
+pub(crate) async fn set_choices(app: &App) -> Result<Vec<(String, String)>, AppError> {
     Ok(app
         .sets()
         .await?
@@ -346,7 +346,7 @@ pub async fn import_form(
     let criteria = fields
         .iter()
         .find(|(k, _)| k == "criteria")
-        .map_or("nghe-an-2026-so", |(_, v)| v.as_str());
+        .map_or(crate::service::SHIPPED_SET, |(_, v)| v.as_str());
     let Some((_, (_, zip))) = files.iter().find(|(k, _)| k == "file") else {
         return Err(AppError::BadRequest("chưa chọn tệp zip".to_owned()));
     };
@@ -355,7 +355,7 @@ pub async fn import_form(
 
 /// Every part of a multipart body: the files (by field, with the browser's name) and the
 /// text fields.
-async fn read_parts(mut multipart: Multipart) -> Result<FormParts, AppError> {
+pub async fn read_parts(mut multipart: Multipart) -> Result<FormParts, AppError> {
     let mut files = Vec::new();
     let mut fields = Vec::new();
     loop {
@@ -632,7 +632,7 @@ struct EvidencePage {
 }
 
 /// The encodings an officer can choose for her text exports, as `parindex score --encoding`.
-const ENCODINGS: [(TextEncoding, &str); 5] = [
+pub(crate) const ENCODINGS: [(TextEncoding, &str); 5] = [
     (TextEncoding::Auto, "tự nhận biết (mặc định)"),
     (TextEncoding::Utf8, "UTF-8"),
     (TextEncoding::Windows1258, "Windows-1258 (TCVN của Windows)"),

@@ -388,6 +388,12 @@ fn expected_ranking() -> Vec<Vec<String>> {
         .collect()
 }
 
+/// A province folder's zip ranked by `u` with the set `sha` (`/rank` or `/api/rank`).
+async fn rank_as(u: &User, uri: &str, sha: &str, zip: &[u8]) -> Got {
+    let (ct, body) = common::multipart_form(&[("criteria", sha)], &[("file", "tinh.zip", zip)]);
+    u.request(Method::POST, uri, Some(ct), body).await
+}
+
 async fn a_whole_campaign_on_the_province_fixture() {
     let s = Server::open().await;
     let admin = s.login("admin").await;
@@ -619,6 +625,31 @@ async fn a_whole_campaign_on_the_province_fixture() {
     assert_eq!(theirs.body, ranking.body);
     let dashboard = admin.get(&format!("/campaigns/{c}")).await.text();
     assert!(dashboard.contains("Chỉ số từng lĩnh vực"), "the field bars");
+    // The province's folder, downloaded and ranked as a folder of one's own (`/rank`, as
+    // `parindex rank` on it): the campaign's ranking, byte for byte.
+    let folder = auditor.get(&format!("/campaigns/{c}/province.zip")).await;
+    assert_eq!(folder.status, StatusCode::OK);
+    let sha = parindex_core::fingerprint::sha256_hex(
+        &std::fs::read(province().join("criteria/criteria.toml")).expect("the set"),
+    );
+    let ranked = rank_as(&auditor, "/api/rank", &sha, &folder.body).await;
+    assert_eq!(ranked.status, StatusCode::OK, "{}", ranked.text());
+    assert_eq!(ranked.body, ranking.body);
+    // A run's downloads are its ranker's: another account of the province does not find it.
+    let page = rank_as(&auditor, "/rank", &sha, &folder.body).await.text();
+    let token = page
+        .split("href=\"/rank/")
+        .nth(1)
+        .and_then(|t| t.split('/').next())
+        .expect("a download link")
+        .to_owned();
+    let own = auditor.get(&format!("/rank/{token}/xep-hang.json")).await;
+    assert_eq!(own.body, ranking.body);
+    let snv = s.login("snv").await;
+    for other in [&snv, &admin] {
+        let got = other.get(&format!("/rank/{token}/xep-hang.json")).await;
+        assert_eq!(got.status, StatusCode::NOT_FOUND, "{}", got.text());
+    }
 
     // Every submission replays offline: its folder and its report, by the library.
     let set = parindex_core::load_criteria(&parindex_core::FsFiles, &province().join("criteria"))
@@ -794,6 +825,11 @@ fn matrix(
             province.clone(),
         ),
         (Method::GET, "/history.csv".into(), None, province.clone()),
+        // Ranking a province folder of one's own (an empty form: refused for its missing zip
+        // once the account may).
+        (Method::GET, "/rank".into(), None, province.clone()),
+        (Method::POST, "/rank".into(), None, province.clone()),
+        (Method::POST, "/api/rank".into(), None, province.clone()),
         (Method::GET, "/history".into(), None, province.clone()),
         (
             Method::POST,

@@ -265,6 +265,17 @@ impl Client {
         self.post_multipart(uri, content_type, body).await
     }
 
+    /// A form of text fields and files ([`multipart_form`]).
+    pub async fn post_form_files(
+        &self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Got {
+        let (content_type, body) = multipart_form(fields, files);
+        self.post_multipart(uri, content_type, body).await
+    }
+
     async fn post_multipart(&self, uri: &str, content_type: String, body: Vec<u8>) -> Got {
         self.send(
             Request::post(uri)
@@ -376,8 +387,22 @@ pub fn multipart(field: &str, files: &[(String, Vec<u8>)]) -> (String, Vec<u8>) 
 
 /// A multipart body of files, each in its own field: (field, file name, bytes).
 pub fn multipart_parts(parts: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    multipart_form(&[], parts)
+}
+
+/// A multipart body of text fields (name, value), then files (field, file name, bytes), as
+/// a form with both sends it.
+pub fn multipart_form(fields: &[(&str, &str)], parts: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
     let boundary = "----parindex-test-boundary-7d1f";
     let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
     for (field, name, bytes) in parts {
         body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
         body.extend_from_slice(
