@@ -462,7 +462,8 @@ pub(crate) type Groups = Vec<(String, Vec<RankRow>)>;
 
 #[derive(Debug)]
 pub(crate) struct RankRow {
-    pub(crate) rank: usize,
+    /// `11`, or `11 (đồng hạng)` when shared, as the Excel ranking words it.
+    pub(crate) rank: String,
     pub(crate) code: String,
     pub(crate) name: String,
     pub(crate) self_assessed: String,
@@ -482,11 +483,14 @@ pub(crate) fn groups_of(ranking: &parindex_core::rank::Ranking) -> Groups {
                 .entries
                 .iter()
                 .map(|e| RankRow {
-                    rank: e.rank,
+                    rank: parindex_render::labels::rank(e.rank, e.tied),
                     code: e.code.clone(),
                     name: e.name.clone(),
                     self_assessed: vi_decimal(e.self_assessed),
-                    appraised: e.appraised.map(vi_decimal).unwrap_or_default(),
+                    // Not appraised: the Excel ranking's dash.
+                    appraised: e
+                        .appraised
+                        .map_or_else(|| parindex_render::labels::NONE.to_owned(), vi_decimal),
                     survey: vi_decimal(e.survey),
                     total: vi_decimal(e.total),
                     index: e.index.map(vi_decimal).unwrap_or_default(),

@@ -2149,10 +2149,7 @@ pub(crate) type ZipPart = (Vec<String>, Vec<u8>);
 
 /// The files of a zip, each by the parts of its name in it, read with [`unzip_bounded`]'s
 /// bounds; no top folder dropped.
-pub(crate) fn unzip_parts(
-    bytes: &[u8],
-    limit: usize,
-) -> Result<Vec<ZipPart>, AppError> {
+pub(crate) fn unzip_parts(bytes: &[u8], limit: usize) -> Result<Vec<ZipPart>, AppError> {
     use std::io::Read;
     let bad = |why: &str| AppError::BadRequest(format!("tệp zip không dùng được: {why}"));
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))

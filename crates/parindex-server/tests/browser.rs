@@ -2,7 +2,7 @@
 //! as the officer uses it: create the SKHCN 2026 workspace, upload every file of the fixture
 //! through the file input, change a fact and back, read the score, a row's points lost, write
 //! a giải trình, attach a PDF, download the xlsx and the JSON, export the folder, and replay it
-//! with the library.
+//! with the library; then rank a province's folder as `parindex rank` ranks it.
 //!
 //! Without Chromium or chromedriver the test is skipped with a note, unless `CI` is set: CI
 //! must have them (`.ci/run` installs `chromium` and `chromium-driver`).
@@ -347,5 +347,103 @@ async fn drive(b: &fantoccini::Client, base: &str, downloads: &Path) -> Result<(
     let compared = text_of(b, "#comparison").await?;
     assert!(compared.contains("notes.toml"), "{compared}");
     fits(b, "the comparison").await?;
+
+    // 10. A province's folder ranked as `parindex rank` ranks it: its small set uploaded on
+    // *Bộ tiêu chí*, then the folder's zip on the ranking page (linked from the first page);
+    // the groups' tables in the fixture's hand-derived order; the Excel ranking downloaded is
+    // the library's, read back.
+    let province = common::root().join("fixtures/province-2026");
+    let set_file = province.join("criteria/criteria.toml");
+    b.goto(&format!("{base}/criteria")).await?;
+    b.wait()
+        .at_most(TIMEOUT)
+        .for_element(Locator::Css("#criteria input[type=file]"))
+        .await?
+        .send_keys(&std::fs::canonicalize(&set_file)?.display().to_string())
+        .await?;
+    b.find(Locator::Css("#criteria button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    text_of(b, "#added").await?;
+    b.goto(&format!("{base}/")).await?;
+    b.wait()
+        .at_most(TIMEOUT)
+        .for_element(Locator::Css("a[href='/rank']"))
+        .await?
+        .click()
+        .await?;
+    let sha = parindex_core::fingerprint::sha256_hex(&std::fs::read(&set_file)?);
+    b.wait()
+        .at_most(TIMEOUT)
+        .for_element(Locator::Css("#rank select[name=criteria]"))
+        .await?
+        .select_by_value(&sha)
+        .await?;
+    let zip = reports.path().join("tinh-2026.zip");
+    std::fs::write(&zip, common::zip_folder(&province.join("by-unit"), ""))?;
+    b.find(Locator::Css("#rank input[type=file]"))
+        .await?
+        .send_keys(&zip.display().to_string())
+        .await?;
+    b.find(Locator::Css("#rank button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    let ranked = text_of(b, "#ranked").await?;
+    assert!(ranked.contains("22"), "{ranked}");
+    let expected = std::fs::read_to_string(province.join("expected-ranking.csv"))?;
+    for group in ["so", "nganh-doc"] {
+        let codes: Vec<&str> = expected
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|c| c[0] == group)
+            .map(|c| c[2])
+            .collect::<Vec<_>>();
+        let shown = b
+            .find_all(Locator::Css(&format!(
+                "table.ranking[data-group='{group}'] tbody tr td:nth-child(2)"
+            )))
+            .await?;
+        let mut seen = Vec::new();
+        for cell in shown {
+            seen.push(cell.text().await?);
+        }
+        assert_eq!(seen, codes, "group {group}");
+    }
+    fits(b, "the ranking page").await?;
+    if let Some(dir) = &shots {
+        std::fs::write(dir.join("serve-rank.png"), b.screenshot().await?)?;
+    }
+    b.find(Locator::Css("#rank-downloads a[href$='xep-hang.xlsx']"))
+        .await?
+        .click()
+        .await?;
+    let xlsx = downloaded(downloads, "xep-hang.xlsx").await;
+    let set = parindex_core::load_criteria(&parindex_core::FsFiles, &province.join("criteria"))?;
+    let compiled = parindex_core::CompiledCriteria::compile(set)?;
+    let as_of = compiled.as_of(None).map_err(|_| "no 31/12")?;
+    let library = parindex_core::rank::Ranking::of(&compiled.score_province(
+        &parindex_core::FsFiles,
+        &province.join("by-unit"),
+        as_of,
+        &parindex_core::ReadOptions::default(),
+    )?);
+    assert!(
+        std::fs::read(&xlsx)? == parindex_render::render_ranking_xlsx(&library)?,
+        "the downloaded ranking is the library's"
+    );
+    let cells = xlsx_texts(&xlsx);
+    assert!(
+        ["SNV", "Sở Nội vụ", "CAT", "11 (đồng hạng)"]
+            .iter()
+            .all(|w| cells.iter().any(|c| c == w)),
+        "{cells:?}"
+    );
+    assert!(
+        cells.iter().any(|c| c.ends_with("NHÓM NGANH-DOC")),
+        "{cells:?}"
+    );
     Ok(())
 }

@@ -15,41 +15,6 @@ fn province() -> PathBuf {
     root().join("fixtures/province-2026")
 }
 
-/// Every file under `dir`, by its path there, under `prefix` (`""`: none).
-fn zip_folder(dir: &Path, prefix: &str) -> Vec<u8> {
-    fn walk(dir: &Path, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        for e in std::fs::read_dir(dir).expect("folder") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                walk(&p, base, out);
-            } else {
-                let name = p.strip_prefix(base).expect("inside").to_string_lossy();
-                out.push((name.into_owned(), std::fs::read(&p).expect("file")));
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(dir, dir, &mut files);
-    files.sort();
-    let entries: Vec<(String, Vec<u8>)> = files
-        .into_iter()
-        .map(|(n, b)| (format!("{prefix}{n}"), b))
-        .collect();
-    zip_entries(&entries)
-}
-
-fn zip_entries(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
-    use std::io::Write;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in entries {
-        zip.start_file(name.as_str(), options).expect("entry");
-        zip.write_all(bytes).expect("write");
-    }
-    zip.finish().expect("zip").into_inner()
-}
-
 /// The province's small set, uploaded; its SHA-256.
 async fn upload_set(c: &Client) -> String {
     let toml = std::fs::read(province().join("criteria/criteria.toml")).expect("set");
@@ -151,6 +116,12 @@ async fn a_province_folder_is_ranked_as_parindex_rank_ranks_it() {
     }
     assert_eq!(shown_ranking(&html), groups);
     assert!(html.contains("<div><span class=\"label\">Số đơn vị</span> 22</div>"));
+    // Two units share rank 11 of group so, and say so as the Excel ranking does.
+    assert_eq!(
+        html.matches("<td class=\"num\">11 (đồng hạng)</td>")
+            .count(),
+        2
+    );
     assert!(html.contains("31/12/2026"));
     // The decimal comma: CAT's index 96,75.
     assert!(html.contains("<td class=\"num\">96,75</td>"), "{html}");

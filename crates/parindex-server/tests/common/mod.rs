@@ -439,3 +439,39 @@ pub fn unzip(bytes: &[u8]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// A zip of every file under `dir`, each by its path there under `prefix` (`""`: none).
+pub fn zip_folder(dir: &Path, prefix: &str) -> Vec<u8> {
+    fn walk(dir: &Path, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for e in std::fs::read_dir(dir).expect("folder") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                walk(&p, base, out);
+            } else {
+                let name = p.strip_prefix(base).expect("inside").to_string_lossy();
+                out.push((name.into_owned(), std::fs::read(&p).expect("file")));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(dir, dir, &mut files);
+    files.sort();
+    let entries: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .map(|(n, b)| (format!("{prefix}{n}"), b))
+        .collect();
+    zip_entries(&entries)
+}
+
+/// A zip of `entries` (name in the zip, bytes), deflated.
+pub fn zip_entries(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        zip.start_file(name.as_str(), options).expect("entry");
+        zip.write_all(bytes).expect("write");
+    }
+    zip.finish().expect("zip").into_inner()
+}
