@@ -3,7 +3,9 @@
 //! status is [`parindex_core::report::Status::vi`], the one spelling of a status every output uses
 //! (the engine writes it into explanations too).
 
+use parindex_core::num::vi_decimal;
 use parindex_core::report::NodeKind;
+use rust_decimal::Decimal;
 
 /// `STT` (*số thứ tự*): the row's number.
 pub const STT: &str = "STT";
@@ -85,6 +87,53 @@ pub const SURVEY_SHORT: &str = "Điều tra XHH";
 pub const TOTAL_POINTS: &str = "Tổng điểm";
 pub const INDEX: &str = "Chỉ số";
 pub const RATING: &str = "Xếp loại";
+
+/// What became of an input between two reports (the comparison's `changed`, `added`,
+/// `removed`).
+pub fn input_change(change: &str) -> &str {
+    match change {
+        "changed" => "đã thay đổi",
+        "added" => "mới có",
+        "removed" => "không còn",
+        other => other,
+    }
+}
+
+/// An input of a comparison in words: the engine and the date by what they are, a file by
+/// its path in the report's fingerprint (`evidence/dossiers.csv`).
+pub fn input_name(name: &str) -> &str {
+    match name {
+        "engine" => "Phiên bản phần mềm",
+        "as_of" => "Ngày tính điểm",
+        file => file,
+    }
+}
+
+/// A total of a comparison (`total.points`, …) in words.
+pub fn figure(figure: &str) -> &str {
+    match figure {
+        "total.max" => "Tổng điểm tối đa",
+        "total.applicable_max" => "Điểm tối đa của các dòng phát sinh",
+        "total.points" => TOTAL_POINTS,
+        "total.index" => "Chỉ số (%)",
+        "total.rating" => RATING,
+        "self.applicable_max" => "Điểm tối đa phần tự đánh giá (các dòng phát sinh)",
+        "self.points" => SELF_POINTS,
+        "self.index" => "Chỉ số phần tự đánh giá (%)",
+        other => other,
+    }
+}
+
+/// A total's value as shown: a number with the decimal comma, a rating as it is, the dash
+/// for none.
+pub fn figure_value(value: Option<&str>) -> String {
+    match value {
+        None => NONE.to_owned(),
+        Some(v) => v
+            .parse::<Decimal>()
+            .map_or_else(|_| v.to_owned(), vi_decimal),
+    }
+}
 
 /// A unit's rank: `3`, or `3 (đồng hạng)` when it shares it.
 pub fn rank(rank: usize, tied: bool) -> String {

@@ -297,8 +297,8 @@ pub fn comparison_markdown(comparison: &Comparison, a: &str, b: &str) -> String 
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} |",
-                i.name,
-                i.change,
+                labels::input_name(&i.name),
+                labels::input_change(i.change),
                 short(i.old.as_deref()),
                 short(i.new.as_deref())
             );
@@ -316,7 +316,7 @@ pub fn comparison_markdown(comparison: &Comparison, a: &str, b: &str) -> String 
         for r in &comparison.rows {
             let show = |p: Option<Decimal>, s: Option<Status>| match (p, s) {
                 (Some(p), Some(Status::Scored)) => vi_decimal(p),
-                (Some(p), Some(s)) => format!("{} ({})", vi_decimal(p), s.as_str()),
+                (Some(p), Some(s)) => format!("{} ({})", vi_decimal(p), s.vi()),
                 _ => NONE.to_owned(),
             };
             let delta = match (r.old_points, r.new_points) {
@@ -356,9 +356,9 @@ pub fn comparison_markdown(comparison: &Comparison, a: &str, b: &str) -> String 
             let _ = writeln!(
                 out,
                 "| {} | {} | {} |",
-                t.figure,
-                t.old.as_deref().unwrap_or(NONE),
-                t.new.as_deref().unwrap_or(NONE)
+                labels::figure(t.figure),
+                labels::figure_value(t.old.as_deref()),
+                labels::figure_value(t.new.as_deref())
             );
         }
     }

@@ -12,11 +12,12 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
 use axum::body::Bytes;
-use parindex_core::compare::{Comparison, FigureChange, InputChange};
+use parindex_core::compare::Comparison;
 use parindex_core::criteria::CriteriaSet;
 use parindex_core::evidence::{
     fold_header, ReadAhead, Source, TextEncoding, TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS,
 };
+use parindex_core::visible::visible;
 use parindex_core::{
     load_criteria, CompiledCriteria, Error, Evidence, FsFiles, ReadOptions, Report,
 };
@@ -521,42 +522,92 @@ pub struct Verified {
     pub edited_after: bool,
 }
 
-/// What differs between two reports (the library's [`Comparison`]), as the pages show it.
+/// What differs between two reports (the library's [`Comparison`]), as the pages show it:
+/// each text of the reports (which may come from anyone's upload) with its hidden characters
+/// shown, and in words beside the library's own values.
 #[derive(Debug, Clone, Serialize)]
 pub struct Differences {
-    /// The library's, each name as shown ([`display_name`]).
-    pub inputs: Vec<InputChange>,
+    pub inputs: Vec<ShownInput>,
     pub rows: Vec<VerifiedRow>,
-    /// The library's, as they are.
-    pub totals: Vec<FigureChange>,
+    pub totals: Vec<ShownFigure>,
+}
+
+/// An input that differs.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShownInput {
+    /// As `parindex diff` names it: `engine`, `as_of`, `criteria/<file>`, `evidence/<file>`.
+    pub name: String,
+    /// `changed`, `added` or `removed`.
+    pub change: &'static str,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    /// The name and the change in words ([`parindex_render::labels::input_name`]).
+    pub name_vi: String,
+    pub change_vi: &'static str,
+}
+
+/// A total that differs.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShownFigure {
+    /// The library's key (`total.points`, …) and values (decimals with a dot).
+    pub figure: &'static str,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    /// In words, the values with the decimal comma ([`parindex_render::labels::figure`]).
+    pub figure_vi: &'static str,
+    pub old_vi: String,
+    pub new_vi: String,
 }
 
 impl Differences {
     fn of(comparison: Comparison) -> Self {
+        use parindex_render::labels;
+        let shown = |t: Option<String>| t.map(|t| visible(&t).into_owned());
         let opt = |d: Option<rust_decimal::Decimal>| d.map(parindex_core::num::vi_decimal);
         let status = |s: Option<parindex_core::report::Status>| s.map(|s| s.vi().to_owned());
         Self {
             inputs: comparison
                 .inputs
                 .into_iter()
-                .map(|mut c| {
-                    c.name = display_name(&c.name);
-                    c
+                .map(|c| {
+                    let name = display_text(&c.name);
+                    ShownInput {
+                        name_vi: labels::input_name(&name).to_owned(),
+                        name,
+                        change: c.change,
+                        change_vi: labels::input_change(c.change),
+                        old: shown(c.old),
+                        new: shown(c.new),
+                    }
                 })
                 .collect(),
             rows: comparison
                 .rows
-                .iter()
+                .into_iter()
                 .map(|r| VerifiedRow {
-                    id: r.id.clone(),
-                    title: r.title.clone(),
+                    id: visible(&r.id).into_owned(),
+                    title: visible(&r.title).into_owned(),
                     old_points: opt(r.old_points),
                     new_points: opt(r.new_points),
                     old_status: status(r.old_status),
                     new_status: status(r.new_status),
                 })
                 .collect(),
-            totals: comparison.totals,
+            totals: comparison
+                .totals
+                .into_iter()
+                .map(|t| {
+                    let (old, new) = (shown(t.old), shown(t.new));
+                    ShownFigure {
+                        figure: t.figure,
+                        figure_vi: labels::figure(t.figure),
+                        old_vi: labels::figure_value(old.as_deref()),
+                        new_vi: labels::figure_value(new.as_deref()),
+                        old,
+                        new,
+                    }
+                })
+                .collect(),
         }
     }
 
@@ -669,8 +720,15 @@ fn lower_name(raw: &str) -> String {
 /// A name as shown: NFC, its last path component, hidden characters escaped, bounded.
 pub fn display_name(raw: &str) -> String {
     let nfc: String = raw.nfc().collect();
-    let last = nfc.rsplit(['/', '\\']).next().unwrap_or("").trim();
-    let shown = parindex_core::visible::visible(last).into_owned();
+    display_text(nfc.rsplit(['/', '\\']).next().unwrap_or(""))
+}
+
+/// [`display_name`] of the whole text, its folders kept: a report's input as the library
+/// names it (`evidence/plan_tasks.csv`, `criteria/criteria.toml`), which tells a criteria
+/// file from an evidence file of the same name.
+fn display_text(raw: &str) -> String {
+    let nfc: String = raw.trim().nfc().collect();
+    let shown = parindex_core::visible::visible(&nfc).into_owned();
     let bounded: String = shown.chars().take(200).collect();
     if bounded.is_empty() {
         "(không tên)".to_owned()

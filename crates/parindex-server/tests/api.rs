@@ -1388,7 +1388,10 @@ async fn two_reports_are_compared_row_by_row_as_parindex_diff_compares_them() {
     let inputs: Vec<&str> = (json["inputs"].as_array().expect("inputs").iter())
         .filter_map(|i| i["name"].as_str())
         .collect();
-    assert!(inputs.contains(&"plan_tasks.csv"), "{inputs:?}");
+    // Named as `parindex diff` names them: an evidence file told from a criteria file.
+    let named: Vec<&str> = library.inputs.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(inputs, named);
+    assert!(inputs.contains(&"evidence/plan_tasks.csv"), "{inputs:?}");
     assert_eq!(
         json["totals"].as_array().map(Vec::len),
         Some(library.totals.len())
@@ -1408,6 +1411,26 @@ async fn two_reports_are_compared_row_by_row_as_parindex_diff_compares_them() {
     let html = page.text();
     assert!(html.contains("id=\"differing-rows\""));
     assert!(html.contains("Điểm: báo cáo trước"));
+    // In words, as `parindex diff` now prints them: no key or English word of the JSON, the
+    // totals with the decimal comma.
+    assert!(
+        html.contains("<td>evidence/plan_tasks.csv</td><td>đã thay đổi</td>"),
+        "{html}"
+    );
+    let points = library
+        .totals
+        .iter()
+        .find(|t| t.figure == "total.points")
+        .expect("the points differ");
+    let comma = parindex_render::labels::figure_value(points.old.as_deref());
+    assert!(comma.contains(','), "{comma}");
+    assert!(
+        html.contains(&format!("<td>Tổng điểm</td><td class=\"num\">{comma}</td>")),
+        "{html}"
+    );
+    for english in ["total.points", ">changed<", "self.index"] {
+        assert!(!html.contains(english), "{english}");
+    }
     assert!(html.contains(&format!("<td>{}</td>", expected[0])));
     let page = compare(&after, &after, format!("/w/{id}/compare"))
         .await
@@ -1462,7 +1485,7 @@ async fn a_report_is_replayed_against_the_workspace_row_by_row() {
         .as_array()
         .expect("inputs")
         .iter()
-        .any(|i| i["name"] == "plan_tasks.csv"));
+        .any(|i| i["name"] == "evidence/plan_tasks.csv"));
     assert!(got["rows"]
         .as_array()
         .expect("rows")
@@ -1482,7 +1505,9 @@ async fn a_report_is_replayed_against_the_workspace_row_by_row() {
     assert_eq!(page.status, StatusCode::OK);
     let html = page.text();
     assert!(
-        html.contains("Không khớp") && html.contains("plan_tasks.csv") && html.contains("1.1.2")
+        html.contains("Không khớp")
+            && html.contains("evidence/plan_tasks.csv")
+            && html.contains("1.1.2")
     );
 
     // A report edited by hand, on the unchanged evidence: told apart.
