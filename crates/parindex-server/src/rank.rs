@@ -93,7 +93,10 @@ pub struct RankRun {
     pub set: String,
     pub as_of: Date,
     pub encoding: TextEncoding,
-    pub ranked: Ranked,
+    /// The units ranked.
+    pub units: usize,
+    /// Only the ranking is kept (a province's reports are many times its size).
+    pub ranking: Ranking,
 }
 
 /// The runs kept ([`RUNS_KEPT`]), the least recently used forgotten first.
@@ -183,7 +186,8 @@ impl App {
             set: format!("{} ({})", set.title, crate::folder::short(&set.sha256)),
             as_of,
             encoding,
-            ranked,
+            units: ranked.reports.len(),
+            ranking: ranked.ranking,
         });
         self.rank_runs
             .0
@@ -395,8 +399,8 @@ async fn rank_view(
             set: r.set.clone(),
             as_of: vi_date(r.as_of),
             encoding: r.encoding.name(),
-            units: r.ranked.reports.len(),
-            groups: groups_of(&r.ranked.ranking),
+            units: r.units,
+            groups: groups_of(&r.ranking),
         }),
     };
     let mut response = body
@@ -445,7 +449,7 @@ async fn download(
 ) -> Result<Response, AppError> {
     let format = RankFormat::of_file(&file)?;
     let run = app.rank_run(&viewer, &token)?;
-    let (bytes, mime, name) = format.render(&run.ranked.ranking)?;
+    let (bytes, mime, name) = format.render(&run.ranking)?;
     Ok(file_response(bytes, mime, name))
 }
 
@@ -459,6 +463,6 @@ async fn api_rank(
     let (request, format, zip) = rank_form(multipart).await?;
     let format = RankFormat::parse(&format)?;
     let run = app.rank_zip(&viewer, &request, &zip).await?;
-    let (bytes, mime, _) = format.render(&run.ranked.ranking)?;
+    let (bytes, mime, _) = format.render(&run.ranking)?;
     Ok(([(CONTENT_TYPE, mime)], bytes).into_response())
 }
