@@ -299,16 +299,51 @@ async fn large_folder(c: &Arc<Client>, app: &parindex_server::App, root: &Path, 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(axum::serve(listener, c.router.clone()).into_future());
+    // The floors of the transfer, on a server of their own: the same body read and dropped
+    // (the socket, hyper), and read through the multipart reader the app uses (multer).
+    let floors = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let floor_addr = floors.local_addr().unwrap();
+    let floor_router = Router::new()
+        .route(
+            "/raw",
+            axum::routing::post(|mut body: Body| async move {
+                let mut n = 0usize;
+                while let Some(frame) = body.frame().await {
+                    n += frame.unwrap().data_ref().map_or(0, |d| d.len());
+                }
+                n.to_string()
+            }),
+        )
+        .route(
+            "/multipart",
+            axum::routing::post(|mut m: axum::extract::Multipart| async move {
+                let mut n = 0usize;
+                while let Some(mut f) = m.next_field().await.unwrap() {
+                    while let Some(piece) = f.chunk().await.unwrap() {
+                        n += piece.len();
+                    }
+                }
+                n.to_string()
+            }),
+        )
+        .layer(axum::extract::DefaultBodyLimit::disable());
+    tokio::spawn(axum::serve(floors, floor_router).into_future());
     type Streamed = http_body_util::channel::Channel<axum::body::Bytes, std::convert::Infallible>;
     let http = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
         .build_http::<Streamed>();
     // One upload over HTTP and the score read after it: the time from the request's start,
     // the time from the body's last piece (handed to the connection, as a browser sends a
     // file piece by piece), and the processor time of this process (client and server).
-    let over_http = |id: i64, files: &[(String, Vec<u8>)]| {
+    let over_http_to = |uri: String, files: &[(String, Vec<u8>)]| {
         let body = axum::body::Bytes::from(multipart(files));
         let (mut sender, streamed) = Streamed::new(1);
-        let req = Request::post(format!("http://{addr}/api/workspaces/{id}/evidence"))
+        let scored = uri.contains("/api/workspaces/");
+        let id: i64 = uri
+            .split('/')
+            .nth(5)
+            .and_then(|i| i.parse().ok())
+            .unwrap_or(0);
+        let req = Request::post(uri)
             .header(header::COOKIE, c.cookie())
             .header("x-csrf-token", &c.token)
             .header(
@@ -338,10 +373,15 @@ async fn large_folder(c: &Arc<Client>, app: &parindex_server::App, root: &Path, 
                 "{}",
                 String::from_utf8_lossy(&answer)
             );
-            c.index(id).await;
+            if scored {
+                c.index(id).await;
+            }
             let end = sent.await.unwrap();
             (t.elapsed(), end.elapsed(), cpu() - cpu0)
         }
+    };
+    let over_http = |id: i64, files: &[(String, Vec<u8>)]| {
+        over_http_to(format!("http://{addr}/api/workspaces/{id}/evidence"), files)
     };
     // The officer's usual case: the workspace holds the folder's other files (facts
     // included) and a new export of the largest table comes.
@@ -362,6 +402,8 @@ async fn large_folder(c: &Arc<Client>, app: &parindex_server::App, root: &Path, 
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut library_cpu, mut export_cpu, mut export_tail) = (Vec::new(), Vec::new(), Vec::new());
     let (mut export_counts, mut whole_counts) = ((0, 0), (0, 0));
+    let (mut raw, mut raw_cpu, mut parts, mut parts_cpu) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..RUNS {
         if let Some(bin) = &cli_bin {
             let t = Instant::now();
@@ -399,6 +441,12 @@ async fn large_folder(c: &Arc<Client>, app: &parindex_server::App, root: &Path, 
             export_counts.0 + after.0 - before.0,
             export_counts.1 + after.1 - before.1,
         );
+        let (t, _, spent) = over_http_to(format!("http://{floor_addr}/raw"), &one).await;
+        raw.push(t);
+        raw_cpu.push(spent);
+        let (t, _, spent) = over_http_to(format!("http://{floor_addr}/multipart"), &one).await;
+        parts.push(t);
+        parts_cpu.push(spent);
 
         let id = c.create().await;
         let before = counts();
@@ -454,6 +502,20 @@ async fn large_folder(c: &Arc<Client>, app: &parindex_server::App, root: &Path, 
     println!(
         "| the same, from the body's last piece sent to the score read (the reading done while it arrived) | {} | |",
         ms(median(export_tail))
+    );
+    let r = median(raw);
+    println!(
+        "| floor: the same body over the same kind of connection, read and dropped (processor time, client and server, {}) | {} | {} |",
+        ms(median(raw_cpu)),
+        ms(r),
+        ratio(r)
+    );
+    let m = median(parts);
+    println!(
+        "| floor: … read through the multipart reader and dropped (processor time {}) | {} | {} |",
+        ms(median(parts_cpu)),
+        ms(m),
+        ratio(m)
     );
     let h = median(whole);
     println!(
