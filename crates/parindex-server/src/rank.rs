@@ -136,13 +136,13 @@ impl App {
     /// Ranks the province folder in `zip` (one folder per unit, or `units.csv` with
     /// province-wide exports; the folder itself or one folder around it), exactly as
     /// `parindex rank` ranks that folder with the same set, date and encoding. Nothing is
-    /// stored: the run is kept in memory for its downloads ([`Self::rank_run`]).
+    /// stored ([`Self::keep_rank`] keeps the run in memory for a page's downloads).
     pub async fn rank_zip(
         self: &Arc<Self>,
         viewer: &Viewer,
         request: &RankRequest,
         zip: &[u8],
-    ) -> Result<Arc<RankRun>, AppError> {
+    ) -> Result<RankRun, AppError> {
         let owner = may_rank(viewer)?;
         let criteria = match request.criteria.trim() {
             "" => crate::service::SHIPPED_SET,
@@ -179,7 +179,7 @@ impl App {
             "thư mục của tỉnh có tệp không đọc được nên chưa xếp hạng được",
         )
         .await?;
-        let run = Arc::new(RankRun {
+        Ok(RankRun {
             token: parindex_campaign::password::new_token()
                 .map_err(|e| AppError::Internal(format!("mã kết quả: {e}")))?,
             owner,
@@ -188,7 +188,13 @@ impl App {
             encoding,
             units: ranked.reports.len(),
             ranking: ranked.ranking,
-        });
+        })
+    }
+
+    /// Keeps `run` for its downloads ([`Self::rank_run`]), forgetting the least recently
+    /// used beyond [`RUNS_KEPT`].
+    pub fn keep_rank(&self, run: RankRun) -> Result<Arc<RankRun>, AppError> {
+        let run = Arc::new(run);
         self.rank_runs
             .0
             .lock()
@@ -426,7 +432,10 @@ async fn rank(
     VMultipart(multipart): VMultipart,
 ) -> Result<Response, AppError> {
     let outcome = match rank_form(multipart).await {
-        Ok((request, _, zip)) => app.rank_zip(&viewer, &request, &zip).await.map(Some),
+        Ok((request, _, zip)) => match app.rank_zip(&viewer, &request, &zip).await {
+            Ok(run) => app.keep_rank(run).map(Some),
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
     };
     rank_view(&app, &viewer, csrf, outcome).await
