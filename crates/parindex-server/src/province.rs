@@ -543,15 +543,15 @@ async fn campaign_page(
 }
 
 /// Every unit's index per field, for the dashboard's bars.
-#[derive(Debug, Default)]
-struct FieldTable {
+#[derive(Debug, Default, Clone)]
+pub(crate) struct FieldTable {
     /// (id, title) of each field.
-    heads: Vec<(String, String)>,
-    rows: Vec<FieldRow>,
+    pub(crate) heads: Vec<(String, String)>,
+    pub(crate) rows: Vec<FieldRow>,
 }
 
 /// (code, [(index shown, bar value 0–100)]).
-type FieldRow = (String, Vec<(String, String)>);
+pub(crate) type FieldRow = (String, Vec<(String, String)>);
 
 /// A report's fields (the top of its tree).
 fn fields(r: &Report) -> Vec<&parindex_core::report::NodeScore> {
@@ -561,7 +561,7 @@ fn fields(r: &Report) -> Vec<&parindex_core::report::NodeScore> {
         .collect()
 }
 
-fn fields_of(reports: &[Report]) -> FieldTable {
+pub(crate) fn fields_of(reports: &[Report]) -> FieldTable {
     let heads = reports.first().map_or_else(Vec::new, |r| {
         fields(r)
             .iter()

@@ -21,7 +21,7 @@ use parindex_core::{Date, MemoryFiles, ReadOptions, Report};
 use crate::auth::Viewer;
 use crate::error::{ApiError, AppError, Problem};
 use crate::extract::{VMultipart, VPath};
-use crate::province::{groups_of, me, Groups, Me};
+use crate::province::{fields_of, groups_of, me, FieldTable, Groups, Me};
 use crate::recent::Recent;
 use crate::security::CsrfToken;
 use crate::service::{as_of_field, encoding_field, problems_under, App, CriteriaEntry};
@@ -95,8 +95,10 @@ pub struct RankRun {
     pub encoding: TextEncoding,
     /// The units ranked.
     pub units: usize,
-    /// Only the ranking is kept (a province's reports are many times its size).
+    /// Only the ranking and each unit's index per field are kept (a province's reports are
+    /// many times their size).
     pub ranking: Ranking,
+    pub(crate) fields: FieldTable,
 }
 
 /// The runs kept ([`RUNS_KEPT`]), the least recently used forgotten first.
@@ -187,6 +189,7 @@ impl App {
             as_of,
             encoding,
             units: ranked.reports.len(),
+            fields: fields_of(&ranked.reports),
             ranking: ranked.ranking,
         })
     }
@@ -370,6 +373,7 @@ struct RunView {
     encoding: &'static str,
     units: usize,
     groups: Groups,
+    fields: FieldTable,
 }
 
 async fn rank_view(
@@ -407,6 +411,7 @@ async fn rank_view(
             encoding: r.encoding.name(),
             units: r.units,
             groups: groups_of(&r.ranking),
+            fields: r.fields.clone(),
         }),
     };
     let mut response = body

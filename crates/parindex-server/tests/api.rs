@@ -118,6 +118,7 @@ async fn downloads_are_the_renderers_bytes_of_the_exported_folder() {
     let expected: Vec<(&str, Vec<u8>)> = vec![
         ("json", report.to_json().into_bytes()),
         ("csv", parindex_render::render_csv(&report).expect("csv")),
+        ("md", parindex_render::report_markdown(&report).into_bytes()),
         (
             "html",
             parindex_render::render_html(&report, &options)

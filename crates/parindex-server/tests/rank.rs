@@ -123,6 +123,9 @@ async fn a_province_folder_is_ranked_as_parindex_rank_ranks_it() {
         2
     );
     assert!(html.contains("31/12/2026"));
+    // Each unit's index per field, as the campaign's dashboard shows them.
+    assert!(html.contains("id=\"field-indices\""));
+    assert_eq!(html.matches("<tr><th scope=\"row\">").count(), 22);
     // The decimal comma: CAT's index 96,75.
     assert!(html.contains("<td class=\"num\">96,75</td>"), "{html}");
     // Its downloads, by the run's token: the library's bytes.
