@@ -303,10 +303,13 @@ async fn a_province_folder_that_cannot_be_read_is_refused_with_each_problem() {
     assert!(got.json()["message"]
         .as_str()
         .is_some_and(|m| m.contains("symlink")));
-    // Hidden characters in a unit's code are shown, not carried into the page.
+    // A hidden character in what the form sent is shown escaped in the refusal, not carried
+    // into the page.
     let page = rank(&c, "/rank", &[("criteria", "x\u{202e}y")], &good).await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
-    assert!(!page.text().contains('\u{202e}'));
+    let html = page.text();
+    assert!(!html.contains('\u{202e}'));
+    assert!(html.contains("«x&#60;U+202E&#62;y»"), "{html}");
 }
 
 /// A zip that inflates beyond what one request may bring is refused while inflating.
