@@ -82,11 +82,10 @@ pub(crate) async fn score_province(
     .map_err(|e| AppError::Internal(format!("xếp hạng: {e}")))?
 }
 
-/// A province folder ranked from a zip, kept for its downloads under a token of its own.
+/// A province folder ranked from a zip ([`App::keep_rank`] keeps it for its downloads, under
+/// a token of its own).
 #[derive(Debug)]
 pub struct RankRun {
-    /// Names the run in its pages' addresses (random: one viewer cannot guess another's).
-    pub token: String,
     /// Who ranked it (`None`: the officer's own app): only they download it.
     owner: Option<String>,
     /// The set's title and short hash.
@@ -182,8 +181,6 @@ impl App {
         )
         .await?;
         Ok(RankRun {
-            token: parindex_campaign::password::new_token()
-                .map_err(|e| AppError::Internal(format!("mã kết quả: {e}")))?,
             owner,
             set: format!("{} ({})", set.title, crate::folder::short(&set.sha256)),
             as_of,
@@ -195,15 +192,18 @@ impl App {
     }
 
     /// Keeps `run` for its downloads ([`Self::rank_run`]), forgetting the least recently
-    /// used beyond [`RUNS_KEPT`].
-    pub fn keep_rank(&self, run: RankRun) -> Result<Arc<RankRun>, AppError> {
+    /// used beyond [`RUNS_KEPT`]; the token that names it in its pages' addresses (random:
+    /// one viewer cannot guess another's).
+    pub fn keep_rank(&self, run: RankRun) -> Result<(String, Arc<RankRun>), AppError> {
+        let token = parindex_campaign::password::new_token()
+            .map_err(|e| AppError::Internal(format!("mã kết quả: {e}")))?;
         let run = Arc::new(run);
         self.rank_runs
             .0
             .lock()
             .map_err(|_| AppError::Internal("kết quả xếp hạng: khóa hỏng".to_owned()))?
-            .insert(run.token.clone(), Arc::clone(&run));
-        Ok(run)
+            .insert(token.clone(), Arc::clone(&run));
+        Ok((token, run))
     }
 
     /// A run [`Self::rank_zip`] kept, for whoever ranked it.
@@ -380,7 +380,7 @@ async fn rank_view(
     app: &Arc<App>,
     viewer: &Viewer,
     csrf: String,
-    outcome: Result<Option<Arc<RankRun>>, AppError>,
+    outcome: Result<Option<(String, Arc<RankRun>)>, AppError>,
 ) -> Result<Response, AppError> {
     may_rank(viewer)?;
     let (run, error, problems, status) = match outcome {
@@ -404,8 +404,8 @@ async fn rank_view(
         max_mib: app.limits.request_bytes >> 20,
         error,
         problems,
-        run: run.map(|r| RunView {
-            token: r.token.clone(),
+        run: run.map(|(token, r)| RunView {
+            token,
             set: r.set.clone(),
             as_of: vi_date(r.as_of),
             encoding: r.encoding.name(),
@@ -453,7 +453,7 @@ async fn run_page(
     VPath(token): VPath<String>,
 ) -> Result<Response, AppError> {
     let run = app.rank_run(&viewer, &token)?;
-    rank_view(&app, &viewer, csrf, Ok(Some(run))).await
+    rank_view(&app, &viewer, csrf, Ok(Some((token, run)))).await
 }
 
 async fn download(
