@@ -77,7 +77,10 @@ pub fn shown_path(path: &std::path::Path, root: Option<&std::path::Path>) -> Str
         Some(inside) if inside.components().next().is_some() => {
             inside.components().map(vis).collect::<Vec<_>>().join("/")
         }
-        _ => path.components().next_back().map(vis).unwrap_or_default(),
+        _ => path
+            .file_name()
+            .map(|n| parindex_core::visible::visible(&n.to_string_lossy()).into_owned())
+            .unwrap_or_default(),
     }
 }
 

@@ -25,7 +25,7 @@ use crate::province::{fields_of, groups_of, me, FieldTable, Groups, Me};
 use crate::recent::Recent;
 use crate::security::CsrfToken;
 use crate::service::{as_of_field, encoding_field, problems_under, App, CriteriaEntry};
-use crate::web::{file_response, read_parts, set_choices, ENCODINGS};
+use crate::web::{file_response, read_parts, set_choices, text_field, ENCODINGS};
 
 /// Where a province's files are put for the library: a path of no file system.
 const ROOT: &str = "tinh";
@@ -243,14 +243,9 @@ fn province_dir(parts: &[crate::service::ZipPart]) -> Result<String, AppError> {
     if is_province(&probe, Path::new("")) {
         return Ok(String::new());
     }
-    let top = parts
-        .first()
-        .and_then(|(n, _)| (n.len() > 1).then(|| &n[0]));
-    if let Some(top) = top {
-        if parts.iter().all(|(n, _)| n.len() > 1 && &n[0] == top)
-            && is_province(&probe, Path::new(top))
-        {
-            return Ok(top.clone());
+    if let Some(top) = crate::service::top_folder(parts) {
+        if is_province(&probe, Path::new(top)) {
+            return Ok(top.to_owned());
         }
     }
     Err(AppError::BadRequest(
@@ -330,13 +325,7 @@ async fn rank_form(
     multipart: axum::extract::Multipart,
 ) -> Result<(RankRequest, String, axum::body::Bytes), AppError> {
     let (files, fields) = read_parts(multipart).await?;
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| text_field(&fields, name).unwrap_or_default().to_owned();
     let request = RankRequest {
         criteria: field("criteria"),
         as_of: field("as_of"),

@@ -634,7 +634,7 @@ fn report_of(text: &str, what: &str) -> Result<Report, AppError> {
         AppError::BadRequest(format!(
             "{what} không phải báo cáo JSON của parindex ({}); hãy chọn tệp «Báo cáo JSON» đã \
              tải về, không sửa tay",
-            parindex_core::visible::visible(&e)
+            visible(&e)
         ))
     })
 }
@@ -647,8 +647,8 @@ pub fn compare_reports(first: &str, second: &str) -> Result<Compared, AppError> 
     let shown = |r: &Report| {
         format!(
             "{} ({}) năm {}: {}",
-            parindex_core::visible::visible(&r.unit.name),
-            parindex_core::visible::visible(&r.unit.code),
+            visible(&r.unit.name),
+            visible(&r.unit.code),
             r.criteria.year,
             r.total.index.map_or_else(
                 || "chưa có chỉ số".to_owned(),
@@ -728,7 +728,7 @@ pub fn display_name(raw: &str) -> String {
 /// file from an evidence file of the same name.
 fn display_text(raw: &str) -> String {
     let nfc: String = raw.trim().nfc().collect();
-    let shown = parindex_core::visible::visible(&nfc).into_owned();
+    let shown = visible(&nfc).into_owned();
     let bounded: String = shown.chars().take(200).collect();
     if bounded.is_empty() {
         "(không tên)".to_owned()
@@ -745,7 +745,7 @@ pub fn as_of_field(text: &str) -> Result<Option<parindex_core::Date>, AppError> 
             parindex_core::date::parse_date(&t).ok_or_else(|| {
                 AppError::BadRequest(format!(
                     "ngày tính điểm «{}» không phải ngày (cần dd/mm/yyyy)",
-                    parindex_core::visible::visible(&t)
+                    visible(&t)
                 ))
             })
         })
@@ -759,7 +759,7 @@ pub fn encoding_field(text: &str) -> Result<TextEncoding, AppError> {
         Some(t) => t.parse::<TextEncoding>().map_err(|_| {
             AppError::BadRequest(format!(
                 "bảng mã «{}» không có: chọn auto, utf-8, utf-16le, utf-16be hoặc windows-1258",
-                parindex_core::visible::visible(&t)
+                visible(&t)
             ))
         }),
     }
@@ -779,12 +779,10 @@ pub(crate) fn problems_of(e: &Error) -> Vec<Problem> {
 /// [`problems_of`], the files inside `root` named by their path in it ([`Problem::under`]).
 pub(crate) fn problems_under(e: &Error, root: Option<&Path>) -> Vec<Problem> {
     match e {
-        Error::Io { path, .. } => {
-            vec![Problem::plain(
-                &crate::error::shown_path(path, root),
-                e.to_string(),
-            )]
-        }
+        Error::Io { path, .. } => vec![Problem::plain(
+            &crate::error::shown_path(path, root),
+            e.to_string(),
+        )],
         other => other
             .diagnostics()
             .iter()
@@ -2187,16 +2185,9 @@ pub(crate) fn unzip_bounded(
 ) -> Result<Vec<(String, Vec<u8>)>, AppError> {
     let mut out = unzip_parts(bytes, limit)?;
     // A zip of the folder itself: one top folder around everything.
-    let top = out
-        .first()
-        .and_then(|(n, _)| (n.len() > 1).then(|| n[0].clone()));
-    if let Some(top) = top {
-        if out.iter().all(|(n, _)| n.len() > 1 && n[0] == top)
-            && !out.iter().any(|(n, _)| n.len() == 1 && n[0] == "unit.toml")
-        {
-            for (n, _) in &mut out {
-                n.remove(0);
-            }
+    if top_folder(&out).is_some() {
+        for (n, _) in &mut out {
+            n.remove(0);
         }
     }
     Ok(out.into_iter().map(|(n, d)| (n.join("/"), d)).collect())
@@ -2204,6 +2195,15 @@ pub(crate) fn unzip_bounded(
 
 /// A file of a zip: the parts of its name (folders, then the file's), and its bytes.
 pub(crate) type ZipPart = (Vec<String>, Vec<u8>);
+
+/// The one folder every file of a zip is in, if there is one (a zip of a folder itself).
+pub(crate) fn top_folder(parts: &[ZipPart]) -> Option<&str> {
+    let top = parts.first().filter(|(n, _)| n.len() > 1)?.0[0].as_str();
+    parts
+        .iter()
+        .all(|(n, _)| n.len() > 1 && n[0] == top)
+        .then_some(top)
+}
 
 /// The files of a zip, each by the parts of its name in it, read with [`unzip_bounded`]'s
 /// bounds; no top folder dropped.
