@@ -252,10 +252,9 @@ struct ExplainedRow {
 
 async fn criteria_set_page(State(app): S, VPath(sha): VPath<String>) -> Result<Response, AppError> {
     let entry = app
-        .sets()
+        .find_set(&sha)
         .await?
-        .into_iter()
-        .find(|s| s.sha256 == sha)
+        .filter(|s| s.sha256 == sha)
         .ok_or_else(|| AppError::NotFound("không có bộ tiêu chí này".to_owned()))?;
     let set = entry.set();
     let rows = set
@@ -343,14 +342,19 @@ pub async fn import_form(
     multipart: Multipart,
 ) -> Result<(i64, UploadOutcome), AppError> {
     let (files, fields) = read_parts(multipart).await?;
-    let criteria = fields
-        .iter()
-        .find(|(k, _)| k == "criteria")
-        .map_or(crate::service::SHIPPED_SET, |(_, v)| v.as_str());
+    let criteria = text_field(&fields, "criteria").unwrap_or(crate::service::SHIPPED_SET);
     let Some((_, (_, zip))) = files.iter().find(|(k, _)| k == "file") else {
         return Err(AppError::BadRequest("chưa chọn tệp zip".to_owned()));
     };
     app.import_zip(criteria, zip).await
+}
+
+/// The value of the text field `name` of a form ([`read_parts`]), if it was sent.
+pub fn text_field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Every part of a multipart body: the files (by field, with the browser's name) and the
