@@ -1165,16 +1165,9 @@ async fn malformed_requests_are_refused_in_vietnamese() {
     assert_eq!(got.json()["error"], "bad_request");
 }
 
+/// [`zip_entries`] of names and bytes as literals give them.
 fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    use std::io::Write;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in entries {
-        zip.start_file(*name, options).expect("entry");
-        zip.write_all(bytes).expect("write");
-    }
-    zip.finish().expect("zip").into_inner()
+    zip_entries(entries)
 }
 
 async fn import(c: &Client, zip: Vec<u8>) -> Got {

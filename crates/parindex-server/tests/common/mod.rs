@@ -464,14 +464,14 @@ pub fn zip_folder(dir: &Path, prefix: &str) -> Vec<u8> {
 }
 
 /// A zip of `entries` (name in the zip, bytes), deflated.
-pub fn zip_entries(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+pub fn zip_entries(entries: &[(impl AsRef<str>, impl AsRef<[u8]>)]) -> Vec<u8> {
     use std::io::Write;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
     for (name, bytes) in entries {
-        zip.start_file(name.as_str(), options).expect("entry");
-        zip.write_all(bytes).expect("write");
+        zip.start_file(name.as_ref(), options).expect("entry");
+        zip.write_all(bytes.as_ref()).expect("write");
     }
     zip.finish().expect("zip").into_inner()
 }
