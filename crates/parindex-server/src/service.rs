@@ -7,7 +7,7 @@
 //! badly. Scores are `CompiledCriteria::score` of the workspace's
 //! folder, cached by what they were computed from (the set and every file of the folder).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -64,6 +64,10 @@ pub struct Limits {
     /// Workspaces whose last score and tables read are kept in memory ([`Recent`]): the
     /// least recently used beyond them is read from its files again when next asked.
     pub workspaces_in_memory: usize,
+    /// Campaigns whose last consolidation (every unit's final report and the ranking) is kept
+    /// in memory ([`Recent`]): the least recently used beyond them is computed again when
+    /// next asked.
+    pub campaigns_in_memory: usize,
 }
 
 impl Default for Limits {
@@ -74,6 +78,7 @@ impl Default for Limits {
             files_per_upload: 64,
             read_ahead_bytes: 4 << 20,
             workspaces_in_memory: 64,
+            campaigns_in_memory: 8,
         }
     }
 }
@@ -691,7 +696,7 @@ pub struct App {
     /// set and encoding): a change of one file or fact does not read the other files again.
     kept: Mutex<Recent<i64, (String, ReadAhead)>>,
     /// Each campaign's last consolidation, by what it was computed from.
-    pub(crate) consolidated: Mutex<HashMap<i64, (String, Arc<crate::campaign::Consolidation>)>>,
+    pub(crate) consolidated: Mutex<Recent<i64, (String, Arc<crate::campaign::Consolidation>)>>,
     /// Accounts, sessions and the workflow's clock (the province's server).
     pub accounts: crate::auth::Accounts,
     /// Tables read ahead during uploads, and how many of them the reading took.
@@ -826,7 +831,7 @@ impl App {
             limits,
             cache: Mutex::new(Recent::new(limits.workspaces_in_memory)),
             kept: Mutex::new(Recent::new(limits.workspaces_in_memory)),
-            consolidated: Mutex::new(HashMap::new()),
+            consolidated: Mutex::new(Recent::new(limits.campaigns_in_memory)),
             rank_runs: crate::rank::RankRuns::default(),
             read_ahead: ReadAheadCounts::default(),
             accounts,
@@ -1389,6 +1394,15 @@ impl App {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .len();
         scores.max(tables)
+    }
+
+    /// How many campaigns' consolidations are held in memory now (at most
+    /// [`Limits::campaigns_in_memory`]).
+    pub fn campaigns_in_memory(&self) -> usize {
+        self.consolidated
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len()
     }
 
     fn cached(&self, ws: i64) -> Option<Arc<Scored>> {

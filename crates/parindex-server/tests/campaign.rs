@@ -70,6 +70,10 @@ fn cookie_value(got: &Got, name: &str) -> Option<String> {
 
 impl Server {
     async fn open() -> Self {
+        Self::open_with(Limits::default()).await
+    }
+
+    async fn open_with(limits: Limits) -> Self {
         let data = tempfile::tempdir().expect("temp dir");
         let scratch = match Backend::current() {
             Backend::Sqlite => None,
@@ -83,7 +87,7 @@ impl Server {
         let (router, app) = parindex_server::app_with(
             data.path().to_path_buf(),
             scratch.as_ref().map(|s| s.address.as_str()),
-            Limits::default(),
+            limits,
             accounts,
         )
         .await
@@ -1283,10 +1287,69 @@ async fn a_campaigns_history_is_its_own() {
     );
 }
 
+/// A server holding fewer campaigns' consolidations in memory than it runs: each campaign's
+/// ranking, after the other pushed its consolidation out, is computed again to the same
+/// answer, and never another campaign's.
+async fn campaigns_beyond_those_kept_in_memory_are_consolidated_again_to_the_same_ranking() {
+    let s = Server::open_with(Limits {
+        campaigns_in_memory: 1,
+        ..Limits::default()
+    })
+    .await;
+    let admin = s.login("admin").await;
+    let units = "ma_don_vi,ten_don_vi,nhom\nSKHCN,Sở Khoa học và Công nghệ,so\n";
+    // Two campaigns of the same unit on other dates: their rankings differ.
+    let campaigns = [
+        open_campaign(&admin, "Giữa năm", Some("30/06/2026"), units).await,
+        open_campaign(&admin, "Cả năm", Some("31/12/2026"), units).await,
+    ];
+    admin
+        .ok_json(
+            "/api/accounts",
+            &serde_json::json!({"login": "o", "display_name": "o", "password": PASSWORD,
+                "role": "officer", "unit_code": "SKHCN"}),
+        )
+        .await;
+    let officer = s.login("o").await;
+    for c in campaigns {
+        let ws = workspace_of(&officer, c, "SKHCN").await;
+        let got = officer
+            .post_files(
+                &format!("/api/workspaces/{ws}/evidence"),
+                "files",
+                &unit_files("SKHCN"),
+            )
+            .await;
+        assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    }
+    let ranking = |c: i64| {
+        let admin = &admin;
+        async move {
+            let got = admin.get(&format!("/api/campaigns/{c}/ranking")).await;
+            assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+            got.text()
+        }
+    };
+    let mut first = Vec::new();
+    for c in campaigns {
+        first.push(ranking(c).await);
+        assert!(s.app.campaigns_in_memory() <= 1);
+    }
+    assert!(first[0].contains("SKHCN"), "{}", first[0]);
+    assert_ne!(first[0], first[1], "two dates, two rankings");
+    for round in 0..2 {
+        for (c, was) in campaigns.iter().zip(&first) {
+            assert_eq!(&ranking(*c).await, was, "campaign {c}, round {round}");
+            assert_eq!(s.app.campaigns_in_memory(), 1);
+        }
+    }
+}
+
 on_every_backend!(
     a_campaign_s_units_are_scored_at_its_as_of_date,
     a_whole_campaign_on_the_province_fixture,
     every_route_checks_who_asks_and_for_which_unit,
     logins_are_throttled_and_sessions_end,
     a_campaigns_history_is_its_own,
+    campaigns_beyond_those_kept_in_memory_are_consolidated_again_to_the_same_ranking,
 );
