@@ -189,7 +189,7 @@ pub enum Error {
     #[error("minh chứng không hợp lệ:\n{}", .0.display(Lang::Vi))]
     Evidence(Diagnostics),
     /// A file could not be read.
-    #[error("không đọc được {}: {}", visible(&path.display().to_string()), io_reason(source))]
+    #[error("{}", unreadable(&path.display().to_string(), source))]
     Io {
         path: PathBuf,
         #[source]
@@ -198,6 +198,16 @@ pub enum Error {
 }
 
 impl Error {
+    /// The message, with the file an I/O error is about named `name` instead of by its path
+    /// (a server names a file by its place in the folder it was sent, not by where it holds
+    /// it); any other error's message as it is.
+    pub fn message_naming(&self, name: &str) -> String {
+        match self {
+            Error::Io { source, .. } => unreadable(name, source),
+            other => other.to_string(),
+        }
+    }
+
     /// All diagnostics this error carries (none for I/O errors).
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
@@ -211,6 +221,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Why a file could not be read, in Vietnamese for the usual reasons (the system's own words,
 /// in English, otherwise).
+/// The message of a file that could not be read, named `name`.
+fn unreadable(name: &str, source: &std::io::Error) -> String {
+    format!("không đọc được {}: {}", visible(name), io_reason(source))
+}
+
 fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
     let own = e.get_ref().map(ToString::to_string);

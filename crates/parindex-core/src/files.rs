@@ -279,7 +279,8 @@ impl Files for MemoryFiles {
         self.files
             .get(path)
             .cloned()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such file"))
+            // No message of its own: the officer reads the kind's Vietnamese wording.
+            .ok_or_else(|| io::ErrorKind::NotFound.into())
     }
 
     fn is_dir(&self, path: &Path) -> bool {

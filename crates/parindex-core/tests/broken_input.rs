@@ -743,3 +743,25 @@ fn the_whole_set_checks_point_at_the_values_they_name() {
         "{message}"
     );
 }
+
+#[test]
+fn a_file_missing_from_files_in_memory_is_told_in_vietnamese_and_named_as_asked() {
+    let err = load_criteria(&MemoryFiles::new(), Path::new("bo/criteria.toml"))
+        .expect_err("nothing to load");
+    assert!(matches!(err, Error::Io { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "không đọc được bo/criteria.toml: không tìm thấy tệp hoặc thư mục"
+    );
+    assert_eq!(
+        err.message_naming("criteria.toml"),
+        "không đọc được criteria.toml: không tìm thấy tệp hoặc thư mục"
+    );
+    // Another error's message is its own.
+    let files = unit_with(
+        "documents.csv",
+        format!("{HEADER}\n16/KH-U,31/02/2026,ke-hoach,1\n"),
+    );
+    let other = read_small(&files).expect_err("a bad date");
+    assert_eq!(other.message_naming("x"), other.to_string());
+}

@@ -784,10 +784,10 @@ pub(crate) fn problems_of(e: &Error) -> Vec<Problem> {
 /// [`problems_of`], the files inside `root` named by their path in it ([`Problem::under`]).
 pub(crate) fn problems_under(e: &Error, root: Option<&Path>) -> Vec<Problem> {
     match e {
-        Error::Io { path, .. } => vec![Problem::plain(
-            &crate::error::shown_path(path, root),
-            e.to_string(),
-        )],
+        Error::Io { path, .. } => {
+            let shown = crate::error::shown_path(path, root);
+            vec![Problem::plain(&shown, e.message_naming(&shown))]
+        }
         other => other
             .diagnostics()
             .iter()

@@ -2421,6 +2421,7 @@ async fn the_documents_three_fields_are_facts_toml_source_exactly() {
 }
 
 on_every_backend! {
+    a_stored_file_gone_from_the_disk_is_named_by_its_name_in_the_folder,
     the_example_uploaded_scores_82_19_kha_like_the_library,
     downloads_are_the_renderers_bytes_of_the_exported_folder,
     a_file_with_bad_cells_is_refused_with_every_problem_and_the_old_version_stays,
@@ -2461,4 +2462,49 @@ on_every_backend! {
     declared_facts_are_listed_first_with_their_label_type_and_document,
     a_value_not_of_the_declared_type_is_refused_and_nothing_is_saved,
     the_documents_three_fields_are_facts_toml_source_exactly,
+}
+
+/// A stored file gone from the disk under the app (a broken disk, a hand in the data
+/// folder): the workspace cannot be scored, and says which file could not be read, by its
+/// name in the folder, in the problem's file and its message alike, never by the server's path.
+async fn a_stored_file_gone_from_the_disk_is_named_by_its_name_in_the_folder() {
+    let c = Client::with_limits(parindex_server::Limits {
+        workspaces_in_memory: 0,
+        ..parindex_server::Limits::default()
+    })
+    .await;
+    let id = c.skhcn().await;
+    let files = c.get(&format!("/api/workspaces/{id}/files")).await.json();
+    let sha = files
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["stored_name"] == "dossiers.csv")
+        .and_then(|f| f["sha256"].as_str())
+        .expect("dossiers.csv stored")
+        .to_owned();
+    let blob = c.data.path().join("blobs").join(&sha[..2]).join(&sha[2..]);
+    std::fs::remove_file(&blob).expect("the blob");
+    let said = "không đọc được dossiers.csv: không tìm thấy tệp hoặc thư mục";
+    let got = c.get(&format!("/api/workspaces/{id}/report")).await;
+    assert_eq!(
+        got.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        got.text()
+    );
+    let problems = got.json()["problems"].clone();
+    assert_eq!(problems.as_array().map(Vec::len), Some(1), "{problems}");
+    assert_eq!(problems[0]["file"], "dossiers.csv");
+    assert_eq!(problems[0]["message"], said);
+    let page = c.get(&format!("/w/{id}")).await;
+    let html = page.text();
+    assert!(html.contains(&format!("<td>{said}</td>")), "{html}");
+    let data = c.data.path().to_string_lossy().into_owned();
+    for text in [got.text(), html] {
+        assert!(
+            !text.contains(&data) && !text.contains("evidence/"),
+            "{text}"
+        );
+    }
 }
