@@ -362,7 +362,8 @@ struct RunView {
     encoding: &'static str,
     units: usize,
     groups: Groups,
-    fields: FieldTable,
+    /// The run itself: its field table shown as kept, not copied per view.
+    run: Arc<RankRun>,
 }
 
 async fn rank_view(
@@ -400,7 +401,7 @@ async fn rank_view(
             encoding: r.encoding.name(),
             units: r.units,
             groups: groups_of(&r.ranking),
-            fields: r.fields.clone(),
+            run: r,
         }),
     };
     let mut response = body
