@@ -312,17 +312,24 @@ async fn campaign(s: &Server, admin: &User) -> i64 {
         .await;
     for code in codes() {
         let officer = s.login(&format!("o-{code}")).await;
-        let ws = workspace_of(&officer, c, &code).await;
-        let got = officer
-            .post_files(
-                &format!("/api/workspaces/{ws}/evidence"),
-                "files",
-                &unit_files(&code),
-            )
-            .await;
-        assert_eq!(got.status, StatusCode::OK, "{code}: {}", got.text());
+        upload_unit(&officer, c, &code).await;
     }
     c
+}
+
+/// The unit's files uploaded by `officer` into its workspace of campaign `c`; the
+/// workspace's id.
+async fn upload_unit(officer: &User, c: i64, code: &str) -> i64 {
+    let ws = workspace_of(officer, c, code).await;
+    let got = officer
+        .post_files(
+            &format!("/api/workspaces/{ws}/evidence"),
+            "files",
+            &unit_files(code),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{code}: {}", got.text());
+    ws
 }
 
 async fn workspace_of(u: &User, c: i64, code: &str) -> i64 {
@@ -1208,15 +1215,7 @@ async fn a_campaign_s_units_are_scored_at_its_as_of_date() {
             .await;
     }
     let officer = s.login("o").await;
-    let ws = workspace_of(&officer, c, "SKHCN").await;
-    let got = officer
-        .post_files(
-            &format!("/api/workspaces/{ws}/evidence"),
-            "files",
-            &unit_files("SKHCN"),
-        )
-        .await;
-    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let ws = upload_unit(&officer, c, "SKHCN").await;
     let live = officer.get(&format!("/api/workspaces/{ws}/report")).await;
     assert_eq!(live.status, StatusCode::OK, "{}", live.text());
     assert_eq!(live.json()["as_of"], "2026-06-30");
@@ -1245,15 +1244,7 @@ async fn a_campaigns_history_is_its_own() {
         )
         .await;
     let officer = s.login("o-SKHCN").await;
-    let ws = workspace_of(&officer, first, "SKHCN").await;
-    let got = officer
-        .post_files(
-            &format!("/api/workspaces/{ws}/evidence"),
-            "files",
-            &unit_files("SKHCN"),
-        )
-        .await;
-    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let ws = upload_unit(&officer, first, "SKHCN").await;
     let history = |c: i64| {
         let admin = &admin;
         async move {
@@ -1267,16 +1258,8 @@ async fn a_campaigns_history_is_its_own() {
 
     // The same unit in a second campaign, and its officer's upload there.
     let second = open_campaign(&admin, "Đợt hai", None, units).await;
-    let ws2 = workspace_of(&officer, second, "SKHCN").await;
+    let ws2 = upload_unit(&officer, second, "SKHCN").await;
     assert_ne!(ws, ws2);
-    let got = officer
-        .post_files(
-            &format!("/api/workspaces/{ws2}/evidence"),
-            "files",
-            &unit_files("SKHCN"),
-        )
-        .await;
-    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
     assert_eq!(history(first).await, before, "the first campaign's history");
     let theirs = history(second).await;
     assert!(
@@ -1312,15 +1295,7 @@ async fn campaigns_beyond_those_kept_in_memory_are_consolidated_again_to_the_sam
         .await;
     let officer = s.login("o").await;
     for c in campaigns {
-        let ws = workspace_of(&officer, c, "SKHCN").await;
-        let got = officer
-            .post_files(
-                &format!("/api/workspaces/{ws}/evidence"),
-                "files",
-                &unit_files("SKHCN"),
-            )
-            .await;
-        assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+        upload_unit(&officer, c, "SKHCN").await;
     }
     let ranking = |c: i64| {
         let admin = &admin;
