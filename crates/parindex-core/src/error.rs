@@ -219,13 +219,13 @@ impl Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Why a file could not be read, in Vietnamese for the usual reasons (the system's own words,
-/// in English, otherwise).
 /// The message of a file that could not be read, named `name`.
 fn unreadable(name: &str, source: &std::io::Error) -> String {
     format!("không đọc được {}: {}", visible(name), io_reason(source))
 }
 
+/// Why a file could not be read, in Vietnamese for the usual reasons (the system's own words,
+/// in English, otherwise).
 fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
     let own = e.get_ref().map(ToString::to_string);
