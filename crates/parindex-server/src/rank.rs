@@ -357,12 +357,10 @@ struct RankPage {
 /// A ranked folder as its page shows it.
 struct RunView {
     token: String,
-    set: String,
     as_of: String,
     encoding: &'static str,
-    units: usize,
     groups: Groups,
-    /// The run itself: its field table shown as kept, not copied per view.
+    /// The run itself (its set, units and field table shown as kept, not copied per view).
     run: Arc<RankRun>,
 }
 
@@ -396,10 +394,8 @@ async fn rank_view(
         problems,
         run: run.map(|(token, r)| RunView {
             token,
-            set: r.set.clone(),
             as_of: vi_date(r.as_of),
             encoding: r.encoding.name(),
-            units: r.units,
             groups: groups_of(&r.ranking),
             run: r,
         }),
