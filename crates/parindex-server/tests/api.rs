@@ -2483,7 +2483,7 @@ async fn a_stored_file_gone_from_the_disk_is_named_by_its_name_in_the_folder() {
         .and_then(|f| f["sha256"].as_str())
         .expect("dossiers.csv stored")
         .to_owned();
-    let blob = c.data.path().join("blobs").join(&sha[..2]).join(&sha[2..]);
+    let blob = c.app.blobs.path(&sha).expect("a blob's path");
     std::fs::remove_file(&blob).expect("the blob");
     let said = "không đọc được dossiers.csv: không tìm thấy tệp hoặc thư mục";
     let got = c.get(&format!("/api/workspaces/{id}/report")).await;
