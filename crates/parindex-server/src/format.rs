@@ -1,12 +1,14 @@
 //! Numbers, sizes and times as the pages show them: decimal comma, `dd/mm/yyyy`.
 
-/// A Unix time as `dd/mm/yyyy hh:mm` (UTC). Shown in histories only; scores never read it.
+/// A Unix time as `dd/mm/yyyy hh:mm` in Vietnam (UTC+7, no daylight saving), the time the
+/// campaign's deadlines are in. Shown in histories only; scores never read it.
 pub fn vi_time(secs: i64) -> String {
+    let secs = secs.saturating_add(parindex_campaign::phase::VIETNAM_OFFSET);
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil(days);
     format!(
-        "{d:02}/{m:02}/{y:04} {:02}:{:02} UTC",
+        "{d:02}/{m:02}/{y:04} {:02}:{:02}",
         rem / 3600,
         (rem % 3600) / 60
     )
@@ -58,11 +60,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn times_are_day_first() {
-        assert_eq!(vi_time(0), "01/01/1970 00:00 UTC");
-        // 2026-12-31 23:59 UTC
-        assert_eq!(vi_time(1_798_761_540), "31/12/2026 23:59 UTC");
-        assert_eq!(vi_time(951_782_400), "29/02/2000 00:00 UTC");
+    fn times_are_day_first_in_vietnam() {
+        assert_eq!(vi_time(0), "01/01/1970 07:00");
+        // 2026-12-31 16:59 UTC is 23:59 in Vietnam; a minute later is the new year there.
+        assert_eq!(vi_time(1_798_736_340), "31/12/2026 23:59");
+        assert_eq!(vi_time(1_798_736_400), "01/01/2027 00:00");
+        // 2000-02-28 17:00 UTC: the leap day begins in Vietnam.
+        assert_eq!(vi_time(951_757_200), "29/02/2000 00:00");
     }
 
     #[test]

@@ -703,10 +703,11 @@ async fn a_whole_campaign_on_the_province_fixture() {
         own.contains("thẩm định") && own.contains("tải lên"),
         "{own}"
     );
-    // Every change says who made it and when, by the server's clock: an officer's upload too.
+    // Every change says who made it and when, by the server's clock in Vietnam's time (05:00
+    // UTC is 12:00 there): an officer's upload too.
     assert!(
         csv.lines()
-            .any(|l| l.starts_with("01/12/2026 05:00 UTC,o-SKHCN,SKHCN,") && l.contains("tải lên")),
+            .any(|l| l.starts_with("01/12/2026 12:00,o-SKHCN,SKHCN,") && l.contains("tải lên")),
         "{csv}"
     );
     assert!(
