@@ -114,6 +114,8 @@ struct CreateBody {
     criteria: String,
     code: String,
     name: String,
+    /// Empty or absent: the set's own group.
+    #[serde(default)]
     group: String,
 }
 

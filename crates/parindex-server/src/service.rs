@@ -997,7 +997,8 @@ impl App {
 
     // ---- workspaces ---------------------------------------------------------------------
 
-    /// Creates a workspace for a unit, on a shipped set.
+    /// Creates a workspace for a unit, on a shipped set. A group left empty is the set's own
+    /// (`unit_group`): the peer group the set was written for.
     pub async fn create_workspace(
         &self,
         criteria: &str,
@@ -1011,6 +1012,10 @@ impl App {
                 parindex_core::visible::visible(criteria)
             ))
         })?;
+        let group = match form_text(group) {
+            Some(_) => group,
+            None => set.set().unit_group.as_str(),
+        };
         let (code, name, group) = unit_fields(code, name, group)?;
         Ok(self
             .db

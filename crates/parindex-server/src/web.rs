@@ -316,6 +316,8 @@ pub struct CreateForm {
     pub criteria: String,
     pub code: String,
     pub name: String,
+    /// Empty or absent: the set's own group.
+    #[serde(default)]
     pub group: String,
 }
 

@@ -2420,7 +2420,83 @@ async fn the_documents_three_fields_are_facts_toml_source_exactly() {
     assert_eq!(sang_kien["doc_subject"], serde_json::Value::Null);
 }
 
+/// A unit's peer group left empty on creation is the one its criteria set was written for
+/// (`unit_group`), in the form and in the API (where it may be left out); one given is kept.
+async fn a_group_left_empty_is_the_sets_own() {
+    let c = Client::new().await;
+    let shipped = std::fs::read_to_string(criteria().join("criteria.toml")).expect("the set");
+    let own = shipped.replacen("unit_group = \"so\"", "unit_group = \"ban-nganh\"", 1);
+    assert_ne!(own, shipped);
+    let got = c
+        .post_files(
+            "/api/criteria",
+            "file",
+            &[("criteria.toml".to_owned(), own.into_bytes())],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let sha = got.json()["sha256"].as_str().expect("sha").to_owned();
+    let created = |body: serde_json::Value| {
+        let c = &c;
+        async move {
+            let got = c.post_json("/api/workspaces", &body).await;
+            assert_eq!(got.status, StatusCode::OK, "{body}: {}", got.text());
+            got.json()["unit_group"].as_str().expect("a group").to_owned()
+        }
+    };
+    assert_eq!(
+        created(serde_json::json!({"criteria": sha, "code": "A", "name": "A"})).await,
+        "ban-nganh"
+    );
+    assert_eq!(
+        created(serde_json::json!({"criteria": sha, "code": "B", "name": "B", "group": " "})).await,
+        "ban-nganh"
+    );
+    assert_eq!(
+        created(serde_json::json!({"criteria": sha, "code": "C", "name": "C", "group": "huyen"}))
+            .await,
+        "huyen"
+    );
+    // The page's form, on the shipped set, its group field left as the page shows it: empty.
+    let home = c.get("/").await.text();
+    assert!(
+        home.contains("placeholder=\"để trống: nhóm của bộ tiêu chí\""),
+        "{home}"
+    );
+    let got = c
+        .post_form(
+            "/workspaces",
+            &[
+                ("criteria", "nghe-an-2026-so"),
+                ("code", "D"),
+                ("name", "D"),
+                ("group", ""),
+            ],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let list = c.get("/api/workspaces").await.json();
+    let d = list
+        .as_array()
+        .expect("workspaces")
+        .iter()
+        .find(|w| w["unit_code"] == "D")
+        .expect("D created")
+        .clone();
+    assert_eq!(d["unit_group"], "so");
+    // Changing the unit's fields later still asks for a group.
+    let id = d["id"].as_i64().expect("id");
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/unit"),
+            &serde_json::json!({"code": "D", "name": "D", "group": ""}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST, "{}", got.text());
+}
+
 on_every_backend! {
+    a_group_left_empty_is_the_sets_own,
     a_stored_file_gone_from_the_disk_is_named_by_its_name_in_the_folder,
     the_example_uploaded_scores_82_19_kha_like_the_library,
     downloads_are_the_renderers_bytes_of_the_exported_folder,
