@@ -1242,7 +1242,7 @@ struct RowPage {
     lost: String,
     restore: String,
     evidence: Vec<String>,
-    records: Vec<String>,
+    records: Vec<RecordsView>,
     rule: String,
     error: String,
     declared: String,
@@ -1252,6 +1252,33 @@ struct RowPage {
     documents: String,
     attachments: Vec<AttachmentView>,
     max_attachment_mib: usize,
+}
+
+/// One list of a row's deciding records: the report keeps the first ones, and says how many
+/// there are; the page says how many it does not show, as the HTML report does.
+#[derive(Debug)]
+struct RecordsView {
+    title: String,
+    what: String,
+    total: String,
+    keys: Vec<String>,
+    more: String,
+}
+
+impl RecordsView {
+    fn of(r: &parindex_core::rules::RecordList) -> Self {
+        let count = |n: usize| vi_decimal(Decimal::from(n as u64));
+        Self {
+            title: r.title.clone(),
+            what: r.what.clone(),
+            total: count(r.total),
+            keys: r.keys.clone(),
+            more: match r.total.checked_sub(r.keys.len()) {
+                Some(n) if n > 0 => count(n),
+                _ => String::new(),
+            },
+        }
+    }
 }
 
 /// `số ký hiệu | ngày | trích yếu`, one document a line.
@@ -1331,19 +1358,7 @@ async fn row_page(
         lost: vi_decimal(n.lost),
         restore: n.restore.clone().unwrap_or_default(),
         evidence: n.evidence.iter().map(|e| e.vi()).collect(),
-        records: n
-            .records
-            .iter()
-            .map(|r| {
-                format!(
-                    "{} ({}): {} — {}",
-                    r.what,
-                    r.title,
-                    r.total,
-                    r.keys.join(", ")
-                )
-            })
-            .collect(),
+        records: n.records.iter().map(RecordsView::of).collect(),
         rule: parindex_core::explain::explain_row(set.set(), &row)
             .map(|r| parindex_render::explain_markdown(&r))
             .unwrap_or_default(),

@@ -2495,8 +2495,33 @@ async fn a_group_left_empty_is_the_sets_own() {
     assert_eq!(got.status, StatusCode::BAD_REQUEST, "{}", got.text());
 }
 
+/// A row's page lists the first deciding records the report keeps, and says how many more
+/// there are: 3.2.4 of the example has 52 dossiers not counted, the report keeps 20.
+async fn a_rows_page_says_how_many_records_it_does_not_list() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let report = parindex_core::Report::from_json(
+        &c.get(&format!("/api/workspaces/{id}/report")).await.text(),
+    )
+    .expect("report");
+    let row = report.node("3.2.4").expect("3.2.4");
+    let list = row.records.first().expect("deciding records");
+    assert_eq!((list.total, list.keys.len()), (52, 20));
+    let html = c.get(&format!("/w/{id}/rows/3.2.4")).await.text();
+    assert!(
+        html.contains("<strong>Hồ sơ một cửa</strong> — không đạt: 52 bản ghi"),
+        "{html}"
+    );
+    assert!(html.contains("(20 bản ghi đầu, theo thứ tự trong tệp)"), "{html}");
+    assert!(html.contains("… và 32 bản ghi khác"), "{html}");
+    for key in &list.keys {
+        assert!(html.contains(&format!("<li>{key}</li>")), "{key}");
+    }
+}
+
 on_every_backend! {
     a_group_left_empty_is_the_sets_own,
+    a_rows_page_says_how_many_records_it_does_not_list,
     a_stored_file_gone_from_the_disk_is_named_by_its_name_in_the_folder,
     the_example_uploaded_scores_82_19_kha_like_the_library,
     downloads_are_the_renderers_bytes_of_the_exported_folder,
