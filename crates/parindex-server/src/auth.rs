@@ -316,6 +316,9 @@ enum Target {
     /// The accounts that read the province (checked before a body is read, for a route that
     /// takes one).
     Province,
+    /// Under a workspace's path, a segment that names no workspace: refused before any
+    /// handler, so nothing but the guard's reading of the id decides whose workspace it is.
+    NoWorkspace,
     /// A workspace's page or API.
     Workspace {
         id: i64,
@@ -331,15 +334,17 @@ fn target(method: &Method, path: &str) -> Target {
         .or_else(|| path.strip_prefix("/api/workspaces/"));
     if let Some(rest) = rest {
         let (id, tail) = rest.split_once('/').unwrap_or((rest, ""));
-        if let Ok(id) = id.parse::<i64>() {
-            return Target::Workspace {
+        // The id as the router's `Path` reads it: percent-decoded, then parsed (`%31` is 1).
+        let id = crate::format::url_decode(id).and_then(|id| id.parse::<i64>().ok());
+        return match id {
+            Some(id) => Target::Workspace {
                 id,
                 // Replaying a report, or comparing two, changes nothing.
                 write: write && !matches!(tail, "verify" | "compare"),
                 unit_fields: tail == "unit",
-            };
-        }
-        return Target::SignedIn;
+            },
+            None => Target::NoWorkspace,
+        };
     }
     match path {
         "/login" | "/api/login" | "/api/csrf" | "/api/openapi.json" => Target::Public,
@@ -416,6 +421,7 @@ pub async fn guard(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
     let viewer = Viewer::Account(actor.clone());
     let allowed = match target {
         Target::Public | Target::SignedIn => Ok(()),
+        Target::NoWorkspace => Err(AppError::NotFound("không có hồ sơ này".to_owned())),
         Target::Admin => permits(&actor, Action::ManageProvince).map_err(AppError::from),
         Target::Province => permits(&actor, Action::ReadProvince).map_err(AppError::from),
         Target::Workspace {
@@ -466,7 +472,25 @@ mod tests {
                 unit_fields: true
             }
         );
-        assert_eq!(t(Method::GET, "/w/x"), Target::SignedIn);
+        assert_eq!(t(Method::GET, "/w/x"), Target::NoWorkspace);
+        assert_eq!(t(Method::GET, "/api/workspaces/%"), Target::NoWorkspace);
+        // Percent-encoded, the id is still the workspace it names for the router.
+        assert_eq!(
+            t(Method::POST, "/api/workspaces/%33/unit"),
+            Target::Workspace {
+                id: 3,
+                write: true,
+                unit_fields: true
+            }
+        );
+        assert_eq!(
+            t(Method::GET, "/w/%2B3"),
+            Target::Workspace {
+                id: 3,
+                write: false,
+                unit_fields: false
+            }
+        );
         assert_eq!(t(Method::GET, "/login"), Target::Public);
         assert_eq!(t(Method::GET, "/static/style.css"), Target::Public);
         assert_eq!(t(Method::POST, "/import"), Target::Admin);

@@ -28,6 +28,28 @@ fn civil(days: i64) -> (i64, i64, i64) {
     (y, m, d)
 }
 
+/// A path segment percent-decoded as the router decodes one; `None` when it is not UTF-8 once
+/// decoded. A `%` not followed by two hex digits stays as it is.
+pub fn url_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = |j: usize| bytes.get(j).and_then(|h| char::from(*h).to_digit(16));
+        match (b, hex(i + 1), hex(i + 2)) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push(u8::try_from(hi * 16 + lo).ok()?);
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// A size in bytes, KiB or MiB, with a decimal comma.
 pub fn vi_size(bytes: i64) -> String {
     if bytes < 1024 {
@@ -67,6 +89,16 @@ mod tests {
         assert_eq!(vi_time(1_798_736_400), "01/01/2027 00:00");
         // 2000-02-28 17:00 UTC: the leap day begins in Vietnam.
         assert_eq!(vi_time(951_757_200), "29/02/2000 00:00");
+    }
+
+    #[test]
+    fn path_segments_are_percent_decoded() {
+        assert_eq!(url_decode("12").as_deref(), Some("12"));
+        assert_eq!(url_decode("%31%32").as_deref(), Some("12"));
+        assert_eq!(url_decode("%e1%BB%87").as_deref(), Some("ệ"));
+        assert_eq!(url_decode("100%").as_deref(), Some("100%"));
+        assert_eq!(url_decode("%zz1").as_deref(), Some("%zz1"));
+        assert_eq!(url_decode("%ff"), None);
     }
 
     #[test]

@@ -2441,7 +2441,10 @@ async fn a_group_left_empty_is_the_sets_own() {
         async move {
             let got = c.post_json("/api/workspaces", &body).await;
             assert_eq!(got.status, StatusCode::OK, "{body}: {}", got.text());
-            got.json()["unit_group"].as_str().expect("a group").to_owned()
+            got.json()["unit_group"]
+                .as_str()
+                .expect("a group")
+                .to_owned()
         }
     };
     assert_eq!(
@@ -2512,7 +2515,10 @@ async fn a_rows_page_says_how_many_records_it_does_not_list() {
         html.contains("<strong>Hồ sơ một cửa</strong> — không đạt: 52 bản ghi"),
         "{html}"
     );
-    assert!(html.contains("(20 bản ghi đầu, theo thứ tự trong tệp)"), "{html}");
+    assert!(
+        html.contains("(20 bản ghi đầu, theo thứ tự trong tệp)"),
+        "{html}"
+    );
     assert!(html.contains("… và 32 bản ghi khác"), "{html}");
     for key in &list.keys {
         assert!(html.contains(&format!("<li>{key}</li>")), "{key}");

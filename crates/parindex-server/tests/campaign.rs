@@ -1321,6 +1321,73 @@ async fn campaigns_beyond_those_kept_in_memory_are_consolidated_again_to_the_sam
     }
 }
 
+/// A workspace's id written percent-encoded (`%31` for 1) is the same workspace to the access
+/// check as to the router: another unit's officer is refused it, to read and to write, as with
+/// the plain id; a segment naming no workspace is refused before any handler.
+async fn a_percent_encoded_workspace_id_is_checked_as_the_plain_one() {
+    let s = Server::open().await;
+    let admin = s.login("admin").await;
+    let c = open_campaign(
+        &admin,
+        "Chỉ số CCHC năm 2026",
+        None,
+        "ma_don_vi,ten_don_vi,nhom\nSKHCN,Sở Khoa học và Công nghệ,so\nSTP,Sở Tư pháp,so\n",
+    )
+    .await;
+    for (login, unit) in [("o-a", "SKHCN"), ("o-b", "STP")] {
+        admin
+            .ok_json(
+                "/api/accounts",
+                &serde_json::json!({"login": login, "display_name": login, "password": PASSWORD,
+                    "role": "officer", "unit_code": unit, "fields": "", "agency": ""}),
+            )
+            .await;
+    }
+    let own = s.login("o-a").await;
+    let other = s.login("o-b").await;
+    let a = workspace_of(&own, c, "SKHCN").await;
+    let encoded: String = a.to_string().bytes().map(|b| format!("%{b:02X}")).collect();
+    let before = s.app.db.files(a).await.expect("files").len();
+    for id in [a.to_string(), encoded.clone(), format!("%2B{a}")] {
+        for got in [
+            other.get(&format!("/api/workspaces/{id}/tables")).await,
+            other.get(&format!("/w/{id}/evidence")).await,
+            other
+                .post_files(
+                    &format!("/api/workspaces/{id}/evidence"),
+                    "files",
+                    &unit_files("SKHCN"),
+                )
+                .await,
+            other
+                .post_json(
+                    &format!("/api/workspaces/{id}/unit"),
+                    &serde_json::json!({"code": "SKHCN", "name": "Bị sửa", "group": "so"}),
+                )
+                .await,
+        ] {
+            assert_eq!(got.status, StatusCode::FORBIDDEN, "{id}: {}", got.text());
+        }
+    }
+    assert_eq!(s.app.db.files(a).await.expect("files").len(), before);
+    let unit = s
+        .app
+        .db
+        .workspace(a)
+        .await
+        .expect("read")
+        .expect("a workspace");
+    assert_eq!(unit.unit_name, "Sở Khoa học và Công nghệ");
+    // Its own officer reaches it either way; a segment that is no id is no workspace.
+    assert_eq!(
+        own.get(&format!("/w/{encoded}/evidence")).await.status,
+        StatusCode::OK
+    );
+    for bad in ["/w/x/evidence", "/api/workspaces/%ff/tables", "/w/1%2F2"] {
+        assert_eq!(own.get(bad).await.status, StatusCode::NOT_FOUND, "{bad}");
+    }
+}
+
 on_every_backend!(
     a_campaign_s_units_are_scored_at_its_as_of_date,
     a_whole_campaign_on_the_province_fixture,
@@ -1328,4 +1395,5 @@ on_every_backend!(
     logins_are_throttled_and_sessions_end,
     a_campaigns_history_is_its_own,
     campaigns_beyond_those_kept_in_memory_are_consolidated_again_to_the_same_ranking,
+    a_percent_encoded_workspace_id_is_checked_as_the_plain_one,
 );
