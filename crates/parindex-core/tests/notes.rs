@@ -63,6 +63,29 @@ fn rows_without_evidence_need_an_explanation_until_given() {
     assert!(!report.node("3.4.1").expect("3.4.1").needs_explanation);
 }
 
+/// A row's table made only by its documents' array of tables (`[[tieu_chi."3.2.4".tai_lieu]]`,
+/// no `[tieu_chi."3.2.4"]` above it) is valid TOML, and read as any other: the web app writes
+/// it for a row given an attachment and nothing else.
+#[test]
+fn a_row_of_documents_only_is_read() {
+    let mut files = example();
+    let notes = String::from_utf8(files.read(Path::new("fixtures/skhcn-2026/notes.toml")).expect("notes"))
+        .expect("UTF-8")
+        + "\n[[tieu_chi.\"3.2.4\".tai_lieu]]\nso_ky_hieu = \"12/BC-SKHCN\"\nngay = \"05/12/2026\"\n";
+    files.insert("fixtures/skhcn-2026/notes.toml", notes);
+    let report = score(&files).expect("scores");
+    let json = report.to_json();
+    assert!(json.contains("12/BC-SKHCN ngày 05/12/2026"), "{json}");
+    assert_eq!(report.total.index, Some(dec("82.19")));
+    // And a date it cannot read is said at the row's id, on the header's line.
+    let text =
+        refused("[[tieu_chi.\"3.2.4\".tai_lieu]]\nso_ky_hieu = \"1\"\nngay = \"32/13/2026\"\n");
+    assert!(
+        text.contains("notes.toml:1:12: tiêu chí `3.2.4`: không đọc được ngày của văn bản `1`"),
+        "{text}"
+    );
+}
+
 fn refused(notes: &str) -> String {
     let mut files = example();
     files.insert("fixtures/skhcn-2026/notes.toml", notes);
@@ -75,7 +98,8 @@ fn refused(notes: &str) -> String {
 #[test]
 fn invalid_declared_points_are_refused_naming_the_row() {
     let text = refused("[tieu_chi.\"5.3\"]\ndiem_de_nghi = 3\nly_do = \"x\"\n");
-    assert!(text.contains("notes.toml:1:1: tiêu chí `5.3`: điểm đề nghị ngoài khoảng điểm của tiêu chí (giá trị `3`, cần từ 0 đến 2)"), "{text}");
+    // At the row's id in its table's header.
+    assert!(text.contains("notes.toml:1:11: tiêu chí `5.3`: điểm đề nghị ngoài khoảng điểm của tiêu chí (giá trị `3`, cần từ 0 đến 2)"), "{text}");
     let text = refused("[tieu_chi.\"1.6\"]\ndiem_de_nghi = 3\nly_do = \"x\"\n");
     assert!(
         text.contains("tiêu chí `1.6` chấm qua điều tra xã hội học"),

@@ -2525,7 +2525,58 @@ async fn a_rows_page_says_how_many_records_it_does_not_list() {
     }
 }
 
+/// A row given only an attachment (or only documents), no giải trình: the workspace still
+/// scores, the attachment in the row's TLKC, and its exported folder scores alike. The
+/// notes.toml written for it has the row's table made by its documents alone.
+async fn a_row_with_only_an_attachment_or_documents_still_scores() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/rows/3.2.4/attachments"),
+            "file",
+            &[("bien-ban.pdf".to_owned(), b"%PDF-1.4 scan".to_vec())],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let got = c.get(&format!("/api/workspaces/{id}/report")).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let report = parindex_core::Report::from_json(&got.text()).expect("report");
+    assert_eq!(
+        report.total.index.map(|i| i.to_string()).as_deref(),
+        Some("82.19")
+    );
+    let json = report.to_json();
+    assert!(json.contains("bien-ban.pdf"), "{json}");
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/rows/3.3.1/note"),
+            &serde_json::json!({"version": 0, "tai_lieu": [
+                {"number": "15/BC-SKHCN", "date": "05/12/2026", "subject": null}]}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let got = c.get(&format!("/api/workspaces/{id}/report")).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    assert!(
+        got.text().contains("15/BC-SKHCN ngày 05/12/2026"),
+        "{}",
+        got.text()
+    );
+    // The exported folder is read by the library to the same report.
+    let zip = c.get(&format!("/api/workspaces/{id}/export.zip")).await;
+    assert_eq!(zip.status, StatusCode::OK);
+    let folder = unzip(&zip.body);
+    let direct = library_report(folder.path());
+    let served = parindex_core::Report::from_json(
+        &c.get(&format!("/api/workspaces/{id}/report")).await.text(),
+    )
+    .expect("report");
+    assert_eq!(direct.to_json(), served.to_json());
+}
+
 on_every_backend! {
+    a_row_with_only_an_attachment_or_documents_still_scores,
     a_group_left_empty_is_the_sets_own,
     a_rows_page_says_how_many_records_it_does_not_list,
     a_stored_file_gone_from_the_disk_is_named_by_its_name_in_the_folder,

@@ -72,7 +72,9 @@ pub struct DeclaredPoints {
 struct RawNotes {
     kho_khan_kien_nghi: Option<String>,
     #[serde(default)]
-    tieu_chi: BTreeMap<String, Spanned<RawRow>>,
+    /// Spanned by key, not by value: a row's table made only by `[[tieu_chi."3.2.4".tai_lieu]]`
+    /// is implicit, and toml cannot span an implicit table.
+    tieu_chi: BTreeMap<Spanned<String>, RawRow>,
 }
 
 #[derive(Deserialize)]
@@ -115,10 +117,10 @@ pub(crate) fn read_notes(
         proposals: blank(raw.kho_khan_kien_nghi),
         rows: BTreeMap::new(),
     };
-    for (id, spanned) in raw.tieu_chi {
-        let (line, column) = line_col(text, spanned.span().start);
+    for (id, row) in raw.tieu_chi {
+        let (line, column) = line_col(text, id.span().start);
+        let id = id.into_inner();
         let at = |message: String| Diagnostic::new(path, message).at(line, column);
-        let row = spanned.into_inner();
         let criterion =
             match super::scored_row(set, &id, ": ghi giải trình cho từng tiêu chí của nhóm", &at)
             {
