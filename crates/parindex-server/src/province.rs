@@ -133,10 +133,20 @@ fn with_cookie(mut r: Response, cookie: Option<axum::http::HeaderValue>) -> Resp
     r
 }
 
-/// A path on this site to go back to after signing in (never another site's).
+/// A path on this site to go back to after signing in (never another site's). Only visible
+/// ASCII: a browser drops tabs and line breaks from a `Location` (`/\t/evil.example` is
+/// `//evil.example` to it), and a control character is no header value at all; the login
+/// page sends anything else percent-encoded.
 fn local_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && n.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            n.to_owned()
+        }
         _ => "/campaigns".to_owned(),
     }
 }
@@ -1357,5 +1367,31 @@ async fn submission_file(
             &format!("bao-cao-{code}-{sid}.json"),
         )),
         _ => Err(AppError::NotFound("không có tệp này".to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_next;
+
+    #[test]
+    fn the_page_after_signing_in_is_on_this_site() {
+        for kept in ["/w/1", "/campaigns/2/units/SKHCN?tab=1", "/rank/%C4%90"] {
+            assert_eq!(local_next(Some(kept)), kept);
+        }
+        for refused in [
+            "//evil.example/",
+            "/\\evil.example/",
+            "/\t/evil.example/",
+            "/\r\nSet-Cookie:x=1",
+            "/\u{1}",
+            "/ /x",
+            "/Đà",
+            "https://evil.example/",
+            "",
+        ] {
+            assert_eq!(local_next(Some(refused)), "/campaigns", "{refused:?}");
+        }
+        assert_eq!(local_next(None), "/campaigns");
     }
 }

@@ -1388,6 +1388,39 @@ async fn a_percent_encoded_workspace_id_is_checked_as_the_plain_one() {
     }
 }
 
+/// After signing in, the page asked for is one of this site's, whatever `next` says: a tab
+/// or a line break (which a browser drops from a `Location`, or which is no header at all) sends
+/// to the campaigns, never elsewhere and never to an error.
+async fn signing_in_goes_back_only_to_a_page_of_this_site() {
+    let s = Server::open().await;
+    let password: String = PASSWORD.bytes().map(|b| format!("%{b:02X}")).collect();
+    for (next, to) in [
+        ("/w/1", "/w/1"),
+        ("/%09/evil.example/", "/campaigns"),
+        ("/%0D%0ASet-Cookie:x=1", "/campaigns"),
+        ("/%01", "/campaigns"),
+        ("//evil.example/", "/campaigns"),
+    ] {
+        let u = s.anonymous().await;
+        let got = u
+            .request(
+                Method::POST,
+                &format!("/login?next={next}"),
+                Some("application/x-www-form-urlencoded".to_owned()),
+                format!("login=admin&password={password}").into_bytes(),
+            )
+            .await;
+        assert_eq!(got.status, StatusCode::SEE_OTHER, "{next}: {}", got.text());
+        assert_eq!(
+            got.headers
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok()),
+            Some(to),
+            "{next}"
+        );
+    }
+}
+
 on_every_backend!(
     a_campaign_s_units_are_scored_at_its_as_of_date,
     a_whole_campaign_on_the_province_fixture,
@@ -1396,4 +1429,5 @@ on_every_backend!(
     a_campaigns_history_is_its_own,
     campaigns_beyond_those_kept_in_memory_are_consolidated_again_to_the_same_ranking,
     a_percent_encoded_workspace_id_is_checked_as_the_plain_one,
+    signing_in_goes_back_only_to_a_page_of_this_site,
 );
