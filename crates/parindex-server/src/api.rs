@@ -452,7 +452,7 @@ async fn attach(
     VMultipart(multipart): VMultipart,
 ) -> ApiResult<Json<Vec<i64>>> {
     let mut ids = Vec::new();
-    for (name, bytes) in web::chosen_files(multipart, "file").await? {
+    for (name, bytes) in web::chosen_files(multipart, "file", app.limits.files_per_upload).await? {
         ids.push(app.attach(id, &row, &name, &bytes).await?);
     }
     Ok(Json(ids))

@@ -1467,6 +1467,15 @@ impl App {
         }
     }
 
+    /// The refusal of a request carrying more files than [`Limits::files_per_upload`]: said
+    /// as soon as the one too many arrives, before it is stored.
+    pub fn too_many_files(&self) -> AppError {
+        AppError::TooLarge(format!(
+            "mỗi lần tải lên tối đa {} tệp",
+            self.limits.files_per_upload
+        ))
+    }
+
     /// Takes in the files of one upload. `unit.toml`, `facts.toml` and `notes.toml` are tried
     /// one at a time; the tables all together, in one reading of the folder as it stands with
     /// every one of them added (a large export is read once, as `parindex score` reads it):
@@ -1479,10 +1488,7 @@ impl App {
     ) -> Result<UploadOutcome, AppError> {
         let Upload { files, mut ahead } = upload;
         if files.len() > self.limits.files_per_upload {
-            return Err(AppError::TooLarge(format!(
-                "mỗi lần tải lên tối đa {} tệp",
-                self.limits.files_per_upload
-            )));
+            return Err(self.too_many_files());
         }
         let workspace = self.workspace(ws).await?;
         self.refuse_reserved(ws, &files).await?;

@@ -721,6 +721,7 @@ async fn evidence_page(
 pub async fn read_files(
     mut multipart: Multipart,
     field: &str,
+    most: usize,
 ) -> Result<Vec<(String, Bytes)>, AppError> {
     let mut out = Vec::new();
     loop {
@@ -734,6 +735,9 @@ pub async fn read_files(
         // An empty file input sends one nameless empty part.
         if name.is_empty() && bytes.is_empty() {
             continue;
+        }
+        if out.len() == most {
+            return Err(AppError::TooLarge(format!("mỗi lần gửi tối đa {most} tệp")));
         }
         out.push((name, bytes));
     }
@@ -765,8 +769,16 @@ pub async fn received_files(
             if name.is_empty() && bytes.is_empty() {
                 continue;
             }
+            if out.len() == app.limits.files_per_upload {
+                return Err(app.too_many_files());
+            }
             out.push((name, Received::Memory(bytes)));
             continue;
+        }
+        // Refused before it is stored: each part held open until the body ends is a file
+        // descriptor, and thousands of tiny parts would run the server out of them.
+        if out.len() == app.limits.files_per_upload {
+            return Err(app.too_many_files());
         }
         // The pieces go to a blocking thread that writes them, a few at a time in flight.
         let mut file = app.blobs.spool()?;
@@ -812,8 +824,9 @@ pub async fn received_files(
 pub async fn chosen_files(
     multipart: Multipart,
     field: &str,
+    most: usize,
 ) -> Result<Vec<(String, Bytes)>, AppError> {
-    let files = read_files(multipart, field).await?;
+    let files = read_files(multipart, field, most).await?;
     if files.is_empty() {
         return Err(AppError::BadRequest("chưa chọn tệp nào".to_owned()));
     }
@@ -823,7 +836,7 @@ pub async fn chosen_files(
 /// The first file of a multipart body's `field` fields; refused, naming it as `what`, when
 /// none was chosen.
 pub async fn chosen_file(multipart: Multipart, field: &str, what: &str) -> Result<Bytes, AppError> {
-    read_files(multipart, field)
+    read_files(multipart, field, 1)
         .await?
         .into_iter()
         .next()
@@ -1415,7 +1428,7 @@ async fn attach(
     VPath((id, row)): VPath<(i64, String)>,
     VMultipart(multipart): VMultipart,
 ) -> Result<Response, AppError> {
-    for (name, bytes) in chosen_files(multipart, "file").await? {
+    for (name, bytes) in chosen_files(multipart, "file", app.limits.files_per_upload).await? {
         app.attach(id, &row, &name, &bytes).await?;
     }
     Ok(Redirect::to(&format!("/w/{id}/rows/{row}")).into_response())

@@ -2575,7 +2575,81 @@ async fn a_row_with_only_an_attachment_or_documents_still_scores() {
     assert_eq!(direct.to_json(), served.to_json());
 }
 
+/// One request carries at most `files_per_upload` files, evidence or attachments: the one
+/// too many is refused as it arrives (before it is stored, so that thousands of tiny parts
+/// cannot hold thousands of open files), and nothing of the request is kept.
+async fn a_request_with_too_many_files_is_refused_as_the_one_too_many_arrives() {
+    let c = Client::with_limits(parindex_server::Limits {
+        files_per_upload: 3,
+        ..parindex_server::Limits::default()
+    })
+    .await;
+    let id = c.create_skhcn().await;
+    let tables: Vec<(String, Vec<u8>)> = ["documents", "feedback", "reports", "plan_tasks"]
+        .iter()
+        .map(|t| {
+            let name = format!("{t}.csv");
+            let bytes = std::fs::read(fixture().join(&name)).expect("a table");
+            (name, bytes)
+        })
+        .collect();
+    let mut own: Vec<(String, Vec<u8>)> = tables[..3].to_vec();
+    own.push(("facts.toml".to_owned(), b"".to_vec()));
+    for files in [&tables, &own] {
+        let got = c
+            .post_files(&format!("/api/workspaces/{id}/evidence"), "files", files)
+            .await;
+        assert_eq!(got.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", got.text());
+        assert_eq!(got.json()["message"], "mỗi lần tải lên tối đa 3 tệp");
+    }
+    // Refused at the one too many, before the rest of the body is read: a broken part after
+    // it is never reached.
+    let (content_type, mut body) = multipart("files", &tables);
+    let end = b"--\r\n";
+    assert!(body.ends_with(end));
+    body.truncate(body.len() - end.len());
+    body.extend_from_slice(
+        b"\r\nContent-Disposition: form-data; name=\"files\"; filename=\"x.csv\"\r\n\r\ncut here",
+    );
+    let got = c
+        .send(
+            Request::post(format!("/api/workspaces/{id}/evidence"))
+                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+                .header("x-csrf-token", &c.token)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", got.text());
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/evidence"),
+            "files",
+            &tables[..3],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let versions = c.get(&format!("/api/workspaces/{id}/files")).await.json();
+    assert_eq!(versions.as_array().map(Vec::len), Some(3), "{versions}");
+    // Attachments alike.
+    let pdfs: Vec<(String, Vec<u8>)> = (0..4)
+        .map(|i| (format!("van-ban-{i}.pdf"), b"%PDF".to_vec()))
+        .collect();
+    let uri = format!("/api/workspaces/{id}/rows/3.2.4/attachments");
+    let got = c.post_files(&uri, "file", &pdfs).await;
+    assert_eq!(got.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", got.text());
+    let attached = c
+        .get(&format!("/api/workspaces/{id}/attachments"))
+        .await
+        .json();
+    assert_eq!(attached, serde_json::json!([]));
+    let got = c.post_files(&uri, "file", &pdfs[..3]).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+}
+
 on_every_backend! {
+    a_request_with_too_many_files_is_refused_as_the_one_too_many_arrives,
     a_row_with_only_an_attachment_or_documents_still_scores,
     a_group_left_empty_is_the_sets_own,
     a_rows_page_says_how_many_records_it_does_not_list,
