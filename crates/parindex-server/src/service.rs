@@ -1970,15 +1970,14 @@ impl App {
     }
 
     /// Attaches a TLKC file to a row.
-    pub async fn attach(
-        self: &Arc<Self>,
-        ws: i64,
+    /// Why `bytes` cannot be attached to `row` of `set`, if it cannot: no such row, empty, or
+    /// over [`Limits::attachment_bytes`].
+    fn check_attachment(
+        &self,
+        set: &CriteriaEntry,
         row: &str,
-        raw_name: &str,
         bytes: &[u8],
-    ) -> Result<i64, AppError> {
-        let workspace = self.workspace(ws).await?;
-        let set = self.set_of(&workspace)?;
+    ) -> Result<(), AppError> {
         if set
             .set()
             .criterion(row)
@@ -1996,6 +1995,19 @@ impl App {
                 self.limits.attachment_bytes >> 20
             )));
         }
+        Ok(())
+    }
+
+    pub async fn attach(
+        self: &Arc<Self>,
+        ws: i64,
+        row: &str,
+        raw_name: &str,
+        bytes: &[u8],
+    ) -> Result<i64, AppError> {
+        let workspace = self.workspace(ws).await?;
+        let set = self.set_of(&workspace)?;
+        self.check_attachment(&set, row, bytes)?;
         let sha = self.blobs.put(bytes)?;
         let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
         Ok(self
@@ -2032,9 +2044,6 @@ impl App {
                         .to_owned(),
                 )
             })?;
-        let id = self
-            .create_workspace(criteria, &unit.code, &unit.name, &unit.group)
-            .await?;
         let mut attached: Vec<Attached> = Vec::new();
         let mut files = Vec::new();
         let mut ignored = Vec::new();
@@ -2056,6 +2065,20 @@ impl App {
                 files.push((name.clone(), Received::Memory(Bytes::from(data.clone()))));
             }
         }
+        // Whatever would refuse the import as a whole is refused before the workspace exists,
+        // so that a refused import leaves none behind.
+        if files.len() > self.limits.files_per_upload {
+            return Err(self.too_many_files());
+        }
+        let set = self.find_set(criteria).await?;
+        if let Some(set) = &set {
+            for (row, _, data) in &attached {
+                self.check_attachment(set, row, data)?;
+            }
+        }
+        let id = self
+            .create_workspace(criteria, &unit.code, &unit.name, &unit.group)
+            .await?;
         let mut outcome = self.upload(id, Upload::of(files)).await?;
         for (row, name, data) in attached {
             self.attach(id, &row, &name, &data).await?;

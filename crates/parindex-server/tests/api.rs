@@ -2648,7 +2648,61 @@ async fn a_request_with_too_many_files_is_refused_as_the_one_too_many_arrives() 
     assert_eq!(got.status, StatusCode::OK, "{}", got.text());
 }
 
+/// An import refused as a whole (too many files, an attachment over the limit) leaves no
+/// workspace behind: what refuses it is checked before the workspace is made.
+async fn a_refused_import_leaves_no_workspace() {
+    let small = Client::with_limits(parindex_server::Limits {
+        files_per_upload: 3,
+        attachment_bytes: 8,
+        ..parindex_server::Limits::default()
+    })
+    .await;
+    let unit = b"code = \"X\"\nname = \"X\"\ngroup = \"so\"\n".as_slice();
+    let zip = zip_of(&[
+        ("unit.toml", unit),
+        ("documents.csv", b"a\n"),
+        ("dossiers.csv", b"a\n"),
+        ("feedback.csv", b"a\n"),
+        ("reports.csv", b"a\n"),
+    ]);
+    let got = import(&small, zip).await;
+    assert_eq!(got.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", got.text());
+    assert_eq!(
+        small.get("/api/workspaces").await.json(),
+        serde_json::json!([])
+    );
+    // An exported folder whose attachment is over the importing app's limit.
+    let c = Client::new().await;
+    let id = c.create_skhcn().await;
+    let got = c
+        .post_files(
+            &format!("/api/workspaces/{id}/rows/3.2.4/attachments"),
+            "file",
+            &[("scan.pdf".to_owned(), b"%PDF-1.4 sixteen".to_vec())],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let zip = c
+        .get(&format!("/api/workspaces/{id}/export.zip"))
+        .await
+        .body;
+    let got = import(&small, zip.to_vec()).await;
+    assert_eq!(got.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", got.text());
+    assert!(
+        got.json()["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("tệp đính kèm tối đa")),
+        "{}",
+        got.text()
+    );
+    assert_eq!(
+        small.get("/api/workspaces").await.json(),
+        serde_json::json!([])
+    );
+}
+
 on_every_backend! {
+    a_refused_import_leaves_no_workspace,
     a_request_with_too_many_files_is_refused_as_the_one_too_many_arrives,
     a_row_with_only_an_attachment_or_documents_still_scores,
     a_group_left_empty_is_the_sets_own,
