@@ -2297,6 +2297,19 @@ pub(crate) fn unzip_parts(bytes: &[u8], limit: usize) -> Result<Vec<ZipPart>, Ap
         }
         out.push((name, data));
     }
+    // A file that is also a folder of another (`a.rhai` and `a.rhai/b.rhai`) says two
+    // different folders. (Two entries of one name are one to the zip reader: the later.)
+    let names: BTreeSet<&[String]> = out.iter().map(|(n, _)| n.as_slice()).collect();
+    for (name, _) in &out {
+        for folder in (1..name.len()).map(|n| &name[..n]) {
+            if names.contains(folder) {
+                return Err(bad(&format!(
+                    "{} vừa là tệp vừa là thư mục",
+                    parindex_core::visible::visible(&folder.join("/"))
+                )));
+            }
+        }
+    }
     Ok(out)
 }
 

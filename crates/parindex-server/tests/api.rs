@@ -2701,7 +2701,40 @@ async fn a_refused_import_leaves_no_workspace() {
     );
 }
 
+/// A zip whose names say two different folders — a file that is also a folder of another
+/// (`rules` and `rules/ky-so.rhai`) — is refused as such, a criteria set's or an import's
+/// alike, never a failure of the server.
+async fn a_zip_whose_names_clash_is_refused() {
+    let c = Client::new().await;
+    let mini = root().join("fixtures/mini");
+    let toml = std::fs::read(mini.join("criteria.toml")).expect("criteria.toml");
+    let rule = std::fs::read(mini.join("rules/ky-so.rhai")).expect("the rule file");
+    let clash = zip_of(&[
+        ("criteria.toml", &toml),
+        ("rules", b"1"),
+        ("rules/ky-so.rhai", &rule),
+    ]);
+    let got = c
+        .post_files("/api/criteria", "file", &[("mini.zip".to_owned(), clash)])
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST, "{}", got.text());
+    assert_eq!(
+        got.json()["message"],
+        "tệp zip không dùng được: rules vừa là tệp vừa là thư mục"
+    );
+    let unit = b"code = \"X\"\nname = \"X\"\ngroup = \"so\"\n".as_slice();
+    let clash = zip_of(&[
+        ("unit.toml", unit),
+        ("tai-lieu-kiem-chung", b"1"),
+        ("tai-lieu-kiem-chung/3.2.4/a.pdf", b"%PDF"),
+    ]);
+    let got = import(&c, clash).await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST, "{}", got.text());
+    assert_eq!(c.get("/api/workspaces").await.json(), serde_json::json!([]));
+}
+
 on_every_backend! {
+    a_zip_whose_names_clash_is_refused,
     a_refused_import_leaves_no_workspace,
     a_request_with_too_many_files_is_refused_as_the_one_too_many_arrives,
     a_row_with_only_an_attachment_or_documents_still_scores,
