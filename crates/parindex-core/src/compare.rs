@@ -1,7 +1,7 @@
 //! Comparing two reports row by row: what `verify` says after a replay, and what `diff` shows
 //! between a self-assessment and its appraisal, or between two years.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -93,7 +93,7 @@ impl Comparison {
 
         let old_rows: BTreeMap<&str, &NodeScore> =
             old.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
-        let new_ids: Vec<&str> = new.nodes.iter().map(|n| n.id.as_str()).collect();
+        let new_ids: BTreeSet<&str> = new.nodes.iter().map(|n| n.id.as_str()).collect();
         let mut rows = Vec::new();
         for n in &new.nodes {
             let o = old_rows.get(n.id.as_str());

@@ -569,7 +569,7 @@ async fn compare(
 ) -> ApiResult<Json<crate::service::Compared>> {
     app.workspace(id).await?;
     let (first, second) = web::two_reports(multipart).await?;
-    Ok(Json(crate::service::compare_reports(&first, &second)?))
+    Ok(Json(crate::service::compare_reports(first, second).await?))
 }
 
 async fn download(State(app): S, VPath((id, format)): VPath<(i64, String)>) -> ApiResult<Response> {

@@ -645,8 +645,14 @@ fn report_of(text: &str, what: &str) -> Result<Report, AppError> {
 }
 
 /// Two reports' texts compared, as `parindex diff` compares them; a text that is not a
-/// report is refused, saying which.
-pub fn compare_reports(first: &str, second: &str) -> Result<Compared, AppError> {
+/// report is refused, saying which. On a blocking thread: a report may be large.
+pub async fn compare_reports(first: String, second: String) -> Result<Compared, AppError> {
+    tokio::task::spawn_blocking(move || compare_texts(&first, &second))
+        .await
+        .map_err(|e| AppError::Internal(format!("so sánh: {e}")))?
+}
+
+fn compare_texts(first: &str, second: &str) -> Result<Compared, AppError> {
     let a = report_of(first, "tệp thứ nhất")?;
     let b = report_of(second, "tệp thứ hai")?;
     let shown = |r: &Report| {
@@ -2101,22 +2107,21 @@ impl App {
     /// Replays a report JSON against the workspace at the report's as-of date, as `parindex
     /// verify` does: identical bytes, or what differs, row by row.
     pub async fn verify(self: &Arc<Self>, ws: i64, text: &str) -> Result<Verified, AppError> {
-        let old = report_of(text, "tệp")?;
         let snap = self.snapshot(ws).await?;
         let set = self.set_of(&snap.ws)?;
         let app = Arc::clone(self);
-        let as_of = old.as_of;
-        let edited_as_of = parindex_core::compare::edited_as_of(&old).map(str::to_owned);
         let text = text.to_owned();
         let encoding = snap.encoding;
-        let replayed = tokio::task::spawn_blocking(move || {
+        // Read on the blocking thread too: a report may be large.
+        let (old, replayed) = tokio::task::spawn_blocking(move || {
+            let old = report_of(&text, "tệp")?;
             let folder = app.folder(&snap, &[])?;
             let options = ReadOptions {
                 encoding,
                 ..ReadOptions::default()
             };
             // As `parindex score` reads the folder (see `read_folder`).
-            parindex_core::replay(
+            let replayed = parindex_core::replay(
                 &set.compiled,
                 &folder,
                 FolderFiles::root(),
@@ -2127,10 +2132,13 @@ impl App {
             .map_err(|e| AppError::Invalid {
                 message: "minh chứng của hồ sơ không đọc được nên chưa chấm lại được".to_owned(),
                 problems: problems_of(&e),
-            })
+            })?;
+            Ok::<_, AppError>((old, replayed))
         })
         .await
         .map_err(|e| AppError::Internal(format!("chấm lại: {e}")))??;
+        let as_of = old.as_of;
+        let edited_as_of = parindex_core::compare::edited_as_of(&old).map(str::to_owned);
         Ok(Verified {
             identical: replayed.agrees,
             as_of: parindex_core::date::vi_date(as_of),

@@ -1676,7 +1676,7 @@ async fn compare(
 ) -> Result<Response, AppError> {
     let w = app.workspace(id).await?;
     let (first, second) = two_reports(multipart).await?;
-    let compared = crate::service::compare_reports(&first, &second)?;
+    let compared = crate::service::compare_reports(first, second).await?;
     page(&VerifyPage {
         csrf,
         ws: WsView::of(&w, &app),
