@@ -6,7 +6,6 @@
 //! same on every terminal and in snapshots.
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -20,9 +19,7 @@ use parindex_core::{check_criteria, Diagnostic, Files, FsFiles};
 /// exit status is 0 when it is 0, else 1. Fails only when standard output cannot be written.
 pub fn run(criteria: &Path) -> Result<usize, String> {
     let (text, count) = render(&FsFiles, criteria);
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
+    crate::output::to_stdout(|out| out.write_all(text.as_bytes()))
         .map_err(|e| format!("không ghi được ra đầu ra chuẩn (stdout): {e}"))?;
     Ok(count)
 }

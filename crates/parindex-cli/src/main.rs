@@ -509,13 +509,7 @@ fn score(args: &ScoreArgs) -> Result<(), Failure> {
             guard_read(out, &inputs, &files)?;
             write_atomically(out, &bytes)?;
         }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(&bytes)
-                .and_then(|()| stdout.flush())
-                .map_err(stdout_failure)?;
-        }
+        None => output::to_stdout(|w| w.write_all(&bytes)).map_err(stdout_failure)?,
     }
     summarize(&report, false);
     row_errors(std::slice::from_ref(&report))
@@ -694,8 +688,8 @@ fn test(args: &TestArgs) -> Result<(), Failure> {
     let results = run_cases(&criteria, &file);
     let failed: Vec<_> = results.iter().filter(|r| !r.passed()).collect();
     for r in &failed {
-        println!(
-            "SAI {}:{}: dòng {} | {} | {}\n  cần:  {}\n  được: {} — {}",
+        print_out(&format!(
+            "SAI {}:{}: dòng {} | {} | {}\n  cần:  {}\n  được: {} — {}\n",
             shown(&r.case.file),
             r.case.line,
             visible(&r.case.row),
@@ -706,13 +700,13 @@ fn test(args: &TestArgs) -> Result<(), Failure> {
             visible(&r.case.expected),
             visible(&r.got),
             visible(&r.explanation)
-        );
+        ))?;
     }
-    println!(
-        "{} ca đạt, {} ca sai",
+    print_out(&format!(
+        "{} ca đạt, {} ca sai\n",
         results.len() - failed.len(),
         failed.len()
-    );
+    ))?;
     if failed.is_empty() {
         Ok(())
     } else {
@@ -768,7 +762,7 @@ fn gaps(args: &Inputs) -> Result<(), Failure> {
         Threads::default(),
         false,
     )?;
-    print!("{}", gaps_markdown(&report));
+    print_out(&gaps_markdown(&report))?;
     Ok(())
 }
 
@@ -781,7 +775,7 @@ fn explain(args: &ExplainArgs) -> Result<(), Failure> {
             visible(&args.row)
         )));
     };
-    print!("{}", explain_markdown(&row));
+    print_out(&explain_markdown(&row))?;
     if let Some(evidence) = &args.evidence {
         let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
         let report = compute(
@@ -794,7 +788,7 @@ fn explain(args: &ExplainArgs) -> Result<(), Failure> {
             false,
         )?;
         if let Some(node) = report.node(&args.row) {
-            print!("{}", explain_score_markdown(node, &report));
+            print_out(&explain_score_markdown(node, &report))?;
         }
     }
     Ok(())
@@ -812,12 +806,7 @@ fn emit_with(
 ) -> Result<(), Failure> {
     match out {
         Some(out) => output::write_atomically_with(out, write),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            write(&mut stdout)
-                .and_then(|()| stdout.flush())
-                .map_err(stdout_failure)
-        }
+        None => output::to_stdout(write).map_err(stdout_failure),
     }
 }
 
@@ -831,21 +820,21 @@ fn verify(args: &VerifyArgs) -> Result<(), Failure> {
     drop(progress);
     if replay.agrees {
         let total = &replay.report.total;
-        println!(
-            "khớp: chấm lại {} cho đúng báo cáo đó ({} điểm, chỉ số {})",
+        print_out(&format!(
+            "khớp: chấm lại {} cho đúng báo cáo đó ({} điểm, chỉ số {})\n",
             shown(&args.report),
             parindex_core::num::vi_decimal(total.points),
             parindex_render::table::index_text(total.index)
-        );
+        ))?;
         return Ok(());
     }
     let comparison = &replay.comparison;
-    print!("{}", comparison_markdown(comparison, "báo cáo", "chấm lại"));
+    print_out(&comparison_markdown(comparison, "báo cáo", "chấm lại"))?;
     if replay.cause == Some(Cause::EditedText) {
-        println!(
+        print_out(
             "Điểm, trạng thái và dữ liệu đầu vào đều khớp, nhưng nội dung báo cáo khác: báo cáo \
-             đã bị sửa sau khi lập."
-        );
+             đã bị sửa sau khi lập.\n",
+        )?;
     }
     let stated = parindex_core::date::vi_date(old.as_of);
     let cause = match &replay.cause {
@@ -896,11 +885,12 @@ fn diff(args: &DiffArgs) -> Result<(), Failure> {
             .map_or_else(String::new, |n| visible(&n.to_string_lossy()).into_owned())
     };
     match args.format {
-        DiffFormat::Md => print!(
-            "{}",
-            comparison_markdown(&comparison, &name(&args.a), &name(&args.b))
-        ),
-        DiffFormat::Json => print!("{}", comparison.to_json()),
+        DiffFormat::Md => print_out(&comparison_markdown(
+            &comparison,
+            &name(&args.a),
+            &name(&args.b),
+        ))?,
+        DiffFormat::Json => print_out(&comparison.to_json())?,
     }
     Ok(())
 }
@@ -927,6 +917,11 @@ fn needs_out(format: &str) -> Failure {
         "--format {format}: tệp {format} không in ra màn hình được; hãy thêm --out TỆP, ví dụ \
          --out bao-cao.{format}"
     ))
+}
+
+/// `text` on standard output ([`output::to_stdout`]): the one way the commands print.
+fn print_out(text: &str) -> Result<(), Failure> {
+    output::to_stdout(|w| w.write_all(text.as_bytes())).map_err(stdout_failure)
 }
 
 fn stdout_failure(e: std::io::Error) -> Failure {

@@ -1,6 +1,6 @@
 //! Writing `--out` safely: never over a file the run read (by any path to it), never into an
 //! input folder, never onto a device, FIFO or read-only file, and never through a file planted
-//! beside the target.
+//! beside the target; and writing to standard output ([`to_stdout`]).
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -9,6 +9,17 @@ use std::sync::Mutex;
 use parindex_core::{Files, FsFiles};
 
 use crate::Failure;
+
+/// What `write` writes, to standard output, flushed. A reader that has gone (`| head`)
+/// wanted no more: that is no failure (the command's own exit status stands), and nothing
+/// else is written.
+pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
 
 /// The real file system, remembering every file the run read: what `--out` may not replace.
 /// Recording where files are read (not where the set and the evidence say they came from)

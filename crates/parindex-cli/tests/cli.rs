@@ -543,3 +543,54 @@ fn verify_names_an_edited_as_of_date() {
         assert!(!stderr.contains("0 input(s)"), "{stderr}");
     }
 }
+
+/// A reader that stops reading (`parindex … | head`) ends the output, not the run: no
+/// "lỗi nội bộ", and the command's own exit status (0 here, 1 for a verify that differs).
+#[cfg(unix)]
+#[test]
+fn a_reader_that_goes_away_is_no_internal_error() {
+    use std::process::Stdio;
+    let root = root();
+    let report = tempfile::NamedTempFile::new().expect("tmp");
+    let score = [
+        "score",
+        "--criteria",
+        "criteria/nghe-an-2026-so",
+        "--evidence",
+        "fixtures/skhcn-2026",
+        "--format",
+        "json",
+    ];
+    let json = Command::new(env!("CARGO_BIN_EXE_parindex"))
+        .args(score)
+        .current_dir(&root)
+        .output()
+        .expect("parindex runs");
+    std::fs::write(report.path(), &json.stdout).expect("the report");
+    let report = report.path().to_string_lossy().into_owned();
+    for args in [
+        score.to_vec(),
+        vec!["diff", &report, &report, "--format", "json"],
+        vec![
+            "gaps",
+            "--criteria",
+            "criteria/nghe-an-2026-so",
+            "--evidence",
+            "fixtures/skhcn-2026",
+        ],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_parindex"))
+            .args(&args)
+            .current_dir(&root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("parindex runs");
+        // The reader goes before reading anything.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("parindex ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("lỗi nội bộ"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
