@@ -5,6 +5,116 @@ use std::path::PathBuf;
 
 use crate::visible::visible;
 
+/// A parser's message (toml's, serde_json's, or serde's own: a missing field, a wrong type) in
+/// Vietnamese, line by line ("invalid string", then "expected …"); `format` names the
+/// format in what is not known ("nội dung TOML không hợp lệ (…)"). The officer writes these
+/// files by hand, and the parser's own words (`expected `.`, `=``) tell her nothing.
+pub fn vi_parser_message(format: &str, message: &str) -> String {
+    let quoted = |s: &str| -> Vec<String> {
+        s.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(|q| format!("`{q}`"))
+            .collect()
+    };
+    let kind = |s: &str| -> String {
+        let s = s.trim().trim_start_matches("a ").trim_start_matches("an ");
+        let word = s.split_whitespace().next().unwrap_or(s);
+        let vi = match word {
+            "integer" | "i64" | "u64" => "số nguyên",
+            "float" | "f64" => "số thập phân",
+            "string" | "str" => "chuỗi trong dấu ngoặc kép",
+            "boolean" | "bool" => "giá trị true/false",
+            "table" | "map" | "struct" => "bảng",
+            "array" | "sequence" => "danh sách",
+            "datetime" | "date-time" => "ngày giờ",
+            _ => return s.to_owned(),
+        };
+        match s.split_once(' ') {
+            Some((_, value)) => format!("{vi} {value}"),
+            None => vi.to_owned(),
+        }
+    };
+    let line = |l: &str| -> String {
+        let q = quoted(l);
+        let first = q.first().cloned().unwrap_or_default();
+        if l == "expected `.`, `=`" {
+            "sau tên khóa cần dấu `=` và một giá trị (ví dụ `ten = \"giá trị\"`)".to_owned()
+        } else if let Some(rest) = l.strip_prefix("duplicate key ") {
+            match rest.split_once(" in table ") {
+                Some(_) => format!(
+                    "khóa {first} được ghi hai lần trong bảng {}",
+                    q.get(1).cloned().unwrap_or_default()
+                ),
+                None => format!("khóa {first} được ghi hai lần"),
+            }
+        } else if let Some(rest) = l.strip_prefix("invalid type: ") {
+            match rest.split_once(", expected ") {
+                Some((got, want)) => {
+                    format!("kiểu giá trị sai: có {}, cần {}", kind(got), kind(want))
+                }
+                None => format!("kiểu giá trị sai: {rest}"),
+            }
+        } else if l.starts_with("missing field ") {
+            format!("thiếu khóa {first}")
+        } else if l.starts_with("unknown field ") {
+            format!(
+                "khóa {first} không dùng được ở đây; các khóa hợp lệ: {}",
+                q.get(1..).unwrap_or_default().join(", ")
+            )
+        } else if l.starts_with("expected newline") {
+            "sau một giá trị chỉ được xuống dòng hoặc ghi chú `#`".to_owned()
+        } else if let Some(rest) = l.strip_prefix("expected ") {
+            format!("cần {}", quoted(rest).join(" hoặc "))
+        } else {
+            match l {
+                "invalid basic string" | "invalid literal string" | "invalid string" => {
+                    "chuỗi không hợp lệ (thiếu dấu ngoặc kép?)".to_owned()
+                }
+                "invalid table header" => "tên bảng `[…]` không hợp lệ".to_owned(),
+                "invalid array" => "danh sách `[…]` không hợp lệ".to_owned(),
+                "invalid inline table" => "bảng `{…}` không hợp lệ".to_owned(),
+                "invalid key" | "invalid unquoted key" => "tên khóa không hợp lệ".to_owned(),
+                "invalid escape sequence" => "ký tự `\\` trong chuỗi không hợp lệ".to_owned(),
+                "invalid date-time" => "ngày giờ không hợp lệ".to_owned(),
+                "value is out of range" => "giá trị ngoài khoảng cho phép".to_owned(),
+                "invalid number" | "invalid integer" | "invalid floating-point number" => {
+                    "số không hợp lệ".to_owned()
+                }
+                // serde_json's own.
+                "expected value" => "cần một giá trị".to_owned(),
+                "expected ident" => "cần true, false hoặc null".to_owned(),
+                "key must be a string" => "tên khóa phải nằm trong dấu ngoặc kép".to_owned(),
+                "trailing comma" => "dấu `,` thừa trước dấu đóng".to_owned(),
+                "trailing characters" => "còn nội dung sau khi đã hết".to_owned(),
+                "recursion limit exceeded" => "lồng nhau quá sâu".to_owned(),
+                "number out of range" => "số ngoài khoảng cho phép".to_owned(),
+                l if l.starts_with("EOF while parsing") => {
+                    "nội dung hết giữa chừng (thiếu dấu đóng?)".to_owned()
+                }
+                l if l.starts_with("control character") => "chuỗi có ký tự điều khiển".to_owned(),
+                other => format!("nội dung {format} không hợp lệ ({})", visible(other)),
+            }
+        }
+    };
+    message.lines().map(line).collect::<Vec<_>>().join("; ")
+}
+
+/// A serde_json error in Vietnamese ([`vi_parser_message`]), with its line and column.
+pub fn vi_json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let message = match text.rsplit_once(" at line ") {
+        Some((m, _)) if e.line() > 0 => m,
+        _ => text.as_str(),
+    };
+    let said = vi_parser_message("JSON", message);
+    if e.line() > 0 {
+        format!("{said} (dòng {}, cột {})", e.line(), e.column())
+    } else {
+        said
+    }
+}
+
 /// One problem found in an input file, with where it is and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -226,7 +336,7 @@ fn unreadable(name: &str, source: &std::io::Error) -> String {
 
 /// Why a file could not be read, in Vietnamese for the usual reasons (the system's own words,
 /// in English, otherwise).
-fn io_reason(e: &std::io::Error) -> String {
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
     let own = e.get_ref().map(ToString::to_string);
     match (e.kind(), own) {

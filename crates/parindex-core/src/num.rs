@@ -207,8 +207,12 @@ pub(crate) mod decimal_string {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
         let text = String::deserialize(d)?;
-        text.parse::<Decimal>()
-            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a decimal")))
+        text.parse::<Decimal>().map_err(|_| {
+            serde::de::Error::custom(format!(
+                "`{}` không phải số thập phân",
+                crate::visible::visible(&text)
+            ))
+        })
     }
 }
 

@@ -130,3 +130,36 @@ fn a_changed_override_is_named() {
         Some((Some("1".to_owned()), Some("2".to_owned())))
     );
 }
+
+/// A text that is no report is told why in Vietnamese, with its line and column: what an
+/// auditor sees from `parindex verify` and the web app's verify page.
+#[test]
+fn a_text_that_is_no_report_is_told_why_in_vietnamese() {
+    for (text, said) in [
+        ("{}", "thiếu khóa `schema` (dòng 1, cột 2)"),
+        (
+            "[",
+            "nội dung hết giữa chừng (thiếu dấu đóng?) (dòng 1, cột 1)",
+        ),
+        (
+            "{\"schema\": 1}",
+            "kiểu giá trị sai: có số nguyên `1`, cần chuỗi trong dấu ngoặc kép (dòng 1, cột 12)",
+        ),
+        (
+            "{x}",
+            "tên khóa phải nằm trong dấu ngoặc kép (dòng 1, cột 2)",
+        ),
+    ] {
+        assert_eq!(
+            Report::from_json(text).err().as_deref(),
+            Some(said),
+            "{text}"
+        );
+    }
+    let json = score(&example()).to_json();
+    let other = json.replacen("parindex.report/1", "parindex.report/9", 1);
+    assert_eq!(
+        Report::from_json(&other).err().as_deref(),
+        Some("schema `parindex.report/9` không phải parindex.report/1")
+    );
+}

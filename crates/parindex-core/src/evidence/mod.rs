@@ -27,11 +27,12 @@ pub(crate) use province::scan_province;
 pub use province::{is_province, UNITS_FILE, UNIT_COLUMN};
 #[cfg(feature = "oracle")]
 pub use read::Strategy;
+pub use read::{
+    csv_diagnostic, parse_unit, ReadOptions, ReadProgress, APPRAISAL_FILE, FACTS_FILE, SURVEY_FILE,
+    TEXT_EXTENSIONS, UNIT_FILE,
+};
 #[cfg(feature = "oracle")]
 pub use read::{read_evidence, read_evidence_with};
-pub use read::{
-    ReadOptions, ReadProgress, APPRAISAL_FILE, FACTS_FILE, SURVEY_FILE, TEXT_EXTENSIONS, UNIT_FILE,
-};
 pub(crate) use scan::Scan;
 use stream::{tally_table, Plan, UnitIndex};
 pub use text::TextEncoding;

@@ -496,8 +496,22 @@ pub(super) fn read_unit(
         );
         return Ok(placeholder);
     };
-    let Some(text) = decode(path, &bytes, problems) else {
-        return Ok(placeholder);
+    match parse_unit(path, &bytes) {
+        Ok(unit) => Ok(unit),
+        Err(mut found) => {
+            problems.append(&mut found);
+            Ok(placeholder)
+        }
+    }
+}
+
+/// A `unit.toml`'s bytes read as the folder's reading reads them (the file named `path` in the
+/// problems): the unit, or every problem, in Vietnamese — for a caller given the file alone
+/// (an upload).
+pub fn parse_unit(path: &Path, bytes: &[u8]) -> std::result::Result<Unit, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let Some(text) = decode(path, bytes, &mut problems) else {
+        return Err(problems);
     };
     match toml::from_str::<RawUnit>(&text) {
         Ok(u) => {
@@ -507,12 +521,13 @@ pub(super) fn read_unit(
                 group: u.group,
             };
             problems.extend(unit_problems(&unit, &|m| Diagnostic::new(path, m)));
-            Ok(unit)
+            if problems.is_empty() {
+                Ok(unit)
+            } else {
+                Err(problems)
+            }
         }
-        Err(e) => {
-            problems.push(toml_diagnostic(path, &text, &e));
-            Ok(placeholder)
-        }
+        Err(e) => Err(vec![toml_diagnostic(path, &text, &e)]),
     }
 }
 
@@ -546,92 +561,15 @@ pub(super) fn unit_problems(unit: &Unit, at: &dyn Fn(String) -> Diagnostic) -> V
 }
 
 pub(crate) fn toml_diagnostic(path: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
-    let mut d = Diagnostic::new(path, toml_message(e.message().trim_end()));
+    let mut d = Diagnostic::new(
+        path,
+        crate::error::vi_parser_message("TOML", e.message().trim_end()),
+    );
     if let Some(span) = e.span() {
         let (line, column) = crate::criteria::line_col(text, span.start);
         d = d.at(line, column);
     }
     d
-}
-
-/// The toml parser's message in Vietnamese, line by line ("invalid string", then "expected …").
-fn toml_message(message: &str) -> String {
-    let quoted = |s: &str| -> Vec<String> {
-        s.split('`')
-            .skip(1)
-            .step_by(2)
-            .map(|q| format!("`{q}`"))
-            .collect()
-    };
-    let kind = |s: &str| -> String {
-        let s = s.trim().trim_start_matches("a ").trim_start_matches("an ");
-        let word = s.split_whitespace().next().unwrap_or(s);
-        let vi = match word {
-            "integer" | "i64" | "u64" => "số nguyên",
-            "float" | "f64" => "số thập phân",
-            "string" | "str" => "chuỗi trong dấu ngoặc kép",
-            "boolean" | "bool" => "giá trị true/false",
-            "table" | "map" | "struct" => "bảng",
-            "array" | "sequence" => "danh sách",
-            "datetime" | "date-time" => "ngày giờ",
-            _ => return s.to_owned(),
-        };
-        match s.split_once(' ') {
-            Some((_, value)) => format!("{vi} {value}"),
-            None => vi.to_owned(),
-        }
-    };
-    let line = |l: &str| -> String {
-        let q = quoted(l);
-        let first = q.first().cloned().unwrap_or_default();
-        if l == "expected `.`, `=`" {
-            "sau tên khóa cần dấu `=` và một giá trị (ví dụ `ten = \"giá trị\"`)".to_owned()
-        } else if let Some(rest) = l.strip_prefix("duplicate key ") {
-            match rest.split_once(" in table ") {
-                Some(_) => format!(
-                    "khóa {first} được ghi hai lần trong bảng {}",
-                    q.get(1).cloned().unwrap_or_default()
-                ),
-                None => format!("khóa {first} được ghi hai lần"),
-            }
-        } else if let Some(rest) = l.strip_prefix("invalid type: ") {
-            match rest.split_once(", expected ") {
-                Some((got, want)) => {
-                    format!("kiểu giá trị sai: có {}, cần {}", kind(got), kind(want))
-                }
-                None => format!("kiểu giá trị sai: {rest}"),
-            }
-        } else if l.starts_with("missing field ") {
-            format!("thiếu khóa {first}")
-        } else if l.starts_with("unknown field ") {
-            format!(
-                "khóa {first} không dùng được ở đây; các khóa hợp lệ: {}",
-                q[1..].join(", ")
-            )
-        } else if l.starts_with("expected newline") {
-            "sau một giá trị chỉ được xuống dòng hoặc ghi chú `#`".to_owned()
-        } else if let Some(rest) = l.strip_prefix("expected ") {
-            format!("cần {}", quoted(rest).join(" hoặc "))
-        } else {
-            match l {
-                "invalid basic string" | "invalid literal string" | "invalid string" => {
-                    "chuỗi không hợp lệ (thiếu dấu ngoặc kép?)".to_owned()
-                }
-                "invalid table header" => "tên bảng `[…]` không hợp lệ".to_owned(),
-                "invalid array" => "danh sách `[…]` không hợp lệ".to_owned(),
-                "invalid inline table" => "bảng `{…}` không hợp lệ".to_owned(),
-                "invalid key" | "invalid unquoted key" => "tên khóa không hợp lệ".to_owned(),
-                "invalid escape sequence" => "ký tự `\\` trong chuỗi không hợp lệ".to_owned(),
-                "invalid date-time" => "ngày giờ không hợp lệ".to_owned(),
-                "value is out of range" => "giá trị ngoài khoảng cho phép".to_owned(),
-                "invalid number" | "invalid integer" | "invalid floating-point number" => {
-                    "số không hợp lệ".to_owned()
-                }
-                other => format!("nội dung TOML không hợp lệ ({other})"),
-            }
-        }
-    };
-    message.lines().map(line).collect::<Vec<_>>().join("; ")
 }
 
 /// The cells of one data row, as a [`Layout`] reads them.
@@ -1026,12 +964,18 @@ impl<'a> Lines<'a> {
 fn csv_reason(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::Utf8 { .. } => "có byte không phải UTF-8".to_owned(),
-        csv::ErrorKind::Io(io) => io.to_string(),
-        _ => e.to_string(),
+        csv::ErrorKind::Io(io) => crate::error::io_reason(io),
+        _ => format!(
+            "nội dung CSV không hợp lệ ({})",
+            crate::visible::visible(&e.to_string())
+        ),
     }
 }
 
-pub(super) fn csv_diagnostic(path: &Path, e: &csv::Error, line: u64) -> Diagnostic {
+/// A csv crate error of the file `path` at `line`, in Vietnamese: a row of another length than
+/// the header's, bytes not UTF-8. Public for a caller reading a CSV of its own (a campaign's
+/// list of units), so that it says what the evidence's reading says.
+pub fn csv_diagnostic(path: &Path, e: &csv::Error, line: u64) -> Diagnostic {
     match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..

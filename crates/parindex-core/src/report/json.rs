@@ -27,32 +27,45 @@ pub(super) fn opt_dec<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok,
 
 pub(super) fn de_dec<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
     let text = String::deserialize(d)?;
-    text.parse::<Decimal>()
-        .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a decimal")))
+    text.parse::<Decimal>().map_err(|_| {
+        serde::de::Error::custom(format!(
+            "`{}` không phải số thập phân",
+            crate::visible::visible(&text)
+        ))
+    })
 }
 
 pub(super) fn de_opt_dec<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
     match Option::<String>::deserialize(d)? {
         None => Ok(None),
-        Some(text) => text
-            .parse::<Decimal>()
-            .map(Some)
-            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a decimal"))),
+        Some(text) => text.parse::<Decimal>().map(Some).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "`{}` không phải số thập phân",
+                crate::visible::visible(&text)
+            ))
+        }),
     }
 }
 
 pub(super) fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
     let text = String::deserialize(d)?;
-    crate::date::parse_date(&text)
-        .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a date")))
+    crate::date::parse_date(&text).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "`{}` không phải ngày",
+            crate::visible::visible(&text)
+        ))
+    })
 }
 
 pub(super) fn de_opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
     match Option::<String>::deserialize(d)? {
         None => Ok(None),
-        Some(text) => crate::date::parse_date(&text)
-            .map(Some)
-            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a date"))),
+        Some(text) => crate::date::parse_date(&text).map(Some).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{}` không phải ngày",
+                crate::visible::visible(&text)
+            ))
+        }),
     }
 }
 
@@ -70,9 +83,13 @@ pub(super) fn opt_iso_date<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::O
 impl Report {
     /// Reads a JSON report back (`parindex.report/1`), for replay and comparison.
     pub fn from_json(text: &str) -> Result<Self, String> {
-        let report: Report = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let report: Report =
+            serde_json::from_str(text).map_err(|e| crate::error::vi_json_error(&e))?;
         if report.schema != REPORT_SCHEMA {
-            return Err(format!("schema `{}` is not {REPORT_SCHEMA}", report.schema));
+            return Err(format!(
+                "schema `{}` không phải {REPORT_SCHEMA}",
+                crate::visible::visible(&report.schema)
+            ));
         }
         Ok(report)
     }
