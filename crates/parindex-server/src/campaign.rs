@@ -328,9 +328,20 @@ impl App {
             .from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
         let mut units = Vec::new();
         let mut problems = Vec::new();
+        let csv_problem = |e: &csv::Error, line: usize| {
+            let d = parindex_core::evidence::csv_diagnostic(
+                std::path::Path::new("units.csv"),
+                e,
+                line as u64,
+            );
+            Problem::under(&d, None)
+        };
         let header = reader
             .headers()
-            .map_err(|e| AppError::BadRequest(format!("units.csv: {e}")))?
+            .map_err(|e| AppError::Invalid {
+                message: "units.csv không đọc được".to_owned(),
+                problems: vec![csv_problem(&e, 1)],
+            })?
             .clone();
         let at = |name: &str| header.iter().position(|h| h.trim() == name);
         let (Some(ci), Some(ni), Some(gi)) = (at("ma_don_vi"), at("ten_don_vi"), at("nhom")) else {
@@ -343,10 +354,7 @@ impl App {
             let record = match record {
                 Ok(r) => r,
                 Err(e) => {
-                    problems.push(Problem {
-                        line: Some(line),
-                        ..Problem::plain("units.csv", e.to_string())
-                    });
+                    problems.push(csv_problem(&e, line));
                     continue;
                 }
             };

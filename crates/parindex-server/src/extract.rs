@@ -31,7 +31,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for VForm<T> {
         axum::Form::<T>::from_request(req, state)
             .await
             .map(|axum::Form(v)| VForm(v))
-            .map_err(|e| refused(e.status(), "biểu mẫu gửi lên", &e.body_text()))
+            .map_err(|e| {
+                // serde_urlencoded's words after axum's English preamble, in Vietnamese.
+                let said = e.body_text();
+                let detail = said.split_once(": ").map_or(said.as_str(), |(_, d)| d);
+                refused(
+                    e.status(),
+                    "biểu mẫu gửi lên",
+                    &parindex_core::error::vi_parser_message("biểu mẫu", detail),
+                )
+            })
     }
 }
 
@@ -42,11 +51,32 @@ pub struct VJson<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for VJson<T> {
     type Rejection = AppError;
 
+    /// Read here rather than by `axum::Json`, whose refusals are English: the body (within
+    /// the request's bound), then serde_json, its problem told in Vietnamese with its line.
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        axum::Json::<T>::from_request(req, state)
+        let json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| {
+                let v = v.trim().to_ascii_lowercase();
+                v == "application/json" || v.ends_with("+json")
+            });
+        if !json {
+            return Err(AppError::BadRequest(
+                "nội dung gửi lên cần có Content-Type: application/json".to_owned(),
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
             .await
-            .map(|axum::Json(v)| VJson(v))
-            .map_err(|e| refused(e.status(), "nội dung JSON gửi lên", &e.body_text()))
+            .map_err(|e| refused(e.status(), "nội dung JSON gửi lên", ""))?;
+        serde_json::from_slice(&bytes).map(VJson).map_err(|e| {
+            AppError::BadRequest(format!(
+                "nội dung JSON gửi lên không hợp lệ: {}",
+                parindex_core::error::vi_json_error(&e)
+            ))
+        })
     }
 }
 
@@ -61,7 +91,13 @@ impl<S: Send + Sync> FromRequest<S> for VMultipart {
         axum::extract::Multipart::from_request(req, state)
             .await
             .map(VMultipart)
-            .map_err(|e| refused(e.status(), "dữ liệu tải lên", &e.body_text()))
+            .map_err(|e| {
+                refused(
+                    e.status(),
+                    "dữ liệu tải lên",
+                    "cần gửi dạng multipart/form-data có boundary, như biểu mẫu tải tệp gửi",
+                )
+            })
     }
 }
 

@@ -758,22 +758,18 @@ async fn parts(
         let next = multipart
             .next_field()
             .await
-            .map_err(|e| AppError::BadRequest(format!("dữ liệu tải lên không hợp lệ ({e})")))?;
+            .map_err(crate::web::multipart_error)?;
         let Some(f) = next else { break };
         let name = f.name().unwrap_or("").to_owned();
         match f.file_name().map(str::to_owned) {
             Some(file) => {
-                let bytes: Bytes = f.bytes().await.map_err(|e| {
-                    AppError::BadRequest(format!("tệp tải lên không đọc được ({e})"))
-                })?;
+                let bytes: Bytes = f.bytes().await.map_err(crate::web::multipart_error)?;
                 if !(file.is_empty() && bytes.is_empty()) {
                     files.push((file, bytes.to_vec()));
                 }
             }
             None => {
-                let text = f.text().await.map_err(|e| {
-                    AppError::BadRequest(format!("trường {name} không đọc được ({e})"))
-                })?;
+                let text = f.text().await.map_err(crate::web::multipart_error)?;
                 fields.insert(name, text);
             }
         }

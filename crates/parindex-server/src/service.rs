@@ -1668,19 +1668,14 @@ impl App {
         name: &str,
         bytes: &[u8],
     ) -> Result<UploadedFile, AppError> {
-        let parsed = std::str::from_utf8(bytes)
-            .map_err(|e| e.to_string())
-            .and_then(|t| toml::from_str::<UnitToml>(t).map_err(|e| e.message().to_owned()));
-        let unit = match parsed {
+        // Read as the library reads a folder's unit.toml: the same problems, in Vietnamese.
+        let unit = match parindex_core::evidence::parse_unit(Path::new(name), bytes) {
             Ok(u) => u,
-            Err(why) => {
+            Err(problems) => {
                 return Ok(UploadedFile::refused(
                     name.to_owned(),
                     "unit.toml không hợp lệ: cần đúng ba khóa code, name, group".to_owned(),
-                    vec![Problem::plain(
-                        name,
-                        parindex_core::visible::visible(&why).into_owned(),
-                    )],
+                    problems.iter().map(|d| Problem::under(d, None)).collect(),
                 ))
             }
         };
@@ -2041,15 +2036,13 @@ impl App {
                         .to_owned(),
                 )
             })?;
-        let unit: UnitToml = std::str::from_utf8(&unit.1)
-            .ok()
-            .and_then(|t| toml::from_str(t).ok())
-            .ok_or_else(|| {
-                AppError::BadRequest(
-                    "unit.toml trong tệp zip không hợp lệ: cần đúng ba khóa code, name, group"
-                        .to_owned(),
-                )
-            })?;
+        let unit = parindex_core::evidence::parse_unit(Path::new("unit.toml"), &unit.1).map_err(
+            |problems| AppError::Invalid {
+                message: "unit.toml trong tệp zip không hợp lệ: cần đúng ba khóa code, name, group"
+                    .to_owned(),
+                problems: problems.iter().map(|d| Problem::under(d, None)).collect(),
+            },
+        )?;
         let mut attached: Vec<Attached> = Vec::new();
         let mut files = Vec::new();
         let mut ignored = Vec::new();
@@ -2496,15 +2489,6 @@ pub fn no_row(row: &str) -> AppError {
         "không có dòng `{}` trong bộ tiêu chí",
         parindex_core::visible::visible(row)
     ))
-}
-
-/// `unit.toml`: exactly the unit's three fields.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UnitToml {
-    code: String,
-    name: String,
-    group: String,
 }
 
 /// The unit's fields, checked: none blank, none with hidden characters, bounded.

@@ -844,13 +844,18 @@ pub async fn chosen_file(multipart: Multipart, field: &str, what: &str) -> Resul
         .ok_or_else(|| AppError::BadRequest(format!("chưa chọn tệp {what}")))
 }
 
-fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
+pub(crate) fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::TooLarge(
             "tệp tải lên vượt giới hạn của một lần gửi; hãy gửi ít tệp hơn mỗi lần".to_owned(),
         )
     } else {
-        AppError::BadRequest(format!("không đọc được dữ liệu gửi lên: {}", e.body_text()))
+        // multer's words are English, and say no more than this.
+        AppError::BadRequest(
+            "không đọc được dữ liệu gửi lên: phần gửi lên bị cắt ngang hoặc sai dạng \
+             multipart/form-data; hãy gửi lại"
+                .to_owned(),
+        )
     }
 }
 

@@ -2733,7 +2733,116 @@ async fn a_zip_whose_names_clash_is_refused() {
     assert_eq!(c.get("/api/workspaces").await.json(), serde_json::json!([]));
 }
 
+/// What the app's own parsers refuse is said in Vietnamese, with its place: a unit.toml as the
+/// library reads one, a JSON body (its line and column), a multipart body, a report that is
+/// none. Never the parsers' English.
+async fn refusals_of_the_apps_own_parsers_are_in_vietnamese() {
+    let c = Client::new().await;
+    let id = c.create_skhcn().await;
+    let english = |m: &str| {
+        [
+            "Failed",
+            "missing",
+            "invalid",
+            "expected",
+            "error",
+            "borrowed",
+            "multipart/form-data request",
+        ]
+        .iter()
+        .any(|w| m.contains(w))
+    };
+    for (body, said) in [
+        (b"code = \"A\"\n".to_vec(), "thiếu khóa `name`"),
+        (
+            b"code = 1\nname = \"a\"\ngroup = \"b\"\n".to_vec(),
+            "kiểu giá trị sai: có số nguyên `1`, cần chuỗi trong dấu ngoặc kép",
+        ),
+        (b"\xff\xfe".to_vec(), "không phải văn bản utf-8 hợp lệ"),
+    ] {
+        let got = c
+            .post_files(
+                &format!("/api/workspaces/{id}/evidence"),
+                "files",
+                &[("unit.toml".to_owned(), body)],
+            )
+            .await;
+        assert_eq!(
+            got.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            got.text()
+        );
+        let m = got.json()["files"][0]["problems"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        assert!(m.contains(said) && !english(&m), "{m}");
+    }
+    let raw = |content_type: &str, body: &str| {
+        Request::post("/api/workspaces")
+            .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+            .header("x-csrf-token", &c.token)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body.to_owned()))
+            .expect("request")
+    };
+    for (req, said) in [
+        (
+            raw("application/json", "{not json"),
+            "nội dung JSON gửi lên không hợp lệ: tên khóa phải nằm trong dấu ngoặc kép (dòng 1, cột 2)",
+        ),
+        (
+            raw("application/json", "{\"criteria\": \"nghe-an-2026-so\"}"),
+            "nội dung JSON gửi lên không hợp lệ: thiếu khóa `code` (dòng 1, cột 31)",
+        ),
+        (
+            raw("text/plain", "{}"),
+            "nội dung gửi lên cần có Content-Type: application/json",
+        ),
+    ] {
+        let got = c.send(req).await;
+        assert_eq!(got.status, StatusCode::BAD_REQUEST, "{}", got.text());
+        assert_eq!(got.json()["message"], said);
+    }
+    let evidence = format!("/api/workspaces/{id}/evidence");
+    let multipart = |content_type: &str, body: &str| {
+        Request::post(&evidence)
+            .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+            .header("x-csrf-token", &c.token)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body.to_owned()))
+            .expect("request")
+    };
+    for req in [
+        multipart("multipart/form-data", "x"),
+        multipart(
+            "multipart/form-data; boundary=b",
+            "--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.csv\"\r\n\r\ncut",
+        ),
+    ] {
+        let got = c.send(req).await;
+        assert_eq!(got.status, StatusCode::BAD_REQUEST, "{}", got.text());
+        let m = got.json()["message"].as_str().unwrap_or("").to_owned();
+        assert!(m.contains("multipart/form-data") && !english(&m), "{m}");
+    }
+    let got = c
+        .post_parts(
+            &format!("/api/workspaces/{id}/compare"),
+            &[("first", "a.json", b"{}"), ("second", "b.json", b"{}")],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST, "{}", got.text());
+    let m = got.json()["message"].as_str().unwrap_or("").to_owned();
+    assert!(
+        m.contains("không phải báo cáo JSON của parindex (thiếu khóa `schema` (dòng 1, cột 2))")
+            && !english(&m),
+        "{m}"
+    );
+}
+
 on_every_backend! {
+    refusals_of_the_apps_own_parsers_are_in_vietnamese,
     a_zip_whose_names_clash_is_refused,
     a_refused_import_leaves_no_workspace,
     a_request_with_too_many_files_is_refused_as_the_one_too_many_arrives,

@@ -1421,6 +1421,40 @@ async fn signing_in_goes_back_only_to_a_page_of_this_site() {
     }
 }
 
+/// A campaign's list of units with a short row is refused on its line, in the words the
+/// evidence's reading uses, not the csv crate's English.
+async fn a_units_list_with_a_short_row_is_refused_on_its_line_in_vietnamese() {
+    let s = Server::open().await;
+    let admin = s.login("admin").await;
+    let c = open_campaign(
+        &admin,
+        "Chỉ số CCHC năm 2026",
+        None,
+        "ma_don_vi,ten_don_vi,nhom\nSKHCN,Sở Khoa học và Công nghệ,so\n",
+    )
+    .await;
+    let got = admin
+        .post_json(
+            &format!("/api/campaigns/{c}/units"),
+            &serde_json::json!({"csv": "ma_don_vi,ten_don_vi,nhom\nSTP,Sở Tư pháp\n"}),
+        )
+        .await;
+    assert_eq!(
+        got.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        got.text()
+    );
+    let problem = &got.json()["problems"][0];
+    assert_eq!(problem["line"], 2, "{}", got.text());
+    assert_eq!(
+        problem["message"],
+        "dòng có 2 ô trong khi dòng tiêu đề có 3 cột",
+        "{}",
+        got.text()
+    );
+}
+
 on_every_backend!(
     a_campaign_s_units_are_scored_at_its_as_of_date,
     a_whole_campaign_on_the_province_fixture,
@@ -1430,4 +1464,5 @@ on_every_backend!(
     campaigns_beyond_those_kept_in_memory_are_consolidated_again_to_the_same_ranking,
     a_percent_encoded_workspace_id_is_checked_as_the_plain_one,
     signing_in_goes_back_only_to_a_page_of_this_site,
+    a_units_list_with_a_short_row_is_refused_on_its_line_in_vietnamese,
 );
