@@ -13,6 +13,7 @@ use crate::criteria::{CriteriaSet, Method, NotArising};
 use crate::date::Date;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::evidence::{scan_province, Appraisal, Evidence, ReadAhead, ReadOptions, Scan};
+use crate::explain::RecordTable;
 use crate::files::Files;
 use crate::fingerprint::{digest_of, engine_version, Fingerprint, SetDigest};
 use crate::gaps;
@@ -170,6 +171,93 @@ impl CompiledCriteria {
             ahead: options.ahead.filter(|a| a.is_of(&self.set)),
             ..*options
         }
+    }
+
+    /// Every record of each list of the row `row`'s deciding records (the late dossiers, the
+    /// documents not signed…), cells and all, from the unit folder `dir` at `as_of`: the report
+    /// keeps only how many and the first keys. The row's rule runs as it does in
+    /// [`Self::score_unit`] (the same readings of the same tables); its lists' records are then
+    /// read in one more pass over their tables, at most [`RECORDS_LISTED_MAX`] a list.
+    /// `None` when the set has no row `row` scored by a rule.
+    ///
+    /// [`RECORDS_LISTED_MAX`]: crate::explain::RECORDS_LISTED_MAX
+    ///
+    /// # Errors
+    /// As [`Self::score_unit`]: the folder cannot be read, or a file of it is wrong.
+    pub fn row_records(
+        &self,
+        files: &dyn Files,
+        dir: &Path,
+        row: &str,
+        as_of: Date,
+        options: &ReadOptions<'_>,
+    ) -> Result<Option<Vec<RecordTable>>> {
+        let set = &self.set;
+        let Some(index) = set.criteria.iter().position(|c| {
+            c.id == row
+                && c.leaf
+                    .as_ref()
+                    .is_some_and(|l| matches!(l.method, Method::SelfAssessed | Method::Penalty))
+        }) else {
+            return Ok(None);
+        };
+        let options = &self.own_tables(options);
+        let mut scan = Scan::unit(files, set, dir, options)?;
+        // The rounds `settle` makes, for this one row.
+        let mut asked: BTreeSet<Need> = BTreeSet::new();
+        let mut trace = Trace::default();
+        for round in 0..STREAM_ROUNDS {
+            let evidence = scan.units().pop().ok_or_else(|| no_unit(dir))?;
+            let strict = round + 1 == STREAM_ROUNDS;
+            let unit = Rc::new(UnitContext::with_mode(
+                Arc::clone(set),
+                evidence,
+                as_of,
+                strict,
+            ));
+            trace = run_rule(&self.rules, set, &unit, index).1;
+            let missing: BTreeSet<Need> = unit
+                .missing
+                .take()
+                .into_iter()
+                .filter(|n| !asked.contains(n))
+                .collect();
+            if missing.is_empty() || strict {
+                break;
+            }
+            scan.aggregate(&missing)?;
+            asked.extend(missing);
+        }
+        let wanted: BTreeSet<Need> = trace.record_rows.iter().map(|r| r.records()).collect();
+        scan.aggregate(&wanted)?;
+        let evidence = scan.units().pop().ok_or_else(|| no_unit(dir))?;
+        let mut out = Vec::new();
+        for (list, rows) in trace.records.into_iter().zip(&trace.record_rows) {
+            let first = match evidence.aggregates().and_then(|a| a.get(&rows.records())) {
+                Some(answer) => match &**answer {
+                    crate::query::Answer::Records { first, .. } => first.clone(),
+                    _ => Vec::new(),
+                },
+                None => Vec::new(),
+            };
+            out.push(RecordTable {
+                columns: rows
+                    .table
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        let label = c.labels.first().unwrap_or(&c.id);
+                        (c.id.clone(), label.clone())
+                    })
+                    .collect(),
+                records: first
+                    .into_iter()
+                    .map(|(line, cells)| (line, cells.iter().map(|v| v.display()).collect()))
+                    .collect(),
+                list,
+            });
+        }
+        Ok(Some(out))
     }
 
     /// An empty [`ReadAhead`]: given to a reading as [`ReadOptions::ahead`], it keeps the

@@ -5,7 +5,31 @@
 use rust_decimal::Decimal;
 
 use crate::criteria::{CriteriaSet, Method, NotArising};
+pub use crate::query::RECORDS_LISTED_MAX;
 use crate::readings::read_rule;
+use crate::rules::RecordList;
+
+/// One of a row's lists of deciding records (the report's [`RecordList`]: how many, the first
+/// keys) with every record it counts, cells and all, in file order: what the officer opens to
+/// find the late dossiers. From [`crate::CompiledCriteria::row_records`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RecordTable {
+    /// The list as the row's report has it.
+    pub list: RecordList,
+    /// The table's columns: (id, Vietnamese label; the id when it has none).
+    pub columns: Vec<(String, String)>,
+    /// (line in the file, cells as the report shows values: `dd/mm/yyyy`, decimal comma,
+    /// `x` for yes), the first [`RECORDS_LISTED_MAX`] of `list.total`.
+    pub records: Vec<(u64, Vec<String>)>,
+}
+
+impl RecordTable {
+    /// How many records the list counts that `records` does not hold (past the bound).
+    pub fn left_out(&self) -> usize {
+        self.list.total.saturating_sub(self.records.len())
+    }
+}
 
 /// A row of a criteria set, explained without evidence.
 #[derive(Debug, Clone, PartialEq)]

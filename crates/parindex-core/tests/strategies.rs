@@ -356,3 +356,89 @@ fn the_province_ranks_as_computed_by_hand_in_every_layout_and_reading() {
         }
     }
 }
+
+/// A row's deciding records listed in full (`row_records`), in every reading: 3.2.4 of the
+/// department (satisfaction with the one-stop shop) counts as not met every dossier due by the
+/// as-of date that was late or rated `khong_hai_long` — 52, of which the report keeps 20 keys.
+/// The lines listed are exactly those this test finds in the file by that reading of the rule,
+/// and every reading lists the same records, cells and all.
+#[test]
+fn every_reading_lists_a_rows_deciding_records_in_full() {
+    let criteria = compiled("criteria/nghe-an-2026-so");
+    let fixture = root().join("fixtures/skhcn-2026");
+    let (files, paths) = load(&fixture);
+    let tables = table_files(&criteria);
+    let as_of = criteria.default_as_of().expect("31/12");
+    // The rule, read by hand: received in 2026, due (returned, or pending past its deadline),
+    // and late or unsatisfied.
+    let date = |s: &str| parindex_core::date::parse_date(s);
+    let expected: Vec<u64> = read_csv(&fixture.join("dossiers.csv"))
+        .iter()
+        .zip(2u64..)
+        .filter(|(r, _)| {
+            let (received, due) = (date(&r["ngay_tiep_nhan"]), date(&r["han_xu_ly"]));
+            let returned = date(&r["ngay_tra_ket_qua"]);
+            let Some((received, due)) = received.zip(due) else {
+                return false;
+            };
+            if received > as_of || returned.is_none() && due >= as_of {
+                return false;
+            }
+            returned.is_none_or(|d| d > due) || r["danh_gia"] == "khong_hai_long"
+        })
+        .map(|(_, line)| line)
+        .collect();
+    assert_eq!(expected.len(), 52);
+    let mut first = None;
+    for (reading, threads) in readings() {
+        let files = rewritten(&files, &paths, &tables, reading);
+        let options = options(reading, threads);
+        let report = criteria
+            .score_unit(&files, &fixture, as_of, &options)
+            .expect("scores");
+        let lists = criteria
+            .row_records(&files, &fixture, "3.2.4", as_of, &options)
+            .unwrap_or_else(|e| panic!("{} at {threads}: {e}", reading.name))
+            .expect("a rule row");
+        let [list] = lists.as_slice() else {
+            panic!("{} at {threads}: {} lists", reading.name, lists.len());
+        };
+        assert_eq!(
+            list.list,
+            report.node("3.2.4").expect("3.2.4").records[0],
+            "{}: the list is the report's",
+            reading.name
+        );
+        let lines: Vec<u64> = list.records.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, expected, "{} at {threads} thread(s)", reading.name);
+        assert_eq!(list.left_out(), 0);
+        assert_eq!(
+            list.columns[0],
+            ("ma_ho_so".to_owned(), "Mã hồ sơ".to_owned())
+        );
+        let keys: Vec<&str> = list.records.iter().map(|(_, c)| c[0].as_str()).collect();
+        assert_eq!(
+            keys[..20],
+            list.list
+                .keys
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+        );
+        match &first {
+            None => first = Some(list.records.clone()),
+            Some(kernel) => assert_eq!(kernel, &list.records, "{} at {threads}", reading.name),
+        }
+    }
+    // A row that decides on no records lists none; a row that is none, or no rule's, is None.
+    let empty = criteria
+        .row_records(&FsFiles, &fixture, "1.1.1", as_of, &ReadOptions::default())
+        .expect("reads");
+    assert_eq!(empty.map(|l| l.len()), Some(0));
+    for row in ["9.9", "1.6", "1"] {
+        let none = criteria
+            .row_records(&FsFiles, &fixture, row, as_of, &ReadOptions::default())
+            .expect("reads");
+        assert!(none.is_none(), "{row}");
+    }
+}

@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use parindex_core::explain::RecordTable;
 use parindex_core::Report;
 
 use crate::table::{rows, COLUMNS};
@@ -49,6 +50,24 @@ pub fn render_csv(report: &Report) -> Result<Vec<u8>, RenderError> {
             "".into(),
         ],
     )?;
+    out.into_inner()
+        .map_err(|e| RenderError::Write(e.error().to_string()))
+}
+
+/// A row's deciding records in full ([`RecordTable`]) as CSV for a spreadsheet: UTF-8 with a
+/// byte-order mark, a line of the table's column labels after `Dòng trong tệp`, then one line
+/// per record (its line in the file, its cells as the report shows values), every text cell
+/// through [`csv_cell`].
+pub fn render_records_csv(table: &RecordTable) -> Result<Vec<u8>, RenderError> {
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let header = std::iter::once(csv_cell("Dòng trong tệp"))
+        .chain(table.columns.iter().map(|(_, label)| csv_cell(label)));
+    out.write_record(header.map(|c| c.into_owned()))?;
+    for (line, cells) in &table.records {
+        let record =
+            std::iter::once(line.to_string()).chain(cells.iter().map(|c| csv_cell(c).into_owned()));
+        out.write_record(record)?;
+    }
     out.into_inner()
         .map_err(|e| RenderError::Write(e.error().to_string()))
 }

@@ -21,7 +21,7 @@ pub mod table;
 mod text;
 mod xlsx;
 
-pub use crate::csv::{render_csv, render_text_csv};
+pub use crate::csv::{render_csv, render_records_csv, render_text_csv};
 pub use crate::docx::render_docx;
 pub use crate::html::render_html;
 pub use crate::markdown::{

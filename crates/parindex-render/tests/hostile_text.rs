@@ -91,6 +91,47 @@ fn csv_records(bytes: &[u8]) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// A row's deciding records in full as CSV: the file's line, then the table's cells; a
+/// dossier code planted as a formula reaches the spreadsheet as text.
+#[test]
+fn csv_of_a_rows_records_keeps_a_planted_formula_as_text() {
+    let mut files = example_files();
+    let path = Path::new(EVIDENCE).join("dossiers.csv");
+    let text = String::from_utf8(files.read(&path).expect("dossiers")).expect("UTF-8");
+    // The first dossier is late: it is one of 3.2.4's records.
+    let text = text.replacen(
+        "000.00.29.H40-260102-0001",
+        "\"=HYPERLINK(\"\"http://evil.example\"\")\"",
+        1,
+    );
+    files.insert(path, text);
+    let set = parindex_core::load_criteria(&files, Path::new(common::CRITERIA)).expect("criteria");
+    let criteria = parindex_core::CompiledCriteria::compile(set).expect("compiles");
+    let as_of = criteria.as_of(None).expect("a year end");
+    let lists = criteria
+        .row_records(
+            &files,
+            Path::new(EVIDENCE),
+            "3.2.4",
+            as_of,
+            &parindex_core::ReadOptions::default(),
+        )
+        .expect("reads")
+        .expect("a rule row");
+    let records =
+        csv_records(&parindex_render::render_records_csv(&lists[0]).expect("CSV renders"));
+    assert_eq!(records.len(), 53, "a header and 52 records");
+    assert_eq!(
+        records[0][..3],
+        ["Dòng trong tệp", "Mã hồ sơ", "Mã thủ tục"]
+    );
+    assert_eq!(
+        records[1][..2],
+        ["2", "'=HYPERLINK(\"http://evil.example\")"]
+    );
+    assert!(records.iter().all(|r| r.len() == records[0].len()));
+}
+
 /// The columns of the CSV that hold numbers (Điểm tối đa, Điểm tự đánh giá, Điểm thẩm định).
 const NUMBER_COLUMNS: [usize; 3] = [2, 4, 7];
 

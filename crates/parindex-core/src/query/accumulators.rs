@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 
 use rust_decimal::Decimal;
 
-use super::needs::{Answer, Need, DISTINCT_MAX_BYTES, DISTINCT_MAX_VALUES, RECORDS_SHOWN};
+use super::needs::{
+    Answer, Need, DISTINCT_MAX_BYTES, DISTINCT_MAX_VALUES, RECORDS_LISTED_MAX, RECORDS_SHOWN,
+};
 use super::values::{fold_header, Value};
 use crate::bytes::le_word;
 use crate::date::Date;
@@ -18,6 +20,10 @@ pub(crate) enum Accumulator {
     Sample {
         count: u64,
         first: Vec<(u64, String)>,
+    },
+    Records {
+        count: u64,
+        first: Vec<(u64, Vec<Value>)>,
     },
     Sum(Option<Decimal>),
     Distinct(Distinct),
@@ -72,19 +78,23 @@ pub(crate) fn record_key(key_col: Option<usize>, values: &[Value], line: u64) ->
 }
 
 impl Accumulator {
-    /// Whether adding a record needs its cells: not for a count, nor for a sample whose first
-    /// records are all listed (see [`Accumulator::add_counted`]).
+    /// Whether adding a record needs its cells: not for a count, nor for a sample or a listing
+    /// whose first records are all kept (see [`Accumulator::add_counted`]).
     pub(crate) fn needs_record(&self) -> bool {
         match self {
             Accumulator::Count(_) => false,
             Accumulator::Sample { first, .. } => first.len() < RECORDS_SHOWN,
+            Accumulator::Records { first, .. } => first.len() < RECORDS_LISTED_MAX,
             _ => true,
         }
     }
 
     /// Adds a record [`Accumulator::needs_record`] says is only counted.
     pub(crate) fn add_counted(&mut self) {
-        if let Accumulator::Count(count) | Accumulator::Sample { count, .. } = self {
+        if let Accumulator::Count(count)
+        | Accumulator::Sample { count, .. }
+        | Accumulator::Records { count, .. } = self
+        {
             *count += 1;
         }
     }
@@ -93,6 +103,10 @@ impl Accumulator {
         match need {
             Need::Count { .. } => Accumulator::Count(0),
             Need::Sample { .. } => Accumulator::Sample {
+                count: 0,
+                first: Vec::new(),
+            },
+            Need::Records { .. } => Accumulator::Records {
                 count: 0,
                 first: Vec::new(),
             },
@@ -110,6 +124,12 @@ impl Accumulator {
                 *count += 1;
                 if first.len() < RECORDS_SHOWN {
                     first.push((line, record_key(key_col, values, line)));
+                }
+            }
+            (Accumulator::Records { count, first }, _) => {
+                *count += 1;
+                if first.len() < RECORDS_LISTED_MAX {
+                    first.push((line, values.to_vec()));
                 }
             }
             (Accumulator::Sum(sum), Need::Sum { col, .. }) => {
@@ -150,6 +170,18 @@ impl Accumulator {
                 first.sort_by_key(|(line, _)| *line);
                 first.truncate(RECORDS_SHOWN);
             }
+            (
+                Accumulator::Records { count, first },
+                Accumulator::Records {
+                    count: c2,
+                    first: f2,
+                },
+            ) => {
+                *count += c2;
+                first.extend(f2);
+                first.sort_by_key(|(line, _)| *line);
+                first.truncate(RECORDS_LISTED_MAX);
+            }
             (Accumulator::Sum(a), Accumulator::Sum(b)) => {
                 *a = match (*a, b) {
                     (Some(x), Some(y)) => x.checked_add(y),
@@ -170,6 +202,7 @@ impl Accumulator {
         match self {
             Accumulator::Count(count) => Answer::Count(count),
             Accumulator::Sample { count, first } => Answer::Sample { count, first },
+            Accumulator::Records { count, first } => Answer::Records { count, first },
             Accumulator::Sum(s) => Answer::Sum(s),
             Accumulator::Distinct(set) => Answer::Distinct(set.count()),
             Accumulator::Earliest(e) => Answer::Earliest(e),

@@ -16,7 +16,7 @@ mod values;
 
 pub(crate) use accumulators::{record_key, Accumulator, FastMap};
 pub(crate) use needs::{Aggregates, Answer, Need};
-pub use needs::{DISTINCT_MAX_BYTES, DISTINCT_MAX_VALUES};
+pub use needs::{DISTINCT_MAX_BYTES, DISTINCT_MAX_VALUES, RECORDS_LISTED_MAX};
 pub(crate) use predicates::{add_days, judge, Atom, Class, Pred};
 pub use values::{fold_header, Value};
 pub(crate) use values::{nfc, CellRef, Cells, Lit};

@@ -14,6 +14,11 @@ use crate::date::Date;
 /// How many record keys a row lists as the records that decided it.
 pub(crate) const RECORDS_SHOWN: usize = 20;
 
+/// The most records, cells and all, a list of a row's deciding records gives in full
+/// ([`crate::CompiledCriteria::row_records`]); beyond it they are counted, not kept, so the
+/// memory a listing holds is bounded whatever the table's size.
+pub const RECORDS_LISTED_MAX: usize = 100_000;
+
 /// The most distinct values `distinct()` counts for one question of one unit; beyond it the row
 /// fails. With [`DISTINCT_MAX_BYTES`] it bounds the memory a question holds, streamed or not.
 pub const DISTINCT_MAX_VALUES: usize = 10_000;
@@ -27,6 +32,8 @@ pub(crate) enum Need {
     Count { table: String, pred: Arc<Pred> },
     /// How many, and the first [`RECORDS_SHOWN`] (line, key) in file order.
     Sample { table: String, pred: Arc<Pred> },
+    /// How many, and the first [`RECORDS_LISTED_MAX`] records (line, cells) in file order.
+    Records { table: String, pred: Arc<Pred> },
     /// The sum of a numeric column (`None`: out of range).
     Sum {
         table: String,
@@ -52,6 +59,7 @@ impl Need {
         match self {
             Need::Count { table, .. }
             | Need::Sample { table, .. }
+            | Need::Records { table, .. }
             | Need::Sum { table, .. }
             | Need::Distinct { table, .. }
             | Need::Earliest { table, .. } => table,
@@ -62,6 +70,7 @@ impl Need {
         match self {
             Need::Count { pred, .. }
             | Need::Sample { pred, .. }
+            | Need::Records { pred, .. }
             | Need::Sum { pred, .. }
             | Need::Distinct { pred, .. }
             | Need::Earliest { pred, .. } => pred,
@@ -69,7 +78,7 @@ impl Need {
     }
 
     /// Marks in `read` the columns answering this need reads; `key_col` names a record
-    /// listed. The earliest record is kept whole: it reads every column.
+    /// listed. The earliest record and listed records are kept whole: they read every column.
     pub(crate) fn mark_columns(&self, key_col: Option<usize>, read: &mut [bool]) {
         let mut mark = |c: usize| {
             if let Some(r) = read.get_mut(c) {
@@ -85,7 +94,7 @@ impl Need {
             Need::Count { .. } => {}
             Need::Sample { .. } => key_col.into_iter().for_each(mark),
             Need::Sum { col, .. } | Need::Distinct { col, .. } => mark(*col),
-            Need::Earliest { .. } => read.fill(true),
+            Need::Earliest { .. } | Need::Records { .. } => read.fill(true),
         }
     }
 
@@ -104,6 +113,11 @@ pub(crate) enum Answer {
         count: u64,
         /// (file line, key or `dòng N`), in file order.
         first: Vec<(u64, String)>,
+    },
+    Records {
+        count: u64,
+        /// (file line, cells), in file order.
+        first: Vec<(u64, Vec<Value>)>,
     },
     Sum(Option<Decimal>),
     /// `None`: more than [`DISTINCT_MAX_VALUES`] values (or [`DISTINCT_MAX_BYTES`] of them).

@@ -132,7 +132,8 @@ impl Ratio {
         let Some(c) = current() else { return Ok(()) };
         c.trace.borrow_mut().measure = Some(self.fraction);
         if let (Some(num), Some(den)) = (&self.numerator, &self.denominator) {
-            let (total, first) = sample(&den.minus(num))?;
+            let missing = den.minus(num);
+            let (total, first) = sample(&missing)?;
             if total > 0 {
                 let list = RecordList {
                     table: den.table.name.clone(),
@@ -144,6 +145,7 @@ impl Ratio {
                 let mut trace = c.trace.borrow_mut();
                 if !trace.records.contains(&list) {
                     trace.records.push(list);
+                    trace.record_rows.push(missing);
                 }
             }
         }

@@ -152,6 +152,9 @@ pub(crate) struct Trace {
     pub facts: Vec<FactRef>,
     /// Records that decided the points (e.g. the late dossiers).
     pub records: Vec<RecordList>,
+    /// The records of each list of `records`, as a question of its table: to list them all
+    /// ([`crate::CompiledCriteria::row_records`]).
+    pub record_rows: Vec<Rows>,
     /// How the points could have been higher, as the deciding helper saw it.
     pub lever: Option<Lever>,
     /// Inputs the rule asked about and found missing without ending (`has_table`,
@@ -274,6 +277,14 @@ impl Rows {
 
     pub(crate) fn sample(&self) -> Need {
         Need::Sample {
+            table: self.table.name.clone(),
+            pred: Arc::clone(&self.pred),
+        }
+    }
+
+    /// How many, and (the first [`crate::explain::RECORDS_LISTED_MAX`]) whole.
+    pub(crate) fn records(&self) -> Need {
+        Need::Records {
             table: self.table.name.clone(),
             pred: Arc::clone(&self.pred),
         }
