@@ -151,6 +151,11 @@ struct ExplainArgs {
     /// The as-of date (default 31/12 of the set's year).
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
+    /// Instead of the explanation: every record that decided the row (all the late dossiers,
+    /// not only the report's first 20), with all its columns, as CSV for a spreadsheet; a row
+    /// with several lists prints one CSV each, a blank line between. Needs --evidence.
+    #[arg(long, requires = "evidence")]
+    records: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -775,6 +780,9 @@ fn explain(args: &ExplainArgs) -> Result<(), Failure> {
             visible(&args.row)
         )));
     };
+    if let (true, Some(evidence)) = (args.records, &args.evidence) {
+        return records(args, evidence);
+    }
     print_out(&explain_markdown(&row))?;
     if let Some(evidence) = &args.evidence {
         let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
@@ -789,6 +797,52 @@ fn explain(args: &ExplainArgs) -> Result<(), Failure> {
         )?;
         if let Some(node) = report.node(&args.row) {
             print_out(&explain_score_markdown(node, &report))?;
+        }
+    }
+    Ok(())
+}
+
+/// `explain --records`: the row's deciding records in full, as the web app's row page
+/// downloads them ([`parindex_render::render_records_csv`]).
+fn records(args: &ExplainArgs, evidence: &Path) -> Result<(), Failure> {
+    let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
+    let (criteria, as_of) = prepare(&FsFiles, &args.criteria, as_of)?;
+    let progress = Progress::new();
+    let options = read_options(&progress, TextEncoding::Auto, Threads::default());
+    let lists = criteria.row_records(&FsFiles, evidence, &args.row, as_of, &options)?;
+    drop(progress);
+    let Some(lists) = lists else {
+        return Err(Failure::Input(format!(
+            "dòng `{}` không chấm theo quy tắc từ tài liệu kiểm chứng nên không có bản ghi quyết \
+             định điểm",
+            visible(&args.row)
+        )));
+    };
+    if lists.is_empty() {
+        eprintln!(
+            "dòng {}: điểm không dựa trên danh sách bản ghi nào",
+            visible(&args.row)
+        );
+    }
+    for (i, list) in lists.iter().enumerate() {
+        let csv = parindex_render::render_records_csv(list)
+            .map_err(|e| Failure::Internal(e.to_string()))?;
+        output::to_stdout(|w| {
+            if i > 0 {
+                w.write_all(b"\n")?;
+            }
+            w.write_all(&csv)
+        })
+        .map_err(stdout_failure)?;
+        if list.left_out() > 0 {
+            eprintln!(
+                "{} — {}: liệt kê {} bản ghi đầu trong {} (tối đa {} một danh sách)",
+                visible(&list.list.title),
+                visible(&list.list.what),
+                list.records.len(),
+                list.list.total,
+                parindex_core::explain::RECORDS_LISTED_MAX
+            );
         }
     }
     Ok(())

@@ -89,6 +89,40 @@ fn the_as_of_date_changes_the_score() {
     assert!(shown.contains("\"as_of\": \"2027-01-31\""), "{shown}");
 }
 
+/// `explain --records`: every record that decided a row, all its columns, as CSV.
+#[test]
+fn explain_records_lists_every_deciding_record_as_csv() {
+    insta::assert_snapshot!(run(&[
+        "explain",
+        "criteria/nghe-an-2026-so",
+        "1.1.2",
+        "--evidence",
+        "fixtures/skhcn-2026",
+        "--records"
+    ]));
+    // All 52 of 3.2.4, where the report keeps 20 codes; and asked without the evidence.
+    let all = run(&[
+        "explain",
+        "criteria/nghe-an-2026-so",
+        "3.2.4",
+        "--evidence",
+        "fixtures/skhcn-2026",
+        "--records",
+    ]);
+    assert!(all.starts_with("exit: 0\n"), "{all}");
+    assert_eq!(
+        all.lines()
+            .filter(|l| l.contains(",000.00.29.H40-"))
+            .count(),
+        52
+    );
+    let missing = run(&["explain", "criteria/nghe-an-2026-so", "3.2.4", "--records"]);
+    assert!(
+        missing.starts_with("exit: 1\n") && missing.contains("lỗi: thiếu --evidence <DIR>"),
+        "{missing}"
+    );
+}
+
 #[test]
 fn unknown_key_in_criteria() {
     insta::assert_snapshot!(run(&[

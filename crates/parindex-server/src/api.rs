@@ -49,6 +49,11 @@ pub fn routes() -> Router<Arc<App>> {
             get(note).post(save_note),
         )
         .route("/api/workspaces/{id}/rows/{row}/attachments", post(attach))
+        .route("/api/workspaces/{id}/rows/{row}/records", get(records))
+        .route(
+            "/api/workspaces/{id}/rows/{row}/records/{n}",
+            get(records_csv),
+        )
         .route("/api/workspaces/{id}/proposals", post(save_proposals))
         .route("/api/workspaces/{id}/attachments", get(attachments))
         .route("/api/workspaces/{id}/attachments/{aid}", get(attachment))
@@ -444,6 +449,66 @@ async fn save_note(
     Ok(Json(Done {
         version: Some(version),
     }))
+}
+
+/// One list of a row's deciding records, every record of it.
+#[derive(Serialize)]
+struct RecordsJson {
+    table: String,
+    title: String,
+    what: String,
+    /// How many records the list counts.
+    total: usize,
+    /// How many of them are not in `records` (past the bound).
+    left_out: usize,
+    columns: Vec<ColumnJson>,
+    records: Vec<RecordJson>,
+}
+
+#[derive(Serialize)]
+struct ColumnJson {
+    id: String,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct RecordJson {
+    /// The record's line in its file.
+    line: u64,
+    /// Its cells, in `columns`' order, as the report shows values.
+    cells: Vec<String>,
+}
+
+async fn records(
+    State(app): S,
+    VPath((id, row)): VPath<(i64, String)>,
+) -> ApiResult<Json<Vec<RecordsJson>>> {
+    let lists = app.row_records(id, &row).await?;
+    Ok(Json(
+        lists
+            .into_iter()
+            .map(|t| RecordsJson {
+                left_out: t.left_out(),
+                table: t.list.table,
+                title: t.list.title,
+                what: t.list.what,
+                total: t.list.total,
+                columns: (t.columns.into_iter())
+                    .map(|(id, label)| ColumnJson { id, label })
+                    .collect(),
+                records: (t.records.into_iter())
+                    .map(|(line, cells)| RecordJson { line, cells })
+                    .collect(),
+            })
+            .collect(),
+    ))
+}
+
+async fn records_csv(
+    State(app): S,
+    VPath((id, row, n)): VPath<(i64, String, usize)>,
+) -> ApiResult<Response> {
+    Ok(web::records_csv_response(&app, id, &row, n).await?)
 }
 
 async fn attach(

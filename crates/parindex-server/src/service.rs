@@ -17,6 +17,7 @@ use parindex_core::criteria::CriteriaSet;
 use parindex_core::evidence::{
     fold_header, ReadAhead, Source, TextEncoding, TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS,
 };
+use parindex_core::explain::RecordTable;
 use parindex_core::visible::visible;
 use parindex_core::{
     load_criteria, CompiledCriteria, Error, Evidence, FsFiles, ReadOptions, Report,
@@ -2141,6 +2142,37 @@ impl App {
         })
     }
 
+    /// Every deciding record of the row `row` as the workspace stands, cells and all (the
+    /// library's [`parindex_core::CompiledCriteria::row_records`] on its folder, read as it is
+    /// scored): what the row's page downloads and `parindex explain --records` prints.
+    pub async fn row_records(
+        self: &Arc<Self>,
+        ws: i64,
+        row: &str,
+    ) -> Result<Vec<RecordTable>, AppError> {
+        let snap = self.snapshot(ws).await?;
+        let set = self.set_of(&snap.ws)?;
+        let as_of = as_of_of(&set, &snap)?;
+        let app = Arc::clone(self);
+        let row = row.to_owned();
+        tokio::task::spawn_blocking(move || {
+            let folder = app.folder(&snap, &[])?;
+            let options = ReadOptions {
+                encoding: snap.encoding,
+                ..ReadOptions::default()
+            };
+            set.compiled
+                .row_records(&folder, FolderFiles::root(), &row, as_of, &options)
+                .map_err(|e| AppError::Invalid {
+                    message: "minh chứng của hồ sơ không đọc được nên chưa liệt kê được".to_owned(),
+                    problems: problems_of(&e),
+                })?
+                .ok_or_else(|| no_row(&row))
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("liệt kê bản ghi: {e}")))?
+    }
+
     /// The workspace as a zip that is exactly its evidence folder, attachments included.
     pub async fn export_zip(self: &Arc<Self>, ws: i64) -> Result<Vec<u8>, AppError> {
         let snap = self.snapshot(ws).await?;
@@ -2564,7 +2596,6 @@ fn load_set(dir: &Path, sha256: String, shipped: bool) -> Result<CriteriaEntry, 
     })
 }
 
-/// The date a workspace is judged at: 31 December of its set's year.
 /// The date a snapshot is scored at: its campaign's, else the set's default.
 fn as_of_of(set: &CriteriaEntry, snap: &Snapshot) -> Result<parindex_core::Date, AppError> {
     set.compiled

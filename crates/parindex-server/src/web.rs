@@ -54,6 +54,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/w/{id}/rows/{row}", get(row_page))
         .route("/w/{id}/rows/{row}/note", post(save_note))
         .route("/w/{id}/rows/{row}/attachments", post(attach))
+        .route("/w/{id}/rows/{row}/records/{n}", get(records_csv))
         .route("/w/{id}/attachments/{aid}", get(attachment))
         .route("/w/{id}/notes", get(notes_page))
         .route("/w/{id}/proposals", post(save_proposals))
@@ -1276,6 +1277,8 @@ struct RowPage {
 /// there are; the page says how many it does not show, as the HTML report does.
 #[derive(Debug)]
 struct RecordsView {
+    /// Where every record of the list is downloaded.
+    href: String,
     title: String,
     what: String,
     total: String,
@@ -1284,9 +1287,10 @@ struct RecordsView {
 }
 
 impl RecordsView {
-    fn of(r: &parindex_core::rules::RecordList) -> Self {
+    fn of(r: &parindex_core::rules::RecordList, href: String) -> Self {
         let count = |n: usize| vi_decimal(Decimal::from(n as u64));
         Self {
+            href,
             title: r.title.clone(),
             what: r.what.clone(),
             total: count(r.total),
@@ -1376,7 +1380,9 @@ async fn row_page(
         lost: vi_decimal(n.lost),
         restore: n.restore.clone().unwrap_or_default(),
         evidence: n.evidence.iter().map(|e| e.vi()).collect(),
-        records: n.records.iter().map(RecordsView::of).collect(),
+        records: (n.records.iter().zip(1..))
+            .map(|(r, i)| RecordsView::of(r, format!("/w/{id}/rows/{}/records/{i}", n.id)))
+            .collect(),
         rule: parindex_core::explain::explain_row(set.set(), &row)
             .map(|r| parindex_render::explain_markdown(&r))
             .unwrap_or_default(),
@@ -1437,6 +1443,32 @@ async fn attach(
         app.attach(id, &row, &name, &bytes).await?;
     }
     Ok(Redirect::to(&format!("/w/{id}/rows/{row}")).into_response())
+}
+
+async fn records_csv(
+    State(app): S,
+    VPath((id, row, n)): VPath<(i64, String, usize)>,
+) -> Result<Response, AppError> {
+    records_csv_response(&app, id, &row, n).await
+}
+
+/// The `n`-th (from 1) list of the row's deciding records, every record of it, as CSV for a
+/// spreadsheet ([`parindex_render::render_records_csv`]).
+pub async fn records_csv_response(
+    app: &Arc<App>,
+    id: i64,
+    row: &str,
+    n: usize,
+) -> Result<Response, AppError> {
+    let lists = app.row_records(id, row).await?;
+    let list = n
+        .checked_sub(1)
+        .and_then(|i| lists.get(i))
+        .ok_or_else(|| AppError::NotFound("dòng này không có danh sách bản ghi đó".to_owned()))?;
+    let bytes = parindex_render::render_records_csv(list)
+        .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+    let name = crate::folder::safe_component(&format!("ban-ghi-{row}-{n}.csv"));
+    Ok(file_response(bytes, "text/csv; charset=utf-8", &name))
 }
 
 async fn attachment(

@@ -1077,6 +1077,7 @@ async fn the_openapi_document_names_every_api_route() {
                 .replace("{row}", "3.2.4")
                 .replace("{fid}", "1")
                 .replace("{aid}", "1")
+                .replace("{n}", "1")
                 .replace("{format}", "json")
                 .replace("{c}", "1")
                 .replace("{code}", "SKHCN")
@@ -2841,7 +2842,88 @@ async fn refusals_of_the_apps_own_parsers_are_in_vietnamese() {
     );
 }
 
+/// A row's deciding records in full: as JSON, and as the CSV the row's page links to, the
+/// library's bytes for the exported folder (what `parindex explain --records` prints).
+async fn a_rows_deciding_records_are_listed_in_full_and_downloaded() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let got = c
+        .get(&format!("/api/workspaces/{id}/rows/3.2.4/records"))
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let lists = got.json();
+    assert_eq!(lists.as_array().map(Vec::len), Some(1), "{lists}");
+    let list = &lists[0];
+    assert_eq!(
+        (&list["table"], &list["total"], &list["left_out"]),
+        (
+            &serde_json::json!("dossiers"),
+            &serde_json::json!(52),
+            &serde_json::json!(0)
+        )
+    );
+    assert_eq!(list["records"].as_array().map(Vec::len), Some(52));
+    assert_eq!(
+        list["columns"][0],
+        serde_json::json!({"id": "ma_ho_so", "label": "Mã hồ sơ"})
+    );
+    assert_eq!(list["records"][0]["line"], 2);
+    assert_eq!(list["records"][0]["cells"][0], "000.00.29.H40-260102-0001");
+    // The page's link, and the same file through the API.
+    let page = c.get(&format!("/w/{id}/rows/3.2.4")).await.text();
+    let href = format!("/w/{id}/rows/3.2.4/records/1");
+    assert!(
+        page.contains(&format!(
+            "<a href=\"{href}\" download>Tải toàn bộ 52 bản ghi"
+        )),
+        "{page}"
+    );
+    let csv = c.get(&href).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(
+        csv.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        Some("text/csv; charset=utf-8")
+    );
+    assert!(csv.body.starts_with(b"\xEF\xBB\xBF"));
+    assert_eq!(String::from_utf8_lossy(&csv.body).lines().count(), 53);
+    let api = c
+        .get(&format!("/api/workspaces/{id}/rows/3.2.4/records/1"))
+        .await;
+    assert_eq!(api.body, csv.body);
+    let zip = c.get(&format!("/api/workspaces/{id}/export.zip")).await;
+    let folder = unzip(&zip.body);
+    let set = parindex_core::load_criteria(&parindex_core::FsFiles, &criteria()).expect("set");
+    let compiled = parindex_core::CompiledCriteria::compile(set).expect("compiles");
+    let as_of = compiled.as_of(None).expect("31/12");
+    let direct = compiled
+        .row_records(
+            &parindex_core::FsFiles,
+            folder.path(),
+            "3.2.4",
+            as_of,
+            &parindex_core::ReadOptions::default(),
+        )
+        .expect("reads")
+        .expect("a rule row");
+    assert_eq!(
+        parindex_render::render_records_csv(&direct[0]).expect("csv"),
+        csv.body.to_vec()
+    );
+    // No such list, no such row, a row no rule scores: not found.
+    for uri in [
+        format!("/w/{id}/rows/3.2.4/records/2"),
+        format!("/w/{id}/rows/3.2.4/records/0"),
+        format!("/w/{id}/rows/9.9/records/1"),
+        format!("/api/workspaces/{id}/rows/1.6/records"),
+    ] {
+        assert_eq!(c.get(&uri).await.status, StatusCode::NOT_FOUND, "{uri}");
+    }
+}
+
 on_every_backend! {
+    a_rows_deciding_records_are_listed_in_full_and_downloaded,
     refusals_of_the_apps_own_parsers_are_in_vietnamese,
     a_zip_whose_names_clash_is_refused,
     a_refused_import_leaves_no_workspace,
