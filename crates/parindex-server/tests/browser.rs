@@ -222,6 +222,17 @@ async fn drive(b: &fantoccini::Client, base: &str, downloads: &Path) -> Result<(
     if let Some(restore) = &node.restore {
         assert!(lost.contains(restore.as_str()), "{lost}");
     }
+    // Every deciding record, not only the 20 the page lists: the CSV its link downloads.
+    let total = node.records[0].total;
+    b.find(Locator::Css(&format!(
+        "a[href='{ws_path}/rows/3.2.4/records/1']"
+    )))
+    .await?
+    .click()
+    .await?;
+    let csv = std::fs::read_to_string(downloaded(downloads, "ban-ghi-3.2.4-1.csv").await)?;
+    assert_eq!(csv.lines().count(), total + 1, "a header and every record");
+    assert!(csv.starts_with("\u{feff}Dòng trong tệp,Mã hồ sơ,"), "{csv}");
 
     // 5. A giải trình, written and saved with the keyboard only: Tab from the text to the
     // form's button, Enter.
