@@ -747,6 +747,36 @@ impl Database for Backend {
         Ok(id)
     }
 
+    async fn remove_attachment(&self, ws: i64, id: i64) -> Result<Option<Attachment>, DbError> {
+        let mut w = self.begin_write().await?;
+        let found = sqlx::query_as::<_, Attachment>(
+            "SELECT id, row_id, display_name, sha256, size, uploaded_at FROM attachments \
+             WHERE workspace_id = $1 AND id = $2",
+        )
+        .bind(ws)
+        .bind(id)
+        .fetch_optional(&mut *w.tx)
+        .await?;
+        let Some(a) = found else {
+            return Ok(None);
+        };
+        sqlx::query("DELETE FROM attachments WHERE workspace_id = $1 AND id = $2")
+            .bind(ws)
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await?;
+        let short: String = a.sha256.chars().take(12).collect();
+        record(
+            &mut w,
+            ws,
+            "gỡ tệp đính kèm",
+            &format!("dòng {}: {} ({short})", a.row_id, a.display_name),
+        )
+        .await?;
+        w.tx.commit().await?;
+        Ok(Some(a))
+    }
+
     // ---- criteria sets --------------------------------------------------------------
 
     async fn criteria_sets(&self) -> Result<Vec<String>, DbError> {

@@ -508,6 +508,32 @@ pub async fn attachments_come_by_row_then_id(f: Fresh) {
         format!("dòng 3.2: c.pdf ({})", &sha(3)[..12])
     );
     assert_recorded(db, ws).await;
+    // Taken off: only its own workspace's, once, said in the history.
+    assert!(db.remove_attachment(other, 1).await.unwrap().is_none());
+    let removed = db.remove_attachment(ws, 1).await.unwrap().expect("b.pdf");
+    assert_eq!(
+        (removed.row_id.as_str(), removed.display_name.as_str()),
+        ("3.2", "b.pdf")
+    );
+    assert!(db.remove_attachment(ws, 1).await.unwrap().is_none());
+    let left: Vec<i64> = db
+        .attachments(ws)
+        .await
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(left, [3, 4]);
+    assert_eq!(db.attachments(other).await.unwrap().len(), 1);
+    let last = &db.history(ws).await.unwrap()[0];
+    assert_eq!(
+        (last.action.as_str(), last.detail.clone()),
+        (
+            "gỡ tệp đính kèm",
+            format!("dòng 3.2: b.pdf ({})", &sha(1)[..12])
+        )
+    );
+    assert_recorded(db, ws).await;
 }
 
 pub async fn criteria_sets_are_kept_once_oldest_first(f: Fresh) {

@@ -473,6 +473,11 @@ pub trait Database: Send + Sync + std::fmt::Debug {
         size: i64,
     ) -> Result<i64, DbError>;
 
+    /// Takes the attachment `id` off its row of workspace `ws` (an officer's mistake), the
+    /// change in the history; its file stays in the store, as every version does. The
+    /// attachment taken off, or `None` when the workspace has no attachment `id`.
+    async fn remove_attachment(&self, ws: i64, id: i64) -> Result<Option<Attachment>, DbError>;
+
     // ---- criteria sets --------------------------------------------------------------
 
     /// The uploaded criteria sets' hashes, oldest first.

@@ -57,6 +57,10 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/workspaces/{id}/proposals", post(save_proposals))
         .route("/api/workspaces/{id}/attachments", get(attachments))
         .route("/api/workspaces/{id}/attachments/{aid}", get(attachment))
+        .route(
+            "/api/workspaces/{id}/attachments/{aid}/remove",
+            post(detach),
+        )
         .route("/api/workspaces/{id}/history", get(history))
         .route("/api/workspaces/{id}/verify", post(verify))
         .route("/api/workspaces/{id}/compare", post(compare))
@@ -509,6 +513,21 @@ async fn records_csv(
     VPath((id, row, n)): VPath<(i64, String, usize)>,
 ) -> ApiResult<Response> {
     Ok(web::records_csv_response(&app, id, &row, n).await?)
+}
+
+#[derive(Serialize)]
+struct DetachedJson {
+    id: i64,
+    /// The row it was on.
+    row: String,
+}
+
+async fn detach(
+    State(app): S,
+    VPath((id, aid)): VPath<(i64, i64)>,
+) -> ApiResult<Json<DetachedJson>> {
+    let row = app.detach(id, aid).await?;
+    Ok(Json(DetachedJson { id: aid, row }))
 }
 
 async fn attach(

@@ -2000,6 +2000,17 @@ impl App {
         Ok(())
     }
 
+    /// Takes the attachment `aid` off its row (the database's history says so; its file stays
+    /// in the store); the row it was on.
+    pub async fn detach(self: &Arc<Self>, ws: i64, aid: i64) -> Result<String, AppError> {
+        self.workspace(ws).await?;
+        self.db
+            .remove_attachment(ws, aid)
+            .await?
+            .map(|a| a.row_id)
+            .ok_or_else(|| AppError::NotFound("không có tệp đính kèm này".to_owned()))
+    }
+
     pub async fn attach(
         self: &Arc<Self>,
         ws: i64,

@@ -56,6 +56,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/w/{id}/rows/{row}/attachments", post(attach))
         .route("/w/{id}/rows/{row}/records/{n}", get(records_csv))
         .route("/w/{id}/attachments/{aid}", get(attachment))
+        .route("/w/{id}/attachments/{aid}/remove", post(detach))
         .route("/w/{id}/notes", get(notes_page))
         .route("/w/{id}/proposals", post(save_proposals))
         .route("/w/{id}/download/{format}", get(download))
@@ -1469,6 +1470,11 @@ pub async fn records_csv_response(
         .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
     let name = crate::folder::safe_component(&format!("ban-ghi-{row}-{n}.csv"));
     Ok(file_response(bytes, "text/csv; charset=utf-8", &name))
+}
+
+async fn detach(State(app): S, VPath((id, aid)): VPath<(i64, i64)>) -> Result<Response, AppError> {
+    let row = app.detach(id, aid).await?;
+    Ok(Redirect::to(&format!("/w/{id}/rows/{row}")).into_response())
 }
 
 async fn attachment(

@@ -2922,7 +2922,80 @@ async fn a_rows_deciding_records_are_listed_in_full_and_downloaded() {
     }
 }
 
+/// An attachment given to the wrong row is taken off it, from the row's page or the API: gone
+/// from the report's TLKC and the exported folder, said in the history; another workspace's
+/// attachment, or one taken off already, is not found.
+async fn an_attachment_is_taken_off_its_row() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let other = c.create_skhcn().await;
+    let attach = |ws: i64, name: &str| {
+        let c = &c;
+        let name = name.to_owned();
+        async move {
+            let got = c
+                .post_files(
+                    &format!("/api/workspaces/{ws}/rows/3.2.4/attachments"),
+                    "file",
+                    &[(name, b"%PDF-1.4 scan".to_vec())],
+                )
+                .await;
+            assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+            got.json()[0].as_i64().expect("an id")
+        }
+    };
+    let wrong = attach(id, "nham-dong.pdf").await;
+    let right = attach(id, "bien-ban.pdf").await;
+    let theirs = attach(other, "cua-ho.pdf").await;
+    let page = c.get(&format!("/w/{id}/rows/3.2.4")).await.text();
+    let action = format!("/w/{id}/attachments/{wrong}/remove?csrf=");
+    assert!(page.contains(&action), "{page}");
+    let got = c
+        .post_form(&format!("/w/{id}/attachments/{wrong}/remove"), &[])
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    assert_eq!(
+        got.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some(format!("/w/{id}/rows/3.2.4").as_str())
+    );
+    let report = c.get(&format!("/api/workspaces/{id}/report")).await.text();
+    assert!(!report.contains("nham-dong.pdf") && report.contains("bien-ban.pdf"));
+    let zip = c.get(&format!("/api/workspaces/{id}/export.zip")).await;
+    let folder = unzip(&zip.body);
+    let notes = std::fs::read_to_string(folder.path().join("notes.toml")).expect("notes");
+    assert!(
+        !notes.contains("nham-dong.pdf") && notes.contains("bien-ban.pdf"),
+        "{notes}"
+    );
+    assert_eq!(library_report(folder.path()).to_json(), report);
+    let history = c.get(&format!("/w/{id}/history")).await.text();
+    assert!(history.contains("gỡ tệp đính kèm") && history.contains("nham-dong.pdf"));
+    // The API: the other one, then refusals.
+    let uri = format!("/api/workspaces/{id}/attachments/{right}/remove");
+    let got = c.post_json(&uri, &serde_json::json!({})).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    assert_eq!(got.json(), serde_json::json!({"id": right, "row": "3.2.4"}));
+    for aid in [right, wrong, theirs] {
+        let got = c
+            .post_json(
+                &format!("/api/workspaces/{id}/attachments/{aid}/remove"),
+                &serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(got.status, StatusCode::NOT_FOUND, "{aid}: {}", got.text());
+    }
+    assert_eq!(
+        c.get(&format!("/api/workspaces/{other}/attachments"))
+            .await
+            .json()[0]["name"],
+        "cua-ho.pdf"
+    );
+}
+
 on_every_backend! {
+    an_attachment_is_taken_off_its_row,
     a_rows_deciding_records_are_listed_in_full_and_downloaded,
     refusals_of_the_apps_own_parsers_are_in_vietnamese,
     a_zip_whose_names_clash_is_refused,
