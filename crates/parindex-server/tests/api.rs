@@ -99,13 +99,7 @@ async fn downloads_are_the_renderers_bytes_of_the_exported_folder() {
         .await;
     assert_eq!(got.status, StatusCode::OK, "{}", got.text());
     let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
-    let got = c
-        .post_files(
-            &format!("/api/workspaces/{id}/rows/3.2.4/attachments"),
-            "file",
-            &[("Biên bản ký.pdf".to_owned(), pdf.clone())],
-        )
-        .await;
+    let got = c.attach(id, "3.2.4", "Biên bản ký.pdf", pdf.clone()).await;
     assert_eq!(got.status, StatusCode::OK, "{}", got.text());
 
     let zip = c.get(&format!("/api/workspaces/{id}/export.zip")).await;
@@ -1189,11 +1183,7 @@ async fn an_exported_folder_imports_as_the_same_workspace() {
         .await;
     assert_eq!(got.status, StatusCode::OK, "{}", got.text());
     let got = c
-        .post_files(
-            &format!("/api/workspaces/{id}/rows/3.2.4/attachments"),
-            "file",
-            &[("Bản quét.pdf".to_owned(), b"%PDF-1.4\n%%EOF\n".to_vec())],
-        )
+        .attach(id, "3.2.4", "Bản quét.pdf", b"%PDF-1.4\n%%EOF\n")
         .await;
     assert_eq!(got.status, StatusCode::OK);
     let report = c.get(&format!("/api/workspaces/{id}/report")).await.text();
@@ -2533,11 +2523,7 @@ async fn a_row_with_only_an_attachment_or_documents_still_scores() {
     let c = Client::new().await;
     let id = c.skhcn().await;
     let got = c
-        .post_files(
-            &format!("/api/workspaces/{id}/rows/3.2.4/attachments"),
-            "file",
-            &[("bien-ban.pdf".to_owned(), b"%PDF-1.4 scan".to_vec())],
-        )
+        .attach(id, "3.2.4", "bien-ban.pdf", b"%PDF-1.4 scan")
         .await;
     assert_eq!(got.status, StatusCode::OK, "{}", got.text());
     let got = c.get(&format!("/api/workspaces/{id}/report")).await;
@@ -2675,13 +2661,7 @@ async fn a_refused_import_leaves_no_workspace() {
     // An exported folder whose attachment is over the importing app's limit.
     let c = Client::new().await;
     let id = c.create_skhcn().await;
-    let got = c
-        .post_files(
-            &format!("/api/workspaces/{id}/rows/3.2.4/attachments"),
-            "file",
-            &[("scan.pdf".to_owned(), b"%PDF-1.4 sixteen".to_vec())],
-        )
-        .await;
+    let got = c.attach(id, "3.2.4", "scan.pdf", b"%PDF-1.4 sixteen").await;
     assert_eq!(got.status, StatusCode::OK, "{}", got.text());
     let zip = c
         .get(&format!("/api/workspaces/{id}/export.zip"))
@@ -2933,13 +2913,7 @@ async fn an_attachment_is_taken_off_its_row() {
         let c = &c;
         let name = name.to_owned();
         async move {
-            let got = c
-                .post_files(
-                    &format!("/api/workspaces/{ws}/rows/3.2.4/attachments"),
-                    "file",
-                    &[(name, b"%PDF-1.4 scan".to_vec())],
-                )
-                .await;
+            let got = c.attach(ws, "3.2.4", name, b"%PDF-1.4 scan").await;
             assert_eq!(got.status, StatusCode::OK, "{}", got.text());
             got.json()[0].as_i64().expect("an id")
         }

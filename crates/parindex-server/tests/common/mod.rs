@@ -259,6 +259,22 @@ impl Client {
         self.post_multipart(uri, content_type, body).await
     }
 
+    /// One file attached to a row of workspace `ws` through the API.
+    pub async fn attach(
+        &self,
+        ws: i64,
+        row: &str,
+        name: impl Into<String>,
+        bytes: impl Into<Vec<u8>>,
+    ) -> Got {
+        self.post_files(
+            &format!("/api/workspaces/{ws}/rows/{row}/attachments"),
+            "file",
+            &[(name.into(), bytes.into())],
+        )
+        .await
+    }
+
     /// Files each in its own field: (field, file name, bytes).
     pub async fn post_parts(&self, uri: &str, parts: &[(&str, &str, &[u8])]) -> Got {
         let (content_type, body) = multipart_parts(parts);
