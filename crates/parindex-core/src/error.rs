@@ -64,7 +64,7 @@ pub fn vi_parser_message(format: &str, message: &str) -> String {
             )
         } else if l.starts_with("expected newline") {
             "sau một giá trị chỉ được xuống dòng hoặc ghi chú `#`".to_owned()
-        } else if let Some(rest) = l.strip_prefix("expected ") {
+        } else if let Some(rest) = l.strip_prefix("expected ").filter(|r| r.contains('`')) {
             format!("cần {}", quoted(rest).join(" hoặc "))
         } else {
             match l {

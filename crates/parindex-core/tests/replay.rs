@@ -149,6 +149,9 @@ fn a_text_that_is_no_report_is_told_why_in_vietnamese() {
             "{x}",
             "tên khóa phải nằm trong dấu ngoặc kép (dòng 1, cột 2)",
         ),
+        ("{\"schema\": }", "cần một giá trị (dòng 1, cột 12)"),
+        ("{\"schema\" 1}", "cần `:` (dòng 1, cột 11)"),
+        ("trux", "cần true, false hoặc null (dòng 1, cột 4)"),
     ] {
         assert_eq!(
             Report::from_json(text).err().as_deref(),
