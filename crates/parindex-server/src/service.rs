@@ -1971,7 +1971,6 @@ impl App {
         }
     }
 
-    /// Attaches a TLKC file to a row.
     /// Why `bytes` cannot be attached to `row` of `set`, if it cannot: no such row, empty, or
     /// over [`Limits::attachment_bytes`].
     fn check_attachment(
@@ -2011,6 +2010,7 @@ impl App {
             .ok_or_else(|| AppError::NotFound("không có tệp đính kèm này".to_owned()))
     }
 
+    /// Attaches a TLKC file to a row.
     pub async fn attach(
         self: &Arc<Self>,
         ws: i64,
