@@ -70,7 +70,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for VJson<T> {
         }
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
-            .map_err(|e| refused(e.status(), "nội dung JSON gửi lên", ""))?;
+            .map_err(|e| {
+                refused(
+                    e.status(),
+                    "nội dung JSON gửi lên",
+                    "không nhận được trọn nội dung",
+                )
+            })?;
         serde_json::from_slice(&bytes).map(VJson).map_err(|e| {
             AppError::BadRequest(format!(
                 "nội dung JSON gửi lên không hợp lệ: {}",
