@@ -821,11 +821,7 @@ async fn an_uploaded_sets_cases_are_run_on_its_page() {
         let entries: Vec<(&str, &[u8])> = entries.iter().map(|(n, b)| (n.as_str(), *b)).collect();
         let zip = zip_of(&entries);
         async move {
-            let got = c
-                .post_files("/api/criteria", "file", &[("set.zip".to_owned(), zip)])
-                .await;
-            assert_eq!(got.status, StatusCode::OK, "{}", got.text());
-            let sha = got.json()["sha256"].as_str().expect("sha").to_owned();
+            let sha = c.own_set("set.zip", zip).await;
             c.get(&format!("/criteria/{sha}")).await.text()
         }
     };
@@ -1579,11 +1575,7 @@ async fn a_criteria_set_with_rule_files_is_uploaded_as_its_folder_zipped() {
         ("mini/criteria.toml", &toml),
         ("mini/rules/ky-so.rhai", &rule),
     ]);
-    let got = c
-        .post_files("/api/criteria", "file", &[("mini.zip".to_owned(), good)])
-        .await;
-    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
-    let sha = got.json()["sha256"].as_str().expect("sha").to_owned();
+    let sha = c.own_set("mini.zip", good).await;
     let got = c
         .post_json(
             "/api/workspaces",
@@ -1687,15 +1679,7 @@ async fn a_criteria_set_is_uploaded_checked_and_kept() {
         1,
     );
     assert_ne!(own, shipped);
-    let got = c
-        .post_files(
-            "/api/criteria",
-            "file",
-            &[("criteria.toml".to_owned(), own.clone().into_bytes())],
-        )
-        .await;
-    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
-    let sha = got.json()["sha256"].as_str().expect("sha").to_owned();
+    let sha = c.own_set("criteria.toml", own.clone().into_bytes()).await;
     assert_eq!(sha, parindex_core::fingerprint::sha256_hex(own.as_bytes()));
     let got = c
         .post_json(
@@ -2418,15 +2402,7 @@ async fn a_group_left_empty_is_the_sets_own() {
     let shipped = std::fs::read_to_string(criteria().join("criteria.toml")).expect("the set");
     let own = shipped.replacen("unit_group = \"so\"", "unit_group = \"ban-nganh\"", 1);
     assert_ne!(own, shipped);
-    let got = c
-        .post_files(
-            "/api/criteria",
-            "file",
-            &[("criteria.toml".to_owned(), own.into_bytes())],
-        )
-        .await;
-    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
-    let sha = got.json()["sha256"].as_str().expect("sha").to_owned();
+    let sha = c.own_set("criteria.toml", own.into_bytes()).await;
     let created = |body: serde_json::Value| {
         let c = &c;
         async move {

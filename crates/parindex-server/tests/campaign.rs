@@ -276,40 +276,40 @@ async fn open_campaign(admin: &User, title: &str, as_of: Option<&str>, units: &s
     c
 }
 
+/// An account made by the administrator `admin`, its display name its login, the test's
+/// password: `unit` for an officer or leader, `fields` and `agency` for an appraiser.
+async fn add_account(
+    admin: &User,
+    login: &str,
+    role: &str,
+    unit: &str,
+    fields: &str,
+    agency: &str,
+) {
+    admin
+        .ok_json(
+            "/api/accounts",
+            &serde_json::json!({
+                "login": login, "display_name": login, "password": PASSWORD, "role": role,
+                "unit_code": unit, "fields": fields, "agency": agency,
+            }),
+        )
+        .await;
+}
+
 /// The campaign of 2026 on the province fixture, its units added, one officer and one leader
 /// per unit, an appraiser of fields 1 and 2 (Sở Nội vụ) and an auditor; every officer has
 /// uploaded her unit's files. The campaign's id.
 async fn campaign(s: &Server, admin: &User) -> i64 {
     let units = std::fs::read_to_string(province().join("exports/units.csv")).expect("units");
     let c = open_campaign(admin, "Chỉ số CCHC năm 2026", Some("31/12/2026"), &units).await;
-    let account = |login: String, role: &str, unit: &str, fields: &str, agency: &str| {
-        serde_json::json!({
-            "login": login, "display_name": login, "password": PASSWORD, "role": role,
-            "unit_code": unit, "fields": fields, "agency": agency,
-        })
-    };
     for code in codes() {
         for (prefix, role) in [("o", "officer"), ("l", "leader")] {
-            admin
-                .ok_json(
-                    "/api/accounts",
-                    &account(format!("{prefix}-{code}"), role, &code, "", ""),
-                )
-                .await;
+            add_account(admin, &format!("{prefix}-{code}"), role, &code, "", "").await;
         }
     }
-    admin
-        .ok_json(
-            "/api/accounts",
-            &account("snv".to_owned(), "appraiser", "", "1 2", "Sở Nội vụ"),
-        )
-        .await;
-    admin
-        .ok_json(
-            "/api/accounts",
-            &account("kt".to_owned(), "auditor", "", "", ""),
-        )
-        .await;
+    add_account(admin, "snv", "appraiser", "", "1 2", "Sở Nội vụ").await;
+    add_account(admin, "kt", "auditor", "", "", "").await;
     for code in codes() {
         let officer = s.login(&format!("o-{code}")).await;
         upload_unit(&officer, c, &code).await;
@@ -1014,13 +1014,7 @@ async fn every_route_checks_who_asks_and_for_which_unit() {
         ("tham-dinh", "appraiser", "", "1", "Sở Nội vụ"),
         ("kiem-tra", "auditor", "", "", ""),
     ] {
-        admin
-            .ok_json(
-                "/api/accounts",
-                &serde_json::json!({"login": login, "display_name": login, "password": PASSWORD,
-                    "role": role, "unit_code": unit, "fields": fields, "agency": agency}),
-            )
-            .await;
+        add_account(&admin, login, role, unit, fields, agency).await;
     }
     drop(admin);
     let users = logins(&s).await;
@@ -1207,13 +1201,7 @@ async fn a_campaign_s_units_are_scored_at_its_as_of_date() {
     )
     .await;
     for (login, role) in [("o", "officer"), ("l", "leader")] {
-        admin
-            .ok_json(
-                "/api/accounts",
-                &serde_json::json!({"login": login, "display_name": login, "password": PASSWORD,
-                    "role": role, "unit_code": "SKHCN"}),
-            )
-            .await;
+        add_account(&admin, login, role, "SKHCN", "", "").await;
     }
     let officer = s.login("o").await;
     let ws = upload_unit(&officer, c, "SKHCN").await;
@@ -1287,13 +1275,7 @@ async fn campaigns_beyond_those_kept_in_memory_are_consolidated_again_to_the_sam
         open_campaign(&admin, "Giữa năm", Some("30/06/2026"), units).await,
         open_campaign(&admin, "Cả năm", Some("31/12/2026"), units).await,
     ];
-    admin
-        .ok_json(
-            "/api/accounts",
-            &serde_json::json!({"login": "o", "display_name": "o", "password": PASSWORD,
-                "role": "officer", "unit_code": "SKHCN"}),
-        )
-        .await;
+    add_account(&admin, "o", "officer", "SKHCN", "", "").await;
     let officer = s.login("o").await;
     for c in campaigns {
         upload_unit(&officer, c, "SKHCN").await;
@@ -1335,13 +1317,7 @@ async fn a_percent_encoded_workspace_id_is_checked_as_the_plain_one() {
     )
     .await;
     for (login, unit) in [("o-a", "SKHCN"), ("o-b", "STP")] {
-        admin
-            .ok_json(
-                "/api/accounts",
-                &serde_json::json!({"login": login, "display_name": login, "password": PASSWORD,
-                    "role": "officer", "unit_code": unit, "fields": "", "agency": ""}),
-            )
-            .await;
+        add_account(&admin, login, "officer", unit, "", "").await;
     }
     let own = s.login("o-a").await;
     let other = s.login("o-b").await;

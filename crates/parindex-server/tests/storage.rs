@@ -86,15 +86,7 @@ async fn a_set_uploaded_through_one_process_serves_the_others() {
             "title = \"Bộ chỉ số (bản của Sở) đánh giá",
             1,
         );
-    let got = first
-        .post_files(
-            "/api/criteria",
-            "file",
-            &[("criteria.toml".to_owned(), own.into_bytes())],
-        )
-        .await;
-    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
-    let sha = got.json()["sha256"].as_str().expect("sha").to_owned();
+    let sha = first.own_set("criteria.toml", own.into_bytes()).await;
     let listed = second.get("/api/criteria").await.json();
     assert!(
         listed

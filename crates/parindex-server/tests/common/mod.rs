@@ -259,6 +259,16 @@ impl Client {
         self.post_multipart(uri, content_type, body).await
     }
 
+    /// A criteria set of one's own uploaded (`criteria.toml`, or a zip of its folder), which
+    /// must be taken; its SHA-256.
+    pub async fn own_set(&self, name: &str, bytes: impl Into<Vec<u8>>) -> String {
+        let got = self
+            .post_files("/api/criteria", "file", &[(name.to_owned(), bytes.into())])
+            .await;
+        assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+        got.json()["sha256"].as_str().expect("sha").to_owned()
+    }
+
     /// One file attached to a row of workspace `ws` through the API.
     pub async fn attach(
         &self,
