@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Multipart, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -748,33 +747,19 @@ async fn province_history(State(app): S, viewer: Viewer) -> Result<Response, App
     ))
 }
 
-/// The first file and the text fields of a multipart body.
+/// The files (by the browser's names, in order) and the text fields of a multipart body:
+/// [`crate::web::read_parts`], the fields by name (the last of a name kept).
 async fn parts(
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<(BTreeMap<String, String>, Vec<(String, Vec<u8>)>), AppError> {
-    let mut fields = BTreeMap::new();
-    let mut files = Vec::new();
-    loop {
-        let next = multipart
-            .next_field()
-            .await
-            .map_err(crate::web::multipart_error)?;
-        let Some(f) = next else { break };
-        let name = f.name().unwrap_or("").to_owned();
-        match f.file_name().map(str::to_owned) {
-            Some(file) => {
-                let bytes: Bytes = f.bytes().await.map_err(crate::web::multipart_error)?;
-                if !(file.is_empty() && bytes.is_empty()) {
-                    files.push((file, bytes.to_vec()));
-                }
-            }
-            None => {
-                let text = f.text().await.map_err(crate::web::multipart_error)?;
-                fields.insert(name, text);
-            }
-        }
-    }
-    Ok((fields, files))
+    let (files, fields) = crate::web::read_parts(multipart).await?;
+    Ok((
+        fields.into_iter().collect(),
+        files
+            .into_iter()
+            .map(|(_, (name, bytes))| (name, bytes.to_vec()))
+            .collect(),
+    ))
 }
 
 fn first_file(files: Vec<(String, Vec<u8>)>, what: &str) -> Result<Vec<u8>, AppError> {
