@@ -206,11 +206,15 @@ pub(crate) mod decimal_string {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-        let text = String::deserialize(d)?;
+        parse(&String::deserialize(d)?)
+    }
+
+    /// A JSON decimal string read back, or the deserializer's error saying which text.
+    pub(crate) fn parse<E: serde::de::Error>(text: &str) -> Result<Decimal, E> {
         text.parse::<Decimal>().map_err(|_| {
-            serde::de::Error::custom(format!(
+            E::custom(format!(
                 "`{}` không phải số thập phân",
-                crate::visible::visible(&text)
+                crate::visible::visible(text)
             ))
         })
     }

@@ -26,47 +26,34 @@ pub(super) fn opt_dec<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok,
 }
 
 pub(super) fn de_dec<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-    let text = String::deserialize(d)?;
-    text.parse::<Decimal>().map_err(|_| {
-        serde::de::Error::custom(format!(
-            "`{}` không phải số thập phân",
-            crate::visible::visible(&text)
-        ))
-    })
+    crate::num::decimal_string::parse(&String::deserialize(d)?)
 }
 
 pub(super) fn de_opt_dec<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
-    match Option::<String>::deserialize(d)? {
-        None => Ok(None),
-        Some(text) => text.parse::<Decimal>().map(Some).map_err(|_| {
-            serde::de::Error::custom(format!(
-                "`{}` không phải số thập phân",
-                crate::visible::visible(&text)
-            ))
-        }),
-    }
+    (Option::<String>::deserialize(d)?)
+        .map(|text| crate::num::decimal_string::parse(&text))
+        .transpose()
 }
 
 pub(super) fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
-    let text = String::deserialize(d)?;
-    crate::date::parse_date(&text).ok_or_else(|| {
-        serde::de::Error::custom(format!(
-            "`{}` không phải ngày",
-            crate::visible::visible(&text)
-        ))
-    })
+    date_of(&String::deserialize(d)?)
 }
 
 pub(super) fn de_opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
-    match Option::<String>::deserialize(d)? {
-        None => Ok(None),
-        Some(text) => crate::date::parse_date(&text).map(Some).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "`{}` không phải ngày",
-                crate::visible::visible(&text)
-            ))
-        }),
-    }
+    (Option::<String>::deserialize(d)?)
+        .map(|text| date_of(&text))
+        .transpose()
+}
+
+/// A JSON date read back (ISO, or as [`crate::date::parse_date`] reads one), or the
+/// deserializer's error saying which text.
+fn date_of<E: serde::de::Error>(text: &str) -> Result<Date, E> {
+    crate::date::parse_date(text).ok_or_else(|| {
+        E::custom(format!(
+            "`{}` không phải ngày",
+            crate::visible::visible(text)
+        ))
+    })
 }
 
 pub(super) fn iso_date<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
