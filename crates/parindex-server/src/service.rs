@@ -645,6 +645,11 @@ fn report_of(text: &str, what: &str) -> Result<Report, AppError> {
     })
 }
 
+/// The refusal of a request carrying more than `most` files.
+pub(crate) fn too_many_files(most: usize) -> AppError {
+    AppError::TooLarge(format!("mỗi lần tải lên tối đa {most} tệp"))
+}
+
 /// Two reports' texts compared, as `parindex diff` compares them; a text that is not a
 /// report is refused, saying which. On a blocking thread: a report may be large.
 pub async fn compare_reports(first: String, second: String) -> Result<Compared, AppError> {
@@ -1477,10 +1482,7 @@ impl App {
     /// The refusal of a request carrying more files than [`Limits::files_per_upload`]: said
     /// as soon as the one too many arrives, before it is stored.
     pub fn too_many_files(&self) -> AppError {
-        AppError::TooLarge(format!(
-            "mỗi lần tải lên tối đa {} tệp",
-            self.limits.files_per_upload
-        ))
+        too_many_files(self.limits.files_per_upload)
     }
 
     /// Takes in the files of one upload. `unit.toml`, `facts.toml` and `notes.toml` are tried

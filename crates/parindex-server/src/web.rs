@@ -739,7 +739,7 @@ pub async fn read_files(
             continue;
         }
         if out.len() == most {
-            return Err(AppError::TooLarge(format!("mỗi lần gửi tối đa {most} tệp")));
+            return Err(crate::service::too_many_files(most));
         }
         out.push((name, bytes));
     }
