@@ -203,31 +203,26 @@ impl CompiledCriteria {
         };
         let options = &self.own_tables(options);
         let mut scan = Scan::unit(files, set, dir, options)?;
-        // The rounds `settle` makes, for this one row.
-        let mut asked: BTreeSet<Need> = BTreeSet::new();
-        let mut trace = Trace::default();
-        for round in 0..STREAM_ROUNDS {
-            let evidence = scan.units().pop().ok_or_else(|| no_unit(dir))?;
-            let strict = round + 1 == STREAM_ROUNDS;
-            let unit = Rc::new(UnitContext::with_mode(
-                Arc::clone(set),
-                evidence,
-                as_of,
-                strict,
-            ));
-            trace = run_rule(&self.rules, set, &unit, index).1;
-            let missing: BTreeSet<Need> = unit
-                .missing
-                .take()
-                .into_iter()
-                .filter(|n| !asked.contains(n))
-                .collect();
-            if missing.is_empty() || strict {
-                break;
-            }
-            scan.aggregate(&missing)?;
-            asked.extend(missing);
-        }
+        // The rounds a scoring makes (so that the tables are read for the same questions,
+        // and a reading kept from the scoring fits), this one row's rule run in each.
+        let trace = self
+            .rounds(&mut scan, as_of, options.threads, |units, pass| {
+                units
+                    .iter()
+                    .map(|evidence| {
+                        let unit = Rc::new(UnitContext::with_mode(
+                            Arc::clone(set),
+                            evidence.clone(),
+                            as_of,
+                            pass == Pass::Final,
+                        ));
+                        let trace = run_rule(&self.rules, set, &unit, index).1;
+                        (trace, unit.missing.take())
+                    })
+                    .collect()
+            })?
+            .pop()
+            .ok_or_else(|| no_unit(dir))?;
         let wanted: BTreeSet<Need> = trace.record_rows.iter().map(|r| r.records()).collect();
         scan.aggregate(&wanted)?;
         let evidence = scan.units().pop().ok_or_else(|| no_unit(dir))?;
@@ -289,6 +284,21 @@ impl CompiledCriteria {
     /// which a question still unanswered is an error on its row. The reports of the last
     /// round, in unit-code order.
     fn settle(&self, scan: &mut Scan<'_>, as_of: Date, threads: Threads) -> Result<Vec<Report>> {
+        self.rounds(scan, as_of, threads, |units, pass| {
+            self.score_all_with(units, as_of, pass, threads)
+        })
+    }
+
+    /// The rounds of [`Self::settle`], with `run` for what runs on the units in each (a
+    /// scoring, or one row's rule): it returns one result per unit and what that unit's rules
+    /// asked that the aggregates lack. The results of the last round, in unit-code order.
+    fn rounds<T>(
+        &self,
+        scan: &mut Scan<'_>,
+        as_of: Date,
+        threads: Threads,
+        mut run: impl FnMut(&[Evidence], Pass) -> Vec<(T, BTreeSet<Need>)>,
+    ) -> Result<Vec<T>> {
         let mut needs = self.discover(&scan.units(), as_of, threads);
         scan.aggregate(&needs)?;
         for round in 1..STREAM_ROUNDS {
@@ -297,14 +307,14 @@ impl CompiledCriteria {
             } else {
                 Pass::Provisional
             };
-            let results = self.score_all_with(&scan.units(), as_of, pass, threads);
+            let results = run(&scan.units(), pass);
             let missing: BTreeSet<Need> = results
                 .iter()
                 .flat_map(|(_, missing)| missing.iter().cloned())
                 .filter(|n| !needs.contains(n))
                 .collect();
             if missing.is_empty() || pass == Pass::Final {
-                return Ok(results.into_iter().map(|(report, _)| report).collect());
+                return Ok(results.into_iter().map(|(result, _)| result).collect());
             }
             scan.aggregate(&missing)?;
             needs.extend(missing);

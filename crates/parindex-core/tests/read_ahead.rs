@@ -280,3 +280,35 @@ fn tables_read_ahead_for_another_set_are_not_taken() {
     );
     assert_eq!(ahead.taken(), 0);
 }
+
+#[test]
+fn a_rows_records_after_a_scoring_take_the_tables_it_kept() {
+    let criteria = reference();
+    let dir = Path::new("e");
+    let files = folder("fixtures/skhcn-2026", dir);
+    let as_of = criteria.default_as_of().expect("31/12");
+    let records = |options: &ReadOptions<'_>| {
+        criteria
+            .row_records(&files, dir, "3.2.4", as_of, options)
+            .expect("reads")
+            .expect("a rule row")
+    };
+    let plain = records(&ReadOptions::default());
+    assert_eq!(plain[0].records.len(), 52, "3.2.4's late dossiers");
+    // The web app keeps a scoring's tables; the row's page then lists its records from them.
+    let kept = criteria.keeping();
+    let options = ReadOptions {
+        ahead: Some(&kept),
+        ..ReadOptions::default()
+    };
+    let score = outcome(&criteria, &files, dir, &options);
+    assert_eq!(kept.taken(), 0);
+    assert_eq!(kept.waiting(), 8, "the scoring kept every table it read");
+    // The row's rule is run as the scoring runs it: its first pass asks of every table what
+    // the scoring asked, so it takes all eight; only the dossiers are read again, for the list.
+    assert_eq!(records(&options), plain);
+    assert_eq!(kept.taken(), 8);
+    assert_eq!(kept.waiting(), 8, "and left them for the next reading");
+    assert_eq!(outcome(&criteria, &files, dir, &options), score);
+    assert_eq!(kept.taken(), 16);
+}
