@@ -392,10 +392,7 @@ impl UploadReading {
         );
         let app = Arc::clone(&self.app);
         self.reading.push(tokio::task::spawn_blocking(move || {
-            let options = ReadOptions {
-                encoding,
-                ..ReadOptions::default()
-            };
+            let options = read_options(encoding, None);
             let ahead = set
                 .compiled
                 .read_ahead(&folder, FolderFiles::root(), as_of, &options)
@@ -1243,17 +1240,9 @@ impl App {
         let hashed = files.clone();
         let (outcome, shas) = tokio::task::spawn_blocking(move || {
             let folder = app.folder_of(contents, &trying)?;
-            let ahead = app.tables_read(ws, &set, encoding, &hashed, &trying, ahead);
-            let taken = ahead.taken();
-            let read = read_folder(&set, &folder, as_of, encoding, Some(&ahead));
-            app.read_ahead.taken.fetch_add(
-                (ahead.taken() - taken) as u64,
-                std::sync::atomic::Ordering::Relaxed,
-            );
-            app.kept
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .insert(ws, (kept_key(&set, encoding), ahead));
+            let read = app.with_tables(ws, &set, encoding, &hashed, &trying, ahead, |ahead| {
+                read_folder(&set, &folder, as_of, encoding, Some(ahead))
+            });
             let mut shas = BTreeMap::new();
             if let Ok((_, report)) = &read {
                 for (name, from) in &trying {
@@ -1296,6 +1285,34 @@ impl App {
                 .insert(ws, Arc::clone(&scored));
         }
         Ok((scored, shas))
+    }
+
+    /// Runs `read`, a reading of workspace `ws`'s folder, with the tables it can take instead
+    /// of reading their files ([`Self::tables_read`]), and keeps the tables it read for the
+    /// next reading.
+    #[allow(clippy::too_many_arguments)]
+    fn with_tables<T>(
+        &self,
+        ws: i64,
+        set: &CriteriaEntry,
+        encoding: TextEncoding,
+        hashed: &BTreeMap<String, String>,
+        trying: &[(String, Trying)],
+        upload: Option<ReadAhead>,
+        read: impl FnOnce(&ReadAhead) -> T,
+    ) -> T {
+        let ahead = self.tables_read(ws, set, encoding, hashed, trying, upload);
+        let taken = ahead.taken();
+        let out = read(&ahead);
+        self.read_ahead.taken.fetch_add(
+            (ahead.taken() - taken) as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        self.kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(ws, (kept_key(set, encoding), ahead));
+        out
     }
 
     /// The tables a reading of workspace `ws` can take instead of reading their files: those
@@ -2123,11 +2140,8 @@ impl App {
         let (old, replayed) = tokio::task::spawn_blocking(move || {
             let old = report_of(&text, "tệp")?;
             let folder = app.folder(&snap, &[])?;
-            let options = ReadOptions {
-                encoding,
-                ..ReadOptions::default()
-            };
             // As `parindex score` reads the folder (see `read_folder`).
+            let options = read_options(encoding, None);
             let replayed = parindex_core::replay(
                 &set.compiled,
                 &folder,
@@ -2169,18 +2183,21 @@ impl App {
         let app = Arc::clone(self);
         let row = row.to_owned();
         tokio::task::spawn_blocking(move || {
-            let folder = app.folder(&snap, &[])?;
-            let options = ReadOptions {
-                encoding: snap.encoding,
-                ..ReadOptions::default()
-            };
-            set.compiled
-                .row_records(&folder, FolderFiles::root(), &row, as_of, &options)
-                .map_err(|e| AppError::Invalid {
-                    message: "minh chứng của hồ sơ không đọc được nên chưa liệt kê được".to_owned(),
-                    problems: problems_of(&e),
-                })?
-                .ok_or_else(|| no_row(&row))
+            let contents = snap.contents(false)?;
+            let hashed = Self::hashes(&contents);
+            let folder = app.folder_of(contents, &[])?;
+            let encoding = snap.encoding;
+            // The tables the last scoring kept: only the row's own table is read again.
+            app.with_tables(snap.ws.id, &set, encoding, &hashed, &[], None, |ahead| {
+                let options = read_options(encoding, Some(ahead));
+                set.compiled
+                    .row_records(&folder, FolderFiles::root(), &row, as_of, &options)
+            })
+            .map_err(|e| AppError::Invalid {
+                message: "minh chứng của hồ sơ không đọc được nên chưa liệt kê được".to_owned(),
+                problems: problems_of(&e),
+            })?
+            .ok_or_else(|| no_row(&row))
         })
         .await
         .map_err(|e| AppError::Internal(format!("liệt kê bản ghi: {e}")))?
@@ -2630,13 +2647,22 @@ fn read_folder(
     encoding: TextEncoding,
     ahead: Option<&ReadAhead>,
 ) -> Result<(Evidence, parindex_core::Report), Error> {
-    let options = ReadOptions {
+    set.compiled.read_and_score(
+        folder,
+        FolderFiles::root(),
+        as_of,
+        &read_options(encoding, ahead),
+    )
+}
+
+/// How a workspace's folder is read: its tables' text in `encoding` (the workspace's setting),
+/// taking the tables `ahead` holds.
+fn read_options(encoding: TextEncoding, ahead: Option<&ReadAhead>) -> ReadOptions<'_> {
+    ReadOptions {
         encoding,
         ahead,
         ..ReadOptions::default()
-    };
-    set.compiled
-        .read_and_score(folder, FolderFiles::root(), as_of, &options)
+    }
 }
 
 /// A report with what the pages show beside it: its JSON, where each table came from, and

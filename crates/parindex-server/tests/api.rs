@@ -2801,12 +2801,17 @@ async fn refusals_of_the_apps_own_parsers_are_in_vietnamese() {
 /// A row's deciding records in full: as JSON, and as the CSV the row's page links to, the
 /// library's bytes for the exported folder (what `parindex explain --records` prints).
 async fn a_rows_deciding_records_are_listed_in_full_and_downloaded() {
+    use std::sync::atomic::Ordering::Relaxed;
     let c = Client::new().await;
     let id = c.skhcn().await;
+    let taken = c.app.read_ahead.taken.load(Relaxed);
     let got = c
         .get(&format!("/api/workspaces/{id}/rows/3.2.4/records"))
         .await;
     assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    // The eight tables the workspace's scoring read were taken, not read again (only the
+    // dossiers are, for the list).
+    assert_eq!(c.app.read_ahead.taken.load(Relaxed), taken + 8);
     let lists = got.json();
     assert_eq!(lists.as_array().map(Vec::len), Some(1), "{lists}");
     let list = &lists[0];
