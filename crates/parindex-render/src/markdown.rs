@@ -2,7 +2,9 @@
 //! the ranking, a comparison of two reports, and `explain`. The report's table is the table
 //! model every format reads ([`table::rows`], [`table::gap_rows`]); every text goes out through
 //! [`visible_lines`], so that a control or invisible character of the evidence is shown as
-//! `<U+…>`, never written raw to the terminal.
+//! `<U+…>`, never written raw to the terminal, and every text of the inputs through [`plain`],
+//! so that a Markdown viewer (the ranking is downloaded as a `.md` file) never renders it as
+//! HTML or a link.
 
 use std::fmt::Write as _;
 
@@ -36,15 +38,15 @@ pub fn report_markdown(report: &Report) -> String {
         out,
         "- {}: {} ({})",
         labels::UNIT,
-        report.unit.name,
-        report.unit.code
+        plain(&report.unit.name),
+        plain(&report.unit.code)
     );
     let _ = writeln!(
         out,
         "- {}: {} ({})",
         labels::SET,
-        report.criteria.title,
-        report.criteria.id
+        plain(&report.criteria.title),
+        plain(&report.criteria.id)
     );
     let _ = writeln!(out, "- {}: {}\n", labels::AS_OF, vi_date(report.as_of));
     // After appraisal, a column of final points follows the self-assessed ones.
@@ -80,7 +82,7 @@ pub fn report_markdown(report: &Report) -> String {
             let _ = writeln!(
                 out,
                 "| {stt} | {title} | {max} | {} | {points} |{appraised} {note} |",
-                row.measure
+                cell(&row.measure)
             );
         } else {
             let index = row
@@ -112,7 +114,7 @@ pub fn report_markdown(report: &Report) -> String {
         }
     }
     let index = table::index_text(t.index);
-    let rating = t.rating.clone().unwrap_or_else(|| NONE.to_owned());
+    let rating = plain(t.rating.as_deref().unwrap_or(NONE));
     let _ = writeln!(
         out,
         "| | **{}** | **{}** | | **{}** |{} Chỉ số {index}, xếp loại {rating} |",
@@ -166,7 +168,7 @@ pub fn report_markdown(report: &Report) -> String {
             "- {}: {} dòng ({})",
             labels::NEEDS_EXPLANATION,
             attention.len(),
-            table::ids(&attention)
+            plain(&table::ids(&attention))
         );
     }
     out.push('\n');
@@ -232,15 +234,15 @@ pub fn province_markdown(reports: &[Report]) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {attention} |",
-            r.unit.code,
+            cell(&r.unit.code),
             cell(&r.unit.name),
-            r.unit.group,
+            cell(&r.unit.group),
             vi_decimal(t.self_assessed.points),
             vi_decimal(t.survey.points),
             vi_decimal(t.points),
             vi_decimal(t.applicable_max),
             table::index_text(t.index),
-            t.rating.as_deref().unwrap_or(NONE),
+            cell(t.rating.as_deref().unwrap_or(NONE)),
         );
     }
     visible_lines(&out).into_owned()
@@ -250,7 +252,7 @@ pub fn province_markdown(reports: &[Report]) -> String {
 pub fn ranking_markdown(ranking: &Ranking) -> String {
     let mut out = format!("# {}\n", labels::RANKING_TITLE);
     for g in &ranking.groups {
-        let _ = writeln!(out, "\n## {} {}\n", labels::GROUP, g.group);
+        let _ = writeln!(out, "\n## {} {}\n", labels::GROUP, plain(&g.group));
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -269,14 +271,14 @@ pub fn ranking_markdown(ranking: &Ranking) -> String {
                 out,
                 "| {} | {} ({}) | {} | {} | {} | {} | {} | {} |",
                 labels::rank(e.rank, e.tied),
-                e.name,
-                e.code,
+                cell(&e.name),
+                cell(&e.code),
                 vi_decimal(e.self_assessed),
                 e.appraised.map_or_else(|| NONE.to_owned(), vi_decimal),
                 vi_decimal(e.survey),
                 vi_decimal(e.total),
                 table::index_text(e.index),
-                e.rating.as_deref().unwrap_or(NONE),
+                cell(e.rating.as_deref().unwrap_or(NONE)),
             );
         }
     }
@@ -285,6 +287,7 @@ pub fn ranking_markdown(ranking: &Ranking) -> String {
 
 /// A comparison of two reports, with `a` and `b` naming them.
 pub fn comparison_markdown(comparison: &Comparison, a: &str, b: &str) -> String {
+    let (a, b) = (&cell(a), &cell(b));
     let mut out = String::new();
     if comparison.is_empty() {
         let _ = writeln!(out, "Không có khác biệt giữa {a} và {b}.");
@@ -297,10 +300,10 @@ pub fn comparison_markdown(comparison: &Comparison, a: &str, b: &str) -> String 
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} |",
-                labels::input_name(&i.name),
+                cell(labels::input_name(&i.name)),
                 labels::input_change(i.change),
-                short(i.old.as_deref()),
-                short(i.new.as_deref())
+                cell(&short(i.old.as_deref())),
+                cell(&short(i.new.as_deref()))
             );
         }
         out.push('\n');
@@ -333,8 +336,8 @@ pub fn comparison_markdown(comparison: &Comparison, a: &str, b: &str) -> String 
             let delta = match &r.declared {
                 Some((old, new)) => format!(
                     "{delta} (điểm đơn vị đề nghị: {} → {})",
-                    old.as_deref().unwrap_or(NONE),
-                    new.as_deref().unwrap_or(NONE)
+                    cell(old.as_deref().unwrap_or(NONE)),
+                    cell(new.as_deref().unwrap_or(NONE))
                 ),
                 None => delta,
             };
@@ -342,7 +345,7 @@ pub fn comparison_markdown(comparison: &Comparison, a: &str, b: &str) -> String 
                 out,
                 "| {} | {} | {} | {} | {delta} |",
                 r.id,
-                r.title.replace('|', "\\|"),
+                cell(&r.title),
                 show(r.old_points, r.old_status),
                 show(r.new_points, r.new_status)
             );
@@ -369,12 +372,12 @@ pub fn comparison_markdown(comparison: &Comparison, a: &str, b: &str) -> String 
 /// a reading of its bands.
 pub fn explain_markdown(row: &RowExplanation) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# {} {}\n", row.id, row.title);
+    let _ = writeln!(out, "# {} {}\n", plain(&row.id), plain(&row.title));
     if !row.path.is_empty() {
         let path: Vec<String> = row
             .path
             .iter()
-            .map(|(id, title)| format!("{id} {title}"))
+            .map(|(id, title)| format!("{} {}", plain(id), plain(title)))
             .collect();
         let _ = writeln!(out, "Thuộc: {}", path.join(" › "));
     }
@@ -383,7 +386,7 @@ pub fn explain_markdown(row: &RowExplanation) -> String {
         let children: Vec<String> = row
             .children
             .iter()
-            .map(|(id, max)| format!("{id} ({} điểm)", vi_decimal(*max)))
+            .map(|(id, max)| format!("{} ({} điểm)", plain(id), vi_decimal(*max)))
             .collect();
         let _ = writeln!(out, "Gồm: {}", children.join(", "));
         return visible_lines(&out).into_owned();
@@ -407,21 +410,26 @@ pub fn explain_markdown(row: &RowExplanation) -> String {
             .reads
             .iter()
             .map(|(name, title)| match title {
-                Some(t) => format!("{name} ({t})"),
-                None => name.clone(),
+                Some(t) => format!("{} ({})", plain(name), plain(t)),
+                None => plain(name),
             })
             .collect();
         let _ = writeln!(out, "Số liệu đọc: {}", reads.join(", "));
     }
     if let Some(rule) = &leaf.rule {
-        let _ = writeln!(out, "\nQuy tắc ({}:{}):\n", rule.file, rule.first_line);
+        let _ = writeln!(
+            out,
+            "\nQuy tắc ({}:{}):\n",
+            plain(&rule.file),
+            rule.first_line
+        );
         for line in rule.text.trim_matches('\n').lines() {
             let _ = writeln!(out, "    {line}");
         }
         if !rule.readings.is_empty() {
             let _ = writeln!(out, "\nCách đọc:\n");
             for line in &rule.readings {
-                let _ = writeln!(out, "- {line}");
+                let _ = writeln!(out, "- {}", plain(line));
             }
         }
     }
@@ -434,7 +442,7 @@ pub fn explain_score_markdown(node: &NodeScore, report: &Report) -> String {
     let _ = writeln!(
         out,
         "\n## Kết quả của {} (số liệu đến ngày {})\n",
-        report.unit.name,
+        plain(&report.unit.name),
         vi_date(report.as_of)
     );
     let status = node.status.vi().to_lowercase();
@@ -445,22 +453,22 @@ pub fn explain_score_markdown(node: &NodeScore, report: &Report) -> String {
         vi_decimal(node.max)
     );
     if let Some(m) = &node.measure {
-        let _ = writeln!(out, "Số liệu: {}", m.vi());
+        let _ = writeln!(out, "Số liệu: {}", plain(&m.vi()));
     }
-    let _ = writeln!(out, "Giải thích: {}", node.explanation);
+    let _ = writeln!(out, "Giải thích: {}", plain(&node.explanation));
     for r in &node.records {
-        let (title, what, total) = (&r.title, &r.what, r.total);
-        let (keys, more) = (r.keys.join(", "), more(total, r.keys.len()));
+        let (title, what, total) = (plain(&r.title), plain(&r.what), r.total);
+        let (keys, more) = (plain(&r.keys.join(", ")), more(total, r.keys.len()));
         let _ = writeln!(
             out,
             "Bản ghi quyết định điểm — {title} {what} ({total}): {keys}{more}"
         );
     }
     for e in &node.evidence {
-        let _ = writeln!(out, "{}: {}", labels::EVIDENCE, e.vi());
+        let _ = writeln!(out, "{}: {}", labels::EVIDENCE, plain(&e.vi()));
     }
     if let Some(restore) = &node.restore {
-        let _ = writeln!(out, "Cách khôi phục điểm: {restore}");
+        let _ = writeln!(out, "Cách khôi phục điểm: {}", plain(restore));
     }
     visible_lines(&out).into_owned()
 }
@@ -511,9 +519,38 @@ fn node_note(n: &NodeScore) -> String {
     note
 }
 
-/// A Markdown table cell: no pipes, no line breaks.
+/// A text of the inputs (a name, a title, the officer's words, a record's key) as Markdown
+/// that says it and nothing more: a viewer that renders the file shows it as it is, never as
+/// HTML (`<img onerror=…>`, `<https://…>`) or a link (`[…](javascript:…)`), and its line breaks
+/// cannot start a heading or a block of their own. Only what would make markup is escaped (a
+/// `<` before a letter, `/`, `!` or `?`; a `]` before `(` or `[`; a backslash before
+/// punctuation), so that the file still reads plainly at a terminal: `< 100%`, `[0; 1]`.
+fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied().unwrap_or(' ');
+        let markup = match c {
+            '<' => next.is_ascii_alphabetic() || matches!(next, '/' | '!' | '?'),
+            ']' => matches!(next, '(' | '['),
+            '\\' => next.is_ascii_punctuation(),
+            _ => false,
+        };
+        match c {
+            '\n' | '\r' => out.push(' '),
+            _ if markup => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// [`plain`] in a table cell: its pipes escaped too.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+    plain(text).replace('|', "\\|")
 }
 
 /// A digest shortened for a table cell.

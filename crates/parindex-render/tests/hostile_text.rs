@@ -623,3 +623,89 @@ fn docx_line_feeds_are_line_breaks_not_glued_words() {
         "line breaks"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Markdown: officer- and evidence-written text is shown, never rendered as HTML or a link.
+// ---------------------------------------------------------------------------------------------
+
+/// Texts that a Markdown viewer would render as markup if written raw.
+const MARKUP: [&str; 7] = [
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(1)</script>",
+    "[Xem văn bản](javascript:alert(1))",
+    "![ảnh](http://evil.example/x.png)",
+    "<http://evil.example>",
+    "\\<b>in đậm</b>",
+    "dòng một\n# Tiêu đề chèn\n<div>khối</div>",
+];
+
+/// What a CommonMark viewer makes of `markdown`: whether any HTML, link or image comes out,
+/// or a heading other than the report's own.
+fn markup_in(markdown: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    Parser::new_ext(markdown, Options::ENABLE_TABLES)
+        .filter_map(|event| match event {
+            Event::Html(h) | Event::InlineHtml(h) => Some(format!("HTML {h}")),
+            Event::Start(Tag::Link { dest_url, .. }) => Some(format!("link {dest_url}")),
+            Event::Start(Tag::Image { dest_url, .. }) => Some(format!("image {dest_url}")),
+            Event::Text(t) if t.contains("Tiêu đề chèn") && !t.contains("dòng một") => {
+                Some(format!("a block of its own: {t}"))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn markdown_shows_planted_markup_as_text() {
+    use pulldown_cmark::{Event, Options, Parser};
+    let plain = score(&example_files());
+    for attack in MARKUP {
+        let mut report = with_document_number(attack);
+        report.unit.name = attack.to_owned();
+        report.unit.group = attack.to_owned();
+        for n in report.nodes.iter_mut() {
+            n.title = attack.to_owned();
+            if n.is_leaf() {
+                n.giai_trinh = Some(attack.to_owned());
+                n.explanation = attack.to_owned();
+                n.restore = Some(attack.to_owned());
+            }
+        }
+        // A row's points differ, so that the comparison shows the row and both names.
+        let leaf = report
+            .nodes
+            .iter_mut()
+            .find(|n| n.is_leaf())
+            .expect("a row");
+        leaf.final_points += Decimal::ONE;
+        let leaf = &leaf.clone();
+        let comparison = parindex_core::compare::Comparison::of(&plain, &report);
+        let reports = [report.clone()];
+        let markdowns = [
+            parindex_render::report_markdown(&report),
+            parindex_render::province_markdown(&reports),
+            parindex_render::ranking_markdown(&parindex_core::rank::Ranking::of(&reports)),
+            parindex_render::explain_score_markdown(leaf, &report),
+            parindex_render::comparison_markdown(&comparison, attack, attack),
+        ];
+        for markdown in markdowns {
+            assert_eq!(
+                markup_in(&markdown),
+                Vec::<String>::new(),
+                "{attack}: {markdown}"
+            );
+            // The text is still there to read, as written (its line breaks as spaces).
+            let shown: String = Parser::new_ext(&markdown, Options::ENABLE_TABLES)
+                .filter_map(|e| match e {
+                    Event::Text(t) => Some(t.into_string()),
+                    _ => None,
+                })
+                .collect();
+            assert!(
+                shown.contains(&attack.replace('\n', " ")),
+                "{attack}: {shown}"
+            );
+        }
+    }
+}
