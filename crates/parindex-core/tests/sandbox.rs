@@ -163,3 +163,70 @@ fn a_rule_cannot_catch_the_engines_signals() {
         Err(Error::Criteria(_))
     ));
 }
+
+/// A set of many rows, each spinning to its own limit: the unit's budget of operations ends
+/// them all from the tenth (the default's 1,000,000 over 100,000 a rule), the rest without running,
+/// so that a scoring cannot hold a core for minutes; the rows before it are scored, and the
+/// same rows end in the same way on every run.
+#[test]
+fn the_rules_of_one_unit_share_a_budget_of_operations() {
+    let limits = parindex_core::rules::Limits::default();
+    let full =
+        usize::try_from(limits.max_operations_per_unit / limits.max_operations).expect("a count");
+    assert_eq!(full, 10);
+    let spinning = 2000;
+    let mut text = HEAD.replace("max = 2\n", &format!("max = {}\n", spinning + 2));
+    text.push_str("rule = 'bands(table(\"items\").count(), [[1, 1]])'\n");
+    for k in 0..spinning {
+        text.push_str(&format!(
+            "\n[[criterion]]\nid = \"1.{}\"\ntitle = \"Spins\"\nmax = 1\nmethod = \"self\"\nreads = [\"items\"]\nrule = 'let n = 0; loop {{ n += 1; }}'\n",
+            k + 3
+        ));
+    }
+    let mut files = files("1");
+    files.insert("set/criteria.toml", text);
+    let set = load_criteria(&files, Path::new("set")).expect("loads");
+    let criteria = CompiledCriteria::compile(set).expect("compiles");
+    let as_of = criteria.default_as_of().expect("date");
+    let score = || {
+        criteria
+            .score_unit(&files, Path::new("unit"), as_of, &ReadOptions::default())
+            .expect("reads")
+    };
+    let report = score();
+    for id in ["1.1", "1.2"] {
+        assert_eq!(
+            report.node(id).expect("a row").status,
+            Status::Scored,
+            "{id}"
+        );
+    }
+    let why = |k: usize| {
+        let node = report
+            .node(&format!("1.{}", k + 3))
+            .expect("a spinning row");
+        assert_eq!(node.status, Status::Error);
+        node.explanation.clone()
+    };
+    // The good rows spent a few operations: the tenth ends on the unit's budget.
+    for k in 0..full - 1 {
+        assert!(
+            why(k).contains("quá nhiều phép tính (giới hạn 100000)"),
+            "{}",
+            why(k)
+        );
+    }
+    for k in full - 1..spinning {
+        assert!(
+            why(k).contains("đã chạy hết giới hạn 1000000 phép tính cho một đơn vị"),
+            "1.{}: {}",
+            k + 3,
+            why(k)
+        );
+    }
+    assert_eq!(
+        score().to_json(),
+        report.to_json(),
+        "the same rows, every run"
+    );
+}

@@ -35,6 +35,8 @@ pub(crate) struct UnitContext {
     strict: bool,
     /// Whether a rule read something of this unit's own (its facts) since the last reset.
     read_own: Cell<bool>,
+    /// The operations its rules have made ([`crate::rules::Limits::max_operations_per_unit`]).
+    pub operations: Cell<u64>,
 }
 
 impl UnitContext {
@@ -56,6 +58,7 @@ impl UnitContext {
             missing: RefCell::new(BTreeSet::new()),
             strict,
             read_own: Cell::new(false),
+            operations: Cell::new(0),
         }
     }
 

@@ -6,6 +6,7 @@ mod messages;
 pub(crate) mod registry;
 mod scoring;
 
+use std::cell::Cell;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -32,7 +33,13 @@ use crate::error::{Diagnostic, Diagnostics, Error, Result};
 /// `DISTINCT_MAX_BYTES`) for `distinct()`, and `CASE_MAX_RECORDS` for `parindex test`.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// Operations one run of one rule may make.
     pub max_operations: u64,
+    /// Operations all the rules of a set may make together on one unit, in one pass over its
+    /// evidence: a set of a thousand rows, each within its own limit, must not hold a core for
+    /// minutes. Counted in the set's row order, so that the row it ends on is the same on
+    /// every run; the rows after it end in error without running.
+    pub max_operations_per_unit: u64,
     pub max_call_levels: usize,
     pub max_expr_depth: usize,
     pub max_function_expr_depth: usize,
@@ -48,6 +55,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_operations: 100_000,
+            max_operations_per_unit: 1_000_000,
             max_call_levels: 16,
             max_expr_depth: 64,
             max_function_expr_depth: 32,
@@ -78,6 +86,15 @@ pub(crate) fn sandboxed_engine(limits: Limits) -> Engine {
         .set_max_map_size(limits.max_map_size)
         .set_max_variables(limits.max_variables)
         .set_max_functions(limits.max_functions);
+    // The unit's budget ([`Limits::max_operations_per_unit`]): what is left of it is set
+    // before each run ([`run_rule`]), and the count the run reached read after it.
+    engine.on_progress(|count| {
+        RUN.with(|run| {
+            let (left, _) = run.get();
+            run.set((left, count));
+            (count > left).then(|| Dynamic::from(UnitBudget))
+        })
+    });
     engine.disable_symbol("eval");
     // A rule may not catch what ends it: missing evidence and not-arising are signals to the
     // engine, not errors for the rule to handle.
@@ -87,9 +104,20 @@ pub(crate) fn sandboxed_engine(limits: Limits) -> Engine {
     engine
 }
 
+thread_local! {
+    /// The rule running on this thread: the operations it may make before the unit's budget
+    /// is spent, and the count it has reached.
+    static RUN: Cell<(u64, u64)> = const { Cell::new((u64::MAX, 0)) };
+}
+
+/// What ends a rule that spent the rest of its unit's budget of operations.
+#[derive(Debug, Clone, Copy)]
+struct UnitBudget;
+
 /// The compiled rules of a set: one AST per leaf that has a rule.
 pub(crate) struct CompiledRules {
     pub engine: Engine,
+    pub limits: Limits,
     /// Indexed like [`CriteriaSet::criteria`].
     pub asts: Vec<Option<AST>>,
 }
@@ -139,7 +167,11 @@ pub(crate) fn compile_rules(set: &CriteriaSet, limits: Limits) -> Result<Compile
         }
     }
     if problems.is_empty() {
-        Ok(CompiledRules { engine, asts })
+        Ok(CompiledRules {
+            engine,
+            limits,
+            asts,
+        })
     } else {
         Err(Error::Criteria(Diagnostics(problems)))
     }
@@ -182,14 +214,37 @@ pub(crate) fn run_rule(
         reads: leaf.reads.clone(),
         trace: Default::default(),
     });
+    let budget = rules.limits.max_operations_per_unit;
+    let left = budget.saturating_sub(unit.operations.get());
+    if left == 0 {
+        return (unit_budget_spent(budget), Trace::default());
+    }
+    RUN.with(|run| run.set((left, 0)));
     let result = with_row(Rc::clone(&row), || rules.engine.eval_ast::<Dynamic>(ast));
+    let (_, count) = RUN.with(|run| run.replace((u64::MAX, 0)));
+    unit.operations
+        .set(unit.operations.get().saturating_add(count));
     let trace = row.trace.take();
     let rule = leaf.rule.as_ref();
     let outcome = match result {
         Ok(value) => from_value(value),
-        Err(err) => from_error(&err, rule, &rules.engine),
+        Err(err) => match err.unwrap_inner() {
+            EvalAltResult::ErrorTerminated(token, _) if token.is::<UnitBudget>() => {
+                unit_budget_spent(budget)
+            }
+            _ => from_error(&err, rule, &rules.engine),
+        },
     };
     (outcome, trace)
+}
+
+/// The error of a row whose rule did not run, or did not end, because the rules before it
+/// spent the unit's budget of operations.
+fn unit_budget_spent(budget: u64) -> RuleResult {
+    RuleResult::Error(format!(
+        "các quy tắc của bộ tiêu chí đã chạy hết giới hạn {budget} phép tính cho một đơn vị \
+         (tính theo thứ tự các dòng), nên quy tắc của dòng này không chạy xong"
+    ))
 }
 
 fn from_value(value: Dynamic) -> RuleResult {
