@@ -249,7 +249,7 @@ fn build(
             problems.push(
                 source
                     .diagnostic(id_span, format!("mã tiêu chí `{id}` bị trùng"))
-                    .hint(format!("mã này đã được khai báo ở dòng {first}")),
+                    .hint(format!("mã này đã được dùng ở dòng {first} của tệp")),
             );
             continue;
         }

@@ -119,7 +119,7 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
                         Diagnostic::new(
                             &set.path,
                             format!(
-                                "bảng `{}`: cột `dated_by` `{dated_by}` phải là cột ngày (`type = \"date\"`) bắt buộc (`required = true`)",
+                                "bảng `{}`: cột `{dated_by}` (ở `dated_by`) phải là cột ngày (`type = \"date\"`) bắt buộc (`required = true`)",
                                 table.name
                             ),
                         ),
