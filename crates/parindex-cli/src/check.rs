@@ -3,7 +3,8 @@
 //!
 //! The problems come from [`parindex_core::check_criteria`]; this module only renders them,
 //! through `codespan-reporting`, with no colours and no wrapping, so that the output is the
-//! same on every terminal and in snapshots.
+//! same on every terminal and in snapshots. Everything is said in Vietnamese, codespan's own
+//! `error` header included (see [`vi_header`]).
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, Config};
+use parindex_core::error::Lang;
 use parindex_core::{check_criteria, Diagnostic, Files, FsFiles};
 
 /// Checks the criteria set at `criteria` (a folder holding `criteria.toml`, or the file), prints
@@ -42,24 +44,33 @@ pub fn render(files: &dyn Files, criteria: &Path) -> (String, usize) {
         let source = id.and_then(|id| sources.get(id).ok().map(|f| (id, f.source().as_str())));
         let report = to_report(d, source);
         match term::emit_into_string(&config, &sources, &report) {
-            Ok(text) => out.push_str(&text),
+            Ok(text) => out.push_str(&vi_header(&text)),
             // The file changed under us: the one-line form still says everything.
             Err(_) => {
-                out.push_str(&d.to_string());
+                out.push_str(&d.display(Lang::Vi).to_string());
                 out.push_str("\n\n");
             }
         }
     }
     out.push_str(&match problems.len() {
-        0 => "no problems\n".to_owned(),
-        1 => "1 problem\n".to_owned(),
-        n => format!("{n} problems\n"),
+        0 => "không có lỗi nào\n".to_owned(),
+        n => format!("{n} lỗi\n"),
     });
     (out, problems.len())
 }
 
+/// codespan heads a report with its severity in English (`error: …`), a word it does not let
+/// one change: the head of the rendered report is replaced with `lỗi: …`.
+fn vi_header(report: &str) -> String {
+    match report.strip_prefix("error:") {
+        Some(rest) => format!("lỗi:{rest}"),
+        None => report.to_owned(),
+    }
+}
+
 /// One problem as a codespan report: a caret under its place when the file and line are
-/// known, then the column, value, what was expected, and the hint.
+/// known, then the column, value, what was expected, and the hint, each under its Vietnamese
+/// label.
 fn to_report(d: &Diagnostic, source: Option<(usize, &str)>) -> Report<usize> {
     let mut notes = Vec::new();
     let span = source.and_then(|(id, text)| Some((id, span_of(text, d.line?, d.column)?)));
@@ -77,20 +88,20 @@ fn to_report(d: &Diagnostic, source: Option<(usize, &str)>) -> Report<usize> {
                     place.push_str(&format!(":{column}"));
                 }
             }
-            notes.push(format!("in {place}"));
+            notes.push(format!("tại {place}"));
         }
     }
     if let Some(name) = &d.column_name {
-        notes.push(format!("column: `{name}`"));
+        notes.push(format!("cột: `{name}`"));
     }
     if let Some(value) = &d.value {
-        notes.push(format!("value: `{value}`"));
+        notes.push(format!("giá trị: `{value}`"));
     }
     if let Some(expected) = &d.expected {
-        notes.push(format!("expected: {expected}"));
+        notes.push(format!("cần: {expected}"));
     }
     if let Some(hint) = &d.hint {
-        notes.push(format!("hint: {hint}"));
+        notes.push(format!("gợi ý: {hint}"));
     }
     report.with_notes(notes)
 }
@@ -199,7 +210,7 @@ mod tests {
         let mut files = MemoryFiles::new();
         add_dir(&mut files, &path);
         let (text, count) = render(&files, &path);
-        format!("problems: {count}\n{text}")
+        format!("số lỗi: {count}\n{text}")
     }
 
     #[test]
@@ -259,7 +270,7 @@ mod tests {
 
     #[test]
     fn valid() {
-        assert_eq!(check("valid"), "problems: 0\nno problems\n");
+        assert_eq!(check("valid"), "số lỗi: 0\nkhông có lỗi nào\n");
     }
 
     #[test]

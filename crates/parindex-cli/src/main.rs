@@ -276,12 +276,13 @@ enum Failure {
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         match e {
-            // The set's problems are for its authors (most in their English, see `Lang`); the
-            // officer is told in Vietnamese what they are and whom to give them to.
+            // The set's problems are for its authors; the officer is told what they are and
+            // whom to give them to.
             Error::Criteria(problems) => Failure::Input(format!(
                 "bộ tiêu chí có lỗi nên không chấm được; hãy gửi các dòng dưới đây (dành cho \
                  người soạn bộ tiêu chí) cho người soạn, hoặc kiểm tra bằng `parindex check`:\n\
-                 {problems}"
+                 {}",
+                problems.display(parindex_core::error::Lang::Vi)
             )),
             other => Failure::Input(other.to_string()),
         }

@@ -91,7 +91,7 @@ fn a_toml_syntax_error_is_the_only_problem() {
 fn a_valid_set_has_no_problems() {
     assert_eq!(
         check("valid"),
-        "exit: 0\n--- stdout ---\nno problems\n--- stderr ---\n"
+        "exit: 0\n--- stdout ---\nkhông có lỗi nào\n--- stderr ---\n"
     );
 }
 
@@ -99,7 +99,7 @@ fn a_valid_set_has_no_problems() {
 fn the_reference_set_has_no_problems() {
     assert_eq!(
         run("criteria/nghe-an-2026-so"),
-        "exit: 0\n--- stdout ---\nno problems\n--- stderr ---\n"
+        "exit: 0\n--- stdout ---\nkhông có lỗi nào\n--- stderr ---\n"
     );
 }
 

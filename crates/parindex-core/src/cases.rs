@@ -26,7 +26,7 @@ use rust_decimal::Decimal;
 
 use crate::criteria::CriteriaSet;
 use crate::date::{parse_date, Date};
-use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::error::{Diagnostic, Diagnostics, Error, Lang, Result};
 use crate::evaluate::CompiledCriteria;
 use crate::evidence::ReadOptions;
 use crate::files::{Files, MemoryFiles};
@@ -39,6 +39,10 @@ pub const CASES_DIR: &str = "cases";
 /// The most records one case may describe, over all its `rows` items: a case is a small
 /// example, and its records are built in memory before anything is read.
 pub const CASE_MAX_RECORDS: usize = 100_000;
+
+/// What a case that cannot be run gives (its evidence or row is wrong): never an expected
+/// outcome, so the case fails.
+pub const INVALID_CASE: &str = "ca không hợp lệ";
 
 /// One case: a row, its evidence, and what it must score.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,7 +128,7 @@ pub fn read_cases(files: &dyn Files, dir: &Path) -> Result<CaseFile> {
                     {
                         match a.split_once('=') {
                             Some((k, v)) => cols.push((k.trim().to_owned(), v.trim().to_owned())),
-                            None => problems.push(at(format!("`{a}` is not column=value"))),
+                            None => problems.push(at(format!("`{a}` không có dạng `cột=giá trị`"))),
                         }
                     }
                     out.defaults.insert((*table).to_owned(), cols);
@@ -136,7 +140,8 @@ pub fn read_cases(files: &dyn Files, dir: &Path) -> Result<CaseFile> {
                             Some(d) => Some(d),
                             None => {
                                 problems.push(
-                                    at(format!("`{d}` is not a date")).expected("dd/mm/yyyy or -"),
+                                    at(format!("`{d}` không phải ngày"))
+                                        .expected("dd/mm/yyyy hoặc -"),
                                 );
                                 continue;
                             }
@@ -152,8 +157,8 @@ pub fn read_cases(files: &dyn Files, dir: &Path) -> Result<CaseFile> {
                     });
                 }
                 _ => problems.push(
-                    at("a case has four fields separated by `|`".to_owned())
-                        .expected("row | as-of | evidence | expected"),
+                    at("mỗi ca kiểm thử có bốn phần ngăn nhau bởi `|`".to_owned())
+                        .expected("mã dòng | ngày tính đến (hoặc -) | minh chứng | kết quả cần có"),
                 ),
             }
         }
@@ -221,7 +226,7 @@ fn run_cases_read(
         .map(|case| {
             let (got, explanation) = match run_case(criteria, file, case, options, rewrite) {
                 Ok(x) => x,
-                Err(e) => ("invalid case".to_owned(), e),
+                Err(e) => (INVALID_CASE.to_owned(), e),
             };
             CaseResult {
                 case: case.clone(),
@@ -245,20 +250,26 @@ fn run_case(
         .and_then(|c| c.leaf.as_ref())
         .is_none()
     {
-        return Err(format!("`{}` is not a row of the set", case.row));
+        return Err(format!(
+            "`{}` không phải một dòng được chấm của bộ tiêu chí",
+            case.row
+        ));
     }
     let files = evidence_files(set, file, &case.evidence, rewrite)?;
     let as_of = criteria.as_of(case.as_of).map_err(|e| e.to_string())?;
     let report = match criteria.score_unit(&files, Path::new("unit"), as_of, options) {
         Ok(report) => report,
         Err(Error::Evidence(problems)) => {
-            return Ok(("evidence_error".to_owned(), problems.to_string()))
+            return Ok((
+                "evidence_error".to_owned(),
+                problems.display(Lang::Vi).to_string(),
+            ))
         }
         Err(other) => return Err(other.to_string()),
     };
     let node = report
         .node(&case.row)
-        .ok_or_else(|| format!("no row {}", case.row))?;
+        .ok_or_else(|| format!("báo cáo không có dòng `{}`", case.row))?;
     let got = match node.status {
         Status::Scored => format!("scored {}", node.points.normalize()),
         other => other.as_str().to_owned(),
@@ -309,7 +320,9 @@ fn evidence_files(
         let words: Vec<&str> = item.split_whitespace().collect();
         match words.as_slice() {
             ["rows", table, n, assignments @ ..] => {
-                let n: usize = n.parse().map_err(|_| format!("bad count in `{item}`"))?;
+                let n: usize = n
+                    .parse()
+                    .map_err(|_| format!("số bản ghi trong `{item}` không phải số nguyên"))?;
                 let records = tables.entry((*table).to_owned()).or_default();
                 for i in 1..=n {
                     let number = (records.len() + 1).to_string();
@@ -325,7 +338,7 @@ fn evidence_files(
                     for a in assignments {
                         let (k, v) = a
                             .split_once('=')
-                            .ok_or_else(|| format!("`{a}` is not column=value"))?;
+                            .ok_or_else(|| format!("`{a}` không có dạng `cột=giá trị`"))?;
                         let v = v.replace("{i}", &i.to_string()).replace("{n}", &number);
                         record.insert(k.to_owned(), v.replace('+', ";"));
                     }
@@ -344,7 +357,7 @@ fn evidence_files(
             ["survey", assignment] => {
                 let (row, rate) = assignment
                     .split_once('=')
-                    .ok_or_else(|| format!("`{item}` is not survey ROW=RATE"))?;
+                    .ok_or_else(|| format!("`{item}` không có dạng `survey DÒNG=TỶ_LỆ`"))?;
                 let mut line = csv::Writer::from_writer(Vec::new());
                 line.write_record([row, rate]).map_err(|e| e.to_string())?;
                 let line = line.into_inner().map_err(|e| e.to_string())?;
@@ -355,7 +368,7 @@ fn evidence_files(
             ["fact", assignment] => {
                 let (k, v) = assignment
                     .split_once('=')
-                    .ok_or_else(|| format!("`{item}` is not fact NAME=VALUE"))?;
+                    .ok_or_else(|| format!("`{item}` không có dạng `fact TÊN=GIÁ_TRỊ`"))?;
                 let value = if v == "true" || v == "false" || v.parse::<i64>().is_ok() {
                     v.to_owned()
                 } else {
@@ -363,19 +376,24 @@ fn evidence_files(
                 };
                 let _ = writeln!(facts.get_or_insert_with(String::new), "{k} = {value}");
             }
-            _ => return Err(format!("cannot read evidence item `{item}`")),
+            _ => {
+                return Err(format!(
+                    "không hiểu mục minh chứng `{item}` (cần `rows`, `empty`, `fact`, `facts` \
+                     hoặc `survey`)"
+                ))
+            }
         }
     }
     for (name, records) in tables {
         let spec = set
             .table(&name)
-            .ok_or_else(|| format!("unknown table `{name}`"))?;
+            .ok_or_else(|| format!("bảng `{name}` chưa được khai báo trong bộ tiêu chí"))?;
         let mut out = csv::Writer::from_writer(Vec::new());
         let header: Vec<&str> = spec.columns.iter().map(|c| c.id.as_str()).collect();
         out.write_record(&header).map_err(|e| e.to_string())?;
         for r in &records {
             if let Some(k) = r.keys().find(|k| spec.column(k).is_none()) {
-                return Err(format!("table `{name}` has no column `{k}`"));
+                return Err(format!("bảng `{name}` không có cột `{k}`"));
             }
             let cells: Vec<&str> = header
                 .iter()

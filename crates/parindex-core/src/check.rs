@@ -46,12 +46,15 @@ pub fn check_criteria(files: &dyn Files, path: &Path) -> Vec<Diagnostic> {
         Ok(loaded) => loaded,
         Err(Error::Io { path, source }) => {
             let message = if source.kind() == std::io::ErrorKind::NotFound {
-                "there is no criteria file here".to_owned()
+                "không có tệp bộ tiêu chí ở đây".to_owned()
             } else {
-                format!("cannot read the criteria file: {source}")
+                format!(
+                    "không đọc được tệp bộ tiêu chí: {}",
+                    crate::error::io_reason(&source)
+                )
             };
             return vec![Diagnostic::new(&path, message).hint(format!(
-                "give a folder that holds {CRITERIA_FILE}, or the criteria file itself"
+                "hãy chỉ đến thư mục có {CRITERIA_FILE}, hoặc chính tệp bộ tiêu chí"
             ))];
         }
         Err(e) => return e.diagnostics().to_vec(),
@@ -163,7 +166,7 @@ struct RowLint<'a> {
 impl RowLint<'_> {
     fn run(&mut self, tokens: &[Token]) {
         if let Some((value, t)) = lit_num(strip_semicolons(tokens)) {
-            self.points(t, value, "the rule gives");
+            self.points(t, value, "quy tắc cho");
         }
         let calls = calls(tokens);
         self.named = calls
@@ -240,7 +243,7 @@ impl RowLint<'_> {
                 Arg::Levels => {
                     for (key, value) in lit_map(arg).unwrap_or_default() {
                         if let Some((p, t)) = lit_num(value) {
-                            self.points(t, p, &format!("level `{}` gives", key.text));
+                            self.points(t, p, &format!("mức `{}` cho", key.text));
                         }
                     }
                 }
@@ -253,20 +256,20 @@ impl RowLint<'_> {
     /// fails when the rule runs.
     fn unknown(&mut self, t: &Token) {
         let names: Vec<&str> = registry::rule_helpers().iter().map(|h| h.name).collect();
-        let listed = "the helpers are listed in docs/criteria-format.md §7.5";
+        let listed = "các hàm dùng được có trong docs/criteria-format.md §7.5";
         let d = self
             .at(
                 t,
                 format!(
-                    "rule of row `{}` calls `{}`, which is not a helper",
+                    "quy tắc của dòng `{}` gọi hàm không có: `{}`",
                     self.id(),
                     t.text
                 ),
             )
             .hint(match did_you_mean(&t.text, &names) {
-                Some(guess) => format!("did you mean `{guess}`? {listed}"),
+                Some(guess) => format!("có phải ý bạn là `{guess}`? {listed}"),
                 None => format!(
-                    "{listed}; the row fails with \"không có hàm `{}`\" when it runs",
+                    "{listed}; khi quy tắc chạy, dòng sẽ lỗi với \"không có hàm `{}`\"",
                     t.text
                 ),
             });
@@ -283,15 +286,14 @@ impl RowLint<'_> {
             .iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
-            .join(" or ");
+            .join(" hoặc ");
         let d = self
             .at(
                 call.name,
                 format!(
-                    "rule of row `{}` calls {}(…) with {n} argument{}, but {} takes {takes}",
+                    "quy tắc của dòng `{}` gọi {}(…) với {n} đối số, nhưng {} nhận {takes} đối số",
                     self.id(),
                     call.name.text,
-                    if n == 1 { "" } else { "s" },
                     call.name.text,
                 ),
             )
@@ -327,12 +329,12 @@ impl RowLint<'_> {
                 .at(
                     t,
                     format!(
-                        "rule of row `{}` gives {}(…) {} as its {} argument, where it takes {}",
+                        "quy tắc của dòng `{}` truyền {} làm đối số {} của {}(…), trong khi đối số này cần {}",
                         self.id(),
-                        call.name.text,
-                        written.english(),
+                        written.vi(),
                         ordinal(i),
-                        kind.english()
+                        call.name.text,
+                        kind.vi()
                     ),
                 )
                 .hint(signatures(&forms));
@@ -371,26 +373,26 @@ impl RowLint<'_> {
             self.at(
                 t,
                 format!(
-                    "rule of row `{}` reads table `{name}`, which is not in its `reads`",
+                    "quy tắc của dòng `{}` đọc bảng `{name}` nhưng `reads` của dòng không có bảng này",
                     self.id()
                 ),
             )
             .hint(format!(
-                "add \"{name}\" to the row's reads = [{}]; the row fails when the rule runs otherwise",
+                "thêm \"{name}\" vào `reads = [{}]` của dòng; nếu không, dòng sẽ lỗi khi quy tắc chạy",
                 quoted(&self.leaf.reads)
             ))
         } else {
             let tables: Vec<&str> = self.set.tables.iter().map(|t| t.name.as_str()).collect();
-            let listed = format!("the declared tables are: {}", tables.join(", "));
+            let listed = format!("các bảng đã khai báo: {}", tables.join(", "));
             self.at(
                 t,
                 format!(
-                    "rule of row `{}` reads table `{name}`, which is not declared under [tables]",
+                    "quy tắc của dòng `{}` đọc bảng `{name}` chưa được khai báo trong `[tables]`",
                     self.id()
                 ),
             )
             .hint(match did_you_mean(name, &tables) {
-                Some(guess) => format!("did you mean `{guess}`? {listed}"),
+                Some(guess) => format!("có phải ý bạn là `{guess}`? {listed}"),
                 None => listed,
             })
         };
@@ -430,15 +432,15 @@ impl RowLint<'_> {
         let names: Vec<&str> = tables.iter().map(|spec| spec.name.as_str()).collect();
         let message = match names.as_slice() {
             [] => format!(
-                "rule of row `{}` uses column `{name}`, but the row reads no table",
+                "quy tắc của dòng `{}` dùng cột `{name}` nhưng dòng không đọc bảng nào",
                 self.id()
             ),
             [one] => format!(
-                "rule of row `{}` uses column `{name}`, which table `{one}` does not declare",
+                "quy tắc của dòng `{}` dùng cột `{name}` mà bảng `{one}` không khai báo",
                 self.id()
             ),
             many => format!(
-                "rule of row `{}` uses column `{name}`, which none of the tables it reads declares ({})",
+                "quy tắc của dòng `{}` dùng cột `{name}` mà không bảng nào dòng đọc khai báo ({})",
                 self.id(),
                 many.join(", ")
             ),
@@ -448,11 +450,11 @@ impl RowLint<'_> {
             .flat_map(|spec| spec.columns.iter().map(|c| c.id.as_str()))
             .collect();
         let hint = match (did_you_mean(name, &columns), names.as_slice()) {
-            (Some(guess), _) => format!("did you mean `{guess}`?"),
-            (None, []) => "add the table that holds it to the row's `reads`".to_owned(),
+            (Some(guess), _) => format!("có phải ý bạn là `{guess}`?"),
+            (None, []) => "thêm bảng có cột này vào `reads` của dòng".to_owned(),
             (None, _) => format!(
-                "declare the column under [tables.{}] or fix its name; the row fails when the rule runs otherwise",
-                names.join("] / [tables.")
+                "khai báo cột trong `[tables.{}]` hoặc sửa tên cột; nếu không, dòng sẽ lỗi khi quy tắc chạy",
+                names.join("]` / `[tables.")
             ),
         };
         let d = self.at(t, message).hint(hint);
@@ -468,13 +470,13 @@ impl RowLint<'_> {
             .at(
                 t,
                 format!(
-                    "rule of row `{}` calls {}(…), but the row does not read `facts`",
+                    "quy tắc của dòng `{}` gọi {}(…) nhưng dòng không đọc `facts`",
                     self.id(),
                     t.text
                 ),
             )
             .hint(format!(
-                "add \"facts\" to the row's reads = [{}]",
+                "thêm \"facts\" vào `reads = [{}]` của dòng",
                 quoted(&self.leaf.reads)
             ));
         self.out.push(d);
@@ -490,15 +492,15 @@ impl RowLint<'_> {
         let mut d = self.at(
             t,
             format!(
-                "rule of row `{}` names fact `{}`, which is not declared under [facts]",
+                "quy tắc của dòng `{}` dùng số liệu `{}` chưa được khai báo trong `[facts]`",
                 self.id(),
                 t.text
             ),
         );
         d = match crate::criteria::did_you_mean(&t.text, &names) {
-            Some(close) => d.hint(format!("did you mean `{close}`?")),
+            Some(close) => d.hint(format!("có phải ý bạn là `{close}`?")),
             None => d.hint(format!(
-                "declare it: [facts.{}] label = \"…\", type = \"integer\"",
+                "khai báo số liệu này: `[facts.{}]` với `label = \"…\"`, `type = \"integer\"`",
                 t.text
             )),
         };
@@ -513,24 +515,24 @@ impl RowLint<'_> {
                 .at(
                     t,
                     format!(
-                        "rule of row `{}` calls {}(…), but the set has no register",
+                        "quy tắc của dòng `{}` gọi {}(…) nhưng bộ tiêu chí chưa khai báo sổ văn bản (`register`)",
                         self.id(),
                         t.text
                     ),
                 )
-                .hint("add register = { table = \"…\", tags = \"…\" } to [set]"),
+                .hint("thêm `register = { table = \"…\", tags = \"…\" }` vào `[set]`"),
             Some(register) if !self.reads(&register.table) => self
                 .at(
                     t,
                     format!(
-                        "rule of row `{}` calls {}(…), which reads the register table `{}`, but the row does not read it",
+                        "quy tắc của dòng `{}` gọi {}(…), hàm đọc bảng sổ văn bản `{}`, nhưng dòng không đọc bảng này",
                         self.id(),
                         t.text,
                         register.table
                     ),
                 )
                 .hint(format!(
-                    "add \"{}\" to the row's reads = [{}]",
+                    "thêm \"{}\" vào `reads = [{}]` của dòng",
                     register.table,
                     quoted(&self.leaf.reads)
                 )),
@@ -560,14 +562,15 @@ impl RowLint<'_> {
                 if e >= before {
                     ordered = false;
                     let message = if e == before {
-                        format!("bands overlap: edge {e} is written twice")
+                        format!("các mức chồng nhau: ngưỡng {e} được ghi hai lần")
                     } else {
-                        format!("bands overlap: edge {e} is not lower than the edge before it ({before})")
+                        format!(
+                            "các mức chồng nhau: ngưỡng {e} không thấp hơn ngưỡng trước nó ({before})"
+                        )
                     };
                     let d = self.at(et, message).hint(format!(
-                        "list the bands from the highest edge to the lowest; a measure below \
-                         {before} reaches this band and the row fails with \"các mức phải xếp \
-                         theo ngưỡng giảm dần\""
+                        "xếp các mức theo ngưỡng từ cao xuống thấp; số đo dưới {before} sẽ tới \
+                         mức này và dòng lỗi với \"các mức phải xếp theo ngưỡng giảm dần\""
                     ));
                     self.out.push(d);
                 }
@@ -580,20 +583,21 @@ impl RowLint<'_> {
                         .at(
                             pt,
                             format!(
-                                "a lower band earns more: band ≥ {e} gives {}, band ≥ {before} gives {earned}",
-                                points_text(p)
+                                "mức thấp hơn lại được nhiều điểm hơn: mức ≥ {e} cho {}, mức ≥ {before} cho {}",
+                                points_text(p),
+                                points_text(earned)
                             ),
                         )
                         .hint(
-                            "the first band a measure reaches decides, so higher edges should earn \
-                             at least as much; if a higher measure is worse here, count the good \
-                             cases instead or use deduct(…)",
+                            "mức đầu tiên số đo đạt tới quyết định điểm, nên ngưỡng cao hơn phải \
+                             được ít nhất bằng ngưỡng thấp hơn; nếu ở đây số đo càng cao càng kém, \
+                             hãy đếm các trường hợp tốt, hoặc dùng deduct(…)",
                         );
                     self.out.push(d);
                 }
             }
             if let (Some((e, _)), Some((p, pt))) = (edge, points) {
-                self.points(pt, p, &format!("band ≥ {e} gives"));
+                self.points(pt, p, &format!("mức ≥ {e} cho"));
             }
             previous = edge.map(|(e, _)| (e, points.map(|(p, _)| p)));
         }
@@ -604,15 +608,16 @@ impl RowLint<'_> {
                         .at(
                             pt,
                             format!(
-                                "a lower band earns more: below {before} the rule gives {}, band ≥ {before} gives {earned}",
-                                points_text(p)
+                                "mức thấp hơn lại được nhiều điểm hơn: dưới {before} quy tắc cho {}, mức ≥ {before} cho {}",
+                                points_text(p),
+                                points_text(earned)
                             ),
                         )
-                        .hint("the value after the band list is what a measure below every edge earns");
+                        .hint("giá trị sau danh sách mức là số điểm khi số đo dưới mọi ngưỡng");
                     self.out.push(d);
                 }
             }
-            self.points(pt, p, "bands give, below the last edge,");
+            self.points(pt, p, "dưới ngưỡng cuối, bands cho");
         }
     }
 
@@ -637,13 +642,13 @@ impl RowLint<'_> {
             };
             let message = if value > Decimal::ZERO {
                 Some(format!(
-                    "{what} {}, but penalty row `{id}` scores at most 0",
+                    "{what} {}, nhưng dòng điểm trừ `{id}` được nhiều nhất 0 điểm",
                     points_text(value)
                 ))
             } else {
                 match self.leaf.floor {
                     Some(floor) if value < floor => Some(format!(
-                        "{what} {}, below the floor {floor} of penalty row `{id}`",
+                        "{what} {}, thấp hơn mức sàn {floor} của dòng điểm trừ `{id}`",
                         points_text(value)
                     )),
                     _ => None,
@@ -654,12 +659,12 @@ impl RowLint<'_> {
             let max = self.c.max;
             let message = if value > max {
                 Some(format!(
-                    "{what} {}, more than the max {max} of row `{id}`",
+                    "{what} {}, vượt điểm tối đa {max} của dòng `{id}`",
                     points_text(value)
                 ))
             } else if value < Decimal::ZERO {
                 Some(format!(
-                    "{what} {}, below 0 (row `{id}` is not a penalty row)",
+                    "{what} {}, dưới 0 (dòng `{id}` không phải dòng điểm trừ)",
                     points_text(value)
                 ))
             } else {
@@ -669,7 +674,7 @@ impl RowLint<'_> {
         };
         if let Some(message) = message {
             let d = self.at(t, message).hint(format!(
-                "a rule whose points fall outside {range} marks the row `error` when it runs"
+                "khi chạy, quy tắc cho điểm ngoài khoảng {range} làm dòng bị lỗi (`error`)"
             ));
             self.out.push(d);
         }
@@ -700,11 +705,11 @@ fn known_functions(engine: &rhai::Engine) -> HashSet<String> {
 /// How the points messages name where a literal gives points.
 fn points_what(helper: &str, arg: usize) -> String {
     match (helper, arg) {
-        ("points", _) => "points(…) gives".to_owned(),
-        ("prop", _) => "prop gives up to".to_owned(),
-        ("deduct", 0) => "deduct starts from".to_owned(),
-        ("deduct", _) => "deduct goes down to".to_owned(),
-        (name, _) => format!("{name} gives"),
+        ("points", _) => "points(…) cho".to_owned(),
+        ("prop", _) => "prop cho tối đa".to_owned(),
+        ("deduct", 0) => "deduct bắt đầu từ".to_owned(),
+        ("deduct", _) => "deduct trừ xuống tới".to_owned(),
+        (name, _) => format!("{name} cho"),
     }
 }
 
@@ -714,25 +719,20 @@ fn signatures(forms: &[&Helper]) -> String {
         .iter()
         .filter_map(|f| f.doc.map(|d| d.signature))
         .collect();
-    format!("{}; see docs/criteria-format.md §7.5", written.join(" · "))
+    format!("{}; xem docs/criteria-format.md §7.5", written.join(" · "))
 }
 
+/// `thứ nhất`, `thứ 2`, … (the 0-based argument `i`).
 fn ordinal(i: usize) -> String {
     match i + 1 {
-        1 => "1st".to_owned(),
-        2 => "2nd".to_owned(),
-        3 => "3rd".to_owned(),
-        n => format!("{n}th"),
+        1 => "thứ nhất".to_owned(),
+        n => format!("thứ {n}"),
     }
 }
 
-/// `1 point`, `0.5 points`.
+/// `1 điểm`, `0.5 điểm`: the number as the rule writes it.
 fn points_text(value: Decimal) -> String {
-    if value.abs() == Decimal::ONE {
-        format!("{value} point")
-    } else {
-        format!("{value} points")
-    }
+    format!("{value} điểm")
 }
 
 /// The tokens without trailing `;`.

@@ -20,8 +20,14 @@ pub fn vi_parser_message(format: &str, message: &str) -> String {
     let kind = |s: &str| -> String {
         let s = s.trim().trim_start_matches("a ").trim_start_matches("an ");
         let word = s.split_whitespace().next().unwrap_or(s);
+        // A struct's name is the program's (`RawSet`), not the file's: a table is all it says.
+        if word == "struct" {
+            return "bảng".to_owned();
+        }
         let vi = match word {
-            "integer" | "i64" | "u64" => "số nguyên",
+            "integer" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" => {
+                "số nguyên"
+            }
             "float" | "f64" => "số thập phân",
             "string" | "str" => "chuỗi trong dấu ngoặc kép",
             "boolean" | "bool" => "giá trị true/false",
@@ -55,13 +61,32 @@ pub fn vi_parser_message(format: &str, message: &str) -> String {
                 }
                 None => format!("kiểu giá trị sai: {rest}"),
             }
+        } else if let Some(rest) = l.strip_prefix("invalid value: ") {
+            match rest.split_once(", expected ") {
+                Some((got, want)) => {
+                    format!("giá trị không hợp lệ: có {}, cần {}", kind(got), kind(want))
+                }
+                None => format!("giá trị không hợp lệ: {rest}"),
+            }
         } else if l.starts_with("missing field ") {
             format!("thiếu khóa {first}")
-        } else if l.starts_with("unknown field ") {
-            format!(
-                "khóa {first} không dùng được ở đây; các khóa hợp lệ: {}",
-                q.get(1..).unwrap_or_default().join(", ")
-            )
+        } else if l.starts_with("unknown field ") || l.starts_with("unknown variant ") {
+            let what = if l.starts_with("unknown field ") {
+                ["khóa", "các khóa"]
+            } else {
+                ["giá trị", "các giá trị"]
+            };
+            let known = q.get(1..).unwrap_or_default();
+            if known.is_empty() {
+                format!("{} {first} không dùng được ở đây", what[0])
+            } else {
+                format!(
+                    "{} {first} không dùng được ở đây; {} hợp lệ: {}",
+                    what[0],
+                    what[1],
+                    known.join(", ")
+                )
+            }
         } else if l.starts_with("expected newline") {
             "sau một giá trị chỉ được xuống dòng hoặc ghi chú `#`".to_owned()
         } else if let Some(rest) = l.strip_prefix("expected ").filter(|r| r.contains('`')) {
@@ -93,11 +118,28 @@ pub fn vi_parser_message(format: &str, message: &str) -> String {
                     "nội dung hết giữa chừng (thiếu dấu đóng?)".to_owned()
                 }
                 l if l.starts_with("control character") => "chuỗi có ký tự điều khiển".to_owned(),
+                // parindex's own message (a deserializer's `custom`), in Vietnamese already.
+                own if said_in_vietnamese(own) => own.to_owned(),
                 other => format!("nội dung {format} không hợp lệ ({})", visible(other)),
             }
         }
     };
     message.lines().map(line).collect::<Vec<_>>().join("; ")
+}
+
+/// Whether a message is in Vietnamese: a letter outside ASCII where it is not quoting a value
+/// (`…`, "…"). The parsers' English quotes a value in backticks or double quotes.
+fn said_in_vietnamese(message: &str) -> bool {
+    let mut quote = None;
+    for c in message.chars() {
+        match (quote, c) {
+            (None, '`' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, c) if c.is_alphabetic() && !c.is_ascii() => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// A serde_json error in Vietnamese ([`vi_parser_message`]), with its line and column.
@@ -190,9 +232,10 @@ impl Diagnostic {
     }
 }
 
-/// The language of a diagnostic's frame (`column`, `value`, `expected`, `hint`): evidence
-/// problems reach the officer and are told in Vietnamese, criteria problems reach the set's
-/// author and keep the developers' English of their messages.
+/// The language of a diagnostic's frame (`column`, `value`, `expected`, `hint`). Every message
+/// parindex writes is Vietnamese, evidence problems for the officer and criteria problems for
+/// the set's author alike, and what either reads is framed in Vietnamese (`display(Lang::Vi)`,
+/// as [`Error`] does); `Display` keeps the English frame, for a developer's log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     En,
@@ -291,8 +334,9 @@ impl fmt::Display for Diagnostics {
 /// Why a run could not produce a report.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The criteria set is malformed: a key, an id, a sum, a rule.
-    #[error("invalid criteria set:\n{0}")]
+    /// The criteria set is malformed: a key, an id, a sum, a rule. Told in Vietnamese, as
+    /// everything: its author reads it.
+    #[error("bộ tiêu chí không hợp lệ:\n{}", .0.display(Lang::Vi))]
     Criteria(Diagnostics),
     /// An evidence file holds a value that cannot be read as its column's type. Told in
     /// Vietnamese: the officer reads it.
@@ -346,5 +390,71 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
         (K::PermissionDenied, None) => "không có quyền đọc".to_owned(),
         (K::IsADirectory, None) => "đây là một thư mục, không phải tệp".to_owned(),
         (_, None) => visible(&e.to_string()).into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::vi_parser_message;
+
+    fn toml(message: &str) -> String {
+        vi_parser_message("TOML", message)
+    }
+
+    #[test]
+    fn serde_messages_of_a_criteria_file_are_told_in_vietnamese() {
+        assert_eq!(
+            toml("unknown field `version`, expected one of `set`, `rating`, `tables`"),
+            "khóa `version` không dùng được ở đây; các khóa hợp lệ: `set`, `rating`, `tables`"
+        );
+        assert_eq!(
+            toml("unknown field `dated`, expected `table` or `tags`"),
+            "khóa `dated` không dùng được ở đây; các khóa hợp lệ: `table`, `tags`"
+        );
+        assert_eq!(
+            toml("unknown field `x`, there are no fields"),
+            "khóa `x` không dùng được ở đây"
+        );
+        assert_eq!(
+            toml("unknown variant `selff`, expected one of `self`, `survey`, `penalty`"),
+            "giá trị `selff` không dùng được ở đây; các giá trị hợp lệ: `self`, `survey`, `penalty`"
+        );
+        assert_eq!(toml("missing field `max`"), "thiếu khóa `max`");
+        assert_eq!(
+            toml("invalid type: string \"2026\", expected i32"),
+            "kiểu giá trị sai: có chuỗi trong dấu ngoặc kép \"2026\", cần số nguyên"
+        );
+        assert_eq!(
+            toml("invalid type: integer `1`, expected struct RawSet"),
+            "kiểu giá trị sai: có số nguyên `1`, cần bảng"
+        );
+        assert_eq!(
+            toml("invalid type: sequence, expected a map"),
+            "kiểu giá trị sai: có danh sách, cần bảng"
+        );
+        assert_eq!(
+            toml("invalid value: string \"năm\", expected một số thập phân, ví dụ 2.5"),
+            "giá trị không hợp lệ: có chuỗi trong dấu ngoặc kép \"năm\", cần một số thập phân, ví dụ 2.5"
+        );
+        assert_eq!(
+            toml("duplicate key `year` in table `set`"),
+            "khóa `year` được ghi hai lần trong bảng `set`"
+        );
+        assert_eq!(
+            toml("invalid table header\nexpected `.`, `]`"),
+            "tên bảng `[…]` không hợp lệ; cần `.` hoặc `]`"
+        );
+    }
+
+    #[test]
+    fn a_message_of_parindex_is_kept_and_an_unknown_one_is_framed() {
+        // A deserializer's own message, in Vietnamese already: as it is.
+        let own = "`0.1` không phải số thập phân chính xác; hãy viết số trong dấu ngoặc kép";
+        assert_eq!(toml(own), own);
+        // An English one not worded here: framed, its words kept for whoever can read them.
+        assert_eq!(
+            toml("unexpected thing \"ở\""),
+            "nội dung TOML không hợp lệ (unexpected thing \"ở\")"
+        );
     }
 }

@@ -88,7 +88,7 @@ impl CompiledCriteria {
         given.or_else(|| self.default_as_of()).ok_or_else(|| {
             Error::Criteria(Diagnostics(vec![Diagnostic::new(
                 &self.set.path,
-                format!("year {} has no 31 December", self.set.year),
+                format!("năm {} không có ngày 31/12", self.set.year),
             )]))
         })
     }

@@ -313,14 +313,15 @@ pub(crate) enum Written {
 }
 
 impl Written {
-    pub(crate) fn english(self) -> &'static str {
+    /// The literal in the words of `check`'s messages.
+    pub(crate) fn vi(self) -> &'static str {
         match self {
-            Written::Str => "a string",
-            Written::Integer => "an integer",
-            Written::Decimal => "a decimal",
-            Written::Bool => "a bool",
-            Written::Array => "an array",
-            Written::Map => "a map",
+            Written::Str => "một chuỗi",
+            Written::Integer => "một số nguyên",
+            Written::Decimal => "một số thập phân",
+            Written::Bool => "một giá trị true/false",
+            Written::Array => "một mảng",
+            Written::Map => "một bảng #{…}",
             Written::Unit => "()",
         }
     }

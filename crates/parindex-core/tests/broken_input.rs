@@ -512,7 +512,7 @@ fn a_criteria_file_that_is_its_own_rule_file_is_refused() {
         let line = text.lines().count();
         let d = diagnostics
             .iter()
-            .find(|d| d.message.contains("is the criteria file itself"))
+            .find(|d| d.message.contains("chính là tệp bộ tiêu chí"))
             .unwrap_or_else(|| panic!("{message}"));
         assert_eq!(d.path, Path::new("set/criteria.toml"));
         assert_eq!(d.line, Some(line), "{message}");
@@ -572,8 +572,7 @@ fn places(diagnostics: &[Diagnostic]) -> Vec<Place<'_>> {
         .collect()
 }
 
-const UNKNOWN_HINT: &str =
-    "the criteria format does not know this key; see docs/criteria-format.md";
+const UNKNOWN_HINT: &str = "định dạng bộ tiêu chí không có khóa này; xem docs/criteria-format.md";
 
 #[test]
 fn unknown_keys_and_a_wrong_type_are_reported_at_their_key_and_value() {
@@ -591,29 +590,34 @@ fn unknown_keys_and_a_wrong_type_are_reported_at_their_key_and_value() {
     assert_eq!(
         places(&diagnostics),
         [
-            (Some(5), Some(8), "invalid type: string \"2026\", expected i32", None),
+            (
+                Some(5),
+                Some(8),
+                "kiểu giá trị sai: có chuỗi trong dấu ngoặc kép \"2026\", cần số nguyên",
+                None,
+            ),
             (
                 Some(15),
                 Some(65),
-                "unknown field `requried`, expected one of `id`, `type`, `required`, `labels`, `values`, `min`, `max`",
-                Some("did you mean `required`? see docs/criteria-format.md for the keys allowed here"),
+                "khóa `requried` không dùng được ở đây; các khóa hợp lệ: `id`, `type`, `required`, `labels`, `values`, `min`, `max`",
+                Some("có phải ý bạn là `required`? các khóa dùng được ở đây có trong docs/criteria-format.md"),
             ),
             (
                 Some(28),
                 Some(1),
-                "unknown field `titel`, expected one of `id`, `title`, `max`, `method`, `not_arising`, `floor`, `reads`, `rule`, `rule_file`",
-                Some("did you mean `title`? see docs/criteria-format.md for the keys allowed here"),
+                "khóa `titel` không dùng được ở đây; các khóa hợp lệ: `id`, `title`, `max`, `method`, `not_arising`, `floor`, `reads`, `rule`, `rule_file`",
+                Some("có phải ý bạn là `title`? các khóa dùng được ở đây có trong docs/criteria-format.md"),
             ),
             (
                 Some(33),
                 Some(3),
-                "unknown field `unit`, expected `label` or `type`",
+                "khóa `unit` không dùng được ở đây; các khóa hợp lệ: `label`, `type`",
                 Some(UNKNOWN_HINT),
             ),
             (
                 Some(35),
                 Some(2),
-                "unknown field `meta`, expected one of `set`, `rating`, `tables`, `facts`, `criterion`",
+                "khóa `meta` không dùng được ở đây; các khóa hợp lệ: `set`, `rating`, `tables`, `facts`, `criterion`",
                 Some(UNKNOWN_HINT),
             ),
         ],
@@ -637,14 +641,14 @@ fn a_wrong_value_leaves_the_unknown_keys_of_the_other_entries_reported() {
     let methd = (
         Some(33),
         Some(1),
-        "unknown field `methd`, expected one of `id`, `title`, `max`, `method`, `not_arising`, `floor`, `reads`, `rule`, `rule_file`",
-        Some("did you mean `method`? see docs/criteria-format.md for the keys allowed here"),
+        "khóa `methd` không dùng được ở đây; các khóa hợp lệ: `id`, `title`, `max`, `method`, `not_arising`, `floor`, `reads`, `rule`, `rule_file`",
+        Some("có phải ý bạn là `method`? các khóa dùng được ở đây có trong docs/criteria-format.md"),
     );
     let lable = (
         Some(38),
         Some(1),
-        "unknown field `lable`, expected `label` or `type`",
-        Some("did you mean `label`? see docs/criteria-format.md for the keys allowed here"),
+        "khóa `lable` không dùng được ở đây; các khóa hợp lệ: `label`, `type`",
+        Some("có phải ý bạn là `label`? các khóa dùng được ở đây có trong docs/criteria-format.md"),
     );
     let (diagnostics, message) = criteria_error(load_text(in_a_criterion));
     assert_eq!(
@@ -653,7 +657,7 @@ fn a_wrong_value_leaves_the_unknown_keys_of_the_other_entries_reported() {
             (
                 Some(25),
                 Some(7),
-                "invalid value: string \"một\", expected a decimal number such as 2.5 or \"2.5\"",
+                "giá trị không hợp lệ: có chuỗi trong dấu ngoặc kép \"một\", cần một số thập phân, ví dụ 2.5 hoặc \"2.5\"",
                 None,
             ),
             methd,
@@ -665,14 +669,19 @@ fn a_wrong_value_leaves_the_unknown_keys_of_the_other_entries_reported() {
     assert_eq!(
         places(&diagnostics),
         [
-            (Some(14), Some(9), "invalid type: integer `1`, expected a string", None),
+            (
+                Some(14),
+                Some(9),
+                "kiểu giá trị sai: có số nguyên `1`, cần chuỗi trong dấu ngoặc kép",
+                None,
+            ),
             methd,
             lable,
             (
                 Some(41),
                 Some(1),
-                "unknown field `titel`, expected one of `title`, `file`, `key`, `subject`, `dated_by`, `window`, `columns`",
-                Some("did you mean `title`? see docs/criteria-format.md for the keys allowed here"),
+                "khóa `titel` không dùng được ở đây; các khóa hợp lệ: `title`, `file`, `key`, `subject`, `dated_by`, `window`, `columns`",
+                Some("có phải ý bạn là `title`? các khóa dùng được ở đây có trong docs/criteria-format.md"),
             ),
         ],
         "{message}"
@@ -689,8 +698,8 @@ fn a_duplicate_key_is_a_syntax_error_reported_alone_at_the_second_key() {
         [(
             Some(4),
             Some(3),
-            "duplicate key `title` in table `set`",
-            Some("the file is not valid TOML, so nothing else in it can be checked until this is fixed"),
+            "khóa `title` được ghi hai lần trong bảng `set`",
+            Some("tệp viết sai cú pháp TOML nên chưa kiểm tra được phần còn lại; hãy sửa lỗi này trước"),
         )],
         "{message}"
     );
@@ -720,25 +729,30 @@ fn the_whole_set_checks_point_at_the_values_they_name() {
             (
                 Some(48),
                 Some(8),
-                "rating `Tốt` (min 90) must come after a band with a higher min than `Đạt` (min 0)",
-                Some("list [[rating]] bands from the highest min to the lowest"),
+                "mức xếp loại `Tốt` (`min` 90) đứng sau mức `Đạt` (`min` 0) nên phải có `min` thấp hơn",
+                Some("xếp các mục `[[rating]]` theo `min` từ cao xuống thấp"),
             ),
-            (Some(26), Some(7), "table `items` declares column `n` twice", None),
-            (Some(18), Some(15), "table `items`: key `k` is not a declared column", None),
-            (Some(19), Some(17), "table `items`: subject `Số` is not a declared column", None),
+            (Some(26), Some(7), "bảng `items` khai báo cột `n` hai lần", None),
+            (Some(18), Some(15), "bảng `items`: cột `k` (ở `key`) chưa được khai báo", None),
+            (Some(19), Some(17), "bảng `items`: cột `Số` (ở `subject`) chưa được khai báo", None),
             (
                 Some(29),
                 Some(11),
-                "`units` is reserved (facts.toml, survey.csv, appraisal.csv, units.csv) and cannot name a table",
+                "`units` là tên dành riêng (facts.toml, survey.csv, appraisal.csv, units.csv), không đặt được cho một bảng",
                 None,
             ),
             (
                 Some(10),
                 Some(12),
-                "register tags column `n` must be a tags column of table `items`",
+                "cột nhãn của sổ văn bản (`register.tags`) `n` phải là một cột `tags` của bảng `items`",
                 None,
             ),
-            (Some(9), Some(9), "register table `items` needs `dated_by`", None),
+            (
+                Some(9),
+                Some(9),
+                "bảng sổ văn bản (`register`) `items` cần có `dated_by`",
+                None,
+            ),
         ],
         "{message}"
     );

@@ -60,7 +60,7 @@ fn check_reports_a_rule_naming_an_undeclared_fact() {
     assert!(
         messages
             .iter()
-            .any(|m| m.contains("fact `dvsn_tong`, which is not declared under [facts]")),
+            .any(|m| m.contains("số liệu `dvsn_tong` chưa được khai báo trong `[facts]`")),
         "{messages:?}"
     );
 }
@@ -78,7 +78,7 @@ fn a_declaration_with_an_unknown_key_or_type_is_refused() {
     assert!(
         problems
             .iter()
-            .any(|d| d.message.contains("unknown field `unit`")),
+            .any(|d| d.message.contains("khóa `unit` không dùng được ở đây")),
         "{problems:?}"
     );
     let mut files = common::example();

@@ -488,7 +488,7 @@ fn a_case_with_too_many_rows_is_refused_before_it_is_built() {
     };
     let started = std::time::Instant::now();
     for result in run_cases(&criteria, &file) {
-        assert_eq!(result.got, "invalid case", "{}", result.case.evidence);
+        assert_eq!(result.got, "ca không hợp lệ", "{}", result.case.evidence);
         assert!(
             result.explanation.contains("100.000"),
             "{}: {}",

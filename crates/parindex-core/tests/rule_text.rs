@@ -142,7 +142,8 @@ fn checked(line: &str) -> Vec<String> {
 #[test]
 fn check_knows_the_helpers_from_the_registry_the_engine_uses() {
     // Every helper the engine registers is a helper `check` accepts: a call of each form, with
-    // arguments that are not literals, raises no "not a helper" and no argument count problem.
+    // arguments that are not literals, raises no unknown function ("gọi hàm không có") and no
+    // argument problem ("đối số").
     for helper in parindex_core::rules::rule_helpers() {
         if helper.property || !helper.name.starts_with(|c: char| c.is_ascii_alphabetic()) {
             continue;
@@ -152,7 +153,7 @@ fn check_knows_the_helpers_from_the_registry_the_engine_uses() {
         assert!(
             !problems
                 .iter()
-                .any(|p| p.contains("not a helper") || p.contains("argument")),
+                .any(|p| p.contains("gọi hàm không có") || p.contains("đối số")),
             "{}({args}): {problems:?}",
             helper.name
         );
@@ -169,7 +170,7 @@ fn check_reports_an_unknown_helper_and_wrong_arguments() {
     let unknown = checked("let y = band(0, [[1, 1]]);");
     assert_eq!(unknown.len(), 1, "{unknown:?}");
     assert!(
-        unknown[0].contains("calls `band`, which is not a helper"),
+        unknown[0].contains("gọi hàm không có: `band`"),
         "{unknown:?}"
     );
     let problems = check_criteria(&mini("let y = band(0, [[1, 1]]);"), Path::new("mini"));
@@ -177,20 +178,20 @@ fn check_reports_an_unknown_helper_and_wrong_arguments() {
         problems[0]
             .hint
             .as_deref()
-            .map(|h| h.starts_with("did you mean `bands`?")),
+            .map(|h| h.starts_with("có phải ý bạn là `bands`?")),
         Some(true),
         "{problems:?}"
     );
     let arity = checked("let y = bands(0);");
     assert_eq!(arity.len(), 1, "{arity:?}");
     assert!(
-        arity[0].contains("calls bands(…) with 1 argument, but bands takes 2 or 3"),
+        arity[0].contains("gọi bands(…) với 1 đối số, nhưng bands nhận 2 hoặc 3 đối số"),
         "{arity:?}"
     );
     let kind = checked("let y = table(\"dossiers\").where_true(3);");
     assert!(
         kind.iter().any(|p| p.contains(
-            "gives where_true(…) an integer as its 2nd argument, where it takes a column id (a string)"
+            "truyền một số nguyên làm đối số thứ 2 của where_true(…), trong khi đối số này cần mã một cột (chuỗi)"
         )),
         "{kind:?}"
     );
@@ -198,7 +199,7 @@ fn check_reports_an_unknown_helper_and_wrong_arguments() {
         checked("let y = round2(3);")
             .iter()
             .any(|p| p
-                .contains("round2(…) an integer as its 1st argument, where it takes a decimal")),
+                .contains("một số nguyên làm đối số thứ nhất của round2(…), trong khi đối số này cần một số thập phân")),
         "round2(3) fails when it runs"
     );
     // In a comment, none of it is code.

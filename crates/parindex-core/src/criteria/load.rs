@@ -22,7 +22,7 @@ use super::{
     ColumnSpec, ColumnType, CriteriaSet, Criterion, FactSpec, FactType, Leaf, Method, NotArising,
     RatingBand, Register, RuleSource, TableSpec, Window,
 };
-use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::error::{vi_parser_message, Diagnostic, Diagnostics, Error, Result};
 use crate::files::Files;
 use crate::fingerprint::{relative_name, FileDigest};
 use crate::num::parse_decimal;
@@ -82,7 +82,9 @@ pub(crate) fn load_all(files: &dyn Files, path: &Path) -> Result<Loaded> {
             let offset = e.utf8_error().valid_up_to();
             let (line, column) = line_col(&String::from_utf8_lossy(e.as_bytes()), offset);
             loaded.problems.push(
-                Diagnostic::new(&path, "the criteria file is not valid UTF-8").at(line, column),
+                Diagnostic::new(&path, "tệp bộ tiêu chí có byte không phải UTF-8")
+                    .at(line, column)
+                    .hint("lưu tệp ở dạng UTF-8"),
             );
             return Ok(loaded);
         }
@@ -97,7 +99,7 @@ pub(crate) fn load_all(files: &dyn Files, path: &Path) -> Result<Loaded> {
         Ok(doc) => doc,
         Err(e) => {
             loaded.problems.push(toml_error(&source, &e.into()).hint(
-                "the file is not valid TOML, so nothing else in it can be checked until this is fixed",
+                "tệp viết sai cú pháp TOML nên chưa kiểm tra được phần còn lại; hãy sửa lỗi này trước",
             ));
             return Ok(loaded);
         }
@@ -127,9 +129,10 @@ pub(crate) fn load_all(files: &dyn Files, path: &Path) -> Result<Loaded> {
     Ok(loaded)
 }
 
-/// A TOML error (syntax, type, missing key) at its place.
+/// A TOML error (syntax, type, missing key) at its place, in Vietnamese.
 fn toml_error(source: &Source<'_>, e: &toml_edit::de::Error) -> Diagnostic {
-    let mut d = Diagnostic::new(source.path, e.message().trim_end().to_owned());
+    let message = vi_parser_message("TOML", e.message().trim_end());
+    let mut d = Diagnostic::new(source.path, message);
     if let Some(span) = e.span() {
         let (line, column) = line_col(source.text, span.start);
         d = d.at(line, column);
@@ -220,8 +223,8 @@ fn build(
         .map(|(name, f)| {
             if f.label.trim().is_empty() {
                 problems.push(
-                    Diagnostic::new(source.path, format!("fact `{name}` has an empty label"))
-                        .hint("label = the Vietnamese name a form shows for it"),
+                    Diagnostic::new(source.path, format!("số liệu `{name}` có `label` để trống"))
+                        .hint("`label` là tên tiếng Việt của số liệu mà biểu mẫu hiển thị"),
                 );
             }
             FactSpec {
@@ -245,8 +248,8 @@ fn build(
         if let Some(first) = seen.get(&id) {
             problems.push(
                 source
-                    .diagnostic(id_span, format!("duplicate criterion id `{id}`"))
-                    .hint(format!("first defined on line {first}")),
+                    .diagnostic(id_span, format!("mã tiêu chí `{id}` bị trùng"))
+                    .hint(format!("mã này đã được dùng ở dòng {first} của tệp")),
             );
             continue;
         }
@@ -261,8 +264,14 @@ fn build(
         {
             problems.push(
                 source
-                    .diagnostic(id_span.clone(), format!("criterion `{id}` has scoring keys but no `method`"))
-                    .hint("a leaf needs `method = \"self\"`, `\"survey\"` or `\"penalty\"`; a parent takes only id, title and max"),
+                    .diagnostic(
+                        id_span.clone(),
+                        format!("tiêu chí `{id}` có khóa chấm điểm nhưng thiếu `method`"),
+                    )
+                    .hint(
+                        "tiêu chí được chấm cần `method = \"self\"`, `\"survey\"` hoặc \
+                         `\"penalty\"`; tiêu chí cha chỉ có `id`, `title` và `max`",
+                    ),
             );
         }
         if let Some(inline) = &rc.rule {
@@ -356,9 +365,9 @@ fn rule_source(
                 source
                     .diagnostic(
                         file.span(),
-                        format!("criterion `{id}` has both `rule` and `rule_file`"),
+                        format!("tiêu chí `{id}` có cả `rule` lẫn `rule_file`"),
                     )
-                    .hint("keep one of them"),
+                    .hint("chỉ giữ một trong hai"),
             );
             drop(inline);
             None
@@ -378,7 +387,7 @@ fn rule_source(
             if path == source.path {
                 problems.push(source.diagnostic(
                     span,
-                    format!("criterion `{id}`: rule_file `{rel}` is the criteria file itself"),
+                    format!("tiêu chí `{id}`: `rule_file` `{rel}` chính là tệp bộ tiêu chí"),
                 ));
                 return None;
             }
@@ -405,7 +414,7 @@ fn rule_source(
                 Ok(Err(_)) => {
                     problems.push(source.diagnostic(
                         span,
-                        format!("criterion `{id}`: rule file `{rel}` is not valid UTF-8"),
+                        format!("tiêu chí `{id}`: tệp quy tắc `{rel}` có byte không phải UTF-8"),
                     ));
                     None
                 }
@@ -413,8 +422,9 @@ fn rule_source(
                     problems.push(source.diagnostic(
                         span,
                         format!(
-                            "criterion `{id}`: cannot read rule file `{}`: {e}",
-                            path.display()
+                            "tiêu chí `{id}`: không đọc được tệp quy tắc `{}`: {}",
+                            path.display(),
+                            crate::error::io_reason(&e)
                         ),
                     ));
                     None
@@ -484,9 +494,11 @@ fn arrange(
         let id_column = id_columns.get(i).copied().unwrap_or(1);
         if !valid_id(&c.id) {
             problems.push(
-                Diagnostic::new(source.path, format!("malformed criterion id `{}`", c.id))
+                Diagnostic::new(source.path, format!("mã tiêu chí `{}` viết sai", c.id))
                     .at(c.line, id_column)
-                    .expected("dotted positive numbers such as `3`, `3.2` or `3.2.1`"),
+                    .expected(
+                        "các số nguyên dương ngăn nhau bởi dấu chấm, ví dụ `3`, `3.2` hoặc `3.2.1`",
+                    ),
             );
             continue;
         }
@@ -497,10 +509,10 @@ fn arrange(
                 None => problems.push(
                     Diagnostic::new(
                         source.path,
-                        format!("criterion `{}` has no parent `{parent}`", c.id),
+                        format!("tiêu chí `{}` không có tiêu chí cha `{parent}`", c.id),
                     )
                     .at(c.line, id_column)
-                    .hint(format!("add a [[criterion]] with id = \"{parent}\"")),
+                    .hint(format!("thêm một `[[criterion]]` có `id = \"{parent}\"`")),
                 ),
             },
         }
@@ -752,7 +764,7 @@ impl<'de> Deserialize<'de> for ExactDecimal {
         impl Visitor<'_> for V {
             type Value = ExactDecimal;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a decimal number such as 2.5 or \"2.5\"")
+                f.write_str("một số thập phân, ví dụ 2.5 hoặc \"2.5\"")
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Self::Value, E> {
                 Ok(ExactDecimal(Decimal::from(v)))
@@ -763,7 +775,7 @@ impl<'de> Deserialize<'de> for ExactDecimal {
             fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Self::Value, E> {
                 float_to_decimal(v).map(ExactDecimal).ok_or_else(|| {
                     E::custom(format!(
-                        "`{v}` is not an exact decimal; write it as a string"
+                        "`{v}` không phải số thập phân chính xác; hãy viết số trong dấu ngoặc kép"
                     ))
                 })
             }
@@ -853,21 +865,22 @@ fn key_span(doc: &ImDocument<&str>, path: &[Step], name: &str) -> Option<Range<u
     item.as_table_like()?.get_key_value(name)?.0.span()
 }
 
-/// The key at the end of `path`, which serde ignored: `unknown field `x`, expected one of …`
-/// in serde's words, at the key, with a guess.
+/// The key at the end of `path`, which serde ignored: serde's `unknown field `x`, expected one
+/// of …` in Vietnamese ([`vi_parser_message`]), at the key, with a guess.
 fn unknown_key(source: &Source<'_>, doc: &ImDocument<&str>, path: &[Step]) -> Option<Diagnostic> {
     let (Step::Key(name), table) = path.split_last()? else {
         return None;
     };
     let known = known_keys(table);
-    let message = <de::value::Error as de::Error>::unknown_field(name, known).to_string();
+    let message = vi_parser_message(
+        "TOML",
+        &<de::value::Error as de::Error>::unknown_field(name, known).to_string(),
+    );
     let hint = match did_you_mean(name, known) {
-        Some(k) => {
-            format!("did you mean `{k}`? see docs/criteria-format.md for the keys allowed here")
-        }
-        None => {
-            "the criteria format does not know this key; see docs/criteria-format.md".to_owned()
-        }
+        Some(k) => format!(
+            "có phải ý bạn là `{k}`? các khóa dùng được ở đây có trong docs/criteria-format.md"
+        ),
+        None => "định dạng bộ tiêu chí không có khóa này; xem docs/criteria-format.md".to_owned(),
     };
     let d = match key_span(doc, table, name) {
         Some(span) => source.diagnostic(span, message),

@@ -53,8 +53,8 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
 
     if set.ratings.is_empty() {
         problems.push(
-            Diagnostic::new(&set.path, "the set has no rating bands")
-                .hint("add [[rating]] entries with label and min, highest first"),
+            Diagnostic::new(&set.path, "bộ tiêu chí chưa có mức xếp loại nào")
+                .hint("thêm các mục `[[rating]]` có `label` và `min`, mức cao nhất trước"),
         );
     }
     for (i, pair) in set.ratings.windows(2).enumerate() {
@@ -64,11 +64,14 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
                 Diagnostic::new(
                     &set.path,
                     format!(
-                        "rating `{}` (min {}) must come after a band with a higher min than `{}` (min {})",
-                        pair[1].label, pair[1].min, pair[0].label, pair[0].min
+                        "mức xếp loại `{}` (`min` {}) đứng sau mức `{}` (`min` {}) nên phải có `min` thấp hơn",
+                        pair[1].label,
+                        vi_decimal(pair[1].min),
+                        pair[0].label,
+                        vi_decimal(pair[0].min)
                     ),
                 )
-                .hint("list [[rating]] bands from the highest min to the lowest"),
+                .hint("xếp các mục `[[rating]]` theo `min` từ cao xuống thấp"),
                 place,
             ));
         }
@@ -83,7 +86,7 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
                 problems.push(placed(
                     Diagnostic::new(
                         &set.path,
-                        format!("table `{}` declares column `{}` twice", table.name, c.id),
+                        format!("bảng `{}` khai báo cột `{}` hai lần", table.name, c.id),
                     ),
                     tp.columns.get(i).copied().flatten(),
                 ));
@@ -100,7 +103,7 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
                         Diagnostic::new(
                             &set.path,
                             format!(
-                                "table `{}`: {key} `{column}` is not a declared column",
+                                "bảng `{}`: cột `{column}` (ở `{key}`) chưa được khai báo",
                                 table.name
                             ),
                         ),
@@ -116,7 +119,7 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
                         Diagnostic::new(
                             &set.path,
                             format!(
-                                "table `{}`: dated_by column `{dated_by}` must be a required date column",
+                                "bảng `{}`: cột `{dated_by}` (ở `dated_by`) phải là cột ngày (`type = \"date\"`) bắt buộc (`required = true`)",
                                 table.name
                             ),
                         ),
@@ -130,7 +133,7 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
                 Diagnostic::new(
                     &set.path,
                     format!(
-                        "`{}` is reserved (facts.toml, survey.csv, appraisal.csv, units.csv) and cannot name a table",
+                        "`{}` là tên dành riêng (facts.toml, survey.csv, appraisal.csv, units.csv), không đặt được cho một bảng",
                         table.name
                     ),
                 ),
@@ -144,7 +147,7 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
                 Diagnostic::new(
                     &set.path,
                     format!(
-                        "register table `{}` is not declared under [tables]",
+                        "bảng sổ văn bản (`register`) `{}` chưa được khai báo trong `[tables]`",
                         register.table
                     ),
                 ),
@@ -157,7 +160,7 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
                         Diagnostic::new(
                             &set.path,
                             format!(
-                                "register tags column `{}` must be a tags column of table `{}`",
+                                "cột nhãn của sổ văn bản (`register.tags`) `{}` phải là một cột `tags` của bảng `{}`",
                                 register.tags, register.table
                             ),
                         ),
@@ -168,7 +171,10 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
                     problems.push(placed(
                         Diagnostic::new(
                             &set.path,
-                            format!("register table `{}` needs `dated_by`", register.table),
+                            format!(
+                                "bảng sổ văn bản (`register`) `{}` cần có `dated_by`",
+                                register.table
+                            ),
                         ),
                         places.register_table,
                     ));
@@ -179,7 +185,8 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
 
     if set.criteria.is_empty() {
         problems.push(
-            Diagnostic::new(&set.path, "the set has no criteria").hint("add [[criterion]] entries"),
+            Diagnostic::new(&set.path, "bộ tiêu chí chưa có tiêu chí nào")
+                .hint("thêm các mục `[[criterion]]`"),
         );
     }
     for c in &set.criteria {
@@ -187,7 +194,7 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
             problems.push(at(
                 c.line,
                 format!(
-                    "criterion `{}` is deeper than field / criterion / sub-criterion",
+                    "tiêu chí `{}` lồng sâu quá ba cấp (lĩnh vực / tiêu chí / tiêu chí thành phần)",
                     c.id
                 ),
             ));
@@ -195,24 +202,32 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
         if c.max.is_sign_negative() {
             problems.push(at(
                 c.line,
-                format!("criterion `{}` has a negative max", c.id),
+                format!("tiêu chí `{}` có điểm tối đa (`max`) âm", c.id),
             ));
         }
         if c.max > MAX_POINTS {
             problems.push(
                 at(
                     c.line,
-                    format!("criterion `{}` has a max above {MAX_POINTS}", c.id),
+                    format!(
+                        "tiêu chí `{}` có điểm tối đa (`max`) trên {}",
+                        c.id,
+                        vi_decimal(MAX_POINTS)
+                    ),
                 )
                 .value(vi_decimal(c.max))
-                .hint("a PAR INDEX set totals 100 points"),
+                .hint("một bộ chỉ số PAR INDEX có tổng 100 điểm"),
             );
         }
         if let Some(floor) = c.leaf.as_ref().and_then(|l| l.floor) {
             if floor < -MAX_POINTS {
                 problems.push(at(
                     c.line,
-                    format!("penalty floor of `{}` is below -{MAX_POINTS}", c.id),
+                    format!(
+                        "mức sàn (`floor`) của `{}` thấp hơn -{}",
+                        c.id,
+                        vi_decimal(MAX_POINTS)
+                    ),
                 ));
             }
         }
@@ -221,15 +236,21 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
                 at(
                     c.line,
                     format!(
-                        "criterion `{}` has children, so it cannot have a method",
+                        "tiêu chí `{}` có tiêu chí con nên không được có `method`",
                         c.id
                     ),
                 )
-                .hint("move method, rule and reads to its children"),
+                .hint("chuyển `method`, `rule` và `reads` xuống các tiêu chí con"),
             ),
             (None, true) => problems.push(
-                at(c.line, format!("leaf `{}` has no method", c.id))
-                    .expected("method = \"self\", \"survey\" or \"penalty\""),
+                at(
+                    c.line,
+                    format!(
+                        "tiêu chí `{}` không có tiêu chí con nên phải có `method`",
+                        c.id
+                    ),
+                )
+                .expected("`method = \"self\"`, `\"survey\"` hoặc `\"penalty\"`"),
             ),
             (None, false) => {
                 let sum = c.children.iter().try_fold(Decimal::ZERO, |acc, &i| {
@@ -251,14 +272,14 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
                         at(
                             c.line,
                             format!(
-                                "max of `{}` is {}, but its children add up to {} ({})",
+                                "điểm tối đa của `{}` là {}, nhưng tổng điểm tối đa các tiêu chí con là {} ({})",
                                 c.id,
                                 vi_decimal(c.max),
                                 vi_decimal(sum),
                                 parts.join(", ")
                             ),
                         )
-                        .hint("a parent's max must equal the sum of its children's max"),
+                        .hint("`max` của tiêu chí cha phải bằng tổng `max` của các tiêu chí con"),
                     );
                 }
             }
@@ -268,7 +289,7 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
                         if !c.max.is_zero() {
                             problems.push(at(
                                 c.line,
-                                format!("penalty row `{}` must have max = 0", c.id),
+                                format!("dòng điểm trừ `{}` phải có `max = 0`", c.id),
                             ));
                         }
                         match leaf.floor {
@@ -276,9 +297,9 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
                             _ => problems.push(
                                 at(
                                     c.line,
-                                    format!("penalty row `{}` needs a negative `floor`", c.id),
+                                    format!("dòng điểm trừ `{}` cần một mức sàn `floor` âm", c.id),
                                 )
-                                .hint("e.g. floor = -2 for \"tối đa trừ 2 điểm\""),
+                                .hint("ví dụ `floor = -2` cho \"tối đa trừ 2 điểm\""),
                             ),
                         }
                     }
@@ -286,19 +307,24 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
                         if leaf.floor.is_some() {
                             problems.push(at(
                                 c.line,
-                                format!("only penalty rows take `floor` (row `{}`)", c.id),
+                                format!("chỉ dòng điểm trừ mới có `floor` (dòng `{}`)", c.id),
                             ));
                         }
                     }
                 }
                 match (leaf.method, &leaf.rule) {
                     (Method::Survey, Some(_)) => problems.push(
-                        at(c.line, format!("survey row `{}` cannot have a rule", c.id))
-                            .hint("survey rows are filled by Sở Nội vụ from survey.csv"),
+                        at(
+                            c.line,
+                            format!("dòng điều tra xã hội học `{}` không được có quy tắc", c.id),
+                        )
+                        .hint(
+                            "điểm các dòng điều tra xã hội học do Sở Nội vụ cho, lấy từ survey.csv",
+                        ),
                     ),
                     (Method::SelfAssessed | Method::Penalty, None) => problems.push(at(
                         c.line,
-                        format!("row `{}` needs a `rule` or a `rule_file`", c.id),
+                        format!("dòng `{}` cần `rule` hoặc `rule_file`", c.id),
                     )),
                     _ => {}
                 }
@@ -306,9 +332,12 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
                     problems.push(
                         at(
                             c.line,
-                            format!("row `{}` must say which evidence it `reads`", c.id),
+                            format!(
+                                "dòng `{}` phải ghi các minh chứng nó đọc trong `reads`",
+                                c.id
+                            ),
                         )
-                        .hint("e.g. reads = [\"documents\"] or reads = [\"facts\"]"),
+                        .hint("ví dụ `reads = [\"documents\"]` hoặc `reads = [\"facts\"]`"),
                     );
                 }
                 for name in &leaf.reads {
@@ -317,11 +346,11 @@ pub(super) fn validate(set: &CriteriaSet, places: &Locations) -> Vec<Diagnostic>
                             at(
                                 c.line,
                                 format!(
-                                    "row `{}` reads `{name}`, which is not a declared table",
+                                    "dòng `{}` đọc `{name}`, không phải một bảng đã khai báo",
                                     c.id
                                 ),
                             )
-                            .hint("declare it under [tables] or read `facts`"),
+                            .hint("khai báo bảng này trong `[tables]`, hoặc đọc `facts`"),
                         );
                     }
                 }

@@ -60,7 +60,7 @@ fn fail(message: impl Into<String>) -> Box<EvalAltResult> {
 }
 
 fn ctx() -> Res<Rc<RowContext>> {
-    current().ok_or_else(|| fail("no rule is being evaluated"))
+    current().ok_or_else(|| fail("không có quy tắc nào đang chạy"))
 }
 
 /// `explanation`, after what the rule read so far ("so_vi_pham = 1; …"), for helpers whose

@@ -192,7 +192,8 @@ pub(crate) fn parse_message(err: &ParseErrorType) -> String {
         P::TooManyFunctions => "quy tắc định nghĩa quá nhiều hàm".to_owned(),
         P::LiteralTooLarge(what, max) => format!("{what} quá lớn (tối đa {max})"),
         P::LoopBreak => "`break` hoặc `continue` nằm ngoài vòng lặp".to_owned(),
-        _ => "quy tắc viết sai cú pháp".to_owned(),
+        // A form not worded here: rhai's own detail after the Vietnamese.
+        other => format!("quy tắc viết sai cú pháp ({other})"),
     }
 }
 
@@ -232,6 +233,6 @@ fn lex_message(err: &LexError) -> String {
             format!("`{symbol}` không dùng được trong quy tắc")
         }
         L::Runtime(s) => s.clone(),
-        _ => "quy tắc viết sai cú pháp".to_owned(),
+        other => format!("quy tắc viết sai cú pháp ({other})"),
     }
 }
