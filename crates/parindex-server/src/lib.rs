@@ -125,7 +125,10 @@ pub fn router(app: Arc<App>) -> Router {
             Arc::clone(&app),
             auth::guard,
         ))
-        .layer(axum::middleware::from_fn(security::guard))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            security::guard,
+        ))
         .with_state(app)
 }
 

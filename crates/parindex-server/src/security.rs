@@ -1,20 +1,23 @@
 //! Safety of every request: a strict Content-Security-Policy and friends on every response,
 //! and a check against cross-site request forgery on every state-changing one.
 //!
-//! CSRF is a double-submit token: a random token in a `SameSite=Strict`, `HttpOnly` cookie,
+//! CSRF is a double-submit token: a random token in a `SameSite=Strict`, `HttpOnly` cookie (`Secure` behind TLS),
 //! which a state-changing request must repeat in the `X-CSRF-Token` header (the API, htmx) or
 //! in the `csrf` query parameter of the form's action (the pages' forms, multipart ones
 //! included, so that nothing has to read a body before the check). A page from another site
 //! can neither read the cookie nor set it, so it cannot repeat it. A request the browser marks
 //! as cross-site (`Sec-Fetch-Site`) is refused as well.
 
-use axum::extract::Request;
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
 use axum::http::header::{HeaderValue, COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::{ApiError, AppError};
+use crate::App;
 
 /// The cookie holding the token.
 pub const CSRF_COOKIE: &str = "parindex_csrf";
@@ -68,7 +71,7 @@ fn same(a: &str, b: &str) -> bool {
 
 /// The middleware: sets the token cookie when missing, checks state-changing requests, and
 /// adds the security headers to every response.
-pub async fn guard(mut req: Request, next: Next) -> Response {
+pub async fn guard(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let refuse = |e: AppError| -> Response {
         let mut r = if api {
@@ -121,8 +124,14 @@ pub async fn guard(mut req: Request, next: Next) -> Response {
         }
     }
     if fresh {
+        // `Secure` as the session's is, behind TLS: the token never crosses plain HTTP.
+        let secure = if app.accounts.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        };
         if let Ok(v) = HeaderValue::from_str(&format!(
-            "{CSRF_COOKIE}={token}; Path=/; SameSite=Strict; HttpOnly"
+            "{CSRF_COOKIE}={token}; Path=/; SameSite=Strict; HttpOnly{secure}"
         )) {
             response.headers_mut().append(SET_COOKIE, v);
         }

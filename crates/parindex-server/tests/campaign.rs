@@ -74,6 +74,11 @@ impl Server {
     }
 
     async fn open_with(limits: Limits) -> Self {
+        Self::build(limits, false).await
+    }
+
+    /// The server as behind a TLS reverse proxy (`--secure-cookies`) when `secure`.
+    async fn build(limits: Limits, secure: bool) -> Self {
         let data = tempfile::tempdir().expect("temp dir");
         let scratch = match Backend::current() {
             Backend::Sqlite => None,
@@ -83,7 +88,7 @@ impl Server {
             }
         };
         let clock = Arc::new(ManualClock::new(noon(2026, 12, 1)));
-        let accounts = Accounts::new(clock.clone(), Cost::TESTING, false);
+        let accounts = Accounts::new(clock.clone(), Cost::TESTING, secure);
         let (router, app) = parindex_server::app_with(
             data.path().to_path_buf(),
             scratch.as_ref().map(|s| s.address.as_str()),
@@ -1397,6 +1402,42 @@ async fn signing_in_goes_back_only_to_a_page_of_this_site() {
     }
 }
 
+/// Behind TLS, both cookies are `Secure`, the CSRF token's as the session's (a token sent
+/// once over plain HTTP could be read there); on the officer's own PC (plain HTTP on the
+/// loopback) neither is, or the browser would drop them.
+async fn behind_tls_the_csrf_cookie_is_secure_as_the_session_is() {
+    for secure in [true, false] {
+        let s = Server::build(Limits::default(), secure).await;
+        let got = common::send_to(
+            &s.router,
+            Request::get("/").body(Body::empty()).expect("request"),
+        )
+        .await;
+        let u = s.anonymous().await;
+        let login = u
+            .post_json(
+                "/api/login",
+                &serde_json::json!({"login": "admin", "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(login.status, StatusCode::OK, "{}", login.text());
+        for (got, name) in [(&got, "parindex_csrf"), (&login, "parindex_session")] {
+            let cookie = got
+                .headers
+                .get_all(header::SET_COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find(|v| v.starts_with(&format!("{name}=")))
+                .unwrap_or_else(|| panic!("a {name} cookie"))
+                .to_owned();
+            let attributes: Vec<&str> = cookie.split("; ").skip(1).collect();
+            assert_eq!(attributes.contains(&"Secure"), secure, "{cookie}");
+            assert!(attributes.contains(&"HttpOnly"), "{cookie}");
+            assert!(attributes.contains(&"SameSite=Strict"), "{cookie}");
+        }
+    }
+}
+
 /// A campaign's list of units with a short row is refused on its line, in the words the
 /// evidence's reading uses, not the csv crate's English.
 async fn a_units_list_with_a_short_row_is_refused_on_its_line_in_vietnamese() {
@@ -1441,4 +1482,5 @@ on_every_backend!(
     a_percent_encoded_workspace_id_is_checked_as_the_plain_one,
     signing_in_goes_back_only_to_a_page_of_this_site,
     a_units_list_with_a_short_row_is_refused_on_its_line_in_vietnamese,
+    behind_tls_the_csrf_cookie_is_secure_as_the_session_is,
 );
