@@ -1,12 +1,12 @@
 //! Safety of every request: a strict Content-Security-Policy and friends on every response,
 //! and a check against cross-site request forgery on every state-changing one.
 //!
-//! CSRF is a double-submit token: a random token in a `SameSite=Strict`, `HttpOnly` cookie (`Secure` behind TLS),
-//! which a state-changing request must repeat in the `X-CSRF-Token` header (the API, htmx) or
-//! in the `csrf` query parameter of the form's action (the pages' forms, multipart ones
-//! included, so that nothing has to read a body before the check). A page from another site
-//! can neither read the cookie nor set it, so it cannot repeat it. A request the browser marks
-//! as cross-site (`Sec-Fetch-Site`) is refused as well.
+//! CSRF is a double-submit token: a random token in a `SameSite=Strict`, `HttpOnly` cookie
+//! (`Secure` behind TLS), which a state-changing request must repeat in the `X-CSRF-Token`
+//! header (the API, htmx) or in the `csrf` query parameter of the form's action (the pages'
+//! forms, multipart ones included, so that nothing has to read a body before the check). A
+//! page from another site can neither read the cookie nor set it, so it cannot repeat it. A
+//! request the browser marks as cross-site (`Sec-Fetch-Site`) is refused as well.
 
 use std::sync::Arc;
 
