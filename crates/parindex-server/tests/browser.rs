@@ -154,6 +154,16 @@ async fn drive(b: &fantoccini::Client, base: &str, downloads: &Path) -> Result<(
     assert!(!outcome.contains("KHÔNG nhận"), "{outcome}");
     let ws = b.current_url().await?;
     let ws_path = ws.path().trim_end_matches("/evidence").to_owned();
+    // The evidence page fits, and no file name in its lists is broken across two lines.
+    fits(b, "the evidence page").await?;
+    let broken = b
+        .execute(
+            "return [...document.querySelectorAll('#tables code, #versions code')]\
+             .filter(c => c.getClientRects().length > 1).map(c => c.textContent);",
+            Vec::new(),
+        )
+        .await?;
+    assert_eq!(broken, serde_json::json!([]), "names broken across lines");
 
     // 3. Change one fact, see the score move, and change it back.
     let set_fact = |value: &'static str| {
