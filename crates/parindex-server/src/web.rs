@@ -746,6 +746,14 @@ pub async fn read_files(
     Ok(out)
 }
 
+/// One file of an upload, as [`received_files`] takes it.
+enum Part<'a> {
+    /// The officer's own file (`facts.toml`, …), read whole.
+    Own(Bytes),
+    /// A table's export, to be written as it arrives.
+    Export(Box<axum::extract::multipart::Field<'a>>),
+}
+
 /// The files of an upload's `field` fields, by the names the browser gave, each as it
 /// arrives: a table's export (any file but the officer's own) is written to the store's
 /// temporary folder piece by piece while the rest of the body is received, never held whole
@@ -760,28 +768,34 @@ pub async fn received_files(
     let mut reading = app.upload_reading(ws);
     loop {
         let next = multipart.next_field().await.map_err(multipart_error)?;
-        let Some(mut f) = next else { break };
+        let Some(f) = next else { break };
         if f.name() != Some(field) {
             continue;
         }
         let name = f.file_name().unwrap_or("").to_owned();
-        if name.is_empty() || is_own_file(&name) {
+        // The officer's own files are read whole, a table's export as it arrives.
+        let part = if name.is_empty() || is_own_file(&name) {
             let bytes = f.bytes().await.map_err(multipart_error)?;
             // An empty file input sends one nameless empty part.
             if name.is_empty() && bytes.is_empty() {
                 continue;
             }
-            if out.len() == app.limits.files_per_upload {
-                return Err(app.too_many_files());
-            }
-            out.push((name, Received::Memory(bytes)));
-            continue;
-        }
+            Part::Own(bytes)
+        } else {
+            Part::Export(Box::new(f))
+        };
         // Refused before it is stored: each part held open until the body ends is a file
         // descriptor, and thousands of tiny parts would run the server out of them.
         if out.len() == app.limits.files_per_upload {
             return Err(app.too_many_files());
         }
+        let mut f = match part {
+            Part::Own(bytes) => {
+                out.push((name, Received::Memory(bytes)));
+                continue;
+            }
+            Part::Export(f) => *f,
+        };
         // The pieces go to a blocking thread that writes them, a few at a time in flight.
         let mut file = app.blobs.spool()?;
         let (pieces, mut arriving) = tokio::sync::mpsc::channel::<Bytes>(16);
