@@ -506,6 +506,18 @@ fn text_cell(at: &str, text: &str) -> String {
 
 /// An xlsx of one `documents` sheet: the header row, then one record at row `row`.
 fn xlsx_with_record_at(row: &str) -> Vec<u8> {
+    let (name, sheet) = xlsx_sheet(row);
+    zip_of(&[
+        stored("[Content_Types].xml", CONTENT_TYPES),
+        stored("_rels/.rels", RELS),
+        stored("xl/workbook.xml", WORKBOOK),
+        stored("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+        stored(name, &sheet),
+    ])
+}
+
+/// The sheet of [`xlsx_with_record_at`]: its entry's name and text.
+fn xlsx_sheet(row: &str) -> (&'static str, String) {
     let headers = ["so_ky_hieu", "ngay_ban_hanh", "nhom"];
     let values = ["12/KH-SKHCN", "2026-01-20", "ke-hoach"];
     let cells = |r: &str, texts: [&str; 3]| {
@@ -521,13 +533,7 @@ fn xlsx_with_record_at(row: &str) -> Vec<u8> {
         cells("1", headers),
         cells(row, values)
     );
-    zip_of(&[
-        stored("[Content_Types].xml", CONTENT_TYPES),
-        stored("_rels/.rels", RELS),
-        stored("xl/workbook.xml", WORKBOOK),
-        stored("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
-        stored("xl/worksheets/sheet1.xml", &sheet),
-    ])
+    ("xl/worksheets/sheet1.xml", sheet)
 }
 
 /// The folder `u/` of the small set's unit with the one file `name`.
@@ -581,6 +587,26 @@ fn a_row_number_above_u32_is_refused_not_wrapped_to_row_1() {
         );
         assert!(d.message.contains("1048576"), "{text}");
     }
+}
+
+#[test]
+fn a_workbook_with_two_entries_of_one_name_is_refused() {
+    // Two sheets named alike: the zip reader would keep the later, Excel may show the earlier.
+    let sheet = |row: &str| {
+        let (_, text) = xlsx_sheet(row);
+        text
+    };
+    let two = zip_of(&[
+        stored("[Content_Types].xml", CONTENT_TYPES),
+        stored("_rels/.rels", RELS),
+        stored("xl/workbook.xml", WORKBOOK),
+        stored("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+        stored("xl/worksheets/sheet1.xml", &sheet("2")),
+        stored("xl/worksheets/sheet1.xml", &sheet("3")),
+    ]);
+    let (d, text) = evidence_error(read_small("documents.xlsx", two));
+    assert_eq!(d.path, Path::new("u/documents.xlsx"), "{text}");
+    assert!(d.message.contains("hai phần nén cùng tên"), "{text}");
 }
 
 #[test]

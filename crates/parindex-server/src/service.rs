@@ -2326,6 +2326,13 @@ pub(crate) fn unzip_parts(bytes: &[u8], limit: usize) -> Result<Vec<ZipPart>, Ap
     if zip.len() > 10_000 {
         return Err(bad("quá 10.000 tệp"));
     }
+    // The zip reader keeps the later of two entries of one name; `unzip` or Windows may give
+    // the earlier: the folder taken in would not be the one an auditor unpacks.
+    if zip.has_duplicate_names() {
+        return Err(bad(
+            "có hai tệp cùng tên (tệp zip có thể đã bị sửa bằng tay)",
+        ));
+    }
     let mut out = Vec::new();
     let mut total = 0usize;
     for i in 0..zip.len() {
@@ -2361,7 +2368,7 @@ pub(crate) fn unzip_parts(bytes: &[u8], limit: usize) -> Result<Vec<ZipPart>, Ap
         out.push((name, data));
     }
     // A file that is also a folder of another (`a.rhai` and `a.rhai/b.rhai`) says two
-    // different folders. (Two entries of one name are one to the zip reader: the later.)
+    // different folders.
     let names: BTreeSet<&[String]> = out.iter().map(|(n, _)| n.as_slice()).collect();
     for (name, _) in &out {
         for folder in (1..name.len()).map(|n| &name[..n]) {

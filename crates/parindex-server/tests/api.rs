@@ -1229,6 +1229,23 @@ async fn an_exported_folder_imports_as_the_same_workspace() {
     );
 }
 
+/// Replaces every `from` in `bytes` by `to` (of the same length); how many there were.
+fn replace_all(bytes: &mut [u8], from: &[u8], to: &[u8]) -> usize {
+    assert_eq!(from.len(), to.len());
+    let mut n = 0;
+    let mut i = 0;
+    while i + from.len() <= bytes.len() {
+        if &bytes[i..i + from.len()] == from {
+            bytes[i..i + from.len()].copy_from_slice(to);
+            n += 1;
+            i += from.len();
+        } else {
+            i += 1;
+        }
+    }
+    n
+}
+
 async fn a_hostile_zip_is_refused_before_anything_is_made() {
     let c = Client::new().await;
     let unit = b"code = \"X\"\nname = \"X\"\ngroup = \"so\"\n".as_slice();
@@ -1250,6 +1267,18 @@ async fn a_hostile_zip_is_refused_before_anything_is_made() {
     assert!(got.json()["message"]
         .as_str()
         .is_some_and(|m| m.contains("symlink")));
+    // Two entries of one name: the zip reader would keep the later, `unzip` asks or keeps
+    // either. Written under two names of one length, then the second renamed in its headers.
+    let other = b"code = \"Y\"\nname = \"Y\"\ngroup = \"so\"\n".as_slice();
+    let mut two = zip_of(&[("unit.toml", unit), ("unit.tomX", other)]);
+    let renamed = replace_all(&mut two, b"unit.tomX", b"unit.toml");
+    assert_eq!(renamed, 2, "the local and the central header");
+    let got = import(&c, two).await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST, "{}", got.text());
+    assert_eq!(
+        got.json()["message"],
+        "tệp zip không dùng được: có hai tệp cùng tên (tệp zip có thể đã bị sửa bằng tay)"
+    );
     // No unit.toml; not a zip at all.
     let got = import(&c, zip_of(&[("dossiers.csv", b"a")])).await;
     assert_eq!(got.status, StatusCode::BAD_REQUEST);

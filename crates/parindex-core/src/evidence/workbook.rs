@@ -197,11 +197,28 @@ const SHARED_STRINGS_SLACK: u64 = 1_024;
 #[derive(Debug)]
 enum Refusal {
     Entries(usize),
-    Inflated { entry: String },
-    Row { entry: String, row: u64 },
-    Column { entry: String, column: u64 },
-    SharedStrings { declared: u64, held: u64 },
-    OdsCells { entry: String, cells: u64 },
+    /// Two entries of one name: the zip reader keeps the later, another program may read the
+    /// earlier, so the workbook scored would not be the one opened in Excel.
+    DuplicateNames,
+    Inflated {
+        entry: String,
+    },
+    Row {
+        entry: String,
+        row: u64,
+    },
+    Column {
+        entry: String,
+        column: u64,
+    },
+    SharedStrings {
+        declared: u64,
+        held: u64,
+    },
+    OdsCells {
+        entry: String,
+        cells: u64,
+    },
     Xls(XlsRefusal),
 }
 
@@ -247,6 +264,12 @@ impl Refusal {
                     "tệp bảng tính có {n} phần nén, nhiều hơn giới hạn {} phần: {bomb}",
                     ZIP_LIMITS.entries
                 ),
+                "mở tệp bằng Excel hoặc LibreOffice và lưu lại, hoặc xuất bảng ra CSV",
+            ),
+            Refusal::DuplicateNames => (
+                "tệp bảng tính có hai phần nén cùng tên: phần mềm này và Excel có thể đọc hai \
+                 nội dung khác nhau; tệp có thể đã bị sửa bằng tay"
+                    .to_owned(),
                 "mở tệp bằng Excel hoặc LibreOffice và lưu lại, hoặc xuất bảng ra CSV",
             ),
             Refusal::Inflated { entry } => (
@@ -363,6 +386,9 @@ fn inspect_zip(bytes: &[u8], limits: &ZipLimits) -> Result<(), Refusal> {
     };
     if archive.len() > limits.entries {
         return Err(Refusal::Entries(archive.len()));
+    }
+    if archive.has_duplicate_names() {
+        return Err(Refusal::DuplicateNames);
     }
     let mut total: u64 = 0;
     let mut shared = (0u64, 0u64);
