@@ -23,7 +23,44 @@ pub struct Problem {
     pub source_line: Option<String>,
 }
 
+/// A text of the library's in pieces for a page: `(true, name)` for what it quotes in
+/// backticks (a key, a column, a value: shown as code), `(false, words)` for the rest. The
+/// template escapes each piece as any text; a backtick left open is text.
+pub fn code_spans(text: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some((before, after)) = rest.split_once('`') {
+        let Some((code, tail)) = after.split_once('`') else {
+            break;
+        };
+        if !before.is_empty() {
+            out.push((false, before));
+        }
+        out.push((true, code));
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        out.push((false, rest));
+    }
+    out
+}
+
 impl Problem {
+    /// [`code_spans`] of the message.
+    pub fn message_spans(&self) -> Vec<(bool, &str)> {
+        code_spans(&self.message)
+    }
+
+    /// [`code_spans`] of the hint, if any.
+    pub fn hint_spans(&self) -> Option<Vec<(bool, &str)>> {
+        self.hint.as_deref().map(code_spans)
+    }
+
+    /// [`code_spans`] of what was expected, if said.
+    pub fn expected_spans(&self) -> Option<Vec<(bool, &str)>> {
+        self.expected.as_deref().map(code_spans)
+    }
+
     /// From a library diagnostic; the file by its name only (never the server's path).
     pub fn of(d: &parindex_core::Diagnostic) -> Self {
         Self::under(d, None)
@@ -196,8 +233,10 @@ pub(crate) fn log(line: &str) {
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
     title: &'a str,
-    message: String,
+    message: &'a str,
     problems: &'a [Problem],
+    /// The page of this site the request came from.
+    back: Option<&'a str>,
 }
 
 /// What an error response says, kept on the response so that the API's layer can answer it
@@ -206,6 +245,9 @@ struct ErrorPage<'a> {
 pub struct ErrorInfo {
     #[serde(skip)]
     pub status: StatusCode,
+    /// The page's heading.
+    #[serde(skip)]
+    pub title: &'static str,
     pub error: &'static str,
     pub message: String,
     pub problems: Vec<Problem>,
@@ -215,6 +257,23 @@ impl ErrorInfo {
     /// The JSON answer.
     pub fn to_json_response(&self) -> Response {
         (self.status, axum::Json(self)).into_response()
+    }
+
+    /// The error page, leading `back` to the page of this site the request came from when
+    /// known; it keeps what it says on it, for [`Self::to_json_response`].
+    pub fn to_page_response(&self, back: Option<&str>) -> Response {
+        let page = ErrorPage {
+            title: self.title,
+            message: &self.message,
+            problems: &self.problems,
+            back,
+        };
+        let body = page.render().unwrap_or_else(|_| {
+            "<!doctype html><meta charset=utf-8><title>Lỗi</title><p>Lỗi nội bộ.</p>".to_owned()
+        });
+        let mut r = (self.status, Html(body)).into_response();
+        r.extensions_mut().insert(self.clone());
+        r
     }
 }
 
@@ -233,6 +292,7 @@ impl AppError {
         };
         ErrorInfo {
             status: self.status(),
+            title: self.title(),
             error: code,
             message: self.message(),
             problems: self.problems().to_vec(),
@@ -243,17 +303,7 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
-        let page = ErrorPage {
-            title: self.title(),
-            message: self.message(),
-            problems: self.problems(),
-        };
-        let body = page.render().unwrap_or_else(|_| {
-            "<!doctype html><meta charset=utf-8><title>Lỗi</title><p>Lỗi nội bộ.</p>".to_owned()
-        });
-        let mut r = (self.status(), Html(body)).into_response();
-        r.extensions_mut().insert(self.info());
-        r
+        self.info().to_page_response(None)
     }
 }
 

@@ -132,22 +132,12 @@ fn with_cookie(mut r: Response, cookie: Option<axum::http::HeaderValue>) -> Resp
     r
 }
 
-/// A path on this site to go back to after signing in (never another site's). Only visible
-/// ASCII: a browser drops tabs and line breaks from a `Location` (`/\t/evil.example` is
-/// `//evil.example` to it), and a control character is no header value at all; the login
-/// page sends anything else percent-encoded.
+/// A path on this site to go back to after signing in (never another site's:
+/// [`crate::security::local_path`]); the login page sends anything else percent-encoded.
 fn local_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.contains('\\')
-                && n.bytes().all(|b| b.is_ascii_graphic()) =>
-        {
-            n.to_owned()
-        }
-        _ => "/campaigns".to_owned(),
-    }
+    next.and_then(crate::security::local_path)
+        .unwrap_or("/campaigns")
+        .to_owned()
 }
 
 // ---- sign in and out -------------------------------------------------------------------

@@ -112,15 +112,19 @@ pub async fn guard(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
         },
     };
     req.extensions_mut().insert(CsrfToken(token.clone()));
+    let back = came_from(req.headers());
     let mut response = next.run(req).await;
-    // Under /api/, an error page (from an extractor's refusal) is answered as JSON.
-    if api {
-        if let Some(info) = response
-            .extensions()
-            .get::<crate::error::ErrorInfo>()
-            .cloned()
-        {
+    // Under /api/, an error page (from an extractor's refusal) is answered as JSON; a page's
+    // leads back to the page the request came from.
+    if let Some(info) = response
+        .extensions()
+        .get::<crate::error::ErrorInfo>()
+        .cloned()
+    {
+        if api {
             response = info.to_json_response();
+        } else if let Some(back) = &back {
+            response = info.to_page_response(Some(back));
         }
     }
     if fresh {
@@ -138,6 +142,38 @@ pub async fn guard(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
     }
     headers(response.headers_mut());
     response
+}
+
+/// `path` when it is a path of this site: one leading `/` (`//evil.example` is another
+/// site's), no backslash, only visible ASCII (a browser drops tabs and line breaks from a
+/// `Location`, so `/\t/evil.example` is `//evil.example` to it; a control character is no
+/// header value at all).
+pub(crate) fn local_path(path: &str) -> Option<&str> {
+    (path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && path.bytes().all(|b| b.is_ascii_graphic()))
+    .then_some(path)
+}
+
+/// The page of this site a request came from (its `Referer`, when of the request's own host):
+/// where an error page sends the officer back to.
+fn came_from(headers: &HeaderMap) -> Option<String> {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    let referer = text(axum::http::header::REFERER)?;
+    let host = text(axum::http::header::HOST)?;
+    let rest = referer
+        .strip_prefix("http://")
+        .or_else(|| referer.strip_prefix("https://"))?;
+    let (authority, path) = rest.split_at(rest.find('/')?);
+    if !authority.eq_ignore_ascii_case(host) {
+        return None;
+    }
+    local_path(path).map(str::to_owned)
 }
 
 fn headers(h: &mut HeaderMap) {

@@ -1546,6 +1546,84 @@ async fn a_report_is_replayed_against_the_workspace_row_by_row() {
     assert_eq!(got.status, StatusCode::BAD_REQUEST);
 }
 
+/// A problem's page shows what the message quotes in backticks (a key, a column) as code,
+/// escaped as any text: a key named like markup is shown, never run.
+async fn a_problem_shows_what_it_quotes_as_code_escaped() {
+    let c = Client::new().await;
+    let toml = std::fs::read(criteria().join("criteria.toml")).expect("criteria.toml");
+    let mut bad = b"\"<b onmouseover=alert(1)>x</b>\" = 1\n".to_vec();
+    bad.extend(toml);
+    let got = c
+        .post_files("/criteria", "file", &[("criteria.toml".to_owned(), bad)])
+        .await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = got.text();
+    assert!(
+        page.contains(
+            "khóa <code>&#60;b onmouseover=alert(1)&#62;x&#60;/b&#62;</code> không dùng được"
+        ) || page.contains(
+            "khóa <code>&lt;b onmouseover=alert(1)&gt;x&lt;/b&gt;</code> không dùng được"
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("<b onmouseover"), "{page}");
+    // The keys it lists, each as code; no backtick left on the page's problems.
+    assert!(
+        page.contains("<code>set</code>, <code>rating</code>"),
+        "{page}"
+    );
+    let problems = &page[page
+        .find("<table class=\"problems\"")
+        .expect("the problems")..];
+    assert!(!problems[..problems.find("</table>").expect("its end")].contains('`'));
+}
+
+/// An error page leads back to the page of this site the request came from (its `Referer`
+/// of the same host), never to another site's or to a path that is not one.
+async fn an_error_page_leads_back_to_the_page_it_came_from() {
+    let c = Client::new().await;
+    let fact = |referer: Option<&str>| {
+        let mut req = Request::post(format!("/w/1/facts?csrf={}", c.token))
+            .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+            .header(header::HOST, "127.0.0.1:8080")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(r) = referer {
+            req = req.header(header::REFERER, r);
+        }
+        c.send(req.body(Body::from("x=1")).expect("request"))
+    };
+    // No workspace 1: not found, back to the page it was sent from.
+    let got = fact(Some("http://127.0.0.1:8080/w/1/facts?x=1")).await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+    let page = got.text();
+    assert!(
+        page.contains("<a href=\"/w/1/facts?x=1\" id=\"back\">Quay lại trang trước</a>"),
+        "{page}"
+    );
+    for referer in [
+        None,
+        Some("http://evil.example/w/1/facts"),
+        Some("http://127.0.0.1:8080.evil.example/x"),
+        Some("http://127.0.0.1:8080//evil.example/"),
+        Some("javascript:alert(1)"),
+    ] {
+        let page = fact(referer).await.text();
+        assert!(!page.contains("id=\"back\""), "{referer:?}: {page}");
+        assert!(page.contains("<a href=\"/\">Về trang đầu</a>"), "{page}");
+    }
+    // The API answers JSON whatever the referer.
+    let got = c
+        .send(
+            Request::get("/api/workspaces/1")
+                .header(header::HOST, "127.0.0.1:8080")
+                .header(header::REFERER, "http://127.0.0.1:8080/")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(got.json()["error"], "not_found");
+}
+
 /// A criteria set whose rules are in files of their own (`rule_file`) comes as a zip of its
 /// folder: checked whole (a problem in a rule file shown on its own line), then scored as the
 /// library scores the folder.
@@ -3005,6 +3083,8 @@ on_every_backend! {
     part_three_is_saved_over_its_version_and_reaches_the_report,
     the_openapi_document_names_every_api_route,
     a_criteria_set_with_rule_files_is_uploaded_as_its_folder_zipped,
+    a_problem_shows_what_it_quotes_as_code_escaped,
+    an_error_page_leads_back_to_the_page_it_came_from,
     the_officer_chooses_the_date_the_score_is_computed_at,
     the_officer_chooses_the_encoding_of_her_text_exports,
     malformed_requests_are_refused_in_vietnamese,
