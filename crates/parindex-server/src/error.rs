@@ -46,21 +46,6 @@ pub fn code_spans(text: &str) -> Vec<(bool, &str)> {
 }
 
 impl Problem {
-    /// [`code_spans`] of the message.
-    pub fn message_spans(&self) -> Vec<(bool, &str)> {
-        code_spans(&self.message)
-    }
-
-    /// [`code_spans`] of the hint, if any.
-    pub fn hint_spans(&self) -> Option<Vec<(bool, &str)>> {
-        self.hint.as_deref().map(code_spans)
-    }
-
-    /// [`code_spans`] of what was expected, if said.
-    pub fn expected_spans(&self) -> Option<Vec<(bool, &str)>> {
-        self.expected.as_deref().map(code_spans)
-    }
-
     /// From a library diagnostic; the file by its name only (never the server's path).
     pub fn of(d: &parindex_core::Diagnostic) -> Self {
         Self::under(d, None)

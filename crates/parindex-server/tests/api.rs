@@ -1578,6 +1578,25 @@ async fn a_problem_shows_what_it_quotes_as_code_escaped() {
     assert!(!problems[..problems.find("</table>").expect("its end")].contains('`'));
 }
 
+/// A row's explanation shows what the library quotes in backticks (a document group, a fact)
+/// as code, as the problems do.
+async fn a_rows_explanation_shows_what_it_quotes_as_code() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let report = library_report(&fixture());
+    let node = report
+        .nodes
+        .iter()
+        .find(|n| n.is_leaf() && n.explanation.matches('`').count() == 2)
+        .expect("a row whose explanation quotes a name");
+    let quoted = node.explanation.split('`').nth(1).expect("the name");
+    let page = c.get(&format!("/w/{id}/rows/{}", node.id)).await.text();
+    let shown = &page[page.find("id=\"explanation\"").expect("the explanation")..];
+    let shown = &shown[..shown.find("</dd>").expect("its end")];
+    assert!(shown.contains(&format!("<code>{quoted}</code>")), "{shown}");
+    assert!(!shown.contains('`'), "{shown}");
+}
+
 /// An error page leads back to the page of this site the request came from (its `Referer`
 /// of the same host), never to another site's or to a path that is not one.
 async fn an_error_page_leads_back_to_the_page_it_came_from() {
@@ -3085,6 +3104,7 @@ on_every_backend! {
     a_criteria_set_with_rule_files_is_uploaded_as_its_folder_zipped,
     a_problem_shows_what_it_quotes_as_code_escaped,
     an_error_page_leads_back_to_the_page_it_came_from,
+    a_rows_explanation_shows_what_it_quotes_as_code,
     the_officer_chooses_the_date_the_score_is_computed_at,
     the_officer_chooses_the_encoding_of_her_text_exports,
     malformed_requests_are_refused_in_vietnamese,
