@@ -23,28 +23,6 @@ pub struct Problem {
     pub source_line: Option<String>,
 }
 
-/// A text of the library's in pieces for a page: `(true, name)` for what it quotes in
-/// backticks (a key, a column, a value: shown as code), `(false, words)` for the rest. The
-/// template escapes each piece as any text; a backtick left open is text.
-pub fn code_spans(text: &str) -> Vec<(bool, &str)> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some((before, after)) = rest.split_once('`') {
-        let Some((code, tail)) = after.split_once('`') else {
-            break;
-        };
-        if !before.is_empty() {
-            out.push((false, before));
-        }
-        out.push((true, code));
-        rest = tail;
-    }
-    if !rest.is_empty() {
-        out.push((false, rest));
-    }
-    out
-}
-
 impl Problem {
     /// From a library diagnostic; the file by its name only (never the server's path).
     pub fn of(d: &parindex_core::Diagnostic) -> Self {

@@ -77,6 +77,28 @@ pub fn url_encode(text: &str) -> String {
     })
 }
 
+/// A text of the library's in pieces for a page: `(true, name)` for what it quotes in
+/// backticks (a key, a column, a value: shown as code), `(false, words)` for the rest. The
+/// template escapes each piece as any text; a backtick left open is text.
+pub fn code_spans(text: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some((before, after)) = rest.split_once('`') {
+        let Some((code, tail)) = after.split_once('`') else {
+            break;
+        };
+        if !before.is_empty() {
+            out.push((false, before));
+        }
+        out.push((true, code));
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        out.push((false, rest));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +128,23 @@ mod tests {
         assert_eq!(vi_size(12), "12 B");
         assert_eq!(vi_size(1536), "1,5 KiB");
         assert_eq!(vi_size(3 << 20), "3,0 MiB");
+    }
+
+    #[test]
+    fn code_spans_split_on_backtick_pairs() {
+        assert_eq!(
+            code_spans("khóa `a` và `b`."),
+            [
+                (false, "khóa "),
+                (true, "a"),
+                (false, " và "),
+                (true, "b"),
+                (false, ".")
+            ]
+        );
+        // A backtick left open is text; an empty pair is an empty code.
+        assert_eq!(code_spans("`a` ` b"), [(true, "a"), (false, " ` b")]);
+        assert_eq!(code_spans("``"), [(true, "")]);
+        assert_eq!(code_spans(""), []);
     }
 }
