@@ -1366,6 +1366,11 @@ async fn row_page(
     let set = app.set_of(&w)?;
     let scored = app.report(id).await?;
     let s = scored.ready()?;
+    // A field or a criterion is no row of its own: its line in the score page's tree.
+    if s.report.node(&row).is_some_and(|n| !n.is_leaf()) {
+        let to = format!("/w/{id}#n-{}", crate::format::url_encode(&row));
+        return Ok(Redirect::to(&to).into_response());
+    }
     let n = row_scored(s, &row)?;
     let note = app.note(id, &row).await?;
     let attachments = app

@@ -1595,6 +1595,26 @@ async fn a_rows_explanation_shows_what_it_quotes_as_code() {
     let shown = &shown[..shown.find("</dd>").expect("its end")];
     assert!(shown.contains(&format!("<code>{quoted}</code>")), "{shown}");
     assert!(!shown.contains('`'), "{shown}");
+    // A criterion is no row of its own: its line in the score page's tree.
+    let got = c.get(&format!("/w/{id}/rows/1.1")).await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER);
+    let to = format!("/w/{id}#n-1.1");
+    assert_eq!(
+        got.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some(to.as_str())
+    );
+    let score = c.get(&format!("/w/{id}")).await.text();
+    assert!(score.contains("id=\"n-1.1\""), "{score}");
+    // A row that is not in the set: not found, the id shown as code.
+    let got = c.get(&format!("/w/{id}/rows/9.9")).await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+    assert!(
+        got.text().contains("không có dòng <code>9.9</code>"),
+        "{}",
+        got.text()
+    );
 }
 
 /// An error page leads back to the page of this site the request came from (its `Referer`
