@@ -1288,8 +1288,9 @@ impl App {
     }
 
     /// Runs `read`, a reading of workspace `ws`'s folder, with the tables it can take instead
-    /// of reading their files ([`Self::tables_read`]), and keeps the tables it read for the
-    /// next reading.
+    /// of reading their files, and keeps the tables it read for the next reading. It can take
+    /// those its last reading read whose files are still in the folder (`hashed`, by name) and
+    /// not being replaced (`trying`), and those of `upload` read while they arrived.
     #[allow(clippy::too_many_arguments)]
     fn with_tables<T>(
         &self,
@@ -1301,7 +1302,26 @@ impl App {
         upload: Option<ReadAhead>,
         read: impl FnOnce(&ReadAhead) -> T,
     ) -> T {
-        let ahead = self.tables_read(ws, set, encoding, hashed, trying, upload);
+        let kept = self
+            .kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&ws)
+            .filter(|(key, _)| *key == kept_key(set, encoding))
+            .map(|(_, kept)| kept);
+        let ahead = kept.unwrap_or_else(|| set.compiled.keeping());
+        ahead.retain(|path, sha| {
+            let name = path
+                .strip_prefix(FolderFiles::root())
+                .ok()
+                .and_then(Path::to_str);
+            name.is_some_and(|name| {
+                hashed.get(name).is_some_and(|s| s == sha) && !trying.iter().any(|(t, _)| t == name)
+            })
+        });
+        if let Some(upload) = upload {
+            ahead.absorb(upload);
+        }
         let taken = ahead.taken();
         let out = read(&ahead);
         self.read_ahead.taken.fetch_add(
@@ -1313,41 +1333,6 @@ impl App {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(ws, (kept_key(set, encoding), ahead));
         out
-    }
-
-    /// The tables a reading of workspace `ws` can take instead of reading their files: those
-    /// its last reading read whose files are still in the folder (`hashed`, by name) and not
-    /// being replaced (`trying`), and those of `upload` read while they arrived.
-    fn tables_read(
-        &self,
-        ws: i64,
-        set: &CriteriaEntry,
-        encoding: TextEncoding,
-        hashed: &BTreeMap<String, String>,
-        trying: &[(String, Trying)],
-        upload: Option<ReadAhead>,
-    ) -> ReadAhead {
-        let kept = self
-            .kept
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(&ws)
-            .filter(|(key, _)| *key == kept_key(set, encoding))
-            .map(|(_, kept)| kept);
-        let tables = kept.unwrap_or_else(|| set.compiled.keeping());
-        tables.retain(|path, sha| {
-            let name = path
-                .strip_prefix(FolderFiles::root())
-                .ok()
-                .and_then(Path::to_str);
-            name.is_some_and(|name| {
-                hashed.get(name).is_some_and(|s| s == sha) && !trying.iter().any(|(t, _)| t == name)
-            })
-        });
-        if let Some(upload) = upload {
-            tables.absorb(upload);
-        }
-        tables
     }
 
     /// The date the workspace is scored at, as the officer types it (`dd/mm/yyyy`; empty:
