@@ -118,7 +118,7 @@ fn explain_records_lists_every_deciding_record_as_csv() {
     );
     let missing = run(&["explain", "criteria/nghe-an-2026-so", "3.2.4", "--records"]);
     assert!(
-        missing.starts_with("exit: 1\n") && missing.contains("lỗi: thiếu --evidence <DIR>"),
+        missing.starts_with("exit: 1\n") && missing.contains("lỗi: thiếu --evidence <THƯ_MỤC>"),
         "{missing}"
     );
 }
