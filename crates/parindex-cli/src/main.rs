@@ -351,6 +351,7 @@ struct ServeArgs {
         long,
         value_name = "ĐỊA_CHỈ",
         default_value = "127.0.0.1:8080",
+        value_parser = parse_addr,
         hide_default_value = true,
         help = "Địa chỉ lắng nghe; mặc định 127.0.0.1:8080",
         long_help = long_help(
@@ -442,6 +443,7 @@ struct Inputs {
     #[arg(
         long,
         value_name = "N",
+        value_parser = parse_threads,
         help = "Số luồng xử lý; mặc định bằng số lõi CPU của máy",
         long_help = long_help(
             "Số luồng dùng để đọc, chấm điểm và ghi; mặc định bằng số lõi CPU của máy. Số luồng \
@@ -874,7 +876,8 @@ fn usage_error(e: &clap::Error) -> String {
     let mut what = match e.kind() {
         K::InvalidValue if value.is_empty() => format!("{arg} cần một giá trị"),
         K::InvalidValue => format!("giá trị `{value}` của {arg} không hợp lệ"),
-        // Only --encoding is validated so; its parser gives the reason in Vietnamese.
+        // --encoding, --threads and --addr are validated so; their parsers give the reason in
+        // Vietnamese (the standard library's, for a number or an address, are English).
         K::ValueValidation => match std::error::Error::source(e) {
             Some(why) => format!("{arg}: {}", visible(&why.to_string())),
             None => format!("giá trị `{value}` của {arg} không hợp lệ"),
@@ -913,6 +916,26 @@ fn parse_encoding(text: &str) -> Result<TextEncoding, String> {
         format!(
             "`{}` không phải bảng mã parindex đọc được; hãy ghi auto, utf-8, utf-16le, utf-16be \
              hoặc windows-1258",
+            visible(text)
+        )
+    })
+}
+
+/// `--threads`, refused in Vietnamese.
+fn parse_threads(text: &str) -> Result<std::num::NonZeroUsize, String> {
+    text.parse().map_err(|_| {
+        format!(
+            "`{}` không phải số luồng: cần một số nguyên từ 1 trở lên, ví dụ --threads 4",
+            visible(text)
+        )
+    })
+}
+
+/// `--addr`, refused in Vietnamese.
+fn parse_addr(text: &str) -> Result<std::net::SocketAddr, String> {
+    text.parse().map_err(|_| {
+        format!(
+            "`{}` không phải địa chỉ dạng IP:CỔNG; hãy ghi ví dụ 127.0.0.1:8080 hoặc [::1]:8080",
             visible(text)
         )
     })
