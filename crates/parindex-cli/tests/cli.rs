@@ -118,7 +118,7 @@ fn explain_records_lists_every_deciding_record_as_csv() {
     );
     let missing = run(&["explain", "criteria/nghe-an-2026-so", "3.2.4", "--records"]);
     assert!(
-        missing.starts_with("exit: 1\n") && missing.contains("lỗi: thiếu --evidence <DIR>"),
+        missing.starts_with("exit: 1\n") && missing.contains("lỗi: thiếu --evidence <THƯ_MỤC>"),
         "{missing}"
     );
 }
@@ -627,4 +627,194 @@ fn a_reader_that_goes_away_is_no_internal_error() {
         assert!(!stderr.contains("lỗi nội bộ"), "{args:?}: {stderr}");
         assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
     }
+}
+
+#[test]
+fn help_of_the_top_level() {
+    insta::assert_snapshot!(run(&["--help"]));
+}
+
+#[test]
+fn help_of_score() {
+    insta::assert_snapshot!(run(&["score", "--help"]));
+}
+
+#[test]
+fn help_of_explain() {
+    insta::assert_snapshot!(run(&["explain", "--help"]));
+}
+
+/// What `parindex <args>` prints on standard output, which must be all it prints, with exit 0.
+fn help_text(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_parindex"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("parindex runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+    assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    String::from_utf8(output.stdout).expect("UTF-8 help")
+}
+
+/// The commands the top level's help lists under `Lệnh:`.
+fn commands() -> Vec<String> {
+    let help = help_text(&["--help"]);
+    let list = help.split("Lệnh:\n").nth(1).expect("a list of commands");
+    list.lines()
+        .take_while(|line| !line.is_empty())
+        .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
+        .collect()
+}
+
+/// Common English words: any of them in a help text is a text, or a word of clap's, left
+/// untranslated.
+const ENGLISH: &[&str] = &[
+    "the",
+    "a",
+    "of",
+    "and",
+    "or",
+    "to",
+    "with",
+    "from",
+    "print",
+    "help",
+    "usage",
+    "options",
+    "option",
+    "commands",
+    "command",
+    "arguments",
+    "argument",
+    "subcommand",
+    "default",
+    "possible",
+    "values",
+    "value",
+    "see",
+    "more",
+    "summary",
+    "is",
+    "for",
+    "by",
+    "this",
+    "that",
+    "when",
+    "not",
+    "if",
+    "be",
+    "are",
+    "file",
+    "folder",
+    "report",
+    "version",
+    "output",
+    "write",
+];
+
+/// The English words of `text`, leaving out what is not prose: `code` in backticks, flags
+/// (`--help`, `-h`), value names (`<NGÀY>`, `[TÙY_CHỌN]`), file names and paths
+/// (`criteria.toml`, `cases/*.cases`), addresses and assignments (`postgres://…`, `A='…'`).
+fn english_words(text: &str) -> Vec<String> {
+    let prose: String = text.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+    prose
+        .split_whitespace()
+        .map(|token| {
+            token
+                .trim_start_matches(['(', '"', '\''])
+                .trim_end_matches(['.', ',', ';', ':', ')', '"', '\''])
+        })
+        .filter(|token| !token.starts_with('-') && !token.contains(['<', '[', '/', '=', '@', '.']))
+        .flat_map(|token| token.split(|c: char| !c.is_alphanumeric()))
+        .map(str::to_lowercase)
+        .filter(|word| ENGLISH.contains(&word.as_str()))
+        .collect()
+}
+
+#[test]
+fn the_english_word_filter_finds_words_and_leaves_out_names() {
+    assert_eq!(
+        english_words("Print help, see `the list` --help -h <FILE> criteria.toml a/b Options:"),
+        ["print", "help", "see", "options"]
+    );
+    assert!(english_words("In hướng dẫn (--help: bản đầy đủ); tệp units.csv.").is_empty());
+}
+
+/// Every help a user can ask for, of the top level and of each command, short (`-h`), full
+/// (`--help`) and through `parindex help`, is Vietnamese: no English word outside code, flags,
+/// value names and file names, none of clap's headings or notes, and lines that fit the 100
+/// columns clap lays the help out in.
+#[test]
+fn every_help_is_vietnamese() {
+    let commands = commands();
+    assert_eq!(
+        commands,
+        ["score", "verify", "diff", "rank", "test", "gaps", "explain", "check", "serve", "help"]
+    );
+    let mut asked: Vec<Vec<&str>> = vec![vec!["-h"], vec!["--help"], vec!["help"]];
+    for command in &commands {
+        asked.push(vec![command, "-h"]);
+        asked.push(vec![command, "--help"]);
+        asked.push(vec!["help", command]);
+    }
+    for args in &asked {
+        let help = help_text(args);
+        assert!(help.contains("Cách dùng: parindex"), "{args:?}:\n{help}");
+        // The commands' names, listed under `Lệnh:` and in usage lines and examples, are what
+        // the user types, as flags are.
+        let mut prose = help
+            .lines()
+            .map(|line| {
+                commands
+                    .iter()
+                    .find_map(|c| line.strip_prefix(&format!("  {c} ")))
+                    .unwrap_or(line)
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        for command in &commands {
+            prose = prose.replace(&format!("parindex {command}"), "parindex");
+        }
+        let english = english_words(&prose);
+        assert!(english.is_empty(), "{args:?}: {english:?} in\n{help}");
+        for clap_s in [
+            "Usage:",
+            "[default:",
+            "[possible values:",
+            "Possible values:",
+            "[OPTIONS]",
+            "<COMMAND>",
+        ] {
+            assert!(!help.contains(clap_s), "{args:?}: {clap_s} in\n{help}");
+        }
+        for line in help.lines() {
+            assert!(
+                line.chars().count() <= 100,
+                "{args:?}: a line over 100 columns: {line}"
+            );
+        }
+    }
+}
+
+#[test]
+fn help_of_a_command_is_its_full_help() {
+    for command in commands() {
+        assert_eq!(
+            help_text(&["help", &command]),
+            help_text(&[&command, "--help"]),
+            "{command}"
+        );
+    }
+    assert_eq!(help_text(&["help"]), help_text(&["--help"]));
+}
+
+#[test]
+fn help_of_a_command_that_does_not_exist_is_refused_in_vietnamese() {
+    insta::assert_snapshot!(run(&["help", "scor"]), @r"
+    exit: 1
+    --- stdout ---
+    --- stderr ---
+    lỗi: không có lệnh `scor`; có phải ý bạn là `score`? Xem cách dùng: `parindex --help`, hoặc `parindex <LỆNH> --help`
+    ");
 }

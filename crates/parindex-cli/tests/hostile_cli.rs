@@ -283,6 +283,26 @@ fn usage_errors_are_told_in_vietnamese() {
             "latin1",
         ],
         &["scor"],
+        &[
+            "score",
+            "--criteria",
+            "x",
+            "--evidence",
+            "y",
+            "--threads",
+            "0",
+        ],
+        &[
+            "score",
+            "--criteria",
+            "x",
+            "--evidence",
+            "y",
+            "--threads",
+            "abc",
+        ],
+        &["serve", "--addr", "nope"],
+        &["help", "scor"],
     ] {
         let shown = run_in(&root(), args);
         assert_eq!(shown.code, Some(1), "{args:?}: {}", shown.stderr);
@@ -292,8 +312,11 @@ fn usage_errors_are_told_in_vietnamese() {
             "error:",
             "Usage:",
             "unexpected",
-            "invalid value",
+            "invalid",
             "required",
+            "number",
+            "digit",
+            "syntax",
         ] {
             assert!(
                 !shown.stderr.contains(english),
