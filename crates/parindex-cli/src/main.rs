@@ -1,5 +1,6 @@
 //! `parindex`: the command line over `parindex-core`. It parses arguments, calls the library,
-//! prints, and maps errors to exit codes: 0 success, 1 bad input, 2 internal failure.
+//! prints, and maps errors to exit codes: 0 success, 1 bad input (or a check that fails), 2
+//! internal failure, 3 a report written with rows in error.
 
 // Printing is this binary's job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
