@@ -423,17 +423,14 @@ pub(crate) struct Inputs {
 }
 
 /// `--as-of` in full, of every command that takes it.
-pub(crate) const AS_OF_LONG: &str =
-    "Ngày chốt số liệu, tức ngày tính đến khi chấm, dạng dd/mm/yyyy hoặc \
-                          yyyy-mm-dd; mặc định 31/12 của năm bộ tiêu chí. Phần mềm không đọc đồng \
-                          hồ của máy: cùng tệp, cùng ngày thì cùng kết quả.";
+pub(crate) const AS_OF_LONG: &str = "Ngày chốt số liệu, tức ngày tính đến khi chấm, dạng \
+    dd/mm/yyyy hoặc yyyy-mm-dd; mặc định 31/12 của năm bộ tiêu chí. Phần mềm không đọc đồng hồ \
+    của máy: cùng tệp, cùng ngày thì cùng kết quả.";
 
 /// `--encoding` in full, of every command that takes it.
-pub(crate) const ENCODING_LONG: &str =
-    "Bảng mã của các tệp xuất dạng văn bản: auto (mặc định), utf-8, \
-                             utf-16le, utf-16be hoặc windows-1258. Với auto, tệp có BOM đọc theo \
-                             BOM; tệp không có BOM là UTF-8 nếu hợp lệ, nếu không thì đọc theo \
-                             Windows-1258 khi có chữ Việt theo bảng mã đó.";
+pub(crate) const ENCODING_LONG: &str = "Bảng mã của các tệp xuất dạng văn bản: auto (mặc định), \
+    utf-8, utf-16le, utf-16be hoặc windows-1258. Với auto, tệp có BOM đọc theo BOM; tệp không có \
+    BOM là UTF-8 nếu hợp lệ, nếu không thì đọc theo Windows-1258 khi có chữ Việt theo bảng mã đó.";
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct ExplainArgs {
