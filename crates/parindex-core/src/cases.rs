@@ -215,12 +215,32 @@ pub fn run_cases_with(
 /// Rewrites a case's file (its path and content) on its way into the case's folder.
 pub type Rewrite<'a> = &'a dyn Fn(&Path, Vec<u8>) -> (PathBuf, Vec<u8>);
 
+/// Operations the rules may make over a whole run of a set's cases
+/// ([`crate::rules::Limits::max_operations_per_unit`] shared out among the cases): each case is
+/// a unit of its own, and a set's cases are as many as its files hold, so without a bound of
+/// their own a few thousand cases over a rule that spins would run for hours.
+pub const CASES_MAX_OPERATIONS: u64 = 5_000_000;
+
 fn run_cases_read(
     criteria: &CompiledCriteria,
     file: &CaseFile,
     options: &ReadOptions<'_>,
     rewrite: Rewrite<'_>,
 ) -> Vec<CaseResult> {
+    // Each case's share of the run's budget, when less than a unit's own: the same set compiled
+    // under it. It depends only on the set and its cases, so every run says the same.
+    let limits = criteria.limits();
+    let share = CASES_MAX_OPERATIONS / (file.cases.len().max(1) as u64);
+    let shared = (share < limits.max_operations_per_unit)
+        .then(|| {
+            let limits = crate::rules::Limits {
+                max_operations_per_unit: share,
+                ..limits
+            };
+            CompiledCriteria::compile_with_limits(criteria.criteria().clone(), limits).ok()
+        })
+        .flatten();
+    let criteria = shared.as_ref().unwrap_or(criteria);
     file.cases
         .iter()
         .map(|case| {

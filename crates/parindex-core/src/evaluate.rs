@@ -74,6 +74,11 @@ impl CompiledCriteria {
         &self.set
     }
 
+    /// The limits its rules run under.
+    pub fn limits(&self) -> Limits {
+        self.rules.limits
+    }
+
     /// 31 December of the set's year: the as-of date when none is given.
     pub fn default_as_of(&self) -> Option<Date> {
         Date::from_ymd_opt(self.set.year, 12, 31)

@@ -546,3 +546,53 @@ fn an_undefined_variable_is_named_in_vietnamese_at_load() {
     assert!(!text.contains("Undefined variable"), "{text}");
     assert!(text.contains("chưa được khai báo"), "{text}");
 }
+
+/// A set's cases share one budget of operations (`CASES_MAX_OPERATIONS`): thousands of cases
+/// over a rule that spins end each on its share, not on a unit's whole budget, so that running
+/// them cannot take hours; the same on every run.
+#[test]
+fn a_sets_cases_share_one_budget_of_operations() {
+    let files = files_with(&["let n = 0; loop { n += 1; }".to_owned()], "so_ky_hieu\n");
+    let set = load_criteria(&files, Path::new("set")).expect("loads");
+    let criteria = CompiledCriteria::compile(set).expect("compiles");
+    let count = 1000;
+    let file = CaseFile {
+        cases: (0..count)
+            .map(|i| Case {
+                file: "spin.cases".into(),
+                line: i + 1,
+                row: "1.1".to_owned(),
+                as_of: None,
+                evidence: "facts".to_owned(),
+                expected: "error".to_owned(),
+            })
+            .collect(),
+        defaults: Default::default(),
+    };
+    let share = parindex_core::cases::CASES_MAX_OPERATIONS / count as u64;
+    assert!(share < criteria.limits().max_operations);
+    let results = run_cases(&criteria, &file);
+    assert_eq!(results.len(), count);
+    for r in &results {
+        assert_eq!(r.got, "error", "{}", r.explanation);
+        assert!(
+            r.explanation
+                .contains(&format!("đã chạy hết giới hạn {share} phép tính")),
+            "{}",
+            r.explanation
+        );
+    }
+    assert_eq!(run_cases(&criteria, &file), results, "the same every run");
+    // A few cases keep a unit's own budget: the rule ends on its own limit.
+    let few = CaseFile {
+        cases: file.cases[..3].to_vec(),
+        defaults: Default::default(),
+    };
+    for r in run_cases(&criteria, &few) {
+        assert!(
+            r.explanation.contains("quá nhiều phép tính"),
+            "{}",
+            r.explanation
+        );
+    }
+}
