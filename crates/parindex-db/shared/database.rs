@@ -254,6 +254,11 @@ async fn append(w: &mut Write<'_>, e: Entry<'_>) -> Result<(), DbError> {
     Ok(())
 }
 
+/// The first 12 characters of a hash: how the history names a file's content.
+fn short(sha256: &str) -> String {
+    sha256.chars().take(12).collect()
+}
+
 /// Appends a workspace's change made on the officer's own app.
 async fn record(w: &mut Write<'_>, ws: i64, action: &str, detail: &str) -> Result<(), DbError> {
     append(
@@ -480,7 +485,7 @@ impl Database for Backend {
             .bind(now())
             .execute(&mut *w.tx)
             .await?;
-            let short: String = file.sha256.chars().take(12).collect();
+            let short = short(file.sha256);
             record(
                 &mut w,
                 ws,
@@ -735,7 +740,7 @@ impl Database for Backend {
         .bind(now())
         .execute(&mut *w.tx)
         .await?;
-        let short: String = sha256.chars().take(12).collect();
+        let short = short(sha256);
         record(
             &mut w,
             ws,
@@ -765,7 +770,7 @@ impl Database for Backend {
             .bind(id)
             .execute(&mut *w.tx)
             .await?;
-        let short: String = a.sha256.chars().take(12).collect();
+        let short = short(&a.sha256);
         record(
             &mut w,
             ws,
