@@ -361,7 +361,7 @@ pub(crate) struct CheckArgs {
     #[arg(
         value_name = "BỘ_TIÊU_CHÍ",
         help_heading = ARGUMENTS,
-        help = "Bộ tiêu chí: thư mục chứa criteria.toml, hoặc chính tệp đó"
+        help = CRITERIA_HELP
     )]
     pub(crate) criteria: PathBuf,
 }
@@ -372,7 +372,7 @@ pub(crate) struct Inputs {
     #[arg(
         long,
         value_name = "BỘ_TIÊU_CHÍ",
-        help = "Bộ tiêu chí: thư mục chứa criteria.toml, hoặc chính tệp đó"
+        help = CRITERIA_HELP
     )]
     pub(crate) criteria: PathBuf,
     // The evidence: a unit's folder (CSV or spreadsheet tables, facts.toml, unit.toml, …), or a
@@ -393,7 +393,7 @@ pub(crate) struct Inputs {
     #[arg(
         long,
         value_name = "NGÀY",
-        help = "Ngày chốt số liệu; mặc định 31/12 của năm bộ tiêu chí",
+        help = AS_OF_HELP,
         long_help = long_help(AS_OF_LONG)
     )]
     pub(crate) as_of: Option<String>,
@@ -422,6 +422,12 @@ pub(crate) struct Inputs {
     pub(crate) threads: Option<std::num::NonZeroUsize>,
 }
 
+/// The criteria set, of every command that takes it as `criteria.toml` or its folder.
+pub(crate) const CRITERIA_HELP: &str = "Bộ tiêu chí: thư mục chứa criteria.toml, hoặc chính tệp đó";
+
+/// `--as-of` in short, of every command that takes it.
+pub(crate) const AS_OF_HELP: &str = "Ngày chốt số liệu; mặc định 31/12 của năm bộ tiêu chí";
+
 /// `--as-of` in full, of every command that takes it.
 pub(crate) const AS_OF_LONG: &str = "Ngày chốt số liệu, tức ngày tính đến khi chấm, dạng \
     dd/mm/yyyy hoặc yyyy-mm-dd; mặc định 31/12 của năm bộ tiêu chí. Phần mềm không đọc đồng hồ \
@@ -438,7 +444,7 @@ pub(crate) struct ExplainArgs {
     #[arg(
         value_name = "BỘ_TIÊU_CHÍ",
         help_heading = ARGUMENTS,
-        help = "Bộ tiêu chí: thư mục chứa criteria.toml, hoặc chính tệp đó"
+        help = CRITERIA_HELP
     )]
     pub(crate) criteria: PathBuf,
     // The row id, e.g. 3.2.1.
@@ -459,7 +465,7 @@ pub(crate) struct ExplainArgs {
     #[arg(
         long,
         value_name = "NGÀY",
-        help = "Ngày chốt số liệu; mặc định 31/12 của năm bộ tiêu chí",
+        help = AS_OF_HELP,
         long_help = long_help(AS_OF_LONG)
     )]
     pub(crate) as_of: Option<String>,
