@@ -197,6 +197,13 @@ pub struct TableState {
     pub rows: Vec<String>,
 }
 
+impl TableState {
+    /// The count of records as the page shows it, thousands grouped (`1.000.000`).
+    pub fn records_vi(&self) -> Option<String> {
+        self.records.map(crate::format::vi_count)
+    }
+}
+
 /// A file of an upload as the server received it.
 #[derive(Debug)]
 pub enum Received {
@@ -472,6 +479,8 @@ pub struct UploadedFile {
     /// What it was taken as (a table, facts.toml, …) and its version.
     pub taken_as: Option<String>,
     pub version: Option<i64>,
+    /// What was found: for a file taken in, what it holds beside `taken_as` (its version, a
+    /// count), possibly nothing; else why it was refused or not used.
     pub message: String,
     pub problems: Vec<Problem>,
 }
@@ -1659,7 +1668,7 @@ impl App {
                 name,
                 taken_as,
                 Some(version),
-                format!("đã nhận, phiên bản {version}"),
+                format!("phiên bản {version}"),
             ));
         }
         Ok(UploadOutcome {
@@ -1747,7 +1756,7 @@ impl App {
             name.to_owned(),
             "số liệu (facts.toml)".to_owned(),
             None,
-            format!("đã nhận {} số liệu", facts.len()),
+            format!("{} số liệu", facts.len()),
         ))
     }
 
@@ -1836,7 +1845,7 @@ impl App {
             name.to_owned(),
             "ghi chú của đơn vị (notes.toml)".to_owned(),
             None,
-            format!("đã nhận giải trình của {count} dòng"),
+            format!("giải trình của {count} dòng"),
         ))
     }
 
@@ -2101,7 +2110,7 @@ impl App {
                 name.clone(),
                 format!("tệp đính kèm của dòng {row}"),
                 None,
-                "đã nhận".to_owned(),
+                String::new(),
             ));
         }
         for name in ignored {

@@ -23,7 +23,7 @@ use rust_decimal::Decimal;
 
 use crate::error::{AppError, Problem};
 use crate::extract::{VForm, VMultipart, VPath};
-use crate::format::{vi_size, vi_time};
+use crate::format::{vi_count, vi_size, vi_time};
 use crate::security::CsrfToken;
 use crate::service::{
     form_text, is_own_file, no_row, not_saved, App, Received, ScoredReport, TableState, Upload,
@@ -1303,15 +1303,14 @@ struct RecordsView {
 
 impl RecordsView {
     fn of(r: &parindex_core::rules::RecordList, href: String) -> Self {
-        let count = |n: usize| vi_decimal(Decimal::from(n as u64));
         Self {
             href,
             title: r.title.clone(),
             what: r.what.clone(),
-            total: count(r.total),
+            total: vi_count(r.total),
             keys: r.keys.clone(),
             more: match r.total.checked_sub(r.keys.len()) {
-                Some(n) if n > 0 => count(n),
+                Some(n) if n > 0 => vi_count(n),
                 _ => String::new(),
             },
         }

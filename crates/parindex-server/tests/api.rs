@@ -3095,8 +3095,40 @@ async fn an_attachment_is_taken_off_its_row() {
     );
 }
 
+/// The evidence page after the form's upload: each file once as what it was taken as, with
+/// its version or count (the verb said once), and the tables' counts grouped as the reports
+/// group them.
+async fn the_evidence_page_says_what_each_file_was_taken_as() {
+    let c = Client::new().await;
+    let id = c.create_skhcn().await;
+    let (ct, body) = multipart("files", &fixture_files());
+    let page = c
+        .send(
+            Request::post(format!("/w/{id}/evidence?csrf={}", c.token))
+                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    for line in [
+        "<strong>dossiers.csv</strong>:\n  đã nhận làm bảng dossiers (Hồ sơ một cửa) — phiên bản 1\n",
+        "<strong>facts.toml</strong>:\n  đã nhận làm số liệu (facts.toml) — 42 số liệu\n",
+        "<strong>notes.toml</strong>:\n  đã nhận làm ghi chú của đơn vị (notes.toml) — giải trình của 2 dòng\n",
+    ] {
+        assert!(html.contains(line), "{line}\n{html}");
+    }
+    assert!(!html.contains("— đã nhận"), "{html}");
+    // 1,058 dossiers, 431 documents: thousands grouped by a dot, as `974/1.026` on a row.
+    assert!(html.contains("<td class=\"num\">1.058</td>"), "{html}");
+    assert!(html.contains("<td class=\"num\">431</td>"), "{html}");
+}
+
 on_every_backend! {
     an_attachment_is_taken_off_its_row,
+    the_evidence_page_says_what_each_file_was_taken_as,
     a_rows_deciding_records_are_listed_in_full_and_downloaded,
     refusals_of_the_apps_own_parsers_are_in_vietnamese,
     a_zip_whose_names_clash_is_refused,
