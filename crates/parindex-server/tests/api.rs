@@ -3126,8 +3126,44 @@ async fn the_evidence_page_says_what_each_file_was_taken_as() {
     assert!(html.contains("<td class=\"num\">431</td>"), "{html}");
 }
 
+/// Each page of a workspace marks its own item of the menu (and only it); a row's page, none.
+async fn the_menu_marks_the_page_showing() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    for (uri, item) in [
+        (format!("/w/{id}"), Some(format!("/w/{id}\""))),
+        (format!("/w/{id}/gaps"), Some(format!("/w/{id}/gaps\""))),
+        (
+            format!("/w/{id}/evidence"),
+            Some(format!("/w/{id}/evidence\"")),
+        ),
+        (format!("/w/{id}/facts"), Some(format!("/w/{id}/facts\""))),
+        (format!("/w/{id}/notes"), Some(format!("/w/{id}/notes\""))),
+        (format!("/w/{id}/verify"), Some(format!("/w/{id}/verify\""))),
+        (
+            format!("/w/{id}/history"),
+            Some(format!("/w/{id}/history\"")),
+        ),
+        (format!("/w/{id}/rows/3.2.4"), None),
+    ] {
+        let html = c.get(&uri).await.text();
+        let marked: Vec<&str> = html
+            .match_indices(" aria-current=\"page\"")
+            .map(|(at, _)| {
+                let link = &html[..at];
+                &link[link.rfind("href=\"").map_or(0, |h| h + 6)..]
+            })
+            .collect();
+        match &item {
+            Some(item) => assert_eq!(marked, [item.as_str()], "{uri}"),
+            None => assert!(marked.is_empty(), "{uri}: {marked:?}"),
+        }
+    }
+}
+
 on_every_backend! {
     an_attachment_is_taken_off_its_row,
+    the_menu_marks_the_page_showing,
     the_evidence_page_says_what_each_file_was_taken_as,
     a_rows_deciding_records_are_listed_in_full_and_downloaded,
     refusals_of_the_apps_own_parsers_are_in_vietnamese,
