@@ -15,10 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use args::{
-    Cli, Command, DiffArgs, DiffFormat, ExplainArgs, HelpArgs, Inputs, RankArgs, RankFormat,
-    ScoreArgs, ServeArgs, TestArgs, VerifyArgs,
+    Command, DiffArgs, DiffFormat, ExplainArgs, HelpArgs, Inputs, RankArgs, RankFormat, ScoreArgs,
+    ServeArgs, TestArgs, VerifyArgs,
 };
-use clap::{CommandFactory, Parser};
 use parindex_core::cases::{read_cases, run_cases, CASES_DIR};
 use parindex_core::compare::Comparison;
 use parindex_core::date::{parse_date, read_date, DateProblem};
@@ -114,7 +113,7 @@ fn quiet_panics() {
 }
 
 fn run() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match args::parse() {
         Ok(cli) => cli,
         Err(e) => return refused(&e),
     };
@@ -192,7 +191,7 @@ fn help(args: &HelpArgs) -> ExitCode {
         .into_iter()
         .chain(args.command.as_deref())
         .chain(["--help"]);
-    match Cli::command().try_get_matches_from(argv) {
+    match args::command().try_get_matches_from(argv) {
         Err(e) => refused(&e),
         // A bug (`main` reports it): `--help` ends every parse, in its help or in a refusal.
         Ok(_) => unreachable!("`--help` was parsed as a command line to run"),
