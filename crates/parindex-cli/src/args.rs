@@ -716,8 +716,6 @@ pub(crate) fn parse_addr(text: &str) -> Result<std::net::SocketAddr, String> {
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
-
     use super::*;
 
     /// Every usage line written by hand (`override_usage`) is clap's own with its one English
