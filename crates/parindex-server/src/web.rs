@@ -1753,6 +1753,8 @@ async fn compare(
 struct HistoryPage {
     ws: WsView,
     entries: Vec<HistoryLine>,
+    /// Some change was made by an account (the province's server): the column of who.
+    by_accounts: bool,
 }
 
 /// One line of the history as the pages show it (a workspace's, the province's).
@@ -1797,9 +1799,10 @@ async fn history(State(app): S, VPath(id): VPath<i64>) -> Result<Response, AppEr
         .await?
         .into_iter()
         .map(HistoryLine::of)
-        .collect();
+        .collect::<Vec<_>>();
     page(&HistoryPage {
         ws: WsView::of(&w, &app),
+        by_accounts: entries.iter().any(|e| !e.who.is_empty()),
         entries,
     })
 }

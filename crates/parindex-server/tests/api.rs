@@ -889,6 +889,9 @@ async fn the_pages_render_in_vietnamese_with_a_strict_policy() {
         assert!(html.contains(needle), "{uri}: {needle}");
         assert!(!html.contains("<script>"), "{uri}: no inline script");
     }
+    // On her own app no change has a person to name: no column of who.
+    let history = c.get(&format!("/w/{id}/history")).await.text();
+    assert!(history.contains("<th>Việc</th>") && !history.contains("<th>Người</th>"));
     let score = c.get(&format!("/w/{id}")).await.text();
     assert!(score.contains("Khá"));
     assert!(score.contains("31/12/2026"));

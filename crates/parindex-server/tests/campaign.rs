@@ -430,6 +430,13 @@ async fn a_whole_campaign_on_the_province_fixture() {
         .await;
     assert_eq!(got.status, StatusCode::CONFLICT, "{}", got.text());
     assert!(got.text().contains("đã nộp"), "{}", got.text());
+    // Her workspace's history says who made each change: the accounts' logins.
+    let history = officer.get(&format!("/w/{ws}/history")).await.text();
+    assert!(history.contains("<th>Người</th>"), "{history}");
+    assert!(
+        history.contains("<td>o-SKHCN</td><td>tải lên</td>"),
+        "{history}"
+    );
     // Nor bring the appraisal herself, in her own unit's upload.
     let late_officer = s.login(&format!("o-{late}")).await;
     let late_ws = workspace_of(&late_officer, c, late).await;
