@@ -44,6 +44,15 @@ pub fn evidence_lines(node: &NodeScore) -> Vec<String> {
     node.evidence.iter().map(EvidenceRef::vi).collect()
 }
 
+/// A leaf awaiting the survey, or not arising and out of the applicable max, has no points
+/// of its own to show unless the unit declared some: every output leaves them blank (its
+/// status says why), not 0.
+pub fn without_points(n: &NodeScore) -> bool {
+    n.is_leaf()
+        && n.declared.is_none()
+        && matches!(n.status, Status::PendingSurvey | Status::NotApplicable)
+}
+
 /// Every node of the report as a table row, in tree order.
 pub fn rows(report: &Report) -> Vec<TableRow> {
     report
@@ -52,11 +61,8 @@ pub fn rows(report: &Report) -> Vec<TableRow> {
         .map(|n| {
             let is_leaf = n.is_leaf();
             // The unit's points: declared in notes.toml, else computed.
-            let points = match (&n.declared, n.status) {
-                (Some(d), _) => Some(d.points),
-                (None, Status::PendingSurvey | Status::NotApplicable) if is_leaf => None,
-                (None, _) => Some(n.points),
-            };
+            let points =
+                (!without_points(n)).then(|| n.declared.as_ref().map_or(n.points, |d| d.points));
             // A leaf's explanation already says when it is not a plain score.
             let note = if is_leaf { leaf_note(n) } else { String::new() };
             TableRow {

@@ -19,6 +19,7 @@ use parindex_core::num::{vi_decimal, vi_percent};
 use parindex_core::report::Status;
 use parindex_core::visible::visible;
 use parindex_core::Report;
+use parindex_render::table::without_points;
 use rust_decimal::Decimal;
 
 use crate::error::{AppError, Problem};
@@ -420,8 +421,18 @@ fn node_views(report: &Report) -> Vec<NodeView> {
                 parindex_core::report::NodeKind::SubCriterion => "sub",
             },
             leaf: n.is_leaf(),
-            points: vi_decimal(n.final_points),
-            max: vi_decimal(n.applicable_max),
+            // As the report's table: a leaf without points of its own shows its max beside
+            // a blank (its status says why); every other node its applicable max.
+            points: if without_points(n) {
+                String::new()
+            } else {
+                vi_decimal(n.final_points)
+            },
+            max: vi_decimal(if without_points(n) {
+                n.max
+            } else {
+                n.applicable_max
+            }),
             index: n
                 .index
                 .map(|i| format!("{}%", vi_percent(i)))
@@ -1269,10 +1280,11 @@ struct RowPage {
     id: String,
     title: String,
     status: &'static str,
+    /// `points / max`, or why there are none.
     points: String,
-    max: String,
     measure: String,
     explanation: String,
+    /// `Mất … điểm`, or that none were lost.
     lost: String,
     restore: String,
     evidence: Vec<String>,
@@ -1392,11 +1404,18 @@ async fn row_page(
         id: n.id.clone(),
         title: n.title.clone(),
         status: n.status.vi(),
-        points: vi_decimal(n.final_points),
-        max: vi_decimal(n.max),
+        points: match (without_points(n), n.status) {
+            (true, Status::PendingSurvey) => format!("chưa có (tối đa {})", vi_decimal(n.max)),
+            (true, _) => format!("không tính (tối đa {})", vi_decimal(n.max)),
+            (false, _) => format!("{} / {}", vi_decimal(n.final_points), vi_decimal(n.max)),
+        },
         measure: n.measure.as_ref().map(|m| m.vi()).unwrap_or_default(),
         explanation: n.explanation.clone(),
-        lost: vi_decimal(n.lost),
+        lost: if n.lost > Decimal::ZERO {
+            format!("Mất {} điểm", vi_decimal(n.lost))
+        } else {
+            "Không mất điểm".to_owned()
+        },
         restore: n.restore.clone().unwrap_or_default(),
         evidence: n.evidence.iter().map(|e| e.vi()).collect(),
         records: (n.records.iter().zip(1..))

@@ -3164,8 +3164,54 @@ async fn the_menu_marks_the_page_showing() {
     }
 }
 
+/// A survey row before its results and a not-arising row out of the applicable max have no
+/// points of their own: their pages and the score tree say so, as the report's table leaves
+/// them blank beside their max, instead of showing 0 of 0.
+async fn a_row_without_points_of_its_own_says_why() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    for (row, points) in [
+        ("1.6", "chưa có (tối đa 3)"),
+        ("5.2.2", "không tính (tối đa 1)"),
+        ("3.2.4", "0,5 / 1"),
+    ] {
+        let html = c.get(&format!("/w/{id}/rows/{row}")).await.text();
+        assert!(
+            html.contains(&format!("<dd id=\"row-points\">{points}</dd>")),
+            "{row}: {html}"
+        );
+    }
+    let html = c.get(&format!("/w/{id}/rows/1.6")).await.text();
+    assert!(
+        html.contains("<dd id=\"lost\">Không mất điểm</dd>"),
+        "{html}"
+    );
+    let html = c.get(&format!("/w/{id}/rows/3.2.4")).await.text();
+    assert!(
+        html.contains("<dd id=\"lost\">Mất 0,5 điểm; để lấy lại:"),
+        "{html}"
+    );
+    // The tree: 1.6 blank beside its max 3; field 1 out of its applicable 10.
+    let tree = c.get(&format!("/w/{id}")).await.text();
+    let cells = |node: &str| {
+        let at = tree.find(&format!("id=\"n-{node}\"")).expect(node);
+        let row = &tree[at..at + tree[at..].find("</tr>").expect("row end")];
+        row.match_indices("<td class=\"num\">")
+            .map(|(i, m)| {
+                let cell = &row[i + m.len()..];
+                cell[..cell.find("</td>").expect("cell end")].to_owned()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(cells("1.6"), ["", "3", ""]);
+    assert_eq!(cells("5.2.2"), ["", "1", ""]);
+    assert_eq!(cells("1"), ["8,71", "10", ""]);
+    assert_eq!(cells("3.2.4"), ["0,5", "1", "0,5"]);
+}
+
 on_every_backend! {
     an_attachment_is_taken_off_its_row,
+    a_row_without_points_of_its_own_says_why,
     the_menu_marks_the_page_showing,
     the_evidence_page_says_what_each_file_was_taken_as,
     a_rows_deciding_records_are_listed_in_full_and_downloaded,
