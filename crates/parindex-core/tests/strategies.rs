@@ -442,3 +442,33 @@ fn every_reading_lists_a_rows_deciding_records_in_full() {
         assert!(none.is_none(), "{row}");
     }
 }
+
+#[test]
+fn every_reading_names_a_look_alike_in_a_bad_date() {
+    let criteria = compiled("criteria/nghe-an-2026-so");
+    let fixture = root().join("fixtures/skhcn-2026");
+    let (mut files, paths) = load(&fixture);
+    // Line 4's reception date with a letter O for its year's zero: `02/01/2O26`.
+    let dossiers = fixture.join("dossiers.csv");
+    let text = String::from_utf8(files.read(&dossiers).expect("dossiers")).expect("UTF-8");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines[3] = lines[3].replacen(",02/01/2026,", ",02/01/2O26,", 1);
+    assert!(lines[3].contains("2O26"), "{}", lines[3]);
+    files.insert(dossiers, (lines.join("\n") + "\n").into_bytes());
+    let tables = table_files(&criteria);
+    let as_of = criteria.default_as_of().expect("31/12");
+    for (reading, threads) in readings() {
+        let files = rewritten(&files, &paths, &tables, reading);
+        let error = criteria
+            .score_unit(&files, &fixture, as_of, &options(reading, threads))
+            .map(|_| ())
+            .expect_err("a bad date is refused")
+            .to_string();
+        assert!(
+            error.contains(":4:3: giá trị không đọc được: ký tự thứ 8 là `O`, không phải `0`")
+                && error.contains("giá trị `02/01/2O26`"),
+            "{} at {threads}: {error}",
+            reading.name
+        );
+    }
+}

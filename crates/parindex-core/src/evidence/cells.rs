@@ -323,9 +323,86 @@ pub(crate) fn parse_bool(text: &str) -> Option<bool> {
     }
 }
 
+/// In a date or a number that cannot be read, the first character that looks like one such
+/// values are written with but is not (a letter O for a zero, a full-width digit, a space that
+/// does not show), named with its place: the officer sees `02/01/2O26` as a good date. Only
+/// in a value otherwise of digits and separators: a word (`hôm qua`) is no misprint.
+pub(crate) fn look_alike(text: &str) -> Option<String> {
+    let hidden = |c: char| c != ' ' && (c.is_whitespace() || crate::visible::is_hidden(c));
+    let odd = |c: char| meant(c).is_some() || (c.is_numeric() && !c.is_ascii_digit()) || hidden(c);
+    let numeric = text.chars().any(|c| c.is_ascii_digit())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || "/-.,: +".contains(c) || odd(c));
+    if !numeric {
+        return None;
+    }
+    let (c, at) = text.chars().zip(1..).find(|&(c, _)| odd(c))?;
+    let code = u32::from(c);
+    Some(match meant(c) {
+        Some(m) if c.is_ascii() => format!("ký tự thứ {at} là `{c}`, không phải `{m}`"),
+        Some(m) => format!("ký tự thứ {at} là `{c}` (U+{code:04X}), không phải `{m}`"),
+        None if hidden(c) => {
+            format!("ký tự thứ {at} là khoảng trắng đặc biệt hoặc ký tự ẩn (U+{code:04X})")
+        }
+        None => format!("ký tự thứ {at} là chữ số khác (U+{code:04X}), không phải chữ số 0–9"),
+    })
+}
+
+/// The character a date or a number means where it holds `c`, a look-alike of it.
+fn meant(c: char) -> Option<char> {
+    match c {
+        'O' | 'o' | 'Ο' | 'ο' | 'О' | 'о' => Some('0'),
+        'l' | 'I' | '|' => Some('1'),
+        '０'..='９' => char::from_u32(u32::from(c) - 0xFF10 + u32::from('0')),
+        '／' => Some('/'),
+        '．' => Some('.'),
+        '，' => Some(','),
+        '‐' | '‑' | '‒' | '–' | '—' | '−' | '－' => Some('-'),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_look_alike_in_a_date_or_number_is_named_with_its_place() {
+        assert_eq!(
+            look_alike("02/01/2O26").as_deref(),
+            Some("ký tự thứ 8 là `O`, không phải `0`")
+        );
+        assert_eq!(
+            look_alike("l5").as_deref(),
+            Some("ký tự thứ 1 là `l`, không phải `1`")
+        );
+        assert_eq!(
+            look_alike("０２/01/2026").as_deref(),
+            Some("ký tự thứ 1 là `０` (U+FF10), không phải `0`")
+        );
+        assert_eq!(
+            look_alike("02/01\u{a0}/2026").as_deref(),
+            Some("ký tự thứ 6 là khoảng trắng đặc biệt hoặc ký tự ẩn (U+00A0)")
+        );
+        assert_eq!(
+            look_alike("1\u{200b}2").as_deref(),
+            Some("ký tự thứ 2 là khoảng trắng đặc biệt hoặc ký tự ẩn (U+200B)")
+        );
+        assert_eq!(
+            look_alike("٣").as_deref(),
+            None,
+            "no ASCII digit: nothing says it was meant as a number"
+        );
+        assert_eq!(
+            look_alike("1٣").as_deref(),
+            Some("ký tự thứ 2 là chữ số khác (U+0663), không phải chữ số 0–9")
+        );
+        // Words, and values wrong otherwise, are left to the message as it is.
+        for text in ["hôm qua", "todo 2026", "31/02/2026", "12,5,6", "", "O"] {
+            assert_eq!(look_alike(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn an_unpadded_cell_is_what_trimming_leaves() {

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::cells::{default_value, parse_cell, parse_text, parse_text_into, Cell};
+use super::cells::{default_value, look_alike, parse_cell, parse_text, parse_text_into, Cell};
 use super::text::{decode_text, sniff_delimiter, DecodeError, TextEncoding};
 use super::workbook::{Workbook, WORKBOOK_EXTENSIONS};
 use super::{fold_header, Appraisal, Fact, FactValue, Record, Source, Table, Unit, Value};
@@ -41,7 +41,7 @@ const MAX_SHOWN_CHARS: usize = 200;
 fn shown(text: &str) -> String {
     match text.char_indices().nth(MAX_SHOWN_CHARS) {
         None => text.to_owned(),
-        Some((end, _)) => format!("{}… ({} characters)", &text[..end], text.chars().count()),
+        Some((end, _)) => format!("{}… ({} ký tự)", &text[..end], text.chars().count()),
     }
 }
 
@@ -789,14 +789,14 @@ impl Layout {
     }
 
     /// Reads one row into `values`, one value per declared column (the previous row's values
-    /// are overwritten in place); calls `bad(file column, expected)` for each cell that cannot
-    /// be read (its value is `Empty`).
+    /// are overwritten in place); calls `bad(file column, why)` for each cell that cannot be
+    /// read (its value is `Empty`).
     pub(super) fn read_row<R: RowCells>(
         &self,
         spec: &TableSpec,
         cells: &R,
         values: &mut Vec<Value>,
-        mut bad: impl FnMut(usize, String),
+        mut bad: impl FnMut(usize, BadCell),
     ) {
         values.resize(spec.columns.len(), Value::Empty);
         for ((col, spec_col), slot) in spec.columns.iter().enumerate().zip(values.iter_mut()) {
@@ -818,7 +818,19 @@ impl Layout {
                 }
             });
             if let Err(expected) = parsed {
-                bad(file_col, expected);
+                let look_alike = matches!(
+                    spec_col.kind,
+                    ColumnType::Date | ColumnType::Integer | ColumnType::Decimal
+                )
+                .then(|| look_alike(&cells.text(file_col)))
+                .flatten();
+                bad(
+                    file_col,
+                    BadCell {
+                        expected,
+                        look_alike,
+                    },
+                );
                 *slot = Value::Empty;
             }
         }
@@ -832,15 +844,27 @@ impl Layout {
         line: u64,
         cells: &R,
         file_col: usize,
-        expected: String,
+        why: BadCell,
     ) -> Diagnostic {
-        Diagnostic::new(path, "giá trị không đọc được")
+        let message = match why.look_alike {
+            Some(look_alike) => format!("giá trị không đọc được: {look_alike}"),
+            None => "giá trị không đọc được".to_owned(),
+        };
+        Diagnostic::new(path, message)
             .sheet(sheet)
             .at(usize::try_from(line).unwrap_or(usize::MAX), file_col + 1)
             .column_name(&self.headers[file_col])
             .value(shown(&cells.text(file_col)))
-            .expected(expected)
+            .expected(why.expected)
     }
+}
+
+/// Why a cell cannot be read: what its column expects, and the character in it that looks
+/// like what is expected but is not, if any ([`look_alike`]).
+#[derive(Debug)]
+pub(super) struct BadCell {
+    expected: String,
+    look_alike: Option<String>,
 }
 
 /// The closing message when more cells were bad than are listed.
@@ -899,10 +923,10 @@ fn build_table<R: RowCells>(
             }
         };
         let mut values = Vec::with_capacity(spec.columns.len());
-        layout.read_row(spec, &cells, &mut values, |file_col, expected| {
+        layout.read_row(spec, &cells, &mut values, |file_col, why| {
             bad += 1;
             if bad <= MAX_PROBLEMS_PER_FILE {
-                problems.push(layout.bad_cell(path, sheet, line, &cells, file_col, expected));
+                problems.push(layout.bad_cell(path, sheet, line, &cells, file_col, why));
             }
         });
         records.push(Record { line, values });

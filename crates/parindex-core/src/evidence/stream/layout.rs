@@ -74,14 +74,14 @@ fn read_record<R: RowCells>(
 ) {
     let Scratch { values, bad, .. } = scratch;
     bad.clear();
-    layout.read_row(part.plan.spec, row.cells, values, |col, expected| {
-        bad.push((col, expected));
+    layout.read_row(part.plan.spec, row.cells, values, |col, why| {
+        bad.push((col, why));
     });
     if bad.is_empty() {
         part.feed(values, row.line);
     } else {
-        for (col, expected) in bad.drain(..) {
-            let d = layout.bad_cell(path, None, row.line, row.cells, col, expected);
+        for (col, why) in bad.drain(..) {
+            let d = layout.bad_cell(path, None, row.line, row.cells, col, why);
             part.bad_cell(row.at, d);
         }
     }

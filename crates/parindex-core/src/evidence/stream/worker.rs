@@ -196,7 +196,7 @@ fn read_by_layout<'t>(
 pub(super) struct Scratch<'t> {
     pub(super) values: Vec<Value>,
     pub(super) cells: Vec<Option<CellRef<'t>>>,
-    pub(super) bad: Vec<(usize, String)>,
+    pub(super) bad: Vec<(usize, crate::evidence::read::BadCell)>,
 }
 
 impl Scratch<'_> {
