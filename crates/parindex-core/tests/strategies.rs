@@ -465,8 +465,9 @@ fn every_reading_names_a_look_alike_in_a_bad_date() {
             .expect_err("a bad date is refused")
             .to_string();
         assert!(
-            error.contains(":4:3: giá trị không đọc được: ký tự thứ 8 là `O`, không phải `0`")
-                && error.contains("giá trị `02/01/2O26`"),
+            error.contains(
+                ":4:3: giá trị không đọc được: ký tự thứ 8 là chữ cái `O`, không phải chữ số `0`"
+            ) && error.contains("giá trị `02/01/2O26`"),
             "{} at {threads}: {error}",
             reading.name
         );

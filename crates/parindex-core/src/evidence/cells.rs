@@ -339,9 +339,17 @@ pub(crate) fn look_alike(text: &str) -> Option<String> {
     }
     let (c, at) = text.chars().zip(1..).find(|&(c, _)| odd(c))?;
     let code = u32::from(c);
+    // Named in words too: in many fonts `O` and `0` are one shape.
+    let unicode = if c.is_ascii() {
+        String::new()
+    } else {
+        format!(" (U+{code:04X})")
+    };
     Some(match meant(c) {
-        Some(m) if c.is_ascii() => format!("ký tự thứ {at} là `{c}`, không phải `{m}`"),
-        Some(m) => format!("ký tự thứ {at} là `{c}` (U+{code:04X}), không phải `{m}`"),
+        Some(m) if c.is_alphabetic() => {
+            format!("ký tự thứ {at} là chữ cái `{c}`{unicode}, không phải chữ số `{m}`")
+        }
+        Some(m) => format!("ký tự thứ {at} là `{c}`{unicode}, không phải `{m}`"),
         None if hidden(c) => {
             format!("ký tự thứ {at} là khoảng trắng đặc biệt hoặc ký tự ẩn (U+{code:04X})")
         }
@@ -371,11 +379,20 @@ mod tests {
     fn a_look_alike_in_a_date_or_number_is_named_with_its_place() {
         assert_eq!(
             look_alike("02/01/2O26").as_deref(),
-            Some("ký tự thứ 8 là `O`, không phải `0`")
+            Some("ký tự thứ 8 là chữ cái `O`, không phải chữ số `0`")
         );
         assert_eq!(
             look_alike("l5").as_deref(),
-            Some("ký tự thứ 1 là `l`, không phải `1`")
+            Some("ký tự thứ 1 là chữ cái `l`, không phải chữ số `1`")
+        );
+        assert_eq!(
+            look_alike("2О26").as_deref(),
+            Some("ký tự thứ 2 là chữ cái `О` (U+041E), không phải chữ số `0`"),
+            "a Cyrillic O"
+        );
+        assert_eq!(
+            look_alike("1|2").as_deref(),
+            Some("ký tự thứ 2 là `|`, không phải `1`")
         );
         assert_eq!(
             look_alike("０２/01/2026").as_deref(),
