@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, Config};
-use parindex_core::error::Lang;
 use parindex_core::{check_criteria, Diagnostic, Files, FsFiles};
 
 /// Checks the criteria set at `criteria` (a folder holding `criteria.toml`, or the file), prints
@@ -47,7 +46,7 @@ pub fn render(files: &dyn Files, criteria: &Path) -> (String, usize) {
             Ok(text) => out.push_str(&vi_header(&text)),
             // The file changed under us: the one-line form still says everything.
             Err(_) => {
-                out.push_str(&d.display(Lang::Vi).to_string());
+                out.push_str(&d.to_string());
                 out.push_str("\n\n");
             }
         }

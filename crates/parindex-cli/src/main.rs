@@ -79,7 +79,7 @@ impl From<Error> for Failure {
                 "bộ tiêu chí có lỗi nên không chấm được; hãy gửi các dòng dưới đây (dành cho \
                  người soạn bộ tiêu chí) cho người soạn, hoặc kiểm tra bằng `parindex check`:\n\
                  {}",
-                problems.display(parindex_core::error::Lang::Vi)
+                problems
             )),
             other => Failure::Input(other.to_string()),
         }

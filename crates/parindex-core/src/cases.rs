@@ -26,7 +26,7 @@ use rust_decimal::Decimal;
 
 use crate::criteria::CriteriaSet;
 use crate::date::{parse_date, Date};
-use crate::error::{Diagnostic, Diagnostics, Error, Lang, Result};
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::evaluate::CompiledCriteria;
 use crate::evidence::ReadOptions;
 use crate::files::{Files, MemoryFiles};
@@ -280,10 +280,7 @@ fn run_case(
     let report = match criteria.score_unit(&files, Path::new("unit"), as_of, options) {
         Ok(report) => report,
         Err(Error::Evidence(problems)) => {
-            return Ok((
-                "evidence_error".to_owned(),
-                problems.display(Lang::Vi).to_string(),
-            ))
+            return Ok(("evidence_error".to_owned(), problems.to_string()))
         }
         Err(other) => return Err(other.to_string()),
     };

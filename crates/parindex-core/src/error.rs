@@ -232,36 +232,13 @@ impl Diagnostic {
     }
 }
 
-/// The language of a diagnostic's frame (`column`, `value`, `expected`, `hint`). Every message
-/// parindex writes is Vietnamese, evidence problems for the officer and criteria problems for
-/// the set's author alike, and what either reads is framed in Vietnamese (`display(Lang::Vi)`,
-/// as [`Error`] does); `Display` keeps the English frame, for a developer's log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Vi,
-}
-
-impl Lang {
-    fn words(self) -> [&'static str; 4] {
-        match self {
-            Lang::En => ["column", "value", "expected", "hint"],
-            Lang::Vi => ["cột", "giá trị", "cần", "gợi ý"],
-        }
-    }
-}
-
 impl Diagnostic {
-    /// `path:line:column: message (column "x", value "v", expected e)` then the hint, in
-    /// `lang`. Every part is shown with its hidden characters escaped (see
-    /// [`crate::visible`]): a value is an attacker's text, and a terminal would obey the
-    /// escapes in it.
-    pub fn display(&self, lang: Lang) -> impl fmt::Display + '_ {
-        Framed(std::slice::from_ref(self), lang)
-    }
-
-    fn write(&self, f: &mut fmt::Formatter<'_>, lang: Lang) -> fmt::Result {
-        let [column, value, expected, hint] = lang.words();
+    /// `path:line:column: message (cột `x`, giá trị `v`, cần e)` then the hint (`gợi ý`):
+    /// framed in Vietnamese as every message parindex writes is, for the officer, the set's
+    /// author and a developer's log alike. Every part is shown with its hidden characters
+    /// escaped (see [`crate::visible`]): a value is an attacker's text, and a terminal would
+    /// obey the escapes in it.
+    fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", visible(&self.path.display().to_string()))?;
         if let Some(sheet) = &self.sheet {
             write!(f, "[{}]", visible(sheet))?;
@@ -275,19 +252,19 @@ impl Diagnostic {
         write!(f, ": {}", visible(&self.message))?;
         let mut details = Vec::new();
         if let Some(name) = &self.column_name {
-            details.push(format!("{column} `{}`", visible(name)));
+            details.push(format!("cột `{}`", visible(name)));
         }
         if let Some(v) = &self.value {
-            details.push(format!("{value} `{}`", visible(v)));
+            details.push(format!("giá trị `{}`", visible(v)));
         }
         if let Some(e) = &self.expected {
-            details.push(format!("{expected} {}", visible(e)));
+            details.push(format!("cần {}", visible(e)));
         }
         if !details.is_empty() {
             write!(f, " ({})", details.join(", "))?;
         }
         if let Some(h) = &self.hint {
-            write!(f, "\n  {hint}: {}", visible(h))?;
+            write!(f, "\n  gợi ý: {}", visible(h))?;
         }
         Ok(())
     }
@@ -295,22 +272,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write(f, Lang::En)
-    }
-}
-
-/// Diagnostics shown one a line, in a language.
-struct Framed<'a>(&'a [Diagnostic], Lang);
-
-impl fmt::Display for Framed<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            d.write(f, self.1)?;
-        }
-        Ok(())
+        self.write(f)
     }
 }
 
@@ -318,16 +280,16 @@ impl fmt::Display for Framed<'_> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
-impl Diagnostics {
-    /// Every problem, one a line, in `lang`.
-    pub fn display(&self, lang: Lang) -> impl fmt::Display + '_ {
-        Framed(&self.0, lang)
-    }
-}
-
+/// Every problem, one a line.
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        Framed(&self.0, Lang::En).fmt(f)
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            d.write(f)?;
+        }
+        Ok(())
     }
 }
 
@@ -336,11 +298,11 @@ impl fmt::Display for Diagnostics {
 pub enum Error {
     /// The criteria set is malformed: a key, an id, a sum, a rule. Told in Vietnamese, as
     /// everything: its author reads it.
-    #[error("bộ tiêu chí không hợp lệ:\n{}", .0.display(Lang::Vi))]
+    #[error("bộ tiêu chí không hợp lệ:\n{0}")]
     Criteria(Diagnostics),
     /// An evidence file holds a value that cannot be read as its column's type. Told in
     /// Vietnamese: the officer reads it.
-    #[error("minh chứng không hợp lệ:\n{}", .0.display(Lang::Vi))]
+    #[error("minh chứng không hợp lệ:\n{0}")]
     Evidence(Diagnostics),
     /// A file could not be read.
     #[error("{}", unreadable(&path.display().to_string(), source))]

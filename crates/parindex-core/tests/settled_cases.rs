@@ -379,7 +379,7 @@ fn a_unit_survey_rate_out_of_range_or_not_a_number_is_refused_at_its_cell() {
             "{rate}: the column, in {message}"
         );
         assert!(
-            message.contains(&format!("value `{shown}`")),
+            message.contains(&format!("giá trị `{shown}`")),
             "{rate}: the value, in {message}"
         );
     }
@@ -416,7 +416,7 @@ fn a_province_survey_rate_out_of_range_is_refused_in_both_layouts() {
                     message.contains(&format!("survey.csv:{}:3:", line + 1)),
                     "{layout}: {message}"
                 );
-                assert!(message.contains("value `100.5`"), "{layout}: {message}");
+                assert!(message.contains("giá trị `100.5`"), "{layout}: {message}");
             }
             Err(other) => panic!("{layout}: an evidence error, not {other}"),
             Ok(_) => panic!("{layout}: the survey must be refused"),
