@@ -241,14 +241,11 @@ async fn a_file_with_bad_cells_is_refused_with_every_problem_and_the_old_version
     assert_eq!(problems[1]["value"], "hôm qua");
 
     // The same on the page, in the page's words.
-    let (ct, body) = multipart("files", &[("dossiers.csv".to_owned(), bad)]);
     let page = c
-        .send(
-            Request::post(format!("/w/{id}/evidence?csrf={}", c.token))
-                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
-                .header(header::CONTENT_TYPE, ct)
-                .body(Body::from(body))
-                .expect("request"),
+        .post_page_files(
+            &format!("/w/{id}/evidence"),
+            "files",
+            &[("dossiers.csv".to_owned(), bad)],
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -1505,14 +1502,11 @@ async fn a_report_is_replayed_against_the_workspace_row_by_row() {
         .iter()
         .any(|r| r["id"] == "1.1.2"));
     // The same on the page.
-    let (ct, body) = multipart("report", &[("r.json".to_owned(), json.clone())]);
     let page = c
-        .send(
-            Request::post(format!("/w/{id}/verify?csrf={}", c.token))
-                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
-                .header(header::CONTENT_TYPE, ct)
-                .body(Body::from(body))
-                .expect("request"),
+        .post_page_files(
+            &format!("/w/{id}/verify"),
+            "report",
+            &[("r.json".to_owned(), json.clone())],
         )
         .await;
     assert_eq!(page.status, StatusCode::OK);
@@ -3104,15 +3098,8 @@ async fn an_attachment_is_taken_off_its_row() {
 async fn the_evidence_page_says_what_each_file_was_taken_as() {
     let c = Client::new().await;
     let id = c.create_skhcn().await;
-    let (ct, body) = multipart("files", &fixture_files());
     let page = c
-        .send(
-            Request::post(format!("/w/{id}/evidence?csrf={}", c.token))
-                .header(header::COOKIE, format!("parindex_csrf={}", c.token))
-                .header(header::CONTENT_TYPE, ct)
-                .body(Body::from(body))
-                .expect("request"),
-        )
+        .post_page_files(&format!("/w/{id}/evidence"), "files", &fixture_files())
         .await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.text();

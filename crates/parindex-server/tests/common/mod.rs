@@ -291,6 +291,25 @@ impl Client {
         self.post_multipart(uri, content_type, body).await
     }
 
+    /// A page's form of files as the browser posts it: the token in the form's action
+    /// (`?csrf=`) beside its cookie, no header.
+    pub async fn post_page_files(
+        &self,
+        path: &str,
+        field: &str,
+        files: &[(String, Vec<u8>)],
+    ) -> Got {
+        let (content_type, body) = multipart(field, files);
+        self.send(
+            Request::post(format!("{path}?csrf={}", self.token))
+                .header(header::COOKIE, format!("parindex_csrf={}", self.token))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await
+    }
+
     /// A form of text fields and files ([`multipart_form`]).
     pub async fn post_form_files(
         &self,
