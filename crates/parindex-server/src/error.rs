@@ -200,6 +200,8 @@ struct ErrorPage<'a> {
     problems: &'a [Problem],
     /// The page of this site the request came from.
     back: Option<&'a str>,
+    /// The page of the workspace the request was about, when it exists.
+    workspace: Option<&'a str>,
 }
 
 /// What an error response says, kept on the response so that the API's layer can answer it
@@ -222,14 +224,16 @@ impl ErrorInfo {
         (self.status, axum::Json(self)).into_response()
     }
 
-    /// The error page, leading `back` to the page of this site the request came from when
-    /// known; it keeps what it says on it, for [`Self::to_json_response`].
-    pub fn to_page_response(&self, back: Option<&str>) -> Response {
+    /// The error page, leading `back` to the page of this site the request came from and to
+    /// the `workspace`'s page when known; it keeps what it says on it, for
+    /// [`Self::to_json_response`].
+    pub fn to_page_response(&self, back: Option<&str>, workspace: Option<&str>) -> Response {
         let page = ErrorPage {
             title: self.title,
             message: &self.message,
             problems: &self.problems,
             back,
+            workspace,
         };
         let body = page.render().unwrap_or_else(|_| {
             "<!doctype html><meta charset=utf-8><title>Lỗi</title><p>Lỗi nội bộ.</p>".to_owned()
@@ -266,7 +270,7 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
-        self.info().to_page_response(None)
+        self.info().to_page_response(None, None)
     }
 }
 

@@ -113,18 +113,27 @@ pub async fn guard(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
     };
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let back = came_from(req.headers());
+    let within = within_workspace(req.uri().path());
     let mut response = next.run(req).await;
     // Under /api/, an error page (from an extractor's refusal) is answered as JSON; a page's
-    // leads back to the page the request came from.
+    // leads back to the page the request came from, and to the workspace's own page when a
+    // page of it was not found (a row that is not in its set, say) while it exists (one the
+    // asker may not see was refused before, 403).
     if let Some(info) = response
         .extensions()
         .get::<crate::error::ErrorInfo>()
         .cloned()
     {
+        let workspace = match within {
+            Some(id) if !api && info.status == axum::http::StatusCode::NOT_FOUND => {
+                app.workspace(id).await.ok().map(|w| format!("/w/{}", w.id))
+            }
+            _ => None,
+        };
         if api {
             response = info.to_json_response();
-        } else if let Some(back) = &back {
-            response = info.to_page_response(Some(back));
+        } else if back.is_some() || workspace.is_some() {
+            response = info.to_page_response(back.as_deref(), workspace.as_deref());
         }
     }
     if fresh {
@@ -154,6 +163,13 @@ pub(crate) fn local_path(path: &str) -> Option<&str> {
         && !path.contains('\\')
         && path.bytes().all(|b| b.is_ascii_graphic()))
     .then_some(path)
+}
+
+/// The workspace a request for one of its pages (`/w/{id}/…`, not its own page) is about.
+fn within_workspace(path: &str) -> Option<i64> {
+    let (id, rest) = path.strip_prefix("/w/")?.split_once('/')?;
+    (!rest.is_empty()).then_some(())?;
+    id.parse().ok()
 }
 
 /// The page of this site a request came from (its `Referer`, when of the request's own host):

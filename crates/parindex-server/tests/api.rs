@@ -1658,6 +1658,23 @@ async fn an_error_page_leads_back_to_the_page_it_came_from() {
         )
         .await;
     assert_eq!(got.json()["error"], "not_found");
+    assert!(got.json().get("workspace").is_none());
+    // A page of a workspace that exists but not in it (a row not in its set, opened from a
+    // bookmark): back to the workspace, not only to the first page. Not for one that does
+    // not exist (workspace 1 above).
+    let id = c.skhcn().await;
+    let got = c.get(&format!("/w/{id}/rows/9.9")).await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+    let page = got.text();
+    assert!(
+        page.contains(&format!(
+            "<a href=\"/w/{id}\" id=\"workspace\">Về kết quả chấm của hồ sơ</a>"
+        )),
+        "{page}"
+    );
+    assert!(!page.contains("id=\"back\""), "{page}");
+    let page = c.get(&format!("/w/{}/rows/9.9", id + 1)).await.text();
+    assert!(!page.contains("id=\"workspace\""), "{page}");
 }
 
 /// A criteria set whose rules are in files of their own (`rule_file`) comes as a zip of its
