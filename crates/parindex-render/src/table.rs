@@ -53,6 +53,12 @@ pub fn without_points(n: &NodeScore) -> bool {
         && matches!(n.status, Status::PendingSurvey | Status::NotApplicable)
 }
 
+/// The unit's own points of a node, as its self-assessment states them: declared in
+/// notes.toml, else computed; none for a leaf [`without_points`].
+pub fn unit_points(n: &NodeScore) -> Option<Decimal> {
+    (!without_points(n)).then(|| n.declared.as_ref().map_or(n.points, |d| d.points))
+}
+
 /// Every node of the report as a table row, in tree order.
 pub fn rows(report: &Report) -> Vec<TableRow> {
     report
@@ -60,9 +66,7 @@ pub fn rows(report: &Report) -> Vec<TableRow> {
         .iter()
         .map(|n| {
             let is_leaf = n.is_leaf();
-            // The unit's points: declared in notes.toml, else computed.
-            let points =
-                (!without_points(n)).then(|| n.declared.as_ref().map_or(n.points, |d| d.points));
+            let points = unit_points(n);
             // A leaf's explanation already says when it is not a plain score.
             let note = if is_leaf { leaf_note(n) } else { String::new() };
             TableRow {

@@ -866,6 +866,8 @@ struct SubmissionJson {
 struct RowJson {
     id: String,
     title: String,
+    /// The unit's own points ([`parindex_render::table::unit_points`]); none while the row
+    /// awaits the survey or does not arise.
     self_points: Option<String>,
     round1: Option<(String, String)>,
     round1_version: i64,
@@ -941,7 +943,7 @@ async fn unit_json(app: &App, read: &UnitRead) -> Result<UnitJson, AppError> {
             rows.push(RowJson {
                 id: n.id.clone(),
                 title: n.title.clone(),
-                self_points: Some(vi_decimal(n.points)),
+                self_points: parindex_render::table::unit_points(n).map(vi_decimal),
                 round1: get(1).map(|a| (a.points.clone(), a.note.clone())),
                 round1_version: get(1).map_or(0, |a| a.version),
                 round2: get(2).map(|a| (a.points.clone(), a.note.clone())),

@@ -437,6 +437,23 @@ async fn a_whole_campaign_on_the_province_fixture() {
         history.contains("<td>o-SKHCN</td><td>tải lên</td>"),
         "{history}"
     );
+    // Her self-assessed points, row by row, as her report states them: none yet for a survey
+    // row (3.1, before the survey's results), not 0.
+    let unit = officer
+        .get(&format!("/api/campaigns/{c}/units/SKHCN"))
+        .await
+        .json();
+    let own = |id: &str| {
+        unit["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["id"] == id)
+            .map(|r| r["self_points"].clone())
+            .expect(id)
+    };
+    assert_eq!(own("3.1"), serde_json::Value::Null);
+    assert_eq!(own("1.1"), "2");
     // Nor bring the appraisal herself, in her own unit's upload.
     let late_officer = s.login(&format!("o-{late}")).await;
     let late_ws = workspace_of(&late_officer, c, late).await;
