@@ -107,10 +107,32 @@ fn a_fact_of_another_type_is_refused_when_the_unit_is_read() {
         panic!("a text where an integer is declared is refused");
     };
     let shown = problems.to_string();
-    assert!(shown.contains("facts.toml"), "{shown}");
-    assert!(shown.contains("số liệu `dvsn_tong`"), "{shown}");
-    assert!(shown.contains("bốn"), "{shown}");
-    assert!(shown.contains("số nguyên"), "{shown}");
+    // At its `value = …` (line 125, column 9 of the fixture), its value and the type asked.
+    assert!(
+        shown.contains(
+            "facts.toml:125:9: số liệu `dvsn_tong` (Tổng số đơn vị sự nghiệp công lập trực \
+             thuộc) không đúng kiểu (giá trị `bốn`, cần số nguyên)"
+        ),
+        "{shown}"
+    );
+    // A number mistyped with a letter O is told where the letter is.
+    let mut files = common::example();
+    let text = String::from_utf8(files.read(path).expect("facts")).expect("UTF-8");
+    files.insert(
+        path,
+        text.replacen("[dvsn_tong]\nvalue = 4", "[dvsn_tong]\nvalue = \"1O\"", 1),
+    );
+    let Err(Error::Evidence(problems)) = common::try_score(&files) else {
+        panic!("`1O` where an integer is declared is refused");
+    };
+    let shown = problems.to_string();
+    assert!(
+        shown.contains(
+            "facts.toml:125:9: số liệu `dvsn_tong` (Tổng số đơn vị sự nghiệp công lập trực \
+             thuộc) không đúng kiểu: ký tự thứ 2 là chữ cái `O`, không phải chữ số `0`"
+        ),
+        "{shown}"
+    );
     // A decimal where an integer is declared is refused too; an integer where a decimal is
     // declared is a decimal.
     let mut files = common::example();
@@ -159,7 +181,12 @@ fn a_fact_of_another_type_is_refused_in_a_province_facts_csv() {
         panic!("a number where yes/no is declared is refused");
     };
     let shown = problems.to_string();
-    assert!(shown.contains("facts.csv"), "{shown}");
-    assert!(shown.contains("số liệu `boi_duong_thuc_hien`"), "{shown}");
-    assert!(shown.contains("có/không"), "{shown}");
+    // On its line of facts.csv (SCT's is line 3).
+    assert!(
+        shown.contains(
+            "facts.csv:3: số liệu `boi_duong_thuc_hien` (Số lượt đã bồi dưỡng) không đúng kiểu \
+             (giá trị `5`, cần có/không"
+        ),
+        "{shown}"
+    );
 }

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use super::read::read_evidence_with;
 use super::read::{
     appraisal_entries, appraisal_spec, check_declared_facts, locate, read_table, survey_results,
-    survey_spec, unit_problems, Origin, ReadOptions, Recording, UNIT_FILE,
+    survey_spec, unit_problems, FactPlaces, Origin, ReadOptions, Recording, UNIT_FILE,
 };
 use super::scan::{open_folder, CodeCheck, Input, Member, Scan};
 use super::workbook::Workbook;
@@ -368,8 +368,8 @@ impl Exports {
                 parts
                     .iter()
                     .map(|(code, t)| {
-                        let facts = facts_of(t, &source.path, problems);
-                        check_declared_facts(set, &facts, &source.path, problems);
+                        let (facts, places) = facts_of(t, &source.path, problems);
+                        check_declared_facts(set, &facts, &places, &source.path, problems);
                         (code.clone(), facts)
                     })
                     .collect(),
@@ -753,9 +753,13 @@ fn facts_spec() -> TableSpec {
 }
 
 /// A unit's facts from its rows of `facts.csv`: `true`/`false` (and the other boolean
-/// spellings), integers, decimals, else text.
-fn facts_of(table: &Table, path: &Path, problems: &mut Vec<Diagnostic>) -> BTreeMap<String, Fact> {
-    let mut out = BTreeMap::new();
+/// spellings), integers, decimals, else text; and the line each is on.
+fn facts_of(
+    table: &Table,
+    path: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> (BTreeMap<String, Fact>, FactPlaces) {
+    let (mut out, mut places) = (BTreeMap::new(), FactPlaces::new());
     for r in &table.rows {
         let name = r.values[1].display();
         let text = r.values[2].display();
@@ -774,6 +778,9 @@ fn facts_of(table: &Table, path: &Path, problems: &mut Vec<Diagnostic>) -> BTree
             Value::Empty => None,
             v => Some(v.display()),
         };
+        // The value checked is the one kept: the last, as for the place.
+        let line = usize::try_from(r.line).unwrap_or(usize::MAX);
+        places.insert(name.clone(), (line, None));
         if out.insert(name.clone(), Fact { value, source }).is_some() {
             problems.push(
                 Diagnostic::new(
@@ -783,9 +790,9 @@ fn facts_of(table: &Table, path: &Path, problems: &mut Vec<Diagnostic>) -> BTree
                         r.values[0].display()
                     ),
                 )
-                .line(usize::try_from(r.line).unwrap_or(usize::MAX)),
+                .line(line),
             );
         }
     }
-    out
+    (out, places)
 }

@@ -1099,12 +1099,17 @@ fn undecodable(path: &Path, bytes: &[u8], wanted: TextEncoding, e: &DecodeError)
     d
 }
 
+/// Where each fact is written in its file: line, and column when known.
+pub(super) type FactPlaces = BTreeMap<String, (usize, Option<usize>)>;
+
 /// The facts whose value is not of the type the set declares for them (`[facts.<name>]`): a
-/// problem each, naming the fact, its value and what was expected. Undeclared facts are taken
-/// as written (`check` reports a rule naming one).
+/// problem each, naming the fact, where it is written, its value and what was expected (and
+/// a look-alike in a number written as text, `"5O"`). Undeclared facts are taken as written
+/// (`check` reports a rule naming one).
 pub(super) fn check_declared_facts(
     set: &CriteriaSet,
     facts: &BTreeMap<String, Fact>,
+    places: &FactPlaces,
     path: &Path,
     problems: &mut Vec<Diagnostic>,
 ) {
@@ -1121,37 +1126,55 @@ pub(super) fn check_declared_facts(
                 | (FactType::Text, _)
         );
         if !fits {
-            problems.push(
-                Diagnostic::new(
-                    path,
-                    format!("số liệu `{name}` ({}) không đúng kiểu", spec.label),
-                )
+            let mut message = format!("số liệu `{name}` ({}) không đúng kiểu", spec.label);
+            if let (FactType::Integer | FactType::Decimal, FactValue::Text(text)) =
+                (spec.kind, &fact.value)
+            {
+                if let Some(look_alike) = look_alike(text) {
+                    message = format!("{message}: {look_alike}");
+                }
+            }
+            let mut d = Diagnostic::new(path, message)
                 .value(fact.value.display())
-                .expected(spec.kind.vi()),
-            );
+                .expected(spec.kind.vi());
+            match places.get(name) {
+                Some(&(line, Some(column))) => d = d.at(line, column),
+                Some(&(line, None)) => d = d.line(line),
+                None => {}
+            }
+            problems.push(d);
         }
     }
 }
 
+/// The facts of a facts.toml, and where each is written.
 pub(super) fn read_facts(
     path: &Path,
     bytes: &[u8],
     problems: &mut Vec<Diagnostic>,
-) -> BTreeMap<String, Fact> {
-    let mut facts = BTreeMap::new();
+) -> (BTreeMap<String, Fact>, FactPlaces) {
+    let (mut facts, mut places) = (BTreeMap::new(), FactPlaces::new());
     let Some(text) = decode(path, bytes, problems) else {
-        return facts;
+        return (facts, places);
     };
     let raw: BTreeMap<String, Spanned<toml::Value>> = match toml::from_str(&text) {
         Ok(raw) => raw,
         Err(e) => {
             problems.push(toml_diagnostic(path, &text, &e));
-            return facts;
+            return (facts, places);
         }
     };
     for (name, spanned) in raw {
-        let (line, column) = crate::criteria::line_col(&text, spanned.span().start);
+        let span = spanned.span();
+        let (line, column) = crate::criteria::line_col(&text, span.start);
         let at = |message: String| Diagnostic::new(path, message).at(line, column);
+        // A fact's value is told at its `value = …` line when it is a table of its own.
+        let value_at = text
+            .get(span.clone())
+            .and_then(|body| value_key(body))
+            .map_or((line, column), |offset| {
+                crate::criteria::line_col(&text, span.start + offset)
+            });
         let (value, source) = match spanned.into_inner() {
             toml::Value::Table(mut t) => {
                 let value = t.remove("value");
@@ -1215,9 +1238,28 @@ pub(super) fn read_facts(
                 continue;
             }
         };
+        places.insert(name.clone(), (value_at.0, Some(value_at.1)));
         facts.insert(name, Fact { value, source });
     }
-    facts
+    (facts, places)
+}
+
+/// Where the value of a `value = …` line of a fact's table starts in `body` (the table's
+/// text, from its header on), if it has one.
+fn value_key(body: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("value") {
+            let after = rest.trim_start();
+            if let Some(value) = after.strip_prefix('=') {
+                let value = value.trim_start();
+                return Some(offset + line.len() - value.len());
+            }
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// The survey table is fixed by Sở Nội vụ: row id and satisfaction rate in percent, from 0 to

@@ -118,10 +118,11 @@ pub(super) fn open_folder(
     let survey_table = read_small(&survey, &mut after)?;
     let appraisal_table = read_small(&appraisal, &mut after)?;
     let facts_path = dir.join(FACTS_FILE);
-    let facts = read_optional(rec, &facts_path)?.map(|b| read_facts(&facts_path, &b, &mut after));
-    if let Some(facts) = &facts {
-        check_declared_facts(set, facts, &facts_path, &mut after);
-    }
+    let facts = read_optional(rec, &facts_path)?.map(|b| {
+        let (facts, places) = read_facts(&facts_path, &b, &mut after);
+        check_declared_facts(set, &facts, &places, &facts_path, &mut after);
+        facts
+    });
     let notes_path = dir.join(super::notes::NOTES_FILE);
     let notes = match read_optional(rec, &notes_path)? {
         Some(bytes) => decode(&notes_path, &bytes, &mut after)
