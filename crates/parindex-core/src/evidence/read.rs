@@ -1171,7 +1171,7 @@ pub(super) fn read_facts(
         // A fact's value is told at its `value = …` line when it is a table of its own.
         let value_at = text
             .get(span.clone())
-            .and_then(|body| value_key(body))
+            .and_then(value_key)
             .map_or((line, column), |offset| {
                 crate::criteria::line_col(&text, span.start + offset)
             });
