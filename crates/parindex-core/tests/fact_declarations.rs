@@ -92,56 +92,47 @@ fn a_declaration_with_an_unknown_key_or_type_is_refused() {
     assert!(load_criteria(&files, Path::new(SET)).is_err());
 }
 
-#[test]
-fn a_fact_of_another_type_is_refused_when_the_unit_is_read() {
+/// The example's folder scored with `dvsn_tong`'s value written as `value` (TOML).
+fn with_dvsn_tong(value: &str) -> Result<parindex_core::Report, Error> {
     let mut files = common::example();
     let path = Path::new("fixtures/skhcn-2026/facts.toml");
     let text = String::from_utf8(files.read(path).expect("facts")).expect("UTF-8");
-    let text = text.replacen("[dvsn_tong]\nvalue = 4", "[dvsn_tong]\nvalue = \"bốn\"", 1);
+    let written = format!("[dvsn_tong]\nvalue = {value}\n");
+    let text = text.replacen("[dvsn_tong]\nvalue = 4\n", &written, 1);
     assert!(
-        text.contains("\"bốn\""),
+        text.contains(&written),
         "the fixture's dvsn_tong is where the test expects it"
     );
     files.insert(path, text);
-    let Err(Error::Evidence(problems)) = common::try_score(&files) else {
-        panic!("a text where an integer is declared is refused");
+    common::try_score(&files)
+}
+
+#[test]
+fn a_fact_of_another_type_is_refused_when_the_unit_is_read() {
+    let shown = |value: &str| match with_dvsn_tong(value) {
+        Err(Error::Evidence(problems)) => problems.to_string(),
+        other => panic!("{value} where an integer is declared is refused, not {other:?}"),
     };
-    let shown = problems.to_string();
     // At its `value = …` (line 125, column 9 of the fixture), its value and the type asked.
+    let text = shown("\"bốn\"");
     assert!(
-        shown.contains(
+        text.contains(
             "facts.toml:125:9: số liệu `dvsn_tong` (Tổng số đơn vị sự nghiệp công lập trực \
              thuộc) không đúng kiểu (giá trị `bốn`, cần số nguyên)"
         ),
-        "{shown}"
+        "{text}"
     );
     // A number mistyped with a letter O is told where the letter is.
-    let mut files = common::example();
-    let text = String::from_utf8(files.read(path).expect("facts")).expect("UTF-8");
-    files.insert(
-        path,
-        text.replacen("[dvsn_tong]\nvalue = 4", "[dvsn_tong]\nvalue = \"1O\"", 1),
-    );
-    let Err(Error::Evidence(problems)) = common::try_score(&files) else {
-        panic!("`1O` where an integer is declared is refused");
-    };
-    let shown = problems.to_string();
+    let text = shown("\"1O\"");
     assert!(
-        shown.contains(
+        text.contains(
             "facts.toml:125:9: số liệu `dvsn_tong` (Tổng số đơn vị sự nghiệp công lập trực \
              thuộc) không đúng kiểu: ký tự thứ 2 là chữ cái `O`, không phải chữ số `0`"
         ),
-        "{shown}"
+        "{text}"
     );
-    // A decimal where an integer is declared is refused too; an integer where a decimal is
-    // declared is a decimal.
-    let mut files = common::example();
-    let text = String::from_utf8(files.read(path).expect("facts")).expect("UTF-8");
-    files.insert(
-        path,
-        text.replacen("[dvsn_tong]\nvalue = 4", "[dvsn_tong]\nvalue = 4.5", 1),
-    );
-    assert!(common::try_score(&files).is_err());
+    // A decimal where an integer is declared is refused too.
+    assert!(shown("4.5").contains("không đúng kiểu"));
 }
 
 #[test]
