@@ -118,9 +118,11 @@ fn reach(measure: &LeverMeasure, edge: Decimal) -> Option<String> {
                     first_lower(label)
                 ))
             } else {
-                let name = match label.split('/').next() {
-                    Some(n) if !n.is_empty() => n,
-                    _ => "tử số",
+                // The numerator fact, named whole (a label may hold a `/`).
+                let name = if label.is_empty() {
+                    "tử số".to_owned()
+                } else {
+                    first_lower(label)
                 };
                 Some(format!(
                     "tăng {name} thêm {} (lên {}) → tỷ lệ ≥ {target}",
@@ -144,7 +146,27 @@ fn reach(measure: &LeverMeasure, edge: Decimal) -> Option<String> {
 fn first_lower(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => String::new(),
+        // An acronym stays as it is (`CSDL`, `TTHC`).
+        Some(c) if !text.chars().nth(1).is_some_and(char::is_uppercase) => {
+            c.to_lowercase().chain(chars).collect()
+        }
+        _ => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_lower;
+
+    #[test]
+    fn a_label_is_lowered_at_its_start_but_not_an_acronym() {
+        assert_eq!(
+            first_lower("Số người đã tinh giản"),
+            "số người đã tinh giản"
+        );
+        assert_eq!(first_lower("Ý kiến"), "ý kiến");
+        assert_eq!(first_lower("CSDL cán bộ"), "CSDL cán bộ");
+        assert_eq!(first_lower("`dvsn_tu_chu`"), "`dvsn_tu_chu`");
+        assert_eq!(first_lower(""), "");
     }
 }

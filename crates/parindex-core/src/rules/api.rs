@@ -107,7 +107,7 @@ pub(crate) struct Ratio {
     denominator: Option<Rows>,
     /// What a record of the denominator missing from the numerator is ("trễ hạn").
     missing: &'static str,
-    /// What is counted: a table's title, or the facts' names.
+    /// What is counted: a table's title, or the numerator fact ([`fact_named`]).
     label: String,
 }
 
@@ -625,6 +625,16 @@ fn reading_facts() -> Res<Rc<RowContext>> {
     Ok(c)
 }
 
+/// A fact as the officer's texts name it: its label where the set declares one, with its
+/// name as facts.toml writes it (`Số đơn vị … tự chủ (\`dvsn_tu_chu\`)`).
+fn fact_named(name: &str) -> String {
+    let label = current().and_then(|c| c.unit.set.fact(name).map(|f| f.label.clone()));
+    match label {
+        Some(label) if !label.trim().is_empty() => format!("{label} (`{name}`)"),
+        _ => format!("`{name}`"),
+    }
+}
+
 fn fact(name: &str) -> Res<Dynamic> {
     let c = reading_facts()?;
     let facts = c
@@ -688,7 +698,7 @@ fn register_facts(engine: &mut Engine) {
                     numerator: None,
                     denominator: None,
                     missing: "",
-                    label: a.to_string(),
+                    label: fact_named(&a),
                 })
             },
         );
