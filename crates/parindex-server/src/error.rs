@@ -228,9 +228,10 @@ impl ErrorInfo {
     /// the `workspace`'s page when known; it keeps what it says on it, for
     /// [`Self::to_json_response`].
     pub fn to_page_response(&self, back: Option<&str>, workspace: Option<&str>) -> Response {
+        let message = sentence(&self.message);
         let page = ErrorPage {
             title: self.title,
-            message: &self.message,
+            message: &message,
             problems: &self.problems,
             back,
             workspace,
@@ -241,6 +242,17 @@ impl ErrorInfo {
         let mut r = (self.status, Html(body)).into_response();
         r.extensions_mut().insert(self.clone());
         r
+    }
+}
+
+/// A message as a sentence of its own, on an error page: the library's start in lower case
+/// (they are also parts of longer texts). One that starts with a name (`` `dossiers.csv` ``)
+/// keeps it as it is.
+fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(c) if c.is_lowercase() => c.to_uppercase().chain(chars).collect(),
+        _ => message.to_owned(),
     }
 }
 
@@ -294,5 +306,22 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
         self.0.info().to_json_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence;
+
+    #[test]
+    fn an_error_pages_message_starts_as_a_sentence_but_a_name_stays() {
+        assert_eq!(sentence("không có trang này"), "Không có trang này");
+        assert_eq!(sentence("ứng dụng đã dừng"), "Ứng dụng đã dừng");
+        assert_eq!(
+            sentence("`dossiers.csv`: tệp trống"),
+            "`dossiers.csv`: tệp trống"
+        );
+        assert_eq!(sentence("Đã có"), "Đã có");
+        assert_eq!(sentence(""), "");
     }
 }

@@ -430,7 +430,7 @@ async fn a_stale_note_is_refused_not_lost() {
         )
         .await;
     assert_eq!(got.status, StatusCode::CONFLICT);
-    assert!(got.text().contains("dòng này đã được sửa"));
+    assert!(got.text().contains("Dòng này đã được sửa"));
     let now = c.get(&uri).await.json();
     assert_eq!(now["giai_trinh"], "Bản của người thứ nhất");
     assert_eq!(now["version"], 1);
@@ -900,7 +900,7 @@ async fn the_pages_render_in_vietnamese_with_a_strict_policy() {
     // Unknown things are Vietnamese pages, not traces.
     let got = c.get("/w/999").await;
     assert_eq!(got.status, StatusCode::NOT_FOUND);
-    assert!(got.text().contains("không có hồ sơ đánh giá số 999"));
+    assert!(got.text().contains("Không có hồ sơ đánh giá số 999"));
     let got = c.get(&format!("/w/{id}/rows/9.9")).await;
     assert_eq!(got.status, StatusCode::NOT_FOUND);
     let got = c.get(&format!("/w/{id}/download/exe")).await;
@@ -909,7 +909,7 @@ async fn the_pages_render_in_vietnamese_with_a_strict_policy() {
         .get("/nowhere")
         .await
         .text()
-        .contains("không có trang này"));
+        .contains("Không có trang này"));
 }
 
 async fn text_from_uploads_is_escaped_in_pages() {
@@ -1144,7 +1144,7 @@ async fn malformed_requests_are_refused_in_vietnamese() {
         .post_form(&format!("/w/{id}/rows/3.2.4/note"), &[("giai_trinh", "x")])
         .await;
     assert_eq!(got.status, StatusCode::BAD_REQUEST);
-    assert!(got.text().contains("biểu mẫu gửi lên không hợp lệ"));
+    assert!(got.text().contains("Biểu mẫu gửi lên không hợp lệ"));
     // An upload that is not multipart.
     let got = c
         .post_json(
@@ -1608,7 +1608,7 @@ async fn a_rows_explanation_shows_what_it_quotes_as_code() {
     let got = c.get(&format!("/w/{id}/rows/9.9")).await;
     assert_eq!(got.status, StatusCode::NOT_FOUND);
     assert!(
-        got.text().contains("không có dòng <code>9.9</code>"),
+        got.text().contains("Không có dòng <code>9.9</code>"),
         "{}",
         got.text()
     );
@@ -1673,6 +1673,8 @@ async fn an_error_page_leads_back_to_the_page_it_came_from() {
         "{page}"
     );
     assert!(!page.contains("id=\"back\""), "{page}");
+    // The message as a sentence (the library's start in lower case).
+    assert!(page.contains(">Không có dòng <code>9.9</code>"), "{page}");
     let page = c.get(&format!("/w/{}/rows/9.9", id + 1)).await.text();
     assert!(!page.contains("id=\"workspace\""), "{page}");
 }
@@ -2366,7 +2368,7 @@ async fn a_facts_form_opened_before_another_save_is_refused() {
     ];
     let got = c.post_form(&format!("/w/{id}/facts"), &two).await;
     assert_eq!(got.status, StatusCode::CONFLICT);
-    assert!(got.text().contains("số liệu đã được sửa"));
+    assert!(got.text().contains("Số liệu đã được sửa"));
     let facts = c.get(&format!("/api/workspaces/{id}/facts")).await.json();
     let stored: Vec<_> = facts
         .as_array()
