@@ -695,10 +695,7 @@ fn verify(args: &VerifyArgs) -> Result<(), Failure> {
     let comparison = &replay.comparison;
     print_out(&comparison_markdown(comparison, "báo cáo", "chấm lại"))?;
     if replay.cause == Some(Cause::EditedText) {
-        print_out(
-            "Điểm, trạng thái và dữ liệu đầu vào đều khớp, nhưng nội dung báo cáo khác: báo cáo \
-             đã bị sửa sau khi lập.\n",
-        )?;
+        print_out(&format!("{}\n", parindex_core::replay::EDITED_TEXT))?;
     }
     let stated = parindex_core::date::vi_date(old.as_of);
     let cause = match &replay.cause {

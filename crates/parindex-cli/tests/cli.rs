@@ -578,6 +578,33 @@ fn verify_names_an_edited_as_of_date() {
     }
 }
 
+/// A report whose texts alone differ from the replay's (a row's explanation rewritten by hand,
+/// or a report of another version of parindex): told so, as neither an input nor a score.
+#[test]
+fn verify_tells_a_report_whose_text_alone_differs() {
+    let dir = scratch("verify-text", &[]);
+    let report = dir.join("report.json");
+    score_json(&dir.join("evidence"), &report);
+    let made = std::fs::read_to_string(&report).expect("report");
+    let edited = made.replacen("\"explanation\": \"", "\"explanation\": \"(đã sửa) ", 1);
+    assert_ne!(edited, made);
+    std::fs::write(&report, edited).expect("edit");
+    let shown = run(&[
+        "verify",
+        &report.to_string_lossy(),
+        "--criteria",
+        "fixtures/mini",
+        "--evidence",
+        &dir.join("evidence").to_string_lossy(),
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(shown.starts_with("exit: 1\n"), "{shown}");
+    assert!(
+        shown.contains(parindex_core::replay::EDITED_TEXT),
+        "{shown}"
+    );
+}
+
 /// A reader that stops reading (`parindex … | head`) ends the output, not the run: no
 /// "lỗi nội bộ", and the command's own exit status (0 here, 1 for a verify that differs).
 #[cfg(unix)]

@@ -40,9 +40,17 @@ pub enum Cause {
     /// Every input agrees and the scores do not: the report's rows or its as-of date were
     /// edited.
     EditedScores,
-    /// Every input, row and total agrees, but not the text: the report was edited by hand.
+    /// Every input, row and total agrees, but not the text: the report was edited by hand, or
+    /// made by another version of parindex (whose texts may be worded otherwise).
     EditedText,
 }
+
+/// What [`Cause::EditedText`] tells the auditor, in every output (`parindex verify`, the web
+/// app's *Kiểm tra lại*). Not an accusation alone: the report contract holds byte for byte
+/// within one engine version, and the texts' wording is not part of it.
+pub const EDITED_TEXT: &str = "Điểm, trạng thái và dữ liệu đầu vào đều khớp, nhưng nội dung \
+    báo cáo khác: báo cáo đã bị sửa sau khi lập, hoặc được lập bằng một phiên bản parindex khác \
+    (lời văn giải thích của các dòng có thể khác giữa hai phiên bản).";
 
 /// Scores the unit's evidence in `evidence` again at `old`'s as-of date and compares it with
 /// `old`, whose JSON text is `old_json`.

@@ -530,8 +530,16 @@ pub struct Verified {
     pub edited_as_of: Option<String>,
     #[serde(flatten)]
     pub differences: Differences,
-    /// Every score and input agrees, yet the bytes differ: the report was edited by hand.
+    /// Every score and input agrees, yet the bytes differ: the report was edited by hand, or
+    /// made by another version of parindex.
     pub edited_after: bool,
+}
+
+impl Verified {
+    /// What `edited_after` tells, as `parindex verify` tells it.
+    pub fn edited_text(&self) -> &'static str {
+        parindex_core::replay::EDITED_TEXT
+    }
 }
 
 /// What differs between two reports (the library's [`Comparison`]), as the pages show it:

@@ -1487,6 +1487,31 @@ async fn a_report_is_replayed_against_the_workspace_row_by_row() {
     assert_eq!(got.status, StatusCode::OK, "{}", got.text());
     assert_eq!(got.json()["identical"], true);
 
+    // A text alone rewritten (or a report of another version): told as `parindex verify`
+    // tells it, on the page too.
+    let text = String::from_utf8(json.clone()).expect("UTF-8");
+    let edited = text
+        .replacen("\"explanation\": \"", "\"explanation\": \"(đã sửa) ", 1)
+        .into_bytes();
+    let got = verify(edited.clone()).await.json();
+    assert_eq!(got["identical"], false);
+    assert_eq!(got["edited_after"], true);
+    let page = c
+        .post_page_files(
+            &format!("/w/{id}/verify"),
+            "report",
+            &[("r.json".to_owned(), edited)],
+        )
+        .await
+        .text();
+    assert!(
+        page.contains(&format!(
+            "<p class=\"error\" id=\"edited-text\">{}</p>",
+            parindex_core::replay::EDITED_TEXT
+        )),
+        "{page}"
+    );
+
     // The evidence changes: the replay names the file and the rows.
     empty_plan_tasks(&c, id).await;
     let got = verify(json.clone()).await.json();
