@@ -246,12 +246,14 @@ impl ErrorInfo {
 }
 
 /// A message as a sentence of its own, on an error page: the library's start in lower case
-/// (they are also parts of longer texts). One that starts with a name (`` `dossiers.csv` ``)
-/// keeps it as it is.
+/// (they are also parts of longer texts). One that starts with a name (`` `dossiers.csv` ``,
+/// `units.csv`, `ma_don_vi`) keeps it as it is.
 fn sentence(message: &str) -> String {
+    let first = message.split_whitespace().next().unwrap_or_default();
+    let named = first.contains(['.', '_', '/', '`']);
     let mut chars = message.chars();
     match chars.next() {
-        Some(c) if c.is_lowercase() => c.to_uppercase().chain(chars).collect(),
+        Some(c) if c.is_lowercase() && !named => c.to_uppercase().chain(chars).collect(),
         _ => message.to_owned(),
     }
 }
@@ -321,6 +323,11 @@ mod tests {
             sentence("`dossiers.csv`: tệp trống"),
             "`dossiers.csv`: tệp trống"
         );
+        assert_eq!(
+            sentence("units.csv cần các cột ma_don_vi"),
+            "units.csv cần các cột ma_don_vi"
+        );
+        assert_eq!(sentence("ma_don_vi trống"), "ma_don_vi trống");
         assert_eq!(sentence("Đã có"), "Đã có");
         assert_eq!(sentence(""), "");
     }
