@@ -541,22 +541,32 @@ fn a_province_written_to_a_file_is_what_standard_output_shows() {
     assert!(units.iter().all(|u| u["schema"] == "parindex.report/1"));
 }
 
-#[test]
-fn verify_names_an_edited_as_of_date() {
-    let dir = scratch("verify-as-of", &[]);
+/// A scratch folder `name` holding the mini evidence, its report scored into `report.json`:
+/// the folder, the report's path and its text.
+fn scored_mini(name: &str) -> (PathBuf, PathBuf, String) {
+    let dir = scratch(name, &[]);
     let report = dir.join("report.json");
     score_json(&dir.join("evidence"), &report);
     let made = std::fs::read_to_string(&report).expect("report");
-    let replay = || {
-        run(&[
-            "verify",
-            &report.to_string_lossy(),
-            "--criteria",
-            "fixtures/mini",
-            "--evidence",
-            &dir.join("evidence").to_string_lossy(),
-        ])
-    };
+    (dir, report, made)
+}
+
+/// `parindex verify` of `report` against the mini set and `dir`'s evidence.
+fn verify_mini(report: &Path, dir: &Path) -> String {
+    run(&[
+        "verify",
+        &report.to_string_lossy(),
+        "--criteria",
+        "fixtures/mini",
+        "--evidence",
+        &dir.join("evidence").to_string_lossy(),
+    ])
+}
+
+#[test]
+fn verify_names_an_edited_as_of_date() {
+    let (dir, report, made) = scored_mini("verify-as-of");
+    let replay = || verify_mini(&report, &dir);
     // The date at the top only: the report contradicts its own fingerprint.
     let top_only = made.replacen("\"as_of\": \"2026-12-31\"", "\"as_of\": \"2026-06-30\"", 1);
     assert_ne!(top_only, made);
@@ -582,21 +592,11 @@ fn verify_names_an_edited_as_of_date() {
 /// or a report of another version of parindex): told so, as neither an input nor a score.
 #[test]
 fn verify_tells_a_report_whose_text_alone_differs() {
-    let dir = scratch("verify-text", &[]);
-    let report = dir.join("report.json");
-    score_json(&dir.join("evidence"), &report);
-    let made = std::fs::read_to_string(&report).expect("report");
+    let (dir, report, made) = scored_mini("verify-text");
     let edited = made.replacen("\"explanation\": \"", "\"explanation\": \"(đã sửa) ", 1);
     assert_ne!(edited, made);
     std::fs::write(&report, edited).expect("edit");
-    let shown = run(&[
-        "verify",
-        &report.to_string_lossy(),
-        "--criteria",
-        "fixtures/mini",
-        "--evidence",
-        &dir.join("evidence").to_string_lossy(),
-    ]);
+    let shown = verify_mini(&report, &dir);
     let _ = std::fs::remove_dir_all(&dir);
     assert!(shown.starts_with("exit: 1\n"), "{shown}");
     assert!(
