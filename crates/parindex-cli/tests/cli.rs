@@ -344,20 +344,8 @@ fn score_json(evidence: &Path, out: &Path) {
 
 #[test]
 fn verify_replays_and_names_a_changed_file() {
-    let dir = scratch("verify", &[]);
-    let report = dir.join("report.json");
-    score_json(&dir.join("evidence"), &report);
-    let args = |evidence: &str| {
-        run(&[
-            "verify",
-            &report.to_string_lossy(),
-            "--criteria",
-            "fixtures/mini",
-            "--evidence",
-            evidence,
-        ])
-    };
-    let same = args(&dir.join("evidence").to_string_lossy());
+    let (dir, report, _) = scored_mini("verify");
+    let same = verify_mini(&report, &dir);
     assert!(
         same.starts_with("exit: 0\n--- stdout ---\nkhớp: "),
         "{same}"
@@ -373,7 +361,7 @@ fn verify_replays_and_names_a_changed_file() {
         ),
     )
     .expect("write");
-    let changed = args(&dir.join("evidence").to_string_lossy());
+    let changed = verify_mini(&report, &dir);
     let _ = std::fs::remove_dir_all(&dir);
     insta::assert_snapshot!(changed.replace(&dir.to_string_lossy().into_owned(), "<tmp>"));
 }
