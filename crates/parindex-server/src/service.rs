@@ -535,13 +535,6 @@ pub struct Verified {
     pub edited_after: bool,
 }
 
-impl Verified {
-    /// What `edited_after` tells, as `parindex verify` tells it.
-    pub fn edited_text(&self) -> &'static str {
-        parindex_core::replay::EDITED_TEXT
-    }
-}
-
 /// What differs between two reports (the library's [`Comparison`]), as the pages show it:
 /// each text of the reports (which may come from anyone's upload) with its hidden characters
 /// shown, and in words beside the library's own values.
