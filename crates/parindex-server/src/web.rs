@@ -412,7 +412,8 @@ fn node_views(report: &Report) -> Vec<NodeView> {
     report
         .nodes
         .iter()
-        .map(|n| NodeView {
+        .map(|n| (n, without_points(n)))
+        .map(|(n, blank)| NodeView {
             id: n.id.clone(),
             title: n.title.clone(),
             class: match n.kind {
@@ -423,16 +424,12 @@ fn node_views(report: &Report) -> Vec<NodeView> {
             leaf: n.is_leaf(),
             // As the report's table: a leaf without points of its own shows its max beside
             // a blank (its status says why); every other node its applicable max.
-            points: if without_points(n) {
+            points: if blank {
                 String::new()
             } else {
                 vi_decimal(n.final_points)
             },
-            max: vi_decimal(if without_points(n) {
-                n.max
-            } else {
-                n.applicable_max
-            }),
+            max: vi_decimal(if blank { n.max } else { n.applicable_max }),
             index: n
                 .index
                 .map(|i| format!("{}%", vi_percent(i)))
