@@ -30,7 +30,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::evaluate::CompiledCriteria;
 use crate::evidence::ReadOptions;
 use crate::files::{Files, MemoryFiles};
-use crate::num::vi_decimal;
+use crate::num::vi_count;
 use crate::report::Status;
 
 /// The folder of cases inside a criteria folder.
@@ -329,8 +329,8 @@ fn evidence_files(
         return Err(format!(
             "một ca kiểm thử mô tả tối đa {} bản ghi (`rows`), ca này mô tả {}: hãy giảm số \
              bản ghi",
-            vi_decimal(Decimal::from(CASE_MAX_RECORDS as u64)),
-            vi_decimal(Decimal::from(total as u64))
+            vi_count(CASE_MAX_RECORDS),
+            vi_count(total)
         ));
     }
     for item in evidence.split(';').map(str::trim).filter(|s| !s.is_empty()) {

@@ -90,6 +90,11 @@ pub fn vi_decimal(value: Decimal) -> String {
     out
 }
 
+/// Writes a count the Vietnamese way, thousands grouped by dots (`1.000.000`).
+pub fn vi_count(n: usize) -> String {
+    vi_decimal(Decimal::from(n))
+}
+
 /// Writes a decimal in the JSON contract's form: `.` separator, no trailing zeros, never `-0`.
 pub fn canonical_decimal(value: Decimal) -> String {
     let v = value.normalize();
@@ -352,6 +357,9 @@ mod tests {
         assert_eq!(vi_decimal(d("2.50")), "2,5");
         assert_eq!(vi_decimal(d("999")), "999");
         assert_eq!(vi_decimal(d("1026")), "1.026");
+        assert_eq!(vi_count(7), "7");
+        assert_eq!(vi_count(1058), "1.058");
+        assert_eq!(vi_count(1_000_000), "1.000.000");
         assert_eq!(vi_decimal(d("-31426800000.5")), "-31.426.800.000,5");
         assert_eq!(canonical_decimal(d("-0.00")), "0");
         assert_eq!(

@@ -50,11 +50,6 @@ pub fn url_decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// A count with its thousands grouped by dots, as the reports write counts (`1.000.000`).
-pub fn vi_count(n: usize) -> String {
-    parindex_core::num::vi_decimal(rust_decimal::Decimal::from(n))
-}
-
 /// A size in bytes, KiB or MiB, with a decimal comma.
 pub fn vi_size(bytes: i64) -> String {
     if bytes < 1024 {
@@ -129,10 +124,7 @@ mod tests {
     }
 
     #[test]
-    fn counts_group_thousands_and_sizes_use_a_decimal_comma() {
-        assert_eq!(vi_count(7), "7");
-        assert_eq!(vi_count(1058), "1.058");
-        assert_eq!(vi_count(1_000_000), "1.000.000");
+    fn sizes_use_a_decimal_comma() {
         assert_eq!(vi_size(12), "12 B");
         assert_eq!(vi_size(1536), "1,5 KiB");
         assert_eq!(vi_size(3 << 20), "3,0 MiB");

@@ -200,7 +200,7 @@ pub struct TableState {
 impl TableState {
     /// The count of records as the page shows it, thousands grouped (`1.000.000`).
     pub fn records_vi(&self) -> Option<String> {
-        self.records.map(crate::format::vi_count)
+        self.records.map(parindex_core::num::vi_count)
     }
 }
 

@@ -15,7 +15,7 @@ use axum::Router;
 use parindex_core::criteria::{CriteriaSet, FactType};
 use parindex_core::date::vi_date;
 use parindex_core::evidence::TextEncoding;
-use parindex_core::num::{vi_decimal, vi_percent};
+use parindex_core::num::{vi_count, vi_decimal, vi_percent};
 use parindex_core::report::Status;
 use parindex_core::visible::visible;
 use parindex_core::Report;
@@ -24,7 +24,7 @@ use rust_decimal::Decimal;
 
 use crate::error::{AppError, Problem};
 use crate::extract::{VForm, VMultipart, VPath};
-use crate::format::{vi_count, vi_size, vi_time};
+use crate::format::{vi_size, vi_time};
 use crate::security::CsrfToken;
 use crate::service::{
     form_text, is_own_file, no_row, not_saved, App, Received, ScoredReport, TableState, Upload,

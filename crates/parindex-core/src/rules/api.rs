@@ -16,7 +16,7 @@ use super::scoring::{self, Band, Issued, Measured, Prop, Refusal};
 use crate::criteria::{ColumnType, FACTS};
 use crate::date::{parse_date, vi_date, Date};
 use crate::evidence::{FactValue, Value};
-use crate::num::{round_half_up, vi_decimal, vi_percent, Fraction};
+use crate::num::{round_half_up, vi_count, vi_decimal, vi_percent, Fraction};
 use crate::query::{
     add_days, nfc, record_key, Answer, Atom, Class, Lit, Need, DISTINCT_MAX_BYTES,
     DISTINCT_MAX_VALUES,
@@ -466,7 +466,7 @@ fn register_tables(engine: &mut Engine) {
                     "bảng `{}` cột `{c}` có quá nhiều giá trị khác nhau: distinct() đếm tới \
                      {} giá trị (tổng cộng {} MB)",
                     r.table.name,
-                    vi_decimal(Decimal::from(DISTINCT_MAX_VALUES as u64)),
+                    vi_count(DISTINCT_MAX_VALUES),
                     DISTINCT_MAX_BYTES >> 20
                 ))),
                 _ => Err(fail("câu trả lời không khớp câu hỏi")),
