@@ -113,17 +113,11 @@ fn reach(measure: &LeverMeasure, edge: Decimal) -> Option<String> {
                     return None;
                 }
                 Some(format!(
-                    "thêm {} bản ghi ({}) đạt thay vì {missing} → tỷ lệ ≥ {target}",
+                    "thêm {} bản ghi ({label}) đạt thay vì {missing} → tỷ lệ ≥ {target}",
                     vi_decimal(k),
-                    first_lower(label)
                 ))
             } else {
-                // The numerator fact, named whole (a label may hold a `/`).
-                let name = if label.is_empty() {
-                    "tử số".to_owned()
-                } else {
-                    first_lower(label)
-                };
+                let name = if label.is_empty() { "tử số" } else { label };
                 Some(format!(
                     "tăng {name} thêm {} (lên {}) → tỷ lệ ≥ {target}",
                     vi_decimal(needed.max(Decimal::ZERO)),
@@ -131,42 +125,19 @@ fn reach(measure: &LeverMeasure, edge: Decimal) -> Option<String> {
                 ))
             }
         }
-        LeverMeasure::Number(x) => {
-            let needed = edge.checked_sub(*x)?.max(Decimal::ZERO);
-            Some(format!(
+        LeverMeasure::Number { value, label } => {
+            let needed = edge.checked_sub(*value)?.max(Decimal::ZERO);
+            let change = format!(
                 "thêm {} (từ {} lên {})",
                 vi_decimal(needed),
-                vi_decimal(*x),
+                vi_decimal(*value),
                 vi_decimal(edge)
-            ))
+            );
+            Some(if label.is_empty() {
+                change
+            } else {
+                format!("tăng {label} {change}")
+            })
         }
-    }
-}
-
-fn first_lower(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        // An acronym stays as it is (`CSDL`, `TTHC`).
-        Some(c) if !text.chars().nth(1).is_some_and(char::is_uppercase) => {
-            c.to_lowercase().chain(chars).collect()
-        }
-        _ => text.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::first_lower;
-
-    #[test]
-    fn a_label_is_lowered_at_its_start_but_not_an_acronym() {
-        assert_eq!(
-            first_lower("Số người đã tinh giản"),
-            "số người đã tinh giản"
-        );
-        assert_eq!(first_lower("Ý kiến"), "ý kiến");
-        assert_eq!(first_lower("CSDL cán bộ"), "CSDL cán bộ");
-        assert_eq!(first_lower("`dvsn_tu_chu`"), "`dvsn_tu_chu`");
-        assert_eq!(first_lower(""), "");
     }
 }

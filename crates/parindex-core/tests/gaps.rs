@@ -96,3 +96,138 @@ fn explain_reads_the_bands_of_a_row() {
     );
     assert!(explain_row(&set, "9.9").is_none());
 }
+
+/// A set of one field whose rows `1.1`, `1.2`, … have `rules`, each worth 1 point, over a
+/// table of inspections with labelled columns and two declared facts.
+fn named_numbers(rules: &[&str]) -> parindex_core::Report {
+    use parindex_core::{CompiledCriteria, MemoryFiles, ReadOptions};
+    let mut set = format!(
+        r#"
+[set]
+id = "named"
+title = "Named"
+province = "Nghệ An"
+year = 2026
+unit_group = "so"
+not_arising = "exclude"
+
+[[rating]]
+label = "Đạt"
+min = 0
+
+[tables.inspections]
+title = "Kiểm tra CCHC"
+columns = [
+  {{ id = "don_vi", type = "text", required = true, labels = ["Đơn vị được kiểm tra"] }},
+  {{ id = "so_van_de", type = "integer", required = true }},
+  {{ id = "da_xu_ly", type = "integer", required = true, labels = ["Số vấn đề đã xử lý"] }},
+]
+
+[facts.ke_hoach]
+label = "Số cuộc kiểm tra theo kế hoạch"
+type = "integer"
+
+[facts.sang_kien]
+label = "Số sáng kiến CCHC được công nhận"
+type = "integer"
+
+[[criterion]]
+id = "1"
+title = "Field"
+max = {}
+"#,
+        rules.len()
+    );
+    for (i, rule) in rules.iter().enumerate() {
+        set.push_str(&format!(
+            "\n[[criterion]]\nid = \"1.{}\"\ntitle = \"Row\"\nmax = 1\nmethod = \"self\"\n\
+             reads = [\"inspections\", \"facts\"]\nrule = '''\n{rule}\n'''\n",
+            i + 1
+        ));
+    }
+    let mut files = MemoryFiles::new();
+    files.insert("set/criteria.toml", set);
+    files.insert(
+        "unit/unit.toml",
+        "code = \"U\"\nname = \"Unit\"\ngroup = \"so\"\n",
+    );
+    files.insert(
+        "unit/inspections.csv",
+        "don_vi,so_van_de,da_xu_ly\nPhòng A,5,4\nPhòng B,3,3\nPhòng A,2,0\n",
+    );
+    files.insert("unit/facts.toml", "ke_hoach = 4\nsang_kien = 0\n");
+    let set = load_criteria(&files, Path::new("set")).expect("loads");
+    let criteria = CompiledCriteria::compile(set).expect("compiles");
+    let as_of = criteria.default_as_of().expect("a year end");
+    criteria
+        .score_unit(&files, Path::new("unit"), as_of, &ReadOptions::default())
+        .expect("reads")
+}
+
+#[test]
+fn what_restores_the_points_names_the_number_to_raise() {
+    let report = named_numbers(&[
+        // A column's total, through a variable: 7/10.
+        "let t = table(\"inspections\"); let done = t.sum(\"da_xu_ly\");\n\
+         bands(ratio(done, t.sum(\"so_van_de\")), [[1, 1], [0.5, 0.5]])",
+        // Distinct values of a column against a fact: 2/4.
+        "bands(ratio(table(\"inspections\").distinct(\"don_vi\"), fact(\"ke_hoach\")), [[1, 1]])",
+        // A fact over records: the fact moves the ratio, not the table (3 inspections).
+        "bands(ratio(fact(\"ke_hoach\"), table(\"inspections\")), [[2, 1]])",
+        // A counted number of records over a fact: 3/4.
+        "bands(ratio(table(\"inspections\").count(), fact(\"ke_hoach\")), [[1, 1]])",
+        // A fact as a number: 0 of 1.
+        "bands(fact(\"sang_kien\"), [[1, 1]])",
+        // A column without a label, then arithmetic: a new number, without a name.
+        "let t = table(\"inspections\");\n\
+         bands(ratio(t.sum(\"so_van_de\") - 1, t.sum(\"so_van_de\")), [[1, 1]])",
+        // The same value computed again is a number of the rule's own: no name.
+        "let t = table(\"inspections\"); let done = t.sum(\"da_xu_ly\") * 1;\n\
+         bands(ratio(done, t.sum(\"so_van_de\")), [[1, 1]])",
+    ]);
+    let restore = |id: &str| {
+        let node = report.node(id).unwrap_or_else(|| panic!("row {id}"));
+        (
+            node.explanation.clone(),
+            node.restore.clone().unwrap_or_default(),
+        )
+    };
+    assert_eq!(
+        restore("1.1"),
+        (
+            "tổng da_xu_ly = 7; tổng so_van_de = 10. Tỷ lệ 7/10 (70,00%) ≥ 50%: 0,5 điểm".into(),
+            "tăng tổng số vấn đề đã xử lý (`da_xu_ly`, bảng Kiểm tra CCHC) thêm 3 (lên 10) \
+             → tỷ lệ ≥ 100% → +0,5 điểm"
+                .into()
+        )
+    );
+    assert_eq!(
+        restore("1.2").1,
+        "tăng số giá trị khác nhau của đơn vị được kiểm tra (`don_vi`, bảng Kiểm tra CCHC) \
+         thêm 2 (lên 4) → tỷ lệ ≥ 100% → +1 điểm"
+    );
+    assert!(restore("1.2")
+        .0
+        .starts_with("số giá trị khác nhau của don_vi = 2; ke_hoach = 4."));
+    assert_eq!(
+        restore("1.3").1,
+        "tăng số cuộc kiểm tra theo kế hoạch (`ke_hoach`) thêm 2 (lên 6) → tỷ lệ ≥ 200% \
+         → +1 điểm"
+    );
+    assert_eq!(
+        restore("1.4").1,
+        "tăng số bản ghi (kiểm tra CCHC) thêm 1 (lên 4) → tỷ lệ ≥ 100% → +1 điểm"
+    );
+    assert_eq!(
+        restore("1.5").1,
+        "tăng số sáng kiến CCHC được công nhận (`sang_kien`) thêm 1 (từ 0 lên 1) → +1 điểm"
+    );
+    assert_eq!(
+        restore("1.6").1,
+        "tăng tử số thêm 1 (lên 10) → tỷ lệ ≥ 100% → +1 điểm"
+    );
+    assert_eq!(
+        restore("1.7").1,
+        "tăng tử số thêm 3 (lên 10) → tỷ lệ ≥ 100% → +1 điểm"
+    );
+}

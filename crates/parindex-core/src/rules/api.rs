@@ -18,7 +18,7 @@ use crate::date::{parse_date, vi_date, Date};
 use crate::evidence::{FactValue, Value};
 use crate::num::{round_half_up, vi_count, vi_decimal, vi_percent, Fraction};
 use crate::query::{
-    add_days, nfc, record_key, Answer, Atom, Class, Lit, Need, DISTINCT_MAX_BYTES,
+    add_days, nfc, record_key, Answer, Atom, Class, Lit, Need, Pred, DISTINCT_MAX_BYTES,
     DISTINCT_MAX_VALUES,
 };
 
@@ -83,9 +83,88 @@ fn lever(l: Lever) {
     }
 }
 
+/// At most this many names per row: past it a rule's numbers go unnamed rather than the list
+/// growing with a loop.
+const NAMES_MAX: usize = 64;
+
+/// `value`, carrying what it is (`name`, written to stand inside a sentence), so that what
+/// would restore the points names the number to raise ("tăng tổng số vấn đề đã xử lý …")
+/// rather than "tử số". The name rides on the value's rhai tag, its index in the row's
+/// [`super::context::Trace::names`] plus one: arithmetic makes a new, untagged value, so a
+/// name never outlives the very number it names. Rules cannot set a tag (the property is not
+/// in their engine); [`name_of`] still reads a name back only for the value it was given.
+fn named(mut value: Dynamic, name: String) -> Dynamic {
+    let (Some(c), Some(v)) = (current(), to_decimal(&value)) else {
+        return value;
+    };
+    let mut trace = c.trace.borrow_mut();
+    let i = match trace.names.iter().position(|(x, n)| *x == v && *n == name) {
+        Some(i) => i,
+        None if trace.names.len() < NAMES_MAX => {
+            trace.names.push((v, name));
+            trace.names.len() - 1
+        }
+        None => return value,
+    };
+    if let Ok(tag) = i16::try_from(i + 1) {
+        value.set_tag(tag.into());
+    }
+    value
+}
+
+/// What [`named`] said `d` is.
+fn name_of(d: &Dynamic) -> Option<String> {
+    let i = usize::try_from(d.tag()).ok()?.checked_sub(1)?;
+    let v = to_decimal(d)?;
+    let c = current()?;
+    let trace = c.trace.borrow();
+    let (x, name) = trace.names.get(i)?;
+    (*x == v).then(|| name.clone())
+}
+
+/// A column as a sentence names it: `số vấn đề đã xử lý (\`so_van_de_da_xu_ly\`, bảng Kiểm
+/// tra CCHC)`, its first label lowered; `cột \`x\` (bảng …)` without one.
+fn column_named(rows: &Rows, col: usize) -> String {
+    let table = &rows.table;
+    let Some(spec) = table.columns.get(col) else {
+        return format!("bảng {}", table.title);
+    };
+    match spec.labels.first().filter(|l| !l.trim().is_empty()) {
+        Some(label) => format!(
+            "{} (`{}`, bảng {})",
+            first_lower(label),
+            spec.id,
+            table.title
+        ),
+        None => format!("cột `{}` (bảng {})", spec.id, table.title),
+    }
+}
+
+/// A label inside a sentence: its first letter lowered, unless it starts an acronym (`CSDL`,
+/// `TTHC`) or a name in backticks.
+pub(crate) fn first_lower(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) if !text.chars().nth(1).is_some_and(char::is_uppercase) => {
+            c.to_lowercase().chain(chars).collect()
+        }
+        _ => text.to_owned(),
+    }
+}
+
 fn note(text: String) {
     if let Some(c) = current() {
         c.trace.borrow_mut().notes.push(text);
+    }
+}
+
+/// [`note`], once: a total read twice is said once.
+fn noted(text: String) {
+    if let Some(c) = current() {
+        let mut trace = c.trace.borrow_mut();
+        if !trace.notes.contains(&text) {
+            trace.notes.push(text);
+        }
     }
 }
 
@@ -107,8 +186,13 @@ pub(crate) struct Ratio {
     denominator: Option<Rows>,
     /// What a record of the denominator missing from the numerator is ("trễ hạn").
     missing: &'static str,
-    /// What is counted: a table's title, or the numerator fact ([`fact_named`]).
+    /// What is counted: a table's title when both count records, else what the numerator is
+    /// ([`named`]; empty when unnamed), inside a sentence.
     label: String,
+    /// Whether its explanation starts with what the rule read ([`with_notes`]): a ratio of
+    /// numbers a rule computed (totals, counts) says them; a ratio of records or facts names
+    /// them elsewhere (its records, its documents).
+    says_inputs: bool,
 }
 
 impl Ratio {
@@ -193,6 +277,22 @@ fn earliest(rows: &Rows, col: usize) -> Res<Option<(Date, u64, Vec<Value>)>> {
 
 fn count_int(rows: &Rows) -> Res<INT> {
     INT::try_from(count(rows)?).map_err(|_| fail("số bản ghi vượt giới hạn"))
+}
+
+/// `rows.count()` as rules see it: named ([`named`]).
+fn counted(rows: &Rows) -> Res<Dynamic> {
+    Ok(named(Dynamic::from(count_int(rows)?), records_named(rows)))
+}
+
+/// What counting `rows` counts: `số bản ghi (hồ sơ một cửa)`, `… đạt điều kiện` when the
+/// rule narrowed them.
+fn records_named(rows: &Rows) -> String {
+    let title = first_lower(&rows.table.title);
+    if matches!(*rows.pred, Pred::All) {
+        format!("số bản ghi ({title})")
+    } else {
+        format!("số bản ghi ({title}) đạt điều kiện")
+    }
 }
 
 /// The unit's answer to `need`.
@@ -377,8 +477,8 @@ fn register_tables(engine: &mut Engine) {
     engine
         .register_fn("table", |name: ImmutableString| table(&name))
         .register_fn("has_table", |name: ImmutableString| has_table(&name))
-        .register_fn("count", |r: &mut Rows| count_int(r))
-        .register_get("count", |r: &mut Rows| count_int(r))
+        .register_fn("count", |r: &mut Rows| counted(r))
+        .register_get("count", |r: &mut Rows| counted(r))
         .register_fn(
             "where_true",
             |r: &mut Rows, c: ImmutableString| -> Res<Rows> {
@@ -449,29 +549,46 @@ fn register_tables(engine: &mut Engine) {
                 Ok(r.and(Atom::After(i, date_arg(&d)?)))
             },
         )
-        .register_fn("sum", |r: &mut Rows, c: ImmutableString| -> Res<Decimal> {
+        .register_fn("sum", |r: &mut Rows, c: ImmutableString| -> Res<Dynamic> {
             let col = column(r, &c, &[T::Integer, T::Decimal])?;
             match *ask(&r.sum(col))? {
-                Answer::Sum(Some(total)) => Ok(total),
+                Answer::Sum(Some(total)) => {
+                    noted(format!("tổng {c} = {}", vi_decimal(total)));
+                    Ok(named(
+                        Dynamic::from(total),
+                        format!("tổng {}", column_named(r, col)),
+                    ))
+                }
                 _ => Err(fail("tổng vượt giới hạn")),
             }
         })
-        .register_fn("distinct", |r: &mut Rows, c: ImmutableString| -> Res<INT> {
-            let col = column(r, &c, &[])?;
-            match *ask(&r.distinct(col))? {
-                Answer::Distinct(Some(n)) => {
-                    INT::try_from(n).map_err(|_| fail("số giá trị vượt giới hạn"))
-                }
-                Answer::Distinct(None) => Err(fail(format!(
-                    "bảng `{}` cột `{c}` có quá nhiều giá trị khác nhau: distinct() đếm tới \
+        .register_fn(
+            "distinct",
+            |r: &mut Rows, c: ImmutableString| -> Res<Dynamic> {
+                let col = column(r, &c, &[])?;
+                match *ask(&r.distinct(col))? {
+                    Answer::Distinct(Some(n)) => {
+                        noted(format!(
+                            "số giá trị khác nhau của {c} = {}",
+                            vi_count(usize::try_from(n).unwrap_or(usize::MAX))
+                        ));
+                        let n = INT::try_from(n).map_err(|_| fail("số giá trị vượt giới hạn"))?;
+                        Ok(named(
+                            Dynamic::from(n),
+                            format!("số giá trị khác nhau của {}", column_named(r, col)),
+                        ))
+                    }
+                    Answer::Distinct(None) => Err(fail(format!(
+                        "bảng `{}` cột `{c}` có quá nhiều giá trị khác nhau: distinct() đếm tới \
                      {} giá trị (tổng cộng {} MB)",
-                    r.table.name,
-                    vi_count(DISTINCT_MAX_VALUES),
-                    DISTINCT_MAX_BYTES >> 20
-                ))),
-                _ => Err(fail("câu trả lời không khớp câu hỏi")),
-            }
-        })
+                        r.table.name,
+                        vi_count(DISTINCT_MAX_VALUES),
+                        DISTINCT_MAX_BYTES >> 20
+                    ))),
+                    _ => Err(fail("câu trả lời không khớp câu hỏi")),
+                }
+            },
+        )
         .register_fn(
             "on_time",
             |r: Dynamic, due: ImmutableString, done: ImmutableString| {
@@ -497,7 +614,8 @@ fn register_tables(engine: &mut Engine) {
                 numerator: Some(d.on_time.clone()),
                 denominator: Some(d.due.clone()),
                 missing: "trễ hạn",
-                label: d.due.table.title.clone(),
+                label: first_lower(&d.due.table.title),
+                says_inputs: false,
             })
         })
         .register_fn(
@@ -625,12 +743,13 @@ fn reading_facts() -> Res<Rc<RowContext>> {
     Ok(c)
 }
 
-/// A fact as the officer's texts name it: its label where the set declares one, with its
-/// name as facts.toml writes it (`Số đơn vị … tự chủ (\`dvsn_tu_chu\`)`).
+/// A fact as the officer's texts name it inside a sentence: its label where the set declares
+/// one ([`first_lower`]), with its name as facts.toml writes it (`số đơn vị … tự chủ
+/// (\`dvsn_tu_chu\`)`).
 fn fact_named(name: &str) -> String {
     let label = current().and_then(|c| c.unit.set.fact(name).map(|f| f.label.clone()));
     match label {
-        Some(label) if !label.trim().is_empty() => format!("{label} (`{name}`)"),
+        Some(label) if !label.trim().is_empty() => format!("{} (`{name}`)", first_lower(&label)),
         _ => format!("`{name}`"),
     }
 }
@@ -654,9 +773,10 @@ fn fact(name: &str) -> Res<Dynamic> {
         trace.notes.push(format!("{name} = {}", reference.value));
         trace.facts.push(reference);
     }
+    drop(trace);
     Ok(match &f.value {
-        FactValue::Integer(i) => Dynamic::from(*i),
-        FactValue::Decimal(d) => Dynamic::from(*d),
+        FactValue::Integer(i) => named(Dynamic::from(*i), fact_named(name)),
+        FactValue::Decimal(d) => named(Dynamic::from(*d), fact_named(name)),
         FactValue::Bool(b) => Dynamic::from(*b),
         FactValue::Text(t) => Dynamic::from(t.clone()),
     })
@@ -699,6 +819,7 @@ fn register_facts(engine: &mut Engine) {
                     denominator: None,
                     missing: "",
                     label: fact_named(&a),
+                    says_inputs: false,
                 })
             },
         );
@@ -714,19 +835,24 @@ fn ratio_part(d: Dynamic) -> Res<(Decimal, Option<Rows>)> {
 fn register_ratios(engine: &mut Engine) {
     engine
         .register_fn("ratio", |a: Dynamic, b: Dynamic| -> Res<Ratio> {
+            let numerator_name = name_of(&a);
             let (n, num_rows) = ratio_part(a)?;
             let (d, den_rows) = ratio_part(b)?;
-            if let (Some(a), Some(b)) = (&num_rows, &den_rows) {
-                if a.table.name != b.table.name {
-                    return Err(fail("tử số và mẫu số phải cùng một bảng"));
+            let label = match (&num_rows, &den_rows) {
+                (Some(a), Some(b)) => {
+                    if a.table.name != b.table.name {
+                        return Err(fail("tử số và mẫu số phải cùng một bảng"));
+                    }
+                    first_lower(&b.table.title)
                 }
-            }
+                // The numerator moves the ratio: name it, never the denominator's table.
+                (Some(a), None) => records_named(a),
+                (None, _) => numerator_name.unwrap_or_default(),
+            };
             Ok(Ratio {
                 fraction: Fraction::new(n, d),
-                label: den_rows
-                    .as_ref()
-                    .map(|r| r.table.title.clone())
-                    .unwrap_or_default(),
+                label,
+                says_inputs: num_rows.is_none() || den_rows.is_none(),
                 numerator: num_rows,
                 denominator: den_rows,
                 missing: "không đạt",
@@ -764,7 +890,8 @@ fn register_ratios(engine: &mut Engine) {
 /// A measure as `bands` and `prop` read it.
 enum Measure {
     Ratio(Ratio),
-    Number(Decimal),
+    /// A number, and what it is ([`named`]; empty when unnamed).
+    Number(Decimal, String),
 }
 
 fn measure(d: Dynamic) -> Res<Measure> {
@@ -772,13 +899,11 @@ fn measure(d: Dynamic) -> Res<Measure> {
         return Ok(Measure::Ratio(r));
     }
     if let Some(b) = d.clone().try_cast::<bool>() {
-        return Ok(Measure::Number(if b {
-            Decimal::ONE
-        } else {
-            Decimal::ZERO
-        }));
+        let value = if b { Decimal::ONE } else { Decimal::ZERO };
+        return Ok(Measure::Number(value, String::new()));
     }
-    Ok(Measure::Number(number(&d, "đại lượng")?))
+    let name = name_of(&d).unwrap_or_default();
+    Ok(Measure::Number(number(&d, "đại lượng")?, name))
 }
 
 fn outcome_points(d: &Dynamic) -> Res<(Decimal, Option<String>)> {
@@ -817,6 +942,10 @@ fn edge_text(edge: Decimal, is_ratio: bool) -> String {
 /// ([`scoring::band`]).
 fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
     let m = measure(m)?;
+    let says_inputs = match &m {
+        Measure::Ratio(r) => r.says_inputs,
+        Measure::Number(..) => true,
+    };
     let (what, is_ratio) = match &m {
         Measure::Ratio(r) => {
             if r.fraction.is_empty() {
@@ -825,7 +954,7 @@ fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
             }
             (format!("Tỷ lệ {}", r.fraction), true)
         }
-        Measure::Number(n) => (format!("Số lượng {}", vi_decimal(*n)), false),
+        Measure::Number(n, _) => (format!("Số lượng {}", vi_decimal(*n)), false),
     };
     let mut table = Vec::with_capacity(list.len());
     for band in &list {
@@ -840,7 +969,10 @@ fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
     lever(Lever::Bands {
         measure: match &m {
             Measure::Ratio(r) => r.lever(),
-            Measure::Number(n) => LeverMeasure::Number(*n),
+            Measure::Number(n, label) => LeverMeasure::Number {
+                value: *n,
+                label: label.clone(),
+            },
         },
         bands: table
             .iter()
@@ -853,7 +985,7 @@ fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
             r.record()?;
             Measured::Ratio(r.fraction)
         }
-        Measure::Number(n) => Measured::Number(*n),
+        Measure::Number(n, _) => Measured::Number(*n),
     };
     let edges: Vec<Decimal> = table.iter().map(|(edge, _)| *edge).collect();
     let (points, explanation) = match scoring::band(measured, &edges).map_err(refused)? {
@@ -883,10 +1015,10 @@ fn bands(m: Dynamic, list: Array, otherwise: Dynamic) -> Res<Outcome> {
     };
     Ok(Outcome::Points {
         points,
-        explanation: if is_ratio {
-            explanation
-        } else {
+        explanation: if says_inputs {
             with_notes(explanation)
+        } else {
+            explanation
         },
     })
 }
@@ -916,22 +1048,33 @@ fn prop(r: Dynamic, max: Dynamic, floor: Dynamic) -> Res<Outcome> {
         floor,
     });
     r.record()?;
+    let said = |explanation: String| {
+        if r.says_inputs {
+            with_notes(explanation)
+        } else {
+            explanation
+        }
+    };
     match scoring::prop(r.fraction, max, floor).map_err(refused)? {
         Prop::NotArising => Ok(Outcome::NotArising(r.describe())),
         Prop::BelowFloor => Ok(Outcome::Points {
             points: Decimal::ZERO,
-            explanation: format!("Tỷ lệ {} < {}: 0 điểm", r.fraction, percent_text(floor)),
+            explanation: said(format!(
+                "Tỷ lệ {} < {}: 0 điểm",
+                r.fraction,
+                percent_text(floor)
+            )),
         }),
         Prop::Points(points) => Ok(Outcome::Points {
             points,
-            explanation: format!(
+            explanation: said(format!(
                 "Tỷ lệ {} ≥ {}: {} × {} = {} điểm",
                 r.fraction,
                 percent_text(floor),
                 vi_percent(r.fraction.percent().unwrap_or_default()) + "%",
                 vi_decimal(max),
                 vi_decimal(points)
-            ),
+            )),
         }),
     }
 }
@@ -1152,4 +1295,21 @@ fn register_points(engine: &mut Engine) {
                 })
             },
         );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_lower;
+
+    #[test]
+    fn a_label_is_lowered_at_its_start_but_not_an_acronym() {
+        assert_eq!(
+            first_lower("Số người đã tinh giản"),
+            "số người đã tinh giản"
+        );
+        assert_eq!(first_lower("Ý kiến"), "ý kiến");
+        assert_eq!(first_lower("CSDL cán bộ"), "CSDL cán bộ");
+        assert_eq!(first_lower("`dvsn_tu_chu`"), "`dvsn_tu_chu`");
+        assert_eq!(first_lower(""), "");
+    }
 }

@@ -163,6 +163,9 @@ pub(crate) struct Trace {
     /// Inputs the rule asked about and found missing without ending (`has_table`,
     /// `has_fact`): said on the row whatever helper decides its points.
     pub warnings: Vec<String>,
+    /// What the numbers a rule was given are (a fact, a column's total), each with its value:
+    /// a value's rhai tag is its index here plus one ([`super::api`]'s `named`).
+    pub names: Vec<(Decimal, String)>,
 }
 
 /// What moves a row's points, recorded by the helper that decided them, so that the report can
@@ -203,7 +206,9 @@ pub(crate) enum Lever {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum LeverMeasure {
     /// `numerator / denominator`; `records` when both count records of `label`'s table (one
-    /// record more is one unit more), `missing` says what the others are ("trễ hạn").
+    /// record more is one unit more), `missing` says what the others are ("trễ hạn"); else
+    /// `label` names the numerator, empty when the rule computed it without a name. Labels
+    /// are written to stand inside a sentence ("dự thảo VBQPPL", "tổng số vấn đề …").
     Ratio {
         numerator: Decimal,
         denominator: Decimal,
@@ -211,8 +216,8 @@ pub(crate) enum LeverMeasure {
         label: String,
         missing: String,
     },
-    /// A count or amount.
-    Number(Decimal),
+    /// A count or amount, and what it is (empty when unnamed), as `Ratio`'s label.
+    Number { value: Decimal, label: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
