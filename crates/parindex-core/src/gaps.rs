@@ -83,6 +83,22 @@ pub(crate) fn restore(
         Lever::Binary { points } => {
             format!("Đáp ứng yêu cầu → {}", gain(points.checked_sub(current)?))
         }
+        Lever::Periods {
+            missed,
+            unsent,
+            points,
+        } => {
+            let more = points.checked_sub(current)?.min(lost);
+            if more <= Decimal::ZERO {
+                return None;
+            }
+            format!(
+                "Kỳ {}: nếu mọi kỳ đều gửi {}đúng hạn → {}",
+                missed.join("; kỳ "),
+                if *unsent { "đủ và " } else { "" },
+                gain(more)
+            )
+        }
         Lever::Deduct { per, cases, .. } => format!(
             "{} trường hợp bị trừ: mỗi trường hợp ít hơn → +{} điểm (tối đa {})",
             vi_decimal(*cases),

@@ -231,3 +231,73 @@ fn what_restores_the_points_names_the_number_to_raise() {
         "tăng tử số thêm 3 (lên 10) → tỷ lệ ≥ 100% → +1 điểm"
     );
 }
+
+#[test]
+fn periodic_reports_under_a_rule_of_its_own_say_what_every_period_on_time_earns() {
+    let path = Path::new("fixtures/skhcn-2026/reports.csv");
+    let reports = |files: &parindex_core::MemoryFiles| {
+        String::from_utf8(files.read(path).expect("reports")).expect("UTF-8")
+    };
+    // 1.2.1: `if p.on_time == 4 { 1 } else if p.sent == 4 { 0.5 } else { 0 }`, 9T late.
+    let before = score(&example());
+    let row = before.node("1.2.1").expect("1.2.1");
+    assert_eq!(row.points, dec("0.5"));
+    assert_eq!(
+        row.restore.as_deref(),
+        Some("Kỳ 9T gửi trễ (hạn 15/09/2026): nếu mọi kỳ đều gửi đúng hạn → +0,5 điểm")
+    );
+    // The explanation is the first run's: nothing of the supposed one leaks into the row.
+    assert!(row
+        .explanation
+        .contains("9T: gửi 17/09/2026 trễ (hạn 15/09/2026)"));
+    assert_eq!(row.evidence.len(), 4);
+
+    // Sent on time, it earns what was said.
+    let mut files = example();
+    let text = reports(&files).replace("9T,15/09/2026,17/09/2026", "9T,15/09/2026,15/09/2026");
+    files.insert(path, text);
+    let after = score(&files);
+    assert_eq!(after.node("1.2.1").map(|n| n.points), Some(dec("1")));
+    assert_eq!(after.node("1.2.1").and_then(|n| n.restore.clone()), None);
+
+    // A period not sent: sent in full and on time.
+    let mut files = example();
+    let text: String = reports(&files)
+        .lines()
+        .filter(|l| !l.starts_with("NAM,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    files.insert(path, text);
+    let unsent = score(&files);
+    let row = unsent.node("1.2.1").expect("1.2.1");
+    assert_eq!(row.points, dec("0"));
+    assert_eq!(
+        row.restore.as_deref(),
+        Some(
+            "Kỳ 9T gửi trễ (hạn 15/09/2026); kỳ NAM chưa gửi: nếu mọi kỳ đều gửi đủ và đúng \
+             hạn → +1 điểm"
+        )
+    );
+}
+
+#[test]
+fn periods_counted_by_bands_are_named_and_a_rule_periods_cannot_help_gets_no_hint() {
+    let path = Path::new("criteria/nghe-an-2026-so/criteria.toml");
+    let with_rule = |rule: &str| {
+        let mut files = example();
+        let set = String::from_utf8(files.read(path).expect("set")).expect("UTF-8");
+        let old = "if p.on_time == 4 { 1 } else if p.sent == 4 { 0.5 } else { 0 }";
+        assert!(set.contains(old));
+        files.insert(path, set.replace(old, rule));
+        score(&files).node("1.2.1").expect("1.2.1").clone()
+    };
+    let banded = with_rule("bands(p.on_time, [[4, 1], [3, 0.5]])");
+    assert_eq!(
+        banded.restore.as_deref(),
+        Some("tăng số kỳ báo cáo gửi đúng hạn thêm 1 (từ 3 lên 4) → +0,5 điểm")
+    );
+    // Only sending counts, and all four were sent: on time would earn nothing more.
+    let sent_only = with_rule("if p.sent == 4 { 0.5 } else { 0 }");
+    assert_eq!((sent_only.points, sent_only.lost), (dec("0.5"), dec("0.5")));
+    assert_eq!(sent_only.restore, None);
+}

@@ -536,8 +536,19 @@ fn the_example_appendix_starts_with_2_1_1() {
         .iter()
         .find(|r| r.len() == 6 && r[0] == "1.2.1")
         .expect("1.2.1 lost points");
-    assert_eq!(one_two_one[5], "Xem giải thích của dòng");
+    assert_eq!(
+        one_two_one[5],
+        "Kỳ 9T gửi trễ (hạn 15/09/2026): nếu mọi kỳ đều gửi đúng hạn → +0,5 điểm"
+    );
     position(&paras, "Tổng số điểm bị mất: 13,29");
+    // A row whose rule gives no hint points to its explanation (the mini fixture's 3.7).
+    let bytes = render_docx(&mini(), &RenderOptions::default()).expect("renders");
+    let rows = crate::rows(&entry(&bytes, "word/document.xml"));
+    let qualitative = rows
+        .iter()
+        .find(|r| r.len() == 6 && r[0] == "3.7")
+        .expect("3.7 lost points");
+    assert_eq!(qualitative[5], "Xem giải thích của dòng");
     // The document's text holds the heading and the row.
     let text = paras.join("\n");
     assert!(text.contains(APPENDIX) && text.contains("2.1.1"));

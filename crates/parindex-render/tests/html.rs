@@ -1,25 +1,13 @@
 //! The HTML report's content: self-contained, the table's columns and rows, the details tree,
 //! the giải trình, the points lost, the replay fingerprint, escaping and determinism.
 
-use std::path::{Path, PathBuf};
-
 use parindex_core::num::vi_decimal;
-use parindex_core::{FsFiles, Report};
+use parindex_core::Report;
 use parindex_render::{render_html, table, table::COLUMNS, RenderOptions};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
 
-fn score(criteria: &str, evidence: &str) -> Report {
-    let root = root();
-    parindex_core::score(&FsFiles, &root.join(criteria), &root.join(evidence), None)
-        .expect("the fixture scores")
-}
-
-fn example() -> Report {
-    score("criteria/nghe-an-2026-so", "fixtures/skhcn-2026")
-}
+use common::{example, mini};
 
 fn html(report: &Report) -> String {
     render_html(report, &RenderOptions::default()).expect("the report renders")
@@ -206,7 +194,7 @@ fn the_same_report_gives_the_same_bytes() {
 
 #[test]
 fn the_mini_fixture_lists_the_rows_needing_explanation() {
-    let report = score("fixtures/mini", "fixtures/mini/evidence");
+    let report = mini();
     let page = html(&report);
     let section = slice(&page, "<section class=\"part explain\"", "</section>");
     let listed: Vec<&str> = section
@@ -271,7 +259,7 @@ fn proposals_are_paragraphs_and_only_when_given() {
 
 #[test]
 fn the_points_lost_follow_part_two() {
-    for report in [example(), score("fixtures/mini", "fixtures/mini/evidence")] {
+    for report in [example(), mini()] {
         let page = html(&report);
         let section = slice(&page, "<section class=\"part gaps\"", "</section>");
         assert!(section.contains("<h2 id=\"gaps-h\">Điểm bị mất và cách khôi phục</h2>"));
@@ -338,8 +326,16 @@ fn the_example_loses_most_on_2_1_1() {
     assert!(first.contains("Tham mưu ban hành VBQPPL đúng kế hoạch"));
     assert!(first.contains("<td class=\"c-num lost\">2</td>"), "{first}");
     let row = slice(section, "<tr data-gap=\"1.2.1\"", "</tr>");
-    assert!(row.contains("Xem giải thích của dòng"), "{row}");
+    assert!(
+        row.contains("Kỳ 9T gửi trễ (hạn 15/09/2026): nếu mọi kỳ đều gửi đúng hạn → +0,5 điểm"),
+        "{row}"
+    );
     assert!(section.contains("Tổng số điểm bị mất: 13,29"));
+    // A row whose rule gives no hint points to its explanation (the mini fixture's 3.7).
+    let page = html(&mini());
+    let section = slice(&page, "<section class=\"part gaps\"", "</section>");
+    let row = slice(section, "<tr data-gap=\"3.7\"", "</tr>");
+    assert!(row.contains("Xem giải thích của dòng"), "{row}");
 }
 
 #[test]
@@ -356,7 +352,7 @@ fn the_points_lost_say_when_nothing_was_lost() {
 
 #[test]
 fn the_footer_carries_the_replay_fingerprint() {
-    for report in [example(), score("fixtures/mini", "fixtures/mini/evidence")] {
+    for report in [example(), mini()] {
         let page = html(&report);
         let footer = slice(&page, "<footer class=\"fingerprint\"", "</footer>");
         // The last thing on the page, after the signature.

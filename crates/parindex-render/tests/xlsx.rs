@@ -515,12 +515,19 @@ fn points_lost_of_the_shipped_example() {
         "{}",
         text(&first[5])
     );
-    // A row whose rule gives no hint points to its explanation.
     let r = row_of(&range, "1.2.1");
-    assert_eq!(text(&r[5]), "Xem giải thích của dòng");
+    assert_eq!(
+        text(&r[5]),
+        "Kỳ 9T gửi trễ (hạn 15/09/2026): nếu mọi kỳ đều gửi đúng hạn → +0,5 điểm"
+    );
     assert_number(&r[4], 0.5, "lost by 1.2.1");
     let r = row_titled(&range, "Tổng số điểm bị mất: 13,29");
     assert_number(&r[4], 13.29, "total lost");
+    // A row whose rule gives no hint points to its explanation (the mini fixture's 3.7).
+    let range = sheet(&render(&mini()), "Điểm bị mất");
+    let r = row_of(&range, "3.7");
+    assert_eq!(text(&r[5]), "Xem giải thích của dòng");
+    assert_number(&r[4], 0.25, "lost by 3.7");
 }
 
 #[test]

@@ -628,8 +628,15 @@ fn register_tables(engine: &mut Engine) {
                 periods(rows_arg(r)?, &kind, &kinds, &due, &sent)
             },
         )
-        .register_get("sent", |p: &mut Periods| p.sent)
-        .register_get("on_time", |p: &mut Periods| p.on_time)
+        .register_get("sent", |p: &mut Periods| {
+            named(Dynamic::from(p.sent), "số kỳ báo cáo đã gửi".to_owned())
+        })
+        .register_get("on_time", |p: &mut Periods| {
+            named(
+                Dynamic::from(p.on_time),
+                "số kỳ báo cáo gửi đúng hạn".to_owned(),
+            )
+        })
         .register_get("total", |p: &mut Periods| p.total);
 }
 
@@ -688,7 +695,7 @@ fn periods(rows: Rows, kind: &str, kinds: &Array, due: &str, sent: &str) -> Res<
         .as_deref()
         .and_then(|k| rows.table.column_index(k));
     let (mut n_sent, mut n_on_time) = (0, 0);
-    let mut parts = Vec::new();
+    let (mut parts, mut missed, mut unsent) = (Vec::new(), Vec::new(), false);
     for k in kinds {
         let k = k
             .clone()
@@ -698,7 +705,11 @@ fn periods(rows: Rows, kind: &str, kinds: &Array, due: &str, sent: &str) -> Res<
             .and(Atom::Eq(kind_col, Lit::text(&k)))
             .and(Atom::By(sent_col, c.unit.as_of));
         match earliest(&of_kind, sent_col)? {
-            None => parts.push(format!("{k}: chưa gửi")),
+            None => {
+                parts.push(format!("{k}: chưa gửi"));
+                missed.push(format!("{k} chưa gửi"));
+                unsent = true;
+            }
             Some((s, _, values)) => {
                 n_sent += 1;
                 let number = key_col.and_then(|i| values.get(i)).map(Value::display);
@@ -719,15 +730,24 @@ fn periods(rows: Rows, kind: &str, kinds: &Array, due: &str, sent: &str) -> Res<
                         |d| format!("hạn {}", vi_date(d)),
                     );
                     parts.push(format!("{k}: gửi {} trễ ({due})", vi_date(s)));
+                    missed.push(format!("{k} gửi trễ ({due})"));
                 }
             }
         }
     }
     note(format!("Báo cáo định kỳ — {}", parts.join("; ")));
+    let total = kinds.len() as INT;
+    if c.periods_on_time {
+        // The same questions asked, the answer supposed: every period sent on time.
+        (n_sent, n_on_time) = (total, total);
+    }
+    let mut trace = c.trace.borrow_mut();
+    trace.periods_missed.extend(missed);
+    trace.periods_unsent |= unsent;
     Ok(Periods {
         sent: n_sent,
         on_time: n_on_time,
-        total: kinds.len() as INT,
+        total,
     })
 }
 

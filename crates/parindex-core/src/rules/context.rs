@@ -140,6 +140,9 @@ pub(crate) struct RowContext {
     /// The evidence the row declared it reads.
     pub reads: Vec<String>,
     pub trace: RefCell<Trace>,
+    /// A run of the rule supposing every period `periods` asks about sent on time: what the
+    /// row would have earned, for what restores its points ([`Lever::Periods`]).
+    pub periods_on_time: bool,
 }
 
 /// What the helpers read and decided, in order.
@@ -166,6 +169,10 @@ pub(crate) struct Trace {
     /// What the numbers a rule was given are (a fact, a column's total), each with its value:
     /// a value's rhai tag is its index here plus one ([`super::api`]'s `named`).
     pub names: Vec<(Decimal, String)>,
+    /// The periods `periods` found late or not sent ("9T gửi trễ (hạn 15/09/2026)"), and
+    /// whether one was not sent.
+    pub periods_missed: Vec<String>,
+    pub periods_unsent: bool,
 }
 
 /// What moves a row's points, recorded by the helper that decided them, so that the report can
@@ -193,6 +200,13 @@ pub(crate) enum Lever {
     },
     /// Met or not.
     Binary { points: Decimal },
+    /// Periodic reports, under a rule of its own (`if p.on_time == 4 { 1 } else …`): the
+    /// points the rule gives when every period is sent on time, from a second run supposing so.
+    Periods {
+        missed: Vec<String>,
+        unsent: bool,
+        points: Decimal,
+    },
     /// A deduction per case.
     Deduct {
         start: Decimal,

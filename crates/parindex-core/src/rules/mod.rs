@@ -208,33 +208,52 @@ pub(crate) fn run_rule(
             Trace::default(),
         );
     };
-    let row = Rc::new(RowContext {
-        unit: Rc::clone(unit),
-        row: criterion.id.clone(),
-        reads: leaf.reads.clone(),
-        trace: Default::default(),
-    });
     let budget = rules.limits.max_operations_per_unit;
-    let left = budget.saturating_sub(unit.operations.get());
-    if left == 0 {
-        return (unit_budget_spent(budget), Trace::default());
-    }
-    RUN.with(|run| run.set((left, 0)));
-    let result = with_row(Rc::clone(&row), || rules.engine.eval_ast::<Dynamic>(ast));
-    let (_, count) = RUN.with(|run| run.replace((u64::MAX, 0)));
-    unit.operations
-        .set(unit.operations.get().saturating_add(count));
-    let trace = row.trace.take();
-    let rule = leaf.rule.as_ref();
-    let outcome = match result {
-        Ok(value) => from_value(value),
-        Err(err) => match err.unwrap_inner() {
-            EvalAltResult::ErrorTerminated(token, _) if token.is::<UnitBudget>() => {
-                unit_budget_spent(budget)
-            }
-            _ => from_error(&err, rule, &rules.engine),
-        },
+    let run = |periods_on_time: bool| {
+        let row = Rc::new(RowContext {
+            unit: Rc::clone(unit),
+            row: criterion.id.clone(),
+            reads: leaf.reads.clone(),
+            trace: Default::default(),
+            periods_on_time,
+        });
+        let left = budget.saturating_sub(unit.operations.get());
+        if left == 0 {
+            return (unit_budget_spent(budget), Trace::default());
+        }
+        RUN.with(|run| run.set((left, 0)));
+        let result = with_row(Rc::clone(&row), || rules.engine.eval_ast::<Dynamic>(ast));
+        let (_, count) = RUN.with(|run| run.replace((u64::MAX, 0)));
+        unit.operations
+            .set(unit.operations.get().saturating_add(count));
+        let trace = row.trace.take();
+        let outcome = match result {
+            Ok(value) => from_value(value),
+            Err(err) => match err.unwrap_inner() {
+                EvalAltResult::ErrorTerminated(token, _) if token.is::<UnitBudget>() => {
+                    unit_budget_spent(budget)
+                }
+                _ => from_error(&err, leaf.rule.as_ref(), &rules.engine),
+            },
+        };
+        (outcome, trace)
     };
+    let (outcome, mut trace) = run(false);
+    // A rule of its own over periodic reports leaves no lever: what every period sent on
+    // time would earn is the rule's own answer, run again supposing so (same questions, so
+    // a streamed unit's passes are unchanged).
+    if trace.lever.is_none()
+        && !trace.periods_missed.is_empty()
+        && matches!(outcome, RuleResult::Points { .. })
+    {
+        if let (RuleResult::Points { points, .. }, _) = run(true) {
+            trace.lever = Some(Lever::Periods {
+                missed: std::mem::take(&mut trace.periods_missed),
+                unsent: trace.periods_unsent,
+                points,
+            });
+        }
+    }
     (outcome, trace)
 }
 
