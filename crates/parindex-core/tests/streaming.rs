@@ -546,8 +546,22 @@ fn flags_and_choices_of_the_reference_set_stream_as_they_read_whole() {
         "ma_don_vi,ten_don_vi,nhom\nDV001,Sở Một,so\nDV002,Sở Hai,so\nDV003,Sở Ba,so\n",
     );
     files.insert("p/dossiers.csv", reference_dossiers(30_000));
+    // Periodic reports: one unit late on 9T, one without NAM, one on time. Row 1.2.1's
+    // rule runs again supposing every period on time (what restores its points).
+    files.insert(
+        "p/reports.csv",
+        "ma_don_vi,ky,han,ngay_gui,so_ky_hieu\n\
+         DV001,Q1,16/03/2026,12/03/2026,1/BC\nDV001,6T,15/06/2026,12/06/2026,2/BC\n\
+         DV001,9T,15/09/2026,17/09/2026,3/BC\nDV001,NAM,15/12/2026,11/12/2026,4/BC\n\
+         DV002,Q1,16/03/2026,12/03/2026,5/BC\nDV002,6T,15/06/2026,12/06/2026,6/BC\n\
+         DV002,9T,15/09/2026,14/09/2026,7/BC\n\
+         DV003,Q1,16/03/2026,12/03/2026,8/BC\nDV003,6T,15/06/2026,12/06/2026,9/BC\n\
+         DV003,9T,15/09/2026,14/09/2026,10/BC\nDV003,NAM,15/12/2026,11/12/2026,11/BC\n",
+    );
     let reports = assert_same(&files);
     assert_eq!(reports.len(), 3);
+    assert!(reports[0].contains("Kỳ 9T gửi trễ (hạn 15/09/2026): nếu mọi kỳ đều gửi đúng hạn"));
+    assert!(reports[1].contains("Kỳ NAM chưa gửi: nếu mọi kỳ đều gửi đủ và đúng hạn → +1 điểm"));
     // Rows 3.3.1 and 3.3.2 (fully online, paid online) and those of 3.2 on digitised results
     // and apologies are ratios of flags: a flag read wrong shows in the reports compared above
     // (as it does when the kernel drops its true flags).
