@@ -136,8 +136,48 @@ impl WsView {
 #[template(path = "home.html")]
 struct Home {
     csrf: String,
-    workspaces: Vec<WsView>,
+    workspaces: Vec<HomeRow>,
     sets: Vec<(String, String)>,
+}
+
+/// A workspace on the home page, with the headline of its score page.
+#[derive(Debug)]
+struct HomeRow {
+    ws: WsView,
+    index: String,
+    rating: String,
+}
+
+impl HomeRow {
+    async fn of(w: &Workspace, app: &Arc<App>) -> Self {
+        let (index, rating) = match app.scored(w.id).await.as_deref().map(|s| &s.outcome) {
+            Ok(Ok(s)) if nothing_scored(&s.report) => {
+                ("chưa có minh chứng".to_owned(), "—".to_owned())
+            }
+            Ok(Ok(s)) => {
+                let t = total_view(&s.report);
+                (t.index, t.rating)
+            }
+            // Its own page says why.
+            Ok(Err(_)) | Err(_) => ("—".to_owned(), "—".to_owned()),
+        };
+        Self {
+            ws: WsView::of(w, app),
+            index,
+            rating,
+        }
+    }
+}
+
+/// Whether no row was decided from evidence yet (a workspace just created): its 0% is not a
+/// score to show beside the others.
+fn nothing_scored(report: &Report) -> bool {
+    report.nodes.iter().filter(|n| n.is_leaf()).all(|n| {
+        matches!(
+            n.status,
+            Status::NoEvidence | Status::PendingSurvey | Status::NotApplicable
+        )
+    })
 }
 
 async fn home(
@@ -149,12 +189,12 @@ async fn home(
     if let crate::auth::Viewer::Account(_) = viewer {
         return Ok(Redirect::to("/campaigns").into_response());
     }
-    let workspaces = app
-        .readable_workspaces(&viewer)
-        .await?
-        .iter()
-        .map(|w| WsView::of(w, &app))
-        .collect();
+    // Each scored as its own page scores it (then cached): one at a time, an officer's
+    // handful of workspaces.
+    let mut workspaces = Vec::new();
+    for w in app.readable_workspaces(&viewer).await?.iter() {
+        workspaces.push(HomeRow::of(w, &app).await);
+    }
     let sets = set_choices(&app).await?;
     page(&Home {
         csrf,

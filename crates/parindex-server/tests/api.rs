@@ -3240,7 +3240,50 @@ async fn a_row_without_points_of_its_own_says_why() {
     assert_eq!(cells("3.2.4"), ["0,5", "1", "0,5"]);
 }
 
+/// The home page lists each workspace with its score page's headline.
+async fn the_home_page_shows_each_workspaces_index_and_rating() {
+    let c = Client::new().await;
+    let scored = c.skhcn().await;
+    let empty = c.create_skhcn().await;
+    let home = c.get("/").await.text();
+    let row = |id: i64| {
+        let start = home
+            .find(&format!("<tr id=\"ws-{id}\">"))
+            .unwrap_or_else(|| panic!("workspace {id} listed: {home}"));
+        let end = start + home[start..].find("</tr>").expect("row end");
+        home[start..end]
+            .split("<td")
+            .skip(1)
+            .map(|cell| {
+                let text = &cell[cell.find('>').expect("cell") + 1..];
+                text[..text.find("</td>").expect("cell end")].to_owned()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(row(scored)[3..5], ["82,19%", "Khá"]);
+    // Just created, nothing decided from evidence: no 0% beside the others.
+    assert_eq!(row(empty)[3..5], ["chưa có minh chứng", "—"]);
+    assert!(home.contains("<th>Chỉ số</th><th>Xếp loại</th>"), "{home}");
+    // Scored at another date, it shows that score there too.
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{scored}/as-of"),
+            &serde_json::json!({"as_of": "30/06/2026"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let summary = c.get(&format!("/api/workspaces/{scored}")).await.json();
+    let home = c.get("/").await.text();
+    let index = summary["index"].as_str().expect("an index");
+    assert_ne!(index, "82,19%");
+    assert!(
+        home.contains(&format!("<td class=\"num\">{index}</td>")),
+        "{home}"
+    );
+}
+
 on_every_backend! {
+    the_home_page_shows_each_workspaces_index_and_rating,
     an_attachment_is_taken_off_its_row,
     a_row_without_points_of_its_own_says_why,
     the_menu_marks_the_page_showing,
