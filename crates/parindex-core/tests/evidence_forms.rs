@@ -481,10 +481,11 @@ fn composed_and_decomposed_headers_match() {
     assert_eq!(matching(&files, &[&["1/KH"]]), one());
 }
 
-/// The Sở KH&CN example as a CSV folder, as one Excel workbook with Vietnamese headers, and as
-/// Windows-1258 CSVs gives the same report; only the input files' digests differ.
+/// The Sở KH&CN example as a CSV folder, as one Excel workbook with Vietnamese headers (and
+/// that workbook saved as Excel 97-2003 `.xls` and as OpenDocument `.ods`), and as Windows-1258
+/// CSVs gives the same report; only the input files' digests differ.
 #[test]
-fn the_example_in_three_forms_scores_identically() {
+fn the_example_in_five_forms_scores_identically() {
     use parindex_core::FsFiles;
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let set = load_criteria(&FsFiles, &root.join("criteria/nghe-an-2026-so")).expect("loads");
@@ -506,7 +507,19 @@ fn the_example_in_three_forms_scores_identically() {
     let (csv, csv_files) = score("fixtures/skhcn-2026");
     let (excel, excel_files) = score("fixtures/skhcn-2026-excel");
     let (legacy, _) = score("fixtures/skhcn-2026-cp1258");
+    let (xls, xls_files) = score("fixtures/skhcn-2026-xls");
+    let (ods, ods_files) = score("fixtures/skhcn-2026-ods");
     assert_eq!(csv, excel, "the Excel workbook scores as the CSV folder");
+    assert_eq!(csv, xls, "the .xls workbook scores as the CSV folder");
+    assert_eq!(csv, ods, "the .ods workbook scores as the CSV folder");
+    assert!(
+        xls_files.contains(&"so-lieu-cchc-2026.xls".to_owned()),
+        "{xls_files:?}"
+    );
+    assert!(
+        ods_files.contains(&"so-lieu-cchc-2026.ods".to_owned()),
+        "{ods_files:?}"
+    );
     assert_eq!(csv, legacy, "the Windows-1258 CSVs score as the UTF-8 ones");
     assert!(csv_files.contains(&"dossiers.csv".to_owned()));
     assert!(
