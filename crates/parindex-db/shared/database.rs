@@ -32,7 +32,8 @@ pub(crate) struct Write<'a> {
 }
 
 const WORKSPACE_COLUMNS: &str = "id, unit_code, unit_name, unit_group, year, criteria_id, \
-     criteria_sha256, proposals, proposals_version, revision, created_at, as_of, encoding";
+     criteria_sha256, proposals, proposals_version, revision, created_at, as_of, encoding, \
+     archived_at";
 const FILE_COLUMNS: &str =
     "id, slot, stored_name, display_name, sha256, size, version, active, uploaded_at";
 
@@ -346,6 +347,35 @@ impl Database for Backend {
         .execute(&mut *w.tx)
         .await?;
         record(&mut w, ws, "đơn vị", &format!("{code} — {name} ({group})")).await?;
+        w.tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_archived(&self, ws: i64, archived: bool) -> Result<(), DbError> {
+        let mut w = self.begin_write().await?;
+        let before: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT archived_at FROM workspaces WHERE id = $1")
+                .bind(ws)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+        let Some((before,)) = before else {
+            return Ok(());
+        };
+        if before.is_some() == archived {
+            return Ok(());
+        }
+        let at = archived.then(now);
+        sqlx::query("UPDATE workspaces SET archived_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(ws)
+            .execute(&mut *w.tx)
+            .await?;
+        let (action, detail) = if archived {
+            ("lưu trữ", "đưa hồ sơ vào mục đã lưu trữ")
+        } else {
+            ("khôi phục", "đưa hồ sơ trở lại danh sách")
+        };
+        record(&mut w, ws, action, detail).await?;
         w.tx.commit().await?;
         Ok(())
     }

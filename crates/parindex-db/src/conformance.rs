@@ -44,6 +44,7 @@ macro_rules! conformance_tests {
         $crate::conformance_tests!(@each $fresh;
             workspaces_have_ids_in_order_and_a_first_revision,
             the_unit_is_changed_and_recorded,
+            a_workspace_is_archived_and_brought_back_with_everything,
             proposals_are_saved_over_their_version_only,
             files_keep_every_version_with_one_active_per_slot,
             facts_are_replaced_whole_and_a_stale_digest_writes_nothing,
@@ -177,6 +178,44 @@ pub async fn the_unit_is_changed_and_recorded(f: Fresh) {
     );
     assert_eq!(history[1].action, "tạo");
     assert_recorded(db, ws).await;
+}
+
+pub async fn a_workspace_is_archived_and_brought_back_with_everything(f: Fresh) {
+    let db = &*f.db;
+    let ws = db.create_workspace(&unit("SKHCN")).await.unwrap();
+    let other = db.create_workspace(&unit("STC")).await.unwrap();
+    db.add_file(ws, &file("dossiers", "dossiers.csv", &sha(1)))
+        .await
+        .unwrap();
+    assert_eq!(db.workspace(ws).await.unwrap().unwrap().archived_at, None);
+    let before = now();
+    db.set_archived(ws, true).await.unwrap();
+    let w = db.workspace(ws).await.unwrap().unwrap();
+    assert!(w.archived_at.is_some_and(|at| at >= before && at <= now()));
+    // Only that one, and nothing of it lost.
+    assert_eq!(
+        db.workspace(other).await.unwrap().unwrap().archived_at,
+        None
+    );
+    assert_eq!(db.files(ws).await.unwrap().len(), 1);
+    assert_eq!(db.workspaces().await.unwrap().len(), 2);
+    // Archiving it again changes nothing, its history included.
+    let revision = w.revision;
+    db.set_archived(ws, true).await.unwrap();
+    let again = db.workspace(ws).await.unwrap().unwrap();
+    assert_eq!(
+        (again.archived_at, again.revision),
+        (w.archived_at, revision)
+    );
+    db.set_archived(ws, false).await.unwrap();
+    let back = db.workspace(ws).await.unwrap().unwrap();
+    assert_eq!(back.archived_at, None);
+    let history = db.history(ws).await.unwrap();
+    let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
+    assert_eq!(actions[..2], ["khôi phục", "lưu trữ"]);
+    assert_recorded(db, ws).await;
+    // A workspace that does not exist: nothing, no error.
+    db.set_archived(999, true).await.unwrap();
 }
 
 pub async fn proposals_are_saved_over_their_version_only(f: Fresh) {

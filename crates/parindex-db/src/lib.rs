@@ -50,6 +50,8 @@ pub struct Workspace {
     pub as_of: Option<String>,
     /// The encoding its text exports are read in, when the officer chose one.
     pub encoding: Option<String>,
+    /// When the officer put it away (Unix seconds): listed apart, everything kept.
+    pub archived_at: Option<i64>,
 }
 
 /// A setting of how a workspace is read, as `parindex score`'s options.
@@ -385,6 +387,10 @@ pub trait Database: Send + Sync + std::fmt::Debug {
 
     /// Changes the unit's fields (`unit.toml`).
     async fn set_unit(&self, ws: i64, code: &str, name: &str, group: &str) -> Result<(), DbError>;
+
+    /// Puts the workspace away (`true`: archived now) or back on the list, in its history;
+    /// nothing else changes. Setting what already holds changes nothing.
+    async fn set_archived(&self, ws: i64, archived: bool) -> Result<(), DbError>;
 
     /// A setting of how the workspace is read (`None`: the default — 31/12 of the set's
     /// year, auto-detected encoding).

@@ -38,6 +38,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/workspaces/{id}/tables", get(tables))
         .route("/api/workspaces/{id}/gaps", get(gaps))
         .route("/api/workspaces/{id}/unit", post(save_unit))
+        .route("/api/workspaces/{id}/archive", post(archive))
         .route("/api/workspaces/{id}/as-of", post(save_as_of))
         .route("/api/workspaces/{id}/encoding", post(save_encoding))
         .route("/api/workspaces/{id}/evidence", post(upload))
@@ -94,6 +95,8 @@ struct WorkspaceJson {
     year: i64,
     criteria: String,
     revision: i64,
+    /// Put away: listed apart on the home page, everything kept.
+    archived: bool,
 }
 
 fn ws_json(w: &crate::store::Workspace) -> WorkspaceJson {
@@ -105,6 +108,7 @@ fn ws_json(w: &crate::store::Workspace) -> WorkspaceJson {
         year: w.year,
         criteria: w.criteria_id.clone(),
         revision: w.revision,
+        archived: w.archived_at.is_some(),
     }
 }
 
@@ -196,6 +200,20 @@ async fn save_unit(
     VJson(b): VJson<UnitBody>,
 ) -> ApiResult<Json<WorkspaceJson>> {
     app.set_unit(id, &b.code, &b.name, &b.group).await?;
+    Ok(Json(ws_json(&app.workspace(id).await?)))
+}
+
+#[derive(Deserialize)]
+struct ArchiveBody {
+    archived: bool,
+}
+
+async fn archive(
+    State(app): S,
+    VPath(id): VPath<i64>,
+    VJson(b): VJson<ArchiveBody>,
+) -> ApiResult<Json<WorkspaceJson>> {
+    app.set_archived(id, b.archived).await?;
     Ok(Json(ws_json(&app.workspace(id).await?)))
 }
 

@@ -341,7 +341,9 @@ fn target(method: &Method, path: &str) -> Target {
                 id,
                 // Replaying a report, or comparing two, changes nothing.
                 write: write && !matches!(tail, "verify" | "compare"),
-                unit_fields: tail == "unit",
+                // Who the unit is, and whether its workspace is on the list, are the
+                // province's to change on its server.
+                unit_fields: matches!(tail, "unit" | "archive"),
             },
             None => Target::NoWorkspace,
         };
@@ -472,6 +474,16 @@ mod tests {
                 unit_fields: true
             }
         );
+        for archive in ["/w/3/archive", "/api/workspaces/3/archive"] {
+            assert_eq!(
+                t(Method::POST, archive),
+                Target::Workspace {
+                    id: 3,
+                    write: true,
+                    unit_fields: true
+                }
+            );
+        }
         assert_eq!(t(Method::GET, "/w/x"), Target::NoWorkspace);
         assert_eq!(t(Method::GET, "/api/workspaces/%"), Target::NoWorkspace);
         // Percent-encoded, the id is still the workspace it names for the router.

@@ -1062,6 +1062,13 @@ impl App {
         Ok(self.db.set_unit(ws, &code, &name, &group).await?)
     }
 
+    /// Puts a workspace away (listed apart on the home page) or back on the list; every file,
+    /// fact and note of it is kept, and its pages open as before.
+    pub async fn set_archived(&self, ws: i64, archived: bool) -> Result<(), AppError> {
+        self.workspace(ws).await?;
+        Ok(self.db.set_archived(ws, archived).await?)
+    }
+
     /// A workspace, or not found.
     pub async fn workspace(&self, id: i64) -> Result<Workspace, AppError> {
         let ws = self

@@ -50,6 +50,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/w/{id}/evidence", get(evidence_page).post(upload))
         .route("/w/{id}/files/{fid}/restore", post(restore))
         .route("/w/{id}/unit", post(save_unit))
+        .route("/w/{id}/archive", post(archive))
         .route("/w/{id}/facts", get(facts_page).post(save_facts))
         .route("/w/{id}/gaps", get(gaps_page))
         .route("/w/{id}/rows/{row}", get(row_page))
@@ -112,6 +113,8 @@ pub struct WsView {
     pub year: i64,
     pub criteria: String,
     pub created: String,
+    /// Put away: its pages say so, and where to bring it back.
+    pub archived: bool,
 }
 
 impl WsView {
@@ -126,6 +129,7 @@ impl WsView {
                 .set_of(w)
                 .map_or_else(|_| w.criteria_id.clone(), |s| s.title.clone()),
             created: vi_time(w.created_at),
+            archived: w.archived_at.is_some(),
         }
     }
 }
@@ -137,7 +141,15 @@ impl WsView {
 struct Home {
     csrf: String,
     workspaces: Vec<HomeRow>,
+    /// Put away: listed apart, not scored.
+    archived: Vec<ArchivedRow>,
     sets: Vec<(String, String)>,
+}
+
+#[derive(Debug)]
+struct ArchivedRow {
+    ws: WsView,
+    at: String,
 }
 
 /// A workspace on the home page, with the headline of its score page.
@@ -191,14 +203,21 @@ async fn home(
     }
     // Each scored as its own page scores it (then cached): one at a time, an officer's
     // handful of workspaces.
-    let mut workspaces = Vec::new();
+    let (mut workspaces, mut archived) = (Vec::new(), Vec::new());
     for w in app.readable_workspaces(&viewer).await?.iter() {
-        workspaces.push(HomeRow::of(w, &app).await);
+        match w.archived_at {
+            None => workspaces.push(HomeRow::of(w, &app).await),
+            Some(at) => archived.push(ArchivedRow {
+                ws: WsView::of(w, &app),
+                at: vi_time(at),
+            }),
+        }
     }
     let sets = set_choices(&app).await?;
     page(&Home {
         csrf,
         workspaces,
+        archived,
         sets,
     })
 }
@@ -948,6 +967,20 @@ async fn save_unit(
 ) -> Result<Response, AppError> {
     app.set_unit(id, &f.code, &f.name, &f.group).await?;
     Ok(Redirect::to(&format!("/w/{id}/evidence")).into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ArchiveForm {
+    pub archived: bool,
+}
+
+async fn archive(
+    State(app): S,
+    VPath(id): VPath<i64>,
+    VForm(f): VForm<ArchiveForm>,
+) -> Result<Response, AppError> {
+    app.set_archived(id, f.archived).await?;
+    Ok(Redirect::to("/").into_response())
 }
 
 async fn restore(State(app): S, VPath((id, fid)): VPath<(i64, i64)>) -> Result<Response, AppError> {

@@ -3288,7 +3288,90 @@ async fn the_home_page_shows_each_workspaces_index_and_rating() {
     );
 }
 
+/// A workspace put away leaves the home page's list, keeps everything, and comes back.
+async fn a_workspace_is_archived_with_everything_kept_and_brought_back() {
+    let c = Client::new().await;
+    let id = c.skhcn().await;
+    let kept = c.create_skhcn().await;
+    let got = c
+        .post_form(&format!("/w/{id}/archive"), &[("archived", "true")])
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let home = c.get("/").await.text();
+    let (list, archived) = home
+        .split_once("<details class=\"archived\" id=\"archived\">")
+        .expect("an archived section");
+    assert!(!list.contains(&format!("<tr id=\"ws-{id}\">")), "{home}");
+    assert!(list.contains(&format!("<tr id=\"ws-{kept}\">")), "{home}");
+    assert!(archived.contains("Hồ sơ đã lưu trữ (1)"), "{archived}");
+    assert!(
+        archived.contains(&format!("<tr id=\"ws-{id}\">")),
+        "{archived}"
+    );
+    assert!(archived.contains("Đưa trở lại danh sách"));
+    // Its pages open as before, its score unchanged, saying it is put away; the change in
+    // its history.
+    let page = c.get(&format!("/w/{id}")).await.text();
+    assert!(page.contains("82,19%"));
+    assert!(page.contains("Hồ sơ này đã lưu trữ") && page.contains("href=\"/#archived\""));
+    assert!(!c
+        .get(&format!("/w/{kept}"))
+        .await
+        .text()
+        .contains("id=\"archived-note\""));
+    let history = c.get(&format!("/w/{id}/history")).await.text();
+    assert!(history.contains("lưu trữ"), "{history}");
+    let listed = c.get("/api/workspaces").await.json();
+    let flag = |ws: i64| {
+        listed
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|w| w["id"] == ws)
+            .map(|w| w["archived"].clone())
+    };
+    assert_eq!(flag(id), Some(serde_json::json!(true)));
+    assert_eq!(flag(kept), Some(serde_json::json!(false)));
+    // Back through the API: on the list again, nothing else changed.
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/archive"),
+            &serde_json::json!({"archived": false}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    assert_eq!(got.json()["archived"], false);
+    let home = c.get("/").await.text();
+    assert!(!home.contains("id=\"archived\""), "{home}");
+    assert!(home.contains(&format!("<tr id=\"ws-{id}\">")));
+    assert_eq!(
+        c.get(&format!("/api/workspaces/{id}")).await.json()["index"],
+        "82,19%"
+    );
+    // Not a workspace, and not a yes/no: refused.
+    let got = c
+        .post_json(
+            "/api/workspaces/999/archive",
+            &serde_json::json!({"archived": true}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+    let got = c
+        .post_json(
+            &format!("/api/workspaces/{id}/archive"),
+            &serde_json::json!({"archived": "có"}),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST, "{}", got.text());
+    assert!(
+        got.text().contains("cần giá trị true/false"),
+        "{}",
+        got.text()
+    );
+}
+
 on_every_backend! {
+    a_workspace_is_archived_with_everything_kept_and_brought_back,
     the_home_page_shows_each_workspaces_index_and_rating,
     an_attachment_is_taken_off_its_row,
     a_row_without_points_of_its_own_says_why,
