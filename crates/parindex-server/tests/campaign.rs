@@ -1000,6 +1000,12 @@ fn matrix(
         ),
         (
             Method::POST,
+            format!("/api/workspaces/{b}/archive"),
+            json(serde_json::json!({"archived": false})),
+            vec![Admin],
+        ),
+        (
+            Method::POST,
             "/api/workspaces".into(),
             json(
                 serde_json::json!({"criteria": "nghe-an-2026-so", "code": "X", "name": "X", "group": "so"}),
