@@ -1002,6 +1002,9 @@ pub struct FactView {
     /// The input shown: the kind, or `text` for a stored value not of the declared type.
     pub input: &'static str,
     pub value: String,
+    /// A large number as she reads one (`31.426.800.000`), beside the input that keeps it as
+    /// stored; empty under 10.000 or for anything else.
+    pub reading: String,
     /// The whole supporting document as facts.toml holds it.
     pub source: String,
     pub document: FactDocument,
@@ -1215,6 +1218,7 @@ pub async fn fact_views(app: &Arc<App>, id: i64) -> Result<Vec<FactView>, AppErr
                 kind,
                 declared: spec.is_some(),
                 input,
+                reading: grouped_reading(input, &value),
                 value,
                 document: FactDocument::parse(&source),
                 source,
@@ -1223,6 +1227,17 @@ pub async fn fact_views(app: &Arc<App>, id: i64) -> Result<Vec<FactView>, AppErr
             }
         })
         .collect())
+}
+
+/// A number of the form grouped by thousands, when grouping helps to read it.
+fn grouped_reading(input: &str, value: &str) -> String {
+    if !matches!(input, "integer" | "decimal") {
+        return String::new();
+    }
+    match parindex_core::num::parse_decimal(value) {
+        Some(n) if n.abs() >= Decimal::from(10_000) => format!("= {}", vi_decimal(n)),
+        _ => String::new(),
+    }
 }
 
 async fn facts_page(

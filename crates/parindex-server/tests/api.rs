@@ -2473,6 +2473,14 @@ async fn declared_facts_are_listed_first_with_their_label_type_and_document() {
     assert!(page.contains(r#"<select name="value.du_thao_dung_quy_trinh""#));
     assert!(page.contains(r#"name="doc_number.tuyen_truyen_hoan_thanh" value="51/BC-SKHCN""#));
     assert!(page.contains(r#"name="doc_date.tuyen_truyen_hoan_thanh" value="11/12/2026""#));
+    // A large amount is also shown grouped as she reads it; the input keeps it as stored.
+    assert!(
+        page.contains(
+            r#"id="value.du_toan_giao" value="31426800000" size="10" placeholder="0,75"> <small class="hint reading">= 31.426.800.000</small>"#
+        ),
+        "{page}"
+    );
+    assert_eq!(page.matches("class=\"hint reading\"").count(), 2, "{page}");
 }
 
 async fn a_value_not_of_the_declared_type_is_refused_and_nothing_is_saved() {
