@@ -25,8 +25,8 @@ pub use crate::csv::{render_csv, render_records_csv, render_text_csv};
 pub use crate::docx::render_docx;
 pub use crate::html::render_html;
 pub use crate::markdown::{
-    comparison_markdown, explain_markdown, explain_score_markdown, gaps_markdown,
-    province_markdown, ranking_markdown, report_markdown,
+    comparison_markdown, explain_markdown, explain_parts, explain_score_markdown, gaps_markdown,
+    province_markdown, ranking_markdown, report_markdown, ExplainParts, RuleParts,
 };
 pub use crate::ranking::render_ranking_xlsx;
 pub use crate::xlsx::render_xlsx;

@@ -368,62 +368,105 @@ pub fn comparison_markdown(comparison: &Comparison, a: &str, b: &str) -> String 
     visible_lines(&out).into_owned()
 }
 
+/// A row explained without evidence, in the parts a page lays out and `explain_markdown`
+/// writes: the same words for the CLI and the app. Text is as the set holds it; each writer
+/// escapes it its own way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExplainParts {
+    /// `1.3.3 Xử lý vấn đề phát hiện qua kiểm tra`.
+    pub heading: String,
+    /// (label, value), in order: `Thuộc`, `Điểm tối đa`, `Phương pháp`, …; `Gồm` for a parent.
+    pub lines: Vec<(&'static str, String)>,
+    /// A leaf's rule.
+    pub rule: Option<RuleParts>,
+}
+
+/// A leaf's rule, as [`ExplainParts`] holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleParts {
+    /// Where it is: `criteria.toml:249`.
+    pub place: String,
+    /// Its text, without the blank lines around it.
+    pub code: String,
+    /// Plain readings of its bands and deadlines (`từ 80% đến dưới 100%: 0,5 điểm`).
+    pub readings: Vec<String>,
+}
+
 /// `explain` of a row without evidence: its place in the tree, how it is scored, its rule and
 /// a reading of its bands.
-pub fn explain_markdown(row: &RowExplanation) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "# {} {}\n", plain(&row.id), plain(&row.title));
+pub fn explain_parts(row: &RowExplanation) -> ExplainParts {
+    let mut lines = Vec::new();
     if !row.path.is_empty() {
         let path: Vec<String> = row
             .path
             .iter()
-            .map(|(id, title)| format!("{} {}", plain(id), plain(title)))
+            .map(|(id, title)| format!("{id} {title}"))
             .collect();
-        let _ = writeln!(out, "Thuộc: {}", path.join(" › "));
+        lines.push(("Thuộc", path.join(" › ")));
     }
-    let _ = writeln!(out, "{}: {}", labels::MAX, vi_decimal(row.max));
+    lines.push((labels::MAX, vi_decimal(row.max)));
+    let heading = format!("{} {}", row.id, row.title);
     let Some(leaf) = &row.leaf else {
         let children: Vec<String> = row
             .children
             .iter()
-            .map(|(id, max)| format!("{} ({} điểm)", plain(id), vi_decimal(*max)))
+            .map(|(id, max)| format!("{id} ({} điểm)", vi_decimal(*max)))
             .collect();
-        let _ = writeln!(out, "Gồm: {}", children.join(", "));
-        return visible_lines(&out).into_owned();
+        lines.push(("Gồm", children.join(", ")));
+        return ExplainParts {
+            heading,
+            lines,
+            rule: None,
+        };
     };
     let method = match leaf.method {
         Method::SelfAssessed => "tự đánh giá, chấm theo quy tắc từ tài liệu kiểm chứng",
         Method::Survey => "điều tra xã hội học: điểm = tỷ lệ hài lòng × điểm tối đa",
         Method::Penalty => "điểm trừ",
     };
-    let _ = writeln!(out, "Phương pháp: {method}");
+    lines.push(("Phương pháp", method.to_owned()));
     if let Some(floor) = leaf.floor {
-        let _ = writeln!(out, "Trừ tối đa: {}", vi_decimal(-floor));
+        lines.push(("Trừ tối đa", vi_decimal(-floor)));
     }
     if leaf.method != Method::Survey {
         let policy = match leaf.not_arising {
             NotArising::Exclude => "loại khỏi điểm tối đa áp dụng",
             NotArising::Full => "được điểm tối đa",
         };
-        let _ = writeln!(out, "Khi không phát sinh: {policy}");
+        lines.push(("Khi không phát sinh", policy.to_owned()));
         let reads: Vec<String> = leaf
             .reads
             .iter()
             .map(|(name, title)| match title {
-                Some(t) => format!("{} ({})", plain(name), plain(t)),
-                None => plain(name),
+                Some(t) => format!("{name} ({t})"),
+                None => name.clone(),
             })
             .collect();
-        let _ = writeln!(out, "Số liệu đọc: {}", reads.join(", "));
+        lines.push(("Số liệu đọc", reads.join(", ")));
     }
-    if let Some(rule) = &leaf.rule {
-        let _ = writeln!(
-            out,
-            "\nQuy tắc ({}:{}):\n",
-            plain(&rule.file),
-            rule.first_line
-        );
-        for line in rule.text.trim_matches('\n').lines() {
+    let rule = leaf.rule.as_ref().map(|rule| RuleParts {
+        place: format!("{}:{}", rule.file, rule.first_line),
+        code: rule.text.trim_matches('\n').to_owned(),
+        readings: rule.readings.clone(),
+    });
+    ExplainParts {
+        heading,
+        lines,
+        rule,
+    }
+}
+
+/// [`explain_parts`] as the CLI prints it.
+pub fn explain_markdown(row: &RowExplanation) -> String {
+    let parts = explain_parts(row);
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", plain(&parts.heading));
+    for (label, value) in &parts.lines {
+        let _ = writeln!(out, "{label}: {}", plain(value));
+    }
+    if let Some(rule) = &parts.rule {
+        let _ = writeln!(out, "\nQuy tắc ({}):\n", plain(&rule.place));
+        for line in rule.code.lines() {
             let _ = writeln!(out, "    {line}");
         }
         if !rule.readings.is_empty() {

@@ -20,6 +20,7 @@ use parindex_core::report::Status;
 use parindex_core::visible::visible;
 use parindex_core::Report;
 use parindex_render::table::without_points;
+use parindex_render::ExplainParts;
 use rust_decimal::Decimal;
 
 use crate::error::{AppError, Problem};
@@ -308,8 +309,25 @@ struct ExplainedRow {
     max: String,
     /// 1 for a field, 2 for a criterion, 3 for a sub-criterion.
     depth: usize,
-    /// The rule as `parindex explain` prints it; empty for a node that is not a row.
-    rule: String,
+    /// The rule in the parts `parindex explain` prints; none for a node that is not a row.
+    rule: Option<ExplainParts>,
+}
+
+/// A row explained without evidence, for a page: `parindex explain`'s parts
+/// ([`parindex_render::explain_parts`]), laid out by `macros.html`, every text with its hidden
+/// characters shown (an uploaded set is a stranger's text).
+fn explained(row: &parindex_core::explain::RowExplanation) -> ExplainParts {
+    let seen = |t: &str| visible(t).into_owned();
+    let parts = parindex_render::explain_parts(row);
+    ExplainParts {
+        heading: seen(&parts.heading),
+        lines: parts.lines.iter().map(|(l, v)| (*l, seen(v))).collect(),
+        rule: parts.rule.map(|r| parindex_render::RuleParts {
+            place: seen(&r.place),
+            code: parindex_core::visible::visible_lines(&r.code).into_owned(),
+            readings: r.readings.iter().map(|t| seen(t)).collect(),
+        }),
+    }
 }
 
 async fn criteria_set_page(State(app): S, VPath(sha): VPath<String>) -> Result<Response, AppError> {
@@ -328,8 +346,8 @@ async fn criteria_set_page(State(app): S, VPath(sha): VPath<String>) -> Result<R
             max: vi_decimal(c.max),
             depth: c.depth,
             rule: match (&c.leaf, parindex_core::explain::explain_row(set, &c.id)) {
-                (Some(_), Some(r)) => parindex_render::explain_markdown(&r),
-                _ => String::new(),
+                (Some(_), Some(r)) => Some(explained(&r)),
+                _ => None,
             },
         })
         .collect();
@@ -1374,7 +1392,7 @@ struct RowPage {
     restore: String,
     evidence: Vec<String>,
     records: Vec<RecordsView>,
-    rule: String,
+    rule: Option<ExplainParts>,
     error: String,
     declared: String,
     giai_trinh: String,
@@ -1506,9 +1524,7 @@ async fn row_page(
         records: (n.records.iter().zip(1..))
             .map(|(r, i)| RecordsView::of(r, format!("/w/{id}/rows/{}/records/{i}", n.id)))
             .collect(),
-        rule: parindex_core::explain::explain_row(set.set(), &row)
-            .map(|r| parindex_render::explain_markdown(&r))
-            .unwrap_or_default(),
+        rule: parindex_core::explain::explain_row(set.set(), &row).map(|r| explained(&r)),
         error: n.error.clone().unwrap_or_default(),
         declared: n
             .declared

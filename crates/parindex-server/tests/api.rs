@@ -761,17 +761,41 @@ async fn a_criteria_sets_rows_are_explained_without_evidence() {
             .split_once(&start)
             .map(|(_, rest)| rest)
             .expect("a section");
-        let pre = section
-            .split_once("<pre class=\"rule\">")
-            .and_then(|(_, rest)| rest.split_once("</pre>"))
-            .map(|(pre, _)| pre)
-            .expect("its rule");
-        assert_eq!(
-            unescape(pre),
-            parindex_render::explain_markdown(&explained),
-            "row {}",
-            criterion.id
-        );
+        let section = &section[..section.find("</section>").expect("its end")];
+        let between = |from: &str, to: &str| -> Vec<String> {
+            section
+                .split(from)
+                .skip(1)
+                .map(|rest| unescape(&rest[..rest.find(to).expect("closed")]))
+                .collect()
+        };
+        // The very parts `parindex explain` prints: its lines, its code, its readings.
+        let parts = parindex_render::explain_parts(&explained);
+        let lines: Vec<(String, String)> = between("<dt>", "</dt>")
+            .into_iter()
+            .zip(between("<dd>", "</dd>"))
+            .collect();
+        let expected: Vec<(String, String)> = parts
+            .lines
+            .iter()
+            .map(|(l, v)| ((*l).to_owned(), v.clone()))
+            .collect();
+        assert_eq!(lines, expected, "row {}", criterion.id);
+        let code = between("<pre class=\"rule\"><code>", "</code></pre>");
+        match parts.rule {
+            Some(rule) => {
+                assert_eq!(code, [rule.code], "row {}", criterion.id);
+                assert_eq!(
+                    between("<li>", "</li>"),
+                    rule.readings,
+                    "row {}",
+                    criterion.id
+                );
+                assert!(section.contains(&format!("({})", rule.place)));
+            }
+            // A survey row: scored by the survey's results, no rule of its own.
+            None => assert!(code.is_empty(), "row {}", criterion.id),
+        }
         rows += 1;
     }
     assert_eq!(rows, 64, "the reference set's 64 rows");
@@ -892,6 +916,24 @@ async fn the_pages_render_in_vietnamese_with_a_strict_policy() {
     let score = c.get(&format!("/w/{id}")).await.text();
     assert!(score.contains("Khá"));
     assert!(score.contains("31/12/2026"));
+    // A row's rule laid out as a page, not the terminal's text: its facts, its code, the
+    // reading of its bands.
+    let row = c.get(&format!("/w/{id}/rows/3.2.4")).await.text();
+    assert!(
+        row.contains(
+            "<dt>Phương pháp</dt><dd>tự đánh giá, chấm theo quy tắc từ tài liệu kiểm chứng</dd>"
+        ),
+        "{row}"
+    );
+    assert!(
+        row.contains("<pre class=\"rule\"><code>let d = on_time("),
+        "{row}"
+    );
+    assert!(
+        row.contains("<li>từ 90% đến dưới 95%: 0,5 điểm</li>"),
+        "{row}"
+    );
+    assert!(!row.contains("# 3.2.4"), "{row}");
     // Static files from the binary.
     let js = c.get("/static/htmx.min.js").await;
     assert_eq!(js.status, StatusCode::OK);
