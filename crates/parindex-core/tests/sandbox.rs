@@ -230,3 +230,87 @@ fn the_rules_of_one_unit_share_a_budget_of_operations() {
         "the same rows, every run"
     );
 }
+
+/// The run of a periods rule that supposes every period on time (for what restores its
+/// points) spends none of the unit's budget: a rule whose supposed branch spins leaves the
+/// rows after it the budget they would have had, and itself no hint.
+#[test]
+fn a_supposed_run_spends_none_of_the_units_budget() {
+    let spinning = 12;
+    let mut text = String::from(
+        r#"
+[set]
+id = "supposed"
+title = "Supposed"
+province = "Nghệ An"
+year = 2026
+unit_group = "so"
+not_arising = "exclude"
+
+[[rating]]
+label = "Đạt"
+min = 0
+
+[tables.reports]
+title = "Báo cáo"
+columns = [
+  { id = "ky", type = "text", required = true },
+  { id = "han", type = "date", required = true },
+  { id = "ngay_gui", type = "date", required = true },
+]
+"#,
+    );
+    text.push_str(&format!(
+        "\n[[criterion]]\nid = \"1\"\ntitle = \"Field\"\nmax = {}\n",
+        spinning + 1
+    ));
+    text.push_str(
+        "\n[[criterion]]\nid = \"1.1\"\ntitle = \"Periods\"\nmax = 1\nmethod = \"self\"\n\
+         reads = [\"reports\"]\nrule = '''\nlet p = periods(\"reports\", \"ky\", [\"Q1\", \"6T\"], \
+         \"han\", \"ngay_gui\");\nif p.on_time == 2 { let n = 0; loop { n += 1; } } else { 0.5 }\n'''\n",
+    );
+    for k in 0..spinning {
+        text.push_str(&format!(
+            "\n[[criterion]]\nid = \"1.{}\"\ntitle = \"Spins\"\nmax = 1\nmethod = \"self\"\n\
+             reads = [\"reports\"]\nrule = 'let n = 0; loop {{ n += 1; }}'\n",
+            k + 2
+        ));
+    }
+    let mut files = MemoryFiles::new();
+    files.insert("set/criteria.toml", text);
+    files.insert(
+        "unit/unit.toml",
+        "code = \"U\"\nname = \"Unit\"\ngroup = \"so\"\n",
+    );
+    // 6T late: the rule gives 0.5; supposing both on time, it spins.
+    files.insert(
+        "unit/reports.csv",
+        "ky,han,ngay_gui\nQ1,31/03/2026,30/03/2026\n6T,30/06/2026,02/07/2026\n",
+    );
+    let set = load_criteria(&files, Path::new("set")).expect("loads");
+    let criteria = CompiledCriteria::compile(set).expect("compiles");
+    let as_of = criteria.default_as_of().expect("date");
+    let report = criteria
+        .score_unit(&files, Path::new("unit"), as_of, &ReadOptions::default())
+        .expect("reads");
+    let periods = report.node("1.1").expect("1.1");
+    assert_eq!(
+        (periods.status, periods.restore.as_deref()),
+        (Status::Scored, None)
+    );
+    let limits = parindex_core::rules::Limits::default();
+    let full =
+        usize::try_from(limits.max_operations_per_unit / limits.max_operations).expect("a count");
+    // As in a set without the supposed run: the periods row spent a few operations, so the
+    // tenth spinning row ends on the unit's budget, not the ninth.
+    let own_limit = (0..spinning)
+        .filter(|k| {
+            let node = report
+                .node(&format!("1.{}", k + 2))
+                .expect("a spinning row");
+            node.explanation
+                .contains("quá nhiều phép tính (giới hạn 100000)")
+        })
+        .count();
+    assert_eq!(own_limit, full - 1);
+}

@@ -224,8 +224,12 @@ pub(crate) fn run_rule(
         RUN.with(|run| run.set((left, 0)));
         let result = with_row(Rc::clone(&row), || rules.engine.eval_ast::<Dynamic>(ast));
         let (_, count) = RUN.with(|run| run.replace((u64::MAX, 0)));
-        unit.operations
-            .set(unit.operations.get().saturating_add(count));
+        // The supposed run is bounded by what is left but spends none of it: a hint never
+        // leaves a later row without the budget it had.
+        if !periods_on_time {
+            unit.operations
+                .set(unit.operations.get().saturating_add(count));
+        }
         let trace = row.trace.take();
         let outcome = match result {
             Ok(value) => from_value(value),
