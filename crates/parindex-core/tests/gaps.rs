@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 mod common;
 
-use common::{dec, example, root, score};
+use common::{dec, example, root, score, score_set_and_unit};
 
 #[test]
 fn gaps_are_sorted_by_points_lost_and_add_up() {
@@ -100,7 +100,7 @@ fn explain_reads_the_bands_of_a_row() {
 /// A set of one field whose rows `1.1`, `1.2`, … have `rules`, each worth 1 point, over a
 /// table of inspections with labelled columns and two declared facts.
 fn named_numbers(rules: &[&str]) -> parindex_core::Report {
-    use parindex_core::{CompiledCriteria, MemoryFiles, ReadOptions};
+    use parindex_core::MemoryFiles;
     let mut set = format!(
         r#"
 [set]
@@ -156,12 +156,7 @@ max = {}
         "don_vi,so_van_de,da_xu_ly\nPhòng A,5,4\nPhòng B,3,3\nPhòng A,2,0\n",
     );
     files.insert("unit/facts.toml", "ke_hoach = 4\nsang_kien = 0\n");
-    let set = load_criteria(&files, Path::new("set")).expect("loads");
-    let criteria = CompiledCriteria::compile(set).expect("compiles");
-    let as_of = criteria.default_as_of().expect("a year end");
-    criteria
-        .score_unit(&files, Path::new("unit"), as_of, &ReadOptions::default())
-        .expect("reads")
+    score_set_and_unit(&files)
 }
 
 #[test]

@@ -7,6 +7,8 @@ use std::time::Instant;
 use parindex_core::report::Status;
 use parindex_core::{load_criteria, CompiledCriteria, Error, MemoryFiles, ReadOptions};
 
+mod common;
+
 const HEAD: &str = r#"
 [set]
 id = "sandbox"
@@ -287,12 +289,7 @@ columns = [
         "unit/reports.csv",
         "ky,han,ngay_gui\nQ1,31/03/2026,30/03/2026\n6T,30/06/2026,02/07/2026\n",
     );
-    let set = load_criteria(&files, Path::new("set")).expect("loads");
-    let criteria = CompiledCriteria::compile(set).expect("compiles");
-    let as_of = criteria.default_as_of().expect("date");
-    let report = criteria
-        .score_unit(&files, Path::new("unit"), as_of, &ReadOptions::default())
-        .expect("reads");
+    let report = common::score_set_and_unit(&files);
     let periods = report.node("1.1").expect("1.1");
     assert_eq!(
         (periods.status, periods.restore.as_deref()),

@@ -34,6 +34,17 @@ pub fn try_score(files: &dyn Files) -> Result<Report, Error> {
     criteria.score_unit(files, dir, as_of, &ReadOptions::default())
 }
 
+/// A small set at `set/` and its unit at `unit/`, as tests build them in memory, scored at 31/12
+/// of the set's year.
+pub fn score_set_and_unit(files: &MemoryFiles) -> Report {
+    let set = load_criteria(files, Path::new("set")).expect("loads");
+    let criteria = CompiledCriteria::compile(set).expect("compiles");
+    let as_of = criteria.default_as_of().expect("a year end");
+    criteria
+        .score_unit(files, Path::new("unit"), as_of, &ReadOptions::default())
+        .expect("reads")
+}
+
 /// [`try_score`] for inputs that must score.
 pub fn score(files: &dyn Files) -> Report {
     try_score(files).expect("the example scores")
