@@ -373,7 +373,7 @@ impl Database for Backend {
         let (action, detail) = if archived {
             ("lưu trữ", "đưa hồ sơ vào mục đã lưu trữ")
         } else {
-            ("khôi phục", "đưa hồ sơ trở lại danh sách")
+            ("bỏ lưu trữ", "đưa hồ sơ trở lại danh sách")
         };
         record(&mut w, ws, action, detail).await?;
         w.tx.commit().await?;

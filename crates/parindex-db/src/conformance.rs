@@ -212,7 +212,7 @@ pub async fn a_workspace_is_archived_and_brought_back_with_everything(f: Fresh) 
     assert_eq!(back.archived_at, None);
     let history = db.history(ws).await.unwrap();
     let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
-    assert_eq!(actions[..2], ["khôi phục", "lưu trữ"]);
+    assert_eq!(actions[..2], ["bỏ lưu trữ", "lưu trữ"]);
     assert_recorded(db, ws).await;
     // A workspace that does not exist: nothing, no error.
     db.set_archived(999, true).await.unwrap();
