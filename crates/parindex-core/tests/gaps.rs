@@ -295,4 +295,18 @@ fn periods_counted_by_bands_are_named_and_a_rule_periods_cannot_help_gets_no_hin
     let sent_only = with_rule("if p.sent == 4 { 0.5 } else { 0 }");
     assert_eq!((sent_only.points, sent_only.lost), (dec("0.5"), dec("0.5")));
     assert_eq!(sent_only.restore, None);
+    // Supposing all on time, the rule would ask the table something its own run did not: no
+    // hint, whatever the reading (a streamed province gathers its questions in passes).
+    let asks_more =
+        with_rule("if p.on_time == 4 { bands(table(\"reports\").count(), [[1, 1]]) } else { 0.5 }");
+    assert_eq!((asks_more.points, asks_more.restore), (dec("0.5"), None));
+    // Asking the same again is allowed: the hint is the rule's own answer.
+    let asks_again = with_rule(
+        "if p.on_time == 4 { 1 } else { let q = periods(\"reports\", \"ky\", \
+         [\"Q1\", \"6T\", \"9T\", \"NAM\"], \"han\", \"ngay_gui\"); q.sent * 0.125 }",
+    );
+    assert_eq!(
+        asks_again.restore.as_deref(),
+        Some("Kỳ 9T gửi trễ (hạn 15/09/2026): nếu mọi kỳ đều gửi đúng hạn → +0,5 điểm")
+    );
 }

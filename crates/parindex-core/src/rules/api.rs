@@ -297,7 +297,20 @@ fn records_named(rows: &Rows) -> String {
 
 /// The unit's answer to `need`.
 fn ask(need: &Need) -> Res<Arc<Answer>> {
-    ctx()?.unit.answer(need).map_err(fail)
+    let c = ctx()?;
+    match &c.supposing {
+        // A supposed run asks nothing the rule's own run did not: every reading of the tables
+        // (read whole, or streamed, whose questions are gathered in passes) then answers it
+        // alike.
+        Some(asked) if !asked.contains(need) => {
+            return Err(fail("quy tắc hỏi điều khác khi giả định mọi kỳ đúng hạn"));
+        }
+        Some(_) => {}
+        None => {
+            c.asked.borrow_mut().insert(need.clone());
+        }
+    }
+    c.unit.answer(need).map_err(fail)
 }
 
 /// The items of a table judged against their deadlines at the as-of date.
@@ -737,12 +750,17 @@ fn periods(rows: Rows, kind: &str, kinds: &Array, due: &str, sent: &str) -> Res<
     }
     note(format!("Báo cáo định kỳ — {}", parts.join("; ")));
     let total = kinds.len() as INT;
-    if c.periods_on_time {
+    if c.supposing.is_some() {
         // The same questions asked, the answer supposed: every period sent on time.
         (n_sent, n_on_time) = (total, total);
     }
     let mut trace = c.trace.borrow_mut();
-    trace.periods_missed.extend(missed);
+    for m in missed {
+        // Asked twice, a period is said once.
+        if !trace.periods_missed.contains(&m) {
+            trace.periods_missed.push(m);
+        }
+    }
     trace.periods_unsent |= unsent;
     Ok(Periods {
         sent: n_sent,

@@ -140,9 +140,12 @@ pub(crate) struct RowContext {
     /// The evidence the row declared it reads.
     pub reads: Vec<String>,
     pub trace: RefCell<Trace>,
-    /// A run of the rule supposing every period `periods` asks about sent on time: what the
-    /// row would have earned, for what restores its points ([`Lever::Periods`]).
-    pub periods_on_time: bool,
+    /// A run of the rule supposing every period `periods` asks about sent on time, for what
+    /// restores its points ([`Lever::Periods`]): the questions the rule's own run asked, the
+    /// only ones it may ask.
+    pub supposing: Option<Rc<BTreeSet<Need>>>,
+    /// The questions this run asked of the unit's tables (for a supposed run after it).
+    pub asked: RefCell<BTreeSet<Need>>,
 }
 
 /// What the helpers read and decided, in order.

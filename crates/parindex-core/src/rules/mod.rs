@@ -7,6 +7,7 @@ pub(crate) mod registry;
 mod scoring;
 
 use std::cell::Cell;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -25,6 +26,7 @@ pub use crate::query::{DISTINCT_MAX_BYTES, DISTINCT_MAX_VALUES};
 
 use crate::criteria::{CriteriaSet, RuleSource};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::query::Need;
 
 /// Limits every rule runs under. A rule that reaches one ends in error on its own row.
 ///
@@ -209,24 +211,28 @@ pub(crate) fn run_rule(
         );
     };
     let budget = rules.limits.max_operations_per_unit;
-    let run = |periods_on_time: bool| {
+    // One run of the rule; `supposing`: the supposed run after the rule's own, limited to
+    // the questions that one asked.
+    let run = |supposing: Option<Rc<BTreeSet<Need>>>| {
+        let supposed = supposing.is_some();
         let row = Rc::new(RowContext {
             unit: Rc::clone(unit),
             row: criterion.id.clone(),
             reads: leaf.reads.clone(),
             trace: Default::default(),
-            periods_on_time,
+            supposing,
+            asked: Default::default(),
         });
         let left = budget.saturating_sub(unit.operations.get());
         if left == 0 {
-            return (unit_budget_spent(budget), Trace::default());
+            return (unit_budget_spent(budget), Trace::default(), BTreeSet::new());
         }
         RUN.with(|run| run.set((left, 0)));
         let result = with_row(Rc::clone(&row), || rules.engine.eval_ast::<Dynamic>(ast));
         let (_, count) = RUN.with(|run| run.replace((u64::MAX, 0)));
         // The supposed run is bounded by what is left but spends none of it: a hint never
         // leaves a later row without the budget it had.
-        if !periods_on_time {
+        if !supposed {
             unit.operations
                 .set(unit.operations.get().saturating_add(count));
         }
@@ -240,17 +246,17 @@ pub(crate) fn run_rule(
                 _ => from_error(&err, leaf.rule.as_ref(), &rules.engine),
             },
         };
-        (outcome, trace)
+        (outcome, trace, row.asked.take())
     };
-    let (outcome, mut trace) = run(false);
+    let (outcome, mut trace, asked) = run(None);
     // A rule of its own over periodic reports leaves no lever: what every period sent on
-    // time would earn is the rule's own answer, run again supposing so (same questions, so
-    // a streamed unit's passes are unchanged).
+    // time would earn is the rule's own answer, run again supposing so, on the same
+    // questions (a streamed unit's passes are unchanged; one asking more gets no hint).
     if trace.lever.is_none()
         && !trace.periods_missed.is_empty()
         && matches!(outcome, RuleResult::Points { .. })
     {
-        if let (RuleResult::Points { points, .. }, _) = run(true) {
+        if let (RuleResult::Points { points, .. }, ..) = run(Some(Rc::new(asked))) {
             trace.lever = Some(Lever::Periods {
                 missed: std::mem::take(&mut trace.periods_missed),
                 unsent: trace.periods_unsent,
