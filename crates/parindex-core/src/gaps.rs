@@ -99,6 +99,20 @@ pub(crate) fn restore(
                 gain(more)
             )
         }
+        Lever::Level {
+            current: read,
+            levels,
+        } => {
+            // The nearest level that earns more (the first in key order on a tie).
+            let (level, points) = levels
+                .iter()
+                .filter(|(_, p)| *p > current)
+                .min_by_key(|(_, p)| *p)?;
+            format!(
+                "Mức `{read}`: nếu đạt mức `{level}` → {}",
+                gain(points.checked_sub(current)?.min(lost))
+            )
+        }
         Lever::Deduct { per, cases, .. } => format!(
             "{} trường hợp bị trừ: mỗi trường hợp ít hơn → +{} điểm (tối đa {})",
             vi_decimal(*cases),

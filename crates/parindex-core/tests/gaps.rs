@@ -310,3 +310,36 @@ fn periods_counted_by_bands_are_named_and_a_rule_periods_cannot_help_gets_no_hin
         Some("Kỳ 9T gửi trễ (hạn 15/09/2026): nếu mọi kỳ đều gửi đúng hạn → +0,5 điểm")
     );
 }
+
+#[test]
+fn a_qualitative_level_says_which_level_earns_more() {
+    // The mini fixture's 3.7: `level(fact("muc_do_hoan_thanh"), #{ xuat_sac: 1, tot: 0.75,
+    // hoan_thanh: 0.5 })`, read `tot`.
+    let root = root();
+    let report = parindex_core::score(
+        &FsFiles,
+        &root.join("fixtures/mini"),
+        &root.join("fixtures/mini/evidence"),
+        None,
+    )
+    .expect("the mini fixture scores");
+    let row = report.node("3.7").expect("3.7");
+    assert_eq!((row.points, row.lost), (dec("0.75"), dec("0.25")));
+    assert_eq!(
+        row.restore.as_deref(),
+        Some("Mức `tot`: nếu đạt mức `xuat_sac` → +0,25 điểm")
+    );
+    // The nearest level above, not the best; none above the best.
+    let hint = |rule: &str| {
+        named_numbers(&[rule])
+            .node("1.1")
+            .expect("1.1")
+            .restore
+            .clone()
+    };
+    assert_eq!(
+        hint("level(\"kha\", #{ tot: 1, kha: 0.5, kha_hon: 0.75, yeu: 0 })").as_deref(),
+        Some("Mức `kha`: nếu đạt mức `kha_hon` → +0,25 điểm")
+    );
+    assert_eq!(hint("level(\"tot\", #{ tot: 1, kha: 0.5 })"), None);
+}

@@ -541,13 +541,13 @@ fn the_example_appendix_starts_with_2_1_1() {
         "Kỳ 9T gửi trễ (hạn 15/09/2026): nếu mọi kỳ đều gửi đúng hạn → +0,5 điểm"
     );
     position(&paras, "Tổng số điểm bị mất: 13,29");
-    // A row whose rule gives no hint points to its explanation (the mini fixture's 3.7).
+    // A row whose rule gives no hint points to its explanation (the mini fixture's 5.3, decided by `points`).
     let bytes = render_docx(&mini(), &RenderOptions::default()).expect("renders");
     let rows = crate::rows(&entry(&bytes, "word/document.xml"));
     let qualitative = rows
         .iter()
-        .find(|r| r.len() == 6 && r[0] == "3.7")
-        .expect("3.7 lost points");
+        .find(|r| r.len() == 6 && r[0] == "5.3")
+        .expect("5.3 lost points");
     assert_eq!(qualitative[5], "Xem giải thích của dòng");
     // The document's text holds the heading and the row.
     let text = paras.join("\n");

@@ -1314,6 +1314,18 @@ fn register_points(engine: &mut Engine) {
                 .cloned()
                 .ok_or_else(|| fail(format!("mức `{key}` không có trong bảng mức")))?;
             note(format!("mức `{key}`"));
+            // Every level's points, when each is a number (or `points(…)`): what a higher
+            // level would earn.
+            let table: Option<Vec<(String, Decimal)>> = levels
+                .iter()
+                .map(|(k, v)| outcome_points(v).ok().map(|(p, _)| (k.to_string(), p)))
+                .collect();
+            if let Some(levels) = table {
+                lever(Lever::Level {
+                    current: key.clone(),
+                    levels,
+                });
+            }
             Ok(points)
         })
         .register_fn("round2", |x: Decimal| round_half_up(x, 2))

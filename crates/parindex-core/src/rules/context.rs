@@ -210,6 +210,12 @@ pub(crate) enum Lever {
         unsent: bool,
         points: Decimal,
     },
+    /// A qualitative level (`level(fact("muc"), #{ tot: 1, kha: 0.5 })`): the level read and
+    /// every level's points, in the map's (key) order.
+    Level {
+        current: String,
+        levels: Vec<(String, Decimal)>,
+    },
     /// A deduction per case.
     Deduct {
         start: Decimal,
