@@ -343,3 +343,27 @@ fn a_qualitative_level_says_which_level_earns_more() {
     );
     assert_eq!(hint("level(\"tot\", #{ tot: 1, kha: 0.5 })"), None);
 }
+
+#[test]
+fn a_count_of_conditions_names_those_not_met() {
+    // The mini fixture's 3.9: `bands(count_true([fact("iso_a"), fact("iso_b"),
+    // fact("iso_c")]), [[3, 1], [2, 0.5]])`, iso_c not met.
+    let root = root();
+    let report = parindex_core::score(
+        &FsFiles,
+        &root.join("fixtures/mini"),
+        &root.join("fixtures/mini/evidence"),
+        None,
+    )
+    .expect("the mini fixture scores");
+    assert_eq!(
+        report.node("3.9").and_then(|n| n.restore.as_deref()),
+        Some("tăng số mục đạt (chưa đạt: `iso_c`) thêm 1 (từ 2 lên 3) → +0,5 điểm")
+    );
+    // An item without a name (computed, or written in the rule): the count alone.
+    let report = named_numbers(&["bands(count_true([fact(\"sang_kien\") == 1, true]), [[2, 1]])"]);
+    assert_eq!(
+        report.node("1.1").and_then(|n| n.restore.as_deref()),
+        Some("thêm 1 (từ 1 lên 2) → +1 điểm")
+    );
+}

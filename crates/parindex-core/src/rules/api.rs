@@ -94,7 +94,7 @@ const NAMES_MAX: usize = 64;
 /// name never outlives the very number it names. Rules cannot set a tag (the property is not
 /// in their engine); [`name_of`] still reads a name back only for the value it was given.
 fn named(mut value: Dynamic, name: String) -> Dynamic {
-    let (Some(c), Some(v)) = (current(), to_decimal(&value)) else {
+    let (Some(c), Some(v)) = (current(), tagged_value(&value)) else {
         return value;
     };
     let mut trace = c.trace.borrow_mut();
@@ -115,11 +115,19 @@ fn named(mut value: Dynamic, name: String) -> Dynamic {
 /// What [`named`] said `d` is.
 fn name_of(d: &Dynamic) -> Option<String> {
     let i = usize::try_from(d.tag()).ok()?.checked_sub(1)?;
-    let v = to_decimal(d)?;
+    let v = tagged_value(d)?;
     let c = current()?;
     let trace = c.trace.borrow();
     let (x, name) = trace.names.get(i)?;
     (*x == v).then(|| name.clone())
+}
+
+/// The value a name is kept with: a number, or a yes/no as 1/0.
+fn tagged_value(d: &Dynamic) -> Option<Decimal> {
+    match d.as_bool() {
+        Ok(b) => Some(if b { Decimal::ONE } else { Decimal::ZERO }),
+        Err(_) => to_decimal(d),
+    }
 }
 
 /// A column as a sentence names it: `số vấn đề đã xử lý (\`so_van_de_da_xu_ly\`, bảng Kiểm
@@ -815,7 +823,7 @@ fn fact(name: &str) -> Res<Dynamic> {
     Ok(match &f.value {
         FactValue::Integer(i) => named(Dynamic::from(*i), fact_named(name)),
         FactValue::Decimal(d) => named(Dynamic::from(*d), fact_named(name)),
-        FactValue::Bool(b) => Dynamic::from(*b),
+        FactValue::Bool(b) => named(Dynamic::from(*b), fact_named(name)),
         FactValue::Text(t) => Dynamic::from(t.clone()),
     })
 }
@@ -1304,8 +1312,21 @@ fn register_points(engine: &mut Engine) {
             }
             Ok(value)
         })
-        .register_fn("count_true", |items: Array| -> INT {
-            items.iter().filter(|d| d.as_bool() == Ok(true)).count() as INT
+        .register_fn("count_true", |items: Array| -> Dynamic {
+            let n = items.iter().filter(|d| d.as_bool() == Ok(true)).count() as INT;
+            // Named with the items not met, when each of them has a name (a fact).
+            let unmet: Option<Vec<String>> = items
+                .iter()
+                .filter(|d| d.as_bool() != Ok(true))
+                .map(name_of)
+                .collect();
+            match unmet {
+                Some(unmet) if !unmet.is_empty() => named(
+                    Dynamic::from(n),
+                    format!("số mục đạt (chưa đạt: {})", unmet.join("; ")),
+                ),
+                _ => Dynamic::from(n),
+            }
         })
         .register_fn("level", |value: Dynamic, levels: Map| -> Res<Dynamic> {
             let key = value.to_string();
