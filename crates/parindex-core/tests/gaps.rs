@@ -315,14 +315,7 @@ fn periods_counted_by_bands_are_named_and_a_rule_periods_cannot_help_gets_no_hin
 fn a_qualitative_level_says_which_level_earns_more() {
     // The mini fixture's 3.7: `level(fact("muc_do_hoan_thanh"), #{ xuat_sac: 1, tot: 0.75,
     // hoan_thanh: 0.5 })`, read `tot`.
-    let root = root();
-    let report = parindex_core::score(
-        &FsFiles,
-        &root.join("fixtures/mini"),
-        &root.join("fixtures/mini/evidence"),
-        None,
-    )
-    .expect("the mini fixture scores");
+    let report = mini();
     let row = report.node("3.7").expect("3.7");
     assert_eq!((row.points, row.lost), (dec("0.75"), dec("0.25")));
     assert_eq!(
@@ -348,14 +341,7 @@ fn a_qualitative_level_says_which_level_earns_more() {
 fn a_count_of_conditions_names_those_not_met() {
     // The mini fixture's 3.9: `bands(count_true([fact("iso_a"), fact("iso_b"),
     // fact("iso_c")]), [[3, 1], [2, 0.5]])`, iso_c not met.
-    let root = root();
-    let report = parindex_core::score(
-        &FsFiles,
-        &root.join("fixtures/mini"),
-        &root.join("fixtures/mini/evidence"),
-        None,
-    )
-    .expect("the mini fixture scores");
+    let report = mini();
     assert_eq!(
         report.node("3.9").and_then(|n| n.restore.as_deref()),
         Some("tăng số mục đạt (chưa đạt: `iso_c`) thêm 1 (từ 2 lên 3) → +0,5 điểm")
@@ -366,4 +352,16 @@ fn a_count_of_conditions_names_those_not_met() {
         report.node("1.1").and_then(|n| n.restore.as_deref()),
         Some("thêm 1 (từ 1 lên 2) → +1 điểm")
     );
+}
+
+/// The mini fixture (`fixtures/mini`), scored from its folder.
+fn mini() -> parindex_core::Report {
+    let root = root();
+    parindex_core::score(
+        &FsFiles,
+        &root.join("fixtures/mini"),
+        &root.join("fixtures/mini/evidence"),
+        None,
+    )
+    .expect("the mini fixture scores")
 }
