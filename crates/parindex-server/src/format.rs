@@ -99,9 +99,32 @@ pub fn code_spans(text: &str) -> Vec<(bool, &str)> {
     out
 }
 
+/// [`code_spans`] as (code, fact, piece): a code span that names one of `facts` is marked, for
+/// a page to link it to the fact's input (`tăng … (\`dvsn_tu_chu\`) thêm 1`).
+pub fn fact_spans<'a>(text: &'a str, facts: &[String]) -> Vec<(bool, bool, &'a str)> {
+    code_spans(text)
+        .into_iter()
+        .map(|(code, piece)| (code, code && facts.iter().any(|f| f == piece), piece))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_span_naming_a_fact_is_marked() {
+        let facts = vec!["dvsn_tu_chu".to_owned()];
+        assert_eq!(
+            fact_spans("tăng số đơn vị (`dvsn_tu_chu`) thêm 1; nhóm `dvsn`", &facts),
+            [
+                (false, false, "tăng số đơn vị ("),
+                (true, true, "dvsn_tu_chu"),
+                (false, false, ") thêm 1; nhóm "),
+                (true, false, "dvsn"),
+            ]
+        );
+    }
 
     #[test]
     fn times_are_day_first_in_vietnam() {

@@ -617,6 +617,8 @@ struct GapsPage {
     rows: Vec<GapLine>,
     none: &'static str,
     total: String,
+    /// The facts the set names: linked to their inputs where a hint names them.
+    facts: Vec<String>,
 }
 
 /// One row that lost points, its decimals written by `decimal` (the page's Vietnamese
@@ -660,7 +662,19 @@ async fn gaps_page(State(app): S, VPath(id): VPath<i64>) -> Result<Response, App
         rows,
         none: labels::NO_GAPS,
         total: table::gaps_total_text(report),
+        facts: fact_names(&*app.set_of(&w)?),
     })
+}
+
+/// Every fact a set declares or its rules name: the facts page has an input for each.
+fn fact_names(set: &crate::service::CriteriaEntry) -> Vec<String> {
+    let mut names: Vec<String> = set.set().facts.iter().map(|f| f.name.clone()).collect();
+    for name in &set.facts {
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+    names
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -1196,8 +1210,8 @@ pub async fn fact_views(app: &Arc<App>, id: i64) -> Result<Vec<FactView>, AppErr
     let w = app.workspace(id).await?;
     let set = app.set_of(&w)?;
     let stored = app.db.facts(id).await?;
-    let mut names: Vec<String> = set.set().facts.iter().map(|f| f.name.clone()).collect();
-    for name in set.facts.iter().chain(stored.iter().map(|f| &f.name)) {
+    let mut names = fact_names(&set);
+    for name in stored.iter().map(|f| &f.name) {
         if !names.contains(name) {
             names.push(name.clone());
         }
@@ -1380,6 +1394,8 @@ pub struct AttachmentView {
 struct RowPage {
     csrf: String,
     ws: WsView,
+    /// The facts the set names: linked to their inputs where the hint names them.
+    facts: Vec<String>,
     id: String,
     title: String,
     status: &'static str,
@@ -1503,6 +1519,7 @@ async fn row_page(
         .collect();
     page(&RowPage {
         csrf,
+        facts: fact_names(&set),
         ws: WsView::of(&w, &app),
         id: n.id.clone(),
         title: n.title.clone(),

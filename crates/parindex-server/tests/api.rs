@@ -711,6 +711,17 @@ async fn the_points_lost_are_listed_the_most_first_with_what_restores_them() {
         .await
         .text()
         .contains(&format!("href=\"/w/{id}/gaps\"")));
+    // A hint that names a fact leads to its input on the facts page, there and on its row's
+    // page; a document group's name is only code.
+    let link = format!(
+        "<a href=\"/w/{id}/facts#value.dvsn_tu_chu\" title=\"Sửa số liệu này\"><code>dvsn_tu_chu</code></a>"
+    );
+    assert!(html.contains(&link), "{html}");
+    assert!(html.contains("<code>danh-gia-xep-loai</code>"), "{html}");
+    let row = c.get(&format!("/w/{id}/rows/6.2.1")).await.text();
+    assert!(row.contains(&link), "{row}");
+    let facts = c.get(&format!("/w/{id}/facts")).await.text();
+    assert!(facts.contains("id=\"value.dvsn_tu_chu\""));
 
     // No evidence yet: every row without its evidence has lost its points.
     let empty = c.create_skhcn().await;
