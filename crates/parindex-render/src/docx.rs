@@ -25,7 +25,7 @@ use parindex_core::Report;
 
 use crate::labels::{self, COLUMNS, FINGERPRINT_TITLE, GAP_COLUMNS, NO_GAPS};
 use crate::table;
-use crate::text;
+use crate::text::{self, unquoted};
 use crate::{RenderError, RenderOptions};
 
 const FONT: &str = "Times New Roman";
@@ -622,7 +622,7 @@ impl Builder {
                 (vi_decimal(r.max), AlignmentType::Center),
                 (vi_decimal(r.points), AlignmentType::Center),
                 (vi_decimal(r.lost), AlignmentType::Center),
-                (r.restore, AlignmentType::Left),
+                (unquoted(&r.restore).into_owned(), AlignmentType::Left),
             ]
             .into_iter()
             .zip(GAP_WIDTHS)
@@ -749,11 +749,12 @@ fn borderless_table(rows: Vec<TableRow>, widths: &[usize]) -> Table {
 
 /// The engine's reason for a row needing an explanation.
 fn reason(node: &NodeScore) -> String {
-    if !node.explanation.trim().is_empty() {
-        node.explanation.clone()
+    let text = if !node.explanation.trim().is_empty() {
+        &node.explanation
     } else {
-        node.error.clone().unwrap_or_else(|| BLANK.to_owned())
-    }
+        node.error.as_deref().unwrap_or(BLANK)
+    };
+    unquoted(text).into_owned()
 }
 
 /// The officer's text as paragraphs (separated by blank lines), each a list of its lines.

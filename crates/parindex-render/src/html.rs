@@ -14,6 +14,7 @@
 //! shows. Every value the template writes is escaped ([`Escape`], the template's escaper set in
 //! `askama.toml`), and nothing reads the clock, so the same report gives the same page.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use askama::Template;
@@ -27,7 +28,7 @@ use rust_decimal::Decimal;
 
 use crate::labels::{self, NONE};
 use crate::table::{self, FingerprintLine, GapRow, TableRow};
-use crate::text;
+use crate::text::{self, unquoted};
 use crate::{RenderError, RenderOptions};
 
 /// The stylesheet, in the page's `<style>`.
@@ -118,7 +119,7 @@ struct TreeNode<'a> {
     index: String,
     /// A field's index bar width (percent).
     bar: Option<Decimal>,
-    explanation: &'a str,
+    explanation: Cow<'a, str>,
     body: Option<LeafBody<'a>>,
 }
 
@@ -128,11 +129,11 @@ struct LeafBody<'a> {
     method: Option<&'static str>,
     not_arising: Option<&'static str>,
     measure: Option<MeasureView>,
-    explanation: &'a str,
+    explanation: Cow<'a, str>,
     /// (tag, line) per document or fact.
     evidence: Vec<(&'static str, String)>,
     records: &'a [RecordList],
-    error: Option<&'a str>,
+    error: Option<Cow<'a, str>>,
 }
 
 struct MeasureView {
@@ -168,9 +169,9 @@ struct ExplainRow<'a> {
     title: &'a str,
     max: String,
     status: &'static str,
-    explanation: &'a str,
+    explanation: Cow<'a, str>,
     /// The rule's error, when the explanation does not already say it.
-    error: Option<&'a str>,
+    error: Option<Cow<'a, str>>,
     /// The unit's declared points and reason.
     declared: Option<(String, &'a str)>,
     points: String,
@@ -296,7 +297,7 @@ impl<'a> TreeNode<'a> {
                         .round_dp(2)
                         .normalize()
                 }),
-            explanation: &n.explanation,
+            explanation: unquoted(&n.explanation),
             body: leaf.then(|| LeafBody::of(n)),
         }
     }
@@ -318,7 +319,7 @@ impl<'a> LeafBody<'a> {
                 denominator: vi_decimal(m.denominator),
                 percent: m.percent.map(|p| table::index_text(Some(p))),
             }),
-            explanation: &n.explanation,
+            explanation: unquoted(&n.explanation),
             evidence: n
                 .evidence
                 .iter()
@@ -332,7 +333,7 @@ impl<'a> LeafBody<'a> {
                 })
                 .collect(),
             records: &n.records,
-            error: n.error.as_deref(),
+            error: n.error.as_deref().map(unquoted),
         }
     }
 }
@@ -369,8 +370,12 @@ impl<'a> ExplainRow<'a> {
             title: &n.title,
             max: vi_decimal(n.max),
             status: n.status.vi(),
-            explanation: &n.explanation,
-            error: n.error.as_deref().filter(|e| !n.explanation.contains(e)),
+            explanation: unquoted(&n.explanation),
+            error: n
+                .error
+                .as_deref()
+                .filter(|e| !n.explanation.contains(e))
+                .map(unquoted),
             declared: n
                 .declared
                 .as_ref()
@@ -389,7 +394,7 @@ impl GapView {
             lost: vi_decimal(r.lost),
             stt: r.stt,
             title: r.title,
-            restore: r.restore,
+            restore: unquoted(&r.restore).into_owned(),
         }
     }
 }

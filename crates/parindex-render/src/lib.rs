@@ -29,6 +29,7 @@ pub use crate::markdown::{
     province_markdown, ranking_markdown, report_markdown, ExplainParts, RuleParts,
 };
 pub use crate::ranking::render_ranking_xlsx;
+pub use crate::text::{code_spans, unquoted};
 pub use crate::xlsx::render_xlsx;
 
 /// The forms of a unit's report.

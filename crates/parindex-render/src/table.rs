@@ -116,7 +116,7 @@ pub fn appraisal_note(node: &NodeScore) -> String {
 /// The note of a leaf: how the points were reached, then the unit's declared points and its
 /// explanation when it gave them.
 pub fn leaf_note(n: &NodeScore) -> String {
-    let mut note = n.explanation.clone();
+    let mut note = crate::text::unquoted(&n.explanation).into_owned();
     if let Some(d) = &n.declared {
         note.push_str(&format!(
             "\nĐơn vị đề nghị {} điểm (điểm tính từ minh chứng: {}). Lý do: {}",

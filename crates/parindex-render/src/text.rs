@@ -13,6 +13,39 @@
 
 use std::borrow::Cow;
 
+/// A text of the library's as (code, piece): what it quotes in backticks (a fact's name
+/// `` `dvsn_tu_chu` ``, a table, a document group) is code. An unpaired backtick stays text.
+pub fn code_spans(text: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some((before, after)) = rest.split_once('`') {
+        let Some((code, tail)) = after.split_once('`') else {
+            break;
+        };
+        if !before.is_empty() {
+            out.push((false, before));
+        }
+        out.push((true, code));
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        out.push((false, rest));
+    }
+    out
+}
+
+/// A text of the library's as a document the unit sends writes it (the Word report, the Excel
+/// annex, the HTML page, the CSV table): its quoted names without their backticks, which are
+/// for the pages and the terminal (`tăng … (dvsn_tu_chu) thêm 1`). Only the library's own
+/// texts come here: the officer's words are written as she wrote them.
+pub fn unquoted(text: &str) -> Cow<'_, str> {
+    let spans = code_spans(text);
+    if !spans.iter().any(|(code, _)| *code) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(spans.into_iter().map(|(_, piece)| piece).collect())
+}
+
 /// What a spreadsheet reads as the start of a formula (OWASP).
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
@@ -93,5 +126,17 @@ mod tests {
         for s in ["", "1", "a=1", " =1", "'=1", "Kế hoạch"] {
             assert_eq!(csv_cell(s), s);
         }
+    }
+
+    #[test]
+    fn a_document_writes_a_quoted_name_without_its_backticks() {
+        assert_eq!(
+            unquoted("tăng số đơn vị (`dvsn_tu_chu`) thêm 1; nhóm `ke-hoach`"),
+            "tăng số đơn vị (dvsn_tu_chu) thêm 1; nhóm ke-hoach"
+        );
+        // Nothing quoted: the text itself; a backtick left open stays.
+        assert!(matches!(unquoted("Tỷ lệ 7/8"), Cow::Borrowed(_)));
+        assert_eq!(unquoted("a ` b"), "a ` b");
+        assert_eq!(unquoted("`a` ` b"), "a ` b");
     }
 }

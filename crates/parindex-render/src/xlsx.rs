@@ -53,7 +53,7 @@ use crate::table::{
     self, index_text, needing_explanation, self_text, total_text, TableRow, COLUMNS,
     FINGERPRINT_TITLE, GAP_COLUMNS, NO_GAPS,
 };
-use crate::text;
+use crate::text::{self, unquoted};
 use crate::{RenderError, RenderOptions};
 
 /// The sheet names, in order.
@@ -354,10 +354,11 @@ fn write_explanations(ws: &mut Worksheet, report: &Report) -> Result<(), RenderE
 
 /// The row's explanation, with the rule's error when the explanation does not already say it.
 fn reason(n: &NodeScore) -> String {
-    match &n.error {
+    let text = match &n.error {
         Some(e) if !n.explanation.contains(e.as_str()) => format!("{}\n{e}", n.explanation),
         _ => n.explanation.clone(),
-    }
+    };
+    unquoted(&text).into_owned()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -451,7 +452,7 @@ fn write_gaps(ws: &mut Worksheet, report: &Report) -> Result<(), RenderError> {
         g.decimal(row, 2, r.max, number())?;
         g.decimal(row, 3, r.points, number())?;
         g.decimal(row, 4, r.lost, number())?;
-        g.text(row, 5, &r.restore, wrapped())?;
+        g.text(row, 5, &unquoted(&r.restore), wrapped())?;
     }
     // The total: its words in the title column, the number under the lost points.
     let row = FIRST_DATA_ROW.saturating_add(u32::try_from(rows.len()).unwrap_or(u32::MAX));

@@ -360,7 +360,8 @@ fn the_mini_report_explains_the_rows_without_evidence() {
         assert!(
             paras[two..three]
                 .iter()
-                .any(|p| p == &format!("- Lý do: {}", node.explanation)),
+                .any(|p| p
+                    == &format!("- Lý do: {}", parindex_render::unquoted(&node.explanation))),
             "{}: {}",
             node.id,
             node.explanation
@@ -499,9 +500,11 @@ fn the_appendix_lists_the_points_lost_after_the_signature() {
                     parindex_core::num::vi_decimal(n.max),
                     parindex_core::num::vi_decimal(n.points),
                     parindex_core::num::vi_decimal(n.lost),
-                    n.restore
-                        .clone()
-                        .unwrap_or_else(|| "Xem giải thích của dòng".to_owned()),
+                    // The document names a fact without the pages' backticks.
+                    parindex_render::unquoted(
+                        n.restore.as_deref().unwrap_or("Xem giải thích của dòng")
+                    )
+                    .into_owned(),
                 ],
                 "row {}",
                 n.id
@@ -540,6 +543,18 @@ fn the_example_appendix_starts_with_2_1_1() {
         one_two_one[5],
         "Kỳ 9T gửi trễ (hạn 15/09/2026): nếu mọi kỳ đều gửi đúng hạn → +0,5 điểm"
     );
+    // A name the library quotes stands alone in the document sent to Sở Nội vụ: no backtick
+    // anywhere (the example's own words hold none).
+    let fact_hint = rows
+        .iter()
+        .find(|r| r.len() == 6 && r[0] == "6.2.1")
+        .expect("6.2.1 lost points");
+    assert_eq!(
+        fact_hint[5],
+        "tăng số đơn vị sự nghiệp công lập được giao tự chủ (dvsn_tu_chu) thêm 1 (lên 4) → tỷ lệ \
+         ≥ 100% → +1 điểm"
+    );
+    assert!(!xml.contains('`'), "a backtick in the Word report");
     position(&paras, "Tổng số điểm bị mất: 13,29");
     // A row whose rule gives no hint points to its explanation (the mini fixture's 5.3, decided by `points`).
     let bytes = render_docx(&mini(), &RenderOptions::default()).expect("renders");

@@ -307,7 +307,7 @@ fn the_points_lost_follow_part_two() {
                     vi_decimal(n.max),
                     vi_decimal(n.points),
                     vi_decimal(n.lost),
-                    restore.to_owned()
+                    parindex_render::unquoted(restore).into_owned()
                 ],
                 "row {}",
                 n.id

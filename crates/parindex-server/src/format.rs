@@ -77,27 +77,7 @@ pub fn url_encode(text: &str) -> String {
     })
 }
 
-/// A text of the library's in pieces for a page: `(true, name)` for what it quotes in
-/// backticks (a key, a column, a value: shown as code), `(false, words)` for the rest. The
-/// template escapes each piece as any text; a backtick left open is text.
-pub fn code_spans(text: &str) -> Vec<(bool, &str)> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some((before, after)) = rest.split_once('`') {
-        let Some((code, tail)) = after.split_once('`') else {
-            break;
-        };
-        if !before.is_empty() {
-            out.push((false, before));
-        }
-        out.push((true, code));
-        rest = tail;
-    }
-    if !rest.is_empty() {
-        out.push((false, rest));
-    }
-    out
-}
+pub use parindex_render::code_spans;
 
 /// [`code_spans`] as (code, fact, piece): a code span that names one of `facts` is marked, for
 /// a page to link it to the fact's input (`tăng … (\`dvsn_tu_chu\`) thêm 1`).
